@@ -1,0 +1,473 @@
+/**
+ * AgentActor — one per agent. It is the authority on the agent's status and
+ * capacity (offers + assigned conversations), so capacity stays exact while
+ * several number actors route at once. It also holds the desktop's WebSockets
+ * (hibernation API) and a numbered event log so a reconnecting desktop gets
+ * exactly what it missed.
+ */
+import { DurableObject } from "cloudflare:workers";
+import {
+  type AgentView,
+  ClientFrame,
+  type ConversationView,
+  type DesktopSnapshot,
+  type OfferView,
+  type SelectableStatus,
+  type ServerEvent,
+  type UnsequencedEvent,
+} from "../shared/protocol";
+import type { Env } from "../worker/env";
+import type { AgentLive } from "./routing";
+import { all, getJson, KV_TABLE, one, putJson } from "./sql";
+
+type Profile = { id: string; tenantId: string; name: string; maxConversations: number };
+type Presence = { status: AgentLive["status"]; lastAssignedAt: number | null };
+type OfferRow = { conversation_id: string; number_id: string; view: string; expires_at: number };
+
+/** Events kept for replay; a desktop further behind gets a fresh snapshot. */
+const EVENT_LOG_SIZE = 1000;
+
+const SCHEMA = [
+  KV_TABLE,
+  `CREATE TABLE IF NOT EXISTS offers (
+     conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, view TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS conversations (
+     conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, view TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)`,
+];
+
+export type OfferAnswer = { ok: boolean; agent: AgentLive | null };
+export type AcceptResult =
+  | { ok: true; conversation: ConversationView }
+  | { ok: false; code: "offer_gone" | "not_found" };
+
+export class AgentActor extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const ddl of SCHEMA) this.sql.exec(ddl);
+    // Answer pings without waking the actor from hibernation.
+    ctx.setWebSocketAutoResponse(
+      new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'),
+    );
+  }
+
+  // ---- profile and state --------------------------------------------------
+
+  private get profile(): Profile | null {
+    return getJson<Profile>(this.sql, "profile");
+  }
+
+  private get presence(): Presence {
+    return getJson<Presence>(this.sql, "presence") ?? { status: "offline", lastAssignedAt: null };
+  }
+
+  private set presence(p: Presence) {
+    putJson(this.sql, "presence", p);
+  }
+
+  /** Loads (or reloads) the agent's profile from D1. Null if the user is not an active agent of `tenantId`. */
+  private async loadProfile(tenantId: string): Promise<Profile | null> {
+    const userId = this.ctx.id.name;
+    if (!userId) return null;
+    const row = await this.env.DB.prepare(
+      "SELECT id, tenant_id, name, max_conversations FROM users WHERE id = ? AND tenant_id = ? AND active = 1",
+    )
+      .bind(userId, tenantId)
+      .first<{ id: string; tenant_id: string; name: string; max_conversations: number }>();
+    if (!row) return null;
+    const profile = {
+      id: row.id,
+      tenantId: row.tenant_id,
+      name: row.name,
+      maxConversations: row.max_conversations,
+    };
+    putJson(this.sql, "profile", profile);
+    return profile;
+  }
+
+  private async profileFor(tenantId: string): Promise<Profile | null> {
+    const p = this.profile;
+    if (p) return p.tenantId === tenantId ? p : null;
+    return this.loadProfile(tenantId);
+  }
+
+  private load(): number {
+    const row = one<{ n: number }>(
+      this.sql,
+      "SELECT (SELECT count(*) FROM offers) + (SELECT count(*) FROM conversations) AS n",
+    );
+    return row?.n ?? 0;
+  }
+
+  private live(profile: Profile): AgentLive {
+    const presence = this.presence;
+    return {
+      id: profile.id,
+      status: presence.status,
+      load: this.load(),
+      maxConversations: profile.maxConversations,
+      lastAssignedAt: presence.lastAssignedAt,
+    };
+  }
+
+  private view(profile: Profile): AgentView {
+    const live = this.live(profile);
+    return {
+      id: profile.id,
+      name: profile.name,
+      status: live.status,
+      load: live.load,
+      maxConversations: live.maxConversations,
+    };
+  }
+
+  /** Live state for routing; null if this is not an active agent of the tenant. */
+  async state(tenantId: string): Promise<AgentLive | null> {
+    const profile = await this.profileFor(tenantId);
+    return profile ? this.live(profile) : null;
+  }
+
+  /** Sets Ready / Back office / Break (leaving RONA too). Routing re-runs where the agent serves. */
+  async setStatus(tenantId: string, status: SelectableStatus | "offline"): Promise<AgentView | null> {
+    const profile = await this.loadProfile(tenantId);
+    if (!profile) return null;
+    this.presence = { ...this.presence, status };
+    await this.agentChanged(profile);
+    return this.view(profile);
+  }
+
+  /** A desktop connected: an offline agent becomes Back office (never Ready by itself). */
+  private async cameOnline(profile: Profile): Promise<void> {
+    if (this.presence.status !== "offline") return;
+    this.presence = { ...this.presence, status: "back_office" };
+    await this.agentChanged(profile);
+  }
+
+  /** Publishes the agent's new state to its desktops and to every number it serves. */
+  private async agentChanged(profile: Profile): Promise<void> {
+    this.publish({ type: "agent", agent: this.view(profile) });
+    const live = this.live(profile);
+    const { results } = await this.env.DB.prepare(
+      `SELECT DISTINCT s.number_id FROM skillset_members m
+       JOIN skillsets s ON s.id = m.skillset_id AND s.tenant_id = m.tenant_id
+       WHERE m.tenant_id = ? AND m.user_id = ?`,
+    )
+      .bind(profile.tenantId, profile.id)
+      .all<{ number_id: string }>();
+    await Promise.all(
+      results.map((r) =>
+        this.env.NUMBER.getByName(r.number_id)
+          .agentChanged(live)
+          .catch((err: unknown) => console.error("agentChanged failed", r.number_id, err)),
+      ),
+    );
+  }
+
+  // ---- offers and conversations -------------------------------------------
+
+  /**
+   * Reserves capacity for a conversation and shows the offer, if the agent is
+   * Ready and under the limit. Always returns the agent's current live state so
+   * the number actor can correct its view. Idempotent per conversation.
+   */
+  async offer(tenantId: string, numberId: string, offer: OfferView): Promise<OfferAnswer> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return { ok: false, agent: null };
+    if (one(this.sql, "SELECT 1 AS x FROM offers WHERE conversation_id = ?", offer.conversationId)) {
+      return { ok: true, agent: this.live(profile) };
+    }
+    const live = this.live(profile);
+    if (live.status !== "ready" || live.load >= live.maxConversations) {
+      return { ok: false, agent: live };
+    }
+    const view: OfferView = {
+      conversationId: offer.conversationId,
+      customerName: offer.customerName,
+      customerPhone: offer.customerPhone,
+      numberName: offer.numberName,
+      displayPhone: offer.displayPhone,
+      skillsetName: offer.skillsetName,
+      arrivedAt: offer.arrivedAt,
+      offeredAt: offer.offeredAt,
+      expiresAt: offer.expiresAt,
+    };
+    this.sql.exec(
+      "INSERT INTO offers (conversation_id, number_id, view, expires_at) VALUES (?, ?, ?, ?)",
+      view.conversationId,
+      numberId,
+      JSON.stringify(view),
+      view.expiresAt,
+    );
+    this.presence = { ...this.presence, lastAssignedAt: view.offeredAt };
+    await this.armAlarm();
+    this.publish({ type: "offer", offer: view });
+    this.publish({ type: "agent", agent: this.view(profile) });
+    return { ok: true, agent: this.live(profile) };
+  }
+
+  /**
+   * Accepts an offer: the conversation becomes the agent's. The acceptance is
+   * committed here first, so an expiry alarm landing meanwhile finds no offer.
+   */
+  async accept(tenantId: string, conversationId: string): Promise<AcceptResult> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return { ok: false, code: "not_found" };
+    const existing = one<{ view: string }>(
+      this.sql,
+      "SELECT view FROM conversations WHERE conversation_id = ?",
+      conversationId,
+    );
+    if (existing) return { ok: true, conversation: JSON.parse(existing.view) as ConversationView };
+    const offer = one<OfferRow>(
+      this.sql,
+      "SELECT * FROM offers WHERE conversation_id = ?",
+      conversationId,
+    );
+    if (!offer || offer.expires_at <= Date.now()) return { ok: false, code: "offer_gone" };
+    const offerView = JSON.parse(offer.view) as OfferView;
+    this.sql.exec("DELETE FROM offers WHERE conversation_id = ?", conversationId);
+    this.sql.exec(
+      "INSERT INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
+      conversationId,
+      offer.number_id,
+    );
+    const number = this.env.NUMBER.getByName(offer.number_id);
+    const granted = await number.offerAccepted(conversationId, { id: profile.id, name: profile.name });
+    if (!granted.ok) {
+      this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", conversationId);
+      this.publish({ type: "offer_withdrawn", conversationId, reason: "closed" });
+      return { ok: false, code: "offer_gone" };
+    }
+    const conversation = await this.env.CONVERSATION.getByName(conversationId).assign({
+      id: profile.id,
+      name: profile.name,
+      skillsetId: granted.skillsetId,
+      skillsetName: offerView.skillsetName,
+    });
+    this.sql.exec(
+      "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+      JSON.stringify(conversation),
+      conversationId,
+    );
+    this.publish({ type: "offer_withdrawn", conversationId, reason: "accepted" });
+    this.publish({ type: "conversation", conversation });
+    return { ok: true, conversation };
+  }
+
+  /**
+   * A conversation of this agent ended (closed or transferred away): capacity
+   * frees up and routing re-runs. Idempotent.
+   */
+  async release(conversationId: string, conversation: ConversationView): Promise<void> {
+    const profile = this.profile;
+    const removed = this.sql.exec(
+      "DELETE FROM conversations WHERE conversation_id = ?",
+      conversationId,
+    ).rowsWritten;
+    if (!profile || removed === 0) return;
+    this.publish({ type: "conversation", conversation });
+    await this.agentChanged(profile);
+  }
+
+  /**
+   * Delivers a conversation event (new message, tick, updated details) to the
+   * desktops, if the conversation is this agent's.
+   */
+  async notify(
+    event:
+      | { type: "message"; conversationId: string; message: import("../shared/protocol").MessageView }
+      | { type: "conversation"; conversation: ConversationView },
+  ): Promise<void> {
+    const conversationId =
+      event.type === "message" ? event.conversationId : event.conversation.id;
+    const row = one<{ view: string }>(
+      this.sql,
+      "SELECT view FROM conversations WHERE conversation_id = ?",
+      conversationId,
+    );
+    if (!row) return;
+    if (event.type === "conversation") {
+      this.sql.exec(
+        "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+        JSON.stringify(event.conversation),
+        conversationId,
+      );
+    } else {
+      const view = JSON.parse(row.view) as ConversationView;
+      if (view.id) {
+        view.lastSeq = Math.max(view.lastSeq, event.message.seq);
+        if (event.message.direction === "in") view.lastCustomerMessageAt = event.message.createdAt;
+        this.sql.exec(
+          "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+          JSON.stringify(view),
+          conversationId,
+        );
+      }
+    }
+    this.publish(event);
+  }
+
+  /** Whether `conversationId` is currently assigned to this agent. */
+  async owns(conversationId: string): Promise<boolean> {
+    return one(this.sql, "SELECT 1 AS x FROM conversations WHERE conversation_id = ?", conversationId) !== null;
+  }
+
+  // ---- offer expiry (RONA) ------------------------------------------------
+
+  private async armAlarm(): Promise<void> {
+    const next = one<{ at: number | null }>(this.sql, "SELECT min(expires_at) AS at FROM offers");
+    if (next?.at != null) await this.ctx.storage.setAlarm(next.at);
+    else await this.ctx.storage.deleteAlarm();
+  }
+
+  /**
+   * Expires offers not accepted in time: the agent goes to RONA and each
+   * conversation goes back to its number's queue. Safe to run twice.
+   */
+  override async alarm(): Promise<void> {
+    const expired = all<OfferRow>(
+      this.sql,
+      "SELECT * FROM offers WHERE expires_at <= ?",
+      Date.now(),
+    );
+    const profile = this.profile;
+    if (expired.length > 0 && profile) {
+      this.sql.exec("DELETE FROM offers WHERE expires_at <= ?", Date.now());
+      this.presence = { ...this.presence, status: "rona" };
+      for (const o of expired) {
+        this.publish({ type: "offer_withdrawn", conversationId: o.conversation_id, reason: "expired" });
+      }
+      this.publish({ type: "agent", agent: this.view(profile) });
+      await Promise.all(
+        expired.map((o) =>
+          this.env.NUMBER.getByName(o.number_id).offerExpired(o.conversation_id, profile.id),
+        ),
+      );
+    }
+    await this.armAlarm();
+  }
+
+  // ---- desktop: snapshot, events, WebSockets --------------------------------
+
+  private lastSeq(): number {
+    return one<{ seq: number | null }>(this.sql, "SELECT max(seq) AS seq FROM events")?.seq ?? 0;
+  }
+
+  /** Everything the desktop shows, current to the returned seq. */
+  async snapshot(tenantId: string): Promise<DesktopSnapshot | null> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return null;
+    await this.cameOnline(profile);
+    return {
+      seq: this.lastSeq(),
+      agent: this.view(profile),
+      offers: all<OfferRow>(this.sql, "SELECT * FROM offers ORDER BY expires_at").map(
+        (o) => JSON.parse(o.view) as OfferView,
+      ),
+      conversations: all<{ view: string }>(this.sql, "SELECT view FROM conversations")
+        .map((r) => JSON.parse(r.view) as ConversationView)
+        .filter((c) => c.id),
+    };
+  }
+
+  /** Numbers an event, keeps it for replay and sends it to every open desktop. */
+  private publish(event: UnsequencedEvent): void {
+    const seq = one<{ seq: number }>(
+      this.sql,
+      "INSERT INTO events (body) VALUES ('') RETURNING seq",
+    )!.seq;
+    const full = { ...event, seq } as ServerEvent;
+    const body = JSON.stringify(full);
+    this.sql.exec("UPDATE events SET body = ? WHERE seq = ?", body, seq);
+    this.sql.exec("DELETE FROM events WHERE seq <= ?", seq - EVENT_LOG_SIZE);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(body);
+      } catch {
+        // A socket closing under us; its desktop resumes from its last seq.
+      }
+    }
+  }
+
+  /** Upgrades the desktop's request (already authenticated by the Worker) to a hibernatable WebSocket. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade") !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    const tenantId = request.headers.get("X-Parley-Tenant") ?? "";
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return new Response("forbidden", { status: 403 });
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1], [tenantId]);
+    await this.cameOnline(profile);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    let frame: ClientFrame;
+    try {
+      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+      const parsed = ClientFrame.safeParse(JSON.parse(text));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "bad frame");
+      frame = parsed.data;
+    } catch (err) {
+      ws.send(JSON.stringify({ type: "error", code: "bad_frame", message: String(err) } satisfies ServerEvent));
+      return;
+    }
+    switch (frame.type) {
+      case "ping":
+        ws.send(JSON.stringify({ type: "pong" } satisfies ServerEvent));
+        return;
+      case "resume":
+        await this.resume(ws, frame.lastSeq);
+        return;
+      default:
+        assertNever(frame);
+    }
+  }
+
+  /** Replays events after `lastSeq`, or sends a snapshot when that gap is no longer in the log. */
+  private async resume(ws: WebSocket, lastSeq: number | null): Promise<void> {
+    const oldest = one<{ seq: number | null }>(this.sql, "SELECT min(seq) AS seq FROM events")?.seq;
+    const current = this.lastSeq();
+    const canReplay =
+      lastSeq !== null && lastSeq <= current && (lastSeq >= (oldest ?? 1) - 1 || lastSeq === current);
+    if (canReplay) {
+      for (const row of all<{ body: string }>(
+        this.sql,
+        "SELECT body FROM events WHERE seq > ? ORDER BY seq",
+        lastSeq,
+      )) {
+        ws.send(row.body);
+      }
+      return;
+    }
+    const tenantId = this.ctx.getTags(ws)[0] ?? "";
+    const snapshot = await this.snapshot(tenantId);
+    if (snapshot) ws.send(JSON.stringify({ type: "snapshot", snapshot } satisfies ServerEvent));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 ? 1000 : code, "closing");
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Logout: the agent goes offline; desktops are disconnected. */
+  async loggedOut(tenantId: string): Promise<void> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return;
+    this.presence = { ...this.presence, status: "offline" };
+    await this.agentChanged(profile);
+    for (const ws of this.ctx.getWebSockets()) ws.close(4001, "logged out");
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`);
+}

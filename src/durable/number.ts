@@ -1,0 +1,525 @@
+/**
+ * NumberActor — one per managed number. It owns the mapping customer → open
+ * conversation (one at a time), inbound dedupe, the routing queue and the
+ * offers made to agents. Messages themselves live in ConversationActors.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { OfferView } from "../shared/protocol";
+import { requireConfig } from "../worker/config";
+import type { Env } from "../worker/env";
+import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
+import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
+import { all, getJson, KV_TABLE, one, putJson, run } from "./sql";
+import type { ConversationInit, CustomerRef, NumberInfo, NumberItem } from "./types";
+
+type ConversationRow = {
+  id: string;
+  contact_key: string;
+  contact_json: string;
+  state: "new" | "queued" | "offered" | "assigned";
+  arrived_at: number;
+  customer_json: string | null;
+  skillset_id: string | null;
+  offered_to: string | null;
+  agent_id: string | null;
+};
+
+type AgentRow = {
+  id: string;
+  status: AgentLive["status"];
+  load: number;
+  max_conversations: number;
+  last_assigned_at: number | null;
+};
+
+type RoutingConfig = {
+  skillsets: { id: string; name: string; priority: number }[];
+  members: { agentId: string; skillsetId: string; agentPriority: number }[];
+};
+
+/** Safety net: if the actor dies mid-routing, the alarm runs routing again. */
+const ROUTING_WATCHDOG_MS = 10_000;
+
+const SCHEMA = [
+  KV_TABLE,
+  `CREATE TABLE IF NOT EXISTS inbound_seen (wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS conversations (
+     id TEXT PRIMARY KEY, contact_key TEXT NOT NULL UNIQUE, contact_json TEXT NOT NULL,
+     state TEXT NOT NULL, arrived_at INTEGER NOT NULL, customer_json TEXT,
+     skillset_id TEXT, offered_to TEXT, agent_id TEXT)`,
+  `CREATE TABLE IF NOT EXISTS known_conversations (id TEXT PRIMARY KEY)`,
+  `CREATE TABLE IF NOT EXISTS outbound (wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS orphan_statuses (
+     wamid TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (wamid, status))`,
+  `CREATE TABLE IF NOT EXISTS agents (
+     id TEXT PRIMARY KEY, status TEXT NOT NULL, load INTEGER NOT NULL,
+     max_conversations INTEGER NOT NULL, last_assigned_at INTEGER)`,
+];
+
+/** The key that makes "one open conversation per customer": wa_id, else BSUID. */
+export function contactKeyOf(contact: InboundContact, message: InboundMessage): string | null {
+  const waId = message.from ?? contact.waId;
+  if (waId) return waId;
+  const userId = message.fromUserId ?? contact.userId;
+  return userId ? `u:${userId}` : null;
+}
+
+export class NumberActor extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private routing = false;
+  private rerouteRequested = false;
+  /** In-flight customer lookups, so concurrent first messages share one. */
+  private readonly customerLookups = new Map<string, Promise<ConversationInit>>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const ddl of SCHEMA) this.sql.exec(ddl);
+  }
+
+  private get number(): NumberInfo | null {
+    return getJson<NumberInfo>(this.sql, "number");
+  }
+
+  /**
+   * Stores a batch of webhook items for this number. Resolves only when every
+   * message is durably stored by its conversation actor and every status is
+   * applied, so the Worker can acknowledge Meta. Idempotent per wamid and
+   * (wamid, status): a redelivered batch creates nothing new.
+   */
+  async ingest(
+    number: NumberInfo,
+    items: NumberItem[],
+  ): Promise<{ messages: number; statuses: number; skipped: number }> {
+    putJson(this.sql, "number", number);
+    const byConversation = new Map<string, InboundMessage[]>();
+    let skipped = 0;
+    // Map every message to its conversation synchronously, before any await, so
+    // 20 concurrent messages from one customer can never open two conversations.
+    for (const item of items) {
+      if (item.kind !== "message") continue;
+      const conversationId = this.conversationFor(item.contact, item.message);
+      if (!conversationId) {
+        console.warn("inbound message without sender", item.message.id);
+        skipped++;
+        continue;
+      }
+      const list = byConversation.get(conversationId) ?? [];
+      list.push(item.message);
+      byConversation.set(conversationId, list);
+    }
+    const statuses = items.flatMap((i) => (i.kind === "status" ? [i.status] : []));
+    await Promise.all([
+      ...[...byConversation].map(([id, messages]) => this.deliverInbound(id, messages)),
+      this.applyStatuses(statuses),
+    ]);
+    const messages = [...byConversation.values()].reduce((n, l) => n + l.length, 0);
+    return { messages, statuses: statuses.length, skipped };
+  }
+
+  /** The conversation a message belongs to: where it went before, else the open one, else a new one. */
+  private conversationFor(contact: InboundContact, message: InboundMessage): string | null {
+    const seen = one<{ conversation_id: string }>(
+      this.sql,
+      "SELECT conversation_id FROM inbound_seen WHERE wamid = ?",
+      message.id,
+    );
+    if (seen) return seen.conversation_id;
+    const contactKey = contactKeyOf(contact, message);
+    if (!contactKey) return null;
+    let open = one<{ id: string }>(
+      this.sql,
+      "SELECT id FROM conversations WHERE contact_key = ?",
+      contactKey,
+    );
+    if (!open) {
+      open = { id: crypto.randomUUID() };
+      this.sql.exec(
+        `INSERT INTO conversations (id, contact_key, contact_json, state, arrived_at)
+         VALUES (?, ?, ?, 'new', ?)`,
+        open.id,
+        contactKey,
+        JSON.stringify({ ...contact, waId: message.from ?? contact.waId }),
+        Date.now(),
+      );
+      this.sql.exec("INSERT INTO known_conversations (id) VALUES (?)", open.id);
+    }
+    this.sql.exec(
+      "INSERT INTO inbound_seen (wamid, conversation_id) VALUES (?, ?)",
+      message.id,
+      open.id,
+    );
+    return open.id;
+  }
+
+  private async deliverInbound(conversationId: string, messages: InboundMessage[]): Promise<void> {
+    const row = this.conversationRow(conversationId);
+    const stub = this.env.CONVERSATION.getByName(conversationId);
+    if (!row) {
+      // A redelivery of messages whose conversation has closed: the conversation
+      // actor already has them and deduplicates.
+      await stub.appendInbound(null, messages);
+      return;
+    }
+    const init = await this.conversationInit(row);
+    await stub.appendInbound(init, messages);
+    const queued = run(
+      this.sql,
+      "UPDATE conversations SET state = 'queued' WHERE id = ? AND state = 'new'",
+      conversationId,
+    );
+    if (queued > 0) this.kickRouting();
+  }
+
+  private conversationRow(id: string): ConversationRow | null {
+    return one<ConversationRow>(this.sql, "SELECT * FROM conversations WHERE id = ?", id);
+  }
+
+  /** Finds or creates the customer in D1 (once per conversation) and builds the actor's init. */
+  private conversationInit(row: ConversationRow): Promise<ConversationInit> {
+    const number = this.number!;
+    if (row.customer_json) {
+      return Promise.resolve({
+        id: row.id,
+        tenantId: number.tenantId,
+        number,
+        customer: JSON.parse(row.customer_json) as CustomerRef,
+        skillsetId: row.skillset_id,
+        createdAt: row.arrived_at,
+      });
+    }
+    let pending = this.customerLookups.get(row.id);
+    if (!pending) {
+      pending = this.lookUpCustomer(number, row).finally(() => this.customerLookups.delete(row.id));
+      this.customerLookups.set(row.id, pending);
+    }
+    return pending;
+  }
+
+  private async lookUpCustomer(number: NumberInfo, row: ConversationRow): Promise<ConversationInit> {
+    const contact = JSON.parse(row.contact_json) as InboundContact;
+    const phone = contact.waId ? `+${contact.waId}` : null;
+    const name = contact.name?.trim() || phone || "WhatsApp user";
+    const db = this.env.DB;
+    await db
+      .prepare(
+        `INSERT INTO customers (id, tenant_id, contact_key, phone, name)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, contact_key) DO NOTHING`,
+      )
+      .bind(crypto.randomUUID(), number.tenantId, row.contact_key, phone, name)
+      .run();
+    const customer = await db
+      .prepare(
+        `SELECT c.id, c.name, c.phone, c.priority, s.id AS skillset_id
+         FROM customers c
+         LEFT JOIN skillsets s ON s.id = c.default_skillset_id AND s.tenant_id = c.tenant_id AND s.number_id = ?
+         WHERE c.tenant_id = ? AND c.contact_key = ?`,
+      )
+      .bind(number.id, number.tenantId, row.contact_key)
+      .first<{ id: string; name: string; phone: string | null; priority: number; skillset_id: string | null }>();
+    if (!customer) throw new Error(`customer ${row.contact_key} vanished`);
+    const ref: CustomerRef = {
+      id: customer.id,
+      name: customer.name,
+      phone: customer.phone,
+      contactKey: row.contact_key,
+      recipient: row.contact_key.startsWith("u:") ? row.contact_key.slice(2) : row.contact_key,
+      priority: customer.priority,
+    };
+    this.sql.exec(
+      "UPDATE conversations SET customer_json = ?, skillset_id = ? WHERE id = ?",
+      JSON.stringify(ref),
+      customer.skillset_id,
+      row.id,
+    );
+    return {
+      id: row.id,
+      tenantId: number.tenantId,
+      number,
+      customer: ref,
+      skillsetId: customer.skillset_id,
+      createdAt: row.arrived_at,
+    };
+  }
+
+  // ---- statuses -----------------------------------------------------------
+
+  /** Routes delivery statuses to the conversations whose messages they describe. */
+  private async applyStatuses(statuses: StatusUpdate[]): Promise<void> {
+    const byConversation = new Map<string, { status: StatusUpdate; messageId: string | null }[]>();
+    for (const status of statuses) {
+      const target = this.statusTarget(status);
+      if (!target) {
+        // Meta may report a status before our send call has returned its wamid.
+        this.sql.exec(
+          "INSERT OR IGNORE INTO orphan_statuses (wamid, status, body) VALUES (?, ?, ?)",
+          status.id,
+          status.status,
+          JSON.stringify(status),
+        );
+        continue;
+      }
+      const list = byConversation.get(target.conversationId) ?? [];
+      list.push({ status, messageId: target.messageId });
+      byConversation.set(target.conversationId, list);
+    }
+    await Promise.all(
+      [...byConversation].map(([id, list]) =>
+        this.env.CONVERSATION.getByName(id).applyStatuses(list),
+      ),
+    );
+  }
+
+  private statusTarget(
+    status: StatusUpdate,
+  ): { conversationId: string; messageId: string | null } | null {
+    const known = one<{ conversation_id: string }>(
+      this.sql,
+      "SELECT conversation_id FROM outbound WHERE wamid = ?",
+      status.id,
+    );
+    if (known) return { conversationId: known.conversation_id, messageId: null };
+    // We send `<conversationId>/<messageId>` as biz_opaque_callback_data.
+    const [conversationId, messageId] = (status.bizOpaqueCallbackData ?? "").split("/");
+    if (conversationId && messageId) {
+      const ours = one(this.sql, "SELECT id FROM known_conversations WHERE id = ?", conversationId);
+      if (ours) return { conversationId, messageId };
+    }
+    return null;
+  }
+
+  /**
+   * Records which conversation sent `wamid` and returns statuses that arrived
+   * for it before this call. Idempotent.
+   */
+  async registerOutbound(wamid: string, conversationId: string): Promise<StatusUpdate[]> {
+    this.sql.exec(
+      "INSERT OR IGNORE INTO outbound (wamid, conversation_id) VALUES (?, ?)",
+      wamid,
+      conversationId,
+    );
+    const orphans = all<{ body: string }>(
+      this.sql,
+      "SELECT body FROM orphan_statuses WHERE wamid = ?",
+      wamid,
+    );
+    this.sql.exec("DELETE FROM orphan_statuses WHERE wamid = ?", wamid);
+    return orphans.map((o) => JSON.parse(o.body) as StatusUpdate);
+  }
+
+  // ---- routing ------------------------------------------------------------
+
+  /** Starts a routing pass now, or once the current one ends. */
+  private kickRouting(): void {
+    this.ctx.waitUntil(this.route());
+  }
+
+  override async alarm(): Promise<void> {
+    await this.route();
+  }
+
+  private async route(): Promise<void> {
+    if (this.routing) {
+      this.rerouteRequested = true;
+      return;
+    }
+    this.routing = true;
+    await this.ctx.storage.setAlarm(Date.now() + ROUTING_WATCHDOG_MS);
+    try {
+      do {
+        this.rerouteRequested = false;
+        await this.routeOnce();
+      } while (this.rerouteRequested);
+      await this.ctx.storage.deleteAlarm();
+    } catch (err) {
+      console.error("routing failed; the watchdog alarm retries", err);
+    } finally {
+      this.routing = false;
+    }
+  }
+
+  private waiting(): (WaitingConversation & { row: ConversationRow })[] {
+    return all<ConversationRow>(this.sql, "SELECT * FROM conversations WHERE state = 'queued'").map(
+      (row) => {
+        const customer = JSON.parse(row.customer_json ?? "null") as CustomerRef | null;
+        return {
+          id: row.id,
+          customerPriority: customer?.priority ?? 5,
+          arrivedAt: row.arrived_at,
+          skillsetId: row.skillset_id,
+          row,
+        };
+      },
+    );
+  }
+
+  private async routeOnce(): Promise<void> {
+    const number = this.number;
+    if (!number || this.waiting().length === 0) return;
+    const config = await this.routingConfig(number);
+    await this.refreshUnknownAgents(number, config);
+    // Offer one conversation at a time and re-plan: each offer's answer updates
+    // what we know of that agent, and other events may land while we await.
+    for (;;) {
+      const waiting = this.waiting();
+      const agents = all<AgentRow>(this.sql, "SELECT * FROM agents").map(toAgentLive);
+      const [next] = planRouting(waiting, config.skillsets, config.members, agents, Date.now());
+      if (!next) return;
+      const conversation = waiting.find((w) => w.id === next.conversationId)!;
+      const skillset = config.skillsets.find((s) => s.id === next.skillsetId);
+      const offer = this.offerView(number, conversation.row, skillset?.name ?? null);
+      this.sql.exec(
+        "UPDATE conversations SET state = 'offered', offered_to = ?, skillset_id = ? WHERE id = ?",
+        next.agentId,
+        next.skillsetId,
+        next.conversationId,
+      );
+      const answer = await this.env.AGENT.getByName(next.agentId).offer(number.tenantId, number.id, offer);
+      this.rememberAgent(answer.agent);
+      if (!answer.ok) {
+        run(
+          this.sql,
+          "UPDATE conversations SET state = 'queued', offered_to = NULL WHERE id = ? AND state = 'offered' AND offered_to = ?",
+          next.conversationId,
+          next.agentId,
+        );
+      }
+    }
+  }
+
+  private offerView(number: NumberInfo, row: ConversationRow, skillsetName: string | null): OfferView {
+    const customer = JSON.parse(row.customer_json ?? "null") as CustomerRef | null;
+    const now = Date.now();
+    return {
+      conversationId: row.id,
+      customerName: customer?.name ?? row.contact_key,
+      customerPhone: customer?.phone ?? null,
+      numberName: number.name,
+      displayPhone: number.displayPhone,
+      skillsetName,
+      arrivedAt: row.arrived_at,
+      offeredAt: now,
+      expiresAt: now + requireConfig(this.env).offerTimeoutMs,
+    };
+  }
+
+  /** Skillsets of this number and their active members, read fresh from D1 each pass. */
+  private async routingConfig(number: NumberInfo): Promise<RoutingConfig> {
+    const { results } = await this.env.DB.prepare(
+      `SELECT s.id AS skillset_id, s.name, s.priority, m.user_id, m.agent_priority
+       FROM skillsets s
+       LEFT JOIN skillset_members m ON m.skillset_id = s.id AND m.tenant_id = s.tenant_id
+       LEFT JOIN users u ON u.id = m.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
+       WHERE s.tenant_id = ? AND s.number_id = ?`,
+    )
+      .bind(number.tenantId, number.id)
+      .all<{
+        skillset_id: string;
+        name: string;
+        priority: number;
+        user_id: string | null;
+        agent_priority: number | null;
+      }>();
+    const skillsets = new Map<string, RoutingConfig["skillsets"][number]>();
+    const members: RoutingConfig["members"] = [];
+    for (const r of results) {
+      skillsets.set(r.skillset_id, { id: r.skillset_id, name: r.name, priority: r.priority });
+      if (r.user_id) {
+        members.push({
+          agentId: r.user_id,
+          skillsetId: r.skillset_id,
+          agentPriority: r.agent_priority ?? 5,
+        });
+      }
+    }
+    return { skillsets: [...skillsets.values()], members };
+  }
+
+  /** Asks agents we have never heard from for their state. */
+  private async refreshUnknownAgents(number: NumberInfo, config: RoutingConfig): Promise<void> {
+    const known = new Set(all<{ id: string }>(this.sql, "SELECT id FROM agents").map((r) => r.id));
+    const unknown = [...new Set(config.members.map((m) => m.agentId))].filter((id) => !known.has(id));
+    const states = await Promise.all(
+      unknown.map((id) => this.env.AGENT.getByName(id).state(number.tenantId)),
+    );
+    for (const s of states) if (s) this.rememberAgent(s);
+  }
+
+  private rememberAgent(agent: AgentLive | null): void {
+    if (!agent) return;
+    this.sql.exec(
+      `INSERT INTO agents (id, status, load, max_conversations, last_assigned_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, load = excluded.load,
+         max_conversations = excluded.max_conversations, last_assigned_at = excluded.last_assigned_at`,
+      agent.id,
+      agent.status,
+      agent.load,
+      agent.maxConversations,
+      agent.lastAssignedAt,
+    );
+  }
+
+  /**
+   * An agent's status or load changed. Routing re-runs at once when the agent
+   * may take work, so no backlog waits for a sweep.
+   */
+  async agentChanged(agent: AgentLive): Promise<void> {
+    this.rememberAgent(agent);
+    if (agent.status === "ready" && agent.load < agent.maxConversations) this.kickRouting();
+  }
+
+  /**
+   * The agent accepted our offer: the conversation is theirs. Returns false when
+   * the offer is no longer valid (closed or re-offered meanwhile).
+   */
+  async offerAccepted(
+    conversationId: string,
+    agent: { id: string; name: string },
+  ): Promise<{ ok: true; skillsetId: string | null } | { ok: false }> {
+    const updated = run(
+      this.sql,
+      "UPDATE conversations SET state = 'assigned', agent_id = ?, offered_to = NULL WHERE id = ? AND state = 'offered' AND offered_to = ?",
+      agent.id,
+      conversationId,
+      agent.id,
+    );
+    if (updated === 0) return { ok: false };
+    return { ok: true, skillsetId: this.conversationRow(conversationId)?.skillset_id ?? null };
+  }
+
+  /** The offer timed out (the agent is now RONA): the conversation waits again, keeping its place. */
+  async offerExpired(conversationId: string, agentId: string): Promise<void> {
+    const requeued = run(
+      this.sql,
+      "UPDATE conversations SET state = 'queued', offered_to = NULL WHERE id = ? AND state = 'offered' AND offered_to = ?",
+      conversationId,
+      agentId,
+    );
+    if (requeued > 0) this.kickRouting();
+  }
+
+  /** The conversation closed: the customer's next message opens a new one. Idempotent. */
+  async conversationClosed(conversationId: string): Promise<void> {
+    this.sql.exec("DELETE FROM conversations WHERE id = ?", conversationId);
+  }
+
+  /** Test and diagnostics view of the queue. */
+  async conversations(): Promise<{ id: string; state: string; offeredTo: string | null; agentId: string | null }[]> {
+    return all<ConversationRow>(this.sql, "SELECT * FROM conversations ORDER BY arrived_at").map((r) => ({
+      id: r.id,
+      state: r.state,
+      offeredTo: r.offered_to,
+      agentId: r.agent_id,
+    }));
+  }
+}
+
+function toAgentLive(row: AgentRow): AgentLive {
+  return {
+    id: row.id,
+    status: row.status,
+    load: row.load,
+    maxConversations: row.max_conversations,
+    lastAssignedAt: row.last_assigned_at,
+  };
+}

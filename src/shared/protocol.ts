@@ -1,0 +1,192 @@
+/**
+ * The one protocol shared by the Worker, the actors and the Preact desktop:
+ * API payloads and WebSocket frames, as zod schemas with their inferred types,
+ * so the two ends cannot drift. Times are Unix epoch milliseconds.
+ */
+import { z } from "zod";
+
+export const Language = z.enum(["en", "it"]);
+export type Language = z.infer<typeof Language>;
+
+/** What an agent chooses; `rona` and `offline` are only ever set by the system. */
+export const SelectableStatus = z.enum(["ready", "back_office", "break"]);
+export type SelectableStatus = z.infer<typeof SelectableStatus>;
+/** `offline`: logged out. `rona`: missed an offer; only the agent sets Ready again. */
+export const AgentStatus = z.enum(["ready", "back_office", "break", "rona", "offline"]);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+/** Delivery ticks of an outbound message, in the order they may only move forward. */
+export const Tick = z.enum(["pending", "sent", "delivered", "read", "played", "failed"]);
+export type Tick = z.infer<typeof Tick>;
+
+export const MessageError = z.object({
+  code: z.number().int(),
+  title: z.string(),
+  message: z.string().optional(),
+});
+export type MessageError = z.infer<typeof MessageError>;
+
+export const Sender = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("customer") }),
+  z.object({ type: z.literal("agent"), id: z.string(), name: z.string() }),
+  z.object({ type: z.literal("system") }),
+]);
+export type Sender = z.infer<typeof Sender>;
+
+/** One message of a conversation as the desktop shows it. */
+export const MessageView = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  /** Position in the conversation, strictly increasing; used to fetch what was missed. */
+  seq: z.number().int(),
+  direction: z.enum(["in", "out"]),
+  /** Meta's message type: text, image, audio, location, interactive, unsupported… */
+  kind: z.string(),
+  /** Human-readable text: the body, a caption, or a summary of a non-text message. */
+  text: z.string(),
+  /** Outbound only: the delivery tick. */
+  status: Tick.nullable(),
+  error: MessageError.nullable(),
+  sender: Sender,
+  createdAt: z.number(),
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+export const ConversationState = z.enum(["queued", "offered", "assigned", "closed"]);
+export type ConversationState = z.infer<typeof ConversationState>;
+
+export const ConversationView = z.object({
+  id: z.string(),
+  numberId: z.string(),
+  numberName: z.string(),
+  displayPhone: z.string(),
+  customer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }),
+  skillsetId: z.string().nullable(),
+  skillsetName: z.string().nullable(),
+  state: ConversationState,
+  agentId: z.string().nullable(),
+  createdAt: z.number(),
+  /** Time of the customer's latest message, for the "since last message" timer. */
+  lastCustomerMessageAt: z.number().nullable(),
+  /** Seq of the newest message, to fetch what a desktop missed. */
+  lastSeq: z.number().int(),
+  closedAt: z.number().nullable(),
+  closeReason: z.string().nullable(),
+});
+export type ConversationView = z.infer<typeof ConversationView>;
+
+/** A conversation offered to an agent, waiting for Accept until `expiresAt`. */
+export const OfferView = z.object({
+  conversationId: z.string(),
+  customerName: z.string(),
+  customerPhone: z.string().nullable(),
+  numberName: z.string(),
+  displayPhone: z.string(),
+  skillsetName: z.string().nullable(),
+  arrivedAt: z.number(),
+  offeredAt: z.number(),
+  expiresAt: z.number(),
+});
+export type OfferView = z.infer<typeof OfferView>;
+
+export const AgentView = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: AgentStatus,
+  /** Conversations assigned or offered right now. */
+  load: z.number().int(),
+  maxConversations: z.number().int(),
+});
+export type AgentView = z.infer<typeof AgentView>;
+
+/** Everything the desktop needs to draw itself, and the event seq it is current to. */
+export const DesktopSnapshot = z.object({
+  seq: z.number().int(),
+  agent: AgentView,
+  offers: z.array(OfferView),
+  conversations: z.array(ConversationView),
+});
+export type DesktopSnapshot = z.infer<typeof DesktopSnapshot>;
+
+/** Events the agent actor pushes to every open desktop. `seq` increases by one per event. */
+export const ServerEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("snapshot"), snapshot: DesktopSnapshot }),
+  z.object({ type: z.literal("agent"), seq: z.number().int(), agent: AgentView }),
+  z.object({ type: z.literal("offer"), seq: z.number().int(), offer: OfferView }),
+  z.object({
+    type: z.literal("offer_withdrawn"),
+    seq: z.number().int(),
+    conversationId: z.string(),
+    reason: z.enum(["accepted", "expired", "closed"]),
+  }),
+  z.object({
+    type: z.literal("conversation"),
+    seq: z.number().int(),
+    conversation: ConversationView,
+  }),
+  z.object({
+    type: z.literal("message"),
+    seq: z.number().int(),
+    conversationId: z.string(),
+    message: MessageView,
+  }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+/** A server event before the agent actor numbers it. */
+export type UnsequencedEvent = ServerEvent extends infer E
+  ? E extends { seq: number }
+    ? Omit<E, "seq">
+    : never
+  : never;
+
+/**
+ * Frames a desktop sends. `resume` asks for every event after `lastSeq` (or a
+ * fresh snapshot when `lastSeq` is null or too old to replay).
+ */
+export const ClientFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("resume"), lastSeq: z.number().int().nonnegative().nullable() }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// ---- HTTP API bodies -------------------------------------------------------
+
+export const LoginBody = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(256),
+});
+export const MeView = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  tenantName: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "agent"]),
+  language: Language,
+});
+export type MeView = z.infer<typeof MeView>;
+export const UpdateMeBody = z.object({ language: Language });
+export const SetStatusBody = z.object({ status: SelectableStatus });
+/** Max length of a WhatsApp text body. */
+export const MAX_TEXT_LENGTH = 4096;
+export const SendTextBody = z.object({
+  /** Idempotency key chosen by the desktop: a retried send never sends twice. */
+  clientId: z.string().uuid(),
+  text: z.string().trim().min(1).max(MAX_TEXT_LENGTH),
+});
+export const CloseBody = z.object({ reason: z.string().trim().min(1).max(500) });
+export const MessagesQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+});
+
+/** The body of every 4xx/5xx the API returns. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;

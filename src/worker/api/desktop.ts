@@ -1,0 +1,211 @@
+/**
+ * The agent desktop's API: profile, status, offers, conversations, replies and
+ * the live WebSocket. The Worker authenticates and scopes to the caller's
+ * tenant; the actors decide.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  AgentView,
+  CloseBody,
+  ConversationView,
+  DesktopSnapshot,
+  MessagesQuery,
+  MessageView,
+  MeView,
+  SendTextBody,
+  SetStatusBody,
+  UpdateMeBody,
+} from "../../shared/protocol";
+import type { AppEnv, SessionUser } from "../app-types";
+import { meView, requireUser } from "../auth";
+import { apiError, describeRoute, jsonBody, params, query } from "../http";
+import type { Env } from "../env";
+
+const ConversationParams = z.object({ id: z.uuid() });
+
+/** The conversation, if it is the caller's tenant's and assigned to the caller. */
+async function ownConversation(env: Env, user: SessionUser, id: string) {
+  const owns = await env.AGENT.getByName(user.id).owns(id);
+  if (!owns) apiError(404, "not_found", "No such conversation among yours");
+  return env.CONVERSATION.getByName(id);
+}
+
+export const desktop = new Hono<AppEnv>()
+  .use(requireUser)
+  .get(
+    "/me",
+    describeRoute({ method: "get", path: "/api/me", summary: "The signed-in user", tag: "me", response: MeView }),
+    (c) => c.json(meView(c.var.user)),
+  )
+  .patch(
+    "/me",
+    describeRoute({
+      method: "patch",
+      path: "/api/me",
+      summary: "Change the user's language",
+      tag: "me",
+      body: UpdateMeBody,
+      response: MeView,
+    }),
+    jsonBody(UpdateMeBody),
+    async (c) => {
+      const { language } = c.req.valid("json");
+      const user = c.var.user;
+      await c.env.DB.prepare("UPDATE users SET language = ? WHERE id = ? AND tenant_id = ?")
+        .bind(language, user.id, user.tenantId)
+        .run();
+      return c.json(meView({ ...user, language }));
+    },
+  )
+  .get(
+    "/desktop",
+    describeRoute({
+      method: "get",
+      path: "/api/desktop",
+      summary: "Everything the desktop shows, with the event seq it is current to",
+      tag: "desktop",
+      response: DesktopSnapshot,
+    }),
+    async (c) => {
+      const user = c.var.user;
+      const snapshot = await c.env.AGENT.getByName(user.id).snapshot(user.tenantId);
+      if (!snapshot) apiError(403, "not_an_agent", "This user cannot take conversations");
+      return c.json(snapshot);
+    },
+  )
+  .post(
+    "/me/status",
+    describeRoute({
+      method: "post",
+      path: "/api/me/status",
+      summary: "Set Ready, Back office or Break (also leaves RONA)",
+      tag: "desktop",
+      body: SetStatusBody,
+      response: AgentView,
+    }),
+    jsonBody(SetStatusBody),
+    async (c) => {
+      const user = c.var.user;
+      const view = await c.env.AGENT.getByName(user.id).setStatus(user.tenantId, c.req.valid("json").status);
+      if (!view) apiError(403, "not_an_agent", "This user cannot take conversations");
+      return c.json(view);
+    },
+  )
+  .post(
+    "/offers/:id/accept",
+    describeRoute({
+      method: "post",
+      path: "/api/offers/:id/accept",
+      summary: "Accept an offered conversation",
+      tag: "desktop",
+      response: ConversationView,
+    }),
+    params(ConversationParams),
+    async (c) => {
+      const user = c.var.user;
+      const result = await c.env.AGENT.getByName(user.id).accept(user.tenantId, c.req.valid("param").id);
+      if (!result.ok) apiError(409, "offer_gone", "This offer has expired or was withdrawn");
+      return c.json(result.conversation);
+    },
+  )
+  .get(
+    "/conversations/:id",
+    describeRoute({
+      method: "get",
+      path: "/api/conversations/:id",
+      summary: "A conversation of mine and its messages",
+      tag: "conversations",
+      response: z.object({ conversation: ConversationView, messages: z.array(MessageView) }),
+    }),
+    params(ConversationParams),
+    async (c) => {
+      const user = c.var.user;
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const read = await stub.read(user.tenantId);
+      if (!read) apiError(404, "not_found", "No such conversation");
+      return c.json(read);
+    },
+  )
+  .get(
+    "/conversations/:id/messages",
+    describeRoute({
+      method: "get",
+      path: "/api/conversations/:id/messages",
+      summary: "Messages after a seq (what a reconnecting desktop missed)",
+      tag: "conversations",
+      query: MessagesQuery,
+      response: z.object({ messages: z.array(MessageView) }),
+    }),
+    params(ConversationParams),
+    query(MessagesQuery),
+    async (c) => {
+      const user = c.var.user;
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const read = await stub.read(user.tenantId, c.req.valid("query").after);
+      if (!read) apiError(404, "not_found", "No such conversation");
+      return c.json({ messages: read.messages });
+    },
+  )
+  .post(
+    "/conversations/:id/messages",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/messages",
+      summary: "Send a text reply (idempotent by clientId)",
+      tag: "conversations",
+      body: SendTextBody,
+      response: MessageView,
+      status: 201,
+    }),
+    params(ConversationParams),
+    jsonBody(SendTextBody),
+    async (c) => {
+      const user = c.var.user;
+      const { clientId, text } = c.req.valid("json");
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const result = await stub.sendText(user.tenantId, { id: user.id, name: user.name }, clientId, text);
+      if (!result.ok) {
+        if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
+        apiError(404, "not_found", "No such conversation among yours");
+      }
+      return c.json(result.message, 201);
+    },
+  )
+  .post(
+    "/conversations/:id/close",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/close",
+      summary: "Close a conversation with a closing reason",
+      tag: "conversations",
+      body: CloseBody,
+      response: ConversationView,
+    }),
+    params(ConversationParams),
+    jsonBody(CloseBody),
+    async (c) => {
+      const user = c.var.user;
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const result = await stub.close(user.tenantId, user.id, c.req.valid("json").reason);
+      if (!result.ok) apiError(404, "not_found", "No such conversation among yours");
+      return c.json(result.conversation);
+    },
+  )
+  .get(
+    "/ws",
+    describeRoute({
+      method: "get",
+      path: "/api/ws",
+      summary: "WebSocket of live desktop events (send {type:'resume', lastSeq})",
+      tag: "desktop",
+      status: 101,
+    }),
+    async (c) => {
+      if (c.req.header("Upgrade") !== "websocket") apiError(426, "upgrade_required", "Expected a WebSocket upgrade");
+      const user = c.var.user;
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("X-Parley-Tenant", user.tenantId);
+      return c.env.AGENT.getByName(user.id).fetch(new Request(c.req.raw, { headers }));
+    },
+  );

@@ -1,0 +1,16 @@
+import type { Config } from "./config";
+import type { Env } from "./env";
+
+/** The signed-in user, resolved from the session cookie on every API request. */
+export interface SessionUser {
+  id: string;
+  tenantId: string;
+  tenantName: string;
+  email: string;
+  name: string;
+  role: "admin" | "agent";
+  language: "en" | "it";
+  sessionId: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: { config: Config; user: SessionUser } };

@@ -1,0 +1,147 @@
+/** Shared HTTP plumbing: API errors, zod validators and the OpenAPI registry. */
+import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { validator } from "hono/validator";
+import { type ZodType, z } from "zod";
+import type { ApiError } from "../shared/protocol";
+
+/** Throws an HTTPException whose response is our `ApiError` body. */
+export function apiError(
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  fields?: { path: string; message: string }[],
+): never {
+  const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}) } };
+  throw new HTTPException(status, { res: Response.json(body, { status }) });
+}
+
+function invalid(where: string, error: z.ZodError): never {
+  const fields = error.issues.map((i) => ({
+    path: i.path.length ? i.path.join(".") : where,
+    message: i.message,
+  }));
+  const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
+  apiError(400, "invalid_request", `Invalid ${where}: ${summary}`, fields);
+}
+
+/** Validates the JSON body with `schema`; 415 unless the request says it is JSON (CSRF guard). */
+export function jsonBody<S extends ZodType>(schema: S) {
+  return validator("json", async (_value, c): Promise<z.output<S>> => {
+    const type = c.req.header("Content-Type") ?? "";
+    if (!type.toLowerCase().startsWith("application/json")) {
+      apiError(415, "unsupported_media_type", "Content-Type must be application/json");
+    }
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      apiError(400, "invalid_json", "The body is not valid JSON");
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) invalid("body", parsed.error);
+    return parsed.data;
+  });
+}
+
+/** Validates the query string with `schema`. */
+export function query<S extends ZodType>(schema: S) {
+  return validator("query", (value): z.output<S> => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) invalid("query", parsed.error);
+    return parsed.data;
+  });
+}
+
+/** Validates path parameters with `schema`. */
+export function params<S extends ZodType>(schema: S) {
+  return validator("param", (value): z.output<S> => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) invalid("path", parsed.error);
+    return parsed.data;
+  });
+}
+
+// ---- OpenAPI ----------------------------------------------------------------
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+interface Operation {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  body?: ZodType;
+  query?: ZodType;
+  response?: ZodType;
+  status?: number;
+  auth?: boolean;
+}
+const operations: Operation[] = [];
+
+/**
+ * Documents an operation in /api/openapi.json from the same zod schemas that
+ * validate it, and returns a no-op middleware so it can sit in the route.
+ */
+export function describeRoute(op: Operation): MiddlewareHandler {
+  if (!operations.some((o) => o.method === op.method && o.path === op.path)) operations.push(op);
+  return async (_c, next) => next();
+}
+
+function schemaOf(s: ZodType): unknown {
+  return z.toJSONSchema(s, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+}
+
+/** The OpenAPI 3.1 document of every described operation. */
+export function openApiDocument(): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = op.path.replace(/:(\w+)/g, "{$1}");
+    const parameters = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    if (op.query) {
+      const js = schemaOf(op.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(js.properties ?? {})) {
+        parameters.push({
+          name,
+          in: "query",
+          required: js.required?.includes(name) ?? false,
+          schema: schema as { type: string },
+        });
+      }
+    }
+    paths[path] ??= {};
+    paths[path][op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body) } } } }
+        : {}),
+      ...(op.auth === false ? { security: [] } : {}),
+      responses: {
+        [String(op.status ?? 200)]: {
+          description: "Success",
+          ...(op.response ? { content: { "application/json": { schema: schemaOf(op.response) } } } : {}),
+        },
+        default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } } },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Parley API", version: "0.1.0" },
+    components: {
+      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "parley_session" } },
+      schemas: { ApiError: schemaOf(z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
+    },
+    security: [{ session: [] }],
+    paths,
+  };
+}
+
+export type AppContext = Context;

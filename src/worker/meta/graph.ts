@@ -1,0 +1,104 @@
+/**
+ * The Graph API client for sending messages. Its base URL is configuration:
+ * Meta's in production, the simulator in development and tests.
+ */
+import { z } from "zod";
+
+/** Meta error codes worth retrying with backoff (META-CONTRACT.md §6). */
+const RETRYABLE_CODES = new Set([2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 133004]);
+
+export type GraphError = {
+  code: number;
+  title: string;
+  message?: string;
+  httpStatus: number | null;
+};
+
+export type SendResult =
+  | { ok: true; wamid: string }
+  | { ok: false; retryable: boolean; error: GraphError };
+
+const SendResponse = z.object({
+  messages: z.array(z.object({ id: z.string().min(1) })).min(1),
+});
+
+const ErrorResponse = z.object({
+  error: z.looseObject({
+    code: z.number().int(),
+    message: z.string().optional(),
+    error_user_title: z.string().optional(),
+    error_data: z.looseObject({ details: z.string().optional() }).optional(),
+  }),
+});
+
+export interface OutboundText {
+  phoneNumberId: string;
+  accessToken: string;
+  to: string;
+  text: string;
+  /** Echoed by Meta on every status webhook of this message. */
+  callbackData: string;
+}
+
+/** Decides whether a failed HTTP answer should be retried. */
+export function isRetryable(httpStatus: number | null, code: number): boolean {
+  if (httpStatus === null) return true; // the request never got an answer
+  if (httpStatus === 429 || httpStatus >= 500) return true;
+  return RETRYABLE_CODES.has(code);
+}
+
+/**
+ * POSTs a text message to `/{phone_number_id}/messages`. Never throws: network
+ * failures and Meta errors come back as values, with `retryable` decided here.
+ */
+export async function sendText(
+  base: string,
+  msg: OutboundText,
+  fetcher: typeof fetch = fetch,
+): Promise<SendResult> {
+  let res: Response;
+  try {
+    res = await fetcher(`${base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${msg.accessToken}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({
+        messaging_product: "whatsapp",
+        recipient_type: "individual",
+        to: msg.to,
+        type: "text",
+        text: { body: msg.text, preview_url: false },
+        biz_opaque_callback_data: msg.callbackData,
+      }),
+    });
+  } catch (err) {
+    return {
+      ok: false,
+      retryable: true,
+      error: { code: 0, title: `Network error: ${String(err)}`, httpStatus: null },
+    };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) {
+    const parsed = SendResponse.safeParse(body);
+    if (parsed.success) return { ok: true, wamid: parsed.data.messages[0]!.id };
+    return {
+      ok: false,
+      retryable: false,
+      error: { code: 0, title: "Unexpected Graph API response", httpStatus: res.status },
+    };
+  }
+  const parsed = ErrorResponse.safeParse(body);
+  const code = parsed.success ? parsed.data.error.code : 0;
+  const title = parsed.success
+    ? (parsed.data.error.error_user_title ?? parsed.data.error.message ?? `HTTP ${res.status}`)
+    : `HTTP ${res.status}`;
+  const details = parsed.success ? parsed.data.error.error_data?.details : undefined;
+  return {
+    ok: false,
+    retryable: isRetryable(res.status, code),
+    error: { code, title, message: details, httpStatus: res.status },
+  };
+}

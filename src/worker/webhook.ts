@@ -1,0 +1,141 @@
+/**
+ * Meta's webhook: the subscribe handshake (GET) and signed deliveries (POST).
+ * A POST is acknowledged with 200 only after every item has been stored by the
+ * actor that owns it, so a failure before storage makes Meta retry.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { NumberInfo, NumberItem } from "../durable/types";
+import type { AppEnv } from "./app-types";
+import { verifySignature } from "./crypto";
+import { describeRoute, query } from "./http";
+import { extractWebhookItems, type WebhookItem } from "./meta/webhook";
+
+/** Meta sends at most 3 MB per POST. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
+
+const Handshake = z.object({
+  "hub.mode": z.string().optional(),
+  "hub.verify_token": z.string().optional(),
+  "hub.challenge": z.string().max(1024).optional(),
+});
+
+/** Looks up managed numbers by Meta phone_number_id (any tenant: the webhook is app-wide). */
+async function numbersByPhoneId(db: D1Database, ids: string[]): Promise<Map<string, NumberInfo>> {
+  const found = new Map<string, NumberInfo>();
+  // D1 allows 100 bound parameters per statement.
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    const { results } = await db
+      .prepare(
+        `SELECT n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name
+         FROM managed_numbers n JOIN tenants t ON t.id = n.tenant_id AND t.status = 'active'
+         WHERE n.phone_number_id IN (${chunk.map(() => "?").join(",")})`,
+      )
+      .bind(...chunk)
+      .all<{ id: string; tenant_id: string; phone_number_id: string; display_phone: string; name: string }>();
+    for (const r of results) {
+      found.set(r.phone_number_id, {
+        id: r.id,
+        tenantId: r.tenant_id,
+        phoneNumberId: r.phone_number_id,
+        displayPhone: r.display_phone,
+        name: r.name,
+      });
+    }
+  }
+  return found;
+}
+
+function groupByNumber(items: WebhookItem[]): Map<string, NumberItem[]> {
+  const groups = new Map<string, NumberItem[]>();
+  for (const item of items) {
+    let entry: NumberItem;
+    let phoneNumberId: string;
+    if (item.kind === "message") {
+      entry = { kind: "message", contact: item.contact, message: item.message };
+      phoneNumberId = item.phoneNumberId;
+    } else if (item.kind === "status") {
+      entry = { kind: "status", status: item.status };
+      phoneNumberId = item.phoneNumberId;
+    } else {
+      // Account-level errors and template status updates: logged until the
+      // features that consume them exist.
+      console.log("webhook item", JSON.stringify(item));
+      continue;
+    }
+    const list = groups.get(phoneNumberId) ?? [];
+    list.push(entry);
+    groups.set(phoneNumberId, list);
+  }
+  return groups;
+}
+
+export const webhook = new Hono<AppEnv>()
+  .get(
+    "/whatsapp",
+    describeRoute({
+      method: "get",
+      path: "/webhooks/whatsapp",
+      summary: "Meta's subscribe handshake: echoes hub.challenge when the verify token matches",
+      tag: "webhook",
+      query: Handshake,
+      auth: false,
+    }),
+    query(Handshake),
+    (c) => {
+      const q = c.req.valid("query");
+      const token = q["hub.verify_token"] ?? "";
+      if (q["hub.mode"] === "subscribe" && token === c.var.config.verifyToken && q["hub.challenge"]) {
+        return c.text(q["hub.challenge"], 200);
+      }
+      return c.text("Forbidden", 403);
+    },
+  )
+  .post(
+    "/whatsapp",
+    describeRoute({
+      method: "post",
+      path: "/webhooks/whatsapp",
+      summary: "Meta's signed webhook deliveries (messages, statuses, errors, template updates)",
+      tag: "webhook",
+      auth: false,
+    }),
+    async (c) => {
+      const declared = Number(c.req.header("Content-Length") ?? "0");
+      if (declared > MAX_WEBHOOK_BYTES) return c.text("Payload Too Large", 413);
+      const body = await c.req.arrayBuffer();
+      if (body.byteLength > MAX_WEBHOOK_BYTES) return c.text("Payload Too Large", 413);
+      // The signature covers the exact bytes Meta sent: verify before parsing.
+      const valid = await verifySignature(
+        c.var.config.appSecret,
+        body,
+        c.req.header("X-Hub-Signature-256"),
+      );
+      if (!valid) return c.text("Invalid signature", 401);
+
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(body));
+      } catch {
+        console.warn("signed webhook body is not JSON");
+        return c.text("OK", 200); // Meta must not retry a body we can never parse.
+      }
+      const { items, problems } = extractWebhookItems(json);
+      for (const p of problems) console.warn("webhook:", p);
+
+      const groups = groupByNumber(items);
+      const numbers = await numbersByPhoneId(c.env.DB, [...groups.keys()]);
+      await Promise.all(
+        [...groups].map(async ([phoneNumberId, list]) => {
+          const number = numbers.get(phoneNumberId);
+          if (!number) {
+            console.warn(`webhook for unknown or suspended number ${phoneNumberId}: ${list.length} items ignored`);
+            return;
+          }
+          await c.env.NUMBER.getByName(number.id).ingest(number, list);
+        }),
+      );
+      return c.text("OK", 200);
+    },
+  );

@@ -1,0 +1,163 @@
+/** Test fixtures: a tenant with a number, skillsets and agents in D1, and signed webhooks. */
+import { env, exports } from "cloudflare:workers";
+import { signBody } from "../src/worker/crypto";
+
+export const APP_SECRET = "dev-app-secret";
+export const SIM_URL = env.SIM_URL as string;
+
+export interface AgentSeed {
+  id: string;
+  name: string;
+  max?: number;
+  /** skillset key → agent priority */
+  skills: Record<string, number>;
+}
+
+export interface SeededTenant {
+  tenantId: string;
+  numberId: string;
+  phoneNumberId: string;
+  skillsets: Record<string, string>;
+  agents: string[];
+}
+
+let counter = 0;
+/** A unique id for this test file run. */
+export function uid(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** A fresh tenant with one number (unique phone_number_id), skillsets and agents. */
+export async function seedTenant(opts: {
+  skillsets: Record<string, number>;
+  agents: AgentSeed[];
+}): Promise<SeededTenant> {
+  const tenantId = uid("tenant");
+  const numberId = crypto.randomUUID();
+  const phoneNumberId = String(100000000000000 + Math.floor(Math.random() * 899999999999));
+  const stmts: D1PreparedStatement[] = [
+    env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(tenantId, `Tenant ${tenantId}`),
+    env.DB.prepare(
+      "INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, access_token) VALUES (?, ?, ?, ?, ?, ?)",
+    ).bind(numberId, tenantId, phoneNumberId, "+1 555 010 0001", "Support", "test-token"),
+  ];
+  const skillsets: Record<string, string> = {};
+  for (const [key, priority] of Object.entries(opts.skillsets)) {
+    const id = crypto.randomUUID();
+    skillsets[key] = id;
+    stmts.push(
+      env.DB.prepare(
+        "INSERT INTO skillsets (id, tenant_id, number_id, name, priority) VALUES (?, ?, ?, ?, ?)",
+      ).bind(id, tenantId, numberId, key, priority),
+    );
+  }
+  const agents: string[] = [];
+  for (const a of opts.agents) {
+    const id = `${a.id}-${tenantId}`;
+    agents.push(id);
+    stmts.push(
+      env.DB.prepare(
+        "INSERT INTO users (id, tenant_id, email, name, role, max_conversations) VALUES (?, ?, ?, ?, 'agent', ?)",
+      ).bind(id, tenantId, `${id}@example.test`, a.name, a.max ?? 3),
+    );
+    for (const [key, prio] of Object.entries(a.skills)) {
+      stmts.push(
+        env.DB.prepare(
+          "INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (?, ?, ?, ?)",
+        ).bind(tenantId, skillsets[key]!, id, prio),
+      );
+    }
+  }
+  await env.DB.batch(stmts);
+  return { tenantId, numberId, phoneNumberId, skillsets, agents };
+}
+
+/** POSTs a body to the real Worker's webhook, signed like Meta signs it. */
+export async function postWebhook(payload: unknown | string, secret = APP_SECRET): Promise<Response> {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const bytes = new TextEncoder().encode(body);
+  return exports.default.fetch("https://parley.test/webhooks/whatsapp", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await signBody(secret, bytes) },
+    body: bytes,
+  });
+}
+
+/** A Meta-shaped inbound text webhook. */
+export function textWebhook(
+  phoneNumberId: string,
+  messages: { from: string; id?: string; text: string; name?: string; timestamp?: number }[],
+): unknown {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "200000000000001",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550100001", phone_number_id: phoneNumberId },
+              contacts: [...new Map(messages.map((m) => [m.from, m])).values()].map((m) => ({
+                profile: { name: m.name ?? `Customer ${m.from}` },
+                wa_id: m.from,
+              })),
+              messages: messages.map((m) => ({
+                from: m.from,
+                id: m.id ?? `wamid.${crypto.randomUUID()}`,
+                timestamp: String(Math.floor((m.timestamp ?? Date.now()) / 1000)),
+                type: "text",
+                text: { body: m.text },
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A Meta-shaped status webhook. */
+export function statusWebhook(
+  phoneNumberId: string,
+  statuses: { id: string; status: string; recipient?: string; callback?: string; errors?: unknown[] }[],
+): unknown {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "200000000000001",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550100001", phone_number_id: phoneNumberId },
+              statuses: statuses.map((s) => ({
+                id: s.id,
+                status: s.status,
+                timestamp: String(Math.floor(Date.now() / 1000)),
+                recipient_id: s.recipient ?? "393331234567",
+                ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
+                ...(s.errors ? { errors: s.errors } : {}),
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Polls `fn` until it returns a truthy value (actors finish work after responding). */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,120 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { signBody } from "../src/worker/crypto";
+import { MAX_WEBHOOK_BYTES } from "../src/worker/webhook";
+import { postWebhook, seedTenant, statusWebhook, textWebhook } from "./helpers";
+
+const url = "https://parley.test/webhooks/whatsapp";
+
+describe("GET /webhooks/whatsapp (subscribe handshake)", () => {
+  it("echoes hub.challenge as plain text when mode and token match", async () => {
+    const res = await exports.default.fetch(
+      `${url}?hub.mode=subscribe&hub.verify_token=dev-verify-token&hub.challenge=1158201444`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe("1158201444");
+  });
+
+  it.each([
+    ["a wrong token", "hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1"],
+    ["a wrong mode", "hub.mode=unsubscribe&hub.verify_token=dev-verify-token&hub.challenge=1"],
+    ["no parameters", ""],
+  ])("answers 403 for %s", async (_name, qs) => {
+    const res = await exports.default.fetch(`${url}?${qs}`);
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("POST /webhooks/whatsapp", () => {
+  it("verifies the signature over the raw bytes, including Meta's escaped unicode", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    // Meta escapes non-ASCII as \uXXXX; the signature covers those exact bytes.
+    const raw = JSON.stringify(textWebhook(t.phoneNumberId, [{ from: "393330000001", text: "äöå" }])).replace(
+      /[\u0080-\uffff]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    const res = await postWebhook(raw);
+    expect(res.status).toBe(200);
+    const queue = await env.NUMBER.getByName(t.numberId).conversations();
+    expect(queue).toHaveLength(1);
+  });
+
+  it("rejects a missing or wrong signature with 401 and stores nothing", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    const body = JSON.stringify(textWebhook(t.phoneNumberId, [{ from: "393330000002", text: "hi" }]));
+    const unsigned = await exports.default.fetch(url, { method: "POST", body });
+    expect(unsigned.status).toBe(401);
+    const wrong = await exports.default.fetch(url, {
+      method: "POST",
+      body,
+      headers: { "X-Hub-Signature-256": await signBody("another-secret", new TextEncoder().encode(body)) },
+    });
+    expect(wrong.status).toBe(401);
+    const garbage = await exports.default.fetch(url, {
+      method: "POST",
+      body,
+      headers: { "X-Hub-Signature-256": "sha256=zz" },
+    });
+    expect(garbage.status).toBe(401);
+    expect(await env.NUMBER.getByName(t.numberId).conversations()).toHaveLength(0);
+  });
+
+  it("answers 413 to bodies over 3 MB", async () => {
+    const big = "x".repeat(MAX_WEBHOOK_BYTES + 1);
+    const res = await postWebhook(big);
+    expect(res.status).toBe(413);
+  });
+
+  it("acknowledges an unknown phone_number_id with 200", async () => {
+    const res = await postWebhook(textWebhook("999999999999999", [{ from: "393330000003", text: "hi" }]));
+    expect(res.status).toBe(200);
+  });
+
+  it("acknowledges a signed body that is odd (unknown types, bad items) with 200", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    const payload = textWebhook(t.phoneNumberId, [{ from: "393330000004", text: "ok" }]) as {
+      entry: { changes: { value: { messages: unknown[] } }[] }[];
+    };
+    const value = payload.entry[0]!.changes[0]!.value;
+    value.messages.push(
+      { from: "393330000004", id: "wamid.future", timestamp: "1700000000", type: "hologram", hologram: {} },
+      { from: "393330000004", timestamp: "1700000000", type: "text" },
+    );
+    const res = await postWebhook(payload);
+    expect(res.status).toBe(200);
+    const [conversation] = await env.NUMBER.getByName(t.numberId).conversations();
+    const read = await env.CONVERSATION.getByName(conversation!.id).read(t.tenantId);
+    expect(read!.messages.map((m) => m.kind)).toEqual(["text", "unsupported"]);
+  });
+
+  it("deduplicates retried and duplicated deliveries by message id", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    const payload = textWebhook(t.phoneNumberId, [
+      { from: "393330000005", id: "wamid.dup-1", text: "first" },
+      { from: "393330000005", id: "wamid.dup-1", text: "first" },
+      { from: "393330000005", id: "wamid.dup-2", text: "second" },
+    ]);
+    expect((await postWebhook(payload)).status).toBe(200);
+    expect((await postWebhook(payload)).status).toBe(200);
+    const queue = await env.NUMBER.getByName(t.numberId).conversations();
+    expect(queue).toHaveLength(1);
+    const read = await env.CONVERSATION.getByName(queue[0]!.id).read(t.tenantId);
+    expect(read!.messages.map((m) => m.text)).toEqual(["first", "second"]);
+  });
+
+  it("creates the customer from Meta's profile name", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    await postWebhook(textWebhook(t.phoneNumberId, [{ from: "393330000006", text: "hi", name: "Giulia" }]));
+    const row = await env.DB.prepare("SELECT name, phone FROM customers WHERE tenant_id = ? AND contact_key = ?")
+      .bind(t.tenantId, "393330000006")
+      .first();
+    expect(row).toEqual({ name: "Giulia", phone: "+393330000006" });
+  });
+
+  it("ignores statuses for messages it never sent", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    const res = await postWebhook(statusWebhook(t.phoneNumberId, [{ id: "wamid.unknown", status: "read" }]));
+    expect(res.status).toBe(200);
+  });
+});

@@ -1,0 +1,33 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests that run inside workerd: the real Worker, its Durable Objects and D1.
+ * The Meta simulator runs as a real HTTP server on loopback (test/global-setup.ts)
+ * and the Worker's Graph API base URL points at it.
+ */
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: "test",
+          META_APP_SECRET: "dev-app-secret",
+          META_VERIFY_TOKEN: "dev-verify-token",
+          GRAPH_API_BASE: `${inject<string>("simUrl")}/v23.0`,
+          SIM_URL: inject<string>("simUrl"),
+          OFFER_TIMEOUT_SECONDS: "30",
+          TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    globalSetup: ["./test/global-setup.ts"],
+    setupFiles: ["./test/apply-migrations.ts"],
+    testTimeout: 20_000,
+  },
+});
