@@ -18,6 +18,7 @@ export default defineConfig({
           GRAPH_API_BASE: `${inject<string>("simUrl")}/v23.0`,
           SIM_URL: inject<string>("simUrl"),
           OFFER_TIMEOUT_SECONDS: "30",
+          OUTBOUND_RETRY_BASE_MS: "20",
           TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
         },
       },

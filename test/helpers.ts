@@ -161,3 +161,43 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Calls the simulator's control API. */
+export async function sim(path: string, body?: unknown): Promise<Response> {
+  return fetch(`${SIM_URL}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/**
+ * Relays the signed webhooks the simulator queued for `phoneNumberId` to the
+ * Worker, byte for byte with the simulator's signature. Returns how many.
+ */
+export async function relaySim(phoneNumberId: string): Promise<number> {
+  const res = await sim(`/_sim/outbox/drain?phoneNumberId=${phoneNumberId}`, {});
+  const { items } = (await res.json()) as { items: { body: string; signature: string }[] };
+  for (const item of items) {
+    const r = await exports.default.fetch("https://parley.test/webhooks/whatsapp", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": item.signature },
+      body: item.body,
+    });
+    if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+  }
+  return items.length;
+}
+
+/** The customer writes from the simulator's phone; the signed webhook is relayed to the Worker. */
+export async function customerWrites(
+  phoneNumberId: string,
+  from: string,
+  text: string,
+  name = "Mario Rossi",
+): Promise<string> {
+  const res = await sim("/_sim/inbound", { from, name, phoneNumberId, text });
+  const { id } = (await res.json()) as { id: string };
+  await relaySim(phoneNumberId);
+  return id;
+}

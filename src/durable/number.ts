@@ -19,8 +19,11 @@ type ConversationRow = {
   state: "new" | "queued" | "offered" | "assigned";
   arrived_at: number;
   customer_json: string | null;
+  /** The skillset the conversation asks for (customer default, bot choice); null = any. */
   skillset_id: string | null;
   offered_to: string | null;
+  /** The skillset through which the current offer was made. */
+  offered_skillset_id: string | null;
   agent_id: string | null;
 };
 
@@ -46,7 +49,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS conversations (
      id TEXT PRIMARY KEY, contact_key TEXT NOT NULL UNIQUE, contact_json TEXT NOT NULL,
      state TEXT NOT NULL, arrived_at INTEGER NOT NULL, customer_json TEXT,
-     skillset_id TEXT, offered_to TEXT, agent_id TEXT)`,
+     skillset_id TEXT, offered_to TEXT, offered_skillset_id TEXT, agent_id TEXT)`,
   `CREATE TABLE IF NOT EXISTS known_conversations (id TEXT PRIMARY KEY)`,
   `CREATE TABLE IF NOT EXISTS outbound (wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS orphan_statuses (
@@ -369,7 +372,7 @@ export class NumberActor extends DurableObject<Env> {
       const skillset = config.skillsets.find((s) => s.id === next.skillsetId);
       const offer = this.offerView(number, conversation.row, skillset?.name ?? null);
       this.sql.exec(
-        "UPDATE conversations SET state = 'offered', offered_to = ?, skillset_id = ? WHERE id = ?",
+        "UPDATE conversations SET state = 'offered', offered_to = ?, offered_skillset_id = ? WHERE id = ?",
         next.agentId,
         next.skillsetId,
         next.conversationId,
@@ -484,7 +487,7 @@ export class NumberActor extends DurableObject<Env> {
       agent.id,
     );
     if (updated === 0) return { ok: false };
-    return { ok: true, skillsetId: this.conversationRow(conversationId)?.skillset_id ?? null };
+    return { ok: true, skillsetId: this.conversationRow(conversationId)?.offered_skillset_id ?? null };
   }
 
   /** The offer timed out (the agent is now RONA): the conversation waits again, keeping its place. */

@@ -1,0 +1,194 @@
+/**
+ * Meta WhatsApp Cloud API simulator: a plain Node HTTP server that plays both
+ * Meta's Graph API (for the Worker) and the customer's phone (for tests and demos),
+ * and sends signed webhooks like Meta does. Run with `node src/sim/server.ts`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Handler, SimContext } from "./context.ts";
+import {
+  deleteFaults,
+  drainOutbox,
+  getOutbox,
+  getThread,
+  postFaults,
+  postInbound,
+  postRawWebhook,
+  postReset,
+  postThreadRead,
+} from "./customer.ts";
+import {
+  deleteMedia,
+  downloadMedia,
+  getMedia,
+  postMedia,
+  postMessages,
+  storeMedia,
+} from "./graph.ts";
+import { HttpError, readBody, send, sendJson } from "./http.ts";
+import { phonePage } from "./phone-page.ts";
+import { SimState, Timers } from "./state.ts";
+import { WebhookSender } from "./webhook.ts";
+
+/** Options of {@link startSimulator}. */
+export interface SimOptions {
+  /** Port to listen on; 0 (default) picks a random free port. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Meta App Secret used to sign webhooks (`X-Hub-Signature-256`). */
+  appSecret: string;
+  /** Where to POST signed webhooks; without it they are queued in the outbox. */
+  webhookUrl?: string;
+  /** If set, `read` follows `delivered` after this many ms even without the phone page. */
+  autoReadMs?: number;
+  /** Logger for delivery problems; default `console.error`. */
+  log?: (line: string) => void;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL, e.g. `http://127.0.0.1:43123` (Graph API lives under `/v23.0`). */
+  url: string;
+  /** Stops the server, pending timers and in-flight webhook deliveries. */
+  close(): Promise<void>;
+}
+
+/** `POST /_sim/media` — stores raw bytes (Content-Type header) as media for phone-originated messages. */
+const postSimMedia: Handler = async (ctx, req, res) => {
+  const mime = req.headers["content-type"] ?? "application/octet-stream";
+  const item = storeMedia(ctx, await readBody(req, 100 * 1024 * 1024), mime);
+  sendJson(res, 200, { id: item.id, mime_type: item.mimeType, sha256: item.sha256 });
+};
+
+const healthz: Handler = (_ctx, _req, res) => send(res, 200, "text/plain; charset=utf-8", "ok");
+const phone: Handler = (_ctx, _req, res) => send(res, 200, "text/html; charset=utf-8", phonePage());
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+const V = "/v\\d+(?:\\.\\d+)?";
+const ROUTES: Route[] = [
+  { method: "GET", pattern: /^\/healthz$/, handler: healthz },
+  { method: "GET", pattern: /^\/phone\/?$/, handler: phone },
+  { method: "POST", pattern: new RegExp(`^${V}/([^/]+)/messages$`), handler: postMessages },
+  { method: "POST", pattern: new RegExp(`^${V}/([^/]+)/media$`), handler: postMedia },
+  { method: "GET", pattern: new RegExp(`^${V}/([^/]+)$`), handler: getMedia },
+  { method: "DELETE", pattern: new RegExp(`^${V}/([^/]+)$`), handler: deleteMedia },
+  { method: "GET", pattern: /^\/media-download\/([^/]+)$/, handler: downloadMedia },
+  { method: "POST", pattern: /^\/_sim\/inbound$/, handler: postInbound },
+  { method: "POST", pattern: /^\/_sim\/webhook$/, handler: postRawWebhook },
+  { method: "POST", pattern: /^\/_sim\/media$/, handler: postSimMedia },
+  { method: "GET", pattern: /^\/_sim\/threads\/([^/]+)$/, handler: getThread },
+  { method: "POST", pattern: /^\/_sim\/threads\/([^/]+)\/read$/, handler: postThreadRead },
+  { method: "POST", pattern: /^\/_sim\/faults$/, handler: postFaults },
+  { method: "DELETE", pattern: /^\/_sim\/faults$/, handler: deleteFaults },
+  { method: "GET", pattern: /^\/_sim\/outbox$/, handler: getOutbox },
+  { method: "POST", pattern: /^\/_sim\/outbox\/drain$/, handler: drainOutbox },
+  { method: "POST", pattern: /^\/_sim\/reset$/, handler: postReset },
+];
+
+function findRoute(method: string, path: string): { handler: Handler; params: string[] } | null {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (match) return { handler: route.handler, params: match.slice(1).map(decodeURIComponent) };
+  }
+  return null;
+}
+
+async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? "/", "http://sim").pathname;
+  const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+  try {
+    const route = findRoute(method, path);
+    if (!route) {
+      sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+      return;
+    }
+    await route.handler(ctx, req, res, route.params);
+  } catch (err) {
+    if (err instanceof HttpError) {
+      sendJson(res, err.status, err.body);
+    } else {
+      ctx.log(
+        `[sim] ${req.method} ${path} failed: ${err instanceof Error ? err.stack : String(err)}`,
+      );
+      if (!res.headersSent) sendJson(res, 500, { error: "internal simulator error" });
+    }
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Starts a simulator; resolves once it is listening. */
+export async function startSimulator(opts: SimOptions): Promise<Simulator> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const timers = new Timers();
+  const webhooks = new WebhookSender({
+    appSecret: opts.appSecret,
+    timers,
+    log,
+    ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+  });
+  const ctx: SimContext = {
+    state: new SimState(),
+    timers,
+    webhooks,
+    appSecret: opts.appSecret,
+    baseUrl: "",
+    log,
+    ...(opts.autoReadMs !== undefined ? { autoReadMs: opts.autoReadMs } : {}),
+  };
+  const server = createServer((req, res) => void handle(ctx, req, res));
+  const address = await listen(server, opts.port ?? 0, host);
+  ctx.baseUrl = `http://${urlHost(host)}:${address.port}`;
+  return {
+    url: ctx.baseUrl,
+    close: () =>
+      new Promise<void>((resolve) => {
+        timers.clear();
+        webhooks.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const webhookUrl = env.SIM_WEBHOOK_URL ?? "http://127.0.0.1:8787/webhooks/whatsapp";
+  const autoRead = env.SIM_AUTO_READ_MS ? Number(env.SIM_AUTO_READ_MS) : undefined;
+  const sim = await startSimulator({
+    port: Number(env.SIM_PORT ?? 8788),
+    appSecret: env.META_APP_SECRET ?? "dev-app-secret",
+    ...(webhookUrl ? { webhookUrl } : {}),
+    ...(autoRead !== undefined && Number.isFinite(autoRead) ? { autoReadMs: autoRead } : {}),
+    log: (line) => console.log(line),
+  });
+  console.log(`Meta simulator listening on ${sim.url}`);
+  console.log(`  Graph API: ${sim.url}/v23.0   customer phone: ${sim.url}/phone`);
+  console.log(`  webhooks → ${webhookUrl || "outbox (GET /_sim/outbox)"}`);
+  const stop = () => void sim.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (import.meta.main) await main();

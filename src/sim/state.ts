@@ -1,0 +1,169 @@
+/**
+ * In-memory state of the simulator: customers' threads, the 24 h windows,
+ * uploaded media, injected faults, and the timers that drive async work.
+ */
+import type { JsonObject } from "./http.ts";
+import { newNumericId, nowSeconds } from "./meta.ts";
+
+/** Delivery status of a message as the customer's phone shows it. */
+export type MessageStatus = "sent" | "delivered" | "read" | "failed";
+
+/** One message in a customer's thread (plus bookkeeping the API does not expose). */
+export interface StoredMessage {
+  id: string;
+  /** `in` = customer → business, `out` = business → customer (sent via Graph). */
+  direction: "in" | "out";
+  type: string;
+  text: string;
+  status: MessageStatus | null;
+  /** Unix seconds. */
+  timestamp: number;
+  /** Inbound: the webhook message object. Outbound: the Graph send body. */
+  raw: JsonObject;
+  phoneNumberId: string;
+  customer: string;
+  bizOpaque?: string;
+  /** The customer opened the chat before this message was delivered. */
+  readRequested: boolean;
+  /** `delivered` was skipped because read came first: `read` carries pricing instead. */
+  skippedDelivered: boolean;
+}
+
+/** The JSON view of a thread message returned by `GET /_sim/threads/:customer`. */
+export function messageView(m: StoredMessage): JsonObject {
+  return {
+    id: m.id,
+    direction: m.direction,
+    type: m.type,
+    text: m.text,
+    status: m.status,
+    timestamp: m.timestamp,
+    raw: m.raw,
+  };
+}
+
+/** A file uploaded through `POST /:phoneNumberId/media`. */
+export interface MediaItem {
+  id: string;
+  bytes: Buffer;
+  mimeType: string;
+  sha256: string;
+  filename?: string;
+}
+
+/** Injected failure for the next `remaining` Graph API calls. */
+export interface Fault {
+  remaining: number;
+  httpStatus: number;
+  code: number;
+  /** Send calls succeed (200) but a `failed` status webhook with `code` follows. */
+  async: boolean;
+}
+
+/** A pricing conversation (Meta's `conversation` object) kept per number + customer. */
+export interface Conversation {
+  id: string;
+  expiresAt: number;
+  origin: string;
+}
+
+const WINDOW_SECONDS = 24 * 60 * 60;
+
+/** Tracks pending timeouts so reset/close can cancel all async work. */
+export class Timers {
+  #pending = new Set<ReturnType<typeof setTimeout>>();
+
+  /** Runs `fn` after `ms`; errors are logged, never thrown. */
+  later(ms: number, fn: () => void | Promise<void>): void {
+    const handle = setTimeout(() => {
+      this.#pending.delete(handle);
+      Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => console.error("[sim] timer task failed:", err));
+    }, ms);
+    this.#pending.add(handle);
+  }
+
+  /** Cancels every pending timeout. */
+  clear(): void {
+    for (const handle of this.#pending) clearTimeout(handle);
+    this.#pending.clear();
+  }
+}
+
+/** All mutable simulator data. */
+export class SimState {
+  readonly threads = new Map<string, StoredMessage[]>();
+  readonly byId = new Map<string, StoredMessage>();
+  /** `${phoneNumberId}:${customer}` → Unix seconds of the last inbound message. */
+  readonly lastInbound = new Map<string, number>();
+  readonly names = new Map<string, string>();
+  readonly media = new Map<string, MediaItem>();
+  readonly conversations = new Map<string, Conversation>();
+  /** customer → Unix ms until which the business shows "typing…". */
+  readonly typingUntil = new Map<string, number>();
+  fault: Fault | null = null;
+
+  /** The customer's thread (created empty on first use). */
+  thread(customer: string): StoredMessage[] {
+    let list = this.threads.get(customer);
+    if (!list) {
+      list = [];
+      this.threads.set(customer, list);
+    }
+    return list;
+  }
+
+  /** Appends a message to its customer's thread (ignores an id already stored). */
+  add(message: StoredMessage): void {
+    if (this.byId.has(message.id)) return;
+    this.byId.set(message.id, message);
+    this.thread(message.customer).push(message);
+  }
+
+  /** Records an inbound message time for the 24 h customer service window. */
+  touchWindow(phoneNumberId: string, customer: string, at: number): void {
+    const key = `${phoneNumberId}:${customer}`;
+    this.lastInbound.set(key, Math.max(at, this.lastInbound.get(key) ?? 0));
+  }
+
+  /** Whether the customer wrote to this number within the last 24 h. */
+  windowOpen(phoneNumberId: string, customer: string): boolean {
+    const last = this.lastInbound.get(`${phoneNumberId}:${customer}`);
+    return last !== undefined && nowSeconds() - last < WINDOW_SECONDS;
+  }
+
+  /** The open pricing conversation for number + customer, starting one if needed. */
+  conversation(phoneNumberId: string, customer: string, origin: string): Conversation {
+    const key = `${phoneNumberId}:${customer}`;
+    const current = this.conversations.get(key);
+    if (current && current.expiresAt > nowSeconds()) return current;
+    const fresh = { id: newNumericId(32), expiresAt: nowSeconds() + WINDOW_SECONDS, origin };
+    this.conversations.set(key, fresh);
+    return fresh;
+  }
+
+  /**
+   * Consumes one injected fault for a Graph call, if any applies.
+   * Async faults only apply to message sends.
+   */
+  takeFault(isSend: boolean): Fault | null {
+    const fault = this.fault;
+    if (!fault || (fault.async && !isSend)) return null;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.fault = null;
+    return fault;
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.threads.clear();
+    this.byId.clear();
+    this.lastInbound.clear();
+    this.names.clear();
+    this.media.clear();
+    this.conversations.clear();
+    this.typingUntil.clear();
+    this.fault = null;
+  }
+}
