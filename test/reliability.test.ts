@@ -1,0 +1,251 @@
+/**
+ * Concurrency, restarts and the way back under failure: the guarantees the
+ * core loop makes when Meta and the platform misbehave.
+ */
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { AgentActor } from "../src/durable/agent";
+import { customerWrites, eventually, postWebhook, relaySim, seedTenant, sim, statusWebhook, textWebhook } from "./helpers";
+
+function phone(): string {
+  return `39347${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+}
+
+/** A tenant with one agent who has already accepted a conversation with `customer`. */
+async function assignedConversation(customer = phone()) {
+  const t = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "ada", name: "Ada", skills: { s: 5 } }] });
+  const [ada] = t.agents as [string];
+  const agent = env.AGENT.getByName(ada);
+  await agent.setStatus(t.tenantId, "ready");
+  await customerWrites(t.phoneNumberId, customer, "hello");
+  const offer = await eventually(async () => (await agent.snapshot(t.tenantId))!.offers[0]);
+  await agent.accept(t.tenantId, offer.conversationId);
+  return { ...t, ada, customer, conversationId: offer.conversationId };
+}
+
+async function outboundOnPhone(customer: string) {
+  const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as {
+    messages: { direction: string; text: string }[];
+  };
+  return thread.messages.filter((m) => m.direction === "out");
+}
+
+describe("concurrency", () => {
+  it("50 simultaneous messages from 10 customers make exactly 10 conversations, each message once, no agent over the limit", async () => {
+    const t = await seedTenant({
+      skillsets: { s: 5 },
+      agents: [
+        { id: "a1", name: "A1", max: 2, skills: { s: 5 } },
+        { id: "a2", name: "A2", max: 2, skills: { s: 5 } },
+        { id: "a3", name: "A3", max: 3, skills: { s: 5 } },
+      ],
+    });
+    for (const a of t.agents) await env.AGENT.getByName(a).setStatus(t.tenantId, "ready");
+    const customers = Array.from({ length: 10 }, phone);
+    const messages = customers.flatMap((from, c) =>
+      Array.from({ length: 5 }, (_, i) => ({ from, id: `wamid.c${c}-m${i}-${t.tenantId}`, text: `m${i}` })),
+    );
+    // Every message in its own POST, all at once, and a third of them delivered twice.
+    const posts = [...messages, ...messages.filter((_, i) => i % 3 === 0)].map((m) =>
+      postWebhook(textWebhook(t.phoneNumberId, [m])),
+    );
+    const statuses = (await Promise.all(posts)).map((r) => r.status);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+
+    const conversations = await env.NUMBER.getByName(t.numberId).conversations();
+    expect(conversations).toHaveLength(10);
+    for (const c of conversations) {
+      const read = await env.CONVERSATION.getByName(c.id).read(t.tenantId);
+      expect(read!.messages.map((m) => m.text).sort()).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    }
+    // Routing settles with 7 offers (2 + 2 + 3) and 3 conversations waiting.
+    await eventually(async () => {
+      const q = await env.NUMBER.getByName(t.numberId).conversations();
+      return q.filter((c) => c.state === "offered").length === 7;
+    });
+    const limits: Record<string, number> = { a1: 2, a2: 2, a3: 3 };
+    for (const a of t.agents) {
+      const snap = (await env.AGENT.getByName(a).snapshot(t.tenantId))!;
+      expect(snap.agent.load).toBeLessThanOrEqual(limits[a.split("-")[0]!]!);
+      expect(snap.agent.load).toBe(snap.offers.length);
+    }
+  });
+
+  it("agent capacity stays exact when two numbers route to the same agent at once", async () => {
+    const t1 = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "x", name: "X", max: 1, skills: { s: 5 } }] });
+    const agentId = t1.agents[0]!;
+    // A second number of the same tenant whose skillset has the same agent.
+    const number2 = crypto.randomUUID();
+    const phone2 = String(200000000000000 + Math.floor(Math.random() * 1e12));
+    const skillset2 = crypto.randomUUID();
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, access_token) VALUES (?, ?, ?, '+1 555 010 0002', 'Sales', 't')",
+      ).bind(number2, t1.tenantId, phone2),
+      env.DB.prepare("INSERT INTO skillsets (id, tenant_id, number_id, name, priority) VALUES (?, ?, ?, 'sales', 5)").bind(
+        skillset2,
+        t1.tenantId,
+        number2,
+      ),
+      env.DB.prepare(
+        "INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (?, ?, ?, 5)",
+      ).bind(t1.tenantId, skillset2, agentId),
+    ]);
+    await Promise.all([
+      postWebhook(textWebhook(t1.phoneNumberId, [{ from: phone(), text: "one" }])),
+      postWebhook(textWebhook(phone2, [{ from: phone(), text: "two" }])),
+    ]);
+    await env.AGENT.getByName(agentId).setStatus(t1.tenantId, "ready");
+    await eventually(async () => (await env.AGENT.getByName(agentId).snapshot(t1.tenantId))!.offers.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const snap = (await env.AGENT.getByName(agentId).snapshot(t1.tenantId))!;
+    expect(snap.offers).toHaveLength(1);
+    expect(snap.agent.load).toBe(1);
+  });
+});
+
+describe("restarts", () => {
+  it("state and the offer timer survive evicting every actor mid-flow", async () => {
+    const t = await seedTenant({
+      skillsets: { s: 5 },
+      agents: [
+        { id: "e1", name: "E1", skills: { s: 9 } },
+        { id: "e2", name: "E2", skills: { s: 1 } },
+      ],
+    });
+    const [e1, e2] = t.agents as [string, string];
+    await env.AGENT.getByName(e1).setStatus(t.tenantId, "ready");
+    await env.AGENT.getByName(e2).setStatus(t.tenantId, "ready");
+    await customerWrites(t.phoneNumberId, phone(), "are you there?");
+    const offer = await eventually(async () => (await env.AGENT.getByName(e1).snapshot(t.tenantId))!.offers[0]);
+
+    await evictDurableObject(env.AGENT.getByName(e1));
+    await evictDurableObject(env.NUMBER.getByName(t.numberId));
+    await evictDurableObject(env.CONVERSATION.getByName(offer.conversationId));
+
+    // The offer is still there after the restart, and its expiry alarm still fires.
+    const agent = env.AGENT.getByName(e1);
+    expect((await agent.snapshot(t.tenantId))!.offers.map((o) => o.conversationId)).toEqual([offer.conversationId]);
+    await runInDurableObject(agent, async (_i: AgentActor, state) => {
+      state.storage.sql.exec("UPDATE offers SET expires_at = ?", Date.now() - 1);
+    });
+    expect(await runDurableObjectAlarm(agent)).toBe(true);
+    const next = await eventually(async () => (await env.AGENT.getByName(e2).snapshot(t.tenantId))!.offers[0]);
+    expect(next.conversationId).toBe(offer.conversationId);
+    const read = await env.CONVERSATION.getByName(offer.conversationId).read(t.tenantId);
+    expect(read!.messages.map((m) => m.text)).toEqual(["are you there?"]);
+  });
+
+  it("a pending retry survives eviction and the reply is sent exactly once", async () => {
+    const c = await assignedConversation();
+    await sim("/_sim/faults", { count: 1, httpStatus: 500, code: 131000 });
+    const conversation = env.CONVERSATION.getByName(c.conversationId);
+    await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, crypto.randomUUID(), "after restart");
+    await eventually(async () => {
+      let attempts = 0;
+      await runInDurableObject(conversation, async (_i, state) => {
+        attempts = Number(state.storage.sql.exec("SELECT attempts FROM outbox").toArray()[0]?.attempts ?? 0);
+      });
+      return attempts === 1;
+    });
+    await evictDurableObject(conversation);
+    await runDurableObjectAlarm(env.CONVERSATION.getByName(c.conversationId));
+    await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await outboundOnPhone(c.customer)).toHaveLength(1);
+  });
+});
+
+describe("the way back", () => {
+  it.each([
+    ["HTTP 500 / 131000", { httpStatus: 500, code: 131000 }],
+    ["HTTP 429", { httpStatus: 429, code: 130429 }],
+    ["throughput 130429 as 400", { httpStatus: 400, code: 130429 }],
+  ])("retries %s with backoff and sends once", async (_name, fault) => {
+    const c = await assignedConversation();
+    await sim("/_sim/faults", { count: 2, ...fault });
+    const id = crypto.randomUUID();
+    await env.CONVERSATION.getByName(c.conversationId).sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "retry me");
+    await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
+    await eventually(async () => {
+      await relaySim(c.phoneNumberId);
+      const read = await env.CONVERSATION.getByName(c.conversationId).read(c.tenantId);
+      return read!.messages.find((m) => m.id === id)?.status === "delivered";
+    });
+    expect(await outboundOnPhone(c.customer)).toHaveLength(1);
+  });
+
+  it("shows a terminal Graph API error on the message without retrying", async () => {
+    const c = await assignedConversation();
+    await sim("/_sim/faults", { count: 1, httpStatus: 400, code: 131026 });
+    const id = crypto.randomUUID();
+    await env.CONVERSATION.getByName(c.conversationId).sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "nope");
+    const failed = await eventually(async () => {
+      const read = await env.CONVERSATION.getByName(c.conversationId).read(c.tenantId);
+      const m = read!.messages.find((x) => x.id === id);
+      return m?.status === "failed" ? m : null;
+    });
+    expect(failed.error?.code).toBe(131026);
+    expect(await outboundOnPhone(c.customer)).toHaveLength(0);
+  });
+
+  it("shows 131047 when Meta reports the 24-hour window closed", async () => {
+    const t = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "late", name: "Late", skills: { s: 5 } }] });
+    const [late] = t.agents as [string];
+    const agent = env.AGENT.getByName(late);
+    await agent.setStatus(t.tenantId, "ready");
+    const customer = phone();
+    // The customer's only message is 25 hours old (a delayed delivery).
+    await sim("/_sim/inbound", {
+      from: customer,
+      phoneNumberId: t.phoneNumberId,
+      message: { type: "text", text: { body: "old" }, timestamp: String(Math.floor(Date.now() / 1000) - 90_000) },
+    });
+    await relaySim(t.phoneNumberId);
+    const offer = await eventually(async () => (await agent.snapshot(t.tenantId))!.offers[0]);
+    await agent.accept(t.tenantId, offer.conversationId);
+    const conversation = env.CONVERSATION.getByName(offer.conversationId);
+    const id = crypto.randomUUID();
+    await conversation.sendText(t.tenantId, { id: late, name: "Late" }, id, "too late");
+    const failed = await eventually(async () => {
+      await relaySim(t.phoneNumberId);
+      const m = (await conversation.read(t.tenantId))!.messages.find((x) => x.id === id);
+      return m?.status === "failed" ? m : null;
+    });
+    expect(failed.error).toMatchObject({ code: 131047 });
+  });
+
+  it("moves ticks forward only, whatever order statuses arrive in; failed is terminal", async () => {
+    const c = await assignedConversation();
+    const id = crypto.randomUUID();
+    const conversation = env.CONVERSATION.getByName(c.conversationId);
+    await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "ticks");
+    const wamid = await eventually(async () => {
+      let w: string | null = null;
+      await runInDurableObject(conversation, async (_i, state) => {
+        w = (state.storage.sql.exec("SELECT wamid FROM messages WHERE id = ?", id).toArray()[0]?.wamid as string) ?? null;
+      });
+      return w;
+    });
+    await sim("/_sim/outbox/drain?phoneNumberId=" + c.phoneNumberId, {}); // drop the simulator's own statuses
+    const statusOf = async () => (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)!.status;
+    for (const [status, expected] of [
+      ["read", "read"],
+      ["delivered", "read"],
+      ["sent", "read"],
+      ["read", "read"],
+    ] as const) {
+      expect((await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status }]))).status).toBe(200);
+      expect(await statusOf()).toBe(expected);
+    }
+    await postWebhook(
+      statusWebhook(c.phoneNumberId, [
+        { id: wamid, status: "failed", errors: [{ code: 131049, title: "Not delivered" }] },
+      ]),
+    );
+    expect(await statusOf()).toBe("failed");
+    await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status: "read" }]));
+    expect(await statusOf()).toBe("failed");
+  });
+});
