@@ -1,0 +1,114 @@
+/**
+ * Starts the whole product locally: builds the UI, applies D1 migrations,
+ * seeds demo data if absent, starts the Meta simulator and `wrangler dev`.
+ * Used by `npm run dev` and by the browser tests (with their own ports and state dir).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSimulator } from "../src/sim/server.ts";
+import { demoSql } from "./demo-data.ts";
+
+export interface StackOptions {
+  port: number;
+  simPort: number;
+  /** Where wrangler keeps D1 and Durable Object state. */
+  persistTo: string;
+  /** Build the UI first (skip when the caller already built it). */
+  build?: boolean;
+  /** Seconds an offer waits for Accept. */
+  offerTimeoutSeconds?: number;
+  quiet?: boolean;
+}
+
+export interface Stack {
+  url: string;
+  simUrl: string;
+  stop(): Promise<void>;
+}
+
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
+
+function run(cmd: string, args: string[], quiet = false): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`))));
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up in ${timeoutMs} ms`);
+}
+
+/** Starts everything and resolves when the Worker answers. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const quiet = opts.quiet ?? false;
+  if (opts.build ?? true) await run("vite", ["build", "--logLevel", "warn"], quiet);
+  const persist = ["--persist-to", opts.persistTo];
+  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
+  const seedFile = join(mkdtempSync(join(tmpdir(), "parley-seed-")), "demo.sql");
+  writeFileSync(seedFile, await demoSql());
+  await run("wrangler", ["d1", "execute", "DB", "--local", ...persist, "--file", seedFile], quiet);
+
+  const url = `http://127.0.0.1:${opts.port}`;
+  const sim = await startSimulator({
+    port: opts.simPort,
+    appSecret: "dev-app-secret",
+    webhookUrl: `${url}/webhooks/whatsapp`,
+  });
+  const vars = {
+    ENVIRONMENT: "development",
+    META_APP_SECRET: "dev-app-secret",
+    META_VERIFY_TOKEN: "dev-verify-token",
+    GRAPH_API_BASE: `${sim.url}/v23.0`,
+    OFFER_TIMEOUT_SECONDS: String(opts.offerTimeoutSeconds ?? 30),
+  };
+  const wrangler = spawn(
+    "wrangler",
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(opts.port),
+      ...persist,
+      "--show-interactive-dev-session=false",
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ],
+    { env, stdio: quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"] },
+  );
+  const stop = async () => {
+    wrangler.kill("SIGTERM");
+    await sim.close();
+  };
+  try {
+    await waitForHttp(`${url}/api/openapi.json`, 60_000, wrangler);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, simUrl: sim.url, stop };
+}
+
+/** A fresh state directory, for tests. */
+export function freshStateDir(): string {
+  return mkdtempSync(join(tmpdir(), "parley-state-"));
+}
