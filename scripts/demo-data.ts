@@ -19,9 +19,27 @@ export const DEMO = {
     { id: "demo-skillset-general", name: "General", priority: 4 },
   ],
   users: [
-    { id: "demo-admin", email: "admin@demo.parley.test", name: "Ada Admin", role: "admin", password: "parley-admin" },
-    { id: "demo-agent-1", email: "alice@demo.parley.test", name: "Alice Agent", role: "agent", password: "parley-agent" },
-    { id: "demo-agent-2", email: "bruno@demo.parley.test", name: "Bruno Agent", role: "agent", password: "parley-agent" },
+    {
+      id: "demo-admin",
+      email: "admin@demo.parley.test",
+      name: "Ada Admin",
+      role: "admin",
+      password: "parley-admin",
+    },
+    {
+      id: "demo-agent-1",
+      email: "alice@demo.parley.test",
+      name: "Alice Agent",
+      role: "agent",
+      password: "parley-agent",
+    },
+    {
+      id: "demo-agent-2",
+      email: "bruno@demo.parley.test",
+      name: "Bruno Agent",
+      role: "agent",
+      password: "parley-agent",
+    },
   ],
   /** [user, skillset, agent priority] */
   memberships: [

@@ -3,7 +3,9 @@ import { DEMO } from "./demo-data.ts";
 import { startStack } from "./stack.ts";
 
 const stack = await startStack({ port: 8787, simPort: 8788, persistTo: ".wrangler/state" });
-const users = DEMO.users.map((u) => `    ${u.role.padEnd(6)} ${u.email.padEnd(26)} ${u.password}`).join("\n");
+const users = DEMO.users
+  .map((u) => `    ${u.role.padEnd(6)} ${u.email.padEnd(26)} ${u.password}`)
+  .join("\n");
 console.log(`
   Parley is running.
     Agent desktop   ${stack.url}

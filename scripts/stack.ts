@@ -37,9 +37,14 @@ const env = {
 
 function run(cmd: string, args: string[], quiet = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+    const child = spawn(cmd, args, {
+      env,
+      stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`)),
+    );
   });
 }
 

@@ -13,7 +13,10 @@ function phone(): string {
 }
 
 async function tenantWithLogin() {
-  const t = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "lia", name: "Lia", skills: { s: 5 } }] });
+  const t = await seedTenant({
+    skillsets: { s: 5 },
+    agents: [{ id: "lia", name: "Lia", skills: { s: 5 } }],
+  });
   const [lia] = t.agents as [string];
   await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
     .bind(await hashPassword("correct horse"), lia)
@@ -43,7 +46,9 @@ function api(cookie: string, path: string, init: RequestInit = {}): Promise<Resp
 
 /** Opens the desktop WebSocket and collects its events. */
 async function openSocket(cookie: string, lastSeq: number | null) {
-  const res = await exports.default.fetch(`${BASE}/api/ws`, { headers: { Upgrade: "websocket", Cookie: cookie } });
+  const res = await exports.default.fetch(`${BASE}/api/ws`, {
+    headers: { Upgrade: "websocket", Cookie: cookie },
+  });
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   const events: ServerEvent[] = [];
@@ -78,7 +83,9 @@ describe("auth", () => {
         body: JSON.stringify(body),
       });
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: "invalid_credentials", message: "Invalid e-mail or password" } });
+      expect(await res.json()).toEqual({
+        error: { code: "invalid_credentials", message: "Invalid e-mail or password" },
+      });
     }
   });
 
@@ -112,7 +119,10 @@ describe("desktop API", () => {
     expect(snapshot.agent.status).toBe("back_office");
 
     const { ws, events } = await openSocket(cookie, snapshot.seq);
-    const status = await api(cookie, "/api/me/status", { method: "POST", body: JSON.stringify({ status: "ready" }) });
+    const status = await api(cookie, "/api/me/status", {
+      method: "POST",
+      body: JSON.stringify({ status: "ready" }),
+    });
     expect(await status.json()).toMatchObject({ status: "ready" });
 
     await customerWrites(t.phoneNumberId, phone(), "Buongiorno");
@@ -122,7 +132,9 @@ describe("desktop API", () => {
 
     const accepted = await api(cookie, `/api/offers/${conversationId}/accept`, { method: "POST" });
     expect(accepted.status).toBe(200);
-    const again = await api(cookie, `/api/offers/${crypto.randomUUID()}/accept`, { method: "POST" });
+    const again = await api(cookie, `/api/offers/${crypto.randomUUID()}/accept`, {
+      method: "POST",
+    });
     expect(again.status).toBe(409);
 
     const detail = (await (await api(cookie, `/api/conversations/${conversationId}`)).json()) as {
@@ -171,17 +183,26 @@ describe("desktop API", () => {
     const b = await tenantWithLogin();
     await env.AGENT.getByName(a.lia).setStatus(a.tenantId, "ready");
     await customerWrites(a.phoneNumberId, phone(), "private");
-    const offer = await eventually(async () => (await env.AGENT.getByName(a.lia).snapshot(a.tenantId))!.offers[0]);
+    const offer = await eventually(
+      async () => (await env.AGENT.getByName(a.lia).snapshot(a.tenantId))!.offers[0],
+    );
     await env.AGENT.getByName(a.lia).accept(a.tenantId, offer.conversationId);
     const intruder = await login(b.email);
     for (const [method, path, body] of [
       ["GET", `/api/conversations/${offer.conversationId}`, undefined],
       ["GET", `/api/conversations/${offer.conversationId}/messages`, undefined],
-      ["POST", `/api/conversations/${offer.conversationId}/messages`, { clientId: crypto.randomUUID(), text: "hi" }],
+      [
+        "POST",
+        `/api/conversations/${offer.conversationId}/messages`,
+        { clientId: crypto.randomUUID(), text: "hi" },
+      ],
       ["POST", `/api/conversations/${offer.conversationId}/close`, { reason: "x" }],
       ["POST", `/api/offers/${offer.conversationId}/accept`, undefined],
     ] as const) {
-      const res = await api(intruder, path, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const res = await api(intruder, path, {
+        method,
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       expect([404, 409]).toContain(res.status);
     }
   });
@@ -203,19 +224,40 @@ describe("OpenAPI and configuration", () => {
   it("serves an OpenAPI 3.1 document generated from the zod schemas", async () => {
     const doc = (await (await exports.default.fetch(`${BASE}/api/openapi.json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { properties: object } }> } }
+        >
+      >;
     };
     expect(doc.openapi).toBe("3.1.0");
     const send = doc.paths["/api/conversations/{id}/messages"]!.post!;
-    expect(Object.keys(send.requestBody!.content["application/json"]!.schema.properties)).toEqual(["clientId", "text"]);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/auth/login", "/webhooks/whatsapp", "/api/desktop"]));
+    expect(Object.keys(send.requestBody!.content["application/json"]!.schema.properties)).toEqual([
+      "clientId",
+      "text",
+    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/auth/login", "/webhooks/whatsapp", "/api/desktop"]),
+    );
   });
 
   it("refuses a production configuration with development secrets or the simulator as Graph API", () => {
     const prod = { ENVIRONMENT: "production", GRAPH_API_BASE: "https://graph.facebook.com/v23.0" };
     expect(parseConfig(prod).ok).toBe(false);
-    expect(parseConfig({ ...prod, META_APP_SECRET: "dev-app-secret", META_VERIFY_TOKEN: "dev-verify-token" }).ok).toBe(false);
-    const real = { ...prod, META_APP_SECRET: "0123456789abcdef0123", META_VERIFY_TOKEN: "a-long-random-verify-token" };
+    expect(
+      parseConfig({
+        ...prod,
+        META_APP_SECRET: "dev-app-secret",
+        META_VERIFY_TOKEN: "dev-verify-token",
+      }).ok,
+    ).toBe(false);
+    const real = {
+      ...prod,
+      META_APP_SECRET: "0123456789abcdef0123",
+      META_VERIFY_TOKEN: "a-long-random-verify-token",
+    };
     expect(parseConfig(real).ok).toBe(true);
     const sim = parseConfig({ ...real, GRAPH_API_BASE: "http://127.0.0.1:8788/v23.0" });
     expect(sim).toEqual({ ok: false, problems: [expect.stringMatching(/GRAPH_API_BASE/)] });

@@ -3,8 +3,9 @@
  * a customer writes, routing offers the conversation, the agent accepts and
  * replies, the reply reaches the phone and the ticks come back.
  */
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
 import { customerWrites, eventually, relaySim, seedTenant, sim } from "./helpers";
@@ -42,14 +43,23 @@ describe("core loop", () => {
     await customerWrites(t.phoneNumberId, customer, "Ciao, ho un problema");
 
     const offer = await waitForOffer(t.anna, t.tenantId);
-    expect(offer).toMatchObject({ customerName: "Mario Rossi", customerPhone: `+${customer}`, skillsetName: "vip" });
+    expect(offer).toMatchObject({
+      customerName: "Mario Rossi",
+      customerPhone: `+${customer}`,
+      skillsetName: "vip",
+    });
     expect(await offersOf(t.bruno, t.tenantId)).toEqual([]);
 
     const accepted = await env.AGENT.getByName(t.anna).accept(t.tenantId, offer.conversationId);
     expect(accepted.ok).toBe(true);
     const conversation = env.CONVERSATION.getByName(offer.conversationId);
     const clientId = crypto.randomUUID();
-    const sent = await conversation.sendText(t.tenantId, { id: t.anna, name: "Anna" }, clientId, "Ciao Mario!");
+    const sent = await conversation.sendText(
+      t.tenantId,
+      { id: t.anna, name: "Anna" },
+      clientId,
+      "Ciao Mario!",
+    );
     expect(sent).toMatchObject({ ok: true, message: { status: "pending", direction: "out" } });
 
     await eventually(async () => {
@@ -66,7 +76,9 @@ describe("core loop", () => {
     });
     // Retrying the same send (same clientId) sends nothing new.
     await conversation.sendText(t.tenantId, { id: t.anna, name: "Anna" }, clientId, "Ciao Mario!");
-    const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as { messages: { direction: string }[] };
+    const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as {
+      messages: { direction: string }[];
+    };
     expect(thread.messages.filter((m) => m.direction === "out")).toHaveLength(1);
   });
 
@@ -102,7 +114,10 @@ describe("core loop", () => {
     const next = await waitForOffer(t.bruno, t.tenantId);
     expect(next.conversationId).toBe(offer.conversationId);
     // Accepting the expired offer is refused.
-    expect(await anna.accept(t.tenantId, offer.conversationId)).toEqual({ ok: false, code: "offer_gone" });
+    expect(await anna.accept(t.tenantId, offer.conversationId)).toEqual({
+      ok: false,
+      code: "offer_gone",
+    });
   });
 
   it("closing frees capacity for the next waiting conversation and the customer's next message opens a new one", async () => {
@@ -126,8 +141,15 @@ describe("core loop", () => {
     });
     expect(queue.map((c) => c.state).sort()).toEqual(["assigned", "queued"]);
 
-    const closed = await env.CONVERSATION.getByName(offer1.conversationId).close(t.tenantId, solo, "resolved");
-    expect(closed).toMatchObject({ ok: true, conversation: { state: "closed", closeReason: "resolved" } });
+    const closed = await env.CONVERSATION.getByName(offer1.conversationId).close(
+      t.tenantId,
+      solo,
+      "resolved",
+    );
+    expect(closed).toMatchObject({
+      ok: true,
+      conversation: { state: "closed", closeReason: "resolved" },
+    });
     const offer2 = await waitForOffer(solo, t.tenantId);
     expect(offer2.customerPhone).toBe(`+${second}`);
 

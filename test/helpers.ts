@@ -37,7 +37,10 @@ export async function seedTenant(opts: {
   const numberId = crypto.randomUUID();
   const phoneNumberId = String(100000000000000 + Math.floor(Math.random() * 899999999999));
   const stmts: D1PreparedStatement[] = [
-    env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(tenantId, `Tenant ${tenantId}`),
+    env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(
+      tenantId,
+      `Tenant ${tenantId}`,
+    ),
     env.DB.prepare(
       "INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, access_token) VALUES (?, ?, ?, ?, ?, ?)",
     ).bind(numberId, tenantId, phoneNumberId, "+1 555 010 0001", "Support", "test-token"),
@@ -74,12 +77,18 @@ export async function seedTenant(opts: {
 }
 
 /** POSTs a body to the real Worker's webhook, signed like Meta signs it. */
-export async function postWebhook(payload: unknown | string, secret = APP_SECRET): Promise<Response> {
+export async function postWebhook(
+  payload: unknown | string,
+  secret = APP_SECRET,
+): Promise<Response> {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
   const bytes = new TextEncoder().encode(body);
   return exports.default.fetch("https://parley.test/webhooks/whatsapp", {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": await signBody(secret, bytes) },
+    headers: {
+      "Content-Type": "application/json",
+      "X-Hub-Signature-256": await signBody(secret, bytes),
+    },
     body: bytes,
   });
 }
@@ -122,7 +131,13 @@ export function textWebhook(
 /** A Meta-shaped status webhook. */
 export function statusWebhook(
   phoneNumberId: string,
-  statuses: { id: string; status: string; recipient?: string; callback?: string; errors?: unknown[] }[],
+  statuses: {
+    id: string;
+    status: string;
+    recipient?: string;
+    callback?: string;
+    errors?: unknown[];
+  }[],
 ): unknown {
   return {
     object: "whatsapp_business_account",
@@ -152,7 +167,10 @@ export function statusWebhook(
 }
 
 /** Polls `fn` until it returns a truthy value (actors finish work after responding). */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await fn();

@@ -2,11 +2,21 @@
  * Concurrency, restarts and the way back under failure: the guarantees the
  * core loop makes when Meta and the platform misbehave.
  */
-import { env } from "cloudflare:workers";
+
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
-import { customerWrites, eventually, postWebhook, relaySim, seedTenant, sim, statusWebhook, textWebhook } from "./helpers";
+import {
+  customerWrites,
+  eventually,
+  postWebhook,
+  relaySim,
+  seedTenant,
+  sim,
+  statusWebhook,
+  textWebhook,
+} from "./helpers";
 
 function phone(): string {
   return `39347${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
@@ -14,7 +24,10 @@ function phone(): string {
 
 /** A tenant with one agent who has already accepted a conversation with `customer`. */
 async function assignedConversation(customer = phone()) {
-  const t = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "ada", name: "Ada", skills: { s: 5 } }] });
+  const t = await seedTenant({
+    skillsets: { s: 5 },
+    agents: [{ id: "ada", name: "Ada", skills: { s: 5 } }],
+  });
   const [ada] = t.agents as [string];
   const agent = env.AGENT.getByName(ada);
   await agent.setStatus(t.tenantId, "ready");
@@ -44,7 +57,11 @@ describe("concurrency", () => {
     for (const a of t.agents) await env.AGENT.getByName(a).setStatus(t.tenantId, "ready");
     const customers = Array.from({ length: 10 }, phone);
     const messages = customers.flatMap((from, c) =>
-      Array.from({ length: 5 }, (_, i) => ({ from, id: `wamid.c${c}-m${i}-${t.tenantId}`, text: `m${i}` })),
+      Array.from({ length: 5 }, (_, i) => ({
+        from,
+        id: `wamid.c${c}-m${i}-${t.tenantId}`,
+        text: `m${i}`,
+      })),
     );
     // Every message in its own POST, all at once, and a third of them delivered twice.
     const posts = [...messages, ...messages.filter((_, i) => i % 3 === 0)].map((m) =>
@@ -73,7 +90,10 @@ describe("concurrency", () => {
   });
 
   it("agent capacity stays exact when two numbers route to the same agent at once", async () => {
-    const t1 = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "x", name: "X", max: 1, skills: { s: 5 } }] });
+    const t1 = await seedTenant({
+      skillsets: { s: 5 },
+      agents: [{ id: "x", name: "X", max: 1, skills: { s: 5 } }],
+    });
     const agentId = t1.agents[0]!;
     // A second number of the same tenant whose skillset has the same agent.
     const number2 = crypto.randomUUID();
@@ -83,11 +103,9 @@ describe("concurrency", () => {
       env.DB.prepare(
         "INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, access_token) VALUES (?, ?, ?, '+1 555 010 0002', 'Sales', 't')",
       ).bind(number2, t1.tenantId, phone2),
-      env.DB.prepare("INSERT INTO skillsets (id, tenant_id, number_id, name, priority) VALUES (?, ?, ?, 'sales', 5)").bind(
-        skillset2,
-        t1.tenantId,
-        number2,
-      ),
+      env.DB.prepare(
+        "INSERT INTO skillsets (id, tenant_id, number_id, name, priority) VALUES (?, ?, ?, 'sales', 5)",
+      ).bind(skillset2, t1.tenantId, number2),
       env.DB.prepare(
         "INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (?, ?, ?, 5)",
       ).bind(t1.tenantId, skillset2, agentId),
@@ -97,7 +115,9 @@ describe("concurrency", () => {
       postWebhook(textWebhook(phone2, [{ from: phone(), text: "two" }])),
     ]);
     await env.AGENT.getByName(agentId).setStatus(t1.tenantId, "ready");
-    await eventually(async () => (await env.AGENT.getByName(agentId).snapshot(t1.tenantId))!.offers.length === 1);
+    await eventually(
+      async () => (await env.AGENT.getByName(agentId).snapshot(t1.tenantId))!.offers.length === 1,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const snap = (await env.AGENT.getByName(agentId).snapshot(t1.tenantId))!;
     expect(snap.offers).toHaveLength(1);
@@ -118,7 +138,9 @@ describe("restarts", () => {
     await env.AGENT.getByName(e1).setStatus(t.tenantId, "ready");
     await env.AGENT.getByName(e2).setStatus(t.tenantId, "ready");
     await customerWrites(t.phoneNumberId, phone(), "are you there?");
-    const offer = await eventually(async () => (await env.AGENT.getByName(e1).snapshot(t.tenantId))!.offers[0]);
+    const offer = await eventually(
+      async () => (await env.AGENT.getByName(e1).snapshot(t.tenantId))!.offers[0],
+    );
 
     await evictDurableObject(env.AGENT.getByName(e1));
     await evictDurableObject(env.NUMBER.getByName(t.numberId));
@@ -126,12 +148,16 @@ describe("restarts", () => {
 
     // The offer is still there after the restart, and its expiry alarm still fires.
     const agent = env.AGENT.getByName(e1);
-    expect((await agent.snapshot(t.tenantId))!.offers.map((o) => o.conversationId)).toEqual([offer.conversationId]);
+    expect((await agent.snapshot(t.tenantId))!.offers.map((o) => o.conversationId)).toEqual([
+      offer.conversationId,
+    ]);
     await runInDurableObject(agent, async (_i: AgentActor, state) => {
       state.storage.sql.exec("UPDATE offers SET expires_at = ?", Date.now() - 1);
     });
     expect(await runDurableObjectAlarm(agent)).toBe(true);
-    const next = await eventually(async () => (await env.AGENT.getByName(e2).snapshot(t.tenantId))!.offers[0]);
+    const next = await eventually(
+      async () => (await env.AGENT.getByName(e2).snapshot(t.tenantId))!.offers[0],
+    );
     expect(next.conversationId).toBe(offer.conversationId);
     const read = await env.CONVERSATION.getByName(offer.conversationId).read(t.tenantId);
     expect(read!.messages.map((m) => m.text)).toEqual(["are you there?"]);
@@ -141,11 +167,18 @@ describe("restarts", () => {
     const c = await assignedConversation();
     await sim("/_sim/faults", { count: 1, httpStatus: 500, code: 131000 });
     const conversation = env.CONVERSATION.getByName(c.conversationId);
-    await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, crypto.randomUUID(), "after restart");
+    await conversation.sendText(
+      c.tenantId,
+      { id: c.ada, name: "Ada" },
+      crypto.randomUUID(),
+      "after restart",
+    );
     await eventually(async () => {
       let attempts = 0;
       await runInDurableObject(conversation, async (_i, state) => {
-        attempts = Number(state.storage.sql.exec("SELECT attempts FROM outbox").toArray()[0]?.attempts ?? 0);
+        attempts = Number(
+          state.storage.sql.exec("SELECT attempts FROM outbox").toArray()[0]?.attempts ?? 0,
+        );
       });
       return attempts === 1;
     });
@@ -166,7 +199,12 @@ describe("the way back", () => {
     const c = await assignedConversation();
     await sim("/_sim/faults", { count: 2, ...fault });
     const id = crypto.randomUUID();
-    await env.CONVERSATION.getByName(c.conversationId).sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "retry me");
+    await env.CONVERSATION.getByName(c.conversationId).sendText(
+      c.tenantId,
+      { id: c.ada, name: "Ada" },
+      id,
+      "retry me",
+    );
     await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
     await eventually(async () => {
       await relaySim(c.phoneNumberId);
@@ -180,7 +218,12 @@ describe("the way back", () => {
     const c = await assignedConversation();
     await sim("/_sim/faults", { count: 1, httpStatus: 400, code: 131026 });
     const id = crypto.randomUUID();
-    await env.CONVERSATION.getByName(c.conversationId).sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "nope");
+    await env.CONVERSATION.getByName(c.conversationId).sendText(
+      c.tenantId,
+      { id: c.ada, name: "Ada" },
+      id,
+      "nope",
+    );
     const failed = await eventually(async () => {
       const read = await env.CONVERSATION.getByName(c.conversationId).read(c.tenantId);
       const m = read!.messages.find((x) => x.id === id);
@@ -191,7 +234,10 @@ describe("the way back", () => {
   });
 
   it("shows 131047 when Meta reports the 24-hour window closed", async () => {
-    const t = await seedTenant({ skillsets: { s: 5 }, agents: [{ id: "late", name: "Late", skills: { s: 5 } }] });
+    const t = await seedTenant({
+      skillsets: { s: 5 },
+      agents: [{ id: "late", name: "Late", skills: { s: 5 } }],
+    });
     const [late] = t.agents as [string];
     const agent = env.AGENT.getByName(late);
     await agent.setStatus(t.tenantId, "ready");
@@ -200,7 +246,11 @@ describe("the way back", () => {
     await sim("/_sim/inbound", {
       from: customer,
       phoneNumberId: t.phoneNumberId,
-      message: { type: "text", text: { body: "old" }, timestamp: String(Math.floor(Date.now() / 1000) - 90_000) },
+      message: {
+        type: "text",
+        text: { body: "old" },
+        timestamp: String(Math.floor(Date.now() / 1000) - 90_000),
+      },
     });
     await relaySim(t.phoneNumberId);
     const offer = await eventually(async () => (await agent.snapshot(t.tenantId))!.offers[0]);
@@ -222,21 +272,26 @@ describe("the way back", () => {
     const conversation = env.CONVERSATION.getByName(c.conversationId);
     await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "ticks");
     const wamid = await eventually(async () => {
-      let w: string | null = null;
+      const found: { wamid?: string } = {};
       await runInDurableObject(conversation, async (_i, state) => {
-        w = (state.storage.sql.exec("SELECT wamid FROM messages WHERE id = ?", id).toArray()[0]?.wamid as string) ?? null;
+        found.wamid = state.storage.sql
+          .exec("SELECT wamid FROM messages WHERE id = ?", id)
+          .toArray()[0]?.wamid as string;
       });
-      return w;
+      return found.wamid;
     });
-    await sim("/_sim/outbox/drain?phoneNumberId=" + c.phoneNumberId, {}); // drop the simulator's own statuses
-    const statusOf = async () => (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)!.status;
+    await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    const statusOf = async () =>
+      (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)!.status;
     for (const [status, expected] of [
       ["read", "read"],
       ["delivered", "read"],
       ["sent", "read"],
       ["read", "read"],
     ] as const) {
-      expect((await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status }]))).status).toBe(200);
+      expect(
+        (await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status }]))).status,
+      ).toBe(200);
       expect(await statusOf()).toBe(expected);
     }
     await postWebhook(

@@ -30,10 +30,9 @@ describe("POST /webhooks/whatsapp", () => {
   it("verifies the signature over the raw bytes, including Meta's escaped unicode", async () => {
     const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
     // Meta escapes non-ASCII as \uXXXX; the signature covers those exact bytes.
-    const raw = JSON.stringify(textWebhook(t.phoneNumberId, [{ from: "393330000001", text: "äöå" }])).replace(
-      /[\u0080-\uffff]/g,
-      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+    const raw = JSON.stringify(
+      textWebhook(t.phoneNumberId, [{ from: "393330000001", text: "äöå" }]),
+    ).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
     const res = await postWebhook(raw);
     expect(res.status).toBe(200);
     const queue = await env.NUMBER.getByName(t.numberId).conversations();
@@ -42,13 +41,17 @@ describe("POST /webhooks/whatsapp", () => {
 
   it("rejects a missing or wrong signature with 401 and stores nothing", async () => {
     const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
-    const body = JSON.stringify(textWebhook(t.phoneNumberId, [{ from: "393330000002", text: "hi" }]));
+    const body = JSON.stringify(
+      textWebhook(t.phoneNumberId, [{ from: "393330000002", text: "hi" }]),
+    );
     const unsigned = await exports.default.fetch(url, { method: "POST", body });
     expect(unsigned.status).toBe(401);
     const wrong = await exports.default.fetch(url, {
       method: "POST",
       body,
-      headers: { "X-Hub-Signature-256": await signBody("another-secret", new TextEncoder().encode(body)) },
+      headers: {
+        "X-Hub-Signature-256": await signBody("another-secret", new TextEncoder().encode(body)),
+      },
     });
     expect(wrong.status).toBe(401);
     const garbage = await exports.default.fetch(url, {
@@ -67,7 +70,9 @@ describe("POST /webhooks/whatsapp", () => {
   });
 
   it("acknowledges an unknown phone_number_id with 200", async () => {
-    const res = await postWebhook(textWebhook("999999999999999", [{ from: "393330000003", text: "hi" }]));
+    const res = await postWebhook(
+      textWebhook("999999999999999", [{ from: "393330000003", text: "hi" }]),
+    );
     expect(res.status).toBe(200);
   });
 
@@ -78,7 +83,13 @@ describe("POST /webhooks/whatsapp", () => {
     };
     const value = payload.entry[0]!.changes[0]!.value;
     value.messages.push(
-      { from: "393330000004", id: "wamid.future", timestamp: "1700000000", type: "hologram", hologram: {} },
+      {
+        from: "393330000004",
+        id: "wamid.future",
+        timestamp: "1700000000",
+        type: "hologram",
+        hologram: {},
+      },
       { from: "393330000004", timestamp: "1700000000", type: "text" },
     );
     const res = await postWebhook(payload);
@@ -105,8 +116,12 @@ describe("POST /webhooks/whatsapp", () => {
 
   it("creates the customer from Meta's profile name", async () => {
     const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
-    await postWebhook(textWebhook(t.phoneNumberId, [{ from: "393330000006", text: "hi", name: "Giulia" }]));
-    const row = await env.DB.prepare("SELECT name, phone FROM customers WHERE tenant_id = ? AND contact_key = ?")
+    await postWebhook(
+      textWebhook(t.phoneNumberId, [{ from: "393330000006", text: "hi", name: "Giulia" }]),
+    );
+    const row = await env.DB.prepare(
+      "SELECT name, phone FROM customers WHERE tenant_id = ? AND contact_key = ?",
+    )
       .bind(t.tenantId, "393330000006")
       .first();
     expect(row).toEqual({ name: "Giulia", phone: "+393330000006" });
@@ -114,7 +129,9 @@ describe("POST /webhooks/whatsapp", () => {
 
   it("ignores statuses for messages it never sent", async () => {
     const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
-    const res = await postWebhook(statusWebhook(t.phoneNumberId, [{ id: "wamid.unknown", status: "read" }]));
+    const res = await postWebhook(
+      statusWebhook(t.phoneNumberId, [{ id: "wamid.unknown", status: "read" }]),
+    );
     expect(res.status).toBe(200);
   });
 });

@@ -131,7 +131,10 @@ export class AgentActor extends DurableObject<Env> {
   }
 
   /** Sets Ready / Back office / Break (leaving RONA too). Routing re-runs where the agent serves. */
-  async setStatus(tenantId: string, status: SelectableStatus | "offline"): Promise<AgentView | null> {
+  async setStatus(
+    tenantId: string,
+    status: SelectableStatus | "offline",
+  ): Promise<AgentView | null> {
     const profile = await this.loadProfile(tenantId);
     if (!profile) return null;
     this.presence = { ...this.presence, status };
@@ -176,7 +179,9 @@ export class AgentActor extends DurableObject<Env> {
   async offer(tenantId: string, numberId: string, offer: OfferView): Promise<OfferAnswer> {
     const profile = await this.profileFor(tenantId);
     if (!profile) return { ok: false, agent: null };
-    if (one(this.sql, "SELECT 1 AS x FROM offers WHERE conversation_id = ?", offer.conversationId)) {
+    if (
+      one(this.sql, "SELECT 1 AS x FROM offers WHERE conversation_id = ?", offer.conversationId)
+    ) {
       return { ok: true, agent: this.live(profile) };
     }
     const live = this.live(profile);
@@ -235,7 +240,10 @@ export class AgentActor extends DurableObject<Env> {
       offer.number_id,
     );
     const number = this.env.NUMBER.getByName(offer.number_id);
-    const granted = await number.offerAccepted(conversationId, { id: profile.id, name: profile.name });
+    const granted = await number.offerAccepted(conversationId, {
+      id: profile.id,
+      name: profile.name,
+    });
     if (!granted.ok) {
       this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", conversationId);
       this.publish({ type: "offer_withdrawn", conversationId, reason: "closed" });
@@ -278,11 +286,14 @@ export class AgentActor extends DurableObject<Env> {
    */
   async notify(
     event:
-      | { type: "message"; conversationId: string; message: import("../shared/protocol").MessageView }
+      | {
+          type: "message";
+          conversationId: string;
+          message: import("../shared/protocol").MessageView;
+        }
       | { type: "conversation"; conversation: ConversationView },
   ): Promise<void> {
-    const conversationId =
-      event.type === "message" ? event.conversationId : event.conversation.id;
+    const conversationId = event.type === "message" ? event.conversationId : event.conversation.id;
     const row = one<{ view: string }>(
       this.sql,
       "SELECT view FROM conversations WHERE conversation_id = ?",
@@ -312,7 +323,13 @@ export class AgentActor extends DurableObject<Env> {
 
   /** Whether `conversationId` is currently assigned to this agent. */
   async owns(conversationId: string): Promise<boolean> {
-    return one(this.sql, "SELECT 1 AS x FROM conversations WHERE conversation_id = ?", conversationId) !== null;
+    return (
+      one(
+        this.sql,
+        "SELECT 1 AS x FROM conversations WHERE conversation_id = ?",
+        conversationId,
+      ) !== null
+    );
   }
 
   // ---- offer expiry (RONA) ------------------------------------------------
@@ -338,7 +355,11 @@ export class AgentActor extends DurableObject<Env> {
       this.sql.exec("DELETE FROM offers WHERE expires_at <= ?", Date.now());
       this.presence = { ...this.presence, status: "rona" };
       for (const o of expired) {
-        this.publish({ type: "offer_withdrawn", conversationId: o.conversation_id, reason: "expired" });
+        this.publish({
+          type: "offer_withdrawn",
+          conversationId: o.conversation_id,
+          reason: "expired",
+        });
       }
       this.publish({ type: "agent", agent: this.view(profile) });
       await Promise.all(
@@ -414,7 +435,13 @@ export class AgentActor extends DurableObject<Env> {
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "bad frame");
       frame = parsed.data;
     } catch (err) {
-      ws.send(JSON.stringify({ type: "error", code: "bad_frame", message: String(err) } satisfies ServerEvent));
+      ws.send(
+        JSON.stringify({
+          type: "error",
+          code: "bad_frame",
+          message: String(err),
+        } satisfies ServerEvent),
+      );
       return;
     }
     switch (frame.type) {
@@ -434,7 +461,9 @@ export class AgentActor extends DurableObject<Env> {
     const oldest = one<{ seq: number | null }>(this.sql, "SELECT min(seq) AS seq FROM events")?.seq;
     const current = this.lastSeq();
     const canReplay =
-      lastSeq !== null && lastSeq <= current && (lastSeq >= (oldest ?? 1) - 1 || lastSeq === current);
+      lastSeq !== null &&
+      lastSeq <= current &&
+      (lastSeq >= (oldest ?? 1) - 1 || lastSeq === current);
     if (canReplay) {
       for (const row of all<{ body: string }>(
         this.sql,

@@ -38,7 +38,12 @@ type MessageRow = {
   created_at: number;
 };
 
-type OutboxRow = { message_id: string; attempts: number; next_at: number; state: "queued" | "inflight" };
+type OutboxRow = {
+  message_id: string;
+  attempts: number;
+  next_at: number;
+  state: "queued" | "inflight";
+};
 
 /** Attempts before a retryable error is shown as final. */
 const MAX_SEND_ATTEMPTS = 6;
@@ -167,7 +172,11 @@ export class ConversationActor extends DurableObject<Env> {
       numberId: record.number.id,
       numberName: record.number.name,
       displayPhone: record.number.displayPhone,
-      customer: { id: record.customer.id, name: record.customer.name, phone: record.customer.phone },
+      customer: {
+        id: record.customer.id,
+        name: record.customer.name,
+        phone: record.customer.phone,
+      },
       skillsetId: record.skillsetId,
       skillsetName: record.skillsetName,
       state: record.state,
@@ -297,7 +306,11 @@ export class ConversationActor extends DurableObject<Env> {
     for (const row of all<OutboxRow>(this.sql, "SELECT * FROM outbox WHERE state = 'inflight'")) {
       if (this.sending.has(row.message_id)) continue;
       this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
-      const message = one<MessageRow>(this.sql, "SELECT * FROM messages WHERE id = ?", row.message_id);
+      const message = one<MessageRow>(
+        this.sql,
+        "SELECT * FROM messages WHERE id = ?",
+        row.message_id,
+      );
       if (message && message.status === "pending") {
         this.updateMessage(row.message_id, {
           status: "failed",
@@ -309,7 +322,11 @@ export class ConversationActor extends DurableObject<Env> {
 
   private async sendOne(row: OutboxRow): Promise<void> {
     const record = this.record!;
-    const message = one<MessageRow>(this.sql, "SELECT * FROM messages WHERE id = ?", row.message_id);
+    const message = one<MessageRow>(
+      this.sql,
+      "SELECT * FROM messages WHERE id = ?",
+      row.message_id,
+    );
     if (!message) {
       this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
       return;
@@ -328,7 +345,11 @@ export class ConversationActor extends DurableObject<Env> {
       });
       if (result.ok) {
         this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
-        this.sql.exec("UPDATE messages SET wamid = ? WHERE id = ? AND wamid IS NULL", result.wamid, message.id);
+        this.sql.exec(
+          "UPDATE messages SET wamid = ? WHERE id = ? AND wamid IS NULL",
+          result.wamid,
+          message.id,
+        );
         const early = await this.env.NUMBER.getByName(record.number.id).registerOutbound(
           result.wamid,
           record.id,
@@ -351,7 +372,11 @@ export class ConversationActor extends DurableObject<Env> {
       this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
       this.updateMessage(message.id, {
         status: "failed",
-        error: { code: result.error.code, title: result.error.title, message: result.error.message },
+        error: {
+          code: result.error.code,
+          title: result.error.title,
+          message: result.error.message,
+        },
       });
     } finally {
       this.sending.delete(row.message_id);
@@ -394,13 +419,16 @@ export class ConversationActor extends DurableObject<Env> {
         status.status,
         status.timestampMs,
       );
-      const current = message.status && message.status !== "pending" ? statusRank(message.status) : 0;
+      const current =
+        message.status && message.status !== "pending" ? statusRank(message.status) : 0;
       const next = statusRank(status.status);
       if (next <= current || message.status === "failed") continue;
       const first = status.errors[0];
       this.updateMessage(message.id, {
         status: status.status,
-        error: first ? { code: first.code, title: first.title, message: first.message ?? first.details } : null,
+        error: first
+          ? { code: first.code, title: first.title, message: first.message ?? first.details }
+          : null,
       });
     }
   }
@@ -425,7 +453,8 @@ export class ConversationActor extends DurableObject<Env> {
     const conversationId = record.id;
     this.ctx.waitUntil(
       (async () => {
-        for (const message of messages) await agent.notify({ type: "message", conversationId, message });
+        for (const message of messages)
+          await agent.notify({ type: "message", conversationId, message });
       })().catch((err: unknown) => console.error("notify failed", err)),
     );
   }

@@ -199,7 +199,10 @@ export class NumberActor extends DurableObject<Env> {
     return pending;
   }
 
-  private async lookUpCustomer(number: NumberInfo, row: ConversationRow): Promise<ConversationInit> {
+  private async lookUpCustomer(
+    number: NumberInfo,
+    row: ConversationRow,
+  ): Promise<ConversationInit> {
     const contact = JSON.parse(row.contact_json) as InboundContact;
     const phone = contact.waId ? `+${contact.waId}` : null;
     const name = contact.name?.trim() || phone || "WhatsApp user";
@@ -219,7 +222,13 @@ export class NumberActor extends DurableObject<Env> {
          WHERE c.tenant_id = ? AND c.contact_key = ?`,
       )
       .bind(number.id, number.tenantId, row.contact_key)
-      .first<{ id: string; name: string; phone: string | null; priority: number; skillset_id: string | null }>();
+      .first<{
+        id: string;
+        name: string;
+        phone: string | null;
+        priority: number;
+        skillset_id: string | null;
+      }>();
     if (!customer) throw new Error(`customer ${row.contact_key} vanished`);
     const ref: CustomerRef = {
       id: customer.id,
@@ -377,7 +386,11 @@ export class NumberActor extends DurableObject<Env> {
         next.skillsetId,
         next.conversationId,
       );
-      const answer = await this.env.AGENT.getByName(next.agentId).offer(number.tenantId, number.id, offer);
+      const answer = await this.env.AGENT.getByName(next.agentId).offer(
+        number.tenantId,
+        number.id,
+        offer,
+      );
       this.rememberAgent(answer.agent);
       if (!answer.ok) {
         run(
@@ -390,7 +403,11 @@ export class NumberActor extends DurableObject<Env> {
     }
   }
 
-  private offerView(number: NumberInfo, row: ConversationRow, skillsetName: string | null): OfferView {
+  private offerView(
+    number: NumberInfo,
+    row: ConversationRow,
+    skillsetName: string | null,
+  ): OfferView {
     const customer = JSON.parse(row.customer_json ?? "null") as CustomerRef | null;
     const now = Date.now();
     return {
@@ -441,7 +458,9 @@ export class NumberActor extends DurableObject<Env> {
   /** Asks agents we have never heard from for their state. */
   private async refreshUnknownAgents(number: NumberInfo, config: RoutingConfig): Promise<void> {
     const known = new Set(all<{ id: string }>(this.sql, "SELECT id FROM agents").map((r) => r.id));
-    const unknown = [...new Set(config.members.map((m) => m.agentId))].filter((id) => !known.has(id));
+    const unknown = [...new Set(config.members.map((m) => m.agentId))].filter(
+      (id) => !known.has(id),
+    );
     const states = await Promise.all(
       unknown.map((id) => this.env.AGENT.getByName(id).state(number.tenantId)),
     );
@@ -487,7 +506,10 @@ export class NumberActor extends DurableObject<Env> {
       agent.id,
     );
     if (updated === 0) return { ok: false };
-    return { ok: true, skillsetId: this.conversationRow(conversationId)?.offered_skillset_id ?? null };
+    return {
+      ok: true,
+      skillsetId: this.conversationRow(conversationId)?.offered_skillset_id ?? null,
+    };
   }
 
   /** The offer timed out (the agent is now RONA): the conversation waits again, keeping its place. */
@@ -507,13 +529,17 @@ export class NumberActor extends DurableObject<Env> {
   }
 
   /** Test and diagnostics view of the queue. */
-  async conversations(): Promise<{ id: string; state: string; offeredTo: string | null; agentId: string | null }[]> {
-    return all<ConversationRow>(this.sql, "SELECT * FROM conversations ORDER BY arrived_at").map((r) => ({
-      id: r.id,
-      state: r.state,
-      offeredTo: r.offered_to,
-      agentId: r.agent_id,
-    }));
+  async conversations(): Promise<
+    { id: string; state: string; offeredTo: string | null; agentId: string | null }[]
+  > {
+    return all<ConversationRow>(this.sql, "SELECT * FROM conversations ORDER BY arrived_at").map(
+      (r) => ({
+        id: r.id,
+        state: r.state,
+        offeredTo: r.offered_to,
+        agentId: r.agent_id,
+      }),
+    );
   }
 }
 

@@ -17,7 +17,10 @@ const oneSkillset = [{ id: "s1", priority: 5 }];
 describe("planRouting — each rule alone decides", () => {
   it("1. customer priority: the higher-priority customer gets the only free seat", () => {
     const offers = planRouting(
-      [conv("low", { customerPriority: 3, arrivedAt: 1 }), conv("high", { customerPriority: 8, arrivedAt: 2 })],
+      [
+        conv("low", { customerPriority: 3, arrivedAt: 1 }),
+        conv("high", { customerPriority: 8, arrivedAt: 2 }),
+      ],
       oneSkillset,
       [member("a")],
       [agent("a", { maxConversations: 1 })],
@@ -60,7 +63,11 @@ describe("planRouting — each rule alone decides", () => {
         { id: "high", priority: 8 },
       ],
       [member("h", "high"), member("m", "mid"), member("l", "low")],
-      [agent("h", { maxConversations: 1 }), agent("m", { maxConversations: 1 }), agent("l", { maxConversations: 1 })],
+      [
+        agent("h", { maxConversations: 1 }),
+        agent("m", { maxConversations: 1 }),
+        agent("l", { maxConversations: 1 }),
+      ],
       NOW,
     );
     expect(offers.map((o) => [o.conversationId, o.skillsetId])).toEqual([
@@ -90,7 +97,10 @@ describe("planRouting — each rule alone decides", () => {
       oneSkillset,
       [member("junior", "s1", 2), member("senior", "s1", 9)],
       // The junior would win on every later rule.
-      [agent("junior", { load: 0, lastAssignedAt: null }), agent("senior", { load: 2, lastAssignedAt: 900 })],
+      [
+        agent("junior", { load: 0, lastAssignedAt: null }),
+        agent("senior", { load: 2, lastAssignedAt: 900 }),
+      ],
       NOW,
     );
     expect(offers[0]!.agentId).toBe("senior");
@@ -101,7 +111,10 @@ describe("planRouting — each rule alone decides", () => {
       [conv("c")],
       oneSkillset,
       [member("busy"), member("free")],
-      [agent("busy", { load: 2, lastAssignedAt: 1 }), agent("free", { load: 1, lastAssignedAt: 999 })],
+      [
+        agent("busy", { load: 2, lastAssignedAt: 1 }),
+        agent("free", { load: 1, lastAssignedAt: 999 }),
+      ],
       NOW,
     );
     expect(offers[0]!.agentId).toBe("free");
@@ -157,7 +170,8 @@ describe("planRouting — eligibility and capacity", () => {
       [agent("a", { maxConversations: 2 }), agent("b", { maxConversations: 3, load: 1 })],
       NOW,
     );
-    const perAgent = offers.reduce<Record<string, number>>((m, o) => ({ ...m, [o.agentId]: (m[o.agentId] ?? 0) + 1 }), {});
+    const perAgent: Record<string, number> = {};
+    for (const o of offers) perAgent[o.agentId] = (perAgent[o.agentId] ?? 0) + 1;
     expect(perAgent).toEqual({ a: 2, b: 2 });
     expect(offers.map((o) => o.conversationId)).toEqual(["c0", "c1", "c2", "c3"]);
   });

@@ -115,7 +115,11 @@ export function planRouting(
       if (!best) continue; // saturated: overflow to the next skillset
       best.agent.load += 1;
       best.agent.lastAssignedAt = now;
-      offers.push({ conversationId: conversation.id, agentId: best.agent.id, skillsetId: skillset.id });
+      offers.push({
+        conversationId: conversation.id,
+        agentId: best.agent.id,
+        skillsetId: skillset.id,
+      });
       break;
     }
   }

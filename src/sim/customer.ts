@@ -168,7 +168,9 @@ export const getOutbox: Handler = (ctx, _req, res) => {
 /** `POST /_sim/outbox/drain[?phoneNumberId=…]` */
 export const drainOutbox: Handler = (ctx, req, res) => {
   const phoneNumberId = new URL(req.url ?? "/", "http://sim").searchParams.get("phoneNumberId");
-  sendJson(res, 200, { items: ctx.webhooks.drain(phoneNumberId ?? undefined).map((i) => ({ ...i })) });
+  sendJson(res, 200, {
+    items: ctx.webhooks.drain(phoneNumberId ?? undefined).map((i) => ({ ...i })),
+  });
 };
 
 /** `POST /_sim/reset` — forgets threads, media, faults, outbox and pending timers. */

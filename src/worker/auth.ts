@@ -17,7 +17,10 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 let dummyHash: Promise<string> | undefined;
 
 /** Resolves the session cookie to its user, or null. Expired sessions are deleted. */
-export async function userFromSession(db: D1Database, token: string | undefined): Promise<SessionUser | null> {
+export async function userFromSession(
+  db: D1Database,
+  token: string | undefined,
+): Promise<SessionUser | null> {
   if (!token) return null;
   const sessionId = await sha256Hex(token);
   const row = await db
@@ -102,7 +105,8 @@ export const auth = new Hono<AppEnv>()
         .first<{ id: string; tenant_id: string; password_hash: string | null }>();
       dummyHash ??= hashPassword("not a real password");
       const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
-      if (!row || !row.password_hash || !ok) apiError(401, "invalid_credentials", "Invalid e-mail or password");
+      if (!row?.password_hash || !ok)
+        apiError(401, "invalid_credentials", "Invalid e-mail or password");
       const token = randomToken();
       await c.env.DB.prepare(
         "INSERT INTO sessions (id, user_id, tenant_id, expires_at) VALUES (?, ?, ?, ?)",
@@ -122,11 +126,20 @@ export const auth = new Hono<AppEnv>()
   )
   .post(
     "/logout",
-    describeRoute({ method: "post", path: "/auth/logout", summary: "End the session", tag: "auth", status: 204 }),
+    describeRoute({
+      method: "post",
+      path: "/auth/logout",
+      summary: "End the session",
+      tag: "auth",
+      status: 204,
+    }),
     async (c) => {
       const token = getCookie(c, SESSION_COOKIE);
       const user = await userFromSession(c.env.DB, token);
-      if (token) await c.env.DB.prepare("DELETE FROM sessions WHERE id = ?").bind(await sha256Hex(token)).run();
+      if (token)
+        await c.env.DB.prepare("DELETE FROM sessions WHERE id = ?")
+          .bind(await sha256Hex(token))
+          .run();
       if (user) {
         await c.env.AGENT.getByName(user.id).loggedOut(user.tenantId);
       }

@@ -45,7 +45,7 @@ export async function verifySignature(
 ): Promise<boolean> {
   if (!header?.startsWith("sha256=")) return false;
   const sig = hexToBytes(header.slice("sha256=".length));
-  if (!sig || sig.length !== 32) return false;
+  if (sig?.length !== 32) return false;
   return crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), sig, body);
 }
 

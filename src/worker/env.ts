@@ -22,19 +22,16 @@ export interface Env {
 
 declare global {
   namespace Cloudflare {
-    interface Env {
-      DB: D1Database;
-      NUMBER: DurableObjectNamespace<NumberActor>;
-      CONVERSATION: DurableObjectNamespace<ConversationActor>;
-      AGENT: DurableObjectNamespace<AgentActor>;
-      ENVIRONMENT: string;
-      META_APP_SECRET?: string;
-      META_VERIFY_TOKEN?: string;
-      GRAPH_API_BASE: string;
-      OFFER_TIMEOUT_SECONDS?: string;
-      OUTBOUND_RETRY_BASE_MS?: string;
+    interface Env extends ParleyEnv {
+      /** Tests only: the Meta simulator's base URL and the D1 migrations to apply. */
       SIM_URL?: string;
       TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     }
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "NumberActor" | "ConversationActor" | "AgentActor";
+    }
   }
 }
+
+type ParleyEnv = Env;

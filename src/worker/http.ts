@@ -104,7 +104,10 @@ export function openApiDocument(): unknown {
       schema: { type: "string" },
     }));
     if (op.query) {
-      const js = schemaOf(op.query) as { properties?: Record<string, unknown>; required?: string[] };
+      const js = schemaOf(op.query) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
       for (const [name, schema] of Object.entries(js.properties ?? {})) {
         parameters.push({
           name,
@@ -120,15 +123,25 @@ export function openApiDocument(): unknown {
       tags: [op.tag],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: schemaOf(op.body) } },
+            },
+          }
         : {}),
       ...(op.auth === false ? { security: [] } : {}),
       responses: {
         [String(op.status ?? 200)]: {
           description: "Success",
-          ...(op.response ? { content: { "application/json": { schema: schemaOf(op.response) } } } : {}),
+          ...(op.response
+            ? { content: { "application/json": { schema: schemaOf(op.response) } } }
+            : {}),
         },
-        default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } } },
+        default: {
+          description: "Error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } },
+        },
       },
     };
   }
@@ -137,7 +150,11 @@ export function openApiDocument(): unknown {
     info: { title: "Parley API", version: "0.1.0" },
     components: {
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: "parley_session" } },
-      schemas: { ApiError: schemaOf(z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
+      schemas: {
+        ApiError: schemaOf(
+          z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+        ),
+      },
     },
     security: [{ session: [] }],
     paths,

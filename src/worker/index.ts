@@ -38,7 +38,9 @@ app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.route("/api", desktop);
 
 app.notFound((c) => {
-  const body: ApiError = { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } };
+  const body: ApiError = {
+    error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` },
+  };
   return c.json(body, 404);
 });
 

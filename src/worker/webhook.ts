@@ -33,7 +33,13 @@ async function numbersByPhoneId(db: D1Database, ids: string[]): Promise<Map<stri
          WHERE n.phone_number_id IN (${chunk.map(() => "?").join(",")})`,
       )
       .bind(...chunk)
-      .all<{ id: string; tenant_id: string; phone_number_id: string; display_phone: string; name: string }>();
+      .all<{
+        id: string;
+        tenant_id: string;
+        phone_number_id: string;
+        display_phone: string;
+        name: string;
+      }>();
     for (const r of results) {
       found.set(r.phone_number_id, {
         id: r.id,
@@ -86,7 +92,11 @@ export const webhook = new Hono<AppEnv>()
     (c) => {
       const q = c.req.valid("query");
       const token = q["hub.verify_token"] ?? "";
-      if (q["hub.mode"] === "subscribe" && token === c.var.config.verifyToken && q["hub.challenge"]) {
+      if (
+        q["hub.mode"] === "subscribe" &&
+        token === c.var.config.verifyToken &&
+        q["hub.challenge"]
+      ) {
         return c.text(q["hub.challenge"], 200);
       }
       return c.text("Forbidden", 403);
@@ -130,7 +140,9 @@ export const webhook = new Hono<AppEnv>()
         [...groups].map(async ([phoneNumberId, list]) => {
           const number = numbers.get(phoneNumberId);
           if (!number) {
-            console.warn(`webhook for unknown or suspended number ${phoneNumberId}: ${list.length} items ignored`);
+            console.warn(
+              `webhook for unknown or suspended number ${phoneNumberId}: ${list.length} items ignored`,
+            );
             return;
           }
           await c.env.NUMBER.getByName(number.id).ingest(number, list);

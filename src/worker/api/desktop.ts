@@ -19,8 +19,8 @@ import {
 } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app-types";
 import { meView, requireUser } from "../auth";
-import { apiError, describeRoute, jsonBody, params, query } from "../http";
 import type { Env } from "../env";
+import { apiError, describeRoute, jsonBody, params, query } from "../http";
 
 const ConversationParams = z.object({ id: z.uuid() });
 
@@ -35,7 +35,13 @@ export const desktop = new Hono<AppEnv>()
   .use(requireUser)
   .get(
     "/me",
-    describeRoute({ method: "get", path: "/api/me", summary: "The signed-in user", tag: "me", response: MeView }),
+    describeRoute({
+      method: "get",
+      path: "/api/me",
+      summary: "The signed-in user",
+      tag: "me",
+      response: MeView,
+    }),
     (c) => c.json(meView(c.var.user)),
   )
   .patch(
@@ -87,7 +93,10 @@ export const desktop = new Hono<AppEnv>()
     jsonBody(SetStatusBody),
     async (c) => {
       const user = c.var.user;
-      const view = await c.env.AGENT.getByName(user.id).setStatus(user.tenantId, c.req.valid("json").status);
+      const view = await c.env.AGENT.getByName(user.id).setStatus(
+        user.tenantId,
+        c.req.valid("json").status,
+      );
       if (!view) apiError(403, "not_an_agent", "This user cannot take conversations");
       return c.json(view);
     },
@@ -104,7 +113,10 @@ export const desktop = new Hono<AppEnv>()
     params(ConversationParams),
     async (c) => {
       const user = c.var.user;
-      const result = await c.env.AGENT.getByName(user.id).accept(user.tenantId, c.req.valid("param").id);
+      const result = await c.env.AGENT.getByName(user.id).accept(
+        user.tenantId,
+        c.req.valid("param").id,
+      );
       if (!result.ok) apiError(409, "offer_gone", "This offer has expired or was withdrawn");
       return c.json(result.conversation);
     },
@@ -164,7 +176,12 @@ export const desktop = new Hono<AppEnv>()
       const user = c.var.user;
       const { clientId, text } = c.req.valid("json");
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const result = await stub.sendText(user.tenantId, { id: user.id, name: user.name }, clientId, text);
+      const result = await stub.sendText(
+        user.tenantId,
+        { id: user.id, name: user.name },
+        clientId,
+        text,
+      );
       if (!result.ok) {
         if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
         apiError(404, "not_found", "No such conversation among yours");
@@ -202,7 +219,8 @@ export const desktop = new Hono<AppEnv>()
       status: 101,
     }),
     async (c) => {
-      if (c.req.header("Upgrade") !== "websocket") apiError(426, "upgrade_required", "Expected a WebSocket upgrade");
+      if (c.req.header("Upgrade") !== "websocket")
+        apiError(426, "upgrade_required", "Expected a WebSocket upgrade");
       const user = c.var.user;
       const headers = new Headers(c.req.raw.headers);
       headers.set("X-Parley-Tenant", user.tenantId);

@@ -1,0 +1,112 @@
+/** The selected conversation: who it is with, its messages, the composer and Close. */
+import { useState } from "preact/hooks";
+import type { ConversationView, MessageView } from "../../shared/protocol.ts";
+import { useI18n } from "../i18n.ts";
+import type { OutboxEntry } from "../state.ts";
+import { CloseDialog } from "./CloseDialog.tsx";
+import { Composer } from "./Composer.tsx";
+import { customerLabel } from "./ConversationList.tsx";
+import { LoadError, Loading } from "./Feedback.tsx";
+import { MessageList } from "./MessageList.tsx";
+
+/** Whether the full history of a conversation has been fetched. */
+export type HistoryStatus =
+  | { kind: "loading" }
+  | { kind: "loaded" }
+  | { kind: "failed"; message: string };
+
+interface ConversationPaneProps {
+  conversation: ConversationView;
+  history: HistoryStatus | undefined;
+  messages: readonly MessageView[];
+  outbox: readonly OutboxEntry[];
+  agentName: string;
+  onRetryLoad: () => void;
+  onSend: (text: string) => void;
+  onRetrySend: (clientId: string) => void;
+  onClose: (reason: string) => Promise<void>;
+}
+
+export function ConversationPane({
+  conversation,
+  history,
+  messages,
+  outbox,
+  agentName,
+  onRetryLoad,
+  onSend,
+  onRetrySend,
+  onClose,
+}: ConversationPaneProps) {
+  const { t } = useI18n();
+  const [closing, setClosing] = useState(false);
+  const name = customerLabel(conversation, t("app.none"));
+
+  return (
+    <section class="conversation-pane" aria-labelledby="conversation-title">
+      <header class="conversation-header">
+        <div>
+          <h2 id="conversation-title">{name}</h2>
+          <dl class="conversation-facts">
+            <div>
+              <dt>{t("conversation.phone")}</dt>
+              <dd>{conversation.customer.phone ?? t("app.none")}</dd>
+            </div>
+            <div>
+              <dt>{t("conversation.number")}</dt>
+              <dd>{conversation.numberName}</dd>
+            </div>
+            <div>
+              <dt>{t("conversation.skillset")}</dt>
+              <dd>{conversation.skillsetName ?? t("app.none")}</dd>
+            </div>
+          </dl>
+        </div>
+        <button
+          id="close-conversation"
+          type="button"
+          class="button button-danger-outline"
+          aria-haspopup="dialog"
+          onClick={() => setClosing(true)}
+        >
+          {t("close.button")}
+        </button>
+      </header>
+
+      {history?.kind === "failed" ? (
+        <div class="messages-placeholder">
+          <LoadError
+            message={t("conversation.loadFailed", { message: history.message })}
+            onRetry={onRetryLoad}
+          />
+        </div>
+      ) : history?.kind === "loading" && messages.length === 0 ? (
+        <div class="messages-placeholder">
+          <Loading />
+        </div>
+      ) : (
+        <MessageList
+          conversationId={conversation.id}
+          customerName={name}
+          agentName={agentName}
+          messages={messages}
+          outbox={outbox}
+          onRetry={onRetrySend}
+        />
+      )}
+
+      <Composer key={conversation.id} conversationId={conversation.id} onSend={onSend} />
+
+      {closing && (
+        <CloseDialog
+          customerName={name}
+          onCancel={() => setClosing(false)}
+          onConfirm={async (reason) => {
+            await onClose(reason);
+            setClosing(false);
+          }}
+        />
+      )}
+    </section>
+  );
+}

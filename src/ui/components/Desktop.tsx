@@ -1,0 +1,391 @@
+/**
+ * The agent desktop: loads the snapshot, keeps it live over the WebSocket, and wires
+ * the header, offers, conversation list and the selected conversation to the API.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { MeView, SelectableStatus } from "../../shared/protocol.ts";
+import { ApiError, api, errorMessage, NetworkError } from "../api.ts";
+import { useI18n } from "../i18n.ts";
+import { type ConnectionState, LiveConnection } from "../live.ts";
+import { hasMissingMessages, highestMessageSeq, type OutboxEntry, unreadCount } from "../state.ts";
+import { createDesktopStore, useDesktopState } from "../store.ts";
+import { clearDrafts } from "./Composer.tsx";
+import { ConversationList } from "./ConversationList.tsx";
+import { ConversationPane, type HistoryStatus } from "./ConversationPane.tsx";
+import { LoadError, Loading, Toasts, useToasts } from "./Feedback.tsx";
+import { Header } from "./Header.tsx";
+import { OfferStack } from "./OfferStack.tsx";
+
+type Phase = { kind: "loading" } | { kind: "ready" } | { kind: "failed"; error: unknown };
+
+export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => void }) {
+  const { t } = useI18n();
+  const store = useMemo(() => createDesktopStore(loadReadSeq(me.id)), [me.id]);
+  const state = useDesktopState(store);
+  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [history, setHistory] = useState<Readonly<Record<string, HistoryStatus>>>({});
+  const [statusBusy, setStatusBusy] = useState(false);
+  const [loggingOut, setLoggingOut] = useState(false);
+  const { toasts, showToast, dismissToast } = useToasts();
+
+  const describe = useCallback(
+    (error: unknown) => errorMessage(error, t("app.networkError"), t("app.unexpectedError")),
+    [t],
+  );
+
+  // ---- Loading and staying live -------------------------------------------------
+
+  const loadDesktop = useCallback(async () => {
+    setPhase({ kind: "loading" });
+    try {
+      const snapshot = await api.desktop();
+      store.dispatch({ type: "event", event: { type: "snapshot", snapshot } });
+      setPhase({ kind: "ready" });
+    } catch (error) {
+      setPhase({ kind: "failed", error });
+    }
+  }, [store]);
+
+  useEffect(() => {
+    void loadDesktop();
+  }, [loadDesktop]);
+
+  const ready = phase.kind === "ready";
+  useEffect(() => {
+    if (!ready) return;
+    const live = new LiveConnection({
+      getLastSeq: () => store.getState().seq,
+      onEvent: (event) => store.dispatch({ type: "event", event }),
+      onStateChange: setConnection,
+      // A 401 here also sends the app back to Login through the API's handler.
+      checkSession: () =>
+        api.me().then(
+          () => true,
+          (error: unknown) => !(error instanceof ApiError && error.status === 401),
+        ),
+    });
+    live.start();
+    return () => live.stop();
+  }, [ready, store]);
+
+  /** Fetches the messages of a conversation after the newest one we hold, and merges them. */
+  const fetchNewer = useCallback(
+    async (conversationId: string) => {
+      const after = highestMessageSeq(store.getState(), conversationId);
+      try {
+        const { messages } = await api.messagesAfter(conversationId, after);
+        store.dispatch({ type: "messages", conversationId, messages });
+        // From zero, that was the whole history.
+        if (after === 0) setHistory((h) => ({ ...h, [conversationId]: { kind: "loaded" } }));
+      } catch (error) {
+        console.warn(`Could not fetch new messages of ${conversationId}`, error);
+      }
+    },
+    [store],
+  );
+
+  // A snapshot carries conversations but not their messages. Fetch what we lack: for the
+  // selected conversation always (nothing may be lost while we were away), for the others
+  // when the server knows of newer messages (that is what feeds the unread badges).
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+  useEffect(() => {
+    if (state.snapshotEpoch === 0) return;
+    const current = store.getState();
+    for (const conversation of current.conversations) {
+      if (conversation.id === selectedRef.current || hasMissingMessages(current, conversation)) {
+        void fetchNewer(conversation.id);
+      }
+    }
+  }, [state.snapshotEpoch, store, fetchNewer]);
+
+  const loadHistory = useCallback(
+    async (conversationId: string) => {
+      setHistory((h) => ({ ...h, [conversationId]: { kind: "loading" } }));
+      try {
+        const { conversation, messages } = await api.conversation(conversationId);
+        store.dispatch({ type: "conversation", conversation });
+        store.dispatch({ type: "messages", conversationId, messages });
+        setHistory((h) => ({ ...h, [conversationId]: { kind: "loaded" } }));
+      } catch (error) {
+        setHistory((h) => ({
+          ...h,
+          [conversationId]: { kind: "failed", message: describe(error) },
+        }));
+      }
+    },
+    [store, describe],
+  );
+
+  const selectedHistory = selectedId ? history[selectedId] : undefined;
+  useEffect(() => {
+    if (selectedId && selectedHistory === undefined) void loadHistory(selectedId);
+  }, [selectedId, selectedHistory, loadHistory]);
+
+  // ---- Derived state ---------------------------------------------------------------
+
+  const selected = state.conversations.find((c) => c.id === selectedId) ?? null;
+
+  // A conversation closed or taken away elsewhere leaves the pane, and we forget its
+  // history so it is fetched afresh should it ever come back.
+  useEffect(() => {
+    if (ready && selectedId && !selected) setSelectedId(null);
+  }, [ready, selectedId, selected]);
+  useEffect(() => {
+    setHistory((h) => {
+      const ids = new Set(state.conversations.map((c) => c.id));
+      const stale = Object.keys(h).filter((id) => !ids.has(id));
+      if (stale.length === 0) return h;
+      const kept = { ...h };
+      for (const id of stale) delete kept[id];
+      return kept;
+    });
+  }, [state.conversations]);
+
+  // What is on screen is read; remembered per agent so badges survive a reload.
+  const selectedTopSeq = selected ? highestMessageSeq(state, selected.id) : 0;
+  useEffect(() => {
+    if (!selectedId || selectedTopSeq === 0) return;
+    const markRead = () => {
+      if (document.visibilityState === "visible") {
+        store.dispatch({ type: "read", conversationId: selectedId, seq: selectedTopSeq });
+      }
+    };
+    markRead();
+    document.addEventListener("visibilitychange", markRead);
+    return () => document.removeEventListener("visibilitychange", markRead);
+  }, [selectedId, selectedTopSeq, store]);
+
+  useEffect(() => saveReadSeq(me.id, state.readSeq), [me.id, state.readSeq]);
+
+  // ---- Keyboard: Alt+1..9 opens the nth conversation ---------------------------------
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      // `code`, not `key`: on macOS Alt+1 types "¡".
+      const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code);
+      if (!match) return;
+      const conversation = store.getState().conversations[Number(match[1]) - 1];
+      if (!conversation) return;
+      event.preventDefault();
+      setSelectedId(conversation.id);
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [store]);
+
+  // ---- Actions ---------------------------------------------------------------------
+
+  const changeStatus = useCallback(
+    async (status: SelectableStatus) => {
+      setStatusBusy(true);
+      try {
+        store.dispatch({ type: "agent", agent: await api.setStatus(status) });
+      } catch (error) {
+        showToast(t("status.changeFailed", { message: describe(error) }), "error");
+      } finally {
+        setStatusBusy(false);
+      }
+    },
+    [store, showToast, t, describe],
+  );
+
+  const acceptOffer = useCallback(
+    async (conversationId: string) => {
+      try {
+        const conversation = await api.acceptOffer(conversationId);
+        store.dispatch({ type: "conversation", conversation });
+        store.dispatch({ type: "offer_removed", conversationId });
+        setSelectedId(conversationId);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          store.dispatch({ type: "offer_removed", conversationId });
+          showToast(t("offer.gone"));
+        } else {
+          showToast(t("offer.failed", { message: describe(error) }), "error");
+        }
+      }
+    },
+    [store, showToast, t, describe],
+  );
+
+  const deliver = useCallback(
+    async (entry: OutboxEntry) => {
+      try {
+        const message = await api.sendText(entry.conversationId, entry.clientId, entry.text);
+        store.dispatch({
+          type: "messages",
+          conversationId: entry.conversationId,
+          messages: [message],
+        });
+        store.dispatch({ type: "outbox_remove", clientId: entry.clientId });
+      } catch (error) {
+        // No answer or a server failure: it may have gone through, and a retry with the
+        // same clientId is safe. A 4xx is a definite refusal.
+        const uncertain =
+          error instanceof NetworkError || (error instanceof ApiError && error.status >= 500);
+        store.dispatch({
+          type: "outbox_update",
+          clientId: entry.clientId,
+          patch: {
+            state: "failed",
+            error: describe(error),
+            errorKind: uncertain ? "network" : "rejected",
+          },
+        });
+      }
+    },
+    [store, describe],
+  );
+
+  const sendText = useCallback(
+    (conversationId: string, text: string) => {
+      const entry: OutboxEntry = {
+        clientId: newClientId(),
+        conversationId,
+        text,
+        createdAt: Date.now(),
+        state: "sending",
+        error: null,
+        errorKind: null,
+      };
+      store.dispatch({ type: "outbox_add", entry });
+      void deliver(entry);
+    },
+    [store, deliver],
+  );
+
+  const retrySend = useCallback(
+    (clientId: string) => {
+      const entry = store.getState().outbox.find((e) => e.clientId === clientId);
+      if (!entry) return;
+      store.dispatch({
+        type: "outbox_update",
+        clientId,
+        patch: { state: "sending", error: null, errorKind: null },
+      });
+      void deliver(entry);
+    },
+    [store, deliver],
+  );
+
+  const closeConversation = useCallback(
+    async (conversationId: string, reason: string) => {
+      const conversation = await api.closeConversation(conversationId, reason);
+      // The server says closed; make sure it leaves the list even if it echoed otherwise.
+      store.dispatch({ type: "conversation", conversation: { ...conversation, state: "closed" } });
+      setSelectedId(null);
+      showToast(t("close.done"));
+      // The button that opened the dialog is gone; put focus somewhere sensible.
+      requestAnimationFrame(() => document.getElementById("conversations-heading")?.focus());
+    },
+    [store, showToast, t],
+  );
+
+  const logout = useCallback(async () => {
+    setLoggingOut(true);
+    try {
+      await api.logout();
+      clearDrafts();
+      onSignedOut();
+    } catch (error) {
+      if (error instanceof NetworkError) {
+        showToast(describe(error), "error");
+        setLoggingOut(false);
+      } else {
+        onSignedOut(); // Any answer from the server means the session is unusable anyway.
+      }
+    }
+  }, [onSignedOut, showToast, describe]);
+
+  // ---- Rendering -------------------------------------------------------------------
+
+  const unread = useCallback((id: string) => unreadCount(state, id), [state]);
+
+  if (phase.kind === "loading") return <Loading fullPage />;
+  if (phase.kind === "failed") {
+    return (
+      <main class="page-center">
+        <LoadError
+          message={t("app.loadFailed", { message: describe(phase.error) })}
+          onRetry={loadDesktop}
+        />
+      </main>
+    );
+  }
+
+  return (
+    <div class="desktop">
+      <Header
+        agentName={state.agent?.name ?? me.name}
+        agent={state.agent}
+        statusBusy={statusBusy}
+        connection={connection}
+        onStatusChange={changeStatus}
+        onLogout={logout}
+        loggingOut={loggingOut}
+      />
+      <ConversationList
+        conversations={state.conversations}
+        selectedId={selectedId}
+        unread={unread}
+        onSelect={setSelectedId}
+      />
+      <main class="desktop-main">
+        {selected ? (
+          <ConversationPane
+            key={selected.id}
+            conversation={selected}
+            history={history[selected.id]}
+            messages={state.messages[selected.id] ?? []}
+            outbox={state.outbox.filter((entry) => entry.conversationId === selected.id)}
+            agentName={state.agent?.name ?? me.name}
+            onRetryLoad={() => loadHistory(selected.id)}
+            onSend={(text) => sendText(selected.id, text)}
+            onRetrySend={retrySend}
+            onClose={(reason) => closeConversation(selected.id, reason)}
+          />
+        ) : (
+          <p class="empty-state pane-empty">{t("conversation.select")}</p>
+        )}
+      </main>
+      <OfferStack offers={state.offers} onAccept={acceptOffer} />
+      <Toasts toasts={toasts} onDismiss={dismissToast} />
+    </div>
+  );
+}
+
+/** A v4 UUID for a send's idempotency key; `randomUUID` needs a secure context. */
+function newClientId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const readSeqKey = (agentId: string) => `parley.readSeq.${agentId}`;
+
+function loadReadSeq(agentId: string): Record<string, number> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(readSeqKey(agentId)) ?? "{}");
+    if (typeof parsed !== "object" || parsed === null) return {};
+    const result: Record<string, number> = {};
+    for (const [id, seq] of Object.entries(parsed)) if (typeof seq === "number") result[id] = seq;
+    return result;
+  } catch {
+    return {};
+  }
+}
+
+function saveReadSeq(agentId: string, readSeq: Readonly<Record<string, number>>): void {
+  try {
+    localStorage.setItem(readSeqKey(agentId), JSON.stringify(readSeq));
+  } catch {
+    // Unread badges just start from zero next time.
+  }
+}

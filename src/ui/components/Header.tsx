@@ -1,0 +1,107 @@
+/** The desktop's top bar: who I am, my status and load, the connection, language, logout. */
+import type { AgentView, SelectableStatus } from "../../shared/protocol.ts";
+import { SelectableStatus as SelectableStatusSchema } from "../../shared/protocol.ts";
+import { useI18n } from "../i18n.ts";
+import type { ConnectionState } from "../live.ts";
+import { LanguageSelect } from "./LanguageSelect.tsx";
+
+interface HeaderProps {
+  agentName: string;
+  agent: AgentView | null;
+  statusBusy: boolean;
+  connection: ConnectionState;
+  onStatusChange: (status: SelectableStatus) => void;
+  onLogout: () => void;
+  loggingOut: boolean;
+}
+
+const SELECTABLE: readonly SelectableStatus[] = SelectableStatusSchema.options;
+
+export function Header({
+  agentName,
+  agent,
+  statusBusy,
+  connection,
+  onStatusChange,
+  onLogout,
+  loggingOut,
+}: HeaderProps) {
+  const { t } = useI18n();
+  const rona = agent?.status === "rona";
+  const live = connection === "live";
+  return (
+    <header class={rona ? "desktop-header is-rona" : "desktop-header"}>
+      <p class="brand">{t("app.name")}</p>
+      <p class="agent-name">
+        <span class="visually-hidden">{t("header.agent")}: </span>
+        {agentName}
+      </p>
+
+      <div class="header-field status-field">
+        <label for="status-select">{t("status.label")}</label>
+        <select
+          id="status-select"
+          class={agent ? `status-${agent.status}` : undefined}
+          value={agent?.status ?? ""}
+          disabled={!agent || statusBusy}
+          aria-describedby={rona ? "rona-hint" : undefined}
+          onChange={(e) => {
+            const parsed = SelectableStatusSchema.safeParse(e.currentTarget.value);
+            if (parsed.success && parsed.data !== agent?.status) onStatusChange(parsed.data);
+          }}
+        >
+          {rona && (
+            <option value="rona" disabled>
+              {t("status.rona")}
+            </option>
+          )}
+          {SELECTABLE.map((status) => (
+            <option key={status} value={status}>
+              {t(`status.${status}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {rona && (
+        <p id="rona-hint" class="rona-banner" role="alert">
+          <strong>{t("status.rona")}</strong> {t("status.ronaHint")}
+        </p>
+      )}
+
+      {agent && (
+        <p class="load" title={t("header.load")}>
+          <span class="visually-hidden">
+            {t("header.loadLabel", { load: agent.load, max: agent.maxConversations })}
+          </span>
+          <span aria-hidden="true">
+            {t("header.load")}{" "}
+            <strong>
+              {t("header.loadValue", { load: agent.load, max: agent.maxConversations })}
+            </strong>
+          </span>
+        </p>
+      )}
+
+      <p
+        id="connection"
+        class="connection"
+        data-state={live ? "live" : "reconnecting"}
+        role="status"
+      >
+        <span class="connection-dot" aria-hidden="true" />
+        {live ? t("connection.live") : t("connection.reconnecting")}
+      </p>
+
+      <div class="header-field">
+        <label for="header-language" class="visually-hidden">
+          {t("language.label")}
+        </label>
+        <LanguageSelect id="header-language" />
+      </div>
+
+      <button id="logout" type="button" class="button" onClick={onLogout} disabled={loggingOut}>
+        {t("header.logout")}
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,123 @@
+/** Pop-up cards for conversations offered to me, each with its timers and an Accept button. */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { OfferView } from "../../shared/protocol.ts";
+import { useI18n } from "../i18n.ts";
+import { Countdown, Elapsed } from "./Timers.tsx";
+
+interface OfferStackProps {
+  offers: readonly OfferView[];
+  /** Resolves when the accept call finished, whatever its outcome. */
+  onAccept: (conversationId: string) => Promise<void>;
+}
+
+export function OfferStack({ offers, onAccept }: OfferStackProps) {
+  const { t } = useI18n();
+  const seen = useRef(new Set<string>());
+  const buttons = useRef(new Map<string, HTMLButtonElement>());
+
+  // Focus the Accept button of the newest offer as it arrives, so Enter or Space takes
+  // it. Not while the agent is typing: a stray Enter must not accept a conversation.
+  useEffect(() => {
+    const fresh = offers.filter((offer) => !seen.current.has(offer.conversationId));
+    seen.current = new Set(offers.map((offer) => offer.conversationId));
+    const newest = fresh[fresh.length - 1];
+    if (!newest || isTyping(document.activeElement)) return;
+    buttons.current.get(newest.conversationId)?.focus();
+  }, [offers]);
+
+  if (offers.length === 0) return null;
+  return (
+    <section class="offer-stack" aria-label={t("offers.title")}>
+      {offers.map((offer) => (
+        <OfferCard
+          key={offer.conversationId}
+          offer={offer}
+          onAccept={onAccept}
+          buttonRef={(button) => {
+            if (button) buttons.current.set(offer.conversationId, button);
+            else buttons.current.delete(offer.conversationId);
+          }}
+        />
+      ))}
+    </section>
+  );
+}
+
+function OfferCard({
+  offer,
+  onAccept,
+  buttonRef,
+}: {
+  offer: OfferView;
+  onAccept: (conversationId: string) => Promise<void>;
+  buttonRef: (button: HTMLButtonElement | null) => void;
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const id = offer.conversationId;
+  const name = offer.customerName.trim() || offer.customerPhone || t("app.none");
+
+  async function accept() {
+    setBusy(true);
+    try {
+      await onAccept(id);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section
+      class="offer-card"
+      data-conversation-id={id}
+      role="alertdialog"
+      aria-live="assertive"
+      aria-labelledby={`offer-title-${id}`}
+      aria-describedby={`offer-details-${id}`}
+    >
+      <h2 id={`offer-title-${id}`} class="offer-title">
+        {t("offer.heading")}: {name}
+      </h2>
+      <dl id={`offer-details-${id}`} class="offer-details">
+        <dt>{t("offer.customer")}</dt>
+        <dd>{offer.customerName || t("app.none")}</dd>
+        <dt>{t("offer.phone")}</dt>
+        <dd>{offer.customerPhone ?? t("app.none")}</dd>
+        <dt>{t("offer.number")}</dt>
+        <dd>{offer.numberName}</dd>
+        <dt>{t("offer.skillset")}</dt>
+        <dd>{offer.skillsetName ?? t("app.none")}</dd>
+        <dt>{t("offer.waiting")}</dt>
+        <dd>
+          <Elapsed since={offer.arrivedAt} />
+        </dd>
+        <dt>{t("offer.expires")}</dt>
+        <dd>
+          <Countdown until={offer.expiresAt} />
+        </dd>
+      </dl>
+      <button
+        type="button"
+        class="button button-primary button-wide offer-accept"
+        ref={buttonRef}
+        disabled={busy}
+        aria-busy={busy}
+        aria-label={t("offer.acceptLabel", { name })}
+        onClick={accept}
+      >
+        {busy && <span class="spinner spinner-small" aria-hidden="true" />}
+        {busy ? t("offer.accepting") : t("offer.accept")}
+      </button>
+    </section>
+  );
+}
+
+function isTyping(element: Element | null): boolean {
+  if (!element) return false;
+  if (element instanceof HTMLTextAreaElement) return true;
+  if (element instanceof HTMLElement && element.isContentEditable) return true;
+  return (
+    element instanceof HTMLInputElement &&
+    !["button", "checkbox", "radio", "submit", "reset"].includes(element.type)
+  );
+}

@@ -1,0 +1,320 @@
+/**
+ * Every string the desktop shows, in English and Italian, plus the `Intl` helpers
+ * for times and durations. Components read them through `useI18n()` so a language
+ * switch re-renders everything at once.
+ */
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import type { Language } from "../shared/protocol.ts";
+
+const en = {
+  "app.title": "Parley — Agent desktop",
+  "app.name": "Parley",
+  "app.loading": "Loading…",
+  "app.retry": "Retry",
+  "app.loadFailed": "Could not load: {message}",
+  "app.networkError": "Network error — check your connection.",
+  "app.unexpectedError": "Something went wrong.",
+  "app.dismiss": "Dismiss",
+  "app.none": "—",
+
+  "language.label": "Language",
+  "language.en": "English",
+  "language.it": "Italiano",
+
+  "login.title": "Sign in",
+  "login.subtitle": "Agent desktop",
+  "login.email": "E-mail",
+  "login.password": "Password",
+  "login.submit": "Sign in",
+  "login.submitting": "Signing in…",
+  "login.invalid": "Invalid e-mail or password",
+
+  "header.agent": "Agent",
+  "header.logout": "Log out",
+  "header.load": "Conversations",
+  "header.loadValue": "{load} / {max}",
+  "header.loadLabel": "{load} of {max} conversations",
+
+  "status.label": "Status",
+  "status.ready": "Ready",
+  "status.back_office": "Back office",
+  "status.break": "Break",
+  "status.rona": "RONA — missed offer",
+  "status.ronaHint": "You missed an offer. Choose Ready to receive conversations again.",
+  "status.changeFailed": "Could not change status: {message}",
+
+  "connection.live": "Live",
+  "connection.reconnecting": "Reconnecting…",
+
+  "list.title": "My conversations",
+  "list.empty": "No conversations yet — set yourself Ready to receive them",
+  "list.unread": "{n} unread",
+  "list.sinceLast": "Since the customer's last message",
+
+  "state.queued": "Queued",
+  "state.offered": "Offered",
+  "state.assigned": "Active",
+  "state.closed": "Closed",
+
+  "conversation.select": "Select a conversation",
+  "conversation.phone": "Phone",
+  "conversation.number": "Number",
+  "conversation.skillset": "Skillset",
+  "conversation.loadFailed": "Could not load the conversation: {message}",
+  "conversation.messages": "Messages with {name}",
+  "conversation.empty": "No messages yet",
+
+  "message.system": "System",
+  "message.notSent": "Not sent: {message}",
+  "message.retry": "Send again",
+
+  "tick.pending": "Pending",
+  "tick.sent": "Sent",
+  "tick.delivered": "Delivered",
+  "tick.read": "Read",
+  "tick.played": "Played",
+  "tick.failed": "Failed",
+
+  "composer.label": "Message",
+  "composer.placeholder": "Type a message — Enter to send, Shift+Enter for a new line",
+  "composer.send": "Send",
+  "composer.count": "{n}/{max}",
+  "composer.countLabel": "{n} of {max} characters",
+
+  "close.button": "Close conversation",
+  "close.title": "Close conversation",
+  "close.description": "Closing ends the conversation with {name}. Why is it being closed?",
+  "close.reason": "Closing reason",
+  "close.reasonHelp": "Required, up to {max} characters.",
+  "close.required": "Enter a closing reason.",
+  "close.confirm": "Close conversation",
+  "close.closing": "Closing…",
+  "close.cancel": "Cancel",
+  "close.failed": "Could not close the conversation: {message}",
+  "close.done": "Conversation closed",
+
+  "offers.title": "Incoming conversations",
+  "offer.heading": "New conversation",
+  "offer.customer": "Customer",
+  "offer.phone": "Phone",
+  "offer.number": "Number",
+  "offer.skillset": "Skillset",
+  "offer.waiting": "Waiting",
+  "offer.expires": "Expires in",
+  "offer.accept": "Accept",
+  "offer.accepting": "Accepting…",
+  "offer.acceptLabel": "Accept the conversation with {name}",
+  "offer.gone": "That conversation is no longer available.",
+  "offer.failed": "Could not accept: {message}",
+} as const satisfies Record<string, string>;
+
+/** A key of the dictionary; the type checker refuses unknown keys. */
+export type MessageKey = keyof typeof en;
+type Dictionary = Record<MessageKey, string>;
+
+const it: Dictionary = {
+  "app.title": "Parley — Postazione operatore",
+  "app.name": "Parley",
+  "app.loading": "Caricamento…",
+  "app.retry": "Riprova",
+  "app.loadFailed": "Impossibile caricare: {message}",
+  "app.networkError": "Errore di rete — controlla la connessione.",
+  "app.unexpectedError": "Qualcosa è andato storto.",
+  "app.dismiss": "Chiudi",
+  "app.none": "—",
+
+  "language.label": "Lingua",
+  "language.en": "English",
+  "language.it": "Italiano",
+
+  "login.title": "Accedi",
+  "login.subtitle": "Postazione operatore",
+  "login.email": "E-mail",
+  "login.password": "Password",
+  "login.submit": "Accedi",
+  "login.submitting": "Accesso in corso…",
+  "login.invalid": "E-mail o password non validi",
+
+  "header.agent": "Operatore",
+  "header.logout": "Esci",
+  "header.load": "Conversazioni",
+  "header.loadValue": "{load} / {max}",
+  "header.loadLabel": "{load} conversazioni su {max}",
+
+  "status.label": "Stato",
+  "status.ready": "Pronto",
+  "status.back_office": "Back office",
+  "status.break": "Pausa",
+  "status.rona": "RONA — offerta persa",
+  "status.ronaHint": "Hai perso un'offerta. Scegli Pronto per ricevere di nuovo conversazioni.",
+  "status.changeFailed": "Impossibile cambiare stato: {message}",
+
+  "connection.live": "Connesso",
+  "connection.reconnecting": "Riconnessione…",
+
+  "list.title": "Le mie conversazioni",
+  "list.empty": "Ancora nessuna conversazione — mettiti in stato Pronto per riceverne",
+  "list.unread": "{n} non letti",
+  "list.sinceLast": "Dall'ultimo messaggio del cliente",
+
+  "state.queued": "In coda",
+  "state.offered": "Offerta",
+  "state.assigned": "Attiva",
+  "state.closed": "Chiusa",
+
+  "conversation.select": "Seleziona una conversazione",
+  "conversation.phone": "Telefono",
+  "conversation.number": "Numero",
+  "conversation.skillset": "Skillset",
+  "conversation.loadFailed": "Impossibile caricare la conversazione: {message}",
+  "conversation.messages": "Messaggi con {name}",
+  "conversation.empty": "Ancora nessun messaggio",
+
+  "message.system": "Sistema",
+  "message.notSent": "Non inviato: {message}",
+  "message.retry": "Invia di nuovo",
+
+  "tick.pending": "In attesa",
+  "tick.sent": "Inviato",
+  "tick.delivered": "Consegnato",
+  "tick.read": "Letto",
+  "tick.played": "Ascoltato",
+  "tick.failed": "Non riuscito",
+
+  "composer.label": "Messaggio",
+  "composer.placeholder": "Scrivi un messaggio — Invio per inviare, Maiusc+Invio per andare a capo",
+  "composer.send": "Invia",
+  "composer.count": "{n}/{max}",
+  "composer.countLabel": "{n} caratteri su {max}",
+
+  "close.button": "Chiudi conversazione",
+  "close.title": "Chiudi conversazione",
+  "close.description": "La conversazione con {name} verrà chiusa. Per quale motivo?",
+  "close.reason": "Motivo della chiusura",
+  "close.reasonHelp": "Obbligatorio, massimo {max} caratteri.",
+  "close.required": "Inserisci il motivo della chiusura.",
+  "close.confirm": "Chiudi conversazione",
+  "close.closing": "Chiusura in corso…",
+  "close.cancel": "Annulla",
+  "close.failed": "Impossibile chiudere la conversazione: {message}",
+  "close.done": "Conversazione chiusa",
+
+  "offers.title": "Conversazioni in arrivo",
+  "offer.heading": "Nuova conversazione",
+  "offer.customer": "Cliente",
+  "offer.phone": "Telefono",
+  "offer.number": "Numero",
+  "offer.skillset": "Skillset",
+  "offer.waiting": "In attesa da",
+  "offer.expires": "Scade tra",
+  "offer.accept": "Accetta",
+  "offer.accepting": "Accettazione…",
+  "offer.acceptLabel": "Accetta la conversazione con {name}",
+  "offer.gone": "La conversazione non è più disponibile.",
+  "offer.failed": "Impossibile accettare: {message}",
+};
+
+const dictionaries: Record<Language, Dictionary> = { en, it };
+
+/** The languages offered in the language selects, in display order. */
+export const LANGUAGES: readonly Language[] = ["en", "it"];
+
+export type Params = Readonly<Record<string, string | number>>;
+/** Looks up a string and fills its `{name}` placeholders. */
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+/** Builds the translate function for one language. Unknown placeholders are left as typed. */
+export function translator(language: Language): Translate {
+  const dictionary = dictionaries[language];
+  return (key, params) => {
+    const text = dictionary[key];
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      return value === undefined ? whole : String(value);
+    });
+  };
+}
+
+/** `value` if it is a language we speak, else null. */
+export function parseLanguage(value: string | null | undefined): Language | null {
+  return value === "en" || value === "it" ? value : null;
+}
+
+const STORAGE_KEY = "parley.language";
+
+/** The language to start with: the last one chosen on this browser, else the browser's own. */
+export function initialLanguage(): Language {
+  try {
+    const stored = parseLanguage(localStorage.getItem(STORAGE_KEY));
+    if (stored) return stored;
+  } catch {
+    // Storage can be disabled; fall through to the browser's preference.
+  }
+  const preferred = typeof navigator === "undefined" ? [] : navigator.languages;
+  for (const tag of preferred) {
+    const language = parseLanguage(tag.slice(0, 2).toLowerCase());
+    if (language) return language;
+  }
+  return "en";
+}
+
+/** Remembers the language on this browser and tells assistive tech via `<html lang>`. */
+export function rememberLanguage(language: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // Not fatal: the server keeps the language after login.
+  }
+  document.documentElement.lang = language;
+}
+
+/** Local time of day, with the date when it is not today. */
+export function formatTime(language: Language, epochMs: number, nowMs = Date.now()): string {
+  const date = new Date(epochMs);
+  const sameDay = new Date(nowMs).toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(
+    language,
+    sameDay ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" },
+  ).format(date);
+}
+
+/** A running clock for a duration: `m:ss`, or `h:mm:ss` past the hour. Negative counts as 0. */
+export function formatClock(durationMs: number): string {
+  const totalSeconds = Math.max(0, Math.floor(durationMs / 1000));
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const ss = String(seconds).padStart(2, "0");
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${ss}` : `${minutes}:${ss}`;
+}
+
+/** The same duration in words for screen readers and tooltips ("3 minutes ago", "in 20 seconds"). */
+export function formatRelative(language: Language, deltaMs: number): string {
+  const format = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
+  const seconds = Math.round(deltaMs / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return format.format(seconds, "second");
+  if (abs < 3600) return format.format(Math.round(seconds / 60), "minute");
+  if (abs < 86_400) return format.format(Math.round(seconds / 3600), "hour");
+  return format.format(Math.round(seconds / 86_400), "day");
+}
+
+/** What components need to speak the user's language. */
+export interface I18n {
+  language: Language;
+  t: Translate;
+  setLanguage: (language: Language) => void;
+}
+
+export const I18nContext = createContext<I18n>({
+  language: "en",
+  t: translator("en"),
+  setLanguage: () => {},
+});
+
+/** The current language, its translate function, and the setter. */
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}

@@ -1,0 +1,91 @@
+/**
+ * The core loop in a real browser: a customer writes from the simulator's
+ * phone, the agent sees the offer pop-up, accepts, replies; the phone shows
+ * the reply and the agent's ticks turn to read.
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  stack = await startStack({
+    port: 18787,
+    simPort: 18788,
+    persistTo: freshStateDir(),
+    quiet: true,
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function loginAs(page: Page, email: string, password: string) {
+  await page.goto(stack.url);
+  await page.fill("#login-email", email);
+  await page.fill("#login-password", password);
+  await page.click("#login-submit");
+  await page.waitForSelector("#status-select");
+}
+
+describe("agent desktop", () => {
+  it("customer writes, agent accepts and replies, the phone gets it and ticks turn read", async () => {
+    const agent = await browser.newPage();
+    await loginAs(agent, "alice@demo.parley.test", "parley-agent");
+    await agent.waitForSelector('#connection[data-state="live"]');
+    await agent.selectOption("#status-select", "ready");
+
+    const phone = await browser.newPage();
+    await phone.goto(`${stack.simUrl}/phone?number=393470000001&name=Marta%20Bianchi`);
+    await phone.fill("#phone-compose", "Buongiorno, mi serve aiuto");
+    await phone.press("#phone-compose", "Enter");
+
+    const card = agent.locator(".offer-card");
+    await card.waitFor();
+    await expect(card.textContent()).resolves.toContain("Marta Bianchi");
+    await agent.click(".offer-accept");
+    await agent
+      .locator('#messages .message[data-direction="in"]', { hasText: "mi serve aiuto" })
+      .waitFor();
+
+    await agent.fill("#composer", "Buongiorno Marta, come posso aiutarla?");
+    await agent.keyboard.press("Enter");
+    await phone
+      .locator('#phone-messages li[data-direction="out"]', { hasText: "come posso aiutarla" })
+      .waitFor({ timeout: 15_000 });
+    // The phone page is open on the chat, so the customer reads it: blue ticks.
+    await agent
+      .locator('#messages .message[data-direction="out"][data-status="read"]', {
+        hasText: "come posso aiutarla",
+      })
+      .waitFor({ timeout: 15_000 });
+
+    await agent.screenshot({ path: "test-results/desktop.png", fullPage: true });
+    await agent.click("#close-conversation");
+    await agent.fill("#close-reason", "Information given");
+    await agent.click("#close-confirm");
+    await agent.locator(".conversation-item").waitFor({ state: "detached" });
+  });
+});
