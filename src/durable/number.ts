@@ -40,12 +40,17 @@ type RoutingConfig = {
   members: { agentId: string; skillsetId: string; agentPriority: number }[];
 };
 
+/** Meta retries deliveries for up to 7 days; keep dedupe keys a day longer. */
+const DEDUPE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
+
 /** Safety net: if the actor dies mid-routing, the alarm runs routing again. */
 const ROUTING_WATCHDOG_MS = 10_000;
 
 const SCHEMA = [
   KV_TABLE,
-  `CREATE TABLE IF NOT EXISTS inbound_seen (wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS inbound_seen (
+     wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seen_at INTEGER NOT NULL DEFAULT 0)`,
+  `CREATE INDEX IF NOT EXISTS inbound_seen_at ON inbound_seen (seen_at)`,
   `CREATE TABLE IF NOT EXISTS conversations (
      id TEXT PRIMARY KEY, contact_key TEXT NOT NULL UNIQUE, contact_json TEXT NOT NULL,
      state TEXT NOT NULL, arrived_at INTEGER NOT NULL, customer_json TEXT,
@@ -53,7 +58,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS known_conversations (id TEXT PRIMARY KEY)`,
   `CREATE TABLE IF NOT EXISTS outbound (wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS orphan_statuses (
-     wamid TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (wamid, status))`,
+     wamid TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL,
+     PRIMARY KEY (wamid, status))`,
   `CREATE TABLE IF NOT EXISTS agents (
      id TEXT PRIMARY KEY, status TEXT NOT NULL, load INTEGER NOT NULL,
      max_conversations INTEGER NOT NULL, last_assigned_at INTEGER)`,
@@ -95,6 +101,7 @@ export class NumberActor extends DurableObject<Env> {
     items: NumberItem[],
   ): Promise<{ messages: number; statuses: number; skipped: number }> {
     putJson(this.sql, "number", number);
+    this.forgetOldDeliveries();
     const byConversation = new Map<string, InboundMessage[]>();
     let skipped = 0;
     // Map every message to its conversation synchronously, before any await, so
@@ -118,6 +125,16 @@ export class NumberActor extends DurableObject<Env> {
     ]);
     const messages = [...byConversation.values()].reduce((n, l) => n + l.length, 0);
     return { messages, statuses: statuses.length, skipped };
+  }
+
+  /**
+   * Meta retries a delivery for at most 7 days, so dedupe keys older than that
+   * can go; statuses for wamids we never sent are dropped after the same time.
+   */
+  private forgetOldDeliveries(): void {
+    const cutoff = Date.now() - DEDUPE_RETENTION_MS;
+    this.sql.exec("DELETE FROM inbound_seen WHERE seen_at < ?", cutoff);
+    this.sql.exec("DELETE FROM orphan_statuses WHERE received_at < ?", cutoff);
   }
 
   /** The conversation a message belongs to: where it went before, else the open one, else a new one. */
@@ -148,9 +165,10 @@ export class NumberActor extends DurableObject<Env> {
       this.sql.exec("INSERT INTO known_conversations (id) VALUES (?)", open.id);
     }
     this.sql.exec(
-      "INSERT INTO inbound_seen (wamid, conversation_id) VALUES (?, ?)",
+      "INSERT INTO inbound_seen (wamid, conversation_id, seen_at) VALUES (?, ?, ?)",
       message.id,
       open.id,
+      Date.now(),
     );
     return open.id;
   }
@@ -264,10 +282,11 @@ export class NumberActor extends DurableObject<Env> {
       if (!target) {
         // Meta may report a status before our send call has returned its wamid.
         this.sql.exec(
-          "INSERT OR IGNORE INTO orphan_statuses (wamid, status, body) VALUES (?, ?, ?)",
+          "INSERT OR IGNORE INTO orphan_statuses (wamid, status, body, received_at) VALUES (?, ?, ?, ?)",
           status.id,
           status.status,
           JSON.stringify(status),
+          Date.now(),
         );
         continue;
       }
