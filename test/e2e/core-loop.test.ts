@@ -88,4 +88,29 @@ describe("agent desktop", () => {
     await agent.click("#close-confirm");
     await agent.locator(".conversation-item").waitFor({ state: "detached" });
   });
+
+  it("works in Italian with the keyboard alone, and shows a clear error for a wrong password", async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.url);
+    await page.selectOption("#login-language", "it");
+    await page.locator("#login-submit", { hasText: "Accedi" }).waitFor();
+    await page.focus("#login-email");
+    await page.keyboard.type("bruno@demo.parley.test");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("wrong password");
+    await page.keyboard.press("Enter");
+    await page.getByText("E-mail o password non validi").waitFor();
+    await page.fill("#login-password", "parley-agent");
+    await page.keyboard.press("Enter");
+    await page.getByText("Ancora nessuna conversazione").waitFor();
+    await expect(page.locator("html").getAttribute("lang")).resolves.toBe("it");
+    await page.focus("#status-select");
+    await page.selectOption("#status-select", "break");
+    await page.waitForFunction(() => {
+      const select = document.querySelector<HTMLSelectElement>("#status-select");
+      return select?.value === "break" && select.selectedOptions[0]?.textContent === "Pausa";
+    });
+    await page.click("#logout");
+    await page.locator("#login-submit").waitFor();
+  });
 });
