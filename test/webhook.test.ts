@@ -134,4 +134,29 @@ describe("POST /webhooks/whatsapp", () => {
     );
     expect(res.status).toBe(200);
   });
+
+  it("stores every item of a 1000-update batch spread over entries and changes", async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    // 4 entries x 5 changes x 50 messages = 1000 updates from 100 customers.
+    const entries = Array.from({ length: 4 }, (_, e) => {
+      const changes = Array.from({ length: 5 }, (_, c) => {
+        const messages = Array.from({ length: 50 }, (_, m) => ({
+          from: `3934${String(((e * 5 + c) * 50 + m) % 100).padStart(8, "0")}`,
+          text: `e${e} c${c} m${m}`,
+        }));
+        return (textWebhook(t.phoneNumberId, messages) as { entry: { changes: unknown[] }[] })
+          .entry[0]!.changes[0];
+      });
+      return { id: "200000000000001", changes };
+    });
+    const res = await postWebhook({ object: "whatsapp_business_account", entry: entries });
+    expect(res.status).toBe(200);
+    const conversations = await env.NUMBER.getByName(t.numberId).conversations();
+    expect(conversations).toHaveLength(100);
+    let stored = 0;
+    for (const c of conversations) {
+      stored += (await env.CONVERSATION.getByName(c.id).read(t.tenantId))!.messages.length;
+    }
+    expect(stored).toBe(1000);
+  });
 });

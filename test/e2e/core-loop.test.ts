@@ -107,7 +107,11 @@ describe("agent desktop", () => {
     await page.focus("#status-select");
     await page.selectOption("#status-select", "break");
     await page.waitForFunction(() => {
-      const select = document.querySelector<HTMLSelectElement>("#status-select");
+      // Runs in the page; typed loosely because the project's types are the Workers'.
+      const select = document.querySelector("#status-select") as unknown as {
+        value: string;
+        selectedOptions: ArrayLike<{ textContent: string | null }>;
+      } | null;
       return select?.value === "break" && select.selectedOptions[0]?.textContent === "Pausa";
     });
     await page.click("#logout");
