@@ -8,6 +8,7 @@
  *     customer at a time with a Ready agent.
  */
 import { createHmac } from "node:crypto";
+import { textWebhook } from "../test/meta-payloads.ts";
 import { DEMO } from "./demo-data.ts";
 import { freshStateDir, startStack } from "./stack.ts";
 
@@ -29,36 +30,11 @@ function summary(name: string, samples: number[]): void {
 }
 
 function webhook(from: string, text: string): string {
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "200000000000001",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: {
-                display_phone_number: "15550100001",
-                phone_number_id: DEMO.number.phoneNumberId,
-              },
-              contacts: [{ profile: { name: `Bench ${from}` }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: `wamid.bench.${crypto.randomUUID()}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(
+    textWebhook(DEMO.number.phoneNumberId, [
+      { from, text, id: `wamid.bench.${crypto.randomUUID()}` },
+    ]),
+  );
 }
 
 async function post(url: string, body: string): Promise<number> {

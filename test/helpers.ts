@@ -2,6 +2,8 @@
 import { env, exports } from "cloudflare:workers";
 import { signBody } from "../src/worker/crypto";
 
+export { statusWebhook, textWebhook } from "./meta-payloads";
+
 export const APP_SECRET = "dev-app-secret";
 export const SIM_URL = env.SIM_URL as string;
 
@@ -91,79 +93,6 @@ export async function postWebhook(
     },
     body: bytes,
   });
-}
-
-/** A Meta-shaped inbound text webhook. */
-export function textWebhook(
-  phoneNumberId: string,
-  messages: { from: string; id?: string; text: string; name?: string; timestamp?: number }[],
-): unknown {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "200000000000001",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550100001", phone_number_id: phoneNumberId },
-              contacts: [...new Map(messages.map((m) => [m.from, m])).values()].map((m) => ({
-                profile: { name: m.name ?? `Customer ${m.from}` },
-                wa_id: m.from,
-              })),
-              messages: messages.map((m) => ({
-                from: m.from,
-                id: m.id ?? `wamid.${crypto.randomUUID()}`,
-                timestamp: String(Math.floor((m.timestamp ?? Date.now()) / 1000)),
-                type: "text",
-                text: { body: m.text },
-              })),
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/** A Meta-shaped status webhook. */
-export function statusWebhook(
-  phoneNumberId: string,
-  statuses: {
-    id: string;
-    status: string;
-    recipient?: string;
-    callback?: string;
-    errors?: unknown[];
-  }[],
-): unknown {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "200000000000001",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550100001", phone_number_id: phoneNumberId },
-              statuses: statuses.map((s) => ({
-                id: s.id,
-                status: s.status,
-                timestamp: String(Math.floor(Date.now() / 1000)),
-                recipient_id: s.recipient ?? "393331234567",
-                ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
-                ...(s.errors ? { errors: s.errors } : {}),
-              })),
-            },
-          },
-        ],
-      },
-    ],
-  };
 }
 
 /** Polls `fn` until it returns a truthy value (actors finish work after responding). */

@@ -11,6 +11,7 @@ import {
   ClientFrame,
   type ConversationView,
   type DesktopSnapshot,
+  type MessageView,
   type OfferView,
   type SelectableStatus,
   type ServerEvent,
@@ -234,6 +235,7 @@ export class AgentActor extends DurableObject<Env> {
     if (!offer || offer.expires_at <= Date.now()) return { ok: false, code: "offer_gone" };
     const offerView = JSON.parse(offer.view) as OfferView;
     this.sql.exec("DELETE FROM offers WHERE conversation_id = ?", conversationId);
+    // Reserve the seat now; the view is filled in once the conversation actor answers.
     this.sql.exec(
       "INSERT INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
       conversationId,
@@ -289,7 +291,7 @@ export class AgentActor extends DurableObject<Env> {
       | {
           type: "message";
           conversationId: string;
-          message: import("../shared/protocol").MessageView;
+          message: MessageView;
         }
       | { type: "conversation"; conversation: ConversationView },
   ): Promise<void> {

@@ -1,5 +1,5 @@
 /** Shared HTTP plumbing: API errors, zod validators and the OpenAPI registry. */
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
@@ -160,5 +160,3 @@ export function openApiDocument(): unknown {
     paths,
   };
 }
-
-export type AppContext = Context;
