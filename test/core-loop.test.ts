@@ -53,6 +53,15 @@ describe("core loop", () => {
     const accepted = await env.AGENT.getByName(t.anna).accept(t.tenantId, offer.conversationId);
     expect(accepted.ok).toBe(true);
     const conversation = env.CONVERSATION.getByName(offer.conversationId);
+    // The agent reads the message: the customer's phone shows it read (blue ticks).
+    const [inbound] = (await conversation.read(t.tenantId))!.messages;
+    expect(await conversation.markRead(t.tenantId, t.anna, inbound!.seq)).toEqual({ ok: true });
+    await eventually(async () => {
+      const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as {
+        messages: { direction: string; status: string | null }[];
+      };
+      return thread.messages.find((m) => m.direction === "in")?.status === "read";
+    });
     const clientId = crypto.randomUUID();
     const sent = await conversation.sendText(
       t.tenantId,

@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ConversationView, MessageError, MessageView, Sender, Tick } from "../shared/protocol";
 import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
-import { sendText } from "../worker/meta/graph";
+import { markRead, sendText } from "../worker/meta/graph";
 import { type InboundMessage, type StatusUpdate, statusRank } from "../worker/meta/webhook";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
 import type { ConversationInit } from "./types";
@@ -22,6 +22,8 @@ interface ConversationRecord extends ConversationInit {
   closedAt: number | null;
   closeReason: string | null;
   closedBy: string | null;
+  /** Seq of the newest inbound message reported read to Meta. */
+  readSeq?: number;
 }
 
 type MessageRow = {
@@ -223,6 +225,37 @@ export class ConversationActor extends DurableObject<Env> {
     await this.env.NUMBER.getByName(record.number.id).conversationClosed(record.id);
     if (record.agent) await this.env.AGENT.getByName(record.agent.id).release(record.id, view);
     return { ok: true, conversation: view };
+  }
+
+  /**
+   * The assigned agent has seen the messages up to `upToSeq`: tells Meta once
+   * (it marks every earlier message read too). Idempotent.
+   */
+  async markRead(tenantId: string, agentId: string, upToSeq: number): Promise<{ ok: boolean }> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId || record.agent?.id !== agentId)
+      return { ok: false };
+    const newest = one<{ seq: number; wamid: string }>(
+      this.sql,
+      `SELECT seq, wamid FROM messages
+       WHERE direction = 'in' AND wamid IS NOT NULL AND seq <= ? ORDER BY seq DESC LIMIT 1`,
+      upToSeq,
+    );
+    if (!newest || newest.seq <= (record.readSeq ?? 0)) return { ok: true };
+    record.readSeq = newest.seq;
+    this.save(record);
+    const config = requireConfig(this.env);
+    this.ctx.waitUntil(
+      this.accessToken(record).then(async (accessToken) => {
+        const ok = await markRead(config.graphApiBase, {
+          phoneNumberId: record.number.phoneNumberId,
+          accessToken,
+          wamid: newest.wamid,
+        });
+        if (!ok) console.warn("mark-as-read refused", record.id, newest.wamid);
+      }),
+    );
+    return { ok: true };
   }
 
   // ---- outbound ---------------------------------------------------------------

@@ -176,6 +176,8 @@ export const SendTextBody = z.object({
   clientId: z.string().uuid(),
   text: z.string().trim().min(1).max(MAX_TEXT_LENGTH),
 });
+/** The agent has seen the conversation up to this message: Meta shows the customer blue ticks. */
+export const MarkReadBody = z.object({ upToSeq: z.number().int().nonnegative() });
 export const CloseBody = z.object({ reason: z.string().trim().min(1).max(500) });
 export const MessagesQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),

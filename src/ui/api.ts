@@ -138,6 +138,12 @@ export const api = {
       method: "POST",
       body: { clientId, text },
     }),
+  /** Tells the server (and through it the customer's phone) what the agent has seen. */
+  markRead: (conversationId: string, upToSeq: number) =>
+    request<void>(`/api/conversations/${segment(conversationId)}/read`, null, {
+      method: "POST",
+      body: { upToSeq },
+    }),
   closeConversation: (conversationId: string, reason: string) =>
     request(`/api/conversations/${segment(conversationId)}/close`, ConversationView, {
       method: "POST",

@@ -151,6 +151,8 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     const markRead = () => {
       if (document.visibilityState === "visible") {
         store.dispatch({ type: "read", conversationId: selectedId, seq: selectedTopSeq });
+        // Best effort: a failure only delays the customer's blue ticks.
+        api.markRead(selectedId, selectedTopSeq).catch(() => undefined);
       }
     };
     markRead();

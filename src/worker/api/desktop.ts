@@ -10,6 +10,7 @@ import {
   CloseBody,
   ConversationView,
   DesktopSnapshot,
+  MarkReadBody,
   MessagesQuery,
   MessageView,
   MeView,
@@ -187,6 +188,26 @@ export const desktop = new Hono<AppEnv>()
         apiError(404, "not_found", "No such conversation among yours");
       }
       return c.json(result.message, 201);
+    },
+  )
+  .post(
+    "/conversations/:id/read",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/read",
+      summary: "Report the messages up to a seq as read (the customer sees blue ticks)",
+      tag: "conversations",
+      body: MarkReadBody,
+      status: 204,
+    }),
+    params(ConversationParams),
+    jsonBody(MarkReadBody),
+    async (c) => {
+      const user = c.var.user;
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const result = await stub.markRead(user.tenantId, user.id, c.req.valid("json").upToSeq);
+      if (!result.ok) apiError(404, "not_found", "No such conversation among yours");
+      return c.body(null, 204);
     },
   )
   .post(

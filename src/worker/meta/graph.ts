@@ -102,3 +102,29 @@ export async function sendText(
     error: { code, title, message: details, httpStatus: res.status },
   };
 }
+
+/**
+ * Marks an inbound message (and every earlier one) as read, so the customer
+ * sees blue ticks. Best effort: returns whether Meta accepted it.
+ */
+export async function markRead(
+  base: string,
+  msg: { phoneNumberId: string; accessToken: string; wamid: string },
+  fetcher: typeof fetch = fetch,
+): Promise<boolean> {
+  try {
+    const res = await fetcher(`${base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${msg.accessToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        messaging_product: "whatsapp",
+        status: "read",
+        message_id: msg.wamid,
+      }),
+    });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
