@@ -1,10 +1,7 @@
 /** Meta-shaped webhook payloads for tests and benchmarks (no runtime imports: usable from Node and workerd). */
 
-/** A Meta-shaped inbound text webhook. */
-export function textWebhook(
-  phoneNumberId: string,
-  messages: { from: string; id?: string; text: string; name?: string; timestamp?: number }[],
-): unknown {
+/** The envelope Meta wraps one `messages` change in. */
+function envelope(phoneNumberId: string, value: Record<string, unknown>): unknown {
   return {
     object: "whatsapp_business_account",
     entry: [
@@ -16,23 +13,33 @@ export function textWebhook(
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550100001", phone_number_id: phoneNumberId },
-              contacts: [...new Map(messages.map((m) => [m.from, m])).values()].map((m) => ({
-                profile: { name: m.name ?? `Customer ${m.from}` },
-                wa_id: m.from,
-              })),
-              messages: messages.map((m) => ({
-                from: m.from,
-                id: m.id ?? `wamid.${crypto.randomUUID()}`,
-                timestamp: String(Math.floor((m.timestamp ?? Date.now()) / 1000)),
-                type: "text",
-                text: { body: m.text },
-              })),
+              ...value,
             },
           },
         ],
       },
     ],
   };
+}
+
+/** A Meta-shaped inbound text webhook. */
+export function textWebhook(
+  phoneNumberId: string,
+  messages: { from: string; id?: string; text: string; name?: string; timestamp?: number }[],
+): unknown {
+  return envelope(phoneNumberId, {
+    contacts: [...new Map(messages.map((m) => [m.from, m])).values()].map((m) => ({
+      profile: { name: m.name ?? `Customer ${m.from}` },
+      wa_id: m.from,
+    })),
+    messages: messages.map((m) => ({
+      from: m.from,
+      id: m.id ?? `wamid.${crypto.randomUUID()}`,
+      timestamp: String(Math.floor((m.timestamp ?? Date.now()) / 1000)),
+      type: "text",
+      text: { body: m.text },
+    })),
+  });
 }
 
 /** A Meta-shaped status webhook. */
@@ -46,29 +53,14 @@ export function statusWebhook(
     errors?: unknown[];
   }[],
 ): unknown {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "200000000000001",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550100001", phone_number_id: phoneNumberId },
-              statuses: statuses.map((s) => ({
-                id: s.id,
-                status: s.status,
-                timestamp: String(Math.floor(Date.now() / 1000)),
-                recipient_id: s.recipient ?? "393331234567",
-                ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
-                ...(s.errors ? { errors: s.errors } : {}),
-              })),
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return envelope(phoneNumberId, {
+    statuses: statuses.map((s) => ({
+      id: s.id,
+      status: s.status,
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      recipient_id: s.recipient ?? "393331234567",
+      ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
+      ...(s.errors ? { errors: s.errors } : {}),
+    })),
+  });
 }
