@@ -22,8 +22,14 @@ function phone(): string {
   return `39347${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 }
 
-/** A tenant with one agent who has already accepted a conversation with `customer`. */
-async function assignedConversation(customer = phone()) {
+/** The customer's first message: by default "hello", written now from the simulator's phone. */
+type FirstMessage = (phoneNumberId: string, customer: string) => Promise<unknown>;
+const writesHello: FirstMessage = (phoneNumberId, customer) =>
+  customerWrites(phoneNumberId, customer, "hello");
+
+/** A tenant with one agent who has already accepted a conversation with a new customer. */
+async function assignedConversation(firstMessage: FirstMessage = writesHello) {
+  const customer = phone();
   const t = await seedTenant({
     skillsets: { s: 5 },
     agents: [{ id: "ada", name: "Ada", skills: { s: 5 } }],
@@ -31,7 +37,7 @@ async function assignedConversation(customer = phone()) {
   const [ada] = t.agents as [string];
   const agent = env.AGENT.getByName(ada);
   await agent.setStatus(t.tenantId, "ready");
-  await customerWrites(t.phoneNumberId, customer, "hello");
+  await firstMessage(t.phoneNumberId, customer);
   const offer = await eventually(async () => (await agent.snapshot(t.tenantId))!.offers[0]);
   await agent.accept(t.tenantId, offer.conversationId);
   return { ...t, ada, customer, conversationId: offer.conversationId };
@@ -234,33 +240,25 @@ describe("the way back", () => {
   });
 
   it("shows 131047 when Meta reports the 24-hour window closed", async () => {
-    const t = await seedTenant({
-      skillsets: { s: 5 },
-      agents: [{ id: "late", name: "Late", skills: { s: 5 } }],
-    });
-    const [late] = t.agents as [string];
-    const agent = env.AGENT.getByName(late);
-    await agent.setStatus(t.tenantId, "ready");
-    const customer = phone();
     // The customer's only message is 25 hours old (a delayed delivery).
-    await sim("/_sim/inbound", {
-      from: customer,
-      phoneNumberId: t.phoneNumberId,
-      message: {
-        type: "text",
-        text: { body: "old" },
-        timestamp: String(Math.floor(Date.now() / 1000) - 90_000),
-      },
+    const c = await assignedConversation(async (phoneNumberId, customer) => {
+      await sim("/_sim/inbound", {
+        from: customer,
+        phoneNumberId,
+        message: {
+          type: "text",
+          text: { body: "old" },
+          timestamp: String(Math.floor(Date.now() / 1000) - 90_000),
+        },
+      });
+      await relaySim(phoneNumberId);
     });
-    await relaySim(t.phoneNumberId);
-    const offer = await eventually(async () => (await agent.snapshot(t.tenantId))!.offers[0]);
-    await agent.accept(t.tenantId, offer.conversationId);
-    const conversation = env.CONVERSATION.getByName(offer.conversationId);
+    const conversation = env.CONVERSATION.getByName(c.conversationId);
     const id = crypto.randomUUID();
-    await conversation.sendText(t.tenantId, { id: late, name: "Late" }, id, "too late");
+    await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "too late");
     const failed = await eventually(async () => {
-      await relaySim(t.phoneNumberId);
-      const m = (await conversation.read(t.tenantId))!.messages.find((x) => x.id === id);
+      await relaySim(c.phoneNumberId);
+      const m = (await conversation.read(c.tenantId))!.messages.find((x) => x.id === id);
       return m?.status === "failed" ? m : null;
     });
     expect(failed.error).toMatchObject({ code: 131047 });
