@@ -163,7 +163,7 @@ export const MeView = z.object({
   tenantName: z.string(),
   email: z.string(),
   name: z.string(),
-  role: z.enum(["admin", "agent"]),
+  role: z.enum(["admin", "agent", "operator"]),
   language: Language,
 });
 export type MeView = z.infer<typeof MeView>;

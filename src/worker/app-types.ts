@@ -8,7 +8,7 @@ export interface SessionUser {
   tenantName: string;
   email: string;
   name: string;
-  role: "admin" | "agent";
+  role: "admin" | "agent" | "operator";
   language: "en" | "it";
   sessionId: string;
 }

@@ -40,7 +40,7 @@ export async function userFromSession(
       tenant_id: string;
       email: string;
       name: string;
-      role: "admin" | "agent";
+      role: "admin" | "agent" | "operator";
       language: "en" | "it";
       tenant_name: string;
     }>();

@@ -5,7 +5,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ApiError } from "../shared/protocol";
+import { admin } from "./api/admin";
 import { desktop } from "./api/desktop";
+import { platform } from "./api/platform";
 import type { AppEnv } from "./app-types";
 import { auth } from "./auth";
 import { configOf } from "./config";
@@ -35,6 +37,8 @@ app.use(async (c, next) => {
 app.route("/webhooks", webhook);
 app.route("/auth", auth);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+app.route("/api/admin", admin);
+app.route("/api/platform", platform);
 app.route("/api", desktop);
 
 app.notFound((c) => {

@@ -6,9 +6,11 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  check,
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
@@ -22,6 +24,16 @@ export const tenants = sqliteTable("tenants", {
   status: text("status", { enum: ["active", "suspended"] })
     .notNull()
     .default("active"),
+  /** How many templates the tenant may hold (set by the platform operator). */
+  templateLimit: integer("template_limit").notNull().default(250),
+  agentsMaySendTemplates: integer("agents_may_send_templates", { mode: "boolean" })
+    .notNull()
+    .default(true),
+  maskSensitiveData: integer("mask_sensitive_data", { mode: "boolean" }).notNull().default(false),
+  defaultLanguage: text("default_language", { enum: ["en", "it"] })
+    .notNull()
+    .default("en"),
+  version: integer("version").notNull().default(1),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -35,13 +47,15 @@ export const users = sqliteTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
-    role: text("role", { enum: ["admin", "agent"] }).notNull(),
+    /** `operator` users belong to the `platform` tenant and manage tenants. */
+    role: text("role", { enum: ["admin", "agent", "operator"] }).notNull(),
     isolated: integer("isolated", { mode: "boolean" }).notNull().default(false),
     maxConversations: integer("max_conversations").notNull().default(3),
     language: text("language", { enum: ["en", "it"] })
       .notNull()
       .default("en"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("users_email").on(t.email), index("users_tenant").on(t.tenantId)],
@@ -76,6 +90,11 @@ export const managedNumbers = sqliteTable(
     wabaId: text("waba_id"),
     /** Write-only Graph API token for this number. */
     accessToken: text("access_token"),
+    /** Write-only app secret when this number's webhooks come from its own Meta app. */
+    appSecret: text("app_secret"),
+    /** Details beyond the columns above plus every settings category, as JSON (see src/shared/admin.ts). */
+    settings: text("settings").notNull().default("{}"),
+    version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [
@@ -98,6 +117,9 @@ export const skillsets = sqliteTable(
     /** 1–9, higher receives conversations first. */
     priority: integer("priority").notNull().default(5),
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    /** What the softbot's menu shows the customer; null = not offered. */
+    botLabel: text("bot_label"),
+    version: integer("version").notNull().default(1),
   },
   (t) => [index("skillsets_number").on(t.tenantId, t.numberId)],
 );
@@ -145,3 +167,150 @@ export const customers = sqliteTable(
   },
   (t) => [uniqueIndex("customers_contact").on(t.tenantId, t.contactKey)],
 );
+
+/** Single-use links: invitations and password resets. `id` is the SHA-256 of the token. */
+export const userTokens = sqliteTable(
+  "user_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    tenantId: text("tenant_id").notNull(),
+    purpose: text("purpose", { enum: ["invite", "reset"] }).notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("user_tokens_user").on(t.tenantId, t.userId)],
+);
+
+/** Custom customer fields of a managed number (at most 50), in display order. */
+export const customerProperties = sqliteTable(
+  "customer_properties",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    numberId: text("number_id")
+      .notNull()
+      .references(() => managedNumbers.id),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["text", "number", "date", "boolean", "choice"] }).notNull(),
+    /** JSON array of choices for `choice`. */
+    options: text("options").notNull().default("[]"),
+    modifiableByAgent: integer("modifiable_by_agent", { mode: "boolean" }).notNull().default(true),
+    showInCustomerList: integer("show_in_customer_list", { mode: "boolean" })
+      .notNull()
+      .default(false),
+    showInConversationList: integer("show_in_conversation_list", { mode: "boolean" })
+      .notNull()
+      .default(false),
+    position: integer("position").notNull(),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [index("customer_properties_number").on(t.tenantId, t.numberId, t.position)],
+);
+
+/** Closing reasons of a managed number: a tree of at most three levels, ordered among siblings. */
+export const profilingNodes = sqliteTable(
+  "profiling_nodes",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    numberId: text("number_id")
+      .notNull()
+      .references(() => managedNumbers.id),
+    parentId: text("parent_id"),
+    level: integer("level").notNull(),
+    value: text("value").notNull(),
+    childrenLabel: text("children_label"),
+    notesAllowed: integer("notes_allowed", { mode: "boolean" }).notNull().default(false),
+    position: integer("position").notNull(),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [index("profiling_nodes_number").on(t.tenantId, t.numberId, t.parentId, t.position)],
+);
+
+/** Predefined messages agents pick from, by category; optionally interactive. */
+export const predefinedMessages = sqliteTable(
+  "predefined_messages",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    category: text("category").notNull(),
+    title: text("title").notNull(),
+    text: text("text").notNull(),
+    /** JSON of `Interactive` (reply buttons or a list), or null. */
+    interactive: text("interactive"),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("predefined_messages_tenant").on(t.tenantId, t.category)],
+);
+
+/** Predefined locations agents can send. */
+export const locations = sqliteTable(
+  "locations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    address: text("address").notNull().default(""),
+    latitude: real("latitude").notNull(),
+    longitude: real("longitude").notNull(),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [index("locations_tenant").on(t.tenantId)],
+);
+
+/** Message templates, drafted here and reviewed by Meta per WhatsApp Business Account. */
+export const templates = sqliteTable(
+  "templates",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    numberId: text("number_id")
+      .notNull()
+      .references(() => managedNumbers.id),
+    name: text("name").notNull(),
+    language: text("language").notNull(),
+    category: text("category", { enum: ["UTILITY", "MARKETING", "AUTHENTICATION"] }).notNull(),
+    /** JSON of header, body, footer and buttons (see `TemplateFields`). */
+    components: text("components").notNull(),
+    status: text("status", {
+      enum: ["draft", "pending", "approved", "rejected", "paused", "disabled"],
+    })
+      .notNull()
+      .default("draft"),
+    statusReason: text("status_reason"),
+    metaTemplateId: text("meta_template_id"),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("templates_name").on(t.tenantId, t.numberId, t.name, t.language),
+    index("templates_meta").on(t.metaTemplateId),
+  ],
+);
+
+/**
+ * Makes a D1 batch fail when its optimistic-concurrency update matched no row:
+ * `INSERT INTO version_guard (ok) VALUES (changes())` right after the UPDATE
+ * violates the CHECK, which rolls back the whole batch (see api/admin/common.ts).
+ * It never holds rows: the same batch deletes what it inserted.
+ */
+export const versionGuard = sqliteTable("version_guard", { ok: integer("ok").notNull() }, (t) => [
+  check("version_guard_ok", sql`${t.ok} = 1`),
+]);

@@ -1,0 +1,78 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
+import { uid } from "../helpers";
+
+async function tenant(): Promise<string> {
+  const id = uid("tenant");
+  await env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(id, "T").run();
+  return id;
+}
+
+async function status(p: Promise<unknown>): Promise<number | "ok"> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    return (err as { status: number }).status;
+  }
+}
+
+describe("saveVersioned", () => {
+  it("bumps the version, and a stale version changes nothing at all (409)", async () => {
+    const tenantId = await tenant();
+    const target = { table: "tenants", id: tenantId, tenantId, noun: "tenant" };
+    // tenants have no tenant_id column; use locations instead.
+    const id = crypto.randomUUID();
+    await env.DB.prepare(
+      "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'HQ', 1, 2)",
+    )
+      .bind(id, tenantId)
+      .run();
+    const loc = { ...target, table: "locations", id, noun: "location" };
+    expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
+    const other = crypto.randomUUID();
+    const also = [
+      env.DB.prepare(
+        "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'side effect', 0, 0)",
+      ).bind(other, tenantId),
+    ];
+    expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
+      409,
+    );
+    const row = await env.DB.prepare("SELECT name, version FROM locations WHERE id = ?")
+      .bind(id)
+      .first();
+    expect(row).toEqual({ name: "A", version: 2 });
+    const side = await env.DB.prepare("SELECT 1 FROM locations WHERE id = ?").bind(other).first();
+    expect(side).toBeNull();
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM version_guard").first("n")).toBe(0);
+  });
+
+  it("answers 404 for another tenant's row", async () => {
+    const a = await tenant();
+    const b = await tenant();
+    const id = crypto.randomUUID();
+    await env.DB.prepare(
+      "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'HQ', 1, 2)",
+    )
+      .bind(id, a)
+      .run();
+    const target = { table: "locations", id, tenantId: b, version: 1, noun: "location" };
+    expect(await status(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
+    expect(
+      await env.DB.prepare("SELECT name FROM locations WHERE id = ?").bind(id).first("name"),
+    ).toBe("HQ");
+  });
+});
+
+describe("neutralise", () => {
+  it("defuses what a spreadsheet would run and leaves the rest", () => {
+    for (const s of ["=1+1", "+39 02", "-2", "@SUM(A1)", "\t=x", "\r=x"]) {
+      expect(neutralise(s)).toBe(`'${s}`);
+    }
+    expect(neutralise("Mario")).toBe("Mario");
+    expect(neutralise(-2)).toBe(-2);
+    expect(neutralise(null)).toBeNull();
+  });
+});
