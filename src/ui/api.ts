@@ -14,12 +14,22 @@ import {
   MeView,
 } from "../shared/protocol.ts";
 
-/** The server answered with an error status; `message` is the server's own, fit to show. */
+/** One invalid input the server named: `path` as in the request body (e.g. `details.name`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The server answered with an error status; `message` is the server's own, fit to show.
+ * `fields` lists each invalid input of a 400 (empty otherwise).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly fields: readonly FieldIssue[] = [],
   ) {
     super(message);
     this.name = "ApiError";
@@ -41,14 +51,23 @@ export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
 }
 
-interface RequestOptions {
-  method?: "GET" | "POST" | "PATCH";
+/** Options of `request`. */
+export interface RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   body?: unknown;
   /** When false, a 401 is only thrown, not reported as a lost session (the login form). */
   reportUnauthorized?: boolean;
 }
 
-async function request<T>(path: string, schema: z.ZodType<T> | null, options: RequestOptions = {}) {
+/**
+ * One same-origin JSON call. Resolves with the body validated by `schema` (undefined when
+ * `schema` is null or the answer is 204); rejects with ApiError or NetworkError.
+ */
+export async function request<T>(
+  path: string,
+  schema: z.ZodType<T> | null,
+  options: RequestOptions = {},
+): Promise<T> {
   const method = options.method ?? "GET";
   const headers: Record<string, string> = { Accept: "application/json" };
   let body: string | undefined;
@@ -88,8 +107,8 @@ async function readError(response: Response): Promise<ApiError> {
   try {
     const parsed = ApiErrorBody.safeParse(await response.json());
     if (parsed.success) {
-      const { code, message } = parsed.data.error;
-      return new ApiError(response.status, code, message);
+      const { code, message, fields } = parsed.data.error;
+      return new ApiError(response.status, code, message, fields ?? []);
     }
   } catch {
     // Not JSON (a proxy's HTML page, an empty body): fall back to the status text.

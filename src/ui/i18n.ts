@@ -6,6 +6,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { Language } from "../shared/protocol.ts";
+import { type AdminMessageKey, adminEn, adminIt } from "./admin/i18n-admin.ts";
 
 const en = {
   "app.title": "Parley — Agent desktop",
@@ -109,9 +110,9 @@ const en = {
   "offer.failed": "Could not accept: {message}",
 } as const satisfies Record<string, string>;
 
-/** A key of the dictionary; the type checker refuses unknown keys. */
-export type MessageKey = keyof typeof en;
-type Dictionary = Record<MessageKey, string>;
+/** A key of the desktop's or the administration's dictionary; the type checker refuses unknown keys. */
+export type MessageKey = keyof typeof en | AdminMessageKey;
+type Dictionary = Record<keyof typeof en, string>;
 
 const it: Dictionary = {
   "app.title": "Parley — Postazione operatore",
@@ -215,7 +216,14 @@ const it: Dictionary = {
   "offer.failed": "Impossibile accettare: {message}",
 };
 
-const dictionaries: Record<Language, Dictionary> = { en, it };
+// The administration's strings live in their own module; both share one translator.
+const dictionaries: Record<Language, Record<MessageKey, string>> = {
+  en: { ...en, ...adminEn },
+  it: { ...it, ...adminIt },
+};
+
+/** The desktop's own English keys, so a test can prove the admin keys never shadow them. */
+export const DESKTOP_KEYS: readonly string[] = Object.keys(en);
 
 /** The languages offered in the language selects, in display order. */
 export const LANGUAGES: readonly Language[] = ["en", "it"];
