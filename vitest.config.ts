@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 /**
  * Tests that run inside workerd: the real Worker, its Durable Objects and D1.
  * The Meta simulator runs as a real HTTP server on loopback (test/global-setup.ts)
- * and the Worker's Graph API base URL points at it.
+ * and the Worker's Graph API base URL points at it; a real SMTP server on
+ * loopback receives the Worker's mail.
  */
 export default defineConfig({
   plugins: [
@@ -19,6 +20,14 @@ export default defineConfig({
           SIM_URL: inject<string>("simUrl"),
           OFFER_TIMEOUT_SECONDS: "30",
           OUTBOUND_RETRY_BASE_MS: "20",
+          SMTP_HOST: "127.0.0.1",
+          SMTP_PORT: String(inject<number>("smtpPort")),
+          SMTP_SECURE: "none",
+          MAIL_FROM: "no-reply@parley.test",
+          PUBLIC_URL: "https://parley.test",
+          MAIL_SINK_URL: inject<string>("mailSinkUrl"),
+          OPERATOR_EMAIL: "operator@parley.test",
+          OPERATOR_PASSWORD: "operator-test-password",
           TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
         },
       },

@@ -1,9 +1,12 @@
 import type { TestProject } from "vitest/node";
 import { startSimulator } from "../src/sim/server.ts";
+import { startSmtpSink } from "./smtp-sink.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     simUrl: string;
+    smtpPort: number;
+    mailSinkUrl: string;
   }
 }
 
@@ -11,11 +14,17 @@ declare module "vitest" {
  * Starts the real Meta simulator on loopback for the workerd tests. It has no
  * webhook URL: the Worker under test has no port, so signed webhooks the
  * simulator would send are queued in its outbox and tests relay them.
+ * A real SMTP server on loopback receives the Worker's mail; tests read it
+ * over its HTTP API (test/smtp-sink.ts).
  */
 export default async function setup(project: TestProject) {
   const sim = await startSimulator({ port: 0, appSecret: "dev-app-secret" });
   project.provide("simUrl", sim.url);
+  const sink = await startSmtpSink();
+  project.provide("smtpPort", sink.smtpPort);
+  project.provide("mailSinkUrl", sink.url);
   return async () => {
     await sim.close();
+    await sink.close();
   };
 }

@@ -1,13 +1,36 @@
 /**
  * Runtime configuration, validated on every request. Production refuses to run
  * with missing or development secrets, or with a Graph API base that is not Meta's
- * (so the simulator can never be reached from a production deployment).
+ * (so the simulator can never be reached from a production deployment), and
+ * refuses unencrypted SMTP and the development operator password.
  */
 import { z } from "zod";
 import type { Env } from "./env";
 
 export const DEV_APP_SECRET = "dev-app-secret";
 export const DEV_VERIFY_TOKEN = "dev-verify-token";
+/** The demo operator's password under `npm run dev`; production refuses it. */
+export const DEV_OPERATOR_PASSWORD = "parley-operator";
+
+/** How to reach the SMTP server. `none` (plain text) is refused in production. */
+export interface MailConfig {
+  host: string;
+  port: number;
+  /** `tls`: implicit TLS (usually port 465); `starttls`: upgrade after connecting (587). */
+  secure: "tls" | "starttls" | "none";
+  credentials: { username: string; password: string } | null;
+  /** The sender address of every mail. */
+  from: string;
+  /** Base of links in mails, without a trailing slash, e.g. https://parley.example.com */
+  publicUrl: string;
+}
+
+/** The platform operator, created on first sign-in from configuration. */
+export interface OperatorConfig {
+  /** Lower-case, as sign-in compares it. */
+  email: string;
+  password: string;
+}
 
 export interface Config {
   environment: "production" | "development" | "test";
@@ -16,6 +39,10 @@ export interface Config {
   graphApiBase: string;
   offerTimeoutMs: number;
   outboundRetryBaseMs: number;
+  /** Null when SMTP_HOST is unset: invitations then answer 502 "e-mail is not configured". */
+  mail: MailConfig | null;
+  /** Null when OPERATOR_EMAIL is unset: no platform operator can sign in. */
+  operator: OperatorConfig | null;
 }
 
 const Common = z.object({
@@ -23,6 +50,15 @@ const Common = z.object({
   GRAPH_API_BASE: z.url(),
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   OUTBOUND_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  SMTP_HOST: z.string().trim().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(465),
+  SMTP_SECURE: z.enum(["tls", "starttls", "none"]).default("tls"),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.email().optional(),
+  PUBLIC_URL: z.url().optional(),
+  OPERATOR_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  OPERATOR_PASSWORD: z.string().min(1).optional(),
 });
 
 const Production = Common.extend({
@@ -40,6 +76,19 @@ const Production = Common.extend({
       (u) => u.startsWith("https://graph.facebook.com/"),
       "must be https://graph.facebook.com/<version> in production",
     ),
+  SMTP_SECURE: z
+    .enum(["tls", "starttls", "none"])
+    .default("tls")
+    .refine((s) => s !== "none", "must be tls or starttls in production"),
+  PUBLIC_URL: z
+    .url()
+    .refine((u) => u.startsWith("https://"), "must be an https:// URL in production")
+    .optional(),
+  OPERATOR_PASSWORD: z
+    .string()
+    .min(12, "must be at least 12 characters")
+    .refine((s) => s !== DEV_OPERATOR_PASSWORD, "is the development default")
+    .optional(),
 });
 
 const Local = Common.extend({
@@ -48,6 +97,35 @@ const Local = Common.extend({
 });
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+type Vars = z.infer<typeof Local>;
+
+/** Settings that only make sense together: mail needs a sender and a link base, and so on. */
+function pairingProblems(v: Vars): string[] {
+  const problems: string[] = [];
+  if (v.SMTP_HOST) {
+    if (!v.MAIL_FROM) problems.push("MAIL_FROM: required when SMTP_HOST is set");
+    if (!v.PUBLIC_URL) problems.push("PUBLIC_URL: required when SMTP_HOST is set");
+  }
+  if (!v.SMTP_USER !== !v.SMTP_PASSWORD)
+    problems.push("SMTP_USER: SMTP_USER and SMTP_PASSWORD go together");
+  if (v.OPERATOR_EMAIL && !v.OPERATOR_PASSWORD)
+    problems.push("OPERATOR_PASSWORD: required when OPERATOR_EMAIL is set");
+  return problems;
+}
+
+function mailConfig(v: Vars): MailConfig | null {
+  if (!v.SMTP_HOST || !v.MAIL_FROM || !v.PUBLIC_URL) return null;
+  return {
+    host: v.SMTP_HOST,
+    port: v.SMTP_PORT,
+    secure: v.SMTP_SECURE,
+    credentials:
+      v.SMTP_USER && v.SMTP_PASSWORD ? { username: v.SMTP_USER, password: v.SMTP_PASSWORD } : null,
+    from: v.MAIL_FROM,
+    publicUrl: v.PUBLIC_URL.replace(/\/+$/, ""),
+  };
+}
 
 /** Parses the Worker's vars and secrets. Pure; never throws. */
 export function parseConfig(env: Partial<Env> | Record<string, unknown>): ConfigResult {
@@ -61,6 +139,8 @@ export function parseConfig(env: Partial<Env> | Record<string, unknown>): Config
     };
   }
   const v = parsed.data;
+  const problems = pairingProblems(v);
+  if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     config: {
@@ -70,6 +150,11 @@ export function parseConfig(env: Partial<Env> | Record<string, unknown>): Config
       graphApiBase: v.GRAPH_API_BASE.replace(/\/+$/, ""),
       offerTimeoutMs: v.OFFER_TIMEOUT_SECONDS * 1000,
       outboundRetryBaseMs: v.OUTBOUND_RETRY_BASE_MS,
+      mail: mailConfig(v),
+      operator:
+        v.OPERATOR_EMAIL && v.OPERATOR_PASSWORD
+          ? { email: v.OPERATOR_EMAIL, password: v.OPERATOR_PASSWORD }
+          : null,
     },
   };
 }

@@ -18,13 +18,33 @@ export interface Env {
   OFFER_TIMEOUT_SECONDS?: string;
   /** Base delay of the outbound retry backoff; tests shorten it. */
   OUTBOUND_RETRY_BASE_MS?: string;
+  /** SMTP server for invitations; unset disables e-mail. */
+  SMTP_HOST?: string;
+  /** Default 465. */
+  SMTP_PORT?: string;
+  /** "tls" (implicit, default), "starttls", or "none" (refused in production). */
+  SMTP_SECURE?: string;
+  SMTP_USER?: string;
+  /** Secret. */
+  SMTP_PASSWORD?: string;
+  /** Sender address of every mail, e.g. no-reply@parley.example.com */
+  MAIL_FROM?: string;
+  /** Base of links in mails, e.g. https://parley.example.com */
+  PUBLIC_URL?: string;
+  /** The platform operator's e-mail; the account is created at its first sign-in. */
+  OPERATOR_EMAIL?: string;
+  /** Secret: the platform operator's password. */
+  OPERATOR_PASSWORD?: string;
 }
 
 declare global {
   namespace Cloudflare {
     interface Env extends ParleyEnv {
-      /** Tests only: the Meta simulator's base URL and the D1 migrations to apply. */
+      /** Tests only: the Meta simulator's base URL. */
       SIM_URL?: string;
+      /** Tests only: the loopback SMTP sink's HTTP API (GET /messages?to=). */
+      MAIL_SINK_URL?: string;
+      /** Tests only: the D1 migrations to apply. */
       TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     }
     interface GlobalProps {

@@ -12,16 +12,16 @@ interface ZipEntry {
   localOffset: number;
 }
 
-function u16(b: Uint8Array, at: number): number {
+function u16(b: Uint8Array<ArrayBuffer>, at: number): number {
   return b[at]! | (b[at + 1]! << 8);
 }
 
-function u32(b: Uint8Array, at: number): number {
+function u32(b: Uint8Array<ArrayBuffer>, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
 /** Reads the central directory, which (unlike local headers with data descriptors) always has the sizes. */
-function zipEntries(b: Uint8Array): Map<string, ZipEntry> {
+function zipEntries(b: Uint8Array<ArrayBuffer>): Map<string, ZipEntry> {
   let eocd = -1;
   for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65_535); i--) {
     if (u32(b, i) === 0x06054b50) {
@@ -47,12 +47,12 @@ function zipEntries(b: Uint8Array): Map<string, ZipEntry> {
   return entries;
 }
 
-async function inflateRaw(data: Uint8Array): Promise<Uint8Array> {
+async function inflateRaw(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-async function readEntry(b: Uint8Array, entry: ZipEntry): Promise<string> {
+async function readEntry(b: Uint8Array<ArrayBuffer>, entry: ZipEntry): Promise<string> {
   const at = entry.localOffset;
   if (u32(b, at) !== 0x04034b50) throw new Error("bad local file header");
   const start = at + 30 + u16(b, at + 26) + u16(b, at + 28);
