@@ -4,8 +4,11 @@
  * translator merges them with the desktop's, so components use the same `t()`.
  * Keys are grouped by screen; UI helpers add their own blocks at the end of each object.
  */
+import { contentEn, contentIt } from "./i18n-content.ts";
 
 export const adminEn = {
+  // ---- number tabs (working time, properties, profiling, skillsets) and content screens ----
+  ...contentEn,
   // ---- framework ----
   "admin.title": "Parley — Administration",
   "admin.heading": "Administration",
@@ -84,6 +87,8 @@ export const adminEn = {
 export type AdminMessageKey = keyof typeof adminEn;
 
 export const adminIt: Record<AdminMessageKey, string> = {
+  // ---- number tabs (working time, properties, profiling, skillsets) and content screens ----
+  ...contentIt,
   // ---- framework ----
   "admin.title": "Parley — Amministrazione",
   "admin.heading": "Amministrazione",

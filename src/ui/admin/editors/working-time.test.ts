@@ -10,6 +10,7 @@ import {
   dayKind,
   defaultWorkingTime,
   duplicateClosedDates,
+  formatChange,
   isKnownTimeZone,
   MAX_RANGES_PER_DAY,
   overlappingRanges,
@@ -20,6 +21,7 @@ import {
   setFullDay,
   setRange,
   timeZoneList,
+  weekdayName,
 } from "./working-time.ts";
 
 describe("working-time edits", () => {
@@ -127,5 +129,18 @@ describe("working-time edits", () => {
     expect(isKnownTimeZone("Europe/Rome")).toBe(true);
     expect(isKnownTimeZone("Mars/Olympus")).toBe(false);
     expect(isKnownTimeZone("")).toBe(false);
+  });
+});
+
+describe("working-time labels", () => {
+  it("names weekdays in the user's language", () => {
+    expect(weekdayName("en", "mon")).toBe("Monday");
+    expect(weekdayName("it", "sun").toLowerCase()).toBe("domenica");
+    expect(weekdayName("en", "fri", "short")).toBe("Fri");
+  });
+
+  it("formats the next change on the number's clock", () => {
+    // 2026-03-02T17:00Z is Monday 18:00 in Rome.
+    expect(formatChange("en", Date.UTC(2026, 2, 2, 17), "Europe/Rome")).toBe("Mon 18:00");
   });
 });

@@ -239,3 +239,25 @@ export function isKnownTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** A weekday's name in `language` ("Monday", "lunedì"), from `Intl` rather than a dictionary. */
+export function weekdayName(
+  language: string,
+  day: Weekday,
+  style: "long" | "short" = "long",
+): string {
+  // 2024-01-01 was a Monday; noon UTC keeps every time zone on the same date.
+  const date = new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day), 12));
+  return new Intl.DateTimeFormat(language, { weekday: style, timeZone: "UTC" }).format(date);
+}
+
+/** When the open state next changes, as the number's clock shows it ("Tue 18:00"). */
+export function formatChange(language: string, epochMs: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, {
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).format(new Date(epochMs));
+}
