@@ -4,7 +4,10 @@
  * offers made to agents. Messages themselves live in ConversationActors.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { WorkingTime } from "../shared/admin";
+import { alwaysOpenWorkingTime, readSettings } from "../shared/number-settings";
 import type { OfferView } from "../shared/protocol";
+import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
@@ -45,6 +48,9 @@ const DEDUPE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 
 /** Safety net: if the actor dies mid-routing, the alarm runs routing again. */
 const ROUTING_WATCHDOG_MS = 10_000;
+
+/** Cached configuration is re-read at least this often, should a configChanged call be lost. */
+const CONFIG_TTL_MS = 5 * 60 * 1000;
 
 const SCHEMA = [
   KV_TABLE,
@@ -361,12 +367,82 @@ export class NumberActor extends DurableObject<Env> {
         this.rerouteRequested = false;
         await this.routeOnce();
       } while (this.rerouteRequested);
-      await this.ctx.storage.deleteAlarm();
+      await this.armIdleAlarm();
     } catch (err) {
       console.error("routing failed; the watchdog alarm retries", err);
     } finally {
       this.routing = false;
     }
+  }
+
+  /** Between routing passes the alarm only waits for the number to open, when conversations wait for that. */
+  private async armIdleAlarm(): Promise<void> {
+    const reopenAt = getJson<number>(this.sql, "reopenAt");
+    if (reopenAt !== null) await this.ctx.storage.setAlarm(reopenAt);
+    else await this.ctx.storage.deleteAlarm();
+  }
+
+  /** Whether the number is open now per its working time; when closed, remembers when it opens. */
+  private async isOpen(number: NumberInfo): Promise<boolean> {
+    const hours = openState(await this.workingTime(number), Date.now());
+    if (!hours.open) putJson(this.sql, "reopenAt", hours.nextChangeAt);
+    return hours.open;
+  }
+
+  /** The working time, cached from D1 (reloaded by `configChanged` and after CONFIG_TTL_MS). */
+  private async workingTime(number: NumberInfo): Promise<WorkingTime> {
+    const cached = getJson<{ value: WorkingTime; loadedAt: number }>(this.sql, "workingTime");
+    if (cached && Date.now() - cached.loadedAt < CONFIG_TTL_MS) return cached.value;
+    const loaded = await this.loadConfig(number.id);
+    return loaded ?? cached?.value ?? alwaysOpenWorkingTime();
+  }
+
+  /**
+   * Reads the number's info and working time from D1 into the cache. A number
+   * that no longer exists is forgotten (nothing more is routed). Returns its working time.
+   */
+  private async loadConfig(numberId: string): Promise<WorkingTime | null> {
+    const row = await this.env.DB.prepare(
+      `SELECT id, tenant_id, phone_number_id, display_phone, name, settings
+       FROM managed_numbers WHERE id = ?`,
+    )
+      .bind(numberId)
+      .first<{
+        id: string;
+        tenant_id: string;
+        phone_number_id: string;
+        display_phone: string;
+        name: string;
+        settings: string;
+      }>();
+    if (!row) {
+      this.sql.exec("DELETE FROM kv WHERE key IN ('number', 'workingTime')");
+      return null;
+    }
+    const number: NumberInfo = {
+      id: row.id,
+      tenantId: row.tenant_id,
+      phoneNumberId: row.phone_number_id,
+      displayPhone: row.display_phone,
+      name: row.name,
+    };
+    const { workingTime } = readSettings(row.settings);
+    putJson(this.sql, "number", number);
+    putJson(this.sql, "workingTime", { value: workingTime, loadedAt: Date.now() });
+    return workingTime;
+  }
+
+  /**
+   * An administrator changed this number, its skillsets or their members:
+   * reloads what the actor caches (name, display phone, tenant, working time)
+   * from D1 and routes again, so the next decision follows the change at once.
+   * Idempotent.
+   */
+  async configChanged(): Promise<void> {
+    const numberId = this.ctx.id.name;
+    if (!numberId) return;
+    await this.loadConfig(numberId);
+    this.kickRouting();
   }
 
   private waiting(): (WaitingConversation & { row: ConversationRow })[] {
@@ -386,7 +462,10 @@ export class NumberActor extends DurableObject<Env> {
 
   private async routeOnce(): Promise<void> {
     const number = this.number;
+    this.sql.exec("DELETE FROM kv WHERE key = 'reopenAt'");
     if (!number || this.waiting().length === 0) return;
+    // Closed (working time): queued conversations wait; the alarm wakes us at opening.
+    if (!(await this.isOpen(number))) return;
     const config = await this.routingConfig(number);
     await this.refreshUnknownAgents(number, config);
     // Offer one conversation at a time and re-plan: each offer's answer updates

@@ -320,11 +320,17 @@ export const NumberCredentialsBody = z.object({
 // ---- customer properties (per number, at most 50, ordered) -------------------
 
 export const PropertyType = z.enum(["text", "number", "date", "boolean", "choice"]);
-export const CustomerPropertyFields = z.object({
+const CustomerPropertyBase = z.object({
   name: z.string().trim().min(1).max(60),
   type: PropertyType,
   /** Choices of a `choice` property. */
-  options: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+  options: z.array(z.string().trim().min(1).max(100)).max(100),
+  modifiableByAgent: z.boolean(),
+  showInCustomerList: z.boolean(),
+  showInConversationList: z.boolean(),
+});
+export const CustomerPropertyFields = CustomerPropertyBase.extend({
+  options: CustomerPropertyBase.shape.options.default([]),
   modifiableByAgent: z.boolean().default(true),
   showInCustomerList: z.boolean().default(false),
   showInConversationList: z.boolean().default(false),
@@ -336,17 +342,22 @@ export const CustomerPropertyView = CustomerPropertyFields.extend({
   version: z.number().int(),
 });
 export type CustomerPropertyView = z.infer<typeof CustomerPropertyView>;
-export const UpdateCustomerPropertyBody = CustomerPropertyFields.partial().extend({
+/** Partial of the base: zod 4 applies defaults even to optional keys, which would reset them. */
+export const UpdateCustomerPropertyBody = CustomerPropertyBase.partial().extend({
   version: Version,
 });
 export const MAX_CUSTOMER_PROPERTIES = 50;
 
 // ---- profiling (closing reasons; per number; a tree of at most 3 levels) -------
 
-export const ProfilingNodeFields = z.object({
+const ProfilingNodeBase = z.object({
   value: z.string().trim().min(1).max(100),
   /** Label of the next level's choice, e.g. "Product". */
-  childrenLabel: z.string().trim().max(60).nullable().default(null),
+  childrenLabel: z.string().trim().max(60).nullable(),
+  notesAllowed: z.boolean(),
+});
+export const ProfilingNodeFields = ProfilingNodeBase.extend({
+  childrenLabel: ProfilingNodeBase.shape.childrenLabel.default(null),
   notesAllowed: z.boolean().default(false),
 });
 export const ProfilingNodeView = ProfilingNodeFields.extend({
@@ -362,22 +373,25 @@ export type ProfilingNodeView = z.infer<typeof ProfilingNodeView>;
 export const CreateProfilingNodeBody = ProfilingNodeFields.extend({
   parentId: z.string().nullable().default(null),
 });
-export const UpdateProfilingNodeBody = ProfilingNodeFields.partial().extend({ version: Version });
+/** Partial of the base, so absent fields stay as they are. */
+export const UpdateProfilingNodeBody = ProfilingNodeBase.partial().extend({ version: Version });
 export const MAX_PROFILING_LEVELS = 3;
 
 // ---- skillsets (per number) --------------------------------------------------
 
-export const SkillsetFields = z.object({
+const SkillsetBase = z.object({
   name: Name,
   priority: Priority,
   /** The number's default skillset (exactly one per number once any exists). */
-  isDefault: z.boolean().default(false),
+  isDefault: z.boolean(),
   /** What the softbot's menu shows the customer; null = not offered by the bot. */
-  botLabel: z.string().trim().min(1).max(24).nullable().default(null),
-  members: z
-    .array(z.object({ userId: z.string().min(1), agentPriority: Priority }))
-    .max(500)
-    .default([]),
+  botLabel: z.string().trim().min(1).max(24).nullable(),
+  members: z.array(z.object({ userId: z.string().min(1), agentPriority: Priority })).max(500),
+});
+export const SkillsetFields = SkillsetBase.extend({
+  isDefault: z.boolean().default(false),
+  botLabel: SkillsetBase.shape.botLabel.default(null),
+  members: SkillsetBase.shape.members.default([]),
 });
 export const SkillsetView = SkillsetFields.extend({
   id: z.string(),
@@ -390,7 +404,8 @@ export const SkillsetView = SkillsetFields.extend({
 });
 export type SkillsetView = z.infer<typeof SkillsetView>;
 export const CreateSkillsetBody = SkillsetFields.extend({ numberId: z.string().min(1) });
-export const UpdateSkillsetBody = SkillsetFields.partial().extend({ version: Version });
+/** Partial of the base, so absent fields (members!) stay as they are. */
+export const UpdateSkillsetBody = SkillsetBase.partial().extend({ version: Version });
 
 // ---- predefined messages (tenant) ------------------------------------------------
 

@@ -4,6 +4,7 @@
  * session cookie. Shared by every admin test file.
  */
 import { env, exports } from "cloudflare:workers";
+import type { NumberView, SkillsetView } from "../../src/shared/admin";
 import { hashPassword } from "../../src/worker/crypto";
 import { uid } from "../helpers";
 
@@ -132,4 +133,45 @@ export async function callJson<T = unknown>(
 export async function badFields(res: Response): Promise<string[]> {
   const body = (await res.json()) as ErrorBody;
   return (body.error.fields ?? []).map((f) => f.path);
+}
+
+// ---- seeds through the API ------------------------------------------------------
+
+/** A phone_number_id no other test uses (Meta's ids are unique across Parley). */
+export function freshPhoneNumberId(): string {
+  return String(100_000_000_000_000 + Math.floor(Math.random() * 899_999_999_999_999));
+}
+
+/** Creates a managed number through POST /api/admin/numbers (201 or the test fails). */
+export function createNumber(
+  admin: Session,
+  overrides: Record<string, unknown> = {},
+): Promise<NumberView> {
+  return callJson<NumberView>(
+    admin,
+    "POST",
+    "/api/admin/numbers",
+    {
+      name: "Support",
+      displayPhone: "+39 02 1234 5678",
+      phoneNumberId: freshPhoneNumberId(),
+      ...overrides,
+    },
+    201,
+  );
+}
+
+/** Creates a skillset through POST /api/admin/skillsets (201 or the test fails). */
+export function createSkillset(
+  admin: Session,
+  numberId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<SkillsetView> {
+  return callJson<SkillsetView>(
+    admin,
+    "POST",
+    "/api/admin/skillsets",
+    { numberId, name: "General", priority: 5, ...overrides },
+    201,
+  );
 }

@@ -1,5 +1,292 @@
-/** Managed numbers and their seven settings categories: details, auto-close, messages, working time, customer properties, profiling, skillsets. */
+/**
+ * Managed numbers and their seven settings categories: details, auto-close,
+ * messages and working time here (one version per number; each category saves
+ * on its own), credentials write-only; customer properties, profiling and
+ * skillsets in their own files, mounted below.
+ */
 import { Hono } from "hono";
+import { z } from "zod";
+import {
+  CreateNumberBody,
+  NumberCredentialsBody,
+  NumberView,
+  UpdateNumberBody,
+} from "../../../shared/admin";
+import {
+  defaultNumberExtras,
+  defaultNumberSettings,
+  NumberExtras,
+  readSettings,
+  type StoredSettings,
+} from "../../../shared/number-settings";
+import { workingTimeProblems } from "../../../shared/working-time";
 import type { AppEnv } from "../../app-types";
+import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
+import { numbersChanged } from "./number-scope";
+import {
+  isPhoneNumberIdClash,
+  NUMBER_COLUMNS,
+  type NumberRow,
+  numberRow,
+  numberView,
+  phoneNumberIdTaken,
+  requireFreePhoneNumberId,
+  settingsJson,
+} from "./number-store";
+import { profiling } from "./profiling";
+import { properties } from "./properties";
+import { skillsets } from "./skillsets";
 
+const TAG = "admin: managed numbers";
+const NOUN = "managed number";
+const Id = z.object({ id: z.string().min(1).max(100) });
+
+const list: ListSpec<NumberRow, NumberView> = {
+  name: "numbers",
+  tag: TAG,
+  summary: "Managed numbers (search name, display phone, phone number ID, external ID)",
+  view: NumberView,
+  select: NUMBER_COLUMNS,
+  from: "FROM managed_numbers n WHERE n.tenant_id = ?",
+  where: (c) => [c.var.user.tenantId],
+  search: [
+    "n.name",
+    "n.display_phone",
+    "n.phone_number_id",
+    "json_extract(n.settings, '$.details.externalId')",
+  ],
+  sorts: {
+    name: "n.name COLLATE NOCASE",
+    displayPhone: "n.display_phone",
+    createdAt: "n.created_at",
+  },
+  toView: numberView,
+  columns: [
+    { header: "Name", value: (v) => v.name, width: 30 },
+    { header: "Display phone", value: (v) => v.displayPhone },
+    { header: "Phone number ID", value: (v) => v.phoneNumberId },
+    { header: "WABA ID", value: (v) => v.wabaId },
+    { header: "External ID", value: (v) => v.externalId },
+    { header: "Time zone", value: (v) => v.settings.workingTime.timeZone },
+    { header: "Open 24/7", value: (v) => (v.settings.workingTime.alwaysOpen ? "yes" : "no") },
+    { header: "Access token set", value: (v) => (v.hasAccessToken ? "yes" : "no") },
+    // Text, not a Date cell: the shared xlsx writer has no date format configured.
+    {
+      header: "Created (UTC)",
+      value: (v) => new Date(v.createdAt).toISOString().slice(0, 16).replace("T", " "),
+    },
+  ],
+};
+
+/** Only the keys that are present: zod leaves absent optional keys out, but be explicit. */
+function present<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function requireValidWorkingTime(settings: StoredSettings): void {
+  const problems = workingTimeProblems(settings.workingTime);
+  if (problems.length > 0) {
+    apiError(
+      400,
+      "invalid_request",
+      `Invalid body: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+      problems,
+    );
+  }
+}
+
+/** /api/admin/numbers… */
 export const numbers = new Hono<AppEnv>();
+
+mountList(numbers, list);
+
+numbers.get(
+  "/numbers/:id",
+  describeRoute({
+    method: "get",
+    path: "/api/admin/numbers/:id",
+    summary: "A managed number with every settings category (credentials only as has*)",
+    tag: TAG,
+    response: NumberView,
+  }),
+  params(Id),
+  async (c) =>
+    c.json(numberView(await numberRow(c.env.DB, c.req.valid("param").id, c.var.user.tenantId))),
+);
+
+numbers.post(
+  "/numbers",
+  describeRoute({
+    method: "post",
+    path: "/api/admin/numbers",
+    summary: "Add a managed number (phone number IDs are unique across Parley: 409 if taken)",
+    tag: TAG,
+    body: CreateNumberBody,
+    response: NumberView,
+    status: 201,
+  }),
+  jsonBody(CreateNumberBody),
+  async (c) => {
+    const body = c.req.valid("json");
+    const db = c.env.DB;
+    const tenantId = c.var.user.tenantId;
+    await requireFreePhoneNumberId(db, body.phoneNumberId, "phoneNumberId");
+    const details = NumberExtras.parse({ ...defaultNumberExtras(), ...present(body) });
+    const settings: StoredSettings = { details, ...defaultNumberSettings() };
+    const id = crypto.randomUUID();
+    try {
+      await db
+        .prepare(
+          `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id,
+             access_token, app_secret, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(
+          id,
+          tenantId,
+          body.phoneNumberId,
+          body.displayPhone,
+          body.name,
+          body.wabaId ?? null,
+          body.accessToken ?? null,
+          body.appSecret ?? null,
+          settingsJson(settings),
+        )
+        .run();
+    } catch (err) {
+      if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("phoneNumberId");
+      throw err;
+    }
+    return c.json(numberView(await numberRow(db, id, tenantId)), 201);
+  },
+);
+
+numbers.patch(
+  "/numbers/:id",
+  describeRoute({
+    method: "patch",
+    path: "/api/admin/numbers/:id",
+    summary:
+      "Save one or more settings categories of a number (409 on a stale version); takes effect in routing at once",
+    tag: TAG,
+    body: UpdateNumberBody,
+    response: NumberView,
+  }),
+  params(Id),
+  jsonBody(UpdateNumberBody),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = c.env.DB;
+    const tenantId = c.var.user.tenantId;
+    const row = await numberRow(db, id, tenantId);
+    const stored = readSettings(row.settings);
+    const details = present(body.details ?? {});
+    const next: StoredSettings = {
+      details: NumberExtras.parse({ ...stored.details, ...details }),
+      autoClose: body.autoClose ?? stored.autoClose,
+      messages: body.messages ?? stored.messages,
+      workingTime: body.workingTime ?? stored.workingTime,
+      profiling: body.profiling ?? stored.profiling,
+    };
+    if (body.workingTime) requireValidWorkingTime(next);
+    if (details.phoneNumberId && details.phoneNumberId !== row.phone_number_id) {
+      await requireFreePhoneNumberId(db, details.phoneNumberId, "details.phoneNumberId", id);
+    }
+    const set: Record<string, unknown> = { settings: settingsJson(next) };
+    if (details.name !== undefined) set.name = details.name;
+    if (details.displayPhone !== undefined) set.display_phone = details.displayPhone;
+    if (details.phoneNumberId !== undefined) set.phone_number_id = details.phoneNumberId;
+    if (details.wabaId !== undefined) set.waba_id = details.wabaId;
+    try {
+      await saveVersioned(
+        db,
+        { table: "managed_numbers", id, tenantId, version: body.version, noun: NOUN },
+        set,
+      );
+    } catch (err) {
+      if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("details.phoneNumberId");
+      throw err;
+    }
+    await numbersChanged(c.env, [id]);
+    return c.json(numberView(await numberRow(db, id, tenantId)));
+  },
+);
+
+numbers.put(
+  "/numbers/:id/credentials",
+  describeRoute({
+    method: "put",
+    path: "/api/admin/numbers/:id/credentials",
+    summary:
+      "Set or clear the number's access token and own app secret (write-only: never returned)",
+    tag: TAG,
+    body: NumberCredentialsBody,
+    response: NumberView,
+  }),
+  params(Id),
+  jsonBody(NumberCredentialsBody),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const tenantId = c.var.user.tenantId;
+    const set: Record<string, unknown> = {};
+    if (body.accessToken !== undefined) set.access_token = body.accessToken;
+    if (body.appSecret !== undefined) set.app_secret = body.appSecret;
+    await saveVersioned(
+      c.env.DB,
+      { table: "managed_numbers", id, tenantId, version: body.version, noun: NOUN },
+      set,
+    );
+    return c.json(numberView(await numberRow(c.env.DB, id, tenantId)));
+  },
+);
+
+numbers.delete(
+  "/numbers/:id",
+  describeRoute({
+    method: "delete",
+    path: "/api/admin/numbers/:id",
+    summary:
+      "Delete a number with its skillsets, properties, profiling and templates (409 while it has open conversations)",
+    tag: TAG,
+    status: 204,
+  }),
+  params(Id),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const db = c.env.DB;
+    const tenantId = c.var.user.tenantId;
+    await numberRow(db, id, tenantId);
+    const open = await c.env.NUMBER.getByName(id).conversations();
+    if (open.length > 0) {
+      apiError(
+        409,
+        "conflict",
+        `This number has ${open.length} open conversation(s). Close them before deleting the number.`,
+      );
+    }
+    const ofNumber = "SELECT id FROM skillsets WHERE tenant_id = ? AND number_id = ?";
+    await deleteOwned(db, "managed_numbers", id, tenantId, NOUN, [
+      db
+        .prepare(
+          `DELETE FROM skillset_members WHERE tenant_id = ? AND skillset_id IN (${ofNumber})`,
+        )
+        .bind(tenantId, tenantId, id),
+      db
+        .prepare(
+          `UPDATE customers SET default_skillset_id = NULL WHERE tenant_id = ? AND default_skillset_id IN (${ofNumber})`,
+        )
+        .bind(tenantId, tenantId, id),
+      ...["skillsets", "customer_properties", "profiling_nodes", "templates"].map((table) =>
+        db.prepare(`DELETE FROM ${table} WHERE tenant_id = ? AND number_id = ?`).bind(tenantId, id),
+      ),
+    ]);
+    await numbersChanged(c.env, [id]);
+    return c.body(null, 204);
+  },
+);
+
+numbers.route("/numbers/:numberId", properties);
+numbers.route("/numbers/:numberId", profiling);
+numbers.route("/", skillsets);

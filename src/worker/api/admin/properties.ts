@@ -1,0 +1,243 @@
+/**
+ * Customer properties of a managed number: at most 50 custom fields, in the
+ * order the admin sets. Mounted at /numbers/:numberId; the number must be the
+ * caller's tenant's.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  CustomerPropertyFields,
+  CustomerPropertyView,
+  MAX_CUSTOMER_PROPERTIES,
+  ReorderBody,
+  UpdateCustomerPropertyBody,
+} from "../../../shared/admin";
+import type { AppEnv } from "../../app-types";
+import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { deleteOwned, type ListSpec, listAll, mountList, saveVersioned } from "./common";
+import { numberInPath, pathNumberId, saveOrder } from "./number-scope";
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  number_id: string;
+  name: string;
+  type: CustomerPropertyView["type"];
+  options: string;
+  modifiable_by_agent: number;
+  show_in_customer_list: number;
+  show_in_conversation_list: number;
+  position: number;
+  version: number;
+}
+
+function view(row: Row): CustomerPropertyView {
+  return {
+    id: row.id,
+    numberId: row.number_id,
+    name: row.name,
+    type: row.type,
+    options: JSON.parse(row.options) as string[],
+    modifiableByAgent: row.modifiable_by_agent === 1,
+    showInCustomerList: row.show_in_customer_list === 1,
+    showInConversationList: row.show_in_conversation_list === 1,
+    position: row.position,
+    version: row.version,
+  };
+}
+
+const BASE = "/api/admin/numbers/:numberId";
+const TAG = "admin: customer properties";
+const NOUN = "customer property";
+const yes = (b: boolean) => (b ? "yes" : "no");
+
+const list: ListSpec<Row, CustomerPropertyView> = {
+  name: "properties",
+  tag: TAG,
+  summary: "Customer properties of a number, in their order (search name)",
+  view: CustomerPropertyView,
+  select: "*",
+  from: "FROM customer_properties WHERE tenant_id = ? AND number_id = ?",
+  where: (c) => [c.var.user.tenantId, pathNumberId(c)],
+  search: ["name"],
+  sorts: { position: "position", name: "name COLLATE NOCASE", type: "type" },
+  toView: view,
+  columns: [
+    { header: "Position", value: (v) => v.position, width: 10 },
+    { header: "Name", value: (v) => v.name, width: 30 },
+    { header: "Type", value: (v) => v.type },
+    { header: "Options", value: (v) => v.options.join(" | "), width: 40 },
+    { header: "Modifiable by agent", value: (v) => yes(v.modifiableByAgent) },
+    { header: "In customer list", value: (v) => yes(v.showInCustomerList) },
+    { header: "In conversation list", value: (v) => yes(v.showInConversationList) },
+  ],
+};
+
+/** A choice property needs its choices; other types keep none. */
+function requireOptions(type: string, options: string[]): void {
+  if (type === "choice" && options.length === 0) {
+    apiError(400, "invalid_request", "Invalid body: options: a choice needs at least one option", [
+      { path: "options", message: "a choice needs at least one option" },
+    ]);
+  }
+}
+
+/** The property of this tenant's number, or 404. */
+async function ownedProperty(
+  db: D1Database,
+  id: string,
+  tenantId: string,
+  numberId: string,
+): Promise<Row> {
+  const row = await db
+    .prepare("SELECT * FROM customer_properties WHERE id = ? AND tenant_id = ? AND number_id = ?")
+    .bind(id, tenantId, numberId)
+    .first<Row>();
+  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  return row;
+}
+
+const Id = z.object({ numberId: z.string().min(1).max(100), id: z.string().min(1).max(100) });
+
+/** /api/admin/numbers/:numberId/properties… */
+export const properties = new Hono<AppEnv>();
+properties.use("/properties/*", numberInPath);
+
+mountList(properties, list, BASE);
+
+properties.post(
+  "/properties",
+  describeRoute({
+    method: "post",
+    path: `${BASE}/properties`,
+    summary: `Add a customer property at the end (at most ${MAX_CUSTOMER_PROPERTIES} per number: 409 beyond)`,
+    tag: TAG,
+    body: CustomerPropertyFields,
+    response: CustomerPropertyView,
+    status: 201,
+  }),
+  jsonBody(CustomerPropertyFields),
+  async (c) => {
+    const body = c.req.valid("json");
+    const tenantId = c.var.user.tenantId;
+    const numberId = pathNumberId(c);
+    requireOptions(body.type, body.options);
+    const id = crypto.randomUUID();
+    // One statement: the limit and the position cannot race with another insert.
+    const { meta } = await c.env.DB.prepare(
+      `INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
+         modifiable_by_agent, show_in_customer_list, show_in_conversation_list, position)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(position), 0) + 1
+       FROM customer_properties WHERE tenant_id = ? AND number_id = ?
+       HAVING count(*) < ?`,
+    )
+      .bind(
+        id,
+        tenantId,
+        numberId,
+        body.name,
+        body.type,
+        JSON.stringify(body.type === "choice" ? body.options : []),
+        body.modifiableByAgent ? 1 : 0,
+        body.showInCustomerList ? 1 : 0,
+        body.showInConversationList ? 1 : 0,
+        tenantId,
+        numberId,
+        MAX_CUSTOMER_PROPERTIES,
+      )
+      .run();
+    if (meta.changes === 0) {
+      apiError(
+        409,
+        "limit_reached",
+        `A number has at most ${MAX_CUSTOMER_PROPERTIES} customer properties. Delete one before adding another.`,
+      );
+    }
+    return c.json(view(await ownedProperty(c.env.DB, id, tenantId, numberId)), 201);
+  },
+);
+
+properties.put(
+  "/properties/order",
+  describeRoute({
+    method: "put",
+    path: `${BASE}/properties/order`,
+    summary:
+      "Reorder the customer properties: every current id, in the new order (409 if the list changed)",
+    tag: TAG,
+    body: ReorderBody,
+    response: z.object({ items: z.array(CustomerPropertyView) }),
+  }),
+  jsonBody(ReorderBody),
+  async (c) => {
+    const tenantId = c.var.user.tenantId;
+    const numberId = pathNumberId(c);
+    await saveOrder(
+      c.env.DB,
+      "customer_properties",
+      { where: "tenant_id = ? AND number_id = ?", binds: [tenantId, numberId] },
+      c.req.valid("json").ids,
+    );
+    const items = await listAll(c, list, { page: 1, pageSize: 100, dir: "asc", sort: "position" });
+    return c.json({ items });
+  },
+);
+
+properties.patch(
+  "/properties/:id",
+  describeRoute({
+    method: "patch",
+    path: `${BASE}/properties/:id`,
+    summary: "Change a customer property (409 on a stale version)",
+    tag: TAG,
+    body: UpdateCustomerPropertyBody,
+    response: CustomerPropertyView,
+  }),
+  params(Id),
+  jsonBody(UpdateCustomerPropertyBody),
+  async (c) => {
+    const { id, numberId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const tenantId = c.var.user.tenantId;
+    const current = view(await ownedProperty(c.env.DB, id, tenantId, numberId));
+    const type = body.type ?? current.type;
+    const options = body.options ?? current.options;
+    requireOptions(type, options);
+    const set: Record<string, unknown> = {
+      options: JSON.stringify(type === "choice" ? options : []),
+    };
+    if (body.name !== undefined) set.name = body.name;
+    if (body.type !== undefined) set.type = body.type;
+    if (body.modifiableByAgent !== undefined)
+      set.modifiable_by_agent = body.modifiableByAgent ? 1 : 0;
+    if (body.showInCustomerList !== undefined)
+      set.show_in_customer_list = body.showInCustomerList ? 1 : 0;
+    if (body.showInConversationList !== undefined)
+      set.show_in_conversation_list = body.showInConversationList ? 1 : 0;
+    await saveVersioned(
+      c.env.DB,
+      { table: "customer_properties", id, tenantId, version: body.version, noun: NOUN },
+      set,
+    );
+    return c.json(view(await ownedProperty(c.env.DB, id, tenantId, numberId)));
+  },
+);
+
+properties.delete(
+  "/properties/:id",
+  describeRoute({
+    method: "delete",
+    path: `${BASE}/properties/:id`,
+    summary: "Delete a customer property",
+    tag: TAG,
+    status: 204,
+  }),
+  params(Id),
+  async (c) => {
+    const { id, numberId } = c.req.valid("param");
+    const tenantId = c.var.user.tenantId;
+    await ownedProperty(c.env.DB, id, tenantId, numberId);
+    await deleteOwned(c.env.DB, "customer_properties", id, tenantId, NOUN);
+    return c.body(null, 204);
+  },
+);
