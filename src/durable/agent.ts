@@ -170,6 +170,66 @@ export class AgentActor extends DurableObject<Env> {
     );
   }
 
+  /**
+   * An administrator changed the user (name, limit, memberships, reactivation):
+   * reloads the profile from D1 and re-announces the agent to every number it
+   * now serves, so the next routing decision follows the change. A user who is
+   * no longer an active agent of the tenant is treated as deactivated. Idempotent.
+   */
+  async profileChanged(tenantId: string): Promise<void> {
+    const profile = await this.loadProfile(tenantId);
+    if (!profile) {
+      await this.deactivated(tenantId);
+      return;
+    }
+    await this.agentChanged(profile);
+  }
+
+  /**
+   * The user was deactivated (their sessions are already gone): the agent goes
+   * offline, its desktops are disconnected (4001, like logout), and every offer
+   * and assigned conversation goes back to its number's routing. The profile is
+   * forgotten, so no offer can reach this actor until a reactivation reloads it.
+   * Idempotent.
+   */
+  async deactivated(tenantId: string): Promise<void> {
+    const profile = this.profile;
+    if (!profile || profile.tenantId !== tenantId) return;
+    this.presence = { ...this.presence, status: "offline" };
+    const offers = all<OfferRow>(this.sql, "SELECT * FROM offers");
+    const assigned = all<{ conversation_id: string; number_id: string }>(
+      this.sql,
+      "SELECT conversation_id, number_id FROM conversations",
+    );
+    this.sql.exec("DELETE FROM offers");
+    this.sql.exec("DELETE FROM conversations");
+    for (const o of offers) {
+      this.publish({
+        type: "offer_withdrawn",
+        conversationId: o.conversation_id,
+        reason: "closed",
+      });
+    }
+    this.publish({ type: "agent", agent: this.view(profile) });
+    for (const ws of this.ctx.getWebSockets()) ws.close(4001, "deactivated");
+    // Numbers first learn the agent is offline, so re-routing never picks it again.
+    await this.agentChanged(profile);
+    this.sql.exec("DELETE FROM kv WHERE key = 'profile'");
+    await Promise.all([
+      ...offers.map((o) =>
+        this.env.NUMBER.getByName(o.number_id).handBack(o.conversation_id, profile.id),
+      ),
+      ...assigned.map((a) => this.handBack(a.conversation_id, a.number_id, profile.id)),
+    ]);
+    await this.armAlarm();
+  }
+
+  /** Gives an assigned conversation back to routing: unassigned first, then requeued. Idempotent. */
+  private async handBack(conversationId: string, numberId: string, agentId: string): Promise<void> {
+    await this.env.CONVERSATION.getByName(conversationId).unassign(agentId);
+    await this.env.NUMBER.getByName(numberId).handBack(conversationId, agentId);
+  }
+
   // ---- offers and conversations -------------------------------------------
 
   /**
@@ -257,6 +317,12 @@ export class AgentActor extends DurableObject<Env> {
       skillsetId: granted.skillsetId,
       skillsetName: offerView.skillsetName,
     });
+    // The agent may have been deactivated while we awaited: its seats are gone,
+    // so this conversation goes back to routing instead.
+    if (!this.seated(conversationId)) {
+      await this.handBack(conversationId, offer.number_id, profile.id);
+      return { ok: false, code: "offer_gone" };
+    }
     this.sql.exec(
       "UPDATE conversations SET view = ? WHERE conversation_id = ?",
       JSON.stringify(conversation),
@@ -325,6 +391,10 @@ export class AgentActor extends DurableObject<Env> {
 
   /** Whether `conversationId` is currently assigned to this agent. */
   async owns(conversationId: string): Promise<boolean> {
+    return this.seated(conversationId);
+  }
+
+  private seated(conversationId: string): boolean {
     return (
       one(
         this.sql,

@@ -164,6 +164,19 @@ export class ConversationActor extends DurableObject<Env> {
     return this.view(record);
   }
 
+  /**
+   * The agent can no longer serve the conversation (deactivated): it waits for
+   * routing again and that agent may no longer send or close. Idempotent; a
+   * conversation meanwhile taken by someone else is left alone.
+   */
+  async unassign(agentId: string): Promise<void> {
+    const record = this.record;
+    if (record?.state !== "assigned" || record.agent?.id !== agentId) return;
+    record.state = "queued";
+    record.agent = null;
+    this.save(record);
+  }
+
   private lastSeq(): number {
     return one<{ seq: number | null }>(this.sql, "SELECT max(seq) AS seq FROM messages")?.seq ?? 0;
   }

@@ -524,7 +524,7 @@ export class NumberActor extends DurableObject<Env> {
   /** Skillsets of this number and their active members, read fresh from D1 each pass. */
   private async routingConfig(number: NumberInfo): Promise<RoutingConfig> {
     const { results } = await this.env.DB.prepare(
-      `SELECT s.id AS skillset_id, s.name, s.priority, m.user_id, m.agent_priority
+      `SELECT s.id AS skillset_id, s.name, s.priority, u.id AS user_id, m.agent_priority
        FROM skillsets s
        LEFT JOIN skillset_members m ON m.skillset_id = s.id AND m.tenant_id = s.tenant_id
        LEFT JOIN users u ON u.id = m.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
@@ -616,6 +616,23 @@ export class NumberActor extends DurableObject<Env> {
       this.sql,
       "UPDATE conversations SET state = 'queued', offered_to = NULL WHERE id = ? AND state = 'offered' AND offered_to = ?",
       conversationId,
+      agentId,
+    );
+    if (requeued > 0) this.kickRouting();
+  }
+
+  /**
+   * The agent can no longer serve the conversation (deactivated): if it is
+   * offered or assigned to them, it waits again, keeping its place in the
+   * queue, and routing re-runs. Idempotent.
+   */
+  async handBack(conversationId: string, agentId: string): Promise<void> {
+    const requeued = run(
+      this.sql,
+      `UPDATE conversations SET state = 'queued', offered_to = NULL, agent_id = NULL
+       WHERE id = ? AND ((state = 'offered' AND offered_to = ?) OR (state = 'assigned' AND agent_id = ?))`,
+      conversationId,
+      agentId,
       agentId,
     );
     if (requeued > 0) this.kickRouting();

@@ -165,6 +165,15 @@ export const SetPasswordBody = z.object({
   password: z.string().min(10, "at least 10 characters").max(200),
 });
 
+/** What a valid invitation or reset link is for (`GET /auth/token/:token`); reading it does not use it. */
+export const UserTokenView = z.object({
+  email: z.string(),
+  name: z.string(),
+  purpose: z.enum(["invite", "reset"]),
+  language: Language,
+});
+export type UserTokenView = z.infer<typeof UserTokenView>;
+
 // ---- managed numbers ----------------------------------------------------------
 
 const MetaId = z.string().regex(/^\d{5,20}$/, "digits only, as Meta shows it");

@@ -1,5 +1,356 @@
-/** Users of the tenant: invitations, roles, limits, skillset memberships, deactivation. */
-import { Hono } from "hono";
+/**
+ * Users of the tenant: invitations by e-mail, roles, limits, skillset
+ * memberships, deactivation. Changes reach the running actors at once: the
+ * agent's actor reloads its profile (routing follows the new limit and
+ * memberships), and a deactivated user's sessions end and their conversations
+ * go back to routing.
+ */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { InviteUserBody, type Membership, UpdateUserBody, UserView } from "../../../shared/admin";
+import type { Language } from "../../../shared/protocol";
 import type { AppEnv } from "../../app-types";
+import { INVITE_TTL_MS, newUserToken } from "../../auth";
+import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { mailInvitation } from "../../mail";
+import { type ListSpec, mountList, saveVersioned } from "./common";
+
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "agent";
+  isolated: number;
+  max_conversations: number;
+  language: Language;
+  active: number;
+  invite_pending: number;
+  /** JSON array of memberships with skillset and number names. */
+  memberships: string;
+  created_at: number;
+  version: number;
+};
+
+const SELECT = `u.id, u.email, u.name, u.role, u.isolated, u.max_conversations, u.language, u.active,
+  u.password_hash IS NULL AS invite_pending, u.created_at, u.version,
+  (SELECT json_group_array(json_object(
+      'skillsetId', s.id, 'agentPriority', m.agent_priority, 'skillsetName', s.name,
+      'numberId', n.id, 'numberName', n.name))
+   FROM skillset_members m
+   JOIN skillsets s ON s.id = m.skillset_id AND s.tenant_id = m.tenant_id
+   JOIN managed_numbers n ON n.id = s.number_id AND n.tenant_id = s.tenant_id
+   WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id) AS memberships`;
+
+// Operators live in the platform tenant, but never list them even if one strayed.
+const FROM = "FROM users u WHERE u.tenant_id = ? AND u.role != 'operator'";
+
+function toView(row: UserRow): UserView {
+  const memberships = (JSON.parse(row.memberships) as UserView["memberships"]).sort(
+    (a, b) =>
+      a.numberName.localeCompare(b.numberName) || a.skillsetName.localeCompare(b.skillsetName),
+  );
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    isolated: row.isolated === 1,
+    maxConversations: row.max_conversations,
+    language: row.language,
+    active: row.active === 1,
+    invitePending: row.invite_pending === 1,
+    memberships,
+    createdAt: row.created_at,
+    version: row.version,
+  };
+}
+
+// Text, not a Date cell: the shared writer has no date format set, and text
+// reads the same in every spreadsheet.
+function utcMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+}
+
+const list: ListSpec<UserRow, UserView> = {
+  name: "users",
+  tag: "admin: users",
+  summary: "Users of the tenant",
+  view: UserView,
+  select: SELECT,
+  from: FROM,
+  where: (c) => [c.var.user.tenantId],
+  search: ["u.name", "u.email"],
+  sorts: {
+    name: "u.name COLLATE NOCASE",
+    email: "u.email",
+    role: "u.role",
+    createdAt: "u.created_at",
+  },
+  toView,
+  columns: [
+    { header: "Name", value: (u) => u.name, width: 28 },
+    { header: "E-mail", value: (u) => u.email, width: 32 },
+    { header: "Role", value: (u) => u.role, width: 10 },
+    { header: "Isolated", value: (u) => u.isolated },
+    { header: "Max conversations", value: (u) => u.maxConversations },
+    { header: "Language", value: (u) => u.language, width: 10 },
+    { header: "Active", value: (u) => u.active },
+    { header: "Invitation pending", value: (u) => u.invitePending },
+    {
+      header: "Skillsets",
+      value: (u) =>
+        u.memberships
+          .map((m) => `${m.numberName} / ${m.skillsetName} (${m.agentPriority})`)
+          .join("; "),
+      width: 48,
+    },
+    { header: "Created (UTC)", value: (u) => utcMinute(u.createdAt), width: 18 },
+  ],
+};
+
+/** The tenant's user as a view, or 404. */
+async function readUser(db: D1Database, tenantId: string, id: string): Promise<UserView> {
+  const row = await db
+    .prepare(`SELECT ${SELECT} ${FROM} AND u.id = ?`)
+    .bind(tenantId, id)
+    .first<UserRow>();
+  if (!row) apiError(404, "not_found", "No such user");
+  return toView(row);
+}
+
+/** 400 naming `memberships.N.skillsetId` for each skillset that is listed twice or not the tenant's. */
+async function checkMemberships(
+  db: D1Database,
+  tenantId: string,
+  memberships: Membership[],
+): Promise<void> {
+  if (memberships.length === 0) return;
+  const { results } = await db
+    .prepare(
+      "SELECT id FROM skillsets WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(tenantId, JSON.stringify(memberships.map((m) => m.skillsetId)))
+    .all<{ id: string }>();
+  const known = new Set(results.map((r) => r.id));
+  const seen = new Set<string>();
+  const fields: { path: string; message: string }[] = [];
+  memberships.forEach((m, i) => {
+    const path = `memberships.${i}.skillsetId`;
+    if (!known.has(m.skillsetId)) fields.push({ path, message: "no such skillset" });
+    else if (seen.has(m.skillsetId)) fields.push({ path, message: "listed twice" });
+    seen.add(m.skillsetId);
+  });
+  if (fields.length > 0) {
+    const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
+    apiError(400, "invalid_request", `Invalid body: ${summary}`, fields);
+  }
+}
+
+/**
+ * Statements that make `memberships` the user's complete list. The insert
+ * joins the tenant's skillsets again, so a skillset deleted meanwhile is
+ * skipped rather than linked across tenants.
+ */
+function membershipStatements(
+  db: D1Database,
+  tenantId: string,
+  userId: string,
+  memberships: Membership[],
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare("DELETE FROM skillset_members WHERE tenant_id = ? AND user_id = ?")
+      .bind(tenantId, userId),
+    db
+      .prepare(
+        `INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority)
+         SELECT s.tenant_id, s.id, ?, json_extract(j.value, '$.agentPriority')
+         FROM json_each(?) j JOIN skillsets s
+           ON s.id = json_extract(j.value, '$.skillsetId') AND s.tenant_id = ?`,
+      )
+      .bind(userId, JSON.stringify(memberships), tenantId),
+  ];
+}
+
+/** Mails the invitation with `token`; 502 (the user and token are kept) when the mail fails. */
+async function mailTo(c: Context<AppEnv>, user: UserView, token: string): Promise<void> {
+  await mailInvitation(c.var.config.mail, user, {
+    tenantName: c.var.user.tenantName,
+    inviter: c.var.user.name,
+    token,
+    expiresInDays: INVITE_TTL_MS / 86_400_000,
+  });
+}
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
 
 export const users = new Hono<AppEnv>();
+
+mountList(users, list);
+
+users.get(
+  "/users/:id",
+  describeRoute({
+    method: "get",
+    path: "/api/admin/users/:id",
+    summary: "One user",
+    tag: "admin: users",
+    response: UserView,
+  }),
+  params(IdParams),
+  async (c) => c.json(await readUser(c.env.DB, c.var.user.tenantId, c.req.valid("param").id)),
+);
+
+users.post(
+  "/users",
+  describeRoute({
+    method: "post",
+    path: "/api/admin/users",
+    summary:
+      "Invite a user: creates them without a password and mails a single-use link (7 days). 502 if the mail fails (the user is kept)",
+    tag: "admin: users",
+    body: InviteUserBody,
+    response: UserView,
+    status: 201,
+  }),
+  jsonBody(InviteUserBody),
+  async (c) => {
+    const body = c.req.valid("json");
+    const db = c.env.DB;
+    const tenantId = c.var.user.tenantId;
+    await checkMemberships(db, tenantId, body.memberships ?? []);
+    const tenant = await db
+      .prepare("SELECT default_language FROM tenants WHERE id = ?")
+      .bind(tenantId)
+      .first<{ default_language: Language }>();
+    const id = crypto.randomUUID();
+    const invitation = await newUserToken(db, { id, tenantId }, "invite");
+    try {
+      // The user, their memberships and the link are saved together, before any mail is sent.
+      await db.batch([
+        db
+          .prepare(
+            `INSERT INTO users (id, tenant_id, email, name, role, isolated, max_conversations, language)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .bind(
+            id,
+            tenantId,
+            body.email,
+            body.name,
+            body.role,
+            body.isolated ? 1 : 0,
+            body.maxConversations ?? 3,
+            body.language ?? tenant?.default_language ?? "en",
+          ),
+        ...membershipStatements(db, tenantId, id, body.memberships ?? []),
+        ...invitation.statements,
+      ]);
+    } catch (err) {
+      if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
+      apiError(409, "conflict", "This e-mail address already has an account", [
+        { path: "email", message: "already has an account" },
+      ]);
+    }
+    const user = await readUser(db, tenantId, id);
+    await mailTo(c, user, invitation.token);
+    return c.json(user, 201);
+  },
+);
+
+users.patch(
+  "/users/:id",
+  describeRoute({
+    method: "patch",
+    path: "/api/admin/users/:id",
+    summary:
+      "Change a user (memberships replace the whole list; active:false ends their sessions and hands their conversations back to routing)",
+    tag: "admin: users",
+    body: UpdateUserBody,
+    response: UserView,
+  }),
+  params(IdParams),
+  jsonBody(UpdateUserBody),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = c.env.DB;
+    const tenantId = c.var.user.tenantId;
+    const current = await readUser(db, tenantId, id);
+    if (id === c.var.user.id) {
+      if (body.active === false)
+        apiError(400, "invalid_request", "You cannot deactivate yourself", [
+          { path: "active", message: "you cannot deactivate yourself" },
+        ]);
+      if (body.role === "agent" && current.role === "admin")
+        apiError(400, "invalid_request", "You cannot remove your own administrator role", [
+          { path: "role", message: "you cannot remove your own administrator role" },
+        ]);
+    }
+    if (body.memberships) await checkMemberships(db, tenantId, body.memberships);
+    const set: Record<string, unknown> = {};
+    if (body.name !== undefined) set.name = body.name;
+    if (body.role !== undefined) set.role = body.role;
+    if (body.isolated !== undefined) set.isolated = body.isolated ? 1 : 0;
+    if (body.maxConversations !== undefined) set.max_conversations = body.maxConversations;
+    if (body.language !== undefined) set.language = body.language;
+    if (body.active !== undefined) set.active = body.active ? 1 : 0;
+    const also = body.memberships ? membershipStatements(db, tenantId, id, body.memberships) : [];
+    const deactivating = body.active === false && current.active;
+    if (deactivating) {
+      // Sessions end in the same commit: the next request with their cookie is 401.
+      also.push(
+        db.prepare("DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?").bind(tenantId, id),
+        db
+          .prepare(
+            "UPDATE user_tokens SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL",
+          )
+          .bind(Date.now(), tenantId, id),
+      );
+    }
+    await saveVersioned(
+      db,
+      { table: "users", id, tenantId, version: body.version, noun: "user" },
+      set,
+      also,
+    );
+    const agent = c.env.AGENT.getByName(id);
+    if (deactivating) {
+      await agent.deactivated(tenantId);
+    } else if (
+      body.name !== undefined ||
+      body.maxConversations !== undefined ||
+      body.memberships !== undefined ||
+      body.active !== undefined
+    ) {
+      await agent.profileChanged(tenantId);
+    }
+    return c.json(await readUser(db, tenantId, id));
+  },
+);
+
+users.post(
+  "/users/:id/invite",
+  describeRoute({
+    method: "post",
+    path: "/api/admin/users/:id/invite",
+    summary:
+      "Send the invitation again with a new link (earlier links stop working); only while the user has no password",
+    tag: "admin: users",
+    response: UserView,
+  }),
+  params(IdParams),
+  async (c) => {
+    const db = c.env.DB;
+    const tenantId = c.var.user.tenantId;
+    const user = await readUser(db, tenantId, c.req.valid("param").id);
+    if (!user.invitePending)
+      apiError(409, "invite_not_pending", "This user has already set a password");
+    if (!user.active)
+      apiError(409, "user_inactive", "This user is deactivated; reactivate them first");
+    const invitation = await newUserToken(db, { id: user.id, tenantId }, "invite");
+    await db.batch(invitation.statements);
+    await mailTo(c, user, invitation.token);
+    return c.json(user);
+  },
+);
