@@ -10,6 +10,8 @@ export interface SimContext {
   webhooks: WebhookSender;
   appSecret: string;
   autoReadMs?: number;
+  /** If set, a submitted template is APPROVED (with its webhook) after this many ms. */
+  autoReviewMs?: number;
   /** Public base URL of the simulator, e.g. `http://127.0.0.1:8788`. */
   baseUrl: string;
   log: (line: string) => void;

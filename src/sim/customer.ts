@@ -165,12 +165,14 @@ export const getOutbox: Handler = (ctx, _req, res) => {
   sendJson(res, 200, { items: ctx.webhooks.outbox().map((i) => ({ ...i })) });
 };
 
-/** `POST /_sim/outbox/drain[?phoneNumberId=…]` */
+/** `POST /_sim/outbox/drain[?phoneNumberId=…|?wabaId=…]` */
 export const drainOutbox: Handler = (ctx, req, res) => {
-  const phoneNumberId = new URL(req.url ?? "/", "http://sim").searchParams.get("phoneNumberId");
-  sendJson(res, 200, {
-    items: ctx.webhooks.drain(phoneNumberId ?? undefined).map((i) => ({ ...i })),
-  });
+  const q = new URL(req.url ?? "/", "http://sim").searchParams;
+  const filter = {
+    ...(q.get("phoneNumberId") ? { phoneNumberId: q.get("phoneNumberId")! } : {}),
+    ...(q.get("wabaId") ? { wabaId: q.get("wabaId")! } : {}),
+  };
+  sendJson(res, 200, { items: ctx.webhooks.drain(filter).map((i) => ({ ...i })) });
 };
 
 /** `POST /_sim/reset` — forgets threads, media, faults, outbox and pending timers. */

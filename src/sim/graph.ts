@@ -19,6 +19,7 @@ import {
 import { multipartBoundary, parseMultipart } from "./multipart.ts";
 import type { MediaItem, StoredMessage } from "./state.ts";
 import { scheduleStatuses } from "./statuses.ts";
+import { templateView } from "./templates.ts";
 import { InvalidParameter, type MessagesRequest, parseMessagesRequest } from "./validate.ts";
 
 const MEDIA_LIMIT = 100 * 1024 * 1024;
@@ -28,7 +29,8 @@ function invalid(details: string): HttpError {
   return new HttpError(400, graphErrorBody(100, details, "(#100) Invalid parameter"));
 }
 
-function requireBearer(req: IncomingMessage): void {
+/** Every Graph call needs `Authorization: Bearer <token>`; else 401 with code 190, like Meta. */
+export function requireBearer(req: IncomingMessage): void {
   if (bearerToken(req) === undefined) {
     const message = "Invalid OAuth access token - Cannot parse access token";
     throw new HttpError(401, graphErrorBody(190, undefined, message));
@@ -173,8 +175,14 @@ function findMedia(ctx: SimContext, mediaId: string): MediaItem {
   return item;
 }
 
-/** `GET /:version/:mediaId` → media URL and metadata. */
+/** `GET /:version/:id` → media URL and metadata, or a message template (`GET /<TEMPLATE_ID>`). */
 export const getMedia: Handler = (ctx, req, res, [mediaId = ""]) => {
+  const template = ctx.state.templates.get(mediaId);
+  if (template) {
+    requireBearer(req);
+    sendJson(res, 200, templateView(template));
+    return;
+  }
   guard(ctx, req, false);
   const item = findMedia(ctx, mediaId);
   sendJson(res, 200, {

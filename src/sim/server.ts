@@ -28,6 +28,13 @@ import {
 import { HttpError, readBody, send, sendJson } from "./http.ts";
 import { phonePage } from "./phone-page.ts";
 import { SimState, Timers } from "./state.ts";
+import {
+  deleteTemplates,
+  editTemplate,
+  listTemplates,
+  postReview,
+  postTemplate,
+} from "./templates.ts";
 import { WebhookSender } from "./webhook.ts";
 
 /** Options of {@link startSimulator}. */
@@ -42,6 +49,8 @@ export interface SimOptions {
   webhookUrl?: string;
   /** If set, `read` follows `delivered` after this many ms even without the phone page. */
   autoReadMs?: number;
+  /** If set, submitted templates are APPROVED (status webhook included) after this many ms. */
+  autoReviewMs?: number;
   /** Logger for delivery problems; default `console.error`. */
   log?: (line: string) => void;
 }
@@ -76,6 +85,22 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/phone\/?$/, handler: phone },
   { method: "POST", pattern: new RegExp(`^${V}/([^/]+)/messages$`), handler: postMessages },
   { method: "POST", pattern: new RegExp(`^${V}/([^/]+)/media$`), handler: postMedia },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/([^/]+)/message_templates$`),
+    handler: postTemplate,
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${V}/([^/]+)/message_templates$`),
+    handler: listTemplates,
+  },
+  {
+    method: "DELETE",
+    pattern: new RegExp(`^${V}/([^/]+)/message_templates$`),
+    handler: deleteTemplates,
+  },
+  { method: "POST", pattern: new RegExp(`^${V}/(\\d+)$`), handler: editTemplate },
   { method: "GET", pattern: new RegExp(`^${V}/([^/]+)$`), handler: getMedia },
   { method: "DELETE", pattern: new RegExp(`^${V}/([^/]+)$`), handler: deleteMedia },
   { method: "GET", pattern: /^\/media-download\/([^/]+)$/, handler: downloadMedia },
@@ -89,6 +114,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/_sim\/outbox$/, handler: getOutbox },
   { method: "POST", pattern: /^\/_sim\/outbox\/drain$/, handler: drainOutbox },
   { method: "POST", pattern: /^\/_sim\/reset$/, handler: postReset },
+  { method: "POST", pattern: /^\/_sim\/templates\/([^/]+)\/review$/, handler: postReview },
 ];
 
 function findRoute(method: string, path: string): { handler: Handler; params: string[] } | null {
@@ -156,6 +182,7 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
     baseUrl: "",
     log,
     ...(opts.autoReadMs !== undefined ? { autoReadMs: opts.autoReadMs } : {}),
+    ...(opts.autoReviewMs !== undefined ? { autoReviewMs: opts.autoReviewMs } : {}),
   };
   const server = createServer((req, res) => void handle(ctx, req, res));
   const address = await listen(server, opts.port ?? 0, host);
@@ -176,11 +203,15 @@ async function main(): Promise<void> {
   const env = process.env;
   const webhookUrl = env.SIM_WEBHOOK_URL ?? "http://127.0.0.1:8787/webhooks/whatsapp";
   const autoRead = env.SIM_AUTO_READ_MS ? Number(env.SIM_AUTO_READ_MS) : undefined;
+  const autoReview = env.SIM_AUTO_REVIEW_MS ? Number(env.SIM_AUTO_REVIEW_MS) : undefined;
   const sim = await startSimulator({
     port: Number(env.SIM_PORT ?? 8788),
     appSecret: env.META_APP_SECRET ?? "dev-app-secret",
     ...(webhookUrl ? { webhookUrl } : {}),
     ...(autoRead !== undefined && Number.isFinite(autoRead) ? { autoReadMs: autoRead } : {}),
+    ...(autoReview !== undefined && Number.isFinite(autoReview)
+      ? { autoReviewMs: autoReview }
+      : {}),
     log: (line) => console.log(line),
   });
   console.log(`Meta simulator listening on ${sim.url}`);

@@ -60,6 +60,21 @@ export interface Fault {
   async: boolean;
 }
 
+/** A message template of a WhatsApp Business Account, as Meta keeps it. */
+export interface SimTemplate {
+  /** Meta's numeric id as a string; below 2^53 so it survives JSON numbers in webhooks. */
+  id: string;
+  wabaId: string;
+  name: string;
+  language: string;
+  category: string;
+  components: JsonObject[];
+  /** PENDING, APPROVED, REJECTED, PAUSED or DISABLED. */
+  status: string;
+  /** Meta's reason of the last review decision (e.g. INVALID_FORMAT), or null. */
+  reason: string | null;
+}
+
 /** A pricing conversation (Meta's `conversation` object) kept per number + customer. */
 export interface Conversation {
   id: string;
@@ -102,6 +117,8 @@ export class SimState {
   readonly conversations = new Map<string, Conversation>();
   /** customer → Unix ms until which the business shows "typing…". */
   readonly typingUntil = new Map<string, number>();
+  /** Message templates of every WABA, by Meta id. */
+  readonly templates = new Map<string, SimTemplate>();
   fault: Fault | null = null;
 
   /** The customer's thread (created empty on first use). */
@@ -164,6 +181,7 @@ export class SimState {
     this.media.clear();
     this.conversations.clear();
     this.typingUntil.clear();
+    this.templates.clear();
     this.fault = null;
   }
 }

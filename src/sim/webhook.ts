@@ -63,11 +63,16 @@ export class WebhookSender {
 
   /**
    * Returns and removes the queued webhooks, or only those whose body mentions
-   * `phoneNumberId` (so concurrent test files each take their own).
+   * `phoneNumberId`, or whose entry is the WhatsApp Business Account `wabaId`
+   * (template status updates name no number), so concurrent test files each
+   * take their own.
    */
-  drain(phoneNumberId?: string): OutboxItem[] {
-    if (!phoneNumberId) return this.#outbox.splice(0, this.#outbox.length);
-    const needle = `"phone_number_id":"${phoneNumberId}"`;
+  drain(filter: { phoneNumberId?: string; wabaId?: string } = {}): OutboxItem[] {
+    const { phoneNumberId, wabaId } = filter;
+    if (!phoneNumberId && !wabaId) return this.#outbox.splice(0, this.#outbox.length);
+    const needle = phoneNumberId
+      ? `"phone_number_id":"${phoneNumberId}"`
+      : `"entry":[{"id":"${wabaId}"`;
     const taken = this.#outbox.filter((i) => i.body.includes(needle));
     const kept = this.#outbox.filter((i) => !i.body.includes(needle));
     this.#outbox.splice(0, this.#outbox.length, ...kept);
