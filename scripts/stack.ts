@@ -19,6 +19,8 @@ export interface StackOptions {
   build?: boolean;
   /** Seconds an offer waits for Accept. */
   offerTimeoutSeconds?: number;
+  /** The simulator approves submitted templates after this many ms (default 3000); null = never. */
+  templateReviewMs?: number | null;
   quiet?: boolean;
 }
 
@@ -78,6 +80,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     port: opts.simPort,
     appSecret: "dev-app-secret",
     webhookUrl: `${url}/webhooks/whatsapp`,
+    ...(opts.templateReviewMs === null ? {} : { autoReviewMs: opts.templateReviewMs ?? 3000 }),
   });
   const vars = {
     ENVIRONMENT: "development",

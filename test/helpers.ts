@@ -148,3 +148,22 @@ export async function customerWrites(
   await relaySim(phoneNumberId);
   return id;
 }
+
+/**
+ * Relays the signed webhooks the simulator queued for the WhatsApp Business
+ * Account `wabaId` (template status updates, which name no number) to the
+ * Worker, byte for byte. Returns how many.
+ */
+export async function relaySimWaba(wabaId: string): Promise<number> {
+  const res = await sim(`/_sim/outbox/drain?wabaId=${wabaId}`, {});
+  const { items } = (await res.json()) as { items: { body: string; signature: string }[] };
+  for (const item of items) {
+    const r = await exports.default.fetch("https://parley.test/webhooks/whatsapp", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": item.signature },
+      body: item.body,
+    });
+    if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+  }
+  return items.length;
+}

@@ -451,10 +451,13 @@ export const ReplyList = z.object({
 export const Interactive = z.discriminatedUnion("type", [ReplyButtons, ReplyList]);
 export type Interactive = z.infer<typeof Interactive>;
 
-export const PredefinedMessageFields = z.object({
+const PredefinedMessageBase = z.object({
   category: z.string().trim().min(1).max(60),
   title: z.string().trim().min(1).max(100),
   text: z.string().trim().min(1).max(4096),
+  interactive: Interactive.nullable(),
+});
+export const PredefinedMessageFields = PredefinedMessageBase.extend({
   interactive: Interactive.nullable().default(null),
 });
 export const PredefinedMessageView = PredefinedMessageFields.extend({
@@ -463,21 +466,27 @@ export const PredefinedMessageView = PredefinedMessageFields.extend({
   version: z.number().int(),
 });
 export type PredefinedMessageView = z.infer<typeof PredefinedMessageView>;
-export const UpdatePredefinedMessageBody = PredefinedMessageFields.partial().extend({
+// Partial of the base, not of the fields: zod 4 applies a default even to an
+// optional key, so `.partial()` of a defaulted field would reset it on every update.
+export const UpdatePredefinedMessageBody = PredefinedMessageBase.partial().extend({
   version: Version,
 });
 
 // ---- predefined locations (tenant) ------------------------------------------------
 
-export const LocationFields = z.object({
+const LocationBase = z.object({
   name: z.string().trim().min(1).max(100),
-  address: z.string().trim().max(300).default(""),
+  address: z.string().trim().max(300),
   latitude: z.number().min(-90).max(90),
   longitude: z.number().min(-180).max(180),
 });
+export const LocationFields = LocationBase.extend({
+  address: LocationBase.shape.address.default(""),
+});
 export const LocationView = LocationFields.extend({ id: z.string(), version: z.number().int() });
 export type LocationView = z.infer<typeof LocationView>;
-export const UpdateLocationBody = LocationFields.partial().extend({ version: Version });
+/** Partial of the base: a defaulted field would otherwise be reset by every update. */
+export const UpdateLocationBody = LocationBase.partial().extend({ version: Version });
 
 // ---- templates (tenant, per number's WhatsApp Business Account) --------------------
 

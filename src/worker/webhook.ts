@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-types";
 import { verifySignature } from "./crypto";
 import { describeRoute, query } from "./http";
 import { extractWebhookItems, type WebhookItem } from "./meta/webhook";
+import { applyTemplateStatuses } from "./templates";
 
 /** Meta sends at most 3 MB per POST. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
@@ -64,11 +65,17 @@ function groupByNumber(items: WebhookItem[]): Map<string, NumberItem[]> {
     } else if (item.kind === "status") {
       entry = { kind: "status", status: item.status };
       phoneNumberId = item.phoneNumberId;
-    } else {
-      // Account-level errors and template status updates: logged until the
-      // features that consume them exist.
-      console.log("webhook item", JSON.stringify(item));
+    } else if (item.kind === "error") {
+      // Account-level errors (`value.errors`): for operators to see; nothing to store.
+      const errors = item.errors.map(
+        (e) => `${e.code} ${e.title}${e.details ? ` (${e.details})` : ""}`,
+      );
+      console.warn(
+        `Meta reported errors for number ${item.phoneNumberId ?? "(none)"}: ${errors.join("; ")}`,
+      );
       continue;
+    } else {
+      continue; // template status updates: see applyTemplateStatuses
     }
     const list = groups.get(phoneNumberId) ?? [];
     list.push(entry);
@@ -134,6 +141,7 @@ export const webhook = new Hono<AppEnv>()
       const { items, problems } = extractWebhookItems(json);
       for (const p of problems) console.warn("webhook:", p);
 
+      await applyTemplateStatuses(c.env.DB, items);
       const groups = groupByNumber(items);
       const numbers = await numbersByPhoneId(c.env.DB, [...groups.keys()]);
       await Promise.all(

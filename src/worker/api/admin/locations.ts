@@ -1,0 +1,134 @@
+/** Predefined locations (name, address, coordinates) agents can send to customers. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { LocationFields, LocationView, UpdateLocationBody } from "../../../shared/admin";
+import type { AppEnv } from "../../app-types";
+import { describeRoute, jsonBody, params } from "../../http";
+import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  name: string;
+  address: string;
+  latitude: number;
+  longitude: number;
+  version: number;
+}
+
+function view(row: Row): LocationView {
+  return {
+    id: row.id,
+    name: row.name,
+    address: row.address,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    version: row.version,
+  };
+}
+
+const list: ListSpec<Row, LocationView> = {
+  name: "locations",
+  tag: "admin: locations",
+  summary: "Predefined locations (search name, address)",
+  view: LocationView,
+  select: "*",
+  from: "FROM locations WHERE tenant_id = ?",
+  where: (c) => [c.var.user.tenantId],
+  search: ["name", "address"],
+  sorts: { name: "name COLLATE NOCASE", address: "address COLLATE NOCASE" },
+  toView: view,
+  columns: [
+    { header: "Name", value: (v) => v.name, width: 30 },
+    { header: "Address", value: (v) => v.address, width: 50 },
+    { header: "Latitude", value: (v) => v.latitude },
+    { header: "Longitude", value: (v) => v.longitude },
+  ],
+};
+
+const Id = z.object({ id: z.string().min(1).max(100) });
+const TAG = list.tag;
+const NOUN = "location";
+
+async function read(db: D1Database, id: string, tenantId: string): Promise<LocationView> {
+  return view(await ownedRow<Row>(db, "locations", id, tenantId, NOUN));
+}
+
+/** /api/admin/locations… */
+export const locations = new Hono<AppEnv>();
+
+mountList(locations, list);
+
+locations
+  .get(
+    "/locations/:id",
+    describeRoute({
+      method: "get",
+      path: "/api/admin/locations/:id",
+      summary: "One predefined location",
+      tag: TAG,
+      response: LocationView,
+    }),
+    params(Id),
+    async (c) => c.json(await read(c.env.DB, c.req.valid("param").id, c.var.user.tenantId)),
+  )
+  .post(
+    "/locations",
+    describeRoute({
+      method: "post",
+      path: "/api/admin/locations",
+      summary: "Create a predefined location",
+      tag: TAG,
+      body: LocationFields,
+      response: LocationView,
+      status: 201,
+    }),
+    jsonBody(LocationFields),
+    async (c) => {
+      const b = c.req.valid("json");
+      const id = crypto.randomUUID();
+      const tenantId = c.var.user.tenantId;
+      await c.env.DB.prepare(
+        "INSERT INTO locations (id, tenant_id, name, address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+        .bind(id, tenantId, b.name, b.address, b.latitude, b.longitude)
+        .run();
+      return c.json(await read(c.env.DB, id, tenantId), 201);
+    },
+  )
+  .patch(
+    "/locations/:id",
+    describeRoute({
+      method: "patch",
+      path: "/api/admin/locations/:id",
+      summary: "Change a predefined location (409 on a stale version)",
+      tag: TAG,
+      body: UpdateLocationBody,
+      response: LocationView,
+    }),
+    params(Id),
+    jsonBody(UpdateLocationBody),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { version, ...set } = c.req.valid("json");
+      const tenantId = c.var.user.tenantId;
+      await saveVersioned(c.env.DB, { table: "locations", id, tenantId, version, noun: NOUN }, set);
+      return c.json(await read(c.env.DB, id, tenantId));
+    },
+  )
+  .delete(
+    "/locations/:id",
+    describeRoute({
+      method: "delete",
+      path: "/api/admin/locations/:id",
+      summary: "Delete a predefined location",
+      tag: TAG,
+      status: 204,
+    }),
+    params(Id),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await deleteOwned(c.env.DB, "locations", id, c.var.user.tenantId, NOUN);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,194 @@
+/**
+ * Predefined messages agents pick from, by category: plain text, optionally
+ * with up to 3 reply buttons or a list of up to 10 rows.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  type Interactive,
+  PredefinedMessageFields,
+  PredefinedMessageView,
+  UpdatePredefinedMessageBody,
+} from "../../../shared/admin";
+import type { AppEnv } from "../../app-types";
+import { describeRoute, jsonBody, params } from "../../http";
+import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  category: string;
+  title: string;
+  text: string;
+  interactive: string | null;
+  version: number;
+  updated_at: number;
+}
+
+function view(row: Row): PredefinedMessageView {
+  return {
+    id: row.id,
+    category: row.category,
+    title: row.title,
+    text: row.text,
+    interactive: row.interactive === null ? null : (JSON.parse(row.interactive) as Interactive),
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+/** One line for a spreadsheet cell: what the customer will be able to tap. */
+function interactiveSummary(i: Interactive | null): string {
+  if (!i) return "";
+  if (i.type === "buttons") return `Buttons: ${i.buttons.map((b) => b.title).join(" | ")}`;
+  const rows = i.sections.flatMap((s) => s.rows.map((r) => r.title));
+  return `List "${i.button}": ${rows.join(" | ")}`;
+}
+
+const list: ListSpec<Row, PredefinedMessageView> = {
+  name: "predefined-messages",
+  tag: "admin: predefined messages",
+  summary: "Predefined messages (search category, title, text)",
+  view: PredefinedMessageView,
+  select: "*",
+  from: "FROM predefined_messages WHERE tenant_id = ?",
+  where: (c) => [c.var.user.tenantId],
+  search: ["category", "title", "text"],
+  sorts: {
+    category: "category COLLATE NOCASE",
+    title: "title COLLATE NOCASE",
+    updatedAt: "updated_at",
+  },
+  toView: view,
+  columns: [
+    { header: "Category", value: (v) => v.category },
+    { header: "Title", value: (v) => v.title, width: 30 },
+    { header: "Text", value: (v) => v.text, width: 60 },
+    { header: "Replies", value: (v) => interactiveSummary(v.interactive), width: 40 },
+    { header: "Updated (UTC)", value: (v) => new Date(v.updatedAt).toISOString() },
+  ],
+};
+
+const Id = z.object({ id: z.string().min(1).max(100) });
+const TAG = list.tag;
+const NOUN = "predefined message";
+
+async function read(db: D1Database, id: string, tenantId: string): Promise<PredefinedMessageView> {
+  return view(await ownedRow<Row>(db, "predefined_messages", id, tenantId, NOUN));
+}
+
+/** /api/admin/predefined-messages… */
+export const predefinedMessages = new Hono<AppEnv>();
+
+mountList(predefinedMessages, list);
+
+predefinedMessages
+  .get(
+    "/predefined-messages/categories",
+    describeRoute({
+      method: "get",
+      path: "/api/admin/predefined-messages/categories",
+      summary: "The distinct categories in use, alphabetically (for filters)",
+      tag: TAG,
+      response: z.object({ categories: z.array(z.string()) }),
+    }),
+    async (c) => {
+      const { results } = await c.env.DB.prepare(
+        "SELECT DISTINCT category FROM predefined_messages WHERE tenant_id = ? ORDER BY category COLLATE NOCASE",
+      )
+        .bind(c.var.user.tenantId)
+        .all<{ category: string }>();
+      return c.json({ categories: results.map((r) => r.category) });
+    },
+  )
+  .get(
+    "/predefined-messages/:id",
+    describeRoute({
+      method: "get",
+      path: "/api/admin/predefined-messages/:id",
+      summary: "One predefined message",
+      tag: TAG,
+      response: PredefinedMessageView,
+    }),
+    params(Id),
+    async (c) => c.json(await read(c.env.DB, c.req.valid("param").id, c.var.user.tenantId)),
+  )
+  .post(
+    "/predefined-messages",
+    describeRoute({
+      method: "post",
+      path: "/api/admin/predefined-messages",
+      summary: "Create a predefined message",
+      tag: TAG,
+      body: PredefinedMessageFields,
+      response: PredefinedMessageView,
+      status: 201,
+    }),
+    jsonBody(PredefinedMessageFields),
+    async (c) => {
+      const b = c.req.valid("json");
+      const id = crypto.randomUUID();
+      const tenantId = c.var.user.tenantId;
+      const now = Date.now();
+      await c.env.DB.prepare(
+        `INSERT INTO predefined_messages (id, tenant_id, category, title, text, interactive, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+        .bind(
+          id,
+          tenantId,
+          b.category,
+          b.title,
+          b.text,
+          b.interactive ? JSON.stringify(b.interactive) : null,
+          now,
+          now,
+        )
+        .run();
+      return c.json(await read(c.env.DB, id, tenantId), 201);
+    },
+  )
+  .patch(
+    "/predefined-messages/:id",
+    describeRoute({
+      method: "patch",
+      path: "/api/admin/predefined-messages/:id",
+      summary: "Change a predefined message (409 on a stale version)",
+      tag: TAG,
+      body: UpdatePredefinedMessageBody,
+      response: PredefinedMessageView,
+    }),
+    params(Id),
+    jsonBody(UpdatePredefinedMessageBody),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { version, interactive, ...rest } = c.req.valid("json");
+      const tenantId = c.var.user.tenantId;
+      const set: Record<string, unknown> = { ...rest, updated_at: Date.now() };
+      if (interactive !== undefined) {
+        set.interactive = interactive === null ? null : JSON.stringify(interactive);
+      }
+      await saveVersioned(
+        c.env.DB,
+        { table: "predefined_messages", id, tenantId, version, noun: NOUN },
+        set,
+      );
+      return c.json(await read(c.env.DB, id, tenantId));
+    },
+  )
+  .delete(
+    "/predefined-messages/:id",
+    describeRoute({
+      method: "delete",
+      path: "/api/admin/predefined-messages/:id",
+      summary: "Delete a predefined message",
+      tag: TAG,
+      status: 204,
+    }),
+    params(Id),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await deleteOwned(c.env.DB, "predefined_messages", id, c.var.user.tenantId, NOUN);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,101 @@
+/** Tenant settings: whether agents may send templates, masking for agents, default language. */
+import { Hono } from "hono";
+import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
+import type { AppEnv } from "../../app-types";
+import { apiError, describeRoute, jsonBody } from "../../http";
+
+interface TenantRow {
+  name: string;
+  template_limit: number;
+  agents_may_send_templates: number;
+  mask_sensitive_data: number;
+  default_language: "en" | "it";
+  version: number;
+  template_count: number;
+}
+
+/** The tenant's settings with how many of its template allowance are used. */
+async function readSettings(db: D1Database, tenantId: string): Promise<TenantSettingsView> {
+  const row = await db
+    .prepare(
+      `SELECT t.name, t.template_limit, t.agents_may_send_templates, t.mask_sensitive_data,
+              t.default_language, t.version,
+              (SELECT count(*) FROM templates WHERE tenant_id = t.id) AS template_count
+       FROM tenants t WHERE t.id = ?`,
+    )
+    .bind(tenantId)
+    .first<TenantRow>();
+  if (!row) apiError(404, "not_found", "No such tenant");
+  return {
+    name: row.name,
+    agentsMaySendTemplates: row.agents_may_send_templates === 1,
+    maskSensitiveData: row.mask_sensitive_data === 1,
+    defaultLanguage: row.default_language,
+    templateLimit: row.template_limit,
+    templateCount: row.template_count,
+    version: row.version,
+  };
+}
+
+const COLUMNS = {
+  agentsMaySendTemplates: "agents_may_send_templates",
+  maskSensitiveData: "mask_sensitive_data",
+  defaultLanguage: "default_language",
+} as const;
+
+export const settings = new Hono<AppEnv>()
+  .get(
+    "/settings",
+    describeRoute({
+      method: "get",
+      path: "/api/admin/settings",
+      summary: "The tenant's settings",
+      tag: "admin: settings",
+      response: TenantSettingsView,
+    }),
+    async (c) => c.json(await readSettings(c.env.DB, c.var.user.tenantId)),
+  )
+  .patch(
+    "/settings",
+    describeRoute({
+      method: "patch",
+      path: "/api/admin/settings",
+      summary: "Change the tenant's settings (409 when someone saved since you read them)",
+      tag: "admin: settings",
+      body: UpdateTenantSettingsBody,
+      response: TenantSettingsView,
+    }),
+    jsonBody(UpdateTenantSettingsBody),
+    async (c) => {
+      const { version, ...changes } = c.req.valid("json");
+      const tenantId = c.var.user.tenantId;
+      const set: [string, unknown][] = [];
+      for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
+        const value = changes[key];
+        if (value !== undefined)
+          set.push([COLUMNS[key], typeof value === "boolean" ? Number(value) : value]);
+      }
+      const assignments = [...set.map(([col]) => `${col} = ?`), "version = version + 1"].join(", ");
+      // `saveVersioned` scopes by tenant_id, which `tenants` does not have (the
+      // row is the tenant): the same guard, written for this table.
+      const db = c.env.DB;
+      try {
+        await db.batch([
+          db
+            .prepare(`UPDATE tenants SET ${assignments} WHERE id = ? AND version = ?`)
+            .bind(...set.map(([, v]) => v), tenantId, version),
+          db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
+          db.prepare("DELETE FROM version_guard"),
+        ]);
+      } catch (err) {
+        if (!String(err).includes("CHECK constraint failed")) throw err;
+        const now = await readSettings(db, tenantId);
+        apiError(
+          409,
+          "conflict",
+          `The settings were changed by someone else since you opened them (you have version ${version}, they are now at ${now.version}). Reload to see their changes, then save again.`,
+        );
+      }
+      return c.json(await readSettings(db, tenantId));
+    },
+  );

@@ -1,0 +1,387 @@
+/**
+ * Message templates: drafted here, submitted to Meta's review, updated by
+ * Meta's status webhook (see ../../templates.ts). Only drafts and rejected
+ * templates may be edited; the tenant's template limit counts every template.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  TemplateFields,
+  TemplateStatus,
+  TemplateView,
+  UpdateTemplateBody,
+} from "../../../shared/admin";
+import type { AppEnv } from "../../app-types";
+import { apiError, describeRoute, jsonBody, params } from "../../http";
+import type { GraphError } from "../../meta/graph";
+import { createTemplate, deleteTemplate, editTemplate } from "../../meta/templates";
+import {
+  componentsJson,
+  type StoredComponents,
+  statusFromMeta,
+  TEMPLATE_SELECT,
+  type TemplateContent,
+  type TemplateProblem,
+  type TemplateRow,
+  templateProblems,
+  templateView,
+} from "../../templates";
+import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
+
+const TAG = "admin: templates";
+const NOUN = "template";
+const Id = z.object({ id: z.string().min(1).max(100) });
+
+/** Extra filters of the template list, besides the list convention's q/sort/dir. */
+const TemplateFilter = z.object({
+  status: TemplateStatus.optional(),
+  numberId: z.string().min(1).max(100).optional(),
+});
+
+function filterOf(query: Record<string, string>): z.infer<typeof TemplateFilter> {
+  const parsed = TemplateFilter.safeParse({ status: query.status, numberId: query.numberId });
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  apiError(
+    400,
+    "invalid_request",
+    `Invalid query: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`,
+    fields,
+  );
+}
+
+const list: ListSpec<TemplateRow, TemplateView> = {
+  name: "templates",
+  tag: TAG,
+  summary: "Templates (search name; filter by status and numberId)",
+  view: TemplateView,
+  select: TEMPLATE_SELECT,
+  from: `FROM templates t WHERE t.tenant_id = ?
+         AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.number_id = ?)`,
+  where: (c) => {
+    const f = filterOf(c.req.query());
+    const status = f.status ?? null;
+    const numberId = f.numberId ?? null;
+    return [c.var.user.tenantId, status, status, numberId, numberId];
+  },
+  search: ["t.name"],
+  sorts: {
+    name: "t.name",
+    status: "t.status",
+    category: "t.category",
+    language: "t.language",
+    updatedAt: "t.updated_at",
+  },
+  toView: templateView,
+  columns: [
+    { header: "Name", value: (v) => v.name, width: 30 },
+    { header: "Language", value: (v) => v.language, width: 10 },
+    { header: "Category", value: (v) => v.category, width: 16 },
+    { header: "Status", value: (v) => v.status, width: 12 },
+    { header: "Status reason", value: (v) => v.statusReason },
+    { header: "Number", value: (v) => v.numberName, width: 24 },
+    { header: "Header", value: (v) => v.header?.text ?? null, width: 30 },
+    { header: "Body", value: (v) => v.body.text, width: 60 },
+    { header: "Footer", value: (v) => v.footer },
+    { header: "Buttons", value: (v) => v.buttons.map((b) => b.text).join(" | "), width: 30 },
+    { header: "Updated (UTC)", value: (v) => new Date(v.updatedAt).toISOString() },
+  ],
+};
+
+async function read(db: D1Database, id: string, tenantId: string): Promise<TemplateView> {
+  const row = await db
+    .prepare(`SELECT ${TEMPLATE_SELECT} FROM templates t WHERE t.id = ? AND t.tenant_id = ?`)
+    .bind(id, tenantId)
+    .first<TemplateRow>();
+  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  return templateView(row);
+}
+
+function rejectProblems(problems: TemplateProblem[]): void {
+  if (problems.length === 0) return;
+  const summary = problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+  apiError(400, "invalid_request", `Invalid body: ${summary}`, problems);
+}
+
+interface NumberRow {
+  id: string;
+  waba_id: string | null;
+  access_token: string | null;
+}
+
+/** The tenant's number, or null (another tenant's number is as unknown as a made-up id). */
+function numberOf(db: D1Database, id: string, tenantId: string): Promise<NumberRow | null> {
+  return db
+    .prepare("SELECT id, waba_id, access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?")
+    .bind(id, tenantId)
+    .first<NumberRow>();
+}
+
+/** The number's Meta account, or 400 when it is not connected to one. */
+async function accountOf(db: D1Database, numberId: string, tenantId: string) {
+  const n = await numberOf(db, numberId, tenantId);
+  if (!n?.waba_id) {
+    apiError(400, "invalid_request", "numberId: the number has no WhatsApp Business Account id", [
+      { path: "numberId", message: "the number has no WhatsApp Business Account id" },
+    ]);
+  }
+  if (!n.access_token) {
+    apiError(
+      400,
+      "number_not_connected",
+      "The number has no access token: set it in the number's settings first",
+    );
+  }
+  return { wabaId: n.waba_id, accessToken: n.access_token };
+}
+
+function metaFailure(error: GraphError): never {
+  const detail = error.message ? `${error.title}: ${error.message}` : error.title;
+  apiError(502, "meta_error", `Meta refused the request: ${detail}`);
+}
+
+function duplicateName(name: string, language: string): never {
+  const message = `a template named ${name} in ${language} already exists for this number`;
+  apiError(409, "conflict", `This ${message}`, [{ path: "name", message }]);
+}
+
+function isUnique(err: unknown): boolean {
+  return String(err).includes("UNIQUE constraint failed");
+}
+
+function contentOf(row: TemplateRow): TemplateContent {
+  const c = JSON.parse(row.components) as StoredComponents;
+  return { name: row.name, language: row.language, category: row.category, ...c };
+}
+
+/** /api/admin/templates… */
+export const templates = new Hono<AppEnv>();
+
+mountList(templates, list);
+
+templates
+  .get(
+    "/templates/:id",
+    describeRoute({
+      method: "get",
+      path: "/api/admin/templates/:id",
+      summary: "One template",
+      tag: TAG,
+      response: TemplateView,
+    }),
+    params(Id),
+    async (c) => c.json(await read(c.env.DB, c.req.valid("param").id, c.var.user.tenantId)),
+  )
+  .post(
+    "/templates",
+    describeRoute({
+      method: "post",
+      path: "/api/admin/templates",
+      summary: "Draft a template (409 when the tenant's template limit is reached)",
+      tag: TAG,
+      body: TemplateFields,
+      response: TemplateView,
+      status: 201,
+    }),
+    jsonBody(TemplateFields),
+    async (c) => {
+      const { numberId, ...t } = c.req.valid("json");
+      const tenantId = c.var.user.tenantId;
+      const db = c.env.DB;
+      const problems = templateProblems(t);
+      const number = await numberOf(db, numberId, tenantId);
+      if (!number) problems.unshift({ path: "numberId", message: "no such managed number" });
+      else if (!number.waba_id) {
+        problems.unshift({
+          path: "numberId",
+          message: "the number has no WhatsApp Business Account id",
+        });
+      }
+      rejectProblems(problems);
+      const id = crypto.randomUUID();
+      const now = Date.now();
+      let inserted: D1Result;
+      try {
+        // One statement, so two admins racing for the last slot cannot both win.
+        inserted = await db
+          .prepare(
+            `INSERT INTO templates (id, tenant_id, number_id, name, language, category, components, status, created_at, updated_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?
+             WHERE (SELECT count(*) FROM templates WHERE tenant_id = ?)
+                 < (SELECT template_limit FROM tenants WHERE id = ?)`,
+          )
+          .bind(
+            id,
+            tenantId,
+            numberId,
+            t.name,
+            t.language,
+            t.category,
+            componentsJson(t),
+            now,
+            now,
+            tenantId,
+            tenantId,
+          )
+          .run();
+      } catch (err) {
+        if (isUnique(err)) duplicateName(t.name, t.language);
+        throw err;
+      }
+      if (inserted.meta.changes === 0) {
+        const limit = await db
+          .prepare("SELECT template_limit AS n FROM tenants WHERE id = ?")
+          .bind(tenantId)
+          .first<number>("n");
+        apiError(
+          409,
+          "template_limit",
+          `The tenant's limit of ${limit} templates is reached: delete one, or ask the platform operator to raise the limit`,
+        );
+      }
+      return c.json(await read(db, id, tenantId), 201);
+    },
+  )
+  .patch(
+    "/templates/:id",
+    describeRoute({
+      method: "patch",
+      path: "/api/admin/templates/:id",
+      summary: "Edit a draft or rejected template (a rejected one becomes a draft again)",
+      tag: TAG,
+      body: UpdateTemplateBody,
+      response: TemplateView,
+    }),
+    params(Id),
+    jsonBody(UpdateTemplateBody),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { version, ...changes } = c.req.valid("json");
+      const tenantId = c.var.user.tenantId;
+      const db = c.env.DB;
+      const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
+      if (row.status !== "draft" && row.status !== "rejected") {
+        apiError(
+          409,
+          "not_editable",
+          `Only drafts and rejected templates can be edited; this one is ${row.status}`,
+        );
+      }
+      const before = contentOf(row);
+      const after: TemplateContent = { ...before };
+      for (const key of Object.keys(changes) as (keyof typeof changes)[]) {
+        if (changes[key] !== undefined) Object.assign(after, { [key]: changes[key] });
+      }
+      const problems = templateProblems(after);
+      // Meta edits a submitted template in place, and never its name or language.
+      if (row.meta_template_id !== null) {
+        if (after.name !== before.name) {
+          problems.push({
+            path: "name",
+            message: "Meta does not allow renaming a submitted template",
+          });
+        }
+        if (after.language !== before.language) {
+          problems.push({
+            path: "language",
+            message: "Meta does not allow changing a submitted template's language",
+          });
+        }
+      }
+      rejectProblems(problems);
+      try {
+        await saveVersioned(
+          db,
+          { table: "templates", id, tenantId, version, noun: NOUN },
+          {
+            name: after.name,
+            language: after.language,
+            category: after.category,
+            components: componentsJson(after),
+            status: "draft",
+            updated_at: Date.now(),
+          },
+        );
+      } catch (err) {
+        if (isUnique(err)) duplicateName(after.name, after.language);
+        throw err;
+      }
+      return c.json(await read(db, id, tenantId));
+    },
+  )
+  .post(
+    "/templates/:id/submit",
+    describeRoute({
+      method: "post",
+      path: "/api/admin/templates/:id/submit",
+      summary: "Submit a draft to Meta's review (502 with Meta's message when Meta refuses it)",
+      tag: TAG,
+      response: TemplateView,
+    }),
+    params(Id),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const tenantId = c.var.user.tenantId;
+      const db = c.env.DB;
+      const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
+      if (row.status !== "draft") {
+        apiError(409, "not_draft", `Only drafts can be submitted; this one is ${row.status}`);
+      }
+      const account = await accountOf(db, row.number_id, tenantId);
+      const base = c.var.config.graphApiBase;
+      const content = contentOf(row);
+      let metaId: string;
+      let metaStatus: string;
+      if (row.meta_template_id !== null) {
+        const r = await editTemplate(base, account.accessToken, row.meta_template_id, content);
+        if (!r.ok) metaFailure(r.error);
+        metaId = row.meta_template_id;
+        metaStatus = r.value.status;
+      } else {
+        const r = await createTemplate(base, account, content);
+        if (!r.ok) metaFailure(r.error);
+        metaId = r.value.id;
+        metaStatus = r.value.status;
+      }
+      // Meta now holds the template: record its id whatever happened here
+      // meanwhile, but only move a row that is still a draft.
+      await db
+        .prepare(
+          `UPDATE templates SET meta_template_id = ?, status = ?, status_reason = NULL,
+             version = version + 1, updated_at = ?
+           WHERE id = ? AND tenant_id = ? AND status = 'draft'`,
+        )
+        .bind(metaId, statusFromMeta(metaStatus), Date.now(), id, tenantId)
+        .run();
+      return c.json(await read(db, id, tenantId));
+    },
+  )
+  .delete(
+    "/templates/:id",
+    describeRoute({
+      method: "delete",
+      path: "/api/admin/templates/:id",
+      summary: "Delete a template (at Meta first when it was submitted)",
+      tag: TAG,
+      status: 204,
+    }),
+    params(Id),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const tenantId = c.var.user.tenantId;
+      const db = c.env.DB;
+      const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
+      if (row.meta_template_id !== null) {
+        const account = await accountOf(db, row.number_id, tenantId);
+        const r = await deleteTemplate(
+          c.var.config.graphApiBase,
+          account,
+          row.name,
+          row.meta_template_id,
+        );
+        if (!r.ok) metaFailure(r.error);
+      }
+      await deleteOwned(db, "templates", id, tenantId, NOUN);
+      return c.body(null, 204);
+    },
+  );
