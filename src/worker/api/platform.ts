@@ -1,7 +1,259 @@
-/** The platform operator's API, mounted at /api/platform: tenants. */
+/**
+ * The platform operator's API, mounted at /api/platform: tenants. Creating a
+ * tenant invites its first administrator by e-mail. Suspending one ends its
+ * users' sessions and takes its agents offline; its webhooks are still
+ * acknowledged but no longer routed. The platform's own tenant is never
+ * listed and cannot be changed here.
+ */
 import { Hono } from "hono";
+import { z } from "zod";
+import { CreateTenantBody, TenantView, UpdateTenantBody } from "../../shared/admin";
+import type { Language } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
-import { requireOperator } from "./admin/common";
+import { INVITE_TTL_MS, newUserToken, PLATFORM_TENANT_ID } from "../auth";
+import { apiError, describeRoute, jsonBody, params } from "../http";
+import { mailInvitation } from "../mail";
+import { type ListSpec, mountList, requireOperator } from "./admin/common";
+
+type TenantRow = {
+  id: string;
+  name: string;
+  status: "active" | "suspended";
+  template_limit: number;
+  created_at: number;
+  version: number;
+};
+
+function toView(row: TenantRow): TenantView {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    templateLimit: row.template_limit,
+    createdAt: row.created_at,
+    version: row.version,
+  };
+}
+
+const FROM = "FROM tenants t WHERE t.id != ?";
+
+// Text, not a Date cell: the shared writer has no date format set, and text
+// reads the same in every spreadsheet.
+function utcMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+}
+
+const list: ListSpec<TenantRow, TenantView> = {
+  name: "tenants",
+  tag: "platform",
+  summary: "Tenants (the platform's own tenant is not listed)",
+  view: TenantView,
+  select: "t.id, t.name, t.status, t.template_limit, t.created_at, t.version",
+  from: FROM,
+  where: () => [PLATFORM_TENANT_ID],
+  search: ["t.name", "t.id"],
+  sorts: {
+    name: "t.name COLLATE NOCASE",
+    status: "t.status",
+    createdAt: "t.created_at",
+    templateLimit: "t.template_limit",
+  },
+  toView,
+  columns: [
+    { header: "Name", value: (t) => t.name, width: 32 },
+    { header: "Id", value: (t) => t.id, width: 38 },
+    { header: "Status", value: (t) => t.status, width: 12 },
+    { header: "Template limit", value: (t) => t.templateLimit },
+    { header: "Created (UTC)", value: (t) => utcMinute(t.createdAt), width: 18 },
+  ],
+};
+
+async function readTenant(db: D1Database, id: string): Promise<TenantView> {
+  const row = await db
+    .prepare(`SELECT ${list.select} ${FROM} AND t.id = ?`)
+    .bind(PLATFORM_TENANT_ID, id)
+    .first<TenantRow>();
+  if (!row) apiError(404, "not_found", "No such tenant");
+  return toView(row);
+}
+
+/** Admins of the tenant who have not set a password yet, and could be (re)invited. */
+async function pendingAdmins(db: D1Database, tenantId: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT id, email, name, language FROM users
+       WHERE tenant_id = ? AND role = 'admin' AND active = 1 AND password_hash IS NULL`,
+    )
+    .bind(tenantId)
+    .all<{ id: string; email: string; name: string; language: Language }>();
+  return results;
+}
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
 
 export const platform = new Hono<AppEnv>();
 platform.use("*", requireOperator);
+
+mountList(platform, list, "/api/platform");
+
+platform.get(
+  "/tenants/:id",
+  describeRoute({
+    method: "get",
+    path: "/api/platform/tenants/:id",
+    summary: "One tenant",
+    tag: "platform",
+    response: TenantView,
+  }),
+  params(IdParams),
+  async (c) => c.json(await readTenant(c.env.DB, c.req.valid("param").id)),
+);
+
+platform.post(
+  "/tenants",
+  describeRoute({
+    method: "post",
+    path: "/api/platform/tenants",
+    summary:
+      "Create a tenant and its first administrator, who is invited by e-mail. 502 if the mail fails (both are kept; resend with POST …/:id/invite)",
+    tag: "platform",
+    body: CreateTenantBody,
+    response: TenantView,
+    status: 201,
+  }),
+  jsonBody(CreateTenantBody),
+  async (c) => {
+    const body = c.req.valid("json");
+    const db = c.env.DB;
+    const tenantId = crypto.randomUUID();
+    const adminId = crypto.randomUUID();
+    const invitation = await newUserToken(db, { id: adminId, tenantId }, "invite");
+    try {
+      await db.batch([
+        db
+          .prepare(
+            "INSERT INTO tenants (id, name, template_limit, default_language) VALUES (?, ?, ?, ?)",
+          )
+          .bind(tenantId, body.name, body.templateLimit, body.language),
+        db
+          .prepare(
+            "INSERT INTO users (id, tenant_id, email, name, role, language) VALUES (?, ?, ?, ?, 'admin', ?)",
+          )
+          .bind(adminId, tenantId, body.adminEmail, body.adminName, body.language),
+        ...invitation.statements,
+      ]);
+    } catch (err) {
+      if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
+      apiError(409, "conflict", "This e-mail address already has an account", [
+        { path: "adminEmail", message: "already has an account" },
+      ]);
+    }
+    await mailInvitation(
+      c.var.config.mail,
+      { email: body.adminEmail, name: body.adminName, language: body.language },
+      {
+        tenantName: body.name,
+        inviter: null,
+        token: invitation.token,
+        expiresInDays: INVITE_TTL_MS / 86_400_000,
+      },
+    );
+    return c.json(await readTenant(db, tenantId), 201);
+  },
+);
+
+platform.post(
+  "/tenants/:id/invite",
+  describeRoute({
+    method: "post",
+    path: "/api/platform/tenants/:id/invite",
+    summary:
+      "Send the invitation again (new links) to the tenant's administrators who have not set a password yet",
+    tag: "platform",
+    response: TenantView,
+  }),
+  params(IdParams),
+  async (c) => {
+    const db = c.env.DB;
+    const tenant = await readTenant(db, c.req.valid("param").id);
+    const admins = await pendingAdmins(db, tenant.id);
+    if (admins.length === 0)
+      apiError(409, "invite_not_pending", "Every administrator of this tenant has a password");
+    for (const admin of admins) {
+      const invitation = await newUserToken(db, { id: admin.id, tenantId: tenant.id }, "invite");
+      await db.batch(invitation.statements);
+      await mailInvitation(c.var.config.mail, admin, {
+        tenantName: tenant.name,
+        inviter: null,
+        token: invitation.token,
+        expiresInDays: INVITE_TTL_MS / 86_400_000,
+      });
+    }
+    return c.json(tenant);
+  },
+);
+
+platform.patch(
+  "/tenants/:id",
+  describeRoute({
+    method: "patch",
+    path: "/api/platform/tenants/:id",
+    summary:
+      "Rename, change the template limit, suspend (sessions end, agents go offline, webhooks are not routed) or reactivate a tenant",
+    tag: "platform",
+    body: UpdateTenantBody,
+    response: TenantView,
+  }),
+  params(IdParams),
+  jsonBody(UpdateTenantBody),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = c.env.DB;
+    const current = await readTenant(db, id);
+    const set: [string, unknown][] = [];
+    if (body.name !== undefined) set.push(["name", body.name]);
+    if (body.templateLimit !== undefined) set.push(["template_limit", body.templateLimit]);
+    if (body.status !== undefined) set.push(["status", body.status]);
+    const suspending = body.status === "suspended" && current.status !== "suspended";
+    // Column names come from the list above, never from the request.
+    const assignments = [...set.map(([col]) => `${col} = ?`), "version = version + 1"].join(", ");
+    try {
+      await db.batch([
+        db
+          .prepare(`UPDATE tenants SET ${assignments} WHERE id = ? AND id != ? AND version = ?`)
+          .bind(...set.map(([, v]) => v), id, PLATFORM_TENANT_ID, body.version),
+        // Fails the batch (rolling it back) when the version was stale; see version_guard.
+        db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
+        db.prepare("DELETE FROM version_guard"),
+        ...(suspending ? [db.prepare("DELETE FROM sessions WHERE tenant_id = ?").bind(id)] : []),
+      ]);
+    } catch (err) {
+      if (!String(err).includes("CHECK constraint failed")) throw err;
+      const now = await readTenant(db, id);
+      apiError(
+        409,
+        "conflict",
+        `This tenant was changed by someone else since you opened it (you have version ${body.version}, it is now ${now.version}). Reload to see their changes, then save again.`,
+      );
+    }
+    if (suspending) await takeAgentsOffline(c.env, id);
+    return c.json(await readTenant(db, id));
+  },
+);
+
+/** Every user of a suspended tenant goes offline and their desktops disconnect. */
+async function takeAgentsOffline(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
+  const { results } = await env.DB.prepare(
+    "SELECT id FROM users WHERE tenant_id = ? AND role != 'operator'",
+  )
+    .bind(tenantId)
+    .all<{ id: string }>();
+  await Promise.all(
+    results.map((u) =>
+      env.AGENT.getByName(u.id)
+        .loggedOut(tenantId)
+        .catch((err: unknown) => console.error("suspension: agent offline failed", u.id, err)),
+    ),
+  );
+}
