@@ -437,3 +437,28 @@ describe("locations", () => {
     expect((await call(agent, "GET", "/api/admin/locations/export.xlsx")).status).toBe(403);
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents every content route", async () => {
+    const doc = (await (await call(a, "GET", "/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const expected: [string, string[]][] = [
+      ["/api/admin/settings", ["get", "patch"]],
+      ["/api/admin/predefined-messages", ["get", "post"]],
+      ["/api/admin/predefined-messages/export.xlsx", ["get"]],
+      ["/api/admin/predefined-messages/categories", ["get"]],
+      ["/api/admin/predefined-messages/{id}", ["get", "patch", "delete"]],
+      ["/api/admin/locations", ["get", "post"]],
+      ["/api/admin/locations/export.xlsx", ["get"]],
+      ["/api/admin/locations/{id}", ["get", "patch", "delete"]],
+      ["/api/admin/templates", ["get", "post"]],
+      ["/api/admin/templates/export.xlsx", ["get"]],
+      ["/api/admin/templates/{id}", ["get", "patch", "delete"]],
+      ["/api/admin/templates/{id}/submit", ["post"]],
+    ];
+    for (const [path, methods] of expected) {
+      expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual([...methods].sort());
+    }
+  });
+});
