@@ -2,10 +2,14 @@
  * Demo data for local development only: one tenant, one admin, two agents, the
  * demo managed number and two skillsets of different priority. Every row is
  * INSERT OR IGNORE, so re-running never overwrites what a developer changed.
+ * The demo platform operator is not seeded: the stack passes it to the Worker
+ * as OPERATOR_EMAIL / OPERATOR_PASSWORD, which creates it at its first sign-in.
  */
+import { DEV_OPERATOR_PASSWORD } from "../src/worker/config.ts";
 import { hashPassword } from "../src/worker/crypto.ts";
 
 export const DEMO = {
+  operator: { email: "operator@parley.test", password: DEV_OPERATOR_PASSWORD },
   tenant: { id: "demo-tenant", name: "Demo Company" },
   number: {
     id: "demo-number",

@@ -1,6 +1,7 @@
 /**
  * Starts the whole product locally: builds the UI, applies D1 migrations,
- * seeds demo data if absent, starts the Meta simulator and `wrangler dev`.
+ * seeds demo data if absent, starts the Meta simulator, a local SMTP server that
+ * keeps every mail (printing its links) and `wrangler dev`.
  * Used by `npm run dev` and by the browser tests (with their own ports and state dir).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -8,7 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/sim/server.ts";
-import { demoSql } from "./demo-data.ts";
+import { startSmtpSink } from "../test/smtp-sink.ts";
+import { DEMO, demoSql } from "./demo-data.ts";
 
 export interface StackOptions {
   port: number;
@@ -22,11 +24,16 @@ export interface StackOptions {
   /** The simulator approves submitted templates after this many ms (default 3000); null = never. */
   templateReviewMs?: number | null;
   quiet?: boolean;
+  /** Ports of the local SMTP server and of its HTTP API (0 or absent: any free port). */
+  smtpPort?: number;
+  mailPort?: number;
 }
 
 export interface Stack {
   url: string;
   simUrl: string;
+  /** The local SMTP server's HTTP API: `GET ${mailUrl}/messages?to=<address>` lists received mail. */
+  mailUrl: string;
   stop(): Promise<void>;
 }
 
@@ -82,8 +89,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     webhookUrl: `${url}/webhooks/whatsapp`,
     ...(opts.templateReviewMs === null ? {} : { autoReviewMs: opts.templateReviewMs ?? 3000 }),
   });
+  const sink = await startSmtpSink({
+    smtpPort: opts.smtpPort ?? 0,
+    httpPort: opts.mailPort ?? 0,
+    onMessage: (m) => {
+      if (!quiet)
+        console.log(
+          `\n  Mail to ${m.to.join(", ")}: ${m.subject}\n    ${m.links.join("\n    ")}\n`,
+        );
+    },
+  });
   const vars = {
     ENVIRONMENT: "development",
+    SMTP_HOST: "127.0.0.1",
+    SMTP_PORT: String(sink.smtpPort),
+    SMTP_SECURE: "none",
+    MAIL_FROM: "no-reply@parley.test",
+    PUBLIC_URL: url,
+    OPERATOR_EMAIL: DEMO.operator.email,
+    OPERATOR_PASSWORD: DEMO.operator.password,
     META_APP_SECRET: "dev-app-secret",
     META_VERIFY_TOKEN: "dev-verify-token",
     GRAPH_API_BASE: `${sim.url}/v23.0`,
@@ -106,6 +130,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stop = async () => {
     wrangler.kill("SIGTERM");
     await sim.close();
+    await sink.close();
   };
   try {
     await waitForHttp(`${url}/api/openapi.json`, 60_000, wrangler);
@@ -113,7 +138,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { url, simUrl: sim.url, stop };
+  return { url, simUrl: sim.url, mailUrl: sink.url, stop };
 }
 
 /** A fresh state directory, for tests. */

@@ -42,7 +42,8 @@ export async function sendMail(config: MailConfig, mail: OutgoingMail): Promise<
         host: config.host,
         port: config.port,
         secure: config.secure === "tls",
-        // worker-mailer upgrades only when the server offers STARTTLS; with "none" it must not try.
+        // worker-mailer upgrades only when the server offers STARTTLS (a server that
+        // does not gets plain text, hence "tls" is the default); "none" must not try.
         startTls: config.secure === "starttls",
         ...(config.credentials
           ? { credentials: config.credentials, authType: ["plain", "login"] as const }
