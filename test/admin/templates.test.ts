@@ -427,7 +427,7 @@ describe("Meta review", () => {
     expect(await atMeta(numberA.wabaId!, body.name)).toHaveLength(0);
     expect((await call(a, "GET", `/api/admin/templates/${t.id}`)).status).toBe(404);
 
-    // Already gone at Meta (deleted by hand): Meta refuses, we keep the row.
+    // Already gone at Meta (deleted by hand): Meta refuses, but only our row was left.
     const gone = await create(a, draft(numberA.id));
     const { metaTemplateId } = await submit(a, gone.id);
     const del = await fetch(
@@ -435,8 +435,21 @@ describe("Meta review", () => {
       { method: "DELETE", headers: { Authorization: "Bearer test-token" } },
     );
     expect(del.status).toBe(200);
-    expect((await call(a, "DELETE", `/api/admin/templates/${gone.id}`)).status).toBe(502);
-    expect((await call(a, "GET", `/api/admin/templates/${gone.id}`)).status).toBe(200);
+    expect((await call(a, "DELETE", `/api/admin/templates/${gone.id}`)).status).toBe(204);
+    expect((await call(a, "GET", `/api/admin/templates/${gone.id}`)).status).toBe(404);
+
+    // Meta refuses (here: the token no longer works) and still holds it: 502, nothing deleted.
+    const n = await addNumber(a.tenantId);
+    const kept = await create(a, draft(n.id));
+    await submit(a, kept.id);
+    await env.DB.prepare("UPDATE managed_numbers SET access_token = ' ' WHERE id = ?")
+      .bind(n.id)
+      .run();
+    const refused = await call(a, "DELETE", `/api/admin/templates/${kept.id}`);
+    expect(refused.status).toBe(502);
+    expect(((await refused.json()) as ErrorBody).error.message).toMatch(/access token/i);
+    expect((await call(a, "GET", `/api/admin/templates/${kept.id}`)).status).toBe(200);
+    expect(await atMeta(n.wabaId!, kept.name)).toHaveLength(1);
   });
 });
 

@@ -218,3 +218,35 @@ export async function deleteTemplate(
   );
   return r.ok ? { ok: true, value: null } : r;
 }
+
+const ListResponse = z.object({
+  data: z.array(z.looseObject({ id: z.union([z.string(), z.number().int().transform(String)]) })),
+});
+
+/**
+ * `GET /{waba_id}/message_templates?name=…`: the ids Meta holds under a name
+ * (every language), to tell "already gone at Meta" from a real refusal.
+ */
+export async function templateIdsNamed(
+  base: string,
+  account: TemplateAccount,
+  name: string,
+  fetcher: typeof fetch = fetch,
+): Promise<TemplateCallResult<string[]>> {
+  const q = new URLSearchParams({ name, fields: "id,name,language,status" });
+  const r = await call(
+    `${base}/${encodeURIComponent(account.wabaId)}/message_templates?${q}`,
+    { method: "GET", headers: { Authorization: `Bearer ${account.accessToken}` } },
+    fetcher,
+  );
+  if (!r.ok) return r;
+  const parsed = ListResponse.safeParse(r.value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      retryable: false,
+      error: { code: 0, title: "Unexpected Graph API response", httpStatus: 200 },
+    };
+  }
+  return { ok: true, value: parsed.data.data.map((t) => t.id) };
+}

@@ -14,7 +14,12 @@ import {
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
 import type { GraphError } from "../../meta/graph";
-import { createTemplate, deleteTemplate, editTemplate } from "../../meta/templates";
+import {
+  createTemplate,
+  deleteTemplate,
+  editTemplate,
+  templateIdsNamed,
+} from "../../meta/templates";
 import {
   componentsJson,
   type StoredComponents,
@@ -373,13 +378,13 @@ templates
       const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
       if (row.meta_template_id !== null) {
         const account = await accountOf(db, row.number_id, tenantId);
-        const r = await deleteTemplate(
-          c.var.config.graphApiBase,
-          account,
-          row.name,
-          row.meta_template_id,
-        );
-        if (!r.ok) metaFailure(r.error);
+        const base = c.var.config.graphApiBase;
+        const r = await deleteTemplate(base, account, row.name, row.meta_template_id);
+        if (!r.ok) {
+          // Deleted at Meta already (e.g. by hand in Meta's manager)? Then only our row is left.
+          const held = await templateIdsNamed(base, account, row.name);
+          if (!held.ok || held.value.includes(row.meta_template_id)) metaFailure(r.error);
+        }
       }
       await deleteOwned(db, "templates", id, tenantId, NOUN);
       return c.body(null, 204);
