@@ -7,7 +7,7 @@
  * message with an `id` always survives, as type "unsupported") or skipped with a note in
  * `problems`.
  *
- * Contract: /work/shared/META-CONTRACT.md sections 4, 5 and 8.
+ * Contract: Meta's webhook reference (messages, statuses, errors, template updates).
  */
 import { z } from "zod";
 
