@@ -210,6 +210,33 @@ describe("invitations", () => {
 });
 
 describe("users API", () => {
+  it("documents every route of users, links and tenants in the OpenAPI document", async () => {
+    const doc = (await (await anonymous("GET", "/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m} ${path}`),
+    );
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        "get /api/admin/users",
+        "get /api/admin/users/export.xlsx",
+        "get /api/admin/users/{id}",
+        "post /api/admin/users",
+        "patch /api/admin/users/{id}",
+        "post /api/admin/users/{id}/invite",
+        "get /auth/token/{token}",
+        "post /auth/password",
+        "get /api/platform/tenants",
+        "get /api/platform/tenants/export.xlsx",
+        "get /api/platform/tenants/{id}",
+        "post /api/platform/tenants",
+        "patch /api/platform/tenants/{id}",
+        "post /api/platform/tenants/{id}/invite",
+      ]),
+    );
+  });
+
   it("rejects bad input naming each field and stores nothing", async () => {
     const admin = await adminSession();
     const skillsetId = await skillsetOf(admin.tenantId);
