@@ -1,9 +1,17 @@
 /**
- * The session gate: asks the server who we are, then shows Login (401) or the Desktop.
- * Also owns the UI language, since both pages switch it.
+ * The session gate: asks the server who we are, then shows Login (401), the Desktop,
+ * or — by path and role — the administration (`/admin/…`, admins) or the platform
+ * pages (`/platform/…`, the operator). `/welcome?token=…` (setting a password from an
+ * invitation) needs no session. Also owns the UI language, since every page switches it.
  */
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import type { Language, MeView } from "../shared/protocol.ts";
+import { SessionContext } from "./admin/kit/context.ts";
+import { isUnder } from "./admin/kit/route.ts";
+import { navigate, Redirect, useRoute } from "./admin/kit/router.tsx";
+import { LazyAdmin } from "./admin/LazyAdmin.tsx";
+import { WelcomePage } from "./admin/welcome/WelcomePage.tsx";
+import { landingPath } from "./admin/welcome/welcome.ts";
 import { ApiError, api, errorMessage, onUnauthorized } from "./api.ts";
 import { Desktop } from "./components/Desktop.tsx";
 import { LoadError, Loading } from "./components/Feedback.tsx";
@@ -20,11 +28,14 @@ export function App() {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
   const [session, setSession] = useState<Session>({ kind: "checking" });
   const t = useMemo(() => translator(language), [language]);
+  const route = useRoute();
+  const onWelcome = route.path === "/welcome";
 
+  const inAdmin = isUnder(route.path, "/admin") || isUnder(route.path, "/platform");
   useEffect(() => {
     rememberLanguage(language);
-    document.title = t("app.title");
-  }, [language, t]);
+    document.title = t(inAdmin ? "admin.title" : "app.title");
+  }, [language, t, inAdmin]);
 
   // Any 401 from the API means the session is gone: back to Login.
   useEffect(() => {
@@ -63,10 +74,11 @@ export function App() {
       t,
       setLanguage: (chosen) => {
         setLanguageState(chosen);
-        if (me && me.language !== chosen) saveLanguage(chosen);
+        // On the welcome page the session (if any) may be someone else's: keep theirs.
+        if (me && me.language !== chosen && !onWelcome) saveLanguage(chosen);
       },
     }),
-    [language, t, me, saveLanguage],
+    [language, t, me, saveLanguage, onWelcome],
   );
 
   const signedIn = useCallback(
@@ -80,21 +92,66 @@ export function App() {
 
   const signedOut = useCallback(() => setSession({ kind: "signed_out" }), []);
 
+  // Setting a password from an invitation signs the user in: on to their own start page.
+  const welcomed = useCallback(
+    (signedInMe: MeView) => {
+      signedIn(signedInMe);
+      navigate(landingPath(signedInMe.role), { replace: true });
+    },
+    [signedIn],
+  );
+
   return (
     <I18nContext.Provider value={i18n}>
-      {session.kind === "checking" && <Loading fullPage />}
-      {session.kind === "failed" && (
-        <main class="page-center">
-          <LoadError
-            message={t("app.loadFailed", {
-              message: errorMessage(session.error, t("app.networkError"), t("app.unexpectedError")),
-            })}
-            onRetry={checkSession}
-          />
-        </main>
-      )}
-      {session.kind === "signed_out" && <Login onSignedIn={signedIn} />}
-      {me && <Desktop key={me.id} me={me} onSignedOut={signedOut} />}
+      <SessionContext.Provider value={me}>
+        {onWelcome ? (
+          <WelcomePage search={route.search} onSignedIn={welcomed} />
+        ) : (
+          <>
+            {session.kind === "checking" && <Loading fullPage />}
+            {session.kind === "failed" && (
+              <main class="page-center">
+                <LoadError
+                  message={t("app.loadFailed", {
+                    message: errorMessage(
+                      session.error,
+                      t("app.networkError"),
+                      t("app.unexpectedError"),
+                    ),
+                  })}
+                  onRetry={checkSession}
+                />
+              </main>
+            )}
+            {session.kind === "signed_out" && <Login onSignedIn={signedIn} />}
+            {me && <SignedIn me={me} path={route.path} onSignedOut={signedOut} />}
+          </>
+        )}
+      </SessionContext.Provider>
     </I18nContext.Provider>
   );
+}
+
+/**
+ * Who sees what where: the operator only the platform pages; admins the administration
+ * under /admin and the desk elsewhere; agents only the desk. Other paths go home.
+ */
+function SignedIn({
+  me,
+  path,
+  onSignedOut,
+}: {
+  me: MeView;
+  path: string;
+  onSignedOut: () => void;
+}) {
+  if (me.role === "operator") {
+    if (!isUnder(path, "/platform")) return <Redirect to="/platform/tenants" />;
+    return <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />;
+  }
+  if (me.role === "admin" && isUnder(path, "/admin")) {
+    return <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />;
+  }
+  if (path !== "/") return <Redirect to="/" />;
+  return <Desktop key={me.id} me={me} onSignedOut={onSignedOut} />;
 }

@@ -1,6 +1,11 @@
-/** The desktop's top bar: who I am, my status and load, the connection, language, logout. */
+/**
+ * The desktop's top bar: who I am, my status and load, the connection, the way to the
+ * administration (admins only), language, logout.
+ */
 import type { AgentView, SelectableStatus } from "../../shared/protocol.ts";
 import { SelectableStatus as SelectableStatusSchema } from "../../shared/protocol.ts";
+import { useSession } from "../admin/kit/context.ts";
+import { Link } from "../admin/kit/router.tsx";
 import { useI18n } from "../i18n.ts";
 import type { ConnectionState } from "../live.ts";
 import { LanguageSelect } from "./LanguageSelect.tsx";
@@ -27,6 +32,7 @@ export function Header({
   loggingOut,
 }: HeaderProps) {
   const { t } = useI18n();
+  const isAdmin = useSession()?.role === "admin";
   const rona = agent?.status === "rona";
   const live = connection === "live";
   return (
@@ -91,6 +97,12 @@ export function Header({
         <span class="connection-dot" aria-hidden="true" />
         {live ? t("connection.live") : t("connection.reconnecting")}
       </p>
+
+      {isAdmin && (
+        <Link id="nav-admin" class="button" href="/admin">
+          {t("admin.toAdmin")}
+        </Link>
+      )}
 
       <div class="header-field">
         <label for="header-language" class="visually-hidden">

@@ -36,10 +36,6 @@ export function AdminShell({ me, nav, onSignedOut, children }: AdminShellProps) 
   const [loggingOut, setLoggingOut] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
 
-  useEffect(() => {
-    document.title = t("admin.title");
-  }, [t]);
-
   // A new page moves focus to its content, as a full page load would for screen readers.
   // The first render keeps the browser's own focus.
   const firstPath = useRef(route.path);

@@ -92,3 +92,32 @@ export function resource<V>(base: ApiBase, name: string, view: z.ZodType<V>) {
 
 /** The helpers `resource()` returns. */
 export type Resource<V> = ReturnType<typeof resource<V>>;
+
+/** The most rows `fetchAll` reads (20 pages of 100): enough for any select of skillsets or users. */
+const FETCH_ALL_PAGES = 20;
+
+/**
+ * Every row of a list (sorted by `sort`), page by page: for the choices of a select
+ * (the numbers of a skillset, the skillsets of a user).
+ */
+export async function fetchAll<V>(
+  base: ApiBase,
+  name: string,
+  item: z.ZodType<V>,
+  sort?: string,
+  filters: ListFilters = {},
+): Promise<V[]> {
+  const rows: V[] = [];
+  for (let page = 1; page <= FETCH_ALL_PAGES; page++) {
+    const result = await fetchPage(
+      base,
+      name,
+      item,
+      { page, pageSize: 100, q: "", sort, dir: "asc" },
+      filters,
+    );
+    rows.push(...result.items);
+    if (rows.length >= result.total || result.items.length === 0) break;
+  }
+  return rows;
+}

@@ -16,4 +16,5 @@ export * from "./query.ts";
 export * from "./route.ts";
 export * from "./router.tsx";
 export * from "./states.tsx";
+export * from "./useOptions.ts";
 export * from "./useRecordForm.ts";

@@ -67,7 +67,10 @@ export function useRoute(): Location {
 type AnchorProps = Omit<
   PartialAnchorHTMLAttributes<HTMLAnchorElement>,
   "href" | "onClick" | "role"
->;
+> & {
+  /** The roles a link may take (a tab of a tab list, for one). */
+  role?: "link" | "tab" | "menuitem";
+};
 
 /** A same-origin link that navigates without reloading; modified clicks behave as usual. */
 export function Link({

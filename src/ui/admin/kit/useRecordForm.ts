@@ -17,7 +17,10 @@ export type RecordStatus = "loading" | "ready" | "new" | "failed" | "missing" | 
 export interface RecordFormOptions<V, D> {
   /** Fetches the record (first load and Reload). Omit for a create form. */
   load?: () => Promise<V>;
-  /** A view already in hand (e.g. the number a tab belongs to): no first fetch. */
+  /**
+   * A view already in hand (e.g. the number a tab belongs to): no first fetch. When the
+   * parent later passes a newer one, the form adopts it (the draft too, unless dirty).
+   */
   initial?: V | null;
   /** The draft of a new record. */
   empty?: D;
@@ -32,7 +35,7 @@ export interface RecordFormOptions<V, D> {
   /** The request's envelope around the draft's fields, e.g. "details" — stripped from error paths. */
   errorPrefix?: string;
   /** The toast after saving; defaults to "Saved" / "Created". */
-  savedMessage?: string;
+  savedMessage?: string | ((view: V, created: boolean) => string);
 }
 
 export interface RecordForm<V, D> {
@@ -120,6 +123,17 @@ export function useRecordForm<V, D>(options: RecordFormOptions<V, D>): RecordFor
     }
   }, [adopt, describe]);
 
+  // A parent that owns the record (a number shared by tabs) hands in a newer view after
+  // another part of it was saved: take its version, and its fields unless the user is
+  // editing them.
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  useEffect(() => {
+    if (!initial) return;
+    setView((current) => (current === initial ? current : initial));
+    if (!dirtyRef.current) setDraftState(opts.current.toDraft(initial));
+  }, [initial]);
+
   // First load, unless a view was handed in or this is a create form.
   const loadedOnce = useRef(creating || initial !== null);
   useEffect(() => {
@@ -205,7 +219,12 @@ export function useRecordForm<V, D>(options: RecordFormOptions<V, D>): RecordFor
         const created = view === null;
         adopt(saved);
         setConflict(null);
-        showToast(opts.current.savedMessage ?? t(created ? "admin.created" : "admin.saved"));
+        const message = opts.current.savedMessage;
+        showToast(
+          typeof message === "function"
+            ? message(saved, created)
+            : (message ?? t(created ? "admin.created" : "admin.saved")),
+        );
         opts.current.onSaved?.(saved, created);
       } catch (error) {
         fail(error);

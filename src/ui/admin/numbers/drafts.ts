@@ -1,0 +1,135 @@
+/**
+ * What the number forms edit, and the conversion to the API's shapes: inputs hold
+ * strings, the contract wants null for "not set". Pure; unit-tested.
+ */
+import type { MessageSettings, NumberDetails, NumberView } from "../../../shared/admin.ts";
+
+/** The details form: nullable texts as strings ("" = not set). */
+export interface DetailsDraft {
+  name: string;
+  displayPhone: string;
+  phoneNumberId: string;
+  wabaId: string;
+  waitQueueAfterMinutes: number | null;
+  acceptOnlyExistingCustomers: boolean;
+  agentsMayEditCustomers: boolean;
+  acceptAttachments: boolean;
+  closeEmailTo: string;
+  externalId: string;
+}
+
+/** A blank new number: accepts attachments and lets agents edit customers, like most tenants want. */
+export const EMPTY_DETAILS: DetailsDraft = {
+  name: "",
+  displayPhone: "",
+  phoneNumberId: "",
+  wabaId: "",
+  waitQueueAfterMinutes: null,
+  acceptOnlyExistingCustomers: false,
+  agentsMayEditCustomers: true,
+  acceptAttachments: true,
+  closeEmailTo: "",
+  externalId: "",
+};
+
+/** The details of a number as the form shows them. */
+export function detailsToDraft(view: NumberDetails): DetailsDraft {
+  return {
+    name: view.name,
+    displayPhone: view.displayPhone,
+    phoneNumberId: view.phoneNumberId,
+    wabaId: view.wabaId ?? "",
+    waitQueueAfterMinutes: view.waitQueueAfterMinutes,
+    acceptOnlyExistingCustomers: view.acceptOnlyExistingCustomers,
+    agentsMayEditCustomers: view.agentsMayEditCustomers,
+    acceptAttachments: view.acceptAttachments,
+    closeEmailTo: view.closeEmailTo ?? "",
+    externalId: view.externalId ?? "",
+  };
+}
+
+/** Blank (or only spaces) → null; otherwise trimmed. */
+export function orNull(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+/** The `details` the API takes (trimmed; blanks as null). */
+export function draftToDetails(draft: DetailsDraft): NumberDetails {
+  return {
+    name: draft.name.trim(),
+    displayPhone: draft.displayPhone.trim(),
+    phoneNumberId: draft.phoneNumberId.trim(),
+    wabaId: orNull(draft.wabaId),
+    waitQueueAfterMinutes: draft.waitQueueAfterMinutes,
+    acceptOnlyExistingCustomers: draft.acceptOnlyExistingCustomers,
+    agentsMayEditCustomers: draft.agentsMayEditCustomers,
+    acceptAttachments: draft.acceptAttachments,
+    closeEmailTo: orNull(draft.closeEmailTo),
+    externalId: orNull(draft.externalId),
+  };
+}
+
+/** The create form adds the two write-only credentials. */
+export interface NewNumberDraft extends DetailsDraft {
+  accessToken: string;
+  appSecret: string;
+}
+
+export const EMPTY_NEW_NUMBER: NewNumberDraft = {
+  ...EMPTY_DETAILS,
+  accessToken: "",
+  appSecret: "",
+};
+
+/** The POST body: the details plus the credentials that were typed (absent ones are left out). */
+export function newNumberBody(draft: NewNumberDraft) {
+  const accessToken = draft.accessToken.trim();
+  const appSecret = draft.appSecret.trim();
+  return {
+    ...draftToDetails(draft),
+    ...(accessToken ? { accessToken } : {}),
+    ...(appSecret ? { appSecret } : {}),
+  };
+}
+
+/** The automatic messages, which the form edits as plain strings. */
+export type MessagesDraft = {
+  [K in keyof MessageSettings]: MessageSettings[K] extends string | null
+    ? string
+    : MessageSettings[K];
+};
+
+/** The messages tab's texts; null shows as "". */
+export function messagesToDraft(view: NumberView): MessagesDraft {
+  const m = view.settings.messages;
+  return {
+    welcome: m.welcome ?? "",
+    welcomeOnAssignment: m.welcomeOnAssignment ?? "",
+    welcomeOnAssignmentDelaySeconds: m.welcomeOnAssignmentDelaySeconds,
+    welcomeAsAgent: m.welcomeAsAgent,
+    outOfHours: m.outOfHours ?? "",
+    transfer: m.transfer ?? "",
+    close: m.close ?? "",
+    waitingAtClosingTime: m.waitingAtClosingTime ?? "",
+    unauthorized: m.unauthorized ?? "",
+    attachmentRejected: m.attachmentRejected ?? "",
+  };
+}
+
+/** The `messages` the API takes: blank texts are null (not sent). Texts keep their spacing. */
+export function draftToMessages(draft: MessagesDraft): MessageSettings {
+  const text = (s: string) => (s.trim() === "" ? null : s);
+  return {
+    welcome: text(draft.welcome),
+    welcomeOnAssignment: text(draft.welcomeOnAssignment),
+    welcomeOnAssignmentDelaySeconds: draft.welcomeOnAssignmentDelaySeconds,
+    welcomeAsAgent: draft.welcomeAsAgent,
+    outOfHours: text(draft.outOfHours),
+    transfer: text(draft.transfer),
+    close: text(draft.close),
+    waitingAtClosingTime: text(draft.waitingAtClosingTime),
+    unauthorized: text(draft.unauthorized),
+    attachmentRejected: text(draft.attachmentRejected),
+  };
+}

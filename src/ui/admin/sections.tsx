@@ -1,0 +1,79 @@
+/**
+ * The registry of the administration's sections, in sidebar order. Each section gets
+ * the path segments after `/admin/<key>` and routes inside itself (list, `new`, `:id`).
+ * Sections not yet built show a "coming" note; replace `Coming` with the real screen.
+ */
+import type { FunctionComponent } from "preact";
+import { useI18n } from "../i18n.ts";
+import type { AdminMessageKey } from "./i18n-admin.ts";
+import { NotFound, Redirect, useRoute } from "./kit/index.ts";
+import { NumberCreate } from "./numbers/NumberCreate.tsx";
+import { NumberEditor } from "./numbers/NumberEditor.tsx";
+import { NumbersList } from "./numbers/NumbersList.tsx";
+import { SettingsForm } from "./settings/SettingsForm.tsx";
+import { SkillsetForm } from "./skillsets/SkillsetForm.tsx";
+import { SkillsetsList } from "./skillsets/SkillsetsList.tsx";
+import { UserForm } from "./users/UserForm.tsx";
+import { UsersList } from "./users/UsersList.tsx";
+
+/** What a section receives: the decoded segments below its own path. */
+export interface SectionProps {
+  rest: readonly string[];
+}
+
+export interface AdminSection {
+  /** The URL segment and the sidebar link's `data-nav`. */
+  key: string;
+  label: AdminMessageKey;
+  component: FunctionComponent<SectionProps>;
+}
+
+/** Shown until a section's screens exist. */
+function Coming() {
+  const { t } = useI18n();
+  return <p class="empty-state">{t("admin.coming")}</p>;
+}
+
+function Numbers({ rest }: SectionProps) {
+  const [id, tab] = rest;
+  if (id === undefined) return <NumbersList />;
+  if (id === "new" && tab === undefined) return <NumberCreate />;
+  if (tab === undefined)
+    return <Redirect to={`/admin/numbers/${encodeURIComponent(id)}/details`} />;
+  if (rest.length > 2) return <NotFound backTo="/admin/numbers" />;
+  return <NumberEditor key={id} id={id} tab={tab} />;
+}
+
+function Skillsets({ rest }: SectionProps) {
+  const route = useRoute();
+  const [id] = rest;
+  if (id === undefined) return <SkillsetsList />;
+  if (rest.length > 1) return <NotFound backTo="/admin/skillsets" />;
+  if (id === "new") {
+    const numberId = new URLSearchParams(route.search).get("numberId") ?? undefined;
+    return <SkillsetForm key={`new-${numberId ?? ""}`} id={null} numberId={numberId} />;
+  }
+  return <SkillsetForm key={id} id={id} />;
+}
+
+function Users({ rest }: SectionProps) {
+  const [id] = rest;
+  if (id === undefined) return <UsersList />;
+  if (rest.length > 1) return <NotFound backTo="/admin/users" />;
+  return <UserForm key={id} id={id === "new" ? null : id} />;
+}
+
+function Settings({ rest }: SectionProps) {
+  return rest.length === 0 ? <SettingsForm /> : <NotFound />;
+}
+
+/** The tenant administrator's sections, in sidebar order. */
+export const adminSections: readonly AdminSection[] = [
+  { key: "numbers", label: "nav.numbers", component: Numbers },
+  { key: "skillsets", label: "nav.skillsets", component: Skillsets },
+  { key: "users", label: "nav.users", component: Users },
+  { key: "predefined-messages", label: "nav.predefined-messages", component: Coming },
+  { key: "locations", label: "nav.locations", component: Coming },
+  { key: "templates", label: "nav.templates", component: Coming },
+  { key: "settings", label: "nav.settings", component: Settings },
+];
