@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-types";
 import { verifySignature } from "./crypto";
 import { describeRoute, query } from "./http";
 import { extractWebhookItems, type WebhookItem } from "./meta/webhook";
+import { verifyWithNumberSecret } from "./webhook-secrets";
 import { applyTemplateStatuses } from "./templates";
 
 /** Meta sends at most 3 MB per POST. */
@@ -124,11 +125,11 @@ export const webhook = new Hono<AppEnv>()
       const body = await c.req.arrayBuffer();
       if (body.byteLength > MAX_WEBHOOK_BYTES) return c.text("Payload Too Large", 413);
       // The signature covers the exact bytes Meta sent: verify before parsing.
-      const valid = await verifySignature(
-        c.var.config.appSecret,
-        body,
-        c.req.header("X-Hub-Signature-256"),
-      );
+      const signature = c.req.header("X-Hub-Signature-256");
+      // The global app secret first; else a number's own app (see webhook-secrets.ts).
+      const valid =
+        (await verifySignature(c.var.config.appSecret, body, signature)) ||
+        (await verifyWithNumberSecret(c.env.DB, body, signature));
       if (!valid) return c.text("Invalid signature", 401);
 
       let json: unknown;

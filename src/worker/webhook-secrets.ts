@@ -1,0 +1,106 @@
+/**
+ * Numbers whose webhooks come from their own Meta app, signed with that app's
+ * secret instead of the global one. A delivery the global secret does not
+ * verify is accepted only when every number it concerns has the same own app
+ * secret and the signature matches it — so one tenant's secret can never be
+ * used to inject deliveries for another number.
+ */
+import { z } from "zod";
+import { verifySignature } from "./crypto";
+
+const MetaId = z
+  .union([z.string().regex(/^\d{1,30}$/), z.number().int().nonnegative()])
+  .transform(String);
+
+const Envelope = z.looseObject({
+  entry: z
+    .array(
+      z.looseObject({
+        id: MetaId.optional(),
+        changes: z
+          .array(
+            z.looseObject({
+              value: z
+                .looseObject({
+                  metadata: z.looseObject({ phone_number_id: MetaId.optional() }).optional(),
+                })
+                .optional(),
+            }),
+          )
+          .max(1000),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+
+/** Whom a delivery concerns: numbers by phone_number_id, and WABAs (entry ids) of entries that name no number. */
+export interface WebhookSubjects {
+  phoneNumberIds: string[];
+  wabaIds: string[];
+}
+
+/**
+ * Finds the numbers and accounts a webhook body concerns. Null when the body is
+ * not a webhook envelope or an entry names neither a number nor an account
+ * (then nobody's own secret may vouch for it). Pure.
+ */
+export function webhookSubjects(body: unknown): WebhookSubjects | null {
+  const parsed = Envelope.safeParse(body);
+  if (!parsed.success) return null;
+  const phoneNumberIds = new Set<string>();
+  const wabaIds = new Set<string>();
+  for (const entry of parsed.data.entry) {
+    const ids = entry.changes.flatMap((ch) => {
+      const id = ch.value?.metadata?.phone_number_id;
+      return id === undefined ? [] : [id];
+    });
+    if (ids.length > 0) for (const id of ids) phoneNumberIds.add(id);
+    else if (entry.id !== undefined) wabaIds.add(entry.id);
+    else return null;
+  }
+  return { phoneNumberIds: [...phoneNumberIds], wabaIds: [...wabaIds] };
+}
+
+/**
+ * Verifies a delivery against the concerned numbers' own app secret. True only
+ * when every phone_number_id is a managed number, every account has managed
+ * numbers, all of them share one own app secret, and the signature matches it.
+ */
+export async function verifyWithNumberSecret(
+  db: D1Database,
+  body: ArrayBuffer,
+  header: string | null | undefined,
+): Promise<boolean> {
+  if (!header) return false;
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return false;
+  }
+  const subjects = webhookSubjects(json);
+  if (!subjects) return false;
+  const { results } = await db
+    .prepare(
+      `SELECT phone_number_id, waba_id, app_secret FROM managed_numbers
+       WHERE phone_number_id IN (SELECT value FROM json_each(?))
+          OR waba_id IN (SELECT value FROM json_each(?))`,
+    )
+    .bind(JSON.stringify(subjects.phoneNumberIds), JSON.stringify(subjects.wabaIds))
+    .all<{ phone_number_id: string; waba_id: string | null; app_secret: string | null }>();
+  const secrets = new Set<string | null>();
+  for (const id of subjects.phoneNumberIds) {
+    const row = results.find((r) => r.phone_number_id === id);
+    if (!row) return false;
+    secrets.add(row.app_secret);
+  }
+  for (const waba of subjects.wabaIds) {
+    const rows = results.filter((r) => r.waba_id === waba);
+    if (rows.length === 0) return false;
+    for (const r of rows) secrets.add(r.app_secret);
+  }
+  const [secret, ...others] = [...secrets];
+  if (!secret || others.length > 0) return false;
+  return verifySignature(secret, body, header);
+}

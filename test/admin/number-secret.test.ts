@@ -1,0 +1,147 @@
+/**
+ * Numbers with their own Meta app: webhooks signed with the number's app
+ * secret (set through the write-only credentials API) are accepted only for
+ * deliveries that concern numbers with exactly that secret.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { NumberView } from "../../src/shared/admin";
+import { webhookSubjects } from "../../src/worker/webhook-secrets";
+import { APP_SECRET, postWebhook, textWebhook } from "../helpers";
+import { adminSession, callJson, createNumber, type Session } from "./session";
+
+const SECRET_A = "own-app-secret-of-number-a";
+const SECRET_B = "own-app-secret-of-number-b";
+
+let sender = 0;
+function message(phoneNumberId: string) {
+  sender += 1;
+  return textWebhook(phoneNumberId, [
+    { from: `3933300${String(sender).padStart(5, "0")}`, text: "ciao" },
+  ]) as {
+    object: string;
+    entry: unknown[];
+  };
+}
+
+function both(a: { entry: unknown[] }, b: { entry: unknown[] }) {
+  return { object: "whatsapp_business_account", entry: [...a.entry, ...b.entry] };
+}
+
+async function withSecret(
+  admin: Session,
+  secret: string | null,
+  wabaId: string,
+): Promise<NumberView> {
+  const n = await createNumber(admin, { wabaId });
+  if (secret === null) return n;
+  return callJson<NumberView>(
+    admin,
+    "PUT",
+    `/api/admin/numbers/${n.id}/credentials`,
+    { version: n.version, appSecret: secret },
+    200,
+  );
+}
+
+async function conversations(n: NumberView): Promise<number> {
+  return (await env.NUMBER.getByName(n.id).conversations()).length;
+}
+
+function templateUpdate(wabaId: string) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: wabaId,
+        time: Math.floor(Date.now() / 1000),
+        changes: [
+          {
+            field: "message_template_status_update",
+            value: {
+              event: "APPROVED",
+              message_template_id: 987654321,
+              message_template_name: "not_ours",
+              message_template_language: "en_US",
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe("a number's own app secret", () => {
+  it("verifies deliveries for that number only", async () => {
+    const admin = await adminSession();
+    const a = await withSecret(admin, SECRET_A, "3000000001");
+    const b = await withSecret(admin, SECRET_B, "3000000002");
+    const plain = await withSecret(admin, null, "3000000003");
+    expect(a.hasAppSecret).toBe(true);
+
+    expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(200);
+    expect(await conversations(a)).toBe(1);
+    // The global secret keeps working for every number.
+    expect((await postWebhook(message(a.phoneNumberId), APP_SECRET)).status).toBe(200);
+    expect(await conversations(a)).toBe(2);
+
+    // A's secret vouches for nobody else: not B, not a number without its own app, not a mix.
+    for (const payload of [
+      message(b.phoneNumberId),
+      message(plain.phoneNumberId),
+      both(message(a.phoneNumberId), message(b.phoneNumberId)),
+      both(message(a.phoneNumberId), message(plain.phoneNumberId)),
+      message("199999999999999"),
+    ]) {
+      expect((await postWebhook(payload, SECRET_A)).status).toBe(401);
+    }
+    expect((await postWebhook(message(a.phoneNumberId), "a-wrong-secret")).status).toBe(401);
+    expect(await conversations(a)).toBe(2);
+    expect(await conversations(b)).toBe(0);
+    expect(await conversations(plain)).toBe(0);
+    expect((await postWebhook(message(b.phoneNumberId), SECRET_B)).status).toBe(200);
+    expect(await conversations(b)).toBe(1);
+  });
+
+  it("covers account-level deliveries only when every number of the account shares the secret", async () => {
+    const admin = await adminSession();
+    await withSecret(admin, SECRET_A, "3100000001");
+    await withSecret(admin, SECRET_A, "3100000001");
+    await withSecret(admin, SECRET_A, "3100000002");
+    await withSecret(admin, null, "3100000002");
+    expect((await postWebhook(templateUpdate("3100000001"), SECRET_A)).status).toBe(200);
+    expect((await postWebhook(templateUpdate("3100000002"), SECRET_A)).status).toBe(401);
+    expect((await postWebhook(templateUpdate("3199999999"), SECRET_A)).status).toBe(401);
+  });
+
+  it("a cleared secret no longer verifies anything", async () => {
+    const admin = await adminSession();
+    const a = await withSecret(admin, SECRET_A, "3200000001");
+    await callJson(
+      admin,
+      "PUT",
+      `/api/admin/numbers/${a.id}/credentials`,
+      { version: a.version, appSecret: null },
+      200,
+    );
+    expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(401);
+  });
+});
+
+describe("webhookSubjects", () => {
+  it("names numbers, and accounts only for entries without numbers", () => {
+    expect(webhookSubjects(both(message("111111"), message("222222")))).toEqual({
+      phoneNumberIds: ["111111", "222222"],
+      wabaIds: [],
+    });
+    expect(webhookSubjects(templateUpdate("333"))).toEqual({
+      phoneNumberIds: [],
+      wabaIds: ["333"],
+    });
+    expect(
+      webhookSubjects({ object: "whatsapp_business_account", entry: [{ changes: [{}] }] }),
+    ).toBeNull();
+    expect(webhookSubjects({ entry: [] })).toBeNull();
+    expect(webhookSubjects("nope")).toBeNull();
+  });
+});
