@@ -10,8 +10,8 @@ import type { AppEnv } from "./app-types";
 import { verifySignature } from "./crypto";
 import { describeRoute, query } from "./http";
 import { extractWebhookItems, type WebhookItem } from "./meta/webhook";
-import { verifyWithNumberSecret } from "./webhook-secrets";
 import { applyTemplateStatuses } from "./templates";
+import { verifyWithNumberSecret } from "./webhook-secrets";
 
 /** Meta sends at most 3 MB per POST. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
