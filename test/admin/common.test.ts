@@ -76,3 +76,24 @@ describe("neutralise", () => {
     expect(neutralise(null)).toBeNull();
   });
 });
+
+describe("xlsxResponse", () => {
+  it("writes dates, numbers, booleans and neutralised text", async () => {
+    const { xlsxResponse } = await import("../../src/worker/api/admin/common");
+    const { readXlsxRows } = await import("./xlsx");
+    const res = await xlsxResponse(
+      "things",
+      [
+        { header: "Name", value: (v: { name: string }) => v.name },
+        { header: "When", value: () => new Date(Date.UTC(2026, 10, 21, 9, 30)) },
+        { header: "Count", value: () => 3 },
+      ],
+      [{ name: "=cmd()" }],
+    );
+    expect(res.headers.get("Content-Disposition")).toContain("things.xlsx");
+    const rows = await readXlsxRows(await res.arrayBuffer());
+    expect(rows[0]).toEqual(["Name", "When", "Count"]);
+    expect(rows[1]?.[0]).toBe("'=cmd()");
+    expect(rows[1]?.[2]).toBe("3");
+  });
+});

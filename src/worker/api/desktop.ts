@@ -59,7 +59,9 @@ export const desktop = new Hono<AppEnv>()
     async (c) => {
       const { language } = c.req.valid("json");
       const user = c.var.user;
-      await c.env.DB.prepare("UPDATE users SET language = ? WHERE id = ? AND tenant_id = ?")
+      await c.env.DB.prepare(
+        "UPDATE users SET language = ?, version = version + 1 WHERE id = ? AND tenant_id = ?",
+      )
         .bind(language, user.id, user.tenantId)
         .run();
       return c.json(meView({ ...user, language }));

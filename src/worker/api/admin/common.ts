@@ -147,6 +147,8 @@ export async function xlsxResponse<V>(
   );
   const buffer = await writeXlsxFile([header, ...data], {
     columns: columns.map((col) => ({ width: col.width ?? 20 })),
+    // Date cells need a format; times are shown in UTC, like the API returns them.
+    dateFormat: "yyyy-mm-dd hh:mm",
   }).toBuffer();
   return new Response(new Uint8Array(buffer), {
     headers: {
