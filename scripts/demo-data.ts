@@ -53,6 +53,20 @@ export const DEMO = {
   ],
 } as const;
 
+const office = [{ open: "09:00", close: "18:00" }];
+/**
+ * The demo number is open around the clock, so dev routes at any hour (numbers
+ * created in the admin start with office hours; see src/shared/number-settings.ts).
+ */
+const DEMO_SETTINGS = {
+  workingTime: {
+    timeZone: "Europe/Rome",
+    alwaysOpen: true,
+    week: { mon: office, tue: office, wed: office, thu: office, fri: office, sat: [], sun: [] },
+    closedDates: [],
+  },
+};
+
 function q(value: string | number): string {
   return typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`;
 }
@@ -62,8 +76,8 @@ export async function demoSql(): Promise<string> {
   const { tenant, number } = DEMO;
   const lines = [
     `INSERT OR IGNORE INTO tenants (id, name) VALUES (${q(tenant.id)}, ${q(tenant.name)});`,
-    `INSERT OR IGNORE INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id, access_token)
-     VALUES (${q(number.id)}, ${q(tenant.id)}, ${q(number.phoneNumberId)}, ${q(number.displayPhone)}, ${q(number.name)}, '200000000000001', ${q(number.accessToken)});`,
+    `INSERT OR IGNORE INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id, access_token, settings)
+     VALUES (${q(number.id)}, ${q(tenant.id)}, ${q(number.phoneNumberId)}, ${q(number.displayPhone)}, ${q(number.name)}, '200000000000001', ${q(number.accessToken)}, ${q(JSON.stringify(DEMO_SETTINGS))});`,
   ];
   for (const s of DEMO.skillsets) {
     lines.push(
