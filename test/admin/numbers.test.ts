@@ -482,3 +482,33 @@ describe("managed numbers: delete", () => {
     expect((await call(admin, "GET", `/api/admin/numbers/${n.id}`)).status).toBe(404);
   });
 });
+
+describe("managed numbers: OpenAPI", () => {
+  it("documents every route of numbers, properties, profiling and skillsets", async () => {
+    const admin = await adminSession();
+    const doc = (await (await call(admin, "GET", "/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const expected: [string, string[]][] = [
+      ["/api/admin/numbers", ["get", "post"]],
+      ["/api/admin/numbers/export.xlsx", ["get"]],
+      ["/api/admin/numbers/{id}", ["get", "patch", "delete"]],
+      ["/api/admin/numbers/{id}/credentials", ["put"]],
+      ["/api/admin/numbers/{numberId}/properties", ["get", "post"]],
+      ["/api/admin/numbers/{numberId}/properties/export.xlsx", ["get"]],
+      ["/api/admin/numbers/{numberId}/properties/order", ["put"]],
+      ["/api/admin/numbers/{numberId}/properties/{id}", ["patch", "delete"]],
+      ["/api/admin/numbers/{numberId}/profiling", ["get", "post"]],
+      ["/api/admin/numbers/{numberId}/profiling/tree", ["get"]],
+      ["/api/admin/numbers/{numberId}/profiling/export.xlsx", ["get"]],
+      ["/api/admin/numbers/{numberId}/profiling/order", ["put"]],
+      ["/api/admin/numbers/{numberId}/profiling/{id}", ["patch", "delete"]],
+      ["/api/admin/skillsets", ["get", "post"]],
+      ["/api/admin/skillsets/export.xlsx", ["get"]],
+      ["/api/admin/skillsets/{id}", ["get", "patch", "delete"]],
+    ];
+    for (const [path, methods] of expected) {
+      expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual([...methods].sort());
+    }
+  });
+});
