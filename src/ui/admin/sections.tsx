@@ -1,10 +1,13 @@
 /**
  * The registry of the administration's sections, in sidebar order. Each section gets
  * the path segments after `/admin/<key>` and routes inside itself (list, `new`, `:id`).
- * Sections not yet built show a "coming" note; replace `Coming` with the real screen.
  */
 import type { FunctionComponent } from "preact";
-import { useI18n } from "../i18n.ts";
+import {
+  LocationsSection,
+  PredefinedMessagesSection,
+  TemplatesSection,
+} from "./content/sections.tsx";
 import type { AdminMessageKey } from "./i18n-admin.ts";
 import { NotFound, Redirect, useRoute } from "./kit/index.ts";
 import { NumberCreate } from "./numbers/NumberCreate.tsx";
@@ -26,12 +29,6 @@ export interface AdminSection {
   key: string;
   label: AdminMessageKey;
   component: FunctionComponent<SectionProps>;
-}
-
-/** Shown until a section's screens exist. */
-function Coming() {
-  const { t } = useI18n();
-  return <p class="empty-state">{t("admin.coming")}</p>;
 }
 
 function Numbers({ rest }: SectionProps) {
@@ -72,8 +69,12 @@ export const adminSections: readonly AdminSection[] = [
   { key: "numbers", label: "nav.numbers", component: Numbers },
   { key: "skillsets", label: "nav.skillsets", component: Skillsets },
   { key: "users", label: "nav.users", component: Users },
-  { key: "predefined-messages", label: "nav.predefined-messages", component: Coming },
-  { key: "locations", label: "nav.locations", component: Coming },
-  { key: "templates", label: "nav.templates", component: Coming },
+  {
+    key: "predefined-messages",
+    label: "nav.predefined-messages",
+    component: PredefinedMessagesSection,
+  },
+  { key: "locations", label: "nav.locations", component: LocationsSection },
+  { key: "templates", label: "nav.templates", component: TemplatesSection },
   { key: "settings", label: "nav.settings", component: Settings },
 ];

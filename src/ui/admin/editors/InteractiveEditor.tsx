@@ -280,7 +280,7 @@ function ListEditor({ value, path, warnings, onChange, focus, idOf }: PartProps<
                 );
               })}
             </ol>
-            <div class="form-actions">
+            <div class="editor-actions">
               <button
                 type="button"
                 class="button"

@@ -45,6 +45,8 @@ export interface ProfilingTreeEditorProps {
   /** Loads the tree afresh (after a conflict, or a failed reorder). */
   onReload: () => void;
   disabled?: boolean;
+  /** Open this reason's edit form at once (a deep link from the table view). */
+  editId?: string | null;
 }
 
 /** Which form is open: editing a node, or adding under a parent (null = top level). */
@@ -54,7 +56,9 @@ export function ProfilingTreeEditor(props: ProfilingTreeEditorProps) {
   const { t } = useI18n();
   const uid = useId().replace(/[^A-Za-z0-9_-]/g, "");
   const [query, setQuery] = useState("");
-  const [editing, setEditing] = useState<Editing>(null);
+  const [editing, setEditing] = useState<Editing>(
+    props.editId ? { kind: "edit", id: props.editId } : null,
+  );
   const [deleting, setDeleting] = useState<ProfilingNodeView | null>(null);
   const tree = useMemo(() => buildTree(props.nodes), [props.nodes]);
   const visible = useMemo(() => visibleIds(props.nodes, query), [props.nodes, query]);
@@ -476,7 +480,7 @@ function NodeForm({
           />
         </div>
       </FormScopeContext.Provider>
-      <div class="form-actions">
+      <div class="editor-actions">
         <button type="submit" class="button button-primary" disabled={busy} aria-busy={busy}>
           {busy && <span class="spinner spinner-small" aria-hidden="true" />}
           {node ? t("admin.save") : t("profiling.add")}

@@ -167,7 +167,7 @@ export function TemplateEditor({ draft, onChange, numbers, numberLocked }: Templ
           warning={warnings.get("body.text")}
           onInput={(text) => onChange(withBodyText(draft, text))}
         />
-        <div class="form-actions">
+        <div class="editor-actions">
           <button
             type="button"
             class="button"
@@ -317,7 +317,7 @@ function ButtonsEditor({
           })}
         </ol>
       )}
-      <div class="form-actions">
+      <div class="editor-actions">
         {BUTTON_TYPES.map((type) => (
           <button
             key={type}
@@ -348,7 +348,7 @@ export function TemplatePreview({ draft }: { draft: TemplateDraft }) {
   const body = previewSegments(draft.bodyText, draft.bodyExamples);
   return (
     <section class="template-preview" aria-labelledby={`${uid}-preview`}>
-      <h3 id={`${uid}-preview`}>{t("template.preview")}</h3>
+      <h2 id={`${uid}-preview`}>{t("template.preview")}</h2>
       <div class="wa-chat">
         <div class="wa-bubble">
           {header.length > 0 && (

@@ -166,11 +166,13 @@ describe("template drafts", () => {
     ]);
   });
 
-  it("allows editing and submitting drafts and rejected templates only", () => {
+  it("edits drafts and rejected templates, submits drafts only", () => {
     expect(isEditable("draft")).toBe(true);
     expect(isEditable("rejected")).toBe(true);
     expect(isEditable("pending")).toBe(false);
     expect(isEditable("approved")).toBe(false);
+    expect(canSubmit("draft")).toBe(true);
+    expect(canSubmit("rejected")).toBe(false);
     expect(canSubmit("paused")).toBe(false);
   });
 });

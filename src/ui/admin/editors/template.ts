@@ -114,9 +114,12 @@ export function isEditable(status: TemplateStatus): boolean {
   return status === "draft" || status === "rejected";
 }
 
-/** Drafts and rejected templates can be sent to Meta for review. */
+/**
+ * Only drafts are sent to Meta for review; a rejected template becomes a draft again
+ * when it is edited and saved.
+ */
 export function canSubmit(status: TemplateStatus): boolean {
-  return isEditable(status);
+  return status === "draft";
 }
 
 // ---- variables ------------------------------------------------------------------------
