@@ -61,6 +61,8 @@ export interface ListSpec<R, V> {
   /** Extra query parameters (e.g. a numberId filter) are read by `where` from `c.req.query()`. */
   toView: (row: R) => V;
   columns: ExportColumn<V>[];
+  /** Makes the order total when sort keys tie; qualify it when `from` joins ("u.rowid"). */
+  tiebreak?: string;
 }
 
 function likePattern(q: string): string {
@@ -82,7 +84,7 @@ function filtered<R, V>(spec: ListSpec<R, V>, c: Context<AppEnv>, q: ListQuery) 
       { path: "sort", message: `one of ${sortNames.join(", ")}` },
     ]);
   }
-  const order = ` ORDER BY ${sortExpr} ${q.dir === "desc" ? "DESC" : "ASC"}, rowid ASC`;
+  const order = ` ORDER BY ${sortExpr} ${q.dir === "desc" ? "DESC" : "ASC"}, ${spec.tiebreak ?? "rowid"} ASC`;
   return { sql, binds, order };
 }
 
