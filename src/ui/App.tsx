@@ -9,6 +9,7 @@ import type { Language, MeView } from "../shared/protocol.ts";
 import { SessionContext } from "./admin/kit/context.ts";
 import { isUnder } from "./admin/kit/route.ts";
 import { navigate, Redirect, useRoute } from "./admin/kit/router.tsx";
+import "./admin/entry.css";
 import { LazyAdmin } from "./admin/LazyAdmin.tsx";
 import { WelcomePage } from "./admin/welcome/WelcomePage.tsx";
 import { landingPath } from "./admin/welcome/welcome.ts";

@@ -264,6 +264,8 @@ export const adminEn = {
   "tenant.adminEmail": "Administrator's e-mail",
   "tenant.adminName": "Administrator's name",
   "tenant.created": "{name} created; the invitation is on its way",
+  "tenant.resend": "Resend the invitation",
+  "tenant.resent": "The invitation was sent again to the administrators who have no password yet",
   "tenant.suspend": "Suspend",
   "tenant.suspendTitle": "Suspend this tenant?",
   "tenant.suspendMessage":
@@ -558,6 +560,8 @@ export const adminIt: Record<AdminMessageKey, string> = {
   "tenant.adminEmail": "E-mail dell'amministratore",
   "tenant.adminName": "Nome dell'amministratore",
   "tenant.created": "{name} creato; l'invito è in arrivo",
+  "tenant.resend": "Invia di nuovo l'invito",
+  "tenant.resent": "L'invito è stato inviato di nuovo agli amministratori senza password",
   "tenant.suspend": "Sospendi",
   "tenant.suspendTitle": "Sospendere questo tenant?",
   "tenant.suspendMessage":

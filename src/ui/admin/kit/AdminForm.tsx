@@ -4,6 +4,7 @@
  * fields (which find their errors through context) and the actions row.
  */
 import type { ComponentChildren } from "preact";
+import { useRef } from "preact/hooks";
 import { useI18n } from "../../i18n.ts";
 import { fieldDomId } from "./errors.ts";
 import { FormScopeContext } from "./fields.tsx";
@@ -15,7 +16,7 @@ interface AdminFormProps<V, D> {
   submitLabel?: string;
   /** Extra buttons beside Save (Delete, Deactivate…). */
   actions?: ComponentChildren;
-  /** Field labels by path, so the summary can name each field. */
+  /** Labels of paths no field renders itself (fields register their own). */
   labels?: Readonly<Record<string, string>>;
   /** Disable every field (e.g. a read-only record). */
   readOnly?: boolean;
@@ -34,7 +35,10 @@ export function AdminForm<V, D>({
   children,
 }: AdminFormProps<V, D>) {
   const { t } = useI18n();
+  const fieldLabels = useRef(new Map<string, string>()).current;
   const entries = Object.entries(form.errors);
+  // Named in words when a field rendered the path (or the caller named it); else the path.
+  const nameOf = (path: string) => labels[path] ?? fieldLabels.get(path) ?? path;
   const hasSummary = entries.length > 0 || form.formError !== null;
   return (
     <form
@@ -60,8 +64,7 @@ export function AdminForm<V, D>({
               {entries.map(([path, message]) => (
                 <li key={path}>
                   <a href={`#${fieldDomId(form.formId, path)}`}>
-                    {labels[path] ? `${labels[path]}: ` : `${path}: `}
-                    {message}
+                    {nameOf(path)}: {message}
                   </a>
                 </li>
               ))}
@@ -81,7 +84,12 @@ export function AdminForm<V, D>({
       )}
 
       <FormScopeContext.Provider
-        value={{ formId: form.formId, errors: form.errors, disabled: readOnly }}
+        value={{
+          formId: form.formId,
+          errors: form.errors,
+          disabled: readOnly,
+          labels: fieldLabels,
+        }}
       >
         {children}
       </FormScopeContext.Provider>

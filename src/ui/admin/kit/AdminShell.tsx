@@ -37,11 +37,16 @@ export function AdminShell({ me, nav, onSignedOut, children }: AdminShellProps) 
   const mainRef = useRef<HTMLElement>(null);
 
   // A new page moves focus to its content, as a full page load would for screen readers.
-  // The first render keeps the browser's own focus.
+  // The first render keeps the browser's own focus, and so does a control inside the
+  // content that is still there (a tab of the number editor moving to its own URL).
   const firstPath = useRef(route.path);
   useEffect(() => {
     if (route.path === firstPath.current) return;
     firstPath.current = "";
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active.isConnected && mainRef.current?.contains(active)) {
+      if (active !== mainRef.current) return;
+    }
     const heading = mainRef.current?.querySelector<HTMLElement>("h1");
     if (heading) {
       heading.tabIndex = -1;

@@ -76,6 +76,7 @@ export function MembershipEditor({
   };
 
   const listError = scope.errors[path];
+  scope.labels?.set(path, legend);
 
   return (
     <fieldset class="field-group membership-editor">
@@ -95,6 +96,11 @@ export function MembershipEditor({
               scope.errors[`${path}.${index}`] ??
               (duplicates.has(index) ? t("membership.duplicate") : undefined);
             const priorityError = scope.errors[priorityPath];
+            scope.labels?.set(refPath, `${legend} ${index + 1}: ${optionLabel}`);
+            scope.labels?.set(
+              priorityPath,
+              `${legend} ${index + 1}: ${t("membership.agentPriority")}`,
+            );
             return (
               // Rows have no identity of their own; the index is what the error paths use as key.
               <li key={index} class="membership-row">

@@ -14,6 +14,11 @@ export interface FormScope {
   formId: string;
   errors: FieldErrors;
   disabled: boolean;
+  /**
+   * Each rendered field's label by path, so the error summary can name fields in words.
+   * Written while fields render (a plain map, not state: it never triggers a render).
+   */
+  labels?: Map<string, string>;
 }
 
 export const FormScopeContext = createContext<FormScope>({
@@ -41,6 +46,7 @@ export function useField(props: FieldBase) {
   const scope = useContext(FormScopeContext);
   const path = props.path ?? props.name;
   const id = props.id ?? fieldDomId(scope.formId, path);
+  scope.labels?.set(path, props.label);
   const error = scope.errors[path];
   const hintId = props.hint ? `${id}-hint` : undefined;
   const errId = error ? errorId(scope.formId, path) : undefined;

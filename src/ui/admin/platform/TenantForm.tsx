@@ -17,6 +17,7 @@ import {
   pathOf,
   postJson,
   RecordGate,
+  resourceUrl,
   SelectField,
   TextField,
   useRecordForm,
@@ -93,6 +94,24 @@ export function TenantForm({ id }: { id: string | null }) {
       </div>
       {view && (
         <div class="record-actions">
+          <button
+            type="button"
+            id="tenant-resend"
+            class="button"
+            disabled={form.saving}
+            onClick={() =>
+              void form.run(
+                () =>
+                  postJson(
+                    resourceUrl("/api/platform", "tenants", view.id, "invite"),
+                    TenantViewSchema,
+                  ),
+                t("tenant.resent"),
+              )
+            }
+          >
+            {t("tenant.resend")}
+          </button>
           {view.status === "active" ? (
             <button
               type="button"

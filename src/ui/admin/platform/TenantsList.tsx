@@ -21,6 +21,7 @@ export function TenantsList() {
     {
       key: "templateLimit",
       label: t("tenant.templateLimit"),
+      sort: "templateLimit",
       numeric: true,
       render: (x) => x.templateLimit,
     },
