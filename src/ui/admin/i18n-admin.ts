@@ -31,7 +31,6 @@ export const adminEn = {
   "admin.deleted": "Deleted",
   "admin.yes": "Yes",
   "admin.no": "No",
-  "admin.coming": "This section is coming soon.",
   "admin.optional": "optional",
   "admin.unsavedSince": "You have unsaved changes.",
 
@@ -324,7 +323,6 @@ export const adminIt: Record<AdminMessageKey, string> = {
   "admin.deleted": "Eliminato",
   "admin.yes": "Sì",
   "admin.no": "No",
-  "admin.coming": "Questa sezione arriverà presto.",
   "admin.optional": "facoltativo",
   "admin.unsavedSince": "Hai modifiche non salvate.",
 

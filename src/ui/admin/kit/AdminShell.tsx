@@ -15,6 +15,8 @@ import { AdminContext } from "./context.ts";
 import { isUnder } from "./route.ts";
 import { Link, useRoute } from "./router.tsx";
 
+const MAX_TOASTS = 3;
+
 /** One sidebar entry: `key` is its `data-nav`, `href` where it leads. */
 export interface NavItem {
   key: string;
@@ -122,7 +124,8 @@ export function AdminShell({ me, nav, onSignedOut, children }: AdminShellProps) 
         <main class="admin-main" ref={mainRef} tabIndex={-1}>
           {children}
         </main>
-        <Toasts toasts={toasts} onDismiss={dismissToast} />
+        {/* The latest few only: a burst of saves should not wall off the page. */}
+        <Toasts toasts={toasts.slice(-MAX_TOASTS)} onDismiss={dismissToast} />
       </div>
     </AdminContext.Provider>
   );
