@@ -64,20 +64,26 @@ export function ProfilingTreeEditor(props: ProfilingTreeEditorProps) {
   const visible = useMemo(() => visibleIds(props.nodes, query), [props.nodes, query]);
   const searching = visible !== null;
 
-  // Focus to restore once the element exists (new nodes appear only after the reload).
-  const pendingFocus = useRef<string | null>(null);
+  // Focus to restore once the element exists (new nodes appear only after the reload):
+  // the first of the ids that exists and is enabled.
+  const pendingFocus = useRef<readonly string[] | null>(null);
   useEffect(() => {
-    const id = pendingFocus.current;
-    if (!id) return;
-    const element = document.getElementById(id);
-    if (element) {
-      pendingFocus.current = null;
-      element.focus();
+    const ids = pendingFocus.current;
+    if (!ids) return;
+    for (const id of ids) {
+      const element = document.getElementById(id);
+      if (element && !(element as HTMLButtonElement).disabled) {
+        pendingFocus.current = null;
+        element.focus();
+        return;
+      }
     }
   });
-  const focusLater = (id: string) => {
-    pendingFocus.current = id;
+  const focusLater = (...ids: string[]) => {
+    pendingFocus.current = ids;
   };
+  // One reorder at a time: a second click waits for nothing and is ignored.
+  const moving = useRef(false);
   const rowId = (id: string) => `${uid}-node-${id}`;
   const rootAddId = `${uid}-add-root`;
 
@@ -93,6 +99,7 @@ export function ProfilingTreeEditor(props: ProfilingTreeEditorProps) {
     props,
     rowId,
     focusLater,
+    moving,
     askDelete: setDeleting,
   };
 
@@ -188,7 +195,8 @@ interface TreeContext {
   nodes: readonly ProfilingNodeView[];
   props: ProfilingTreeEditorProps;
   rowId: (id: string) => string;
-  focusLater: (id: string) => void;
+  focusLater: (...ids: string[]) => void;
+  moving: { current: boolean };
   askDelete: (node: ProfilingNodeView) => void;
 }
 
@@ -225,7 +233,6 @@ function NodeItem({
 }) {
   const { t } = useI18n();
   const { node } = item;
-  const [moving, setMoving] = useState(false);
   const siblings = siblingIds(ctx.nodes, parentId);
   const index = siblings.indexOf(node.id);
   const editingThis = ctx.editing?.kind === "edit" && ctx.editing.id === node.id;
@@ -235,15 +242,18 @@ function NodeItem({
 
   const move = async (delta: number) => {
     const next = moveBy(siblings, node.id, delta);
-    if (next === siblings) return;
-    setMoving(true);
+    if (next === siblings || ctx.moving.current) return;
+    ctx.moving.current = true;
+    // Keep the keyboard on the moved reason: the same button, or the other one at an end.
+    const same = `${rowId}-${delta < 0 ? "up" : "down"}`;
+    const other = `${rowId}-${delta < 0 ? "down" : "up"}`;
+    ctx.focusLater(same, other);
     try {
       await ctx.props.onReorder(parentId, next);
-      ctx.focusLater(`${rowId}-${delta < 0 ? "up" : "down"}`);
     } catch {
       ctx.props.onReload();
     } finally {
-      setMoving(false);
+      ctx.moving.current = false;
     }
   };
 
@@ -304,7 +314,7 @@ function NodeItem({
               id={`${rowId}-up`}
               type="button"
               class="icon-button"
-              disabled={ctx.disabled || ctx.searching || moving || index <= 0}
+              disabled={ctx.disabled || ctx.searching || index <= 0}
               aria-label={t("reorder.up", { name: node.value })}
               title={t("reorder.up", { name: node.value })}
               onClick={() => void move(-1)}
@@ -315,7 +325,7 @@ function NodeItem({
               id={`${rowId}-down`}
               type="button"
               class="icon-button"
-              disabled={ctx.disabled || ctx.searching || moving || index >= siblings.length - 1}
+              disabled={ctx.disabled || ctx.searching || index >= siblings.length - 1}
               aria-label={t("reorder.down", { name: node.value })}
               title={t("reorder.down", { name: node.value })}
               onClick={() => void move(1)}

@@ -4,7 +4,7 @@
  * add or edit one (`?property=new|<id>`, so Back and reload keep it open), delete with a
  * confirmation, and a reorder mode over all of them that saves each move.
  */
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { z } from "zod";
 import {
   CustomerPropertyView,
@@ -79,7 +79,9 @@ export function PropertiesTab({ number }: NumberTabProps) {
   const [all, setAll] = useState<AllState>({ status: "loading" });
   const [reloadKey, setReloadKey] = useState(0);
   const [ordering, setOrdering] = useState(false);
-  const [savingOrder, setSavingOrder] = useState(false);
+  // Moves are saved one after another, each with the order as it then stands.
+  const orderQueue = useRef<Promise<void>>(Promise.resolve());
+  const lastOrder = useRef(0);
 
   const reloadAll = useCallback(async () => {
     try {
@@ -100,30 +102,31 @@ export function PropertiesTab({ number }: NumberTabProps) {
   const count = all.status === "ready" ? all.items.length : null;
   const full = count !== null && count >= MAX_CUSTOMER_PROPERTIES;
 
-  const saveOrder = async (ids: readonly string[]) => {
+  const saveOrder = (ids: readonly string[]) => {
     if (all.status !== "ready") return;
     const byId = new Map(all.items.map((p) => [p.id, p]));
-    // Show the new order at once; the answer (or a reload on failure) settles it.
+    // Show the new order at once (the buttons stay usable, so focus stays put); the last
+    // answer, or a reload on failure, settles it.
     setAll({ status: "ready", items: ids.flatMap((id) => byId.get(id) ?? []) });
-    setSavingOrder(true);
-    try {
-      const answer = await putJson(
-        `/api/admin/${base(number.id)}/order`,
-        z.object({ items: z.array(CustomerPropertyView) }),
-        { ids },
-      );
-      setAll({ status: "ready", items: answer.items });
-    } catch (error) {
-      showToast(
-        t("properties.orderFailed", {
-          message: errorMessage(error, t("app.networkError"), t("app.unexpectedError")),
-        }),
-        "error",
-      );
-      void reloadAll();
-    } finally {
-      setSavingOrder(false);
-    }
+    const mine = ++lastOrder.current;
+    orderQueue.current = orderQueue.current.then(async () => {
+      try {
+        const answer = await putJson(
+          `/api/admin/${base(number.id)}/order`,
+          z.object({ items: z.array(CustomerPropertyView) }),
+          { ids },
+        );
+        if (mine === lastOrder.current) setAll({ status: "ready", items: answer.items });
+      } catch (error) {
+        showToast(
+          t("properties.orderFailed", {
+            message: errorMessage(error, t("app.networkError"), t("app.unexpectedError")),
+          }),
+          "error",
+        );
+        void reloadAll();
+      }
+    });
   };
 
   const columns: Column<CustomerPropertyView>[] = [
@@ -194,8 +197,7 @@ export function PropertiesTab({ number }: NumberTabProps) {
             idOf={(p) => p.id}
             labelOf={(p) => p.name}
             label={t("properties.orderTitle")}
-            disabled={savingOrder}
-            onReorder={(ids) => void saveOrder(ids)}
+            onReorder={saveOrder}
             render={(p) => (
               <>
                 <strong>{p.name}</strong>{" "}
