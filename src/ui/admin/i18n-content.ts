@@ -135,7 +135,8 @@ export const contentEn = {
   "template.exampleFor": "Example for {{{n}}}",
   "template.footer": "Footer",
   "template.buttons": "Buttons",
-  "template.buttonsHint": "Up to 3 quick replies, 2 website buttons and 1 call button.",
+  "template.buttonsHint":
+    "Either up to 3 quick replies, or up to 2 call-to-action buttons (website or call, at most one call).",
   "template.buttonCount": "{kind}: {n}/{max}",
   "template.buttonType.QUICK_REPLY": "Quick reply",
   "template.buttonType.URL": "Website",
@@ -158,6 +159,19 @@ export const contentEn = {
     "Number the variables {{1}}, {{2}}, {{3}}… without gaps.",
   "template.warning.headerOneVariable": "The header may contain only {{1}}.",
   "template.warning.exampleMissing": "Meta needs an example for every variable.",
+  "template.warning.variableMalformed":
+    "Write variables as {{1}}, {{2}}… — digits only, no spaces.",
+  "template.warning.bodyEdgeVariable":
+    "Meta rejects a body that starts or ends with a variable: add some text.",
+  "template.warning.footerNoVariables": "A footer cannot contain variables.",
+  "template.warning.urlNoVariables": "Variables in website addresses are not supported.",
+  "template.warning.buttonsMixed": "Use either quick replies or call-to-action buttons, not both.",
+  "template.warning.authNoHeader": "Authentication templates have no header.",
+  "template.warning.authNoFooter": "Authentication templates have no footer.",
+  "template.warning.authNoButtons":
+    "Authentication templates get Meta's copy-code button: add no buttons.",
+  "template.warning.authOneVariable":
+    "An authentication body contains exactly {{1}}, where the code goes.",
 
   // ---- number tabs: customer properties, profiling, skillsets ----
   "properties.title": "Customer properties",
@@ -413,7 +427,8 @@ export const contentIt: Record<ContentMessageKey, string> = {
   "template.exampleFor": "Esempio per {{{n}}}",
   "template.footer": "Piè di pagina",
   "template.buttons": "Pulsanti",
-  "template.buttonsHint": "Fino a 3 risposte rapide, 2 pulsanti sito web e 1 pulsante di chiamata.",
+  "template.buttonsHint":
+    "O fino a 3 risposte rapide, o fino a 2 pulsanti di azione (sito web o chiamata, al massimo una chiamata).",
   "template.buttonCount": "{kind}: {n}/{max}",
   "template.buttonType.QUICK_REPLY": "Risposta rapida",
   "template.buttonType.URL": "Sito web",
@@ -436,6 +451,19 @@ export const contentIt: Record<ContentMessageKey, string> = {
     "Numera le variabili {{1}}, {{2}}, {{3}}… senza salti.",
   "template.warning.headerOneVariable": "L'intestazione può contenere solo {{1}}.",
   "template.warning.exampleMissing": "Meta richiede un esempio per ogni variabile.",
+  "template.warning.variableMalformed":
+    "Scrivi le variabili come {{1}}, {{2}}… — solo cifre, senza spazi.",
+  "template.warning.bodyEdgeVariable":
+    "Meta rifiuta un corpo che inizia o finisce con una variabile: aggiungi del testo.",
+  "template.warning.footerNoVariables": "Il piè di pagina non può contenere variabili.",
+  "template.warning.urlNoVariables": "Le variabili negli indirizzi dei siti non sono supportate.",
+  "template.warning.buttonsMixed": "Usa o risposte rapide o pulsanti di azione, non entrambi.",
+  "template.warning.authNoHeader": "I modelli di autenticazione non hanno intestazione.",
+  "template.warning.authNoFooter": "I modelli di autenticazione non hanno piè di pagina.",
+  "template.warning.authNoButtons":
+    "I modelli di autenticazione ricevono il pulsante copia-codice di Meta: non aggiungere pulsanti.",
+  "template.warning.authOneVariable":
+    "Il corpo di un modello di autenticazione contiene esattamente {{1}}, dove va il codice.",
 
   // ---- number tabs: customer properties, profiling, skillsets ----
   "properties.title": "Proprietà del cliente",

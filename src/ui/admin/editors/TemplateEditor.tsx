@@ -55,9 +55,13 @@ export function TemplateEditor({ draft, onChange, numbers, numberLocked }: Templ
   const uid = useId().replace(/[^A-Za-z0-9_-]/g, "");
   const set = <K extends keyof TemplateDraft>(key: K, value: TemplateDraft[K]) =>
     onChange({ ...draft, [key]: value });
-  const warnings = new Map(
-    templateWarnings(draft).map((w) => [w.path, t(`template.warning.${w.kind}`)]),
-  );
+  // Several rules may concern one field: their messages are joined.
+  const warnings = new Map<string, string>();
+  for (const w of templateWarnings(draft)) {
+    const text = t(`template.warning.${w.kind}`);
+    const before = warnings.get(w.path);
+    warnings.set(w.path, before ? `${before} ${text}` : text);
+  }
   const language = scopedField(scope.formId, scope.errors, "language");
   const headerHasVariable = variablesIn(draft.headerText).length > 0;
   const examples = Array.from({ length: variableCount(draft.bodyText) }, (_, i) => i);
@@ -217,10 +221,13 @@ export function TemplateEditor({ draft, onChange, numbers, numberLocked }: Templ
           value={draft.footer}
           max={TEMPLATE_LIMITS.footer}
           required={false}
+          warning={warnings.get("footer")}
           onInput={(footer) => set("footer", footer)}
         />
 
         <ButtonsEditor
+          warning={warnings.get("buttons")}
+          urlWarnings={warnings}
           buttons={draft.buttons}
           onChange={(buttons) => set("buttons", buttons)}
           focus={(id) => {
@@ -238,7 +245,11 @@ function ButtonsEditor({
   buttons,
   onChange,
   focus,
+  warning,
+  urlWarnings,
 }: {
+  warning: string | undefined;
+  urlWarnings: ReadonlyMap<string, string>;
   buttons: readonly TemplateButton[];
   onChange: (buttons: TemplateButton[]) => void;
   focus: (id: string) => void;
@@ -258,6 +269,7 @@ function ButtonsEditor({
           }),
         ).join(" · ")}
       </p>
+      {warning && <p class="field-warning">{warning}</p>}
       <FieldError path="buttons" message={scope.errors.buttons} />
       {buttons.length > 0 && (
         <ol class="template-button-rows">
@@ -283,6 +295,7 @@ function ButtonsEditor({
                     value={button.url}
                     max={2000}
                     required
+                    warning={urlWarnings.get(`buttons.${index}.url`)}
                     onInput={(url) => onChange(setButton(buttons, index, { url: url.trim() }))}
                   />
                 )}

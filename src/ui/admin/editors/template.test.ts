@@ -22,8 +22,9 @@ import {
 } from "./template.ts";
 
 describe("template variables", () => {
-  it("finds distinct variables in order, tolerating spaces", () => {
-    expect(variablesIn("Hi {{2}}, order {{1}} ({{ 1 }}) ships")).toEqual([1, 2]);
+  it("finds distinct variables written as Meta writes them", () => {
+    expect(variablesIn("Hi {{2}}, order {{1}} ({{1}}) ships")).toEqual([1, 2]);
+    expect(variablesIn("{{ 1 }} {{0}} {{name}}")).toEqual([]);
     expect(variablesIn("no variables {1} {{x}}")).toEqual([]);
     expect(variablesAreSequential("{{1}} {{2}}")).toBe(true);
     expect(variablesAreSequential("{{1}} {{3}}")).toBe(false);
@@ -61,33 +62,27 @@ describe("template variables", () => {
 });
 
 describe("template buttons", () => {
-  it("caps quick replies at 3, URLs at 2, phones at 1", () => {
+  it("caps quick replies at 3", () => {
     let buttons: TemplateButton[] = [];
     for (let i = 0; i < 5; i++) buttons = addButton(buttons, "QUICK_REPLY");
-    for (let i = 0; i < 5; i++) buttons = addButton(buttons, "URL");
-    for (let i = 0; i < 5; i++) buttons = addButton(buttons, "PHONE_NUMBER");
-    expect(buttons.map((b) => b.type)).toEqual([
-      "QUICK_REPLY",
-      "QUICK_REPLY",
-      "QUICK_REPLY",
-      "URL",
-      "URL",
-      "PHONE_NUMBER",
-    ]);
-    expect(canAddButton(buttons, "URL")).toBe(false);
+    expect(buttons.map((b) => b.type)).toEqual(["QUICK_REPLY", "QUICK_REPLY", "QUICK_REPLY"]);
   });
 
-  it("keeps quick replies grouped before call-to-action buttons", () => {
-    let buttons = addButton([], "URL");
-    buttons = addButton(buttons, "QUICK_REPLY");
-    buttons = addButton(buttons, "PHONE_NUMBER");
-    buttons = addButton(buttons, "QUICK_REPLY");
-    expect(buttons.map((b) => b.type)).toEqual([
-      "QUICK_REPLY",
-      "QUICK_REPLY",
-      "URL",
-      "PHONE_NUMBER",
-    ]);
+  it("never mixes quick replies with call-to-action buttons", () => {
+    const quick = addButton([], "QUICK_REPLY");
+    expect(canAddButton(quick, "URL")).toBe(false);
+    expect(canAddButton(quick, "PHONE_NUMBER")).toBe(false);
+    expect(addButton(quick, "URL")).toEqual(quick);
+    const action = addButton([], "URL");
+    expect(canAddButton(action, "QUICK_REPLY")).toBe(false);
+  });
+
+  it("allows 2 call-to-action buttons, at most one of them a call", () => {
+    let buttons = addButton(addButton([], "PHONE_NUMBER"), "PHONE_NUMBER");
+    expect(buttons.map((b) => b.type)).toEqual(["PHONE_NUMBER"]);
+    buttons = addButton(buttons, "URL");
+    expect(canAddButton(buttons, "URL")).toBe(false);
+    expect(addButton(addButton([], "URL"), "URL").map((b) => b.type)).toEqual(["URL", "URL"]);
   });
 
   it("edits the fields of a button's own type and removes it", () => {
@@ -153,7 +148,7 @@ describe("template drafts", () => {
 
   it("warns about skipped variables, header variables and missing examples", () => {
     const draft = {
-      ...withBodyText(emptyDraft("n1"), "Hi {{1}} and {{3}}"),
+      ...withBodyText(emptyDraft("n1"), "Hi {{1}} and {{3}} ok"),
       headerText: "{{1}} {{2}}",
     };
     expect(templateWarnings(draft)).toEqual([
@@ -163,6 +158,48 @@ describe("template drafts", () => {
       { path: "body.examples.0", kind: "exampleMissing" },
       { path: "body.examples.1", kind: "exampleMissing" },
       { path: "body.examples.2", kind: "exampleMissing" },
+    ]);
+  });
+
+  it("warns like the server: malformed or edge variables, footer and URL variables, mixed buttons", () => {
+    const base = { ...emptyDraft("n1"), bodyExamples: ["x"] };
+    expect(templateWarnings({ ...base, bodyText: "Hi {{ 1 }} ok" })).toContainEqual({
+      path: "body.text",
+      kind: "variableMalformed",
+    });
+    expect(templateWarnings({ ...base, bodyText: "{{1}} is your code" })).toEqual([
+      { path: "body.text", kind: "bodyEdgeVariable" },
+    ]);
+    expect(templateWarnings({ ...base, bodyText: "Your code: {{1}} " })).toEqual([
+      { path: "body.text", kind: "bodyEdgeVariable" },
+    ]);
+    const buttons: TemplateButton[] = [
+      { type: "QUICK_REPLY", text: "Ok" },
+      { type: "URL", text: "Go", url: "https://x.test/{{1}}" },
+    ];
+    expect(
+      templateWarnings({ ...base, bodyText: "Hi {{1}} ok", footer: "By {{1}}", buttons }),
+    ).toEqual([
+      { path: "footer", kind: "footerNoVariables" },
+      { path: "buttons.1.url", kind: "urlNoVariables" },
+      { path: "buttons", kind: "buttonsMixed" },
+    ]);
+  });
+
+  it("knows the fixed shape of authentication templates", () => {
+    const auth = {
+      ...emptyDraft("n1"),
+      category: "AUTHENTICATION" as const,
+      headerText: "Code",
+      footer: "Bye",
+      bodyText: "Your code is here",
+      buttons: [{ type: "QUICK_REPLY" as const, text: "Ok" }],
+    };
+    expect(templateWarnings(auth).map((w) => w.kind)).toEqual([
+      "authNoHeader",
+      "authNoFooter",
+      "authNoButtons",
+      "authOneVariable",
     ]);
   });
 

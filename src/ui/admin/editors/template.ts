@@ -5,7 +5,11 @@
  */
 import type { TemplateFields, TemplateStatus, TemplateView } from "../../../shared/admin.ts";
 
-/** Meta's limits (the contract validates the same). */
+/**
+ * Meta's limits (the contract and the server's template rules check the same). Buttons
+ * are either up to 3 quick replies or up to 2 call-to-action buttons (website or call,
+ * at most one call), never both kinds.
+ */
 export const TEMPLATE_LIMITS = {
   header: 60,
   body: 1024,
@@ -13,9 +17,9 @@ export const TEMPLATE_LIMITS = {
   buttonText: 25,
   example: 200,
   quickReplies: 3,
+  callToActions: 2,
   urlButtons: 2,
   phoneButtons: 1,
-  buttons: 10,
 } as const;
 
 export const TEMPLATE_CATEGORIES = ["UTILITY", "MARKETING", "AUTHENTICATION"] as const;
@@ -124,7 +128,10 @@ export function canSubmit(status: TemplateStatus): boolean {
 
 // ---- variables ------------------------------------------------------------------------
 
-const VARIABLE = /\{\{\s*(\d+)\s*\}\}/g;
+/** A variable as Meta writes it: {{1}} … {{99}}, no spaces. */
+const VARIABLE = /\{\{([1-9]\d?)\}\}/g;
+/** Anything in double braces, to spot variables written wrongly ({{name}}, {{ 1 }}). */
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 
 /** The distinct variable numbers in the text, ascending: "{{2}} and {{1}}" → [1, 2]. */
 export function variablesIn(text: string): number[] {
@@ -206,14 +213,23 @@ const PER_TYPE: Record<ButtonType, number> = {
   PHONE_NUMBER: TEMPLATE_LIMITS.phoneButtons,
 };
 
+function isQuickReply(type: ButtonType): boolean {
+  return type === "QUICK_REPLY";
+}
+
 /** How many buttons of a type the template has. */
 export function countButtons(buttons: readonly TemplateButton[], type: ButtonType): number {
   return buttons.filter((b) => b.type === type).length;
 }
 
-/** Quick replies ≤ 3, URL buttons ≤ 2, phone buttons ≤ 1. */
+/**
+ * Whether a button of `type` fits: never mixing quick replies with call-to-action
+ * buttons; quick replies ≤ 3; call-to-action ≤ 2, of which calls ≤ 1.
+ */
 export function canAddButton(buttons: readonly TemplateButton[], type: ButtonType): boolean {
-  return buttons.length < TEMPLATE_LIMITS.buttons && countButtons(buttons, type) < PER_TYPE[type];
+  if (buttons.some((b) => isQuickReply(b.type) !== isQuickReply(type))) return false;
+  if (!isQuickReply(type) && buttons.length >= TEMPLATE_LIMITS.callToActions) return false;
+  return countButtons(buttons, type) < PER_TYPE[type];
 }
 
 function blankButton(type: ButtonType): TemplateButton {
@@ -222,17 +238,10 @@ function blankButton(type: ButtonType): TemplateButton {
   return { type, text: "" };
 }
 
-/**
- * Adds a blank button of a type, keeping quick replies before call-to-action buttons
- * (Meta wants each kind grouped). Returns the same list at a limit.
- */
+/** Adds a blank button of a type at the end; at a limit (or a mix) nothing changes. */
 export function addButton(buttons: readonly TemplateButton[], type: ButtonType): TemplateButton[] {
   if (!canAddButton(buttons, type)) return [...buttons];
-  const button = blankButton(type);
-  if (type !== "QUICK_REPLY") return [...buttons, button];
-  const firstAction = buttons.findIndex((b) => b.type !== "QUICK_REPLY");
-  const at = firstAction < 0 ? buttons.length : firstAction;
-  return [...buttons.slice(0, at), button, ...buttons.slice(at)];
+  return [...buttons, blankButton(type)];
 }
 
 /** Changes fields of one button; its type never changes (remove and add instead). */
@@ -257,20 +266,48 @@ export function removeButton(buttons: readonly TemplateButton[], index: number):
 
 // ---- Meta's rules worth a warning before submitting ------------------------------------------
 
-export type TemplateWarning =
-  | { path: "body.text"; kind: "variablesNotSequential" }
-  | { path: "header.text"; kind: "headerOneVariable" }
-  | { path: `body.examples.${number}` | "header.example"; kind: "exampleMissing" };
+export type TemplateWarningKind =
+  | "variableMalformed"
+  | "variablesNotSequential"
+  | "bodyEdgeVariable"
+  | "headerOneVariable"
+  | "exampleMissing"
+  | "footerNoVariables"
+  | "urlNoVariables"
+  | "buttonsMixed"
+  | "authNoHeader"
+  | "authNoFooter"
+  | "authNoButtons"
+  | "authOneVariable";
+
+/** A rule the draft breaks, at the contract's path of the field to fix. */
+export interface TemplateWarning {
+  path: string;
+  kind: TemplateWarningKind;
+}
+
+function malformed(text: string): boolean {
+  return [...text.matchAll(PLACEHOLDER)].some((m) => !/^[1-9]\d?$/.test(m[1] ?? ""));
+}
 
 /**
- * What Meta would reject at review that a draft may still contain: skipped variable
- * numbers, more than one header variable, variables without an example.
+ * What the server (and Meta's review) would refuse, found while typing: variables
+ * written wrongly or skipped, a body that starts or ends with a variable, more than one
+ * header variable, variables without an example, variables in the footer or a button
+ * URL, mixed button kinds, and the fixed shape of authentication templates.
  */
 export function templateWarnings(draft: TemplateDraft): TemplateWarning[] {
   const warnings: TemplateWarning[] = [];
-  if (!variablesAreSequential(draft.bodyText)) {
+  const body = draft.bodyText.trim();
+  if (malformed(draft.bodyText)) {
+    warnings.push({ path: "body.text", kind: "variableMalformed" });
+  } else if (!variablesAreSequential(draft.bodyText)) {
     warnings.push({ path: "body.text", kind: "variablesNotSequential" });
+  } else if (/^\{\{\d+\}\}/.test(body) || /\{\{\d+\}\}$/.test(body)) {
+    warnings.push({ path: "body.text", kind: "bodyEdgeVariable" });
   }
+  if (malformed(draft.headerText))
+    warnings.push({ path: "header.text", kind: "variableMalformed" });
   const headerVars = variablesIn(draft.headerText);
   if (headerVars.length > 1 || (headerVars.length === 1 && headerVars[0] !== 1)) {
     warnings.push({ path: "header.text", kind: "headerOneVariable" });
@@ -281,5 +318,23 @@ export function templateWarnings(draft: TemplateDraft): TemplateWarning[] {
   syncExamples(draft.bodyExamples, variableCount(draft.bodyText)).forEach((example, i) => {
     if (!example.trim()) warnings.push({ path: `body.examples.${i}`, kind: "exampleMissing" });
   });
+  if (draft.footer.includes("{{")) warnings.push({ path: "footer", kind: "footerNoVariables" });
+  draft.buttons.forEach((b, i) => {
+    if (b.type === "URL" && b.url.includes("{{")) {
+      warnings.push({ path: `buttons.${i}.url`, kind: "urlNoVariables" });
+    }
+  });
+  const quickReplies = countButtons(draft.buttons, "QUICK_REPLY");
+  if (quickReplies > 0 && quickReplies < draft.buttons.length) {
+    warnings.push({ path: "buttons", kind: "buttonsMixed" });
+  }
+  if (draft.category === "AUTHENTICATION") {
+    if (draft.headerText.trim()) warnings.push({ path: "header.text", kind: "authNoHeader" });
+    if (draft.footer.trim()) warnings.push({ path: "footer", kind: "authNoFooter" });
+    if (draft.buttons.length > 0) warnings.push({ path: "buttons", kind: "authNoButtons" });
+    if (variablesIn(draft.bodyText).length !== 1) {
+      warnings.push({ path: "body.text", kind: "authOneVariable" });
+    }
+  }
   return warnings;
 }
