@@ -388,6 +388,19 @@ function NodeForm({
   // The node prop carries the version; after a Reload it is the fresh one.
   const current = node ? (ctx.nodes.find((n) => n.id === node.id) ?? node) : undefined;
 
+  // After a conflict's Reload, show the stored reason as it now is (as every admin form
+  // does: reloading shows their changes and discards ours).
+  const reloading = useRef(false);
+  useEffect(() => {
+    if (!reloading.current || !current) return;
+    reloading.current = false;
+    setValue(current.value);
+    setChildrenLabel(current.childrenLabel ?? "");
+    setNotesAllowed(current.notesAllowed);
+    setConflict(null);
+    setErrors(NO_ERRORS);
+  }, [current]);
+
   async function submit(event: Event) {
     event.preventDefault();
     setBusy(true);
@@ -451,7 +464,15 @@ function NodeForm({
       {conflict && (
         <div class="conflict" role="alert" tabIndex={-1}>
           <p>{conflict}</p>
-          <button type="button" class="button conflict-reload" onClick={ctx.props.onReload}>
+          <p class="field-help">{t("form.conflictHint")}</p>
+          <button
+            type="button"
+            class="button conflict-reload"
+            onClick={() => {
+              reloading.current = true;
+              ctx.props.onReload();
+            }}
+          >
             {t("form.conflictReload")}
           </button>
         </div>
