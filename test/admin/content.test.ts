@@ -253,6 +253,20 @@ describe("predefined messages", () => {
     );
     expect(cats.categories).toEqual(["Billing", "Greetings", "Shipping"]);
 
+    const shipping = await callJson<Page<PredefinedMessageView>>(
+      admin,
+      "GET",
+      "/api/admin/predefined-messages?category=Shipping",
+      undefined,
+      200,
+    );
+    expect(shipping.items.map((m) => m.title)).toEqual(["Where is my parcel"]);
+    const billingSheet = await xlsx(
+      admin,
+      "/api/admin/predefined-messages/export.xlsx?category=Billing",
+    );
+    expect(billingSheet.length).toBe(3);
+
     const sheet = await xlsx(
       admin,
       "/api/admin/predefined-messages/export.xlsx?q=billing&sort=title",

@@ -45,14 +45,21 @@ function interactiveSummary(i: Interactive | null): string {
   return `List "${i.button}": ${rows.join(" | ")}`;
 }
 
+/** `?category=` filters the list (and the download) to one category; blank = all. */
+const CategoryFilter = z.string().trim().max(60).optional();
+
 const list: ListSpec<Row, PredefinedMessageView> = {
   name: "predefined-messages",
   tag: "admin: predefined messages",
-  summary: "Predefined messages (search category, title, text)",
+  summary: "Predefined messages (search category, title, text; optional exact category filter)",
   view: PredefinedMessageView,
   select: "*",
-  from: "FROM predefined_messages WHERE tenant_id = ?",
-  where: (c) => [c.var.user.tenantId],
+  from: "FROM predefined_messages WHERE tenant_id = ? AND (? IS NULL OR category = ?)",
+  where: (c) => {
+    const category = CategoryFilter.safeParse(c.req.query("category"));
+    const value = category.success && category.data ? category.data : null;
+    return [c.var.user.tenantId, value, value];
+  },
   search: ["category", "title", "text"],
   sorts: {
     category: "category COLLATE NOCASE",
