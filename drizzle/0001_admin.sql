@@ -15,6 +15,7 @@ CREATE TABLE `customer_properties` (
 );
 --> statement-breakpoint
 CREATE INDEX `customer_properties_number` ON `customer_properties` (`tenant_id`,`number_id`,`position`);--> statement-breakpoint
+CREATE UNIQUE INDEX `customer_properties_name` ON `customer_properties` (`tenant_id`,`number_id`,`name`);--> statement-breakpoint
 CREATE TABLE `locations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`tenant_id` text NOT NULL,

@@ -88,6 +88,28 @@ describe("customer properties", () => {
     expect((await call(admin, "DELETE", path)).status).toBe(404);
   });
 
+  it("refuses a second property with the same name, on create and on rename", async () => {
+    const admin = await adminSession();
+    const n = await createNumber(admin);
+    await addProperty(admin, n.id, { name: "Tier", type: "text" });
+    const other = await addProperty(admin, n.id, { name: "Region", type: "text" });
+    const dup = await call(admin, "POST", `/api/admin/numbers/${n.id}/properties`, {
+      name: "Tier",
+      type: "number",
+    });
+    expect(dup.status).toBe(409);
+    expect(await badFields(dup)).toEqual(["name"]);
+    const rename = await call(admin, "PATCH", `/api/admin/numbers/${n.id}/properties/${other.id}`, {
+      version: other.version,
+      name: "Tier",
+    });
+    expect(rename.status).toBe(409);
+    expect(await names(admin, n.id)).toEqual(["Tier", "Region"]);
+    // Another number may use the name.
+    const m = await createNumber(admin);
+    await addProperty(admin, m.id, { name: "Tier", type: "text" });
+  });
+
   it("refuses the 51st property with a clear message and stores nothing", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);

@@ -210,7 +210,10 @@ export const customerProperties = sqliteTable(
     position: integer("position").notNull(),
     version: integer("version").notNull().default(1),
   },
-  (t) => [index("customer_properties_number").on(t.tenantId, t.numberId, t.position)],
+  (t) => [
+    index("customer_properties_number").on(t.tenantId, t.numberId, t.position),
+    uniqueIndex("customer_properties_name").on(t.tenantId, t.numberId, t.name),
+  ],
 );
 
 /** Closing reasons of a managed number: a tree of at most three levels, ordered among siblings. */

@@ -99,6 +99,18 @@ async function ownedProperty(
 
 const Id = z.object({ numberId: z.string().min(1).max(100), id: z.string().min(1).max(100) });
 
+/** Two properties of a number cannot share a name: 409 naming `name`. */
+async function uniqueName<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (!String(err).includes("UNIQUE constraint failed")) throw err;
+    apiError(409, "duplicate_name", "name: this number already has a property with that name", [
+      { path: "name", message: "this number already has a property with that name" },
+    ]);
+  }
+}
+
 /** /api/admin/numbers/:numberId/properties… */
 export const properties = new Hono<AppEnv>();
 properties.use("/properties/*", numberInPath);
@@ -124,28 +136,30 @@ properties.post(
     requireOptions(body.type, body.options);
     const id = crypto.randomUUID();
     // One statement: the limit and the position cannot race with another insert.
-    const { meta } = await c.env.DB.prepare(
-      `INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
+    const { meta } = await uniqueName(
+      c.env.DB.prepare(
+        `INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
          modifiable_by_agent, show_in_customer_list, show_in_conversation_list, position)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(position), 0) + 1
        FROM customer_properties WHERE tenant_id = ? AND number_id = ?
        HAVING count(*) < ?`,
-    )
-      .bind(
-        id,
-        tenantId,
-        numberId,
-        body.name,
-        body.type,
-        JSON.stringify(body.type === "choice" ? body.options : []),
-        body.modifiableByAgent ? 1 : 0,
-        body.showInCustomerList ? 1 : 0,
-        body.showInConversationList ? 1 : 0,
-        tenantId,
-        numberId,
-        MAX_CUSTOMER_PROPERTIES,
       )
-      .run();
+        .bind(
+          id,
+          tenantId,
+          numberId,
+          body.name,
+          body.type,
+          JSON.stringify(body.type === "choice" ? body.options : []),
+          body.modifiableByAgent ? 1 : 0,
+          body.showInCustomerList ? 1 : 0,
+          body.showInConversationList ? 1 : 0,
+          tenantId,
+          numberId,
+          MAX_CUSTOMER_PROPERTIES,
+        )
+        .run(),
+    );
     if (meta.changes === 0) {
       apiError(
         409,
@@ -214,10 +228,12 @@ properties.patch(
       set.show_in_customer_list = body.showInCustomerList ? 1 : 0;
     if (body.showInConversationList !== undefined)
       set.show_in_conversation_list = body.showInConversationList ? 1 : 0;
-    await saveVersioned(
-      c.env.DB,
-      { table: "customer_properties", id, tenantId, version: body.version, noun: NOUN },
-      set,
+    await uniqueName(
+      saveVersioned(
+        c.env.DB,
+        { table: "customer_properties", id, tenantId, version: body.version, noun: NOUN },
+        set,
+      ),
     );
     return c.json(view(await ownedProperty(c.env.DB, id, tenantId, numberId)));
   },
