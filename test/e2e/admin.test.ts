@@ -1,0 +1,148 @@
+/**
+ * Administration in a real browser, end to end: an admin creates a managed
+ * number, a skillset on it and an agent (invited by e-mail through a real SMTP
+ * server on loopback); the agent sets a password from the mailed link, goes
+ * Ready, and receives the next conversation written to that new number.
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  stack = await startStack({
+    port: 18797,
+    simPort: 18798,
+    persistTo: freshStateDir(),
+    quiet: true,
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto(stack.url);
+  await page.fill("#login-email", email);
+  await page.fill("#login-password", password);
+  await page.click("#login-submit");
+}
+
+/** The newest mail the local SMTP server received for `to`, polled until it arrives. */
+async function mailTo(to: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${stack.mailUrl}/messages?to=${encodeURIComponent(to)}`);
+    const mails = (await res.json()) as { text?: string; raw?: string }[];
+    const last = mails.at(-1);
+    if (last) return last.text ?? last.raw ?? "";
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${to}`);
+}
+
+describe("administration", () => {
+  it("admin creates a number, a skillset and an agent; the agent then receives a conversation on it", async () => {
+    const admin = await browser.newPage();
+    await login(admin, "admin@demo.parley.test", "parley-admin");
+    await admin.click("#nav-admin");
+
+    // A new managed number, open around the clock.
+    await admin.click('a[data-nav="numbers"]');
+    await admin.click("#list-new");
+    await admin.fill('form.admin-form [name="name"]', "Sales line");
+    await admin.fill('form.admin-form [name="displayPhone"]', "+39 02 5555 0101");
+    await admin.fill('form.admin-form [name="phoneNumberId"]', "100000000000777");
+    await admin.fill('form.admin-form [name="accessToken"]', "e2e-access-token-777");
+    await admin.click("form.admin-form button[type=submit]");
+    await admin.locator('[role=tab][data-tab="working-time"]').click();
+    await admin.locator('form.admin-form [name="alwaysOpen"]').check();
+    await admin.click("form.admin-form button[type=submit]");
+    await admin.locator(".toast").first().waitFor();
+
+    // A skillset on it.
+    await admin.click('a[data-nav="skillsets"]');
+    await admin.click("#list-new");
+    await admin.fill('form.admin-form [name="name"]', "Sales");
+    await admin.selectOption('form.admin-form [name="numberId"]', {
+      label: "Sales line (+39 02 5555 0101)",
+    });
+    await admin.selectOption('form.admin-form [name="priority"]', "7");
+    await admin.click("form.admin-form button[type=submit]");
+    await admin.locator(".toast").first().waitFor();
+
+    // An agent in that skillset, invited by e-mail.
+    await admin.click('a[data-nav="users"]');
+    await admin.click("#list-new");
+    await admin.fill('form.admin-form [name="email"]', "carla@demo.parley.test");
+    await admin.fill('form.admin-form [name="name"]', "Carla Agent");
+    await admin.selectOption('form.admin-form [name="role"]', "agent");
+    await admin.click(".membership-add");
+    await admin.selectOption('.membership-row [name="skillsetId"]', {
+      label: "Sales line — Sales",
+    });
+    await admin.selectOption('.membership-row [name="agentPriority"]', "5");
+    await admin.click("form.admin-form button[type=submit]");
+    await admin.locator(".toast").first().waitFor();
+    await admin.click('a[data-nav="users"]');
+    await admin.fill("#list-search", "carla");
+    await admin.locator("table.admin-list tr[data-id]", { hasText: "Carla Agent" }).waitFor();
+
+    // The invitation arrives; Carla sets her password from the link and goes Ready.
+    const mail = await mailTo("carla@demo.parley.test");
+    const link = mail.match(/https?:\/\/\S+\/welcome\?token=[\w-]+/)?.[0];
+    expect(link, mail).toBeTruthy();
+    const carlaContext = await browser.newContext();
+    const carla = await carlaContext.newPage();
+    await carla.goto(link!.replace(/^https?:\/\/[^/]+/, stack.url));
+    await carla.fill("#welcome-password", "carla-secret-password");
+    await carla.fill("#welcome-password-confirm", "carla-secret-password");
+    await carla.click("form#welcome button[type=submit]");
+    await carla.waitForSelector('#connection[data-state="live"]');
+    await carla.selectOption("#status-select", "ready");
+
+    // A customer writes to the new number: Carla is offered the conversation.
+    const res = await fetch(`${stack.simUrl}/_sim/inbound`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        from: "393470000099",
+        name: "Nadia Rossi",
+        phoneNumberId: "100000000000777",
+        text: "Vorrei un preventivo",
+      }),
+    });
+    expect(res.ok).toBe(true);
+    const card = carla.locator(".offer-card");
+    await card.waitFor({ timeout: 15_000 });
+    await expect(card.textContent()).resolves.toContain("Nadia Rossi");
+    await expect(card.textContent()).resolves.toContain("Sales line");
+    await carla.click(".offer-accept");
+    await carla
+      .locator('#messages .message[data-direction="in"]', { hasText: "preventivo" })
+      .waitFor();
+    await admin.screenshot({ path: "test-results/admin.png", fullPage: true });
+  });
+});
