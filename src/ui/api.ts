@@ -69,7 +69,11 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const method = options.method ?? "GET";
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = {
+    Accept: "application/json",
+    // Validation messages come back in the UI's language (set on <html lang>).
+    "Accept-Language": globalThis.document?.documentElement.lang || "en",
+  };
   let body: string | undefined;
   if (method !== "GET") {
     // The server refuses mutating requests without a JSON content type (CSRF defence),

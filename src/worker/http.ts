@@ -1,9 +1,10 @@
 /** Shared HTTP plumbing: API errors, zod validators and the OpenAPI registry. */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
 import { type ZodType, z } from "zod";
+import { it as zodItalian } from "zod/locales";
 import type { ApiError } from "../shared/protocol";
 
 /** Throws an HTTPException whose response is our `ApiError` body. */
@@ -17,13 +18,47 @@ export function apiError(
   throw new HTTPException(status, { res: Response.json(body, { status }) });
 }
 
-function invalid(where: string, error: z.ZodError): never {
+// ---- validation messages in the caller's language -------------------------------
+
+type ValidationLanguage = "en" | "it";
+
+/** The UI sends its language as Accept-Language; anything but Italian gets English. */
+function languageOf(c: Context): ValidationLanguage {
+  const first = (c.req.header("Accept-Language") ?? "").split(",")[0]?.trim().toLowerCase();
+  return first?.startsWith("it") ? "it" : "en";
+}
+
+const italianErrors = zodItalian().localeError;
+
+/** Our own schema messages (src/shared), in Italian; zod's generic ones come from its locale. */
+const OWN_MESSAGES_IT: Record<string, string> = {
+  "at least 10 characters": "almeno 10 caratteri",
+  "digits only, as Meta shows it": "solo cifre, come le mostra Meta",
+  "a time HH:MM between 00:00 and 24:00": "un orario HH:MM tra 00:00 e 24:00",
+  "an IANA time zone such as Europe/Rome": "un fuso orario IANA come Europe/Rome",
+  "a date YYYY-MM-DD": "una data AAAA-MM-GG",
+  "at most 10 rows in all": "al massimo 10 righe in tutto",
+  "international format, e.g. +390212345678": "formato internazionale, es. +390212345678",
+  "lowercase letters, digits and underscores": "lettere minuscole, cifre e trattini bassi",
+  "a language code such as en_US or it": "un codice lingua come en_US o it",
+};
+
+/** Parses with messages in the caller's language. */
+function parseIn<S extends ZodType>(c: Context, schema: S, value: unknown) {
+  return languageOf(c) === "it"
+    ? schema.safeParse(value, { error: italianErrors })
+    : schema.safeParse(value);
+}
+
+function invalid(c: Context, where: string, error: z.ZodError): never {
+  const italian = languageOf(c) === "it";
   const fields = error.issues.map((i) => ({
     path: i.path.length ? i.path.join(".") : where,
-    message: i.message,
+    message: (italian && OWN_MESSAGES_IT[i.message]) || i.message,
   }));
   const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
-  apiError(400, "invalid_request", `Invalid ${where}: ${summary}`, fields);
+  const lead = italian ? `Dati non validi (${where})` : `Invalid ${where}`;
+  apiError(400, "invalid_request", `${lead}: ${summary}`, fields);
 }
 
 /** Validates the JSON body with `schema`; 415 unless the request says it is JSON (CSRF guard). */
@@ -39,26 +74,26 @@ export function jsonBody<S extends ZodType>(schema: S) {
     } catch {
       apiError(400, "invalid_json", "The body is not valid JSON");
     }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) invalid("body", parsed.error);
+    const parsed = parseIn(c, schema, raw);
+    if (!parsed.success) invalid(c, "body", parsed.error);
     return parsed.data;
   });
 }
 
 /** Validates the query string with `schema`. */
 export function query<S extends ZodType>(schema: S) {
-  return validator("query", (value): z.output<S> => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) invalid("query", parsed.error);
+  return validator("query", (value, c): z.output<S> => {
+    const parsed = parseIn(c, schema, value);
+    if (!parsed.success) invalid(c, "query", parsed.error);
     return parsed.data;
   });
 }
 
 /** Validates path parameters with `schema`. */
 export function params<S extends ZodType>(schema: S) {
-  return validator("param", (value): z.output<S> => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) invalid("path", parsed.error);
+  return validator("param", (value, c): z.output<S> => {
+    const parsed = parseIn(c, schema, value);
+    if (!parsed.success) invalid(c, "path", parsed.error);
     return parsed.data;
   });
 }
