@@ -4,38 +4,22 @@
  * server on loopback); the agent sets a password from the mailed link, goes
  * Ready, and receives the next conversation written to that new number.
  */
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium } from "./browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
   stack = await startStack({
     port: 18797,
     simPort: 18798,
     persistTo: freshStateDir(),
     quiet: true,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -144,5 +128,49 @@ describe("administration", () => {
       .locator('#messages .message[data-direction="in"]', { hasText: "preventivo" })
       .waitFor();
     await admin.screenshot({ path: "test-results/admin.png", fullPage: true });
+  });
+
+  it("two admins edit the same skillset: the stale save gets a conflict, in Italian, and Reload shows the other's change", async () => {
+    const first = await browser.newPage();
+    const second = await (await browser.newContext()).newPage();
+    for (const page of [first, second]) {
+      await page.goto(stack.url);
+      await page.selectOption("#login-language", "it");
+      await page.fill("#login-email", "admin@demo.parley.test");
+      await page.fill("#login-password", "parley-admin");
+      await page.keyboard.press("Enter");
+      await page.click("#nav-admin");
+      await page.click('a[data-nav="skillsets"]');
+      // Keyboard: search, then open the row from its link with Enter.
+      await page.focus("#list-search");
+      await page.keyboard.type("General");
+      // The debounced search leaves exactly the one row.
+      await page.waitForFunction(
+        () => document.querySelectorAll("table.admin-list tr[data-id]").length === 1,
+      );
+      const row = page.locator("table.admin-list tr[data-id]", { hasText: "General" });
+      await row.locator("a").first().focus();
+      await page.keyboard.press("Enter");
+      await page.locator('form.admin-form [name="priority"]').waitFor();
+    }
+
+    await first.selectOption('form.admin-form [name="priority"]', "6");
+    await first.click("form.admin-form button[type=submit]");
+    await first.locator(".toast").first().waitFor();
+
+    await second.fill('form.admin-form [name="name"]', "General (stale)");
+    await second.click("form.admin-form button[type=submit]");
+    const conflict = second.locator(".conflict");
+    await conflict.waitFor();
+    await expect(conflict.textContent()).resolves.toContain("Qualcun altro l'ha salvato");
+    await second.click("button.conflict-reload");
+    // Reload fetches the record again: the other admin's priority and the stored name.
+    await expect
+      .poll(() => second.locator('form.admin-form [name="priority"]').inputValue())
+      .toBe("6");
+    await expect
+      .poll(() => second.locator('form.admin-form [name="name"]').inputValue())
+      .toBe("General");
+    await expect(second.locator(".conflict").count()).resolves.toBe(0);
   });
 });

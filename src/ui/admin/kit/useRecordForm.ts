@@ -163,7 +163,8 @@ export function useRecordForm<V, D>(options: RecordFormOptions<V, D>): RecordFor
   const fail = useCallback(
     (error: unknown) => {
       if (error instanceof ApiError && error.status === 409 && error.code === "conflict") {
-        setConflict(error.message);
+        // Our own words, in the UI's language; the server's message is for API callers.
+        setConflict(t("form.conflictMessage"));
         focusLater(formRef, ".conflict");
       } else if (error instanceof ApiError && error.fields.length > 0) {
         setErrors(fieldErrors(error.fields, opts.current.errorPrefix));
