@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ApiError } from "../shared/protocol";
 import { admin } from "./api/admin";
+import { customers } from "./api/customers";
 import { desktop } from "./api/desktop";
 import { platform } from "./api/platform";
 import type { AppEnv } from "./app-types";
@@ -39,6 +40,7 @@ app.route("/auth", auth);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.route("/api/admin", admin);
 app.route("/api/platform", platform);
+app.route("/api", customers);
 app.route("/api", desktop);
 
 app.notFound((c) => {

@@ -162,6 +162,19 @@ export const customers = sqliteTable(
     priority: integer("priority").notNull().default(5),
     authorized: integer("authorized", { mode: "boolean" }).notNull().default(false),
     defaultSkillsetId: text("default_skillset_id"),
+    /** Skip the number's bot: the customer goes straight to the agents. */
+    bypassBot: integer("bypass_bot", { mode: "boolean" }).notNull().default(false),
+    notes: text("notes"),
+    externalId: text("external_id"),
+    /** Off: message contents are removed once a conversation closes. */
+    keepHistory: integer("keep_history", { mode: "boolean" }).notNull().default(true),
+    /** Who last changed `authorized` (a user id, or 'customer' / 'import'): the opt-in evidence. */
+    authorizedBy: text("authorized_by"),
+    /** When `authorized` last changed (ms). */
+    authorizedAt: integer("authorized_at"),
+    /** Custom property values: JSON object, property id → value. */
+    properties: text("properties").notNull().default("{}"),
+    version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },

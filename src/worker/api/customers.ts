@@ -1,0 +1,405 @@
+/**
+ * Customer records: /api/customers for administrators and agents of a tenant.
+ * Admins do everything; agents create and edit only when one of the tenant's
+ * numbers lets agents edit customers, and only the custom properties marked
+ * modifiable by agents; only admins delete. Isolated agents see only their
+ * skillsets' customers (see `VISIBLE`).
+ */
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import {
+  CreateCustomerBody,
+  CustomerView,
+  type PropertyValue,
+  type PropertyValues,
+  UpdateCustomerBody,
+} from "../../shared/customers";
+import { readSettings } from "../../shared/number-settings";
+import type { AppEnv } from "../app-types";
+import { requireUser } from "../auth";
+import { apiError, describeRoute, jsonBody, params } from "../http";
+import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./admin/common";
+
+interface Row {
+  id: string;
+  contact_key: string;
+  phone: string | null;
+  name: string;
+  authorized: number;
+  authorized_by: string | null;
+  authorized_at: number | null;
+  bypass_bot: number;
+  priority: number;
+  default_skillset_id: string | null;
+  notes: string | null;
+  external_id: string | null;
+  keep_history: number;
+  properties: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+function view(row: Row): CustomerView {
+  let properties: Record<string, PropertyValue> = {};
+  try {
+    properties = JSON.parse(row.properties) as Record<string, PropertyValue>;
+  } catch {
+    // an unreadable value set reads as empty rather than breaking the list
+  }
+  return {
+    id: row.id,
+    phone: row.phone,
+    name: row.name,
+    authorized: row.authorized === 1,
+    authorizedBy: row.authorized_by,
+    authorizedAt: row.authorized_at,
+    bypassBot: row.bypass_bot === 1,
+    priority: row.priority,
+    defaultSkillsetId: row.default_skillset_id,
+    notes: row.notes,
+    externalId: row.external_id,
+    keepHistory: row.keep_history === 1,
+    properties,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+const TAG = "customers";
+const NOUN = "customer";
+const BASE = "/api";
+
+/**
+ * What the caller may see, binding (userId, tenantId, tenantId, userId) after
+ * the tenant: everything, unless they are an isolated agent, who sees the
+ * customers whose default skillset is one of theirs. Conversation-based
+ * visibility ("customers who have had conversations with their skillsets")
+ * needs the conversation history in D1, which arrives with the history slice.
+ */
+const VISIBLE = `(NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.tenant_id = ? AND u.role = 'agent' AND u.isolated = 1)
+  OR c.default_skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?))`;
+
+function visibleBinds(c: Context<AppEnv>): unknown[] {
+  const { id, tenantId } = c.var.user;
+  return [id, tenantId, tenantId, id];
+}
+
+const yes = (b: boolean) => (b ? "yes" : "no");
+
+const list: ListSpec<Row, CustomerView> = {
+  name: "customers",
+  tag: TAG,
+  summary: "Customers (search name, phone, external id)",
+  view: CustomerView,
+  select: "c.*",
+  from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
+  where: (c) => [c.var.user.tenantId, ...visibleBinds(c)],
+  search: ["c.name", "c.phone", "c.external_id"],
+  sorts: {
+    name: "c.name COLLATE NOCASE",
+    phone: "c.phone",
+    updatedAt: "c.updated_at",
+    createdAt: "c.created_at",
+  },
+  tiebreak: "c.rowid",
+  toView: view,
+  columns: [
+    { header: "ID", value: (v) => v.id, width: 38 },
+    { header: "Phone", value: (v) => v.phone, width: 18 },
+    { header: "Name", value: (v) => v.name, width: 30 },
+    { header: "Authorized", value: (v) => yes(v.authorized), width: 12 },
+    { header: "Last update", value: (v) => new Date(v.updatedAt), width: 18 },
+  ],
+};
+
+/** The customer if the caller may see it, else 404 (another tenant's, or hidden from an isolated agent). */
+async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<Row> {
+  const row = await c.env.DB.prepare(
+    `SELECT c.* FROM customers c WHERE c.id = ? AND c.tenant_id = ? AND ${VISIBLE}`,
+  )
+    .bind(id, c.var.user.tenantId, ...visibleBinds(c))
+    .first<Row>();
+  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  return row;
+}
+
+type Field = { path: string; message: string };
+
+function refuse(status: 400 | 403 | 409, code: string, fields: Field[]): never {
+  const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
+  const lead = status === 400 ? "Invalid body: " : "";
+  apiError(status, code, `${lead}${summary}`, fields);
+}
+
+interface Definition {
+  id: string;
+  type: "text" | "number" | "date" | "boolean" | "choice";
+  options: string;
+  modifiable_by_agent: number;
+}
+
+/** Why `value` does not fit its definition, or null when it does. */
+export function propertyProblem(def: Definition, value: PropertyValue): string | null {
+  if (value === null) return null;
+  switch (def.type) {
+    case "text":
+      return typeof value === "string" ? null : "a text";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) ? null : "a number";
+    case "boolean":
+      return typeof value === "boolean" ? null : "true or false";
+    case "date": {
+      const ok =
+        typeof value === "string" &&
+        /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+        new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+      return ok ? null : "a date YYYY-MM-DD";
+    }
+    case "choice": {
+      const options = JSON.parse(def.options) as string[];
+      return typeof value === "string" && options.includes(value)
+        ? null
+        : `one of ${options.join(", ")}`;
+    }
+  }
+}
+
+/**
+ * Checks sent property values against the tenant's definitions (the union of
+ * its numbers' properties): 400 naming `properties.<id>` for unknown ids or
+ * wrong types; for agents, 403 naming those not modifiable by agents.
+ */
+async function checkProperties(c: Context<AppEnv>, values: PropertyValues): Promise<void> {
+  const ids = Object.keys(values);
+  if (ids.length === 0) return;
+  const { results } = await c.env.DB.prepare(
+    `SELECT id, type, options, modifiable_by_agent FROM customer_properties
+     WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
+  )
+    .bind(c.var.user.tenantId, JSON.stringify(ids))
+    .all<Definition>();
+  const defs = new Map(results.map((d) => [d.id, d]));
+  const invalid: Field[] = [];
+  const forbidden: Field[] = [];
+  for (const id of ids) {
+    const path = `properties.${id}`;
+    const def = defs.get(id);
+    if (!def) {
+      invalid.push({ path, message: "no such customer property" });
+      continue;
+    }
+    const problem = propertyProblem(def, values[id] ?? null);
+    if (problem) invalid.push({ path, message: `must be ${problem}` });
+    else if (c.var.user.role !== "admin" && def.modifiable_by_agent !== 1)
+      forbidden.push({ path, message: "agents may not change this property" });
+  }
+  if (invalid.length > 0) refuse(400, "invalid_request", invalid);
+  if (forbidden.length > 0) refuse(403, "forbidden", forbidden);
+}
+
+/** Agents write customers only when some number of the tenant lets agents edit customers. */
+async function requireMayWrite(c: Context<AppEnv>): Promise<void> {
+  if (c.var.user.role === "admin") return;
+  const { results } = await c.env.DB.prepare(
+    "SELECT settings FROM managed_numbers WHERE tenant_id = ?",
+  )
+    .bind(c.var.user.tenantId)
+    .all<{ settings: string }>();
+  if (!results.some((n) => readSettings(n.settings).details.agentsMayEditCustomers)) {
+    apiError(403, "forbidden", "The administrator does not let agents edit customers");
+  }
+}
+
+/** 400 naming `defaultSkillsetId` unless it is null or one of the tenant's skillsets. */
+async function requireSkillset(c: Context<AppEnv>, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  const found = await c.env.DB.prepare(
+    "SELECT 1 AS x FROM skillsets WHERE id = ? AND tenant_id = ?",
+  )
+    .bind(id, c.var.user.tenantId)
+    .first();
+  if (!found)
+    refuse(400, "invalid_request", [{ path: "defaultSkillsetId", message: "no such skillset" }]);
+}
+
+/** One customer per phone per tenant: a unique-key failure answers 409 naming `phone`. */
+async function uniquePhone<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (!String(err).includes("UNIQUE constraint failed")) throw err;
+    refuse(409, "duplicate_phone", [{ path: "phone", message: "another customer has this phone" }]);
+  }
+}
+
+/** The contact key Meta's webhooks use for a phone: its digits (the wa_id). */
+const contactKeyOf = (e164: string) => e164.slice(1);
+
+/** Admins and agents of a tenant; the platform operator has no customers. */
+const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await requireUser(c, async () => {});
+  if (c.var.user.role === "operator") apiError(403, "forbidden", "Customers belong to tenants");
+  await next();
+};
+
+const requireAdminRole: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.var.user.role !== "admin") apiError(403, "forbidden", "Only administrators may do this");
+  await next();
+};
+
+const Id = z.object({ id: z.string().min(1).max(100) });
+
+/** /api/customers… (mounted at /api: guards cover only these paths). */
+export const customers = new Hono<AppEnv>();
+customers.use("/customers", requireTenantUser);
+customers.use("/customers/*", requireTenantUser);
+
+mountList(customers, list, BASE);
+
+customers.get(
+  "/customers/:id",
+  describeRoute({
+    method: "get",
+    path: `${BASE}/customers/:id`,
+    summary: "A customer",
+    tag: TAG,
+    response: CustomerView,
+  }),
+  params(Id),
+  async (c) => c.json(view(await visibleCustomer(c, c.req.valid("param").id))),
+);
+
+customers.post(
+  "/customers",
+  describeRoute({
+    method: "post",
+    path: `${BASE}/customers`,
+    summary: "Add a customer (409 when the phone is already a customer's)",
+    tag: TAG,
+    body: CreateCustomerBody,
+    response: CustomerView,
+    status: 201,
+  }),
+  jsonBody(CreateCustomerBody),
+  async (c) => {
+    const body = c.req.valid("json");
+    const user = c.var.user;
+    await requireMayWrite(c);
+    await requireSkillset(c, body.defaultSkillsetId);
+    await checkProperties(c, body.properties);
+    const id = crypto.randomUUID();
+    const now = Date.now();
+    const properties = Object.fromEntries(
+      Object.entries(body.properties).filter(([, v]) => v !== null),
+    );
+    await uniquePhone(
+      c.env.DB.prepare(
+        `INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized, authorized_by,
+           authorized_at, bypass_bot, priority, default_skillset_id, notes, external_id, keep_history,
+           properties, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+        .bind(
+          id,
+          user.tenantId,
+          contactKeyOf(body.phone),
+          body.phone,
+          body.name || body.phone,
+          body.authorized ? 1 : 0,
+          body.authorized ? user.id : null,
+          body.authorized ? now : null,
+          body.bypassBot ? 1 : 0,
+          body.priority,
+          body.defaultSkillsetId,
+          body.notes,
+          body.externalId,
+          body.keepHistory ? 1 : 0,
+          JSON.stringify(properties),
+          now,
+          now,
+        )
+        .run(),
+    );
+    return c.json(view(await visibleCustomer(c, id)), 201);
+  },
+);
+
+customers.patch(
+  "/customers/:id",
+  describeRoute({
+    method: "patch",
+    path: `${BASE}/customers/:id`,
+    summary:
+      "Change a customer; `properties` merges (null removes). Changing `authorized` records who and when. 409 on a stale version.",
+    tag: TAG,
+    body: UpdateCustomerBody,
+    response: CustomerView,
+  }),
+  params(Id),
+  jsonBody(UpdateCustomerBody),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const user = c.var.user;
+    const current = await visibleCustomer(c, id);
+    await requireMayWrite(c);
+    await requireSkillset(c, body.defaultSkillsetId);
+    if (body.properties) await checkProperties(c, body.properties);
+    const now = Date.now();
+    const set: Record<string, unknown> = { updated_at: now };
+    const phone = body.phone ?? current.phone;
+    if (body.phone !== undefined) {
+      set.phone = body.phone;
+      // Username-only customers keep their BSUID key: it is how Meta names them.
+      if (!current.contact_key.startsWith("u:")) set.contact_key = contactKeyOf(body.phone);
+    }
+    if (body.name !== undefined) set.name = body.name || phone || current.name;
+    if (body.authorized !== undefined && body.authorized !== (current.authorized === 1)) {
+      set.authorized = body.authorized ? 1 : 0;
+      set.authorized_by = user.id;
+      set.authorized_at = now;
+    }
+    if (body.bypassBot !== undefined) set.bypass_bot = body.bypassBot ? 1 : 0;
+    if (body.priority !== undefined) set.priority = body.priority;
+    if (body.defaultSkillsetId !== undefined) set.default_skillset_id = body.defaultSkillsetId;
+    if (body.notes !== undefined) set.notes = body.notes;
+    if (body.externalId !== undefined) set.external_id = body.externalId;
+    if (body.keepHistory !== undefined) set.keep_history = body.keepHistory ? 1 : 0;
+    if (body.properties) {
+      const merged: Record<string, PropertyValue> = { ...view(current).properties };
+      for (const [key, value] of Object.entries(body.properties)) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      set.properties = JSON.stringify(merged);
+    }
+    await uniquePhone(
+      saveVersioned(
+        c.env.DB,
+        { table: "customers", id, tenantId: user.tenantId, version: body.version, noun: NOUN },
+        set,
+      ),
+    );
+    return c.json(view(await visibleCustomer(c, id)));
+  },
+);
+
+customers.delete(
+  "/customers/:id",
+  describeRoute({
+    method: "delete",
+    path: `${BASE}/customers/:id`,
+    summary: "Delete a customer (administrators only)",
+    tag: TAG,
+    status: 204,
+  }),
+  requireAdminRole,
+  params(Id),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await deleteOwned(c.env.DB, "customers", id, c.var.user.tenantId, NOUN);
+    return c.body(null, 204);
+  },
+);
