@@ -18,6 +18,7 @@ import {
   createSkillset,
   type ErrorBody,
   type Session,
+  signIn,
 } from "./admin/session";
 import { readXlsxRows } from "./admin/xlsx";
 import { eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
@@ -292,6 +293,17 @@ describe("customer records", () => {
     ).toBe(404);
     expect((await call(isolated, "GET", `/api/customers/${mine.id}`)).status).toBe(200);
     expect((await listOf(open)).total).toBe(3);
+    // An isolated agent may still add a customer, and gets it back once.
+    const added = await create(isolated, { phone: mobile(), name: "Walk-in" });
+    expect(added.name).toBe("Walk-in");
+    expect((await call(isolated, "GET", `/api/customers/${added.id}`)).status).toBe(404);
+  });
+
+  it("is for the tenant's people only: signed out 401, the platform operator 403", async () => {
+    expect((await call("parley_session=nobody", "GET", "/api/customers")).status).toBe(401);
+    const operator = await signIn("operator");
+    expect((await call(operator, "GET", "/api/customers")).status).toBe(403);
+    expect((await call(operator, "POST", "/api/customers", { phone: mobile() })).status).toBe(403);
   });
 
   it("searches, sorts and downloads exactly the filtered rows with formulas neutralised", async () => {

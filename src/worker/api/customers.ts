@@ -18,7 +18,7 @@ import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
 import { apiError, describeRoute, jsonBody, params } from "../http";
-import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./admin/common";
+import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./admin/common";
 
 interface Row {
   id: string;
@@ -322,7 +322,8 @@ customers.post(
         )
         .run(),
     );
-    return c.json(view(await visibleCustomer(c, id)), 201);
+    // The creator sees what they created, even an isolated agent outside their skillsets.
+    return c.json(view(await ownedRow<Row>(c.env.DB, "customers", id, user.tenantId, NOUN)), 201);
   },
 );
 
