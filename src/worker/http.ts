@@ -41,6 +41,8 @@ const OWN_MESSAGES_IT: Record<string, string> = {
   "international format, e.g. +390212345678": "formato internazionale, es. +390212345678",
   "lowercase letters, digits and underscores": "lettere minuscole, cifre e trattini bassi",
   "a language code such as en_US or it": "un codice lingua come en_US o it",
+  "a valid mobile number in international format, e.g. +393331234567":
+    "un numero di cellulare valido in formato internazionale, es. +393331234567",
 };
 
 /** Parses with messages in the caller's language. */
