@@ -34,7 +34,7 @@ const Envelope = z.looseObject({
     .max(1000),
 });
 
-/** Whom a delivery concerns: numbers by phone_number_id, and WABAs (entry ids) of entries that name no number. */
+/** Whom a delivery concerns: numbers by phone_number_id, and WABAs (entry ids) of changes that name no number. */
 export interface WebhookSubjects {
   phoneNumberIds: string[];
   wabaIds: string[];
@@ -51,13 +51,14 @@ export function webhookSubjects(body: unknown): WebhookSubjects | null {
   const phoneNumberIds = new Set<string>();
   const wabaIds = new Set<string>();
   for (const entry of parsed.data.entry) {
-    const ids = entry.changes.flatMap((ch) => {
-      const id = ch.value?.metadata?.phone_number_id;
-      return id === undefined ? [] : [id];
-    });
-    if (ids.length > 0) for (const id of ids) phoneNumberIds.add(id);
-    else if (entry.id !== undefined) wabaIds.add(entry.id);
-    else return null;
+    // Judged change by change: an entry mixing a number's messages with an
+    // account-level change (a template update) concerns that account too.
+    for (const change of entry.changes) {
+      const id = change.value?.metadata?.phone_number_id;
+      if (id !== undefined) phoneNumberIds.add(id);
+      else if (entry.id !== undefined) wabaIds.add(entry.id);
+      else return null;
+    }
   }
   return { phoneNumberIds: [...phoneNumberIds], wabaIds: [...wabaIds] };
 }

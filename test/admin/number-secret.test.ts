@@ -138,6 +138,20 @@ describe("webhookSubjects", () => {
       phoneNumberIds: [],
       wabaIds: ["333"],
     });
+    // A number's own secret cannot carry another account's template update in the same entry.
+    const mixed = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "444",
+          changes: [
+            { field: "messages", value: { metadata: { phone_number_id: "111111" } } },
+            { field: "message_template_status_update", value: { event: "APPROVED" } },
+          ],
+        },
+      ],
+    };
+    expect(webhookSubjects(mixed)).toEqual({ phoneNumberIds: ["111111"], wabaIds: ["444"] });
     expect(
       webhookSubjects({ object: "whatsapp_business_account", entry: [{ changes: [{}] }] }),
     ).toBeNull();
