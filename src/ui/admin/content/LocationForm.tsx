@@ -2,12 +2,11 @@
  * A predefined location (`/admin/locations/new`, `/admin/locations/:id`) that agents can
  * send: name, address and coordinates, with a link to check them on a map.
  */
-import { useState } from "preact/hooks";
 import type { LocationView } from "../../../shared/admin.ts";
 import { useI18n } from "../../i18n.ts";
 import {
   AdminForm,
-  ConfirmDialog,
+  DeleteRecord,
   FieldGroup,
   Link,
   NumberField,
@@ -15,7 +14,6 @@ import {
   pathOf,
   RecordGate,
   TextField,
-  useAdmin,
   useRecordForm,
 } from "../kit/index.ts";
 import { locationsApi } from "./api.ts";
@@ -52,8 +50,6 @@ function validCoordinates(draft: LocationDraft): draft is LocationDraft & {
 
 export function LocationForm({ id }: { id: string | null }) {
   const { t } = useI18n();
-  const { showToast } = useAdmin();
-  const [deleting, setDeleting] = useState(false);
   const form = useRecordForm<LocationView, LocationDraft>({
     load: id === null ? undefined : () => locationsApi.get(id),
     empty: { name: "", address: "", latitude: null, longitude: null },
@@ -86,14 +82,13 @@ export function LocationForm({ id }: { id: string | null }) {
       <div class="page-header">
         <h1 id="location-heading">{view ? view.name : t("locations.new")}</h1>
         {view && (
-          <button
-            type="button"
-            class="button button-danger-outline"
+          <DeleteRecord
             id="location-delete"
-            onClick={() => setDeleting(true)}
-          >
-            {t("admin.delete")}
-          </button>
+            title={t("locations.deleteTitle")}
+            message={t("locations.deleteMessage", { name: view.name })}
+            remove={() => locationsApi.remove(view.id)}
+            backTo="/admin/locations"
+          />
         )}
       </div>
       <AdminForm
@@ -165,20 +160,6 @@ export function LocationForm({ id }: { id: string | null }) {
           )}
         </p>
       </AdminForm>
-      {deleting && view && (
-        <ConfirmDialog
-          title={t("locations.deleteTitle")}
-          message={t("locations.deleteMessage", { name: view.name })}
-          confirmLabel={t("admin.delete")}
-          danger
-          onConfirm={async () => {
-            await locationsApi.remove(view.id);
-            showToast(t("admin.deleted"));
-            navigate("/admin/locations", { replace: true });
-          }}
-          onCancel={() => setDeleting(false)}
-        />
-      )}
     </section>
   );
 }

@@ -3,7 +3,6 @@
  * category (free text, with the categories in use suggested), title, text and optional
  * reply buttons or list, beside a preview of what the customer sees.
  */
-import { useState } from "preact/hooks";
 import type { Interactive, PredefinedMessageView } from "../../../shared/admin.ts";
 import { useI18n } from "../../i18n.ts";
 import { CountedField } from "../editors/CountedField.tsx";
@@ -12,12 +11,11 @@ import { textLimit } from "../editors/interactive.ts";
 import { SuggestField } from "../editors/SuggestField.tsx";
 import {
   AdminForm,
-  ConfirmDialog,
+  DeleteRecord,
   Link,
   navigate,
   pathOf,
   RecordGate,
-  useAdmin,
   useOptions,
   useRecordForm,
 } from "../kit/index.ts";
@@ -42,8 +40,6 @@ function toDraft(view: PredefinedMessageView): PredefinedDraft {
 
 export function PredefinedMessageForm({ id, category }: { id: string | null; category?: string }) {
   const { t } = useI18n();
-  const { showToast } = useAdmin();
-  const [deleting, setDeleting] = useState(false);
   const categories = useOptions("predefined-categories", async () =>
     (await predefinedApi.categories()).map((c) => ({ value: c, label: c })),
   );
@@ -80,14 +76,13 @@ export function PredefinedMessageForm({ id, category }: { id: string | null; cat
       <div class="page-header">
         <h1 id="predefined-heading">{view ? view.title : t("predefined.new")}</h1>
         {view && (
-          <button
-            type="button"
-            class="button button-danger-outline"
+          <DeleteRecord
             id="predefined-delete"
-            onClick={() => setDeleting(true)}
-          >
-            {t("admin.delete")}
-          </button>
+            title={t("predefined.deleteTitle")}
+            message={t("predefined.deleteMessage", { name: view.title })}
+            remove={() => predefinedApi.remove(view.id)}
+            backTo="/admin/predefined-messages"
+          />
         )}
       </div>
       <div class="editor-with-preview">
@@ -137,20 +132,6 @@ export function PredefinedMessageForm({ id, category }: { id: string | null; cat
         </AdminForm>
         <MessagePreview text={draft.text} interactive={draft.interactive} />
       </div>
-      {deleting && view && (
-        <ConfirmDialog
-          title={t("predefined.deleteTitle")}
-          message={t("predefined.deleteMessage", { name: view.title })}
-          confirmLabel={t("admin.delete")}
-          danger
-          onConfirm={async () => {
-            await predefinedApi.remove(view.id);
-            showToast(t("admin.deleted"));
-            navigate("/admin/predefined-messages", { replace: true });
-          }}
-          onCancel={() => setDeleting(false)}
-        />
-      )}
     </section>
   );
 }

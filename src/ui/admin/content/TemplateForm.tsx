@@ -19,12 +19,11 @@ import {
 } from "../editors/template.ts";
 import {
   AdminForm,
-  ConfirmDialog,
+  DeleteRecord,
   Link,
   navigate,
   pathOf,
   RecordGate,
-  useAdmin,
   useOptions,
   useRecordForm,
 } from "../kit/index.ts";
@@ -34,8 +33,6 @@ import { TemplateStatusBadge } from "./TemplateStatusBadge.tsx";
 
 export function TemplateForm({ id, numberId }: { id: string | null; numberId?: string }) {
   const { t } = useI18n();
-  const { showToast } = useAdmin();
-  const [deleting, setDeleting] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const numbers = useOptions("template-number-choices", () =>
     templateNumberOptions(t("templates.noWaba")),
@@ -91,14 +88,17 @@ export function TemplateForm({ id, numberId }: { id: string | null; numberId?: s
           {view && <TemplateStatusBadge status={view.status} />}
         </h1>
         {view && (
-          <button
-            type="button"
-            class="button button-danger-outline"
+          <DeleteRecord
             id="template-delete"
-            onClick={() => setDeleting(true)}
-          >
-            {t("admin.delete")}
-          </button>
+            title={t("templates.deleteTitle")}
+            message={
+              view.metaTemplateId
+                ? t("templates.deleteMessageMeta", { name: view.name })
+                : t("templates.deleteMessage", { name: view.name })
+            }
+            remove={() => templatesApi.remove(view.id)}
+            backTo="/admin/templates"
+          />
         )}
       </div>
 
@@ -148,25 +148,6 @@ export function TemplateForm({ id, numberId }: { id: string | null; numberId?: s
           numberLocked={view !== null}
         />
       </AdminForm>
-
-      {deleting && view && (
-        <ConfirmDialog
-          title={t("templates.deleteTitle")}
-          message={
-            view.metaTemplateId
-              ? t("templates.deleteMessageMeta", { name: view.name })
-              : t("templates.deleteMessage", { name: view.name })
-          }
-          confirmLabel={t("admin.delete")}
-          danger
-          onConfirm={async () => {
-            await templatesApi.remove(view.id);
-            showToast(t("admin.deleted"));
-            navigate("/admin/templates", { replace: true });
-          }}
-          onCancel={() => setDeleting(false)}
-        />
-      )}
     </section>
   );
 }

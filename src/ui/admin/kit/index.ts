@@ -7,6 +7,7 @@ export * from "./AdminShell.tsx";
 export * from "./adminApi.ts";
 export * from "./ConfirmDialog.tsx";
 export * from "./context.ts";
+export * from "./DeleteRecord.tsx";
 export * from "./errors.ts";
 export * from "./fields.tsx";
 export * from "./ListView.tsx";

@@ -8,25 +8,22 @@ import type { NumberView } from "../../../shared/admin.ts";
 import { ApiError, errorMessage } from "../../api.ts";
 import { useI18n } from "../../i18n.ts";
 import {
-  ConfirmDialog,
+  DeleteRecord,
   Link,
   NotFound,
   navigate,
   pathOf,
   RecordGate,
   type RecordStatus,
-  useAdmin,
 } from "../kit/index.ts";
 import { numbersApi } from "./api.ts";
 import { numberTabs } from "./tabs.ts";
 
 export function NumberEditor({ id, tab }: { id: string; tab: string }) {
   const { t } = useI18n();
-  const { showToast } = useAdmin();
   const [number, setNumber] = useState<NumberView | null>(null);
   const [status, setStatus] = useState<RecordStatus>("loading");
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -89,14 +86,13 @@ export function NumberEditor({ id, tab }: { id: string; tab: string }) {
         <h1 id="number-heading">
           {number.name} <span class="muted">{number.displayPhone}</span>
         </h1>
-        <button
-          type="button"
-          class="button button-danger-outline"
+        <DeleteRecord
           id="number-delete"
-          onClick={() => setDeleting(true)}
-        >
-          {t("admin.delete")}
-        </button>
+          title={t("number.deleteTitle")}
+          message={t("number.deleteMessage", { name: number.name })}
+          remove={() => numbersApi.remove(number.id)}
+          backTo="/admin/numbers"
+        />
       </div>
       <div class="tabs" role="tablist" aria-label={t("number.tabs")} onKeyDown={onTabKey}>
         {numberTabs.map((candidate) => {
@@ -120,20 +116,6 @@ export function NumberEditor({ id, tab }: { id: string; tab: string }) {
       <div id="number-tabpanel" role="tabpanel" aria-labelledby={`tab-${active.key}`}>
         <Tab key={active.key} number={number} onNumberChange={setNumber} />
       </div>
-      {deleting && (
-        <ConfirmDialog
-          title={t("number.deleteTitle")}
-          message={t("number.deleteMessage", { name: number.name })}
-          confirmLabel={t("admin.delete")}
-          danger
-          onConfirm={async () => {
-            await numbersApi.remove(number.id);
-            showToast(t("admin.deleted"));
-            navigate("/admin/numbers", { replace: true });
-          }}
-          onCancel={() => setDeleting(false)}
-        />
-      )}
     </section>
   );
 }

@@ -3,12 +3,11 @@
  * name, priority 1–9, whether it is the number's default, the softbot's label, and its
  * agents with their priority inside it.
  */
-import { useState } from "preact/hooks";
 import { type SkillsetView, SkillsetView as SkillsetViewSchema } from "../../../shared/admin.ts";
 import { useI18n } from "../../i18n.ts";
 import {
   AdminForm,
-  ConfirmDialog,
+  DeleteRecord,
   FieldGroup,
   Link,
   MembershipEditor,
@@ -19,7 +18,6 @@ import {
   SelectField,
   TextField,
   Toggle,
-  useAdmin,
   useOptions,
   useRecordForm,
 } from "../kit/index.ts";
@@ -35,11 +33,9 @@ import {
 
 export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: string }) {
   const { t } = useI18n();
-  const { showToast } = useAdmin();
   const creating = id === null;
   const numbers = useOptions("numbers", numberOptions);
   const users = useOptions("users", memberOptions);
-  const [deleting, setDeleting] = useState(false);
 
   const form = useRecordForm<SkillsetView, SkillsetDraft>({
     load: creating ? undefined : () => skillsetsApi.get(id),
@@ -82,14 +78,13 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
       <div class="page-header">
         <h1 id="skillset-heading">{view ? view.name : t("skillset.newTitle")}</h1>
         {view && (
-          <button
-            type="button"
-            class="button button-danger-outline"
+          <DeleteRecord
             id="skillset-delete"
-            onClick={() => setDeleting(true)}
-          >
-            {t("admin.delete")}
-          </button>
+            title={t("skillset.deleteTitle")}
+            message={t("skillset.deleteMessage", { name: view.name })}
+            remove={() => skillsetsApi.remove(view.id)}
+            backTo="/admin/skillsets"
+          />
         )}
       </div>
       <AdminForm
@@ -158,20 +153,6 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
           path="members"
         />
       </AdminForm>
-      {deleting && view && (
-        <ConfirmDialog
-          title={t("skillset.deleteTitle")}
-          message={t("skillset.deleteMessage", { name: view.name })}
-          confirmLabel={t("admin.delete")}
-          danger
-          onConfirm={async () => {
-            await skillsetsApi.remove(view.id);
-            showToast(t("admin.deleted"));
-            navigate("/admin/skillsets", { replace: true });
-          }}
-          onCancel={() => setDeleting(false)}
-        />
-      )}
     </section>
   );
 }
