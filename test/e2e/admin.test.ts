@@ -64,7 +64,8 @@ describe("administration", () => {
     await admin.locator('[role=tab][data-tab="working-time"]').click();
     await admin.locator('form.admin-form [name="alwaysOpen"]').check();
     await admin.click("form.admin-form button[type=submit]");
-    await admin.locator(".toast").first().waitFor();
+    // Wait for this save's own toast: earlier toasts may still be on screen.
+    await admin.locator(".toast", { hasText: "Saved" }).waitFor();
 
     // A skillset on it.
     await admin.click('a[data-nav="skillsets"]');
@@ -75,7 +76,8 @@ describe("administration", () => {
     });
     await admin.selectOption('form.admin-form [name="priority"]', "7");
     await admin.click("form.admin-form button[type=submit]");
-    await admin.locator(".toast").first().waitFor();
+    // Created: the form moves to the new record's address.
+    await admin.waitForURL(/\/admin\/skillsets\/(?!new)[\w-]+$/);
 
     // An agent in that skillset, invited by e-mail.
     await admin.click('a[data-nav="users"]');
@@ -89,7 +91,7 @@ describe("administration", () => {
     });
     await admin.selectOption('.membership-row [name="agentPriority"]', "5");
     await admin.click("form.admin-form button[type=submit]");
-    await admin.locator(".toast").first().waitFor();
+    await admin.waitForURL(/\/admin\/users\/(?!new)[\w-]+$/);
     await admin.click('a[data-nav="users"]');
     await admin.fill("#list-search", "carla");
     await admin.locator("table.admin-list tr[data-id]", { hasText: "Carla Agent" }).waitFor();
