@@ -330,3 +330,129 @@ export const templates = sqliteTable(
 export const versionGuard = sqliteTable("version_guard", { ok: integer("ok").notNull() }, (t) => [
   check("version_guard_ok", sql`${t.ok} = 1`),
 ]);
+
+/**
+ * The history of conversations, per customer. A row appears when an agent takes
+ * the conversation (so isolated agents see the customers of their skillsets'
+ * conversations) and is completed when it closes. Deleting a customer deletes
+ * their history.
+ */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    numberId: text("number_id").notNull(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    skillsetId: text("skillset_id"),
+    agentId: text("agent_id"),
+    agentName: text("agent_name"),
+    openedAt: integer("opened_at").notNull(),
+    closedAt: integer("closed_at"),
+    /** User id of who closed it (null while open). */
+    closedBy: text("closed_by"),
+    closedByName: text("closed_by_name"),
+    closeReason: text("close_reason"),
+    closeNotes: text("close_notes"),
+    /** False when the customer's "keep message history" was off at closing: texts were removed. */
+    messagesKept: integer("messages_kept", { mode: "boolean" }).notNull().default(true),
+    messageCount: integer("message_count").notNull().default(0),
+  },
+  (t) => [
+    index("conversations_customer").on(t.tenantId, t.customerId, t.openedAt),
+    index("conversations_skillset").on(t.tenantId, t.skillsetId),
+  ],
+);
+
+/**
+ * Messages of closed conversations, copied from the conversation actor when it
+ * closes. `text` is null when the contents were not kept. Full-text search runs
+ * on `conversation_messages_fts` (FTS5, kept in step by triggers; see the
+ * migration 0003).
+ */
+export const conversationMessages = sqliteTable(
+  "conversation_messages",
+  {
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    /** Who wrote it: the customer's or the agent's name, or "system". */
+    senderName: text("sender_name").notNull(),
+    kind: text("kind").notNull(),
+    text: text("text"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+);
+
+/**
+ * A customer import: the uploaded file is parsed and checked into
+ * `customer_import_rows` (status `receiving`, with `processed_rows` as progress),
+ * previewed (`ready`), then applied in one D1 batch that also flips the status to
+ * `applied`, so either the whole import lands or none of it.
+ */
+export const customerImports = sqliteTable(
+  "customer_imports",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    createdBy: text("created_by").notNull(),
+    fileName: text("file_name").notNull(),
+    /** `upsert`: insert/update; `replace`: insert/update/delete (the file becomes the list). */
+    mode: text("mode", { enum: ["upsert", "replace"] }).notNull(),
+    status: text("status", { enum: ["receiving", "ready", "applied", "failed"] }).notNull(),
+    /** JSON array of the customer fields the file has columns for (absent ones are left alone). */
+    columns: text("columns").notNull().default("[]"),
+    totalRows: integer("total_rows").notNull().default(0),
+    processedRows: integer("processed_rows").notNull().default(0),
+    validRows: integer("valid_rows").notNull().default(0),
+    /** JSON array of {row, column, reason}, the first ones only (see rejected_rows for the count). */
+    rejections: text("rejections").notNull().default("[]"),
+    rejectedRows: integer("rejected_rows").notNull().default(0),
+    /** Preview counts: rows that create, update, and customers that would be deleted. */
+    inserts: integer("inserts").notNull().default(0),
+    updates: integer("updates").notNull().default(0),
+    deletes: integer("deletes").notNull().default(0),
+    error: text("error"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+    appliedAt: integer("applied_at"),
+  },
+  (t) => [index("customer_imports_tenant").on(t.tenantId, t.createdAt)],
+);
+
+/** The checked, valid rows of an import, ready to be applied. */
+export const customerImportRows = sqliteTable(
+  "customer_import_rows",
+  {
+    importId: text("import_id")
+      .notNull()
+      .references(() => customerImports.id, { onDelete: "cascade" }),
+    rowNo: integer("row_no").notNull(),
+    contactKey: text("contact_key").notNull(),
+    phone: text("phone").notNull(),
+    name: text("name"),
+    authorized: integer("authorized", { mode: "boolean" }),
+    bypassBot: integer("bypass_bot", { mode: "boolean" }),
+    priority: integer("priority"),
+    defaultSkillsetId: text("default_skillset_id"),
+    notes: text("notes"),
+    externalId: text("external_id"),
+    keepHistory: integer("keep_history", { mode: "boolean" }),
+    /** JSON object of the property columns present: id → value, null clears. */
+    properties: text("properties").notNull().default("{}"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.rowNo] }),
+    uniqueIndex("customer_import_rows_contact").on(t.importId, t.contactKey),
+  ],
+);
