@@ -389,6 +389,19 @@ export class AgentActor extends DurableObject<Env> {
     this.publish(event);
   }
 
+  /**
+   * Blanks the texts of a conversation's messages in the replay log: its
+   * customer keeps no message history, so contents must not linger here.
+   * Event seqs stay, so desktops resume as before. Idempotent.
+   */
+  async forgetTexts(conversationId: string): Promise<void> {
+    this.sql.exec(
+      `UPDATE events SET body = json_set(body, '$.message.text', '')
+       WHERE json_extract(body, '$.type') = 'message' AND json_extract(body, '$.conversationId') = ?`,
+      conversationId,
+    );
+  }
+
   /** Whether `conversationId` is currently assigned to this agent. */
   async owns(conversationId: string): Promise<boolean> {
     return this.seated(conversationId);

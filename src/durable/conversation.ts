@@ -3,6 +3,8 @@
  * messages, state and outbound sends. Inbound messages are deduplicated by
  * wamid, ticks only move forward, and every reply goes through a durable
  * outbox so it is retried on Meta's transient errors but never sent twice.
+ * Taking and closing the conversation write the customer's history in D1,
+ * retried by the alarm until D1 has it (see history-archive.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ConversationView, MessageError, MessageView, Sender, Tick } from "../shared/protocol";
@@ -10,6 +12,14 @@ import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
 import { markRead, sendText } from "../worker/meta/graph";
 import { type InboundMessage, type StatusUpdate, statusRank } from "../worker/meta/webhook";
+import {
+  ARCHIVE_KEY,
+  type ArchivedMessage,
+  type ArchivePending,
+  archiveRetryDelayMs,
+  type HistorySnapshot,
+  historyStatements,
+} from "./history-archive";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
 import type { ConversationInit } from "./types";
 
@@ -22,6 +32,13 @@ interface ConversationRecord extends ConversationInit {
   closedAt: number | null;
   closeReason: string | null;
   closedBy: string | null;
+  closedByName?: string | null;
+  closeNotes?: string | null;
+  /**
+   * The customer does not keep message history: texts and payloads were
+   * removed at closing (and any message still sending loses its text once sent).
+   */
+  contentsRemoved?: boolean;
   /** Seq of the newest inbound message reported read to Meta. */
   readSeq?: number;
 }
@@ -74,6 +91,7 @@ export class ConversationActor extends DurableObject<Env> {
   /** Outbox rows this incarnation is sending; others marked in-flight died with a previous one. */
   private readonly sending = new Set<string>();
   private draining: Promise<void> | null = null;
+  private archiving: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -160,6 +178,8 @@ export class ConversationActor extends DurableObject<Env> {
       record.skillsetId = agent.skillsetId;
       record.skillsetName = agent.skillsetName;
       this.save(record);
+      // The history row makes the customer visible to the agent's skillsets.
+      await this.requestArchive();
     }
     return this.view(record);
   }
@@ -220,10 +240,17 @@ export class ConversationActor extends DurableObject<Env> {
   }
 
   /**
-   * Closes the conversation with a reason: the number opens a new one for the
-   * customer's next message and the agent's capacity frees up. Idempotent.
+   * Closes the conversation with a reason and optional notes: the number opens
+   * a new one for the customer's next message, the agent's capacity frees up,
+   * and the conversation is written to the customer's history in the
+   * background (the answer never waits for D1). Idempotent.
    */
-  async close(tenantId: string, agentId: string, reason: string): Promise<CloseResult> {
+  async close(
+    tenantId: string,
+    agentId: string,
+    reason: string,
+    notes: string | null = null,
+  ): Promise<CloseResult> {
     const record = this.record;
     if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
     if (record.state !== "closed") {
@@ -231,8 +258,11 @@ export class ConversationActor extends DurableObject<Env> {
       record.state = "closed";
       record.closedAt = Date.now();
       record.closeReason = reason;
+      record.closeNotes = notes;
       record.closedBy = agentId;
+      record.closedByName = record.agent.name;
       this.save(record);
+      await this.requestArchive();
     }
     const view = this.view(record);
     await this.env.NUMBER.getByName(record.number.id).conversationClosed(record.id);
@@ -311,8 +341,25 @@ export class ConversationActor extends DurableObject<Env> {
     return { ok: true, message };
   }
 
+  /**
+   * Sends due outbox rows and retries a pending history write. Both are safe to
+   * repeat; a retry earlier than planned is only an earlier attempt.
+   */
   override async alarm(): Promise<void> {
-    await this.drainOutbox();
+    await Promise.all([this.drainOutbox(), this.archiveHistory()]);
+    await this.armAlarm();
+  }
+
+  /** Arms the one alarm for the earliest deadline: a queued send or a pending history write. */
+  private async armAlarm(): Promise<void> {
+    const outbox = one<{ at: number | null }>(
+      this.sql,
+      "SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'",
+    )?.at;
+    const archive = getJson<ArchivePending>(this.sql, ARCHIVE_KEY)?.dueAt;
+    const deadlines = [outbox, archive].filter((at): at is number => at != null);
+    if (deadlines.length > 0) await this.ctx.storage.setAlarm(Math.min(...deadlines));
+    else await this.ctx.storage.deleteAlarm();
   }
 
   /** Sends every due outbox row; one drain at a time. */
@@ -336,11 +383,7 @@ export class ConversationActor extends DurableObject<Env> {
       if (!due) break;
       await this.sendOne(due);
     }
-    const next = one<{ at: number | null }>(
-      this.sql,
-      "SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'",
-    );
-    if (next?.at != null) await this.ctx.storage.setAlarm(next.at);
+    await this.armAlarm();
   }
 
   /**
@@ -426,6 +469,13 @@ export class ConversationActor extends DurableObject<Env> {
       });
     } finally {
       this.sending.delete(row.message_id);
+      // Its text was only kept to be sent: the customer keeps no message history.
+      if (this.record?.contentsRemoved) {
+        this.sql.exec(
+          "UPDATE messages SET text = '', payload = NULL WHERE id = ? AND id NOT IN (SELECT message_id FROM outbox)",
+          row.message_id,
+        );
+      }
     }
   }
 
@@ -436,6 +486,139 @@ export class ConversationActor extends DurableObject<Env> {
       .bind(record.number.id, record.tenantId)
       .first<{ access_token: string | null }>();
     return row?.access_token ?? "";
+  }
+
+  // ---- history ------------------------------------------------------------
+
+  /**
+   * Records that D1's history must catch up with this conversation (durable
+   * before any attempt, with the alarm as a backstop should the actor be
+   * evicted), then tries in the background. Call after saving the state.
+   */
+  private async requestArchive(): Promise<void> {
+    const pending = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
+    putJson(this.sql, ARCHIVE_KEY, {
+      generation: (pending?.generation ?? 0) + 1,
+      attempts: pending?.attempts ?? 0,
+      dueAt: Date.now() + archiveRetryDelayMs(1),
+    } satisfies ArchivePending);
+    await this.armAlarm();
+    this.ctx.waitUntil(this.archiveHistory());
+  }
+
+  /** Writes the pending history, one write at a time; failures wait for the alarm. */
+  private archiveHistory(): Promise<void> {
+    if (!this.archiving) {
+      this.archiving = this.archiveOnce().finally(() => {
+        this.archiving = null;
+      });
+    }
+    return this.archiving;
+  }
+
+  private async archiveOnce(): Promise<void> {
+    for (;;) {
+      const pending = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
+      const record = this.record;
+      if (!pending || !record) return;
+      try {
+        const done = await this.writeHistory(record.id);
+        const now = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
+        if (!done || now?.generation === pending.generation) {
+          this.sql.exec("DELETE FROM kv WHERE key = ?", ARCHIVE_KEY);
+          await this.armAlarm();
+          return;
+        }
+        // A newer request came while we wrote: write again with the newer state.
+      } catch (err) {
+        console.warn("history write failed; the alarm retries", record.id, err);
+        const now = getJson<ArchivePending>(this.sql, ARCHIVE_KEY) ?? pending;
+        const attempts = now.attempts + 1;
+        putJson(this.sql, ARCHIVE_KEY, {
+          ...now,
+          attempts,
+          dueAt: Date.now() + archiveRetryDelayMs(attempts),
+        } satisfies ArchivePending);
+        await this.armAlarm();
+        return;
+      }
+    }
+  }
+
+  /**
+   * One attempt at making D1's history match this conversation. Throws when D1
+   * fails. Resolves false when the customer no longer exists: there is no
+   * history to write, ever.
+   */
+  private async writeHistory(conversationId: string): Promise<boolean> {
+    const first = this.record;
+    if (!first) return false;
+    const customer = await this.env.DB.prepare(
+      "SELECT name, keep_history FROM customers WHERE id = ? AND tenant_id = ?",
+    )
+      .bind(first.customer.id, first.tenantId)
+      .first<{ name: string; keep_history: number }>();
+    if (!customer) {
+      console.warn("customer gone; history dropped", conversationId);
+      return false;
+    }
+    // Re-read after the await: the conversation may have closed meanwhile.
+    let record = this.record!;
+    if (record.state === "closed" && customer.keep_history !== 1 && !record.contentsRemoved) {
+      this.removeContents(record);
+      record = this.record!;
+    }
+    if (record.contentsRemoved && record.agent) {
+      await this.env.AGENT.getByName(record.agent.id).forgetTexts(conversationId);
+    }
+    await this.env.DB.batch(historyStatements(this.env.DB, this.snapshot(record, customer.name)));
+    return true;
+  }
+
+  /** Drops the texts and payloads of every message not still waiting to be sent. */
+  private removeContents(record: ConversationRecord): void {
+    this.sql.exec(
+      `UPDATE messages SET text = '', payload = NULL
+       WHERE id NOT IN (SELECT message_id FROM outbox)`,
+    );
+    record.contentsRemoved = true;
+    this.save(record);
+  }
+
+  /** The history's view of this conversation; messages only once closed. */
+  private snapshot(record: ConversationRecord, customerName: string): HistorySnapshot {
+    const closed = record.state === "closed";
+    const kept = !record.contentsRemoved;
+    const messages: ArchivedMessage[] = closed
+      ? all<MessageRow>(this.sql, "SELECT * FROM messages ORDER BY seq").map((row) => ({
+          seq: row.seq,
+          direction: row.direction,
+          senderName: senderName(row, customerName),
+          kind: row.kind,
+          text: kept ? row.text : null,
+          createdAt: row.created_at,
+        }))
+      : [];
+    return {
+      id: record.id,
+      tenantId: record.tenantId,
+      numberId: record.number.id,
+      customerId: record.customer.id,
+      skillsetId: record.skillsetId,
+      agent: record.agent,
+      openedAt: record.createdAt,
+      closed: closed
+        ? {
+            at: record.closedAt ?? Date.now(),
+            by: record.closedBy,
+            byName: record.closedByName ?? null,
+            reason: record.closeReason,
+            notes: record.closeNotes ?? null,
+          }
+        : null,
+      messagesKept: kept,
+      messages,
+    };
   }
 
   // ---- statuses -----------------------------------------------------------
@@ -504,6 +687,13 @@ export class ConversationActor extends DurableObject<Env> {
       })().catch((err: unknown) => console.error("notify failed", err)),
     );
   }
+}
+
+/** Who wrote a message, as the history shows it: the customer's or the agent's name, or "system". */
+function senderName(row: MessageRow, customerName: string): string {
+  if (row.direction === "in") return customerName;
+  const sender = JSON.parse(row.sender) as Sender;
+  return sender.type === "agent" ? sender.name : "system";
 }
 
 function toView(conversationId: string, row: MessageRow): MessageView {

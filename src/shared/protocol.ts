@@ -178,7 +178,11 @@ export const SendTextBody = z.object({
 });
 /** The agent has seen the conversation up to this message: Meta shows the customer blue ticks. */
 export const MarkReadBody = z.object({ upToSeq: z.number().int().nonnegative() });
-export const CloseBody = z.object({ reason: z.string().trim().min(1).max(500) });
+/** Closing: the reason (profiling) and optional free notes, kept in the customer's history. */
+export const CloseBody = z.object({
+  reason: z.string().trim().min(1).max(500),
+  notes: z.string().trim().max(2000).optional(),
+});
 export const MessagesQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
 });

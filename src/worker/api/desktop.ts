@@ -217,7 +217,7 @@ export const desktop = new Hono<AppEnv>()
     describeRoute({
       method: "post",
       path: "/api/conversations/:id/close",
-      summary: "Close a conversation with a closing reason",
+      summary: "Close a conversation with a closing reason and optional notes",
       tag: "conversations",
       body: CloseBody,
       response: ConversationView,
@@ -227,7 +227,8 @@ export const desktop = new Hono<AppEnv>()
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const result = await stub.close(user.tenantId, user.id, c.req.valid("json").reason);
+      const { reason, notes } = c.req.valid("json");
+      const result = await stub.close(user.tenantId, user.id, reason, notes || null);
       if (!result.ok) apiError(404, "not_found", "No such conversation among yours");
       return c.json(result.conversation);
     },
