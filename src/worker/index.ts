@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ApiError } from "../shared/protocol";
 import { admin } from "./api/admin";
+import { customerImport } from "./api/customer-import";
 import { customers } from "./api/customers";
 import { desktop } from "./api/desktop";
 import { platform } from "./api/platform";
@@ -40,6 +41,8 @@ app.route("/auth", auth);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.route("/api/admin", admin);
 app.route("/api/platform", platform);
+// Before `customers`, so /customers/fields and /customers/imports are not read as customer ids.
+app.route("/api", customerImport);
 app.route("/api", customers);
 app.route("/api", desktop);
 

@@ -18,6 +18,8 @@ import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
 import { apiError, describeRoute, jsonBody, params } from "../http";
+import { loadCatalogue } from "../import/catalogue";
+import { exportColumns } from "../import/columns";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./admin/common";
 
 interface Row {
@@ -86,8 +88,6 @@ function visibleBinds(c: Context<AppEnv>): unknown[] {
   return [id, tenantId, tenantId, id];
 }
 
-const yes = (b: boolean) => (b ? "yes" : "no");
-
 const list: ListSpec<Row, CustomerView> = {
   name: "customers",
   tag: TAG,
@@ -105,13 +105,8 @@ const list: ListSpec<Row, CustomerView> = {
   },
   tiebreak: "c.rowid",
   toView: view,
-  columns: [
-    { header: "ID", value: (v) => v.id, width: 38 },
-    { header: "Phone", value: (v) => v.phone, width: 18 },
-    { header: "Name", value: (v) => v.name, width: 30 },
-    { header: "Authorized", value: (v) => yes(v.authorized), width: 12 },
-    { header: "Last update", value: (v) => new Date(v.updatedAt), width: 18 },
-  ],
+  // The same columns as the import template, so a download can be edited and imported back.
+  columns: async (c) => exportColumns(await loadCatalogue(c.env.DB, c.var.user.tenantId)),
 };
 
 /** The customer if the caller may see it, else 404 (another tenant's, or hidden from an isolated agent). */
@@ -199,15 +194,20 @@ async function checkProperties(c: Context<AppEnv>, values: PropertyValues): Prom
   if (forbidden.length > 0) refuse(403, "forbidden", forbidden);
 }
 
-/** Agents write customers only when some number of the tenant lets agents edit customers. */
-async function requireMayWrite(c: Context<AppEnv>): Promise<void> {
-  if (c.var.user.role === "admin") return;
+/** Whether the caller may create and edit customers: admins, and agents when some number of the tenant lets them. */
+export async function mayWriteCustomers(c: Context<AppEnv>): Promise<boolean> {
+  if (c.var.user.role === "admin") return true;
   const { results } = await c.env.DB.prepare(
     "SELECT settings FROM managed_numbers WHERE tenant_id = ?",
   )
     .bind(c.var.user.tenantId)
     .all<{ settings: string }>();
-  if (!results.some((n) => readSettings(n.settings).details.agentsMayEditCustomers)) {
+  return results.some((n) => readSettings(n.settings).details.agentsMayEditCustomers);
+}
+
+/** Agents write customers only when some number of the tenant lets agents edit customers. */
+async function requireMayWrite(c: Context<AppEnv>): Promise<void> {
+  if (!(await mayWriteCustomers(c))) {
     apiError(403, "forbidden", "The administrator does not let agents edit customers");
   }
 }

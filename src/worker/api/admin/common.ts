@@ -60,7 +60,8 @@ export interface ListSpec<R, V> {
   sorts: Record<string, string>;
   /** Extra query parameters (e.g. a numberId filter) are read by `where` from `c.req.query()`. */
   toView: (row: R) => V;
-  columns: ExportColumn<V>[];
+  /** The download's columns; a function when they depend on the request (e.g. the tenant's custom fields). */
+  columns: ExportColumn<V>[] | ((c: Context<AppEnv>) => Promise<ExportColumn<V>[]>);
   /** Makes the order total when sort keys tie; qualify it when `from` joins ("u.rowid"). */
   tiebreak?: string;
 }
@@ -191,7 +192,8 @@ export function mountList<R, V>(router: Hono<AppEnv>, spec: ListSpec<R, V>, base
     query(ListQuery.loose()),
     async (c) => {
       const rows = await listAll(c, spec, c.req.valid("query") as ListQuery);
-      return xlsxResponse(spec.name, spec.columns, rows);
+      const columns = typeof spec.columns === "function" ? await spec.columns(c) : spec.columns;
+      return xlsxResponse(spec.name, columns, rows);
     },
   );
 }

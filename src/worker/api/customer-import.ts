@@ -1,0 +1,295 @@
+/**
+ * Customer import and the customers' field catalogue (mounted at /api, before
+ * the customer records so these paths are not read as customer ids):
+ *
+ * - GET  /customers/fields               what customer screens show and may edit (admins, agents)
+ * - GET  /customers/import-template.xlsx the import template (admins)
+ * - POST /customers/imports              upload a file, answer with its preview (admins)
+ * - GET  /customers/imports/:id          the import and its progress (admins)
+ * - GET  /customers/imports/:id/rows     a page of its valid rows (admins)
+ * - POST /customers/imports/:id/apply    apply it in one D1 batch: all or nothing (admins)
+ *
+ * The flow is fixed by src/shared/customer-import.ts.
+ */
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import type { Page } from "../../shared/admin";
+import {
+  CustomerFields,
+  IMPORT_MAX_BYTES,
+  IMPORT_MAX_ROWS,
+  ImportPreviewRow,
+  ImportRowsQuery,
+  ImportUploadQuery,
+  ImportView,
+} from "../../shared/customer-import";
+import type { AppEnv } from "../app-types";
+import { requireUser } from "../auth";
+import { apiError, describeRoute, params, query } from "../http";
+import { loadCatalogue } from "../import/catalogue";
+import type { FixedField } from "../import/columns";
+import { readCapped, readSpreadsheet } from "../import/spreadsheet";
+import {
+  applyStatements,
+  createImport,
+  deleteOldImports,
+  failImport,
+  findImport,
+  finishImport,
+  type ImportRecord,
+  importView,
+  previewRows,
+  stageRows,
+  startStaging,
+} from "../import/store";
+import { templateXlsx } from "../import/template";
+import { mapHeader, validateRows } from "../import/validate";
+import { mayWriteCustomers } from "./customers";
+
+const TAG = "customers";
+const BASE = "/api";
+
+/** Content types a browser or script may send a spreadsheet as; the bytes decide what it is. */
+const UPLOAD_TYPES = new Set([
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "text/csv",
+  "application/csv",
+  // Windows browsers label .csv files so when Excel is installed.
+  "application/vnd.ms-excel",
+  "application/octet-stream",
+]);
+
+/** Admins and agents of a tenant; the platform operator has no customers. */
+const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await requireUser(c, async () => {});
+  if (c.var.user.role === "operator") apiError(403, "forbidden", "Customers belong to tenants");
+  await next();
+};
+
+/** Administrators of a tenant only: agents do not import. */
+const requireTenantAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await requireUser(c, async () => {});
+  if (c.var.user.role !== "admin") apiError(403, "forbidden", "Only administrators may do this");
+  await next();
+};
+
+const Id = z.object({ id: z.string().min(1).max(100) });
+
+/** The tenant's import, or 404 (another tenant's import does not exist for this caller). */
+async function ownImport(c: Context<AppEnv>, id: string): Promise<ImportRecord> {
+  const record = await findImport(c.env.DB, id, c.var.user.tenantId);
+  if (!record) apiError(404, "not_found", "No such import");
+  return record;
+}
+
+/** /api/customers/fields, the template and /api/customers/imports… */
+export const customerImport = new Hono<AppEnv>();
+
+customerImport.get(
+  "/customers/fields",
+  describeRoute({
+    method: "get",
+    path: `${BASE}/customers/fields`,
+    summary:
+      "Custom properties (with their file column headers), skillsets, and what the caller may do with customers",
+    tag: TAG,
+    response: CustomerFields,
+  }),
+  requireTenantUser,
+  async (c) => {
+    const catalogue = await loadCatalogue(c.env.DB, c.var.user.tenantId);
+    const admin = c.var.user.role === "admin";
+    const body: CustomerFields = {
+      properties: catalogue.properties,
+      skillsets: catalogue.skillsets,
+      mayEdit: await mayWriteCustomers(c),
+      mayDelete: admin,
+      mayImport: admin,
+    };
+    return c.json(body);
+  },
+);
+
+customerImport.get(
+  "/customers/import-template.xlsx",
+  describeRoute({
+    method: "get",
+    path: `${BASE}/customers/import-template.xlsx`,
+    summary:
+      "The import template (.xlsx): row 1 holds the columns, mandatory ones marked with *; one column per custom property",
+    tag: TAG,
+  }),
+  requireTenantAdmin,
+  async (c) => {
+    const bytes = await templateXlsx(await loadCatalogue(c.env.DB, c.var.user.tenantId));
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": 'attachment; filename="customers-template.xlsx"',
+        "Cache-Control": "no-store",
+      },
+    });
+  },
+);
+
+customerImport.post(
+  "/customers/imports",
+  describeRoute({
+    method: "post",
+    path: `${BASE}/customers/imports`,
+    summary: `Upload a customer file (.xlsx or .csv as the raw body, at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB and ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows): checks every row and answers with the preview (status ready). 413 too large, 415 not a spreadsheet, 422 zip bomb, too many rows or no Phone column.`,
+    tag: TAG,
+    query: ImportUploadQuery,
+    response: ImportView,
+    status: 201,
+  }),
+  requireTenantAdmin,
+  query(ImportUploadQuery),
+  async (c) => {
+    const { id, mode, fileName } = c.req.valid("query");
+    const user = c.var.user;
+    const db = c.env.DB;
+    const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!UPLOAD_TYPES.has(type)) {
+      apiError(
+        415,
+        "unsupported_media_type",
+        "Send the file as the body with Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv or application/octet-stream",
+      );
+    }
+    const tooLarge = `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB; split it into smaller files.`;
+    if (Number(c.req.header("Content-Length") ?? 0) > IMPORT_MAX_BYTES) {
+      apiError(413, "file_too_large", tooLarge);
+    }
+    const now = Date.now();
+    await deleteOldImports(db, user.tenantId, now);
+    const record = { id, tenantId: user.tenantId, createdBy: user.id, fileName, mode };
+    if (!(await createImport(db, record, now))) {
+      apiError(
+        409,
+        "conflict",
+        "An import with this id already exists; upload again with a new id",
+      );
+    }
+
+    // From here on the import exists: a refusal also marks it failed, for whoever watches its progress.
+    const refuse = async (
+      status: 413 | 415 | 422,
+      code: string,
+      message: string,
+    ): Promise<never> => {
+      await failImport(db, id, message);
+      apiError(status, code, message);
+    };
+    try {
+      const bytes = await readCapped(c.req.raw.body, IMPORT_MAX_BYTES);
+      if (!bytes) return await refuse(413, "file_too_large", tooLarge);
+      const sheet = await readSpreadsheet(bytes, IMPORT_MAX_ROWS);
+      if (!sheet.ok) return await refuse(sheet.status, sheet.code, sheet.message);
+      const catalogue = await loadCatalogue(db, user.tenantId);
+      const header = mapHeader(sheet.rows[0] ?? [], catalogue);
+      if (!header.ok) return await refuse(422, header.code, header.message);
+      const result = validateRows(sheet.rows, header.map, catalogue);
+      const columns: (FixedField | "properties")[] = [...header.map.fixed];
+      if (header.map.properties.length > 0) columns.push("properties");
+      await startStaging(db, id, result.totalRows, columns);
+      await stageRows(db, id, result.staged, result.kept, result.totalRows);
+      await finishImport(db, record, {
+        totalRows: result.totalRows,
+        validRows: result.staged.length,
+        rejectedRows: result.rejectedRows,
+        rejections: [...header.warnings, ...result.rejections],
+      });
+    } catch (err) {
+      // Refusals above already marked the import; anything else is a bug, recorded before it surfaces.
+      const current = await findImport(db, id, user.tenantId);
+      if (current?.status === "receiving") {
+        await failImport(db, id, "The file could not be processed; try again");
+      }
+      throw err;
+    }
+    return c.json(importView(await ownImport(c, id)), 201);
+  },
+);
+
+customerImport.get(
+  "/customers/imports/:id",
+  describeRoute({
+    method: "get",
+    path: `${BASE}/customers/imports/:id`,
+    summary:
+      "An import: progress while it is received (processedRows of totalRows), then its preview; interrupted when it stopped making progress",
+    tag: TAG,
+    response: ImportView,
+  }),
+  requireTenantAdmin,
+  params(Id),
+  async (c) => c.json(importView(await ownImport(c, c.req.valid("param").id))),
+);
+
+customerImport.get(
+  "/customers/imports/:id/rows",
+  describeRoute({
+    method: "get",
+    path: `${BASE}/customers/imports/:id/rows`,
+    summary: "A page of an import's valid rows, each creating or updating a customer",
+    tag: TAG,
+    query: ImportRowsQuery,
+    response: z.object({
+      items: z.array(ImportPreviewRow),
+      total: z.number(),
+      page: z.number(),
+      pageSize: z.number(),
+    }),
+  }),
+  requireTenantAdmin,
+  params(Id),
+  query(ImportRowsQuery),
+  async (c) => {
+    const record = await ownImport(c, c.req.valid("param").id);
+    const { page, pageSize } = c.req.valid("query");
+    const { items, total } = await previewRows(c.env.DB, record, page, pageSize);
+    const body: Page<ImportPreviewRow> = { items, total, page, pageSize };
+    return c.json(body);
+  },
+);
+
+customerImport.post(
+  "/customers/imports/:id/apply",
+  describeRoute({
+    method: "post",
+    path: `${BASE}/customers/imports/:id/apply`,
+    summary:
+      "Apply an import's valid rows in one atomic batch (replace mode also deletes the customers missing from the file, with their history). 409 unless the import is ready.",
+    tag: TAG,
+    response: ImportView,
+  }),
+  requireTenantAdmin,
+  params(Id),
+  async (c) => {
+    const record = await ownImport(c, c.req.valid("param").id);
+    const notReady = (status: string) =>
+      apiError(
+        409,
+        "conflict",
+        `This import cannot be applied: it is ${status}${status === "applied" ? " already" : ""}. Upload the file again.`,
+      );
+    const view = importView(record);
+    if (view.status !== "ready") notReady(view.status);
+    try {
+      await c.env.DB.batch(applyStatements(c.env.DB, record, c.var.user.id, Date.now()));
+    } catch (err) {
+      if (String(err).includes("CHECK constraint failed")) {
+        // Someone else applied it (or it changed) between our read and the batch.
+        notReady(importView(await ownImport(c, record.id)).status);
+      }
+      console.error("customer import apply failed", err);
+      apiError(
+        500,
+        "apply_failed",
+        "The import could not be applied and nothing was changed; try again",
+      );
+    }
+    return c.json(importView(await ownImport(c, record.id)));
+  },
+);

@@ -1,0 +1,137 @@
+/**
+ * Reads an uploaded customer file into rows of cells, whatever program wrote
+ * it: the content decides (never the file name or Content-Type) — a ZIP is an
+ * .xlsx workbook (checked by the zip guard first, then read with
+ * read-excel-file's `/node` entry, the one that copes with big sheets in
+ * workerd), text is CSV, anything else is refused with a message saying what
+ * we accept.
+ */
+import { Buffer } from "node:buffer";
+import { readSheet } from "read-excel-file/node";
+import { decodeText, looksLikeText, parseCsv } from "./csv";
+import { checkZip, looksLikeZip, type ZipProblem } from "./zip-guard";
+
+/** One cell as read: text, number, boolean, a date (UTC midnight for date-only cells) or empty. */
+export type CellValue = string | number | boolean | Date | null;
+
+/** Rows of the first sheet; index 0 is the sheet's row 1 (the header). */
+export type SheetRows = CellValue[][];
+
+export type ReadResult =
+  | { ok: true; kind: "xlsx" | "csv"; rows: SheetRows }
+  | ({ ok: false } & (ZipProblem | { code: "too_many_rows"; status: 422; message: string }));
+
+// Blank lines a CSV may end with beyond the row limit (some programs pad with empty rows).
+const TRAILING_BLANK_ROWS = 1_000;
+
+const ACCEPTED = "Upload an Excel workbook (.xlsx) or a CSV file.";
+
+const unsupported = (what: string): ReadResult => ({
+  ok: false,
+  code: "unsupported_file",
+  status: 415,
+  message: `${what} ${ACCEPTED}`,
+});
+
+const startsWith = (b: Uint8Array, bytes: number[]) => bytes.every((x, i) => b[i] === x);
+
+/** Names what a non-spreadsheet file seems to be, for a clearer refusal. */
+function describeBinary(b: Uint8Array): string {
+  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
+    return "This is an old-format Excel file (.xls), which cannot be read: save it as .xlsx.";
+  }
+  if (startsWith(b, [0x25, 0x50, 0x44, 0x46])) return "This is a PDF document, not a spreadsheet.";
+  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47]) || startsWith(b, [0xff, 0xd8, 0xff])) {
+    return "This is an image, not a spreadsheet.";
+  }
+  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) {
+    return 'This is UTF-16 text (Excel\'s "Unicode text"): save it as "CSV UTF-8" instead.';
+  }
+  return "This file is not a spreadsheet.";
+}
+
+/** Counts data rows: everything below the header but trailing blank rows. */
+function dataRowCount(rows: SheetRows): number {
+  let last = rows.length - 1;
+  while (last > 0 && rows[last]!.every((cell) => cell === null || cell === "")) last--;
+  return Math.max(0, last);
+}
+
+/**
+ * Reads the first sheet of an .xlsx, or a CSV. Refuses (as values, with the
+ * HTTP status to answer) files that are neither, zip bombs, workbooks that
+ * expand too much, and files with more than `maxRows` data rows.
+ */
+export async function readSpreadsheet(bytes: Uint8Array, maxRows: number): Promise<ReadResult> {
+  let rows: SheetRows;
+  let kind: "xlsx" | "csv";
+  if (looksLikeZip(bytes)) {
+    const check = await checkZip(bytes);
+    if (!check.ok) return check;
+    if (!check.names.includes("xl/workbook.xml")) {
+      return unsupported("This is a ZIP archive but not an Excel workbook.");
+    }
+    try {
+      rows = (await readSheet(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      )) as SheetRows;
+    } catch (err) {
+      console.warn("unreadable workbook", String(err));
+      return unsupported("The workbook could not be read (it may be damaged).");
+    }
+    kind = "xlsx";
+  } else {
+    const text = decodeText(bytes);
+    if (bytes.length === 0 || !looksLikeText(text)) return unsupported(describeBinary(bytes));
+    // Blank lines count towards the cap (with room for a few trailing ones), so parsing stays bounded.
+    const cap = maxRows + 1 + TRAILING_BLANK_ROWS;
+    rows = parseCsv(text, undefined, cap + 1).map((row) =>
+      row.map((cell) => (cell === "" ? null : cell)),
+    );
+    if (rows.length > cap) return tooManyRows(maxRows);
+    kind = "csv";
+  }
+  if (dataRowCount(rows) > maxRows) return tooManyRows(maxRows);
+  return { ok: true, kind, rows };
+}
+
+function tooManyRows(maxRows: number): ReadResult {
+  const limit = maxRows.toLocaleString("en-US");
+  return {
+    ok: false,
+    code: "too_many_rows",
+    status: 422,
+    message: `The file has more than ${limit} data rows; split it into files of at most ${limit} rows.`,
+  };
+}
+
+/**
+ * Reads a request body up to `maxBytes`, counting as it streams (a missing or
+ * lying Content-Length cannot get past it): null when it is larger.
+ */
+export async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
