@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startSimulator } from "../src/sim/server.ts";
+import { startOfficeConverter } from "./office-convert.ts";
 import { startSmtpSink } from "./smtp-sink.ts";
 
 declare module "vitest" {
@@ -7,6 +8,8 @@ declare module "vitest" {
     simUrl: string;
     smtpPort: number;
     mailSinkUrl: string;
+    /** LibreOffice conversions over HTTP (test/office-convert.ts). */
+    officeUrl: string;
   }
 }
 
@@ -23,8 +26,12 @@ export default async function setup(project: TestProject) {
   const sink = await startSmtpSink();
   project.provide("smtpPort", sink.smtpPort);
   project.provide("mailSinkUrl", sink.url);
+  // Runs LibreOffice only when a test asks for a conversion.
+  const office = await startOfficeConverter();
+  project.provide("officeUrl", office.url);
   return async () => {
     await sim.close();
     await sink.close();
+    await office.close();
   };
 }
