@@ -10,7 +10,7 @@ import { z } from "zod";
 /** A day "YYYY-MM-DD", read in the caller's time zone `tz` (default UTC). */
 const Day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "a date YYYY-MM-DD", abort: true })
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "a date YYYY-MM-DD");
 
 /**

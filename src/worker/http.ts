@@ -37,6 +37,7 @@ const OWN_MESSAGES_IT: Record<string, string> = {
   "a time HH:MM between 00:00 and 24:00": "un orario HH:MM tra 00:00 e 24:00",
   "an IANA time zone such as Europe/Rome": "un fuso orario IANA come Europe/Rome",
   "a date YYYY-MM-DD": "una data AAAA-MM-GG",
+  "on or after from": "uguale o successiva a from",
   "at most 10 rows in all": "al massimo 10 righe in tutto",
   "international format, e.g. +390212345678": "formato internazionale, es. +390212345678",
   "lowercase letters, digits and underscores": "lettere minuscole, cifre e trattini bassi",

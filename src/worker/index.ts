@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ApiError } from "../shared/protocol";
 import { admin } from "./api/admin";
+import { customerHistory } from "./api/customer-history";
 import { customerImport } from "./api/customer-import";
 import { customers } from "./api/customers";
 import { desktop } from "./api/desktop";
@@ -41,6 +42,8 @@ app.route("/auth", auth);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.route("/api/admin", admin);
 app.route("/api/platform", platform);
+// Before `customers`, whose guard on /customers/* would otherwise run a second time.
+app.route("/api", customerHistory);
 // Before `customers`, so /customers/fields and /customers/imports are not read as customer ids.
 app.route("/api", customerImport);
 app.route("/api", customers);

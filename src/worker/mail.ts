@@ -6,6 +6,7 @@
  */
 import { LogLevel, WorkerMailer } from "worker-mailer";
 import type { Language } from "../shared/protocol";
+import { wallClock } from "../shared/working-time";
 import type { MailConfig } from "./config";
 import { apiError } from "./http";
 
@@ -170,6 +171,176 @@ export async function mailInvitation(
       502,
       "mail_failed",
       `Saved, but the invitation e-mail to ${invitee.email} could not be sent (the mail server did not accept it). Try "Resend invitation" later.`,
+    );
+  }
+}
+
+// ---- conversation transcripts ---------------------------------------------------
+
+/** A closed (or open) conversation as its transcript shows it. Times are ms. */
+export interface Transcript {
+  conversationId: string;
+  customer: { name: string; phone: string | null };
+  number: { name: string | null; displayPhone: string | null };
+  /** IANA zone the times are written in (the number's working-time zone). */
+  timeZone: string;
+  openedAt: number;
+  closedAt: number | null;
+  agentName: string | null;
+  closedByName: string | null;
+  closeReason: string | null;
+  closeNotes: string | null;
+  /** `text` null when the customer's message history was not kept. */
+  messages: { senderName: string; text: string | null; createdAt: number }[];
+}
+
+const TRANSCRIPT: Record<
+  Language,
+  {
+    subject: (customer: string, day: string) => string;
+    title: string;
+    customer: string;
+    number: string;
+    opened: string;
+    closed: string;
+    stillOpen: string;
+    agent: string;
+    closedBy: string;
+    reason: string;
+    notes: string;
+    id: string;
+    notKept: string;
+    noMessages: string;
+    timesIn: (zone: string) => string;
+  }
+> = {
+  en: {
+    subject: (customer, day) => `Conversation with ${customer} on ${day}`,
+    title: "Conversation transcript",
+    customer: "Customer",
+    number: "Number",
+    opened: "Opened",
+    closed: "Closed",
+    stillOpen: "still open",
+    agent: "Agent",
+    closedBy: "Closed by",
+    reason: "Closing reason",
+    notes: "Notes",
+    id: "Conversation ID",
+    notKept: "(contents not kept)",
+    noMessages: "(no messages)",
+    timesIn: (zone) => `Times are in ${zone}.`,
+  },
+  it: {
+    subject: (customer, day) => `Conversazione con ${customer} del ${day}`,
+    title: "Trascrizione della conversazione",
+    customer: "Cliente",
+    number: "Numero",
+    opened: "Aperta",
+    closed: "Chiusa",
+    stillOpen: "ancora aperta",
+    agent: "Operatore",
+    closedBy: "Chiusa da",
+    reason: "Motivo di chiusura",
+    notes: "Note",
+    id: "ID conversazione",
+    notKept: "(contenuto non conservato)",
+    noMessages: "(nessun messaggio)",
+    timesIn: (zone) => `Gli orari sono nel fuso ${zone}.`,
+  },
+};
+
+/** "YYYY-MM-DD HH:MM" on the wall clock of `timeZone`. */
+function wallTime(instant: number, timeZone: string): string {
+  return new Date(wallClock(instant, timeZone)).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/**
+ * A readable transcript of a conversation, in `language`: a header (customer,
+ * number, opened/closed, agent, who closed it, reason, notes) then one line per
+ * message, "[time] sender: text". The HTML part escapes everything. Pure.
+ */
+export function transcriptMail(language: Language, to: string, t: Transcript): OutgoingMail {
+  const l = TRANSCRIPT[language];
+  const time = (at: number) => wallTime(at, t.timeZone);
+  const withPhone = (name: string | null, phone: string | null) =>
+    [name, phone && phone !== name ? `(${phone})` : null].filter(Boolean).join(" ") || "—";
+  const header: [string, string][] = [
+    [l.customer, withPhone(t.customer.name, t.customer.phone)],
+    [l.number, withPhone(t.number.name, t.number.displayPhone)],
+    [l.opened, time(t.openedAt)],
+    [l.closed, t.closedAt === null ? l.stillOpen : time(t.closedAt)],
+    [l.agent, t.agentName ?? "—"],
+    [l.closedBy, t.closedByName ?? "—"],
+    [l.reason, t.closeReason ?? "—"],
+  ];
+  if (t.closeNotes) header.push([l.notes, t.closeNotes]);
+  header.push([l.id, t.conversationId]);
+  const lines = t.messages.map((m) => ({
+    at: `[${time(m.createdAt)}]`,
+    sender: m.senderName,
+    text: m.text ?? l.notKept,
+  }));
+  const text = [
+    l.title,
+    "",
+    ...header.map(([k, v]) => `${k}: ${v.replace(/\n/g, "\n    ")}`),
+    l.timesIn(t.timeZone),
+    "",
+    ...(lines.length === 0
+      ? [l.noMessages]
+      : lines.map((m) => `${m.at} ${m.sender}: ${m.text.replace(/\n/g, "\n    ")}`)),
+  ].join("\n");
+  const br = (s: string) => escapeHtml(s).replace(/\n/g, "<br>");
+  const html = [
+    `<h2>${escapeHtml(l.title)}</h2>`,
+    "<table>",
+    ...header.map(
+      ([k, v]) => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td>${br(v)}</td></tr>`,
+    ),
+    "</table>",
+    `<p style="color:#666">${escapeHtml(l.timesIn(t.timeZone))}</p>`,
+    "<hr>",
+    ...(lines.length === 0
+      ? [`<p>${escapeHtml(l.noMessages)}</p>`]
+      : lines.map(
+          (m) =>
+            `<p><span style="color:#666">${escapeHtml(m.at)}</span> <strong>${escapeHtml(m.sender)}</strong>: ${br(m.text)}</p>`,
+        )),
+  ].join("\n");
+  return {
+    to: { email: to, name: "" },
+    subject: l.subject(t.customer.name, time(t.openedAt).slice(0, 10)),
+    text: `${text}\n`,
+    html,
+  };
+}
+
+/**
+ * Mails a conversation's transcript to `to`, in `language`. Answers 502 when
+ * e-mail is not configured or the mail server does not accept it. Not
+ * idempotent: every call sends.
+ */
+export async function mailTranscript(
+  config: MailConfig | null,
+  language: Language,
+  to: string,
+  transcript: Transcript,
+): Promise<void> {
+  if (!config) {
+    apiError(
+      502,
+      "mail_not_configured",
+      "E-mail is not configured on this server, so the transcript was not sent.",
+    );
+  }
+  const sent = await sendMail(config, transcriptMail(language, to, transcript));
+  if (!sent.ok) {
+    console.error("transcript mail failed", to, sent.error);
+    apiError(
+      502,
+      "mail_failed",
+      `The transcript could not be sent to ${to} (the mail server did not accept it). Try again later.`,
     );
   }
 }

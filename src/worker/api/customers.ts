@@ -3,7 +3,8 @@
  * Admins do everything; agents create and edit only when one of the tenant's
  * numbers lets agents edit customers, and only the custom properties marked
  * modifiable by agents; only admins delete. Isolated agents see only their
- * skillsets' customers (see `VISIBLE`).
+ * skillsets' customers (see `VISIBLE`); customer-history.ts serves each
+ * customer's past conversations with the same visibility.
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
@@ -74,18 +75,21 @@ const NOUN = "customer";
 const BASE = "/api";
 
 /**
- * What the caller may see, binding (userId, tenantId, tenantId, userId) after
- * the tenant: everything, unless they are an isolated agent, who sees the
- * customers whose default skillset is one of theirs. Conversation-based
- * visibility ("customers who have had conversations with their skillsets")
- * needs the conversation history in D1, which arrives with the history slice.
+ * What the caller may see of customers `c`, binding `visibleBinds(c)`:
+ * everything, unless they are an isolated agent, who sees the customers who
+ * have had conversations with one of their skillsets (a row in
+ * `conversations`, written when an agent takes the conversation) and those
+ * whose default skillset is one of theirs.
  */
 const VISIBLE = `(NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.tenant_id = ? AND u.role = 'agent' AND u.isolated = 1)
-  OR c.default_skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?))`;
+  OR c.default_skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?)
+  OR EXISTS (SELECT 1 FROM conversations h WHERE h.tenant_id = c.tenant_id AND h.customer_id = c.id
+    AND h.skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?)))`;
 
+/** The values `VISIBLE` binds, in order, for the signed-in caller. */
 function visibleBinds(c: Context<AppEnv>): unknown[] {
   const { id, tenantId } = c.var.user;
-  return [id, tenantId, tenantId, id];
+  return [id, tenantId, tenantId, id, tenantId, id];
 }
 
 const list: ListSpec<Row, CustomerView> = {
@@ -110,7 +114,7 @@ const list: ListSpec<Row, CustomerView> = {
 };
 
 /** The customer if the caller may see it, else 404 (another tenant's, or hidden from an isolated agent). */
-async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<Row> {
+export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<Row> {
   const row = await c.env.DB.prepare(
     `SELECT c.* FROM customers c WHERE c.id = ? AND c.tenant_id = ? AND ${VISIBLE}`,
   )
@@ -237,8 +241,8 @@ async function uniquePhone<T>(write: Promise<T>): Promise<T> {
 /** The contact key Meta's webhooks use for a phone: its digits (the wa_id). */
 const contactKeyOf = (e164: string) => e164.slice(1);
 
-/** Admins and agents of a tenant; the platform operator has no customers. */
-const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** Admins and agents of a tenant; the platform operator has no customers. Sets `c.var.user`. */
+export const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   await requireUser(c, async () => {});
   if (c.var.user.role === "operator") apiError(403, "forbidden", "Customers belong to tenants");
   await next();
