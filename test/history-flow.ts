@@ -14,6 +14,7 @@ export interface HistoryTenant extends SeededTenant {
   admin: Session;
 }
 
+/** A fresh tenant (seeded in D1) with the given skillsets and a signed-in admin. */
 export async function historyTenant(
   skillsets: Record<string, number> = { care: 5 },
 ): Promise<HistoryTenant> {
@@ -43,6 +44,7 @@ export async function deskAgent(
   return agent;
 }
 
+/** The agent sets Ready through the desktop API. */
 export function setReady(agent: Session): Promise<unknown> {
   return callJson(agent, "POST", "/api/me/status", { status: "ready" }, 200);
 }
@@ -101,6 +103,7 @@ export function closeConversation(
   );
 }
 
+/** A `conversations` row as D1 stores it. */
 export interface HistoryRow {
   id: string;
   tenant_id: string;
