@@ -35,19 +35,25 @@ const unsupported = (what: string): ReadResult => ({
 
 const startsWith = (b: Uint8Array, bytes: number[]) => bytes.every((x, i) => b[i] === x);
 
-/** Names what a non-spreadsheet file seems to be, for a clearer refusal. */
-function describeBinary(b: Uint8Array): string {
+/** What a file's signature says it is, when it is a known non-spreadsheet format (even a text-only PDF). */
+function knownFormat(b: Uint8Array): string | null {
   if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
     return "This is an old-format Excel file (.xls), which cannot be read: save it as .xlsx.";
   }
-  if (startsWith(b, [0x25, 0x50, 0x44, 0x46])) return "This is a PDF document, not a spreadsheet.";
-  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47]) || startsWith(b, [0xff, 0xd8, 0xff])) {
+  if (startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d]))
+    return "This is a PDF document, not a spreadsheet.";
+  if (
+    startsWith(b, [0x89, 0x50, 0x4e, 0x47]) ||
+    startsWith(b, [0xff, 0xd8, 0xff]) ||
+    startsWith(b, [0x47, 0x49, 0x46, 0x38])
+  ) {
     return "This is an image, not a spreadsheet.";
   }
   if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) {
     return 'This is UTF-16 text (Excel\'s "Unicode text"): save it as "CSV UTF-8" instead.';
   }
-  return "This file is not a spreadsheet.";
+  if (startsWith(b, [0x50, 0x4b, 0x05, 0x06])) return "This is an empty ZIP archive.";
+  return null;
 }
 
 /** Counts data rows: everything below the header but trailing blank rows. */
@@ -81,8 +87,11 @@ export async function readSpreadsheet(bytes: Uint8Array, maxRows: number): Promi
     }
     kind = "xlsx";
   } else {
+    const known = knownFormat(bytes);
+    if (known) return unsupported(known);
     const text = decodeText(bytes);
-    if (bytes.length === 0 || !looksLikeText(text)) return unsupported(describeBinary(bytes));
+    if (bytes.length === 0) return unsupported("The file is empty.");
+    if (!looksLikeText(text)) return unsupported("This file is not a spreadsheet.");
     // Blank lines count towards the cap (with room for a few trailing ones), so parsing stays bounded.
     const cap = maxRows + 1 + TRAILING_BLANK_ROWS;
     rows = parseCsv(text, undefined, cap + 1).map((row) =>

@@ -18,8 +18,8 @@ export const MAX_REJECTIONS = 1_000;
 
 // D1: at most 100 bound parameters per statement and ~1 MB per value. Each
 // staging statement binds 2 parameters and a JSON array of at most this size.
-const CHUNK_JSON_BYTES = 256 * 1024;
-const STATEMENTS_PER_BATCH = 8;
+const CHUNK_JSON_BYTES = 128 * 1024;
+const STATEMENTS_PER_BATCH = 4;
 
 /** A `customer_imports` row. */
 export interface ImportRecord {

@@ -168,7 +168,7 @@ export async function checkZip(b: Uint8Array): Promise<ZipCheck> {
     const dataStart = at + 30 + u16(b, at + 26) + u16(b, at + 28);
     let dataEnd = dataStart + e.compressedSize;
     if (dataEnd > start) return damaged("a truncated entry");
-    if (u16(b, at + 8) & 8) {
+    if (u16(b, at + 6) & 8) {
       // A data descriptor follows: optional signature, CRC, sizes (the central directory is authoritative).
       dataEnd += u32(b, dataEnd) === DESCRIPTOR ? 16 : 12;
     } else if (u32(b, at + 18) !== e.compressedSize || u32(b, at + 22) !== e.size) {
