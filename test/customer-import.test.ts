@@ -7,6 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import writeXlsxFile from "write-excel-file/node";
 import type { NumberView, Page } from "../src/shared/admin";
 import type { CustomerFields, ImportPreviewRow, ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
@@ -790,4 +791,108 @@ describe("imports cut short", () => {
       .first<{ n: number }>();
     expect(rows!.n).toBe(0);
   });
+});
+
+describe("50,000 rows", () => {
+  it("stages with visible progress and applies in one batch: a failure half-way changes nothing", async () => {
+    const admin = await adminSession();
+    const t = await importTenant(admin);
+    const phoneOf = (i: number) => `+39334${String(i).padStart(7, "0")}`;
+    // Three customers the file updates.
+    const existing: CustomerView[] = [];
+    for (const i of [0, 25_000, 49_999]) {
+      existing.push(
+        await callJson<CustomerView>(
+          admin,
+          "POST",
+          "/api/customers",
+          { phone: phoneOf(i), name: `Before ${i}` },
+          201,
+        ),
+      );
+    }
+    const rows: (string | number | null)[][] = [["Phone *", "Name", "Priority", "City"]];
+    for (let i = 0; i < 50_000; i++)
+      rows.push([phoneOf(i), `Cliente ${i}`, (i % 9) + 1, i % 2 ? "Milano" : null]);
+    const file = await writeXlsxFile(rows).toBuffer();
+
+    const id = crypto.randomUUID();
+    const uploading = uploadOk(admin, new Uint8Array(file), { id });
+    const seen: ImportView[] = [];
+    let done = false;
+    void uploading.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      const res = await call(admin, "GET", `/api/customers/imports/${id}`);
+      if (res.status === 200) seen.push((await res.json()) as ImportView);
+    }
+    const preview = await uploading;
+    expect(preview).toMatchObject({
+      status: "ready",
+      totalRows: 50_000,
+      validRows: 50_000,
+      inserts: 49_997,
+      updates: 3,
+    });
+    // Progress was visible while the upload request still ran.
+    expect(
+      seen.some(
+        (v) =>
+          v.status === "receiving" &&
+          v.processedRows > 0 &&
+          v.processedRows < 50_000 &&
+          v.totalRows === 50_000,
+      ),
+    ).toBe(true);
+
+    // Simulates the Worker or the database dying half-way through the apply batch:
+    // the 49,990th customer cannot be written.
+    await env.DB.prepare(
+      `CREATE TRIGGER import_crash BEFORE INSERT ON customers WHEN NEW.phone = '${phoneOf(49_990)}'
+       BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
+    ).run();
+    try {
+      const failed = await call(admin, "POST", `/api/customers/imports/${id}/apply`);
+      expect(failed.status).toBe(500);
+      expect(((await failed.json()) as ErrorBody).error.code).toBe("apply_failed");
+    } finally {
+      await env.DB.prepare("DROP TRIGGER import_crash").run();
+    }
+    expect(await customerCount(admin.tenantId)).toBe(3);
+    for (const before of existing) {
+      expect(
+        await callJson<CustomerView>(admin, "GET", `/api/customers/${before.id}`, undefined, 200),
+      ).toEqual(before);
+    }
+    const still = await callJson<ImportView>(
+      admin,
+      "GET",
+      `/api/customers/imports/${id}`,
+      undefined,
+      200,
+    );
+    expect(still).toMatchObject({ status: "ready", appliedAt: null });
+
+    const applied = await apply(admin, id);
+    expect(applied.status).toBe("applied");
+    expect(await customerCount(admin.tenantId)).toBe(50_000);
+    const updated = await callJson<CustomerView>(
+      admin,
+      "GET",
+      `/api/customers/${existing[2]!.id}`,
+      undefined,
+      200,
+    );
+    expect(updated).toMatchObject({
+      name: "Cliente 49999",
+      priority: (49_999 % 9) + 1,
+      version: 2,
+      properties: { [t.city.id]: "Milano" },
+    });
+    expect(await customerByPhone(admin.tenantId, phoneOf(49_990))).toMatchObject({
+      name: "Cliente 49990",
+      priority: (49_990 % 9) + 1,
+    });
+  }, 120_000);
 });
