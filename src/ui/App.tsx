@@ -17,6 +17,7 @@ import { ApiError, api, errorMessage, onUnauthorized } from "./api.ts";
 import { Desktop } from "./components/Desktop.tsx";
 import { LoadError, Loading } from "./components/Feedback.tsx";
 import { Login } from "./components/Login.tsx";
+import { LazyCustomers } from "./customers/LazyCustomers.tsx";
 import { type I18n, I18nContext, initialLanguage, rememberLanguage, translator } from "./i18n.ts";
 
 type Session =
@@ -33,10 +34,11 @@ export function App() {
   const onWelcome = route.path === "/welcome";
 
   const inAdmin = isUnder(route.path, "/admin") || isUnder(route.path, "/platform");
+  const inCustomers = isUnder(route.path, "/customers");
   useEffect(() => {
     rememberLanguage(language);
-    document.title = t(inAdmin ? "admin.title" : "app.title");
-  }, [language, t, inAdmin]);
+    document.title = t(inCustomers ? "customers.title" : inAdmin ? "admin.title" : "app.title");
+  }, [language, t, inAdmin, inCustomers]);
 
   // Any 401 from the API means the session is gone: back to Login.
   useEffect(() => {
@@ -135,7 +137,8 @@ export function App() {
 
 /**
  * Who sees what where: the operator only the platform pages; admins the administration
- * under /admin and the desk elsewhere; agents only the desk. Other paths go home.
+ * under /admin, the customers under /customers and the desk elsewhere; agents the
+ * customers under /customers and the desk. Other paths go home.
  */
 function SignedIn({
   me,
@@ -150,8 +153,12 @@ function SignedIn({
     if (!isUnder(path, "/platform")) return <Redirect to="/platform/tenants" />;
     return <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />;
   }
-  if (me.role === "admin" && isUnder(path, "/admin")) {
+  // Admins keep one frame (and one download) for the administration and the customers.
+  if (me.role === "admin" && (isUnder(path, "/admin") || isUnder(path, "/customers"))) {
     return <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />;
+  }
+  if (me.role === "agent" && isUnder(path, "/customers")) {
+    return <LazyCustomers key={me.id} me={me} onSignedOut={onSignedOut} />;
   }
   if (path !== "/") return <Redirect to="/" />;
   return <Desktop key={me.id} me={me} onSignedOut={onSignedOut} />;

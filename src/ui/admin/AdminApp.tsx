@@ -1,9 +1,11 @@
 /**
  * The administration and the platform pages behind one shell. Admins get the tenant's
- * sections under `/admin/…`; the platform operator gets the tenants under `/platform/…`.
+ * sections under `/admin/…` and the customer pages under `/customers/…`; the platform
+ * operator gets the tenants under `/platform/…`.
  * Loaded on demand, so the agent desktop never downloads it.
  */
 import type { MeView } from "../../shared/protocol.ts";
+import { CustomersRoutes } from "../customers/CustomersRoutes.tsx";
 import { useI18n } from "../i18n.ts";
 import "./admin.css";
 import { AdminShell, isUnder, type NavItem, NotFound, Redirect, useRoute } from "./kit/index.ts";
@@ -55,13 +57,15 @@ export default function AdminApp({ me, onSignedOut }: AdminAppProps) {
 
   const nav: NavItem[] = adminSections.map((s) => ({
     key: s.key,
-    href: `/admin/${s.key}`,
+    href: s.href ?? `/admin/${s.key}`,
     label: t(s.label),
   }));
   const [, key, ...rest] = parts ?? [];
   const section = adminSections.find((s) => s.key === key);
   let content = null;
   if (parts === null) content = <NotFound />;
+  // The customer pages, shared with agents, live at /customers inside this same frame.
+  else if (isUnder(route.path, "/customers")) content = <CustomersRoutes rest={parts.slice(1)} />;
   else if (key === undefined) content = <Redirect to="/admin/numbers" />;
   else if (!section) content = <NotFound />;
   else {

@@ -5,10 +5,13 @@
  * Keys are grouped by screen; UI helpers add their own blocks at the end of each object.
  */
 import { contentEn, contentIt } from "./i18n-content.ts";
+import { customersEn, customersIt } from "./i18n-customers.ts";
 
 export const adminEn = {
   // ---- number tabs (working time, properties, profiling, skillsets) and content screens ----
   ...contentEn,
+  // ---- customers: list, details, history, import ----
+  ...customersEn,
   // ---- framework ----
   "admin.title": "Parley — Administration",
   "admin.heading": "Administration",
@@ -302,6 +305,8 @@ export type AdminMessageKey = keyof typeof adminEn;
 export const adminIt: Record<AdminMessageKey, string> = {
   // ---- number tabs (working time, properties, profiling, skillsets) and content screens ----
   ...contentIt,
+  // ---- customers: list, details, history, import ----
+  ...customersIt,
   // ---- framework ----
   "admin.title": "Parley — Amministrazione",
   "admin.heading": "Amministrazione",

@@ -29,6 +29,8 @@ export interface AdminSection {
   key: string;
   label: AdminMessageKey;
   component: FunctionComponent<SectionProps>;
+  /** Where the sidebar link leads when the section lives outside `/admin` (customers). */
+  href?: string;
 }
 
 function Numbers({ rest }: SectionProps) {
@@ -60,6 +62,11 @@ function Users({ rest }: SectionProps) {
   return <UserForm key={id} id={id === "new" ? null : id} />;
 }
 
+/** The customer pages live at /customers (agents use them too); the admin path leads there. */
+function Customers() {
+  return <Redirect to="/customers" />;
+}
+
 function Settings({ rest }: SectionProps) {
   return rest.length === 0 ? <SettingsForm /> : <NotFound />;
 }
@@ -69,6 +76,7 @@ export const adminSections: readonly AdminSection[] = [
   { key: "numbers", label: "nav.numbers", component: Numbers },
   { key: "skillsets", label: "nav.skillsets", component: Skillsets },
   { key: "users", label: "nav.users", component: Users },
+  { key: "customers", label: "nav.customers", component: Customers, href: "/customers" },
   {
     key: "predefined-messages",
     label: "nav.predefined-messages",

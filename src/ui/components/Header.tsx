@@ -1,6 +1,6 @@
 /**
  * The desktop's top bar: who I am, my status and load, the connection, the way to the
- * administration (admins only), language, logout.
+ * customers (admins and agents) and to the administration (admins only), language, logout.
  */
 import type { AgentView, SelectableStatus } from "../../shared/protocol.ts";
 import { SelectableStatus as SelectableStatusSchema } from "../../shared/protocol.ts";
@@ -32,7 +32,8 @@ export function Header({
   loggingOut,
 }: HeaderProps) {
   const { t } = useI18n();
-  const isAdmin = useSession()?.role === "admin";
+  const role = useSession()?.role;
+  const isAdmin = role === "admin";
   const rona = agent?.status === "rona";
   const live = connection === "live";
   return (
@@ -97,6 +98,12 @@ export function Header({
         <span class="connection-dot" aria-hidden="true" />
         {live ? t("connection.live") : t("connection.reconnecting")}
       </p>
+
+      {(isAdmin || role === "agent") && (
+        <Link id="nav-customers" class="button" href="/customers">
+          {t("nav.customers")}
+        </Link>
+      )}
 
       {isAdmin && (
         <Link id="nav-admin" class="button" href="/admin">

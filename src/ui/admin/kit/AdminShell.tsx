@@ -1,6 +1,6 @@
 /**
  * The frame of the administration (and of the operator's platform pages): a header
- * with the way back to the agent desktop (`#nav-desktop`, admins only), language and
+ * with the way back to the agent desktop (`#nav-desktop`, admins and agents), language and
  * logout; a sidebar of sections (`a[data-nav=…]`); the content; and the toast region
  * that every screen reaches through `useAdmin().showToast`.
  */
@@ -28,10 +28,12 @@ interface AdminShellProps {
   me: MeView;
   nav: readonly NavItem[];
   onSignedOut: () => void;
+  /** The header's title; defaults to Administration (Platform for the operator). */
+  title?: string;
   children: ComponentChildren;
 }
 
-export function AdminShell({ me, nav, onSignedOut, children }: AdminShellProps) {
+export function AdminShell({ me, nav, onSignedOut, title, children }: AdminShellProps) {
   const { t } = useI18n();
   const route = useRoute();
   const { toasts, showToast, dismissToast } = useToasts();
@@ -81,11 +83,11 @@ export function AdminShell({ me, nav, onSignedOut, children }: AdminShellProps) 
         <header class="admin-header">
           <p class="brand">{t("app.name")}</p>
           <p class="admin-title">
-            {me.role === "operator" ? t("admin.platform") : t("admin.heading")}
+            {title ?? (me.role === "operator" ? t("admin.platform") : t("admin.heading"))}
             {me.role !== "operator" && <span class="muted"> · {me.tenantName}</span>}
           </p>
           <p class="admin-user">{me.name}</p>
-          {me.role === "admin" && (
+          {me.role !== "operator" && (
             <Link id="nav-desktop" class="button" href="/">
               {t("admin.toDesktop")}
             </Link>

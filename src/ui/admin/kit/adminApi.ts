@@ -8,8 +8,8 @@ import { Page } from "../../../shared/admin.ts";
 import { request } from "../../api.ts";
 import { type ListState, listApiQuery } from "./query.ts";
 
-/** Where a resource lives: the tenant admin's API or the platform operator's. */
-export type ApiBase = "/api/admin" | "/api/platform";
+/** Where a resource lives: the tenant admin's API, the platform operator's, or the shared one (customers). */
+export type ApiBase = "/api/admin" | "/api/platform" | "/api";
 
 /** Extra list filters sent along with the list query, e.g. `{ numberId }`. */
 export type ListFilters = Readonly<Record<string, string | undefined>>;

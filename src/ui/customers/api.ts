@@ -1,0 +1,10 @@
+/** The customer records API (/api/customers) as the customer screens use it. */
+import { CustomerFields } from "../../shared/customer-import.ts";
+import { CustomerView } from "../../shared/customers.ts";
+import { getJson, resource } from "../admin/kit/adminApi.ts";
+
+export const customersApi = {
+  ...resource("/api", "customers", CustomerView),
+  /** Property definitions, skillsets and what the caller may do. */
+  fields: () => getJson("/api/customers/fields", CustomerFields),
+};
