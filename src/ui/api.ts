@@ -167,10 +167,11 @@ export const api = {
       method: "POST",
       body: { upToSeq },
     }),
-  closeConversation: (conversationId: string, reason: string) =>
+  /** Closes with the reason and, when given, free notes kept in the customer's history. */
+  closeConversation: (conversationId: string, reason: string, notes?: string) =>
     request(`/api/conversations/${segment(conversationId)}/close`, ConversationView, {
       method: "POST",
-      body: { reason },
+      body: notes ? { reason, notes } : { reason },
     }),
 };
 

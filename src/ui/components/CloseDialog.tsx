@@ -1,5 +1,5 @@
 /**
- * Asks for the closing reason. A native modal <dialog>: the page behind is inert and
+ * Asks for the closing reason and optional notes (kept in the customer's history). A native modal <dialog>: the page behind is inert and
  * Escape cancels; Tab is additionally wrapped so focus never leaves for the browser chrome.
  * Focus returns to whatever opened it.
  */
@@ -10,11 +10,13 @@ import { useI18n } from "../i18n.ts";
 
 /** Max length of a closing reason, as the server validates it. */
 const MAX_REASON_LENGTH = CloseBody.shape.reason.maxLength ?? 500;
+/** Max length of the closing notes, as the server validates them. */
+const MAX_NOTES_LENGTH = CloseBody.shape.notes.unwrap().maxLength ?? 2000;
 
 interface CloseDialogProps {
   customerName: string;
-  /** Closes the conversation; rejects with the error to show. */
-  onConfirm: (reason: string) => Promise<void>;
+  /** Closes the conversation (notes undefined when left empty); rejects with the error to show. */
+  onConfirm: (reason: string, notes: string | undefined) => Promise<void>;
   onCancel: () => void;
 }
 
@@ -24,6 +26,7 @@ export function CloseDialog({ customerName, onConfirm, onCancel }: CloseDialogPr
   const dialogRef = useRef<HTMLDialogElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const [reason, setReason] = useState("");
+  const [notes, setNotes] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -49,7 +52,7 @@ export function CloseDialog({ customerName, onConfirm, onCancel }: CloseDialogPr
     setBusy(true);
     setError(null);
     try {
-      await onConfirm(trimmed);
+      await onConfirm(trimmed, notes.trim() || undefined);
     } catch (failure) {
       setError(
         t("close.failed", {
@@ -119,6 +122,26 @@ export function CloseDialog({ customerName, onConfirm, onCancel }: CloseDialogPr
           </p>
           <p id="close-reason-error" class="form-error" role="alert">
             {error}
+          </p>
+        </div>
+        <div class="field">
+          <label for="close-notes">
+            {t("close.notes")} <span class="muted">({t("close.optional")})</span>
+          </label>
+          <textarea
+            id="close-notes"
+            name="notes"
+            rows={3}
+            maxLength={MAX_NOTES_LENGTH}
+            value={notes}
+            aria-describedby="close-notes-help"
+            onInput={(e) => setNotes(e.currentTarget.value)}
+          />
+          <p id="close-notes-help" class="field-help">
+            {t("close.notesHelp")}{" "}
+            <span class="char-count">
+              {t("composer.count", { n: notes.length, max: MAX_NOTES_LENGTH })}
+            </span>
           </p>
         </div>
         <div class="dialog-actions">

@@ -24,7 +24,7 @@ interface ConversationPaneProps {
   onRetryLoad: () => void;
   onSend: (text: string) => void;
   onRetrySend: (clientId: string) => void;
-  onClose: (reason: string) => Promise<void>;
+  onClose: (reason: string, notes: string | undefined) => Promise<void>;
 }
 
 export function ConversationPane({
@@ -101,8 +101,8 @@ export function ConversationPane({
         <CloseDialog
           customerName={name}
           onCancel={() => setClosing(false)}
-          onConfirm={async (reason) => {
-            await onClose(reason);
+          onConfirm={async (reason, notes) => {
+            await onClose(reason, notes);
             setClosing(false);
           }}
         />

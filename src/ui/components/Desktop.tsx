@@ -275,8 +275,8 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   );
 
   const closeConversation = useCallback(
-    async (conversationId: string, reason: string) => {
-      const conversation = await api.closeConversation(conversationId, reason);
+    async (conversationId: string, reason: string, notes: string | undefined) => {
+      const conversation = await api.closeConversation(conversationId, reason, notes);
       // The server says closed; make sure it leaves the list even if it echoed otherwise.
       store.dispatch({ type: "conversation", conversation: { ...conversation, state: "closed" } });
       setSelectedId(null);
@@ -348,7 +348,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
             onRetryLoad={() => loadHistory(selected.id)}
             onSend={(text) => sendText(selected.id, text)}
             onRetrySend={retrySend}
-            onClose={(reason) => closeConversation(selected.id, reason)}
+            onClose={(reason, notes) => closeConversation(selected.id, reason, notes)}
           />
         ) : (
           <p class="empty-state pane-empty">{t("conversation.select")}</p>
