@@ -1,0 +1,289 @@
+/**
+ * Customers in a real browser, end to end: an admin adds a customer property shown in
+ * the list, downloads the import template, uploads a file with good and bad rows,
+ * reads the preview (each rejection with its row, column and reason), confirms, finds
+ * the imported customers in the list with the property column, edits one, and downloads
+ * the list as .xlsx. Then a real conversation (simulator → agent → closed with a reason
+ * and notes) shows up in the customer's History: searched by a word, expanded to its
+ * messages, and mailed as a transcript through the local SMTP server.
+ */
+import { readFileSync } from "node:fs";
+import type { Browser, Download, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+import { readXlsxRows } from "../admin/xlsx.ts";
+import { launchChromium } from "./browser.ts";
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack({
+    port: 18807,
+    simPort: 18808,
+    persistTo: freshStateDir(),
+    quiet: true,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
+const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };
+
+/** Signs in on a fresh browser context (its own cookies) and waits for the desktop. */
+async function signIn(who: { email: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await page.goto(stack.url);
+  await page.fill("#login-email", who.email);
+  await page.fill("#login-password", who.password);
+  await page.click("#login-submit");
+  await page.waitForSelector("#status-select");
+  return page;
+}
+
+/** Clicks `selector` and returns the file it downloads, as bytes. */
+async function download(page: Page, selector: string): Promise<ArrayBuffer> {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
+  const path = await (file as Download).path();
+  const bytes = readFileSync(path);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** The text of one count of the import summary. */
+const count = (page: Page, key: string) =>
+  page.locator(`#import-summary [data-count="${key}"] dd`).textContent();
+
+/** Polls the local SMTP server until a mail to `to` arrives. */
+async function mailTo(to: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${stack.mailUrl}/messages?to=${encodeURIComponent(to)}`);
+    const mails = (await res.json()) as { text?: string; raw?: string; subject?: string }[];
+    const last = mails.at(-1);
+    if (last) return `${last.subject ?? ""}\n${last.text ?? last.raw ?? ""}`;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${to}`);
+}
+
+describe("customers", () => {
+  it("admin imports a file with good and bad rows, confirms, edits a customer and exports the list", async () => {
+    const admin = await signIn(ADMIN);
+
+    // Setup through the API (same session cookie): a property shown in the customer list.
+    const created = await admin.request.post(
+      `${stack.url}/api/admin/numbers/demo-number/properties`,
+      {
+        data: {
+          name: "Tier",
+          type: "choice",
+          options: ["Gold", "Silver"],
+          showInCustomerList: true,
+          modifiableByAgent: false,
+        },
+      },
+    );
+    expect(created.status(), await created.text()).toBe(201);
+    const tier = ((await created.json()) as { id: string }).id;
+
+    await admin.click("#nav-customers");
+    await admin.waitForURL(/\/customers$/);
+    await admin.locator("table.admin-list th", { hasText: "Tier" }).waitFor();
+    await admin.click("#customers-import");
+    await admin.waitForURL(/\/customers\/import$/);
+
+    // The template is a real .xlsx with the mandatory phone column and the property's column.
+    const template = await download(admin, "#import-template");
+    expect(new TextDecoder().decode(template.slice(0, 2))).toBe("PK");
+    const [headers] = await readXlsxRows(template);
+    expect(headers?.some((h) => h.startsWith("Phone"))).toBe(true);
+    expect(headers).toContain("Tier");
+
+    // Replace mode warns before anything happens; this import uses Insert/Update.
+    await admin.check('input[name=mode][value="replace"]');
+    await expect(admin.locator(".import-replace-warning").textContent()).resolves.toContain(
+      "customers not in it are deleted",
+    );
+    await admin.check('input[name=mode][value="upsert"]');
+    await expect.poll(() => admin.locator(".import-replace-warning").count()).toBe(0);
+
+    const csv = [
+      "Phone,Name,Priority,Default skillset,Tier",
+      "+393331112201,Anna Rossi,7,Premium,Gold", // row 2: valid
+      "+393331112202,Bruno Bianchi,3,,Silver", // row 3: valid
+      "12345,Bad Phone,5,,", // row 4: bad phone
+      "+39 333 111 2201,Anna Again,5,,", // row 5: duplicate of row 2
+      "+393331112203,Carla Neri,12,,", // row 6: wrong priority
+      "+393331112204,Dario Blu,5,Nowhere,", // row 7: unknown skillset
+    ].join("\n");
+    await admin.setInputFiles("#import-file", {
+      name: "customers.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await admin.click("#import-upload");
+    await admin.locator("#import-summary").waitFor();
+    // The preview is at its own address: it survives a reload.
+    await admin.waitForURL(/\/customers\/import\?id=[\w-]+$/);
+
+    await expect(count(admin, "valid")).resolves.toBe("2");
+    await expect(count(admin, "rejected")).resolves.toBe("4");
+    await expect(count(admin, "inserts")).resolves.toBe("2");
+    await expect(count(admin, "updates")).resolves.toBe("0");
+    await expect(count(admin, "deletes")).resolves.toBe("0");
+    const rejection = (row: number) =>
+      admin.locator(`table.import-rejections tr[data-row="${row}"]`).first().textContent();
+    await expect(rejection(4)).resolves.toMatch(/Phone.*valid mobile/);
+    await expect(rejection(5)).resolves.toMatch(/Phone.*duplicate phone: same as row 2/);
+    await expect(rejection(6)).resolves.toMatch(/Priority.*1 to 9/);
+    await expect(rejection(7)).resolves.toMatch(/Default skillset.*unknown skillset/);
+    await expect.poll(() => admin.locator("table.import-valid tr[data-row]").count()).toBe(2);
+
+    await admin.reload();
+    await admin.locator("#import-summary").waitFor();
+    await expect(count(admin, "valid")).resolves.toBe("2");
+
+    await admin.click("#import-confirm");
+    await admin.locator(".import-apply-dialog .confirm-ok").click();
+    const result = admin.locator("#import-result");
+    await result.waitFor();
+    await expect(result.textContent()).resolves.toContain(
+      "Import applied: 2 new, 0 updated, 0 deleted",
+    );
+    // Applied once: there is no way to confirm it again.
+    await expect(admin.locator("#import-confirm").count()).resolves.toBe(0);
+
+    // The list shows them, with the property's column.
+    await admin.click("#import-back");
+    await admin.waitForURL(/\/customers$/);
+    await admin.fill("#list-search", "393331112");
+    // The search is applied after a pause, into the address (so Back returns to it).
+    await expect.poll(() => admin.url()).toMatch(/\/customers\?q=393331112$/);
+    await admin.waitForFunction(
+      () => document.querySelectorAll("table.admin-list tr[data-id]").length === 2,
+    );
+    const anna = admin.locator("table.admin-list tr[data-id]", { hasText: "Anna Rossi" });
+    await expect(anna.textContent()).resolves.toContain("Gold");
+
+    // Open Anna, change her name, tier and consent; the consent shows who changed it.
+    await anna.locator("a").first().click();
+    await admin.locator('form.admin-form [name="phone"]').waitFor();
+    await expect(admin.locator('form.admin-form [name="priority"]').inputValue()).resolves.toBe(
+      "7",
+    );
+    await admin.fill('form.admin-form [name="name"]', "Anna Rossi Verdi");
+    await admin.selectOption(`form.admin-form [name="properties.${tier}"]`, "Silver");
+    await admin.check('form.admin-form [name="authorized"]');
+    await admin.click("form.admin-form button[type=submit]");
+    await admin.locator(".toast", { hasText: "Saved" }).waitFor();
+    await admin.getByText(/Authorized — changed by Ada Admin on/).waitFor();
+    await admin.locator("#customer-heading", { hasText: "Anna Rossi Verdi" }).waitFor();
+
+    // A bad phone is named by its field.
+    await admin.fill('form.admin-form [name="phone"]', "+39 02 1234");
+    await admin.click("form.admin-form button[type=submit]");
+    await admin.locator('.field-error[data-field="phone"]').waitFor();
+    await admin.reload();
+    await admin.locator('form.admin-form [name="phone"]').waitFor();
+    await expect(admin.locator('form.admin-form [name="phone"]').inputValue()).resolves.toBe(
+      "+393331112201",
+    );
+
+    // Back in the (still filtered) list, download exactly what it shows.
+    await admin.goBack();
+    await expect.poll(() => admin.url()).toMatch(/\/customers\?q=393331112$/);
+    await admin.locator("table.admin-list tr[data-id]", { hasText: "Anna Rossi Verdi" }).waitFor();
+    const exported = await readXlsxRows(await download(admin, "#list-export"));
+    const cells = exported.flat();
+    expect(exported).toHaveLength(3); // the header and the two imported customers
+    // Phones start with "+", so the export neutralises them as text ('+39…) against formulas.
+    expect(cells).toContain("'+393331112201");
+    expect(cells).toContain("Anna Rossi Verdi");
+    expect(cells).toContain("'+393331112202");
+    expect(cells).toContain("Silver");
+    await admin.screenshot({ path: "test-results/customers.png", fullPage: true });
+  });
+
+  it("a closed conversation is in the customer's history: searched, expanded and mailed", async () => {
+    const agent = await signIn(AGENT);
+    await agent.waitForSelector('#connection[data-state="live"]');
+    await agent.selectOption("#status-select", "ready");
+
+    const inbound = await fetch(`${stack.simUrl}/_sim/inbound`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        from: "393470000011",
+        name: "Giulia Verdi",
+        phoneNumberId: "100000000000001",
+        text: "Vorrei un preventivo per la fibra",
+      }),
+    });
+    expect(inbound.ok).toBe(true);
+    await agent.locator(".offer-card").waitFor({ timeout: 15_000 });
+    await agent.click(".offer-accept");
+    await agent.locator('#messages .message[data-direction="in"]', { hasText: "fibra" }).waitFor();
+    await agent.fill("#composer", "Certo, le mando subito il preventivo");
+    await agent.keyboard.press("Enter");
+    await agent
+      .locator('#messages .message[data-direction="out"]', { hasText: "subito" })
+      .waitFor();
+    await agent.click("#close-conversation");
+    await agent.fill("#close-reason", "Information given");
+    await agent.fill('textarea[name="notes"]', "Quote sent by e-mail too");
+    await agent.click("#close-confirm");
+    await agent.locator(".conversation-item").waitFor({ state: "detached" });
+
+    // The agent reaches the customers from the desk (no import for agents).
+    await agent.click("#nav-customers");
+    await agent.fill("#list-search", "Giulia");
+    const row = agent.locator("table.admin-list tr[data-id]", { hasText: "Giulia Verdi" });
+    await row.waitFor();
+    await expect(agent.locator("#customers-import").count()).resolves.toBe(0);
+    await row.locator("a").first().click();
+    await agent.locator('[role=tab][data-tab="history"]').click();
+    await agent.waitForURL(/\/customers\/[\w-]+\/history$/);
+
+    // Searching a word of the messages finds the conversation and marks the match.
+    await agent.fill("#history-q", "preventivo");
+    const item = agent.locator(".history-item").first();
+    await item
+      .locator(".history-matches mark", { hasText: /preventivo/i })
+      .first()
+      .waitFor();
+    await expect(item.locator(".history-reason").textContent()).resolves.toBe("Information given");
+    await expect(item.locator(".history-notes").textContent()).resolves.toBe(
+      "Quote sent by e-mail too",
+    );
+    await expect(item.locator(".history-agent").textContent()).resolves.toBe("Alice Agent");
+    await agent.fill("#history-q", "zanzibar");
+    await agent.locator(".history-empty").waitFor();
+    await agent.fill("#history-q", "fibra");
+    await agent.locator(".history-item").first().waitFor();
+
+    // Expanding shows the messages, customer's on the left and ours on the right.
+    const expand = agent.locator(".history-item .history-expand").first();
+    await expand.click();
+    await expect(expand.getAttribute("aria-expanded")).resolves.toBe("true");
+    await agent
+      .locator('.history-message[data-direction="in"]', { hasText: "Vorrei un preventivo" })
+      .waitFor();
+    await agent
+      .locator('.history-message[data-direction="out"]', { hasText: "le mando subito" })
+      .waitFor();
+
+    // Reload on the deep link keeps the tab; then mail the transcript.
+    await agent.reload();
+    await agent.locator('[role=tab][data-tab="history"][aria-selected="true"]').waitFor();
+    await agent.locator(".history-item .history-email").first().click();
+    await agent.fill('dialog input[name="to"]', "records@example.test");
+    await agent.click("#history-email-send");
+    await agent.locator(".toast", { hasText: "Transcript sent" }).waitFor();
+    await expect(mailTo("records@example.test")).resolves.toContain("le mando subito");
+  });
+});
