@@ -13,7 +13,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { Page } from "../../shared/admin";
+import { Page } from "../../shared/admin";
 import {
   CustomerFields,
   IMPORT_MAX_BYTES,
@@ -235,12 +235,7 @@ customerImport.get(
     summary: "A page of an import's valid rows, each creating or updating a customer",
     tag: TAG,
     query: ImportRowsQuery,
-    response: z.object({
-      items: z.array(ImportPreviewRow),
-      total: z.number(),
-      page: z.number(),
-      pageSize: z.number(),
-    }),
+    response: Page(ImportPreviewRow),
   }),
   requireTenantAdmin,
   params(Id),
