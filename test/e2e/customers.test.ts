@@ -285,5 +285,42 @@ describe("customers", () => {
     await agent.click("#history-email-send");
     await agent.locator(".toast", { hasText: "Transcript sent" }).waitFor();
     await expect(mailTo("records@example.test")).resolves.toContain("le mando subito");
+
+    // With "keep message history" off, the next conversation's texts are not kept.
+    await agent.locator('[role=tab][data-tab="details"]').click();
+    await agent.uncheck('form.admin-form [name="keepHistory"]');
+    await agent.click("form.admin-form button[type=submit]");
+    await agent.locator(".toast", { hasText: "Saved" }).waitFor();
+    await agent.click("#nav-desktop");
+    await agent.waitForSelector('#connection[data-state="live"]');
+    const again = await fetch(`${stack.simUrl}/_sim/inbound`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        from: "393470000011",
+        name: "Giulia Verdi",
+        phoneNumberId: "100000000000001",
+        text: "Un dato riservato",
+      }),
+    });
+    expect(again.ok).toBe(true);
+    await agent.locator(".offer-card").waitFor({ timeout: 15_000 });
+    await agent.click(".offer-accept");
+    await agent
+      .locator('#messages .message[data-direction="in"]', { hasText: "riservato" })
+      .waitFor();
+    await agent.click("#close-conversation");
+    await agent.fill("#close-reason", "Private");
+    await agent.click("#close-confirm");
+    await agent.locator(".conversation-item").waitFor({ state: "detached" });
+    await agent.goBack();
+    await agent.waitForURL(/\/customers\/[\w-]+$/);
+    await agent.locator('[role=tab][data-tab="history"]').click();
+    const newest = agent.locator(".history-item").first();
+    await expect(newest.locator(".history-reason").textContent()).resolves.toBe("Private");
+    await newest.locator(".history-expand").click();
+    await newest.locator(".history-not-kept").waitFor();
+    await expect(newest.locator(".history-message").count()).resolves.toBe(0);
+    await expect.poll(() => agent.locator(".history-item").count()).toBe(2);
   });
 });
