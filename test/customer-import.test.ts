@@ -536,6 +536,44 @@ describe("validation", () => {
   });
 });
 
+describe("in Italian", () => {
+  it("gives file refusals and row reasons in the uploader's language", async () => {
+    const admin = await adminSession();
+    await importTenant(admin, "Supporto");
+    const it_ = { headers: { "Accept-Language": "it-IT,it;q=0.9" }, type: CSV };
+
+    const pdf = await uploadRefused(admin, new TextEncoder().encode("%PDF-1.7\n%…"), it_);
+    expect(pdf.status).toBe(415);
+    expect(pdf.error.message).toBe(
+      "Questo è un documento PDF, non un foglio di calcolo. Carica una cartella di lavoro Excel (.xlsx) o un file CSV.",
+    );
+    const noPhone = await uploadRefused(admin, csv([["Nome"], ["Mario"]]), it_);
+    expect(noPhone.error.message).toContain('non ha la colonna "Phone"');
+
+    const phone = mobile();
+    const preview = await uploadOk(
+      admin,
+      csv([
+        ["Phone", "Priority", "Colore"],
+        [phone, "3"],
+        [phone, "12"],
+        ["+39 02 1234", "5"],
+      ]),
+      it_,
+    );
+    expect(preview.rejections).toEqual([
+      { row: 1, column: "Colore", reason: "colonna sconosciuta, ignorata" },
+      { row: 3, column: "Phone", reason: "telefono duplicato: uguale alla riga 2" },
+      { row: 3, column: "Priority", reason: "deve essere un numero intero da 1 a 9" },
+      {
+        row: 4,
+        column: "Phone",
+        reason: "non è un numero di cellulare valido in formato internazionale, es. +393331234567",
+      },
+    ]);
+  });
+});
+
 describe("updates", () => {
   it("changes only the file's columns, clears blank cells, and records who changed the authorization", async () => {
     const admin = await adminSession();

@@ -122,6 +122,10 @@ describe("customer records", () => {
         { phone: mobile(), properties: { [birthday.id]: "2024-02-30" } },
         [`properties.${birthday.id}`],
       ],
+      [
+        { phone: mobile(), properties: { [birthday.id]: "2020-13-01" } }, // no month 13: not a 500
+        [`properties.${birthday.id}`],
+      ],
       [{ phone: mobile(), properties: { [vip.id]: "yes" } }, [`properties.${vip.id}`]],
       [{ phone: mobile(), properties: { nope: "x" } }, ["properties.nope"]],
       [{ phone: mobile(), defaultSkillsetId: "not-a-skillset" }, ["defaultSkillsetId"]],

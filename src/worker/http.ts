@@ -23,7 +23,7 @@ export function apiError(
 type ValidationLanguage = "en" | "it";
 
 /** The UI sends its language as Accept-Language; anything but Italian gets English. */
-function languageOf(c: Context): ValidationLanguage {
+export function languageOf(c: Context): ValidationLanguage {
   const first = (c.req.header("Accept-Language") ?? "").split(",")[0]?.trim().toLowerCase();
   return first?.startsWith("it") ? "it" : "en";
 }

@@ -25,7 +25,7 @@ import {
 } from "../../shared/customer-import";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
-import { apiError, describeRoute, params, query } from "../http";
+import { apiError, describeRoute, languageOf, params, query } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import type { FixedField } from "../import/columns";
 import { readCapped, readSpreadsheet } from "../import/spreadsheet";
@@ -43,6 +43,7 @@ import {
   startStaging,
 } from "../import/store";
 import { templateXlsx } from "../import/template";
+import { type FileProblem, fileProblemText } from "../import/texts";
 import { mapHeader, validateRows } from "../import/validate";
 import { mayWriteCustomers } from "./customers";
 
@@ -157,9 +158,15 @@ customerImport.post(
         "Send the file as the body with Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv or application/octet-stream",
       );
     }
-    const tooLarge = `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB; split it into smaller files.`;
+    const lang = languageOf(c);
+    const tooLarge: FileProblem = {
+      code: "file_too_large",
+      status: 413,
+      what: "body",
+      limitMb: IMPORT_MAX_BYTES / 1024 / 1024,
+    };
     if (Number(c.req.header("Content-Length") ?? 0) > IMPORT_MAX_BYTES) {
-      apiError(413, "file_too_large", tooLarge);
+      apiError(413, tooLarge.code, fileProblemText(tooLarge, lang));
     }
     const now = Date.now();
     await deleteOldImports(db, user.tenantId, now);
@@ -173,23 +180,20 @@ customerImport.post(
     }
 
     // From here on the import exists: a refusal also marks it failed, for whoever watches its progress.
-    const refuse = async (
-      status: 413 | 415 | 422,
-      code: string,
-      message: string,
-    ): Promise<never> => {
+    const refuse = async (problem: FileProblem): Promise<never> => {
+      const message = fileProblemText(problem, lang);
       await failImport(db, id, message);
-      apiError(status, code, message);
+      apiError(problem.status, problem.code, message);
     };
     try {
       const bytes = await readCapped(c.req.raw.body, IMPORT_MAX_BYTES);
-      if (!bytes) return await refuse(413, "file_too_large", tooLarge);
+      if (!bytes) return await refuse(tooLarge);
       const sheet = await readSpreadsheet(bytes, IMPORT_MAX_ROWS);
-      if (!sheet.ok) return await refuse(sheet.status, sheet.code, sheet.message);
+      if (!sheet.ok) return await refuse(sheet);
       const catalogue = await loadCatalogue(db, user.tenantId);
-      const header = mapHeader(sheet.rows[0] ?? [], catalogue);
-      if (!header.ok) return await refuse(422, header.code, header.message);
-      const result = validateRows(sheet.rows, header.map, catalogue);
+      const header = mapHeader(sheet.rows[0] ?? [], catalogue, lang);
+      if (!header.ok) return await refuse(header);
+      const result = validateRows(sheet.rows, header.map, catalogue, lang);
       const columns: (FixedField | "properties")[] = [...header.map.fixed];
       if (header.map.properties.length > 0) columns.push("properties");
       await startStaging(db, id, result.totalRows, columns);

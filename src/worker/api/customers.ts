@@ -153,6 +153,7 @@ export function propertyProblem(def: Definition, value: PropertyValue): string |
       const ok =
         typeof value === "string" &&
         /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+        !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
         new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
       return ok ? null : "a date YYYY-MM-DD";
     }

@@ -215,7 +215,9 @@ export function dateOf(cell: CellValue | undefined): string | undefined {
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? undefined : isoDate(cell);
   const text = textOf(cell);
   if (!text || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
-  return new Date(`${text}T00:00:00Z`).toISOString().startsWith(text) ? text : undefined;
+  // "2020-13-01" parses to an invalid date, whose toISOString() would throw.
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text) ? text : undefined;
 }
 
 /**

@@ -67,6 +67,7 @@ describe("cells", () => {
     expect(numberOf("1.234,5")).toBeUndefined();
     expect(dateOf(new Date(Date.UTC(2024, 1, 29)))).toBe("2024-02-29");
     expect(dateOf("2024-02-30")).toBeUndefined();
+    expect(dateOf("2020-13-01")).toBeUndefined();
     expect(dateOf("15/03/2024")).toBeUndefined();
     expect(phoneText(393331234567)).toBe("+393331234567");
     expect(phoneText("0039 333-123.4567")).toBe("+393331234567");

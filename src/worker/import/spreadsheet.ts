@@ -9,7 +9,8 @@
 import { Buffer } from "node:buffer";
 import { readSheet } from "read-excel-file/node";
 import { decodeText, looksLikeText, parseCsv } from "./csv";
-import { checkZip, looksLikeZip, type ZipProblem } from "./zip-guard";
+import type { FileProblem } from "./texts";
+import { checkZip, looksLikeZip } from "./zip-guard";
 
 /** One cell as read: text, number, boolean, a date (UTC midnight for date-only cells) or empty. */
 export type CellValue = string | number | boolean | Date | null;
@@ -19,40 +20,36 @@ export type SheetRows = CellValue[][];
 
 export type ReadResult =
   | { ok: true; kind: "xlsx" | "csv"; rows: SheetRows }
-  | ({ ok: false } & (ZipProblem | { code: "too_many_rows"; status: 422; message: string }));
+  | ({ ok: false } & FileProblem);
 
 // Blank lines a CSV may end with beyond the row limit (some programs pad with empty rows).
 const TRAILING_BLANK_ROWS = 1_000;
 
-const ACCEPTED = "Upload an Excel workbook (.xlsx) or a CSV file.";
+type Unsupported = Extract<FileProblem, { code: "unsupported_file"; what: string }>["what"];
 
-const unsupported = (what: string): ReadResult => ({
+const unsupported = (what: Exclude<Unsupported, "damaged">): ReadResult => ({
   ok: false,
   code: "unsupported_file",
   status: 415,
-  message: `${what} ${ACCEPTED}`,
+  what,
 });
 
 const startsWith = (b: Uint8Array, bytes: number[]) => bytes.every((x, i) => b[i] === x);
 
 /** What a file's signature says it is, when it is a known non-spreadsheet format (even a text-only PDF). */
-function knownFormat(b: Uint8Array): string | null {
-  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
-    return "This is an old-format Excel file (.xls), which cannot be read: save it as .xlsx.";
-  }
-  if (startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d]))
-    return "This is a PDF document, not a spreadsheet.";
+function knownFormat(b: Uint8Array): Exclude<Unsupported, "damaged"> | null {
+  // Old .xls and password-protected .xlsx are both OLE compound files.
+  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) return "xls";
+  if (startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "pdf";
   if (
     startsWith(b, [0x89, 0x50, 0x4e, 0x47]) ||
     startsWith(b, [0xff, 0xd8, 0xff]) ||
     startsWith(b, [0x47, 0x49, 0x46, 0x38])
   ) {
-    return "This is an image, not a spreadsheet.";
+    return "image";
   }
-  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) {
-    return 'This is UTF-16 text (Excel\'s "Unicode text"): save it as "CSV UTF-8" instead.';
-  }
-  if (startsWith(b, [0x50, 0x4b, 0x05, 0x06])) return "This is an empty ZIP archive.";
+  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) return "utf16";
+  if (startsWith(b, [0x50, 0x4b, 0x05, 0x06])) return "emptyZip";
   return null;
 }
 
@@ -75,7 +72,7 @@ export async function readSpreadsheet(bytes: Uint8Array, maxRows: number): Promi
     const check = await checkZip(bytes);
     if (!check.ok) return check;
     if (!check.names.includes("xl/workbook.xml")) {
-      return unsupported("This is a ZIP archive but not an Excel workbook.");
+      return unsupported("notWorkbook");
     }
     try {
       rows = (await readSheet(
@@ -83,15 +80,15 @@ export async function readSpreadsheet(bytes: Uint8Array, maxRows: number): Promi
       )) as SheetRows;
     } catch (err) {
       console.warn("unreadable workbook", String(err));
-      return unsupported("The workbook could not be read (it may be damaged).");
+      return unsupported("unreadable");
     }
     kind = "xlsx";
   } else {
     const known = knownFormat(bytes);
     if (known) return unsupported(known);
     const text = decodeText(bytes);
-    if (bytes.length === 0) return unsupported("The file is empty.");
-    if (!looksLikeText(text)) return unsupported("This file is not a spreadsheet.");
+    if (bytes.length === 0) return unsupported("empty");
+    if (!looksLikeText(text)) return unsupported("notSpreadsheet");
     // Blank lines count towards the cap (with room for a few trailing ones), so parsing stays bounded.
     const cap = maxRows + 1 + TRAILING_BLANK_ROWS;
     rows = parseCsv(text, undefined, cap + 1).map((row) =>
@@ -104,14 +101,8 @@ export async function readSpreadsheet(bytes: Uint8Array, maxRows: number): Promi
   return { ok: true, kind, rows };
 }
 
-function tooManyRows(maxRows: number): ReadResult {
-  const limit = maxRows.toLocaleString("en-US");
-  return {
-    ok: false,
-    code: "too_many_rows",
-    status: 422,
-    message: `The file has more than ${limit} data rows; split it into files of at most ${limit} rows.`,
-  };
+function tooManyRows(limit: number): ReadResult {
+  return { ok: false, code: "too_many_rows", status: 422, limit };
 }
 
 /**

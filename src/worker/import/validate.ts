@@ -20,6 +20,7 @@ import {
   textOf,
 } from "./columns";
 import type { CellValue, SheetRows } from "./spreadsheet";
+import { type FileProblem, type Language, type RowProblem, rowProblemText } from "./texts";
 
 type Target =
   | { kind: "fixed"; field: FixedField }
@@ -38,14 +39,18 @@ export interface ColumnMap {
 
 export type HeaderResult =
   | { ok: true; map: ColumnMap; warnings: ImportRejection[] }
-  | { ok: false; code: "missing_column" | "duplicate_column"; message: string };
+  | ({ ok: false } & Extract<FileProblem, { code: "missing_column" | "duplicate_column" }>);
 
 /**
  * Maps the header row (case-insensitive; a trailing " *" is optional). An
  * unknown header is not an error: it comes back as a row-1 warning and its
  * column is ignored. No phone column, or two columns for one field, is.
  */
-export function mapHeader(header: CellValue[], catalogue: Catalogue): HeaderResult {
+export function mapHeader(
+  header: CellValue[],
+  catalogue: Catalogue,
+  lang: Language = "en",
+): HeaderResult {
   const known = new Map<string, Target>();
   for (const c of FIXED_COLUMNS)
     known.set(normaliseHeader(c.header), { kind: "fixed", field: c.field });
@@ -64,7 +69,13 @@ export function mapHeader(header: CellValue[], catalogue: Catalogue): HeaderResu
     const target = text ? (known.get(normaliseHeader(text)) ?? null) : null;
     headers.push(text);
     targets.push(target);
-    if (text && !target) warnings.push({ row: 1, column: text, reason: "unknown column, ignored" });
+    if (text && !target) {
+      warnings.push({
+        row: 1,
+        column: text,
+        reason: rowProblemText({ kind: "unknownColumn" }, lang),
+      });
+    }
     if (!target || target.kind === "ignored") continue;
     const key = target.kind === "fixed" ? target.field : `p:${target.property.id}`;
     const names = byField.get(key) ?? [];
@@ -76,19 +87,11 @@ export function mapHeader(header: CellValue[], catalogue: Catalogue): HeaderResu
   // Two columns for one field: which should win is anybody's guess, so the file is refused.
   for (const names of byField.values()) {
     if (names.length > 1) {
-      return {
-        ok: false,
-        code: "duplicate_column",
-        message: `The columns ${names.map((n) => `"${n}"`).join(" and ")} are the same field; keep one of them.`,
-      };
+      return { ok: false, code: "duplicate_column", status: 422, names };
     }
   }
   if (!fixed.has("phone")) {
-    return {
-      ok: false,
-      code: "missing_column",
-      message: 'The file has no "Phone" column (row 1 must be the header row, as in the template).',
-    };
+    return { ok: false, code: "missing_column", status: 422 };
   }
   return { ok: true, map: { targets, headers, fixed, properties }, warnings };
 }
@@ -136,41 +139,25 @@ function skillsetResolver(catalogue: Catalogue) {
     byName.set(key, [...(byName.get(key) ?? []), s.id]);
     byFullName.set(`${key} (${s.numberName.trim().toLowerCase()})`, s.id);
   }
-  return (text: string): { id: string } | { problem: string } => {
+  return (text: string): { id: string } | { problem: RowProblem } => {
     const key = text.replace(/\s+/g, " ").toLowerCase();
     const full = byFullName.get(key);
     if (full) return { id: full };
     const ids = byName.get(key) ?? [];
     if (ids.length === 1) return { id: ids[0]! };
-    if (ids.length > 1) return { problem: 'ambiguous skillset: write it as "name (number)"' };
-    return { problem: "unknown skillset" };
+    if (ids.length > 1) return { problem: { kind: "ambiguousSkillset" } };
+    return { problem: { kind: "unknownSkillset" } };
   };
 }
 
 const LIMITS = { name: 200, notes: 4000, externalId: 200 } as const;
 const PROPERTY_TEXT_MAX = 1000;
 
-/** What a property cell must be, in the words of a file (yes/no rather than true/false). */
-function expected(p: CustomerField): string {
-  switch (p.type) {
-    case "number":
-      return "a number";
-    case "boolean":
-      return "yes or no";
-    case "date":
-      return "a date YYYY-MM-DD";
-    case "choice":
-      return `one of ${p.options.join(", ")}`;
-    case "text":
-      return "a text";
-  }
-}
-
 /** A property cell as its definition wants it; `problem` when it does not fit. */
 function propertyValue(
   p: CustomerField,
   cell: CellValue | undefined,
-): { value: PropertyValue } | { problem: string } {
+): { value: PropertyValue } | { problem: RowProblem } {
   if (isBlank(cell)) return { value: null };
   let value: PropertyValue | undefined;
   switch (p.type) {
@@ -191,14 +178,14 @@ function propertyValue(
     case "text":
       value = textOf(cell);
       if (value && value.length > PROPERTY_TEXT_MAX) {
-        return { problem: `at most ${PROPERTY_TEXT_MAX} characters` };
+        return { problem: { kind: "tooLong", max: PROPERTY_TEXT_MAX } };
       }
       break;
   }
   // The records API's own check has the last word, so imported values are never looser.
   const definition = { ...p, options: JSON.stringify(p.options), modifiable_by_agent: 1 };
   if (value === undefined || propertyProblem(definition, value)) {
-    return { problem: `must be ${expected(p)}` };
+    return { problem: { kind: "property", type: p.type, options: p.options } };
   }
   return { value };
 }
@@ -208,7 +195,12 @@ function propertyValue(
  * is row 1). Blank rows are skipped; the second row with a phone already seen
  * is refused naming the first.
  */
-export function validateRows(rows: SheetRows, map: ColumnMap, catalogue: Catalogue): Validation {
+export function validateRows(
+  rows: SheetRows,
+  map: ColumnMap,
+  catalogue: Catalogue,
+  lang: Language = "en",
+): Validation {
   const resolveSkillset = skillsetResolver(catalogue);
   const column = (field: FixedField) =>
     map.targets.findIndex((t) => t?.kind === "fixed" && t.field === field);
@@ -235,8 +227,11 @@ export function validateRows(rows: SheetRows, map: ColumnMap, catalogue: Catalog
     totalRows++;
     const rowNo = i + 1;
     const problems: ImportRejection[] = [];
-    const refuse = (index: number, reason: string) =>
-      problems.push({ row: rowNo, column: header(index), reason });
+    let duplicate = false;
+    const refuse = (index: number, problem: RowProblem) => {
+      if (problem.kind === "duplicatePhone") duplicate = true;
+      problems.push({ row: rowNo, column: header(index), reason: rowProblemText(problem, lang) });
+    };
     const cell = (field: FixedField) => (at[field] >= 0 ? cells[at[field]] : undefined);
     const present = (field: FixedField) => map.fixed.has(field);
 
@@ -244,20 +239,19 @@ export function validateRows(rows: SheetRows, map: ColumnMap, catalogue: Catalog
     const phoneInput = phoneText(cell("phone"));
     const phone = phoneInput ? toE164(phoneInput) : null;
     let contactKey: string | null = null;
-    if (!phoneInput) refuse(at.phone, "missing phone");
-    else if (!phone)
-      refuse(at.phone, "not a valid mobile number in international format, e.g. +393331234567");
+    if (!phoneInput) refuse(at.phone, { kind: "missingPhone" });
+    else if (!phone) refuse(at.phone, { kind: "badPhone" });
     else {
       contactKey = phone.slice(1);
       const first = firstRowOf.get(contactKey);
-      if (first !== undefined) refuse(at.phone, `duplicate phone: same as row ${first}`);
+      if (first !== undefined) refuse(at.phone, { kind: "duplicatePhone", firstRow: first });
       else firstRowOf.set(contactKey, rowNo);
     }
 
     const text = (field: "name" | "notes" | "externalId"): string | null => {
       const value = textOf(cell(field));
       if (value && value.length > LIMITS[field])
-        refuse(at[field], `at most ${LIMITS[field]} characters`);
+        refuse(at[field], { kind: "tooLong", max: LIMITS[field] });
       return value;
     };
     const flag = (
@@ -267,7 +261,7 @@ export function validateRows(rows: SheetRows, map: ColumnMap, catalogue: Catalog
       if (!present(field)) return null;
       const value = booleanOf(cell(field));
       if (value === undefined) {
-        refuse(at[field], "must be yes or no");
+        refuse(at[field], { kind: "yesNo" });
         return null;
       }
       return value ?? blank;
@@ -285,7 +279,7 @@ export function validateRows(rows: SheetRows, map: ColumnMap, catalogue: Catalog
       const raw = cell("priority");
       const value = isBlank(raw) ? 5 : numberOf(raw);
       if (value === undefined || !Number.isInteger(value) || value < 1 || value > 9) {
-        refuse(at.priority, "must be a whole number from 1 to 9");
+        refuse(at.priority, { kind: "priority" });
       } else priority = value;
     }
 
@@ -310,7 +304,6 @@ export function validateRows(rows: SheetRows, map: ColumnMap, catalogue: Catalog
       rejectedRows++;
       rejections.push(...problems);
       // A refused row still names its customer: keep them out of a `replace` deletion.
-      const duplicate = problems.some((p) => p.reason.startsWith("duplicate phone"));
       if (phone && contactKey && !duplicate) kept.push({ rowNo, contactKey, phone });
       continue;
     }

@@ -10,6 +10,7 @@
  * exactly as the central directory lists them, so a streaming unzipper (which
  * reads local headers) sees the same entries we checked.
  */
+import type { FileProblem } from "./texts";
 
 /** Most entries in an accepted archive (a plain .xlsx has about a dozen). */
 export const ZIP_MAX_ENTRIES = 1_000;
@@ -19,11 +20,11 @@ export const ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024;
 export const ZIP_MAX_RATIO = 200;
 const RATIO_FLOOR_BYTES = 1024 * 1024;
 
-/** Why an archive was refused: the HTTP status and error code the API answers with. */
-export type ZipProblem =
-  | { code: "zip_bomb"; status: 422; message: string }
-  | { code: "file_too_large"; status: 413; message: string }
-  | { code: "unsupported_file"; status: 415; message: string };
+/** Why an archive was refused: the HTTP status and error code the API answers with (words in texts.ts). */
+export type ZipProblem = Extract<
+  FileProblem,
+  { code: "zip_bomb" } | { code: "file_too_large" } | { code: "unsupported_file" }
+>;
 
 /** What the guard learnt: the entry names, when the archive is acceptable. */
 export type ZipCheck = { ok: true; names: string[] } | ({ ok: false } & ZipProblem);
@@ -52,19 +53,15 @@ function u32(b: Uint8Array, at: number): number {
   );
 }
 
-const damaged = (why: string): ZipCheck => ({
+const damaged = (detail: string): ZipCheck => ({
   ok: false,
   code: "unsupported_file",
   status: 415,
-  message: `The file is not a readable .xlsx workbook (${why}). Save it again as an Excel workbook (.xlsx) or as CSV.`,
+  what: "damaged",
+  detail,
 });
 
-const bomb = (why: string): ZipCheck => ({
-  ok: false,
-  code: "zip_bomb",
-  status: 422,
-  message: `The file was refused because it looks like a zip bomb: ${why}.`,
-});
+const bomb = (detail: string): ZipCheck => ({ ok: false, code: "zip_bomb", status: 422, detail });
 
 /** Whether the bytes start like a ZIP archive ("PK\x03\x04"). */
 export function looksLikeZip(bytes: Uint8Array): boolean {
@@ -140,7 +137,7 @@ export async function checkZip(b: Uint8Array): Promise<ZipCheck> {
   const { entries, start } = directory;
   let declared = 0;
   for (const e of entries) {
-    if (e.flags & 1) return damaged("it is encrypted");
+    if (e.flags & 1) return { ok: false, code: "unsupported_file", status: 415, what: "encrypted" };
     if (e.method !== 0 && e.method !== 8) return damaged(`compression method ${e.method}`);
     if (e.size === 0xffffffff || e.compressedSize === 0xffffffff) return damaged("ZIP64 entries");
     if (e.method === 0 && e.size !== e.compressedSize) return damaged("inconsistent sizes");
@@ -156,7 +153,8 @@ export async function checkZip(b: Uint8Array): Promise<ZipCheck> {
       ok: false,
       code: "file_too_large",
       status: 413,
-      message: `The file expands to more than ${ZIP_MAX_UNCOMPRESSED_BYTES / 1024 / 1024} MB once unpacked; split it into smaller files.`,
+      what: "expanded",
+      limitMb: ZIP_MAX_UNCOMPRESSED_BYTES / 1024 / 1024,
     };
   }
   // The local entries must tile the archive up to the central directory, in order.
