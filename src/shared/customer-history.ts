@@ -29,6 +29,13 @@ export const HistoryQuery = z.object({
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
+/**
+ * Marks around a match in a snippet: private-use characters, which no message
+ * writes, so quotation marks like « » in a text are never read as a match.
+ */
+export const MATCH_START = "\u{E000}";
+export const MATCH_END = "\u{E001}";
+
 export const HistoryConversation = z.object({
   id: z.string(),
   numberId: z.string(),
@@ -47,7 +54,7 @@ export const HistoryConversation = z.object({
   /** False when the message texts were removed at closing. */
   messagesKept: z.boolean(),
   messageCount: z.number().int(),
-  /** With `q`: a few matching snippets, the match between « and ». */
+  /** With `q`: a few matching snippets, each match between `MATCH_START` and `MATCH_END`. */
   matches: z.array(z.string()).optional(),
 });
 export type HistoryConversation = z.infer<typeof HistoryConversation>;

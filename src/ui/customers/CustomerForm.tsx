@@ -5,7 +5,7 @@
  * changed it and when: it is the tenant's evidence of consent.
  */
 import type { CustomerField, CustomerFields } from "../../shared/customer-import.ts";
-import type { CustomerView } from "../../shared/customers.ts";
+import type { CustomerView } from "../../shared/customer-view.ts";
 import { formatDateTime } from "../admin/format.ts";
 import {
   AdminForm,

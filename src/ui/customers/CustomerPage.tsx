@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { CustomerFields } from "../../shared/customer-import.ts";
-import type { CustomerView } from "../../shared/customers.ts";
+import type { CustomerView } from "../../shared/customer-view.ts";
 import {
   DeleteRecord,
   Link,

@@ -5,7 +5,7 @@
  */
 import { useMemo } from "preact/hooks";
 import type { CustomerFields } from "../../shared/customer-import.ts";
-import { CustomerView } from "../../shared/customers.ts";
+import { CustomerView } from "../../shared/customer-view.ts";
 import { formatDateTime } from "../admin/format.ts";
 import { type Column, Link, ListView, pathOf } from "../admin/kit/index.ts";
 import { useI18n } from "../i18n.ts";

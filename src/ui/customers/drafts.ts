@@ -5,7 +5,7 @@
  * they did not edit. Pure; unit-tested.
  */
 import type { CustomerField } from "../../shared/customer-import.ts";
-import type { CustomerView, PropertyValue } from "../../shared/customers.ts";
+import type { CustomerView, PropertyValue } from "../../shared/customer-view.ts";
 
 /** What a property's control holds: a checkbox's state, or text (number, date, choice, text). */
 export type PropertyInput = string | boolean;

@@ -3,7 +3,7 @@
  * and who changed the opt-in. Pure (the language and words are passed in); unit-tested.
  */
 import type { CustomerField } from "../../shared/customer-import.ts";
-import type { PropertyValue } from "../../shared/customers.ts";
+import type { PropertyValue } from "../../shared/customer-view.ts";
 import type { Language } from "../../shared/protocol.ts";
 
 /** The first characters of an id: enough to tell rows apart on screen. */

@@ -1,8 +1,9 @@
 /**
  * Search snippets of the conversation history: the server marks each match between
- * « and ». Splitting them into parts lets the UI wrap matches in <mark> as text nodes,
+ * `MATCH_START` and `MATCH_END`. Splitting them into parts lets the UI wrap matches in <mark> as text nodes,
  * never as HTML, so a message can never inject markup. Pure; unit-tested.
  */
+import { MATCH_END, MATCH_START } from "../../shared/customer-history.ts";
 
 /** A run of snippet text; `match` is true for a marked match. */
 export interface SnippetPart {
@@ -10,9 +11,8 @@ export interface SnippetPart {
   match: boolean;
 }
 
-// A complete «…» pair with no marker inside; a lone « or » (Italian quotes in a
-// message) stays literal text.
-const MARKED = /«([^«»]+)»/g;
+// A complete pair with no marker inside; a lone marker stays literal text.
+const MARKED = new RegExp(`${MATCH_START}([^${MATCH_START}${MATCH_END}]+)${MATCH_END}`, "gu");
 
 /** Splits a snippet into plain and matched parts, in order; empty parts are dropped. */
 export function splitSnippet(snippet: string): SnippetPart[] {

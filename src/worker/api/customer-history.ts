@@ -13,6 +13,8 @@ import {
   HistoryDetail,
   type HistoryMessage,
   HistoryQuery,
+  MATCH_END,
+  MATCH_START,
   TranscriptMailBody,
 } from "../../shared/customer-history";
 import { readSettings } from "../../shared/number-settings";
@@ -150,7 +152,7 @@ customerHistory.get(
     method: "get",
     path: BASE,
     summary:
-      "A customer's conversations, newest first: `from`/`to` days (inclusive, in `tz`, default UTC) on the opening time; `q` full-text over message texts (every word, word prefixes, accents ignored) with up to 3 snippets per conversation, the match between « and »",
+      "A customer's conversations, newest first: `from`/`to` days (inclusive, in `tz`, default UTC) on the opening time; `q` full-text over message texts (every word, word prefixes, accents ignored) with up to 3 snippets per conversation, each match between U+E000 and U+E001",
     tag: TAG,
     query: HistoryQuery,
     response: Page(HistoryConversation),
@@ -215,7 +217,7 @@ async function snippets(
     // snippet() only works in the FTS query itself, so the window ranks its materialised rows.
     `WITH hits AS MATERIALIZED (
        SELECT m.conversation_id, m.seq,
-         snippet(conversation_messages_fts, 0, '«', '»', '…', 12) AS snip
+         snippet(conversation_messages_fts, 0, '${MATCH_START}', '${MATCH_END}', '…', 12) AS snip
        FROM conversation_messages_fts
        JOIN conversation_messages m ON m.rowid = conversation_messages_fts.rowid
        WHERE conversation_messages_fts MATCH ? AND m.tenant_id = ?
