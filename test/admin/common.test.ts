@@ -68,9 +68,11 @@ describe("saveVersioned", () => {
 
 describe("neutralise", () => {
   it("defuses what a spreadsheet would run and leaves the rest", () => {
-    for (const s of ["=1+1", "+39 02", "-2", "@SUM(A1)", "\t=x", "\r=x"]) {
+    for (const s of ["=1+1", "+39 02 x", "+1+cmd", "-2-A1", "@SUM(A1)", "\t=x", "\r=x"]) {
       expect(neutralise(s)).toBe(`'${s}`);
     }
+    // A sign and digits only (a phone) is a number at worst: it stays readable.
+    for (const s of ["+393331234567", "+39 02 1234 5678", "-2"]) expect(neutralise(s)).toBe(s);
     expect(neutralise("Mario")).toBe("Mario");
     expect(neutralise(-2)).toBe(-2);
     expect(neutralise(null)).toBeNull();

@@ -128,11 +128,13 @@ export async function listAll<R, V>(
 
 /**
  * A spreadsheet never runs what we export: text that a spreadsheet would read
- * as a formula (= + - @, or a leading tab/CR) gets a leading apostrophe.
+ * as a formula (= + - @, or a leading tab/CR) gets a leading apostrophe. A sign
+ * followed only by digits and spaces (a phone such as "+39 333 1234567") is left
+ * as it is: read as a formula it is just that number, and phones stay readable.
  */
 export function neutralise(value: Cell): Cell {
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(value)) return `'${value}`;
-  return value;
+  if (typeof value !== "string" || !/^[=+\-@\t\r]/.test(value)) return value;
+  return /^[+-][\d ]+$/.test(value) ? value : `'${value}`;
 }
 
 /** Builds an .xlsx response with a header row and one row per view. */
