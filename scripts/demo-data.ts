@@ -1,6 +1,7 @@
 /**
  * Demo data for local development only: one tenant, one admin, two agents, the
- * demo managed number and two skillsets of different priority. Every row is
+ * demo managed number, two skillsets of different priority, and three customers
+ * with a past conversation each. Every row is
  * INSERT OR IGNORE, so re-running never overwrites what a developer changed.
  * The demo platform operator is not seeded: the stack passes it to the Worker
  * as OPERATOR_EMAIL / OPERATOR_PASSWORD, which creates it at its first sign-in.
@@ -44,6 +45,18 @@ export const DEMO = {
       role: "agent",
       password: "parley-agent",
     },
+  ],
+  /** A "Segment" property shown in the customers list. */
+  segmentProperty: {
+    id: "demo-property-segment",
+    name: "Segment",
+    options: ["Business", "Consumer"],
+  },
+  /** [id, phone, name, segment, authorized] — phones the simulator's phone page does not use. */
+  customers: [
+    ["demo-customer-1", "+393480000001", "Giulia Conti", "Business", 1],
+    ["demo-customer-2", "+393480000002", "Marco Ferri", "Consumer", 1],
+    ["demo-customer-3", "+447700900123", "Emily Clarke", "Consumer", 0],
   ],
   /** [user, skillset, agent priority] */
   memberships: [
@@ -95,5 +108,46 @@ export async function demoSql(): Promise<string> {
       `INSERT OR IGNORE INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (${q(tenant.id)}, ${q(skillset)}, ${q(user)}, ${priority});`,
     );
   }
+  lines.push(...demoCustomersSql());
   return lines.join("\n");
+}
+
+/**
+ * Demo customers, each with one closed conversation in their history (written
+ * straight into D1 as the conversation actor would have, about a week ago).
+ */
+function demoCustomersSql(): string[] {
+  const { tenant, number, segmentProperty: segment } = DEMO;
+  const lines = [
+    `INSERT OR IGNORE INTO customer_properties (id, tenant_id, number_id, name, type, options, show_in_customer_list, position)
+     VALUES (${q(segment.id)}, ${q(tenant.id)}, ${q(number.id)}, ${q(segment.name)}, 'choice', ${q(JSON.stringify(segment.options))}, 1, 0);`,
+  ];
+  const day = 24 * 60 * 60 * 1000;
+  const agent = DEMO.users[1];
+  DEMO.customers.forEach(([id, phone, name, segmentValue, authorized], i) => {
+    const properties = JSON.stringify({ [segment.id]: segmentValue });
+    lines.push(
+      `INSERT OR IGNORE INTO customers (id, tenant_id, contact_key, phone, name, authorized, authorized_by, authorized_at, properties)
+       VALUES (${q(id)}, ${q(tenant.id)}, ${q(phone.slice(1))}, ${q(phone)}, ${q(name)}, ${authorized}, ${authorized ? q("demo-admin") : "NULL"}, ${authorized ? Date.now() : "NULL"}, ${q(properties)});`,
+    );
+    // Conversation ids are UUIDs everywhere (the history API checks them).
+    const conversation = `d${i + 1}a7c2e9-5b1d-4f3e-9c8a-0d2b6e4f1a3${i}`;
+    const opened = Date.now() - (7 - i) * day;
+    const messages: [string, string, string][] = [
+      ["in", name, "Buongiorno, il mio ordine non è ancora arrivato. Potete controllare?"],
+      ["out", agent.name, "Certo! Vedo che il pacco è in consegna: arriva domani entro le 18."],
+      ["in", name, "Perfetto, grazie mille!"],
+    ];
+    lines.push(
+      `INSERT OR IGNORE INTO conversations (id, tenant_id, number_id, customer_id, skillset_id, agent_id, agent_name, opened_at, closed_at, closed_by, closed_by_name, close_reason, close_notes, message_count)
+       VALUES (${q(conversation)}, ${q(tenant.id)}, ${q(number.id)}, ${q(id)}, 'demo-skillset-general', ${q(agent.id)}, ${q(agent.name)}, ${opened}, ${opened + 15 * 60 * 1000}, ${q(agent.id)}, ${q(agent.name)}, 'Order status', 'Parcel tracked, delivery tomorrow', ${messages.length});`,
+    );
+    messages.forEach(([direction, sender, text], seq) => {
+      lines.push(
+        `INSERT OR IGNORE INTO conversation_messages (conversation_id, seq, tenant_id, direction, sender_name, kind, text, created_at)
+         VALUES (${q(conversation)}, ${seq + 1}, ${q(tenant.id)}, ${q(direction)}, ${q(sender)}, 'text', ${q(text)}, ${opened + seq * 60 * 1000});`,
+      );
+    });
+  });
+  return lines;
 }
