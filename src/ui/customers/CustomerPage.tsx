@@ -2,19 +2,17 @@
  * One customer (`/customers/:id`): the heading, Delete (admins), and two tabs at their
  * own URLs — Details (`/customers/:id`) and History (`/customers/:id/history`).
  */
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback } from "preact/hooks";
 import type { CustomerFields } from "../../shared/customer-import.ts";
-import type { CustomerView } from "../../shared/customer-view.ts";
 import {
   DeleteRecord,
   Link,
-  navigate,
+  LinkTabs,
   pathOf,
   RecordGate,
-  type RecordStatus,
   useAdmin,
+  useLoadedRecord,
 } from "../admin/kit/index.ts";
-import { ApiError, errorMessage } from "../api.ts";
 import { useI18n } from "../i18n.ts";
 import { customersApi } from "./api.ts";
 import { CustomerForm } from "./CustomerForm.tsx";
@@ -41,57 +39,18 @@ export function CustomerPage({
 }) {
   const { t } = useI18n();
   const { showToast } = useAdmin();
-  const [customer, setCustomer] = useState<CustomerView | null>(null);
-  const [status, setStatus] = useState<RecordStatus>("loading");
-  const [loadError, setLoadError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setCustomer(await customersApi.get(id));
-      setStatus("ready");
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) setStatus("missing");
-      else if (error instanceof ApiError && error.status === 403) setStatus("forbidden");
-      else {
-        setLoadError(errorMessage(error, t("app.networkError"), t("app.unexpectedError")));
-        setStatus("failed");
-      }
-    }
-  }, [id, t]);
-
-  useEffect(() => {
-    setStatus("loading");
-    void load();
-  }, [load]);
+  const fetchCustomer = useCallback(() => customersApi.get(id), [id]);
+  const {
+    record: customer,
+    setRecord: setCustomer,
+    status,
+    loadError,
+    retry,
+  } = useLoadedRecord(fetchCustomer);
 
   if (status !== "ready" || !customer) {
-    return (
-      <RecordGate
-        status={status}
-        loadError={loadError}
-        onRetry={() => void load()}
-        backTo="/customers"
-      />
-    );
+    return <RecordGate status={status} loadError={loadError} onRetry={retry} backTo="/customers" />;
   }
-
-  // Arrow keys move between tabs, as in any tab list.
-  const onTabKey = (event: KeyboardEvent) => {
-    const index = CUSTOMER_TABS.findIndex((candidate) => candidate.key === tab);
-    let next = -1;
-    if (event.key === "ArrowRight") next = (index + 1) % CUSTOMER_TABS.length;
-    else if (event.key === "ArrowLeft")
-      next = (index - 1 + CUSTOMER_TABS.length) % CUSTOMER_TABS.length;
-    else if (event.key === "Home") next = 0;
-    else if (event.key === "End") next = CUSTOMER_TABS.length - 1;
-    const target = CUSTOMER_TABS[next];
-    if (!target) return;
-    event.preventDefault();
-    navigate(tabHref(id, target.path));
-    requestAnimationFrame(() =>
-      document.querySelector<HTMLElement>(`[role=tab][data-tab="${target.key}"]`)?.focus(),
-    );
-  };
 
   return (
     <section class="admin-page customer-page" aria-labelledby="customer-heading">
@@ -115,25 +74,16 @@ export function CustomerPage({
           />
         )}
       </div>
-      <div class="tabs" role="tablist" aria-label={t("customer.tabs")} onKeyDown={onTabKey}>
-        {CUSTOMER_TABS.map((candidate) => {
-          const selected = candidate.key === tab;
-          return (
-            <Link
-              key={candidate.key}
-              id={`tab-${candidate.key}`}
-              href={tabHref(id, candidate.path)}
-              role="tab"
-              data-tab={candidate.key}
-              aria-selected={selected}
-              aria-controls="customer-tabpanel"
-              tabIndex={selected ? 0 : -1}
-            >
-              {t(candidate.label)}
-            </Link>
-          );
-        })}
-      </div>
+      <LinkTabs
+        tabs={CUSTOMER_TABS.map((candidate) => ({
+          key: candidate.key,
+          href: tabHref(id, candidate.path),
+          label: t(candidate.label),
+        }))}
+        active={tab}
+        label={t("customer.tabs")}
+        panelId="customer-tabpanel"
+      />
       <div id="customer-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === "details" ? (
           <CustomerForm

@@ -33,6 +33,10 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   /** Red confirm button for destructive actions. */
   danger?: boolean;
+  /** Keeps the confirm button disabled, e.g. until an acknowledgement is ticked. */
+  confirmDisabled?: boolean;
+  /** An extra class on the dialog, for its own styles. */
+  class?: string;
   /** Does the action; a rejection is shown inside the dialog, which stays open. */
   onConfirm: () => Promise<void>;
   onCancel: () => void;
@@ -43,6 +47,8 @@ export function ConfirmDialog({
   message,
   confirmLabel,
   danger = false,
+  confirmDisabled = false,
+  class: extraClass,
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
@@ -78,7 +84,7 @@ export function ConfirmDialog({
   return (
     <dialog
       ref={dialogRef}
-      class="dialog confirm-dialog"
+      class={`dialog confirm-dialog${extraClass ? ` ${extraClass}` : ""}`}
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-message`}
       onKeyDown={(e) => trapTab(dialogRef.current, e)}
@@ -104,7 +110,7 @@ export function ConfirmDialog({
         <button
           type="button"
           class={`button ${danger ? "button-danger" : "button-primary"} confirm-ok`}
-          disabled={busy}
+          disabled={busy || confirmDisabled}
           aria-busy={busy}
           onClick={() => void confirm()}
         >
