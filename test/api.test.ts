@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { DesktopSnapshot, ServerEvent } from "../src/shared/protocol";
 import { parseConfig } from "../src/worker/config";
 import { hashPassword } from "../src/worker/crypto";
-import { customerWrites, eventually, seedTenant } from "./helpers";
+import { customerWrites, eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
 
 const BASE = "https://parley.test";
 
@@ -176,6 +176,49 @@ describe("desktop API", () => {
     expect(await closed.json()).toMatchObject({ state: "closed", closeReason: "Resolved" });
     second.ws.close();
     stale.ws.close();
+  });
+
+  it("refuses a free-form reply more than 24 hours after the customer's last message, before Meta", async () => {
+    const t = await tenantWithLogin();
+    const cookie = await login(t.email);
+    const snapshot = (await (await api(cookie, "/api/desktop")).json()) as DesktopSnapshot;
+    const { ws, events } = await openSocket(cookie, snapshot.seq);
+    await api(cookie, "/api/me/status", {
+      method: "POST",
+      body: JSON.stringify({ status: "ready" }),
+    });
+    const day = 24 * 60 * 60 * 1000;
+
+    /** A customer whose only message Meta stamped `age` ms ago; the agent accepts and replies. */
+    async function replyAfter(age: number): Promise<{ status: number; body: unknown; id: string }> {
+      const from = phone();
+      await postWebhook(
+        textWebhook(t.phoneNumberId, [{ from, text: "Salve", timestamp: Date.now() - age }]),
+      );
+      const offer = await eventually(async () =>
+        events.find((e) => e.type === "offer" && e.offer.customerPhone === `+${from}`),
+      );
+      if (offer.type !== "offer") throw new Error("unreachable");
+      const id = offer.offer.conversationId;
+      expect((await api(cookie, `/api/offers/${id}/accept`, { method: "POST" })).status).toBe(200);
+      const res = await api(cookie, `/api/conversations/${id}/messages`, {
+        method: "POST",
+        body: JSON.stringify({ clientId: crypto.randomUUID(), text: "Eccomi" }),
+      });
+      return { status: res.status, body: await res.json(), id };
+    }
+
+    // Meta stamps messages to the second: 30 s inside the window is still inside.
+    expect((await replyAfter(day - 30_000)).status).toBe(201);
+    const late = await replyAfter(day + 1_000);
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ error: { code: "window_closed" } });
+    // Nothing was queued for Meta: the conversation holds only the customer's message.
+    const detail = (await (await api(cookie, `/api/conversations/${late.id}`)).json()) as {
+      messages: { direction: string }[];
+    };
+    expect(detail.messages.map((m) => m.direction)).toEqual(["in"]);
+    ws.close();
   });
 
   it("never shows another tenant's conversation, even by id", async () => {

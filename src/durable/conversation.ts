@@ -7,7 +7,14 @@
  * retried by the alarm until D1 has it (see history-archive.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { ConversationView, MessageError, MessageView, Sender, Tick } from "../shared/protocol";
+import {
+  type ConversationView,
+  customerWindowOpen,
+  type MessageError,
+  type MessageView,
+  type Sender,
+  type Tick,
+} from "../shared/protocol";
 import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
 import { markRead, sendText } from "../worker/meta/graph";
@@ -81,7 +88,7 @@ const SCHEMA = [
 
 export type SendResult =
   | { ok: true; message: MessageView }
-  | { ok: false; code: "not_found" | "not_assigned" | "closed" };
+  | { ok: false; code: "not_found" | "not_assigned" | "closed" | "window_closed" };
 export type CloseResult =
   | { ok: true; conversation: ConversationView }
   | { ok: false; code: "not_found" | "not_assigned" };
@@ -320,6 +327,10 @@ export class ConversationActor extends DurableObject<Env> {
     if (record.state === "closed") return { ok: false, code: "closed" };
     if (record.state !== "assigned" || record.agent?.id !== agent.id) {
       return { ok: false, code: "not_assigned" };
+    }
+    // Meta would refuse it (131047): say so now, before anything is queued.
+    if (!customerWindowOpen(record.lastCustomerMessageAt, Date.now())) {
+      return { ok: false, code: "window_closed" };
     }
     const row = one<MessageRow>(
       this.sql,

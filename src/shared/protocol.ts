@@ -171,6 +171,17 @@ export const UpdateMeBody = z.object({ language: Language });
 export const SetStatusBody = z.object({ status: SelectableStatus });
 /** Max length of a WhatsApp text body. */
 export const MAX_TEXT_LENGTH = 4096;
+
+/** WhatsApp's customer service window: free-form messages only within 24 h of the customer's last message. */
+export const CUSTOMER_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a free-form message may be sent at `now`: the customer wrote less than
+ * 24 hours ago. Outside the window only templates are allowed. Pure.
+ */
+export function customerWindowOpen(lastCustomerMessageAt: number | null, now: number): boolean {
+  return lastCustomerMessageAt !== null && now < lastCustomerMessageAt + CUSTOMER_WINDOW_MS;
+}
 export const SendTextBody = z.object({
   /** Idempotency key chosen by the desktop: a retried send never sends twice. */
   clientId: z.string().uuid(),

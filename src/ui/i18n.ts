@@ -80,6 +80,8 @@ const en = {
   "composer.label": "Message",
   "composer.placeholder": "Type a message — Enter to send, Shift+Enter for a new line",
   "composer.send": "Send",
+  "composer.windowClosed":
+    "More than 24 hours have passed since the customer's last message: WhatsApp allows only templates now.",
   "composer.count": "{n}/{max}",
   "composer.countLabel": "{n} of {max} characters",
 
@@ -186,6 +188,8 @@ const it: Dictionary = {
   "composer.label": "Messaggio",
   "composer.placeholder": "Scrivi un messaggio — Invio per inviare, Maiusc+Invio per andare a capo",
   "composer.send": "Invia",
+  "composer.windowClosed":
+    "Sono passate più di 24 ore dall'ultimo messaggio del cliente: ora WhatsApp consente solo i template.",
   "composer.count": "{n}/{max}",
   "composer.countLabel": "{n} caratteri su {max}",
 

@@ -1,6 +1,11 @@
-/** The reply box: Enter sends, Shift+Enter breaks the line, 4096 characters at most. */
+/**
+ * The reply box: Enter sends, Shift+Enter breaks the line, 4096 characters at most.
+ * Once WhatsApp's 24-hour window has closed it says so and sends nothing (only
+ * templates may go out then; the server refuses free text too).
+ */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { MAX_TEXT_LENGTH } from "../../shared/protocol.ts";
+import { customerWindowOpen, MAX_TEXT_LENGTH } from "../../shared/protocol.ts";
+import { useNow } from "../clock.ts";
 import { useI18n } from "../i18n.ts";
 
 /** Unsent drafts per conversation, kept while the page lives so switching loses nothing. */
@@ -13,12 +18,15 @@ export function clearDrafts(): void {
 
 interface ComposerProps {
   conversationId: string;
+  /** When the customer last wrote (ms), for the 24-hour window. */
+  lastCustomerMessageAt: number | null;
   onSend: (text: string) => void;
 }
 
 /** Mount with `key={conversationId}`: each conversation has its own draft. */
-export function Composer({ conversationId, onSend }: ComposerProps) {
+export function Composer({ conversationId, lastCustomerMessageAt, onSend }: ComposerProps) {
   const { t } = useI18n();
+  const windowOpen = customerWindowOpen(lastCustomerMessageAt, useNow());
   const [text, setText] = useState(() => drafts.get(conversationId) ?? "");
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
@@ -39,7 +47,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
 
   function send() {
     const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!trimmed || !windowOpen) return;
     onSend(trimmed);
     update("");
     textareaRef.current?.focus();
@@ -57,6 +65,11 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
       <label for="composer" class="visually-hidden">
         {t("composer.label")}
       </label>
+      {!windowOpen && (
+        <p id="composer-window" class="composer-window" role="status">
+          {t("composer.windowClosed")}
+        </p>
+      )}
       <textarea
         id="composer"
         ref={textareaRef}
@@ -64,7 +77,8 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
         maxLength={MAX_TEXT_LENGTH}
         placeholder={t("composer.placeholder")}
         value={text}
-        aria-describedby="composer-count"
+        disabled={!windowOpen}
+        aria-describedby={windowOpen ? "composer-count" : "composer-window composer-count"}
         onInput={(e) => update(e.currentTarget.value)}
         onKeyDown={(e) => {
           // isComposing: Enter confirms an IME candidate, it must not send.
@@ -87,7 +101,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
           id="send-button"
           type="submit"
           class="button button-primary"
-          disabled={text.trim().length === 0}
+          disabled={!windowOpen || text.trim().length === 0}
         >
           {t("composer.send")}
         </button>

@@ -95,7 +95,12 @@ export function ConversationPane({
         />
       )}
 
-      <Composer key={conversation.id} conversationId={conversation.id} onSend={onSend} />
+      <Composer
+        key={conversation.id}
+        conversationId={conversation.id}
+        lastCustomerMessageAt={conversation.lastCustomerMessageAt}
+        onSend={onSend}
+      />
 
       {closing && (
         <CloseDialog

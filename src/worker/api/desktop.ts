@@ -167,7 +167,8 @@ export const desktop = new Hono<AppEnv>()
     describeRoute({
       method: "post",
       path: "/api/conversations/:id/messages",
-      summary: "Send a text reply (idempotent by clientId)",
+      summary:
+        "Send a text reply (idempotent by clientId). 409 window_closed more than 24 h after the customer's last message.",
       tag: "conversations",
       body: SendTextBody,
       response: MessageView,
@@ -187,6 +188,13 @@ export const desktop = new Hono<AppEnv>()
       );
       if (!result.ok) {
         if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
+        if (result.code === "window_closed") {
+          apiError(
+            409,
+            "window_closed",
+            "More than 24 hours have passed since the customer's last message: only a template can be sent",
+          );
+        }
         apiError(404, "not_found", "No such conversation among yours");
       }
       return c.json(result.message, 201);
