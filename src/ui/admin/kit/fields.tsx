@@ -104,7 +104,7 @@ export function TextField(
   props: FieldBase & {
     value: string;
     onInput: (value: string) => void;
-    type?: "text" | "email" | "password" | "tel" | "url" | "search";
+    type?: "text" | "email" | "password" | "tel" | "url" | "search" | "date";
     autoComplete?: string;
     maxLength?: number;
     placeholder?: string;
