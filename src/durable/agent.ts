@@ -259,6 +259,8 @@ export class AgentActor extends DurableObject<Env> {
       arrivedAt: offer.arrivedAt,
       offeredAt: offer.offeredAt,
       expiresAt: offer.expiresAt,
+      kind: offer.kind,
+      fromAgentName: offer.fromAgentName,
     };
     this.sql.exec(
       "INSERT INTO offers (conversation_id, number_id, view, expires_at) VALUES (?, ?, ?, ?)",
@@ -535,6 +537,8 @@ export class AgentActor extends DurableObject<Env> {
         return;
       case "resume":
         await this.resume(ws, frame.lastSeq);
+        return;
+      case "typing":
         return;
       default:
         assertNever(frame);

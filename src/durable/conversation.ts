@@ -228,6 +228,10 @@ export class ConversationActor extends DurableObject<Env> {
       lastSeq: this.lastSeq(),
       closedAt: record.closedAt,
       closeReason: record.closeReason,
+      participants: [],
+      waitQueue: null,
+      transfer: null,
+      leftOpen: false,
     };
   }
 

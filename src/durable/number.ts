@@ -518,6 +518,8 @@ export class NumberActor extends DurableObject<Env> {
       arrivedAt: row.arrived_at,
       offeredAt: now,
       expiresAt: now + requireConfig(this.env).offerTimeoutMs,
+      kind: "new",
+      fromAgentName: null,
     };
   }
 

@@ -279,11 +279,36 @@ export const ProfilingSettings = z.object({
 });
 export type ProfilingSettings = z.infer<typeof ProfilingSettings>;
 
+/**
+ * The number's softbot: before routing, it asks the customer what they need
+ * with a menu of the skillsets that have a bot label (in skillset priority
+ * order) and hands the conversation to the chosen one. An answer that matches
+ * no option gets `invalidChoice` and the menu again; no valid answer within
+ * `timeoutSeconds` sends the conversation to the default skillset. Customers
+ * with "bypass bot" or a default skillset of this number skip it.
+ */
+export const BotSettings = z.object({
+  enabled: z.boolean(),
+  /** The menu's question, e.g. "Hello! What do you need?". */
+  prompt: z.string().trim().min(1).max(1024),
+  /** Numbered text lines, reply buttons (up to 3 options) or a list (up to 10). */
+  style: z.enum(["text", "buttons", "list"]),
+  /** Sent before the menu is repeated; null or blank = the menu alone. */
+  invalidChoice: AutoText,
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(24 * 60 * 60),
+});
+export type BotSettings = z.infer<typeof BotSettings>;
+
 export const NumberSettings = z.object({
   autoClose: AutoCloseSettings,
   messages: MessageSettings,
   workingTime: WorkingTime,
   profiling: ProfilingSettings,
+  bot: BotSettings,
 });
 export type NumberSettings = z.infer<typeof NumberSettings>;
 
@@ -318,6 +343,7 @@ export const UpdateNumberBody = z.object({
   messages: MessageSettings.optional(),
   workingTime: WorkingTime.optional(),
   profiling: ProfilingSettings.optional(),
+  bot: BotSettings.optional(),
 });
 /** Write-only credentials; null clears one, absent leaves it. */
 export const NumberCredentialsBody = z.object({

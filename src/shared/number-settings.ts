@@ -12,6 +12,7 @@
 import type { z } from "zod";
 import {
   AutoCloseSettings,
+  BotSettings,
   MessageSettings,
   NumberDetails,
   type NumberSettings,
@@ -100,6 +101,13 @@ export function defaultNumberSettings(): NumberSettings {
     },
     workingTime: defaultWorkingTime(),
     profiling: { requiredOnClose: false, freeNotes: false },
+    bot: {
+      enabled: false,
+      prompt: "Hello! How can we help you? Reply with the number of your choice.",
+      style: "text",
+      invalidChoice: null,
+      timeoutSeconds: 300,
+    },
   };
 }
 
@@ -149,5 +157,6 @@ export function readSettings(json: string | null | undefined): StoredSettings {
     messages: overDefaults(MessageSettings, defaults.messages, raw.messages),
     workingTime: workingTime.success ? workingTime.data : alwaysOpenWorkingTime(),
     profiling: overDefaults(ProfilingSettings, defaults.profiling, raw.profiling),
+    bot: overDefaults(BotSettings, defaults.bot, raw.bot),
   };
 }

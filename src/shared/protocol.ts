@@ -52,8 +52,39 @@ export const MessageView = z.object({
 });
 export type MessageView = z.infer<typeof MessageView>;
 
-export const ConversationState = z.enum(["queued", "offered", "assigned", "closed"]);
+/**
+ * Where a conversation is in its life:
+ * - `bot`: the softbot asks the customer what they need (waiting for a category);
+ * - `queued`: waiting for routing to assign it (`offered` while an offer is out);
+ * - `assigned`: an agent has it (the owner; conference guests in `participants`);
+ * - `transfer`: an agent handed it to a user or skillset who has not accepted yet;
+ * - `wait_queue`: parked; the customer's next message wakes it (public: first
+ *   available agent; personal: back to the same agent), or its agent unpauses it;
+ * - `unauthorized`: the number accepts only existing customers and this one is
+ *   not: it is not routed (an agent may still pick it up);
+ * - `closed`.
+ */
+export const ConversationState = z.enum([
+  "bot",
+  "queued",
+  "offered",
+  "assigned",
+  "transfer",
+  "wait_queue",
+  "unauthorized",
+  "closed",
+]);
 export type ConversationState = z.infer<typeof ConversationState>;
+
+/** Public: the next customer message goes to the first available agent. Personal: back to the same agent. */
+export const WaitQueueKind = z.enum(["public", "personal"]);
+export type WaitQueueKind = z.infer<typeof WaitQueueKind>;
+/** Immediate: falls back to others if the target does not accept in time. Exclusive: that target only, up to 24 h. */
+export const TransferMode = z.enum(["immediate", "exclusive"]);
+export type TransferMode = z.infer<typeof TransferMode>;
+
+export const Participant = z.object({ id: z.string(), name: z.string() });
+export type Participant = z.infer<typeof Participant>;
 
 export const ConversationView = z.object({
   id: z.string(),
@@ -72,6 +103,33 @@ export const ConversationView = z.object({
   lastSeq: z.number().int(),
   closedAt: z.number().nullable(),
   closeReason: z.string().nullable(),
+  /** Conference guests: agents invited by the owner who see and write too. */
+  participants: z.array(Participant).default([]),
+  /** While in the wait queue: which kind, whose (personal), since when. */
+  waitQueue: z
+    .object({
+      kind: WaitQueueKind,
+      agentId: z.string().nullable(),
+      agentName: z.string().nullable(),
+      since: z.number(),
+    })
+    .nullable()
+    .default(null),
+  /** While awaiting transfer: to whom, how, from whom, since when. */
+  transfer: z
+    .object({
+      toAgentId: z.string().nullable(),
+      toAgentName: z.string().nullable(),
+      toSkillsetId: z.string().nullable(),
+      toSkillsetName: z.string().nullable(),
+      mode: TransferMode,
+      fromAgentName: z.string().nullable(),
+      since: z.number(),
+    })
+    .nullable()
+    .default(null),
+  /** Its agent logged out with it open: shown in waiting conversations, anyone may pick it up. */
+  leftOpen: z.boolean().default(false),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 
@@ -86,6 +144,10 @@ export const OfferView = z.object({
   arrivedAt: z.number(),
   offeredAt: z.number(),
   expiresAt: z.number(),
+  /** A new conversation, a transfer from a colleague, or an invitation to a conference. */
+  kind: z.enum(["new", "transfer", "conference"]).default("new"),
+  /** Who transferred it or invited us (transfer, conference). */
+  fromAgentName: z.string().nullable().default(null),
 });
 export type OfferView = z.infer<typeof OfferView>;
 
@@ -148,6 +210,8 @@ export type UnsequencedEvent = ServerEvent extends infer E
 export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resume"), lastSeq: z.number().int().nonnegative().nullable() }),
   z.object({ type: z.literal("ping") }),
+  /** The agent is typing in a conversation (cancels a pending welcome on assignment). */
+  z.object({ type: z.literal("typing"), conversationId: z.string().uuid() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -207,3 +271,90 @@ export const ApiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
+
+// ---- conversation lifecycle: transfer, wait queue, conference, pick-up ---------
+
+/** Transfer to a user (immediate or exclusive), to a skillset, or to the wait queue. */
+export const TransferBody = z.discriminatedUnion("to", [
+  z.object({
+    to: z.literal("agent"),
+    agentId: z.string().min(1).max(200),
+    mode: TransferMode.default("immediate"),
+  }),
+  z.object({ to: z.literal("skillset"), skillsetId: z.string().min(1).max(200) }),
+  z.object({ to: z.literal("wait_queue"), kind: WaitQueueKind }),
+]);
+export type TransferBody = z.infer<typeof TransferBody>;
+
+/** Invite an agent, or the best available agent of a skillset, into a conversation. */
+export const ConferenceBody = z.discriminatedUnion("to", [
+  z.object({ to: z.literal("agent"), agentId: z.string().min(1).max(200) }),
+  z.object({ to: z.literal("skillset"), skillsetId: z.string().min(1).max(200) }),
+]);
+export type ConferenceBody = z.infer<typeof ConferenceBody>;
+
+/**
+ * Who a conversation can be transferred to or shared with. `available`: Ready
+ * and under their limit right now (the desktop's "Ready" column). Isolated
+ * agents only see their own skillsets and their members.
+ */
+export const TransferTargets = z.object({
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: AgentStatus,
+      load: z.number().int(),
+      maxConversations: z.number().int(),
+      available: z.boolean(),
+      skillsetIds: z.array(z.string()),
+    }),
+  ),
+  skillsets: z.array(z.object({ id: z.string(), name: z.string(), available: z.number().int() })),
+});
+export type TransferTargets = z.infer<typeof TransferTargets>;
+
+/** One conversation waiting in the tenant (not being worked by an agent right now). */
+export const WaitingItem = z.object({
+  conversationId: z.string(),
+  numberId: z.string(),
+  numberName: z.string(),
+  customerName: z.string(),
+  customerPhone: z.string().nullable(),
+  skillsetName: z.string().nullable(),
+  state: z.enum([
+    "bot",
+    "queued",
+    "offered",
+    "transfer",
+    "wait_queue",
+    "left_open",
+    "unauthorized",
+  ]),
+  /** Public or personal, in the wait queue. */
+  waitQueueKind: WaitQueueKind.nullable(),
+  /** The agent concerned: who left it open, whose personal queue, who it is offered or transferred to. */
+  agentId: z.string().nullable(),
+  agentName: z.string().nullable(),
+  arrivedAt: z.number(),
+  /** When it entered its current state. */
+  since: z.number(),
+});
+export type WaitingItem = z.infer<typeof WaitingItem>;
+export const WaitingList = z.object({ items: z.array(WaitingItem) });
+export type WaitingList = z.infer<typeof WaitingList>;
+
+/** Open: every number of the tenant is open; mixed: some are; closed: none (working time). */
+export const ServiceStatus = z.object({
+  status: z.enum(["open", "mixed", "closed"]),
+  numbers: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      open: z.boolean(),
+      /** When it next opens or closes; null when not within the next two weeks. */
+      nextChangeAt: z.number().nullable(),
+    }),
+  ),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;

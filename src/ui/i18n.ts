@@ -57,6 +57,10 @@ const en = {
   "state.offered": "Offered",
   "state.assigned": "Active",
   "state.closed": "Closed",
+  "state.bot": "Choosing a topic",
+  "state.transfer": "Awaiting transfer",
+  "state.wait_queue": "In the wait queue",
+  "state.unauthorized": "Unauthorized number",
 
   "conversation.select": "Select a conversation",
   "conversation.phone": "Phone",
@@ -165,6 +169,10 @@ const it: Dictionary = {
   "state.offered": "Offerta",
   "state.assigned": "Attiva",
   "state.closed": "Chiusa",
+  "state.bot": "Sceglie un argomento",
+  "state.transfer": "In attesa di trasferimento",
+  "state.wait_queue": "In coda di attesa",
+  "state.unauthorized": "Numero non autorizzato",
 
   "conversation.select": "Seleziona una conversazione",
   "conversation.phone": "Telefono",

@@ -37,6 +37,10 @@ function conversation(id: string, patch: Partial<ConversationView> = {}): Conver
     lastSeq: 0,
     closedAt: null,
     closeReason: null,
+    participants: [],
+    waitQueue: null,
+    transfer: null,
+    leftOpen: false,
     ...patch,
   };
 }
@@ -68,6 +72,8 @@ function offer(conversationId: string, offeredAt = 5000): OfferView {
     arrivedAt: offeredAt - 100,
     offeredAt,
     expiresAt: offeredAt + 30_000,
+    kind: "new",
+    fromAgentName: null,
   };
 }
 

@@ -188,6 +188,7 @@ numbers.patch(
       messages: body.messages ?? stored.messages,
       workingTime: body.workingTime ?? stored.workingTime,
       profiling: body.profiling ?? stored.profiling,
+      bot: body.bot ?? stored.bot,
     };
     if (body.workingTime) requireValidWorkingTime(next);
     if (details.phoneNumberId && details.phoneNumberId !== row.phone_number_id) {
