@@ -14,7 +14,9 @@ import {
   hasMissingMessages,
   highestMessageSeq,
   initialState,
+  isGuest,
   type OutboxEntry,
+  offerHeading,
   reduce,
   unreadCount,
 } from "./state.ts";
@@ -350,5 +352,104 @@ describe("outbox", () => {
     });
     state = applyEvent(state, msgEvent(11, message("m1", 1, { text: "hi" })));
     expect(state.outbox.map((e) => e.clientId)).toEqual(["k1"]);
+  });
+});
+
+describe("conferences, transfers and wait queues", () => {
+  const guestOf = (owner: string) =>
+    conversation("c7", {
+      agentId: owner,
+      participants: [
+        { id: "a1", name: "Ada" },
+        { id: "a9", name: "Zoe" },
+      ],
+    });
+
+  it("lists a conversation I was invited into, and drops it when I leave", () => {
+    let state = applyEvent(loaded(), {
+      type: "conversation",
+      seq: 11,
+      conversation: guestOf("b2"),
+    });
+    expect(state.conversations.map((c) => c.id)).toEqual(["c1", "c7"]);
+    expect(isGuest(state.conversations[1]!, "a1")).toBe(true);
+    expect(isGuest(state.conversations[0]!, "a1")).toBe(false);
+    state = applyEvent(state, {
+      type: "conversation",
+      seq: 12,
+      conversation: { ...guestOf("b2"), participants: [{ id: "a9", name: "Zoe" }] },
+    });
+    expect(state.conversations.map((c) => c.id)).toEqual(["c1"]);
+  });
+
+  it("does not list someone else's conference I am not part of", () => {
+    const state = applyEvent(loaded(), {
+      type: "conversation",
+      seq: 11,
+      conversation: conversation("c7", {
+        agentId: "b2",
+        participants: [{ id: "a9", name: "Zoe" }],
+      }),
+    });
+    expect(state.conversations.map((c) => c.id)).toEqual(["c1"]);
+  });
+
+  it("drops a conversation transferred away or parked, with its messages", () => {
+    const start = applyAll(loaded({ conversations: [conversation("c1"), conversation("c2")] }), [
+      msgEvent(11, message("m1", 1)),
+    ]);
+    const transferred = applyEvent(start, {
+      type: "conversation",
+      seq: 12,
+      conversation: conversation("c1", {
+        state: "transfer",
+        transfer: {
+          toAgentId: "b2",
+          toAgentName: "Bruno",
+          toSkillsetId: null,
+          toSkillsetName: null,
+          mode: "immediate",
+          fromAgentName: "Ada",
+          since: 9000,
+        },
+      }),
+    });
+    expect(transferred.conversations.map((c) => c.id)).toEqual(["c2"]);
+    expect(transferred.messages.c1).toBeUndefined();
+    const parked = reduce(transferred, {
+      type: "conversation",
+      conversation: conversation("c2", {
+        state: "wait_queue",
+        waitQueue: { kind: "personal", agentId: "a1", agentName: "Ada", since: 9500 },
+      }),
+    });
+    expect(parked.conversations).toEqual([]);
+  });
+
+  it("takes back a conversation unpaused or picked up (assigned to me again)", () => {
+    const state = reduce(loaded({ conversations: [] }), {
+      type: "conversation",
+      conversation: conversation("c3", { createdAt: 100 }),
+    });
+    expect(state.conversations.map((c) => c.id)).toEqual(["c3"]);
+  });
+
+  it("titles offers by their kind", () => {
+    const base = offer("c2");
+    expect(offerHeading(base)).toEqual({ key: "offer.heading" });
+    expect(offerHeading({ ...base, kind: "transfer", fromAgentName: "Alice" })).toEqual({
+      key: "offer.transferFrom",
+      name: "Alice",
+    });
+    expect(offerHeading({ ...base, kind: "conference", fromAgentName: "Alice" })).toEqual({
+      key: "offer.conferenceFrom",
+      name: "Alice",
+    });
+    expect(offerHeading({ ...base, kind: "transfer", fromAgentName: "  " })).toEqual({
+      key: "offer.transfer",
+    });
+    expect(offerHeading({ ...base, kind: "conference", fromAgentName: null })).toEqual({
+      key: "offer.conference",
+    });
   });
 });

@@ -171,13 +171,48 @@ function applySnapshot(state: DesktopState, snapshot: DesktopSnapshot): DesktopS
 }
 
 /**
- * Whether a conversation belongs in "my conversations": assigned to me. Closed, requeued
- * or transferred-away conversations leave the list.
+ * Whether a conversation belongs in "my conversations": assigned to me, or to someone who
+ * invited me into it (a conference guest). Closed, requeued, parked or transferred-away
+ * conversations leave the list.
  */
-function isMine(state: DesktopState, conversation: ConversationView): boolean {
+export function isMine(state: DesktopState, conversation: ConversationView): boolean {
   if (conversation.state !== "assigned") return false;
-  return conversation.agentId === null || !state.agent || conversation.agentId === state.agent.id;
+  const me = state.agent?.id;
+  if (conversation.agentId === null || me === undefined || conversation.agentId === me) return true;
+  return conversation.participants.some((participant) => participant.id === me);
 }
+
+/** Whether I am in a conversation as a conference guest (not its owner). */
+export function isGuest(conversation: ConversationView, myId: string): boolean {
+  return (
+    conversation.agentId !== null &&
+    conversation.agentId !== myId &&
+    conversation.participants.some((participant) => participant.id === myId)
+  );
+}
+
+/**
+ * What an offer card is titled: a new conversation, a transfer from a colleague or an
+ * invitation to their conference (the generic title when the colleague is unnamed).
+ */
+export function offerHeading(offer: OfferView): OfferHeading {
+  const name = offer.fromAgentName?.trim();
+  switch (offer.kind) {
+    case "new":
+      return { key: "offer.heading" };
+    case "transfer":
+      return name ? { key: "offer.transferFrom", name } : { key: "offer.transfer" };
+    case "conference":
+      return name ? { key: "offer.conferenceFrom", name } : { key: "offer.conference" };
+    default:
+      return assertNever(offer.kind);
+  }
+}
+
+/** The dictionary key of an offer's title and, when it names a colleague, their name. */
+export type OfferHeading =
+  | { key: "offer.heading" | "offer.transfer" | "offer.conference"; name?: undefined }
+  | { key: "offer.transferFrom" | "offer.conferenceFrom"; name: string };
 
 function upsertConversation(state: DesktopState, conversation: ConversationView): DesktopState {
   const index = state.conversations.findIndex((c) => c.id === conversation.id);
