@@ -303,6 +303,38 @@ export const BotSettings = z.object({
 });
 export type BotSettings = z.infer<typeof BotSettings>;
 
+/**
+ * What WhatsApp lets each bot style show: reply buttons up to 3 options with
+ * titles of at most 20 characters, a list up to 10 rows of at most 24; numbered
+ * text has no limit (null).
+ */
+export const BOT_STYLE_LIMITS = {
+  text: { maxOptions: null, maxTitle: null },
+  buttons: { maxOptions: 3, maxTitle: 20 },
+  list: { maxOptions: 10, maxTitle: 24 },
+} as const satisfies Record<
+  BotSettings["style"],
+  { maxOptions: number | null; maxTitle: number | null }
+>;
+
+/**
+ * The softbot's menu in the order the customer sees it (option 1 first): the
+ * skillsets with a bot label, higher priority first, then by name ignoring case.
+ * Pure; the admin preview and the bot use the same order.
+ */
+export function botMenu<S extends { name: string; priority: number; botLabel: string | null }>(
+  skillsets: readonly S[],
+): (S & { botLabel: string })[] {
+  const byName = (a: S, b: S) => {
+    const x = a.name.toLowerCase();
+    const y = b.name.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return skillsets
+    .filter((s): s is S & { botLabel: string } => s.botLabel !== null && s.botLabel !== "")
+    .sort((a, b) => b.priority - a.priority || byName(a, b));
+}
+
 export const NumberSettings = z.object({
   autoClose: AutoCloseSettings,
   messages: MessageSettings,

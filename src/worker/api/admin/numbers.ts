@@ -7,6 +7,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
+  BOT_STYLE_LIMITS,
+  type BotSettings,
+  botMenu,
   CreateNumberBody,
   NumberCredentialsBody,
   NumberView,
@@ -21,7 +24,7 @@ import {
 } from "../../../shared/number-settings";
 import { workingTimeProblems } from "../../../shared/working-time";
 import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { apiError, describeRoute, jsonBody, languageOf, params } from "../../http";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { numbersChanged } from "./number-scope";
 import {
@@ -94,6 +97,50 @@ function requireValidWorkingTime(settings: StoredSettings): void {
       problems,
     );
   }
+}
+
+const STYLE_SHOWS = {
+  text: { en: "Numbered text shows", it: "Il testo numerato mostra" },
+  buttons: { en: "Reply buttons show", it: "I pulsanti di risposta mostrano" },
+  list: { en: "A list shows", it: "Un elenco mostra" },
+} as const;
+
+/**
+ * An enabled softbot must fit its style: WhatsApp shows at most 3 reply buttons
+ * (titles up to 20 characters) and 10 list rows, so a menu that does not fit
+ * is refused here (400 naming `bot.style`) rather than failing at Meta later.
+ */
+async function requireBotFitsStyle(
+  db: D1Database,
+  tenantId: string,
+  numberId: string,
+  bot: BotSettings,
+  italian: boolean,
+): Promise<void> {
+  const limits = BOT_STYLE_LIMITS[bot.style];
+  if (!bot.enabled || limits.maxOptions === null) return;
+  const { results } = await db
+    .prepare(
+      "SELECT name, priority, bot_label FROM skillsets WHERE tenant_id = ? AND number_id = ? AND bot_label IS NOT NULL",
+    )
+    .bind(tenantId, numberId)
+    .all<{ name: string; priority: number; bot_label: string }>();
+  const menu = botMenu(results.map((r) => ({ ...r, botLabel: r.bot_label })));
+  const style = STYLE_SHOWS[bot.style][italian ? "it" : "en"];
+  let message: string | null = null;
+  if (menu.length > limits.maxOptions) {
+    message = italian
+      ? `${style} al massimo ${limits.maxOptions} opzioni, ma ${menu.length} skillset di questo numero hanno un'etichetta del softbot: scegli un altro stile o togli alcune etichette.`
+      : `${style} at most ${limits.maxOptions} options, but ${menu.length} skillsets of this number have a softbot label: choose another style or remove some labels.`;
+  } else {
+    const long = menu.find((s) => s.botLabel.length > limits.maxTitle);
+    if (long) {
+      message = italian
+        ? `${style} titoli di al massimo ${limits.maxTitle} caratteri: accorcia l'etichetta «${long.botLabel}» o scegli un altro stile.`
+        : `${style} titles of at most ${limits.maxTitle} characters: shorten the label “${long.botLabel}” or choose another style.`;
+    }
+  }
+  if (message) apiError(400, "invalid_request", message, [{ path: "bot.style", message }]);
 }
 
 /** /api/admin/numbers… */
@@ -191,6 +238,9 @@ numbers.patch(
       bot: body.bot ?? stored.bot,
     };
     if (body.workingTime) requireValidWorkingTime(next);
+    if (body.bot) {
+      await requireBotFitsStyle(db, tenantId, id, body.bot, languageOf(c) === "it");
+    }
     if (details.phoneNumberId && details.phoneNumberId !== row.phone_number_id) {
       await requireFreePhoneNumberId(db, details.phoneNumberId, "details.phoneNumberId", id);
     }
