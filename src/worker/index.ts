@@ -11,6 +11,7 @@ import { customerImport } from "./api/customer-import";
 import { customers } from "./api/customers";
 import { desktop } from "./api/desktop";
 import { platform } from "./api/platform";
+import { serviceStatus } from "./api/service-status";
 import type { AppEnv } from "./app-types";
 import { auth } from "./auth";
 import { configOf } from "./config";
@@ -47,6 +48,8 @@ app.route("/api", customerHistory);
 // Before `customers`, so /customers/fields and /customers/imports are not read as customer ids.
 app.route("/api", customerImport);
 app.route("/api", customers);
+// Before `desktop`, whose guard covers all of /api/* and would check the session twice.
+app.route("/api", serviceStatus);
 app.route("/api", desktop);
 
 app.notFound((c) => {

@@ -1,0 +1,54 @@
+/**
+ * The service status the desktop's header shows: whether the caller's tenant is
+ * open for customers right now, number by number, from each number's working
+ * time. Computed on request (it is a few rows and pure maths), at the actors'
+ * clock so it agrees with the out-of-hours replies they send.
+ */
+import { Hono } from "hono";
+import { now } from "../../durable/clock";
+import { readSettings } from "../../shared/number-settings";
+import { ServiceStatus } from "../../shared/protocol";
+import { openState } from "../../shared/working-time";
+import type { AppEnv } from "../app-types";
+import { describeRoute } from "../http";
+import { requireTenantUser } from "./customers";
+
+/**
+ * Open when every number is open, mixed when some are, closed when none is (or
+ * the tenant has no number yet). Pure.
+ */
+export function overallStatus(numbers: readonly { open: boolean }[]): ServiceStatus["status"] {
+  const open = numbers.filter((n) => n.open).length;
+  if (open === 0) return "closed";
+  return open === numbers.length ? "open" : "mixed";
+}
+
+/** GET /api/service-status (mounted at /api; its guard covers only this path). */
+export const serviceStatus = new Hono<AppEnv>().get(
+  "/service-status",
+  describeRoute({
+    method: "get",
+    path: "/api/service-status",
+    summary:
+      "Whether the tenant's numbers are open now (open / mixed / closed) and when each next opens or closes",
+    tag: "desktop",
+    response: ServiceStatus,
+  }),
+  requireTenantUser,
+  async (c) => {
+    const { results } = await c.env.DB.prepare(
+      "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
+    )
+      .bind(c.var.user.tenantId)
+      .all<{ id: string; name: string; settings: string }>();
+    const at = now();
+    const numbers = results.map((row) => {
+      const { open, nextChangeAt } = openState(readSettings(row.settings).workingTime, at);
+      return { id: row.id, name: row.name, open, nextChangeAt };
+    });
+    return c.json({
+      status: overallStatus(numbers),
+      numbers,
+    } satisfies ServiceStatus);
+  },
+);
