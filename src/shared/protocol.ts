@@ -253,11 +253,19 @@ export const SendTextBody = z.object({
 });
 /** The agent has seen the conversation up to this message: Meta shows the customer blue ticks. */
 export const MarkReadBody = z.object({ upToSeq: z.number().int().nonnegative() });
-/** Closing: the reason (profiling) and optional free notes, kept in the customer's history. */
+/**
+ * Closing, kept in the customer's history: a reason from the number's
+ * profiling tree (`reasonId`, a leaf; the stored reason is its path, and
+ * `reason` is then ignored) or free text (`reason`; "Closed" when neither is
+ * given), and optional notes. The number's profiling settings decide whether a
+ * `reasonId` is required and whether notes are allowed with it.
+ */
 export const CloseBody = z.object({
-  reason: z.string().trim().min(1).max(500),
+  reasonId: z.string().min(1).max(100).optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
   notes: z.string().trim().max(2000).optional(),
 });
+export type CloseBody = z.infer<typeof CloseBody>;
 export const MessagesQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
 });
@@ -358,3 +366,41 @@ export const ServiceStatus = z.object({
   ),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+// ---- closing with the profiling tree ---------------------------------------------
+
+/** One closing reason of a number's profiling tree, with its children in order. */
+export interface CloseReasonNode {
+  id: string;
+  value: string;
+  /** Label of the choice among the children, e.g. "Product"; null = a generic one. */
+  childrenLabel: string | null;
+  /** Notes may be added when this reason is chosen (besides the number's free notes). */
+  notesAllowed: boolean;
+  children: CloseReasonNode[];
+}
+export const CloseReasonNode: z.ZodType<CloseReasonNode> = z.object({
+  id: z.string(),
+  value: z.string(),
+  childrenLabel: z.string().nullable(),
+  notesAllowed: z.boolean(),
+  get children() {
+    return z.array(CloseReasonNode);
+  },
+});
+
+/**
+ * What the close dialog offers for a conversation: its number's profiling tree
+ * (at most 3 levels, siblings by position), whether a reason from it is
+ * required (only when the tree has one), and whether free notes are always
+ * allowed (otherwise only with a reason whose `notesAllowed` is set).
+ */
+export const CloseOptions = z.object({
+  required: z.boolean(),
+  freeNotes: z.boolean(),
+  tree: z.array(CloseReasonNode),
+});
+export type CloseOptions = z.infer<typeof CloseOptions>;
+
+/** How the stored closing reason joins the levels of a path: "Sales › Product › Broken". */
+export const CLOSE_REASON_SEPARATOR = " › ";

@@ -9,7 +9,7 @@ import { errorMessage } from "../api.ts";
 import { useI18n } from "../i18n.ts";
 
 /** Max length of a closing reason, as the server validates it. */
-const MAX_REASON_LENGTH = CloseBody.shape.reason.maxLength ?? 500;
+const MAX_REASON_LENGTH = CloseBody.shape.reason.unwrap().maxLength ?? 500;
 /** Max length of the closing notes, as the server validates them. */
 const MAX_NOTES_LENGTH = CloseBody.shape.notes.unwrap().maxLength ?? 2000;
 

@@ -5,9 +5,11 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import type { ConversationActor } from "../../durable/conversation";
 import {
   AgentView,
   CloseBody,
+  CloseOptions,
   ConversationView,
   DesktopSnapshot,
   MarkReadBody,
@@ -21,9 +23,21 @@ import {
 import type { AppEnv, SessionUser } from "../app-types";
 import { meView, requireUser } from "../auth";
 import type { Env } from "../env";
-import { apiError, describeRoute, jsonBody, params, query } from "../http";
+import { apiError, describeRoute, jsonBody, languageOf, params, query } from "../http";
+import { closeDecision, closeOptions } from "./close";
 
 const ConversationParams = z.object({ id: z.uuid() });
+
+/** The managed number a conversation came in on; 404 when it is not the tenant's. */
+async function numberOf(
+  stub: DurableObjectStub<ConversationActor>,
+  tenantId: string,
+): Promise<string> {
+  // Messages after the largest seq: none, so only the conversation crosses the wire.
+  const read = await stub.read(tenantId, Number.MAX_SAFE_INTEGER);
+  if (!read) apiError(404, "not_found", "No such conversation");
+  return read.conversation.numberId;
+}
 
 /** The conversation, if it is the caller's tenant's and assigned to the caller. */
 async function ownConversation(env: Env, user: SessionUser, id: string) {
@@ -220,12 +234,30 @@ export const desktop = new Hono<AppEnv>()
       return c.body(null, 204);
     },
   )
+  .get(
+    "/conversations/:id/close-options",
+    describeRoute({
+      method: "get",
+      path: "/api/conversations/:id/close-options",
+      summary: "The closing reasons of the conversation's number (profiling tree) and its rules",
+      tag: "conversations",
+      response: CloseOptions,
+    }),
+    params(ConversationParams),
+    async (c) => {
+      const user = c.var.user;
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const numberId = await numberOf(stub, user.tenantId);
+      return c.json(await closeOptions(c.env.DB, user.tenantId, numberId));
+    },
+  )
   .post(
     "/conversations/:id/close",
     describeRoute({
       method: "post",
       path: "/api/conversations/:id/close",
-      summary: "Close a conversation with a closing reason and optional notes",
+      summary:
+        "Close a conversation with a reason from the number's profiling tree (reasonId, a leaf) or free text, and notes; 400 naming reasonId or notes when the number's profiling rules refuse them",
       tag: "conversations",
       body: CloseBody,
       response: ConversationView,
@@ -235,8 +267,15 @@ export const desktop = new Hono<AppEnv>()
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const { reason, notes } = c.req.valid("json");
-      const result = await stub.close(user.tenantId, user.id, reason, notes || null);
+      const numberId = await numberOf(stub, user.tenantId);
+      const { reason, notes } = await closeDecision(
+        c.env.DB,
+        languageOf(c),
+        user.tenantId,
+        numberId,
+        c.req.valid("json"),
+      );
+      const result = await stub.close(user.tenantId, user.id, reason, notes);
       if (!result.ok) apiError(404, "not_found", "No such conversation among yours");
       return c.json(result.conversation);
     },
