@@ -18,6 +18,7 @@ import {
   type UnsequencedEvent,
 } from "../shared/protocol";
 import type { Env } from "../worker/env";
+import { now } from "./clock";
 import type { AgentLive } from "./routing";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
 
@@ -147,7 +148,31 @@ export class AgentActor extends DurableObject<Env> {
   private async cameOnline(profile: Profile): Promise<void> {
     if (this.presence.status !== "offline") return;
     this.presence = { ...this.presence, status: "back_office" };
+    await this.markLeftOpen(false);
     await this.agentChanged(profile);
+  }
+
+  /**
+   * Marks (logout) or clears (back online) "left open" on the conversations
+   * this agent owns, so colleagues can pick them up meanwhile.
+   */
+  private async markLeftOpen(open: boolean): Promise<void> {
+    const profile = this.profile;
+    if (!profile) return;
+    const seats = all<{ conversation_id: string; number_id: string }>(
+      this.sql,
+      "SELECT conversation_id, number_id FROM conversations",
+    );
+    await Promise.all(
+      seats.map(async (seat) => {
+        await this.env.NUMBER.getByName(seat.number_id).leftOpen(
+          seat.conversation_id,
+          profile.id,
+          open,
+        );
+        await this.env.CONVERSATION.getByName(seat.conversation_id).setLeftOpen(profile.id, open);
+      }),
+    );
   }
 
   /** Publishes the agent's new state to its desktops and to every number it serves. */
@@ -294,8 +319,9 @@ export class AgentActor extends DurableObject<Env> {
       "SELECT * FROM offers WHERE conversation_id = ?",
       conversationId,
     );
-    if (!offer || offer.expires_at <= Date.now()) return { ok: false, code: "offer_gone" };
+    if (!offer || offer.expires_at <= now()) return { ok: false, code: "offer_gone" };
     const offerView = JSON.parse(offer.view) as OfferView;
+    if (offerView.kind === "conference") return this.joinConference(profile, offer);
     this.sql.exec("DELETE FROM offers WHERE conversation_id = ?", conversationId);
     // Reserve the seat now; the view is filled in once the conversation actor answers.
     this.sql.exec(
@@ -333,6 +359,109 @@ export class AgentActor extends DurableObject<Env> {
     this.publish({ type: "offer_withdrawn", conversationId, reason: "accepted" });
     this.publish({ type: "conversation", conversation });
     return { ok: true, conversation };
+  }
+
+  /** Accepting an invitation to a conference: the seat stays, the conversation adds us as a guest. */
+  private async joinConference(profile: Profile, offer: OfferRow): Promise<AcceptResult> {
+    const conversationId = offer.conversation_id;
+    this.sql.exec("DELETE FROM offers WHERE conversation_id = ?", conversationId);
+    this.sql.exec(
+      "INSERT INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
+      conversationId,
+      offer.number_id,
+    );
+    const conversation = await this.env.CONVERSATION.getByName(conversationId).join({
+      id: profile.id,
+      name: profile.name,
+    });
+    if (!conversation) {
+      this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", conversationId);
+      this.publish({ type: "offer_withdrawn", conversationId, reason: "closed" });
+      await this.agentChanged(profile);
+      return { ok: false, code: "offer_gone" };
+    }
+    this.sql.exec(
+      "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+      JSON.stringify(conversation),
+      conversationId,
+    );
+    this.publish({ type: "offer_withdrawn", conversationId, reason: "accepted" });
+    this.publish({ type: "conversation", conversation });
+    return { ok: true, conversation };
+  }
+
+  /**
+   * The agent takes a waiting conversation by hand (pick-up from the waiting
+   * list, or unpause from their own wait queue when `ownWaitQueue`): the
+   * number grants it, whoever had it is told, and it opens on this desktop.
+   * Manual, so it is not limited by status or capacity.
+   */
+  async pickUp(
+    tenantId: string,
+    conversationId: string,
+    numberId: string,
+    ownWaitQueue: boolean,
+  ): Promise<AcceptResult | { ok: false; code: "not_waiting" }> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return { ok: false, code: "not_found" };
+    if (this.seated(conversationId)) {
+      const row = one<{ view: string }>(
+        this.sql,
+        "SELECT view FROM conversations WHERE conversation_id = ?",
+        conversationId,
+      )!;
+      const view = JSON.parse(row.view) as ConversationView;
+      if (view.id && view.agentId === profile.id) return { ok: true, conversation: view };
+    }
+    this.sql.exec(
+      "INSERT OR REPLACE INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
+      conversationId,
+      numberId,
+    );
+    const granted = await this.env.NUMBER.getByName(numberId).claim(
+      conversationId,
+      { id: profile.id, name: profile.name },
+      ownWaitQueue ? profile.id : null,
+    );
+    if (!granted.ok) {
+      this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", conversationId);
+      return { ok: false, code: granted.code === "not_found" ? "not_found" : "not_waiting" };
+    }
+    if (granted.offeredTo && granted.offeredTo !== profile.id) {
+      await this.env.AGENT.getByName(granted.offeredTo).withdrawOffer(conversationId);
+    }
+    this.sql.exec("DELETE FROM offers WHERE conversation_id = ?", conversationId);
+    const conversation = await this.env.CONVERSATION.getByName(conversationId).assign({
+      id: profile.id,
+      name: profile.name,
+      skillsetId: granted.skillsetId,
+      skillsetName: null,
+    });
+    if (granted.previousOwner && granted.previousOwner !== profile.id) {
+      await this.env.AGENT.getByName(granted.previousOwner).release(conversationId, conversation);
+    }
+    this.sql.exec(
+      "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+      JSON.stringify(conversation),
+      conversationId,
+    );
+    this.presence = { ...this.presence, lastAssignedAt: now() };
+    this.publish({ type: "conversation", conversation });
+    await this.agentChanged(profile);
+    return { ok: true, conversation };
+  }
+
+  /** Someone else took the conversation offered to us: the offer goes, capacity frees up. Idempotent. */
+  async withdrawOffer(conversationId: string): Promise<void> {
+    const removed = this.sql.exec(
+      "DELETE FROM offers WHERE conversation_id = ?",
+      conversationId,
+    ).rowsWritten;
+    const profile = this.profile;
+    if (removed === 0 || !profile) return;
+    this.publish({ type: "offer_withdrawn", conversationId, reason: "closed" });
+    await this.armAlarm();
+    await this.agentChanged(profile);
   }
 
   /**
@@ -432,14 +561,10 @@ export class AgentActor extends DurableObject<Env> {
    * conversation goes back to its number's queue. Safe to run twice.
    */
   override async alarm(): Promise<void> {
-    const expired = all<OfferRow>(
-      this.sql,
-      "SELECT * FROM offers WHERE expires_at <= ?",
-      Date.now(),
-    );
+    const expired = all<OfferRow>(this.sql, "SELECT * FROM offers WHERE expires_at <= ?", now());
     const profile = this.profile;
     if (expired.length > 0 && profile) {
-      this.sql.exec("DELETE FROM offers WHERE expires_at <= ?", Date.now());
+      this.sql.exec("DELETE FROM offers WHERE expires_at <= ?", now());
       this.presence = { ...this.presence, status: "rona" };
       for (const o of expired) {
         this.publish({
@@ -449,8 +574,10 @@ export class AgentActor extends DurableObject<Env> {
         });
       }
       this.publish({ type: "agent", agent: this.view(profile) });
+      // An unanswered conference invitation just lapses; the conversation stays with its owner.
+      const routed = expired.filter((o) => (JSON.parse(o.view) as OfferView).kind !== "conference");
       await Promise.all(
-        expired.map((o) =>
+        routed.map((o) =>
           this.env.NUMBER.getByName(o.number_id).offerExpired(o.conversation_id, profile.id),
         ),
       );
@@ -539,6 +666,11 @@ export class AgentActor extends DurableObject<Env> {
         await this.resume(ws, frame.lastSeq);
         return;
       case "typing":
+        if (this.seated(frame.conversationId)) {
+          await this.env.CONVERSATION.getByName(frame.conversationId).agentTyping(
+            this.profile?.id ?? "",
+          );
+        }
         return;
       default:
         assertNever(frame);
@@ -581,6 +713,7 @@ export class AgentActor extends DurableObject<Env> {
     const profile = await this.profileFor(tenantId);
     if (!profile) return;
     this.presence = { ...this.presence, status: "offline" };
+    await this.markLeftOpen(true);
     await this.agentChanged(profile);
     for (const ws of this.ctx.getWebSockets()) ws.close(4001, "logged out");
   }

@@ -5,20 +5,34 @@
  * outbox so it is retried on Meta's transient errors but never sent twice.
  * Taking and closing the conversation write the customer's history in D1,
  * retried by the alarm until D1 has it (see history-archive.ts).
+ *
+ * It is also the authority on the conversation's lifecycle: the rules on
+ * arrival (unknown numbers, attachments, working time, welcome, softbot), the
+ * agent's actions (transfer, wait queue, conference, close) and every timer
+ * (lifecycle.ts). Routing stays with the number actor: the conversation tells
+ * it what it needs (a RouteRequest). Automatic messages have fixed ids, so an
+ * effect that runs twice (a repeated alarm, a retried call) sends nothing new.
  */
 import { DurableObject } from "cloudflare:workers";
+import { readSettings } from "../shared/number-settings";
 import {
   type ConversationView,
   customerWindowOpen,
   type MessageError,
   type MessageView,
+  type Participant,
   type Sender,
   type Tick,
+  type TransferMode,
+  type WaitQueueKind,
 } from "../shared/protocol";
+import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
-import { markRead, sendText } from "../worker/meta/graph";
+import { sendMail, transcriptMail } from "../worker/mail";
+import { markRead, type OutboundContent, sendText } from "../worker/meta/graph";
 import { type InboundMessage, type StatusUpdate, statusRank } from "../worker/meta/webhook";
+import { now } from "./clock";
 import {
   ARCHIVE_KEY,
   type ArchivedMessage,
@@ -27,12 +41,23 @@ import {
   type HistorySnapshot,
   historyStatements,
 } from "./history-archive";
+import {
+  dueTimers,
+  type LifecycleState,
+  nextTimer,
+  type Timer,
+  type TimerFacts,
+} from "./lifecycle";
+import { menuContent, menuText, parseChoice } from "./softbot";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
-import type { ConversationInit } from "./types";
+import type { ConversationInit, NumberConfig, NumberInfo, RouteRequest } from "./types";
 
 /** The conversation's own record (the `kv` row "conversation"). */
-interface ConversationRecord extends ConversationInit {
-  state: "queued" | "assigned" | "closed";
+interface ConversationRecord extends Omit<ConversationInit, "config"> {
+  /** Absent in records written before issue 5: the defaults apply. */
+  config?: NumberConfig;
+  state: LifecycleState;
+  /** The owner: the agent who has it (assigned) or had it last. */
   agent: { id: string; name: string } | null;
   skillsetName: string | null;
   lastCustomerMessageAt: number | null;
@@ -48,7 +73,49 @@ interface ConversationRecord extends ConversationInit {
   contentsRemoved?: boolean;
   /** Seq of the newest inbound message reported read to Meta. */
   readSeq?: number;
+  /** When the current state began. */
+  stateSince?: number;
+  /** The latest message either way, for the inactivity timers. */
+  lastActivityAt?: number;
+  assignedAt?: number | null;
+  /** The owner typed or wrote since `assignedAt` (cancels the welcome on assignment). */
+  agentTyped?: boolean;
+  /** The welcome on assignment was sent or cancelled (once per conversation). */
+  welcomedOnAssignment?: boolean;
+  /** When the current settings reached the conversation; timers never count from before. */
+  settingsSince?: number;
+  /** Conference guests. */
+  participants?: Participant[];
+  waitQueue?: ConversationView["waitQueue"];
+  transfer?: ConversationView["transfer"];
+  leftOpen?: boolean;
+  /** How many times the softbot's menu was sent (the first included). */
+  botAsked?: number;
+  /** The automatic e-mail on close, until the mail server accepts it. */
+  closeMail?: { to: string; attempts: number; dueAt: number } | null;
 }
+
+/** Inbound types that carry a file: refused when the number does not accept attachments. */
+const ATTACHMENT_TYPES = new Set(["image", "document", "audio", "video", "sticker"]);
+
+/** Why the system closed a conversation, as its history shows it. */
+const SYSTEM_CLOSE_REASON: Record<Timer["kind"] | "unauthorized", string> = {
+  welcome_on_assignment: "",
+  to_wait_queue: "",
+  bot_timeout: "",
+  close_inactive: "Closed automatically: no activity",
+  close_wait_queue: "Closed automatically: no activity in the wait queue",
+  close_transfer: "Closed automatically: the transfer was not taken",
+  close_24h: "Closed automatically: 24 hours after the customer's last message",
+  close_end_of_day: "Closed automatically: end of the working day",
+  unauthorized: "Closed automatically: unauthorized number",
+};
+
+/** The transfer or wait-queue move an agent asks for, with names resolved by the Worker. */
+export type TransferRequest =
+  | { to: "agent"; agentId: string; agentName: string; mode: TransferMode }
+  | { to: "skillset"; skillsetId: string; skillsetName: string }
+  | { to: "wait_queue"; kind: WaitQueueKind };
 
 type MessageRow = {
   seq: number;
@@ -92,6 +159,9 @@ export type SendResult =
 export type CloseResult =
   | { ok: true; conversation: ConversationView }
   | { ok: false; code: "not_found" | "not_assigned" };
+export type ActionResult =
+  | { ok: true; conversation: ConversationView }
+  | { ok: false; code: "not_found" | "not_assigned" | "not_possible" };
 
 export class ConversationActor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -117,17 +187,20 @@ export class ConversationActor extends DurableObject<Env> {
   // ---- inbound --------------------------------------------------------------
 
   /**
-   * Stores inbound messages, once each (by wamid). `init` creates the
-   * conversation on first use and is ignored afterwards. Returns how many
-   * messages were new. Durable when it resolves.
+   * Stores inbound messages, once each (by wamid), and applies the rules on
+   * arrival. `init` creates the conversation on first use and is ignored
+   * afterwards. Returns how many messages were new and what routing should do
+   * now (null: nothing changes). Durable when it resolves.
    */
   async appendInbound(
     init: ConversationInit | null,
     messages: InboundMessage[],
-  ): Promise<{ inserted: number }> {
+  ): Promise<{ inserted: number; route: RouteRequest | null }> {
     let record = this.record;
+    const isNew = !record;
     if (!record) {
-      if (!init) return { inserted: 0 };
+      if (!init) return { inserted: 0, route: null };
+      const at = now();
       record = {
         ...init,
         state: "queued",
@@ -137,10 +210,17 @@ export class ConversationActor extends DurableObject<Env> {
         closedAt: null,
         closeReason: null,
         closedBy: null,
+        stateSince: at,
+        lastActivityAt: at,
+        settingsSince: at,
       };
     }
+    const settings = this.settings(record);
     const inserted: MessageView[] = [];
+    const fresh: InboundMessage[] = [];
+    const refused: InboundMessage[] = [];
     for (const m of messages) {
+      const refuse = !settings.details.acceptAttachments && ATTACHMENT_TYPES.has(m.type);
       const row = one<MessageRow>(
         this.sql,
         `INSERT INTO messages (id, wamid, direction, kind, text, payload, sender, created_at)
@@ -148,29 +228,236 @@ export class ConversationActor extends DurableObject<Env> {
         crypto.randomUUID(),
         m.id,
         m.type,
-        m.text,
-        JSON.stringify({
-          payload: m.payload,
-          context: m.context,
-          referral: m.referral,
-          errors: m.errors,
-          originalType: m.originalType,
-        }),
+        refuse ? `[attachment refused] ${m.text}` : m.text,
+        refuse
+          ? null
+          : JSON.stringify({
+              payload: m.payload,
+              context: m.context,
+              referral: m.referral,
+              errors: m.errors,
+              originalType: m.originalType,
+            }),
         JSON.stringify({ type: "customer" } satisfies Sender),
         m.timestampMs,
       );
       if (!row) continue;
       inserted.push(toView(record.id, row));
+      fresh.push(m);
+      if (refuse) refused.push(m);
       record.lastCustomerMessageAt = Math.max(record.lastCustomerMessageAt ?? 0, m.timestampMs);
+      record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, now());
     }
     this.save(record);
-    if (record.state === "assigned") this.notifyAgent(record, inserted);
-    return { inserted: inserted.length };
+    this.notifyAgents(record, inserted);
+    if (inserted.length === 0 && !isNew) return { inserted: 0, route: null };
+    for (const m of refused) {
+      this.sendAutomatic(
+        record,
+        `attachment_refused:${m.id}`,
+        settings.messages.attachmentRejected,
+      );
+    }
+    const route = isNew ? this.arrive(record) : this.customerWrote(record, fresh.at(-1)!);
+    this.save(record);
+    await this.armAlarm();
+    return { inserted: inserted.length, route };
+  }
+
+  /**
+   * The rules on arrival, for a new conversation: an unknown customer where
+   * only existing ones are accepted gets the unauthorized message (and is
+   * closed, or held unrouted); otherwise the welcome (or the out-of-hours
+   * message while closed), then the softbot's menu or the routing queue.
+   */
+  private arrive(record: ConversationRecord): RouteRequest {
+    const { settings, botOptions } = this.config(record);
+    if (record.customer.known === false) {
+      this.sendAutomatic(record, "unauthorized", settings.messages.unauthorized);
+      if (settings.autoClose.unauthorizedNumbers) {
+        this.finish(record, SYSTEM_CLOSE_REASON.unauthorized, null);
+        return { type: "closed" };
+      }
+      this.enter(record, "unauthorized");
+      return { type: "hold", state: "held" };
+    }
+    if (!this.outOfHours(record)) this.sendAutomatic(record, "welcome", settings.messages.welcome);
+    const wantsBot =
+      settings.bot.enabled &&
+      botOptions.length > 0 &&
+      !record.customer.bypassBot &&
+      record.skillsetId === null;
+    if (wantsBot) {
+      this.enter(record, "bot");
+      this.askBot(record, "1");
+      return { type: "hold", state: "bot" };
+    }
+    this.enter(record, "queued");
+    return { type: "queue", skillsetId: record.skillsetId, kind: "new" };
+  }
+
+  /** A customer's new message on an existing conversation: the softbot reads it, a wait queue wakes. */
+  private customerWrote(record: ConversationRecord, last: InboundMessage): RouteRequest | null {
+    const { settings, botOptions } = this.config(record);
+    if (record.state !== "assigned" && record.state !== "closed") this.outOfHours(record);
+    switch (record.state) {
+      case "bot": {
+        const choice = parseChoice(last, botOptions);
+        if (choice) return this.leaveBot(record, choice);
+        this.sendAutomatic(record, `bot_invalid:${last.id}`, settings.bot.invalidChoice);
+        this.askBot(record, last.id);
+        return null;
+      }
+      case "wait_queue": {
+        const queue = record.waitQueue;
+        this.enter(record, "queued");
+        record.waitQueue = null;
+        if (queue?.kind === "personal" && queue.agentId) {
+          return {
+            type: "queue",
+            skillsetId: record.skillsetId,
+            kind: "new",
+            targetAgentId: queue.agentId,
+            targetAgentName: queue.agentName,
+            mode: "exclusive",
+            fallbackAt: this.windowEnd(record),
+          };
+        }
+        return { type: "queue", skillsetId: record.skillsetId, kind: "new" };
+      }
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Sends the out-of-hours message once per closed period when the number is
+   * closed now. Returns whether it is closed.
+   */
+  private outOfHours(record: ConversationRecord): boolean {
+    const { settings } = this.config(record);
+    const hours = openState(settings.workingTime, now());
+    if (hours.open) return false;
+    this.sendAutomatic(
+      record,
+      `out_of_hours:${hours.nextChangeAt ?? "later"}`,
+      settings.messages.outOfHours,
+    );
+    return true;
+  }
+
+  /** Sends the softbot's menu (once per `key`). */
+  private askBot(record: ConversationRecord, key: string): void {
+    const { settings, botOptions } = this.config(record);
+    record.botAsked = (record.botAsked ?? 0) + 1;
+    const content = menuContent(settings.bot, botOptions);
+    this.sendAutomatic(record, `bot_menu:${key}`, menuText(settings.bot, botOptions), {
+      content,
+    });
+  }
+
+  /** The softbot is done: the conversation queues for the chosen (or default) skillset. */
+  private leaveBot(record: ConversationRecord, skillsetId: string | null): RouteRequest {
+    record.skillsetId = skillsetId;
+    record.skillsetName =
+      this.config(record).botOptions.find((o) => o.skillsetId === skillsetId)?.label ?? null;
+    this.enter(record, "queued");
+    return { type: "queue", skillsetId, kind: "new" };
+  }
+
+  /** Moves to a state, noting since when (the timers count from there). */
+  private enter(record: ConversationRecord, state: LifecycleState): void {
+    record.state = state;
+    record.stateSince = now();
+  }
+
+  /** The end of the customer's 24-hour window (now when they never wrote). */
+  private windowEnd(record: ConversationRecord): number {
+    return (record.lastCustomerMessageAt ?? now()) + 24 * 60 * 60 * 1000;
+  }
+
+  private config(record: ConversationRecord): NumberConfig {
+    return (
+      record.config ?? { settings: readSettings("{}"), botOptions: [], defaultSkillsetId: null }
+    );
+  }
+
+  private settings(record: ConversationRecord) {
+    return this.config(record).settings;
+  }
+
+  /**
+   * The number's configuration changed: the conversation follows it from now
+   * on (its timers re-arm; none counts from before this moment).
+   */
+  async configChanged(number: NumberInfo, config: NumberConfig): Promise<void> {
+    const record = this.record;
+    if (!record || record.state === "closed") return;
+    record.number = number;
+    record.config = config;
+    record.settingsSince = now();
+    this.save(record);
+    await this.armAlarm();
+  }
+
+  // ---- automatic messages ---------------------------------------------------
+
+  /**
+   * Queues an automatic message once per `key` (a repeat finds the same id and
+   * sends nothing). Blank texts are not sent; neither is anything outside the
+   * customer's 24-hour window, where Meta would refuse it.
+   */
+  private sendAutomatic(
+    record: ConversationRecord,
+    key: string,
+    text: string | null,
+    options: { content?: OutboundContent; sender?: Sender } = {},
+  ): void {
+    if (!text?.trim()) return;
+    if (!customerWindowOpen(record.lastCustomerMessageAt, now())) return;
+    const id = `auto:${key}`;
+    const row = one<MessageRow>(
+      this.sql,
+      `INSERT INTO messages (id, direction, kind, text, payload, status, sender, created_at)
+       VALUES (?, 'out', ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
+      id,
+      options.content?.type ?? "text",
+      text,
+      options.content ? JSON.stringify({ content: options.content }) : null,
+      JSON.stringify(options.sender ?? ({ type: "system" } satisfies Sender)),
+      now(),
+    );
+    if (!row) return;
+    this.sql.exec(
+      "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
+      id,
+      now(),
+    );
+    record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, now());
+    this.notifyAgents(record, [toView(record.id, row)]);
+    this.ctx.waitUntil(this.drainOutbox());
+  }
+
+  /** A note in the conversation for the agents (a colleague joined or left); never sent. */
+  private addNote(record: ConversationRecord, key: string, text: string): void {
+    const row = one<MessageRow>(
+      this.sql,
+      `INSERT INTO messages (id, direction, kind, text, sender, created_at)
+       VALUES (?, 'out', 'note', ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
+      `note:${key}`,
+      text,
+      JSON.stringify({ type: "system" } satisfies Sender),
+      now(),
+    );
+    if (row) this.notifyAgents(record, [toView(record.id, row)]);
   }
 
   // ---- state ----------------------------------------------------------------
 
-  /** The agent accepted the offer. Idempotent for the same agent. */
+  /**
+   * An agent takes the conversation: they accepted an offer (new or
+   * transferred) or picked it up. Idempotent for the same agent.
+   */
   async assign(agent: {
     id: string;
     name: string;
@@ -179,14 +466,26 @@ export class ConversationActor extends DurableObject<Env> {
   }): Promise<ConversationView> {
     const record = this.record;
     if (!record) throw new Error("assign before the conversation exists");
-    if (record.state !== "closed") {
-      record.state = "assigned";
+    if (
+      record.state !== "closed" &&
+      !(record.state === "assigned" && record.agent?.id === agent.id)
+    ) {
+      const at = now();
+      this.enter(record, "assigned");
       record.agent = { id: agent.id, name: agent.name };
-      record.skillsetId = agent.skillsetId;
-      record.skillsetName = agent.skillsetName;
+      record.skillsetId = agent.skillsetId ?? record.skillsetId;
+      record.skillsetName = agent.skillsetName ?? record.skillsetName;
+      record.assignedAt = at;
+      record.agentTyped = false;
+      record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, at);
+      record.transfer = null;
+      record.waitQueue = null;
+      record.leftOpen = false;
+      record.participants = (record.participants ?? []).filter((p) => p.id !== agent.id);
       this.save(record);
       // The history row makes the customer visible to the agent's skillsets.
       await this.requestArchive();
+      await this.armAlarm();
     }
     return this.view(record);
   }
@@ -199,9 +498,184 @@ export class ConversationActor extends DurableObject<Env> {
   async unassign(agentId: string): Promise<void> {
     const record = this.record;
     if (record?.state !== "assigned" || record.agent?.id !== agentId) return;
-    record.state = "queued";
+    this.enter(record, "queued");
     record.agent = null;
     this.save(record);
+    await this.armAlarm();
+  }
+
+  /** The owner typed (or wrote): a pending welcome on assignment is not sent. Idempotent. */
+  async agentTyping(agentId: string): Promise<void> {
+    const record = this.record;
+    if (record?.state !== "assigned" || record.agent?.id !== agentId || record.agentTyped) return;
+    record.agentTyped = true;
+    this.save(record);
+    await this.armAlarm();
+  }
+
+  /** The owner logged out (`open`) or came back: the conversation shows as left open meanwhile. */
+  async setLeftOpen(agentId: string, open: boolean): Promise<void> {
+    const record = this.record;
+    if (record?.state !== "assigned" || record.agent?.id !== agentId) return;
+    if ((record.leftOpen ?? false) === open) return;
+    record.leftOpen = open;
+    this.save(record);
+  }
+
+  /**
+   * The owner hands the conversation on: to a user (immediate or exclusive),
+   * to a skillset, or to the wait queue (public or personal). It leaves the
+   * owner's desktop (and the conference guests') at once; the transfer
+   * message goes to the customer; routing does the rest.
+   */
+  async transfer(
+    tenantId: string,
+    agentId: string,
+    request: TransferRequest,
+  ): Promise<ActionResult> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
+    if (record.state !== "assigned" || record.agent?.id !== agentId) {
+      return { ok: false, code: "not_assigned" };
+    }
+    const from = record.agent;
+    const guests = record.participants ?? [];
+    record.participants = [];
+    record.leftOpen = false;
+    let route: RouteRequest;
+    if (request.to === "wait_queue") {
+      route = this.park(record, request.kind, from);
+    } else {
+      this.enter(record, "transfer");
+      const at = record.stateSince!;
+      record.transfer = {
+        toAgentId: request.to === "agent" ? request.agentId : null,
+        toAgentName: request.to === "agent" ? request.agentName : null,
+        toSkillsetId: request.to === "skillset" ? request.skillsetId : null,
+        toSkillsetName: request.to === "skillset" ? request.skillsetName : null,
+        mode: request.to === "agent" ? request.mode : "immediate",
+        fromAgentName: from.name,
+        since: at,
+      };
+      record.agent = null;
+      this.sendAutomatic(record, `transfer:${at}`, this.settings(record).messages.transfer);
+      route =
+        request.to === "agent"
+          ? {
+              type: "queue",
+              skillsetId: record.skillsetId,
+              kind: "transfer",
+              targetAgentId: request.agentId,
+              targetAgentName: request.agentName,
+              mode: request.mode,
+              fallbackAt:
+                request.mode === "exclusive"
+                  ? this.windowEnd(record)
+                  : at + requireConfig(this.env).offerTimeoutMs,
+              fromAgentName: from.name,
+            }
+          : {
+              type: "queue",
+              skillsetId: request.skillsetId,
+              kind: "transfer",
+              excludeAgentId: from.id,
+              fromAgentName: from.name,
+            };
+      if (request.to === "skillset") {
+        record.skillsetId = request.skillsetId;
+        record.skillsetName = request.skillsetName;
+      }
+    }
+    this.save(record);
+    await this.env.NUMBER.getByName(record.number.id).routeRequest(record.id, route);
+    const view = this.view(record);
+    await this.releaseSeats(record, [from, ...guests], view);
+    await this.armAlarm();
+    return { ok: true, conversation: view };
+  }
+
+  /** Parks the conversation in the wait queue of `owner`; returns what routing must do. */
+  private park(
+    record: ConversationRecord,
+    kind: WaitQueueKind,
+    owner: { id: string; name: string },
+  ): RouteRequest {
+    this.enter(record, "wait_queue");
+    record.waitQueue = {
+      kind,
+      agentId: owner.id,
+      agentName: owner.name,
+      since: record.stateSince!,
+    };
+    record.agent = null;
+    return { type: "park", kind, agentId: owner.id, agentName: owner.name };
+  }
+
+  /** Frees the agents' seats and shows them the conversation's new state (it leaves their desktop). */
+  private async releaseSeats(
+    record: ConversationRecord,
+    agents: { id: string }[],
+    view: ConversationView,
+  ): Promise<void> {
+    await Promise.all(agents.map((a) => this.env.AGENT.getByName(a.id).release(record.id, view)));
+  }
+
+  /**
+   * Checks that `ownerId` may invite `guest` into the conference and returns
+   * what the guest's invitation shows.
+   */
+  async conferenceInvitation(
+    tenantId: string,
+    ownerId: string,
+    guestId: string,
+  ): Promise<
+    | { ok: true; numberId: string; conversation: ConversationView; ownerName: string }
+    | { ok: false; code: "not_found" | "not_assigned" | "not_possible" }
+  > {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
+    if (record.state !== "assigned" || record.agent?.id !== ownerId) {
+      return { ok: false, code: "not_assigned" };
+    }
+    if (guestId === ownerId || (record.participants ?? []).some((p) => p.id === guestId)) {
+      return { ok: false, code: "not_possible" };
+    }
+    return {
+      ok: true,
+      numberId: record.number.id,
+      conversation: this.view(record),
+      ownerName: record.agent.name,
+    };
+  }
+
+  /** The guest accepted the invitation: they see and write in the conversation too. Idempotent. */
+  async join(guest: Participant): Promise<ConversationView | null> {
+    const record = this.record;
+    if (!record || record.state !== "assigned") return null;
+    const participants = record.participants ?? [];
+    if (record.agent?.id !== guest.id && !participants.some((p) => p.id === guest.id)) {
+      record.participants = [...participants, guest];
+      this.save(record);
+      this.addNote(record, `joined:${guest.id}:${now()}`, `${guest.name} joined the conversation`);
+      this.notifyView(record);
+    }
+    return this.view(record);
+  }
+
+  /** A guest leaves the conference; the conversation goes on with its owner. */
+  async leave(tenantId: string, guestId: string): Promise<ActionResult> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
+    const participants = record.participants ?? [];
+    const guest = participants.find((p) => p.id === guestId);
+    if (!guest) return { ok: false, code: "not_assigned" };
+    record.participants = participants.filter((p) => p.id !== guestId);
+    this.save(record);
+    this.addNote(record, `left:${guestId}:${now()}`, `${guest.name} left the conversation`);
+    const view = this.view(record);
+    await this.releaseSeats(record, [guest], view);
+    this.notifyView(record);
+    return { ok: true, conversation: view };
   }
 
   private lastSeq(): number {
@@ -228,10 +702,10 @@ export class ConversationActor extends DurableObject<Env> {
       lastSeq: this.lastSeq(),
       closedAt: record.closedAt,
       closeReason: record.closeReason,
-      participants: [],
-      waitQueue: null,
-      transfer: null,
-      leftOpen: false,
+      participants: record.participants ?? [],
+      waitQueue: record.state === "wait_queue" ? (record.waitQueue ?? null) : null,
+      transfer: record.state === "transfer" ? (record.transfer ?? null) : null,
+      leftOpen: record.leftOpen ?? false,
     };
   }
 
@@ -251,10 +725,11 @@ export class ConversationActor extends DurableObject<Env> {
   }
 
   /**
-   * Closes the conversation with a reason and optional notes: the number opens
-   * a new one for the customer's next message, the agent's capacity frees up,
-   * and the conversation is written to the customer's history in the
-   * background (the answer never waits for D1). Idempotent.
+   * The owner closes the conversation with a reason and optional notes: the
+   * number opens a new one for the customer's next message, the agents'
+   * capacity frees up, the close message goes out, and the conversation is
+   * written to the customer's history (and mailed, when the number says so)
+   * in the background. Idempotent.
    */
   async close(
     tenantId: string,
@@ -265,20 +740,70 @@ export class ConversationActor extends DurableObject<Env> {
     const record = this.record;
     if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
     if (record.state !== "closed") {
-      if (record.agent?.id !== agentId) return { ok: false, code: "not_assigned" };
-      record.state = "closed";
-      record.closedAt = Date.now();
-      record.closeReason = reason;
-      record.closeNotes = notes;
-      record.closedBy = agentId;
-      record.closedByName = record.agent.name;
-      this.save(record);
-      await this.requestArchive();
+      if (record.state !== "assigned" || record.agent?.id !== agentId) {
+        return { ok: false, code: "not_assigned" };
+      }
+      this.finish(record, reason, record.agent, notes);
     }
+    await this.afterFinish(record);
+    return { ok: true, conversation: this.view(record) };
+  }
+
+  /**
+   * Closes the record (by an agent, or by the system when `by` is null): the
+   * close message goes out, the history and the e-mail on close are queued.
+   * Synchronous; `afterFinish` tells the other actors.
+   */
+  private finish(
+    record: ConversationRecord,
+    reason: string,
+    by: { id: string; name: string } | null,
+    notes: string | null = null,
+    message: string | null = this.settings(record).messages.close,
+  ): void {
+    if (record.state === "closed") return;
+    this.sendAutomatic(record, "close", message);
+    this.enter(record, "closed");
+    record.closedAt = record.stateSince!;
+    record.closeReason = reason;
+    record.closeNotes = notes;
+    record.closedBy = by?.id ?? null;
+    record.closedByName = by?.name ?? null;
+    const mailTo = this.settings(record).details.closeEmailTo;
+    if (mailTo) record.closeMail = { to: mailTo, attempts: 0, dueAt: now() };
+    this.save(record);
+    if (record.customer.id) this.markArchivePending();
+  }
+
+  /** After closing: routing forgets it, the agents' seats free up; history and mail start. */
+  private async afterFinish(record: ConversationRecord): Promise<void> {
     const view = this.view(record);
     await this.env.NUMBER.getByName(record.number.id).conversationClosed(record.id);
-    if (record.agent) await this.env.AGENT.getByName(record.agent.id).release(record.id, view);
-    return { ok: true, conversation: view };
+    const seated = [...(record.agent ? [record.agent] : []), ...(record.participants ?? [])];
+    await this.releaseSeats(record, seated, view);
+    await this.armAlarm();
+    if (getJson<ArchivePending>(this.sql, ARCHIVE_KEY)) this.ctx.waitUntil(this.archiveHistory());
+    if (record.closeMail) this.ctx.waitUntil(this.sendCloseMail());
+  }
+
+  /** Tells the owner's and guests' desktops the conversation's details changed. */
+  private notifyView(record: ConversationRecord): void {
+    const conversation = this.view(record);
+    for (const id of this.seatedIds(record)) {
+      this.ctx.waitUntil(
+        this.env.AGENT.getByName(id)
+          .notify({ type: "conversation", conversation })
+          .catch((err: unknown) => console.error("notify failed", err)),
+      );
+    }
+  }
+
+  private seatedIds(record: ConversationRecord): string[] {
+    if (record.state !== "assigned") return [];
+    return [
+      ...(record.agent ? [record.agent.id] : []),
+      ...(record.participants ?? []).map((p) => p.id),
+    ];
   }
 
   /**
@@ -329,11 +854,9 @@ export class ConversationActor extends DurableObject<Env> {
     const existing = one<MessageRow>(this.sql, "SELECT * FROM messages WHERE id = ?", clientId);
     if (existing) return { ok: true, message: toView(record.id, existing) };
     if (record.state === "closed") return { ok: false, code: "closed" };
-    if (record.state !== "assigned" || record.agent?.id !== agent.id) {
-      return { ok: false, code: "not_assigned" };
-    }
+    if (!this.seatedIds(record).includes(agent.id)) return { ok: false, code: "not_assigned" };
     // Meta would refuse it (131047): say so now, before anything is queued.
-    if (!customerWindowOpen(record.lastCustomerMessageAt, Date.now())) {
+    if (!customerWindowOpen(record.lastCustomerMessageAt, now())) {
       return { ok: false, code: "window_closed" };
     }
     const row = one<MessageRow>(
@@ -343,38 +866,199 @@ export class ConversationActor extends DurableObject<Env> {
       clientId,
       text,
       JSON.stringify({ type: "agent", id: agent.id, name: agent.name } satisfies Sender),
-      Date.now(),
+      now(),
     )!;
     this.sql.exec(
       "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
       clientId,
-      Date.now(),
+      now(),
     );
     const message = toView(record.id, row);
-    this.notifyAgent(record, [message]);
+    record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, now());
+    if (record.agent?.id === agent.id) record.agentTyped = true;
+    this.save(record);
+    this.notifyAgents(record, [message]);
     this.ctx.waitUntil(this.drainOutbox());
+    await this.armAlarm();
     return { ok: true, message };
   }
 
   /**
-   * Sends due outbox rows and retries a pending history write. Both are safe to
+   * Sends due outbox rows, retries a pending history write and the e-mail on
+   * close, and applies the lifecycle timers that are due. All are safe to
    * repeat; a retry earlier than planned is only an earlier attempt.
    */
   override async alarm(): Promise<void> {
-    await Promise.all([this.drainOutbox(), this.archiveHistory()]);
+    await this.runTimers();
+    await Promise.all([this.drainOutbox(), this.archiveHistory(), this.sendCloseMail()]);
     await this.armAlarm();
   }
 
-  /** Arms the one alarm for the earliest deadline: a queued send or a pending history write. */
+  /** Arms the one alarm for the earliest deadline: a send, a history write, the e-mail, a timer. */
   private async armAlarm(): Promise<void> {
     const outbox = one<{ at: number | null }>(
       this.sql,
       "SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'",
     )?.at;
     const archive = getJson<ArchivePending>(this.sql, ARCHIVE_KEY)?.dueAt;
-    const deadlines = [outbox, archive].filter((at): at is number => at != null);
+    const record = this.record;
+    const mail = record?.closeMail?.dueAt;
+    const timer = record ? this.nextTimerAt(record) : null;
+    const deadlines = [outbox, archive, mail, timer].filter((at): at is number => at != null);
     if (deadlines.length > 0) await this.ctx.storage.setAlarm(Math.min(...deadlines));
     else await this.ctx.storage.deleteAlarm();
+  }
+
+  // ---- timers -----------------------------------------------------------------
+
+  private facts(record: ConversationRecord): TimerFacts {
+    const since = record.stateSince ?? record.createdAt;
+    return {
+      state: record.state,
+      stateSince: since,
+      lastActivityAt: record.lastActivityAt ?? since,
+      lastCustomerMessageAt: record.lastCustomerMessageAt,
+      assignedAt: record.assignedAt ?? null,
+      agentTyped: record.agentTyped ?? false,
+      welcomedOnAssignment: record.welcomedOnAssignment ?? false,
+      settingsSince: record.settingsSince ?? record.createdAt,
+    };
+  }
+
+  /** The next timer deadline (a due one counts as now). */
+  private nextTimerAt(record: ConversationRecord): number | null {
+    const settings = this.settings(record);
+    const facts = this.facts(record);
+    const at = now();
+    if (dueTimers(facts, settings, at).length > 0) return at;
+    return nextTimer(facts, settings, at);
+  }
+
+  /**
+   * Applies every timer due now, one at a time: each effect changes the
+   * state, so the next is recomputed from the new one (a closed conversation
+   * has none left). An effect repeated by a second alarm finds its state
+   * already changed, or its automatic message already there.
+   */
+  private async runTimers(): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+      const record = this.record;
+      if (!record || record.state === "closed") return;
+      const [timer] = dueTimers(this.facts(record), this.settings(record), now());
+      if (!timer) return;
+      await this.applyTimer(record, timer);
+    }
+  }
+
+  private async applyTimer(record: ConversationRecord, timer: Timer): Promise<void> {
+    const { settings, defaultSkillsetId } = this.config(record);
+    switch (timer.kind) {
+      case "welcome_on_assignment": {
+        const agent = record.agent;
+        record.welcomedOnAssignment = true;
+        this.sendAutomatic(
+          record,
+          `welcome_on_assignment:${record.assignedAt}`,
+          settings.messages.welcomeOnAssignment,
+          settings.messages.welcomeAsAgent && agent
+            ? { sender: { type: "agent", id: agent.id, name: agent.name } }
+            : {},
+        );
+        this.save(record);
+        return;
+      }
+      case "to_wait_queue": {
+        const owner = record.agent!;
+        const guests = record.participants ?? [];
+        record.participants = [];
+        const route = this.park(record, "personal", owner);
+        this.save(record);
+        await this.env.NUMBER.getByName(record.number.id).routeRequest(record.id, route);
+        await this.releaseSeats(record, [owner, ...guests], this.view(record));
+        return;
+      }
+      case "bot_timeout": {
+        const route = this.leaveBot(record, defaultSkillsetId);
+        this.save(record);
+        await this.env.NUMBER.getByName(record.number.id).routeRequest(record.id, route);
+        return;
+      }
+      default: {
+        // At the end of the day, customers still waiting get the closing-time message.
+        const waiting = record.state !== "assigned";
+        const message =
+          timer.kind === "close_end_of_day" && waiting && settings.messages.waitingAtClosingTime
+            ? settings.messages.waitingAtClosingTime
+            : settings.messages.close;
+        this.finish(record, SYSTEM_CLOSE_REASON[timer.kind], null, null, message);
+        await this.afterFinish(record);
+      }
+    }
+  }
+
+  // ---- e-mail on close ----------------------------------------------------------
+
+  /**
+   * Mails the transcript to the number's "e-mail on close" address. Retried by
+   * the alarm with backoff until the mail server accepts it (at most 8 tries);
+   * a crash between sending and recording it may send it twice, never zero times.
+   */
+  private async sendCloseMail(): Promise<void> {
+    const record = this.record;
+    const pending = record?.closeMail;
+    if (!record || !pending || pending.dueAt > now()) return;
+    const config = requireConfig(this.env).mail;
+    const result = config
+      ? await sendMail(
+          config,
+          transcriptMail(await this.tenantLanguage(record), pending.to, this.transcript(record)),
+        )
+      : ({ ok: false, error: "e-mail is not configured" } as const);
+    const latest = this.record!;
+    if (result.ok || pending.attempts + 1 >= 8) {
+      if (!result.ok) console.error("close e-mail abandoned", record.id, result.error);
+      latest.closeMail = null;
+    } else {
+      console.warn("close e-mail failed; retrying", record.id, result.error);
+      latest.closeMail = {
+        ...pending,
+        attempts: pending.attempts + 1,
+        dueAt: now() + archiveRetryDelayMs(pending.attempts + 1),
+      };
+    }
+    this.save(latest);
+    await this.armAlarm();
+  }
+
+  private async tenantLanguage(record: ConversationRecord): Promise<"en" | "it"> {
+    const row = await this.env.DB.prepare("SELECT default_language FROM tenants WHERE id = ?")
+      .bind(record.tenantId)
+      .first<{ default_language: string }>();
+    return row?.default_language === "it" ? "it" : "en";
+  }
+
+  private transcript(record: ConversationRecord) {
+    const kept = !record.contentsRemoved;
+    return {
+      conversationId: record.id,
+      customer: { name: record.customer.name, phone: record.customer.phone },
+      number: { name: record.number.name, displayPhone: record.number.displayPhone },
+      timeZone: this.settings(record).workingTime.timeZone,
+      openedAt: record.createdAt,
+      closedAt: record.closedAt,
+      agentName: record.agent?.name ?? null,
+      closedByName: record.closedByName ?? null,
+      closeReason: record.closeReason,
+      closeNotes: record.closeNotes ?? null,
+      messages: all<MessageRow>(
+        this.sql,
+        "SELECT * FROM messages WHERE kind <> 'note' ORDER BY seq",
+      ).map((row) => ({
+        senderName: senderName(row, record.customer.name),
+        text: kept ? row.text : null,
+        createdAt: row.created_at,
+      })),
+    };
   }
 
   /** Sends every due outbox row; one drain at a time. */
@@ -393,7 +1077,7 @@ export class ConversationActor extends DurableObject<Env> {
       const due = one<OutboxRow>(
         this.sql,
         "SELECT * FROM outbox WHERE state = 'queued' AND next_at <= ? ORDER BY next_at LIMIT 1",
-        Date.now(),
+        now(),
       );
       if (!due) break;
       await this.sendOne(due);
@@ -445,6 +1129,9 @@ export class ConversationActor extends DurableObject<Env> {
         accessToken: token,
         to: record.customer.phone ?? record.customer.recipient,
         text: message.text,
+        content: message.payload
+          ? (JSON.parse(message.payload) as { content?: OutboundContent }).content
+          : undefined,
         callbackData: `${record.id}/${message.id}`,
       });
       if (result.ok) {
@@ -468,7 +1155,7 @@ export class ConversationActor extends DurableObject<Env> {
         this.sql.exec(
           "UPDATE outbox SET state = 'queued', attempts = ?, next_at = ? WHERE message_id = ?",
           attempts,
-          Date.now() + backoff + jitter,
+          now() + backoff + jitter,
           row.message_id,
         );
         return;
@@ -511,14 +1198,20 @@ export class ConversationActor extends DurableObject<Env> {
    * evicted), then tries in the background. Call after saving the state.
    */
   private async requestArchive(): Promise<void> {
+    if (!this.record?.customer.id) return;
+    this.markArchivePending();
+    await this.armAlarm();
+    this.ctx.waitUntil(this.archiveHistory());
+  }
+
+  /** Notes, durably, that D1's history is behind (the alarm retries until it is not). */
+  private markArchivePending(): void {
     const pending = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
     putJson(this.sql, ARCHIVE_KEY, {
       generation: (pending?.generation ?? 0) + 1,
       attempts: pending?.attempts ?? 0,
-      dueAt: Date.now() + archiveRetryDelayMs(1),
+      dueAt: now() + archiveRetryDelayMs(1),
     } satisfies ArchivePending);
-    await this.armAlarm();
-    this.ctx.waitUntil(this.archiveHistory());
   }
 
   /** Writes the pending history, one write at a time; failures wait for the alarm. */
@@ -538,8 +1231,8 @@ export class ConversationActor extends DurableObject<Env> {
       if (!pending || !record) return;
       try {
         const done = await this.writeHistory(record.id);
-        const now = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
-        if (!done || now?.generation === pending.generation) {
+        const latest = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
+        if (!done || latest?.generation === pending.generation) {
           this.sql.exec("DELETE FROM kv WHERE key = ?", ARCHIVE_KEY);
           await this.armAlarm();
           return;
@@ -547,12 +1240,12 @@ export class ConversationActor extends DurableObject<Env> {
         // A newer request came while we wrote: write again with the newer state.
       } catch (err) {
         console.warn("history write failed; the alarm retries", record.id, err);
-        const now = getJson<ArchivePending>(this.sql, ARCHIVE_KEY) ?? pending;
-        const attempts = now.attempts + 1;
+        const latest = getJson<ArchivePending>(this.sql, ARCHIVE_KEY) ?? pending;
+        const attempts = latest.attempts + 1;
         putJson(this.sql, ARCHIVE_KEY, {
-          ...now,
+          ...latest,
           attempts,
-          dueAt: Date.now() + archiveRetryDelayMs(attempts),
+          dueAt: now() + archiveRetryDelayMs(attempts),
         } satisfies ArchivePending);
         await this.armAlarm();
         return;
@@ -624,7 +1317,7 @@ export class ConversationActor extends DurableObject<Env> {
       openedAt: record.createdAt,
       closed: closed
         ? {
-            at: record.closedAt ?? Date.now(),
+            at: record.closedAt ?? now(),
             by: record.closedBy,
             byName: record.closedByName ?? null,
             reason: record.closeReason,
@@ -687,20 +1380,22 @@ export class ConversationActor extends DurableObject<Env> {
       id,
     );
     const record = this.record;
-    if (row && record) this.notifyAgent(record, [toView(record.id, row)]);
+    if (row && record) this.notifyAgents(record, [toView(record.id, row)]);
   }
 
-  /** Pushes messages to the assigned agent's desktops, in order, after this call returns. */
-  private notifyAgent(record: ConversationRecord, messages: MessageView[]): void {
-    if (!record.agent || messages.length === 0) return;
-    const agent = this.env.AGENT.getByName(record.agent.id);
+  /** Pushes messages to the desktops of the owner and the guests, in order, after this call returns. */
+  private notifyAgents(record: ConversationRecord, messages: MessageView[]): void {
+    if (messages.length === 0) return;
     const conversationId = record.id;
-    this.ctx.waitUntil(
-      (async () => {
-        for (const message of messages)
-          await agent.notify({ type: "message", conversationId, message });
-      })().catch((err: unknown) => console.error("notify failed", err)),
-    );
+    for (const id of this.seatedIds(record)) {
+      const agent = this.env.AGENT.getByName(id);
+      this.ctx.waitUntil(
+        (async () => {
+          for (const message of messages)
+            await agent.notify({ type: "message", conversationId, message });
+        })().catch((err: unknown) => console.error("notify failed", err)),
+      );
+    }
   }
 }
 

@@ -6,20 +6,33 @@
 import { DurableObject } from "cloudflare:workers";
 import type { WorkingTime } from "../shared/admin";
 import { alwaysOpenWorkingTime, readSettings } from "../shared/number-settings";
-import type { OfferView } from "../shared/protocol";
+import type { OfferView, WaitingItem, WaitQueueKind } from "../shared/protocol";
 import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
+import { now } from "./clock";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
-import { all, getJson, KV_TABLE, one, putJson, run } from "./sql";
-import type { ConversationInit, CustomerRef, NumberInfo, NumberItem } from "./types";
+import { addMissingColumns, all, getJson, KV_TABLE, one, putJson, run } from "./sql";
+import type {
+  ConversationInit,
+  CustomerRef,
+  NumberConfig,
+  NumberInfo,
+  NumberItem,
+  RouteRequest,
+} from "./types";
 
+/**
+ * A conversation of this number while it is open. States: `new` (first
+ * message being stored), `bot` and `held` (not routed), `queued`, `offered`,
+ * `assigned`, `parked` (wait queue).
+ */
 type ConversationRow = {
   id: string;
   contact_key: string;
   contact_json: string;
-  state: "new" | "queued" | "offered" | "assigned";
+  state: "new" | "bot" | "held" | "queued" | "offered" | "assigned" | "parked";
   arrived_at: number;
   customer_json: string | null;
   /** The skillset the conversation asks for (customer default, bot choice); null = any. */
@@ -27,7 +40,24 @@ type ConversationRow = {
   offered_to: string | null;
   /** The skillset through which the current offer was made. */
   offered_skillset_id: string | null;
+  /** The owner (assigned, left open), or who parked it (wait queue). */
   agent_id: string | null;
+  agent_name: string | null;
+  /** Routing offers it only to this agent (a transfer, a personal wait queue)… */
+  target_agent_id: string | null;
+  target_agent_name: string | null;
+  /** …until then (null: until that agent refuses, for an immediate transfer). */
+  fallback_at: number | null;
+  transfer_mode: "immediate" | "exclusive" | null;
+  /** Never offered to this agent (who transferred it away). */
+  exclude_agent_id: string | null;
+  kind: "new" | "transfer";
+  from_agent_name: string | null;
+  wait_kind: WaitQueueKind | null;
+  /** Its agent logged out with it open. */
+  left_open: number;
+  /** When it entered its current state. */
+  since: number | null;
 };
 
 type AgentRow = {
@@ -42,6 +72,17 @@ type RoutingConfig = {
   skillsets: { id: string; name: string; priority: number }[];
   members: { agentId: string; skillsetId: string; agentPriority: number }[];
 };
+
+/** What the actor caches of D1: the number, its settings and its skillsets. */
+type CachedConfig = {
+  number: NumberInfo;
+  config: NumberConfig;
+  skillsets: { id: string; name: string }[];
+  loadedAt: number;
+};
+
+/** A waiting conversation, as the Worker filters it (by skillset, for isolated agents). */
+export type WaitingEntry = WaitingItem & { skillsetId: string | null };
 
 /** Meta retries deliveries for up to 7 days; keep dedupe keys a day longer. */
 const DEDUPE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -90,6 +131,19 @@ export class NumberActor extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
+    addMissingColumns(this.sql, "conversations", {
+      agent_name: "TEXT",
+      target_agent_id: "TEXT",
+      target_agent_name: "TEXT",
+      fallback_at: "INTEGER",
+      transfer_mode: "TEXT",
+      exclude_agent_id: "TEXT",
+      kind: "TEXT NOT NULL DEFAULT 'new'",
+      from_agent_name: "TEXT",
+      wait_kind: "TEXT",
+      left_open: "INTEGER NOT NULL DEFAULT 0",
+      since: "INTEGER",
+    });
   }
 
   private get number(): NumberInfo | null {
@@ -138,7 +192,7 @@ export class NumberActor extends DurableObject<Env> {
    * can go; statuses for wamids we never sent are dropped after the same time.
    */
   private forgetOldDeliveries(): void {
-    const cutoff = Date.now() - DEDUPE_RETENTION_MS;
+    const cutoff = now() - DEDUPE_RETENTION_MS;
     this.sql.exec("DELETE FROM inbound_seen WHERE seen_at < ?", cutoff);
     this.sql.exec("DELETE FROM orphan_statuses WHERE received_at < ?", cutoff);
   }
@@ -166,7 +220,7 @@ export class NumberActor extends DurableObject<Env> {
         open.id,
         contactKey,
         JSON.stringify({ ...contact, waId: message.from ?? contact.waId }),
-        Date.now(),
+        now(),
       );
       this.sql.exec("INSERT INTO known_conversations (id) VALUES (?)", open.id);
     }
@@ -174,7 +228,7 @@ export class NumberActor extends DurableObject<Env> {
       "INSERT INTO inbound_seen (wamid, conversation_id, seen_at) VALUES (?, ?, ?)",
       message.id,
       open.id,
-      Date.now(),
+      now(),
     );
     return open.id;
   }
@@ -189,13 +243,8 @@ export class NumberActor extends DurableObject<Env> {
       return;
     }
     const init = await this.conversationInit(row);
-    await stub.appendInbound(init, messages);
-    const queued = run(
-      this.sql,
-      "UPDATE conversations SET state = 'queued' WHERE id = ? AND state = 'new'",
-      conversationId,
-    );
-    if (queued > 0) this.kickRouting();
+    const { route } = await stub.appendInbound(init, messages);
+    if (route) this.applyRoute(conversationId, route);
   }
 
   private conversationRow(id: string): ConversationRow | null {
@@ -203,44 +252,61 @@ export class NumberActor extends DurableObject<Env> {
   }
 
   /** Finds or creates the customer in D1 (once per conversation) and builds the actor's init. */
-  private conversationInit(row: ConversationRow): Promise<ConversationInit> {
-    const number = this.number!;
+  private async conversationInit(row: ConversationRow): Promise<ConversationInit> {
+    const cached = await this.cachedConfig(this.number!);
+    const number = cached?.number ?? this.number!;
+    const config = cached?.config ?? {
+      settings: readSettings("{}"),
+      botOptions: [],
+      defaultSkillsetId: null,
+    };
     if (row.customer_json) {
-      return Promise.resolve({
+      return {
         id: row.id,
         tenantId: number.tenantId,
         number,
         customer: JSON.parse(row.customer_json) as CustomerRef,
         skillsetId: row.skillset_id,
         createdAt: row.arrived_at,
-      });
+        config,
+      };
     }
     let pending = this.customerLookups.get(row.id);
     if (!pending) {
-      pending = this.lookUpCustomer(number, row).finally(() => this.customerLookups.delete(row.id));
+      pending = this.lookUpCustomer(number, row, config).finally(() =>
+        this.customerLookups.delete(row.id),
+      );
       this.customerLookups.set(row.id, pending);
     }
     return pending;
   }
 
+  /**
+   * Reads the customer from D1, creating them with Meta's profile name unless
+   * the number accepts only existing customers (then an unknown sender stays
+   * unknown: `known` false, no record).
+   */
   private async lookUpCustomer(
     number: NumberInfo,
     row: ConversationRow,
+    config: NumberConfig,
   ): Promise<ConversationInit> {
     const contact = JSON.parse(row.contact_json) as InboundContact;
     const phone = contact.waId ? `+${contact.waId}` : null;
     const name = contact.name?.trim() || phone || "WhatsApp user";
     const db = this.env.DB;
-    await db
-      .prepare(
-        `INSERT INTO customers (id, tenant_id, contact_key, phone, name)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, contact_key) DO NOTHING`,
-      )
-      .bind(crypto.randomUUID(), number.tenantId, row.contact_key, phone, name)
-      .run();
+    if (!config.settings.details.acceptOnlyExistingCustomers) {
+      await db
+        .prepare(
+          `INSERT INTO customers (id, tenant_id, contact_key, phone, name)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, contact_key) DO NOTHING`,
+        )
+        .bind(crypto.randomUUID(), number.tenantId, row.contact_key, phone, name)
+        .run();
+    }
     const customer = await db
       .prepare(
-        `SELECT c.id, c.name, c.phone, c.priority, s.id AS skillset_id
+        `SELECT c.id, c.name, c.phone, c.priority, c.bypass_bot, s.id AS skillset_id
          FROM customers c
          LEFT JOIN skillsets s ON s.id = c.default_skillset_id AND s.tenant_id = c.tenant_id AND s.number_id = ?
          WHERE c.tenant_id = ? AND c.contact_key = ?`,
@@ -251,21 +317,27 @@ export class NumberActor extends DurableObject<Env> {
         name: string;
         phone: string | null;
         priority: number;
+        bypass_bot: number;
         skillset_id: string | null;
       }>();
-    if (!customer) throw new Error(`customer ${row.contact_key} vanished`);
+    if (!customer && !config.settings.details.acceptOnlyExistingCustomers) {
+      throw new Error(`customer ${row.contact_key} vanished`);
+    }
     const ref: CustomerRef = {
-      id: customer.id,
-      name: customer.name,
-      phone: customer.phone,
+      id: customer?.id ?? "",
+      name: customer?.name ?? name,
+      phone: customer?.phone ?? phone,
       contactKey: row.contact_key,
       recipient: row.contact_key.startsWith("u:") ? row.contact_key.slice(2) : row.contact_key,
-      priority: customer.priority,
+      priority: customer?.priority ?? 5,
+      known: customer !== null,
+      bypassBot: customer?.bypass_bot === 1,
     };
+    const skillsetId = customer?.skillset_id ?? null;
     this.sql.exec(
       "UPDATE conversations SET customer_json = ?, skillset_id = ? WHERE id = ?",
       JSON.stringify(ref),
-      customer.skillset_id,
+      skillsetId,
       row.id,
     );
     return {
@@ -273,9 +345,199 @@ export class NumberActor extends DurableObject<Env> {
       tenantId: number.tenantId,
       number,
       customer: ref,
-      skillsetId: customer.skillset_id,
+      skillsetId,
       createdAt: row.arrived_at,
+      config,
     };
+  }
+
+  // ---- what the conversation asks of routing --------------------------------
+
+  /**
+   * Applies a conversation's routing request to its row: queue it (for a
+   * skillset, or a target agent), hold it (softbot, unauthorized), park it
+   * (wait queue) or forget it (closed). Idempotent.
+   */
+  private applyRoute(conversationId: string, route: RouteRequest): void {
+    const at = now();
+    switch (route.type) {
+      case "closed":
+        this.sql.exec("DELETE FROM conversations WHERE id = ?", conversationId);
+        return;
+      case "hold":
+        this.sql.exec(
+          `UPDATE conversations SET state = ?, since = ?, offered_to = NULL WHERE id = ? AND state IN ('new', 'bot', 'held')`,
+          route.state,
+          at,
+          conversationId,
+        );
+        return;
+      case "park":
+        this.sql.exec(
+          `UPDATE conversations SET state = 'parked', since = ?, wait_kind = ?, agent_id = ?, agent_name = ?,
+             offered_to = NULL, target_agent_id = NULL, target_agent_name = NULL, fallback_at = NULL,
+             transfer_mode = NULL, exclude_agent_id = NULL, left_open = 0
+           WHERE id = ?`,
+          at,
+          route.kind,
+          route.agentId,
+          route.agentName,
+          conversationId,
+        );
+        return;
+      case "queue": {
+        const changed = run(
+          this.sql,
+          `UPDATE conversations SET state = 'queued', since = ?, skillset_id = ?, kind = ?,
+             target_agent_id = ?, target_agent_name = ?, transfer_mode = ?, fallback_at = ?,
+             exclude_agent_id = ?, from_agent_name = ?, offered_to = NULL, agent_id = NULL,
+             agent_name = NULL, wait_kind = NULL, left_open = 0
+           WHERE id = ? AND state <> 'offered'`,
+          at,
+          route.skillsetId,
+          route.kind,
+          route.targetAgentId ?? null,
+          route.targetAgentName ?? null,
+          route.mode ?? null,
+          route.fallbackAt ?? null,
+          route.excludeAgentId ?? null,
+          route.fromAgentName ?? null,
+          conversationId,
+        );
+        if (changed > 0) this.kickRouting();
+        return;
+      }
+    }
+  }
+
+  /** The conversation's own decision (softbot answered or timed out, transfer, wait queue). */
+  async routeRequest(conversationId: string, route: RouteRequest): Promise<void> {
+    this.applyRoute(conversationId, route);
+  }
+
+  /**
+   * An agent takes a conversation that is not being worked: waiting for
+   * routing (even if offered to someone), held, parked, or left open by an
+   * agent who logged out. `onlyParkedBy` restricts it to the agent's own wait
+   * queue (unpause). Returns who had it before (an offer to withdraw, an owner
+   * to release), or a refusal.
+   */
+  async claim(
+    conversationId: string,
+    agent: { id: string; name: string },
+    onlyParkedBy: string | null = null,
+  ): Promise<
+    | {
+        ok: true;
+        skillsetId: string | null;
+        offeredTo: string | null;
+        previousOwner: string | null;
+      }
+    | { ok: false; code: "not_found" | "not_waiting" }
+  > {
+    const row = this.conversationRow(conversationId);
+    if (!row) return { ok: false, code: "not_found" };
+    const waiting =
+      ["bot", "held", "queued", "offered", "parked"].includes(row.state) ||
+      (row.state === "assigned" && row.left_open === 1 && row.agent_id !== agent.id);
+    if (!waiting) return { ok: false, code: "not_waiting" };
+    if (onlyParkedBy !== null && !(row.state === "parked" && row.agent_id === onlyParkedBy)) {
+      return { ok: false, code: "not_waiting" };
+    }
+    const previousOwner = row.state === "assigned" ? row.agent_id : null;
+    const offeredTo = row.state === "offered" ? row.offered_to : null;
+    this.sql.exec(
+      `UPDATE conversations SET state = 'assigned', since = ?, agent_id = ?, agent_name = ?,
+         offered_to = NULL, target_agent_id = NULL, target_agent_name = NULL, fallback_at = NULL,
+         transfer_mode = NULL, exclude_agent_id = NULL, wait_kind = NULL, left_open = 0
+       WHERE id = ?`,
+      now(),
+      agent.id,
+      agent.name,
+      conversationId,
+    );
+    return { ok: true, skillsetId: row.skillset_id, offeredTo, previousOwner };
+  }
+
+  /** The owner logged out (`open` true) or came back (false): marks their conversations. Idempotent. */
+  async leftOpen(conversationId: string, agentId: string, open: boolean): Promise<void> {
+    this.sql.exec(
+      "UPDATE conversations SET left_open = ? WHERE id = ? AND state = 'assigned' AND agent_id = ?",
+      open ? 1 : 0,
+      conversationId,
+      agentId,
+    );
+  }
+
+  /** The conversations of this number that no agent is working now, for the waiting list. */
+  async waitingList(): Promise<WaitingEntry[]> {
+    const number = this.number;
+    if (!number) return [];
+    const cached = getJson<CachedConfig>(this.sql, "config");
+    const skillsetName = (id: string | null) =>
+      cached?.skillsets.find((s) => s.id === id)?.name ?? null;
+    const rows = all<ConversationRow>(
+      this.sql,
+      `SELECT * FROM conversations WHERE state IN ('bot', 'held', 'queued', 'offered', 'parked')
+         OR (state = 'assigned' AND left_open = 1) ORDER BY arrived_at`,
+    );
+    return rows.map((row) => {
+      const customer = JSON.parse(row.customer_json ?? "null") as CustomerRef | null;
+      const state: WaitingItem["state"] =
+        row.state === "parked"
+          ? "wait_queue"
+          : row.state === "held"
+            ? "unauthorized"
+            : row.state === "assigned"
+              ? "left_open"
+              : row.state === "queued" && row.kind === "transfer"
+                ? "transfer"
+                : (row.state as "bot" | "queued" | "offered");
+      const agentId =
+        row.state === "offered" ? row.offered_to : (row.target_agent_id ?? row.agent_id);
+      return {
+        conversationId: row.id,
+        numberId: number.id,
+        numberName: cached?.number.name ?? number.name,
+        customerName: customer?.name ?? row.contact_key,
+        customerPhone: customer?.phone ?? null,
+        skillsetId: row.skillset_id,
+        skillsetName: skillsetName(row.skillset_id),
+        state,
+        waitQueueKind: row.state === "parked" ? row.wait_kind : null,
+        agentId,
+        agentName: row.state === "offered" ? null : (row.target_agent_name ?? row.agent_name),
+        arrivedAt: row.arrived_at,
+        since: row.since ?? row.arrived_at,
+      };
+    });
+  }
+
+  /** The live state of the agents serving this number, as routing knows it. */
+  async agentsLive(): Promise<AgentLive[]> {
+    return all<AgentRow>(this.sql, "SELECT * FROM agents").map(toAgentLive);
+  }
+
+  /**
+   * The agent of `skillsetId` routing would pick now (Ready, under their
+   * limit, by the routing order), other than `exclude`; null when none is.
+   */
+  async pickAgent(skillsetId: string, exclude: string[]): Promise<string | null> {
+    const number = this.number;
+    if (!number) return null;
+    const config = await this.routingConfig(number);
+    await this.refreshUnknownAgents(number, config);
+    const agents = all<AgentRow>(this.sql, "SELECT * FROM agents")
+      .map(toAgentLive)
+      .filter((a) => !exclude.includes(a.id));
+    const [offer] = planRouting(
+      [{ id: "pick", customerPriority: 5, arrivedAt: 0, skillsetId }],
+      config.skillsets.filter((s) => s.id === skillsetId),
+      config.members,
+      agents,
+      now(),
+    );
+    return offer?.agentId ?? null;
   }
 
   // ---- statuses -----------------------------------------------------------
@@ -292,7 +554,7 @@ export class NumberActor extends DurableObject<Env> {
           status.id,
           status.status,
           JSON.stringify(status),
-          Date.now(),
+          now(),
         );
         continue;
       }
@@ -361,7 +623,7 @@ export class NumberActor extends DurableObject<Env> {
       return;
     }
     this.routing = true;
-    await this.ctx.storage.setAlarm(Date.now() + ROUTING_WATCHDOG_MS);
+    await this.ctx.storage.setAlarm(now() + ROUTING_WATCHDOG_MS);
     try {
       do {
         this.rerouteRequested = false;
@@ -375,48 +637,76 @@ export class NumberActor extends DurableObject<Env> {
     }
   }
 
-  /** Between routing passes the alarm only waits for the number to open, when conversations wait for that. */
+  /**
+   * Between routing passes the alarm waits for the number to open (when
+   * conversations wait for that) or for a transfer's target to lapse.
+   */
   private async armIdleAlarm(): Promise<void> {
     const reopenAt = getJson<number>(this.sql, "reopenAt");
-    if (reopenAt !== null) await this.ctx.storage.setAlarm(reopenAt);
+    const fallback = one<{ at: number | null }>(
+      this.sql,
+      "SELECT min(fallback_at) AS at FROM conversations WHERE state = 'queued' AND target_agent_id IS NOT NULL AND fallback_at > ?",
+      now(),
+    )?.at;
+    const deadlines = [reopenAt, fallback].filter((at): at is number => at != null);
+    if (deadlines.length > 0) await this.ctx.storage.setAlarm(Math.min(...deadlines));
     else await this.ctx.storage.deleteAlarm();
   }
 
   /** Whether the number is open now per its working time; when closed, remembers when it opens. */
   private async isOpen(number: NumberInfo): Promise<boolean> {
-    const hours = openState(await this.workingTime(number), Date.now());
+    const hours = openState(await this.workingTime(number), now());
     if (!hours.open) putJson(this.sql, "reopenAt", hours.nextChangeAt);
     return hours.open;
   }
 
-  /** The working time, cached from D1 (reloaded by `configChanged` and after CONFIG_TTL_MS). */
   private async workingTime(number: NumberInfo): Promise<WorkingTime> {
-    const cached = getJson<{ value: WorkingTime; loadedAt: number }>(this.sql, "workingTime");
-    if (cached && Date.now() - cached.loadedAt < CONFIG_TTL_MS) return cached.value;
-    const loaded = await this.loadConfig(number.id);
-    return loaded ?? cached?.value ?? alwaysOpenWorkingTime();
+    return (
+      (await this.cachedConfig(number))?.config.settings.workingTime ?? alwaysOpenWorkingTime()
+    );
+  }
+
+  /** The configuration, cached from D1 (reloaded by `configChanged` and after CONFIG_TTL_MS). */
+  private async cachedConfig(number: NumberInfo): Promise<CachedConfig | null> {
+    const cached = getJson<CachedConfig>(this.sql, "config");
+    if (cached && now() - cached.loadedAt < CONFIG_TTL_MS) return cached;
+    return (await this.loadConfig(number.id)) ?? cached;
   }
 
   /**
-   * Reads the number's info and working time from D1 into the cache. A number
-   * that no longer exists is forgotten (nothing more is routed). Returns its working time.
+   * Reads the number's info, settings and skillsets from D1 into the cache. A
+   * number that no longer exists is forgotten (nothing more is routed).
    */
-  private async loadConfig(numberId: string): Promise<WorkingTime | null> {
-    const row = await this.env.DB.prepare(
-      `SELECT id, tenant_id, phone_number_id, display_phone, name, settings
-       FROM managed_numbers WHERE id = ?`,
-    )
-      .bind(numberId)
-      .first<{
-        id: string;
-        tenant_id: string;
-        phone_number_id: string;
-        display_phone: string;
-        name: string;
-        settings: string;
-      }>();
+  private async loadConfig(numberId: string): Promise<CachedConfig | null> {
+    const [row, skillsets] = await Promise.all([
+      this.env.DB.prepare(
+        `SELECT id, tenant_id, phone_number_id, display_phone, name, settings
+         FROM managed_numbers WHERE id = ?`,
+      )
+        .bind(numberId)
+        .first<{
+          id: string;
+          tenant_id: string;
+          phone_number_id: string;
+          display_phone: string;
+          name: string;
+          settings: string;
+        }>(),
+      this.env.DB.prepare(
+        `SELECT id, name, priority, is_default, bot_label FROM skillsets
+         WHERE number_id = ? ORDER BY priority DESC, name, id`,
+      )
+        .bind(numberId)
+        .all<{
+          id: string;
+          name: string;
+          priority: number;
+          is_default: number;
+          bot_label: string | null;
+        }>(),
+    ]);
     if (!row) {
-      this.sql.exec("DELETE FROM kv WHERE key IN ('number', 'workingTime')");
+      this.sql.exec("DELETE FROM kv WHERE key IN ('number', 'config')");
       return null;
     }
     const number: NumberInfo = {
@@ -426,34 +716,64 @@ export class NumberActor extends DurableObject<Env> {
       displayPhone: row.display_phone,
       name: row.name,
     };
-    const { workingTime } = readSettings(row.settings);
+    const list = skillsets.results;
+    const loaded: CachedConfig = {
+      number,
+      config: {
+        settings: readSettings(row.settings),
+        botOptions: list.flatMap((s) =>
+          s.bot_label ? [{ skillsetId: s.id, label: s.bot_label }] : [],
+        ),
+        defaultSkillsetId: list.find((s) => s.is_default === 1)?.id ?? null,
+      },
+      skillsets: list.map((s) => ({ id: s.id, name: s.name })),
+      loadedAt: now(),
+    };
     putJson(this.sql, "number", number);
-    putJson(this.sql, "workingTime", { value: workingTime, loadedAt: Date.now() });
-    return workingTime;
+    putJson(this.sql, "config", loaded);
+    return loaded;
   }
 
   /**
    * An administrator changed this number, its skillsets or their members:
-   * reloads what the actor caches (name, display phone, tenant, working time)
-   * from D1 and routes again, so the next decision follows the change at once.
+   * reloads what the actor caches from D1, hands the new settings to every
+   * open conversation (their timers follow at once) and routes again.
    * Idempotent.
    */
   async configChanged(): Promise<void> {
     const numberId = this.ctx.id.name;
     if (!numberId) return;
-    await this.loadConfig(numberId);
+    const loaded = await this.loadConfig(numberId);
+    if (loaded) {
+      const open = all<{ id: string }>(
+        this.sql,
+        "SELECT id FROM conversations WHERE state <> 'new'",
+      );
+      await Promise.all(
+        open.map((c) =>
+          this.env.CONVERSATION.getByName(c.id)
+            .configChanged(loaded.number, loaded.config)
+            .catch((err: unknown) => console.error("configChanged failed", c.id, err)),
+        ),
+      );
+    }
     this.kickRouting();
   }
 
   private waiting(): (WaitingConversation & { row: ConversationRow })[] {
+    const at = now();
     return all<ConversationRow>(this.sql, "SELECT * FROM conversations WHERE state = 'queued'").map(
       (row) => {
         const customer = JSON.parse(row.customer_json ?? "null") as CustomerRef | null;
+        const targeted =
+          row.target_agent_id !== null && (row.fallback_at === null || at < row.fallback_at);
         return {
           id: row.id,
           customerPriority: customer?.priority ?? 5,
           arrivedAt: row.arrived_at,
           skillsetId: row.skillset_id,
+          targetAgentId: targeted ? row.target_agent_id : null,
+          excludeAgentId: row.exclude_agent_id,
           row,
         };
       },
@@ -473,7 +793,7 @@ export class NumberActor extends DurableObject<Env> {
     for (;;) {
       const waiting = this.waiting();
       const agents = all<AgentRow>(this.sql, "SELECT * FROM agents").map(toAgentLive);
-      const [next] = planRouting(waiting, config.skillsets, config.members, agents, Date.now());
+      const [next] = planRouting(waiting, config.skillsets, config.members, agents, now());
       if (!next) return;
       const conversation = waiting.find((w) => w.id === next.conversationId)!;
       const skillset = config.skillsets.find((s) => s.id === next.skillsetId);
@@ -507,7 +827,7 @@ export class NumberActor extends DurableObject<Env> {
     skillsetName: string | null,
   ): OfferView {
     const customer = JSON.parse(row.customer_json ?? "null") as CustomerRef | null;
-    const now = Date.now();
+    const at = now();
     return {
       conversationId: row.id,
       customerName: customer?.name ?? row.contact_key,
@@ -516,10 +836,10 @@ export class NumberActor extends DurableObject<Env> {
       displayPhone: number.displayPhone,
       skillsetName,
       arrivedAt: row.arrived_at,
-      offeredAt: now,
-      expiresAt: now + requireConfig(this.env).offerTimeoutMs,
-      kind: "new",
-      fromAgentName: null,
+      offeredAt: at,
+      expiresAt: at + requireConfig(this.env).offerTimeoutMs,
+      kind: row.kind ?? "new",
+      fromAgentName: row.from_agent_name,
     };
   }
 
@@ -592,7 +912,7 @@ export class NumberActor extends DurableObject<Env> {
 
   /**
    * The agent accepted our offer: the conversation is theirs. Returns false when
-   * the offer is no longer valid (closed or re-offered meanwhile).
+   * the offer is no longer valid (closed, picked up or re-offered meanwhile).
    */
   async offerAccepted(
     conversationId: string,
@@ -600,8 +920,13 @@ export class NumberActor extends DurableObject<Env> {
   ): Promise<{ ok: true; skillsetId: string | null } | { ok: false }> {
     const updated = run(
       this.sql,
-      "UPDATE conversations SET state = 'assigned', agent_id = ?, offered_to = NULL WHERE id = ? AND state = 'offered' AND offered_to = ?",
+      `UPDATE conversations SET state = 'assigned', since = ?, agent_id = ?, agent_name = ?, offered_to = NULL,
+         target_agent_id = NULL, target_agent_name = NULL, fallback_at = NULL, transfer_mode = NULL,
+         exclude_agent_id = NULL
+       WHERE id = ? AND state = 'offered' AND offered_to = ?`,
+      now(),
       agent.id,
+      agent.name,
       conversationId,
       agent.id,
     );
@@ -612,11 +937,21 @@ export class NumberActor extends DurableObject<Env> {
     };
   }
 
-  /** The offer timed out (the agent is now RONA): the conversation waits again, keeping its place. */
+  /**
+   * The offer timed out (the agent is now RONA): the conversation waits again,
+   * keeping its place. An immediate transfer stops waiting for its target and
+   * falls back to the others; an exclusive one keeps waiting for that target.
+   */
   async offerExpired(conversationId: string, agentId: string): Promise<void> {
     const requeued = run(
       this.sql,
       "UPDATE conversations SET state = 'queued', offered_to = NULL WHERE id = ? AND state = 'offered' AND offered_to = ?",
+      conversationId,
+      agentId,
+    );
+    this.sql.exec(
+      `UPDATE conversations SET target_agent_id = NULL, target_agent_name = NULL, fallback_at = NULL
+       WHERE id = ? AND target_agent_id = ? AND transfer_mode IS NOT 'exclusive'`,
       conversationId,
       agentId,
     );
@@ -631,7 +966,8 @@ export class NumberActor extends DurableObject<Env> {
   async handBack(conversationId: string, agentId: string): Promise<void> {
     const requeued = run(
       this.sql,
-      `UPDATE conversations SET state = 'queued', offered_to = NULL, agent_id = NULL
+      `UPDATE conversations SET state = 'queued', offered_to = NULL, agent_id = NULL, agent_name = NULL,
+         left_open = 0, target_agent_id = NULL, target_agent_name = NULL, fallback_at = NULL
        WHERE id = ? AND ((state = 'offered' AND offered_to = ?) OR (state = 'assigned' AND agent_id = ?))`,
       conversationId,
       agentId,
@@ -647,7 +983,14 @@ export class NumberActor extends DurableObject<Env> {
 
   /** Test and diagnostics view of the queue. */
   async conversations(): Promise<
-    { id: string; state: string; offeredTo: string | null; agentId: string | null }[]
+    {
+      id: string;
+      state: string;
+      offeredTo: string | null;
+      agentId: string | null;
+      targetAgentId: string | null;
+      skillsetId: string | null;
+    }[]
   > {
     return all<ConversationRow>(this.sql, "SELECT * FROM conversations ORDER BY arrived_at").map(
       (r) => ({
@@ -655,6 +998,8 @@ export class NumberActor extends DurableObject<Env> {
         state: r.state,
         offeredTo: r.offered_to,
         agentId: r.agent_id,
+        targetAgentId: r.target_agent_id,
+        skillsetId: r.skillset_id,
       }),
     );
   }

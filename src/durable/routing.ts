@@ -18,6 +18,10 @@ export interface WaitingConversation {
   arrivedAt: number;
   /** A specific skillset (customer default, bot choice), or null for any of the number's. */
   skillsetId: string | null;
+  /** Only this agent may receive it (a transfer to a user, a personal wait queue). */
+  targetAgentId?: string | null;
+  /** Never this agent (who transferred it away). */
+  excludeAgentId?: string | null;
 }
 
 export interface SkillsetRank {
@@ -101,6 +105,16 @@ export function planRouting(
   const offers: PlannedOffer[] = [];
 
   for (const conversation of [...waiting].sort(queueOrder)) {
+    if (conversation.targetAgentId) {
+      const offer = planTargeted(conversation, conversation.targetAgentId, members, live);
+      if (offer) {
+        const agent = live.get(offer.agentId)!;
+        agent.load += 1;
+        agent.lastAssignedAt = now;
+        offers.push(offer);
+      }
+      continue;
+    }
     const candidates =
       conversation.skillsetId && known.has(conversation.skillsetId)
         ? skillsetOrder.filter((s) => s.id === conversation.skillsetId)
@@ -109,7 +123,7 @@ export function planRouting(
       const eligible = (bySkillset.get(skillset.id) ?? [])
         .map((m) => ({ agent: live.get(m.agentId), priority: m.agentPriority }))
         .filter((c): c is { agent: AgentLive; priority: number } =>
-          c.agent ? hasCapacity(c.agent) : false,
+          c.agent ? hasCapacity(c.agent) && c.agent.id !== conversation.excludeAgentId : false,
         );
       const best = eligible.sort(agentOrder)[0];
       if (!best) continue; // saturated: overflow to the next skillset
@@ -124,4 +138,25 @@ export function planRouting(
     }
   }
   return offers;
+}
+
+/**
+ * The offer of a conversation meant for one agent: made when that agent is
+ * Ready and under their limit, through the conversation's skillset when they
+ * are in it, else through their first membership of this number.
+ */
+function planTargeted(
+  conversation: WaitingConversation,
+  agentId: string,
+  members: readonly Membership[],
+  live: ReadonlyMap<string, AgentLive>,
+): PlannedOffer | null {
+  const agent = live.get(agentId);
+  if (!agent || !hasCapacity(agent)) return null;
+  const theirs = members.filter((m) => m.agentId === agentId);
+  const via =
+    theirs.find((m) => m.skillsetId === conversation.skillsetId) ??
+    [...theirs].sort((a, b) => b.agentPriority - a.agentPriority)[0];
+  if (!via) return null;
+  return { conversationId: conversation.id, agentId, skillsetId: via.skillsetId };
 }

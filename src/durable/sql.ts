@@ -33,3 +33,21 @@ export function putJson(sql: SqlStorage, key: string, value: unknown): void {
 }
 
 export const KV_TABLE = "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+/**
+ * Adds columns that a table created by an earlier version lacks (CREATE TABLE
+ * IF NOT EXISTS never changes an existing table). `columns` maps a name to its
+ * definition, e.g. `{ since: "INTEGER" }`. Idempotent.
+ */
+export function addMissingColumns(
+  sql: SqlStorage,
+  table: string,
+  columns: Record<string, string>,
+): void {
+  const have = new Set(
+    all<{ name: string }>(sql, `PRAGMA table_info(${table})`).map((c) => c.name),
+  );
+  for (const [name, definition] of Object.entries(columns)) {
+    if (!have.has(name)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
+  }
+}

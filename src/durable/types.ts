@@ -1,4 +1,6 @@
 /** Values passed between the Worker and the actors over RPC. */
+import type { StoredSettings } from "../shared/number-settings";
+import type { TransferMode, WaitQueueKind } from "../shared/protocol";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
 
 /** A managed number as the actors need it. */
@@ -20,7 +22,42 @@ export interface CustomerRef {
   /** Where replies go: the wa_id digits (or BSUID). */
   recipient: string;
   priority: number;
+  /** False when the customer was not in the tenant's customers (only when the number accepts only existing ones). */
+  known?: boolean;
+  /** The customer skips the softbot. */
+  bypassBot?: boolean;
 }
+
+/** What a conversation needs of its number's configuration; pushed again when it changes. */
+export interface NumberConfig {
+  settings: StoredSettings;
+  /** The softbot's options: skillsets with a bot label, by priority. */
+  botOptions: { skillsetId: string; label: string }[];
+  defaultSkillsetId: string | null;
+}
+
+/**
+ * What the conversation asks of routing. `queue`: wait for an agent of
+ * `skillsetId` (null = any, by skillset priority), or only `targetAgentId`
+ * until `fallbackAt` (null = until the offer is refused, for immediate
+ * transfers; exclusive ones keep their target until `fallbackAt`).
+ * `hold`: not routed (softbot asking, unauthorized number).
+ */
+export type RouteRequest =
+  | {
+      type: "queue";
+      skillsetId: string | null;
+      kind: "new" | "transfer";
+      targetAgentId?: string | null;
+      targetAgentName?: string | null;
+      mode?: TransferMode | null;
+      fallbackAt?: number | null;
+      excludeAgentId?: string | null;
+      fromAgentName?: string | null;
+    }
+  | { type: "hold"; state: "bot" | "held" }
+  | { type: "park"; kind: WaitQueueKind; agentId: string; agentName: string }
+  | { type: "closed" };
 
 /** Everything a conversation actor needs to start. */
 export interface ConversationInit {
@@ -30,6 +67,7 @@ export interface ConversationInit {
   customer: CustomerRef;
   skillsetId: string | null;
   createdAt: number;
+  config: NumberConfig;
 }
 
 /** Webhook items the Worker hands to a number actor. */

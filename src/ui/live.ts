@@ -158,8 +158,11 @@ export class LiveConnection {
     this.send({ type: "ping" });
   }
 
-  private send(frame: ClientFrame): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  /** Sends a frame if the socket is open; false when it is not (the caller may use HTTP). */
+  send(frame: ClientFrame): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   private scheduleReconnect(): void {

@@ -10,6 +10,7 @@ import { customerHistory } from "./api/customer-history";
 import { customerImport } from "./api/customer-import";
 import { customers } from "./api/customers";
 import { desktop } from "./api/desktop";
+import { lifecycle } from "./api/lifecycle";
 import { platform } from "./api/platform";
 import { serviceStatus } from "./api/service-status";
 import type { AppEnv } from "./app-types";
@@ -50,6 +51,7 @@ app.route("/api", customerImport);
 app.route("/api", customers);
 // Before `desktop`, whose guard covers all of /api/* and would check the session twice.
 app.route("/api", serviceStatus);
+app.route("/api", lifecycle);
 app.route("/api", desktop);
 
 app.notFound((c) => {

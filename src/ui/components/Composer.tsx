@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { customerWindowOpen, MAX_TEXT_LENGTH } from "../../shared/protocol.ts";
 import { useNow } from "../clock.ts";
 import { useI18n } from "../i18n.ts";
+import { useLifecycle } from "../lifecycle/actions.ts";
 
 /** Unsent drafts per conversation, kept while the page lives so switching loses nothing. */
 const drafts = new Map<string, string>();
@@ -29,6 +30,7 @@ export function Composer({ conversationId, lastCustomerMessageAt, onSend }: Comp
   const windowOpen = customerWindowOpen(lastCustomerMessageAt, useNow());
   const [text, setText] = useState(() => drafts.get(conversationId) ?? "");
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const lifecycle = useLifecycle();
 
   // Opening a conversation means the agent is about to answer it.
   useEffect(() => {
@@ -79,7 +81,11 @@ export function Composer({ conversationId, lastCustomerMessageAt, onSend }: Comp
         value={text}
         disabled={!windowOpen}
         aria-describedby={windowOpen ? "composer-count" : "composer-window composer-count"}
-        onInput={(e) => update(e.currentTarget.value)}
+        onInput={(e) => {
+          update(e.currentTarget.value);
+          // The server cancels a pending welcome-on-assignment once the agent types.
+          if (e.currentTarget.value) lifecycle?.typing(conversationId);
+        }}
         onKeyDown={(e) => {
           // isComposing: Enter confirms an IME candidate, it must not send.
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

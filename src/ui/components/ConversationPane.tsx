@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import type { ConversationView, MessageView } from "../../shared/protocol.ts";
 import { useI18n } from "../i18n.ts";
+import { ConversationTools, Participants, useIsGuest } from "../lifecycle/ConversationTools.tsx";
 import type { OutboxEntry } from "../state.ts";
 import { CloseDialog } from "./CloseDialog.tsx";
 import { Composer } from "./Composer.tsx";
@@ -41,6 +42,8 @@ export function ConversationPane({
   const { t } = useI18n();
   const [closing, setClosing] = useState(false);
   const name = customerLabel(conversation, t("app.none"));
+  // The owner closes; a conference guest can only leave.
+  const guest = useIsGuest(conversation);
 
   return (
     <section class="conversation-pane" aria-labelledby="conversation-title">
@@ -61,16 +64,20 @@ export function ConversationPane({
               <dd>{conversation.skillsetName ?? t("app.none")}</dd>
             </div>
           </dl>
+          <Participants conversation={conversation} />
         </div>
-        <button
-          id="close-conversation"
-          type="button"
-          class="button button-danger-outline"
-          aria-haspopup="dialog"
-          onClick={() => setClosing(true)}
-        >
-          {t("close.button")}
-        </button>
+        <ConversationTools conversation={conversation} customerName={name} />
+        {!guest && (
+          <button
+            id="close-conversation"
+            type="button"
+            class="button button-danger-outline"
+            aria-haspopup="dialog"
+            onClick={() => setClosing(true)}
+          >
+            {t("close.button")}
+          </button>
+        )}
       </header>
 
       {history?.kind === "failed" ? (

@@ -3,9 +3,13 @@
  * the header, offers, conversation list and the selected conversation to the API.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { MeView, SelectableStatus } from "../../shared/protocol.ts";
+import type { ClientFrame, MeView, SelectableStatus } from "../../shared/protocol.ts";
 import { ApiError, api, errorMessage, NetworkError } from "../api.ts";
 import { useI18n } from "../i18n.ts";
+import { LifecycleContext, useLifecycleActions } from "../lifecycle/actions.ts";
+import type { DeskView } from "../lifecycle/DeskNav.tsx";
+import { WaitingView } from "../lifecycle/WaitingView.tsx";
+import { WaitQueueView } from "../lifecycle/WaitQueueView.tsx";
 import { type ConnectionState, LiveConnection } from "../live.ts";
 import { hasMissingMessages, highestMessageSeq, type OutboxEntry, unreadCount } from "../state.ts";
 import { createDesktopStore, useDesktopState } from "../store.ts";
@@ -25,6 +29,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [view, setView] = useState<DeskView>("conversations");
   const [history, setHistory] = useState<Readonly<Record<string, HistoryStatus>>>({});
   const [statusBusy, setStatusBusy] = useState(false);
   const [loggingOut, setLoggingOut] = useState(false);
@@ -53,6 +58,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   }, [loadDesktop]);
 
   const ready = phase.kind === "ready";
+  const liveRef = useRef<LiveConnection | null>(null);
   useEffect(() => {
     if (!ready) return;
     const live = new LiveConnection({
@@ -67,8 +73,20 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         ),
     });
     live.start();
-    return () => live.stop();
+    liveRef.current = live;
+    return () => {
+      liveRef.current = null;
+      live.stop();
+    };
   }, [ready, store]);
+
+  /** Shows one of my conversations in the pane, whatever the main area showed. */
+  const openConversation = useCallback((conversationId: string) => {
+    setSelectedId(conversationId);
+    setView("conversations");
+  }, []);
+
+  const sendFrame = useCallback((frame: ClientFrame) => liveRef.current?.send(frame) ?? false, []);
 
   /** Fetches the messages of a conversation after the newest one we hold, and merges them. */
   const fetchNewer = useCallback(
@@ -174,6 +192,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
       if (!conversation) return;
       event.preventDefault();
       setSelectedId(conversation.id);
+      setView("conversations");
     };
     window.addEventListener("keydown", onKeyDown);
     return () => window.removeEventListener("keydown", onKeyDown);
@@ -201,7 +220,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         const conversation = await api.acceptOffer(conversationId);
         store.dispatch({ type: "conversation", conversation });
         store.dispatch({ type: "offer_removed", conversationId });
-        setSelectedId(conversationId);
+        openConversation(conversationId);
       } catch (error) {
         if (error instanceof ApiError && error.status === 409) {
           store.dispatch({ type: "offer_removed", conversationId });
@@ -211,8 +230,17 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         }
       }
     },
-    [store, showToast, t, describe],
+    [store, showToast, t, describe, openConversation],
   );
+
+  const lifecycle = useLifecycleActions({
+    myId: me.id,
+    store,
+    send: sendFrame,
+    showToast,
+    describe,
+    open: openConversation,
+  });
 
   const deliver = useCallback(
     async (entry: OutboxEntry) => {
@@ -320,43 +348,51 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   }
 
   return (
-    <div class="desktop">
-      <Header
-        agentName={state.agent?.name ?? me.name}
-        agent={state.agent}
-        statusBusy={statusBusy}
-        connection={connection}
-        onStatusChange={changeStatus}
-        onLogout={logout}
-        loggingOut={loggingOut}
-      />
-      <ConversationList
-        conversations={state.conversations}
-        selectedId={selectedId}
-        unread={unread}
-        onSelect={setSelectedId}
-      />
-      <main class="desktop-main">
-        {selected ? (
-          <ConversationPane
-            key={selected.id}
-            conversation={selected}
-            history={history[selected.id]}
-            messages={state.messages[selected.id] ?? []}
-            outbox={state.outbox.filter((entry) => entry.conversationId === selected.id)}
-            agentName={state.agent?.name ?? me.name}
-            onRetryLoad={() => loadHistory(selected.id)}
-            onSend={(text) => sendText(selected.id, text)}
-            onRetrySend={retrySend}
-            onClose={(reason, notes) => closeConversation(selected.id, reason, notes)}
-          />
-        ) : (
-          <p class="empty-state pane-empty">{t("conversation.select")}</p>
-        )}
-      </main>
-      <OfferStack offers={state.offers} onAccept={acceptOffer} />
-      <Toasts toasts={toasts} onDismiss={dismissToast} />
-    </div>
+    <LifecycleContext.Provider value={lifecycle.actions}>
+      <div class="desktop">
+        <Header
+          agentName={state.agent?.name ?? me.name}
+          agent={state.agent}
+          statusBusy={statusBusy}
+          connection={connection}
+          onStatusChange={changeStatus}
+          onLogout={logout}
+          loggingOut={loggingOut}
+          view={view}
+          onView={setView}
+        />
+        <ConversationList
+          conversations={state.conversations}
+          selectedId={selectedId}
+          unread={unread}
+          onSelect={openConversation}
+        />
+        <main class="desktop-main">
+          {view === "waiting" ? (
+            <WaitingView onPickUp={lifecycle.pickUp} />
+          ) : view === "wait_queue" ? (
+            <WaitQueueView onUnpause={lifecycle.unpause} />
+          ) : selected ? (
+            <ConversationPane
+              key={selected.id}
+              conversation={selected}
+              history={history[selected.id]}
+              messages={state.messages[selected.id] ?? []}
+              outbox={state.outbox.filter((entry) => entry.conversationId === selected.id)}
+              agentName={state.agent?.name ?? me.name}
+              onRetryLoad={() => loadHistory(selected.id)}
+              onSend={(text) => sendText(selected.id, text)}
+              onRetrySend={retrySend}
+              onClose={(reason, notes) => closeConversation(selected.id, reason, notes)}
+            />
+          ) : (
+            <p class="empty-state pane-empty">{t("conversation.select")}</p>
+          )}
+        </main>
+        <OfferStack offers={state.offers} onAccept={acceptOffer} />
+        <Toasts toasts={toasts} onDismiss={dismissToast} />
+      </div>
+    </LifecycleContext.Provider>
   );
 }
 

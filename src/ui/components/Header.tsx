@@ -7,6 +7,7 @@ import { SelectableStatus as SelectableStatusSchema } from "../../shared/protoco
 import { useSession } from "../admin/kit/context.ts";
 import { Link } from "../admin/kit/router.tsx";
 import { useI18n } from "../i18n.ts";
+import { DeskNav, type DeskView } from "../lifecycle/DeskNav.tsx";
 import type { ConnectionState } from "../live.ts";
 import { LanguageSelect } from "./LanguageSelect.tsx";
 
@@ -18,6 +19,9 @@ interface HeaderProps {
   onStatusChange: (status: SelectableStatus) => void;
   onLogout: () => void;
   loggingOut: boolean;
+  /** What the main area shows, and how to switch it. */
+  view: DeskView;
+  onView: (view: DeskView) => void;
 }
 
 const SELECTABLE: readonly SelectableStatus[] = SelectableStatusSchema.options;
@@ -30,6 +34,8 @@ export function Header({
   onStatusChange,
   onLogout,
   loggingOut,
+  view,
+  onView,
 }: HeaderProps) {
   const { t } = useI18n();
   const role = useSession()?.role;
@@ -98,6 +104,8 @@ export function Header({
         <span class="connection-dot" aria-hidden="true" />
         {live ? t("connection.live") : t("connection.reconnecting")}
       </p>
+
+      <DeskNav view={view} onView={onView} />
 
       {(isAdmin || role === "agent") && (
         <Link id="nav-customers" class="button" href="/customers">

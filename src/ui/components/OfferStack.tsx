@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { OfferView } from "../../shared/protocol.ts";
 import { useI18n } from "../i18n.ts";
+import { offerHeading } from "../state.ts";
 import { Countdown, Elapsed } from "./Timers.tsx";
 
 interface OfferStackProps {
@@ -56,6 +57,7 @@ function OfferCard({
   const [busy, setBusy] = useState(false);
   const id = offer.conversationId;
   const name = offer.customerName.trim() || offer.customerPhone || t("app.none");
+  const heading = offerHeading(offer);
 
   async function accept() {
     setBusy(true);
@@ -70,13 +72,14 @@ function OfferCard({
     <section
       class="offer-card"
       data-conversation-id={id}
+      data-kind={offer.kind}
       role="alertdialog"
       aria-live="assertive"
       aria-labelledby={`offer-title-${id}`}
       aria-describedby={`offer-details-${id}`}
     >
       <h2 id={`offer-title-${id}`} class="offer-title">
-        {t("offer.heading")}: {name}
+        {t(heading.key, heading.name ? { name: heading.name } : undefined)}: {name}
       </h2>
       <dl id={`offer-details-${id}`} class="offer-details">
         <dt>{t("offer.customer")}</dt>

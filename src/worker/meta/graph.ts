@@ -31,13 +31,30 @@ const ErrorResponse = z.object({
   }),
 });
 
+/**
+ * What a message says: plain text, or an interactive message (reply buttons or
+ * a list) whose `interactive` object is sent as Meta defines it.
+ */
+export type OutboundContent =
+  | { type: "text"; text: string }
+  | { type: "interactive"; interactive: Record<string, unknown> };
+
 export interface OutboundText {
   phoneNumberId: string;
   accessToken: string;
   to: string;
   text: string;
+  /** When set, sent instead of `text` (which then only describes it). */
+  content?: OutboundContent;
   /** Echoed by Meta on every status webhook of this message. */
   callbackData: string;
+}
+
+function messageBody(msg: OutboundText): Record<string, unknown> {
+  const content = msg.content ?? { type: "text", text: msg.text };
+  return content.type === "text"
+    ? { type: "text", text: { body: content.text, preview_url: false } }
+    : { type: "interactive", interactive: content.interactive };
 }
 
 /** Decides whether a failed HTTP answer should be retried. */
@@ -48,7 +65,7 @@ export function isRetryable(httpStatus: number | null, code: number): boolean {
 }
 
 /**
- * POSTs a text message to `/{phone_number_id}/messages`. Never throws: network
+ * POSTs a text (or interactive) message to `/{phone_number_id}/messages`. Never throws: network
  * failures and Meta errors come back as values, with `retryable` decided here.
  */
 export async function sendText(
@@ -68,8 +85,7 @@ export async function sendText(
         messaging_product: "whatsapp",
         recipient_type: "individual",
         to: msg.to,
-        type: "text",
-        text: { body: msg.text, preview_url: false },
+        ...messageBody(msg),
         biz_opaque_callback_data: msg.callbackData,
       }),
     });

@@ -1,0 +1,415 @@
+/**
+ * The agents' lifecycle actions: transfer (to a user, a skillset or the wait
+ * queue), conference, the waiting conversations with pick-up, "my wait queue"
+ * with unpause, and the typing signal. The Worker checks who may do what in
+ * the caller's tenant (isolated agents stay within their skillsets) and
+ * resolves names; the actors decide and serialise.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { now } from "../../durable/clock";
+import type { WaitingEntry } from "../../durable/number";
+import {
+  ConferenceBody,
+  ConversationView,
+  TransferBody,
+  TransferTargets,
+  WaitingList,
+} from "../../shared/protocol";
+import type { AppEnv, SessionUser } from "../app-types";
+import { requireUser } from "../auth";
+import type { Env } from "../env";
+import { apiError, describeRoute, jsonBody, params } from "../http";
+
+const TAG = "conversations";
+const ConversationParams = z.object({ id: z.uuid() });
+
+/** The conversation if the caller has a seat in it (owner or guest), with its number. */
+async function seatedConversation(env: Env, user: SessionUser, id: string) {
+  const seated = await env.AGENT.getByName(user.id).owns(id);
+  if (!seated) apiError(404, "not_found", "No such conversation among yours");
+  const stub = env.CONVERSATION.getByName(id);
+  const read = await stub.read(user.tenantId, Number.MAX_SAFE_INTEGER);
+  if (!read) apiError(404, "not_found", "No such conversation among yours");
+  return { stub, conversation: read.conversation };
+}
+
+/** The skillsets the caller is limited to: null when they are not an isolated agent. */
+async function isolation(env: Env, user: SessionUser): Promise<Set<string> | null> {
+  const row = await env.DB.prepare(
+    "SELECT isolated, role FROM users WHERE id = ? AND tenant_id = ?",
+  )
+    .bind(user.id, user.tenantId)
+    .first<{ isolated: number; role: string }>();
+  if (!row || row.role !== "agent" || row.isolated !== 1) return null;
+  const { results } = await env.DB.prepare(
+    "SELECT skillset_id FROM skillset_members WHERE tenant_id = ? AND user_id = ?",
+  )
+    .bind(user.tenantId, user.id)
+    .all<{ skillset_id: string }>();
+  return new Set(results.map((r) => r.skillset_id));
+}
+
+type Member = { skillsetId: string; skillsetName: string; userId: string; userName: string };
+
+/** The number's skillsets and their active members, within the caller's isolation. */
+async function numberTeams(env: Env, user: SessionUser, numberId: string) {
+  const limit = await isolation(env, user);
+  const { results } = await env.DB.prepare(
+    `SELECT s.id AS skillset_id, s.name AS skillset_name, u.id AS user_id, u.name AS user_name
+     FROM skillsets s
+     LEFT JOIN skillset_members m ON m.skillset_id = s.id AND m.tenant_id = s.tenant_id
+     LEFT JOIN users u ON u.id = m.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
+     WHERE s.tenant_id = ? AND s.number_id = ?
+     ORDER BY s.priority DESC, s.name, u.name`,
+  )
+    .bind(user.tenantId, numberId)
+    .all<{
+      skillset_id: string;
+      skillset_name: string;
+      user_id: string | null;
+      user_name: string | null;
+    }>();
+  const visible = results.filter((r) => !limit || limit.has(r.skillset_id));
+  const skillsets = new Map<string, string>();
+  const members: Member[] = [];
+  for (const r of visible) {
+    skillsets.set(r.skillset_id, r.skillset_name);
+    if (r.user_id && r.user_name) {
+      members.push({
+        skillsetId: r.skillset_id,
+        skillsetName: r.skillset_name,
+        userId: r.user_id,
+        userName: r.user_name,
+      });
+    }
+  }
+  return { skillsets, members };
+}
+
+/** An agent the caller may hand the conversation to, or 400 naming `agentId`. */
+function requireAgent(members: Member[], agentId: string, self: string): Member {
+  const member = members.find((m) => m.userId === agentId);
+  if (!member || agentId === self) {
+    apiError(400, "invalid_body", "Not an agent you can hand this conversation to", [
+      { path: "agentId", message: "not an agent of this number's skillsets you may choose" },
+    ]);
+  }
+  return member;
+}
+
+function requireSkillset(skillsets: Map<string, string>, skillsetId: string): string {
+  const name = skillsets.get(skillsetId);
+  if (name === undefined) {
+    apiError(400, "invalid_body", "Not a skillset of this number you may choose", [
+      { path: "skillsetId", message: "not a skillset of this number you may choose" },
+    ]);
+  }
+  return name;
+}
+
+/** Every waiting conversation of the tenant the caller may see. */
+async function waitingEntries(env: Env, user: SessionUser): Promise<WaitingEntry[]> {
+  const [limit, numbers] = await Promise.all([
+    isolation(env, user),
+    env.DB.prepare("SELECT id FROM managed_numbers WHERE tenant_id = ?")
+      .bind(user.tenantId)
+      .all<{ id: string }>(),
+  ]);
+  const lists = await Promise.all(
+    numbers.results.map((n) => env.NUMBER.getByName(n.id).waitingList()),
+  );
+  return lists
+    .flat()
+    .filter((e) => !limit || (e.skillsetId !== null && limit.has(e.skillsetId)))
+    .sort((a, b) => a.arrivedAt - b.arrivedAt);
+}
+
+function publicItem({ skillsetId: _, ...item }: WaitingEntry) {
+  return item;
+}
+
+export const lifecycle = new Hono<AppEnv>()
+  .use(requireUser)
+  .get(
+    "/conversations/:id/transfer-targets",
+    describeRoute({
+      method: "get",
+      path: "/api/conversations/:id/transfer-targets",
+      summary:
+        "Who a conversation can be transferred to or shared with: the number's agents with their live status, and its skillsets",
+      tag: TAG,
+      response: TransferTargets,
+    }),
+    params(ConversationParams),
+    async (c) => {
+      const user = c.var.user;
+      const { conversation } = await seatedConversation(c.env, user, c.req.valid("param").id);
+      const [{ skillsets, members }, live] = await Promise.all([
+        numberTeams(c.env, user, conversation.numberId),
+        c.env.NUMBER.getByName(conversation.numberId).agentsLive(),
+      ]);
+      const byAgent = new Map<string, { name: string; skillsetIds: string[] }>();
+      for (const m of members) {
+        if (m.userId === user.id) continue;
+        const entry = byAgent.get(m.userId) ?? { name: m.userName, skillsetIds: [] };
+        entry.skillsetIds.push(m.skillsetId);
+        byAgent.set(m.userId, entry);
+      }
+      const agents = [...byAgent].map(([id, a]) => {
+        const state = live.find((l) => l.id === id);
+        const status = state?.status ?? "offline";
+        const load = state?.load ?? 0;
+        const maxConversations = state?.maxConversations ?? 0;
+        return {
+          id,
+          name: a.name,
+          status,
+          load,
+          maxConversations,
+          available: status === "ready" && load < maxConversations,
+          skillsetIds: a.skillsetIds,
+        };
+      });
+      return c.json({
+        agents,
+        skillsets: [...skillsets].map(([id, name]) => ({
+          id,
+          name,
+          available: agents.filter((a) => a.available && a.skillsetIds.includes(id)).length,
+        })),
+      } satisfies TransferTargets);
+    },
+  )
+  .post(
+    "/conversations/:id/transfer",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/transfer",
+      summary:
+        "Transfer a conversation to a user (immediate or exclusive), a skillset, or the wait queue (public or personal)",
+      tag: TAG,
+      body: TransferBody,
+      response: ConversationView,
+    }),
+    params(ConversationParams),
+    jsonBody(TransferBody),
+    async (c) => {
+      const user = c.var.user;
+      const body = c.req.valid("json");
+      const { stub, conversation } = await seatedConversation(c.env, user, c.req.valid("param").id);
+      let request: Parameters<typeof stub.transfer>[2];
+      if (body.to === "wait_queue") {
+        request = body;
+      } else {
+        const { skillsets, members } = await numberTeams(c.env, user, conversation.numberId);
+        if (body.to === "agent") {
+          const agent = requireAgent(members, body.agentId, user.id);
+          request = {
+            to: "agent",
+            agentId: agent.userId,
+            agentName: agent.userName,
+            mode: body.mode,
+          };
+        } else {
+          request = {
+            to: "skillset",
+            skillsetId: body.skillsetId,
+            skillsetName: requireSkillset(skillsets, body.skillsetId),
+          };
+        }
+      }
+      const result = await stub.transfer(user.tenantId, user.id, request);
+      if (!result.ok) {
+        apiError(409, "not_assigned", "Only the agent who has the conversation can transfer it");
+      }
+      return c.json(result.conversation);
+    },
+  )
+  .post(
+    "/conversations/:id/conference",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/conference",
+      summary:
+        "Invite an agent, or the first available agent of a skillset, into a conversation (they accept like an offer)",
+      tag: TAG,
+      body: ConferenceBody,
+      response: z.object({ invited: z.object({ id: z.string(), name: z.string() }) }),
+      status: 202,
+    }),
+    params(ConversationParams),
+    jsonBody(ConferenceBody),
+    async (c) => {
+      const user = c.var.user;
+      const body = c.req.valid("json");
+      const id = c.req.valid("param").id;
+      const { stub, conversation } = await seatedConversation(c.env, user, id);
+      const { skillsets, members } = await numberTeams(c.env, user, conversation.numberId);
+      let guestId: string;
+      if (body.to === "agent") {
+        guestId = requireAgent(members, body.agentId, user.id).userId;
+      } else {
+        requireSkillset(skillsets, body.skillsetId);
+        const picked = await c.env.NUMBER.getByName(conversation.numberId).pickAgent(
+          body.skillsetId,
+          [user.id, ...conversation.participants.map((p) => p.id)],
+        );
+        if (!picked || !members.some((m) => m.userId === picked)) {
+          apiError(409, "nobody_available", "Nobody in that skillset can join right now");
+        }
+        guestId = picked;
+      }
+      const guest = members.find((m) => m.userId === guestId)!;
+      const invitation = await stub.conferenceInvitation(user.tenantId, user.id, guestId);
+      if (!invitation.ok) {
+        if (invitation.code === "not_possible") {
+          apiError(409, "already_in", `${guest.userName} is already in this conversation`);
+        }
+        apiError(409, "not_assigned", "Only the agent who has the conversation can invite");
+      }
+      const view = invitation.conversation;
+      const at = now();
+      const answer = await c.env.AGENT.getByName(guestId).offer(user.tenantId, view.numberId, {
+        conversationId: view.id,
+        customerName: view.customer.name,
+        customerPhone: view.customer.phone,
+        numberName: view.numberName,
+        displayPhone: view.displayPhone,
+        skillsetName: view.skillsetName,
+        arrivedAt: view.createdAt,
+        offeredAt: at,
+        expiresAt: at + c.var.config.offerTimeoutMs,
+        kind: "conference",
+        fromAgentName: invitation.ownerName,
+      });
+      if (!answer.ok) {
+        apiError(
+          409,
+          "not_available",
+          `${guest.userName} is not available (not Ready, or at their limit)`,
+        );
+      }
+      return c.json({ invited: { id: guestId, name: guest.userName } }, 202);
+    },
+  )
+  .post(
+    "/conversations/:id/leave",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/leave",
+      summary: "Leave a conference you were invited to; the owner keeps the conversation",
+      tag: TAG,
+      status: 204,
+    }),
+    params(ConversationParams),
+    async (c) => {
+      const user = c.var.user;
+      const { stub } = await seatedConversation(c.env, user, c.req.valid("param").id);
+      const result = await stub.leave(user.tenantId, user.id);
+      if (!result.ok) {
+        apiError(
+          409,
+          "not_a_guest",
+          "Only an invited agent can leave; the owner closes or transfers",
+        );
+      }
+      return c.body(null, 204);
+    },
+  )
+  .post(
+    "/conversations/:id/typing",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/typing",
+      summary: "The agent is typing (a pending welcome on assignment is then not sent)",
+      tag: TAG,
+      status: 204,
+    }),
+    params(ConversationParams),
+    async (c) => {
+      const user = c.var.user;
+      const { stub } = await seatedConversation(c.env, user, c.req.valid("param").id);
+      await stub.agentTyping(user.id);
+      return c.body(null, 204);
+    },
+  )
+  .get(
+    "/waiting",
+    describeRoute({
+      method: "get",
+      path: "/api/waiting",
+      summary:
+        "The tenant's waiting conversations: awaiting assignment or transfer, in wait queues, left open by agents who logged out, unauthorized",
+      tag: TAG,
+      response: WaitingList,
+    }),
+    async (c) => {
+      const items = await waitingEntries(c.env, c.var.user);
+      return c.json({ items: items.map(publicItem) } satisfies WaitingList);
+    },
+  )
+  .get(
+    "/wait-queue",
+    describeRoute({
+      method: "get",
+      path: "/api/wait-queue",
+      summary: "My wait queue: the conversations I parked (personal and public)",
+      tag: TAG,
+      response: WaitingList,
+    }),
+    async (c) => {
+      const user = c.var.user;
+      const items = (await waitingEntries(c.env, user)).filter(
+        (e) => e.state === "wait_queue" && e.agentId === user.id,
+      );
+      return c.json({ items: items.map(publicItem) } satisfies WaitingList);
+    },
+  )
+  .post(
+    "/conversations/:id/pick-up",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/pick-up",
+      summary: "Take a waiting conversation (from the waiting list)",
+      tag: TAG,
+      response: ConversationView,
+    }),
+    params(ConversationParams),
+    (c) => takeWaiting(c.env, c.var.user, c.req.valid("param").id, false).then((v) => c.json(v)),
+  )
+  .post(
+    "/conversations/:id/unpause",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/unpause",
+      summary: "Take a conversation back from my wait queue",
+      tag: TAG,
+      response: ConversationView,
+    }),
+    params(ConversationParams),
+    (c) => takeWaiting(c.env, c.var.user, c.req.valid("param").id, true).then((v) => c.json(v)),
+  );
+
+/** Pick-up and unpause: the caller takes a waiting conversation they may see. */
+async function takeWaiting(
+  env: Env,
+  user: SessionUser,
+  id: string,
+  ownWaitQueue: boolean,
+): Promise<ConversationView> {
+  const entry = (await waitingEntries(env, user)).find((e) => e.conversationId === id);
+  if (!entry) apiError(404, "not_found", "No such waiting conversation");
+  const result = await env.AGENT.getByName(user.id).pickUp(
+    user.tenantId,
+    id,
+    entry.numberId,
+    ownWaitQueue,
+  );
+  if (!result.ok) {
+    if (result.code === "not_found")
+      apiError(403, "not_an_agent", "This user cannot take conversations");
+    apiError(409, "not_waiting", "Someone else took this conversation, or it is no longer waiting");
+  }
+  return result.conversation;
+}
