@@ -48,6 +48,18 @@ const en = {
   "connection.live": "Live",
   "connection.reconnecting": "Reconnecting…",
 
+  // Service status in the header (working time of the tenant's numbers).
+  "service.open": "Service open",
+  "service.mixed": "Service partly open",
+  "service.closed": "Service closed",
+  "service.unknown": "Service status unavailable",
+  "service.details": "Working time of each number",
+  "service.noNumbers": "No numbers yet",
+  "service.openUntil": "{name}: open, closes {when}",
+  "service.openNoChange": "{name}: open",
+  "service.closedUntil": "{name}: closed, opens {when}",
+  "service.closedNoChange": "{name}: closed",
+
   "list.title": "My conversations",
   "list.empty": "No conversations yet — set yourself Ready to receive them",
   "list.unread": "{n} unread",
@@ -255,6 +267,18 @@ const it: Dictionary = {
 
   "connection.live": "Connesso",
   "connection.reconnecting": "Riconnessione…",
+
+  // Stato del servizio nell'intestazione (orario di lavoro dei numeri del tenant).
+  "service.open": "Servizio aperto",
+  "service.mixed": "Servizio aperto in parte",
+  "service.closed": "Servizio chiuso",
+  "service.unknown": "Stato del servizio non disponibile",
+  "service.details": "Orario di lavoro di ciascun numero",
+  "service.noNumbers": "Ancora nessun numero",
+  "service.openUntil": "{name}: aperto, chiude {when}",
+  "service.openNoChange": "{name}: aperto",
+  "service.closedUntil": "{name}: chiuso, apre {when}",
+  "service.closedNoChange": "{name}: chiuso",
 
   "list.title": "Le mie conversazioni",
   "list.empty": "Ancora nessuna conversazione — mettiti in stato Pronto per riceverne",

@@ -10,6 +10,7 @@ import { useI18n } from "../i18n.ts";
 import { DeskNav, type DeskView } from "../lifecycle/DeskNav.tsx";
 import type { ConnectionState } from "../live.ts";
 import { LanguageSelect } from "./LanguageSelect.tsx";
+import { ServiceStatusIndicator } from "./ServiceStatus.tsx";
 
 interface HeaderProps {
   agentName: string;
@@ -104,6 +105,8 @@ export function Header({
         <span class="connection-dot" aria-hidden="true" />
         {live ? t("connection.live") : t("connection.reconnecting")}
       </p>
+
+      <ServiceStatusIndicator />
 
       <DeskNav view={view} onView={onView} />
 
