@@ -1,5 +1,5 @@
 /**
- * One managed number: its name, a delete action, and the seven settings categories as
+ * One managed number: its name, a delete action, and its settings categories as
  * tabs, each at its own URL (`/admin/numbers/:id/:tab`). The editor owns the number;
  * tabs save their part with its current version and hand the new view back.
  */

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { MessageSettings, NumberDetails } from "../../../shared/admin.ts";
 import {
+  BotSettings,
+  MessageSettings,
+  NumberDetails,
+  type NumberView,
+} from "../../../shared/admin.ts";
+import { defaultNumberSettings } from "../../../shared/number-settings.ts";
+import {
+  type BotSkillset,
+  botPreview,
+  botToDraft,
   detailsToDraft,
+  draftToBot,
   draftToDetails,
   draftToMessages,
   EMPTY_NEW_NUMBER,
@@ -75,5 +85,61 @@ describe("messages draft", () => {
     expect(messages.outOfHours).toBeNull();
     expect(messages.transfer).toBeNull();
     expect(MessageSettings.safeParse(messages).success).toBe(true);
+  });
+});
+
+describe("softbot draft and preview", () => {
+  const skillset = (
+    name: string,
+    priority: number,
+    botLabel: string | null,
+    isDefault = false,
+  ): BotSkillset => ({ id: name, name, priority, botLabel, isDefault });
+
+  it("round-trips the settings; a blank invalid-choice text is null", () => {
+    const bot = { ...defaultNumberSettings().bot, invalidChoice: "Sorry?" };
+    const view = { settings: { ...defaultNumberSettings(), bot } } as NumberView;
+    const draft = botToDraft(view);
+    expect(draftToBot(draft)).toEqual(bot);
+    const blank = draftToBot({ ...draft, invalidChoice: "  " });
+    expect(blank.invalidChoice).toBeNull();
+    expect(BotSettings.safeParse(blank).success).toBe(true);
+    expect(botToDraft({ settings: defaultNumberSettings() } as NumberView).invalidChoice).toBe("");
+  });
+
+  it("lists labelled skillsets by priority then name, with no warning when all is well", () => {
+    const { options, warnings } = botPreview(
+      [
+        skillset("Sales", 5, "Buy"),
+        skillset("General", 4, null, true),
+        skillset("billing", 5, "Bills"),
+        skillset("VIP", 9, "Premium"),
+      ],
+      "buttons",
+    );
+    expect(options.map((o) => o.botLabel)).toEqual(["Premium", "Bills", "Buy"]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("warns when the style shows fewer options or shorter titles, or nothing is labelled, or there is no default", () => {
+    const four = ["A", "B", "C", "D"].map((n) => skillset(n, 5, n));
+    expect(botPreview(four, "buttons").warnings).toEqual([
+      { kind: "tooManyOptions", count: 4, max: 3 },
+      { kind: "noDefault" },
+    ]);
+    expect(botPreview(four, "list").warnings).toEqual([{ kind: "noDefault" }]);
+    const eleven = Array.from({ length: 11 }, (_, i) => skillset(`S${i}`, 5, `L${i}`, i === 0));
+    expect(botPreview(eleven, "list").warnings).toEqual([
+      { kind: "tooManyOptions", count: 11, max: 10 },
+    ]);
+    expect(botPreview(eleven, "text").warnings).toEqual([]);
+    const long = [skillset("Tech", 5, "Assistenza tecnica 24h", true)];
+    expect(botPreview(long, "buttons").warnings).toEqual([
+      { kind: "titleTooLong", label: "Assistenza tecnica 24h", max: 20 },
+    ]);
+    expect(botPreview(long, "list").warnings).toEqual([]);
+    expect(botPreview([skillset("General", 5, null, true)], "text").warnings).toEqual([
+      { kind: "noOptions" },
+    ]);
   });
 });

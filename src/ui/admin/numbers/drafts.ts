@@ -2,7 +2,14 @@
  * What the number forms edit, and the conversion to the API's shapes: inputs hold
  * strings, the contract wants null for "not set". Pure; unit-tested.
  */
-import type { MessageSettings, NumberDetails, NumberView } from "../../../shared/admin.ts";
+import {
+  BOT_STYLE_LIMITS,
+  type BotSettings,
+  botMenu,
+  type MessageSettings,
+  type NumberDetails,
+  type NumberView,
+} from "../../../shared/admin.ts";
 
 /** The details form: nullable texts as strings ("" = not set). */
 export interface DetailsDraft {
@@ -132,4 +139,71 @@ export function draftToMessages(draft: MessagesDraft): MessageSettings {
     unauthorized: text(draft.unauthorized),
     attachmentRejected: text(draft.attachmentRejected),
   };
+}
+
+/**
+ * The softbot tab: the invalid-choice text as a string ("" = no message before the menu
+ * again) and the timeout as the number input holds it (null while emptied).
+ */
+export type BotDraft = Omit<BotSettings, "invalidChoice" | "timeoutSeconds"> & {
+  invalidChoice: string;
+  timeoutSeconds: number | null;
+};
+
+/** The softbot settings as the form shows them. */
+export function botToDraft(view: NumberView): BotDraft {
+  const bot = view.settings.bot;
+  return { ...bot, invalidChoice: bot.invalidChoice ?? "" };
+}
+
+/**
+ * The `bot` the API takes: a blank invalid-choice text is null; texts keep their
+ * spacing. An emptied timeout goes as null, for the server to name the field.
+ */
+export function draftToBot(draft: BotDraft) {
+  return {
+    ...draft,
+    invalidChoice: draft.invalidChoice.trim() === "" ? null : draft.invalidChoice,
+  };
+}
+
+/** What the softbot preview needs of a skillset. */
+export interface BotSkillset {
+  id: string;
+  name: string;
+  priority: number;
+  isDefault: boolean;
+  botLabel: string | null;
+}
+
+/** Why the softbot menu would not work as configured (the preview shows each). */
+export type BotWarning =
+  | { kind: "noOptions" }
+  | { kind: "tooManyOptions"; count: number; max: number }
+  | { kind: "titleTooLong"; label: string; max: number }
+  | { kind: "noDefault" };
+
+/**
+ * The menu the customer would get with `style` (numbered from 1, in the bot's order)
+ * and what is wrong with it: no labelled skillset, more options or longer titles than
+ * the style shows (the server refuses those too), no default skillset to send a
+ * timed-out customer to. Pure.
+ */
+export function botPreview<S extends BotSkillset>(
+  skillsets: readonly S[],
+  style: BotSettings["style"],
+): { options: (S & { botLabel: string })[]; warnings: BotWarning[] } {
+  const options = botMenu(skillsets);
+  const { maxOptions, maxTitle } = BOT_STYLE_LIMITS[style];
+  const warnings: BotWarning[] = [];
+  if (options.length === 0) warnings.push({ kind: "noOptions" });
+  if (maxOptions !== null && options.length > maxOptions) {
+    warnings.push({ kind: "tooManyOptions", count: options.length, max: maxOptions });
+  }
+  if (maxTitle !== null) {
+    const long = options.find((o) => o.botLabel.length > maxTitle);
+    if (long) warnings.push({ kind: "titleTooLong", label: long.botLabel, max: maxTitle });
+  }
+  if (!skillsets.some((s) => s.isDefault)) warnings.push({ kind: "noDefault" });
+  return { options, warnings };
 }

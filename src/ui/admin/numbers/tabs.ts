@@ -7,6 +7,7 @@ import type { FunctionComponent } from "preact";
 import type { NumberView } from "../../../shared/admin.ts";
 import type { AdminMessageKey } from "../i18n-admin.ts";
 import { AutoCloseTab } from "./AutoCloseTab.tsx";
+import { BotTab } from "./BotTab.tsx";
 import { DetailsTab } from "./DetailsTab.tsx";
 import { MessagesTab } from "./MessagesTab.tsx";
 import { NumberSkillsetsTab } from "./NumberSkillsetsTab.tsx";
@@ -28,7 +29,8 @@ export type NumberTabKey =
   | "working-time"
   | "properties"
   | "profiling"
-  | "skillsets";
+  | "skillsets"
+  | "bot";
 
 export interface NumberTab {
   key: NumberTabKey;
@@ -45,4 +47,6 @@ export const numberTabs: readonly NumberTab[] = [
   { key: "properties", label: "numberTab.properties", component: PropertiesTab },
   { key: "profiling", label: "numberTab.profiling", component: ProfilingTab },
   { key: "skillsets", label: "numberTab.skillsets", component: NumberSkillsetsTab },
+  // After the skillsets, whose bot labels make its menu.
+  { key: "bot", label: "numberTab.bot", component: BotTab },
 ];
