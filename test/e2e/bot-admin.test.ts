@@ -86,6 +86,13 @@ describe("softbot administration", () => {
     await page.check('[name="bot.enabled"]');
     await page.fill('[name="bot.prompt"]', "Ciao! Di cosa hai bisogno?");
     await page.check('input[name="bot.style"][value="buttons"]');
+    // An emptied timeout is refused by the server, named at its field, focus on it.
+    await page.fill('[name="bot.timeoutSeconds"]', "");
+    await page.click("form.admin-form button[type=submit]");
+    await page.locator('.field-error[data-field="timeoutSeconds"]').waitFor();
+    await expect(page.evaluate(() => document.activeElement?.getAttribute("name"))).resolves.toBe(
+      "bot.timeoutSeconds",
+    );
     await page.fill('[name="bot.timeoutSeconds"]', "120");
     const options = page.locator(".bot-menu-options li");
     await expect
