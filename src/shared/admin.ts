@@ -319,20 +319,19 @@ export const BOT_STYLE_LIMITS = {
 
 /**
  * The softbot's menu in the order the customer sees it (option 1 first): the
- * skillsets with a bot label, higher priority first, then by name ignoring case.
- * Pure; the admin preview and the bot use the same order.
+ * skillsets with a bot label, higher priority first, then by name and id in
+ * code-unit order, like the number actor's `ORDER BY priority DESC, name, id`.
+ * Pure; the admin preview shows what the bot sends.
  */
-export function botMenu<S extends { name: string; priority: number; botLabel: string | null }>(
-  skillsets: readonly S[],
-): (S & { botLabel: string })[] {
-  const byName = (a: S, b: S) => {
-    const x = a.name.toLowerCase();
-    const y = b.name.toLowerCase();
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
+export function botMenu<
+  S extends { id?: string; name: string; priority: number; botLabel: string | null },
+>(skillsets: readonly S[]): (S & { botLabel: string })[] {
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return skillsets
     .filter((s): s is S & { botLabel: string } => s.botLabel !== null && s.botLabel !== "")
-    .sort((a, b) => b.priority - a.priority || byName(a, b));
+    .sort(
+      (a, b) => b.priority - a.priority || order(a.name, b.name) || order(a.id ?? "", b.id ?? ""),
+    );
 }
 
 export const NumberSettings = z.object({

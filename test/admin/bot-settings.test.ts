@@ -205,15 +205,31 @@ describe("softbot settings: the style's option limits", () => {
     ]);
   });
 
-  it("the menu's order: higher priority first, then by name, only labelled skillsets", () => {
+  it("the menu's order: higher priority first, then by name as SQLite orders it, only labelled skillsets", async () => {
     const menu = botMenu([
-      { name: "beta", priority: 5, botLabel: "B" },
-      { name: "Alpha", priority: 5, botLabel: "A" },
-      { name: "Top", priority: 9, botLabel: "T" },
-      { name: "Hidden", priority: 9, botLabel: null },
-      { name: "Low", priority: 1, botLabel: "L" },
+      { id: "1", name: "alpha", priority: 5, botLabel: "a" },
+      { id: "2", name: "Beta", priority: 5, botLabel: "B" },
+      { id: "3", name: "Top", priority: 9, botLabel: "T" },
+      { id: "4", name: "Hidden", priority: 9, botLabel: null },
+      { id: "5", name: "Low", priority: 1, botLabel: "L" },
     ]);
-    expect(menu.map((s) => s.name)).toEqual(["Top", "Alpha", "beta", "Low"]);
+    expect(menu.map((s) => s.name)).toEqual(["Top", "Beta", "alpha", "Low"]);
+    // The same order as the number actor's query over the stored skillsets.
+    const admin = await adminSession();
+    const number = await createNumber(admin);
+    for (const s of menu) {
+      await createSkillset(admin, number.id, {
+        name: s.name,
+        priority: s.priority,
+        botLabel: s.botLabel,
+      });
+    }
+    const { results } = await env.DB.prepare(
+      "SELECT name FROM skillsets WHERE number_id = ? AND bot_label IS NOT NULL ORDER BY priority DESC, name, id",
+    )
+      .bind(number.id)
+      .all<{ name: string }>();
+    expect(results.map((r) => r.name)).toEqual(menu.map((s) => s.name));
   });
 });
 

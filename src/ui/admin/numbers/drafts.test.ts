@@ -112,7 +112,7 @@ describe("softbot draft and preview", () => {
       [
         skillset("Sales", 5, "Buy"),
         skillset("General", 4, null, true),
-        skillset("billing", 5, "Bills"),
+        skillset("Billing", 5, "Bills"),
         skillset("VIP", 9, "Premium"),
       ],
       "buttons",
