@@ -4,10 +4,11 @@
  * instead of somewhere deep in a component.
  */
 import { z } from "zod";
-import type { Language, SelectableStatus } from "../shared/protocol.ts";
+import type { CloseBody, Language, SelectableStatus } from "../shared/protocol.ts";
 import {
   AgentView,
   ApiError as ApiErrorBody,
+  CloseOptions,
   ConversationView,
   DesktopSnapshot,
   MessageView,
@@ -167,11 +168,17 @@ export const api = {
       method: "POST",
       body: { upToSeq },
     }),
-  /** Closes with the reason and, when given, free notes kept in the customer's history. */
-  closeConversation: (conversationId: string, reason: string, notes?: string) =>
+  /** The closing reasons (the number's profiling tree) and the rules the close dialog applies. */
+  closeOptions: (conversationId: string) =>
+    request(`/api/conversations/${segment(conversationId)}/close-options`, CloseOptions),
+  /**
+   * Closes with a reason (a profiling leaf's id, or free text) and notes, kept in the
+   * customer's history. A 400 names `reasonId`, `reason` or `notes` in its fields.
+   */
+  closeConversation: (conversationId: string, body: CloseBody) =>
     request(`/api/conversations/${segment(conversationId)}/close`, ConversationView, {
       method: "POST",
-      body: notes ? { reason, notes } : { reason },
+      body,
     }),
 };
 

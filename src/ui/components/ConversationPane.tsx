@@ -1,6 +1,6 @@
 /** The selected conversation: who it is with, its messages, the composer and Close. */
 import { useState } from "preact/hooks";
-import type { ConversationView, MessageView } from "../../shared/protocol.ts";
+import type { CloseBody, ConversationView, MessageView } from "../../shared/protocol.ts";
 import { useI18n } from "../i18n.ts";
 import { ConversationTools, Participants, useIsGuest } from "../lifecycle/ConversationTools.tsx";
 import type { OutboxEntry } from "../state.ts";
@@ -25,7 +25,7 @@ interface ConversationPaneProps {
   onRetryLoad: () => void;
   onSend: (text: string) => void;
   onRetrySend: (clientId: string) => void;
-  onClose: (reason: string, notes: string | undefined) => Promise<void>;
+  onClose: (body: CloseBody) => Promise<void>;
 }
 
 export function ConversationPane({
@@ -111,10 +111,11 @@ export function ConversationPane({
 
       {closing && (
         <CloseDialog
+          conversationId={conversation.id}
           customerName={name}
           onCancel={() => setClosing(false)}
-          onConfirm={async (reason, notes) => {
-            await onClose(reason, notes);
+          onConfirm={async (body) => {
+            await onClose(body);
             setClosing(false);
           }}
         />

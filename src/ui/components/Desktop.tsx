@@ -3,7 +3,7 @@
  * the header, offers, conversation list and the selected conversation to the API.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { ClientFrame, MeView, SelectableStatus } from "../../shared/protocol.ts";
+import type { ClientFrame, CloseBody, MeView, SelectableStatus } from "../../shared/protocol.ts";
 import { ApiError, api, errorMessage, NetworkError } from "../api.ts";
 import { useI18n } from "../i18n.ts";
 import { LifecycleContext, useLifecycleActions } from "../lifecycle/actions.ts";
@@ -303,8 +303,8 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   );
 
   const closeConversation = useCallback(
-    async (conversationId: string, reason: string, notes: string | undefined) => {
-      const conversation = await api.closeConversation(conversationId, reason, notes);
+    async (conversationId: string, body: CloseBody) => {
+      const conversation = await api.closeConversation(conversationId, body);
       // The server says closed; make sure it leaves the list even if it echoed otherwise.
       store.dispatch({ type: "conversation", conversation: { ...conversation, state: "closed" } });
       setSelectedId(null);
@@ -383,7 +383,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
               onRetryLoad={() => loadHistory(selected.id)}
               onSend={(text) => sendText(selected.id, text)}
               onRetrySend={retrySend}
-              onClose={(reason, notes) => closeConversation(selected.id, reason, notes)}
+              onClose={(body) => closeConversation(selected.id, body)}
             />
           ) : (
             <p class="empty-state pane-empty">{t("conversation.select")}</p>
