@@ -13,7 +13,9 @@ export interface PolledList {
   items: readonly WaitingItem[] | null;
   /** The error of the latest attempt, if it failed. */
   error: unknown;
+  /** A refresh the agent asked for is under way (background polls do not show). */
   refreshing: boolean;
+  /** Fetches the list now; during a background poll, once more right after it. */
   refresh: () => void;
 }
 
@@ -26,43 +28,62 @@ export function usePolledList(
   const [error, setError] = useState<unknown>(null);
   const [refreshing, setRefreshing] = useState(false);
   const inFlight = useRef(false);
+  /** A manual refresh arrived during a call: its answer may predate what the agent expects. */
+  const again = useRef(false);
   const mounted = useRef(true);
 
-  const refresh = useCallback(() => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setRefreshing(true);
-    load()
-      .then(
-        (list) => {
+  const fetchList = useCallback(
+    (manual: boolean) => {
+      if (inFlight.current) {
+        if (manual) {
+          again.current = true;
+          setRefreshing(true);
+        }
+        return;
+      }
+      inFlight.current = true;
+      if (manual) setRefreshing(true);
+      load()
+        .then(
+          (list) => {
+            if (!mounted.current) return;
+            setItems(list.items);
+            setError(null);
+          },
+          (failure: unknown) => {
+            if (mounted.current) setError(failure);
+          },
+        )
+        .finally(() => {
+          inFlight.current = false;
           if (!mounted.current) return;
-          setItems(list.items);
-          setError(null);
-        },
-        (failure: unknown) => {
-          if (mounted.current) setError(failure);
-        },
-      )
-      .finally(() => {
-        inFlight.current = false;
-        if (mounted.current) setRefreshing(false);
-      });
-  }, [load]);
+          if (again.current) {
+            again.current = false;
+            fetchList(true);
+          } else {
+            setRefreshing(false);
+          }
+        });
+    },
+    [load],
+  );
 
   useEffect(() => {
     mounted.current = true;
-    refresh();
-    const timer = setInterval(() => {
+    fetchList(false);
+    const poll = () => {
       // A hidden tab need not poll; it refreshes when it is looked at again.
-      if (document.visibilityState === "visible") refresh();
-    }, intervalMs);
-    document.addEventListener("visibilitychange", refresh);
+      if (document.visibilityState === "visible") fetchList(false);
+    };
+    const timer = setInterval(poll, intervalMs);
+    document.addEventListener("visibilitychange", poll);
     return () => {
       mounted.current = false;
       clearInterval(timer);
-      document.removeEventListener("visibilitychange", refresh);
+      document.removeEventListener("visibilitychange", poll);
     };
-  }, [refresh, intervalMs]);
+  }, [fetchList, intervalMs]);
 
+  const refresh = useCallback(() => fetchList(true), [fetchList]);
   return { items, error, refreshing, refresh };
 }

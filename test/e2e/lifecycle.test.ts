@@ -1,0 +1,341 @@
+/**
+ * The conversation lifecycle in a real browser: Alice transfers a customer to Bruno
+ * (who sees "Transfer from Alice" and gets the history, while the customer's phone gets
+ * the number's transfer message); Alice parks conversations in her personal wait queue
+ * (the customer's next message brings them back to her) and in the public one (Bruno
+ * picks them up from Waiting conversations); resumes one from My wait queue; and
+ * invites Bruno into a conference, where he writes and then leaves.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO } from "../../scripts/demo-data.ts";
+import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+import { launchChromium } from "./browser.ts";
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack({
+    port: 18817,
+    simPort: 18818,
+    persistTo: freshStateDir(),
+    quiet: true,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
+const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };
+const BRUNO = { email: "bruno@demo.parley.test", password: "parley-agent" };
+const BRUNO_ID = "demo-agent-2";
+const TRANSFER_MESSAGE = "Un momento: la passo a un collega che può aiutarla.";
+
+/** Signs in on a fresh browser context (its own cookies) and waits for the live desktop. */
+async function signIn(who: { email: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(stack.url);
+  await page.fill("#login-email", who.email);
+  await page.fill("#login-password", who.password);
+  await page.click("#login-submit");
+  await page.waitForSelector('#connection[data-state="live"]');
+  return page;
+}
+
+/** Sets the desktop's status and waits until the server has it. */
+async function setStatus(page: Page, status: "ready" | "break") {
+  await page.selectOption("#status-select", status);
+  await page.locator(`#status-select.status-${status}`).waitFor();
+}
+
+/** The customer `from` writes `text` from the simulator's phone to the demo number. */
+async function customerWrites(from: string, name: string, text: string) {
+  const res = await fetch(`${stack.simUrl}/_sim/inbound`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ from, name, phoneNumberId: DEMO.number.phoneNumberId, text }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+/** Texts of what the customer's phone received from the business. */
+async function phoneReceived(customer: string): Promise<string[]> {
+  const res = await fetch(`${stack.simUrl}/_sim/threads/${customer}`);
+  const { messages } = (await res.json()) as {
+    messages: { direction: string; text: string | null }[];
+  };
+  return messages.filter((m) => m.direction === "out").map((m) => m.text ?? "");
+}
+
+/** Accepts the offer for `customerName` and returns its conversation id once it is open. */
+async function acceptOffer(page: Page, customerName: string): Promise<string> {
+  const card = page.locator(".offer-card", { hasText: customerName });
+  await card.waitFor();
+  const id = await card.getAttribute("data-conversation-id");
+  await card.locator(".offer-accept").click();
+  await page.locator("#conversation-title", { hasText: customerName }).waitFor();
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+/** Sets the demo number's transfer message as the admin, through the admin API. */
+async function setTransferMessage(text: string) {
+  const login = await fetch(`${stack.url}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(ADMIN),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const url = `${stack.url}/api/admin/numbers/${DEMO.number.id}`;
+  const current = (await (await fetch(url, { headers: { Cookie: cookie } })).json()) as {
+    version: number;
+    settings: { messages: Record<string, unknown> };
+  };
+  const saved = await fetch(url, {
+    method: "PATCH",
+    headers: { "Content-Type": "application/json", Cookie: cookie },
+    body: JSON.stringify({
+      version: current.version,
+      messages: { ...current.settings.messages, transfer: text },
+    }),
+  });
+  expect(saved.status, await saved.text()).toBe(200);
+}
+
+/** Parks the open conversation in Alice's wait queue through the Transfer dialog. */
+async function park(page: Page, kind: "personal" | "public") {
+  await page.click("#transfer-open");
+  await page.locator("#transfer-dialog").waitFor();
+  await page.check('input[name=transfer-to][value="wait_queue"]');
+  await page.check(`input[name=wait-kind][value="${kind}"]`);
+  await page.click("#transfer-submit");
+  await page.locator("#transfer-dialog").waitFor({ state: "detached" });
+}
+
+describe("conversation lifecycle", () => {
+  let alice: Page;
+  let bruno: Page;
+
+  beforeAll(async () => {
+    await setTransferMessage(TRANSFER_MESSAGE);
+    alice = await signIn(ALICE);
+    bruno = await signIn(BRUNO);
+  });
+
+  it("Alice transfers to Bruno, who sees it as a transfer, gets the history, and the customer gets the transfer message", async () => {
+    await setStatus(bruno, "break");
+    await setStatus(alice, "ready");
+    await customerWrites("393470000201", "Teresa Trasferita", "Buongiorno, ho un problema");
+    const id = await acceptOffer(alice, "Teresa Trasferita");
+    await alice
+      .locator('#messages .message[data-direction="in"]', { hasText: "ho un problema" })
+      .waitFor();
+
+    // Bruno is on a break: the Ready column says so, then says Ready once he is.
+    await alice.click("#transfer-open");
+    const dialog = alice.locator("#transfer-dialog");
+    await dialog.waitFor();
+    const brunoRow = dialog.locator(`tr[data-agent="${BRUNO_ID}"]`);
+    await expect.poll(() => brunoRow.locator(".target-ready").textContent()).toBe("Break");
+    await setStatus(bruno, "ready");
+    await expect
+      .poll(async () => {
+        await alice.click("#transfer-refresh");
+        await alice.locator("#transfer-refresh:not([disabled])").waitFor();
+        return brunoRow.locator(".target-ready").textContent();
+      })
+      .toBe("Ready");
+
+    // The filter narrows the list; choosing by the row, with the immediate mode.
+    await alice.fill("#transfer-filter", "nobody at all");
+    await expect.poll(() => dialog.locator("tr[data-agent]").count()).toBe(0);
+    await alice.fill("#transfer-filter", "bruno");
+    await brunoRow.click();
+    await expect(brunoRow.locator("input[name=transfer-agent]").isChecked()).resolves.toBe(true);
+    await alice.check('input[name=transfer-mode][value="immediate"]');
+    await alice.screenshot({ path: "test-results/transfer-dialog.png" });
+    await alice.click("#transfer-submit");
+
+    await alice.locator(".toast", { hasText: "Conversation transferred to Bruno Agent" }).waitFor();
+    await alice.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor({
+      state: "detached",
+    });
+
+    const card = bruno.locator(`.offer-card[data-conversation-id="${id}"]`);
+    await card.waitFor();
+    await expect(card.getAttribute("data-kind")).resolves.toBe("transfer");
+    await expect(card.locator(".offer-title").textContent()).resolves.toContain(
+      "Transfer from Alice Agent",
+    );
+    await card.locator(".offer-accept").click();
+    await bruno.locator("#conversation-title", { hasText: "Teresa Trasferita" }).waitFor();
+    // The history came along, and the transfer message shows as sent by the system.
+    await bruno
+      .locator('#messages .message[data-direction="in"]', { hasText: "ho un problema" })
+      .waitFor();
+    await expect(
+      bruno
+        .locator('#messages .message[data-direction="out"]', { hasText: TRANSFER_MESSAGE })
+        .locator(".message-sender")
+        .textContent(),
+    ).resolves.toBe("System");
+    await expect.poll(() => phoneReceived("393470000201")).toContain(TRANSFER_MESSAGE);
+    await expect(
+      alice.locator(`.conversation-item[data-conversation-id="${id}"]`).count(),
+    ).resolves.toBe(0);
+  });
+
+  it("personal wait queue brings the conversation back to Alice; parked publicly, Bruno picks it up", async () => {
+    await setStatus(bruno, "break");
+    await setStatus(alice, "ready");
+    await customerWrites("393470000202", "Walter Attesa", "Vi scrivo per un ordine");
+    const id = await acceptOffer(alice, "Walter Attesa");
+
+    await park(alice, "personal");
+    await alice.locator(".toast", { hasText: "Conversation moved to your wait queue" }).waitFor();
+    await alice.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor({
+      state: "detached",
+    });
+    await alice.click("#nav-wait-queue");
+    const row = alice.locator(`#wait-queue-view tr[data-conversation="${id}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain("Walter Attesa");
+    await expect(row.locator(".waiting-state").textContent()).resolves.toBe("Personal");
+    // Everyone sees it in Waiting conversations as Alice's.
+    await bruno.click("#nav-waiting");
+    await expect(
+      bruno.locator(`tr[data-conversation="${id}"] .waiting-state`).textContent(),
+    ).resolves.toBe("Personal wait queue of Alice Agent");
+
+    // The customer writes again: back to Alice (offered to her alone), not to anyone else.
+    await setStatus(bruno, "ready");
+    await customerWrites("393470000202", "Walter Attesa", "Ci siete ancora?");
+    await alice.locator(`.offer-card[data-conversation-id="${id}"]`).waitFor();
+    await expect(bruno.locator(`.offer-card[data-conversation-id="${id}"]`).count()).resolves.toBe(
+      0,
+    );
+    // My wait queue refreshes itself: the conversation left it.
+    await row.waitFor({ state: "detached", timeout: 15_000 });
+    await acceptOffer(alice, "Walter Attesa");
+    await alice
+      .locator('#messages .message[data-direction="in"]', { hasText: "Ci siete ancora?" })
+      .waitFor();
+
+    // Parked publicly: Bruno sees it waiting and picks it up.
+    await park(alice, "public");
+    await alice
+      .locator(".toast", { hasText: "Conversation moved to the public wait queue" })
+      .waitFor();
+    const waiting = bruno.locator(`#waiting-view tr[data-conversation="${id}"]`);
+    await bruno.click("#waiting-refresh");
+    // The row may still show what the last poll saw (offered to Alice) for a moment.
+    await expect
+      .poll(() => waiting.locator(".waiting-state").textContent())
+      .toBe("Public wait queue");
+    await bruno.screenshot({ path: "test-results/waiting.png" });
+    await waiting.locator("button.pick-up").click();
+    await bruno.locator("#conversation-title", { hasText: "Walter Attesa" }).waitFor();
+    await bruno.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor();
+    await bruno
+      .locator('#messages .message[data-direction="in"]', { hasText: "Ci siete ancora?" })
+      .waitFor();
+    await expect(bruno.locator("#nav-waiting").getAttribute("aria-pressed")).resolves.toBe("false");
+  });
+
+  it("Alice resumes a parked conversation from My wait queue, in Italian and with the keyboard", async () => {
+    await setStatus(bruno, "break");
+    await setStatus(alice, "ready");
+    await customerWrites("393470000203", "Ugo Ripresa", "Una domanda veloce");
+    const id = await acceptOffer(alice, "Ugo Ripresa");
+    await park(alice, "personal");
+    await alice.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor({
+      state: "detached",
+    });
+
+    await alice.selectOption("#header-language", "it");
+    try {
+      await alice.locator("#nav-wait-queue", { hasText: "La mia coda di attesa" }).waitFor();
+      await alice.focus("#nav-wait-queue");
+      await alice.keyboard.press("Enter");
+      const row = alice.locator(`#wait-queue-view tr[data-conversation="${id}"]`);
+      await row.waitFor();
+      await expect(row.locator(".waiting-state").textContent()).resolves.toBe("Personale");
+      await alice.screenshot({ path: "test-results/wait-queue.png", fullPage: true });
+      await row.locator("button.unpause").focus();
+      await alice.keyboard.press("Enter");
+
+      // Back on the desktop, selected, and no longer in the wait queue.
+      await alice.locator("#conversation-title", { hasText: "Ugo Ripresa" }).waitFor();
+      await alice
+        .locator(`.conversation-item[data-conversation-id="${id}"][aria-current="true"]`)
+        .waitFor();
+      await alice.click("#nav-wait-queue");
+      await alice.getByText("La tua coda di attesa è vuota").waitFor();
+    } finally {
+      await alice.selectOption("#header-language", "en");
+    }
+  });
+
+  it("Alice invites Bruno into a conference; both see the guests, Bruno writes and leaves", async () => {
+    await setStatus(bruno, "break");
+    await setStatus(alice, "ready");
+    await customerWrites("393470000204", "Carla Conferenza", "Serve un esperto");
+    const id = await acceptOffer(alice, "Carla Conferenza");
+    await setStatus(bruno, "ready");
+
+    await alice.click("#conference-open");
+    const dialog = alice.locator("#conference-dialog");
+    await dialog.waitFor();
+    await expect
+      .poll(async () => {
+        await alice.click("#conference-refresh");
+        await alice.locator("#conference-refresh:not([disabled])").waitFor();
+        return dialog.locator(`tr[data-agent="${BRUNO_ID}"] .target-ready`).textContent();
+      })
+      .toBe("Ready");
+    await alice.check(`input[name=conference-agent][value="${BRUNO_ID}"]`);
+    await alice.click("#conference-submit");
+    await alice.locator(".toast", { hasText: "Invitation sent to Bruno Agent" }).waitFor();
+    await dialog.waitFor({ state: "detached" });
+
+    const card = bruno.locator(`.offer-card[data-conversation-id="${id}"]`);
+    await card.waitFor();
+    await expect(card.locator(".offer-title").textContent()).resolves.toContain(
+      "Conference invitation from Alice Agent",
+    );
+    await card.locator(".offer-accept").click();
+    await bruno.locator("#conversation-title", { hasText: "Carla Conferenza" }).waitFor();
+    // The guest may leave but not close or hand the conversation on.
+    await bruno.locator("#conference-leave").waitFor();
+    await expect(bruno.locator("#close-conversation").count()).resolves.toBe(0);
+    await expect(bruno.locator("#transfer-open").count()).resolves.toBe(0);
+    await expect(bruno.locator(".participants").textContent()).resolves.toContain("Bruno Agent");
+    await alice.locator(".participants", { hasText: "Bruno Agent" }).waitFor();
+
+    await bruno.fill("#composer", "Sono Bruno, esperto del settore");
+    await bruno.keyboard.press("Enter");
+    await alice
+      .locator('#messages .message[data-direction="out"]', { hasText: "Sono Bruno" })
+      .waitFor();
+    await expect
+      .poll(() => phoneReceived("393470000204"))
+      .toContain("Sono Bruno, esperto del settore");
+
+    await bruno.click("#conference-leave");
+    await bruno.locator(".toast", { hasText: "You left the conference" }).waitFor();
+    await bruno.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor({
+      state: "detached",
+    });
+    await alice.locator(".participants").waitFor({ state: "detached" });
+    await alice.locator("#close-conversation").waitFor();
+  });
+});
