@@ -8,7 +8,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NumberView, Page } from "../src/shared/admin";
 import type { HistoryConversation } from "../src/shared/customer-history";
-import type { CloseOptions, ConversationView } from "../src/shared/protocol";
+import type { CloseOptions, ConversationView, DesktopSnapshot } from "../src/shared/protocol";
 import {
   BASE,
   badFields,
@@ -18,6 +18,7 @@ import {
   type ErrorBody,
   type Session,
 } from "./admin/session";
+import { eventually } from "./helpers";
 import {
   archived,
   customerIdOf,
@@ -25,6 +26,7 @@ import {
   type HistoryTenant,
   historyRow,
   historyTenant,
+  setReady,
   takeConversation,
   waId,
 } from "./history-flow";
@@ -238,6 +240,50 @@ describe("close options", () => {
       200,
     );
     expect(closed).toMatchObject({ state: "closed", closeReason: "Callback booked" });
+  });
+});
+
+describe("conference guests", () => {
+  it("neither see the close options nor close: only the owner closes", async () => {
+    const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: false });
+    const { agent: anna, id } = await agentWithConversation(t);
+    // Bruno joins as a guest: he is not Ready while the customer's message is routed.
+    const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });
+    await setReady(bruno);
+    await callJson(
+      anna,
+      "POST",
+      `/api/conversations/${id}/conference`,
+      { to: "agent", agentId: bruno.userId },
+      202,
+    );
+    await eventually(async () => {
+      const desk = await callJson<DesktopSnapshot>(bruno, "GET", "/api/desktop", undefined, 200);
+      return desk.offers.some((o) => o.conversationId === id);
+    });
+    const joined = await callJson<ConversationView>(
+      bruno,
+      "POST",
+      `/api/offers/${id}/accept`,
+      undefined,
+      200,
+    );
+    expect(joined.participants).toEqual([{ id: bruno.userId, name: "Bruno" }]);
+
+    expect((await call(bruno, "GET", `/api/conversations/${id}/close-options`)).status).toBe(404);
+    // Refused as not his before any profiling rule is looked at.
+    expect((await close(bruno, id, {})).status).toBe(404);
+    expect((await close(bruno, id, { reasonId: ids.Broken })).status).toBe(404);
+    expect(await stateOf(anna, id)).toBe("assigned");
+
+    const closed = await callJson<ConversationView>(
+      anna,
+      "POST",
+      `/api/conversations/${id}/close`,
+      { reasonId: ids.Broken },
+      200,
+    );
+    expect(closed).toMatchObject({ state: "closed", closeReason: "Sales › Phones › Broken" });
   });
 });
 

@@ -28,14 +28,19 @@ import { closeDecision, closeOptions } from "./close";
 
 const ConversationParams = z.object({ id: z.uuid() });
 
-/** The managed number a conversation came in on; 404 when it is not the tenant's. */
-async function numberOf(
+/**
+ * The managed number of a conversation the caller owns; 404 when it is not the
+ * tenant's or the caller is only a conference guest (the owner closes).
+ */
+async function ownedNumber(
   stub: DurableObjectStub<ConversationActor>,
-  tenantId: string,
+  user: SessionUser,
 ): Promise<string> {
   // Messages after the largest seq: none, so only the conversation crosses the wire.
-  const read = await stub.read(tenantId, Number.MAX_SAFE_INTEGER);
-  if (!read) apiError(404, "not_found", "No such conversation");
+  const read = await stub.read(user.tenantId, Number.MAX_SAFE_INTEGER);
+  if (read?.conversation.agentId !== user.id) {
+    apiError(404, "not_found", "No such conversation among yours");
+  }
   return read.conversation.numberId;
 }
 
@@ -247,7 +252,7 @@ export const desktop = new Hono<AppEnv>()
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const numberId = await numberOf(stub, user.tenantId);
+      const numberId = await ownedNumber(stub, user);
       return c.json(await closeOptions(c.env.DB, user.tenantId, numberId));
     },
   )
@@ -267,7 +272,7 @@ export const desktop = new Hono<AppEnv>()
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const numberId = await numberOf(stub, user.tenantId);
+      const numberId = await ownedNumber(stub, user);
       const { reason, notes } = await closeDecision(
         c.env.DB,
         languageOf(c),
