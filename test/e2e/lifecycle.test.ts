@@ -4,7 +4,8 @@
  * the number's transfer message); Alice parks conversations in her personal wait queue
  * (the customer's next message brings them back to her) and in the public one (Bruno
  * picks them up from Waiting conversations); resumes one from My wait queue; and
- * invites Bruno into a conference, where he writes and then leaves.
+ * invites Bruno into a conference, where he writes and then leaves. Typing in the
+ * composer reaches the server in time to stop a delayed welcome.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,8 +84,8 @@ async function acceptOffer(page: Page, customerName: string): Promise<string> {
   return id!;
 }
 
-/** Sets the demo number's transfer message as the admin, through the admin API. */
-async function setTransferMessage(text: string) {
+/** Changes the demo number's automatic messages as the admin, through the admin API. */
+async function setMessages(messages: Record<string, unknown>) {
   const login = await fetch(`${stack.url}/auth/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -105,10 +106,21 @@ async function setTransferMessage(text: string) {
     headers: { "Content-Type": "application/json", Cookie: cookie },
     body: JSON.stringify({
       version: current.version,
-      messages: { ...current.settings.messages, transfer: text },
+      messages: { ...current.settings.messages, ...messages },
     }),
   });
   expect(saved.status, await saved.text()).toBe(200);
+}
+
+/** Closes a conversation of the page's agent through the API (not what these tests are about). */
+async function close(page: Page, id: string) {
+  const res = await page.request.post(`${stack.url}/api/conversations/${id}/close`, {
+    data: { reason: "Done" },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await page.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor({
+    state: "detached",
+  });
 }
 
 /** Parks the open conversation in Alice's wait queue through the Transfer dialog. */
@@ -126,7 +138,7 @@ describe("conversation lifecycle", () => {
   let bruno: Page;
 
   beforeAll(async () => {
-    await setTransferMessage(TRANSFER_MESSAGE);
+    await setMessages({ transfer: TRANSFER_MESSAGE });
     alice = await signIn(ALICE);
     bruno = await signIn(BRUNO);
   });
@@ -280,6 +292,7 @@ describe("conversation lifecycle", () => {
         .waitFor();
       await alice.click("#nav-wait-queue");
       await alice.getByText("La tua coda di attesa è vuota").waitFor();
+      await close(alice, id);
     } finally {
       await alice.selectOption("#header-language", "en");
     }
@@ -337,5 +350,24 @@ describe("conversation lifecycle", () => {
     });
     await alice.locator(".participants").waitFor({ state: "detached" });
     await alice.locator("#close-conversation").waitFor();
+    await close(alice, id);
+  });
+
+  it("typing in the composer stops the delayed welcome on assignment; without typing it is sent", async () => {
+    const welcome = "Benvenuto, sono il suo operatore.";
+    await setMessages({ welcomeOnAssignment: welcome, welcomeOnAssignmentDelaySeconds: 3 });
+    await setStatus(bruno, "break");
+    await setStatus(alice, "ready");
+
+    await customerWrites("393470000205", "Tina Tastiera", "Buonasera");
+    await acceptOffer(alice, "Tina Tastiera");
+    // Typing at once: the composer tells the server over the socket.
+    await alice.locator("#composer").pressSequentially("Buonasera Tina, ");
+
+    await customerWrites("393470000206", "Sergio Silenzio", "Buonasera");
+    await acceptOffer(alice, "Sergio Silenzio");
+    // Sergio's welcome was due after Tina's: once it is on his phone, hers would be too.
+    await expect.poll(() => phoneReceived("393470000206"), { timeout: 20_000 }).toContain(welcome);
+    await expect(phoneReceived("393470000205")).resolves.not.toContain(welcome);
   });
 });
