@@ -167,11 +167,13 @@ describe("conversation lifecycle", () => {
       })
       .toBe("Ready");
 
-    // The filter narrows the list; choosing by the row, with the immediate mode.
+    // The filter narrows the list.
     await alice.fill("#transfer-filter", "nobody at all");
     await expect.poll(() => dialog.locator("tr[data-agent]").count()).toBe(0);
+    // Enter in the filter picks the one colleague left (and does not submit).
     await alice.fill("#transfer-filter", "bruno");
-    await brunoRow.click();
+    await alice.press("#transfer-filter", "Enter");
+    await expect(alice.locator("#transfer-error").textContent()).resolves.toBe("");
     await expect(brunoRow.locator("input[name=transfer-agent]").isChecked()).resolves.toBe(true);
     await alice.check('input[name=transfer-mode][value="immediate"]');
     await alice.screenshot({ path: "test-results/transfer-dialog.png" });
@@ -315,7 +317,10 @@ describe("conversation lifecycle", () => {
         return dialog.locator(`tr[data-agent="${BRUNO_ID}"] .target-ready`).textContent();
       })
       .toBe("Ready");
-    await alice.check(`input[name=conference-agent][value="${BRUNO_ID}"]`);
+    await dialog.locator(`tr[data-agent="${BRUNO_ID}"]`).click();
+    await expect(
+      alice.locator(`input[name=conference-agent][value="${BRUNO_ID}"]`).isChecked(),
+    ).resolves.toBe(true);
     await alice.click("#conference-submit");
     await alice.locator(".toast", { hasText: "Invitation sent to Bruno Agent" }).waitFor();
     await dialog.waitFor({ state: "detached" });

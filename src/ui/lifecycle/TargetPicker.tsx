@@ -35,6 +35,13 @@ export function AgentTable({ prefix, agents, excluded, selectedId, onSelect }: A
           value={filter}
           placeholder={t("targets.filterHelp")}
           onInput={(e) => setFilter(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            // Enter narrows, it does not submit: with one match left, it picks that one.
+            if (e.key !== "Enter" || e.isComposing) return;
+            e.preventDefault();
+            const only = shown.length === 1 ? shown[0] : undefined;
+            if (only) onSelect(only.id);
+          }}
         />
       </div>
       {shown.length === 0 ? (
