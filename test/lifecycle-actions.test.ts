@@ -573,7 +573,7 @@ describe("conversations left open at logout", () => {
     expect((await waiting(bruno)).items).toEqual([]);
     expect((await conversationRead(t.tenantId, id)).conversation.leftOpen).toBe(false);
     const late = await call(bruno, "POST", `/api/conversations/${id}/pick-up`);
-    expect(late.status).toBe(404);
+    expect(late.status).toBe(409);
     expect(await onDesk({ ...anna, cookie: again }, id)).toMatchObject({ agentId: anna.userId });
   });
 });

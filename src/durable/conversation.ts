@@ -169,6 +169,7 @@ export class ConversationActor extends DurableObject<Env> {
   private readonly sending = new Set<string>();
   private draining: Promise<void> | null = null;
   private archiving: Promise<void> | null = null;
+  private mailing: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -1003,7 +1004,16 @@ export class ConversationActor extends DurableObject<Env> {
    * the alarm with backoff until the mail server accepts it (at most 8 tries);
    * a crash between sending and recording it may send it twice, never zero times.
    */
-  private async sendCloseMail(): Promise<void> {
+  private sendCloseMail(): Promise<void> {
+    if (!this.mailing) {
+      this.mailing = this.sendCloseMailOnce().finally(() => {
+        this.mailing = null;
+      });
+    }
+    return this.mailing;
+  }
+
+  private async sendCloseMailOnce(): Promise<void> {
     const record = this.record;
     const pending = record?.closeMail;
     if (!record || !pending || pending.dueAt > now()) return;

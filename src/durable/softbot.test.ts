@@ -20,7 +20,7 @@ describe("softbot", () => {
     const content = menuContent({ ...bot, style: "buttons" }, options);
     expect(content.type).toBe("interactive");
     const buttons = (
-      content as {
+      content as unknown as {
         interactive: { action: { buttons: { reply: { id: string; title: string } }[] } };
       }
     ).interactive.action.buttons;

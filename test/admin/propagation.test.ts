@@ -5,7 +5,8 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { advanceClock, resetClock } from "../../src/durable/clock";
 import type { NumberView, WorkingTime } from "../../src/shared/admin";
 import { openState } from "../../src/shared/working-time";
 import { eventually, postWebhook, textWebhook } from "../helpers";
@@ -69,6 +70,8 @@ async function readyAgent(tenantId: string, name: string) {
 }
 
 const closedWeek = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+
+afterEach(() => resetClock());
 
 describe("admin changes reach routing at once", () => {
   it("a skillset's priority changed through PATCH changes who receives the next conversation", async () => {
@@ -242,13 +245,8 @@ describe("admin changes reach routing at once", () => {
     expect(alarm).toBe(opensAt);
     expect(await offers(anna, admin.tenantId)).toEqual([]);
 
-    // Midnight comes: the cached working time now says open (as the clock would), and the alarm routes.
-    await runInDurableObject(stub, (_o, state) => {
-      state.storage.sql.exec(
-        "UPDATE kv SET value = ? WHERE key = 'workingTime'",
-        JSON.stringify({ value: { ...holiday, closedDates: [] }, loadedAt: Date.now() }),
-      );
-    });
+    // Midnight comes (on the actors' clock), and the alarm routes.
+    advanceClock(opensAt! - Date.now() + 1000);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await offeredTo(n, waiting)).toBe(anna);
   });

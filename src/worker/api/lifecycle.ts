@@ -399,7 +399,21 @@ async function takeWaiting(
   ownWaitQueue: boolean,
 ): Promise<ConversationView> {
   const entry = (await waitingEntries(env, user)).find((e) => e.conversationId === id);
-  if (!entry) apiError(404, "not_found", "No such waiting conversation");
+  if (!entry) {
+    // Taken or closed meanwhile (409), or never the caller's to see (404).
+    const exists = await env.CONVERSATION.getByName(id).read(
+      user.tenantId,
+      Number.MAX_SAFE_INTEGER,
+    );
+    if (exists) {
+      apiError(
+        409,
+        "not_waiting",
+        "Someone else took this conversation, or it is no longer waiting",
+      );
+    }
+    apiError(404, "not_found", "No such waiting conversation");
+  }
   const result = await env.AGENT.getByName(user.id).pickUp(
     user.tenantId,
     id,
