@@ -652,7 +652,7 @@ export class ConversationActor extends DurableObject<Env> {
   /** The guest accepted the invitation: they see and write in the conversation too. Idempotent. */
   async join(guest: Participant): Promise<ConversationView | null> {
     const record = this.record;
-    if (!record || record.state !== "assigned") return null;
+    if (record?.state !== "assigned") return null;
     const participants = record.participants ?? [];
     if (record.agent?.id !== guest.id && !participants.some((p) => p.id === guest.id)) {
       record.participants = [...participants, guest];

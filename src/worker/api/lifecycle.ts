@@ -41,7 +41,7 @@ async function isolation(env: Env, user: SessionUser): Promise<Set<string> | nul
   )
     .bind(user.id, user.tenantId)
     .first<{ isolated: number; role: string }>();
-  if (!row || row.role !== "agent" || row.isolated !== 1) return null;
+  if (row?.role !== "agent" || row.isolated !== 1) return null;
   const { results } = await env.DB.prepare(
     "SELECT skillset_id FROM skillset_members WHERE tenant_id = ? AND user_id = ?",
   )
