@@ -351,6 +351,12 @@ export class AgentActor extends DurableObject<Env> {
       await this.handBack(conversationId, offer.number_id, profile.id);
       return { ok: false, code: "offer_gone" };
     }
+    return this.seatTaken(conversation);
+  }
+
+  /** The accepted conversation fills its reserved seat; the desktops swap the offer for it. */
+  private seatTaken(conversation: ConversationView): AcceptResult {
+    const conversationId = conversation.id;
     this.sql.exec(
       "UPDATE conversations SET view = ? WHERE conversation_id = ?",
       JSON.stringify(conversation),
@@ -380,14 +386,7 @@ export class AgentActor extends DurableObject<Env> {
       await this.agentChanged(profile);
       return { ok: false, code: "offer_gone" };
     }
-    this.sql.exec(
-      "UPDATE conversations SET view = ? WHERE conversation_id = ?",
-      JSON.stringify(conversation),
-      conversationId,
-    );
-    this.publish({ type: "offer_withdrawn", conversationId, reason: "accepted" });
-    this.publish({ type: "conversation", conversation });
-    return { ok: true, conversation };
+    return this.seatTaken(conversation);
   }
 
   /**

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import type { ConferenceBody } from "../../shared/protocol.ts";
 import { errorMessage } from "../api.ts";
 import { useI18n } from "../i18n.ts";
+import { DialogFooter } from "./DialogFooter.tsx";
 import { Modal } from "./Modal.tsx";
 import { AgentTable, SkillsetList } from "./TargetPicker.tsx";
 import { TargetsFrame } from "./TargetsFrame.tsx";
@@ -129,24 +130,14 @@ export function ConferenceDialog({
           }
         </TargetsFrame>
 
-        <p id="conference-error" class="form-error" role="alert">
-          {error}
-        </p>
-        <div class="dialog-actions">
-          <button type="button" class="button" onClick={onCancel} disabled={busy}>
-            {t("transfer.cancel")}
-          </button>
-          <button
-            id="conference-submit"
-            type="submit"
-            class="button button-primary"
-            disabled={busy}
-            aria-busy={busy}
-          >
-            {busy && <span class="spinner spinner-small" aria-hidden="true" />}
-            {busy ? t("conference.submitting") : t("conference.submit")}
-          </button>
-        </div>
+        <DialogFooter
+          prefix="conference"
+          error={error}
+          busy={busy}
+          submitLabel={t("conference.submit")}
+          busyLabel={t("conference.submitting")}
+          onCancel={onCancel}
+        />
       </form>
     </Modal>
   );

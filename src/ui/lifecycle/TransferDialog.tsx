@@ -7,6 +7,7 @@ import { useState } from "preact/hooks";
 import type { TransferBody, TransferMode, WaitQueueKind } from "../../shared/protocol.ts";
 import { errorMessage } from "../api.ts";
 import { useI18n } from "../i18n.ts";
+import { DialogFooter } from "./DialogFooter.tsx";
 import { Modal } from "./Modal.tsx";
 import { AgentTable, SkillsetList } from "./TargetPicker.tsx";
 import { TargetsFrame } from "./TargetsFrame.tsx";
@@ -187,24 +188,14 @@ export function TransferDialog({
           </TargetsFrame>
         )}
 
-        <p id="transfer-error" class="form-error" role="alert">
-          {error}
-        </p>
-        <div class="dialog-actions">
-          <button type="button" class="button" onClick={onCancel} disabled={busy}>
-            {t("transfer.cancel")}
-          </button>
-          <button
-            id="transfer-submit"
-            type="submit"
-            class="button button-primary"
-            disabled={busy}
-            aria-busy={busy}
-          >
-            {busy && <span class="spinner spinner-small" aria-hidden="true" />}
-            {busy ? t("transfer.submitting") : t("transfer.submit")}
-          </button>
-        </div>
+        <DialogFooter
+          prefix="transfer"
+          error={error}
+          busy={busy}
+          submitLabel={t("transfer.submit")}
+          busyLabel={t("transfer.submitting")}
+          onCancel={onCancel}
+        />
       </form>
     </Modal>
   );
