@@ -310,6 +310,7 @@ describe("timers", () => {
     await ringConversation(c.conversationId);
     expect(await phoneReceived(c.customer)).toEqual([]);
     advanceClock(31_000);
+    await evictDurableObject(env.CONVERSATION.getByName(c.conversationId));
     await ringConversation(c.conversationId);
     await ringConversation(c.conversationId);
     await phoneGets(c.customer, "Sono Anna");
@@ -342,9 +343,12 @@ describe("timers", () => {
       "assigned",
     );
     advanceClock(2 * MINUTE);
+    await evictDurableObject(env.CONVERSATION.getByName(c.conversationId));
+    await ringConversation(c.conversationId);
     await ringConversation(c.conversationId);
     const { conversation } = await conversationRead(t.tenantId, c.conversationId);
     expect(conversation.state).toBe("wait_queue");
+    expect((await numberQueue(t.numberId))[0]?.state).toBe("parked");
     expect(conversation.waitQueue).toMatchObject({ kind: "personal", agentId: t.agents[0] });
     const snapshot = await env.AGENT.getByName(t.agents[0]!).snapshot(t.tenantId);
     expect(snapshot?.conversations).toEqual([]);
@@ -399,10 +403,13 @@ describe("timers", () => {
       "assigned",
     );
     advanceClock(1000);
+    await evictDurableObject(env.CONVERSATION.getByName(c.conversationId));
     await ringConversation(c.conversationId);
-    expect((await conversationRead(t.tenantId, c.conversationId)).conversation.state).toBe(
-      "closed",
-    );
+    await ringConversation(c.conversationId);
+    const closed = (await conversationRead(t.tenantId, c.conversationId)).conversation;
+    expect(closed.state).toBe("closed");
+    expect(closed.closedAt).toBeGreaterThanOrEqual(last + 24 * 60 * MINUTE);
+    expect(closed.closedAt).toBeLessThan(last + 24 * 60 * MINUTE + 5000);
   });
 
   it("does not close after 24 hours when that rule is off", async () => {
@@ -451,10 +458,14 @@ describe("timers", () => {
     );
     const closing = Math.ceil((at + 1) / (60 * MINUTE)) * 60 * MINUTE;
     advanceClock(closing - now() + 1000);
+    await evictDurableObject(env.CONVERSATION.getByName(queued.id));
+    await ringConversation(queued.id);
     await ringConversation(queued.id);
     await ringConversation(active.conversationId);
     expect((await conversationRead(t.tenantId, queued.id)).conversation.state).toBe("closed");
-    await phoneGets(waiting, "Chiudiamo");
+    expect(
+      (await phoneGets(waiting, "Chiudiamo")).filter((m) => m.includes("Chiudiamo")),
+    ).toHaveLength(1);
     expect((await conversationRead(t.tenantId, active.conversationId)).conversation.state).toBe(
       "assigned",
     );
@@ -482,10 +493,13 @@ describe("timers", () => {
       "transfer",
     );
     advanceClock(2 * MINUTE);
+    await evictDurableObject(env.CONVERSATION.getByName(c.conversationId));
+    await ringConversation(c.conversationId);
     await ringConversation(c.conversationId);
     expect((await conversationRead(t.tenantId, c.conversationId)).conversation.state).toBe(
       "closed",
     );
+    expect(await numberQueue(t.numberId)).toEqual([]);
   });
 
   it("a setting turned on later counts from then, not from the conversation's past", async () => {
