@@ -120,12 +120,15 @@ describe("rules on arrival", () => {
     await setSettings(t.numberId, {
       details: { acceptOnlyExistingCustomers: true },
       autoClose: { unauthorizedNumbers: true },
-      messages: { unauthorized: "Numero non autorizzato" },
+      messages: { unauthorized: "Numero non autorizzato", close: "Arrivederci" },
     });
     const stranger = phone();
     await customerWrites(t.phoneNumberId, stranger, "Ciao");
     await phoneGets(stranger, "non autorizzato");
     expect(await numberQueue(t.numberId)).toEqual([]);
+    // Absence needs a moment: the outbox would send a close message right after.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await phoneReceived(stranger)).toEqual(["Numero non autorizzato"]);
   });
 
   it("refuses attachments when the number does not accept them, with its message", async () => {

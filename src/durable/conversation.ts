@@ -276,7 +276,8 @@ export class ConversationActor extends DurableObject<Env> {
     if (record.customer.known === false) {
       this.sendAutomatic(record, "unauthorized", settings.messages.unauthorized);
       if (settings.autoClose.unauthorizedNumbers) {
-        this.finish(record, SYSTEM_CLOSE_REASON.unauthorized, null);
+        // The unauthorized message says it all: no close message after it.
+        this.finish(record, SYSTEM_CLOSE_REASON.unauthorized, null, null, null);
         return { type: "closed" };
       }
       this.enter(record, "unauthorized");
