@@ -14,9 +14,9 @@
  * effect that runs twice (a repeated alarm, a retried call) sends nothing new.
  */
 import { DurableObject } from "cloudflare:workers";
-import { readSettings } from "../shared/number-settings";
 import {
   type ConversationView,
+  CUSTOMER_WINDOW_MS,
   customerWindowOpen,
   type MessageError,
   type MessageView,
@@ -50,7 +50,13 @@ import {
 } from "./lifecycle";
 import { menuContent, menuText, parseChoice } from "./softbot";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
-import type { ConversationInit, NumberConfig, NumberInfo, RouteRequest } from "./types";
+import {
+  type ConversationInit,
+  defaultNumberConfig,
+  type NumberConfig,
+  type NumberInfo,
+  type RouteRequest,
+} from "./types";
 
 /** The conversation's own record (the `kv` row "conversation"). */
 interface ConversationRecord extends Omit<ConversationInit, "config"> {
@@ -375,13 +381,11 @@ export class ConversationActor extends DurableObject<Env> {
 
   /** The end of the customer's 24-hour window (now when they never wrote). */
   private windowEnd(record: ConversationRecord): number {
-    return (record.lastCustomerMessageAt ?? now()) + 24 * 60 * 60 * 1000;
+    return (record.lastCustomerMessageAt ?? now()) + CUSTOMER_WINDOW_MS;
   }
 
   private config(record: ConversationRecord): NumberConfig {
-    return (
-      record.config ?? { settings: readSettings("{}"), botOptions: [], defaultSkillsetId: null }
-    );
+    return record.config ?? defaultNumberConfig();
   }
 
   private settings(record: ConversationRecord) {

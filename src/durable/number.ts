@@ -14,13 +14,14 @@ import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/met
 import { now } from "./clock";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
 import { addMissingColumns, all, getJson, KV_TABLE, one, putJson, run } from "./sql";
-import type {
-  ConversationInit,
-  CustomerRef,
-  NumberConfig,
-  NumberInfo,
-  NumberItem,
-  RouteRequest,
+import {
+  type ConversationInit,
+  type CustomerRef,
+  defaultNumberConfig,
+  type NumberConfig,
+  type NumberInfo,
+  type NumberItem,
+  type RouteRequest,
 } from "./types";
 
 /**
@@ -255,11 +256,7 @@ export class NumberActor extends DurableObject<Env> {
   private async conversationInit(row: ConversationRow): Promise<ConversationInit> {
     const cached = await this.cachedConfig(this.number!);
     const number = cached?.number ?? this.number!;
-    const config = cached?.config ?? {
-      settings: readSettings("{}"),
-      botOptions: [],
-      defaultSkillsetId: null,
-    };
+    const config = cached?.config ?? defaultNumberConfig();
     if (row.customer_json) {
       return {
         id: row.id,

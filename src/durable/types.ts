@@ -1,5 +1,5 @@
 /** Values passed between the Worker and the actors over RPC. */
-import type { StoredSettings } from "../shared/number-settings";
+import { readSettings, type StoredSettings } from "../shared/number-settings";
 import type { TransferMode, WaitQueueKind } from "../shared/protocol";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
 
@@ -34,6 +34,11 @@ export interface NumberConfig {
   /** The softbot's options: skillsets with a bot label, by priority. */
   botOptions: { skillsetId: string; label: string }[];
   defaultSkillsetId: string | null;
+}
+
+/** A number's configuration before any is known: default settings, no bot, no default skillset. */
+export function defaultNumberConfig(): NumberConfig {
+  return { settings: readSettings("{}"), botOptions: [], defaultSkillsetId: null };
 }
 
 /**
