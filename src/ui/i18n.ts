@@ -7,8 +7,21 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { Language } from "../shared/protocol.ts";
 import { type AdminMessageKey, adminEn, adminIt } from "./admin/i18n-admin.ts";
+import { accountEn, accountIt } from "./desk/i18n/account.ts";
+import { chromeEn, chromeIt } from "./desk/i18n/chrome.ts";
+import { composerEn, composerIt } from "./desk/i18n/composer.ts";
+import { messagesEn, messagesIt } from "./desk/i18n/messages.ts";
+import { outboundEn, outboundIt } from "./desk/i18n/outbound.ts";
+import { panelsEn, panelsIt } from "./desk/i18n/panels.ts";
 
 const en = {
+  // ---- desktop areas, each in its own file under desk/i18n ----
+  ...messagesEn,
+  ...composerEn,
+  ...outboundEn,
+  ...panelsEn,
+  ...accountEn,
+  ...chromeEn,
   "app.title": "Parley — Agent desktop",
   "app.name": "Parley",
   "app.loading": "Loading…",
@@ -211,6 +224,9 @@ const en = {
   "nav.views": "Desk views",
   "nav.waiting": "Waiting conversations",
   "nav.waitQueue": "My wait queue",
+  "nav.dashboard": "Dashboard",
+  "nav.history": "My history",
+  "nav.outbound": "Sent templates",
   "waiting.title": "Waiting conversations",
   "waiting.empty": "No conversation is waiting",
   "waiting.customer": "Customer",
@@ -245,6 +261,12 @@ export type MessageKey = keyof typeof en | AdminMessageKey;
 type Dictionary = Record<keyof typeof en, string>;
 
 const it: Dictionary = {
+  ...messagesIt,
+  ...composerIt,
+  ...outboundIt,
+  ...panelsIt,
+  ...accountIt,
+  ...chromeIt,
   "app.title": "Parley — Postazione operatore",
   "app.name": "Parley",
   "app.loading": "Caricamento…",
@@ -447,6 +469,9 @@ const it: Dictionary = {
   "nav.views": "Viste della postazione",
   "nav.waiting": "Conversazioni in attesa",
   "nav.waitQueue": "La mia coda di attesa",
+  "nav.dashboard": "Cruscotto",
+  "nav.history": "Il mio storico",
+  "nav.outbound": "Modelli inviati",
   "waiting.title": "Conversazioni in attesa",
   "waiting.empty": "Nessuna conversazione in attesa",
   "waiting.customer": "Cliente",

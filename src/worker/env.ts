@@ -9,6 +9,8 @@ export interface Env {
   CONVERSATION: DurableObjectNamespace<ConversationActor>;
   AGENT: DurableObjectNamespace<AgentActor>;
   ASSETS?: Fetcher;
+  /** Media files: inbound media fetched from Meta and agents' uploads, by tenant. */
+  MEDIA: R2Bucket;
   /** "production" on Cloudflare; "development" under `npm run dev`; "test" in vitest. */
   ENVIRONMENT: string;
   META_APP_SECRET?: string;

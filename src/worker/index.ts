@@ -5,18 +5,26 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ApiError } from "../shared/protocol";
+import { account } from "./api/account";
 import { admin } from "./api/admin";
 import { customerHistory } from "./api/customer-history";
 import { customerImport } from "./api/customer-import";
 import { customers } from "./api/customers";
+import { dashboard } from "./api/dashboard";
 import { desktop } from "./api/desktop";
 import { lifecycle } from "./api/lifecycle";
+import { media } from "./api/media";
+import { myHistory } from "./api/my-history";
+import { outbound } from "./api/outbound";
 import { platform } from "./api/platform";
 import { serviceStatus } from "./api/service-status";
+import { uploads } from "./api/uploads";
 import type { AppEnv } from "./app-types";
 import { auth } from "./auth";
 import { configOf } from "./config";
 import { openApiDocument } from "./http";
+import { maskForAgents } from "./masking";
+import { passwordReset } from "./password-reset";
 import { webhook } from "./webhook";
 
 export { AgentActor } from "../durable/agent";
@@ -41,6 +49,9 @@ app.use(async (c, next) => {
 
 app.route("/webhooks", webhook);
 app.route("/auth", auth);
+app.route("/auth", passwordReset);
+// Registered before every /api router so it sees their answers on the way out.
+app.use("/api/*", maskForAgents);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.route("/api/admin", admin);
 app.route("/api/platform", platform);
@@ -51,6 +62,12 @@ app.route("/api", customerImport);
 app.route("/api", customers);
 // Before `desktop`, whose guard covers all of /api/* and would check the session twice.
 app.route("/api", serviceStatus);
+app.route("/api", account);
+app.route("/api", dashboard);
+app.route("/api", myHistory);
+app.route("/api", media);
+app.route("/api", uploads);
+app.route("/api", outbound);
 app.route("/api", lifecycle);
 app.route("/api", desktop);
 

@@ -1,6 +1,7 @@
 /** The selected conversation: who it is with, its messages, the composer and Close. */
 import { useState } from "preact/hooks";
 import type { CloseBody, ConversationView, MessageView } from "../../shared/protocol.ts";
+import { DetailsPane } from "../desk/details/DetailsPane.tsx";
 import { useI18n } from "../i18n.ts";
 import { ConversationTools, Participants, useIsGuest } from "../lifecycle/ConversationTools.tsx";
 import type { OutboxEntry } from "../state.ts";
@@ -108,6 +109,8 @@ export function ConversationPane({
         lastCustomerMessageAt={conversation.lastCustomerMessageAt}
         onSend={onSend}
       />
+
+      <DetailsPane conversation={conversation} />
 
       {closing && (
         <CloseDialog

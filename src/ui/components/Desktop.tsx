@@ -5,6 +5,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ClientFrame, CloseBody, MeView, SelectableStatus } from "../../shared/protocol.ts";
 import { ApiError, api, errorMessage, NetworkError } from "../api.ts";
+import { DashboardView } from "../desk/dashboard/DashboardView.tsx";
+import { MyHistoryView } from "../desk/history/MyHistoryView.tsx";
+import { OutboundView } from "../desk/outbound/OutboundView.tsx";
 import { useI18n } from "../i18n.ts";
 import { LifecycleContext, useLifecycleActions } from "../lifecycle/actions.ts";
 import type { DeskView } from "../lifecycle/DeskNav.tsx";
@@ -368,7 +371,13 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
           onSelect={openConversation}
         />
         <main class="desktop-main">
-          {view === "waiting" ? (
+          {view === "dashboard" ? (
+            <DashboardView />
+          ) : view === "history" ? (
+            <MyHistoryView />
+          ) : view === "outbound" ? (
+            <OutboundView onOpen={openConversation} />
+          ) : view === "waiting" ? (
             <WaitingView onPickUp={lifecycle.pickUp} />
           ) : view === "wait_queue" ? (
             <WaitQueueView onUnpause={lifecycle.unpause} />
