@@ -33,6 +33,8 @@ export const tenants = sqliteTable("tenants", {
   defaultLanguage: text("default_language", { enum: ["en", "it"] })
     .notNull()
     .default("en"),
+  /** Base of the video-call links agents send (https), or "" when none is configured. */
+  meetingUrl: text("meeting_url").notNull().default(""),
   version: integer("version").notNull().default(1),
   createdAt: integer("created_at").notNull().default(now),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `meeting_url` text DEFAULT '' NOT NULL;
