@@ -1,15 +1,18 @@
 /**
  * The header's service indicator: "Service open / partly open / closed" with a coloured
- * dot, from the working time of the tenant's numbers. Its title (and, for keyboards and
- * touch, a small panel it opens) lists each number and when it next opens or closes.
+ * dot, from the working time of the tenant's numbers. Its title lists each number and
+ * when it next opens or closes; pressing it opens the service status dialog (each
+ * number: open or closed now, the next change, today's hours and coming holidays).
  * Refreshed every minute and just after the earliest change; a failed load shows a
  * quiet "—", never an alarm (the desk works the same either way).
  */
-import { useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Language } from "../../shared/protocol.ts";
 import { ServiceStatus } from "../../shared/protocol.ts";
+import type { NumberHours } from "../../shared/service-hours.ts";
 import { request } from "../api.ts";
 import { type Translate, useI18n } from "../i18n.ts";
+import { ServiceStatusDialog } from "./ServiceStatusDialog.tsx";
 
 const MINUTE_MS = 60_000;
 /** After a change is due, ask a little later so the server's clock has surely passed it. */
@@ -72,9 +75,42 @@ export function numberLines(
   });
 }
 
-/** Loads the status now, then again after `refreshDelayMs` (a minute after a failure). */
-function useServiceStatus(): ServiceStatus | "failed" | null {
-  const [state, setState] = useState<ServiceStatus | "failed" | null>(null);
+/**
+ * Today's hours of one number as a line: "Open 24 hours", "Closed today", "Holiday:
+ * Christmas" or its ranges ("09:00–13:00, 14:00–18:00"), with the number's time zone
+ * when it is not the browser's (`browserZone`). Pure.
+ */
+export function todayHoursText(t: Translate, hours: NumberHours, browserZone: string): string {
+  const zone = hours.timeZone === browserZone ? "" : ` (${hours.timeZone})`;
+  if (hours.alwaysOpen) return t("serviceDialog.alwaysOpen");
+  const holiday = hours.holidays.find((h) => h.date === hours.today);
+  if (holiday) {
+    return holiday.name
+      ? t("serviceDialog.holidayNamed", { name: holiday.name })
+      : t("serviceDialog.holidayToday");
+  }
+  if (hours.todayRanges.length === 0) return t("serviceDialog.closedToday");
+  const ranges = hours.todayRanges.map((r) => `${r.open}–${r.close}`).join(", ");
+  return t("serviceDialog.todayRanges", { ranges }) + zone;
+}
+
+/** The coming holidays after today as "25 Dec 2026 Christmas", in the user's language. Pure. */
+export function holidayTexts(language: Language, hours: NumberHours): string[] {
+  const format = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeZone: "UTC" });
+  return hours.holidays
+    .filter((h) => h.date !== hours.today)
+    .map((h) => {
+      const date = format.format(Date.parse(`${h.date}T00:00:00Z`));
+      return h.name ? `${date} — ${h.name}` : date;
+    });
+}
+
+type Loaded = ServiceStatus | "failed" | null;
+
+/** Loads the status now, then again after `refreshDelayMs` (a minute after a failure); `reload` asks at once. */
+function useServiceStatus(): { state: Loaded; reload: () => void } {
+  const [state, setState] = useState<Loaded>(null);
+  const [round, setRound] = useState(0);
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -96,15 +132,16 @@ function useServiceStatus(): ServiceStatus | "failed" | null {
       live = false;
       clearTimeout(timer);
     };
-  }, []);
-  return state;
+  }, [round]);
+  const reload = useCallback(() => setRound((n) => n + 1), []);
+  return { state, reload };
 }
 
 /** `#service-status` in the desk's header. Renders nothing until the first answer. */
 export function ServiceStatusIndicator() {
   const { t, language } = useI18n();
-  const state = useServiceStatus();
-  const [expanded, setExpanded] = useState(false);
+  const { state, reload } = useServiceStatus();
+  const [open, setOpen] = useState(false);
 
   if (state === null) return null;
   if (state === "failed") {
@@ -121,7 +158,6 @@ export function ServiceStatusIndicator() {
     );
   }
   const lines = numberLines(t, language, state, Date.now());
-  // The panel holds only text, so focus stays on the button: leaving it or Escape closes.
   return (
     <div class="service-status" data-status={state.status}>
       <button
@@ -129,30 +165,18 @@ export function ServiceStatusIndicator() {
         type="button"
         class="service-status-button"
         title={lines.map((line) => line.text).join("\n")}
-        aria-expanded={expanded}
-        aria-controls={expanded ? "service-status-details" : undefined}
-        onClick={() => setExpanded((open) => !open)}
-        onBlur={() => setExpanded(false)}
-        onKeyDown={(e) => {
-          if (e.key === "Escape" && expanded) {
-            e.stopPropagation();
-            setExpanded(false);
-          }
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onClick={() => {
+          // Opening is the moment the agent wants it fresh.
+          reload();
+          setOpen(true);
         }}
       >
         <span class="service-status-dot" aria-hidden="true" />
         {t(`service.${state.status}`)}
       </button>
-      {expanded && (
-        <div id="service-status-details" class="service-status-details">
-          <p class="service-status-heading">{t("service.details")}</p>
-          <ul>
-            {lines.map((line) => (
-              <li key={line.key}>{line.text}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {open && <ServiceStatusDialog status={state} onClose={() => setOpen(false)} />}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { now } from "../../durable/clock";
 import { readSettings } from "../../shared/number-settings";
 import { ServiceStatus } from "../../shared/protocol";
+import { numberHours, ServiceHours } from "../../shared/service-hours";
 import { openState } from "../../shared/working-time";
 import type { AppEnv } from "../app-types";
 import { describeRoute } from "../http";
@@ -23,32 +24,60 @@ export function overallStatus(numbers: readonly { open: boolean }[]): ServiceSta
   return open === numbers.length ? "open" : "mixed";
 }
 
-/** GET /api/service-status (mounted at /api; its guard covers only this path). */
-export const serviceStatus = new Hono<AppEnv>().get(
-  "/service-status",
-  describeRoute({
-    method: "get",
-    path: "/api/service-status",
-    summary:
-      "Whether the tenant's numbers are open now (open / mixed / closed) and when each next opens or closes",
-    tag: "desktop",
-    response: ServiceStatus,
-  }),
-  requireTenantUser,
-  async (c) => {
-    const { results } = await c.env.DB.prepare(
-      "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
-    )
-      .bind(c.var.user.tenantId)
-      .all<{ id: string; name: string; settings: string }>();
-    const at = now();
-    const numbers = results.map((row) => {
-      const { open, nextChangeAt } = openState(readSettings(row.settings).workingTime, at);
-      return { id: row.id, name: row.name, open, nextChangeAt };
-    });
-    return c.json({
-      status: overallStatus(numbers),
-      numbers,
-    } satisfies ServiceStatus);
-  },
-);
+/**
+ * GET /api/service-status and GET /api/service-status/hours (mounted at /api; the
+ * guard is applied per route, so it covers only these paths).
+ */
+export const serviceStatus = new Hono<AppEnv>()
+  .get(
+    "/service-status",
+    describeRoute({
+      method: "get",
+      path: "/api/service-status",
+      summary:
+        "Whether the tenant's numbers are open now (open / mixed / closed) and when each next opens or closes",
+      tag: "desktop",
+      response: ServiceStatus,
+    }),
+    requireTenantUser,
+    async (c) => {
+      const { results } = await c.env.DB.prepare(
+        "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
+      )
+        .bind(c.var.user.tenantId)
+        .all<{ id: string; name: string; settings: string }>();
+      const at = now();
+      const numbers = results.map((row) => {
+        const { open, nextChangeAt } = openState(readSettings(row.settings).workingTime, at);
+        return { id: row.id, name: row.name, open, nextChangeAt };
+      });
+      return c.json({
+        status: overallStatus(numbers),
+        numbers,
+      } satisfies ServiceStatus);
+    },
+  )
+  .get(
+    "/service-status/hours",
+    describeRoute({
+      method: "get",
+      path: "/api/service-status/hours",
+      summary:
+        "Each of the tenant's numbers: its time zone, today's opening ranges (none on a holiday) and its holidays of the coming month",
+      tag: "desktop",
+      response: ServiceHours,
+    }),
+    requireTenantUser,
+    async (c) => {
+      const { results } = await c.env.DB.prepare(
+        "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
+      )
+        .bind(c.var.user.tenantId)
+        .all<{ id: string; name: string; settings: string }>();
+      const at = now();
+      const numbers = results.map((row) =>
+        numberHours({ id: row.id, name: row.name }, readSettings(row.settings).workingTime, at),
+      );
+      return c.json({ numbers } satisfies ServiceHours);
+    },
+  );
