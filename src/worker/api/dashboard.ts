@@ -2,8 +2,235 @@
  * The desktop's dashboard: today's conversations, the tenant's agent statuses, the hourly distribution.
  * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
  * each route here carries its own guard.
+ *
+ * Where each figure comes from: what is true *now* (active, awaiting transfer,
+ * agents' statuses) from the number actors, which routing keeps current; what
+ * happened *today* from the history in D1 (a row per conversation an agent took,
+ * completed at closing) joined with the number actors' open conversations, so a
+ * conversation still waiting for its first agent counts too. A conversation
+ * closed without ever reaching an agent (auto-closed in the queue) leaves no
+ * trace once closed and is not counted.
+ *
+ * Isolated agents see only their skillsets: conversations asking for one of
+ * them and agents who are members of one (as the waiting list does).
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../app-types";
+import { now } from "../../durable/clock";
+import type { AgentLive } from "../../durable/routing";
+import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard";
+import { readSettings } from "../../shared/number-settings";
+import type { AgentStatus } from "../../shared/protocol";
+import { instantOf, wallClock } from "../../shared/working-time";
+import type { AppEnv, SessionUser } from "../app-types";
+import type { Env } from "../env";
+import { describeRoute } from "../http";
+import { requireTenantUser } from "./customers";
 
-export const dashboard = new Hono<AppEnv>();
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Today in `timeZone` at `at`: its first instant, the next day's first instant, and "YYYY-MM-DD". */
+export function dayBounds(
+  at: number,
+  timeZone: string,
+): { start: number; end: number; day: string } {
+  const dayIndex = Math.floor(wallClock(at, timeZone) / DAY_MS);
+  return {
+    start: instantOf(dayIndex * DAY_MS, timeZone),
+    end: instantOf((dayIndex + 1) * DAY_MS, timeZone),
+    day: new Date(dayIndex * DAY_MS).toISOString().slice(0, 10),
+  };
+}
+
+/** The wall-clock hour (0–23) of `instant` in `timeZone`. Pure. */
+export function hourOf(instant: number, timeZone: string): number {
+  const hour = Math.floor((wallClock(instant, timeZone) % DAY_MS) / HOUR_MS);
+  return Math.min(HOURS - 1, Math.max(0, hour));
+}
+
+/** The skillsets an isolated agent is limited to; null for everyone else. */
+async function isolation(env: Env, user: SessionUser): Promise<Set<string> | null> {
+  const row = await env.DB.prepare(
+    "SELECT isolated, role FROM users WHERE id = ? AND tenant_id = ?",
+  )
+    .bind(user.id, user.tenantId)
+    .first<{ isolated: number; role: string }>();
+  if (row?.role !== "agent" || row.isolated !== 1) return null;
+  const { results } = await env.DB.prepare(
+    "SELECT skillset_id FROM skillset_members WHERE tenant_id = ? AND user_id = ?",
+  )
+    .bind(user.tenantId, user.id)
+    .all<{ skillset_id: string }>();
+  return new Set(results.map((r) => r.skillset_id));
+}
+
+/** Whether a conversation asking for `skillsetId` is within `limit` (null = no limit). */
+const within = (limit: Set<string> | null, skillsetId: string | null) =>
+  !limit || (skillsetId !== null && limit.has(skillsetId));
+
+/**
+ * The tenant's agents (active users with the agent role, or members of a
+ * skillset), within the caller's isolation, and the numbers each one serves.
+ */
+async function tenantAgents(
+  env: Env,
+  tenantId: string,
+  limit: Set<string> | null,
+): Promise<Map<string, Set<string>>> {
+  const [users, members] = await env.DB.batch<unknown>([
+    env.DB.prepare(
+      "SELECT id FROM users WHERE tenant_id = ? AND active = 1 AND role IN ('agent', 'admin')",
+    ).bind(tenantId),
+    env.DB.prepare(
+      `SELECT m.user_id, m.skillset_id, s.number_id FROM skillset_members m
+       JOIN skillsets s ON s.id = m.skillset_id AND s.tenant_id = m.tenant_id
+       JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id AND u.active = 1
+       WHERE m.tenant_id = ?`,
+    ).bind(tenantId),
+  ]);
+  const numbersOf = new Map<string, Set<string>>();
+  for (const m of (members?.results ?? []) as {
+    user_id: string;
+    skillset_id: string;
+    number_id: string;
+  }[]) {
+    if (!within(limit, m.skillset_id)) continue;
+    const set = numbersOf.get(m.user_id) ?? new Set<string>();
+    set.add(m.number_id);
+    numbersOf.set(m.user_id, set);
+  }
+  if (!limit) {
+    // Agents outside every skillset are still the tenant's agents (shown as they are);
+    // administrators count only when they serve a skillset.
+    const agentRoles = await env.DB.prepare(
+      "SELECT id FROM users WHERE tenant_id = ? AND active = 1 AND role = 'agent'",
+    )
+      .bind(tenantId)
+      .all<{ id: string }>();
+    for (const u of agentRoles.results) if (!numbersOf.has(u.id)) numbersOf.set(u.id, new Set());
+  }
+  const active = new Set(((users?.results ?? []) as { id: string }[]).map((u) => u.id));
+  for (const id of numbersOf.keys()) if (!active.has(id)) numbersOf.delete(id);
+  return numbersOf;
+}
+
+/** GET /api/dashboard (mounted at /api; its guard covers only this path). */
+export const dashboard = new Hono<AppEnv>().get(
+  "/dashboard",
+  describeRoute({
+    method: "get",
+    path: "/api/dashboard",
+    summary:
+      "Today's conversations of the tenant (total opened, closed, active and awaiting transfer now), its agents' statuses now, and conversations opened and closed per hour today, in the tenant's time zone (its numbers' working-time zone, else Europe/Rome). Isolated agents see their skillsets only.",
+    tag: "desktop",
+    response: DashboardView,
+  }),
+  requireTenantUser,
+  async (c) => {
+    const user = c.var.user;
+    const env = c.env;
+    const [limit, numbers] = await Promise.all([
+      isolation(env, user),
+      env.DB.prepare(
+        "SELECT id, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
+      )
+        .bind(user.tenantId)
+        .all<{ id: string; settings: string }>(),
+    ]);
+    const timeZone = dashboardTimeZone(
+      numbers.results.map((n) => readSettings(n.settings).workingTime.timeZone),
+    );
+    const at = now();
+    const { start, end, day } = dayBounds(at, timeZone);
+
+    const [history, live, agentsOf] = await Promise.all([
+      env.DB.prepare(
+        `SELECT id, skillset_id, opened_at, closed_at FROM conversations
+         WHERE tenant_id = ? AND ((opened_at >= ?2 AND opened_at < ?3) OR (closed_at >= ?2 AND closed_at < ?3))`,
+      )
+        .bind(user.tenantId, start, end)
+        .all<{
+          id: string;
+          skillset_id: string | null;
+          opened_at: number;
+          closed_at: number | null;
+        }>(),
+      Promise.all(
+        numbers.results.map(async (n) => {
+          const stub = env.NUMBER.getByName(n.id);
+          const [conversations, agents] = await Promise.all([
+            stub.dashboardLive(),
+            stub.agentsLive(),
+          ]);
+          return { numberId: n.id, conversations, agents };
+        }),
+      ),
+      tenantAgents(env, user.tenantId, limit),
+    ]);
+
+    const opened = new Map<string, number>();
+    const hourlyOpened = new Array<number>(HOURS).fill(0);
+    const hourlyClosed = new Array<number>(HOURS).fill(0);
+    let closed = 0;
+    for (const row of history.results) {
+      if (!within(limit, row.skillset_id)) continue;
+      if (row.opened_at >= start && row.opened_at < end) opened.set(row.id, row.opened_at);
+      if (row.closed_at !== null && row.closed_at >= start && row.closed_at < end) {
+        closed += 1;
+        hourlyClosed[hourOf(row.closed_at, timeZone)]! += 1;
+      }
+    }
+    let active = 0;
+    let awaitingTransfer = 0;
+    for (const n of live) {
+      for (const conversation of n.conversations) {
+        if (!within(limit, conversation.skillsetId)) continue;
+        if (conversation.arrivedAt >= start && conversation.arrivedAt < end) {
+          opened.set(conversation.id, conversation.arrivedAt);
+        }
+        if (conversation.state === "assigned") active += 1;
+        else if (
+          conversation.kind === "transfer" &&
+          (conversation.state === "queued" || conversation.state === "offered")
+        ) {
+          awaitingTransfer += 1;
+        }
+      }
+    }
+    for (const openedAt of opened.values()) hourlyOpened[hourOf(openedAt, timeZone)]! += 1;
+
+    // Each agent's state as the numbers they serve know it (routing keeps it current);
+    // agents no number knows are asked directly.
+    const liveByNumber = new Map(live.map((n) => [n.numberId, n.agents]));
+    const statuses: Record<AgentStatus, number> = {
+      ready: 0,
+      back_office: 0,
+      break: 0,
+      rona: 0,
+      offline: 0,
+    };
+    const unknown: string[] = [];
+    for (const [agentId, numberIds] of agentsOf) {
+      let state: AgentLive | undefined;
+      for (const numberId of numberIds) {
+        state = liveByNumber.get(numberId)?.find((a) => a.id === agentId);
+        if (state) break;
+      }
+      if (state) statuses[state.status] += 1;
+      else unknown.push(agentId);
+    }
+    const asked = await Promise.all(
+      unknown.map((id) => env.AGENT.getByName(id).state(user.tenantId)),
+    );
+    for (const state of asked) statuses[state?.status ?? "offline"] += 1;
+
+    return c.json({
+      timeZone,
+      day,
+      generatedAt: at,
+      conversations: { total: opened.size, closed, active, awaitingTransfer },
+      agents: statuses,
+      hourly: { opened: hourlyOpened, closed: hourlyClosed },
+    } satisfies DashboardView);
+  },
+);

@@ -1,0 +1,99 @@
+/**
+ * POST /api/conversations/:id/email: the desktop's details pane mails the
+ * transcript of an open conversation the caller sits in (owner or conference
+ * guest; 404 otherwise), read from the conversation actor as it is now.
+ * Mounted through my-history.ts (its router is mounted at /api before the
+ * desktop's), with its own guard.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { TranscriptMailBody } from "../../shared/customer-history";
+import { readSettings } from "../../shared/number-settings";
+import type { MessageView } from "../../shared/protocol";
+import type { AppEnv } from "../app-types";
+import { requireUser } from "../auth";
+import type { Env } from "../env";
+import { apiError, describeRoute, jsonBody, params } from "../http";
+import { mailTranscript } from "../mail";
+
+/** A number as a transcript names it, and the zone its times are written in. */
+export async function transcriptNumber(
+  env: Env,
+  tenantId: string,
+  numberId: string,
+): Promise<{ name: string | null; displayPhone: string | null; timeZone: string }> {
+  const row = await env.DB.prepare(
+    "SELECT name, display_phone, settings FROM managed_numbers WHERE id = ? AND tenant_id = ?",
+  )
+    .bind(numberId, tenantId)
+    .first<{ name: string; display_phone: string; settings: string | null }>();
+  return {
+    name: row?.name ?? null,
+    displayPhone: row?.display_phone ?? null,
+    timeZone: row ? readSettings(row.settings).workingTime.timeZone : "UTC",
+  };
+}
+
+/** Who wrote a message, as transcripts name them. Pure. */
+export function senderOf(message: MessageView, customerName: string): string {
+  if (message.direction === "in") return customerName;
+  return message.sender.type === "agent" ? message.sender.name : "system";
+}
+
+const Params = z.object({ id: z.uuid() });
+
+/** POST /conversations/:id/email (relative to /api). */
+export const conversationEmail = new Hono<AppEnv>().post(
+  "/conversations/:id/email",
+  describeRoute({
+    method: "post",
+    path: "/api/conversations/:id/email",
+    summary:
+      "E-mail a readable transcript of an open conversation you own or were invited into, as it is now (in `language`, default yours); 502 when the mail server does not accept it",
+    tag: "conversations",
+    body: TranscriptMailBody,
+    status: 202,
+  }),
+  requireUser,
+  params(Params),
+  jsonBody(TranscriptMailBody),
+  async (c) => {
+    const user = c.var.user;
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    // Seated now (owner or guest), and the tenant's: anything else is not the caller's to mail.
+    const seated = await c.env.AGENT.getByName(user.id).owns(id);
+    const read = seated ? await c.env.CONVERSATION.getByName(id).read(user.tenantId, 0) : null;
+    if (!read) apiError(404, "not_found", "No such conversation among yours");
+    const { conversation, messages } = read;
+    const [number, owner] = await Promise.all([
+      transcriptNumber(c.env, user.tenantId, conversation.numberId),
+      conversation.agentId
+        ? c.env.DB.prepare("SELECT name FROM users WHERE id = ? AND tenant_id = ?")
+            .bind(conversation.agentId, user.tenantId)
+            .first<{ name: string }>()
+        : null,
+    ]);
+    await mailTranscript(c.var.config.mail, body.language ?? user.language, body.to, {
+      conversationId: conversation.id,
+      customer: { name: conversation.customer.name, phone: conversation.customer.phone },
+      number: { name: number.name ?? conversation.numberName, displayPhone: number.displayPhone },
+      timeZone: number.timeZone,
+      openedAt: conversation.createdAt,
+      closedAt: conversation.closedAt,
+      agentName: owner?.name ?? null,
+      closedByName: null,
+      closeReason: conversation.closeReason,
+      closeNotes: null,
+      // Internal notes stay inside Parley, as in the e-mail on close.
+      messages: messages
+        .filter((m) => m.kind !== "note")
+        .map((m) => ({
+          senderName: senderOf(m, conversation.customer.name),
+          text: m.text,
+          createdAt: m.createdAt,
+        })),
+    });
+    return c.body(null, 202);
+  },
+);
