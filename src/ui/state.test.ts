@@ -59,6 +59,9 @@ function message(id: string, seq: number, patch: Partial<MessageView> = {}): Mes
     error: null,
     sender: { type: "agent", id: "a1", name: "Ada" },
     createdAt: 2000 + seq,
+    content: null,
+    replyTo: null,
+    statusTimes: {},
     ...patch,
   };
 }
