@@ -95,11 +95,25 @@ export const UpdateTenantBody = z.object({
 
 // ---- tenant settings (tenant admin) ------------------------------------------
 
+/**
+ * Base of the video-call links agents send: an https URL (a link to a call must
+ * not be downgradable), or "" when the tenant has none. Agents' links append a
+ * fresh room id to it.
+ */
+export const MeetingUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((v) => v === "" || /^https:\/\/[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$/i.test(v), {
+    message: "an https:// address, or empty",
+  });
+
 export const TenantSettings = z.object({
   agentsMaySendTemplates: z.boolean(),
   /** Mask card numbers, IBANs, SSNs, e-mails and phone numbers shown to agents. */
   maskSensitiveData: z.boolean(),
   defaultLanguage: Language,
+  meetingUrl: MeetingUrl,
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 export const TenantSettingsView = TenantSettings.extend({

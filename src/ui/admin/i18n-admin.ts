@@ -253,6 +253,9 @@ export const adminEn = {
     "Card numbers, IBANs, social security numbers, e-mail addresses and phone numbers are partly hidden.",
   "settings.defaultLanguage": "Default language",
   "settings.defaultLanguageHint": "For new users and automatic e-mails.",
+  "settings.meetingUrl": "Video-call address",
+  "settings.meetingUrlHint":
+    "An https:// address; agents' video-call links add a new room name to it. Empty: no video calls.",
 
   "tenant.new": "New tenant",
   "tenant.newTitle": "New tenant",
@@ -585,6 +588,9 @@ export const adminIt: Record<AdminMessageKey, string> = {
     "Numeri di carta, IBAN, codici fiscali, indirizzi e-mail e numeri di telefono vengono in parte nascosti.",
   "settings.defaultLanguage": "Lingua predefinita",
   "settings.defaultLanguageHint": "Per i nuovi utenti e le e-mail automatiche.",
+  "settings.meetingUrl": "Indirizzo per le videochiamate",
+  "settings.meetingUrlHint":
+    "Un indirizzo https://; i link di videochiamata degli operatori vi aggiungono il nome di una nuova stanza. Vuoto: niente videochiamate.",
 
   "tenant.new": "Nuovo tenant",
   "tenant.newTitle": "Nuovo tenant",

@@ -1,9 +1,178 @@
 /**
- * Agents' attachments: checked against Meta's type and size limits, stored in R2 and uploaded to Meta.
+ * Agents' attachments: checked against Meta's type and size limits, uploaded to
+ * Meta through the conversation's number and stored in R2 under
+ * `${tenantId}/${mediaId}` (served back by GET /api/media/:mediaId), with
+ * Meta's media id kept beside it so a send resolves it server-side.
  * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
  * each route here carries its own guard.
  */
 import { Hono } from "hono";
+import { z } from "zod";
+import {
+  checkMedia,
+  describeProblem,
+  isAnimatedWebp,
+  type MediaKind,
+  UploadKind,
+} from "../../shared/media-limits";
 import type { AppEnv } from "../app-types";
+import { apiError, describeRoute, params } from "../http";
+import { uploadMedia } from "../meta/graph";
+import { requireTenantUser } from "./customers";
 
-export const uploads = new Hono<AppEnv>();
+const ConversationParams = z.object({ id: z.uuid() });
+
+/** What an upload answers: OUR media id (what a send names) and what Meta was given. */
+export const UploadView = z.object({
+  id: z.string(),
+  metaMediaId: z.string(),
+  mime: z.string(),
+  size: z.number().int(),
+  filename: z.string(),
+  kind: UploadKind,
+});
+export type UploadView = z.infer<typeof UploadView>;
+
+/** The multipart fields, for the API description (the file travels as a part, not JSON). */
+const UploadForm = z.object({
+  file: z.string().describe("the file (binary part with its Content-Type and file name)"),
+  kind: UploadKind.optional().describe("what the agent sends it as; by default its type decides"),
+});
+
+/**
+ * A file name fit for Meta and for a Content-Disposition header: no folders,
+ * no control characters, at most 240 characters (Meta's document limit). Pure.
+ */
+export function cleanFilename(name: string, fallback: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
+  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim();
+  return (clean || fallback).slice(-240);
+}
+
+const EXTENSION_OF: Record<string, string> = {
+  "audio/ogg": "ogg",
+  "audio/mp4": "m4a",
+};
+
+/** POST /api/conversations/:id/uploads (mounted at /api; the guard covers only this path). */
+export const uploads = new Hono<AppEnv>().post(
+  "/conversations/:id/uploads",
+  describeRoute({
+    method: "post",
+    path: "/api/conversations/:id/uploads",
+    summary:
+      "Upload an attachment (multipart: file, optional kind image|audio|voice|video|document|sticker) to a conversation of mine; checked against WhatsApp's limits (415 type, 413 size) and uploaded to Meta",
+    tag: "conversations",
+    body: UploadForm,
+    response: UploadView,
+    status: 201,
+  }),
+  requireTenantUser,
+  params(ConversationParams),
+  async (c) => {
+    const user = c.var.user;
+    const conversationId = c.req.valid("param").id;
+    // Owner or conference guest: both may write.
+    if (!(await c.env.AGENT.getByName(user.id).owns(conversationId))) {
+      apiError(404, "not_found", "No such conversation among yours");
+    }
+    const read = await c.env.CONVERSATION.getByName(conversationId).read(
+      user.tenantId,
+      Number.MAX_SAFE_INTEGER,
+    );
+    if (!read) apiError(404, "not_found", "No such conversation among yours");
+    if (read.conversation.state === "closed") {
+      apiError(409, "closed", "The conversation is closed");
+    }
+
+    if (!/^multipart\/form-data/i.test(c.req.header("Content-Type") ?? "")) {
+      apiError(415, "unsupported_media_type", "Content-Type must be multipart/form-data");
+    }
+    let form: FormData;
+    try {
+      form = await c.req.raw.formData();
+    } catch {
+      apiError(400, "invalid_request", "The body is not valid multipart/form-data");
+    }
+    const file = form.get("file");
+    if (!(file instanceof File)) {
+      apiError(400, "invalid_request", "file is required", [
+        { path: "file", message: "attach the file as the part named file" },
+      ]);
+    }
+    const rawKind = form.get("kind");
+    const kind = rawKind === null || rawKind === "" ? undefined : UploadKind.safeParse(rawKind);
+    if (kind && !kind.success) {
+      apiError(400, "invalid_request", `kind must be one of ${UploadKind.options.join(", ")}`, [
+        { path: "kind", message: `one of ${UploadKind.options.join(", ")}` },
+      ]);
+    }
+    const head = new Uint8Array(await file.slice(0, 32).arrayBuffer());
+    const checked = checkMedia({
+      type: file.type,
+      name: file.name,
+      size: file.size,
+      kind: kind?.data,
+      animated: isAnimatedWebp(head),
+    });
+    if (!checked.ok) {
+      const { problem } = checked;
+      apiError(problem.status, problem.code, describeProblem(problem), [
+        { path: "file", message: describeProblem(problem) },
+      ]);
+    }
+    const { mime } = checked.value;
+    const uploadKind: UploadKind = kind?.data ?? (checked.value.kind satisfies MediaKind);
+    const filename = cleanFilename(
+      file.name,
+      uploadKind === "voice" ? `voice-message.${EXTENSION_OF[mime] ?? "ogg"}` : uploadKind,
+    );
+
+    const number = await c.env.DB.prepare(
+      "SELECT phone_number_id, access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?",
+    )
+      .bind(read.conversation.numberId, user.tenantId)
+      .first<{ phone_number_id: string; access_token: string | null }>();
+    if (!number) apiError(404, "not_found", "The conversation's number no longer exists");
+    const meta = await uploadMedia(c.var.config.graphApiBase, {
+      phoneNumberId: number.phone_number_id,
+      accessToken: number.access_token ?? "",
+      file,
+      mime,
+      filename,
+    });
+    if (!meta.ok) {
+      apiError(
+        502,
+        "meta_upload_failed",
+        `WhatsApp refused the file: ${meta.error.message ?? meta.error.title}`,
+      );
+    }
+
+    // Stored after Meta took it: an object here is always sendable. A Meta
+    // upload whose R2 write fails is only an orphan Meta forgets in 30 days.
+    const id = crypto.randomUUID();
+    await c.env.MEDIA.put(`${user.tenantId}/${id}`, file, {
+      httpMetadata: { contentType: mime },
+      customMetadata: {
+        conversationId,
+        filename,
+        source: "upload",
+        metaMediaId: meta.mediaId,
+        kind: uploadKind,
+      },
+    });
+    return c.json(
+      {
+        id,
+        metaMediaId: meta.mediaId,
+        mime,
+        size: file.size,
+        filename,
+        kind: uploadKind,
+      } satisfies UploadView,
+      201,
+    );
+  },
+);

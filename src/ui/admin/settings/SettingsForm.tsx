@@ -1,4 +1,4 @@
-/** The tenant's settings: templates for agents, masking of sensitive data, default language. */
+/** The tenant's settings: templates for agents, masking of sensitive data, default language, meeting URL. */
 import {
   type TenantSettings,
   type TenantSettingsView,
@@ -12,6 +12,7 @@ import {
   patchJson,
   RecordGate,
   SelectField,
+  TextField,
   Toggle,
   useRecordForm,
 } from "../kit/index.ts";
@@ -26,6 +27,7 @@ export function SettingsForm() {
       agentsMaySendTemplates: view.agentsMaySendTemplates,
       maskSensitiveData: view.maskSensitiveData,
       defaultLanguage: view.defaultLanguage,
+      meetingUrl: view.meetingUrl,
     }),
     save: (draft, view) =>
       patchJson(URL, TenantSettingsViewSchema, { version: view?.version ?? 1, ...draft }),
@@ -79,6 +81,17 @@ export function SettingsForm() {
               { value: "it", label: t("language.it") },
             ]}
             onChange={(v) => set("defaultLanguage", v === "it" ? "it" : "en")}
+          />
+          <TextField
+            name="meetingUrl"
+            type="url"
+            label={t("settings.meetingUrl")}
+            hint={t("settings.meetingUrlHint")}
+            placeholder="https://meet.example.com/parley"
+            maxLength={500}
+            required={false}
+            value={draft.meetingUrl}
+            onInput={(v) => set("meetingUrl", v)}
           />
         </FieldGroup>
       </AdminForm>
