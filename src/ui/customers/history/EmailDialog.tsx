@@ -4,6 +4,7 @@
  * the dialog (next to the address when the server names it), so it can be corrected.
  */
 import { useState } from "preact/hooks";
+import type { TranscriptMailBody } from "../../../shared/customer-history.ts";
 import { FormDialog } from "../../admin/editors/FormDialog.tsx";
 import { ApiError, errorMessage } from "../../api.ts";
 import { useI18n } from "../../i18n.ts";
@@ -14,9 +15,20 @@ interface EmailDialogProps {
   conversationId: string;
   onSent: () => void;
   onClose: () => void;
+  /**
+   * Sends the mail, when not through the customer's history (the desktop's details pane
+   * mails an open conversation; my history its own route).
+   */
+  send?: (body: TranscriptMailBody) => Promise<void>;
 }
 
-export function EmailDialog({ customerId, conversationId, onSent, onClose }: EmailDialogProps) {
+export function EmailDialog({
+  customerId,
+  conversationId,
+  onSent,
+  onClose,
+  send: sendMail,
+}: EmailDialogProps) {
   const { t, language } = useI18n();
   const [to, setTo] = useState("");
   const [busy, setBusy] = useState(false);
@@ -33,7 +45,8 @@ export function EmailDialog({ customerId, conversationId, onSent, onClose }: Ema
     setBusy(true);
     setError(null);
     try {
-      await historyApi.email(customerId, conversationId, { to: to.trim(), language });
+      const body = { to: to.trim(), language };
+      await (sendMail ? sendMail(body) : historyApi.email(customerId, conversationId, body));
       onSent();
     } catch (failure) {
       const field =

@@ -109,14 +109,14 @@ export function HistoryItem({ customerId, conversation: c, onEmail }: HistoryIte
             onRetry={load}
           />
         )}
-        {detail.kind === "ready" && <Messages detail={detail.detail} />}
+        {detail.kind === "ready" && <HistoryMessages detail={detail.detail} />}
       </div>
     </li>
   );
 }
 
-/** The messages, customer on the left and us on the right, as on the desktop. */
-function Messages({ detail }: { detail: HistoryDetail }) {
+/** The messages, customer on the left and us on the right, as on the desktop (also my history's). */
+export function HistoryMessages({ detail }: { detail: HistoryDetail }) {
   const { t, language } = useI18n();
   if (!detail.conversation.messagesKept) {
     return <p class="history-not-kept">{t("history.notKept")}</p>;

@@ -1,7 +1,7 @@
-/** My history: the conversations I closed in the last four weeks, filtered by date. */
-import { useI18n } from "../../i18n.ts";
+/**
+ * My history: the conversations I closed in the last four weeks, filtered by date. Its
+ * code loads on first use, so the desktop's first download does not grow.
+ */
+import { lazyScreen } from "../../components/lazy.tsx";
 
-export function MyHistoryView() {
-  const { t } = useI18n();
-  return <p class="empty-state pane-empty">{t("app.loading")}</p>;
-}
+export const MyHistoryView = lazyScreen(() => import("./MyHistoryScreen.tsx"));
