@@ -18,11 +18,19 @@ import {
   type UnsequencedEvent,
 } from "../shared/protocol";
 import type { Env } from "../worker/env";
+import { maskJson } from "../worker/masking";
 import { now } from "./clock";
 import type { AgentLive } from "./routing";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
 
-type Profile = { id: string; tenantId: string; name: string; maxConversations: number };
+/** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
+type Profile = {
+  id: string;
+  tenantId: string;
+  name: string;
+  maxConversations: number;
+  masked?: boolean;
+};
 type Presence = { status: AgentLive["status"]; lastAssignedAt: number | null };
 type OfferRow = { conversation_id: string; number_id: string; view: string; expires_at: number };
 
@@ -75,16 +83,26 @@ export class AgentActor extends DurableObject<Env> {
     const userId = this.ctx.id.name;
     if (!userId) return null;
     const row = await this.env.DB.prepare(
-      "SELECT id, tenant_id, name, max_conversations FROM users WHERE id = ? AND tenant_id = ? AND active = 1",
+      `SELECT u.id, u.tenant_id, u.name, u.max_conversations, u.role, t.mask_sensitive_data
+       FROM users u JOIN tenants t ON t.id = u.tenant_id
+       WHERE u.id = ? AND u.tenant_id = ? AND u.active = 1`,
     )
       .bind(userId, tenantId)
-      .first<{ id: string; tenant_id: string; name: string; max_conversations: number }>();
+      .first<{
+        id: string;
+        tenant_id: string;
+        name: string;
+        max_conversations: number;
+        role: string;
+        mask_sensitive_data: number;
+      }>();
     if (!row) return null;
-    const profile = {
+    const profile: Profile = {
       id: row.id,
       tenantId: row.tenant_id,
       name: row.name,
       maxConversations: row.max_conversations,
+      masked: row.role === "agent" && row.mask_sensitive_data === 1,
     };
     putJson(this.sql, "profile", profile);
     return profile;
@@ -617,9 +635,10 @@ export class AgentActor extends DurableObject<Env> {
     const body = JSON.stringify(full);
     this.sql.exec("UPDATE events SET body = ? WHERE seq = ?", body, seq);
     this.sql.exec("DELETE FROM events WHERE seq <= ?", seq - EVENT_LOG_SIZE);
+    const sent = this.forDesktop(body);
     for (const ws of this.ctx.getWebSockets()) {
       try {
-        ws.send(body);
+        ws.send(sent);
       } catch {
         // A socket closing under us; its desktop resumes from its last seq.
       }
@@ -632,7 +651,11 @@ export class AgentActor extends DurableObject<Env> {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
     const tenantId = request.headers.get("X-Parley-Tenant") ?? "";
-    const profile = await this.profileFor(tenantId);
+    // Reloaded at each connection, so the masking flag is current even if a
+    // settings notification was lost.
+    const cached = this.profile;
+    const profile =
+      cached && cached.tenantId !== tenantId ? null : await this.loadProfile(tenantId);
     if (!profile) return new Response("forbidden", { status: 403 });
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [tenantId]);
@@ -690,13 +713,55 @@ export class AgentActor extends DurableObject<Env> {
         "SELECT body FROM events WHERE seq > ? ORDER BY seq",
         lastSeq,
       )) {
-        ws.send(row.body);
+        ws.send(this.forDesktop(row.body));
       }
       return;
     }
     const tenantId = this.ctx.getTags(ws)[0] ?? "";
     const snapshot = await this.snapshot(tenantId);
-    if (snapshot) ws.send(JSON.stringify({ type: "snapshot", snapshot } satisfies ServerEvent));
+    if (snapshot) {
+      ws.send(
+        this.forDesktop(JSON.stringify({ type: "snapshot", snapshot } satisfies ServerEvent)),
+      );
+    }
+  }
+
+  /**
+   * A frame as this agent's desktops may see it: masked when the agent must
+   * see sensitive data masked. The event log keeps frames clear and masking
+   * happens at send time, so replays follow the tenant's current setting.
+   */
+  private forDesktop(body: string): string {
+    if (!this.profile?.masked) return body;
+    return JSON.stringify(maskJson(JSON.parse(body) as Parameters<typeof maskJson>[0]));
+  }
+
+  /**
+   * The tenant turned masking on or off: reloads the flag with the profile
+   * and, when it changed, sends every open desktop a fresh snapshot (its
+   * offers and conversation labels follow at once; messages already on screen
+   * follow at the desktop's next load). Nothing to do for an actor that has
+   * no profile yet: it reads the flag when it loads one. Idempotent.
+   */
+  async maskingChanged(tenantId: string): Promise<void> {
+    const before = this.profile;
+    if (!before || before.tenantId !== tenantId) return;
+    const after = await this.loadProfile(tenantId);
+    if (!after || Boolean(after.masked) === Boolean(before.masked)) return;
+    // Only open desktops need telling (and a snapshot would bring an offline agent online).
+    if (this.ctx.getWebSockets().length === 0) return;
+    const snapshot = await this.snapshot(tenantId);
+    if (!snapshot) return;
+    const body = this.forDesktop(
+      JSON.stringify({ type: "snapshot", snapshot } satisfies ServerEvent),
+    );
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(body);
+      } catch {
+        // A socket closing under us; its desktop resumes with a snapshot or replay.
+      }
+    }
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -229,9 +229,46 @@ export const MeView = z.object({
   name: z.string(),
   role: z.enum(["admin", "agent", "operator"]),
   language: Language,
+  /** Sensitive data reaches this user masked (an agent of a tenant with masking on). */
+  masked: z.boolean().default(false),
 });
 export type MeView = z.infer<typeof MeView>;
 export const UpdateMeBody = z.object({ language: Language });
+
+// ---- the signed-in user's account ----------------------------------------------
+
+/** Minimum length of a password, wherever one is set. */
+export const MIN_PASSWORD_LENGTH = 10;
+const NewPassword = z.string().min(MIN_PASSWORD_LENGTH, "at least 10 characters").max(200);
+
+/** GET/PATCH /api/account: the profile; the e-mail is the sign-in name and is not changed here. */
+export const AccountView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  language: Language,
+  role: z.enum(["admin", "agent", "operator"]),
+  tenantName: z.string(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+/** PATCH /api/account: what is sent changes (at least one of them). */
+export const UpdateAccountBody = z
+  .object({ name: z.string().trim().min(1).max(100).optional(), language: Language.optional() })
+  .refine((b) => b.name !== undefined || b.language !== undefined, {
+    message: "send name or language",
+  });
+export type UpdateAccountBody = z.infer<typeof UpdateAccountBody>;
+/** POST /api/account/password: the current password proves it is the user; other sessions end. */
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: NewPassword,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+/** POST /auth/password-reset: mails a reset link if the address is an account's (always 202). */
+export const PasswordResetBody = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+});
+export type PasswordResetBody = z.infer<typeof PasswordResetBody>;
 export const SetStatusBody = z.object({ status: SelectableStatus });
 /** Max length of a WhatsApp text body. */
 export const MAX_TEXT_LENGTH = 4096;

@@ -11,6 +11,8 @@ export interface SessionUser {
   role: "admin" | "agent" | "operator";
   language: "en" | "it";
   sessionId: string;
+  /** Sees sensitive data masked: an agent (not an admin) of a tenant with masking on. */
+  masked: boolean;
 }
 
 export type AppEnv = { Bindings: Env; Variables: { config: Config; user: SessionUser } };

@@ -39,7 +39,7 @@ export async function userFromSession(
   const row = await db
     .prepare(
       `SELECT s.id AS session_id, s.expires_at, u.id, u.tenant_id, u.email, u.name, u.role, u.language,
-              t.name AS tenant_name
+              t.name AS tenant_name, t.mask_sensitive_data
        FROM sessions s
        JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
        JOIN tenants t ON t.id = u.tenant_id AND t.status = 'active'
@@ -56,6 +56,7 @@ export async function userFromSession(
       role: "admin" | "agent" | "operator";
       language: "en" | "it";
       tenant_name: string;
+      mask_sensitive_data: number;
     }>();
   if (!row) return null;
   if (row.expires_at <= Date.now()) {
@@ -71,6 +72,8 @@ export async function userFromSession(
     role: row.role,
     language: row.language,
     sessionId: row.session_id,
+    // Read with the session, so masking costs no query of its own.
+    masked: row.role === "agent" && row.mask_sensitive_data === 1,
   };
 }
 
@@ -91,6 +94,7 @@ export function meView(user: SessionUser): MeView {
     name: user.name,
     role: user.role,
     language: user.language,
+    masked: user.masked,
   };
 }
 

@@ -5,6 +5,7 @@
  * kept, and the admin can resend it).
  */
 import { LogLevel, WorkerMailer } from "worker-mailer";
+import { maskPhone, maskText } from "../shared/masking";
 import type { Language } from "../shared/protocol";
 import { wallClock } from "../shared/working-time";
 import type { MailConfig } from "./config";
@@ -175,6 +176,82 @@ export async function mailInvitation(
   }
 }
 
+// ---- password reset ------------------------------------------------------------------
+
+/** What a password-reset mail says. */
+export interface PasswordReset {
+  name: string;
+  link: string;
+  expiresInHours: number;
+}
+
+const RESET: Record<
+  Language,
+  { subject: string; lines: (r: PasswordReset) => string[]; action: string; footer: string }
+> = {
+  en: {
+    subject: "Reset your Parley password",
+    lines: (r) => [
+      `Hello ${r.name},`,
+      "Someone (we hope you) asked to reset the password of your Parley account.",
+      `Choose a new password with this link, which works once and expires in ${r.expiresInHours} hours:`,
+    ],
+    action: "Choose a new password",
+    footer: "If you did not ask for it, ignore this e-mail: your password stays as it is.",
+  },
+  it: {
+    subject: "Reimposta la tua password di Parley",
+    lines: (r) => [
+      `Ciao ${r.name},`,
+      "Qualcuno (speriamo tu) ha chiesto di reimpostare la password del tuo account Parley.",
+      `Scegli una nuova password con questo link, che vale una sola volta e scade tra ${r.expiresInHours} ore:`,
+    ],
+    action: "Scegli una nuova password",
+    footer: "Se non l'hai chiesto tu, ignora questa e-mail: la tua password resta quella di prima.",
+  },
+};
+
+/** The password-reset mail with its link, in `language`. Pure. */
+export function passwordResetMail(
+  language: Language,
+  to: { email: string; name: string },
+  reset: PasswordReset,
+): OutgoingMail {
+  const t = RESET[language];
+  const lines = t.lines(reset);
+  const text = [...lines.slice(0, -1), `${lines.at(-1)}\n${reset.link}`, t.footer].join("\n\n");
+  const html = [
+    ...lines.map((l) => `<p>${escapeHtml(l)}</p>`),
+    `<p><a href="${escapeHtml(reset.link)}">${escapeHtml(t.action)}</a></p>`,
+    `<p>${escapeHtml(reset.link)}</p>`,
+    `<p style="color:#666">${escapeHtml(t.footer)}</p>`,
+  ].join("\n");
+  return { to, subject: t.subject, text: `${text}\n`, html };
+}
+
+/**
+ * Mails a password-reset link (`${PUBLIC_URL}/welcome?token=…`, used like an
+ * invitation's) to `user` in their language. Never throws: the caller has
+ * already answered (it must not reveal whether the account exists), so a
+ * failure is only logged. Not idempotent: every call sends.
+ */
+export async function mailPasswordReset(
+  config: MailConfig | null,
+  user: { email: string; name: string; language: Language },
+  reset: { token: string; expiresInHours: number },
+): Promise<MailResult> {
+  if (!config) return { ok: false, error: "mail is not configured" };
+  const link = `${config.publicUrl}/welcome?token=${encodeURIComponent(reset.token)}`;
+  const mail = passwordResetMail(user.language, user, {
+    name: user.name,
+    link,
+    expiresInHours: reset.expiresInHours,
+  });
+  const sent = await sendMail(config, mail);
+  if (!sent.ok) console.error("password reset mail failed", user.email, sent.error);
+  return sent;
+}
+
 // ---- conversation transcripts ---------------------------------------------------
 
 /** A closed (or open) conversation as its transcript shows it. Times are ms. */
@@ -249,6 +326,29 @@ const TRANSCRIPT: Record<
     timesIn: (zone) => `Gli orari sono nel fuso ${zone}.`,
   },
 };
+
+/**
+ * The transcript as a masked agent may send it: the customer's phone masked,
+ * sensitive data in names, notes and messages masked (the business's number
+ * stays). What an agent cannot see, they cannot mail. Pure.
+ */
+export function maskTranscript(t: Transcript): Transcript {
+  const text = (s: string | null) => (s === null ? null : maskText(s));
+  return {
+    ...t,
+    customer: {
+      name: maskText(t.customer.name),
+      phone: t.customer.phone === null ? null : maskPhone(t.customer.phone),
+    },
+    closeReason: text(t.closeReason),
+    closeNotes: text(t.closeNotes),
+    messages: t.messages.map((m) => ({
+      ...m,
+      senderName: maskText(m.senderName),
+      text: text(m.text),
+    })),
+  };
+}
 
 /** "YYYY-MM-DD HH:MM" on the wall clock of `timeZone`. */
 function wallTime(instant: number, timeZone: string): string {

@@ -4,6 +4,123 @@
  * each route here carries its own guard.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../app-types";
+import { AccountView, ChangePasswordBody, UpdateAccountBody } from "../../shared/protocol";
+import type { AppEnv, SessionUser } from "../app-types";
+import { requireUser } from "../auth";
+import { hashPassword, verifyPassword } from "../crypto";
+import { apiError, describeRoute, jsonBody } from "../http";
 
-export const account = new Hono<AppEnv>();
+const TAG = "account";
+
+function accountView(user: SessionUser): AccountView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    language: user.language,
+    role: user.role,
+    tenantName: user.tenantName,
+  };
+}
+
+/** GET/PATCH /api/account and POST /api/account/password (mounted at /api). */
+export const account = new Hono<AppEnv>()
+  .get(
+    "/account",
+    describeRoute({
+      method: "get",
+      path: "/api/account",
+      summary: "My profile: name, language, and the e-mail I sign in with",
+      tag: TAG,
+      response: AccountView,
+    }),
+    requireUser,
+    (c) => c.json(accountView(c.var.user)),
+  )
+  .patch(
+    "/account",
+    describeRoute({
+      method: "patch",
+      path: "/api/account",
+      summary: "Change my name and/or language (the e-mail is changed by an administrator)",
+      tag: TAG,
+      body: UpdateAccountBody,
+      response: AccountView,
+    }),
+    requireUser,
+    jsonBody(UpdateAccountBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      const user = c.var.user;
+      if (user.role === "operator" && body.name !== undefined) {
+        apiError(403, "forbidden", "The platform operator's account is configured, not edited", [
+          { path: "name", message: "cannot be changed for the platform operator" },
+        ]);
+      }
+      const name = body.name ?? user.name;
+      const language = body.language ?? user.language;
+      await c.env.DB.prepare(
+        "UPDATE users SET name = ?, language = ?, version = version + 1 WHERE id = ? AND tenant_id = ?",
+      )
+        .bind(name, language, user.id, user.tenantId)
+        .run();
+      // The agent actor shows the name on offers, transfers and the desktop: it rereads it.
+      if (name !== user.name) await c.env.AGENT.getByName(user.id).profileChanged(user.tenantId);
+      return c.json(accountView({ ...user, name, language }));
+    },
+  )
+  .post(
+    "/account/password",
+    describeRoute({
+      method: "post",
+      path: "/api/account/password",
+      summary:
+        "Change my password: 403 naming currentPassword when it is wrong; my other sessions end, this one stays",
+      tag: TAG,
+      body: ChangePasswordBody,
+      status: 204,
+    }),
+    requireUser,
+    jsonBody(ChangePasswordBody),
+    async (c) => {
+      const { currentPassword, newPassword } = c.req.valid("json");
+      const user = c.var.user;
+      if (user.role === "operator") {
+        apiError(403, "forbidden", "The platform operator's password is set in the configuration");
+      }
+      const db = c.env.DB;
+      const row = await db
+        .prepare("SELECT password_hash FROM users WHERE id = ? AND tenant_id = ? AND active = 1")
+        .bind(user.id, user.tenantId)
+        .first<{ password_hash: string | null }>();
+      if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash))) {
+        apiError(403, "wrong_password", "The current password is not right", [
+          { path: "currentPassword", message: "not your current password" },
+        ]);
+      }
+      if (currentPassword === newPassword) {
+        apiError(400, "invalid_request", "Invalid body: newPassword: same as the current one", [
+          { path: "newPassword", message: "same as the current one" },
+        ]);
+      }
+      const hash = await hashPassword(newPassword);
+      const now = Date.now();
+      await db.batch([
+        db
+          .prepare(
+            "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND tenant_id = ?",
+          )
+          .bind(hash, user.id, user.tenantId),
+        // Whoever else holds a session or a reset link of this account loses it.
+        db
+          .prepare("DELETE FROM sessions WHERE user_id = ? AND tenant_id = ? AND id != ?")
+          .bind(user.id, user.tenantId, user.sessionId),
+        db
+          .prepare(
+            "UPDATE user_tokens SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND purpose = 'reset' AND used_at IS NULL",
+          )
+          .bind(now, user.tenantId, user.id),
+      ]);
+      return c.body(null, 204);
+    },
+  );

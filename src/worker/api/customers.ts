@@ -15,13 +15,21 @@ import {
   type PropertyValues,
   UpdateCustomerBody,
 } from "../../shared/customers";
+import { maskPhone, maskText } from "../../shared/masking";
 import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
-import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./admin/common";
+import {
+  deleteOwned,
+  type ExportColumn,
+  type ListSpec,
+  mountList,
+  ownedRow,
+  saveVersioned,
+} from "./admin/common";
 
 interface Row {
   id: string;
@@ -110,8 +118,52 @@ const list: ListSpec<Row, CustomerView> = {
   tiebreak: "c.rowid",
   toView: view,
   // The same columns as the import template, so a download can be edited and imported back.
-  columns: async (c) => exportColumns(await loadCatalogue(c.env.DB, c.var.user.tenantId)),
+  columns: async (c) => {
+    const columns = exportColumns(await loadCatalogue(c.env.DB, c.var.user.tenantId));
+    return c.var.user.masked ? columns.map(maskedColumn) : columns;
+  },
 };
+
+/** A download column as a masked agent sees it: the phone masked whole, texts where they hold sensitive data. */
+function maskedColumn(column: ExportColumn<CustomerView>): ExportColumn<CustomerView> {
+  const mask = column.header === "Phone" ? maskPhone : maskText;
+  return {
+    ...column,
+    value: (v) => {
+      const cell = column.value(v);
+      return typeof cell === "string" ? mask(cell) : cell;
+    },
+  };
+}
+
+/**
+ * A masked agent never writes back what masking hid: a text field that holds
+ * sensitive data (its masked form differs) is left out when it comes back as
+ * shown (masked), and refused with 400 naming it when it comes back changed,
+ * since the agent cannot see what they would overwrite. Returns the body to save.
+ */
+function withoutMaskedEdits(body: UpdateCustomerBody, current: CustomerView): UpdateCustomerBody {
+  const out: UpdateCustomerBody = { ...body };
+  const refused: Field[] = [];
+  const check = (path: string, sent: unknown, stored: unknown, drop: () => void) => {
+    if (sent === undefined || typeof stored !== "string" || maskText(stored) === stored) return;
+    if (sent === stored) return;
+    if (sent === maskText(stored)) drop();
+    else refused.push({ path, message: "holds masked data, which agents cannot change" });
+  };
+  check("name", body.name, current.name, () => delete out.name);
+  check("notes", body.notes, current.notes, () => delete out.notes);
+  check("externalId", body.externalId, current.externalId, () => delete out.externalId);
+  if (body.properties) {
+    const properties = { ...body.properties };
+    for (const [id, value] of Object.entries(body.properties)) {
+      check(`properties.${id}`, value, current.properties[id], () => delete properties[id]);
+    }
+    out.properties = properties;
+  }
+  if (refused.length > 0) refuse(400, "invalid_request", refused);
+  return out;
+}
 
 /** The customer if the caller may see it, else 404 (another tenant's, or hidden from an isolated agent). */
 export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<Row> {
@@ -347,9 +399,10 @@ customers.patch(
   jsonBody(UpdateCustomerBody),
   async (c) => {
     const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
     const user = c.var.user;
     const current = await visibleCustomer(c, id);
+    const sent = c.req.valid("json");
+    const body = user.masked ? withoutMaskedEdits(sent, view(current)) : sent;
     await requireMayWrite(c);
     await requireSkillset(c, body.defaultSkillsetId);
     if (body.properties) await checkProperties(c, body.properties);

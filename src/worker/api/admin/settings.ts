@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
+import type { Env } from "../../env";
 import { apiError, describeRoute, jsonBody } from "../../http";
 
 interface TenantRow {
@@ -96,6 +97,28 @@ export const settings = new Hono<AppEnv>()
           `The settings were changed by someone else since you opened them (you have version ${version}, they are now at ${now.version}). Reload to see their changes, then save again.`,
         );
       }
+      if (changes.maskSensitiveData !== undefined) await tellAgents(c.env, tenantId);
       return c.json(await readSettings(db, tenantId));
     },
   );
+
+/**
+ * Tells every active agent's actor of the tenant that masking may have
+ * changed, so their open desktops switch at once (each actor compares and
+ * does nothing when its flag did not change). A failing actor is logged: it
+ * rereads the flag at its desktop's next connection anyway.
+ */
+async function tellAgents(env: Env, tenantId: string): Promise<void> {
+  const { results } = await env.DB.prepare(
+    "SELECT id FROM users WHERE tenant_id = ? AND role = 'agent' AND active = 1",
+  )
+    .bind(tenantId)
+    .all<{ id: string }>();
+  await Promise.all(
+    results.map((u) =>
+      env.AGENT.getByName(u.id)
+        .maskingChanged(tenantId)
+        .catch((err: unknown) => console.error("maskingChanged failed", u.id, err)),
+    ),
+  );
+}

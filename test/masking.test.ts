@@ -1,0 +1,364 @@
+/**
+ * Masking of sensitive data for agents, through the real Worker, actors, D1
+ * and the Meta simulator: with the tenant's setting on, an agent's snapshot,
+ * offer, WebSocket frames, messages, waiting list, customers list, detail,
+ * download and history hold masked values while an admin's hold clear text;
+ * turned off, the agent sees clear text again (the open desktop gets a fresh
+ * snapshot at once). An agent editing a masked customer never writes the
+ * masked values back.
+ */
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Page, TenantSettingsView } from "../src/shared/admin";
+import type { HistoryConversation, HistoryDetail } from "../src/shared/customer-history";
+import { MATCH_END, MATCH_START } from "../src/shared/customer-history";
+import type { CustomerView } from "../src/shared/customers";
+import type {
+  DesktopSnapshot,
+  MessageView,
+  ServerEvent,
+  WaitingList,
+} from "../src/shared/protocol";
+import { BASE, badFields, call, callJson, type Session } from "./admin/session";
+import { readXlsxRows } from "./admin/xlsx";
+import { customerWrites, eventually } from "./helpers";
+import {
+  archived,
+  closeConversation,
+  customerIdOf,
+  deskAgent,
+  type HistoryTenant,
+  historyTenant,
+  offerFor,
+  waId,
+} from "./history-flow";
+import { setSettings } from "./lifecycle-helpers";
+
+const CARD = "4111 1111 1111 1111";
+const IBAN = "IT60X0542811101000000123456";
+const EMAIL = "melissa@gmail.com";
+const PHONE = "+447966197542";
+const SECRET_TEXT = `Card ${CARD}, IBAN ${IBAN}, mail ${EMAIL}, call ${PHONE} at 12:30 on 2026-11-21`;
+const MASKED_TEXT =
+  "Card **** **** **** 1111, IBAN ***********************3456, mail m******@gmail.com, call *********7542 at 12:30 on 2026-11-21";
+const CLEAR_VALUES = [CARD, IBAN, EMAIL, PHONE];
+
+/** Whether any sensitive value of the test, or the customer's phone, appears in clear. */
+function leaks(value: unknown, customerPhone: string): string[] {
+  const json = JSON.stringify(value);
+  return [...CLEAR_VALUES, customerPhone, customerPhone.slice(1)].filter((v) => json.includes(v));
+}
+
+/** Masked like maskPhone: every digit and sign but the last 4 digits. */
+const maskedPhone = (e164: string) => `${"*".repeat(e164.length - 4)}${e164.slice(-4)}`;
+
+async function setMasking(admin: Session, on: boolean): Promise<void> {
+  const now = await callJson<TenantSettingsView>(
+    admin,
+    "GET",
+    "/api/admin/settings",
+    undefined,
+    200,
+  );
+  await callJson(
+    admin,
+    "PATCH",
+    "/api/admin/settings",
+    { version: now.version, maskSensitiveData: on },
+    200,
+  );
+}
+
+/** Opens the desktop WebSocket and collects its frames. */
+async function openSocket(session: Session, lastSeq: number | null) {
+  const res = await exports.default.fetch(`${BASE}/api/ws`, {
+    headers: { Upgrade: "websocket", Cookie: session.cookie },
+  });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket!;
+  const frames: ServerEvent[] = [];
+  ws.addEventListener("message", (e) => {
+    frames.push(JSON.parse(e.data as string) as ServerEvent);
+  });
+  ws.accept();
+  ws.send(JSON.stringify({ type: "resume", lastSeq }));
+  return { ws, frames };
+}
+
+interface Scene {
+  t: HistoryTenant;
+  anna: Session;
+  from: string;
+  e164: string;
+  conversationId: string;
+  customerId: string;
+}
+
+/** Masking on; Anna takes a conversation in which the customer wrote sensitive data. */
+async function scene(): Promise<Scene & { frames: ServerEvent[]; ws: WebSocket }> {
+  const t = await historyTenant();
+  await setSettings(t.numberId, { details: { agentsMayEditCustomers: true } });
+  await setMasking(t.admin, true);
+  const anna = await deskAgent(t, "Anna", ["care"]);
+  const desk = await callJson<DesktopSnapshot>(anna, "GET", "/api/desktop", undefined, 200);
+  const { ws, frames } = await openSocket(anna, desk.seq);
+  const from = waId();
+  await customerWrites(t.phoneNumberId, from, SECRET_TEXT, "Mario Rossi");
+  const offer = await offerFor(anna);
+  await callJson(anna, "POST", `/api/offers/${offer.conversationId}/accept`, undefined, 200);
+  return {
+    t,
+    anna,
+    from,
+    e164: `+${from}`,
+    conversationId: offer.conversationId,
+    customerId: await customerIdOf(t.tenantId, from),
+    frames,
+    ws,
+  };
+}
+
+describe("masking on", () => {
+  it("masks the agent's offer, snapshot, messages and live frames; the event log stays clear", async () => {
+    const s = await scene();
+    const desk = await callJson<DesktopSnapshot>(s.anna, "GET", "/api/desktop", undefined, 200);
+    expect(desk.conversations[0]?.customer.phone).toBe(maskedPhone(s.e164));
+    expect(desk.conversations[0]?.displayPhone).toBe("+1 555 010 0001");
+    expect(desk.conversations[0]?.id).toBe(s.conversationId);
+
+    const read = await callJson<{ messages: MessageView[] }>(
+      s.anna,
+      "GET",
+      `/api/conversations/${s.conversationId}`,
+      undefined,
+      200,
+    );
+    expect(read.messages[0]?.text).toBe(MASKED_TEXT);
+    expect(leaks(read, s.e164)).toEqual([]);
+
+    // A message arriving now reaches the open desktop masked.
+    await customerWrites(s.t.phoneNumberId, s.from, `also ${EMAIL}`);
+    await eventually(async () =>
+      s.frames.some((f) => f.type === "message" && f.message.text === "also m******@gmail.com"),
+    );
+    const offerFrame = s.frames.find((f) => f.type === "offer");
+    expect(offerFrame?.type === "offer" && offerFrame.offer.customerPhone).toBe(
+      maskedPhone(s.e164),
+    );
+    expect(leaks(s.frames, s.e164)).toEqual([]);
+
+    // A reconnecting desktop's replay is masked too.
+    const replay = await openSocket(s.anna, 0);
+    await eventually(async () => replay.frames.some((f) => f.type === "message"));
+    expect(leaks(replay.frames, s.e164)).toEqual([]);
+    replay.ws.close();
+    s.ws.close();
+
+    // What the actor keeps is clear: the setting decides at send time.
+    const clear = await env.AGENT.getByName(s.anna.userId).snapshot(s.t.tenantId);
+    expect(clear?.conversations[0]?.customer.phone).toBe(s.e164);
+  });
+
+  it("masks the waiting list, the customers list, detail, download and history; the admin sees clear text", async () => {
+    const s = await scene();
+    s.ws.close();
+    // A second customer waits: Anna is on a break.
+    await callJson(s.anna, "POST", "/api/me/status", { status: "break" }, 200);
+    const other = waId();
+    await customerWrites(s.t.phoneNumberId, other, "hello");
+    const waiting = await eventually(async () => {
+      const list = await callJson<WaitingList>(s.anna, "GET", "/api/waiting", undefined, 200);
+      return list.items.length > 0 ? list : null;
+    });
+    expect(waiting.items[0]?.customerPhone).toBe(maskedPhone(`+${other}`));
+    const adminWaiting = await callJson<WaitingList>(
+      s.t.admin,
+      "GET",
+      "/api/waiting",
+      undefined,
+      200,
+    );
+    expect(adminWaiting.items[0]?.customerPhone).toBe(`+${other}`);
+
+    // The admin writes notes with an e-mail in them.
+    const customer = await callJson<CustomerView>(
+      s.t.admin,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    await callJson(
+      s.t.admin,
+      "PATCH",
+      `/api/customers/${s.customerId}`,
+      { version: customer.version, notes: `Prefers ${EMAIL}` },
+      200,
+    );
+
+    const list = await callJson<Page<CustomerView>>(
+      s.anna,
+      "GET",
+      `/api/customers?q=${s.from}`,
+      undefined,
+      200,
+    );
+    expect(list.items.map((c) => c.phone)).toEqual([maskedPhone(s.e164)]);
+    const detail = await callJson<CustomerView>(
+      s.anna,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    expect(detail).toMatchObject({
+      id: s.customerId,
+      phone: maskedPhone(s.e164),
+      name: "Mario Rossi",
+      notes: "Prefers m******@gmail.com",
+    });
+    const adminDetail = await callJson<CustomerView>(
+      s.t.admin,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    expect(adminDetail).toMatchObject({ phone: s.e164, notes: `Prefers ${EMAIL}` });
+
+    const download = await call(s.anna, "GET", `/api/customers/export.xlsx?q=${s.from}`);
+    expect(download.status).toBe(200);
+    const rows = await readXlsxRows(await download.arrayBuffer());
+    expect(rows[1]?.[1]).toBe(maskedPhone(s.e164));
+    expect(leaks(rows, s.e164)).toEqual([]);
+    const adminRows = await readXlsxRows(
+      await (await call(s.t.admin, "GET", `/api/customers/export.xlsx?q=${s.from}`)).arrayBuffer(),
+    );
+    expect(adminRows[1]?.[1]).toBe(s.e164);
+
+    await closeConversation(s.anna, s.conversationId, "resolved", `Sent to ${EMAIL}`);
+    await archived(s.conversationId);
+    const history = await callJson<HistoryDetail>(
+      s.anna,
+      "GET",
+      `/api/customers/${s.customerId}/conversations/${s.conversationId}`,
+      undefined,
+      200,
+    );
+    expect(history.messages[0]?.text).toBe(MASKED_TEXT);
+    expect(history.conversation.closeNotes).toBe("Sent to m******@gmail.com");
+    expect(leaks(history, s.e164)).toEqual([]);
+    const found = await callJson<Page<HistoryConversation>>(
+      s.anna,
+      "GET",
+      `/api/customers/${s.customerId}/conversations?q=melissa`,
+      undefined,
+      200,
+    );
+    const snippet = found.items[0]?.matches?.[0] ?? "";
+    expect(snippet).toContain(`${MATCH_START}m******${MATCH_END}@gmail.com`);
+    expect(leaks(found, s.e164)).toEqual([]);
+    const adminHistory = await callJson<HistoryDetail>(
+      s.t.admin,
+      "GET",
+      `/api/customers/${s.customerId}/conversations/${s.conversationId}`,
+      undefined,
+      200,
+    );
+    expect(adminHistory.messages[0]?.text).toBe(SECRET_TEXT);
+  });
+
+  it("never writes masked values back when an agent edits a customer", async () => {
+    const s = await scene();
+    s.ws.close();
+    const admin = await callJson<CustomerView>(
+      s.t.admin,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    await callJson(
+      s.t.admin,
+      "PATCH",
+      `/api/customers/${s.customerId}`,
+      { version: admin.version, notes: `Card ${CARD}` },
+      200,
+    );
+    const seen = await callJson<CustomerView>(
+      s.anna,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    expect(seen.notes).toBe("Card **** **** **** 1111");
+
+    // The masked phone sent back is not a phone: 400 naming it.
+    const phone = await call(s.anna, "PATCH", `/api/customers/${s.customerId}`, {
+      version: seen.version,
+      phone: seen.phone,
+    });
+    expect(phone.status).toBe(400);
+    expect(await badFields(phone)).toEqual(["phone"]);
+    // Notes changed around masked data: refused, naming them.
+    const notes = await call(s.anna, "PATCH", `/api/customers/${s.customerId}`, {
+      version: seen.version,
+      notes: `${seen.notes} and more`,
+    });
+    expect(notes.status).toBe(400);
+    expect(await badFields(notes)).toEqual(["notes"]);
+    // The whole form sent back as shown, with a new priority: only the priority changes.
+    const saved = await callJson<CustomerView>(
+      s.anna,
+      "PATCH",
+      `/api/customers/${s.customerId}`,
+      { version: seen.version, name: seen.name, notes: seen.notes, priority: 8 },
+      200,
+    );
+    expect(saved.priority).toBe(8);
+    const row = await env.DB.prepare("SELECT phone, notes, priority FROM customers WHERE id = ?")
+      .bind(s.customerId)
+      .first<{ phone: string; notes: string; priority: number }>();
+    expect(row).toEqual({ phone: s.e164, notes: `Card ${CARD}`, priority: 8 });
+  });
+});
+
+describe("masking off", () => {
+  it("shows the agent clear text, and an open desktop gets a clear snapshot when the admin turns it off", async () => {
+    const s = await scene();
+    await eventually(async () => s.frames.some((f) => f.type === "conversation"));
+    await setMasking(s.t.admin, false);
+    const snapshot = await eventually(async () =>
+      s.frames.find((f): f is Extract<ServerEvent, { type: "snapshot" }> => f.type === "snapshot"),
+    );
+    expect(snapshot.snapshot.conversations[0]?.customer.phone).toBe(s.e164);
+    s.ws.close();
+
+    const desk = await callJson<DesktopSnapshot>(s.anna, "GET", "/api/desktop", undefined, 200);
+    expect(desk.conversations[0]?.customer.phone).toBe(s.e164);
+    const read = await callJson<{ messages: MessageView[] }>(
+      s.anna,
+      "GET",
+      `/api/conversations/${s.conversationId}`,
+      undefined,
+      200,
+    );
+    expect(read.messages[0]?.text).toBe(SECRET_TEXT);
+    const customer = await callJson<CustomerView>(
+      s.anna,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    expect(customer.phone).toBe(s.e164);
+    // Live frames are clear again.
+    const again = await openSocket(s.anna, null);
+    await customerWrites(s.t.phoneNumberId, s.from, `now ${EMAIL}`);
+    await eventually(async () =>
+      again.frames.some((f) => f.type === "message" && f.message.text === `now ${EMAIL}`),
+    );
+    again.ws.close();
+  });
+});
