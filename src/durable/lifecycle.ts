@@ -20,7 +20,11 @@
  *   admin's "conversations waiting in queue");
  * - transfer: closed after `transferInactivityMinutes` awaiting it;
  * - bot: the softbot's timeout sends it to the default skillset;
- * - every open state: closed 24 h after the customer's last message, and at
+ * - outbound (a template the customer has not answered): closed 24 h after
+ *   the agent's latest template (`close_no_reply`), and by nothing else — the
+ *   customer's window and the working day are about conversations the
+ *   customer started;
+ * - every other open state: closed 24 h after the customer's last message, and at
  *   the end of the working day when "close after working hours" is on or the
  *   state's end-of-day switch is (bot = waiting for a category, queued =
  *   awaiting assignment, transfer, wait_queue).
@@ -36,6 +40,7 @@ export type LifecycleState =
   | "transfer"
   | "wait_queue"
   | "unauthorized"
+  | "outbound"
   | "closed";
 
 /** What the timers read of a conversation. Times are ms since the epoch. */
@@ -64,6 +69,7 @@ export type TimerKind =
   | "close_transfer"
   | "close_24h"
   | "close_end_of_day"
+  | "close_no_reply"
   | "bot_timeout";
 
 export interface Timer {
@@ -111,6 +117,9 @@ export function timers(f: TimerFacts, s: StoredSettings): Timer[] {
   const out: Timer[] = [];
   const from = (t: number) => Math.max(t, f.settingsSince);
   const activity = from(Math.max(f.lastActivityAt, f.stateSince));
+  if (f.state === "outbound") {
+    return [{ kind: "close_no_reply", at: activity + CUSTOMER_WINDOW_MS }];
+  }
   if (f.state === "assigned") {
     const delay = s.messages.welcomeOnAssignmentDelaySeconds * 1000;
     if (

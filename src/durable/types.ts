@@ -47,6 +47,8 @@ export function defaultNumberConfig(): NumberConfig {
  * until `fallbackAt` (null = until the offer is refused, for immediate
  * transfers; exclusive ones keep their target until `fallbackAt`).
  * `hold`: not routed (softbot asking, unauthorized number).
+ * `assigned`: the customer answered an agent's template and that agent took
+ * it straight onto their desk (no routing).
  */
 export type RouteRequest =
   | {
@@ -62,6 +64,7 @@ export type RouteRequest =
     }
   | { type: "hold"; state: "bot" | "held" }
   | { type: "park"; kind: WaitQueueKind; agentId: string; agentName: string }
+  | { type: "assigned"; agentId: string; agentName: string }
   | { type: "closed" };
 
 /** Everything a conversation actor needs to start. */

@@ -86,6 +86,7 @@ const en = {
   "state.transfer": "Awaiting transfer",
   "state.wait_queue": "In the wait queue",
   "state.unauthorized": "Unauthorized number",
+  "state.outbound": "Template sent, awaiting the answer",
 
   "conversation.select": "Select a conversation",
   "conversation.phone": "Phone",
@@ -331,6 +332,7 @@ const it: Dictionary = {
   "state.transfer": "In attesa di trasferimento",
   "state.wait_queue": "In coda di attesa",
   "state.unauthorized": "Numero non autorizzato",
+  "state.outbound": "Modello inviato, in attesa di risposta",
 
   "conversation.select": "Seleziona una conversazione",
   "conversation.phone": "Telefono",

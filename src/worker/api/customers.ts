@@ -89,13 +89,13 @@ const BASE = "/api";
  * `conversations`, written when an agent takes the conversation) and those
  * whose default skillset is one of theirs.
  */
-const VISIBLE = `(NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.tenant_id = ? AND u.role = 'agent' AND u.isolated = 1)
+export const VISIBLE = `(NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.tenant_id = ? AND u.role = 'agent' AND u.isolated = 1)
   OR c.default_skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?)
   OR EXISTS (SELECT 1 FROM conversations h WHERE h.tenant_id = c.tenant_id AND h.customer_id = c.id
     AND h.skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?)))`;
 
 /** The values `VISIBLE` binds, in order, for the signed-in caller. */
-function visibleBinds(c: Context<AppEnv>): unknown[] {
+export function visibleBinds(c: Context<AppEnv>): unknown[] {
   const { id, tenantId } = c.var.user;
   return [id, tenantId, tenantId, id, tenantId, id];
 }
