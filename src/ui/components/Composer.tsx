@@ -1,13 +1,21 @@
 /**
- * The reply box: Enter sends, Shift+Enter breaks the line, 4096 characters at most.
- * Once WhatsApp's 24-hour window has closed it says so and sends nothing (only
- * templates may go out then; the server refuses free text too).
+ * The reply box: Enter sends, Shift+Enter breaks the line, 4096 characters at most
+ * with a counter that warns near the limit. Its toolbar (desk/composer) adds
+ * emoji, attachments, voice notes, locations, predefined messages, video-call
+ * links and dictation. Once WhatsApp's 24-hour window has closed it says so and
+ * sends nothing (only templates may go out then; the server refuses the rest too).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { customerWindowOpen, MAX_TEXT_LENGTH } from "../../shared/protocol.ts";
+import { customerWindowOpen, MAX_TEXT_LENGTH, type SendContent } from "../../shared/protocol.ts";
 import { useNow } from "../clock.ts";
+import { ComposerTools } from "../desk/composer/ComposerTools.tsx";
+import { insertAt } from "../desk/composer/pickers.ts";
+import "../desk/composer/composer.css";
 import { useI18n } from "../i18n.ts";
 import { useLifecycle } from "../lifecycle/actions.ts";
+
+/** From here on the counter warns that the limit is near. */
+const NEAR_LIMIT = MAX_TEXT_LENGTH - 200;
 
 /** Unsent drafts per conversation, kept while the page lives so switching loses nothing. */
 const drafts = new Map<string, string>();
@@ -22,10 +30,17 @@ interface ComposerProps {
   /** When the customer last wrote (ms), for the 24-hour window. */
   lastCustomerMessageAt: number | null;
   onSend: (text: string) => void;
+  /** Sends what the toolbar composed (a file, a location, a predefined message); `summary` shows while it goes. */
+  onSendContent: (content: SendContent, summary: string) => void;
 }
 
 /** Mount with `key={conversationId}`: each conversation has its own draft. */
-export function Composer({ conversationId, lastCustomerMessageAt, onSend }: ComposerProps) {
+export function Composer({
+  conversationId,
+  lastCustomerMessageAt,
+  onSend,
+  onSendContent,
+}: ComposerProps) {
   const { t } = useI18n();
   const windowOpen = customerWindowOpen(lastCustomerMessageAt, useNow());
   const [text, setText] = useState(() => drafts.get(conversationId) ?? "");
@@ -45,6 +60,20 @@ export function Composer({ conversationId, lastCustomerMessageAt, onSend }: Comp
     setText(value);
     if (value) drafts.set(conversationId, value);
     else drafts.delete(conversationId);
+  }
+
+  /** Puts `insert` at the caret (replacing a selection) and keeps typing there. */
+  function insert(piece: string, spaced = false) {
+    const textarea = textareaRef.current;
+    const start = textarea?.selectionStart ?? text.length;
+    const end = textarea?.selectionEnd ?? text.length;
+    const next = insertAt(text, start, end, piece, MAX_TEXT_LENGTH, spaced);
+    update(next.text);
+    if (next.text) lifecycle?.typing(conversationId);
+    if (textarea) {
+      textarea.focus();
+      textarea.setSelectionRange(next.caret, next.caret);
+    }
   }
 
   function send() {
@@ -95,14 +124,31 @@ export function Composer({ conversationId, lastCustomerMessageAt, onSend }: Comp
         }}
       />
       <div class="composer-actions">
+        <ComposerTools
+          conversationId={conversationId}
+          enabled={windowOpen}
+          insert={insert}
+          onSendContent={onSendContent}
+        />
         <span
           id="composer-count"
-          class={length >= MAX_TEXT_LENGTH ? "char-count is-full" : "char-count"}
+          class={
+            length >= MAX_TEXT_LENGTH
+              ? "char-count is-full"
+              : length >= NEAR_LIMIT
+                ? "char-count is-near"
+                : "char-count"
+          }
           aria-live="off"
           title={t("composer.countLabel", { n: length, max: MAX_TEXT_LENGTH })}
         >
           {t("composer.count", { n: length, max: MAX_TEXT_LENGTH })}
         </span>
+        {length >= NEAR_LIMIT && length < MAX_TEXT_LENGTH && (
+          <span id="composer-near-limit" class="visually-hidden" role="status">
+            {t("compose.nearLimit", { left: MAX_TEXT_LENGTH - length })}
+          </span>
+        )}
         <button
           id="send-button"
           type="submit"
