@@ -6,6 +6,7 @@ import type { AgentView, SelectableStatus } from "../../shared/protocol.ts";
 import { SelectableStatus as SelectableStatusSchema } from "../../shared/protocol.ts";
 import { useSession } from "../admin/kit/context.ts";
 import { Link } from "../admin/kit/router.tsx";
+import { ProfileButton } from "../desk/account/ProfileButton.tsx";
 import { useI18n } from "../i18n.ts";
 import { DeskNav, type DeskView } from "../lifecycle/DeskNav.tsx";
 import type { ConnectionState } from "../live.ts";
@@ -128,6 +129,8 @@ export function Header({
         </label>
         <LanguageSelect id="header-language" />
       </div>
+
+      <ProfileButton />
 
       <button id="logout" type="button" class="button" onClick={onLogout} disabled={loggingOut}>
         {t("header.logout")}

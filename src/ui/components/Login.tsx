@@ -1,7 +1,8 @@
 /** The sign-in page: e-mail, password and the language the desktop will speak. */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { MeView } from "../../shared/protocol.ts";
 import { ApiError, api, errorMessage } from "../api.ts";
+import { ForgotPassword } from "../desk/account/ForgotPassword.tsx";
 import { useI18n } from "../i18n.ts";
 import { LanguageSelect } from "./LanguageSelect.tsx";
 
@@ -11,6 +12,12 @@ export function Login({ onSignedIn }: { onSignedIn: (me: MeView) => void }) {
   const [password, setPassword] = useState("");
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // "Forgot password?" swaps the card for the reset form; back puts focus where it was.
+  const [forgot, setForgot] = useState<"no" | "open" | "back">("no");
+  const forgotRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (forgot === "back") forgotRef.current?.focus();
+  }, [forgot]);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -28,6 +35,14 @@ export function Login({ onSignedIn }: { onSignedIn: (me: MeView) => void }) {
       );
       setSubmitting(false);
     }
+  }
+
+  if (forgot === "open") {
+    return (
+      <main class="page-center login-page">
+        <ForgotPassword initialEmail={email} onBack={() => setForgot("back")} />
+      </main>
+    );
   }
 
   return (
@@ -80,6 +95,15 @@ export function Login({ onSignedIn }: { onSignedIn: (me: MeView) => void }) {
         >
           {submitting && <span class="spinner spinner-small" aria-hidden="true" />}
           {submitting ? t("login.submitting") : t("login.submit")}
+        </button>
+        <button
+          id="forgot-password"
+          ref={forgotRef}
+          type="button"
+          class="link-button"
+          onClick={() => setForgot("open")}
+        >
+          {t("reset.open")}
         </button>
       </form>
     </main>

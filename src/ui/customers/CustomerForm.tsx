@@ -99,6 +99,11 @@ export function CustomerForm({ fields, view: initial, onView, labelledBy }: Cust
 
   const { draft, set, view } = form;
   const readOnly = !fields.mayEdit;
+  // A masked agent sees some values with `*` in place of what is hidden: those fields
+  // stay read-only, so a save never writes the masked text back (the server refuses it too).
+  const maskedEdit = me.masked && view !== null;
+  const hides = (value: unknown) => maskedEdit && typeof value === "string" && value.includes("*");
+  const hiddenHint = t("masking.hidden");
   const setProperty = (field: CustomerField, value: string | boolean) =>
     form.setDraft((d) => ({ ...d, properties: { ...d.properties, [field.id]: value } }));
   const consent =
@@ -136,7 +141,8 @@ export function CustomerForm({ fields, view: initial, onView, labelledBy }: Cust
             type="tel"
             inputMode="tel"
             label={t("customers.phone")}
-            hint={t("customer.phoneHint")}
+            hint={maskedEdit ? hiddenHint : t("customer.phoneHint")}
+            disabled={maskedEdit}
             required
             maxLength={40}
             value={draft.phone}
@@ -145,7 +151,8 @@ export function CustomerForm({ fields, view: initial, onView, labelledBy }: Cust
           <TextField
             name="name"
             label={t("customers.name")}
-            hint={t("customer.nameHint")}
+            hint={hides(view?.name) ? hiddenHint : t("customer.nameHint")}
+            disabled={hides(view?.name)}
             required={false}
             maxLength={200}
             value={draft.name}
@@ -154,7 +161,8 @@ export function CustomerForm({ fields, view: initial, onView, labelledBy }: Cust
           <TextField
             name="externalId"
             label={t("customer.externalId")}
-            hint={t("customer.externalIdHint")}
+            hint={hides(view?.externalId) ? hiddenHint : t("customer.externalIdHint")}
+            disabled={hides(view?.externalId)}
             required={false}
             maxLength={200}
             value={draft.externalId}
@@ -191,6 +199,8 @@ export function CustomerForm({ fields, view: initial, onView, labelledBy }: Cust
             name="notes"
             label={t("customer.notes")}
             class="customer-notes"
+            hint={hides(view?.notes) ? hiddenHint : undefined}
+            disabled={hides(view?.notes)}
             required={false}
             rows={4}
             maxLength={4000}
@@ -233,7 +243,7 @@ export function CustomerForm({ fields, view: initial, onView, labelledBy }: Cust
                 key={p.id}
                 field={p}
                 value={inputOf(draft, p)}
-                disabled={!mayEditProperty(p)}
+                disabled={!mayEditProperty(p) || hides(view?.properties[p.id])}
                 onChange={(v) => setProperty(p, v)}
               />
             ))}
