@@ -4,8 +4,11 @@ import { type Browser, chromium } from "playwright-core";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Launches headless Chromium; fails clearly when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches headless Chromium; fails clearly when it is not installed. `extraArgs`
+ * add flags for one test file (e.g. a fake microphone).
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
   return chromium.launch({
@@ -19,6 +22,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }
