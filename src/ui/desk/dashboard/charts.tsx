@@ -14,34 +14,43 @@ export interface Figure {
   value: number;
 }
 
-/** Horizontal bars, one per figure, scaled to the largest. */
+/**
+ * Horizontal bars, one per figure, scaled to the largest. Laid out in percentages of the
+ * card's width (no viewBox), so the labels keep their real size on any screen.
+ */
 export function BarChart({ id, title, figures }: { id: string; title: string; figures: Figure[] }) {
   const { t } = useI18n();
   const top = niceMax(Math.max(...figures.map((f) => f.value)));
   const rowHeight = 34;
-  const labelWidth = 150;
-  const width = 460;
-  const barSpace = width - labelWidth - 40;
+  /** Where the bars start and how much of the width they may take, in %. */
+  const barStart = 42;
+  const barSpace = 48;
   const summary = figures.map((f) => `${f.label}: ${f.value}`).join(", ");
   return (
     <figure class="chart chart-bars" id={id}>
       <svg
-        viewBox={`0 0 ${width} ${figures.length * rowHeight}`}
+        width="100%"
+        height={figures.length * rowHeight}
         role="img"
         aria-label={`${title}. ${summary}`}
-        preserveAspectRatio="xMinYMin meet"
       >
         {figures.map((f, i) => {
           const y = i * rowHeight;
-          const length = Math.max(f.value > 0 ? 3 : 0, (f.value / top) * barSpace);
+          const length = f.value > 0 ? Math.max(0.8, (f.value / top) * barSpace) : 0;
           return (
             <g key={f.key} class={`bar bar-${f.key}`} data-figure={f.key} data-value={f.value}>
               <text x={0} y={y + rowHeight / 2} dominant-baseline="middle" class="chart-label">
                 {f.label}
               </text>
-              <rect x={labelWidth} y={y + 6} width={length} height={rowHeight - 12} rx={4} />
+              <rect
+                x={`${barStart}%`}
+                y={y + 6}
+                width={`${length}%`}
+                height={rowHeight - 12}
+                rx={4}
+              />
               <text
-                x={labelWidth + length + 6}
+                x={`${barStart + length + 1.5}%`}
                 y={y + rowHeight / 2}
                 dominant-baseline="middle"
                 class="chart-value"
@@ -130,7 +139,8 @@ export function LineChart({
   const height = 150;
   const left = 28;
   const bottom = 22;
-  const top = niceMax(Math.max(...series.flatMap((s) => s.values)));
+  // At least 2, so the middle grid line is a whole number of conversations.
+  const top = Math.max(2, niceMax(Math.max(...series.flatMap((s) => s.values))));
   const hours = series[0]?.values.length ?? 24;
   const summary = series
     .map(
