@@ -52,7 +52,7 @@ async function simMedia(bytes: Uint8Array, type: string): Promise<string> {
   const res = await fetch(`${SIM_URL}/_sim/media`, {
     method: "POST",
     headers: { "Content-Type": type },
-    body: bytes,
+    body: new Blob([bytes.slice()]),
   });
   return ((await res.json()) as { id: string }).id;
 }
