@@ -216,6 +216,30 @@ describe("applyEvent: ticks", () => {
     expect(forwardTick("sent", null)).toBe("sent");
   });
 
+  it("replaces a message whose file finished downloading, and ignores an identical copy", () => {
+    const media = (mediaId: string | null) =>
+      message("m1", 1, {
+        direction: "in",
+        status: null,
+        kind: "image",
+        content: {
+          type: "media",
+          kind: "image",
+          mediaId,
+          mime: "image/png",
+          filename: null,
+          caption: null,
+          size: mediaId ? 10 : null,
+          failed: false,
+        },
+      });
+    const pending = applyAll(loaded(), [msgEvent(11, media(null))]);
+    const stored = applyAll(pending, [msgEvent(12, media("ours"))]);
+    expect(stored.messages.c1?.[0]?.content).toMatchObject({ mediaId: "ours", size: 10 });
+    const again = applyEvent(stored, msgEvent(13, media("ours")));
+    expect(again.messages).toBe(stored.messages);
+  });
+
   it("keeps messages ordered by their seq whatever the arrival order", () => {
     const state = applyAll(loaded(), [
       msgEvent(11, message("m3", 3)),

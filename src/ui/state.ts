@@ -327,7 +327,10 @@ function sameMessage(a: MessageView, b: MessageView): boolean {
     a.seq === b.seq &&
     a.text === b.text &&
     a.error?.code === b.error?.code &&
-    a.error?.title === b.error?.title
+    a.error?.title === b.error?.title &&
+    // A file that finished downloading, a quote resolved, a tick's time: same id, new content.
+    JSON.stringify([a.content, a.replyTo, a.statusTimes]) ===
+      JSON.stringify([b.content, b.replyTo, b.statusTimes])
   );
 }
 
