@@ -1,0 +1,175 @@
+/**
+ * Sent templates: the templates I sent that the customer has not answered yet
+ * (`tr[data-conversation]`: customer, number, template, when, its tick), refreshed every
+ * few seconds and whenever my desk changes (an answer moves a row to my conversations),
+ * and Start a conversation (`#outbound-start`), which opens the start dialog.
+ */
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { PendingOutbound } from "../../../shared/outbound.ts";
+import type { ConversationView } from "../../../shared/protocol.ts";
+import { errorMessage } from "../../api.ts";
+import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { Ticks } from "../../desk/messages/MessageMeta.tsx";
+import { useI18n } from "../../i18n.ts";
+import { outboundApi } from "./api.ts";
+import "./outbound.css";
+import type { OutboundViewProps } from "./OutboundView.tsx";
+import { StartDialog } from "./StartDialog.tsx";
+
+/** How often the shown list refreshes itself. */
+const POLL_MS = 5000;
+
+export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundViewProps) {
+  const { t, language } = useI18n();
+  const [items, setItems] = useState<readonly PendingOutbound[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [refreshing, setRefreshing] = useState(false);
+  const [dialog, setDialog] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const inFlight = useRef(false);
+  const mounted = useRef(true);
+
+  const load = useCallback((manual: boolean) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    if (manual) setRefreshing(true);
+    outboundApi
+      .pending()
+      .then(
+        (list) => {
+          if (!mounted.current) return;
+          setItems(list.items);
+          setError(null);
+        },
+        (failure: unknown) => mounted.current && setError(failure),
+      )
+      .finally(() => {
+        inFlight.current = false;
+        if (mounted.current) setRefreshing(false);
+      });
+  }, []);
+
+  useEffect(() => {
+    mounted.current = true;
+    titleRef.current?.focus();
+    const poll = () => document.visibilityState === "visible" && load(false);
+    const timer = setInterval(poll, POLL_MS);
+    document.addEventListener("visibilitychange", poll);
+    return () => {
+      mounted.current = false;
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", poll);
+    };
+  }, [load]);
+
+  // My desk changed (a customer answered, a conversation closed): the list may have too.
+  useEffect(() => load(false), [liveSignal, load]);
+
+  function started(conversation: ConversationView, kind: "text" | "template") {
+    setDialog(false);
+    if (kind === "text") {
+      onOpen(conversation);
+      return;
+    }
+    setNotice(t("outbound.sentTemplate", { name: conversation.customer.name }));
+    load(true);
+  }
+
+  const describe = (e: unknown) => errorMessage(e, t("app.networkError"), t("app.unexpectedError"));
+  const when = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short" });
+
+  return (
+    <section class="waiting-view outbound-view" id="outbound-view" aria-labelledby="outbound-title">
+      <header class="waiting-header">
+        <h2 id="outbound-title" ref={titleRef} tabIndex={-1}>
+          {t("outbound.title")}
+        </h2>
+        <div class="outbound-actions">
+          <button
+            id="outbound-refresh"
+            type="button"
+            class="button"
+            disabled={refreshing}
+            aria-busy={refreshing}
+            onClick={() => load(true)}
+          >
+            {refreshing && <span class="spinner spinner-small" aria-hidden="true" />}
+            {t("outbound.refresh")}
+          </button>
+          <button
+            id="outbound-start"
+            type="button"
+            class="button button-primary"
+            onClick={() => {
+              setNotice(null);
+              setDialog(true);
+            }}
+          >
+            {t("outbound.start")}
+          </button>
+        </div>
+      </header>
+      <p class="muted">{t("outbound.intro")}</p>
+      <p id="outbound-notice" class="outbound-notice" role="status">
+        {notice}
+      </p>
+
+      {error !== null && (
+        <LoadError
+          message={t("outbound.loadFailed", { message: describe(error) })}
+          onRetry={() => load(true)}
+        />
+      )}
+      {items === null ? (
+        error === null && <Loading />
+      ) : items.length === 0 ? (
+        <p class="empty-state" id="outbound-empty">
+          {t("outbound.empty")}
+        </p>
+      ) : (
+        <div class="waiting-table-wrap">
+          <table class="waiting-table outbound-table" id="outbound-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("outbound.customer")}</th>
+                <th scope="col">{t("outbound.number")}</th>
+                <th scope="col">{t("outbound.template")}</th>
+                <th scope="col">{t("outbound.sent")}</th>
+                <th scope="col">{t("outbound.tick")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.conversationId} data-conversation={item.conversationId}>
+                  <td>
+                    <span class="waiting-customer">{item.customer.name}</span>
+                    {item.customer.phone && (
+                      <span class="muted waiting-phone">{item.customer.phone}</span>
+                    )}
+                  </td>
+                  <td>{item.numberName}</td>
+                  <td>
+                    <span class="outbound-template-name">{item.templateName}</span>
+                    <span class="muted outbound-template-text" title={item.text}>
+                      {item.text}
+                    </span>
+                  </td>
+                  <td>
+                    <time dateTime={new Date(item.sentAt).toISOString()}>
+                      {when.format(item.sentAt)}
+                    </time>
+                  </td>
+                  <td class="outbound-tick" data-status={item.status ?? "none"}>
+                    {item.status ? <Ticks status={item.status} /> : t("outbound.noTick")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {dialog && <StartDialog myId={myId} onStarted={started} onCancel={() => setDialog(false)} />}
+    </section>
+  );
+}

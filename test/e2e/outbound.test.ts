@@ -1,0 +1,241 @@
+/**
+ * Starting an outbound conversation with a template, in a real browser: the admin
+ * creates a template through the API and Meta's simulator approves it; Alice opens Sent
+ * templates, starts a conversation, finds the demo customer (the one without opt-in is
+ * marked and cannot be chosen), picks the template, fills its variables while the preview
+ * follows, and sends. The customer's phone receives the template, Alice's list shows it
+ * pending with its tick, and when the customer answers it moves to her conversations
+ * with the template and the answer in one history. Screenshots: test-results/outbound-*.png.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO } from "../../scripts/demo-data.ts";
+import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+import { launchChromium } from "./browser.ts";
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack({
+    port: 18861,
+    simPort: 18862,
+    persistTo: freshStateDir(),
+    quiet: true,
+    templateReviewMs: 500,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
+const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };
+/** Giulia Conti, authorised; Emily Clarke has not authorised contact (demo data). */
+const GIULIA = { id: "demo-customer-1", waId: "393480000001", name: "Giulia Conti" };
+const EMILY = { id: "demo-customer-3" };
+const TEMPLATE = "order_ready";
+
+/** Signs in through the API; returns the session cookie pair. */
+async function apiLogin(who: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${stack.url}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(who),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.get("Set-Cookie")!.split(";")[0]!;
+}
+
+async function call<T>(cookie: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { Cookie: cookie, "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** An approved template of the demo number: drafted, submitted, approved by the simulator. */
+async function approvedTemplate(): Promise<void> {
+  const admin = await apiLogin(ADMIN);
+  const draft = await call<{ id: string }>(admin, "POST", "/api/admin/templates", {
+    numberId: DEMO.number.id,
+    name: TEMPLATE,
+    language: "it",
+    category: "UTILITY",
+    header: { text: "Ordine {{1}}", example: "A-1" },
+    body: {
+      text: "Ciao {{1}}, il tuo ordine è pronto: puoi ritirarlo {{2}}. Confermi?",
+      examples: ["Anna", "domani"],
+    },
+    footer: "Demo Company",
+    buttons: [
+      { type: "QUICK_REPLY", text: "Sì" },
+      { type: "QUICK_REPLY", text: "No" },
+    ],
+  });
+  await call(admin, "POST", `/api/admin/templates/${draft.id}/submit`, {});
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const t = await call<{ status: string }>(admin, "GET", `/api/admin/templates/${draft.id}`);
+    if (t.status === "approved") return;
+    if (Date.now() > deadline) throw new Error(`template still ${t.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function signIn(who: { email: string; password: string }): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await page.fill("#login-email", who.email);
+  await page.fill("#login-password", who.password);
+  await page.click("#login-submit");
+  await page.waitForSelector('#connection[data-state="live"]');
+  return page;
+}
+
+/** The raw Graph bodies the customer's phone received. */
+async function phoneGot(waId: string): Promise<{ type: string; raw: Record<string, unknown> }[]> {
+  const res = await fetch(`${stack.simUrl}/_sim/threads/${waId}`);
+  if (res.status === 404) return [];
+  const thread = (await res.json()) as {
+    messages: { direction: string; type: string; raw: Record<string, unknown> }[];
+  };
+  return thread.messages.filter((m) => m.direction === "out");
+}
+
+describe("outbound", () => {
+  it("starting an outbound conversation with a template", async () => {
+    await approvedTemplate();
+    const page = await signIn(ALICE);
+
+    await page.click("#nav-outbound");
+    await page.locator("#outbound-empty").waitFor();
+    await page.screenshot({ path: "test-results/outbound-empty.png" });
+
+    await page.click("#outbound-start");
+    const dialog = page.locator("#outbound-dialog");
+    await dialog.waitFor();
+    // Focus starts in the search; the customer without opt-in is marked and cannot be chosen.
+    await page.locator("#outbound-customer-search:focus").waitFor();
+    const emily = page.locator(`li[data-customer="${EMILY.id}"]`);
+    await emily.locator(".not-authorized").waitFor();
+    await expect(emily.locator("button").isDisabled()).resolves.toBe(true);
+
+    await page.keyboard.type("Giulia");
+    const giulia = page.locator(`li[data-customer="${GIULIA.id}"]`);
+    await giulia.waitFor();
+    await page.locator("li[data-customer]").nth(1).waitFor({ state: "detached" });
+    // She never wrote: no green tick, templates only.
+    await expect(giulia.locator(".window-open").count()).resolves.toBe(0);
+    await page.screenshot({ path: "test-results/outbound-search.png" });
+    await page.keyboard.press("Enter");
+    await page.locator("#outbound-chosen").waitFor();
+    await expect(
+      page.locator('input[name="outbound-kind"][value="text"]').isChecked(),
+    ).resolves.toBe(false);
+
+    await page.selectOption("select[name=template]", { label: `${TEMPLATE} (it)` });
+    await page.fill("input[name=var-header]", "B-42");
+    await page.fill("input[name=var-body-1]", "Giulia");
+    // The preview follows the form; the empty variable still shows its placeholder.
+    await page
+      .locator("#outbound-preview", {
+        hasText: "Ciao Giulia, il tuo ordine è pronto: puoi ritirarlo {{2}}",
+      })
+      .waitFor();
+    // Sending with a variable empty names it and sends nothing.
+    await page.click("#outbound-send");
+    await page.locator("input[name=var-body-2][aria-invalid=true]:focus").waitFor();
+    expect(await phoneGot(GIULIA.waId)).toEqual([]);
+    await page.fill("input[name=var-body-2]", "oggi dopo le 15");
+    await page.locator("#outbound-preview", { hasText: "ritirarlo oggi dopo le 15" }).waitFor();
+    await expect(page.locator(".outbound-quick-replies li").allTextContents()).resolves.toEqual([
+      "Sì",
+      "No",
+    ]);
+    await page.screenshot({ path: "test-results/outbound-dialog.png" });
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.screenshot({ path: "test-results/outbound-dialog-tablet.png" });
+    await page.setViewportSize({ width: 1366, height: 768 });
+
+    await page.click("#outbound-send");
+    await dialog.waitFor({ state: "detached" });
+    await page.locator("#outbound-notice", { hasText: GIULIA.name }).waitFor();
+
+    // The phone received Meta's template body.
+    const sent = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const got = await phoneGot(GIULIA.waId);
+        if (got.length > 0) return got;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error("the phone received nothing");
+    })();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.type).toBe("template");
+    expect(sent[0]!.raw.template).toMatchObject({
+      name: TEMPLATE,
+      language: { code: "it" },
+      components: [
+        { type: "header", parameters: [{ type: "text", text: "B-42" }] },
+        {
+          type: "body",
+          parameters: [
+            { type: "text", text: "Giulia" },
+            { type: "text", text: "oggi dopo le 15" },
+          ],
+        },
+        { type: "button", sub_type: "quick_reply", index: "0" },
+        { type: "button", sub_type: "quick_reply", index: "1" },
+      ],
+    });
+
+    // Pending in Sent templates, with its tick; not on the desk.
+    const row = page.locator("#outbound-table tr[data-conversation]");
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain(GIULIA.name);
+    await expect(row.textContent()).resolves.toContain(TEMPLATE);
+    await page.locator('.outbound-tick[data-status="delivered"]').waitFor({ timeout: 15_000 });
+    await expect(page.locator(".conversation-item").count()).resolves.toBe(0);
+    await page.screenshot({ path: "test-results/outbound-pending.png" });
+    const conversationId = await row.getAttribute("data-conversation");
+    expect(conversationId).toBeTruthy();
+
+    const phone = await (await browser.newContext()).newPage();
+    await phone.goto(`${stack.simUrl}/phone?number=${GIULIA.waId}&name=Giulia%20Conti`);
+    await phone.locator('#phone-messages li[data-direction="out"]').first().waitFor();
+    await phone.screenshot({ path: "test-results/outbound-phone.png" });
+
+    // The customer answers: the conversation moves to Alice's conversations.
+    const answer = await fetch(`${stack.simUrl}/_sim/inbound`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        from: GIULIA.waId,
+        name: GIULIA.name,
+        phoneNumberId: DEMO.number.phoneNumberId,
+        text: "Sì, passo oggi",
+      }),
+    });
+    expect(answer.status).toBe(200);
+    await page.locator(".conversation-item", { hasText: GIULIA.name }).waitFor();
+    await page.locator("#outbound-empty").waitFor();
+    await expect(page.locator(".offer-card").count()).resolves.toBe(0);
+    await page.locator(".conversation-item", { hasText: GIULIA.name }).click();
+    await page
+      .locator('#messages .message[data-direction="in"]', { hasText: "Sì, passo oggi" })
+      .waitFor();
+    await page
+      .locator('#messages .message[data-direction="out"]', { hasText: "Ciao Giulia" })
+      .waitFor();
+    await page.screenshot({ path: "test-results/outbound-answered.png" });
+  });
+});
