@@ -151,6 +151,9 @@ describe("message area", () => {
       errors: [{ code: 131051, title: "Message type unknown" }],
     });
 
+    // Live, without a reload: the picture replaces its "downloading" state once fetched.
+    await page.locator('#messages .message[data-kind="image"] img').waitFor();
+
     // A fresh load shows only the newest page, each kind rendered.
     await page.reload();
     await page.waitForSelector('#connection[data-state="live"]');
