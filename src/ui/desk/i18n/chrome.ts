@@ -23,22 +23,13 @@ export const chromeEn = {
     "The browser blocks notifications for this site. Allow them in the site settings (the icon left of the address) and try again.",
   "notify.unsupported": "This browser cannot show notifications.",
   "notify.hint": "Also when the desk is in another tab or window.",
-  "notify.offerTitle": "New conversation: {name}",
-  "notify.transferTitle": "Transfer: {name}",
   "notify.offerBody": "{number} · {queue}",
   "notify.messageTitle": "New message from {name}",
-  "notify.close": "Close",
 
-  "titleCount.label": "({n}) {title}",
-
-  "convList.sinceUnread": "Waiting for a reply",
-  "convList.sinceUnreadLabel": "Unread for {time}",
-  "convList.numberLabel": "Number",
-  "convList.toggle": "Conversations",
+  "convList.sinceUnread": "Unread for",
   "convList.toggleLabel": "Show or hide my conversations",
 
   "deskMenu.open": "Menu",
-  "deskMenu.label": "Desk menu",
 
   "shortcuts.title": "Keyboard shortcuts",
   "shortcuts.open": "Shortcuts",
@@ -77,22 +68,13 @@ export const chromeIt: Record<keyof typeof chromeEn, string> = {
     "Il browser blocca le notifiche per questo sito. Consentile nelle impostazioni del sito (l'icona a sinistra dell'indirizzo) e riprova.",
   "notify.unsupported": "Questo browser non può mostrare notifiche.",
   "notify.hint": "Anche quando il desk è in un'altra scheda o finestra.",
-  "notify.offerTitle": "Nuova conversazione: {name}",
-  "notify.transferTitle": "Trasferimento: {name}",
   "notify.offerBody": "{number} · {queue}",
   "notify.messageTitle": "Nuovo messaggio da {name}",
-  "notify.close": "Chiudi",
 
-  "titleCount.label": "({n}) {title}",
-
-  "convList.sinceUnread": "In attesa di risposta",
-  "convList.sinceUnreadLabel": "Non letto da {time}",
-  "convList.numberLabel": "Numero",
-  "convList.toggle": "Conversazioni",
+  "convList.sinceUnread": "Non letto da",
   "convList.toggleLabel": "Mostra o nascondi le mie conversazioni",
 
   "deskMenu.open": "Menu",
-  "deskMenu.label": "Menu del desk",
 
   "shortcuts.title": "Scorciatoie da tastiera",
   "shortcuts.open": "Scorciatoie",

@@ -1,0 +1,116 @@
+/**
+ * The desk's chrome in one hook, so the Desktop wires it with a single call: keyboard
+ * shortcuts, notifications and the tab title, the conversation drawer of narrow screens,
+ * the shortcuts help, and each conversation's "since the last unread message".
+ */
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type { Translate } from "../../i18n.ts";
+import type { DeskView } from "../../lifecycle/DeskNav.tsx";
+import { type DesktopState, unreadCount } from "../../state.ts";
+import { lastUnreadAt } from "../notify/unread.ts";
+import { useDeskNotifications } from "../notify/useDeskNotifications.ts";
+import { ShortcutsDialog } from "./ShortcutsDialog.tsx";
+import { useDeskShortcuts } from "./useDeskShortcuts.ts";
+
+interface Options {
+  state: DesktopState;
+  /** The snapshot is in (nothing is announced before). */
+  ready: boolean;
+  agentId: string;
+  selectedId: string | null;
+  t: Translate;
+  /** Shows one of my conversations in the pane. */
+  open: (conversationId: string) => void;
+  setView: (view: DeskView) => void;
+}
+
+/** What the Desktop passes on to the header and the list, and renders once. */
+export interface DeskChrome {
+  drawerOpen: boolean;
+  /** Opens a conversation chosen in the list, pushing the drawer back. */
+  select: (conversationId: string) => void;
+  toggleDrawer: () => void;
+  closeDrawer: () => void;
+  unreadTotal: number;
+  unreadSince: (conversationId: string) => number | null;
+  showShortcuts: () => void;
+  /** The shortcuts help while open; render it anywhere in the desk. */
+  dialogs: ComponentChildren;
+}
+
+/** Wires the chrome; call once in the Desktop. */
+export function useDeskChrome({
+  state,
+  ready,
+  agentId,
+  selectedId,
+  t,
+  open,
+  setView,
+}: Options): DeskChrome {
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+
+  // Choosing a conversation (from the drawer, a shortcut or a notification) shows it.
+  useEffect(() => setDrawerOpen(false), [selectedId]);
+
+  const showOffer = useCallback((conversationId: string) => {
+    const accept = offerAcceptButton(conversationId);
+    accept?.scrollIntoView({ block: "nearest" });
+    accept?.focus();
+  }, []);
+
+  useDeskNotifications({
+    state,
+    ready,
+    agentId,
+    selectedId,
+    t,
+    onShowOffer: showOffer,
+    onOpen: open,
+  });
+
+  useDeskShortcuts({
+    conversationIds: () => state.conversations.map((c) => c.id),
+    selectedId: () => selectedId,
+    open,
+    acceptOldest: () => {
+      // Through the card's own button, so it shows its busy state like a click would.
+      const oldest = state.offers[0];
+      const button = oldest ? offerAcceptButton(oldest.conversationId) : null;
+      if (!button || button.disabled) return false;
+      button.click();
+      return true;
+    },
+    showWaiting: () => setView("waiting"),
+    showHelp: () => setHelpOpen(true),
+  });
+
+  let unreadTotal = 0;
+  for (const conversation of state.conversations)
+    unreadTotal += unreadCount(state, conversation.id);
+
+  return {
+    drawerOpen,
+    select: (conversationId) => {
+      setDrawerOpen(false);
+      open(conversationId);
+    },
+    toggleDrawer: () => setDrawerOpen((value) => !value),
+    closeDrawer: () => {
+      setDrawerOpen(false);
+      document.getElementById("conversations-toggle")?.focus();
+    },
+    unreadTotal,
+    unreadSince: (id) => lastUnreadAt(state.messages[id] ?? [], state.readSeq[id] ?? 0),
+    showShortcuts: () => setHelpOpen(true),
+    dialogs: helpOpen ? <ShortcutsDialog onClose={() => setHelpOpen(false)} /> : null,
+  };
+}
+
+function offerAcceptButton(conversationId: string): HTMLButtonElement | null {
+  return document.querySelector<HTMLButtonElement>(
+    `.offer-card[data-conversation-id="${CSS.escape(conversationId)}"] .offer-accept`,
+  );
+}
