@@ -18,6 +18,7 @@ import type { SendContent } from "../../../shared/protocol.ts";
 import { useI18n } from "../../i18n.ts";
 import { deskMeeting } from "./api.ts";
 import { useDictation } from "./dictation.ts";
+import { Icon } from "./icons.tsx";
 import { lazyPanel } from "./lazyPanel.tsx";
 import { meetingLink, newRoomName } from "./pickers.ts";
 
@@ -107,7 +108,7 @@ export function ComposerTools({
   const tool = (
     id: string,
     label: string,
-    icon: string,
+    icon: Parameters<typeof Icon>[0]["name"],
     onClick: (e: MouseEvent) => void,
     pressed?: boolean,
   ) => (
@@ -121,7 +122,7 @@ export function ComposerTools({
       disabled={!enabled}
       onClick={onClick}
     >
-      <span aria-hidden="true">{icon}</span>
+      <Icon name={icon} />
     </button>
   );
 
@@ -129,10 +130,10 @@ export function ComposerTools({
 
   return (
     <div class="compose-tools" role="toolbar" aria-label={t("compose.tools")}>
-      {tool("compose-emoji", t("compose.emoji.open"), "😊", (e) =>
+      {tool("compose-emoji", t("compose.emoji.open"), "emoji", (e) =>
         open({ kind: "emoji" }, e.currentTarget),
       )}
-      {tool("compose-attach", t("compose.attach.open"), "📎", (e) => {
+      {tool("compose-attach", t("compose.attach.open"), "attach", (e) => {
         opener.current = e.currentTarget as HTMLButtonElement;
         fileInput.current?.click();
       })}
@@ -150,24 +151,24 @@ export function ComposerTools({
           if (file) void chooseFile(file);
         }}
       />
-      {tool("compose-voice", t("compose.voice.open"), "🎤", (e) =>
+      {tool("compose-voice", t("compose.voice.open"), "voice", (e) =>
         open({ kind: "voice" }, e.currentTarget),
       )}
-      {tool("compose-location", t("compose.location.open"), "📍", (e) =>
+      {tool("compose-location", t("compose.location.open"), "location", (e) =>
         open({ kind: "location" }, e.currentTarget),
       )}
-      {tool("compose-predefined", t("compose.predefined.open"), "💬", (e) =>
+      {tool("compose-predefined", t("compose.predefined.open"), "predefined", (e) =>
         open({ kind: "predefined" }, e.currentTarget),
       )}
       {meetingUrl &&
-        tool("compose-meeting", t("compose.meeting.insert"), "📹", () =>
+        tool("compose-meeting", t("compose.meeting.insert"), "meeting", () =>
           insert(meetingLink(meetingUrl, newRoomName()), true),
         )}
       {dictation.supported &&
         tool(
           "compose-dictation",
           dictation.listening ? t("compose.dictation.stop") : t("compose.dictation.start"),
-          "🗣️",
+          "dictation",
           dictation.toggle,
           dictation.listening,
         )}

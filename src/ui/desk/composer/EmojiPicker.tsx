@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useI18n } from "../../i18n.ts";
 import { EMOJI, moveInGrid } from "./emoji.ts";
 
+/** Cells per row: the grid's CSS columns (composer.css), which the arrow keys follow. */
 const COLUMNS = 8;
 
 interface EmojiPickerProps {
@@ -55,7 +56,6 @@ export default function EmojiPicker({ onPick }: EmojiPickerProps) {
         class="compose-emoji-grid"
         role="tabpanel"
         aria-labelledby={`compose-emoji-tab-${category.id}`}
-        style={{ "--columns": COLUMNS }}
         onKeyDown={(e) => {
           const next = moveInGrid(focusIndex, e.key, COLUMNS, category.emoji.length);
           if (next === null) return;
