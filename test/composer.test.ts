@@ -11,8 +11,8 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../src/durable/clock";
 import type { TenantSettingsView } from "../src/shared/admin";
-import type { MessageView } from "../src/shared/protocol";
-import type { UploadView } from "../src/worker/api/uploads";
+import type { MessageView, UploadView } from "../src/shared/protocol";
+
 import { BASE, call, callJson, type ErrorBody, type Session, signIn } from "./admin/session";
 import { eventually, SIM_URL, sim } from "./helpers";
 import {

@@ -4,7 +4,7 @@
  * instead of somewhere deep in a component.
  */
 import { z } from "zod";
-import type { CloseBody, Language, SelectableStatus } from "../shared/protocol.ts";
+import type { CloseBody, Language, SelectableStatus, SendContent } from "../shared/protocol.ts";
 import {
   AgentView,
   ApiError as ApiErrorBody,
@@ -161,6 +161,15 @@ export const api = {
     request(`/api/conversations/${segment(conversationId)}/messages`, MessageView, {
       method: "POST",
       body: { clientId, text },
+    }),
+  /**
+   * Sends what the composer's toolbar made (an upload, a predefined location or
+   * message); idempotent per `clientId` like `sendText`.
+   */
+  sendContent: (conversationId: string, clientId: string, content: SendContent) =>
+    request(`/api/conversations/${segment(conversationId)}/messages`, MessageView, {
+      method: "POST",
+      body: { clientId, content },
     }),
   /** Tells the server (and through it the customer's phone) what the agent has seen. */
   markRead: (conversationId: string, upToSeq: number) =>

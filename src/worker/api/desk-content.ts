@@ -7,14 +7,15 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import {
-  type Interactive,
-  LocationView,
-  MeetingUrl,
-  PredefinedMessageView,
-} from "../../shared/admin";
+import type { Interactive } from "../../shared/admin";
 import { MediaKind, UploadKind } from "../../shared/media-limits";
-import type { SendContent, SentMedia } from "../../shared/protocol";
+import {
+  DeskLocations,
+  DeskMeeting,
+  DeskPredefined,
+  type SendContent,
+  type SentMedia,
+} from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
 import type { Env } from "../env";
 import { apiError, describeRoute } from "../http";
@@ -25,32 +26,6 @@ import { requireTenantUser } from "./customers";
 const PICKER_MAX_ROWS = 1000;
 
 const TAG = "composer";
-
-/** Locations as the composer's picker lists them. */
-export const DeskLocations = z.object({
-  items: z.array(
-    LocationView.pick({ id: true, name: true, address: true, latitude: true, longitude: true }),
-  ),
-});
-export type DeskLocations = z.infer<typeof DeskLocations>;
-
-/** Predefined messages as the composer's picker lists them (by category, then title). */
-export const DeskPredefined = z.object({
-  items: z.array(
-    PredefinedMessageView.pick({
-      id: true,
-      category: true,
-      title: true,
-      text: true,
-      interactive: true,
-    }),
-  ),
-});
-export type DeskPredefined = z.infer<typeof DeskPredefined>;
-
-/** The tenant's meeting URL ("" when none): the composer's video-call button builds on it. */
-export const DeskMeeting = z.object({ meetingUrl: MeetingUrl });
-export type DeskMeeting = z.infer<typeof DeskMeeting>;
 
 /** GET /api/desk/… (mounted at /api; the guard covers only these paths). */
 export const deskContent = new Hono<AppEnv>()
@@ -120,7 +95,13 @@ interface PredefinedRow {
   interactive: string | null;
 }
 
-function predefinedView(row: PredefinedRow): DeskPredefined["items"][number] {
+function predefinedView(row: PredefinedRow): {
+  id: string;
+  category: string;
+  title: string;
+  text: string;
+  interactive: Interactive | null;
+} {
   return {
     id: row.id,
     category: row.category,

@@ -15,23 +15,13 @@ import {
   type MediaKind,
   UploadKind,
 } from "../../shared/media-limits";
+import { UploadView } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, params } from "../http";
 import { uploadMedia } from "../meta/graph";
 import { requireTenantUser } from "./customers";
 
 const ConversationParams = z.object({ id: z.uuid() });
-
-/** What an upload answers: OUR media id (what a send names) and what Meta was given. */
-export const UploadView = z.object({
-  id: z.string(),
-  metaMediaId: z.string(),
-  mime: z.string(),
-  size: z.number().int(),
-  filename: z.string(),
-  kind: UploadKind,
-});
-export type UploadView = z.infer<typeof UploadView>;
 
 /** The multipart fields, for the API description (the file travels as a part, not JSON). */
 const UploadForm = z.object({
