@@ -104,6 +104,9 @@ function ProfileForm({
   const [saved, setSaved] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
 
+  // The form appears once the profile has loaded, after the dialog took the focus.
+  useEffect(() => nameRef.current?.focus(), []);
+
   async function submit(event: Event) {
     event.preventDefault();
     if (busy) return;
