@@ -1,4 +1,4 @@
-/** Tenant settings: whether agents may send templates, masking for agents, default language. */
+/** Tenant settings: whether agents may send templates, masking for agents, default language, meeting URL. */
 import { Hono } from "hono";
 import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
@@ -11,6 +11,7 @@ interface TenantRow {
   agents_may_send_templates: number;
   mask_sensitive_data: number;
   default_language: "en" | "it";
+  meeting_url: string;
   version: number;
   template_count: number;
 }
@@ -20,7 +21,7 @@ async function readSettings(db: D1Database, tenantId: string): Promise<TenantSet
   const row = await db
     .prepare(
       `SELECT t.name, t.template_limit, t.agents_may_send_templates, t.mask_sensitive_data,
-              t.default_language, t.version,
+              t.default_language, t.meeting_url, t.version,
               (SELECT count(*) FROM templates WHERE tenant_id = t.id) AS template_count
        FROM tenants t WHERE t.id = ?`,
     )
@@ -32,6 +33,7 @@ async function readSettings(db: D1Database, tenantId: string): Promise<TenantSet
     agentsMaySendTemplates: row.agents_may_send_templates === 1,
     maskSensitiveData: row.mask_sensitive_data === 1,
     defaultLanguage: row.default_language,
+    meetingUrl: row.meeting_url,
     templateLimit: row.template_limit,
     templateCount: row.template_count,
     version: row.version,
@@ -42,6 +44,7 @@ const COLUMNS = {
   agentsMaySendTemplates: "agents_may_send_templates",
   maskSensitiveData: "mask_sensitive_data",
   defaultLanguage: "default_language",
+  meetingUrl: "meeting_url",
 } as const;
 
 export const settings = new Hono<AppEnv>()
