@@ -1,4 +1,8 @@
-/** Pop-up cards for conversations offered to me, each with its timers and an Accept button. */
+/**
+ * Pop-up cards for conversations offered to me, oldest first: customer name and phone,
+ * the number, the queue (skillset), time since the customer's first message, time left
+ * to accept, and Accept (Alt+A takes the oldest).
+ */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { OfferView } from "../../shared/protocol.ts";
 import { useI18n } from "../i18n.ts";
@@ -29,10 +33,11 @@ export function OfferStack({ offers, onAccept }: OfferStackProps) {
   if (offers.length === 0) return null;
   return (
     <section class="offer-stack" aria-label={t("offers.title")}>
-      {offers.map((offer) => (
+      {offers.map((offer, index) => (
         <OfferCard
           key={offer.conversationId}
           offer={offer}
+          oldest={index === 0}
           onAccept={onAccept}
           buttonRef={(button) => {
             if (button) buttons.current.set(offer.conversationId, button);
@@ -46,10 +51,13 @@ export function OfferStack({ offers, onAccept }: OfferStackProps) {
 
 function OfferCard({
   offer,
+  oldest,
   onAccept,
   buttonRef,
 }: {
   offer: OfferView;
+  /** The oldest pending offer is the one Alt+A accepts. */
+  oldest: boolean;
   onAccept: (conversationId: string) => Promise<void>;
   buttonRef: (button: HTMLButtonElement | null) => void;
 }) {
@@ -106,6 +114,8 @@ function OfferCard({
         disabled={busy}
         aria-busy={busy}
         aria-label={t("offer.acceptLabel", { name })}
+        aria-keyshortcuts={oldest ? "Alt+A" : undefined}
+        title={oldest ? t("shortcuts.accept") : undefined}
         onClick={accept}
       >
         {busy && <span class="spinner spinner-small" aria-hidden="true" />}
