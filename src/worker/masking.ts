@@ -49,9 +49,10 @@ const TEXT_KEYS = new Set([
   // A reply button or list row the customer chose.
   "title",
   "description",
-  // A customer's custom property values (object of id → value).
-  "properties",
 ]);
+
+/** Keys whose value is a map of free values (a customer's custom properties, by id): all masked as text. */
+const MAP_KEYS = new Set(["properties"]);
 
 /**
  * Paths whose answers are never masked: the administration and the platform
@@ -88,7 +89,11 @@ export function maskJson(value: Json): Json {
   if (!value || typeof value !== "object") return value;
   const out: { [key: string]: Json } = {};
   for (const [key, child] of Object.entries(value)) {
-    if (PHONE_KEYS.has(key)) out[key] = maskAll(child, maskPhone);
+    if (MAP_KEYS.has(key) && child && typeof child === "object" && !Array.isArray(child)) {
+      out[key] = Object.fromEntries(
+        Object.entries(child).map(([id, v]) => [id, typeof v === "string" ? maskText(v) : v]),
+      );
+    } else if (PHONE_KEYS.has(key)) out[key] = maskAll(child, maskPhone);
     else if (TEXT_KEYS.has(key)) out[key] = maskAll(child, maskText);
     else out[key] = maskJson(child);
   }
