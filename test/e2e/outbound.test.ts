@@ -34,6 +34,8 @@ afterAll(async () => {
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };
+const BRUNO = { email: "bruno@demo.parley.test", password: "parley-agent" };
+const MARCO = { id: "demo-customer-2", waId: "393480000002" };
 /** Giulia Conti, authorised; Emily Clarke has not authorised contact (demo data). */
 const GIULIA = { id: "demo-customer-1", waId: "393480000001", name: "Giulia Conti" };
 const EMILY = { id: "demo-customer-3" };
@@ -90,10 +92,14 @@ async function approvedTemplate(): Promise<void> {
   }
 }
 
-async function signIn(who: { email: string; password: string }): Promise<Page> {
+async function signIn(
+  who: { email: string; password: string },
+  language: "en" | "it" = "en",
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   await page.goto(stack.url);
+  await page.selectOption("#login-language", language);
   await page.fill("#login-email", who.email);
   await page.fill("#login-password", who.password);
   await page.click("#login-submit");
@@ -237,5 +243,51 @@ describe("outbound", () => {
       .locator('#messages .message[data-direction="out"]', { hasText: "Ciao Giulia" })
       .waitFor();
     await page.screenshot({ path: "test-results/outbound-answered.png" });
+  });
+
+  it("shows the server's refusal with its reason, in Italian, by keyboard", async () => {
+    const admin = await apiLogin(ADMIN);
+    const page = await signIn(BRUNO, "it");
+    await page.focus("#nav-outbound");
+    await page.keyboard.press("Enter");
+    await page.locator("#outbound-title", { hasText: "Modelli inviati" }).waitFor();
+    await page.locator("#outbound-start", { hasText: "Avvia una conversazione" }).click();
+    await page.locator("#outbound-customer-search:focus").waitFor();
+    await page.keyboard.type("Marco");
+    await page.locator(`li[data-customer="${MARCO.id}"]`).waitFor();
+    await page.locator("li[data-customer]").nth(1).waitFor({ state: "detached" });
+    // Enter picks the only match; focus lands on the chosen customer.
+    await page.keyboard.press("Enter");
+    await page.locator("#outbound-chosen:focus").waitFor();
+    await page
+      .locator("text=Il cliente non ha scritto nelle ultime 24 ore: solo modelli.")
+      .waitFor();
+    await page.focus("select[name=template]");
+    await page.selectOption("select[name=template]", { label: `${TEMPLATE} (it)` });
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("C-7");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Marco");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("domani");
+
+    // Meanwhile the administrator stops agents from sending templates.
+    const settings = await call<{ version: number }>(admin, "GET", "/api/admin/settings");
+    await call(admin, "PATCH", "/api/admin/settings", {
+      version: settings.version,
+      agentsMaySendTemplates: false,
+    });
+    await page.keyboard.press("Enter");
+    await page
+      .locator("#outbound-error", {
+        hasText: "L'amministratore non consente agli operatori di inviare modelli.",
+      })
+      .waitFor();
+    await page.screenshot({ path: "test-results/outbound-refused-it.png" });
+    expect(await phoneGot(MARCO.waId)).toEqual([]);
+    // Escape closes the dialog and gives focus back to the button that opened it.
+    await page.keyboard.press("Escape");
+    await page.locator("#outbound-dialog").waitFor({ state: "detached" });
+    await page.locator("#outbound-start:focus").waitFor();
   });
 });

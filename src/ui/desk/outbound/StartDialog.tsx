@@ -59,6 +59,7 @@ export function StartDialog({ myId, onStarted, onCancel }: StartDialogProps) {
   // One idempotency key per dialog: a retry after a lost answer never sends twice.
   const clientId = useMemo(() => crypto.randomUUID(), []);
   const searchRef = useRef<HTMLInputElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
   const chosenRef = useRef<HTMLParagraphElement>(null);
 
   // ---- search (debounced; the latest answer wins) ----------------------------------
@@ -79,6 +80,11 @@ export function StartDialog({ myId, onStarted, onCancel }: StartDialogProps) {
       clearTimeout(timer);
     };
   }, [q, attempt]);
+
+  // A long form scrolls inside the dialog: bring the reason into view.
+  useEffect(() => {
+    if (error) errorRef.current?.scrollIntoView({ block: "nearest" });
+  }, [error]);
 
   const numbers = found.kind === "loaded" ? found.data.numbers : [];
   const activeNumber = numberId ?? numbers[0]?.id ?? null;
@@ -107,6 +113,10 @@ export function StartDialog({ myId, onStarted, onCancel }: StartDialogProps) {
   const effectiveKind = kind === "template" && !can.template && can.text ? "text" : kind;
   const template = loaded?.templates.find((x) => x.id === templateId) ?? null;
   const variables = { header, body };
+
+  const facts =
+    customer && activeNumber ? customer.numbers.find((n) => n.numberId === activeNumber) : null;
+  const open = facts?.openConversation;
 
   function choose(next: OutboundCustomer) {
     setCustomer(next);
@@ -158,6 +168,21 @@ export function StartDialog({ myId, onStarted, onCancel }: StartDialogProps) {
       searchRef.current?.focus();
       return;
     }
+    // Nothing to send: say why rather than what is missing.
+    if (effectiveKind === "template" && !can.template) {
+      setError(
+        !customer.authorized ? t("outbound.notAuthorizedHelp") : t("outbound.templatesDisallowed"),
+      );
+      return;
+    }
+    if (effectiveKind === "text" && !can.text) {
+      setError(t("outbound.kindTextClosed"));
+      return;
+    }
+    if (can.blocked) {
+      setError(t(can.blocked, { agent: open?.agentName ?? "" }));
+      return;
+    }
     if (effectiveKind === "template" && !template) {
       setError(t("outbound.pickTemplate"));
       document.querySelector<HTMLElement>("#outbound-dialog select[name=template]")?.focus();
@@ -199,10 +224,6 @@ export function StartDialog({ myId, onStarted, onCancel }: StartDialogProps) {
       }
     }
   }
-
-  const facts =
-    customer && activeNumber ? customer.numbers.find((n) => n.numberId === activeNumber) : null;
-  const open = facts?.openConversation;
 
   return (
     <Modal
@@ -348,7 +369,7 @@ export function StartDialog({ myId, onStarted, onCancel }: StartDialogProps) {
           </>
         )}
 
-        <p id="outbound-error" class="form-error" role="alert">
+        <p id="outbound-error" ref={errorRef} class="form-error" role="alert">
           {error}
         </p>
         <div class="dialog-actions">
