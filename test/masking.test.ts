@@ -324,6 +324,39 @@ describe("masking on", () => {
   });
 });
 
+describe("admins at the desk", () => {
+  it("see clear text in their offers, messages and live frames with masking on", async () => {
+    const t = await historyTenant();
+    await setMasking(t.admin, true);
+    await env.DB.prepare(
+      "INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (?, ?, ?, 5)",
+    )
+      .bind(t.tenantId, t.skillsets.care!, t.admin.userId)
+      .run();
+    const desk = await callJson<DesktopSnapshot>(t.admin, "GET", "/api/desktop", undefined, 200);
+    const { ws, frames } = await openSocket(t.admin, desk.seq);
+    await callJson(t.admin, "POST", "/api/me/status", { status: "ready" }, 200);
+    const from = waId();
+    await customerWrites(t.phoneNumberId, from, SECRET_TEXT);
+    const offer = await offerFor(t.admin);
+    expect(offer.customerPhone).toBe(`+${from}`);
+    await callJson(t.admin, "POST", `/api/offers/${offer.conversationId}/accept`, undefined, 200);
+    await customerWrites(t.phoneNumberId, from, `again ${EMAIL}`);
+    await eventually(async () =>
+      frames.some((f) => f.type === "message" && f.message.text === `again ${EMAIL}`),
+    );
+    const read = await callJson<{ messages: MessageView[] }>(
+      t.admin,
+      "GET",
+      `/api/conversations/${offer.conversationId}`,
+      undefined,
+      200,
+    );
+    expect(read.messages[0]?.text).toBe(SECRET_TEXT);
+    ws.close();
+  });
+});
+
 describe("masking off", () => {
   it("shows the agent clear text, and an open desktop gets a clear snapshot when the admin turns it off", async () => {
     const s = await scene();
