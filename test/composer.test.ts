@@ -173,7 +173,7 @@ describe("upload limits", () => {
       "audio/ogg",
     );
     await expectRefusal(
-      { data: bytes(5 * MB + 1, [0x89]), type: "image/png", name: "big.png" },
+      { data: bytes(5 * MB + 1, [...PNG.subarray(0, 8)]), type: "image/png", name: "big.png" },
       413,
       "too_large",
       "5 MB",
@@ -183,6 +183,13 @@ describe("upload limits", () => {
       413,
       "too_large",
       "100 KB",
+    );
+    // A JPEG renamed to .png: Meta would refuse the mismatch (131053), so we do first.
+    await expectRefusal(
+      { data: bytes(50, [0xff, 0xd8, 0xff, 0xe0]), type: "image/png", name: "renamed.png" },
+      415,
+      "content_mismatch",
+      "image/png",
     );
     await expectRefusal(
       { data: new Uint8Array(0), type: "image/png", name: "e.png" },
@@ -255,12 +262,12 @@ describe("sending what the composer composes", () => {
       kind: "voice",
     });
     const video = await upload(agent, id, {
-      data: bytes(400),
+      data: bytes(400, [0, 0, 0, 24, ...ascii("ftypisom")]),
       type: "video/mp4",
       name: "clip.mp4",
     });
     const doc = await upload(agent, id, {
-      data: bytes(300, ascii("%PDF")),
+      data: bytes(300, ascii("%PDF-1.4")),
       type: "application/pdf",
       name: "offer.pdf",
     });

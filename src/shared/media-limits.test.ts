@@ -51,6 +51,19 @@ describe("the limits table", () => {
 });
 
 describe("checkMedia", () => {
+  it("refuses content that does not fit the declared type (a renamed file), 415", () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+    expect(checkMedia({ type: "image/png", name: "a.png", size: 6, head: jpeg })).toMatchObject({
+      ok: false,
+      problem: { code: "content_mismatch", status: 415, mime: "image/png" },
+    });
+    expect(checkMedia({ type: "image/jpeg", name: "a.jpg", size: 6, head: jpeg }).ok).toBe(true);
+    const mp4 = new Uint8Array([0, 0, 0, 0x18, ...[..."ftypisom"].map((c) => c.charCodeAt(0))]);
+    expect(checkMedia({ type: "video/mp4", name: "v.mp4", size: 12, head: mp4 }).ok).toBe(true);
+    // Types without a signature (text, MP3 without ID3) are not second-guessed.
+    expect(checkMedia({ type: "text/plain", name: "a.txt", size: 6, head: jpeg }).ok).toBe(true);
+  });
+
   it("decides the kind from the type, WebP being a sticker", () => {
     expect(checkMedia({ type: "image/png", name: "a.png", size: 10 })).toEqual({
       ok: true,
@@ -80,7 +93,7 @@ describe("checkMedia", () => {
       problem: { code: "too_large", maxBytes: 100 * 1024 },
     });
     expect(
-      checkMedia({ type: "image/webp", name: "s.webp", size: 200 * 1024, animated: true }).ok,
+      checkMedia({ type: "image/webp", name: "s.webp", size: 200 * 1024, head: webpHead(0x02) }).ok,
     ).toBe(true);
   });
 

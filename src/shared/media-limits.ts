@@ -98,9 +98,39 @@ export function isAnimatedWebp(head: Uint8Array): boolean {
   );
 }
 
+/**
+ * The first bytes each type must start with, where the format has a signature:
+ * Meta refuses a file whose content does not match its declared type (131053),
+ * so a renamed file is caught here instead of failing at Meta.
+ */
+const SIGNATURES: Readonly<Record<string, (head: Uint8Array) => boolean>> = {
+  "image/png": (h) => startsWith(h, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  "image/jpeg": (h) => startsWith(h, [0xff, 0xd8, 0xff]),
+  "image/webp": (h) => ascii(h, 0, 4) === "RIFF" && ascii(h, 8, 4) === "WEBP",
+  "application/pdf": (h) => ascii(h, 0, 5) === "%PDF-",
+  "audio/ogg": (h) => ascii(h, 0, 4) === "OggS",
+  "audio/mp4": (h) => ascii(h, 4, 4) === "ftyp",
+  "video/mp4": (h) => ascii(h, 4, 4) === "ftyp",
+  "video/3gpp": (h) => ascii(h, 4, 4) === "ftyp",
+};
+
+function startsWith(head: Uint8Array, bytes: readonly number[]): boolean {
+  return bytes.every((b, i) => head[i] === b);
+}
+
+function ascii(head: Uint8Array, at: number, length: number): string {
+  return String.fromCharCode(...head.subarray(at, at + length));
+}
+
+/** Whether a file's first bytes (16 suffice) fit its MIME type; types without a signature always fit. */
+export function contentMatches(mime: string, head: Uint8Array): boolean {
+  return SIGNATURES[mime]?.(head) ?? true;
+}
+
 /** Why a file cannot be sent; `status` is the HTTP answer the server gives for it. */
 export type MediaProblem =
   | { code: "unsupported_type"; status: 415; mime: string; kind: UploadKind | null }
+  | { code: "content_mismatch"; status: 415; mime: string }
   | { code: "too_large"; status: 413; kind: MediaKind; maxBytes: number; animated: boolean }
   | { code: "empty"; status: 400 };
 
@@ -113,15 +143,16 @@ export interface MediaAccepted {
 /**
  * Checks a file against Meta's limits. `type` is the browser's or the request's
  * MIME type ("" when unknown: the file name's extension decides). Without
- * `kind`, the type decides (WebP is a sticker). `animated` only matters for
- * stickers. Pure.
+ * `kind`, the type decides (WebP is a sticker). `head`, the file's first bytes,
+ * must fit the type's signature when given; a WebP's also tells whether it is
+ * animated (stickers' limit). Pure.
  */
 export function checkMedia(file: {
   type: string;
   name: string;
   size: number;
   kind?: UploadKind | undefined;
-  animated?: boolean;
+  head?: Uint8Array;
 }): { ok: true; value: MediaAccepted } | { ok: false; problem: MediaProblem } {
   const given = baseMime(file.type);
   const mime =
@@ -138,7 +169,10 @@ export function checkMedia(file: {
     return { ok: false, problem: { code: "unsupported_type", status: 415, mime, kind } };
   }
   if (file.size <= 0) return { ok: false, problem: { code: "empty", status: 400 } };
-  const animated = file.animated === true;
+  if (file.head && !contentMatches(mime, file.head)) {
+    return { ok: false, problem: { code: "content_mismatch", status: 415, mime } };
+  }
+  const animated = file.head !== undefined && isAnimatedWebp(file.head);
   const maxBytes = maxBytesOf(sendKind, animated);
   if (file.size > maxBytes) {
     return {
@@ -178,6 +212,8 @@ export function describeProblem(problem: MediaProblem): string {
         : `WhatsApp does not accept files of type ${problem.mime || "unknown"}`;
     case "too_large":
       return `This ${problem.animated ? "animated " : ""}${problem.kind} is larger than WhatsApp's limit of ${formatBytes(problem.maxBytes)}`;
+    case "content_mismatch":
+      return `The file's content is not ${problem.mime}: it was probably renamed`;
     case "empty":
       return "The file is empty";
   }

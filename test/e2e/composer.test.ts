@@ -236,11 +236,22 @@ describe("composer", () => {
     await agent.setInputFiles("#compose-file", {
       name: "huge.png",
       mimeType: "image/png",
-      buffer: Buffer.alloc(5 * 1024 * 1024 + 1),
+      buffer: Buffer.concat([
+        readFileSync(fixture("image.png")),
+        Buffer.alloc(5 * 1024 * 1024 + 1 - readFileSync(fixture("image.png")).length),
+      ]),
     });
     await agent.locator("#compose-attach-refused", { hasText: "5 MB" }).waitFor();
     await agent.keyboard.press("Escape");
     await agent.locator("#compose-popover").waitFor({ state: "detached" });
+    // So is a file whose content is not what its name says.
+    await agent.setInputFiles("#compose-file", {
+      name: "renamed.png",
+      mimeType: "image/png",
+      buffer: readFileSync(fixture("photo.jpg")),
+    });
+    await agent.locator("#compose-attach-refused", { hasText: "renamed" }).waitFor();
+    await agent.keyboard.press("Escape");
 
     // Every kind of attachment.
     let before = (await phoneThread()).length;
@@ -345,6 +356,23 @@ describe("composer", () => {
     await agent.locator("#compose-predefined-filter").waitFor();
     await agent.screenshot({ path: "test-results/composer-tablet.png" });
     await agent.keyboard.press("Escape");
+    await expect(agent.evaluate(() => document.activeElement?.id)).resolves.toBe(
+      "compose-predefined",
+    );
+
+    // In Italian: the tools speak it, and dictation listens for Italian.
+    await agent.setViewportSize({ width: 1366, height: 768 });
+    await agent.selectOption("#header-language", "it");
+    await openPanel("#compose-voice");
+    await agent
+      .locator("#compose-popover-title", { hasText: "Registra un messaggio vocale" })
+      .waitFor();
+    await agent.keyboard.press("Escape");
+    await agent.click("#compose-dictation");
+    await agent.waitForFunction(
+      () => (document.querySelector("#composer") as unknown as { value: string }).value !== "",
+    );
+    await expect(agent.inputValue("#composer")).resolves.toBe("arrivo subito");
     await context.close();
   });
 });

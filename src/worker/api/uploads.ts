@@ -8,13 +8,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import {
-  checkMedia,
-  describeProblem,
-  isAnimatedWebp,
-  type MediaKind,
-  UploadKind,
-} from "../../shared/media-limits";
+import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../shared/media-limits";
 import { UploadView } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, params } from "../http";
@@ -22,12 +16,6 @@ import { uploadMedia } from "../meta/graph";
 import { requireTenantUser } from "./customers";
 
 const ConversationParams = z.object({ id: z.uuid() });
-
-/** The multipart fields, for the API description (the file travels as a part, not JSON). */
-const UploadForm = z.object({
-  file: z.string().describe("the file (binary part with its Content-Type and file name)"),
-  kind: UploadKind.optional().describe("what the agent sends it as; by default its type decides"),
-});
 
 /**
  * A file name fit for Meta and for a Content-Disposition header: no folders,
@@ -52,9 +40,8 @@ export const uploads = new Hono<AppEnv>().post(
     method: "post",
     path: "/api/conversations/:id/uploads",
     summary:
-      "Upload an attachment (multipart: file, optional kind image|audio|voice|video|document|sticker) to a conversation of mine; checked against WhatsApp's limits (415 type, 413 size) and uploaded to Meta",
+      "Upload an attachment to a conversation of mine: multipart/form-data with the part `file` (its Content-Type and file name) and optionally `kind` (image|audio|voice|video|document|sticker); checked against WhatsApp's limits (415 type or content not matching it, 413 size, each naming the limit) and uploaded to Meta",
     tag: "conversations",
-    body: UploadForm,
     response: UploadView,
     status: 201,
   }),
@@ -104,7 +91,7 @@ export const uploads = new Hono<AppEnv>().post(
       name: file.name,
       size: file.size,
       kind: kind?.data,
-      animated: isAnimatedWebp(head),
+      head,
     });
     if (!checked.ok) {
       const { problem } = checked;

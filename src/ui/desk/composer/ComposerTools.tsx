@@ -10,7 +10,6 @@ import {
   acceptAttribute,
   checkMedia,
   formatBytes,
-  isAnimatedWebp,
   type MediaKind,
   type MediaProblem,
 } from "../../../shared/media-limits.ts";
@@ -85,7 +84,7 @@ export function ComposerTools({
       type: file.type,
       name: file.name,
       size: file.size,
-      animated: isAnimatedWebp(head),
+      head,
     });
     if (checked.ok) setPanel({ kind: "attach", file, mediaKind: checked.value.kind });
     else setPanel({ kind: "refused", message: problemText(checked.problem) });
@@ -100,6 +99,8 @@ export function ComposerTools({
           kind: t(`compose.kind.${problem.kind}`),
           max: formatBytes(problem.maxBytes),
         });
+      case "content_mismatch":
+        return t("compose.attach.mismatch", { type: problem.mime });
       case "empty":
         return t("compose.attach.empty");
     }

@@ -35,6 +35,8 @@ export const composerEn = {
     "WhatsApp does not accept files of type {type}. Send images (JPEG, PNG), audio (AAC, AMR, MP3, M4A, OGG), video (MP4, 3GP), documents (PDF, TXT, Word, Excel, PowerPoint) or WebP stickers.",
   "compose.attach.tooLarge": "This file is too large: WhatsApp accepts a {kind} of at most {max}.",
   "compose.attach.empty": "This file is empty.",
+  "compose.attach.mismatch":
+    "This file's content is not {type}, as its name says: it was probably renamed. WhatsApp would refuse it.",
 
   "compose.voice.open": "Record a voice message",
   "compose.voice.start": "Start recording",
@@ -101,6 +103,8 @@ export const composerIt: Record<keyof typeof composerEn, string> = {
     "WhatsApp non accetta file di tipo {type}. Invia immagini (JPEG, PNG), audio (AAC, AMR, MP3, M4A, OGG), video (MP4, 3GP), documenti (PDF, TXT, Word, Excel, PowerPoint) o sticker WebP.",
   "compose.attach.tooLarge": "Il file è troppo grande: WhatsApp accetta {kind} fino a {max}.",
   "compose.attach.empty": "Il file è vuoto.",
+  "compose.attach.mismatch":
+    "Il contenuto del file non è {type}, come dice il nome: probabilmente è stato rinominato. WhatsApp lo rifiuterebbe.",
 
   "compose.voice.open": "Registra un messaggio vocale",
   "compose.voice.start": "Avvia la registrazione",
