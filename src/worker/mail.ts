@@ -426,7 +426,10 @@ export async function mailTranscript(
   language: Language,
   to: string,
   transcript: Transcript,
+  /** The sender is an agent who sees masked data: what they cannot see, they cannot mail. */
+  options: { masked?: boolean } = {},
 ): Promise<void> {
+  if (options.masked) transcript = maskTranscript(transcript);
   if (!config) {
     apiError(
       502,

@@ -74,26 +74,32 @@ export const conversationEmail = new Hono<AppEnv>().post(
             .first<{ name: string }>()
         : null,
     ]);
-    await mailTranscript(c.var.config.mail, body.language ?? user.language, body.to, {
-      conversationId: conversation.id,
-      customer: { name: conversation.customer.name, phone: conversation.customer.phone },
-      number: { name: number.name ?? conversation.numberName, displayPhone: number.displayPhone },
-      timeZone: number.timeZone,
-      openedAt: conversation.createdAt,
-      closedAt: conversation.closedAt,
-      agentName: owner?.name ?? null,
-      closedByName: null,
-      closeReason: conversation.closeReason,
-      closeNotes: null,
-      // Internal notes stay inside Parley, as in the e-mail on close.
-      messages: messages
-        .filter((m) => m.kind !== "note")
-        .map((m) => ({
-          senderName: senderOf(m, conversation.customer.name),
-          text: m.text,
-          createdAt: m.createdAt,
-        })),
-    });
+    await mailTranscript(
+      c.var.config.mail,
+      body.language ?? user.language,
+      body.to,
+      {
+        conversationId: conversation.id,
+        customer: { name: conversation.customer.name, phone: conversation.customer.phone },
+        number: { name: number.name ?? conversation.numberName, displayPhone: number.displayPhone },
+        timeZone: number.timeZone,
+        openedAt: conversation.createdAt,
+        closedAt: conversation.closedAt,
+        agentName: owner?.name ?? null,
+        closedByName: null,
+        closeReason: conversation.closeReason,
+        closeNotes: null,
+        // Internal notes stay inside Parley, as in the e-mail on close.
+        messages: messages
+          .filter((m) => m.kind !== "note")
+          .map((m) => ({
+            senderName: senderOf(m, conversation.customer.name),
+            text: m.text,
+            createdAt: m.createdAt,
+          })),
+      },
+      { masked: user.masked },
+    );
     return c.body(null, 202);
   },
 );

@@ -280,19 +280,25 @@ customerHistory.post(
     )
       .bind(conversation.number_id, c.var.user.tenantId)
       .first<{ name: string; display_phone: string; settings: string | null }>();
-    await mailTranscript(c.var.config.mail, body.language ?? c.var.user.language, body.to, {
-      conversationId: conversation.id,
-      customer: { name: customer.name, phone: customer.phone },
-      number: { name: number?.name ?? null, displayPhone: number?.display_phone ?? null },
-      timeZone: number ? readSettings(number.settings).workingTime.timeZone : "UTC",
-      openedAt: conversation.opened_at,
-      closedAt: conversation.closed_at,
-      agentName: conversation.agent_name,
-      closedByName: conversation.closed_by_name,
-      closeReason: conversation.close_reason,
-      closeNotes: conversation.close_notes,
-      messages,
-    });
+    await mailTranscript(
+      c.var.config.mail,
+      body.language ?? c.var.user.language,
+      body.to,
+      {
+        conversationId: conversation.id,
+        customer: { name: customer.name, phone: customer.phone },
+        number: { name: number?.name ?? null, displayPhone: number?.display_phone ?? null },
+        timeZone: number ? readSettings(number.settings).workingTime.timeZone : "UTC",
+        openedAt: conversation.opened_at,
+        closedAt: conversation.closed_at,
+        agentName: conversation.agent_name,
+        closedByName: conversation.closed_by_name,
+        closeReason: conversation.close_reason,
+        closeNotes: conversation.close_notes,
+        messages,
+      },
+      { masked: c.var.user.masked },
+    );
     return c.body(null, 202);
   },
 );

@@ -215,19 +215,25 @@ myHistory.post(
     const body = c.req.valid("json");
     const { conversation, messages } = await myConversation(c, c.req.valid("param").conversationId);
     const number = await transcriptNumber(c.env, c.var.user.tenantId, conversation.number_id);
-    await mailTranscript(c.var.config.mail, body.language ?? c.var.user.language, body.to, {
-      conversationId: conversation.id,
-      customer: { name: conversation.customer_name, phone: conversation.customer_phone },
-      number: { name: number.name, displayPhone: number.displayPhone },
-      timeZone: number.timeZone,
-      openedAt: conversation.opened_at,
-      closedAt: conversation.closed_at,
-      agentName: conversation.agent_name,
-      closedByName: conversation.closed_by_name,
-      closeReason: conversation.close_reason,
-      closeNotes: conversation.close_notes,
-      messages,
-    });
+    await mailTranscript(
+      c.var.config.mail,
+      body.language ?? c.var.user.language,
+      body.to,
+      {
+        conversationId: conversation.id,
+        customer: { name: conversation.customer_name, phone: conversation.customer_phone },
+        number: { name: number.name, displayPhone: number.displayPhone },
+        timeZone: number.timeZone,
+        openedAt: conversation.opened_at,
+        closedAt: conversation.closed_at,
+        agentName: conversation.agent_name,
+        closedByName: conversation.closed_by_name,
+        closeReason: conversation.close_reason,
+        closeNotes: conversation.close_notes,
+        messages,
+      },
+      { masked: c.var.user.masked },
+    );
     return c.body(null, 202);
   },
 );
