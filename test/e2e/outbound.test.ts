@@ -232,7 +232,8 @@ describe("outbound", () => {
       }),
     });
     expect(answer.status).toBe(200);
-    await page.locator(".conversation-item", { hasText: GIULIA.name }).waitFor();
+    // Live, with the answer counted unread.
+    await page.locator(".conversation-item .badge", { hasText: "1" }).waitFor();
     await page.locator("#outbound-empty").waitFor();
     await expect(page.locator(".offer-card").count()).resolves.toBe(0);
     await page.locator(".conversation-item", { hasText: GIULIA.name }).click();
