@@ -37,13 +37,14 @@ afterAll(async () => {
 
 /** Records notifications and beeps in `window.__desk` (runs in the page, before the app). */
 function observeAttention(): void {
-  const record = { notifications: [] as string[], beeps: 0 };
+  const record = { notifications: [] as string[], shown: [] as Notification[], beeps: 0 };
   Object.assign(window, { __desk: record });
   const Original = window.Notification;
   class Observed extends Original {
     constructor(title: string, options?: NotificationOptions) {
       super(title, options);
       record.notifications.push(title);
+      record.shown.push(this);
     }
   }
   Object.defineProperty(Observed, "permission", { get: () => Original.permission });
@@ -56,9 +57,21 @@ function observeAttention(): void {
 }
 
 async function attention(page: Page): Promise<{ notifications: string[]; beeps: number }> {
-  return page.evaluate(
-    () => (window as unknown as { __desk: { notifications: string[]; beeps: number } }).__desk,
-  );
+  return page.evaluate(() => {
+    const { notifications, beeps } = (
+      window as unknown as { __desk: { notifications: string[]; beeps: number } }
+    ).__desk;
+    return { notifications, beeps };
+  });
+}
+
+/** Does what the browser does when the agent clicks the notification titled with `text`. */
+async function clickNotification(page: Page, text: string): Promise<void> {
+  await page.evaluate((wanted) => {
+    const { shown } = (window as unknown as { __desk: { shown: Notification[] } }).__desk;
+    const notification = shown.find((n) => n.title.includes(wanted));
+    notification?.onclick?.call(notification, new Event("click"));
+  }, text);
 }
 
 async function newDesk(viewport: { width: number; height: number }): Promise<BrowserContext> {
@@ -190,6 +203,14 @@ describe("the desk's chrome", () => {
     await expect(agent.title()).resolves.toMatch(/^\(1\) /);
     await agent.screenshot({ path: "test-results/desk-1366.png" });
 
+    // Clicking that notification shows Bruno's conversation; read, the count goes away.
+    await clickNotification(agent, "New message from Bruno Gialli");
+    await expect.poll(() => selectedId(agent)).toBe(bruno);
+    await brunoItem.locator(".since-unread").waitFor({ state: "detached" });
+    await expect.poll(() => agent.title()).not.toMatch(/^\(/);
+    await agent.keyboard.press("Alt+ArrowUp");
+    await expect.poll(() => selectedId(agent)).toBe(anna);
+
     // Ctrl+Enter sends from the composer; Alt+R comes back to it from elsewhere.
     await agent.fill("#composer", "Grazie Anna, verifico subito");
     await agent.keyboard.press("Control+Enter");
@@ -222,6 +243,9 @@ describe("the desk's chrome", () => {
       await agent.fill("#close-reason", "Done");
       await agent.click("#close-confirm");
       await agent.locator(".conversation-item", { hasText: name }).waitFor({ state: "detached" });
+      // The desk clears its selection when the close call returns: wait for that moment.
+      await agent.locator(".toast", { hasText: "Conversation closed" }).waitFor();
+      await agent.locator(".toast", { hasText: "Conversation closed" }).locator("button").click();
     }
     expect(navigations).toBe(navigationsBefore);
     await context.close();

@@ -82,13 +82,15 @@ export function useDeskNotifications({
     if (!ready) return;
     const { settings: now, t: translate } = latest.current;
     for (const conversation of state.conversations) {
+      const seen = seenSeq.current.get(conversation.id);
+      // What the server held when we first saw the conversation is its history, not news.
+      if (seen === undefined) {
+        seenSeq.current.set(conversation.id, conversation.lastSeq);
+        continue;
+      }
       const messages = state.messages[conversation.id];
       if (!messages || messages.length === 0) continue;
-      const top = messages[messages.length - 1]!.seq;
-      const seen = seenSeq.current.get(conversation.id);
-      seenSeq.current.set(conversation.id, Math.max(top, seen ?? 0));
-      // The first messages we hold of a conversation are its history, not news.
-      if (seen === undefined) continue;
+      seenSeq.current.set(conversation.id, Math.max(seen, messages[messages.length - 1]!.seq));
       const fresh = freshCustomerMessages(messages, seen, state.readSeq[conversation.id] ?? 0);
       const last: MessageView | undefined = fresh[fresh.length - 1];
       if (!last) continue;
