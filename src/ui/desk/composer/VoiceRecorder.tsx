@@ -8,7 +8,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { SendContent } from "../../../shared/protocol.ts";
 import { formatClock, useI18n } from "../../i18n.ts";
 import AttachPanel from "./AttachPanel.tsx";
-import { pickVoiceMime, voiceFilename } from "./voice.ts";
+import { needsOggRewrap, pickVoiceMime, voiceFilename } from "./voice.ts";
+import { webmToOgg } from "./webm-to-ogg.ts";
 
 interface VoiceRecorderProps {
   conversationId: string;
@@ -70,7 +71,8 @@ export default function VoiceRecorder({ conversationId, onSend, onDone }: VoiceR
     setPhase({ kind: "starting" });
     discard.current = false;
     try {
-      stream.current = await navigator.mediaDevices.getUserMedia({ audio: true });
+      // Mono: WhatsApp's voice messages are.
+      stream.current = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1 } });
     } catch (e) {
       const denied = e instanceof DOMException && e.name === "NotAllowedError";
       setPhase({
@@ -86,10 +88,21 @@ export default function VoiceRecorder({ conversationId, onSend, onDone }: VoiceR
     rec.ondataavailable = (e) => {
       if (e.data.size > 0) chunks.push(e.data);
     };
-    rec.onstop = () => {
+    rec.onstop = async () => {
       for (const track of stream.current?.getTracks() ?? []) track.stop();
       if (discard.current) return;
-      const blob = new Blob(chunks, { type: rec.mimeType || mime });
+      let blob = new Blob(chunks, { type: rec.mimeType || mime });
+      if (needsOggRewrap(blob.type)) {
+        try {
+          const ogg = webmToOgg(new Uint8Array(await blob.arrayBuffer()));
+          blob = new Blob([ogg], { type: "audio/ogg" });
+        } catch (error) {
+          console.error("voice note rewrap failed", error);
+          setPhase({ kind: "failed", message: t("compose.voice.unsupported") });
+          return;
+        }
+      }
+      if (discard.current) return;
       setPhase({
         kind: "recorded",
         blob,

@@ -10,7 +10,7 @@ import {
   newRoomName,
   type PredefinedItem,
 } from "./pickers";
-import { pickVoiceMime, voiceFilename } from "./voice";
+import { needsOggRewrap, pickVoiceMime, voiceFilename } from "./voice";
 
 const item = (id: string, category: string, title: string, text: string): PredefinedItem => ({
   id,
@@ -103,10 +103,15 @@ describe("emoji grid keys", () => {
 });
 
 describe("voice note format", () => {
-  it("prefers Ogg/Opus, then MP4 audio, and has none when only WebM is recordable", () => {
+  it("prefers Ogg/Opus, then WebM/Opus (rewrapped as Ogg), then MP4 audio", () => {
     expect(pickVoiceMime(() => true)).toBe("audio/ogg;codecs=opus");
-    expect(pickVoiceMime((t) => t === "audio/mp4" || t === "audio/webm")).toBe("audio/mp4");
-    expect(pickVoiceMime((t) => t.startsWith("audio/webm"))).toBeNull();
+    expect(pickVoiceMime((t) => t.startsWith("audio/webm") || t === "audio/mp4")).toBe(
+      "audio/webm;codecs=opus",
+    );
+    expect(pickVoiceMime((t) => t === "audio/mp4")).toBe("audio/mp4");
+    expect(pickVoiceMime(() => false)).toBeNull();
+    expect(needsOggRewrap("audio/webm;codecs=opus")).toBe(true);
+    expect(needsOggRewrap("audio/ogg")).toBe(false);
     expect(voiceFilename("audio/ogg;codecs=opus", new Date("2026-11-21T10:11:12Z"))).toBe(
       "voice-20261121101112.ogg",
     );
