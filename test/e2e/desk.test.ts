@@ -270,6 +270,15 @@ describe("the desk's chrome", () => {
     await expect(list.isVisible()).resolves.toBe(false);
     await agent.click("#conversations-toggle");
     await expect.poll(() => list.isVisible()).toBe(true);
+    // Slid all the way in, with focus inside it for keyboards.
+    await agent.waitForFunction(
+      () => document.getElementById("conversation-list")?.getBoundingClientRect().left === 0,
+    );
+    await expect(
+      agent.evaluate(() =>
+        Boolean(document.getElementById("conversation-list")?.contains(document.activeElement)),
+      ),
+    ).resolves.toBe(true);
     await agent.screenshot({ path: "test-results/desk-768-drawer.png" });
     await agent.locator(".conversation-item", { hasText: "Carla Blu" }).click();
     await expect.poll(() => list.isVisible()).toBe(false);

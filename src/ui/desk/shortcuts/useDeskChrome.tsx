@@ -97,7 +97,19 @@ export function useDeskChrome({
       setDrawerOpen(false);
       open(conversationId);
     },
-    toggleDrawer: () => setDrawerOpen((value) => !value),
+    toggleDrawer: () => {
+      const opening = !drawerOpen;
+      setDrawerOpen(opening);
+      // Into the drawer for keyboards: the conversation on screen, else the list's title.
+      if (opening) {
+        requestAnimationFrame(() => {
+          const list = document.getElementById("conversation-list");
+          list
+            ?.querySelector<HTMLElement>('[aria-current="true"], #conversations-heading')
+            ?.focus();
+        });
+      }
+    },
     closeDrawer: () => {
       setDrawerOpen(false);
       document.getElementById("conversations-toggle")?.focus();
