@@ -234,6 +234,12 @@ describe("the desk's chrome", () => {
     await agent.keyboard.press("Escape");
     await help.waitFor({ state: "detached" });
 
+    // Alt+W shows the waiting conversations; Alt+↓ comes back to a conversation.
+    await agent.keyboard.press("Alt+KeyW");
+    await agent.locator('#nav-waiting[aria-pressed="true"]').waitFor();
+    await agent.keyboard.press("Alt+ArrowDown");
+    await agent.locator("#composer").waitFor();
+
     // Alt+C opens the close dialog of the conversation on screen; close both.
     await agent.selectOption("#status-select", "break");
     for (const name of ["Anna Verdi", "Bruno Gialli"]) {
