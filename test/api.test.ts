@@ -280,6 +280,7 @@ describe("OpenAPI and configuration", () => {
     expect(Object.keys(send.requestBody!.content["application/json"]!.schema.properties)).toEqual([
       "clientId",
       "text",
+      "content",
     ]);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/auth/login", "/webhooks/whatsapp", "/api/desktop"]),

@@ -20,6 +20,12 @@ import {
 import type { Env } from "../worker/env";
 import { maskJson } from "../worker/masking";
 import { now } from "./clock";
+import {
+  type SeatBook,
+  type StartOutboundRequest,
+  type StartOutboundResult,
+  startOutbound,
+} from "./outbound";
 import type { AgentLive } from "./routing";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
 
@@ -466,6 +472,69 @@ export class AgentActor extends DurableObject<Env> {
     this.publish({ type: "conversation", conversation });
     await this.agentChanged(profile);
     return { ok: true, conversation };
+  }
+
+  // ---- conversations the agent starts (outbound.ts) -------------------------------
+
+  /**
+   * Starts a conversation with a customer (a free message takes a seat, a
+   * template does not until the customer answers), or continues the one the
+   * agent already has open with them. Idempotent per `request.clientId`.
+   */
+  async startOutbound(
+    tenantId: string,
+    request: StartOutboundRequest,
+  ): Promise<StartOutboundResult> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return { ok: false, code: "not_an_agent" };
+    const seats: SeatBook = {
+      reserve: (conversationId, numberId) => {
+        if (this.load() >= profile.maxConversations) return false;
+        this.sql.exec(
+          "INSERT INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
+          conversationId,
+          numberId,
+        );
+        return true;
+      },
+      cancel: (conversationId) => {
+        this.sql.exec(
+          "DELETE FROM conversations WHERE conversation_id = ? AND view = '{}'",
+          conversationId,
+        );
+      },
+      fill: async (conversation) => {
+        this.sql.exec(
+          "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+          JSON.stringify(conversation),
+          conversation.id,
+        );
+        this.presence = { ...this.presence, lastAssignedAt: now() };
+        this.publish({ type: "conversation", conversation });
+        await this.agentChanged(profile);
+      },
+    };
+    return startOutbound(this.env, { id: profile.id, name: profile.name }, request, seats);
+  }
+
+  /**
+   * The customer answered this agent's template: takes a seat for it unless the
+   * agent is offline or at their limit (then it is routed like any other).
+   * The conversation fills the seat's view once assigned. Idempotent.
+   */
+  async seatAnswered(tenantId: string, numberId: string, conversationId: string): Promise<boolean> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return false;
+    if (this.seated(conversationId)) return true;
+    if (this.presence.status === "offline" || this.load() >= profile.maxConversations) return false;
+    this.sql.exec(
+      "INSERT INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
+      conversationId,
+      numberId,
+    );
+    this.presence = { ...this.presence, lastAssignedAt: now() };
+    await this.agentChanged(profile);
+    return true;
   }
 
   /** Someone else took the conversation offered to us: the offer goes, capacity frees up. Idempotent. */

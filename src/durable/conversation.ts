@@ -22,6 +22,7 @@ import {
   type MessageView,
   type Participant,
   type Sender,
+  type SentMedia,
   type Tick,
   type TransferMode,
   type WaitQueueKind,
@@ -48,6 +49,9 @@ import {
   type Timer,
   type TimerFacts,
 } from "./lifecycle";
+import { enqueueMediaJob, MEDIA_JOBS_TABLE, nextMediaJobAt, runMediaJobs } from "./media-fetch";
+import { viewExtras } from "./message-content";
+import type { OutgoingMessage } from "./outbound";
 import { menuContent, menuText, parseChoice } from "./softbot";
 import { all, getJson, KV_TABLE, one, putJson } from "./sql";
 import {
@@ -114,6 +118,7 @@ const SYSTEM_CLOSE_REASON: Record<Timer["kind"] | "unauthorized", string> = {
   close_transfer: "Closed automatically: the transfer was not taken",
   close_24h: "Closed automatically: 24 hours after the customer's last message",
   close_end_of_day: "Closed automatically: end of the working day",
+  close_no_reply: "No reply to the template",
   unauthorized: "Closed automatically: unauthorized number",
 };
 
@@ -157,6 +162,7 @@ const SCHEMA = [
      message_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, state TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS status_log (
      wamid TEXT NOT NULL, status TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (wamid, status))`,
+  MEDIA_JOBS_TABLE,
 ];
 
 export type SendResult =
@@ -176,6 +182,7 @@ export class ConversationActor extends DurableObject<Env> {
   private draining: Promise<void> | null = null;
   private archiving: Promise<void> | null = null;
   private mailing: Promise<void> | null = null;
+  private fetchingMedia: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -249,7 +256,8 @@ export class ConversationActor extends DurableObject<Env> {
         m.timestampMs,
       );
       if (!row) continue;
-      inserted.push(toView(record.id, row));
+      inserted.push(toView(record.id, row, this.sql));
+      if (enqueueMediaJob(this.sql, row, now())) this.ctx.waitUntil(this.fetchMedia());
       fresh.push(m);
       if (refuse) refused.push(m);
       record.lastCustomerMessageAt = Math.max(record.lastCustomerMessageAt ?? 0, m.timestampMs);
@@ -265,9 +273,16 @@ export class ConversationActor extends DurableObject<Env> {
         settings.messages.attachmentRejected,
       );
     }
-    const route = isNew ? this.arrive(record) : this.customerWrote(record, fresh.at(-1)!);
+    // The answer to an agent's template goes to that agent (outboundAnswered), after saving.
+    const answered = !isNew && record.state === "outbound";
+    const route = isNew
+      ? this.arrive(record)
+      : answered
+        ? null
+        : this.customerWrote(record, fresh.at(-1)!);
     this.save(record);
     await this.armAlarm();
+    if (answered) return { inserted: inserted.length, route: await this.outboundAnswered() };
     return { inserted: inserted.length, route };
   }
 
@@ -727,7 +742,81 @@ export class ConversationActor extends DurableObject<Env> {
       "SELECT * FROM messages WHERE seq > ? ORDER BY seq",
       afterSeq,
     );
-    return { conversation: this.view(record), messages: rows.map((r) => toView(record.id, r)) };
+    return {
+      conversation: this.view(record),
+      messages: rows.map((r) => toView(record.id, r, this.sql)),
+    };
+  }
+
+  /**
+   * A page of messages, oldest first: with `after < seq < before` (before
+   * omitted: no upper bound), the newest `limit` of them; `hasMore` says
+   * whether older ones remain in that range. Null when not `tenantId`'s.
+   */
+  async page(
+    tenantId: string,
+    range: { after: number; before?: number | undefined; limit: number },
+  ): Promise<{ messages: MessageView[]; hasMore: boolean } | null> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return null;
+    const rows = all<MessageRow>(
+      this.sql,
+      "SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+      range.after,
+      range.before ?? Number.MAX_SAFE_INTEGER,
+      range.limit + 1,
+    );
+    const hasMore = rows.length > range.limit;
+    const page = rows.slice(0, range.limit).reverse();
+    return { messages: page.map((r) => toView(record.id, r, this.sql)), hasMore };
+  }
+
+  /**
+   * Messages whose text contains `q` (case-insensitive for ASCII; `%`, `_`
+   * and `\` match themselves), newest first, at most `limit`. Notes included.
+   * Null when not `tenantId`'s.
+   */
+  async search(tenantId: string, q: string, limit: number): Promise<MessageView[] | null> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return null;
+    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    return all<MessageRow>(
+      this.sql,
+      "SELECT * FROM messages WHERE text LIKE ? ESCAPE '\\' ORDER BY seq DESC LIMIT ?",
+      pattern,
+      limit,
+    ).map((r) => toView(record.id, r, this.sql));
+  }
+
+  /** Fetches the inbound files that are due from Meta into R2; one run at a time. */
+  private fetchMedia(): Promise<void> {
+    const record = this.record;
+    if (!record) return Promise.resolve();
+    if (!this.fetchingMedia) {
+      const config = requireConfig(this.env);
+      this.fetchingMedia = runMediaJobs({
+        sql: this.sql,
+        bucket: this.env.MEDIA,
+        graphApiBase: config.graphApiBase,
+        retryBaseMs: config.outboundRetryBaseMs,
+        tenantId: record.tenantId,
+        conversationId: record.id,
+        accessToken: () => this.accessToken(record),
+        now,
+        armAlarm: () => this.armAlarm(),
+        changed: (messageId) => {
+          const row = one<MessageRow>(this.sql, "SELECT * FROM messages WHERE id = ?", messageId);
+          const latest = this.record;
+          if (row && latest) this.notifyAgents(latest, [toView(latest.id, row, this.sql)]);
+        },
+      })
+        .then(() => this.armAlarm())
+        .catch((err: unknown) => console.error("media jobs failed", record.id, err))
+        .finally(() => {
+          this.fetchingMedia = null;
+        });
+    }
+    return this.fetchingMedia;
   }
 
   /**
@@ -846,14 +935,18 @@ export class ConversationActor extends DurableObject<Env> {
   // ---- outbound ---------------------------------------------------------------
 
   /**
-   * Queues an agent's text reply and starts sending it. Idempotent per
-   * `clientId`: a retried request returns the same message and sends nothing new.
+   * Queues an agent's reply and starts sending it: `text`, or `outbound.content`
+   * (a file, a location, an interactive message) which `text` then summarises;
+   * stored as `payload = { content, media? }` with kind = the content's type.
+   * Idempotent per `clientId`: a retried request returns the same message and
+   * sends nothing new. The 24-hour window applies to every kind.
    */
   async sendText(
     tenantId: string,
     agent: { id: string; name: string },
     clientId: string,
     text: string,
+    outbound?: { content: OutboundContent; media?: SentMedia },
   ): Promise<SendResult> {
     const record = this.record;
     if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
@@ -867,10 +960,12 @@ export class ConversationActor extends DurableObject<Env> {
     }
     const row = one<MessageRow>(
       this.sql,
-      `INSERT INTO messages (id, direction, kind, text, status, sender, created_at)
-       VALUES (?, 'out', 'text', ?, 'pending', ?, ?) RETURNING *`,
+      `INSERT INTO messages (id, direction, kind, text, payload, status, sender, created_at)
+       VALUES (?, 'out', ?, ?, ?, 'pending', ?, ?) RETURNING *`,
       clientId,
+      outbound?.content.type ?? "text",
       text,
+      outbound ? JSON.stringify(outbound) : null,
       JSON.stringify({ type: "agent", id: agent.id, name: agent.name } satisfies Sender),
       now(),
     )!;
@@ -896,7 +991,12 @@ export class ConversationActor extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     await this.runTimers();
-    await Promise.all([this.drainOutbox(), this.archiveHistory(), this.sendCloseMail()]);
+    await Promise.all([
+      this.drainOutbox(),
+      this.archiveHistory(),
+      this.sendCloseMail(),
+      this.fetchMedia(),
+    ]);
     await this.armAlarm();
   }
 
@@ -910,7 +1010,10 @@ export class ConversationActor extends DurableObject<Env> {
     const record = this.record;
     const mail = record?.closeMail?.dueAt;
     const timer = record ? this.nextTimerAt(record) : null;
-    const deadlines = [outbox, archive, mail, timer].filter((at): at is number => at != null);
+    const media = nextMediaJobAt(this.sql);
+    const deadlines = [outbox, archive, mail, timer, media].filter(
+      (at): at is number => at != null,
+    );
     if (deadlines.length > 0) await this.ctx.storage.setAlarm(Math.min(...deadlines));
     else await this.ctx.storage.deleteAlarm();
   }
@@ -992,14 +1095,221 @@ export class ConversationActor extends DurableObject<Env> {
       default: {
         // At the end of the day, customers still waiting get the closing-time message.
         const waiting = record.state !== "assigned";
+        // A template nobody answered closes silently: the customer never wrote.
         const message =
-          timer.kind === "close_end_of_day" && waiting && settings.messages.waitingAtClosingTime
-            ? settings.messages.waitingAtClosingTime
-            : settings.messages.close;
+          timer.kind === "close_no_reply"
+            ? null
+            : timer.kind === "close_end_of_day" && waiting && settings.messages.waitingAtClosingTime
+              ? settings.messages.waitingAtClosingTime
+              : settings.messages.close;
         this.finish(record, SYSTEM_CLOSE_REASON[timer.kind], null, null, message);
         await this.afterFinish(record);
       }
     }
+  }
+
+  // ---- conversations an agent starts (outbound.ts) -----------------------------
+
+  /**
+   * Creates the conversation an agent starts and queues its first message in
+   * the outbox: `assigned` (a free message; on their desk) or `outbound` (a
+   * template awaiting the answer; no seat). Refused (`busy`) when the
+   * conversation already exists otherwise: a customer's message opened it an
+   * instant before. Idempotent per `clientId`.
+   */
+  async startOutbound(
+    init: ConversationInit,
+    start: {
+      agent: { id: string; name: string };
+      state: "assigned" | "outbound";
+      skillsetName: string | null;
+      lastCustomerMessageAt: number | null;
+      clientId: string;
+      message: OutgoingMessage;
+    },
+  ): Promise<
+    { ok: true; conversation: ConversationView; message: MessageView } | { ok: false; code: "busy" }
+  > {
+    const existing = this.record;
+    if (existing) {
+      const sent = one<MessageRow>(this.sql, "SELECT * FROM messages WHERE id = ?", start.clientId);
+      if (!sent || existing.tenantId !== init.tenantId) return { ok: false, code: "busy" };
+      return { ok: true, conversation: this.view(existing), message: toView(existing.id, sent) };
+    }
+    const at = now();
+    const record: ConversationRecord = {
+      ...init,
+      state: start.state,
+      agent: start.agent,
+      skillsetName: start.skillsetName,
+      lastCustomerMessageAt: start.lastCustomerMessageAt,
+      closedAt: null,
+      closeReason: null,
+      closedBy: null,
+      stateSince: at,
+      lastActivityAt: at,
+      settingsSince: at,
+      assignedAt: start.state === "assigned" ? at : null,
+      // The agent wrote first: no welcome on assignment, now or when the customer answers.
+      agentTyped: true,
+      welcomedOnAssignment: true,
+    };
+    const message = this.queueAgentMessage(record, start.agent, start.clientId, start.message);
+    this.save(record);
+    this.ctx.waitUntil(this.drainOutbox());
+    // The history row: the customer's history (and an isolated colleague) sees it at once.
+    await this.requestArchive();
+    await this.armAlarm();
+    return { ok: true, conversation: this.view(record), message };
+  }
+
+  /**
+   * Sends another template into a conversation of `agent`: on their desk, or
+   * still awaiting the answer to a template of theirs. Templates may go outside
+   * the 24-hour window. Idempotent per `clientId`.
+   */
+  async sendOutboundTemplate(
+    tenantId: string,
+    agent: { id: string; name: string },
+    clientId: string,
+    message: OutgoingMessage,
+  ): Promise<SendResult> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
+    const existing = one<MessageRow>(this.sql, "SELECT * FROM messages WHERE id = ?", clientId);
+    if (existing) return { ok: true, message: toView(record.id, existing) };
+    if (record.state === "closed") return { ok: false, code: "closed" };
+    const mine =
+      record.state === "outbound"
+        ? record.agent?.id === agent.id
+        : this.seatedIds(record).includes(agent.id);
+    if (!mine) return { ok: false, code: "not_assigned" };
+    const view = this.queueAgentMessage(record, agent, clientId, message);
+    this.save(record);
+    this.ctx.waitUntil(this.drainOutbox());
+    await this.armAlarm();
+    return { ok: true, message: view };
+  }
+
+  /** Inserts an agent's message with its outbox row; the caller saves `record`, then drains. */
+  private queueAgentMessage(
+    record: ConversationRecord,
+    agent: { id: string; name: string },
+    clientId: string,
+    message: OutgoingMessage,
+  ): MessageView {
+    const at = now();
+    const row = one<MessageRow>(
+      this.sql,
+      `INSERT INTO messages (id, direction, kind, text, payload, status, sender, created_at)
+       VALUES (?, 'out', ?, ?, ?, 'pending', ?, ?) RETURNING *`,
+      clientId,
+      message.kind,
+      message.text,
+      message.content
+        ? JSON.stringify({ content: message.content, templateName: message.templateName })
+        : null,
+      JSON.stringify({ type: "agent", id: agent.id, name: agent.name } satisfies Sender),
+      at,
+    )!;
+    this.sql.exec(
+      "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
+      clientId,
+      at,
+    );
+    record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, at);
+    const view = toView(record.id, row);
+    this.notifyAgents(record, [view]);
+    return view;
+  }
+
+  /**
+   * The customer answered the agent's template: the agent takes it onto their
+   * desk at once unless they are offline or at their limit; then it is routed
+   * like any new conversation. Reads the saved record; safe to repeat.
+   */
+  private async outboundAnswered(): Promise<RouteRequest | null> {
+    const record = this.record;
+    if (record?.state !== "outbound" || !record.agent) return null;
+    const owner = record.agent;
+    const seated = await this.env.AGENT.getByName(owner.id).seatAnswered(
+      record.tenantId,
+      record.number.id,
+      record.id,
+    );
+    // Re-read: a timer or another batch may have moved it while we asked.
+    const latest = this.record!;
+    if (latest.state !== "outbound") {
+      if (seated && latest.state !== "assigned") {
+        await this.releaseSeats(latest, [owner], this.view(latest));
+      }
+      return null;
+    }
+    if (seated) {
+      this.enter(latest, "assigned");
+      latest.assignedAt = latest.stateSince!;
+      latest.leftOpen = false;
+      this.save(latest);
+      this.showAnswered(latest, owner.id);
+      await this.requestArchive();
+      await this.armAlarm();
+      return { type: "assigned", agentId: owner.id, agentName: owner.name };
+    }
+    this.enter(latest, "queued");
+    latest.agent = null;
+    this.save(latest);
+    await this.armAlarm();
+    return { type: "queue", skillsetId: latest.skillsetId, kind: "new" };
+  }
+
+  /**
+   * Puts the answered conversation on the owner's desktops live: the conversation
+   * first, then its messages (the template and the answer), in order, so the
+   * unread badge counts the answer without a reload.
+   */
+  private showAnswered(record: ConversationRecord, ownerId: string): void {
+    const conversation = this.view(record);
+    const messages = all<MessageRow>(this.sql, "SELECT * FROM messages ORDER BY seq").map((row) =>
+      toView(record.id, row),
+    );
+    const agent = this.env.AGENT.getByName(ownerId);
+    this.ctx.waitUntil(
+      (async () => {
+        await agent.notify({ type: "conversation", conversation });
+        for (const message of messages) {
+          await agent.notify({ type: "message", conversationId: record.id, message });
+        }
+      })().catch((err: unknown) => console.error("notify failed", err)),
+    );
+  }
+
+  /**
+   * A template of `outbound` state as "templates I sent without reply" lists
+   * it: the latest template, when it was sent and its tick. Null once the
+   * customer answered or it closed, or for another tenant.
+   */
+  async outboundSummary(tenantId: string): Promise<{
+    conversation: ConversationView;
+    templateName: string;
+    text: string;
+    sentAt: number;
+    status: Tick | null;
+  } | null> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId || record.state !== "outbound") return null;
+    const row = one<MessageRow>(
+      this.sql,
+      "SELECT * FROM messages WHERE direction = 'out' AND kind = 'template' ORDER BY seq DESC LIMIT 1",
+    );
+    if (!row) return null;
+    const payload = row.payload ? (JSON.parse(row.payload) as { templateName?: string }) : {};
+    return {
+      conversation: this.view(record),
+      templateName: payload.templateName ?? "",
+      text: row.text,
+      sentAt: row.created_at,
+      status: row.status,
+    };
   }
 
   // ---- e-mail on close ----------------------------------------------------------
@@ -1395,7 +1705,7 @@ export class ConversationActor extends DurableObject<Env> {
       id,
     );
     const record = this.record;
-    if (row && record) this.notifyAgents(record, [toView(record.id, row)]);
+    if (row && record) this.notifyAgents(record, [toView(record.id, row, this.sql)]);
   }
 
   /** Pushes messages to the desktops of the owner and the guests, in order, after this call returns. */
@@ -1421,8 +1731,18 @@ function senderName(row: MessageRow, customerName: string): string {
   return sender.type === "agent" ? sender.name : "system";
 }
 
-function toView(conversationId: string, row: MessageRow): MessageView {
+/**
+ * The desktop's view of a row. With `sql`, the quoted message, a reaction's
+ * target and the ticks' times are looked up; without it (a message just
+ * created, which has none of them) they stay empty.
+ */
+function toView(
+  conversationId: string,
+  row: MessageRow,
+  sql: SqlStorage | null = null,
+): MessageView {
   return {
+    ...viewExtras(row, sql),
     id: row.id,
     conversationId,
     seq: row.seq,

@@ -6,12 +6,18 @@
 import { DurableObject } from "cloudflare:workers";
 import type { WorkingTime } from "../shared/admin";
 import { alwaysOpenWorkingTime, readSettings } from "../shared/number-settings";
-import type { OfferView, WaitingItem, WaitQueueKind } from "../shared/protocol";
+import {
+  customerWindowOpen,
+  type OfferView,
+  type WaitingItem,
+  type WaitQueueKind,
+} from "../shared/protocol";
 import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
 import type { Env } from "../worker/env";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
 import { now } from "./clock";
+import type { ContactState, OpenOutboundResult } from "./outbound";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
 import { addMissingColumns, all, getJson, KV_TABLE, one, putJson, run } from "./sql";
 import {
@@ -27,13 +33,14 @@ import {
 /**
  * A conversation of this number while it is open. States: `new` (first
  * message being stored), `bot` and `held` (not routed), `queued`, `offered`,
- * `assigned`, `parked` (wait queue).
+ * `assigned`, `parked` (wait queue), `outbound` (an agent's template awaiting
+ * the customer's answer: theirs, not routed, not waiting).
  */
 type ConversationRow = {
   id: string;
   contact_key: string;
   contact_json: string;
-  state: "new" | "bot" | "held" | "queued" | "offered" | "assigned" | "parked";
+  state: "new" | "bot" | "held" | "queued" | "offered" | "assigned" | "parked" | "outbound";
   arrived_at: number;
   customer_json: string | null;
   /** The skillset the conversation asks for (customer default, bot choice); null = any. */
@@ -104,6 +111,9 @@ const SCHEMA = [
      state TEXT NOT NULL, arrived_at INTEGER NOT NULL, customer_json TEXT,
      skillset_id TEXT, offered_to TEXT, offered_skillset_id TEXT, agent_id TEXT)`,
   `CREATE TABLE IF NOT EXISTS known_conversations (id TEXT PRIMARY KEY)`,
+  // When each customer last wrote (ms, Meta's timestamp), kept after their conversations
+  // close: the 24-hour window of a conversation an agent starts.
+  `CREATE TABLE IF NOT EXISTS contact_inbound (contact_key TEXT PRIMARY KEY, at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS outbound (wamid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS orphan_statuses (
      wamid TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL,
@@ -208,6 +218,12 @@ export class NumberActor extends DurableObject<Env> {
     if (seen) return seen.conversation_id;
     const contactKey = contactKeyOf(contact, message);
     if (!contactKey) return null;
+    this.sql.exec(
+      `INSERT INTO contact_inbound (contact_key, at) VALUES (?, ?)
+       ON CONFLICT (contact_key) DO UPDATE SET at = max(at, excluded.at)`,
+      contactKey,
+      message.timestampMs,
+    );
     let open = one<{ id: string }>(
       this.sql,
       "SELECT id FROM conversations WHERE contact_key = ?",
@@ -366,6 +382,16 @@ export class NumberActor extends DurableObject<Env> {
           `UPDATE conversations SET state = ?, since = ?, offered_to = NULL WHERE id = ? AND state IN ('new', 'bot', 'held')`,
           route.state,
           at,
+          conversationId,
+        );
+        return;
+      case "assigned":
+        this.sql.exec(
+          `UPDATE conversations SET state = 'assigned', since = ?, agent_id = ?, agent_name = ?
+           WHERE id = ? AND state = 'outbound'`,
+          at,
+          route.agentId,
+          route.agentName,
           conversationId,
         );
         return;
@@ -976,6 +1002,156 @@ export class NumberActor extends DurableObject<Env> {
   /** The conversation closed: the customer's next message opens a new one. Idempotent. */
   async conversationClosed(conversationId: string): Promise<void> {
     this.sql.exec("DELETE FROM conversations WHERE id = ?", conversationId);
+  }
+
+  /**
+   * Every open conversation of this number as the dashboard counts it: its
+   * routing state, whether it is a transfer, when it arrived (ms) and the
+   * skillset it asks for. Read-only.
+   */
+  async dashboardLive(): Promise<
+    {
+      id: string;
+      state: ConversationRow["state"];
+      kind: "new" | "transfer";
+      leftOpen: boolean;
+      arrivedAt: number;
+      skillsetId: string | null;
+    }[]
+  > {
+    return all<ConversationRow>(this.sql, "SELECT * FROM conversations").map((r) => ({
+      id: r.id,
+      state: r.state,
+      kind: r.kind,
+      leftOpen: r.left_open === 1,
+      arrivedAt: r.arrived_at,
+      skillsetId: r.skillset_id,
+    }));
+  }
+
+  // ---- conversations an agent starts (outbound.ts) ---------------------------
+
+  /**
+   * Opens the conversation an agent starts with `customer` under
+   * `conversationId`, or finds the one already open (one per customer per
+   * number). Checked and written with no await in between, so neither an
+   * inbound message nor a colleague can open a second one. The caller's own
+   * open conversation is returned to continue; someone else's, or one waiting
+   * for routing, is refused. A new `assigned` one (a free message) needs the
+   * customer's 24-hour window open, by when they last wrote to this number.
+   * Idempotent for the same agent and customer.
+   */
+  async openOutbound(
+    number: NumberInfo,
+    conversationId: string,
+    customer: CustomerRef,
+    skillsetId: string | null,
+    agent: { id: string; name: string },
+    options: { state: "assigned" | "outbound"; mayCreate: boolean },
+  ): Promise<OpenOutboundResult> {
+    putJson(this.sql, "number", number);
+    const config = (await this.cachedConfig(number))?.config ?? defaultNumberConfig();
+    // No await from here on: the check and the insert are one step.
+    const row = one<ConversationRow>(
+      this.sql,
+      "SELECT * FROM conversations WHERE contact_key = ?",
+      customer.contactKey,
+    );
+    if (row) {
+      if ((row.state === "assigned" || row.state === "outbound") && row.agent_id === agent.id) {
+        return { ok: true, created: false, conversationId: row.id, state: row.state };
+      }
+      if (row.state === "assigned" || row.state === "outbound") {
+        return { ok: false, code: "already_open", agentName: row.agent_name };
+      }
+      return { ok: false, code: "waiting" };
+    }
+    const lastCustomerMessageAt = this.lastInbound(customer.contactKey);
+    if (options.state === "assigned" && !customerWindowOpen(lastCustomerMessageAt, now())) {
+      return { ok: false, code: "window_closed" };
+    }
+    if (!options.mayCreate) return { ok: false, code: "no_seat" };
+    const at = now();
+    const userId = customer.contactKey.startsWith("u:") ? customer.contactKey.slice(2) : null;
+    this.sql.exec(
+      `INSERT INTO conversations (id, contact_key, contact_json, state, arrived_at, customer_json,
+         skillset_id, agent_id, agent_name, since)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      conversationId,
+      customer.contactKey,
+      JSON.stringify({
+        waId: userId ? null : customer.contactKey,
+        userId,
+        name: customer.name,
+      } satisfies InboundContact),
+      options.state,
+      at,
+      JSON.stringify(customer),
+      skillsetId,
+      agent.id,
+      agent.name,
+      at,
+    );
+    this.sql.exec("INSERT OR IGNORE INTO known_conversations (id) VALUES (?)", conversationId);
+    const init: ConversationInit = {
+      id: conversationId,
+      tenantId: number.tenantId,
+      number,
+      customer,
+      skillsetId,
+      createdAt: at,
+      config,
+    };
+    return { ok: true, created: true, init, lastCustomerMessageAt };
+  }
+
+  /** When the customer last wrote to this number (ms), as far as this actor has seen. */
+  private lastInbound(contactKey: string): number | null {
+    return (
+      one<{ at: number }>(
+        this.sql,
+        "SELECT at FROM contact_inbound WHERE contact_key = ?",
+        contactKey,
+      )?.at ?? null
+    );
+  }
+
+  /**
+   * For each contact key: when the customer last wrote to this number, and the
+   * conversation they have open here (whose, and whether it is being worked).
+   * Read-only.
+   */
+  async contactState(contactKeys: string[]): Promise<Record<string, ContactState>> {
+    const out: Record<string, ContactState> = {};
+    for (const key of contactKeys) {
+      const row = one<ConversationRow>(
+        this.sql,
+        "SELECT * FROM conversations WHERE contact_key = ?",
+        key,
+      );
+      out[key] = {
+        lastCustomerMessageAt: this.lastInbound(key),
+        open: row
+          ? {
+              id: row.id,
+              state: row.state === "assigned" || row.state === "outbound" ? row.state : "waiting",
+              agentId: row.state === "assigned" || row.state === "outbound" ? row.agent_id : null,
+              agentName:
+                row.state === "assigned" || row.state === "outbound" ? row.agent_name : null,
+            }
+          : null,
+      };
+    }
+    return out;
+  }
+
+  /** The conversations `agentId` started with a template that the customer has not answered. */
+  async outboundOf(agentId: string): Promise<string[]> {
+    return all<{ id: string }>(
+      this.sql,
+      "SELECT id FROM conversations WHERE state = 'outbound' AND agent_id = ? ORDER BY arrived_at",
+      agentId,
+    ).map((r) => r.id);
   }
 
   /** Test and diagnostics view of the queue. */

@@ -4,6 +4,7 @@
  * so the two ends cannot drift. Times are Unix epoch milliseconds.
  */
 import { z } from "zod";
+import { MessageContent, ReplyTo, StatusTimes } from "./message-content";
 
 export const Language = z.enum(["en", "it"]);
 export type Language = z.infer<typeof Language>;
@@ -49,6 +50,12 @@ export const MessageView = z.object({
   error: MessageError.nullable(),
   sender: Sender,
   createdAt: z.number(),
+  /** The typed content the desktop renders (null: show `text`). */
+  content: MessageContent.nullable().default(null),
+  /** The message this one replies to, when the customer quoted one. */
+  replyTo: ReplyTo.nullable().default(null),
+  /** Outbound only: when each tick arrived. */
+  statusTimes: StatusTimes.default({}),
 });
 export type MessageView = z.infer<typeof MessageView>;
 
@@ -62,6 +69,9 @@ export type MessageView = z.infer<typeof MessageView>;
  *   available agent; personal: back to the same agent), or its agent unpauses it;
  * - `unauthorized`: the number accepts only existing customers and this one is
  *   not: it is not routed (an agent may still pick it up);
+ * - `outbound`: an agent started it with a template and the customer has not
+ *   answered yet: it is that agent's, but not on their desk (no seat) until the
+ *   answer comes;
  * - `closed`.
  */
 export const ConversationState = z.enum([
@@ -72,6 +82,7 @@ export const ConversationState = z.enum([
   "transfer",
   "wait_queue",
   "unauthorized",
+  "outbound",
   "closed",
 ]);
 export type ConversationState = z.infer<typeof ConversationState>;
@@ -288,6 +299,99 @@ export const SendTextBody = z.object({
   clientId: z.string().uuid(),
   text: z.string().trim().min(1).max(MAX_TEXT_LENGTH),
 });
+/** Longest caption Meta takes on an image, video or document. */
+export const MAX_CAPTION_LENGTH = 1024;
+/**
+ * What an agent may send besides typed text, by OUR ids: the Worker resolves each
+ * within the caller's tenant (404 otherwise) and builds what Meta is sent.
+ * - `media`: a file uploaded to this conversation (POST …/uploads), with a caption
+ *   where Meta allows one (image, video, document);
+ * - `location`: one of the tenant's predefined locations;
+ * - `predefined`: a predefined message (interactive when it has buttons or a list).
+ */
+export const SendContent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string().trim().min(1).max(MAX_TEXT_LENGTH) }),
+  z.object({
+    type: z.literal("media"),
+    uploadId: z.uuid(),
+    caption: z.string().trim().max(MAX_CAPTION_LENGTH).optional(),
+  }),
+  z.object({ type: z.literal("location"), locationId: z.string().min(1).max(100) }),
+  z.object({ type: z.literal("predefined"), predefinedId: z.string().min(1).max(100) }),
+]);
+export type SendContent = z.infer<typeof SendContent>;
+/**
+ * A reply: typed `text` (as SendTextBody) or `content`, exactly one of them.
+ * Idempotent by `clientId` like SendTextBody, which it extends.
+ */
+export const SendBody = z
+  .object({
+    clientId: z.string().uuid(),
+    text: z.string().trim().min(1).max(MAX_TEXT_LENGTH).optional(),
+    content: SendContent.optional(),
+  })
+  .refine((b) => (b.text === undefined) !== (b.content === undefined), {
+    message: "give exactly one of text or content",
+    path: ["content"],
+  });
+export type SendBody = z.infer<typeof SendBody>;
+/**
+ * The file behind a sent media message, as kept in its payload
+ * (`{ content, media }`): OUR media id (served by GET /api/media/:id), its type,
+ * name and size in bytes.
+ */
+export const SentMedia = z.object({
+  id: z.string(),
+  mime: z.string(),
+  filename: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type SentMedia = z.infer<typeof SentMedia>;
+
+// ---- the composer's reads: uploads, predefined locations and messages, meeting URL ----
+
+/** What an upload answers: OUR media id (what a send names) and what Meta was given. */
+export const UploadView = z.object({
+  id: z.string(),
+  metaMediaId: z.string(),
+  mime: z.string(),
+  size: z.number().int(),
+  filename: z.string(),
+  kind: z.enum(["image", "audio", "voice", "video", "document", "sticker"]),
+});
+export type UploadView = z.infer<typeof UploadView>;
+/** The tenant's predefined locations, for the composer's picker. */
+export const DeskLocations = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      address: z.string(),
+      latitude: z.number(),
+      longitude: z.number(),
+    }),
+  ),
+});
+export type DeskLocations = z.infer<typeof DeskLocations>;
+/**
+ * The tenant's predefined messages, for the composer's picker; `interactive` is
+ * the admin's reply buttons or list (see admin.ts `Interactive`), or null.
+ */
+export const DeskPredefined = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      category: z.string(),
+      title: z.string(),
+      text: z.string(),
+      interactive: z.looseObject({ type: z.enum(["buttons", "list"]) }).nullable(),
+    }),
+  ),
+});
+export type DeskPredefined = z.infer<typeof DeskPredefined>;
+/** The tenant's meeting URL ("" when none): the composer's video-call button builds on it. */
+export const DeskMeeting = z.object({ meetingUrl: z.string() });
+export type DeskMeeting = z.infer<typeof DeskMeeting>;
 /** The agent has seen the conversation up to this message: Meta shows the customer blue ticks. */
 export const MarkReadBody = z.object({ upToSeq: z.number().int().nonnegative() });
 /**
@@ -303,8 +407,16 @@ export const CloseBody = z.object({
   notes: z.string().trim().max(2000).optional(),
 });
 export type CloseBody = z.infer<typeof CloseBody>;
+/**
+ * Messages with `after < seq` (and `seq < before` when given). Without `before`
+ * or `limit`: all of them, oldest first. With either: the newest `limit`
+ * (default 50) of that range, oldest first, and `hasMore` says whether older
+ * ones remain in it.
+ */
 export const MessagesQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
 /** The body of every 4xx/5xx the API returns. */

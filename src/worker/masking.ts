@@ -56,13 +56,18 @@ const MAP_KEYS = new Set(["properties"]);
 
 /**
  * Paths whose answers are never masked: the administration and the platform
- * (admins only), the caller's own account and profile, the API description.
+ * (admins only), the caller's own account and profile, the business's own
+ * content for the composer, the API description.
  */
 const CLEAR_PATHS = [
   /^\/api\/admin(?:\/|$)/,
   /^\/api\/platform(?:\/|$)/,
   /^\/api\/me(?:\/|$)/,
   /^\/api\/account(?:\/|$)/,
+  // The business's own content an agent inserts and sends (predefined messages,
+  // locations, the meeting URL, templates): masking it would send masked text.
+  /^\/api\/desk\//,
+  /^\/api\/outbound\/templates$/,
   /^\/api\/openapi\.json$/,
 ];
 

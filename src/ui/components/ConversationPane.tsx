@@ -1,7 +1,14 @@
 /** The selected conversation: who it is with, its messages, the composer and Close. */
 import { useState } from "preact/hooks";
-import type { CloseBody, ConversationView, MessageView } from "../../shared/protocol.ts";
-import { DetailsPane } from "../desk/details/DetailsPane.tsx";
+import type {
+  CloseBody,
+  ConversationView,
+  MessageView,
+  SendContent,
+} from "../../shared/protocol.ts";
+import { DetailsPane, DetailsToggle, useDetailsOpen } from "../desk/details/DetailsPane.tsx";
+import { ConversationSearch } from "../desk/messages/ConversationSearch.tsx";
+import { usePaging } from "../desk/messages/usePaging.ts";
 import { useI18n } from "../i18n.ts";
 import { ConversationTools, Participants, useIsGuest } from "../lifecycle/ConversationTools.tsx";
 import type { OutboxEntry } from "../state.ts";
@@ -25,8 +32,11 @@ interface ConversationPaneProps {
   agentName: string;
   onRetryLoad: () => void;
   onSend: (text: string) => void;
+  onSendContent: (content: SendContent, summary: string) => void;
   onRetrySend: (clientId: string) => void;
   onClose: (body: CloseBody) => Promise<void>;
+  /** Earlier messages fetched by the message area (scrolling back, search): merge them. */
+  onMessages: (messages: readonly MessageView[]) => void;
 }
 
 export function ConversationPane({
@@ -37,14 +47,18 @@ export function ConversationPane({
   agentName,
   onRetryLoad,
   onSend,
+  onSendContent,
   onRetrySend,
   onClose,
+  onMessages,
 }: ConversationPaneProps) {
   const { t } = useI18n();
   const [closing, setClosing] = useState(false);
   const name = customerLabel(conversation, t("app.none"));
   // The owner closes; a conference guest can only leave.
   const guest = useIsGuest(conversation);
+  const details = useDetailsOpen();
+  const paging = usePaging(conversation.id, messages, onMessages);
 
   return (
     <section class="conversation-pane" aria-labelledby="conversation-title">
@@ -67,6 +81,12 @@ export function ConversationPane({
           </dl>
           <Participants conversation={conversation} />
         </div>
+        <ConversationSearch
+          conversationId={conversation.id}
+          onChoose={(message) => void paging.show(message.id, message.seq)}
+          chooseError={paging.showError}
+        />
+        <DetailsToggle open={details.open} onToggle={details.toggle} />
         <ConversationTools conversation={conversation} customerName={name} />
         {!guest && (
           <button
@@ -100,6 +120,9 @@ export function ConversationPane({
           messages={messages}
           outbox={outbox}
           onRetry={onRetrySend}
+          older={history?.kind === "loaded" ? paging.older : undefined}
+          highlightId={paging.highlightId}
+          onShowQuoted={(id) => void paging.show(id)}
         />
       )}
 
@@ -108,9 +131,10 @@ export function ConversationPane({
         conversationId={conversation.id}
         lastCustomerMessageAt={conversation.lastCustomerMessageAt}
         onSend={onSend}
+        onSendContent={onSendContent}
       />
 
-      <DetailsPane conversation={conversation} />
+      <DetailsPane conversation={conversation} open={details.open} onClose={details.close} />
 
       {closing && (
         <CloseDialog

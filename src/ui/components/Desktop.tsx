@@ -3,11 +3,19 @@
  * the header, offers, conversation list and the selected conversation to the API.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { ClientFrame, CloseBody, MeView, SelectableStatus } from "../../shared/protocol.ts";
+import type {
+  ClientFrame,
+  CloseBody,
+  MeView,
+  SelectableStatus,
+  SendContent,
+} from "../../shared/protocol.ts";
 import { ApiError, api, errorMessage, NetworkError } from "../api.ts";
-import { DashboardView } from "../desk/dashboard/DashboardView.tsx";
+import { DashboardView, deskSignal } from "../desk/dashboard/DashboardView.tsx";
 import { MyHistoryView } from "../desk/history/MyHistoryView.tsx";
+import { messagesApi } from "../desk/messages/api.ts";
 import { OutboundView } from "../desk/outbound/OutboundView.tsx";
+import { useDeskChrome } from "../desk/shortcuts/useDeskChrome.tsx";
 import { useI18n } from "../i18n.ts";
 import { LifecycleContext, useLifecycleActions } from "../lifecycle/actions.ts";
 import type { DeskView } from "../lifecycle/DeskNav.tsx";
@@ -96,9 +104,13 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     async (conversationId: string) => {
       const after = highestMessageSeq(store.getState(), conversationId);
       try {
-        const { messages } = await api.messagesAfter(conversationId, after);
+        // From zero, only the newest page (earlier ones load on scrolling back).
+        const { messages } =
+          after === 0
+            ? await messagesApi.latest(conversationId)
+            : await api.messagesAfter(conversationId, after);
         store.dispatch({ type: "messages", conversationId, messages });
-        // From zero, that was the whole history.
+        // From zero, that was the newest page: the history is loaded as far as it shows.
         if (after === 0) setHistory((h) => ({ ...h, [conversationId]: { kind: "loaded" } }));
       } catch (error) {
         console.warn(`Could not fetch new messages of ${conversationId}`, error);
@@ -126,7 +138,8 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     async (conversationId: string) => {
       setHistory((h) => ({ ...h, [conversationId]: { kind: "loading" } }));
       try {
-        const { conversation, messages } = await api.conversation(conversationId);
+        // Only the newest page: the message area fetches earlier ones as the agent scrolls back.
+        const { conversation, messages } = await messagesApi.latest(conversationId);
         store.dispatch({ type: "conversation", conversation });
         store.dispatch({ type: "messages", conversationId, messages });
         setHistory((h) => ({ ...h, [conversationId]: { kind: "loaded" } }));
@@ -183,24 +196,6 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
 
   useEffect(() => saveReadSeq(me.id, state.readSeq), [me.id, state.readSeq]);
 
-  // ---- Keyboard: Alt+1..9 opens the nth conversation ---------------------------------
-
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      // `code`, not `key`: on macOS Alt+1 types "¡".
-      const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code);
-      if (!match) return;
-      const conversation = store.getState().conversations[Number(match[1]) - 1];
-      if (!conversation) return;
-      event.preventDefault();
-      setSelectedId(conversation.id);
-      setView("conversations");
-    };
-    window.addEventListener("keydown", onKeyDown);
-    return () => window.removeEventListener("keydown", onKeyDown);
-  }, [store]);
-
   // ---- Actions ---------------------------------------------------------------------
 
   const changeStatus = useCallback(
@@ -245,10 +240,28 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     open: openConversation,
   });
 
+  // Shortcuts (Alt+↑/↓, Alt+1..9, Alt+A/C/R/W, ?), notifications, the title, the drawer.
+  const chrome = useDeskChrome({
+    state,
+    ready,
+    agentId: me.id,
+    selectedId,
+    t,
+    open: openConversation,
+    setView,
+  });
+
+  /** What a toolbar send carries, by its outbox entry's clientId (the entry keeps its summary). */
+  const outboxContent = useRef(new Map<string, SendContent>());
+
   const deliver = useCallback(
     async (entry: OutboxEntry) => {
       try {
-        const message = await api.sendText(entry.conversationId, entry.clientId, entry.text);
+        const content = outboxContent.current.get(entry.clientId);
+        const message = content
+          ? await api.sendContent(entry.conversationId, entry.clientId, content)
+          : await api.sendText(entry.conversationId, entry.clientId, entry.text);
+        outboxContent.current.delete(entry.clientId);
         store.dispatch({
           type: "messages",
           conversationId: entry.conversationId,
@@ -275,7 +288,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   );
 
   const sendText = useCallback(
-    (conversationId: string, text: string) => {
+    (conversationId: string, text: string, content?: SendContent) => {
       const entry: OutboxEntry = {
         clientId: newClientId(),
         conversationId,
@@ -285,6 +298,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         error: null,
         errorKind: null,
       };
+      if (content) outboxContent.current.set(entry.clientId, content);
       store.dispatch({ type: "outbox_add", entry });
       void deliver(entry);
     },
@@ -310,7 +324,8 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
       const conversation = await api.closeConversation(conversationId, body);
       // The server says closed; make sure it leaves the list even if it echoed otherwise.
       store.dispatch({ type: "conversation", conversation: { ...conversation, state: "closed" } });
-      setSelectedId(null);
+      // The live event may have removed it first and the agent opened another meanwhile.
+      setSelectedId((current) => (current === conversationId ? null : current));
       showToast(t("close.done"));
       // The button that opened the dialog is gone; put focus somewhere sensible.
       requestAnimationFrame(() => document.getElementById("conversations-heading")?.focus());
@@ -363,20 +378,34 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
           loggingOut={loggingOut}
           view={view}
           onView={setView}
+          drawerOpen={chrome.drawerOpen}
+          onToggleDrawer={chrome.toggleDrawer}
+          unreadTotal={chrome.unreadTotal}
+          onShowShortcuts={chrome.showShortcuts}
         />
         <ConversationList
           conversations={state.conversations}
           selectedId={selectedId}
           unread={unread}
-          onSelect={openConversation}
+          unreadSince={chrome.unreadSince}
+          onSelect={chrome.select}
+          drawerOpen={chrome.drawerOpen}
+          onCloseDrawer={chrome.closeDrawer}
         />
         <main class="desktop-main">
           {view === "dashboard" ? (
-            <DashboardView />
+            <DashboardView liveSignal={deskSignal(state)} />
           ) : view === "history" ? (
             <MyHistoryView />
           ) : view === "outbound" ? (
-            <OutboundView onOpen={openConversation} />
+            <OutboundView
+              myId={me.id}
+              liveSignal={state.conversations.map((c) => c.id).join(",")}
+              onOpen={(conversation) => {
+                store.dispatch({ type: "conversation", conversation });
+                openConversation(conversation.id);
+              }}
+            />
           ) : view === "waiting" ? (
             <WaitingView onPickUp={lifecycle.pickUp} />
           ) : view === "wait_queue" ? (
@@ -391,8 +420,12 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
               agentName={state.agent?.name ?? me.name}
               onRetryLoad={() => loadHistory(selected.id)}
               onSend={(text) => sendText(selected.id, text)}
+              onSendContent={(content, summary) => sendText(selected.id, summary, content)}
               onRetrySend={retrySend}
               onClose={(body) => closeConversation(selected.id, body)}
+              onMessages={(messages) =>
+                store.dispatch({ type: "messages", conversationId: selected.id, messages })
+              }
             />
           ) : (
             <p class="empty-state pane-empty">{t("conversation.select")}</p>
@@ -400,6 +433,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         </main>
         <OfferStack offers={state.offers} onAccept={acceptOffer} />
         <Toasts toasts={toasts} onDismiss={dismissToast} />
+        {chrome.dialogs}
       </div>
     </LifecycleContext.Provider>
   );

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { ConversationActor } from "../../durable/conversation";
+import { DEFAULT_PAGE_SIZE, MessageSearchQuery } from "../../shared/message-content";
 import {
   AgentView,
   CloseBody,
@@ -16,7 +17,7 @@ import {
   MessagesQuery,
   MessageView,
   MeView,
-  SendTextBody,
+  SendBody,
   SetStatusBody,
   UpdateMeBody,
 } from "../../shared/protocol";
@@ -25,8 +26,11 @@ import { meView, requireUser } from "../auth";
 import type { Env } from "../env";
 import { apiError, describeRoute, jsonBody, languageOf, params, query } from "../http";
 import { closeDecision, closeOptions } from "./close";
+import { resolveSend } from "./desk-content";
 
 const ConversationParams = z.object({ id: z.uuid() });
+/** `limit`: only the newest messages (the desktop's first page). */
+const LatestQuery = z.object({ limit: MessagesQuery.shape.limit });
 
 /**
  * The managed number of a conversation the caller owns; 404 when it is not the
@@ -148,17 +152,31 @@ export const desktop = new Hono<AppEnv>()
     describeRoute({
       method: "get",
       path: "/api/conversations/:id",
-      summary: "A conversation of mine and its messages",
+      summary:
+        "A conversation of mine and its messages: all of them, or with ?limit= only the newest (hasMore: older ones exist)",
       tag: "conversations",
-      response: z.object({ conversation: ConversationView, messages: z.array(MessageView) }),
+      query: LatestQuery,
+      response: z.object({
+        conversation: ConversationView,
+        messages: z.array(MessageView),
+        hasMore: z.boolean().optional(),
+      }),
     }),
     params(ConversationParams),
+    query(LatestQuery),
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const read = await stub.read(user.tenantId);
+      const { limit } = c.req.valid("query");
+      const read = await stub.read(
+        user.tenantId,
+        limit === undefined ? 0 : Number.MAX_SAFE_INTEGER,
+      );
       if (!read) apiError(404, "not_found", "No such conversation");
-      return c.json(read);
+      if (limit === undefined) return c.json(read);
+      const page = await stub.page(user.tenantId, { after: 0, limit });
+      if (!page) apiError(404, "not_found", "No such conversation");
+      return c.json({ conversation: read.conversation, ...page });
     },
   )
   .get(
@@ -166,19 +184,51 @@ export const desktop = new Hono<AppEnv>()
     describeRoute({
       method: "get",
       path: "/api/conversations/:id/messages",
-      summary: "Messages after a seq (what a reconnecting desktop missed)",
+      summary:
+        "Messages after a seq (what a reconnecting desktop missed), or a page before a seq (scrolling back; hasMore: older ones exist)",
       tag: "conversations",
       query: MessagesQuery,
-      response: z.object({ messages: z.array(MessageView) }),
+      response: z.object({ messages: z.array(MessageView), hasMore: z.boolean().optional() }),
     }),
     params(ConversationParams),
     query(MessagesQuery),
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
-      const read = await stub.read(user.tenantId, c.req.valid("query").after);
-      if (!read) apiError(404, "not_found", "No such conversation");
-      return c.json({ messages: read.messages });
+      const { after, before, limit } = c.req.valid("query");
+      if (before === undefined && limit === undefined) {
+        const read = await stub.read(user.tenantId, after);
+        if (!read) apiError(404, "not_found", "No such conversation");
+        return c.json({ messages: read.messages });
+      }
+      const page = await stub.page(user.tenantId, {
+        after,
+        before,
+        limit: limit ?? DEFAULT_PAGE_SIZE,
+      });
+      if (!page) apiError(404, "not_found", "No such conversation");
+      return c.json(page);
+    },
+  )
+  .get(
+    "/conversations/:id/messages/search",
+    describeRoute({
+      method: "get",
+      path: "/api/conversations/:id/messages/search",
+      summary: "Messages of a conversation of mine whose text contains q, newest first",
+      tag: "conversations",
+      query: MessageSearchQuery,
+      response: z.object({ messages: z.array(MessageView) }),
+    }),
+    params(ConversationParams),
+    query(MessageSearchQuery),
+    async (c) => {
+      const user = c.var.user;
+      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const { q, limit } = c.req.valid("query");
+      const messages = await stub.search(user.tenantId, q, limit);
+      if (!messages) apiError(404, "not_found", "No such conversation");
+      return c.json({ messages });
     },
   )
   .post(
@@ -187,23 +237,28 @@ export const desktop = new Hono<AppEnv>()
       method: "post",
       path: "/api/conversations/:id/messages",
       summary:
-        "Send a text reply (idempotent by clientId). 409 window_closed more than 24 h after the customer's last message.",
+        "Send a reply (idempotent by clientId): text, or content — an upload of this conversation, a predefined location or message (interactive when it has buttons or a list). 404 for ids not of the tenant; 409 window_closed more than 24 h after the customer's last message.",
       tag: "conversations",
-      body: SendTextBody,
+      body: SendBody,
       response: MessageView,
       status: 201,
     }),
     params(ConversationParams),
-    jsonBody(SendTextBody),
+    jsonBody(SendBody),
     async (c) => {
       const user = c.var.user;
-      const { clientId, text } = c.req.valid("json");
-      const stub = await ownConversation(c.env, user, c.req.valid("param").id);
+      const { clientId, text, content } = c.req.valid("json");
+      const conversationId = c.req.valid("param").id;
+      const stub = await ownConversation(c.env, user, conversationId);
+      const resolved = content
+        ? await resolveSend(c.env, user.tenantId, conversationId, content)
+        : { text: text ?? "" };
       const result = await stub.sendText(
         user.tenantId,
         { id: user.id, name: user.name },
         clientId,
-        text,
+        resolved.text,
+        resolved.outbound,
       );
       if (!result.ok) {
         if (result.code === "closed") apiError(409, "closed", "The conversation is closed");

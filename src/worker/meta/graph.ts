@@ -32,12 +32,20 @@ const ErrorResponse = z.object({
 });
 
 /**
- * What a message says: plain text, or an interactive message (reply buttons or
- * a list) whose `interactive` object is sent as Meta defines it.
+ * What a message says: plain text, an interactive message (reply buttons or a
+ * list) whose `interactive` object is sent as Meta defines it, a file by the
+ * media id Meta gave its upload (captions only where Meta takes them, a file
+ * name for documents), or a location.
  */
 export type OutboundContent =
   | { type: "text"; text: string }
-  | { type: "interactive"; interactive: Record<string, unknown> };
+  | { type: "interactive"; interactive: Record<string, unknown> }
+  | { type: "image" | "video"; mediaId: string; caption?: string }
+  | { type: "document"; mediaId: string; caption?: string; filename?: string }
+  | { type: "audio" | "sticker"; mediaId: string }
+  | { type: "location"; latitude: number; longitude: number; name?: string; address?: string }
+  /** An approved message template: `template` is Meta's object (name, language, components). */
+  | { type: "template"; template: Record<string, unknown> };
 
 export interface OutboundText {
   phoneNumberId: string;
@@ -50,11 +58,53 @@ export interface OutboundText {
   callbackData: string;
 }
 
+/** Keeps only the optional fields that are set: Meta refuses empty captions and names. */
+function present<T extends Record<string, string | undefined>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v)) as Partial<T>;
+}
+
 function messageBody(msg: OutboundText): Record<string, unknown> {
   const content = msg.content ?? { type: "text", text: msg.text };
-  return content.type === "text"
-    ? { type: "text", text: { body: content.text, preview_url: false } }
-    : { type: "interactive", interactive: content.interactive };
+  switch (content.type) {
+    case "text":
+      return { type: "text", text: { body: content.text, preview_url: false } };
+    case "interactive":
+      return { type: "interactive", interactive: content.interactive };
+    case "image":
+    case "video":
+      return {
+        type: content.type,
+        [content.type]: { id: content.mediaId, ...present({ caption: content.caption }) },
+      };
+    case "document":
+      return {
+        type: "document",
+        document: {
+          id: content.mediaId,
+          ...present({ caption: content.caption, filename: content.filename }),
+        },
+      };
+    case "audio":
+    case "sticker":
+      return { type: content.type, [content.type]: { id: content.mediaId } };
+    case "location":
+      return {
+        type: "location",
+        location: {
+          latitude: content.latitude,
+          longitude: content.longitude,
+          ...present({ name: content.name, address: content.address }),
+        },
+      };
+    case "template":
+      return { type: "template", template: content.template };
+    default:
+      return assertNever(content);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled outbound content ${JSON.stringify(value)}`);
 }
 
 /** Decides whether a failed HTTP answer should be retried. */
@@ -143,4 +193,57 @@ export async function markRead(
   } catch {
     return false;
   }
+}
+
+export type UploadResult = { ok: true; mediaId: string } | { ok: false; error: GraphError };
+
+const UploadResponse = z.object({ id: z.string().min(1) });
+
+/**
+ * Uploads a file to `/{phone_number_id}/media` (multipart, as Meta documents it)
+ * and returns the media id a send names. Never throws: failures come back as values.
+ */
+export async function uploadMedia(
+  base: string,
+  upload: {
+    phoneNumberId: string;
+    accessToken: string;
+    file: Blob;
+    mime: string;
+    filename: string;
+  },
+  fetcher: typeof fetch = fetch,
+): Promise<UploadResult> {
+  const form = new FormData();
+  form.set("messaging_product", "whatsapp");
+  form.set("type", upload.mime);
+  form.set("file", new File([upload.file], upload.filename, { type: upload.mime }));
+  let res: Response;
+  try {
+    res = await fetcher(`${base}/${encodeURIComponent(upload.phoneNumberId)}/media`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${upload.accessToken}` },
+      body: form,
+    });
+  } catch (err) {
+    return {
+      ok: false,
+      error: { code: 0, title: `Network error: ${String(err)}`, httpStatus: null },
+    };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  const parsed = UploadResponse.safeParse(body);
+  if (res.ok && parsed.success) return { ok: true, mediaId: parsed.data.id };
+  const error = ErrorResponse.safeParse(body);
+  return {
+    ok: false,
+    error: {
+      code: error.success ? error.data.error.code : 0,
+      title: error.success
+        ? (error.data.error.error_user_title ?? error.data.error.message ?? `HTTP ${res.status}`)
+        : `HTTP ${res.status}`,
+      message: error.success ? error.data.error.error_data?.details : undefined,
+      httpStatus: res.status,
+    },
+  };
 }
