@@ -613,7 +613,7 @@ export class AgentActor extends DurableObject<Env> {
    */
   async forgetTexts(conversationId: string): Promise<void> {
     this.sql.exec(
-      `UPDATE events SET body = json_set(body, '$.message.text', '')
+      `UPDATE events SET body = json_set(body, '$.message.text', '', '$.message.content', NULL, '$.message.replyTo', NULL)
        WHERE json_extract(body, '$.type') = 'message' AND json_extract(body, '$.conversationId') = ?`,
       conversationId,
     );
