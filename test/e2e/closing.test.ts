@@ -134,7 +134,7 @@ describe("closing with the profiling tree", () => {
     // The first choice has focus; nothing chosen yet, so Confirm waits.
     await expect(first.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await expect(confirm.isDisabled()).resolves.toBe(true);
-    await expect(agent.locator('textarea[name="notes"]').isDisabled()).resolves.toBe(true);
+    await expect(agent.locator("#close-notes").isDisabled()).resolves.toBe(true);
 
     // Level by level: each choice opens the next under its children label.
     await first.selectOption({ label: "Sales" });
@@ -189,9 +189,9 @@ describe("closing with the profiling tree", () => {
 
     // This reason allows notes; a sibling that does not disables them again.
     await agent.locator('select[name="reason-3"]').selectOption({ label: "Broken screen" });
-    await expect(agent.locator('textarea[name="notes"]').isDisabled()).resolves.toBe(true);
+    await expect(agent.locator("#close-notes").isDisabled()).resolves.toBe(true);
     await agent.locator('select[name="reason-3"]').selectOption({ label: "Late delivery" });
-    await agent.fill('textarea[name="notes"]', "Courier lost the parcel");
+    await agent.fill("#close-notes", "Courier lost the parcel");
     await confirm.click();
     await agent.locator(".conversation-item", { hasText: "Carla Neri" }).waitFor({
       state: "detached",

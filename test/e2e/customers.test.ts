@@ -235,7 +235,7 @@ describe("customers", () => {
       .waitFor();
     await agent.click("#close-conversation");
     await agent.fill("#close-reason", "Information given");
-    await agent.fill('textarea[name="notes"]', "Quote sent by e-mail too");
+    await agent.fill("#close-notes", "Quote sent by e-mail too");
     await agent.click("#close-confirm");
     await agent.locator(".conversation-item").waitFor({ state: "detached" });
 

@@ -134,7 +134,7 @@ describe("the desk's chrome", () => {
     await agent.screenshot({ path: "test-results/desk-service-status.png" });
     await agent.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
-    await expect(focusedId(agent)).resolves.toBe("service-status");
+    await expect.poll(() => focusedId(agent)).toBe("service-status");
 
     // Notifications on: browser (permission granted to this origin) and sound.
     await agent.click("#desk-settings");

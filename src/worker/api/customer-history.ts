@@ -18,11 +18,17 @@ import {
   TranscriptMailBody,
 } from "../../shared/customer-history";
 import { readSettings } from "../../shared/number-settings";
-import { instantOf } from "../../shared/working-time";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../http";
 import { mailTranscript } from "../mail";
 import { requireTenantUser, visibleCustomer } from "./customers";
+import {
+  dayStart,
+  HISTORY_COLUMNS,
+  HISTORY_JOINS,
+  type HistoryRow,
+  historyView,
+} from "./history-rows";
 
 const TAG = "customers";
 const BASE = "/api/customers/:id/conversations";
@@ -64,56 +70,9 @@ export function ftsMatch(q: string | undefined): string | null {
   return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
 }
 
-/** Start (inclusive) of day "YYYY-MM-DD" + `addDays` in `timeZone`, in ms. */
-function dayStart(day: string, timeZone: string, addDays = 0): number {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return instantOf(Date.UTC(y, m - 1, d + addDays), timeZone);
-}
-
-interface Row {
-  id: string;
-  number_id: string;
-  number_name: string | null;
-  skillset_id: string | null;
-  skillset_name: string | null;
-  agent_id: string | null;
-  agent_name: string | null;
-  opened_at: number;
-  closed_at: number | null;
-  closed_by: string | null;
-  closed_by_name: string | null;
-  close_reason: string | null;
-  close_notes: string | null;
-  messages_kept: number;
-  message_count: number;
-}
-
-function view(row: Row): HistoryConversation {
-  return {
-    id: row.id,
-    numberId: row.number_id,
-    numberName: row.number_name,
-    skillsetId: row.skillset_id,
-    skillsetName: row.skillset_name,
-    agentId: row.agent_id,
-    agentName: row.agent_name,
-    openedAt: row.opened_at,
-    closedAt: row.closed_at,
-    closedBy: row.closed_by,
-    closedByName: row.closed_by_name,
-    closeReason: row.close_reason,
-    closeNotes: row.close_notes,
-    messagesKept: row.messages_kept === 1,
-    messageCount: row.message_count,
-  };
-}
-
-const SELECT = `SELECT c.id, c.number_id, n.name AS number_name, c.skillset_id, s.name AS skillset_name,
-    c.agent_id, c.agent_name, c.opened_at, c.closed_at, c.closed_by, c.closed_by_name,
-    c.close_reason, c.close_notes, c.messages_kept, c.message_count
-  FROM conversations c
-  LEFT JOIN managed_numbers n ON n.id = c.number_id AND n.tenant_id = c.tenant_id
-  LEFT JOIN skillsets s ON s.id = c.skillset_id AND s.tenant_id = c.tenant_id`;
+type Row = HistoryRow;
+const view = historyView;
+const SELECT = `SELECT ${HISTORY_COLUMNS} FROM conversations c ${HISTORY_JOINS}`;
 
 /** The conversation if it is this customer's (already checked visible), else 404. */
 async function customerConversation(

@@ -21,12 +21,18 @@ import {
   MyHistoryItem,
   MyHistoryQuery,
 } from "../../shared/my-history";
-import { instantOf } from "../../shared/working-time";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../http";
 import { mailTranscript } from "../mail";
 import { conversationEmail, transcriptNumber } from "./conversation-email";
 import { requireTenantUser } from "./customers";
+import {
+  dayStart,
+  HISTORY_COLUMNS,
+  HISTORY_JOINS,
+  type HistoryRow,
+  historyView,
+} from "./history-rows";
 
 const TAG = "desktop";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -49,28 +55,7 @@ const ListQuery = MyHistoryQuery.extend({
 
 const ConversationParams = z.object({ conversationId: z.uuid() });
 
-/** Start (inclusive) of day "YYYY-MM-DD" + `addDays` in `timeZone`, in ms. Pure. */
-export function dayStart(day: string, timeZone: string, addDays = 0): number {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return instantOf(Date.UTC(y, m - 1, d + addDays), timeZone);
-}
-
-interface Row {
-  id: string;
-  number_id: string;
-  number_name: string | null;
-  skillset_id: string | null;
-  skillset_name: string | null;
-  agent_id: string | null;
-  agent_name: string | null;
-  opened_at: number;
-  closed_at: number | null;
-  closed_by: string | null;
-  closed_by_name: string | null;
-  close_reason: string | null;
-  close_notes: string | null;
-  messages_kept: number;
-  message_count: number;
+interface Row extends HistoryRow {
   customer_id: string;
   customer_name: string;
   customer_phone: string | null;
@@ -78,33 +63,15 @@ interface Row {
 
 function view(row: Row): MyHistoryItem {
   return {
-    id: row.id,
-    numberId: row.number_id,
-    numberName: row.number_name,
-    skillsetId: row.skillset_id,
-    skillsetName: row.skillset_name,
-    agentId: row.agent_id,
-    agentName: row.agent_name,
-    openedAt: row.opened_at,
-    closedAt: row.closed_at,
-    closedBy: row.closed_by,
-    closedByName: row.closed_by_name,
-    closeReason: row.close_reason,
-    closeNotes: row.close_notes,
-    messagesKept: row.messages_kept === 1,
-    messageCount: row.message_count,
+    ...historyView(row),
     customer: { id: row.customer_id, name: row.customer_name, phone: row.customer_phone },
   };
 }
 
-const SELECT = `SELECT c.id, c.number_id, n.name AS number_name, c.skillset_id, s.name AS skillset_name,
-    c.agent_id, c.agent_name, c.opened_at, c.closed_at, c.closed_by, c.closed_by_name,
-    c.close_reason, c.close_notes, c.messages_kept, c.message_count,
-    c.customer_id, cu.name AS customer_name, cu.phone AS customer_phone
+const SELECT = `SELECT ${HISTORY_COLUMNS}, c.customer_id, cu.name AS customer_name, cu.phone AS customer_phone
   FROM conversations c
   JOIN customers cu ON cu.id = c.customer_id AND cu.tenant_id = c.tenant_id
-  LEFT JOIN managed_numbers n ON n.id = c.number_id AND n.tenant_id = c.tenant_id
-  LEFT JOIN skillsets s ON s.id = c.skillset_id AND s.tenant_id = c.tenant_id`;
+  ${HISTORY_JOINS}`;
 
 /** Closed conversations of the caller's tenant that the caller handled. */
 const MINE = "c.tenant_id = ? AND c.closed_at IS NOT NULL AND (c.agent_id = ? OR c.closed_by = ?)";
