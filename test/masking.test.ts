@@ -33,6 +33,7 @@ import {
   waId,
 } from "./history-flow";
 import { setSettings } from "./lifecycle-helpers";
+import type { SinkMessage } from "./smtp-sink";
 
 const CARD = "4111 1111 1111 1111";
 const IBAN = "IT60X0542811101000000123456";
@@ -157,6 +158,20 @@ describe("masking on", () => {
     // What the actor keeps is clear: the setting decides at send time.
     const clear = await env.AGENT.getByName(s.anna.userId).snapshot(s.t.tenantId);
     expect(clear?.conversations[0]?.customer.phone).toBe(s.e164);
+  });
+
+  it("masks the transcript of the open conversation that an agent mails", async () => {
+    const s = await scene();
+    s.ws.close();
+    const to = `masked-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    await call(s.anna, "POST", `/api/conversations/${s.conversationId}/email`, { to });
+    const [mail] = await eventually(async () => {
+      const res = await fetch(`${env.MAIL_SINK_URL}/messages?to=${encodeURIComponent(to)}`);
+      const list = (await res.json()) as SinkMessage[];
+      return list.length > 0 ? list : null;
+    });
+    expect(mail!.text).toContain(MASKED_TEXT);
+    expect(leaks(mail!.text + mail!.html, s.e164)).toEqual([]);
   });
 
   it("masks the waiting list, the customers list, detail, download and history; the admin sees clear text", async () => {
