@@ -144,6 +144,36 @@ describe("inbound media", () => {
     expect(JSON.stringify(await bad.json())).toContain("mediaId");
   });
 
+  it("is served to isolated agents only for their skillsets' conversations", async () => {
+    const team = await seedTenant({
+      skillsets: { General: 5, Sales: 5 },
+      agents: [
+        { id: "ada", name: "Ada", skills: { General: 5 } },
+        { id: "gil", name: "Gil", skills: { General: 5 } },
+        { id: "iris", name: "Iris", skills: { Sales: 5 } },
+      ],
+    });
+    const [ada, gil, iris] = team.agents as [string, string, string];
+    await env.DB.prepare("UPDATE users SET isolated = 1 WHERE id IN (?, ?)").bind(gil, iris).run();
+    const { conversationId, customer } = await acceptedConversation(team, ada, phone());
+    const metaId = await simMedia(PNG, "image/png");
+    const wamid = await customerSends(team, customer, {
+      type: "image",
+      image: { id: metaId, mime_type: "image/png" },
+    });
+    const mediaId = await eventually(async () => {
+      const m = await messageByWamid(team, conversationId, wamid);
+      return m?.content?.type === "media" ? m.content.mediaId : null;
+    });
+
+    const inSkillset = await get(`/api/media/${mediaId}`, await loginAs(gil));
+    expect(inSkillset.status).toBe(200);
+    await inSkillset.body?.cancel();
+    const outside = await get(`/api/media/${mediaId}`, await loginAs(iris));
+    expect(outside.status).toBe(404);
+    await outside.body?.cancel();
+  });
+
   it("retries Meta's transient failures until the file arrives, and fetches a redelivered one once", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
     const pdf = new TextEncoder().encode("%PDF-1.4 fattura");

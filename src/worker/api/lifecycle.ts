@@ -35,7 +35,7 @@ async function seatedConversation(env: Env, user: SessionUser, id: string) {
 }
 
 /** The skillsets the caller is limited to: null when they are not an isolated agent. */
-async function isolation(env: Env, user: SessionUser): Promise<Set<string> | null> {
+export async function isolation(env: Env, user: SessionUser): Promise<Set<string> | null> {
   const row = await env.DB.prepare(
     "SELECT isolated, role FROM users WHERE id = ? AND tenant_id = ?",
   )

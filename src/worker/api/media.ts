@@ -11,9 +11,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { mediaKey } from "../../durable/media-fetch";
-import type { AppEnv } from "../app-types";
+import type { AppEnv, SessionUser } from "../app-types";
+import type { Env } from "../env";
 import { apiError, describeRoute, params } from "../http";
 import { requireTenantUser } from "./customers";
+import { isolation } from "./lifecycle";
 
 const MediaParams = z.object({ mediaId: z.uuid() });
 
@@ -47,6 +49,28 @@ export function contentDisposition(contentType: string, filename: string): strin
   return `${inline ? "inline" : "attachment"}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/**
+ * Whether the caller may see a file of `conversationId`: everyone of the tenant
+ * but isolated agents, who see the files of their skillsets' conversations and
+ * of those they hold or joined (as they see the conversations themselves).
+ */
+async function maySee(env: Env, user: SessionUser, conversationId: string | undefined) {
+  const limit = await isolation(env, user);
+  if (!limit) return true;
+  if (!conversationId) return false;
+  const read = await env.CONVERSATION.getByName(conversationId).read(
+    user.tenantId,
+    Number.MAX_SAFE_INTEGER,
+  );
+  if (!read) return false;
+  const c = read.conversation;
+  return (
+    c.agentId === user.id ||
+    c.participants.some((p) => p.id === user.id) ||
+    (c.skillsetId !== null && limit.has(c.skillsetId))
+  );
+}
+
 /** GET /api/media/:mediaId (mounted at /api; its guard covers only this path). */
 export const media = new Hono<AppEnv>().get(
   "/media/:mediaId",
@@ -54,7 +78,7 @@ export const media = new Hono<AppEnv>().get(
     method: "get",
     path: "/api/media/:mediaId",
     summary:
-      "A conversation's file (fetched from WhatsApp or uploaded), for signed-in users of its tenant; supports a single Range",
+      "A conversation's file (fetched from WhatsApp or uploaded), for signed-in users of its tenant (isolated agents: their skillsets' conversations); supports a single Range",
     tag: "conversations",
   }),
   requireTenantUser,
@@ -64,6 +88,10 @@ export const media = new Hono<AppEnv>().get(
     const range = parseRange(c.req.header("Range"));
     const object = await c.env.MEDIA.get(key, range ? { range } : {});
     if (!object) apiError(404, "not_found", "No such file");
+    if (!(await maySee(c.env, c.var.user, object.customMetadata?.conversationId))) {
+      await object.body.cancel();
+      apiError(404, "not_found", "No such file");
+    }
     const contentType = object.httpMetadata?.contentType ?? "application/octet-stream";
     const headers = new Headers({
       "Content-Type": contentType,
