@@ -14,11 +14,11 @@ import {
   type MediaProblem,
 } from "../../../shared/media-limits.ts";
 import type { SendContent } from "../../../shared/protocol.ts";
+import { lazyPanel } from "../../components/lazy.tsx";
 import { useI18n } from "../../i18n.ts";
 import { deskMeeting } from "./api.ts";
 import { useDictation } from "./dictation.ts";
 import { Icon } from "./icons.tsx";
-import { lazyPanel } from "./lazyPanel.tsx";
 import { meetingLink, newRoomName } from "./pickers.ts";
 
 const EmojiPicker = lazyPanel(() => import("./EmojiPicker.tsx"));

@@ -5,11 +5,11 @@
  * button closes it and focus goes back to `#details-toggle`). The conversation facts are
  * drawn here; the customer part is a separate chunk loaded the first time it is shown.
  */
-import type { ComponentChild, FunctionComponent } from "preact";
+import type { ComponentChild } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { ConversationView } from "../../../shared/protocol.ts";
 import { formatDateTime } from "../../admin/format.ts";
-import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { lazyPanel } from "../../components/lazy.tsx";
 import { useI18n } from "../../i18n.ts";
 import "./details.css";
 
@@ -154,36 +154,5 @@ function ConversationFacts({ conversation: c }: { conversation: ConversationView
   );
 }
 
-type PanelModule = { default: FunctionComponent<{ conversation: ConversationView }> };
-let panelModule: PanelModule | null = null;
-
 /** The customer part, fetched on first use with its own loading and retry. */
-function CustomerPart({ conversation }: { conversation: ConversationView }) {
-  const { t } = useI18n();
-  const [loaded, setLoaded] = useState<PanelModule | null>(panelModule);
-  const [failed, setFailed] = useState(false);
-  const fetchPanel = useCallback(() => {
-    setFailed(false);
-    import("./CustomerPanel.tsx").then(
-      (module) => {
-        panelModule = module;
-        setLoaded(module);
-      },
-      () => setFailed(true),
-    );
-  }, []);
-  useEffect(() => {
-    if (!panelModule) fetchPanel();
-  }, [fetchPanel]);
-  if (failed) {
-    return (
-      <LoadError
-        message={t("app.loadFailed", { message: t("app.networkError") })}
-        onRetry={fetchPanel}
-      />
-    );
-  }
-  if (!loaded) return <Loading />;
-  const Panel = loaded.default;
-  return <Panel conversation={conversation} />;
-}
+const CustomerPart = lazyPanel(() => import("./CustomerPanel.tsx"));
