@@ -93,6 +93,7 @@ function acceptSend(
     text: describeMessage(request.type, request.body),
     status: null,
     timestamp: nowSeconds(),
+    receivedAtMs: Date.now(),
     raw: request.body,
     phoneNumberId,
     customer,

@@ -18,6 +18,8 @@ export interface StoredMessage {
   status: MessageStatus | null;
   /** Unix seconds. */
   timestamp: number;
+  /** Outbound: when the Graph call arrived, in epoch ms (benchmarks time replies with it). */
+  receivedAtMs?: number;
   /** Inbound: the webhook message object. Outbound: the Graph send body. */
   raw: JsonObject;
   phoneNumberId: string;
@@ -38,6 +40,7 @@ export function messageView(m: StoredMessage): JsonObject {
     text: m.text,
     status: m.status,
     timestamp: m.timestamp,
+    ...(m.receivedAtMs !== undefined ? { receivedAtMs: m.receivedAtMs } : {}),
     raw: m.raw,
   };
 }
