@@ -10,7 +10,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
+import { advanceClock, now, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
 import type {
   ConversationView,
@@ -543,6 +543,8 @@ describe("conversations left open at logout", () => {
     expect(listed).toMatchObject({ state: "left_open", agentId: anna.userId });
     expect((await conversationRead(t.tenantId, id)).conversation.leftOpen).toBe(true);
 
+    advanceClock(60_000);
+    const before = now();
     const picked = await callJson<ConversationView>(
       bruno,
       "POST",
@@ -551,6 +553,8 @@ describe("conversations left open at logout", () => {
       200,
     );
     expect(picked).toMatchObject({ state: "assigned", agentId: bruno.userId, leftOpen: false });
+    // Assigned since the pick-up, not since Anna took it.
+    expect(picked.assignedAt).toBeGreaterThanOrEqual(before);
     expect((await waiting(bruno)).items).toEqual([]);
     expect((await conversationsOf(anna.userId, t.tenantId)).map((c) => c.id)).not.toContain(id);
     expect(await onDesk(bruno, id)).toMatchObject({ agentId: bruno.userId });

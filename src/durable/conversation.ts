@@ -727,6 +727,7 @@ export class ConversationActor extends DurableObject<Env> {
       waitQueue: record.state === "wait_queue" ? (record.waitQueue ?? null) : null,
       transfer: record.state === "transfer" ? (record.transfer ?? null) : null,
       leftOpen: record.leftOpen ?? false,
+      assignedAt: record.state === "assigned" ? (record.assignedAt ?? null) : null,
     };
   }
 

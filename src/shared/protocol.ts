@@ -141,6 +141,8 @@ export const ConversationView = z.object({
     .default(null),
   /** Its agent logged out with it open: shown in waiting conversations, anyone may pick it up. */
   leftOpen: z.boolean().default(false),
+  /** While assigned: when its current agent took it. */
+  assignedAt: z.number().nullable().default(null),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

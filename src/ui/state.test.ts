@@ -43,6 +43,7 @@ function conversation(id: string, patch: Partial<ConversationView> = {}): Conver
     waitQueue: null,
     transfer: null,
     leftOpen: false,
+    assignedAt: null,
     ...patch,
   };
 }

@@ -44,6 +44,7 @@ const OWN_MESSAGES_IT: Record<string, string> = {
   "a language code such as en_US or it": "un codice lingua come en_US o it",
   "a valid mobile number in international format, e.g. +393331234567":
     "un numero di cellulare valido in formato internazionale, es. +393331234567",
+  "an https:// address, or empty": "un indirizzo https://, oppure vuoto",
 };
 
 /** Parses with messages in the caller's language. */

@@ -110,6 +110,7 @@ function ConversationFacts({ conversation: c }: { conversation: ConversationView
     [t("details.state"), t(`state.${c.state}`), "state"],
     [t("details.opened"), when(c.createdAt), "opened"],
   ];
+  if (c.assignedAt !== null) facts.push([t("details.assigned"), when(c.assignedAt), "assigned"]);
   if (c.lastCustomerMessageAt !== null) {
     facts.push([t("details.lastCustomerMessage"), when(c.lastCustomerMessageAt), "last"]);
   }
