@@ -299,6 +299,36 @@ describe("a template", () => {
     expect(await phoneReceived(c.from)).toHaveLength(1);
   });
 
+  it("is withdrawn by its agent: closed without a message, gone from Sent templates; not by a colleague", async () => {
+    const { t, agent } = await tenantWithAgent();
+    const colleague = await deskAgent(t, "Bruno Agent", ["care"]);
+    const c = await customer(t);
+    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    await eventually(async () => (await phoneReceived(c.from)).length === 1);
+    const path = `/api/outbound/${started.id}/withdraw`;
+
+    const theirs = await call(colleague, "POST", path);
+    expect(theirs.status).toBe(409);
+    expect((await pending(agent)).items.map((i) => i.conversationId)).toEqual([started.id]);
+
+    const closed = await callJson<ConversationView>(agent, "POST", path, undefined, 200);
+    expect(closed).toMatchObject({ state: "closed", closeReason: "Template withdrawn" });
+    expect((await pending(agent)).items).toEqual([]);
+    expect(await env.NUMBER.getByName(t.numberId).conversations()).toEqual([]);
+    // Again: nothing changes.
+    expect(await callJson(agent, "POST", path, undefined, 200)).toMatchObject({ state: "closed" });
+    expect((await call(agent, "POST", "/api/outbound/not-a-uuid/withdraw")).status).toBe(400);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await phoneReceived(c.from)).toHaveLength(1);
+
+    // The customer's next message starts a new conversation, routed as usual.
+    await customerWrites(t.phoneNumberId, c.from, "Ciao");
+    const offer = await eventually(
+      async () => (await desk(agent)).offers[0] ?? (await desk(colleague)).offers[0],
+    );
+    expect(offer.conversationId).not.toBe(started.id);
+  });
+
   it("is sent once for a retried request (same clientId)", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);

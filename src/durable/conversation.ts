@@ -846,6 +846,23 @@ export class ConversationActor extends DurableObject<Env> {
   }
 
   /**
+   * The agent withdraws a template the customer has not answered: the
+   * conversation closes silently (no close message) and leaves Sent templates.
+   * Idempotent once closed.
+   */
+  async withdrawOutbound(tenantId: string, agentId: string): Promise<CloseResult> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
+    if (record.agent?.id !== agentId) return { ok: false, code: "not_assigned" };
+    if (record.state !== "closed") {
+      if (record.state !== "outbound") return { ok: false, code: "not_assigned" };
+      this.finish(record, "Template withdrawn", record.agent, null, null);
+    }
+    await this.afterFinish(record);
+    return { ok: true, conversation: this.view(record) };
+  }
+
+  /**
    * Closes the record (by an agent, or by the system when `by` is null): the
    * close message goes out, the history and the e-mail on close are queued.
    * Synchronous; `afterFinish` tells the other actors.

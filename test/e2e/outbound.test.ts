@@ -291,4 +291,46 @@ describe("outbound", () => {
     await page.locator("#outbound-dialog").waitFor({ state: "detached" });
     await page.locator("#outbound-start:focus").waitFor();
   });
+  it("withdraws a template that has no reply, by keyboard", async () => {
+    const admin = await apiLogin(ADMIN);
+    const bruno = await apiLogin(BRUNO);
+    // The refusal test may have turned agents' templates off.
+    const settings = await call<{ version: number }>(admin, "GET", "/api/admin/settings");
+    await call(admin, "PATCH", "/api/admin/settings", {
+      version: settings.version,
+      agentsMaySendTemplates: true,
+    });
+    const customer = await call<{ id: string }>(admin, "POST", "/api/customers", {
+      name: "Marta Neri",
+      phone: "+393480000077",
+      authorized: true,
+    });
+    const { templates } = await call<{ templates: { id: string; name: string }[] }>(
+      bruno,
+      "GET",
+      `/api/outbound/templates?numberId=${DEMO.number.id}`,
+    );
+    const template = templates.find((t) => t.name === TEMPLATE)!;
+    await call(bruno, "POST", "/api/outbound", {
+      clientId: crypto.randomUUID(),
+      customerId: customer.id,
+      numberId: DEMO.number.id,
+      message: {
+        type: "template",
+        templateId: template.id,
+        variables: { header: "C-7", body: ["Marta", "domani"] },
+      },
+    });
+
+    const page = await signIn(BRUNO);
+    await page.click("#nav-outbound");
+    const row = page.locator("#outbound-table tr[data-conversation]", { hasText: "Marta Neri" });
+    await row.locator("button.withdraw").focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#outbound-notice", { hasText: "Marta Neri" }).waitFor();
+    await row.waitFor({ state: "detached" });
+    await page.screenshot({ path: "test-results/outbound-withdrawn.png" });
+    const pending = await call<{ items: unknown[] }>(bruno, "GET", "/api/outbound/pending");
+    expect(pending.items).toEqual([]);
+  });
 });

@@ -17,6 +17,7 @@
  *   (Meta approves templates per account), approved ones only.
  */
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { now } from "../../durable/clock";
 import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound";
 import type { CustomerRef, NumberInfo } from "../../durable/types";
@@ -37,10 +38,11 @@ import {
 } from "../../shared/outbound";
 import { ConversationView, customerWindowOpen } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app-types";
-import { apiError, describeRoute, jsonBody, query } from "../http";
+import { apiError, describeRoute, jsonBody, params, query } from "../http";
 import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../templates";
 import { requireTenantUser, VISIBLE, visibleBinds, visibleCustomer } from "./customers";
 
+const WithdrawParams = z.object({ id: z.uuid() });
 const TAG = "outbound";
 
 type NumberRow = {
@@ -381,6 +383,31 @@ export const outbound = new Hono<AppEnv>()
       });
       if (!result.ok) refuse(result);
       return c.json(result.conversation, 201);
+    },
+  )
+  .post(
+    "/outbound/:id/withdraw",
+    describeRoute({
+      method: "post",
+      path: "/api/outbound/:id/withdraw",
+      summary:
+        "Withdraws a template of mine the customer has not answered: the conversation closes without a message; 409 not_pending once answered",
+      tag: TAG,
+      response: ConversationView,
+    }),
+    requireTenantUser,
+    params(WithdrawParams),
+    async (c) => {
+      const user = c.var.user;
+      const result = await c.env.CONVERSATION.getByName(c.req.valid("param").id).withdrawOutbound(
+        user.tenantId,
+        user.id,
+      );
+      if (!result.ok) {
+        if (result.code === "not_found") apiError(404, "not_found", "No such conversation");
+        apiError(409, "not_pending", "This is not a template of yours waiting for a reply");
+      }
+      return c.json(result.conversation);
     },
   );
 

@@ -77,6 +77,23 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
   }
 
   const describe = (e: unknown) => errorMessage(e, t("app.networkError"), t("app.unexpectedError"));
+
+  const [withdrawing, setWithdrawing] = useState<string | null>(null);
+  async function withdraw(item: PendingOutbound) {
+    setWithdrawing(item.conversationId);
+    try {
+      await outboundApi.withdraw(item.conversationId);
+      setNotice(t("outbound.withdrawn", { name: item.customer.name }));
+      setItems((list) => list?.filter((i) => i.conversationId !== item.conversationId) ?? null);
+      // The row and its button are gone: keep focus in the view.
+      titleRef.current?.focus();
+    } catch (failure) {
+      setNotice(t("outbound.withdrawFailed", { message: describe(failure) }));
+    } finally {
+      setWithdrawing(null);
+      load(false);
+    }
+  }
   const when = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short" });
 
   return (
@@ -137,6 +154,9 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
                 <th scope="col">{t("outbound.template")}</th>
                 <th scope="col">{t("outbound.sent")}</th>
                 <th scope="col">{t("outbound.tick")}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t("outbound.actions")}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -162,6 +182,17 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
                   </td>
                   <td class="outbound-tick" data-status={item.status ?? "none"}>
                     {item.status ? <Ticks status={item.status} /> : t("outbound.noTick")}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      class="button withdraw"
+                      disabled={withdrawing !== null}
+                      aria-label={t("outbound.withdrawLabel", { name: item.customer.name })}
+                      onClick={() => void withdraw(item)}
+                    >
+                      {t("outbound.withdraw")}
+                    </button>
                   </td>
                 </tr>
               ))}

@@ -24,4 +24,9 @@ export const outboundApi = {
   /** Starts (or continues) the conversation; resolves with it. */
   start: (body: StartOutboundBody) =>
     request("/api/outbound", ConversationView, { method: "POST", body }),
+  /** Withdraws my unanswered template: the conversation closes without a message. */
+  withdraw: (conversationId: string) =>
+    request(`/api/outbound/${encodeURIComponent(conversationId)}/withdraw`, ConversationView, {
+      method: "POST",
+    }),
 };
