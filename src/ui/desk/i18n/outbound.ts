@@ -17,6 +17,11 @@ export const outboundEn = {
   "outbound.tick": "Delivery",
   "outbound.sentTemplate": "Template sent to {name}. It waits here until they answer.",
   "outbound.noTick": "Not sent yet",
+  "outbound.actions": "Actions",
+  "outbound.withdraw": "Withdraw",
+  "outbound.withdrawLabel": "Withdraw the template sent to {name}",
+  "outbound.withdrawn": "Template to {name} withdrawn: the conversation is closed.",
+  "outbound.withdrawFailed": "Could not withdraw: {message}",
 
   "outbound.dialogTitle": "Start a conversation",
   "outbound.dialogHelp":
@@ -94,6 +99,11 @@ export const outboundIt: Record<keyof typeof outboundEn, string> = {
   "outbound.tick": "Consegna",
   "outbound.sentTemplate": "Modello inviato a {name}. Resta qui finché non risponde.",
   "outbound.noTick": "Non ancora inviato",
+  "outbound.actions": "Azioni",
+  "outbound.withdraw": "Ritira",
+  "outbound.withdrawLabel": "Ritira il modello inviato a {name}",
+  "outbound.withdrawn": "Modello a {name} ritirato: la conversazione è chiusa.",
+  "outbound.withdrawFailed": "Impossibile ritirare: {message}",
 
   "outbound.dialogTitle": "Avvia una conversazione",
   "outbound.dialogHelp":
