@@ -21,10 +21,11 @@ import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard"
 import { readSettings } from "../../shared/number-settings";
 import type { AgentStatus } from "../../shared/protocol";
 import { instantOf, wallClock } from "../../shared/working-time";
-import type { AppEnv, SessionUser } from "../app-types";
+import type { AppEnv } from "../app-types";
 import type { Env } from "../env";
 import { describeRoute } from "../http";
 import { requireTenantUser } from "./customers";
+import { isolation } from "./lifecycle";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -46,22 +47,6 @@ export function dayBounds(
 export function hourOf(instant: number, timeZone: string): number {
   const hour = Math.floor((wallClock(instant, timeZone) % DAY_MS) / HOUR_MS);
   return Math.min(HOURS - 1, Math.max(0, hour));
-}
-
-/** The skillsets an isolated agent is limited to; null for everyone else. */
-async function isolation(env: Env, user: SessionUser): Promise<Set<string> | null> {
-  const row = await env.DB.prepare(
-    "SELECT isolated, role FROM users WHERE id = ? AND tenant_id = ?",
-  )
-    .bind(user.id, user.tenantId)
-    .first<{ isolated: number; role: string }>();
-  if (row?.role !== "agent" || row.isolated !== 1) return null;
-  const { results } = await env.DB.prepare(
-    "SELECT skillset_id FROM skillset_members WHERE tenant_id = ? AND user_id = ?",
-  )
-    .bind(user.tenantId, user.id)
-    .all<{ skillset_id: string }>();
-  return new Set(results.map((r) => r.skillset_id));
 }
 
 /** Whether a conversation asking for `skillsetId` is within `limit` (null = no limit). */
