@@ -1,181 +1,195 @@
 /**
- * `npm run bench`: measures the webhook hot path on the real local stack
- * (wrangler dev + Meta simulator, fresh state) and prints the figures.
+ * `npm run bench`: the load benchmark on the real local stack (wrangler dev, the
+ * Meta simulator, local D1/Durable Objects), against the platform floor
+ * (bench/floor: a bare Worker route and a bare SQLite Durable Object) driven by
+ * the same open-loop generator. Writes bench/results/latest.{json,md} and
+ * latency.svg and prints the table. See scripts/bench/ for the parts.
  *
- *  1. Webhook acknowledgement latency: N signed inbound messages from M customers,
- *     C at a time; Meta wants a median ≤ 250 ms and < 1 % over 1 s.
- *  2. Time from a customer's message to the agent's offer (routing), for one
- *     customer at a time with a Ready agent.
- *  3. A customer import of BENCH_IMPORT_ROWS rows (default 50,000, the limit):
- *     upload to preview (read, check, stage), then the one-batch apply.
+ * Env: BENCH_QUICK=1 (a short smoke run), BENCH_SECONDS (steady run length),
+ * BENCH_AGENTS, BENCH_MAX_CONVERSATIONS, BENCH_CUSTOMERS, BENCH_HISTORY_LARGE
+ * (stored customers of the second steady run), BENCH_IMPORT_ROWS (also time an import).
  */
-import { createHmac } from "node:crypto";
-import { textWebhook } from "../test/meta-payloads.ts";
-import { DEMO } from "./demo-data.ts";
-import { freshStateDir, startStack } from "./stack.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { startFloor } from "./bench/floor.ts";
+import { importBench } from "./bench/import.ts";
+import { type Accounting, Product, webhookBody } from "./bench/product.ts";
+import { latencySvg, markdownTable, type ScenarioResult, type Series } from "./bench/report.ts";
+import { burst, floorRamp, ramp, steady } from "./bench/scenarios.ts";
+import { freshStateDir } from "./stack.ts";
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
-const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const ROUTING_SAMPLES = Number(process.env.BENCH_ROUTING_SAMPLES ?? 20);
-const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 50_000);
+const QUICK = process.env.BENCH_QUICK === "1";
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const STEADY_SECONDS = num("BENCH_SECONDS", QUICK ? 10 : 60);
+const RAMP_SECONDS = QUICK ? 5 : 15;
+const RAMP_RATES = QUICK ? [40, 80, 160] : [40, 80, 160, 320, 640, 1280];
+const BURSTS = QUICK ? 1 : 3;
+const AGENTS = num("BENCH_AGENTS", 10);
+const MAX_CONVERSATIONS = num("BENCH_MAX_CONVERSATIONS", 10);
+const CUSTOMERS = num("BENCH_CUSTOMERS", AGENTS * MAX_CONVERSATIONS);
+const HISTORY_SMALL = 1000;
+const HISTORY_LARGE = num("BENCH_HISTORY_LARGE", QUICK ? 10_000 : 100_000);
+const IMPORT_ROWS = num("BENCH_IMPORT_ROWS", 0);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  date: new Date().toISOString(),
+  quick: QUICK,
+};
+const setup = { agents: AGENTS, maxConversations: MAX_CONVERSATIONS, customers: CUSTOMERS };
+const scenarios: ScenarioResult[] = [];
+const accounting: Record<string, Accounting> = {};
+const extra: Record<string, unknown> = {};
 
-function summary(name: string, samples: number[]): void {
-  const s = [...samples].sort((a, b) => a - b);
-  const over1s = s.filter((x) => x > 1000).length;
-  console.log(
-    `${name.padEnd(34)} n=${s.length}  p50=${percentile(s, 50).toFixed(1)} ms  p90=${percentile(s, 90).toFixed(1)} ms  p99=${percentile(s, 99).toFixed(1)} ms  max=${(s.at(-1) ?? 0).toFixed(1)} ms  >1s=${((over1s / s.length) * 100).toFixed(2)}%`,
-  );
-}
-
-function webhook(from: string, text: string): string {
-  return JSON.stringify(
-    textWebhook(DEMO.number.phoneNumberId, [
-      { from, text, id: `wamid.bench.${crypto.randomUUID()}` },
-    ]),
-  );
-}
-
-async function post(url: string, body: string): Promise<number> {
-  const signature = `sha256=${createHmac("sha256", "dev-app-secret").update(body).digest("hex")}`;
-  const start = performance.now();
-  const res = await fetch(`${url}/webhooks/whatsapp`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature },
-    body,
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-  return performance.now() - start;
-}
-
-async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  return (res.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-}
-
-/** A customer file of `rows` valid Italian mobiles (CSV, as a spreadsheet would save it). */
-function customerCsv(rows: number): string {
-  const lines = ["Phone *,Name,Authorized,Priority,Notes"];
-  for (let i = 0; i < rows; i++) {
-    lines.push(
-      `+39347${String(i).padStart(7, "0")},Customer ${i},yes,${(i % 9) + 1},bench row ${i}`,
-    );
-  }
-  return `${lines.join("\r\n")}\r\n`;
-}
-
-/** Uploads and applies a customer file as the demo admin; returns both phases' times (ms). */
-async function importBench(url: string): Promise<{ bytes: number; upload: number; apply: number }> {
-  const cookie = await login(url, "admin@demo.parley.test", "parley-admin");
-  const body = customerCsv(IMPORT_ROWS);
-  const id = crypto.randomUUID();
-  const qs = new URLSearchParams({ id, mode: "upsert", fileName: "bench.csv" });
-  let start = performance.now();
-  const uploaded = await fetch(`${url}/api/customers/imports?${qs}`, {
-    method: "POST",
-    headers: { Cookie: cookie, "Content-Type": "text/csv" },
-    body,
-  });
-  const preview = (await uploaded.json()) as { validRows?: number };
-  if (uploaded.status !== 201 || preview.validRows !== IMPORT_ROWS) {
-    throw new Error(`import upload answered ${uploaded.status}: ${JSON.stringify(preview)}`);
-  }
-  const upload = performance.now() - start;
-  start = performance.now();
-  const applied = await fetch(`${url}/api/customers/imports/${id}/apply`, {
-    method: "POST",
-    headers: { Cookie: cookie },
-  });
-  if (applied.status !== 200) throw new Error(`import apply answered ${applied.status}`);
-  await applied.arrayBuffer();
-  return { bytes: body.length, upload, apply: performance.now() - start };
-}
-
-const stack = await startStack({
-  port: 28787,
-  simPort: 28788,
-  persistTo: freshStateDir(),
-  quiet: true,
-});
+console.log(`Parley bench${QUICK ? " (quick)" : ""}: ${JSON.stringify({ ...machine, ...setup })}`);
+const floor = await startFloor(19120, freshStateDir());
 try {
-  // Warm up the isolate and the number actor.
-  await post(stack.url, webhook("390000000000", "warm up"));
-
-  // Routing: a Ready agent with spare capacity; how long until the offer shows.
-  const cookie = await login(stack.url, "bruno@demo.parley.test", "parley-agent");
-  const headers = { Cookie: cookie, "Content-Type": "application/json" };
-  const routing: number[] = [];
-  for (let i = 0; i < ROUTING_SAMPLES; i++) {
-    await fetch(`${stack.url}/api/me/status`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ status: "ready" }),
-    });
-    const customer = `39200${String(i).padStart(7, "0")}`;
-    const start = performance.now();
-    await post(stack.url, webhook(customer, "route me"));
-    for (;;) {
-      const snap = (await (await fetch(`${stack.url}/api/desktop`, { headers })).json()) as {
-        offers: { conversationId: string; customerPhone: string }[];
-      };
-      const offer = snap.offers.find((o) => o.customerPhone === `+${customer}`);
-      if (offer) {
-        routing.push(performance.now() - start);
-        await fetch(`${stack.url}/api/offers/${offer.conversationId}/accept`, {
-          method: "POST",
-          headers,
-        });
-        await fetch(`${stack.url}/api/conversations/${offer.conversationId}/close`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({ reason: "bench" }),
-        });
-        break;
-      }
-      if (performance.now() - start > 10_000) throw new Error("no offer within 10 s");
-    }
+  // Stack A: 1,000 stored customers; steady, burst, ramp.
+  console.log(`steady ${STEADY_SECONDS} s at 80/s with ${HISTORY_SMALL} stored customers…`);
+  let product = await Product.start({
+    port: 19100,
+    simPort: 19101,
+    history: HISTORY_SMALL,
+    build: true,
+    ...setup,
+  });
+  try {
+    extra.firstMessageToOffer = product.tracker.offerLatency;
+    scenarios.push(
+      await steady(product, floor, `steady 80/s, ${HISTORY_SMALL} stored`, 80, STEADY_SECONDS),
+    );
+    console.log("burst…");
+    scenarios.push(await burst(product, floor, BURSTS, 1000, 5000));
+    console.log("ramp…");
+    const r = await ramp(product, floor, RAMP_RATES, RAMP_SECONDS);
+    scenarios.push(...r.steps);
+    extra.rampMaxHeld = r.maxHeld;
+    if (IMPORT_ROWS > 0) extra.import = await importBench(product.stack.url, IMPORT_ROWS);
+    accounting.stackA = await product.account();
+  } finally {
+    await product.stop();
   }
-  // The flood comes after, so routing samples do not queue behind it.
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < MESSAGES) {
-        const i = next++;
-        latencies.push(
-          await post(stack.url, webhook(`39100${String(i % CUSTOMERS).padStart(7, "0")}`, `m${i}`)),
-        );
-      }
-    }),
+  console.log("floor ramp…");
+  extra.floorRamp = await floorRamp(
+    floor,
+    webhookBody([["393400000000", "bench:floor:"]]),
+    40,
+    RAMP_SECONDS,
+    QUICK ? 640 : 5120,
   );
-  const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `\nParley benchmark (local wrangler dev, ${MESSAGES} messages, ${CUSTOMERS} customers, ${CONCURRENCY} concurrent)`,
-  );
-  summary("webhook ack (inbound message)", latencies);
-  console.log(`${"throughput".padEnd(34)} ${(MESSAGES / seconds).toFixed(0)} messages/s`);
 
-  summary("message → offer (incl. polling)", routing);
-
-  const imported = await importBench(stack.url);
-  console.log(
-    `${"customer import: upload → preview".padEnd(34)} ${IMPORT_ROWS} rows, ${(imported.bytes / 1024 / 1024).toFixed(1)} MiB CSV: ${(imported.upload / 1000).toFixed(2)} s`,
-  );
-  console.log(
-    `${"customer import: apply (1 batch)".padEnd(34)} ${(imported.apply / 1000).toFixed(2)} s`,
-  );
-  const mem = process.memoryUsage();
-  console.log(`${"bench process RSS".padEnd(34)} ${(mem.rss / 1024 / 1024).toFixed(0)} MiB`);
+  // Stack B: many stored customers; the same steady run.
+  console.log(`steady ${STEADY_SECONDS} s at 80/s with ${HISTORY_LARGE} stored customers…`);
+  product = await Product.start({
+    port: 19110,
+    simPort: 19111,
+    history: HISTORY_LARGE,
+    build: false,
+    ...setup,
+  });
+  try {
+    scenarios.push(
+      await steady(product, floor, `steady 80/s, ${HISTORY_LARGE} stored`, 80, STEADY_SECONDS),
+    );
+    accounting.stackB = await product.account();
+  } finally {
+    await product.stop();
+  }
 } finally {
-  await stack.stop();
+  floor.stop();
 }
+
+// Verdicts against the issue's goals.
+const base = scenarios[0];
+const large = scenarios.at(-1);
+const floorRamp_ = (extra.floorRamp ?? []) as { rate: number; achieved: number; p99: number }[];
+const floorMax = Math.max(
+  0,
+  ...floorRamp_.filter((s) => s.achieved >= s.rate * 0.95 && s.p99 < 100).map((s) => s.rate),
+);
+const goals = {
+  p99WebhookToAgentAt80: {
+    value: base?.endToEnd.p99,
+    goal: "≤ 50 ms",
+    met: (base?.endToEnd.p99 ?? Infinity) <= 50,
+  },
+  throughputVsFloor: {
+    product: extra.rampMaxHeld,
+    floor: floorMax,
+    ratio: floorMax ? Number(extra.rampMaxHeld) / floorMax : null,
+    goal: "≥ 0.5",
+    met: floorMax > 0 && Number(extra.rampMaxHeld) / floorMax >= 0.5,
+  },
+  p50LargeVsSmall: {
+    small: base?.endToEnd.p50,
+    large: large?.endToEnd.p50,
+    ratio: base && large ? large.endToEnd.p50 / base.endToEnd.p50 : null,
+    goal: "≤ 1.2",
+    met: !!base && !!large && large.endToEnd.p50 / base.endToEnd.p50 <= 1.2,
+  },
+  exactlyOnce: Object.values(accounting).every((a) => a.ok),
+};
+
+const rampSteps = scenarios.filter(
+  (s) => s.name.startsWith("ramp") || s.name.startsWith("steady 80/s, 1000"),
+);
+const series: Series[] = [
+  {
+    label: "webhook→agent p50",
+    color: "#1f77b4",
+    points: rampSteps.map((s) => [s.offeredRate, s.endToEnd.p50]),
+  },
+  {
+    label: "webhook→agent p99",
+    color: "#d62728",
+    points: rampSteps.map((s) => [s.offeredRate, s.endToEnd.p99]),
+  },
+  {
+    label: "webhook ack p99",
+    color: "#ff7f0e",
+    points: rampSteps.map((s) => [s.offeredRate, s.ack.p99]),
+  },
+  {
+    label: "floor DO p50",
+    color: "#2ca02c",
+    dashed: true,
+    points: rampSteps.map((s) => [s.offeredRate, s.floorStore?.p50 ?? NaN]),
+  },
+  {
+    label: "floor DO p99",
+    color: "#9467bd",
+    dashed: true,
+    points: rampSteps.map((s) => [s.offeredRate, s.floorStore?.p99 ?? NaN]),
+  },
+];
+const table = markdownTable(scenarios);
+const md = [
+  `# Parley benchmark${QUICK ? " (quick run)" : ""}`,
+  "",
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.date}. Local \`wrangler dev\` (workerd), the Meta simulator in the bench process; ${AGENTS} agents × ${MAX_CONVERSATIONS} conversations, ${CUSTOMERS} customers. Latencies in ms.`,
+  "",
+  table,
+  "",
+  `- Highest rate held (p99 webhook→agent < 100 ms): **${extra.rampMaxHeld}/s**; bare Durable Object floor held **${floorMax}/s**.`,
+  `- Goals: p99 webhook→agent at 80/s ≤ 50 ms: ${goals.p99WebhookToAgentAt80.met ? "met" : "not met"}; throughput ≥ 50% of the DO floor: ${goals.throughputVsFloor.met ? "met" : "not met"}; p50 at ${HISTORY_LARGE} stored within 1.2× of ${HISTORY_SMALL}: ${goals.p50LargeVsSmall.met ? "met" : "not met"} (${goals.p50LargeVsSmall.ratio?.toFixed(2)}×).`,
+  `- Exactly-once accounting (shown once, stored once, replied once, no agent above its limit): ${goals.exactlyOnce ? "**all passed**" : "**FAILED** (see latest.json)"}.`,
+  "",
+  "![latency against offered rate](latency.svg)",
+  "",
+].join("\n");
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(
+  "bench/results/latest.json",
+  `${JSON.stringify({ machine, setup, scenarios, goals, accounting, extra }, null, 2)}\n`,
+);
+writeFileSync("bench/results/latest.md", md);
+writeFileSync(
+  "bench/results/latency.svg",
+  latencySvg("Parley: latency against offered rate", series),
+);
+console.log(`\n${md}`);
+console.log(JSON.stringify(accounting, null, 1).slice(0, 4000));
+if (!goals.exactlyOnce) process.exitCode = 1;

@@ -1,0 +1,246 @@
+/**
+ * M agents on the desktop's real protocol: sign in, set Ready, hold the live
+ * WebSocket (`/api/ws`, `resume`), accept every offer, answer every customer
+ * message once, and record when each frame arrived. Also tracks, from the frames
+ * alone, how many offers + conversations each agent held at any moment.
+ */
+import { z } from "zod";
+
+/**
+ * The parts of the desktop's server events (src/shared/protocol.ts `ServerEvent`)
+ * the bench reads. Restated here because that module's extensionless imports do
+ * not load in Node; the type check below keeps the two from drifting.
+ */
+const Agent = z.looseObject({ id: z.string(), load: z.number(), maxConversations: z.number() });
+const ServerEventSchema = z.discriminatedUnion("type", [
+  z.looseObject({
+    type: z.literal("snapshot"),
+    snapshot: z.looseObject({
+      agent: Agent,
+      offers: z.array(z.looseObject({ conversationId: z.string() })),
+      conversations: z.array(z.looseObject({ id: z.string() })),
+    }),
+  }),
+  z.looseObject({ type: z.literal("agent"), agent: Agent }),
+  z.looseObject({
+    type: z.literal("offer"),
+    offer: z.looseObject({ conversationId: z.string(), customerPhone: z.string().nullable() }),
+  }),
+  z.looseObject({ type: z.literal("offer_withdrawn"), conversationId: z.string() }),
+  z.looseObject({
+    type: z.literal("conversation"),
+    conversation: z.looseObject({
+      id: z.string(),
+      state: z.string(),
+      agentId: z.string().nullable(),
+    }),
+  }),
+  z.looseObject({
+    type: z.literal("message"),
+    conversationId: z.string(),
+    message: z.looseObject({ direction: z.string(), text: z.string() }),
+  }),
+  z.looseObject({ type: z.literal("pong") }),
+  z.looseObject({ type: z.literal("error"), code: z.string(), message: z.string() }),
+]);
+type ServerEvent = z.infer<typeof ServerEventSchema>;
+// Compile-time only: every real event must satisfy the bench's view of it.
+type _Check = import("../../src/shared/protocol.ts").ServerEvent extends ServerEvent ? true : never;
+const _check: _Check = true;
+void _check;
+
+/** The bench's shared bookkeeping: what was sent when, and what the agents saw. */
+export class Tracker {
+  /** Message id → performance.now() when its webhook POST started. */
+  readonly sentAt = new Map<string, number>();
+  /** Message id → how many `message` frames carried it. */
+  readonly frames = new Map<string, number>();
+  /** Message id → conversation it arrived in. */
+  readonly conversationOf = new Map<string, string>();
+  /** Webhook sent → frame received, ms, for the current window. */
+  endToEnd: number[] = [];
+  /** Message id → Date.now() when the agent's reply POST started. */
+  readonly replySentAt = new Map<string, number>();
+  replyErrors = 0;
+  /** Customer phone (digits) → performance.now() of their first message, until the offer. */
+  readonly offerWaiting = new Map<string, number>();
+  readonly offerLatency: number[] = [];
+  /** Whether agents answer messages (off for the burst, which only measures delivery). */
+  replying = true;
+}
+
+/** The text of bench message `id`: the id travels in the body so the frame can be matched. */
+export const benchText = (id: string) => `bench:${id}:`;
+/** The bench message id inside a text, if it is one. */
+export const idOf = (text: string) => /^bench:([\w.-]+):/.exec(text)?.[1];
+/** The text of the agent's reply to message `id`. */
+export const replyText = (id: string) => `re:${id}`;
+
+/** Signs in; returns the session cookie. */
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  await res.arrayBuffer();
+  const cookie = (res.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  if (res.status !== 200 || !cookie) throw new Error(`login of ${email} answered ${res.status}`);
+  return cookie;
+}
+
+/** One simulated agent at the desktop. */
+export class BenchAgent {
+  readonly offers = new Set<string>();
+  readonly conversations = new Set<string>();
+  /** Largest offers + conversations seen at once, from the frames. */
+  maxHeld = 0;
+  /** Largest `load` the agent actor reported in `agent` frames. */
+  maxReportedLoad = 0;
+  maxConversations = 0;
+  badFrames = 0;
+  private myId: string | undefined;
+  private ws: WebSocket | undefined;
+
+  readonly url: string;
+  readonly cookie: string;
+  readonly tracker: Tracker;
+
+  constructor(url: string, cookie: string, tracker: Tracker) {
+    this.url = url;
+    this.cookie = cookie;
+    this.tracker = tracker;
+  }
+
+  private get headers() {
+    return { Cookie: this.cookie, "Content-Type": "application/json" };
+  }
+
+  /** Sets Ready and opens the WebSocket; resolves on the first snapshot. */
+  async start(): Promise<void> {
+    const res = await fetch(`${this.url}/api/me/status`, {
+      method: "POST",
+      headers: this.headers,
+      body: JSON.stringify({ status: "ready" }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`status ready answered ${res.status}`);
+    // Node's WebSocket (undici) takes headers as an extension of the browser API.
+    const init = { headers: { Cookie: this.cookie } } as unknown as string[];
+    const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/api/ws`, init);
+    this.ws = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "resume", lastSeq: null })));
+      ws.addEventListener("error", () => reject(new Error("WebSocket failed")));
+      ws.addEventListener("message", (e) => {
+        const parsed = ServerEventSchema.safeParse(JSON.parse(String(e.data)));
+        if (!parsed.success) {
+          this.badFrames += 1;
+          return;
+        }
+        if (parsed.data.type === "snapshot") resolve();
+        this.onEvent(parsed.data);
+      });
+    });
+  }
+
+  private held() {
+    this.maxHeld = Math.max(this.maxHeld, this.offers.size + this.conversations.size);
+  }
+
+  private onEvent(event: ServerEvent): void {
+    const now = performance.now();
+    switch (event.type) {
+      case "snapshot":
+        this.myId = event.snapshot.agent.id;
+        this.maxConversations = event.snapshot.agent.maxConversations;
+        for (const o of event.snapshot.offers) this.offers.add(o.conversationId);
+        for (const c of event.snapshot.conversations) this.conversations.add(c.id);
+        this.held();
+        break;
+      case "agent":
+        this.maxConversations = event.agent.maxConversations;
+        this.maxReportedLoad = Math.max(this.maxReportedLoad, event.agent.load);
+        break;
+      case "offer": {
+        this.offers.add(event.offer.conversationId);
+        this.held();
+        const phone = (event.offer.customerPhone ?? "").replace(/^\+/, "");
+        const t0 = this.tracker.offerWaiting.get(phone);
+        if (t0 !== undefined) {
+          this.tracker.offerLatency.push(now - t0);
+          this.tracker.offerWaiting.delete(phone);
+        }
+        void this.accept(event.offer.conversationId);
+        break;
+      }
+      case "offer_withdrawn":
+        this.offers.delete(event.conversationId);
+        break;
+      case "conversation": {
+        const c = event.conversation;
+        this.offers.delete(c.id);
+        if (c.state === "closed" || c.agentId !== this.myId) {
+          this.conversations.delete(c.id);
+        } else {
+          this.conversations.add(c.id);
+        }
+        this.held();
+        break;
+      }
+      case "message": {
+        const m = event.message;
+        if (m.direction !== "in") break;
+        const id = idOf(m.text);
+        if (!id) break;
+        const sent = this.tracker.sentAt.get(id);
+        if (sent !== undefined) this.tracker.endToEnd.push(now - sent);
+        this.tracker.frames.set(id, (this.tracker.frames.get(id) ?? 0) + 1);
+        this.tracker.conversationOf.set(id, event.conversationId);
+        if (this.tracker.replying) void this.reply(event.conversationId, id);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private async accept(conversationId: string): Promise<void> {
+    const res = await fetch(`${this.url}/api/offers/${conversationId}/accept`, {
+      method: "POST",
+      headers: this.headers,
+    });
+    await res.arrayBuffer();
+  }
+
+  private async reply(conversationId: string, id: string): Promise<void> {
+    this.tracker.replySentAt.set(id, Date.now());
+    const res = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
+      method: "POST",
+      headers: this.headers,
+      body: JSON.stringify({ clientId: crypto.randomUUID(), text: replyText(id) }),
+    });
+    await res.arrayBuffer();
+    if (res.status >= 300) this.tracker.replyErrors += 1;
+  }
+
+  /** Inbound messages of `conversationId` as stored by its actor (via the API). */
+  async storedTexts(conversationId: string): Promise<string[]> {
+    const res = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
+      headers: this.headers,
+    });
+    const body = (await res.json()) as { messages?: { direction: string; text: string }[] };
+    return (body.messages ?? []).filter((m) => m.direction === "in").map((m) => m.text);
+  }
+
+  /** `GET /api/desktop`: the agent actor's own load and limit. */
+  async desktopLoad(): Promise<{ load: number; max: number }> {
+    const res = await fetch(`${this.url}/api/desktop`, { headers: this.headers });
+    const body = (await res.json()) as { agent: { load: number; maxConversations: number } };
+    return { load: body.agent.load, max: body.agent.maxConversations };
+  }
+
+  stop(): void {
+    this.ws?.close();
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The bench's scenarios, each measured on the product and (at the same rate,
+ * with the same bodies) on the floor: steady rate, a ramp, batched bursts.
+ */
+import { type Floor, floorRun } from "./floor.ts";
+import { openLoop } from "./load.ts";
+import type { Product } from "./product.ts";
+import { webhookBody } from "./product.ts";
+import { type ScenarioResult, stats } from "./report.ts";
+
+/** Open-loop `rate` msg/s for `seconds` on the product, then the same on the floor. */
+export async function steady(
+  product: Product,
+  floor: Floor | undefined,
+  name: string,
+  rate: number,
+  seconds: number,
+): Promise<ScenarioResult> {
+  const { tracker } = product;
+  tracker.endToEnd = [];
+  const ids: string[] = [];
+  const bodies: string[] = [];
+  const load = await openLoop(rate, seconds, (i) => {
+    const id = `${name.replaceAll(/[^\w]+/g, "-")}.${i}`;
+    ids.push(id);
+    const { body, sent } = product.send(id, i);
+    bodies.push(body);
+    return sent;
+  });
+  await product.drainFrames(ids, 30_000);
+  const endToEnd = tracker.endToEnd;
+  const replies = await product.replyLatencies(ids, 30_000);
+  const result: ScenarioResult = {
+    name,
+    offeredRate: rate,
+    achievedRate: load.achievedRate,
+    ack: stats(load.latencies),
+    endToEnd: stats(endToEnd),
+    replyToGraph: stats(replies),
+    errors: load.errors,
+    notes: `${ids.length - ids.filter((id) => tracker.frames.has(id)).length} of ${ids.length} not shown within 30 s`,
+  };
+  if (floor) {
+    const body = (i: number) => bodies[i % bodies.length] ?? "";
+    const noop = await floorRun(floor, "/noop", rate, seconds, body);
+    const store = await floorRun(floor, "/store/number", rate, seconds, body);
+    result.floorNoop = stats(noop.latencies);
+    result.floorStore = stats(store.latencies);
+    result.floorStoreAchievedRate = store.achievedRate;
+  }
+  return result;
+}
+
+/** A rate was held: (nearly) all of it achieved, p99 under `p99Ms`. */
+const held = (offered: number, achieved: number, p99: number, p99Ms: number) =>
+  achieved >= offered * 0.95 && p99 < p99Ms;
+
+/**
+ * Ramp: each rate for `seconds` until the product's p99 webhook→agent reaches
+ * 100 ms or the rate is not achieved (one failing step ends it). Returns the steps
+ * and the highest rate held.
+ */
+export async function ramp(
+  product: Product,
+  floor: Floor,
+  rates: number[],
+  seconds: number,
+): Promise<{ steps: ScenarioResult[]; maxHeld: number }> {
+  const steps: ScenarioResult[] = [];
+  let maxHeld = 0;
+  for (const rate of rates) {
+    const step = await steady(product, floor, `ramp ${rate}/s`, rate, seconds);
+    steps.push(step);
+    console.log(
+      `  ${step.name}: achieved ${step.achievedRate.toFixed(1)}/s, e2e p99 ${step.endToEnd.p99.toFixed(1)} ms`,
+    );
+    if (!held(rate, step.achievedRate, step.endToEnd.p99, 100) || step.endToEnd.n < step.ack.n)
+      break;
+    maxHeld = rate;
+  }
+  return { steps, maxHeld };
+}
+
+/**
+ * The floor's own ramp (bare Durable Object storing a row): doubling from
+ * `from` until a rate is not held with p99 < 100 ms, up to `limit`.
+ */
+export async function floorRamp(
+  floor: Floor,
+  body: string,
+  from: number,
+  seconds: number,
+  limit: number,
+): Promise<{ rate: number; achieved: number; p99: number }[]> {
+  const out: { rate: number; achieved: number; p99: number }[] = [];
+  for (let rate = from; rate <= limit; rate *= 2) {
+    const r = await floorRun(floor, "/store/number", rate, seconds, () => body);
+    const p99 = stats(r.latencies).p99;
+    out.push({ rate, achieved: r.achievedRate, p99 });
+    console.log(
+      `  floor ramp ${rate}/s: achieved ${r.achievedRate.toFixed(1)}/s, p99 ${p99.toFixed(1)} ms`,
+    );
+    if (!held(rate, r.achievedRate, p99, 100)) break;
+  }
+  return out;
+}
+
+/**
+ * `count` batched POSTs of `size` messages each (spread over the customers),
+ * `gapMs` apart: the ack of each batch and every message's webhook→agent time.
+ */
+export async function burst(
+  product: Product,
+  floor: Floor,
+  count: number,
+  size: number,
+  gapMs: number,
+): Promise<ScenarioResult> {
+  const { tracker } = product;
+  tracker.endToEnd = [];
+  const ids: string[] = [];
+  const acks: number[] = [];
+  const floorAcks: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  for (let b = 0; b < count; b++) {
+    const messages: [string, string][] = [];
+    for (let i = 0; i < size; i++) {
+      const id = `burst.${b}.${i}`;
+      ids.push(id);
+      messages.push([product.customers[i % product.customers.length] ?? "", `bench:${id}:`]);
+    }
+    const body = webhookBody(messages);
+    const t0 = performance.now();
+    for (const id of ids.slice(-size)) tracker.sentAt.set(id, t0);
+    try {
+      await product.webhook(body);
+      acks.push(performance.now() - t0);
+    } catch {
+      errors += 1;
+    }
+    const f0 = performance.now();
+    const r = await fetch(`${floor.url}/store/number`, { method: "POST", body });
+    await r.arrayBuffer();
+    floorAcks.push(performance.now() - f0);
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  await product.drainFrames(ids, 60_000);
+  const seconds = (performance.now() - start) / 1000;
+  const replies = await product.replyLatencies(ids, 60_000);
+  const shown = ids.filter((id) => tracker.frames.has(id)).length;
+  return {
+    name: `burst ${count}×${size}`,
+    offeredRate: (count * size) / ((count * gapMs) / 1000),
+    achievedRate: shown / seconds,
+    ack: stats(acks),
+    endToEnd: stats(tracker.endToEnd),
+    replyToGraph: stats(replies),
+    floorStore: stats(floorAcks),
+    errors,
+    notes: `ack is per ${size}-message POST; achieved = messages shown to agents per second until the last one; ${ids.length - shown} not shown within 60 s`,
+  };
+}
