@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { Page } from "../../../shared/admin.ts";
 import { ApiError, errorMessage } from "../../api.ts";
 import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { Pager } from "../../components/Pager.tsx";
 import { useI18n } from "../../i18n.ts";
 import { type ApiBase, exportUrl, fetchPage, type ListFilters } from "./adminApi.ts";
 import {
@@ -316,30 +317,16 @@ export function ListView<V>(props: ListViewProps<V>) {
       )}
 
       {page && (
-        <nav class="pager" aria-label={t("adminList.pageOf", { page: state.page, pages })}>
-          <button
-            id="list-prev"
-            type="button"
-            class="button"
-            disabled={state.page <= 1}
-            onClick={() => setState({ ...state, page: state.page - 1 })}
-          >
-            {t("adminList.prev")}
-          </button>
-          <span>{t("adminList.pageOf", { page: Math.min(state.page, pages), pages })}</span>
+        <Pager
+          idPrefix="list"
+          page={state.page}
+          pages={pages}
+          onPage={(next) => setState({ ...state, page: next })}
+        >
           <span id="list-total" role="status">
             {t("adminList.total", { total: page.total })}
           </span>
-          <button
-            id="list-next"
-            type="button"
-            class="button"
-            disabled={state.page >= pages}
-            onClick={() => setState({ ...state, page: state.page + 1 })}
-          >
-            {t("adminList.next")}
-          </button>
-        </nav>
+        </Pager>
       )}
     </section>
   );

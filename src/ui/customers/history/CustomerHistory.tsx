@@ -12,6 +12,7 @@ import type { ShowToast } from "../../admin/kit/context.ts";
 import { lastPage } from "../../admin/kit/query.ts";
 import { ApiError, errorMessage } from "../../api.ts";
 import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { Pager } from "../../components/Pager.tsx";
 import { useI18n } from "../../i18n.ts";
 import "../customers.css";
 import { historyApi } from "./api.ts";
@@ -180,29 +181,7 @@ export function CustomerHistory({ customerId, onToast }: CustomerHistoryProps) {
               ))}
             </ol>
           )}
-          {pages > 1 && (
-            <nav class="pager" aria-label={t("adminList.pageOf", { page, pages })}>
-              <button
-                id="history-prev"
-                type="button"
-                class="button"
-                disabled={page <= 1}
-                onClick={() => setPage(page - 1)}
-              >
-                {t("adminList.prev")}
-              </button>
-              <span>{t("adminList.pageOf", { page: Math.min(page, pages), pages })}</span>
-              <button
-                id="history-next"
-                type="button"
-                class="button"
-                disabled={page >= pages}
-                onClick={() => setPage(page + 1)}
-              >
-                {t("adminList.next")}
-              </button>
-            </nav>
-          )}
+          {pages > 1 && <Pager idPrefix="history" page={page} pages={pages} onPage={setPage} />}
         </div>
       )}
 

@@ -8,6 +8,7 @@ import type { ImportPreviewRow, ImportView } from "../../../shared/customer-impo
 import { lastPage } from "../../admin/kit/query.ts";
 import { errorMessage } from "../../api.ts";
 import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { Pager } from "../../components/Pager.tsx";
 import { useI18n } from "../../i18n.ts";
 import { importApi } from "./api.ts";
 
@@ -147,29 +148,7 @@ export function ValidRows({ view }: { view: ImportView }) {
           </tbody>
         </table>
       </div>
-      {pages > 1 && (
-        <nav class="pager" aria-label={t("adminList.pageOf", { page, pages })}>
-          <button
-            id="import-rows-prev"
-            type="button"
-            class="button"
-            disabled={page <= 1}
-            onClick={() => setPage(page - 1)}
-          >
-            {t("adminList.prev")}
-          </button>
-          <span>{t("adminList.pageOf", { page, pages })}</span>
-          <button
-            id="import-rows-next"
-            type="button"
-            class="button"
-            disabled={page >= pages}
-            onClick={() => setPage(page + 1)}
-          >
-            {t("adminList.next")}
-          </button>
-        </nav>
-      )}
+      {pages > 1 && <Pager idPrefix="import-rows" page={page} pages={pages} onPage={setPage} />}
     </>
   );
 }

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Page } from "../../../shared/admin.ts";
 import type { MyHistoryDetail, MyHistoryItem } from "../../../shared/my-history.ts";
+import { Pager } from "../../components/Pager.tsx";
 import "../../admin/admin.css";
 import { formatDateTime } from "../../admin/format.ts";
 import { lastPage } from "../../admin/kit/query.ts";
@@ -270,29 +271,7 @@ export default function MyHistoryScreen() {
               </table>
             </div>
           )}
-          {pages > 1 && (
-            <nav class="pager" aria-label={t("adminList.pageOf", { page, pages })}>
-              <button
-                id="my-history-prev"
-                type="button"
-                class="button"
-                disabled={page <= 1}
-                onClick={() => setPage(page - 1)}
-              >
-                {t("adminList.prev")}
-              </button>
-              <span>{t("adminList.pageOf", { page: Math.min(page, pages), pages })}</span>
-              <button
-                id="my-history-next"
-                type="button"
-                class="button"
-                disabled={page >= pages}
-                onClick={() => setPage(page + 1)}
-              >
-                {t("adminList.next")}
-              </button>
-            </nav>
-          )}
+          {pages > 1 && <Pager idPrefix="my-history" page={page} pages={pages} onPage={setPage} />}
         </div>
       )}
 
