@@ -16,6 +16,7 @@ const ServerEventSchema = z.discriminatedUnion("type", [
   z.looseObject({
     type: z.literal("snapshot"),
     snapshot: z.looseObject({
+      seq: z.number(),
       agent: Agent,
       offers: z.array(z.looseObject({ conversationId: z.string() })),
       conversations: z.array(z.looseObject({ id: z.string() })),
@@ -38,7 +39,7 @@ const ServerEventSchema = z.discriminatedUnion("type", [
   z.looseObject({
     type: z.literal("message"),
     conversationId: z.string(),
-    message: z.looseObject({ direction: z.string(), text: z.string() }),
+    message: z.looseObject({ seq: z.number().optional(), direction: z.string(), text: z.string() }),
   }),
   z.looseObject({ type: z.literal("pong") }),
   z.looseObject({ type: z.literal("error"), code: z.string(), message: z.string() }),
@@ -125,23 +126,82 @@ export class BenchAgent {
     });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`status ready answered ${res.status}`);
+    await new Promise<void>((resolve, reject) => {
+      this.firstSnapshot = resolve;
+      this.connect(reject);
+    });
+  }
+
+  /** The desktop's event seq this agent is current to (null before the first snapshot). */
+  private lastSeq: number | null = null;
+  /** Per conversation, the newest message seq seen, to fetch what a fresh snapshot skipped. */
+  private readonly seenMessageSeq = new Map<string, number>();
+  private firstSnapshot: (() => void) | undefined;
+  private stopped = false;
+  /** Times the socket closed under us, or a seq gap made us resume (as the desktop does). */
+  reconnects = 0;
+  gaps = 0;
+
+  /** Opens the socket and resumes from `lastSeq`, like src/ui/live.ts. */
+  private connect(fail?: (err: Error) => void): void {
     // Node's WebSocket (undici) takes headers as an extension of the browser API.
     const init = { headers: { Cookie: this.cookie } } as unknown as string[];
     const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/api/ws`, init);
     this.ws = ws;
-    await new Promise<void>((resolve, reject) => {
-      ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "resume", lastSeq: null })));
-      ws.addEventListener("error", () => reject(new Error("WebSocket failed")));
-      ws.addEventListener("message", (e) => {
-        const parsed = ServerEventSchema.safeParse(JSON.parse(String(e.data)));
-        if (!parsed.success) {
-          this.badFrames += 1;
-          return;
-        }
-        if (parsed.data.type === "snapshot") resolve();
-        this.onEvent(parsed.data);
-      });
+    ws.addEventListener("open", () =>
+      ws.send(JSON.stringify({ type: "resume", lastSeq: this.lastSeq })),
+    );
+    ws.addEventListener("error", () => fail?.(new Error("WebSocket failed")));
+    ws.addEventListener("close", () => {
+      if (this.ws !== ws || this.stopped) return;
+      this.reconnects += 1;
+      setTimeout(() => this.connect(), 200);
     });
+    ws.addEventListener("message", (e) => {
+      if (this.ws !== ws) return;
+      const parsed = ServerEventSchema.safeParse(JSON.parse(String(e.data)));
+      if (!parsed.success) {
+        this.badFrames += 1;
+        return;
+      }
+      const event = parsed.data;
+      if (event.type === "snapshot") {
+        const resumed = this.lastSeq !== null;
+        this.lastSeq = event.snapshot.seq;
+        this.onEvent(event);
+        if (resumed) void this.catchUp(event.snapshot.conversations);
+        this.firstSnapshot?.();
+        this.firstSnapshot = undefined;
+        return;
+      }
+      if (!("seq" in event) || typeof event.seq !== "number") return;
+      if (this.lastSeq !== null && event.seq <= this.lastSeq) return; // replayed duplicate
+      if (this.lastSeq !== null && event.seq > this.lastSeq + 1) {
+        // Something went missing: resume from what we have (the server replays or snapshots).
+        this.gaps += 1;
+        ws.close();
+        return;
+      }
+      this.lastSeq = event.seq;
+      this.onEvent(event);
+    });
+  }
+
+  /** After a fresh snapshot: fetch each conversation's messages we have not seen, as the desktop does. */
+  private async catchUp(conversations: { id: string; lastSeq?: unknown }[]): Promise<void> {
+    for (const c of conversations) {
+      const after = this.seenMessageSeq.get(c.id) ?? 0;
+      if (typeof c.lastSeq === "number" && c.lastSeq <= after) continue;
+      const res = await fetch(`${this.url}/api/conversations/${c.id}/messages?after=${after}`, {
+        headers: this.headers,
+      });
+      const body = (await res.json()) as {
+        messages?: { seq: number; direction: string; text: string }[];
+      };
+      for (const m of body.messages ?? []) {
+        this.onEvent({ type: "message", seq: 0, conversationId: c.id, message: m });
+      }
+    }
   }
 
   private held() {
@@ -190,6 +250,12 @@ export class BenchAgent {
       }
       case "message": {
         const m = event.message;
+        const seen = this.seenMessageSeq.get(event.conversationId) ?? 0;
+        if (typeof m.seq === "number") {
+          // Status updates re-send a message; only a new seq is a new message shown.
+          if (m.seq <= seen) break;
+          this.seenMessageSeq.set(event.conversationId, m.seq);
+        }
         if (m.direction !== "in") break;
         const id = idOf(m.text);
         if (!id) break;
@@ -241,6 +307,7 @@ export class BenchAgent {
   }
 
   stop(): void {
+    this.stopped = true;
     this.ws?.close();
   }
 }

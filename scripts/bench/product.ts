@@ -43,6 +43,9 @@ export interface Accounting {
     max: number;
   }[];
   capacityOk: boolean;
+  /** WebSocket closes and seq gaps the agents recovered from by resuming, as the desktop does. */
+  reconnects: number;
+  gaps: number;
   ok: boolean;
 }
 
@@ -208,7 +211,16 @@ export class Product {
       const n = stored.get(id) ?? 0;
       if (n !== 1) storedNotOnce[id] = n;
     }
-    const replies = await this.simReplies();
+    // Replies leave through the conversations' outboxes: give the last ones time to go.
+    let replies = await this.simReplies();
+    const deadline = Date.now() + 60_000;
+    while (
+      [...tracker.replySentAt.keys()].some((id) => !replies.has(replyText(id))) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 500));
+      replies = await this.simReplies();
+    }
     const repliedNotOnce: Record<string, number> = {};
     for (const id of tracker.replySentAt.keys()) {
       const n = replies.get(replyText(id))?.length ?? 0;
@@ -244,6 +256,8 @@ export class Product {
       repliedNotOnce: firstOf(repliedNotOnce),
       capacity,
       capacityOk,
+      reconnects: this.agents.reduce((n, a) => n + a.reconnects, 0),
+      gaps: this.agents.reduce((n, a) => n + a.gaps, 0),
       ok,
     };
   }

@@ -6,12 +6,11 @@ import { type Floor, floorRun } from "./floor.ts";
 import { openLoop } from "./load.ts";
 import type { Product } from "./product.ts";
 import { webhookBody } from "./product.ts";
-import { type ScenarioResult, stats } from "./report.ts";
+import { type ScenarioResult, type Stats, stats } from "./report.ts";
 
-/** Open-loop `rate` msg/s for `seconds` on the product, then the same on the floor. */
+/** Open-loop `rate` msg/s for `seconds` on the product; waits for its frames and replies. */
 export async function steady(
   product: Product,
-  floor: Floor | undefined,
   name: string,
   rate: number,
   seconds: number,
@@ -19,18 +18,16 @@ export async function steady(
   const { tracker } = product;
   tracker.endToEnd = [];
   const ids: string[] = [];
-  const bodies: string[] = [];
   const load = await openLoop(rate, seconds, (i) => {
     const id = `${name.replaceAll(/[^\w]+/g, "-")}.${i}`;
     ids.push(id);
-    const { body, sent } = product.send(id, i);
-    bodies.push(body);
-    return sent;
+    return product.send(id, i).sent;
   });
-  await product.drainFrames(ids, 30_000);
+  await product.drainFrames(ids, 60_000);
   const endToEnd = tracker.endToEnd;
-  const replies = await product.replyLatencies(ids, 30_000);
-  const result: ScenarioResult = {
+  const replies = await product.replyLatencies(ids, 60_000);
+  const missing = ids.length - ids.filter((id) => tracker.frames.has(id)).length;
+  return {
     name,
     offeredRate: rate,
     achievedRate: load.achievedRate,
@@ -38,17 +35,8 @@ export async function steady(
     endToEnd: stats(endToEnd),
     replyToGraph: stats(replies),
     errors: load.errors,
-    notes: `${ids.length - ids.filter((id) => tracker.frames.has(id)).length} of ${ids.length} not shown within 30 s`,
+    ...(missing ? { notes: `${missing} of ${ids.length} not shown within 60 s` } : {}),
   };
-  if (floor) {
-    const body = (i: number) => bodies[i % bodies.length] ?? "";
-    const noop = await floorRun(floor, "/noop", rate, seconds, body);
-    const store = await floorRun(floor, "/store/number", rate, seconds, body);
-    result.floorNoop = stats(noop.latencies);
-    result.floorStore = stats(store.latencies);
-    result.floorStoreAchievedRate = store.achievedRate;
-  }
-  return result;
 }
 
 /** A rate was held: (nearly) all of it achieved, p99 under `p99Ms`. */
@@ -62,14 +50,13 @@ const held = (offered: number, achieved: number, p99: number, p99Ms: number) =>
  */
 export async function ramp(
   product: Product,
-  floor: Floor,
   rates: number[],
   seconds: number,
 ): Promise<{ steps: ScenarioResult[]; maxHeld: number }> {
   const steps: ScenarioResult[] = [];
   let maxHeld = 0;
   for (const rate of rates) {
-    const step = await steady(product, floor, `ramp ${rate}/s`, rate, seconds);
+    const step = await steady(product, `ramp ${rate}/s`, rate, seconds);
     steps.push(step);
     console.log(
       `  ${step.name}: achieved ${step.achievedRate.toFixed(1)}/s, e2e p99 ${step.endToEnd.p99.toFixed(1)} ms`,
@@ -81,26 +68,43 @@ export async function ramp(
   return { steps, maxHeld };
 }
 
+/** The floor at one rate: the bare route and the bare Durable Object. */
+export interface FloorStep {
+  rate: number;
+  noop: Stats;
+  store: Stats;
+  storeAchieved: number;
+  held: boolean;
+}
+
 /**
- * The floor's own ramp (bare Durable Object storing a row): doubling from
- * `from` until a rate is not held with p99 < 100 ms, up to `limit`.
+ * The floor alone (nothing else running): each rate of `rates` against `/noop`
+ * and `/store/number` (one object, as every webhook of a number meets one
+ * NumberActor), until the object no longer holds a rate with p99 < 100 ms.
  */
 export async function floorRamp(
   floor: Floor,
   body: string,
-  from: number,
+  rates: number[],
   seconds: number,
-  limit: number,
-): Promise<{ rate: number; achieved: number; p99: number }[]> {
-  const out: { rate: number; achieved: number; p99: number }[] = [];
-  for (let rate = from; rate <= limit; rate *= 2) {
-    const r = await floorRun(floor, "/store/number", rate, seconds, () => body);
-    const p99 = stats(r.latencies).p99;
-    out.push({ rate, achieved: r.achievedRate, p99 });
+): Promise<FloorStep[]> {
+  await floorRun(floor, "/store/number", 20, 2, () => body); // warm up
+  const out: FloorStep[] = [];
+  for (const rate of rates) {
+    const noop = await floorRun(floor, "/noop", rate, seconds, () => body);
+    const store = await floorRun(floor, "/store/number", rate, seconds, () => body);
+    const step = {
+      rate,
+      noop: stats(noop.latencies),
+      store: stats(store.latencies),
+      storeAchieved: store.achievedRate,
+      held: held(rate, store.achievedRate, stats(store.latencies).p99, 100),
+    };
+    out.push(step);
     console.log(
-      `  floor ramp ${rate}/s: achieved ${r.achievedRate.toFixed(1)}/s, p99 ${p99.toFixed(1)} ms`,
+      `  floor ${rate}/s: noop p99 ${step.noop.p99.toFixed(1)} ms; DO achieved ${step.storeAchieved.toFixed(1)}/s, p99 ${step.store.p99.toFixed(1)} ms`,
     );
-    if (!held(rate, r.achievedRate, p99, 100)) break;
+    if (!step.held) break;
   }
   return out;
 }
@@ -121,6 +125,7 @@ export async function burst(
   const ids: string[] = [];
   const acks: number[] = [];
   const floorAcks: number[] = [];
+  const bodies: string[] = [];
   let errors = 0;
   const start = performance.now();
   for (let b = 0; b < count; b++) {
@@ -131,6 +136,7 @@ export async function burst(
       messages.push([product.customers[i % product.customers.length] ?? "", `bench:${id}:`]);
     }
     const body = webhookBody(messages);
+    bodies.push(body);
     const t0 = performance.now();
     for (const id of ids.slice(-size)) tracker.sentAt.set(id, t0);
     try {
@@ -139,15 +145,18 @@ export async function burst(
     } catch {
       errors += 1;
     }
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  await product.drainFrames(ids, 120_000);
+  const seconds = (performance.now() - start) / 1000;
+  // The same bodies on the floor's object, once the product is quiet.
+  for (const body of bodies) {
     const f0 = performance.now();
     const r = await fetch(`${floor.url}/store/number`, { method: "POST", body });
     await r.arrayBuffer();
     floorAcks.push(performance.now() - f0);
-    await new Promise((r) => setTimeout(r, gapMs));
   }
-  await product.drainFrames(ids, 60_000);
-  const seconds = (performance.now() - start) / 1000;
-  const replies = await product.replyLatencies(ids, 60_000);
+  const replies = await product.replyLatencies(ids, 120_000);
   const shown = ids.filter((id) => tracker.frames.has(id)).length;
   return {
     name: `burst ${count}×${size}`,
@@ -158,6 +167,6 @@ export async function burst(
     replyToGraph: stats(replies),
     floorStore: stats(floorAcks),
     errors,
-    notes: `ack is per ${size}-message POST; achieved = messages shown to agents per second until the last one; ${ids.length - shown} not shown within 60 s`,
+    notes: `ack is per ${size}-message POST; achieved = messages shown to agents per second until the last one; ${ids.length - shown} not shown within 120 s`,
   };
 }
