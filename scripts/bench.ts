@@ -9,6 +9,7 @@
  * BENCH_AGENTS, BENCH_MAX_CONVERSATIONS, BENCH_CUSTOMERS, BENCH_HISTORY_LARGE
  * (stored customers of the second steady run), BENCH_IMPORT_ROWS (also time an import).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { startFloor } from "./bench/floor.ts";
@@ -19,6 +20,7 @@ import {
   markdownTable,
   type ScenarioResult,
   type Series,
+  type Stats,
   stats,
 } from "./bench/report.ts";
 import { burst, type FloorStep, floorRamp, ramp, steady } from "./bench/scenarios.ts";
@@ -49,7 +51,14 @@ const machine = {
 const setup = { agents: AGENTS, maxConversations: MAX_CONVERSATIONS, customers: CUSTOMERS };
 const scenarios: ScenarioResult[] = [];
 const accounting: Record<string, Accounting> = {};
-const extra: Record<string, unknown> = {};
+const extra: {
+  firstMessageToOffer?: Stats;
+  rampMaxHeld?: number;
+  rampMaxSustained?: number;
+  import?: unknown;
+  floor?: FloorStep[];
+} = {};
+const fmt = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(1));
 
 console.log(`Parley bench${QUICK ? " (quick)" : ""}: ${JSON.stringify({ ...machine, ...setup })}`);
 const floor = await startFloor(19120, freshStateDir());
@@ -84,6 +93,7 @@ try {
     const r = await ramp(product, RAMP_RATES, RAMP_SECONDS);
     scenarios.push(...r.steps);
     extra.rampMaxHeld = r.maxHeld;
+    extra.rampMaxSustained = r.maxSustained;
     if (IMPORT_ROWS > 0) extra.import = await importBench(product.stack.url, IMPORT_ROWS);
     accounting.stackA = await product.account();
   } finally {
@@ -124,11 +134,7 @@ extra.floor = floorSteps;
 // Verdicts against the issue's goals.
 const base = scenarios[0];
 const large = scenarios.at(-1);
-const floorRamp_ = (extra.floorRamp ?? []) as { rate: number; achieved: number; p99: number }[];
-const floorMax = Math.max(
-  0,
-  ...floorRamp_.filter((s) => s.achieved >= s.rate * 0.95 && s.p99 < 100).map((s) => s.rate),
-);
+const floorMax = Math.max(0, ...floorSteps.filter((s) => s.sustained).map((s) => s.rate));
 const goals = {
   p99WebhookToAgentAt80: {
     value: base?.endToEnd.p99,
@@ -136,11 +142,11 @@ const goals = {
     met: (base?.endToEnd.p99 ?? Infinity) <= 50,
   },
   throughputVsFloor: {
-    product: extra.rampMaxHeld,
+    product: extra.rampMaxSustained,
     floor: floorMax,
-    ratio: floorMax ? Number(extra.rampMaxHeld) / floorMax : null,
+    ratio: floorMax ? Number(extra.rampMaxSustained) / floorMax : null,
     goal: "≥ 0.5",
-    met: floorMax > 0 && Number(extra.rampMaxHeld) / floorMax >= 0.5,
+    met: floorMax > 0 && Number(extra.rampMaxSustained) / floorMax >= 0.5,
   },
   p50LargeVsSmall: {
     small: base?.endToEnd.p50,
@@ -152,9 +158,7 @@ const goals = {
   exactlyOnce: Object.values(accounting).every((a) => a.ok),
 };
 
-const rampSteps = scenarios.filter(
-  (s) => s.name.startsWith("ramp") || s.name.startsWith("steady 80/s, 1000"),
-);
+const rampSteps = scenarios.filter((s) => s.name.startsWith("ramp"));
 // The floor goes much further; the chart keeps to the product's range.
 const floorChart = floorSteps.filter((s) => s.rate <= Math.max(...RAMP_RATES));
 const series: Series[] = [
@@ -177,13 +181,13 @@ const series: Series[] = [
     label: "floor DO p50",
     color: "#2ca02c",
     dashed: true,
-    points: rampSteps.map((s) => [s.offeredRate, s.floorStore?.p50 ?? NaN]),
+    points: floorChart.map((s) => [s.rate, s.store.p50]),
   },
   {
     label: "floor DO p99",
     color: "#9467bd",
     dashed: true,
-    points: rampSteps.map((s) => [s.offeredRate, s.floorStore?.p99 ?? NaN]),
+    points: floorChart.map((s) => [s.rate, s.store.p99]),
   },
 ];
 const table = markdownTable(scenarios);
@@ -194,7 +198,8 @@ const md = [
   "",
   table,
   "",
-  `- Highest rate held (p99 webhook→agent < 100 ms): **${extra.rampMaxHeld}/s**; bare Durable Object floor held **${floorMax}/s**.`,
+  `- Ramp: highest rate held with p99 webhook→agent < 100 ms: **${extra.rampMaxHeld}/s**; highest rate sustained (≥ 95% achieved, ack p50 < 100 ms): **${extra.rampMaxSustained}/s**; the bare Durable Object floor sustained **${floorMax}/s** (same test).`,
+  `- First message → offer on the agent's WebSocket (during setup, one at a time): p50 ${fmt(extra.firstMessageToOffer?.p50)} ms, p99 ${fmt(extra.firstMessageToOffer?.p99)} ms.`,
   `- Goals: p99 webhook→agent at 80/s ≤ 50 ms: ${goals.p99WebhookToAgentAt80.met ? "met" : "not met"}; throughput ≥ 50% of the DO floor: ${goals.throughputVsFloor.met ? "met" : "not met"}; p50 at ${HISTORY_LARGE} stored within 1.2× of ${HISTORY_SMALL}: ${goals.p50LargeVsSmall.met ? "met" : "not met"} (${goals.p50LargeVsSmall.ratio?.toFixed(2)}×).`,
   `- Exactly-once accounting (shown once, stored once, replied once, no agent above its limit): ${goals.exactlyOnce ? "**all passed**" : "**FAILED** (see latest.json)"}.`,
   "",
@@ -211,6 +216,8 @@ writeFileSync(
   "bench/results/latency.svg",
   latencySvg("Parley: latency against offered rate", series),
 );
+// The results are committed: keep them as the formatter would write them.
+spawnSync("biome", ["format", "--write", "bench/results"], { stdio: "ignore" });
 console.log(`\n${md}`);
 console.log(JSON.stringify(accounting, null, 1).slice(0, 4000));
 if (!goals.exactlyOnce) process.exitCode = 1;

@@ -102,6 +102,7 @@ export function latencySvg(title: string, series: Series[]): string {
   const y = (v: number) => H - B - (v / maxY) * (H - T - B);
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${L}" y="24" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
     `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/>`,

@@ -39,33 +39,38 @@ export async function steady(
   };
 }
 
-/** A rate was held: (nearly) all of it achieved, p99 under `p99Ms`. */
-const held = (offered: number, achieved: number, p99: number, p99Ms: number) =>
-  achieved >= offered * 0.95 && p99 < p99Ms;
+/**
+ * A rate was sustained: (nearly) all of it achieved, and the median answer stays
+ * under 100 ms (no queue building up). Applied alike to the product and the floor.
+ */
+const sustained = (offered: number, achieved: number, p50: number) =>
+  achieved >= offered * 0.95 && p50 < 100;
 
 /**
- * Ramp: each rate for `seconds` until the product's p99 webhook→agent reaches
- * 100 ms or the rate is not achieved (one failing step ends it). Returns the steps
- * and the highest rate held.
+ * Ramp: each rate for `seconds` until the product no longer sustains it (acks)
+ * or does not show every message. Returns the steps, the highest rate held with
+ * p99 webhook→agent under 100 ms, and the highest rate sustained.
  */
 export async function ramp(
   product: Product,
   rates: number[],
   seconds: number,
-): Promise<{ steps: ScenarioResult[]; maxHeld: number }> {
+): Promise<{ steps: ScenarioResult[]; maxHeld: number; maxSustained: number }> {
   const steps: ScenarioResult[] = [];
   let maxHeld = 0;
+  let maxSustained = 0;
   for (const rate of rates) {
     const step = await steady(product, `ramp ${rate}/s`, rate, seconds);
     steps.push(step);
     console.log(
-      `  ${step.name}: achieved ${step.achievedRate.toFixed(1)}/s, e2e p99 ${step.endToEnd.p99.toFixed(1)} ms`,
+      `  ${step.name}: achieved ${step.achievedRate.toFixed(1)}/s, ack p50 ${step.ack.p50.toFixed(1)} ms, e2e p99 ${step.endToEnd.p99.toFixed(1)} ms`,
     );
-    if (!held(rate, step.achievedRate, step.endToEnd.p99, 100) || step.endToEnd.n < step.ack.n)
-      break;
-    maxHeld = rate;
+    const allShown = step.endToEnd.n >= step.ack.n;
+    if (!allShown || !sustained(rate, step.achievedRate, step.ack.p50)) break;
+    maxSustained = rate;
+    if (step.endToEnd.p99 < 100) maxHeld = rate;
   }
-  return { steps, maxHeld };
+  return { steps, maxHeld, maxSustained };
 }
 
 /** The floor at one rate: the bare route and the bare Durable Object. */
@@ -74,13 +79,14 @@ export interface FloorStep {
   noop: Stats;
   store: Stats;
   storeAchieved: number;
-  held: boolean;
+  /** The object kept up: ≥ 95% achieved, p50 < 100 ms. */
+  sustained: boolean;
 }
 
 /**
  * The floor alone (nothing else running): each rate of `rates` against `/noop`
  * and `/store/number` (one object, as every webhook of a number meets one
- * NumberActor), until the object no longer holds a rate with p99 < 100 ms.
+ * NumberActor), until the object no longer sustains a rate.
  */
 export async function floorRamp(
   floor: Floor,
@@ -98,13 +104,13 @@ export async function floorRamp(
       noop: stats(noop.latencies),
       store: stats(store.latencies),
       storeAchieved: store.achievedRate,
-      held: held(rate, store.achievedRate, stats(store.latencies).p99, 100),
+      sustained: sustained(rate, store.achievedRate, stats(store.latencies).p50),
     };
     out.push(step);
     console.log(
       `  floor ${rate}/s: noop p99 ${step.noop.p99.toFixed(1)} ms; DO achieved ${step.storeAchieved.toFixed(1)}/s, p99 ${step.store.p99.toFixed(1)} ms`,
     );
-    if (!step.held) break;
+    if (!step.sustained) break;
   }
   return out;
 }
