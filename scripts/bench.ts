@@ -94,6 +94,11 @@ try {
     scenarios.push(...r.steps);
     extra.rampMaxHeld = r.maxHeld;
     extra.rampMaxSustained = r.maxSustained;
+    // Where the time goes: the same low rate with agents that do not answer, so no
+    // reply, Graph call or status webhooks share the machine with the inbound path.
+    product.tracker.replying = false;
+    scenarios.push(await steady(product, "10/s, agents not replying", 10, RAMP_SECONDS));
+    product.tracker.replying = true;
     if (IMPORT_ROWS > 0) extra.import = await importBench(product.stack.url, IMPORT_ROWS);
     accounting.stackA = await product.account();
   } finally {
