@@ -139,19 +139,31 @@ function faultNumber(value: unknown, fallback: number, name: string): number {
   return value;
 }
 
-/** `POST /_sim/faults` — fail the next `count` Graph calls with `httpStatus` and `code`. */
+/**
+ * `POST /_sim/faults` — fail the next `count` Graph calls with `httpStatus` and `code`;
+ * with `forMs`, every Graph call of the next `forMs` ms instead (a time window).
+ */
 export const postFaults: Handler = async (ctx, req, res) => {
   const body = await readObject(req);
+  const forMs = body.forMs === undefined ? undefined : faultNumber(body.forMs, 0, "forMs");
   const fault = {
     remaining: faultNumber(body.count, 1, "count"),
     httpStatus: faultNumber(body.httpStatus, 500, "httpStatus"),
     code: faultNumber(body.code, 131000, "code"),
     async: body.async === true,
+    ...(forMs === undefined ? {} : { untilMs: Date.now() + forMs }),
   };
   if (fault.remaining < 1) throw badRequest("count must be at least 1");
+  if (forMs !== undefined && forMs < 1) throw badRequest("forMs must be at least 1");
   if (fault.httpStatus < 100 || fault.httpStatus > 599) throw badRequest("httpStatus is not valid");
   ctx.state.fault = fault;
   sendJson(res, 200, { ok: true });
+};
+
+/** `GET /_sim/faults` — the fault in force (or null) and how many Graph calls faults have failed. */
+export const getFaults: Handler = (ctx, _req, res) => {
+  const fault = ctx.state.fault ? { ...ctx.state.fault } : null;
+  sendJson(res, 200, { fault, failed: ctx.state.faultsServed });
 };
 
 /** `DELETE /_sim/faults` */

@@ -9,6 +9,7 @@ import type { Handler, SimContext } from "./context.ts";
 import {
   deleteFaults,
   drainOutbox,
+  getFaults,
   getOutbox,
   getThread,
   postFaults,
@@ -110,6 +111,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/_sim\/threads\/([^/]+)$/, handler: getThread },
   { method: "POST", pattern: /^\/_sim\/threads\/([^/]+)\/read$/, handler: postThreadRead },
   { method: "POST", pattern: /^\/_sim\/faults$/, handler: postFaults },
+  { method: "GET", pattern: /^\/_sim\/faults$/, handler: getFaults },
   { method: "DELETE", pattern: /^\/_sim\/faults$/, handler: deleteFaults },
   { method: "GET", pattern: /^\/_sim\/outbox$/, handler: getOutbox },
   { method: "POST", pattern: /^\/_sim\/outbox\/drain$/, handler: drainOutbox },

@@ -61,6 +61,8 @@ export interface Fault {
   code: number;
   /** Send calls succeed (200) but a `failed` status webhook with `code` follows. */
   async: boolean;
+  /** Time-window mode: every call fails until this epoch ms (then `remaining` is ignored). */
+  untilMs?: number;
 }
 
 /** A message template of a WhatsApp Business Account, as Meta keeps it. */
@@ -123,6 +125,8 @@ export class SimState {
   /** Message templates of every WABA, by Meta id. */
   readonly templates = new Map<string, SimTemplate>();
   fault: Fault | null = null;
+  /** Graph calls failed by injected faults since start or reset (drills report it). */
+  faultsServed = 0;
 
   /** The customer's thread (created empty on first use). */
   thread(customer: string): StoredMessage[] {
@@ -170,8 +174,16 @@ export class SimState {
   takeFault(isSend: boolean): Fault | null {
     const fault = this.fault;
     if (!fault || (fault.async && !isSend)) return null;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.fault = null;
+    if (fault.untilMs !== undefined) {
+      if (Date.now() >= fault.untilMs) {
+        this.fault = null;
+        return null;
+      }
+    } else {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.fault = null;
+    }
+    this.faultsServed += 1;
     return fault;
   }
 
@@ -186,5 +198,6 @@ export class SimState {
     this.typingUntil.clear();
     this.templates.clear();
     this.fault = null;
+    this.faultsServed = 0;
   }
 }
