@@ -290,13 +290,23 @@ export class BenchAgent {
     if (res.status >= 300) this.tracker.replyErrors += 1;
   }
 
-  /** Inbound messages of `conversationId` as stored by its actor (via the API). */
-  async storedTexts(conversationId: string): Promise<string[]> {
+  /** Messages of `conversationId` as stored by its actor (via the API); `status` is the outbound tick. */
+  async storedMessages(
+    conversationId: string,
+  ): Promise<{ direction: string; text: string; status?: string | null }[]> {
     const res = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
       headers: this.headers,
     });
-    const body = (await res.json()) as { messages?: { direction: string; text: string }[] };
-    return (body.messages ?? []).filter((m) => m.direction === "in").map((m) => m.text);
+    const body = (await res.json()) as {
+      messages?: { direction: string; text: string; status?: string | null }[];
+    };
+    return body.messages ?? [];
+  }
+
+  /** Inbound messages of `conversationId` as stored by its actor (via the API). */
+  async storedTexts(conversationId: string): Promise<string[]> {
+    const messages = await this.storedMessages(conversationId);
+    return messages.filter((m) => m.direction === "in").map((m) => m.text);
   }
 
   /** `GET /api/desktop`: the agent actor's own load and limit. */
@@ -304,6 +314,11 @@ export class BenchAgent {
     const res = await fetch(`${this.url}/api/desktop`, { headers: this.headers });
     const body = (await res.json()) as { agent: { load: number; maxConversations: number } };
     return { load: body.agent.load, max: body.agent.maxConversations };
+  }
+
+  /** Closes the socket under the agent without warning (a drill's fault); it resumes as after any drop. */
+  drop(): void {
+    this.ws?.close();
   }
 
   stop(): void {

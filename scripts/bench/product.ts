@@ -43,6 +43,9 @@ export interface Accounting {
     max: number;
   }[];
   capacityOk: boolean;
+  /** Message ids missing from any check above (not shown, stored or replied), and ids seen more than once in any. */
+  lost: number;
+  duplicated: number;
   /** WebSocket closes and seq gaps the agents recovered from by resuming, as the desktop does. */
   reconnects: number;
   gaps: number;
@@ -188,10 +191,14 @@ export class Product {
     }
   }
 
-  /** Checks every bench message was shown and stored once, every reply sent once, no agent over its limit. */
-  async account(): Promise<Accounting> {
+  /**
+   * Checks every bench message was shown and stored once, every reply sent once, no agent over its limit.
+   * `only` restricts the messages and replies checked (a drill's own ids); capacity is always the whole run's.
+   */
+  async account(only: (id: string) => boolean = () => true): Promise<Accounting> {
     const { tracker } = this;
-    const sent = [...tracker.sentAt.keys()];
+    const sent = [...tracker.sentAt.keys()].filter(only);
+    const replied = [...tracker.replySentAt.keys()].filter(only);
     const shownNotOnce: Record<string, number> = {};
     for (const id of sent) {
       const n = tracker.frames.get(id) ?? 0;
@@ -214,15 +221,12 @@ export class Product {
     // Replies leave through the conversations' outboxes: give the last ones time to go.
     let replies = await this.simReplies();
     const deadline = Date.now() + 60_000;
-    while (
-      [...tracker.replySentAt.keys()].some((id) => !replies.has(replyText(id))) &&
-      Date.now() < deadline
-    ) {
+    while (replied.some((id) => !replies.has(replyText(id))) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       replies = await this.simReplies();
     }
     const repliedNotOnce: Record<string, number> = {};
-    for (const id of tracker.replySentAt.keys()) {
+    for (const id of replied) {
       const n = replies.get(replyText(id))?.length ?? 0;
       if (n !== 1) repliedNotOnce[id] = n;
     }
@@ -241,6 +245,9 @@ export class Product {
     const capacityOk = capacity.every(
       (c) => c.maxHeld <= c.max && c.maxReportedLoad <= c.max && c.endLoad <= c.max,
     );
+    const entries = [shownNotOnce, storedNotOnce, repliedNotOnce].flatMap((r) => Object.entries(r));
+    const idsWhere = (bad: (n: number) => boolean) =>
+      new Set(entries.filter(([, n]) => bad(n)).map(([id]) => id)).size;
     const ok =
       capacityOk &&
       !Object.keys(shownNotOnce).length &&
@@ -251,11 +258,13 @@ export class Product {
       messagesSent: sent.length,
       shownNotOnce: firstOf(shownNotOnce),
       storedNotOnce: firstOf(storedNotOnce),
-      repliesAttempted: tracker.replySentAt.size,
+      repliesAttempted: replied.length,
       replyErrors: tracker.replyErrors,
       repliedNotOnce: firstOf(repliedNotOnce),
       capacity,
       capacityOk,
+      lost: idsWhere((n) => n === 0),
+      duplicated: idsWhere((n) => n > 1),
       reconnects: this.agents.reduce((n, a) => n + a.reconnects, 0),
       gaps: this.agents.reduce((n, a) => n + a.gaps, 0),
       ok,
