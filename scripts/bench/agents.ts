@@ -134,8 +134,12 @@ export class BenchAgent {
 
   /** The desktop's event seq this agent is current to (null before the first snapshot). */
   private lastSeq: number | null = null;
-  /** Per conversation, the newest message seq seen, to fetch what a fresh snapshot skipped. */
-  private readonly seenMessageSeq = new Map<string, number>();
+  /**
+   * Per conversation, the message seqs seen: every one up to `upTo`, and those
+   * above it. Not a high-water mark: live frames can overtake a catch-up fetch,
+   * and a mark moved by them would hide the older messages the fetch brings.
+   */
+  private readonly seenMessages = new Map<string, { upTo: number; above: Set<number> }>();
   private firstSnapshot: (() => void) | undefined;
   private stopped = false;
   /** Times the socket closed under us, or a seq gap made us resume (as the desktop does). */
@@ -190,7 +194,7 @@ export class BenchAgent {
   /** After a fresh snapshot: fetch each conversation's messages we have not seen, as the desktop does. */
   private async catchUp(conversations: { id: string; lastSeq?: unknown }[]): Promise<void> {
     for (const c of conversations) {
-      const after = this.seenMessageSeq.get(c.id) ?? 0;
+      const after = this.seenMessages.get(c.id)?.upTo ?? 0;
       if (typeof c.lastSeq === "number" && c.lastSeq <= after) continue;
       const res = await fetch(`${this.url}/api/conversations/${c.id}/messages?after=${after}`, {
         headers: this.headers,
@@ -202,6 +206,19 @@ export class BenchAgent {
         this.onEvent({ type: "message", seq: 0, conversationId: c.id, message: m });
       }
     }
+  }
+
+  /** Records message `seq` of `conversationId` as seen; false if it already was. */
+  private markSeen(conversationId: string, seq: number): boolean {
+    let seen = this.seenMessages.get(conversationId);
+    if (!seen) {
+      seen = { upTo: 0, above: new Set() };
+      this.seenMessages.set(conversationId, seen);
+    }
+    if (seq <= seen.upTo || seen.above.has(seq)) return false;
+    seen.above.add(seq);
+    while (seen.above.delete(seen.upTo + 1)) seen.upTo += 1;
+    return true;
   }
 
   private held() {
@@ -250,12 +267,8 @@ export class BenchAgent {
       }
       case "message": {
         const m = event.message;
-        const seen = this.seenMessageSeq.get(event.conversationId) ?? 0;
-        if (typeof m.seq === "number") {
-          // Status updates re-send a message; only a new seq is a new message shown.
-          if (m.seq <= seen) break;
-          this.seenMessageSeq.set(event.conversationId, m.seq);
-        }
+        // Status updates re-send a message; only a new seq is a new message shown.
+        if (typeof m.seq === "number" && !this.markSeen(event.conversationId, m.seq)) break;
         if (m.direction !== "in") break;
         const id = idOf(m.text);
         if (!id) break;
@@ -316,9 +329,19 @@ export class BenchAgent {
     return { load: body.agent.load, max: body.agent.maxConversations };
   }
 
-  /** Closes the socket under the agent without warning (a drill's fault); it resumes as after any drop. */
+  /**
+   * Drops the agent's connection without warning (a drill's fault): the socket is
+   * abandoned at once, whatever it still carries, and the agent resumes as after
+   * any drop. Not left to the `close` event: a socket closed while still
+   * connecting never reports it in Node's WebSocket, and would stay dead.
+   */
   drop(): void {
-    this.ws?.close();
+    const ws = this.ws;
+    if (!ws || this.stopped) return;
+    this.ws = undefined;
+    ws.close();
+    this.reconnects += 1;
+    setTimeout(() => this.connect(), 200);
   }
 
   stop(): void {

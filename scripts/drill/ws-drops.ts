@@ -46,6 +46,7 @@ async function burstWithDrops(
 export const wsDrops: Drill = async (product, prefix) => {
   const problems: string[] = [];
   const reconnectsBefore = product.agents.reduce((n, a) => n + a.reconnects, 0);
+  const gapsBefore = product.agents.reduce((n, a) => n + a.gaps, 0);
   const bursts = (async () => {
     let drops = 0;
     let errors = 0;
@@ -62,10 +63,11 @@ export const wsDrops: Drill = async (product, prefix) => {
   if (errors + burst.errors)
     problems.push(`${errors + burst.errors} webhook POSTs were not answered 200`);
   const reconnects = product.agents.reduce((n, a) => n + a.reconnects, 0) - reconnectsBefore;
+  const gaps = product.agents.reduce((n, a) => n + a.gaps, 0) - gapsBefore;
   if (reconnects < burst.drops)
     problems.push(`${burst.drops} drops but only ${reconnects} resumes`);
   return {
-    injected: `${burst.drops} WebSocket drops during 2 bursts of 6×50 messages (${reconnects} resumes)`,
+    injected: `${burst.drops} WebSocket drops during 2 bursts of 6×50 messages (${reconnects} resumes, ${gaps} of them after a seq gap)`,
     problems,
   };
 };
