@@ -52,7 +52,8 @@ try {
 console.log(`\n${summaryTable(results)}\n`);
 const ok = overallOk && results.every((r) => r.ok);
 console.log(ok ? "every drill: nothing lost, nothing duplicated" : "DRILLS FAILED");
-process.exit(ok ? 0 : 1);
+// Not process.exit: wrangler gets to shut down its children cleanly first.
+process.exitCode = ok ? 0 : 1;
 
 /**
  * Each customer writes once through the simulator, so it knows the 24-hour
