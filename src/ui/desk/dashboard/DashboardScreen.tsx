@@ -3,11 +3,11 @@
  * is visible, right after a conversation event on the desk (`liveSignal`) and on Refresh;
  * the last good figures stay on screen while a refresh runs or after one fails.
  */
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { DashboardView } from "../../../shared/dashboard.ts";
+import { useEffect, useRef } from "preact/hooks";
 import type { AgentStatus } from "../../../shared/protocol.ts";
 import { errorMessage } from "../../api.ts";
 import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { usePolled } from "../../components/usePolled.ts";
 import { type MessageKey, useI18n } from "../../i18n.ts";
 import { fetchDashboard } from "./api.ts";
 import { BarChart, LineChart, PieChart } from "./charts.tsx";
@@ -29,71 +29,20 @@ const STATUSES: readonly { key: AgentStatus; label: MessageKey }[] = [
 
 export default function DashboardScreen({ liveSignal }: DashboardProps) {
   const { t, language } = useI18n();
-  const [data, setData] = useState<DashboardView | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [refreshing, setRefreshing] = useState(false);
-  const [updatedAt, setUpdatedAt] = useState<number | null>(null);
-  const inFlight = useRef(false);
-  const again = useRef(false);
-  const mounted = useRef(true);
+  const { data, error, refreshing, updatedAt, refresh, reload } = usePolled(
+    fetchDashboard,
+    DASHBOARD_POLL_MS,
+  );
   const titleRef = useRef<HTMLHeadingElement>(null);
-
-  // One call at a time; a request made meanwhile runs once more right after it.
-  const load = useCallback((manual: boolean) => {
-    if (inFlight.current) {
-      again.current = true;
-      if (manual) setRefreshing(true);
-      return;
-    }
-    inFlight.current = true;
-    if (manual) setRefreshing(true);
-    fetchDashboard()
-      .then(
-        (view) => {
-          if (!mounted.current) return;
-          setData(view);
-          setError(null);
-          setUpdatedAt(Date.now());
-        },
-        (failure: unknown) => {
-          if (mounted.current) setError(failure);
-        },
-      )
-      .finally(() => {
-        inFlight.current = false;
-        if (!mounted.current) return;
-        if (again.current) {
-          again.current = false;
-          load(manual);
-        } else {
-          setRefreshing(false);
-        }
-      });
-  }, []);
-
-  useEffect(() => {
-    mounted.current = true;
-    titleRef.current?.focus();
-    load(false);
-    const poll = () => {
-      if (document.visibilityState === "visible") load(false);
-    };
-    const timer = setInterval(poll, DASHBOARD_POLL_MS);
-    document.addEventListener("visibilitychange", poll);
-    return () => {
-      mounted.current = false;
-      clearInterval(timer);
-      document.removeEventListener("visibilitychange", poll);
-    };
-  }, [load]);
+  useEffect(() => titleRef.current?.focus(), []);
 
   // The first value is what we mounted with; only later changes are news.
   const firstSignal = useRef(liveSignal);
   useEffect(() => {
     if (liveSignal === firstSignal.current) return;
-    const timer = setTimeout(() => load(false), LIVE_DEBOUNCE_MS);
+    const timer = setTimeout(reload, LIVE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [liveSignal, load]);
+  }, [liveSignal, reload]);
 
   const describe = (failure: unknown) =>
     errorMessage(failure, t("app.networkError"), t("app.unexpectedError"));
@@ -131,7 +80,7 @@ export default function DashboardScreen({ liveSignal }: DashboardProps) {
             class="button"
             disabled={refreshing}
             aria-busy={refreshing}
-            onClick={() => load(true)}
+            onClick={refresh}
           >
             {refreshing && <span class="spinner spinner-small" aria-hidden="true" />}
             {refreshing ? t("dashboard.refreshing") : t("dashboard.refresh")}
@@ -143,7 +92,7 @@ export default function DashboardScreen({ liveSignal }: DashboardProps) {
         (data === null ? (
           <LoadError
             message={t("dashboard.loadFailed", { message: describe(error) })}
-            onRetry={() => load(true)}
+            onRetry={refresh}
           />
         ) : (
           <p class="field-warning" role="alert">

@@ -4,11 +4,12 @@
  * few seconds and whenever my desk changes (an answer moves a row to my conversations),
  * and Start a conversation (`#outbound-start`), which opens the start dialog.
  */
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { PendingOutbound } from "../../../shared/outbound.ts";
 import type { ConversationView } from "../../../shared/protocol.ts";
 import { errorMessage } from "../../api.ts";
 import { LoadError, Loading } from "../../components/Feedback.tsx";
+import { usePolled } from "../../components/usePolled.ts";
 import { Ticks } from "../../desk/messages/MessageMeta.tsx";
 import { useI18n } from "../../i18n.ts";
 import { outboundApi } from "./api.ts";
@@ -21,50 +22,21 @@ const POLL_MS = 5000;
 
 export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundViewProps) {
   const { t, language } = useI18n();
-  const [items, setItems] = useState<readonly PendingOutbound[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [refreshing, setRefreshing] = useState(false);
+  const list = usePolled(outboundApi.pending, POLL_MS);
+  const { error, refreshing, refresh, reload } = list;
+  /** Rows withdrawn here, hidden until the next answer no longer lists them. */
+  const [withdrawn, setWithdrawn] = useState<ReadonlySet<string>>(new Set());
+  const items = list.data?.items.filter((i) => !withdrawn.has(i.conversationId)) ?? null;
   const [dialog, setDialog] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const titleRef = useRef<HTMLHeadingElement>(null);
-  const inFlight = useRef(false);
-  const mounted = useRef(true);
-
-  const load = useCallback((manual: boolean) => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    if (manual) setRefreshing(true);
-    outboundApi
-      .pending()
-      .then(
-        (list) => {
-          if (!mounted.current) return;
-          setItems(list.items);
-          setError(null);
-        },
-        (failure: unknown) => mounted.current && setError(failure),
-      )
-      .finally(() => {
-        inFlight.current = false;
-        if (mounted.current) setRefreshing(false);
-      });
-  }, []);
-
-  useEffect(() => {
-    mounted.current = true;
-    titleRef.current?.focus();
-    const poll = () => document.visibilityState === "visible" && load(false);
-    const timer = setInterval(poll, POLL_MS);
-    document.addEventListener("visibilitychange", poll);
-    return () => {
-      mounted.current = false;
-      clearInterval(timer);
-      document.removeEventListener("visibilitychange", poll);
-    };
-  }, [load]);
+  useEffect(() => titleRef.current?.focus(), []);
 
   // My desk changed (a customer answered, a conversation closed): the list may have too.
-  useEffect(() => load(false), [liveSignal, load]);
+  const firstSignal = useRef(liveSignal);
+  useEffect(() => {
+    if (liveSignal !== firstSignal.current) reload();
+  }, [liveSignal, reload]);
 
   function started(conversation: ConversationView, kind: "text" | "template") {
     setDialog(false);
@@ -73,7 +45,7 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
       return;
     }
     setNotice(t("outbound.sentTemplate", { name: conversation.customer.name }));
-    load(true);
+    refresh();
   }
 
   const describe = (e: unknown) => errorMessage(e, t("app.networkError"), t("app.unexpectedError"));
@@ -84,14 +56,14 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
     try {
       await outboundApi.withdraw(item.conversationId);
       setNotice(t("outbound.withdrawn", { name: item.customer.name }));
-      setItems((list) => list?.filter((i) => i.conversationId !== item.conversationId) ?? null);
+      setWithdrawn((ids) => new Set(ids).add(item.conversationId));
       // The row and its button are gone: keep focus in the view.
       titleRef.current?.focus();
     } catch (failure) {
       setNotice(t("outbound.withdrawFailed", { message: describe(failure) }));
     } finally {
       setWithdrawing(null);
-      load(false);
+      reload();
     }
   }
   const when = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short" });
@@ -109,7 +81,7 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
             class="button"
             disabled={refreshing}
             aria-busy={refreshing}
-            onClick={() => load(true)}
+            onClick={refresh}
           >
             {refreshing && <span class="spinner spinner-small" aria-hidden="true" />}
             {t("outbound.refresh")}
@@ -135,7 +107,7 @@ export default function OutboundScreen({ myId, liveSignal, onOpen }: OutboundVie
       {error !== null && (
         <LoadError
           message={t("outbound.loadFailed", { message: describe(error) })}
-          onRetry={() => load(true)}
+          onRetry={refresh}
         />
       )}
       {items === null ? (
