@@ -11,9 +11,11 @@
  * failed after MAX_MEDIA_ATTEMPTS or on a permanent error (the desktop says
  * the file could not be downloaded).
  */
+
 import { z } from "zod";
 import { MAX_MEDIA_BYTES } from "../shared/message-content";
 import { isRetryable } from "../worker/meta/graph";
+import { readCapped } from "../worker/streams";
 import { type ContentRow, pendingMediaOf, withStoredMedia } from "./message-content";
 import { all, one } from "./sql";
 
@@ -289,33 +291,6 @@ export async function downloadToR2(input: {
   } catch (err) {
     return { ok: false, retryable: true, error: `media fetch: ${String(err)}` };
   }
-}
-
-/** Reads a stream of unknown length, giving up (null) past `max` bytes. */
-async function readCapped(
-  stream: ReadableStream<Uint8Array>,
-  max: number,
-): Promise<Uint8Array | null> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }
 
 /** Jobs of a conversation, for tests and diagnostics. */

@@ -28,7 +28,7 @@ import { requireUser } from "../auth";
 import { apiError, describeRoute, languageOf, params, query } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import type { FixedField } from "../import/columns";
-import { readCapped, readSpreadsheet } from "../import/spreadsheet";
+import { readSpreadsheet } from "../import/spreadsheet";
 import {
   applyStatements,
   createImport,
@@ -45,6 +45,7 @@ import {
 import { templateXlsx } from "../import/template";
 import { type FileProblem, fileProblemText } from "../import/texts";
 import { mapHeader, validateRows } from "../import/validate";
+import { readCapped } from "../streams";
 import { mayWriteCustomers } from "./customers";
 
 const TAG = "customers";
