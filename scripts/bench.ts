@@ -8,6 +8,8 @@
  * Env: BENCH_QUICK=1 (a short smoke run), BENCH_SECONDS (steady run length),
  * BENCH_AGENTS, BENCH_MAX_CONVERSATIONS, BENCH_CUSTOMERS, BENCH_HISTORY_LARGE
  * (stored customers of the second steady run), BENCH_IMPORT_ROWS (also time an import).
+ * BENCH_PROFILE=<rate>: instead, one steady run at that rate under the CPU
+ * profiler; writes bench/results/profile.{md,cpuprofile} and prints the summary.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +25,7 @@ import {
   type Stats,
   stats,
 } from "./bench/report.ts";
+import { profileMarkdown, profileWhile, summarise } from "./bench/profile.ts";
 import { burst, type FloorStep, floorRamp, ramp, steady } from "./bench/scenarios.ts";
 import { freshStateDir } from "./stack.ts";
 
@@ -61,6 +64,11 @@ const extra: {
 const fmt = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(1));
 
 console.log(`Parley bench${QUICK ? " (quick)" : ""}: ${JSON.stringify({ ...machine, ...setup })}`);
+const PROFILE_RATE = num("BENCH_PROFILE", 0);
+if (PROFILE_RATE > 0) {
+  await profileRun(PROFILE_RATE);
+  process.exit(0);
+}
 const floor = await startFloor(19120, freshStateDir());
 let floorSteps: FloorStep[] = [];
 try {
@@ -226,3 +234,37 @@ spawnSync("biome", ["format", "--write", "bench/results"], { stdio: "ignore" });
 console.log(`\n${md}`);
 console.log(JSON.stringify(accounting, null, 1).slice(0, 4000));
 if (!goals.exactlyOnce) process.exitCode = 1;
+
+/** One steady run under the CPU profiler (BENCH_PROFILE). */
+async function profileRun(rate: number): Promise<void> {
+  const product = await Product.start({
+    port: 19100,
+    simPort: 19101,
+    history: HISTORY_SMALL,
+    build: true,
+    inspectorPort: 19129,
+    ...setup,
+  });
+  try {
+    const name = `steady ${rate}/s, profiled`;
+    const { result, profile } = await profileWhile(19129, () =>
+      steady(product, name, rate, STEADY_SECONDS),
+    );
+    const summary = summarise(profile, 30);
+    const md = [
+      `# Parley CPU profile at ${rate} msg/s`,
+      "",
+      `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}. ${STEADY_SECONDS} s steady; agents reply.`,
+      "",
+      markdownTable([result]),
+      "",
+      profileMarkdown("Worker and Durable Objects (one isolate)", summary),
+    ].join("\n");
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/profile.md", md);
+    writeFileSync("bench/results/profile.cpuprofile", JSON.stringify(profile));
+    console.log(md);
+  } finally {
+    await product.stop();
+  }
+}

@@ -27,6 +27,8 @@ export interface StackOptions {
   /** Ports of the local SMTP server and of its HTTP API (0 or absent: any free port). */
   smtpPort?: number;
   mailPort?: number;
+  /** wrangler dev's inspector port (CPU profiles); absent: wrangler's default. */
+  inspectorPort?: number;
 }
 
 export interface Stack {
@@ -123,6 +125,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       String(opts.port),
       ...persist,
       "--show-interactive-dev-session=false",
+      ...(opts.inspectorPort ? ["--inspector-port", String(opts.inspectorPort)] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     { env, stdio: quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"] },

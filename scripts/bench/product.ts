@@ -21,6 +21,8 @@ export interface ProductOptions {
   /** Stored customers with a closed conversation each, seeded before start. */
   history: number;
   build: boolean;
+  /** wrangler dev's inspector port, for a CPU profile. */
+  inspectorPort?: number;
 }
 
 /** The end-of-run accounting; every list should be empty and every flag true. */
@@ -93,6 +95,7 @@ export class Product {
       persistTo,
       build: opts.build,
       quiet: true,
+      ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
       // Offers are accepted at once; a long timeout keeps a slow accept from being a RONA.
       offerTimeoutSeconds: 120,
     });

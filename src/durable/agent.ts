@@ -27,7 +27,7 @@ import {
   startOutbound,
 } from "./outbound";
 import type { AgentLive } from "./routing";
-import { all, getJson, KV_TABLE, one, putJson } from "./sql";
+import { all, KV_TABLE, KvCell, one, run } from "./sql";
 
 /** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
 type Profile = {
@@ -59,11 +59,17 @@ export type AcceptResult =
 
 export class AgentActor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly profileCell: KvCell<Profile>;
+  private readonly presenceCell: KvCell<Presence>;
+  /** The last event's seq, kept in memory once read (only publish adds events). */
+  private seq: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
+    this.profileCell = new KvCell(this.sql, "profile");
+    this.presenceCell = new KvCell(this.sql, "presence");
     // Answer pings without waking the actor from hibernation.
     ctx.setWebSocketAutoResponse(
       new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'),
@@ -73,15 +79,15 @@ export class AgentActor extends DurableObject<Env> {
   // ---- profile and state --------------------------------------------------
 
   private get profile(): Profile | null {
-    return getJson<Profile>(this.sql, "profile");
+    return this.profileCell.get();
   }
 
   private get presence(): Presence {
-    return getJson<Presence>(this.sql, "presence") ?? { status: "offline", lastAssignedAt: null };
+    return this.presenceCell.get() ?? { status: "offline", lastAssignedAt: null };
   }
 
   private set presence(p: Presence) {
-    putJson(this.sql, "presence", p);
+    this.presenceCell.set(p);
   }
 
   /** Loads (or reloads) the agent's profile from D1. Null if the user is not an active agent of `tenantId`. */
@@ -110,7 +116,7 @@ export class AgentActor extends DurableObject<Env> {
       maxConversations: row.max_conversations,
       masked: row.role === "agent" && row.mask_sensitive_data === 1,
     };
-    putJson(this.sql, "profile", profile);
+    this.profileCell.set(profile);
     return profile;
   }
 
@@ -263,7 +269,7 @@ export class AgentActor extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) ws.close(4001, "deactivated");
     // Numbers first learn the agent is offline, so re-routing never picks it again.
     await this.agentChanged(profile);
-    this.sql.exec("DELETE FROM kv WHERE key = 'profile'");
+    this.profileCell.delete();
     await Promise.all([
       ...offers.map((o) =>
         this.env.NUMBER.getByName(o.number_id).handBack(o.conversation_id, profile.id),
@@ -578,31 +584,35 @@ export class AgentActor extends DurableObject<Env> {
         }
       | { type: "conversation"; conversation: ConversationView },
   ): Promise<void> {
-    const conversationId = event.type === "message" ? event.conversationId : event.conversation.id;
-    const row = one<{ view: string }>(
-      this.sql,
-      "SELECT view FROM conversations WHERE conversation_id = ?",
-      conversationId,
-    );
-    if (!row) return;
-    if (event.type === "conversation") {
-      this.sql.exec(
-        "UPDATE conversations SET view = ? WHERE conversation_id = ?",
-        JSON.stringify(event.conversation),
-        conversationId,
-      );
-    } else {
-      const view = JSON.parse(row.view) as ConversationView;
-      if (view.id) {
-        view.lastSeq = Math.max(view.lastSeq, event.message.seq);
-        if (event.message.direction === "in") view.lastCustomerMessageAt = event.message.createdAt;
-        this.sql.exec(
-          "UPDATE conversations SET view = ? WHERE conversation_id = ?",
-          JSON.stringify(view),
-          conversationId,
-        );
-      }
-    }
+    // One statement both checks the seat and keeps the conversation's label current.
+    const seated =
+      event.type === "conversation"
+        ? run(
+            this.sql,
+            "UPDATE conversations SET view = ? WHERE conversation_id = ?",
+            JSON.stringify(event.conversation),
+            event.conversation.id,
+          )
+        : event.message.direction === "in"
+          ? run(
+              this.sql,
+              `UPDATE conversations SET view = CASE WHEN json_extract(view, '$.id') IS NULL THEN view
+                 ELSE json_set(view, '$.lastSeq', max(json_extract(view, '$.lastSeq'), ?),
+                               '$.lastCustomerMessageAt', ?) END
+               WHERE conversation_id = ?`,
+              event.message.seq,
+              event.message.createdAt,
+              event.conversationId,
+            )
+          : run(
+              this.sql,
+              `UPDATE conversations SET view = CASE WHEN json_extract(view, '$.id') IS NULL THEN view
+                 ELSE json_set(view, '$.lastSeq', max(json_extract(view, '$.lastSeq'), ?)) END
+               WHERE conversation_id = ?`,
+              event.message.seq,
+              event.conversationId,
+            );
+    if (seated === 0) return;
     this.publish(event);
   }
 
@@ -674,7 +684,9 @@ export class AgentActor extends DurableObject<Env> {
   // ---- desktop: snapshot, events, WebSockets --------------------------------
 
   private lastSeq(): number {
-    return one<{ seq: number | null }>(this.sql, "SELECT max(seq) AS seq FROM events")?.seq ?? 0;
+    this.seq ??=
+      one<{ seq: number | null }>(this.sql, "SELECT max(seq) AS seq FROM events")?.seq ?? 0;
+    return this.seq;
   }
 
   /** Everything the desktop shows, current to the returned seq. */
@@ -696,14 +708,12 @@ export class AgentActor extends DurableObject<Env> {
 
   /** Numbers an event, keeps it for replay and sends it to every open desktop. */
   private publish(event: UnsequencedEvent): void {
-    const seq = one<{ seq: number }>(
-      this.sql,
-      "INSERT INTO events (body) VALUES ('') RETURNING seq",
-    )!.seq;
-    const full = { ...event, seq } as ServerEvent;
-    const body = JSON.stringify(full);
-    this.sql.exec("UPDATE events SET body = ? WHERE seq = ?", body, seq);
-    this.sql.exec("DELETE FROM events WHERE seq <= ?", seq - EVENT_LOG_SIZE);
+    const seq = this.lastSeq() + 1;
+    const body = JSON.stringify({ ...event, seq } as ServerEvent);
+    this.sql.exec("INSERT INTO events (seq, body) VALUES (?, ?)", seq, body);
+    this.seq = seq;
+    // The log keeps the last EVENT_LOG_SIZE events (trimmed every 50, not at each one).
+    if (seq % 50 === 0) this.sql.exec("DELETE FROM events WHERE seq <= ?", seq - EVENT_LOG_SIZE);
     const sent = this.forDesktop(body);
     for (const ws of this.ctx.getWebSockets()) {
       try {

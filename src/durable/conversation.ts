@@ -53,7 +53,7 @@ import { enqueueMediaJob, MEDIA_JOBS_TABLE, nextMediaJobAt, runMediaJobs } from 
 import { viewExtras } from "./message-content";
 import type { OutgoingMessage } from "./outbound";
 import { menuContent, menuText, parseChoice } from "./softbot";
-import { all, getJson, KV_TABLE, one, putJson } from "./sql";
+import { all, KV_TABLE, KvCell, one } from "./sql";
 import {
   type ConversationInit,
   defaultNumberConfig,
@@ -184,18 +184,40 @@ export class ConversationActor extends DurableObject<Env> {
   private mailing: Promise<void> | null = null;
   private fetchingMedia: Promise<void> | null = null;
 
+  /** The record as stored (without its number's configuration), read once. */
+  private readonly recordCell: KvCell<ConversationRecord>;
+  /** The number's configuration, kept apart from the record: large, and changed rarely. */
+  private readonly configCell: KvCell<NumberConfig>;
+  private readonly archiveCell: KvCell<ArchivePending>;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
+    this.recordCell = new KvCell(this.sql, "conversation");
+    this.configCell = new KvCell(this.sql, "config");
+    this.archiveCell = new KvCell(this.sql, ARCHIVE_KEY);
   }
 
+  /**
+   * The conversation's record: a fresh copy at each call (callers change it and
+   * `save` it), with the number's configuration attached (shared: never changed
+   * in place, replaced by `configChanged`).
+   */
   private get record(): ConversationRecord | null {
-    return getJson<ConversationRecord>(this.sql, "conversation");
+    const text = this.recordCell.text();
+    if (text === null) return null;
+    const record = JSON.parse(text) as ConversationRecord;
+    // Records written before the split carry their configuration inline.
+    if (record.config) return record;
+    const config = this.configCell.get();
+    return config ? { ...record, config } : record;
   }
 
   private save(record: ConversationRecord): void {
-    putJson(this.sql, "conversation", record);
+    const { config, ...rest } = record;
+    if (config && config !== this.configCell.get()) this.configCell.set(config);
+    this.recordCell.set(rest);
   }
 
   // ---- inbound --------------------------------------------------------------
@@ -895,7 +917,7 @@ export class ConversationActor extends DurableObject<Env> {
     const seated = [...(record.agent ? [record.agent] : []), ...(record.participants ?? [])];
     await this.releaseSeats(record, seated, view);
     await this.armAlarm();
-    if (getJson<ArchivePending>(this.sql, ARCHIVE_KEY)) this.ctx.waitUntil(this.archiveHistory());
+    if (this.archiveCell.get()) this.ctx.waitUntil(this.archiveHistory());
     if (record.closeMail) this.ctx.waitUntil(this.sendCloseMail());
   }
 
@@ -1024,7 +1046,7 @@ export class ConversationActor extends DurableObject<Env> {
       this.sql,
       "SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'",
     )?.at;
-    const archive = getJson<ArchivePending>(this.sql, ARCHIVE_KEY)?.dueAt;
+    const archive = this.archiveCell.get()?.dueAt;
     const record = this.record;
     const mail = record?.closeMail?.dueAt;
     const timer = record ? this.nextTimerAt(record) : null;
@@ -1549,8 +1571,8 @@ export class ConversationActor extends DurableObject<Env> {
 
   /** Notes, durably, that D1's history is behind (the alarm retries until it is not). */
   private markArchivePending(): void {
-    const pending = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
-    putJson(this.sql, ARCHIVE_KEY, {
+    const pending = this.archiveCell.get();
+    this.archiveCell.set({
       generation: (pending?.generation ?? 0) + 1,
       attempts: pending?.attempts ?? 0,
       dueAt: now() + archiveRetryDelayMs(1),
@@ -1569,23 +1591,23 @@ export class ConversationActor extends DurableObject<Env> {
 
   private async archiveOnce(): Promise<void> {
     for (;;) {
-      const pending = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
+      const pending = this.archiveCell.get();
       const record = this.record;
       if (!pending || !record) return;
       try {
         const done = await this.writeHistory(record.id);
-        const latest = getJson<ArchivePending>(this.sql, ARCHIVE_KEY);
+        const latest = this.archiveCell.get();
         if (!done || latest?.generation === pending.generation) {
-          this.sql.exec("DELETE FROM kv WHERE key = ?", ARCHIVE_KEY);
+          this.archiveCell.delete();
           await this.armAlarm();
           return;
         }
         // A newer request came while we wrote: write again with the newer state.
       } catch (err) {
         console.warn("history write failed; the alarm retries", record.id, err);
-        const latest = getJson<ArchivePending>(this.sql, ARCHIVE_KEY) ?? pending;
+        const latest = this.archiveCell.get() ?? pending;
         const attempts = latest.attempts + 1;
-        putJson(this.sql, ARCHIVE_KEY, {
+        this.archiveCell.set({
           ...latest,
           attempts,
           dueAt: now() + archiveRetryDelayMs(attempts),
@@ -1673,6 +1695,19 @@ export class ConversationActor extends DurableObject<Env> {
   }
 
   // ---- statuses -----------------------------------------------------------
+
+  /**
+   * Statuses the Worker routed here by their callback data
+   * (`<conversation>/<message>`, which we send with every message), without
+   * the number actor: applied only if this conversation is that number's.
+   */
+  async statusesFromMeta(
+    numberId: string,
+    list: { status: StatusUpdate; messageId: string }[],
+  ): Promise<void> {
+    if (this.record?.number.id !== numberId) return;
+    await this.applyStatuses(list);
+  }
 
   /**
    * Applies delivery statuses. Ticks only move forward (sent < delivered <

@@ -19,7 +19,7 @@ import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/met
 import { now } from "./clock";
 import type { ContactState, OpenOutboundResult } from "./outbound";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
-import { addMissingColumns, all, getJson, KV_TABLE, one, putJson, run } from "./sql";
+import { addMissingColumns, all, KV_TABLE, KvCell, one, run } from "./sql";
 import {
   type ConversationInit,
   type CustomerRef,
@@ -99,6 +99,8 @@ const DEDUPE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 const ROUTING_WATCHDOG_MS = 10_000;
 
 /** Cached configuration is re-read at least this often, should a configChanged call be lost. */
+/** How often old dedupe keys are swept (not at every delivery). */
+const FORGET_EVERY_MS = 10 * 60 * 1000;
 const CONFIG_TTL_MS = 5 * 60 * 1000;
 
 const SCHEMA = [
@@ -138,10 +140,19 @@ export class NumberActor extends DurableObject<Env> {
   /** In-flight customer lookups, so concurrent first messages share one. */
   private readonly customerLookups = new Map<string, Promise<ConversationInit>>();
 
+  private readonly numberCell: KvCell<NumberInfo>;
+  private readonly configCell: KvCell<CachedConfig>;
+  private readonly reopenCell: KvCell<number>;
+  /** When this incarnation last forgot old dedupe keys (at most every FORGET_EVERY_MS). */
+  private forgotAt = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
+    this.numberCell = new KvCell(this.sql, "number");
+    this.configCell = new KvCell(this.sql, "config");
+    this.reopenCell = new KvCell(this.sql, "reopenAt");
     addMissingColumns(this.sql, "conversations", {
       agent_name: "TEXT",
       target_agent_id: "TEXT",
@@ -158,7 +169,7 @@ export class NumberActor extends DurableObject<Env> {
   }
 
   private get number(): NumberInfo | null {
-    return getJson<NumberInfo>(this.sql, "number");
+    return this.numberCell.get();
   }
 
   /**
@@ -171,7 +182,7 @@ export class NumberActor extends DurableObject<Env> {
     number: NumberInfo,
     items: NumberItem[],
   ): Promise<{ messages: number; statuses: number; skipped: number }> {
-    putJson(this.sql, "number", number);
+    this.numberCell.set(number);
     this.forgetOldDeliveries();
     const byConversation = new Map<string, InboundMessage[]>();
     let skipped = 0;
@@ -203,6 +214,8 @@ export class NumberActor extends DurableObject<Env> {
    * can go; statuses for wamids we never sent are dropped after the same time.
    */
   private forgetOldDeliveries(): void {
+    if (now() - this.forgotAt < FORGET_EVERY_MS) return;
+    this.forgotAt = now();
     const cutoff = now() - DEDUPE_RETENTION_MS;
     this.sql.exec("DELETE FROM inbound_seen WHERE seen_at < ?", cutoff);
     this.sql.exec("DELETE FROM orphan_statuses WHERE received_at < ?", cutoff);
@@ -496,7 +509,7 @@ export class NumberActor extends DurableObject<Env> {
   async waitingList(): Promise<WaitingEntry[]> {
     const number = this.number;
     if (!number) return [];
-    const cached = getJson<CachedConfig>(this.sql, "config");
+    const cached = this.configCell.get();
     const skillsetName = (id: string | null) =>
       cached?.skillsets.find((s) => s.id === id)?.name ?? null;
     const rows = all<ConversationRow>(
@@ -665,7 +678,7 @@ export class NumberActor extends DurableObject<Env> {
    * conversations wait for that) or for a transfer's target to lapse.
    */
   private async armIdleAlarm(): Promise<void> {
-    const reopenAt = getJson<number>(this.sql, "reopenAt");
+    const reopenAt = this.reopenCell.get();
     const fallback = one<{ at: number | null }>(
       this.sql,
       "SELECT min(fallback_at) AS at FROM conversations WHERE state = 'queued' AND target_agent_id IS NOT NULL AND fallback_at > ?",
@@ -679,7 +692,10 @@ export class NumberActor extends DurableObject<Env> {
   /** Whether the number is open now per its working time; when closed, remembers when it opens. */
   private async isOpen(number: NumberInfo): Promise<boolean> {
     const hours = openState(await this.workingTime(number), now());
-    if (!hours.open) putJson(this.sql, "reopenAt", hours.nextChangeAt);
+    if (!hours.open) {
+      if (hours.nextChangeAt === null) this.reopenCell.delete();
+      else this.reopenCell.set(hours.nextChangeAt);
+    }
     return hours.open;
   }
 
@@ -691,7 +707,7 @@ export class NumberActor extends DurableObject<Env> {
 
   /** The configuration, cached from D1 (reloaded by `configChanged` and after CONFIG_TTL_MS). */
   private async cachedConfig(number: NumberInfo): Promise<CachedConfig | null> {
-    const cached = getJson<CachedConfig>(this.sql, "config");
+    const cached = this.configCell.get();
     if (cached && now() - cached.loadedAt < CONFIG_TTL_MS) return cached;
     return (await this.loadConfig(number.id)) ?? cached;
   }
@@ -729,7 +745,8 @@ export class NumberActor extends DurableObject<Env> {
         }>(),
     ]);
     if (!row) {
-      this.sql.exec("DELETE FROM kv WHERE key IN ('number', 'config')");
+      this.numberCell.delete();
+      this.configCell.delete();
       return null;
     }
     const number: NumberInfo = {
@@ -752,8 +769,8 @@ export class NumberActor extends DurableObject<Env> {
       skillsets: list.map((s) => ({ id: s.id, name: s.name })),
       loadedAt: now(),
     };
-    putJson(this.sql, "number", number);
-    putJson(this.sql, "config", loaded);
+    this.numberCell.set(number);
+    this.configCell.set(loaded);
     return loaded;
   }
 
@@ -805,7 +822,7 @@ export class NumberActor extends DurableObject<Env> {
 
   private async routeOnce(): Promise<void> {
     const number = this.number;
-    this.sql.exec("DELETE FROM kv WHERE key = 'reopenAt'");
+    this.reopenCell.delete();
     if (!number || this.waiting().length === 0) return;
     // Closed (working time): queued conversations wait; the alarm wakes us at opening.
     if (!(await this.isOpen(number))) return;
@@ -1049,7 +1066,7 @@ export class NumberActor extends DurableObject<Env> {
     agent: { id: string; name: string },
     options: { state: "assigned" | "outbound"; mayCreate: boolean },
   ): Promise<OpenOutboundResult> {
-    putJson(this.sql, "number", number);
+    this.numberCell.set(number);
     const config = (await this.cachedConfig(number))?.config ?? defaultNumberConfig();
     // No await from here on: the check and the insert are one step.
     const row = one<ConversationRow>(

@@ -17,19 +17,65 @@ export function run(sql: SqlStorage, query: string, ...params: unknown[]): numbe
   return sql.exec(query, ...params).rowsWritten;
 }
 
-/** Reads a JSON value stored in a `kv(key, value)` table. */
-export function getJson<T>(sql: SqlStorage, key: string): T | null {
-  const row = one<{ value: string }>(sql, "SELECT value FROM kv WHERE key = ?", key);
-  return row ? (JSON.parse(row.value) as T) : null;
-}
+/**
+ * One JSON value of the actor's `kv` table, parsed once and kept in memory.
+ * Only the actor writes its storage, so the copy stays exact as long as every
+ * write goes through `set`/`delete`. What `get` returns is shared: callers
+ * build a new value and `set` it instead of changing it in place.
+ */
+export class KvCell<T> {
+  private readonly sql: SqlStorage;
+  private readonly key: string;
+  private loaded = false;
+  private value: T | null = null;
+  private stored: string | null = null;
 
-/** Writes a JSON value into a `kv(key, value)` table. */
-export function putJson(sql: SqlStorage, key: string, value: unknown): void {
-  sql.exec(
-    "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    key,
-    JSON.stringify(value),
-  );
+  constructor(sql: SqlStorage, key: string) {
+    this.sql = sql;
+    this.key = key;
+  }
+
+  get(): T | null {
+    const text = this.text();
+    if (this.value === null && text !== null) this.value = JSON.parse(text) as T;
+    return this.value;
+  }
+
+  /** The stored JSON text (for a caller that wants its own copy of the value). */
+  text(): string | null {
+    if (!this.loaded) {
+      this.stored =
+        one<{ value: string }>(this.sql, "SELECT value FROM kv WHERE key = ?", this.key)?.value ??
+        null;
+      this.value = null;
+      this.loaded = true;
+    }
+    return this.stored;
+  }
+
+  /** Stores `value`; a value equal to the stored one costs no write. */
+  set(value: T): void {
+    const text = JSON.stringify(value);
+    if (!(this.loaded && text === this.stored)) {
+      this.sql.exec(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        this.key,
+        text,
+      );
+    }
+    this.stored = text;
+    this.value = value;
+    this.loaded = true;
+  }
+
+  delete(): void {
+    if (!(this.loaded && this.stored === null)) {
+      this.sql.exec("DELETE FROM kv WHERE key = ?", this.key);
+    }
+    this.stored = null;
+    this.value = null;
+    this.loaded = true;
+  }
 }
 
 export const KV_TABLE = "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)";

@@ -9,7 +9,7 @@ import type { NumberInfo, NumberItem } from "../durable/types";
 import type { AppEnv } from "./app-types";
 import { verifySignature } from "./crypto";
 import { describeRoute, query } from "./http";
-import { extractWebhookItems, type WebhookItem } from "./meta/webhook";
+import { extractWebhookItems, type StatusUpdate, type WebhookItem } from "./meta/webhook";
 import { applyTemplateStatuses } from "./templates";
 import { verifyWithNumberSecret } from "./webhook-secrets";
 
@@ -55,8 +55,24 @@ async function numbersByPhoneId(db: D1Database, ids: string[]): Promise<Map<stri
   return found;
 }
 
-function groupByNumber(items: WebhookItem[]): Map<string, NumberItem[]> {
+/** Our callback data: `<conversation id>/<message id>` (see ConversationActor.sendOne). */
+const CALLBACK = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/;
+
+/** Statuses that name their conversation, by number then conversation. */
+type DirectStatuses = Map<string, Map<string, { status: StatusUpdate; messageId: string }[]>>;
+
+/**
+ * Splits the items: messages, and statuses without our callback data, go to
+ * their number's actor (which serialises a number's conversations); statuses
+ * with it go straight to their conversation, so ticks never queue behind a
+ * busy number.
+ */
+function groupByNumber(items: WebhookItem[]): {
+  groups: Map<string, NumberItem[]>;
+  direct: DirectStatuses;
+} {
   const groups = new Map<string, NumberItem[]>();
+  const direct: DirectStatuses = new Map();
   for (const item of items) {
     let entry: NumberItem;
     let phoneNumberId: string;
@@ -64,6 +80,16 @@ function groupByNumber(items: WebhookItem[]): Map<string, NumberItem[]> {
       entry = { kind: "message", contact: item.contact, message: item.message };
       phoneNumberId = item.phoneNumberId;
     } else if (item.kind === "status") {
+      const ours = CALLBACK.exec(item.status.bizOpaqueCallbackData ?? "");
+      if (ours) {
+        const [, conversationId = "", messageId = ""] = ours;
+        const byConversation = direct.get(item.phoneNumberId) ?? new Map();
+        const list = byConversation.get(conversationId) ?? [];
+        list.push({ status: item.status, messageId });
+        byConversation.set(conversationId, list);
+        direct.set(item.phoneNumberId, byConversation);
+        continue;
+      }
       entry = { kind: "status", status: item.status };
       phoneNumberId = item.phoneNumberId;
     } else if (item.kind === "error") {
@@ -82,7 +108,7 @@ function groupByNumber(items: WebhookItem[]): Map<string, NumberItem[]> {
     list.push(entry);
     groups.set(phoneNumberId, list);
   }
-  return groups;
+  return { groups, direct };
 }
 
 export const webhook = new Hono<AppEnv>()
@@ -143,20 +169,32 @@ export const webhook = new Hono<AppEnv>()
       for (const p of problems) console.warn("webhook:", p);
 
       await applyTemplateStatuses(c.env.DB, items);
-      const groups = groupByNumber(items);
-      const numbers = await numbersByPhoneId(c.env.DB, [...groups.keys()]);
-      await Promise.all(
-        [...groups].map(async ([phoneNumberId, list]) => {
-          const number = numbers.get(phoneNumberId);
-          if (!number) {
-            console.warn(
-              `webhook for unknown or suspended number ${phoneNumberId}: ${list.length} items ignored`,
-            );
-            return;
-          }
-          await c.env.NUMBER.getByName(number.id).ingest(number, list);
+      const { groups, direct } = groupByNumber(items);
+      const numbers = await numbersByPhoneId(c.env.DB, [
+        ...new Set([...groups.keys(), ...direct.keys()]),
+      ]);
+      const known = (phoneNumberId: string, count: number) => {
+        const number = numbers.get(phoneNumberId);
+        if (!number) {
+          console.warn(
+            `webhook for unknown or suspended number ${phoneNumberId}: ${count} items ignored`,
+          );
+        }
+        return number;
+      };
+      await Promise.all([
+        ...[...groups].map(async ([phoneNumberId, list]) => {
+          const number = known(phoneNumberId, list.length);
+          if (number) await c.env.NUMBER.getByName(number.id).ingest(number, list);
         }),
-      );
+        ...[...direct].flatMap(([phoneNumberId, byConversation]) => {
+          const number = known(phoneNumberId, byConversation.size);
+          if (!number) return [];
+          return [...byConversation].map(([conversationId, list]) =>
+            c.env.CONVERSATION.getByName(conversationId).statusesFromMeta(number.id, list),
+          );
+        }),
+      ]);
       return c.text("OK", 200);
     },
   );
