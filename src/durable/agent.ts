@@ -629,6 +629,11 @@ export class AgentActor extends DurableObject<Env> {
     );
   }
 
+  /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  async drillAbort(): Promise<void> {
+    this.ctx.abort("drill");
+  }
+
   /** Whether `conversationId` is currently assigned to this agent. */
   async owns(conversationId: string): Promise<boolean> {
     return this.seated(conversationId);

@@ -29,6 +29,7 @@ import {
 } from "../shared/protocol";
 import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
+import { pipelineDb } from "../worker/drill-hooks";
 import type { Env } from "../worker/env";
 import { sendMail, transcriptMail } from "../worker/mail";
 import { markRead, type OutboundContent, sendText } from "../worker/meta/graph";
@@ -1644,7 +1645,8 @@ export class ConversationActor extends DurableObject<Env> {
     if (record.contentsRemoved && record.agent) {
       await this.env.AGENT.getByName(record.agent.id).forgetTexts(conversationId);
     }
-    await this.env.DB.batch(historyStatements(this.env.DB, this.snapshot(record, customer.name)));
+    const db = pipelineDb(this.env.DB);
+    await db.batch(historyStatements(db, this.snapshot(record, customer.name)));
     return true;
   }
 
@@ -1701,6 +1703,11 @@ export class ConversationActor extends DurableObject<Env> {
    * (`<conversation>/<message>`, which we send with every message), without
    * the number actor: applied only if this conversation is that number's.
    */
+  /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  async drillAbort(): Promise<void> {
+    this.ctx.abort("drill");
+  }
+
   async statusesFromMeta(
     numberId: string,
     list: { status: StatusUpdate; messageId: string }[],

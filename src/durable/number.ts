@@ -14,6 +14,7 @@ import {
 } from "../shared/protocol";
 import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
+import { pipelineDb } from "../worker/drill-hooks";
 import type { Env } from "../worker/env";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
 import { now } from "./clock";
@@ -320,7 +321,7 @@ export class NumberActor extends DurableObject<Env> {
     const contact = JSON.parse(row.contact_json) as InboundContact;
     const phone = contact.waId ? `+${contact.waId}` : null;
     const name = contact.name?.trim() || phone || "WhatsApp user";
-    const db = this.env.DB;
+    const db = pipelineDb(this.env.DB);
     if (!config.settings.details.acceptOnlyExistingCustomers) {
       await db
         .prepare(
@@ -577,6 +578,11 @@ export class NumberActor extends DurableObject<Env> {
   }
 
   // ---- statuses -----------------------------------------------------------
+
+  /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  async drillAbort(): Promise<void> {
+    this.ctx.abort("drill");
+  }
 
   /** Routes delivery statuses to the conversations whose messages they describe. */
   private async applyStatuses(statuses: StatusUpdate[]): Promise<void> {

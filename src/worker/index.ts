@@ -23,6 +23,7 @@ import { uploads } from "./api/uploads";
 import type { AppEnv } from "./app-types";
 import { auth } from "./auth";
 import { configOf } from "./config";
+import { drillHooks } from "./drill-hooks";
 import { openApiDocument } from "./http";
 import { maskForAgents } from "./masking";
 import { passwordReset } from "./password-reset";
@@ -49,6 +50,7 @@ app.use(async (c, next) => {
 });
 
 app.route("/webhooks", webhook);
+app.route("/_drill", drillHooks);
 app.route("/auth", auth);
 app.route("/auth", passwordReset);
 // Registered before every /api router so it sees their answers on the way out.

@@ -5,11 +5,12 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { NumberInfo, NumberItem } from "../durable/types";
+import type { NumberItem } from "../durable/types";
 import type { AppEnv } from "./app-types";
 import { verifySignature } from "./crypto";
 import { describeRoute, query } from "./http";
 import { extractWebhookItems, type StatusUpdate, type WebhookItem } from "./meta/webhook";
+import { numbersByPhoneId } from "./number-lookup";
 import { applyTemplateStatuses } from "./templates";
 import { verifyWithNumberSecret } from "./webhook-secrets";
 
@@ -21,39 +22,6 @@ const Handshake = z.object({
   "hub.verify_token": z.string().optional(),
   "hub.challenge": z.string().max(1024).optional(),
 });
-
-/** Looks up managed numbers by Meta phone_number_id (any tenant: the webhook is app-wide). */
-async function numbersByPhoneId(db: D1Database, ids: string[]): Promise<Map<string, NumberInfo>> {
-  const found = new Map<string, NumberInfo>();
-  // D1 allows 100 bound parameters per statement.
-  for (let i = 0; i < ids.length; i += 90) {
-    const chunk = ids.slice(i, i + 90);
-    const { results } = await db
-      .prepare(
-        `SELECT n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name
-         FROM managed_numbers n JOIN tenants t ON t.id = n.tenant_id AND t.status = 'active'
-         WHERE n.phone_number_id IN (${chunk.map(() => "?").join(",")})`,
-      )
-      .bind(...chunk)
-      .all<{
-        id: string;
-        tenant_id: string;
-        phone_number_id: string;
-        display_phone: string;
-        name: string;
-      }>();
-    for (const r of results) {
-      found.set(r.phone_number_id, {
-        id: r.id,
-        tenantId: r.tenant_id,
-        phoneNumberId: r.phone_number_id,
-        displayPhone: r.display_phone,
-        name: r.name,
-      });
-    }
-  }
-  return found;
-}
 
 /** Our callback data: `<conversation id>/<message id>` (see ConversationActor.sendOne). */
 const CALLBACK = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/;

@@ -13,6 +13,7 @@ import type { AppEnv } from "../app-types";
 import { INVITE_TTL_MS, newUserToken, PLATFORM_TENANT_ID } from "../auth";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { mailInvitation } from "../mail";
+import { forgetNumbers } from "../number-lookup";
 import { type ListSpec, mountList, requireOperator } from "./admin/common";
 
 type TenantRow = {
@@ -237,6 +238,7 @@ platform.patch(
         `This tenant was changed by someone else since you opened it (you have version ${body.version}, it is now ${now.version}). Reload to see their changes, then save again.`,
       );
     }
+    forgetNumbers(); // the webhook stops (or resumes) routing for its numbers
     if (suspending) await takeAgentsOffline(c.env, id);
     return c.json(await readTenant(db, id));
   },

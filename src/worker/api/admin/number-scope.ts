@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../app-types";
 import type { Env } from "../../env";
 import { apiError } from "../../http";
+import { forgetNumbers } from "../../number-lookup";
 
 /** Answers 404 unless `numberId` is a managed number of `tenantId`. */
 export async function requireOwnNumber(
@@ -39,6 +40,7 @@ export const numberInPath: MiddlewareHandler<AppEnv> = async (c, next) => {
  * stored and the actor re-reads its configuration on its own within minutes.
  */
 export async function numbersChanged(env: Env, numberIds: Iterable<string>): Promise<void> {
+  forgetNumbers();
   await Promise.all(
     [...new Set(numberIds)].map(async (id) => {
       try {
