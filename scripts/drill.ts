@@ -7,24 +7,34 @@
  * Prints a summary table; exits non-zero if any drill lost or duplicated anything
  * (or failed another of its checks). See scripts/drill/ for the drills.
  *
- * Env: DRILL_ONLY (comma-separated drill names to run, default all).
+ * Env: DRILL_ONLY (comma-separated drill names to run, default all);
+ * DRILL_QUICK=1: the drills quick enough for `npm test`, with 10 s of load each.
  */
 import { existsSync } from "node:fs";
 import { Product } from "./bench/product.ts";
+import { actorAborts } from "./drill/actor-aborts.ts";
 import { type Drill, type DrillResult, runDrill, summaryTable } from "./drill/common.ts";
+import { d1Writes } from "./drill/d1-writes.ts";
 import { duplicatesAndDisorder } from "./drill/duplicates.ts";
 import { graphOutage } from "./drill/graph-outage.ts";
 import { wsDrops } from "./drill/ws-drops.ts";
 
-const DRILLS: [string, Drill][] = [
-  ["duplicates and disorder", duplicatesAndDisorder],
-  ["graph failing then recovering", graphOutage],
-  ["websockets dropped mid-burst", wsDrops],
+/** Name, drill, and whether it is quick enough for `npm test`. */
+const DRILLS: [string, Drill, boolean][] = [
+  ["actors aborted mid-flow", actorAborts, true],
+  ["duplicates and disorder", duplicatesAndDisorder, true],
+  ["graph failing then recovering", graphOutage, false],
+  ["websockets dropped mid-burst", wsDrops, false],
+  ["d1 writes failing", d1Writes, true],
 ];
+const QUICK = process.env.DRILL_QUICK === "1";
 const only = process.env.DRILL_ONLY?.split(",").map((s) => s.trim());
-const selected = DRILLS.filter(([name]) => !only || only.includes(name));
+const selected = DRILLS.filter(
+  ([name, , quick]) => (!only || only.includes(name)) && (!QUICK || quick),
+);
+const options = { seconds: QUICK ? 10 : 20 };
 
-console.log(`Parley drills: ${selected.map(([n]) => n).join(", ")}`);
+console.log(`Parley drills${QUICK ? " (quick)" : ""}: ${selected.map(([n]) => n).join(", ")}`);
 const product = await Product.start({
   port: 19200,
   simPort: 19201,
@@ -39,7 +49,9 @@ const results: DrillResult[] = [];
 let overallOk = true;
 try {
   await openWindows(product);
-  for (const [name, drill] of selected) results.push(await runDrill(product, name, drill));
+  for (const [name, drill] of selected) {
+    results.push(await runDrill(product, name, drill, options));
+  }
   // Late duplicates of an earlier drill would only show now: account for everything once more.
   const all = await product.account((id) => id.startsWith("drill-"));
   overallOk = all.ok;

@@ -300,4 +300,60 @@ describe("the way back", () => {
     await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status: "read" }]));
     expect(await statusOf()).toBe("failed");
   });
+
+  it("a send we marked unconfirmed (restart mid-call) is proved sent by Meta's status with our callback data", async () => {
+    const c = await assignedConversation();
+    const id = crypto.randomUUID();
+    const conversation = env.CONVERSATION.getByName(c.conversationId);
+    await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "did it go?");
+    await eventually(async () => {
+      let wamid: unknown;
+      await runInDurableObject(conversation, async (_i, state) => {
+        wamid = state.storage.sql
+          .exec("SELECT wamid FROM messages WHERE id = ?", id)
+          .toArray()[0]?.wamid;
+      });
+      return wamid;
+    });
+    await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    // As abandonOrphanedSends leaves it when the actor died during the Graph call.
+    await runInDurableObject(conversation, async (_i, state) => {
+      state.storage.sql.exec(
+        "UPDATE messages SET status = 'failed', wamid = NULL, error = ? WHERE id = ?",
+        JSON.stringify({
+          code: 0,
+          title: "Not confirmed by WhatsApp; not resent to avoid a duplicate",
+        }),
+        id,
+      );
+    });
+    const message = async () =>
+      (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)!;
+    expect((await message()).status).toBe("failed");
+    const wamid = `wamid.${crypto.randomUUID()}`;
+    const res = await postWebhook(
+      statusWebhook(c.phoneNumberId, [
+        { id: wamid, status: "delivered", callback: `${c.conversationId}/${id}` },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    expect(await message()).toMatchObject({ status: "delivered", error: null });
+    // Meta's own failure stays terminal.
+    await postWebhook(
+      statusWebhook(c.phoneNumberId, [
+        {
+          id: wamid,
+          status: "failed",
+          callback: `${c.conversationId}/${id}`,
+          errors: [{ code: 131049, title: "Not delivered" }],
+        },
+      ]),
+    );
+    await postWebhook(
+      statusWebhook(c.phoneNumberId, [
+        { id: wamid, status: "read", callback: `${c.conversationId}/${id}` },
+      ]),
+    );
+    expect((await message()).status).toBe("failed");
+  });
 });

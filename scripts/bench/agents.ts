@@ -259,8 +259,10 @@ export class BenchAgent {
         this.offers.delete(c.id);
         if (c.state === "closed" || c.agentId !== this.myId) {
           this.conversations.delete(c.id);
-        } else {
+        } else if (!this.conversations.has(c.id)) {
           this.conversations.add(c.id);
+          // Newly ours: load what the customer wrote before, as the desktop does on opening it.
+          void this.catchUp([{ id: c.id }]);
         }
         this.held();
         break;
@@ -292,15 +294,38 @@ export class BenchAgent {
     await res.arrayBuffer();
   }
 
+  /**
+   * Replies to message `id`. A failed POST (an actor restarting under it) is
+   * sent again with the same clientId, as the desktop's retry would: the
+   * server stores it once.
+   */
   private async reply(conversationId: string, id: string): Promise<void> {
     this.tracker.replySentAt.set(id, Date.now());
-    const res = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
-      method: "POST",
-      headers: this.headers,
-      body: JSON.stringify({ clientId: crypto.randomUUID(), text: replyText(id) }),
-    });
-    await res.arrayBuffer();
-    if (res.status >= 300) this.tracker.replyErrors += 1;
+    const body = JSON.stringify({ clientId: crypto.randomUUID(), text: replyText(id) });
+    for (let attempt = 1; ; attempt++) {
+      const status = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
+        method: "POST",
+        headers: this.headers,
+        body,
+      }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        },
+        () => 0,
+      );
+      if (status > 0 && status < 300) return;
+      if ((status !== 0 && status < 500) || attempt === 5) {
+        this.tracker.replyErrors += 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+
+  /** The agent's user id (known from the first snapshot). */
+  get id(): string | undefined {
+    return this.myId;
   }
 
   /** Messages of `conversationId` as stored by its actor (via the API); `status` is the outbound tick. */

@@ -72,6 +72,8 @@ export class Product {
   readonly tracker = new Tracker();
   readonly agents: BenchAgent[] = [];
   readonly customers: string[];
+  /** Customers a drill added (first-time writers), whose replies are accounted too. */
+  readonly newcomers: string[] = [];
   readonly stack: Stack;
   readonly opts: ProductOptions;
 
@@ -136,6 +138,12 @@ export class Product {
     }
   }
 
+  /** A signed-in administrator's session cookie (for checks through the admin API). */
+  adminCookie(): Promise<string> {
+    const admin = DEMO.users.find((u) => u.role === "admin")!;
+    return login(this.stack.url, admin.email, admin.password);
+  }
+
   /** POSTs a signed webhook; rejects unless 200. */
   webhook(body: string): Promise<void> {
     return post(`${this.stack.url}/webhooks/whatsapp`, body, {
@@ -163,7 +171,7 @@ export class Product {
   /** Outbound Graph sends at the simulator per customer: text → receivedAtMs list. */
   async simReplies(): Promise<Map<string, number[]>> {
     const out = new Map<string, number[]>();
-    for (const customer of this.customers) {
+    for (const customer of [...this.customers, ...this.newcomers]) {
       const res = await fetch(`${this.stack.simUrl}/_sim/threads/${customer}`);
       const body = (await res.json()) as {
         messages: { direction: string; text: string; receivedAtMs?: number }[];

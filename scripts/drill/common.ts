@@ -18,10 +18,16 @@ export interface DrillResult {
   ok: boolean;
 }
 
+/** How long a drill's steady load runs (the quick set in `npm test` runs shorter). */
+export interface DrillOptions {
+  seconds: number;
+}
+
 /** A drill: runs its load and faults on `product`, using ids that start with `prefix`. */
 export type Drill = (
   product: Product,
   prefix: string,
+  options: DrillOptions,
 ) => Promise<{
   injected: string;
   problems?: string[];
@@ -51,10 +57,15 @@ export async function steadyLoad(
 }
 
 /** Runs `drill`, waits for its messages to settle, and accounts for exactly those. */
-export async function runDrill(product: Product, name: string, drill: Drill): Promise<DrillResult> {
+export async function runDrill(
+  product: Product,
+  name: string,
+  drill: Drill,
+  options: DrillOptions,
+): Promise<DrillResult> {
   const prefix = `drill-${name.replaceAll(/[^\w]+/g, "-")}`;
   console.log(`drill: ${name}…`);
-  const { injected, problems = [] } = await drill(product, prefix);
+  const { injected, problems = [] } = await drill(product, prefix, options);
   const mine = (id: string) => id.startsWith(`${prefix}.`);
   await product.drainFrames([...product.tracker.sentAt.keys()].filter(mine), 60_000);
   const accounting = await product.account(mine);
@@ -90,6 +101,37 @@ export function summaryTable(results: DrillResult[]): string {
     "| ----- | -------- | ------------------ | ---- | ---------- | ------- |",
     ...rows,
   ].join("\n");
+}
+
+/**
+ * Plays Meta's retries: a delivery not answered 200 is sent again, with the
+ * same body and a growing pause, up to 10 times (Meta keeps trying for days;
+ * a drill has seconds). `deliver` fits `steadyLoad`.
+ */
+export function metaRetries(product: Product): {
+  deliver: (i: number, body: string, sent: Promise<void>) => Promise<void>;
+  redelivered: () => number;
+} {
+  let redelivered = 0;
+  const deliver = async (_i: number, body: string, sent: Promise<void>) => {
+    try {
+      await sent;
+      return;
+    } catch {
+      // retried below
+    }
+    for (let attempt = 1; ; attempt++) {
+      await sleep(Math.min(500 * attempt, 3000));
+      redelivered += 1;
+      try {
+        await product.webhook(body);
+        return;
+      } catch (err) {
+        if (attempt === 10) throw err;
+      }
+    }
+  };
+  return { deliver, redelivered: () => redelivered };
 }
 
 /** Waits `ms`. */

@@ -32,7 +32,7 @@ async function simOutbound(
 }
 
 /** The drill (see the module comment). */
-export const duplicatesAndDisorder: Drill = async (product, prefix) => {
+export const duplicatesAndDisorder: Drill = async (product, prefix, { seconds }) => {
   const problems: string[] = [];
   let duplicates = 0;
   let concurrent = 0;
@@ -64,7 +64,7 @@ export const duplicatesAndDisorder: Drill = async (product, prefix) => {
     }
   })();
 
-  const { ids, errors } = await steadyLoad(product, prefix, 10, 20, async (i, body, sent) => {
+  const { ids, errors } = await steadyLoad(product, prefix, 10, seconds, async (i, body, sent) => {
     if (i % 10 !== 3) return sent;
     duplicates += 1;
     if (i % 20 === 3) {

@@ -1741,10 +1741,18 @@ export class ConversationActor extends DurableObject<Env> {
         status.status,
         status.timestampMs,
       );
+      // A send we marked failed ourselves (code 0: the answer never came, e.g. the
+      // actor restarted mid-call) is proved sent by Meta's status: it is not failed.
+      const unconfirmed =
+        message.status === "failed" &&
+        status.status !== "failed" &&
+        (JSON.parse(message.error ?? "{}") as { code?: number }).code === 0;
       const current =
-        message.status && message.status !== "pending" ? statusRank(message.status) : 0;
+        message.status && message.status !== "pending" && !unconfirmed
+          ? statusRank(message.status)
+          : 0;
       const next = statusRank(status.status);
-      if (next <= current || message.status === "failed") continue;
+      if (next <= current || (message.status === "failed" && !unconfirmed)) continue;
       const first = status.errors[0];
       this.updateMessage(message.id, {
         status: status.status,
