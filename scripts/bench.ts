@@ -16,7 +16,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { startFloor } from "./bench/floor.ts";
 import { importBench } from "./bench/import.ts";
-import { type Accounting, Product, webhookBody } from "./bench/product.ts";
+import { type Accounting, Product, stopOnSignal, webhookBody } from "./bench/product.ts";
+import { profileMarkdown, profileWhile, summarise } from "./bench/profile.ts";
 import {
   latencySvg,
   markdownTable,
@@ -25,7 +26,6 @@ import {
   type Stats,
   stats,
 } from "./bench/report.ts";
-import { profileMarkdown, profileWhile, summarise } from "./bench/profile.ts";
 import { burst, type FloorStep, floorRamp, ramp, steady } from "./bench/scenarios.ts";
 import { freshStateDir } from "./stack.ts";
 
@@ -69,7 +69,7 @@ if (PROFILE_RATE > 0) {
   await profileRun(PROFILE_RATE);
   process.exit(0);
 }
-const floor = await startFloor(19120, freshStateDir());
+const floor = stopOnSignal(await startFloor(19120, freshStateDir()));
 let floorSteps: FloorStep[] = [];
 try {
   // The floor first, alone on the machine, with the product's own webhook bytes.
@@ -263,6 +263,7 @@ async function profileRun(rate: number): Promise<void> {
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/profile.md", md);
     writeFileSync("bench/results/profile.cpuprofile", JSON.stringify(profile));
+    spawnSync("biome", ["format", "--write", "bench/results/profile.md"], { stdio: "ignore" });
     console.log(md);
   } finally {
     await product.stop();

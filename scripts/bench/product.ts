@@ -67,6 +67,20 @@ export function webhookBody(messages: [string, string][]): string {
   );
 }
 
+/** Everything a run started that must stop with it, even on Ctrl-C. */
+const running = new Set<{ stop(): unknown }>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    void Promise.allSettled([...running].map((r) => r.stop())).then(() => process.exit(130));
+  });
+}
+
+/** Stops `thing` with the run if the run is interrupted; returns it. */
+export function stopOnSignal<T extends { stop(): unknown }>(thing: T): T {
+  running.add(thing);
+  return thing;
+}
+
 /** The product stack with its agents and customers. */
 export class Product {
   readonly tracker = new Tracker();
@@ -101,7 +115,7 @@ export class Product {
       // Offers are accepted at once; a long timeout keeps a slow accept from being a RONA.
       offerTimeoutSeconds: 120,
     });
-    const product = new Product(stack, opts);
+    const product = stopOnSignal(new Product(stack, opts));
     try {
       await product.startAgents();
       await product.assignAll();
@@ -283,6 +297,7 @@ export class Product {
   }
 
   async stop(): Promise<void> {
+    running.delete(this);
     for (const a of this.agents) a.stop();
     await this.stack.stop();
   }
