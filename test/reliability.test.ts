@@ -220,6 +220,26 @@ describe("the way back", () => {
     expect(await outboundOnPhone(c.customer)).toHaveLength(1);
   });
 
+  it("a send refused for its access token reads the token again and is sent once; a second refusal is final", async () => {
+    const c = await assignedConversation();
+    const conversation = env.CONVERSATION.getByName(c.conversationId);
+    const ada = { id: c.ada, name: "Ada" };
+    const statusOf = async (id: string) =>
+      (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)?.status;
+    // The conversation keeps the token it read; new credentials make Meta refuse it once.
+    await sim("/_sim/faults", { count: 1, httpStatus: 401, code: 190 });
+    const first = crypto.randomUUID();
+    await conversation.sendText(c.tenantId, ada, first, "after new credentials");
+    await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
+    expect(await statusOf(first)).not.toBe("failed");
+    // Refused with the token just read too: the credentials are wrong, not stale.
+    await sim("/_sim/faults", { count: 2, httpStatus: 401, code: 190 });
+    const second = crypto.randomUUID();
+    await conversation.sendText(c.tenantId, ada, second, "still refused");
+    await eventually(async () => (await statusOf(second)) === "failed");
+    expect(await outboundOnPhone(c.customer)).toHaveLength(1);
+  });
+
   it("shows a terminal Graph API error on the message without retrying", async () => {
     const c = await assignedConversation();
     await sim("/_sim/faults", { count: 1, httpStatus: 400, code: 131026 });

@@ -27,7 +27,7 @@ import {
   startOutbound,
 } from "./outbound";
 import type { AgentLive } from "./routing";
-import { all, KV_TABLE, KvCell, one, run } from "./sql";
+import { Alarm, all, KV_TABLE, KvCell, one, run } from "./sql";
 
 /** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
 type Profile = {
@@ -61,6 +61,7 @@ export class AgentActor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly profileCell: KvCell<Profile>;
   private readonly presenceCell: KvCell<Presence>;
+  private readonly nextAlarm: Alarm;
   /** The last event's seq, kept in memory once read (only publish adds events). */
   private seq: number | null = null;
 
@@ -70,6 +71,7 @@ export class AgentActor extends DurableObject<Env> {
     for (const ddl of SCHEMA) this.sql.exec(ddl);
     this.profileCell = new KvCell(this.sql, "profile");
     this.presenceCell = new KvCell(this.sql, "presence");
+    this.nextAlarm = new Alarm(ctx.storage);
     // Answer pings without waking the actor from hibernation.
     ctx.setWebSocketAutoResponse(
       new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'),
@@ -593,25 +595,17 @@ export class AgentActor extends DurableObject<Env> {
             JSON.stringify(event.conversation),
             event.conversation.id,
           )
-        : event.message.direction === "in"
-          ? run(
-              this.sql,
-              `UPDATE conversations SET view = CASE WHEN json_extract(view, '$.id') IS NULL THEN view
-                 ELSE json_set(view, '$.lastSeq', max(json_extract(view, '$.lastSeq'), ?),
-                               '$.lastCustomerMessageAt', ?) END
-               WHERE conversation_id = ?`,
-              event.message.seq,
-              event.message.createdAt,
-              event.conversationId,
-            )
-          : run(
-              this.sql,
-              `UPDATE conversations SET view = CASE WHEN json_extract(view, '$.id') IS NULL THEN view
-                 ELSE json_set(view, '$.lastSeq', max(json_extract(view, '$.lastSeq'), ?)) END
-               WHERE conversation_id = ?`,
-              event.message.seq,
-              event.conversationId,
-            );
+        : run(
+            this.sql,
+            // A customer's message also moves their window (null keeps it as it is).
+            `UPDATE conversations SET view = CASE WHEN json_extract(view, '$.id') IS NULL THEN view
+               ELSE json_set(view, '$.lastSeq', max(json_extract(view, '$.lastSeq'), ?),
+                 '$.lastCustomerMessageAt', coalesce(?, json_extract(view, '$.lastCustomerMessageAt'))) END
+             WHERE conversation_id = ?`,
+            event.message.seq,
+            event.message.direction === "in" ? event.message.createdAt : null,
+            event.conversationId,
+          );
     if (seated === 0) return;
     this.publish(event);
   }
@@ -653,8 +647,7 @@ export class AgentActor extends DurableObject<Env> {
 
   private async armAlarm(): Promise<void> {
     const next = one<{ at: number | null }>(this.sql, "SELECT min(expires_at) AS at FROM offers");
-    if (next?.at != null) await this.ctx.storage.setAlarm(next.at);
-    else await this.ctx.storage.deleteAlarm();
+    await this.nextAlarm.set(next?.at ?? null);
   }
 
   /**
@@ -662,6 +655,7 @@ export class AgentActor extends DurableObject<Env> {
    * conversation goes back to its number's queue. Safe to run twice.
    */
   override async alarm(): Promise<void> {
+    this.nextAlarm.fired();
     const expired = all<OfferRow>(this.sql, "SELECT * FROM offers WHERE expires_at <= ?", now());
     const profile = this.profile;
     if (expired.length > 0 && profile) {
@@ -741,9 +735,11 @@ export class AgentActor extends DurableObject<Env> {
     const profile =
       cached && cached.tenantId !== tenantId ? null : await this.loadProfile(tenantId);
     if (!profile) return new Response("forbidden", { status: 403 });
+    // Online first, then the socket: what coming online publishes reaches the
+    // desktop through its `resume`, in order, rather than live ahead of it.
+    await this.cameOnline(profile);
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [tenantId]);
-    await this.cameOnline(profile);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 

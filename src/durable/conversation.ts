@@ -50,11 +50,11 @@ import {
   type Timer,
   type TimerFacts,
 } from "./lifecycle";
-import { enqueueMediaJob, MEDIA_JOBS_TABLE, nextMediaJobAt, runMediaJobs } from "./media-fetch";
+import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
 import { viewExtras } from "./message-content";
 import type { OutgoingMessage } from "./outbound";
 import { menuContent, menuText, parseChoice } from "./softbot";
-import { all, KV_TABLE, KvCell, one } from "./sql";
+import { Alarm, all, earliest, KV_TABLE, KvCell, one } from "./sql";
 import {
   type ConversationInit,
   defaultNumberConfig,
@@ -152,6 +152,8 @@ type OutboxRow = {
 
 /** Attempts before a retryable error is shown as final. */
 const MAX_SEND_ATTEMPTS = 6;
+/** How long a conversation keeps its number's access token between D1 reads. */
+const TOKEN_TTL_MS = 60_000;
 
 const SCHEMA = [
   KV_TABLE,
@@ -190,6 +192,8 @@ export class ConversationActor extends DurableObject<Env> {
   /** The number's configuration, kept apart from the record: large, and changed rarely. */
   private readonly configCell: KvCell<NumberConfig>;
   private readonly archiveCell: KvCell<ArchivePending>;
+  private readonly nextAlarm: Alarm;
+  private token: { value: string; numberId: string; until: number } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -198,6 +202,7 @@ export class ConversationActor extends DurableObject<Env> {
     this.recordCell = new KvCell(this.sql, "conversation");
     this.configCell = new KvCell(this.sql, "config");
     this.archiveCell = new KvCell(this.sql, ARCHIVE_KEY);
+    this.nextAlarm = new Alarm(ctx.storage);
   }
 
   /**
@@ -1031,6 +1036,7 @@ export class ConversationActor extends DurableObject<Env> {
    * repeat; a retry earlier than planned is only an earlier attempt.
    */
   override async alarm(): Promise<void> {
+    this.nextAlarm.fired();
     await this.runTimers();
     await Promise.all([
       this.drainOutbox(),
@@ -1043,20 +1049,18 @@ export class ConversationActor extends DurableObject<Env> {
 
   /** Arms the one alarm for the earliest deadline: a send, a history write, the e-mail, a timer. */
   private async armAlarm(): Promise<void> {
-    const outbox = one<{ at: number | null }>(
+    // The outbox's and the media jobs' next attempts in one query.
+    const queued = one<{ at: number | null }>(
       this.sql,
-      "SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'",
+      `SELECT min(at) AS at FROM (
+         SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'
+         UNION ALL SELECT min(next_at) FROM media_jobs WHERE state = 'queued')`,
     )?.at;
     const archive = this.archiveCell.get()?.dueAt;
     const record = this.record;
     const mail = record?.closeMail?.dueAt;
     const timer = record ? this.nextTimerAt(record) : null;
-    const media = nextMediaJobAt(this.sql);
-    const deadlines = [outbox, archive, mail, timer, media].filter(
-      (at): at is number => at != null,
-    );
-    if (deadlines.length > 0) await this.ctx.storage.setAlarm(Math.min(...deadlines));
-    else await this.ctx.storage.deleteAlarm();
+    await this.nextAlarm.set(earliest(queued, archive, mail, timer));
   }
 
   // ---- timers -----------------------------------------------------------------
@@ -1489,17 +1493,20 @@ export class ConversationActor extends DurableObject<Env> {
     this.sending.add(row.message_id);
     try {
       const config = requireConfig(this.env);
-      const token = await this.accessToken(record);
-      const result = await sendText(config.graphApiBase, {
-        phoneNumberId: record.number.phoneNumberId,
-        accessToken: token,
-        to: record.customer.phone ?? record.customer.recipient,
-        text: message.text,
-        content: message.payload
-          ? (JSON.parse(message.payload) as { content?: OutboundContent }).content
-          : undefined,
-        callbackData: `${record.id}/${message.id}`,
-      });
+      const send = async (fresh: boolean) =>
+        sendText(config.graphApiBase, {
+          phoneNumberId: record.number.phoneNumberId,
+          accessToken: await this.accessToken(record, fresh),
+          to: record.customer.phone ?? record.customer.recipient,
+          text: message.text,
+          content: message.payload
+            ? (JSON.parse(message.payload) as { content?: OutboundContent }).content
+            : undefined,
+          callbackData: `${record.id}/${message.id}`,
+        });
+      let result = await send(false);
+      // Refused for its token (Meta sent nothing): the credentials may have just changed.
+      if (!result.ok && result.error.httpStatus === 401) result = await send(true);
       if (result.ok) {
         this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
         this.sql.exec(
@@ -1547,13 +1554,24 @@ export class ConversationActor extends DurableObject<Env> {
     }
   }
 
-  private async accessToken(record: ConversationRecord): Promise<string> {
+  /**
+   * The number's access token, read from D1 at most once a minute: a send that
+   * Meta refuses for its token reads it again at once (see `sendOne`), so new
+   * credentials apply from the next send, and within a minute otherwise.
+   */
+  private async accessToken(record: ConversationRecord, fresh = false): Promise<string> {
+    const cached = this.token;
+    if (!fresh && cached?.numberId === record.number.id && cached.until > Date.now()) {
+      return cached.value;
+    }
     const row = await this.env.DB.prepare(
       "SELECT access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?",
     )
       .bind(record.number.id, record.tenantId)
       .first<{ access_token: string | null }>();
-    return row?.access_token ?? "";
+    const value = row?.access_token ?? "";
+    this.token = { value, numberId: record.number.id, until: Date.now() + TOKEN_TTL_MS };
+    return value;
   }
 
   // ---- history ------------------------------------------------------------

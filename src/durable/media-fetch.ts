@@ -67,16 +67,6 @@ export function enqueueMediaJob(
   return true;
 }
 
-/** When the next queued job is due (null: none). */
-export function nextMediaJobAt(sql: SqlStorage): number | null {
-  return (
-    one<{ at: number | null }>(
-      sql,
-      "SELECT min(next_at) AS at FROM media_jobs WHERE state = 'queued'",
-    )?.at ?? null
-  );
-}
-
 /** Delay before attempt `attempts + 1`: base × 4^(attempts − 1), at most an hour. */
 export function mediaRetryDelayMs(baseMs: number, attempts: number): number {
   return Math.min(baseMs * 4 ** Math.max(0, attempts - 1), 60 * 60 * 1000);

@@ -20,7 +20,7 @@ import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/met
 import { now } from "./clock";
 import type { ContactState, OpenOutboundResult } from "./outbound";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
-import { addMissingColumns, all, KV_TABLE, KvCell, one, run } from "./sql";
+import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one, run } from "./sql";
 import {
   type ConversationInit,
   type CustomerRef,
@@ -144,6 +144,7 @@ export class NumberActor extends DurableObject<Env> {
   private readonly numberCell: KvCell<NumberInfo>;
   private readonly configCell: KvCell<CachedConfig>;
   private readonly reopenCell: KvCell<number>;
+  private readonly nextAlarm: Alarm;
   /** When this incarnation last forgot old dedupe keys (at most every FORGET_EVERY_MS). */
   private forgotAt = 0;
 
@@ -154,6 +155,7 @@ export class NumberActor extends DurableObject<Env> {
     this.numberCell = new KvCell(this.sql, "number");
     this.configCell = new KvCell(this.sql, "config");
     this.reopenCell = new KvCell(this.sql, "reopenAt");
+    this.nextAlarm = new Alarm(ctx.storage);
     addMissingColumns(this.sql, "conversations", {
       agent_name: "TEXT",
       target_agent_id: "TEXT",
@@ -656,6 +658,7 @@ export class NumberActor extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.nextAlarm.fired();
     await this.route();
   }
 
@@ -665,7 +668,7 @@ export class NumberActor extends DurableObject<Env> {
       return;
     }
     this.routing = true;
-    await this.ctx.storage.setAlarm(now() + ROUTING_WATCHDOG_MS);
+    await this.nextAlarm.set(now() + ROUTING_WATCHDOG_MS);
     try {
       do {
         this.rerouteRequested = false;
@@ -690,9 +693,7 @@ export class NumberActor extends DurableObject<Env> {
       "SELECT min(fallback_at) AS at FROM conversations WHERE state = 'queued' AND target_agent_id IS NOT NULL AND fallback_at > ?",
       now(),
     )?.at;
-    const deadlines = [reopenAt, fallback].filter((at): at is number => at != null);
-    if (deadlines.length > 0) await this.ctx.storage.setAlarm(Math.min(...deadlines));
-    else await this.ctx.storage.deleteAlarm();
+    await this.nextAlarm.set(earliest(reopenAt, fallback));
   }
 
   /** Whether the number is open now per its working time; when closed, remembers when it opens. */

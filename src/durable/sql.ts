@@ -97,3 +97,37 @@ export function addMissingColumns(
     if (!have.has(name)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
   }
 }
+
+/**
+ * The actor's one alarm, written only when its time changes: actors re-arm
+ * after nearly every operation, and most of those leave the deadline as it was.
+ * After a restart the time is unknown, so the first `set` always writes.
+ */
+export class Alarm {
+  private readonly storage: DurableObjectStorage;
+  /** What this instance last wrote (undefined: unknown). */
+  private at: number | null | undefined;
+
+  constructor(storage: DurableObjectStorage) {
+    this.storage = storage;
+  }
+
+  /** Sets the alarm to `at`, or deletes it for null. */
+  async set(at: number | null): Promise<void> {
+    if (at === this.at) return;
+    if (at === null) await this.storage.deleteAlarm();
+    else await this.storage.setAlarm(at);
+    this.at = at;
+  }
+
+  /** Call first thing in `alarm()`: the runtime cleared the alarm it ran. */
+  fired(): void {
+    this.at = undefined;
+  }
+}
+
+/** The earliest of some deadlines, or null when there are none. */
+export function earliest(...deadlines: (number | null | undefined)[]): number | null {
+  const set = deadlines.filter((at): at is number => at != null);
+  return set.length > 0 ? Math.min(...set) : null;
+}
