@@ -130,7 +130,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     ],
     { env, stdio: quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"] },
   );
+  // However this process ends (even mid-start, or on a crash), wrangler goes with it.
+  const orphanGuard = () => wrangler.kill("SIGTERM");
+  process.once("exit", orphanGuard);
   const stop = async () => {
+    process.off("exit", orphanGuard);
     wrangler.kill("SIGTERM");
     await sim.close();
     await sink.close();

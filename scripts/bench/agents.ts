@@ -196,13 +196,10 @@ export class BenchAgent {
     for (const c of conversations) {
       const after = this.seenMessages.get(c.id)?.upTo ?? 0;
       if (typeof c.lastSeq === "number" && c.lastSeq <= after) continue;
-      const res = await fetch(`${this.url}/api/conversations/${c.id}/messages?after=${after}`, {
+      const body = (await attempt(`${this.url}/api/conversations/${c.id}/messages?after=${after}`, {
         headers: this.headers,
-      });
-      const body = (await res.json()) as {
-        messages?: { seq: number; direction: string; text: string }[];
-      };
-      for (const m of body.messages ?? []) {
+      })) as { messages?: { seq: number; direction: string; text: string }[] } | null;
+      for (const m of body?.messages ?? []) {
         this.onEvent({ type: "message", seq: 0, conversationId: c.id, message: m });
       }
     }
@@ -286,12 +283,12 @@ export class BenchAgent {
     }
   }
 
+  /** Accepts an offer; a request the overloaded stack dropped is made again. */
   private async accept(conversationId: string): Promise<void> {
-    const res = await fetch(`${this.url}/api/offers/${conversationId}/accept`, {
+    await attempt(`${this.url}/api/offers/${conversationId}/accept`, {
       method: "POST",
       headers: this.headers,
     });
-    await res.arrayBuffer();
   }
 
   /**
@@ -302,24 +299,24 @@ export class BenchAgent {
   private async reply(conversationId: string, id: string): Promise<void> {
     this.tracker.replySentAt.set(id, Date.now());
     const body = JSON.stringify({ clientId: crypto.randomUUID(), text: replyText(id) });
-    for (let attempt = 1; ; attempt++) {
+    for (let n = 1; ; n++) {
       const status = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
         method: "POST",
         headers: this.headers,
         body,
-      }).then(
-        async (res) => {
+      })
+        .then(async (res) => {
           await res.arrayBuffer();
           return res.status;
-        },
-        () => 0,
-      );
+        })
+        // Refused, reset or cut off mid-answer: 0, sent again like a network error.
+        .catch(() => 0);
       if (status > 0 && status < 300) return;
-      if ((status !== 0 && status < 500) || attempt === 5) {
+      if ((status !== 0 && status < 500) || n === 5) {
         this.tracker.replyErrors += 1;
         return;
       }
-      await new Promise((r) => setTimeout(r, 300 * attempt));
+      await new Promise((r) => setTimeout(r, 300 * n));
     }
   }
 
@@ -372,5 +369,27 @@ export class BenchAgent {
   stop(): void {
     this.stopped = true;
     this.ws?.close();
+  }
+}
+
+/**
+ * A request made up to 5 times while the answer is a network error or a 5xx
+ * (an overloaded local stack drops connections); the parsed JSON body, or null
+ * when it is not JSON. Never rejects: the run goes on and the accounting shows
+ * what a request that never got through left undone.
+ */
+async function attempt(url: string, init: RequestInit): Promise<unknown> {
+  for (let n = 1; ; n++) {
+    const answer = await fetch(url, init)
+      .then(async (res) => ({ status: res.status, text: await res.text() }))
+      .catch(() => null);
+    if ((answer && answer.status < 500) || n === 5) {
+      try {
+        return answer ? (JSON.parse(answer.text) as unknown) : null;
+      } catch {
+        return null;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300 * n));
   }
 }

@@ -32,6 +32,9 @@ export async function startFloor(port: number, persistTo: string): Promise<Floor
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
+  // However this process ends (even mid-start, or on a crash), wrangler goes with it.
+  const orphanGuard = () => child.kill("SIGTERM");
+  process.once("exit", orphanGuard);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -44,7 +47,13 @@ export async function startFloor(port: number, persistTo: string): Promise<Floor
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  return { url, stop: () => child.kill("SIGTERM") };
+  return {
+    url,
+    stop: () => {
+      process.off("exit", orphanGuard);
+      child.kill("SIGTERM");
+    },
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
  * earlier ones were answered (a closed loop would slow down with the server and
  * hide its queueing), and each request's latency is recorded.
  */
+import { Agent, request } from "node:http";
 
 /** What one open-loop run measured. */
 export interface LoadResult {
@@ -59,9 +60,37 @@ export async function openLoop(
   };
 }
 
-/** POSTs `body` to `url` with `headers`; rejects unless 200. */
-export async function post(url: string, body: string, headers: Record<string, string>) {
-  const res = await fetch(url, { method: "POST", headers, body });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+/**
+ * Connections the generator keeps open per server, as a real sender (Meta's
+ * webhook delivery included) keeps a bounded pool. A request due while all are
+ * busy waits in the client, and its latency still counts from when it was due.
+ * Unbounded, an overloaded local stack was sent thousands of connections at
+ * once and ran out of file descriptors, which measured the operating system.
+ */
+export const CONNECTIONS = 64;
+const pool = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+/** POSTs `body` to `url` with `headers` over the bounded pool; rejects unless 200. */
+export function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent: pool,
+        headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        res.resume();
+        res.on("error", reject);
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new Error(`${url} answered ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }

@@ -69,9 +69,14 @@ export function webhookBody(messages: [string, string][]): string {
 
 /** Everything a run started that must stop with it, even on Ctrl-C. */
 const running = new Set<{ stop(): unknown }>();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    void Promise.allSettled([...running].map((r) => r.stop())).then(() => process.exit(130));
+const stopAll = (code: number) =>
+  void Promise.allSettled([...running].map((r) => r.stop())).then(() => process.exit(code));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(130));
+// A crash must not leave the stacks running either.
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (err) => {
+    console.error(event, err);
+    stopAll(1);
   });
 }
 
