@@ -115,9 +115,16 @@ export class Alarm {
   /** Sets the alarm to `at`, or deletes it for null. */
   async set(at: number | null): Promise<void> {
     if (at === this.at) return;
-    if (at === null) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(at);
+    // Noted before the write: of two overlapping calls, the later one's time is
+    // both what storage ends with and what is remembered.
     this.at = at;
+    try {
+      if (at === null) await this.storage.deleteAlarm();
+      else await this.storage.setAlarm(at);
+    } catch (err) {
+      this.at = undefined;
+      throw err;
+    }
   }
 
   /** Call first thing in `alarm()`: the runtime cleared the alarm it ran. */
