@@ -196,9 +196,10 @@ export class BenchAgent {
     for (const c of conversations) {
       const after = this.seenMessages.get(c.id)?.upTo ?? 0;
       if (typeof c.lastSeq === "number" && c.lastSeq <= after) continue;
-      const body = (await attempt(`${this.url}/api/conversations/${c.id}/messages?after=${after}`, {
-        headers: this.headers,
-      })) as { messages?: { seq: number; direction: string; text: string }[] } | null;
+      const { body } = (await attempt(
+        `${this.url}/api/conversations/${c.id}/messages?after=${after}`,
+        { headers: this.headers },
+      )) as { body: { messages?: { seq: number; direction: string; text: string }[] } | null };
       for (const m of body?.messages ?? []) {
         this.onEvent({ type: "message", seq: 0, conversationId: c.id, message: m });
       }
@@ -299,25 +300,12 @@ export class BenchAgent {
   private async reply(conversationId: string, id: string): Promise<void> {
     this.tracker.replySentAt.set(id, Date.now());
     const body = JSON.stringify({ clientId: crypto.randomUUID(), text: replyText(id) });
-    for (let n = 1; ; n++) {
-      const status = await fetch(`${this.url}/api/conversations/${conversationId}/messages`, {
-        method: "POST",
-        headers: this.headers,
-        body,
-      })
-        .then(async (res) => {
-          await res.arrayBuffer();
-          return res.status;
-        })
-        // Refused, reset or cut off mid-answer: 0, sent again like a network error.
-        .catch(() => 0);
-      if (status > 0 && status < 300) return;
-      if ((status !== 0 && status < 500) || n === 5) {
-        this.tracker.replyErrors += 1;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 300 * n));
-    }
+    const { status } = await attempt(`${this.url}/api/conversations/${conversationId}/messages`, {
+      method: "POST",
+      headers: this.headers,
+      body,
+    });
+    if (status === 0 || status >= 300) this.tracker.replyErrors += 1;
   }
 
   /** The agent's user id (known from the first snapshot). */
@@ -374,20 +362,21 @@ export class BenchAgent {
 
 /**
  * A request made up to 5 times while the answer is a network error or a 5xx
- * (an overloaded local stack drops connections); the parsed JSON body, or null
- * when it is not JSON. Never rejects: the run goes on and the accounting shows
- * what a request that never got through left undone.
+ * (an overloaded local stack drops connections, or cuts an answer off): the
+ * last status (0: no answer) and its JSON body (null when not JSON). Never
+ * rejects: the run goes on and the accounting shows what a request that
+ * never got through left undone.
  */
-async function attempt(url: string, init: RequestInit): Promise<unknown> {
+async function attempt(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
   for (let n = 1; ; n++) {
     const answer = await fetch(url, init)
       .then(async (res) => ({ status: res.status, text: await res.text() }))
-      .catch(() => null);
-    if ((answer && answer.status < 500) || n === 5) {
+      .catch(() => ({ status: 0, text: "" }));
+    if ((answer.status > 0 && answer.status < 500) || n === 5) {
       try {
-        return answer ? (JSON.parse(answer.text) as unknown) : null;
+        return { status: answer.status, body: JSON.parse(answer.text) as unknown };
       } catch {
-        return null;
+        return { status: answer.status, body: null };
       }
     }
     await new Promise((r) => setTimeout(r, 300 * n));

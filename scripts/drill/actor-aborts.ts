@@ -7,21 +7,10 @@
  * their WebSockets and resend a reply whose POST failed (same clientId). Every
  * message must still be stored, shown and answered exactly once.
  */
-import type { Product } from "../bench/product.ts";
 import { DEMO } from "../demo-data.ts";
-import { type Drill, metaRetries, sleep, steadyLoad } from "./common.ts";
+import { type Drill, drillHook, metaRetries, sleep, steadyLoad } from "./common.ts";
 
 type Kind = "number" | "conversation" | "agent";
-
-async function abort(product: Product, actor: Kind, id: string): Promise<void> {
-  const res = await fetch(`${product.stack.url}/_drill/abort`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ actor, id }),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`/_drill/abort answered ${res.status}`);
-}
 
 const pick = <T>(list: T[]): T | undefined => list[Math.floor(Math.random() * list.length)];
 
@@ -44,7 +33,7 @@ export const actorAborts: Drill = async (product, prefix, { seconds }) => {
             : pick(product.agents.flatMap((a) => (a.id ? [a.id] : [])));
       if (!id) continue;
       try {
-        await abort(product, kind, id);
+        await drillHook(product, "abort", { actor: kind, id });
         counts[kind] += 1;
       } catch (err) {
         problems.push(String(err));

@@ -134,5 +134,19 @@ export function metaRetries(product: Product): {
   return { deliver, redelivered: () => redelivered };
 }
 
+/** POSTs `body` to one of the product's drill hooks (`/_drill/<hook>`); its JSON answer. */
+export async function drillHook(product: Product, hook: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${product.stack.url}/_drill/${hook}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) {
+    await res.arrayBuffer();
+    throw new Error(`/_drill/${hook} answered ${res.status}`);
+  }
+  return res.json();
+}
+
 /** Waits `ms`. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -8,16 +8,11 @@
  */
 import { benchText } from "../bench/agents.ts";
 import type { Product } from "../bench/product.ts";
-import { type Drill, metaRetries, sleep, steadyLoad } from "./common.ts";
+import { type Drill, drillHook, metaRetries, sleep, steadyLoad } from "./common.ts";
 
+/** Opens (or, with 0, just reads) the window of refused writes; how many failed so far. */
 async function failD1Writes(product: Product, forMs: number): Promise<number> {
-  const res = await fetch(`${product.stack.url}/_drill/d1-writes`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ forMs }),
-  });
-  if (res.status !== 200) throw new Error(`/_drill/d1-writes answered ${res.status}`);
-  return ((await res.json()) as { failed: number }).failed;
+  return ((await drillHook(product, "d1-writes", { forMs })) as { failed: number }).failed;
 }
 
 /** The drill (see the module comment). */

@@ -1716,16 +1716,16 @@ export class ConversationActor extends DurableObject<Env> {
 
   // ---- statuses -----------------------------------------------------------
 
-  /**
-   * Statuses the Worker routed here by their callback data
-   * (`<conversation>/<message>`, which we send with every message), without
-   * the number actor: applied only if this conversation is that number's.
-   */
   /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
   async drillAbort(): Promise<void> {
     this.ctx.abort("drill");
   }
 
+  /**
+   * Statuses the Worker routed here by their callback data
+   * (`<conversation>/<message>`, which we send with every message), without
+   * the number actor: applied only if this conversation is that number's.
+   */
   async statusesFromMeta(
     numberId: string,
     list: { status: StatusUpdate; messageId: string }[],

@@ -99,9 +99,9 @@ const DEDUPE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 /** Safety net: if the actor dies mid-routing, the alarm runs routing again. */
 const ROUTING_WATCHDOG_MS = 10_000;
 
-/** Cached configuration is re-read at least this often, should a configChanged call be lost. */
 /** How often old dedupe keys are swept (not at every delivery). */
 const FORGET_EVERY_MS = 10 * 60 * 1000;
+/** Cached configuration is re-read at least this often, should a configChanged call be lost. */
 const CONFIG_TTL_MS = 5 * 60 * 1000;
 
 const SCHEMA = [

@@ -156,7 +156,8 @@ export const webhook = new Hono<AppEnv>()
           if (number) await c.env.NUMBER.getByName(number.id).ingest(number, list);
         }),
         ...[...direct].flatMap(([phoneNumberId, byConversation]) => {
-          const number = known(phoneNumberId, byConversation.size);
+          const count = [...byConversation.values()].reduce((n, list) => n + list.length, 0);
+          const number = known(phoneNumberId, count);
           if (!number) return [];
           return [...byConversation].map(([conversationId, list]) =>
             c.env.CONVERSATION.getByName(conversationId).statusesFromMeta(number.id, list),
