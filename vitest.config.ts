@@ -28,6 +28,8 @@ export default defineConfig({
           MAIL_SINK_URL: inject<string>("mailSinkUrl"),
           OPERATOR_EMAIL: "operator@parley.test",
           OPERATOR_PASSWORD: "operator-test-password",
+          // The drill hooks' own tests call them (test/drill-hooks.test.ts).
+          DRILL_HOOKS: "on",
           TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
         },
       },

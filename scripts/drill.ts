@@ -44,6 +44,8 @@ const product = await Product.start({
   history: 0,
   // The UI is only served, never used: build it only when there is none.
   build: !existsSync("dist/ui/index.html"),
+  // Actor aborts and D1 failures are injected through /_drill/*.
+  drillHooks: true,
 });
 const results: DrillResult[] = [];
 let overallOk = true;

@@ -29,6 +29,8 @@ export interface StackOptions {
   mailPort?: number;
   /** wrangler dev's inspector port (CPU profiles); absent: wrangler's default. */
   inspectorPort?: number;
+  /** Mount the `/_drill/*` fault hooks (the drills only). */
+  drillHooks?: boolean;
 }
 
 export interface Stack {
@@ -114,6 +116,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     META_VERIFY_TOKEN: "dev-verify-token",
     GRAPH_API_BASE: `${sim.url}/v23.0`,
     OFFER_TIMEOUT_SECONDS: String(opts.offerTimeoutSeconds ?? 30),
+    ...(opts.drillHooks ? { DRILL_HOOKS: "on" } : {}),
   };
   const wrangler = spawn(
     "wrangler",

@@ -23,6 +23,8 @@ export interface ProductOptions {
   build: boolean;
   /** wrangler dev's inspector port, for a CPU profile. */
   inspectorPort?: number;
+  /** Mount the `/_drill/*` fault hooks (the drills). */
+  drillHooks?: boolean;
 }
 
 /** The end-of-run accounting; every list should be empty and every flag true. */
@@ -117,6 +119,7 @@ export class Product {
       build: opts.build,
       quiet: true,
       ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
+      ...(opts.drillHooks ? { drillHooks: true } : {}),
       // Offers are accepted at once; a long timeout keeps a slow accept from being a RONA.
       offerTimeoutSeconds: 120,
     });

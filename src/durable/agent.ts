@@ -27,7 +27,7 @@ import {
   startOutbound,
 } from "./outbound";
 import type { AgentLive } from "./routing";
-import { Alarm, all, KV_TABLE, KvCell, one, run } from "./sql";
+import { Alarm, all, earliest, KV_TABLE, KvCell, one, run } from "./sql";
 
 /** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
 type Profile = {
@@ -42,6 +42,11 @@ type OfferRow = { conversation_id: string; number_id: string; view: string; expi
 
 /** Events kept for replay; a desktop further behind gets a fresh snapshot. */
 const EVENT_LOG_SIZE = 1000;
+
+/** At most this long between checks that open desktops' sessions are still valid. */
+const SESSION_CHECK_MAX_MS = 10 * 60_000;
+/** A desktop socket's tag naming the session it was opened with. */
+const SESSION_TAG = "session:";
 
 const SCHEMA = [
   KV_TABLE,
@@ -61,6 +66,8 @@ export class AgentActor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly profileCell: KvCell<Profile>;
   private readonly presenceCell: KvCell<Presence>;
+  /** When the open desktops' sessions are next checked (ms); absent without desktops. */
+  private readonly sessionCheckCell: KvCell<number>;
   private readonly nextAlarm: Alarm;
   /** The last event's seq, kept in memory once read (only publish adds events). */
   private seq: number | null = null;
@@ -71,6 +78,7 @@ export class AgentActor extends DurableObject<Env> {
     for (const ddl of SCHEMA) this.sql.exec(ddl);
     this.profileCell = new KvCell(this.sql, "profile");
     this.presenceCell = new KvCell(this.sql, "presence");
+    this.sessionCheckCell = new KvCell(this.sql, "sessionCheckAt");
     this.nextAlarm = new Alarm(ctx.storage);
     // Answer pings without waking the actor from hibernation.
     ctx.setWebSocketAutoResponse(
@@ -647,7 +655,7 @@ export class AgentActor extends DurableObject<Env> {
 
   private async armAlarm(): Promise<void> {
     const next = one<{ at: number | null }>(this.sql, "SELECT min(expires_at) AS at FROM offers");
-    await this.nextAlarm.set(next?.at ?? null);
+    await this.nextAlarm.set(earliest(next?.at, this.sessionCheckCell.get()));
   }
 
   /**
@@ -656,6 +664,14 @@ export class AgentActor extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     this.nextAlarm.fired();
+    try {
+      const check = this.sessionCheckCell.get();
+      if (check !== null && check <= now()) await this.checkSessions();
+    } catch (err) {
+      // D1 unavailable: checked again shortly; offers still expire below.
+      console.error("session check failed", err);
+      this.sessionCheckCell.set(now() + 60_000);
+    }
     const expired = all<OfferRow>(this.sql, "SELECT * FROM offers WHERE expires_at <= ?", now());
     const profile = this.profile;
     if (expired.length > 0 && profile) {
@@ -729,6 +745,7 @@ export class AgentActor extends DurableObject<Env> {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
     const tenantId = request.headers.get("X-Parley-Tenant") ?? "";
+    const sessionId = request.headers.get("X-Parley-Session") ?? "";
     // Reloaded at each connection, so the masking flag is current even if a
     // settings notification was lost.
     const cached = this.profile;
@@ -739,7 +756,13 @@ export class AgentActor extends DurableObject<Env> {
     // desktop through its `resume`, in order, rather than live ahead of it.
     await this.cameOnline(profile);
     const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1], [tenantId]);
+    this.ctx.acceptWebSocket(pair[1], [tenantId, `${SESSION_TAG}${sessionId}`]);
+    // Its session is checked when it could next end (expiry or idle time).
+    const check = this.sessionCheckCell.get();
+    if (check === null || check > now() + SESSION_CHECK_MAX_MS) {
+      this.sessionCheckCell.set(now() + SESSION_CHECK_MAX_MS);
+      await this.armAlarm();
+    }
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -856,10 +879,86 @@ export class AgentActor extends DurableObject<Env> {
   async loggedOut(tenantId: string): Promise<void> {
     const profile = await this.profileFor(tenantId);
     if (!profile) return;
+    await this.goOffline(profile);
+    for (const ws of this.ctx.getWebSockets()) ws.close(4001, "logged out");
+  }
+
+  /** Offline as on logout: routing stops offering, open conversations are left open. */
+  private async goOffline(profile: Profile): Promise<void> {
     this.presence = { ...this.presence, status: "offline" };
     await this.markLeftOpen(true);
     await this.agentChanged(profile);
-    for (const ws of this.ctx.getWebSockets()) ws.close(4001, "logged out");
+  }
+
+  private sessionOf(ws: WebSocket): string | null {
+    const tag = this.ctx.getTags(ws).find((t) => t.startsWith(SESSION_TAG));
+    return tag ? tag.slice(SESSION_TAG.length) || null : null;
+  }
+
+  /**
+   * Closes the desktops whose session is not `keep` (every desktop for null): a
+   * password changed or reset, or a session that ended. When no desktop is
+   * left open, the agent goes offline as on logout. Idempotent.
+   */
+  async sessionsEnded(tenantId: string, keep: string | null): Promise<void> {
+    const profile = await this.profileFor(tenantId);
+    if (!profile) return;
+    await this.closeDesktops((session) => session !== null && session === keep, profile);
+  }
+
+  /** Closes every desktop whose session `valid` refuses; offline when that leaves none. */
+  private async closeDesktops(
+    valid: (session: string | null) => boolean,
+    profile: Profile | null,
+  ): Promise<void> {
+    let closed = 0;
+    let left = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (valid(this.sessionOf(ws))) {
+        left++;
+        continue;
+      }
+      closed++;
+      try {
+        ws.close(4001, "session ended");
+      } catch {
+        // already closing
+      }
+    }
+    if (closed > 0 && left === 0 && profile && this.presence.status !== "offline") {
+      await this.goOffline(profile);
+    }
+  }
+
+  /**
+   * Checks the open desktops' sessions against D1: a desktop whose session was
+   * deleted, expired or idle too long is disconnected (sessions end without
+   * telling anyone when they time out). The next check is due when the
+   * earliest remaining session could end.
+   */
+  private async checkSessions(): Promise<void> {
+    const open = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+    const ids = [...new Set(open.map((ws) => this.sessionOf(ws)).filter((id) => id !== null))];
+    const at = now();
+    const deadlines = new Map<string, number>();
+    if (ids.length > 0) {
+      const { results } = await this.env.DB.prepare(
+        `SELECT s.id, min(s.expires_at,
+                coalesce(s.last_seen_at, s.created_at) + t.session_idle_minutes * 60000) AS ends_at
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
+         JOIN tenants t ON t.id = s.tenant_id AND t.status = 'active'
+         WHERE s.id IN (${ids.map(() => "?").join(", ")})`,
+      )
+        .bind(...ids)
+        .all<{ id: string; ends_at: number }>();
+      for (const r of results) if (r.ends_at > at) deadlines.set(r.id, r.ends_at);
+    }
+    await this.closeDesktops((session) => session !== null && deadlines.has(session), this.profile);
+    if (deadlines.size === 0) this.sessionCheckCell.delete();
+    else
+      this.sessionCheckCell.set(Math.min(at + SESSION_CHECK_MAX_MS, ...deadlines.values()) + 1000);
   }
 }
 

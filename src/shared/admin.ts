@@ -114,6 +114,8 @@ export const TenantSettings = z.object({
   maskSensitiveData: z.boolean(),
   defaultLanguage: Language,
   meetingUrl: MeetingUrl,
+  /** A session unused for this many minutes ends and its desktops are disconnected. */
+  sessionIdleMinutes: z.number().int().min(5).max(1440),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 export const TenantSettingsView = TenantSettings.extend({

@@ -15,4 +15,8 @@ export interface SessionUser {
   masked: boolean;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { config: Config; user: SessionUser } };
+export type AppEnv = {
+  Bindings: Env;
+  /** `requestId` names the request in logs, the audit trail and the `X-Request-Id` header. */
+  Variables: { config: Config; user: SessionUser; requestId: string };
+};

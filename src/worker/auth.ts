@@ -2,8 +2,11 @@
  * Sign-in, sign-out, the session middleware, single-use links (invitations and
  * password resets) and the platform operator's bootstrap. Sessions are rows in
  * D1 keyed by the SHA-256 of a random token; the token travels only in an
- * HttpOnly, SameSite=Strict cookie. Logout deletes the row, so the cookie is
- * dead at once. Link tokens are stored the same way: only their SHA-256.
+ * HttpOnly, SameSite=Strict cookie (`__Host-` prefixed in production). Logout
+ * deletes the row, so the cookie is dead at once. A session ends after
+ * SESSION_TTL_MS, or earlier when unused for the tenant's idle time. Link
+ * tokens are stored the same way: only their SHA-256. Sign-in and links are
+ * throttled per account and per client IP (src/worker/security/limits.ts).
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -14,9 +17,19 @@ import type { AppEnv, SessionUser } from "./app-types";
 import type { OperatorConfig } from "./config";
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from "./crypto";
 import { apiError, describeRoute, jsonBody, params } from "./http";
+import {
+  clearThrottle,
+  clientIp,
+  countFailure,
+  refuseIfThrottled,
+  type Throttle,
+} from "./security/limits";
+import { identify, securityLog } from "./security/log";
 
-export const SESSION_COOKIE = "parley_session";
-const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** How long a session lives at most, used or not. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** `last_seen_at` is written at most this often per session. */
+const SEEN_WRITE_INTERVAL_MS = 60_000;
 /** How long an invitation link stays valid. */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** How long a password-reset link stays valid. */
@@ -29,17 +42,26 @@ const OPERATOR_USER_ID = "platform-operator";
 // Compared against when the e-mail is unknown, so timing does not reveal which e-mails exist.
 let dummyHash: Promise<string> | undefined;
 
-/** Resolves the session cookie to its user, or null. Expired sessions are deleted. */
+/** Why a session cookie does not sign anybody in. */
+export type SessionEnd = "none" | "expired" | "idle";
+
+/**
+ * Resolves the session cookie to its user, or null. A session past its lifetime
+ * or idle longer than its tenant allows is deleted (`ended` says which). A valid
+ * one is marked as seen now, at most once a minute.
+ */
 export async function userFromSession(
   db: D1Database,
   token: string | undefined,
+  ended?: (why: SessionEnd, user: { id: string; tenantId: string }) => void,
 ): Promise<SessionUser | null> {
   if (!token) return null;
   const sessionId = await sha256Hex(token);
   const row = await db
     .prepare(
-      `SELECT s.id AS session_id, s.expires_at, u.id, u.tenant_id, u.email, u.name, u.role, u.language,
-              t.name AS tenant_name, t.mask_sensitive_data
+      `SELECT s.id AS session_id, s.expires_at, coalesce(s.last_seen_at, s.created_at) AS seen_at,
+              u.id, u.tenant_id, u.email, u.name, u.role, u.language,
+              t.name AS tenant_name, t.mask_sensitive_data, t.session_idle_minutes
        FROM sessions s
        JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
        JOIN tenants t ON t.id = u.tenant_id AND t.status = 'active'
@@ -49,6 +71,7 @@ export async function userFromSession(
     .first<{
       session_id: string;
       expires_at: number;
+      seen_at: number;
       id: string;
       tenant_id: string;
       email: string;
@@ -57,11 +80,18 @@ export async function userFromSession(
       language: "en" | "it";
       tenant_name: string;
       mask_sensitive_data: number;
+      session_idle_minutes: number;
     }>();
   if (!row) return null;
-  if (row.expires_at <= Date.now()) {
+  const at = Date.now();
+  const idle = at - row.seen_at > row.session_idle_minutes * 60_000;
+  if (row.expires_at <= at || idle) {
     await db.prepare("DELETE FROM sessions WHERE id = ?").bind(sessionId).run();
+    ended?.(idle ? "idle" : "expired", { id: row.id, tenantId: row.tenant_id });
     return null;
+  }
+  if (at - row.seen_at >= SEEN_WRITE_INTERVAL_MS) {
+    await db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ?").bind(at, sessionId).run();
   }
   return {
     id: row.id,
@@ -77,11 +107,25 @@ export async function userFromSession(
   };
 }
 
+/** The request's session cookie (its name depends on the environment). */
+export function sessionToken(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, c.var.config.sessionCookie);
+}
+
 /** Requires a valid session; sets `c.var.user`. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = await userFromSession(c.env.DB, getCookie(c, SESSION_COOKIE));
+  const user = await userFromSession(c.env.DB, sessionToken(c), (why, who) => {
+    securityLog("session_revoked", { reason: why, tenantId: who.tenantId, userId: who.id });
+    // Its desktops are disconnected and the agent goes offline, as on logout.
+    c.executionCtx.waitUntil(
+      c.env.AGENT.getByName(who.id)
+        .sessionsEnded(who.tenantId, null)
+        .catch((err: unknown) => console.error("closing an ended session's desktops failed", err)),
+    );
+  });
   if (!user) apiError(401, "unauthenticated", "Sign in first");
   c.set("user", user);
+  identify(user);
   await next();
 };
 
@@ -176,9 +220,12 @@ async function newSession(
   tenantId: string,
 ): Promise<{ token: string; statement: D1PreparedStatement }> {
   const token = randomToken();
+  const at = Date.now();
   const statement = db
-    .prepare("INSERT INTO sessions (id, user_id, tenant_id, expires_at) VALUES (?, ?, ?, ?)")
-    .bind(await sha256Hex(token), userId, tenantId, Date.now() + SESSION_TTL_MS);
+    .prepare(
+      "INSERT INTO sessions (id, user_id, tenant_id, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(await sha256Hex(token), userId, tenantId, at + SESSION_TTL_MS, at);
   return { token, statement };
 }
 
@@ -186,10 +233,12 @@ async function newSession(
 async function setSessionCookie(c: Context<AppEnv>, token: string): Promise<SessionUser> {
   const user = await userFromSession(c.env.DB, token);
   if (!user) apiError(401, "unauthenticated", "This account cannot sign in");
-  setCookie(c, SESSION_COOKIE, token, {
+  const production = c.var.config.environment === "production";
+  setCookie(c, c.var.config.sessionCookie, token, {
     httpOnly: true,
     sameSite: "Strict",
-    secure: new URL(c.req.url).protocol === "https:",
+    // `__Host-` requires Secure and Path=/ without Domain: the cookie is this host's alone.
+    secure: production || new URL(c.req.url).protocol === "https:",
     path: "/",
     maxAge: SESSION_TTL_MS / 1000,
   });
@@ -242,24 +291,39 @@ type TokenRow = {
   tenant_status: string;
 };
 
-/** The link's token row, if it can still be used; 404 unknown, 410 used, expired or account gone. */
-async function usableToken(db: D1Database, token: string): Promise<TokenRow> {
-  const row = await db
-    .prepare(
-      `SELECT t.id, t.user_id, t.tenant_id, t.purpose, t.expires_at, t.used_at,
-              u.email, u.name, u.language, u.active, tn.status AS tenant_status
-       FROM user_tokens t
-       JOIN users u ON u.id = t.user_id AND u.tenant_id = t.tenant_id
-       JOIN tenants tn ON tn.id = t.tenant_id
-       WHERE t.id = ?`,
-    )
+/**
+ * The link's token row, if it can still be used; 404 unknown, 410 used, expired
+ * or account gone. Every such refusal counts against the client's IP (and the
+ * account, when the link is one of its own), so links cannot be guessed or
+ * replayed endlessly: over the limit the answer is 429.
+ */
+async function usableToken(c: Context<AppEnv>, token: string): Promise<TokenRow> {
+  const ip: Throttle = { rule: "linkIp", subject: clientIp(c) };
+  await refuseIfThrottled(c, [ip]);
+  const row = await c.env.DB.prepare(
+    `SELECT t.id, t.user_id, t.tenant_id, t.purpose, t.expires_at, t.used_at,
+            u.email, u.name, u.language, u.active, tn.status AS tenant_status
+     FROM user_tokens t
+     JOIN users u ON u.id = t.user_id AND u.tenant_id = t.tenant_id
+     JOIN tenants tn ON tn.id = t.tenant_id
+     WHERE t.id = ?`,
+  )
     .bind(await sha256Hex(token))
     .first<TokenRow>();
-  if (!row) apiError(404, "not_found", "This link is not valid");
-  if (row.used_at !== null) apiError(410, "link_used", "This link has already been used");
-  if (row.expires_at <= Date.now()) apiError(410, "link_expired", "This link has expired");
+  if (!row) {
+    await countFailure(c, [ip]);
+    apiError(404, "not_found", "This link is not valid");
+  }
+  const account: Throttle = { rule: "linkAccount", subject: row.user_id };
+  await refuseIfThrottled(c, [account]);
+  const refuse = async (code: string, message: string): Promise<never> => {
+    await countFailure(c, [ip, account]);
+    apiError(410, code, message);
+  };
+  if (row.used_at !== null) await refuse("link_used", "This link has already been used");
+  if (row.expires_at <= Date.now()) await refuse("link_expired", "This link has expired");
   if (!row.active || row.tenant_status !== "active")
-    apiError(410, "link_revoked", "This account can no longer sign in");
+    await refuse("link_revoked", "This account can no longer sign in");
   return row;
 }
 
@@ -280,12 +344,24 @@ export const auth = new Hono<AppEnv>()
     jsonBody(LoginBody),
     async (c) => {
       const { email, password } = c.req.valid("json");
+      // Failures count per address (known or not, alike) and per client IP; the
+      // check comes before the password is even hashed.
+      const throttles: Throttle[] = [
+        { rule: "loginAccount", subject: email },
+        { rule: "loginIp", subject: clientIp(c) },
+      ];
+      await refuseIfThrottled(c, throttles, "login_throttled");
       const operator = c.var.config.operator;
       const signedIn =
         operator && email === operator.email
           ? await operatorSignIn(c.env.DB, operator, password)
           : await passwordSignIn(c.env.DB, email, password);
-      if (!signedIn) apiError(401, "invalid_credentials", "Invalid e-mail or password");
+      if (!signedIn) {
+        await countFailure(c, throttles);
+        securityLog("login_failed", { account: email, ip: clientIp(c) });
+        apiError(401, "invalid_credentials", "Invalid e-mail or password");
+      }
+      await clearThrottle(c, throttles[0]!);
       const session = await newSession(c.env.DB, signedIn.id, signedIn.tenant_id);
       await session.statement.run();
       return c.json(meView(await setSessionCookie(c, session.token)));
@@ -301,7 +377,7 @@ export const auth = new Hono<AppEnv>()
       status: 204,
     }),
     async (c) => {
-      const token = getCookie(c, SESSION_COOKIE);
+      const token = sessionToken(c);
       const user = await userFromSession(c.env.DB, token);
       if (token)
         await c.env.DB.prepare("DELETE FROM sessions WHERE id = ?")
@@ -310,7 +386,10 @@ export const auth = new Hono<AppEnv>()
       if (user) {
         await c.env.AGENT.getByName(user.id).loggedOut(user.tenantId);
       }
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      deleteCookie(c, c.var.config.sessionCookie, {
+        path: "/",
+        secure: c.var.config.environment === "production",
+      });
       return c.body(null, 204);
     },
   )
@@ -327,7 +406,7 @@ export const auth = new Hono<AppEnv>()
     }),
     params(TokenParams),
     async (c) => {
-      const row = await usableToken(c.env.DB, c.req.valid("param").token);
+      const row = await usableToken(c, c.req.valid("param").token);
       return c.json({
         email: row.email,
         name: row.name,
@@ -351,7 +430,7 @@ export const auth = new Hono<AppEnv>()
     async (c) => {
       const { token, password } = c.req.valid("json");
       const db = c.env.DB;
-      const row = await usableToken(db, token);
+      const row = await usableToken(c, token);
       const passwordHash = await hashPassword(password);
       const session = await newSession(db, row.user_id, row.tenant_id);
       const now = Date.now();
@@ -386,6 +465,13 @@ export const auth = new Hono<AppEnv>()
         if (!String(err).includes("CHECK constraint failed")) throw err;
         apiError(410, "link_used", "This link has already been used");
       }
+      // Desktops still open under the old password are disconnected.
+      securityLog("session_revoked", {
+        reason: "password_set",
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+      });
+      await c.env.AGENT.getByName(row.user_id).sessionsEnded(row.tenant_id, null);
       return c.json(meView(await setSessionCookie(c, session.token)));
     },
   );

@@ -43,6 +43,10 @@ export interface Config {
   mail: MailConfig | null;
   /** Null when OPERATOR_EMAIL is unset: no platform operator can sign in. */
   operator: OperatorConfig | null;
+  /** The `/_drill/*` fault hooks are mounted (DRILL_HOOKS=on; refused in production). */
+  drillHooks: boolean;
+  /** The session cookie's name: `__Host-` prefixed in production (https only, this host only). */
+  sessionCookie: string;
 }
 
 const Common = z.object({
@@ -59,6 +63,7 @@ const Common = z.object({
   PUBLIC_URL: z.url().optional(),
   OPERATOR_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   OPERATOR_PASSWORD: z.string().min(1).optional(),
+  DRILL_HOOKS: z.enum(["on"]).optional(),
 });
 
 const Production = Common.extend({
@@ -88,6 +93,9 @@ const Production = Common.extend({
     .string()
     .min(12, "must be at least 12 characters")
     .refine((s) => s !== DEV_OPERATOR_PASSWORD, "is the development default")
+    .optional(),
+  DRILL_HOOKS: z
+    .undefined({ error: "fault-injection hooks must not be enabled in production" })
     .optional(),
 });
 
@@ -155,6 +163,8 @@ export function parseConfig(env: Partial<Env> | Record<string, unknown>): Config
         v.OPERATOR_EMAIL && v.OPERATOR_PASSWORD
           ? { email: v.OPERATOR_EMAIL, password: v.OPERATOR_PASSWORD }
           : null,
+      drillHooks: v.DRILL_HOOKS === "on",
+      sessionCookie: v.ENVIRONMENT === "production" ? "__Host-parley_session" : "parley_session",
     },
   };
 }

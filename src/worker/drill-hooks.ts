@@ -1,6 +1,8 @@
 /**
- * Fault injection for `npm run drill`, mounted only outside production (a
- * deployment answers 404). Two faults the drills cannot cause from outside:
+ * Fault injection for `npm run drill`. The hooks exist only when the variable
+ * `DRILL_HOOKS=on` is set (the drills' stack sets it; production's configuration
+ * refuses it), answer 404 otherwise, and are left out of the OpenAPI document.
+ * Two faults the drills cannot cause from outside:
  *
  * - `POST /_drill/abort {actor, id}` aborts a number, conversation or agent
  *   actor (`ctx.abort`): its in-memory state and in-flight calls are lost, as
@@ -14,7 +16,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./app-types";
-import { apiError, describeRoute, jsonBody } from "./http";
+import { apiError, jsonBody } from "./http";
 
 let d1WritesFailUntil = 0;
 let d1WritesFailed = 0;
@@ -82,53 +84,28 @@ const D1WritesBody = z.object({ forMs: z.number().int().min(0).max(120_000) });
 
 export const drillHooks = new Hono<AppEnv>()
   .use(async (c, next) => {
-    if (c.var.config.environment === "production") {
+    if (!c.var.config.drillHooks) {
       apiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
     }
     await next();
   })
-  .post(
-    "/abort",
-    describeRoute({
-      method: "post",
-      path: "/_drill/abort",
-      summary: "Drills only (not in production): abort an actor mid-flow, as an eviction would",
-      tag: "drill",
-      body: AbortBody,
-      auth: false,
-    }),
-    jsonBody(AbortBody),
-    async (c) => {
-      const { actor, id } = c.req.valid("json");
-      const ns =
-        actor === "number"
-          ? c.env.NUMBER
-          : actor === "conversation"
-            ? c.env.CONVERSATION
-            : c.env.AGENT;
-      try {
-        await ns.getByName(id).drillAbort();
-      } catch {
-        // The abort rejects the call that caused it: that is the point.
-      }
-      return c.json({ aborted: { actor, id } });
-    },
-  )
-  .post(
-    "/d1-writes",
-    describeRoute({
-      method: "post",
-      path: "/_drill/d1-writes",
-      summary:
-        "Drills only (not in production): the pipeline's D1 writes fail for forMs; answers how many failed so far",
-      tag: "drill",
-      body: D1WritesBody,
-      auth: false,
-    }),
-    jsonBody(D1WritesBody),
-    (c) => {
-      const { forMs } = c.req.valid("json");
-      d1WritesFailUntil = Date.now() + forMs;
-      return c.json({ until: d1WritesFailUntil, failed: d1WritesFailed });
-    },
-  );
+  .post("/abort", jsonBody(AbortBody), async (c) => {
+    const { actor, id } = c.req.valid("json");
+    const ns =
+      actor === "number"
+        ? c.env.NUMBER
+        : actor === "conversation"
+          ? c.env.CONVERSATION
+          : c.env.AGENT;
+    try {
+      await ns.getByName(id).drillAbort();
+    } catch {
+      // The abort rejects the call that caused it: that is the point.
+    }
+    return c.json({ aborted: { actor, id } });
+  })
+  .post("/d1-writes", jsonBody(D1WritesBody), (c) => {
+    const { forMs } = c.req.valid("json");
+    d1WritesFailUntil = Date.now() + forMs;
+    return c.json({ until: d1WritesFailUntil, failed: d1WritesFailed });
+  });

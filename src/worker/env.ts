@@ -1,5 +1,6 @@
 import type { AgentActor } from "../durable/agent";
 import type { ConversationActor } from "../durable/conversation";
+import type { LimiterActor } from "../durable/limiter";
 import type { NumberActor } from "../durable/number";
 
 /** Bindings and vars of the Worker and its actors (see wrangler.toml). */
@@ -8,6 +9,8 @@ export interface Env {
   NUMBER: DurableObjectNamespace<NumberActor>;
   CONVERSATION: DurableObjectNamespace<ConversationActor>;
   AGENT: DurableObjectNamespace<AgentActor>;
+  /** Throttles: one actor per throttled key (see src/worker/security/limits.ts). */
+  LIMITER: DurableObjectNamespace<LimiterActor>;
   ASSETS?: Fetcher;
   /** Media files: inbound media fetched from Meta and agents' uploads, by tenant. */
   MEDIA: R2Bucket;
@@ -37,6 +40,8 @@ export interface Env {
   OPERATOR_EMAIL?: string;
   /** Secret: the platform operator's password. */
   OPERATOR_PASSWORD?: string;
+  /** "on" mounts the drills' fault hooks (`/_drill/*`); production refuses it. */
+  DRILL_HOOKS?: string;
 }
 
 declare global {
@@ -51,7 +56,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "NumberActor" | "ConversationActor" | "AgentActor";
+      durableNamespaces: "NumberActor" | "ConversationActor" | "AgentActor" | "LimiterActor";
     }
   }
 }

@@ -27,13 +27,23 @@ import { drillHooks } from "./drill-hooks";
 import { openApiDocument } from "./http";
 import { maskForAgents } from "./masking";
 import { passwordReset } from "./password-reset";
+import { requestId, securityHeaders } from "./security/headers";
+import { logDenied, requestContext } from "./security/log";
+import { checkOrigin } from "./security/origin";
 import { webhook } from "./webhook";
 
 export { AgentActor } from "../durable/agent";
 export { ConversationActor } from "../durable/conversation";
+export { LimiterActor } from "../durable/limiter";
 export { NumberActor } from "../durable/number";
 
 const app = new Hono<AppEnv>();
+
+// First, so every answer (errors and the app's files included) carries them.
+app.use(requestId);
+app.use(requestContext);
+app.use(securityHeaders);
+app.use(logDenied);
 
 // A production deployment without real secrets refuses every request.
 app.use(async (c, next) => {
@@ -50,6 +60,8 @@ app.use(async (c, next) => {
 });
 
 app.route("/webhooks", webhook);
+// Meta's webhooks come from Meta's servers; everything else a browser may send is checked.
+app.use(checkOrigin);
 app.route("/_drill", drillHooks);
 app.route("/auth", auth);
 app.route("/auth", passwordReset);
@@ -74,6 +86,13 @@ app.route("/api", deskContent);
 app.route("/api", outbound);
 app.route("/api", lifecycle);
 app.route("/api", desktop);
+
+// The built app (Workers static assets; unknown paths get index.html for the client router).
+app.on(["GET", "HEAD"], "*", async (c, next) => {
+  const path = c.req.path;
+  if (!c.env.ASSETS || path.startsWith("/api/") || path.startsWith("/auth/")) return next();
+  return c.env.ASSETS.fetch(c.req.raw);
+});
 
 app.notFound((c) => {
   const body: ApiError = {

@@ -6,7 +6,8 @@
  * neither its content nor its timing tells whether an address has an account.
  * One mail per account per minute at most (counted from the newest reset
  * link): a form pressed repeatedly, or someone flooding a victim's inbox,
- * sends nothing more.
+ * sends nothing more. Requests are also throttled per address and per client
+ * IP (429 with Retry-After), alike for addresses with and without an account.
  */
 import { Hono } from "hono";
 import { PasswordResetBody } from "../shared/protocol";
@@ -14,6 +15,7 @@ import type { AppEnv } from "./app-types";
 import { newUserToken, RESET_TTL_MS } from "./auth";
 import { describeRoute, jsonBody } from "./http";
 import { mailPasswordReset } from "./mail";
+import { clientIp, takeQuota } from "./security/limits";
 
 /** At most one reset mail per account within this time. */
 export const RESET_MAIL_INTERVAL_MS = 60_000;
@@ -60,6 +62,9 @@ export const passwordReset = new Hono<AppEnv>().post(
   jsonBody(PasswordResetBody),
   async (c) => {
     const { email } = c.req.valid("json");
+    // Counted whether or not the address has an account, so a 429 tells nothing either.
+    await takeQuota(c, { rule: "resetIp", subject: clientIp(c) });
+    await takeQuota(c, { rule: "resetAccount", subject: email });
     const db = c.env.DB;
     const config = c.var.config.mail;
     const work = (async () => {

@@ -11,6 +11,7 @@ import { verifySignature } from "./crypto";
 import { describeRoute, query } from "./http";
 import { extractWebhookItems, type StatusUpdate, type WebhookItem } from "./meta/webhook";
 import { numbersByPhoneId } from "./number-lookup";
+import { securityLog } from "./security/log";
 import { applyTemplateStatuses } from "./templates";
 import { verifyWithNumberSecret } from "./webhook-secrets";
 
@@ -124,7 +125,13 @@ export const webhook = new Hono<AppEnv>()
       const valid =
         (await verifySignature(c.var.config.appSecret, body, signature)) ||
         (await verifyWithNumberSecret(c.env.DB, body, signature));
-      if (!valid) return c.text("Invalid signature", 401);
+      if (!valid) {
+        securityLog("webhook_bad_signature", {
+          signaturePresent: Boolean(signature),
+          bytes: body.byteLength,
+        });
+        return c.text("Invalid signature", 401);
+      }
 
       let json: unknown;
       try {

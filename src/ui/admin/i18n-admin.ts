@@ -256,6 +256,11 @@ export const adminEn = {
   "settings.meetingUrl": "Video-call address",
   "settings.meetingUrlHint":
     "An https:// address; agents' video-call links add a new room name to it. Empty: no video calls.",
+  "settings.security": "Security",
+  "settings.sessionIdleMinutes": "Sign out after inactivity",
+  "settings.sessionIdleMinutesHint":
+    "A user who has not used Parley for this long is signed out and their desk disconnected (5 to 1440 minutes).",
+  "settings.minutes": "minutes",
 
   "tenant.new": "New tenant",
   "tenant.newTitle": "New tenant",
@@ -591,6 +596,11 @@ export const adminIt: Record<AdminMessageKey, string> = {
   "settings.meetingUrl": "Indirizzo per le videochiamate",
   "settings.meetingUrlHint":
     "Un indirizzo https://; i link di videochiamata degli operatori vi aggiungono il nome di una nuova stanza. Vuoto: niente videochiamate.",
+  "settings.security": "Sicurezza",
+  "settings.sessionIdleMinutes": "Disconnetti dopo inattività",
+  "settings.sessionIdleMinutesHint":
+    "Chi non usa Parley per questo tempo viene disconnesso e la sua scrivania chiusa (da 5 a 1440 minuti).",
+  "settings.minutes": "minuti",
 
   "tenant.new": "Nuovo tenant",
   "tenant.newTitle": "Nuovo tenant",

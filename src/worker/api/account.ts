@@ -9,6 +9,7 @@ import type { AppEnv, SessionUser } from "../app-types";
 import { requireUser } from "../auth";
 import { hashPassword, verifyPassword } from "../crypto";
 import { apiError, describeRoute, jsonBody } from "../http";
+import { securityLog } from "../security/log";
 
 const TAG = "account";
 
@@ -121,6 +122,9 @@ export const account = new Hono<AppEnv>()
           )
           .bind(now, user.tenantId, user.id),
       ]);
+      // Desktops open under the other sessions are disconnected; this one's stay.
+      securityLog("session_revoked", { reason: "password_changed" });
+      await c.env.AGENT.getByName(user.id).sessionsEnded(user.tenantId, user.sessionId);
       return c.body(null, 204);
     },
   );

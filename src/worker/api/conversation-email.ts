@@ -15,6 +15,7 @@ import { requireUser } from "../auth";
 import type { Env } from "../env";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { mailTranscript } from "../mail";
+import { takeQuota } from "../security/limits";
 
 /** A number as a transcript names it, and the zone its times are written in. */
 export async function transcriptNumber(
@@ -65,6 +66,7 @@ export const conversationEmail = new Hono<AppEnv>().post(
     const seated = await c.env.AGENT.getByName(user.id).owns(id);
     const read = seated ? await c.env.CONVERSATION.getByName(id).read(user.tenantId, 0) : null;
     if (!read) apiError(404, "not_found", "No such conversation among yours");
+    await takeQuota(c, { rule: "transcriptMail", subject: user.id });
     const { conversation, messages } = read;
     const [number, owner] = await Promise.all([
       transcriptNumber(c.env, user.tenantId, conversation.numberId),

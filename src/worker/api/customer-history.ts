@@ -21,6 +21,7 @@ import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../http";
 import { mailTranscript } from "../mail";
+import { takeQuota } from "../security/limits";
 import { requireTenantUser, visibleCustomer } from "./customers";
 import {
   dayStart,
@@ -234,6 +235,7 @@ customerHistory.post(
     const body = c.req.valid("json");
     const customer = await visibleCustomer(c, id);
     const { conversation, messages } = await customerConversation(c, id, conversationId);
+    await takeQuota(c, { rule: "transcriptMail", subject: c.var.user.id });
     const number = await c.env.DB.prepare(
       "SELECT name, display_phone, settings FROM managed_numbers WHERE id = ? AND tenant_id = ?",
     )

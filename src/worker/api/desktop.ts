@@ -355,6 +355,8 @@ export const desktop = new Hono<AppEnv>()
       const user = c.var.user;
       const headers = new Headers(c.req.raw.headers);
       headers.set("X-Parley-Tenant", user.tenantId);
+      // The socket is tagged with its session: it closes when that session ends.
+      headers.set("X-Parley-Session", user.sessionId);
       return c.env.AGENT.getByName(user.id).fetch(new Request(c.req.raw, { headers }));
     },
   );

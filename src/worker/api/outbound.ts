@@ -39,6 +39,7 @@ import {
 import { ConversationView, customerWindowOpen } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../http";
+import { takeQuota } from "../security/limits";
 import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../templates";
 import { requireTenantUser, VISIBLE, visibleBinds, visibleCustomer } from "./customers";
 
@@ -325,6 +326,7 @@ export const outbound = new Hono<AppEnv>()
     async (c) => {
       const user = c.var.user;
       const body = c.req.valid("json");
+      await takeQuota(c, { rule: "outboundStart", subject: user.id });
       const customer = await visibleCustomer(c, body.customerId);
       const number = await callerNumber(c, body.numberId);
       let message: OutgoingMessage;

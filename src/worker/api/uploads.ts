@@ -13,6 +13,7 @@ import { UploadView } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, params } from "../http";
 import { uploadMedia } from "../meta/graph";
+import { takeQuota } from "../security/limits";
 import { requireTenantUser } from "./customers";
 
 const ConversationParams = z.object({ id: z.uuid() });
@@ -62,6 +63,7 @@ export const uploads = new Hono<AppEnv>().post(
     if (read.conversation.state === "closed") {
       apiError(409, "closed", "The conversation is closed");
     }
+    await takeQuota(c, { rule: "upload", subject: user.id });
 
     if (!/^multipart\/form-data/i.test(c.req.header("Content-Type") ?? "")) {
       apiError(415, "unsupported_media_type", "Content-Type must be multipart/form-data");

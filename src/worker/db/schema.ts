@@ -35,6 +35,8 @@ export const tenants = sqliteTable("tenants", {
     .default("en"),
   /** Base of the video-call links agents send (https), or "" when none is configured. */
   meetingUrl: text("meeting_url").notNull().default(""),
+  /** A session unused for this long ends (its desktops are disconnected). */
+  sessionIdleMinutes: integer("session_idle_minutes").notNull().default(120),
   version: integer("version").notNull().default(1),
   createdAt: integer("created_at").notNull().default(now),
 });
@@ -74,6 +76,11 @@ export const sessions = sqliteTable(
     tenantId: text("tenant_id").notNull(),
     expiresAt: integer("expires_at").notNull(),
     createdAt: integer("created_at").notNull().default(now),
+    /**
+     * Last request or desktop activity (ms), for the tenant's idle timeout; written at
+     * most once a minute. Null until then: the session is as fresh as `createdAt`.
+     */
+    lastSeenAt: integer("last_seen_at"),
   },
   (t) => [index("sessions_user").on(t.userId)],
 );
@@ -457,4 +464,35 @@ export const customerImportRows = sqliteTable(
     primaryKey({ columns: [t.importId, t.rowNo] }),
     uniqueIndex("customer_import_rows_contact").on(t.importId, t.contactKey),
   ],
+);
+
+/**
+ * The audit trail: who changed which setting, user, number, skillset, template,
+ * content or customer import, when, and each field before and after (secrets
+ * only as "changed"). Written in the same D1 batch as the change it records.
+ * The platform operator's tenant operations are kept under tenant `platform`.
+ * Rows are only ever inserted.
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    at: integer("at").notNull(),
+    /** The user who made the change (null for the system). */
+    actorId: text("actor_id"),
+    actorName: text("actor_name").notNull(),
+    actorEmail: text("actor_email").notNull().default(""),
+    /** What was done: create, update, delete, or a named operation (e.g. suspend, apply). */
+    action: text("action").notNull(),
+    /** What kind of thing: settings, user, number, skillset, template, customer_import, … */
+    entity: text("entity").notNull(),
+    entityId: text("entity_id"),
+    /** The thing's name when it was changed, so a deleted one is still recognisable. */
+    entityLabel: text("entity_label").notNull().default(""),
+    /** JSON: [{ field, before, after }] with secrets as { field, secret: true }. */
+    changes: text("changes").notNull().default("[]"),
+    requestId: text("request_id"),
+  },
+  (t) => [index("audit_events_tenant_at").on(t.tenantId, t.at)],
 );

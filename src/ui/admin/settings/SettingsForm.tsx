@@ -1,4 +1,7 @@
-/** The tenant's settings: templates for agents, masking of sensitive data, default language, meeting URL. */
+/**
+ * The tenant's settings: templates for agents, masking of sensitive data, default
+ * language, meeting URL, and how long an unused session lasts.
+ */
 import {
   type TenantSettings,
   type TenantSettingsView,
@@ -9,6 +12,7 @@ import {
   AdminForm,
   FieldGroup,
   getJson,
+  NumberField,
   patchJson,
   RecordGate,
   SelectField,
@@ -28,6 +32,7 @@ export function SettingsForm() {
       maskSensitiveData: view.maskSensitiveData,
       defaultLanguage: view.defaultLanguage,
       meetingUrl: view.meetingUrl,
+      sessionIdleMinutes: view.sessionIdleMinutes,
     }),
     save: (draft, view) =>
       patchJson(URL, TenantSettingsViewSchema, { version: view?.version ?? 1, ...draft }),
@@ -92,6 +97,18 @@ export function SettingsForm() {
             required={false}
             value={draft.meetingUrl}
             onInput={(v) => set("meetingUrl", v)}
+          />
+        </FieldGroup>
+        <FieldGroup legend={t("settings.security")}>
+          <NumberField
+            name="sessionIdleMinutes"
+            label={t("settings.sessionIdleMinutes")}
+            hint={t("settings.sessionIdleMinutesHint")}
+            min={5}
+            max={1440}
+            unit={t("settings.minutes")}
+            value={draft.sessionIdleMinutes}
+            onInput={(v) => set("sessionIdleMinutes", v ?? 0)}
           />
         </FieldGroup>
       </AdminForm>

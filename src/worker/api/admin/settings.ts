@@ -12,6 +12,7 @@ interface TenantRow {
   mask_sensitive_data: number;
   default_language: "en" | "it";
   meeting_url: string;
+  session_idle_minutes: number;
   version: number;
   template_count: number;
 }
@@ -21,7 +22,7 @@ async function readSettings(db: D1Database, tenantId: string): Promise<TenantSet
   const row = await db
     .prepare(
       `SELECT t.name, t.template_limit, t.agents_may_send_templates, t.mask_sensitive_data,
-              t.default_language, t.meeting_url, t.version,
+              t.default_language, t.meeting_url, t.session_idle_minutes, t.version,
               (SELECT count(*) FROM templates WHERE tenant_id = t.id) AS template_count
        FROM tenants t WHERE t.id = ?`,
     )
@@ -34,6 +35,7 @@ async function readSettings(db: D1Database, tenantId: string): Promise<TenantSet
     maskSensitiveData: row.mask_sensitive_data === 1,
     defaultLanguage: row.default_language,
     meetingUrl: row.meeting_url,
+    sessionIdleMinutes: row.session_idle_minutes,
     templateLimit: row.template_limit,
     templateCount: row.template_count,
     version: row.version,
@@ -45,6 +47,7 @@ const COLUMNS = {
   maskSensitiveData: "mask_sensitive_data",
   defaultLanguage: "default_language",
   meetingUrl: "meeting_url",
+  sessionIdleMinutes: "session_idle_minutes",
 } as const;
 
 export const settings = new Hono<AppEnv>()
