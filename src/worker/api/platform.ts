@@ -14,6 +14,10 @@ import { INVITE_TTL_MS, newUserToken, PLATFORM_TENANT_ID } from "../auth";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { mailInvitation } from "../mail";
 import { forgetNumbers } from "../number-lookup";
+import { auditStatement } from "../security/audit";
+import { securityLog } from "../security/log";
+import { logAdminChanges } from "./admin";
+import { mountAudit } from "./admin/audit";
 import { type ListSpec, mountList, requireOperator } from "./admin/common";
 
 type TenantRow = {
@@ -94,8 +98,10 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 
 export const platform = new Hono<AppEnv>();
 platform.use("*", requireOperator);
+platform.use("*", logAdminChanges);
 
 mountList(platform, list, "/api/platform");
+mountAudit(platform, "/api/platform", () => PLATFORM_TENANT_ID, "platform");
 
 platform.get(
   "/tenants/:id",
@@ -142,6 +148,13 @@ platform.post(
           )
           .bind(adminId, tenantId, body.adminEmail, body.adminName, body.language),
         ...invitation.statements,
+        auditStatement(c, {
+          action: "create",
+          entity: "tenant",
+          entityId: tenantId,
+          label: body.name,
+          after: { ...body },
+        }),
       ]);
     } catch (err) {
       if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
@@ -182,7 +195,16 @@ platform.post(
       apiError(409, "invite_not_pending", "Every administrator of this tenant has a password");
     for (const admin of admins) {
       const invitation = await newUserToken(db, { id: admin.id, tenantId: tenant.id }, "invite");
-      await db.batch(invitation.statements);
+      await db.batch([
+        ...invitation.statements,
+        auditStatement(c, {
+          action: "resend_invitation",
+          entity: "tenant",
+          entityId: tenant.id,
+          label: tenant.name,
+          after: { adminEmail: admin.email },
+        }),
+      ]);
       await mailInvitation(c.var.config.mail, admin, {
         tenantName: tenant.name,
         inviter: null,
@@ -228,6 +250,18 @@ platform.patch(
         db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
         db.prepare("DELETE FROM version_guard"),
         ...(suspending ? [db.prepare("DELETE FROM sessions WHERE tenant_id = ?").bind(id)] : []),
+        auditStatement(c, {
+          action: suspending
+            ? "suspend"
+            : body.status === "active" && current.status === "suspended"
+              ? "reactivate"
+              : "update",
+          entity: "tenant",
+          entityId: id,
+          label: current.name,
+          before: current,
+          after: { ...current, ...body },
+        }),
       ]);
     } catch (err) {
       if (!String(err).includes("CHECK constraint failed")) throw err;
@@ -239,7 +273,10 @@ platform.patch(
       );
     }
     forgetNumbers(); // the webhook stops (or resumes) routing for its numbers
-    if (suspending) await takeAgentsOffline(c.env, id);
+    if (suspending) {
+      securityLog("session_revoked", { reason: "tenant_suspended", subjectTenantId: id });
+      await takeAgentsOffline(c.env, id);
+    }
     return c.json(await readTenant(db, id));
   },
 );

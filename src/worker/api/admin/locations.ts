@@ -4,6 +4,7 @@ import { z } from "zod";
 import { LocationFields, LocationView, UpdateLocationBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { describeRoute, jsonBody, params } from "../../http";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
 interface Row {
@@ -88,11 +89,18 @@ locations
       const b = c.req.valid("json");
       const id = crypto.randomUUID();
       const tenantId = c.var.user.tenantId;
-      await c.env.DB.prepare(
-        "INSERT INTO locations (id, tenant_id, name, address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-        .bind(id, tenantId, b.name, b.address, b.latitude, b.longitude)
-        .run();
+      await c.env.DB.batch([
+        c.env.DB.prepare(
+          "INSERT INTO locations (id, tenant_id, name, address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
+        ).bind(id, tenantId, b.name, b.address, b.latitude, b.longitude),
+        auditStatement(c, {
+          action: "create",
+          entity: "location",
+          entityId: id,
+          label: b.name,
+          after: b,
+        }),
+      ]);
       return c.json(await read(c.env.DB, id, tenantId), 201);
     },
   )
@@ -112,7 +120,22 @@ locations
       const { id } = c.req.valid("param");
       const { version, ...set } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;
-      await saveVersioned(c.env.DB, { table: "locations", id, tenantId, version, noun: NOUN }, set);
+      const before = await read(c.env.DB, id, tenantId);
+      await saveVersioned(
+        c.env.DB,
+        { table: "locations", id, tenantId, version, noun: NOUN },
+        set,
+        [
+          auditStatement(c, {
+            action: "update",
+            entity: "location",
+            entityId: id,
+            label: before.name,
+            before,
+            after: { ...before, ...set },
+          }),
+        ],
+      );
       return c.json(await read(c.env.DB, id, tenantId));
     },
   )
@@ -128,7 +151,16 @@ locations
     params(Id),
     async (c) => {
       const { id } = c.req.valid("param");
-      await deleteOwned(c.env.DB, "locations", id, c.var.user.tenantId, NOUN);
+      const before = await read(c.env.DB, id, c.var.user.tenantId);
+      await deleteOwned(c.env.DB, "locations", id, c.var.user.tenantId, NOUN, [
+        auditStatement(c, {
+          action: "delete",
+          entity: "location",
+          entityId: id,
+          label: before.name,
+          before,
+        }),
+      ]);
       return c.body(null, 204);
     },
   );

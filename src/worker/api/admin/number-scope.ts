@@ -9,17 +9,18 @@ import type { Env } from "../../env";
 import { apiError } from "../../http";
 import { forgetNumbers } from "../../number-lookup";
 
-/** Answers 404 unless `numberId` is a managed number of `tenantId`. */
+/** Answers 404 unless `numberId` is a managed number of `tenantId`; returns its name. */
 export async function requireOwnNumber(
   db: D1Database,
   numberId: string,
   tenantId: string,
-): Promise<void> {
+): Promise<string> {
   const row = await db
-    .prepare("SELECT 1 AS x FROM managed_numbers WHERE id = ? AND tenant_id = ?")
+    .prepare("SELECT name FROM managed_numbers WHERE id = ? AND tenant_id = ?")
     .bind(numberId, tenantId)
-    .first();
+    .first<{ name: string }>();
   if (!row) apiError(404, "not_found", "No such managed number");
+  return row.name;
 }
 
 /** The :numberId of a route mounted under /numbers/:numberId (checked by `numberInPath`). */
@@ -80,6 +81,7 @@ export async function saveOrder(
   table: string,
   scope: { where: string; binds: unknown[] },
   ids: string[],
+  also: D1PreparedStatement[] = [],
 ): Promise<void> {
   const reload = () =>
     apiError(
@@ -105,6 +107,7 @@ export async function saveOrder(
         .bind(idsJson, ...scope.binds, idsJson),
       db.prepare("INSERT INTO version_guard (ok) VALUES (changes() = ?)").bind(ids.length),
       db.prepare("DELETE FROM version_guard"),
+      ...also,
     ]);
   } catch (err) {
     if (String(err).includes("CHECK constraint failed")) reload();

@@ -12,6 +12,7 @@ import {
 } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { describeRoute, jsonBody, params } from "../../http";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
 interface Row {
@@ -137,11 +138,11 @@ predefinedMessages
       const id = crypto.randomUUID();
       const tenantId = c.var.user.tenantId;
       const now = Date.now();
-      await c.env.DB.prepare(
-        `INSERT INTO predefined_messages (id, tenant_id, category, title, text, interactive, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-        .bind(
+      await c.env.DB.batch([
+        c.env.DB.prepare(
+          `INSERT INTO predefined_messages (id, tenant_id, category, title, text, interactive, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).bind(
           id,
           tenantId,
           b.category,
@@ -150,8 +151,15 @@ predefinedMessages
           b.interactive ? JSON.stringify(b.interactive) : null,
           now,
           now,
-        )
-        .run();
+        ),
+        auditStatement(c, {
+          action: "create",
+          entity: "predefined_message",
+          entityId: id,
+          label: b.title,
+          after: b,
+        }),
+      ]);
       return c.json(await read(c.env.DB, id, tenantId), 201);
     },
   )
@@ -171,6 +179,7 @@ predefinedMessages
       const { id } = c.req.valid("param");
       const { version, interactive, ...rest } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;
+      const before = await read(c.env.DB, id, tenantId);
       const set: Record<string, unknown> = { ...rest, updated_at: Date.now() };
       if (interactive !== undefined) {
         set.interactive = interactive === null ? null : JSON.stringify(interactive);
@@ -179,6 +188,16 @@ predefinedMessages
         c.env.DB,
         { table: "predefined_messages", id, tenantId, version, noun: NOUN },
         set,
+        [
+          auditStatement(c, {
+            action: "update",
+            entity: "predefined_message",
+            entityId: id,
+            label: before.title,
+            before,
+            after: { ...before, ...rest, ...(interactive === undefined ? {} : { interactive }) },
+          }),
+        ],
       );
       return c.json(await read(c.env.DB, id, tenantId));
     },
@@ -195,7 +214,16 @@ predefinedMessages
     params(Id),
     async (c) => {
       const { id } = c.req.valid("param");
-      await deleteOwned(c.env.DB, "predefined_messages", id, c.var.user.tenantId, NOUN);
+      const before = await read(c.env.DB, id, c.var.user.tenantId);
+      await deleteOwned(c.env.DB, "predefined_messages", id, c.var.user.tenantId, NOUN, [
+        auditStatement(c, {
+          action: "delete",
+          entity: "predefined_message",
+          entityId: id,
+          label: before.title,
+          before,
+        }),
+      ]);
       return c.body(null, 204);
     },
   );

@@ -14,8 +14,9 @@ import {
 } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
-import { numberInPath, pathNumberId, saveOrder } from "./number-scope";
+import { numberInPath, pathNumberId, requireOwnNumber, saveOrder } from "./number-scope";
 
 interface Row {
   id: string;
@@ -190,31 +191,40 @@ profiling.post(
     const level = await childLevel(db, body.parentId, tenantId, numberId);
     const id = crypto.randomUUID();
     // Last among its siblings, and only while the parent still exists.
-    const { meta } = await db
-      .prepare(
-        `INSERT INTO profiling_nodes (id, tenant_id, number_id, parent_id, level, value, children_label, notes_allowed, position)
+    const [inserted] = await db.batch([
+      db
+        .prepare(
+          `INSERT INTO profiling_nodes (id, tenant_id, number_id, parent_id, level, value, children_label, notes_allowed, position)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(position), 0) + 1
          FROM profiling_nodes WHERE tenant_id = ? AND number_id = ? AND parent_id IS ?
          HAVING ? IS NULL OR EXISTS (SELECT 1 FROM profiling_nodes WHERE id = ? AND tenant_id = ?)`,
-      )
-      .bind(
-        id,
-        tenantId,
-        numberId,
-        body.parentId,
-        level,
-        body.value,
-        body.childrenLabel,
-        body.notesAllowed ? 1 : 0,
-        tenantId,
-        numberId,
-        body.parentId,
-        body.parentId,
-        body.parentId,
-        tenantId,
-      )
-      .run();
-    if (meta.changes === 0) apiError(404, "not_found", `No such ${NOUN} (parentId)`);
+        )
+        .bind(
+          id,
+          tenantId,
+          numberId,
+          body.parentId,
+          level,
+          body.value,
+          body.childrenLabel,
+          body.notesAllowed ? 1 : 0,
+          tenantId,
+          numberId,
+          body.parentId,
+          body.parentId,
+          body.parentId,
+          tenantId,
+        ),
+      auditStatement(c, {
+        action: "create",
+        entity: "profiling",
+        entityId: id,
+        label: body.value,
+        after: { number: await requireOwnNumber(db, numberId, tenantId), level, ...body },
+        ifPreviousChanged: true,
+      }),
+    ]);
+    if (inserted!.meta.changes === 0) apiError(404, "not_found", `No such ${NOUN} (parentId)`);
     return c.json(view(await ownedNode(db, id, tenantId, numberId)), 201);
   },
 );
@@ -238,11 +248,26 @@ profiling.put(
     const numberId = pathNumberId(c);
     if (parentId !== null) await ownedNode(db, parentId, tenantId, numberId);
     const scope = "tenant_id = ? AND number_id = ? AND parent_id IS ?";
+    const siblings = await db
+      .prepare(`SELECT id, value FROM profiling_nodes WHERE ${scope} ORDER BY position`)
+      .bind(tenantId, numberId, parentId)
+      .all<{ id: string; value: string }>();
+    const values = new Map(siblings.results.map((r) => [r.id, r.value]));
     await saveOrder(
       db,
       "profiling_nodes",
       { where: scope, binds: [tenantId, numberId, parentId] },
       ids,
+      [
+        auditStatement(c, {
+          action: "reorder",
+          entity: "profiling",
+          entityId: parentId,
+          label: await requireOwnNumber(db, numberId, tenantId),
+          before: { order: siblings.results.map((r) => r.value) },
+          after: { order: ids.map((id) => values.get(id) ?? id) },
+        }),
+      ],
     );
     const { results } = await db
       .prepare(
@@ -271,7 +296,7 @@ profiling.patch(
     const { id, numberId } = c.req.valid("param");
     const body = c.req.valid("json");
     const tenantId = c.var.user.tenantId;
-    await ownedNode(c.env.DB, id, tenantId, numberId);
+    const before = view(await ownedNode(c.env.DB, id, tenantId, numberId));
     const set: Record<string, unknown> = {};
     if (body.value !== undefined) set.value = body.value;
     if (body.childrenLabel !== undefined) set.children_label = body.childrenLabel;
@@ -280,6 +305,16 @@ profiling.patch(
       c.env.DB,
       { table: "profiling_nodes", id, tenantId, version: body.version, noun: NOUN },
       set,
+      [
+        auditStatement(c, {
+          action: "update",
+          entity: "profiling",
+          entityId: id,
+          label: before.value,
+          before,
+          after: { ...before, ...body },
+        }),
+      ],
     );
     return c.json(view(await ownedNode(c.env.DB, id, tenantId, numberId)));
   },
@@ -299,8 +334,15 @@ profiling.delete(
     const { id, numberId } = c.req.valid("param");
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
-    await ownedNode(db, id, tenantId, numberId);
+    const before = view(await ownedNode(db, id, tenantId, numberId));
     await deleteOwned(db, "profiling_nodes", id, tenantId, NOUN, [
+      auditStatement(c, {
+        action: "delete",
+        entity: "profiling",
+        entityId: id,
+        label: before.value,
+        before,
+      }),
       db
         .prepare(
           `DELETE FROM profiling_nodes WHERE tenant_id = ? AND parent_id IN

@@ -14,8 +14,9 @@ import {
 } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, listAll, mountList, saveVersioned } from "./common";
-import { numberInPath, pathNumberId, saveOrder } from "./number-scope";
+import { numberInPath, pathNumberId, requireOwnNumber, saveOrder } from "./number-scope";
 
 interface Row {
   id: string;
@@ -136,15 +137,15 @@ properties.post(
     requireOptions(body.type, body.options);
     const id = crypto.randomUUID();
     // One statement: the limit and the position cannot race with another insert.
-    const { meta } = await uniqueName(
-      c.env.DB.prepare(
-        `INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
+    const [inserted] = await uniqueName(
+      c.env.DB.batch([
+        c.env.DB.prepare(
+          `INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
          modifiable_by_agent, show_in_customer_list, show_in_conversation_list, position)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(position), 0) + 1
        FROM customer_properties WHERE tenant_id = ? AND number_id = ?
        HAVING count(*) < ?`,
-      )
-        .bind(
+        ).bind(
           id,
           tenantId,
           numberId,
@@ -157,10 +158,18 @@ properties.post(
           tenantId,
           numberId,
           MAX_CUSTOMER_PROPERTIES,
-        )
-        .run(),
+        ),
+        auditStatement(c, {
+          action: "create",
+          entity: "customer_property",
+          entityId: id,
+          label: body.name,
+          after: { number: await requireOwnNumber(c.env.DB, numberId, tenantId), ...body },
+          ifPreviousChanged: true,
+        }),
+      ]),
     );
-    if (meta.changes === 0) {
+    if (inserted!.meta.changes === 0) {
       apiError(
         409,
         "limit_reached",
@@ -186,11 +195,24 @@ properties.put(
   async (c) => {
     const tenantId = c.var.user.tenantId;
     const numberId = pathNumberId(c);
+    const ids = c.req.valid("json").ids;
+    const before = await listAll(c, list, { page: 1, pageSize: 100, dir: "asc", sort: "position" });
+    const names = new Map(before.map((p) => [p.id, p.name]));
     await saveOrder(
       c.env.DB,
       "customer_properties",
       { where: "tenant_id = ? AND number_id = ?", binds: [tenantId, numberId] },
-      c.req.valid("json").ids,
+      ids,
+      [
+        auditStatement(c, {
+          action: "reorder",
+          entity: "customer_property",
+          entityId: null,
+          label: await requireOwnNumber(c.env.DB, numberId, tenantId),
+          before: { order: before.map((p) => p.name) },
+          after: { order: ids.map((id) => names.get(id) ?? id) },
+        }),
+      ],
     );
     const items = await listAll(c, list, { page: 1, pageSize: 100, dir: "asc", sort: "position" });
     return c.json({ items });
@@ -228,11 +250,22 @@ properties.patch(
       set.show_in_customer_list = body.showInCustomerList ? 1 : 0;
     if (body.showInConversationList !== undefined)
       set.show_in_conversation_list = body.showInConversationList ? 1 : 0;
+    const { version: _, ...changes } = body;
     await uniqueName(
       saveVersioned(
         c.env.DB,
         { table: "customer_properties", id, tenantId, version: body.version, noun: NOUN },
         set,
+        [
+          auditStatement(c, {
+            action: "update",
+            entity: "customer_property",
+            entityId: id,
+            label: current.name,
+            before: current,
+            after: { ...current, ...changes, options: type === "choice" ? options : [] },
+          }),
+        ],
       ),
     );
     return c.json(view(await ownedProperty(c.env.DB, id, tenantId, numberId)));
@@ -252,8 +285,16 @@ properties.delete(
   async (c) => {
     const { id, numberId } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;
-    await ownedProperty(c.env.DB, id, tenantId, numberId);
-    await deleteOwned(c.env.DB, "customer_properties", id, tenantId, NOUN);
+    const before = view(await ownedProperty(c.env.DB, id, tenantId, numberId));
+    await deleteOwned(c.env.DB, "customer_properties", id, tenantId, NOUN, [
+      auditStatement(c, {
+        action: "delete",
+        entity: "customer_property",
+        entityId: id,
+        label: before.name,
+        before,
+      }),
+    ]);
     return c.body(null, 204);
   },
 );

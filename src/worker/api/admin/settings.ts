@@ -4,6 +4,7 @@ import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/ad
 import type { AppEnv } from "../../app-types";
 import type { Env } from "../../env";
 import { apiError, describeRoute, jsonBody } from "../../http";
+import { auditStatement } from "../../security/audit";
 
 interface TenantRow {
   name: string;
@@ -86,6 +87,12 @@ export const settings = new Hono<AppEnv>()
       // `saveVersioned` scopes by tenant_id, which `tenants` does not have (the
       // row is the tenant): the same guard, written for this table.
       const db = c.env.DB;
+      const {
+        name: _,
+        templateLimit: __,
+        templateCount: ___,
+        ...before
+      } = await readSettings(db, tenantId);
       try {
         await db.batch([
           db
@@ -93,6 +100,14 @@ export const settings = new Hono<AppEnv>()
             .bind(...set.map(([, v]) => v), tenantId, version),
           db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
           db.prepare("DELETE FROM version_guard"),
+          auditStatement(c, {
+            action: "update",
+            entity: "settings",
+            entityId: null,
+            label: c.var.user.tenantName,
+            before,
+            after: { ...before, ...changes },
+          }),
         ]);
       } catch (err) {
         if (!String(err).includes("CHECK constraint failed")) throw err;

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CreateSkillsetBody, SkillsetView, UpdateSkillsetBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { numbersChanged, requireOwnNumber } from "./number-scope";
 
@@ -94,15 +95,22 @@ async function ownedSkillset(db: D1Database, id: string, tenantId: string): Prom
   return row;
 }
 
-/** 400 naming `members.N.userId` for anyone listed twice or not an active user of the tenant. */
-async function requireMembers(db: D1Database, tenantId: string, members: Member[]): Promise<void> {
+/**
+ * 400 naming `members.N.userId` for anyone listed twice or not an active user of
+ * the tenant. Returns the members as the audit trail shows them.
+ */
+async function requireMembers(
+  db: D1Database,
+  tenantId: string,
+  members: Member[],
+): Promise<string[]> {
   const { results } = await db
     .prepare(
-      "SELECT id FROM users WHERE tenant_id = ? AND active = 1 AND id IN (SELECT value FROM json_each(?))",
+      "SELECT id, name FROM users WHERE tenant_id = ? AND active = 1 AND id IN (SELECT value FROM json_each(?))",
     )
     .bind(tenantId, JSON.stringify(members.map((m) => m.userId)))
-    .all<{ id: string }>();
-  const active = new Set(results.map((r) => r.id));
+    .all<{ id: string; name: string }>();
+  const active = new Map(results.map((r) => [r.id, r.name]));
   const seen = new Set<string>();
   const fields: { path: string; message: string }[] = [];
   members.forEach((m, i) => {
@@ -115,6 +123,29 @@ async function requireMembers(db: D1Database, tenantId: string, members: Member[
     const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
     apiError(400, "invalid_request", `Invalid body: ${summary}`, fields);
   }
+  return memberTexts(
+    members.map((m) => ({
+      name: active.get(m.userId) ?? m.userId,
+      agentPriority: m.agentPriority,
+    })),
+  );
+}
+
+/** Members as the audit trail shows them: "Name (agent priority)", sorted. */
+function memberTexts(list: readonly { name: string; agentPriority: number }[]): string[] {
+  return list.map((m) => `${m.name} (${m.agentPriority})`).sort();
+}
+
+/** A skillset as the audit trail records it. */
+function audited(v: SkillsetView, members: string[]) {
+  return {
+    name: v.name,
+    number: v.numberName,
+    priority: v.priority,
+    isDefault: v.isDefault,
+    botLabel: v.botLabel,
+    members,
+  };
 }
 
 /** Inserts the members in chunks (D1 binds at most 100 parameters per statement). */
@@ -205,8 +236,8 @@ skillsets.post(
     const body = c.req.valid("json");
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
-    await requireOwnNumber(db, body.numberId, tenantId);
-    await requireMembers(db, tenantId, body.members);
+    const numberName = await requireOwnNumber(db, body.numberId, tenantId);
+    const members = await requireMembers(db, tenantId, body.members);
     const id = crypto.randomUUID();
     await db.batch([
       ...(body.isDefault ? [clearOtherDefaults(db, tenantId, body.numberId, id)] : []),
@@ -228,6 +259,20 @@ skillsets.post(
           body.botLabel,
         ),
       ...memberInserts(db, tenantId, id, body.members),
+      auditStatement(c, {
+        action: "create",
+        entity: "skillset",
+        entityId: id,
+        label: body.name,
+        after: {
+          name: body.name,
+          number: numberName,
+          priority: body.priority,
+          isDefault: body.isDefault ?? false,
+          botLabel: body.botLabel ?? null,
+          members,
+        },
+      }),
     ]);
     await numbersChanged(c.env, [body.numberId]);
     return respond(c, id, 201);
@@ -259,7 +304,10 @@ skillsets.patch(
         { path: "isDefault", message },
       ]);
     }
-    if (body.members) await requireMembers(db, tenantId, body.members);
+    const before = view(current);
+    const members = body.members
+      ? await requireMembers(db, tenantId, body.members)
+      : memberTexts(before.members);
     const set: Record<string, unknown> = {};
     if (body.name !== undefined) set.name = body.name;
     if (body.priority !== undefined) set.priority = body.priority;
@@ -275,6 +323,17 @@ skillsets.patch(
         ...memberInserts(db, tenantId, id, body.members),
       );
     }
+    const { version: _, members: __, ...changes } = body;
+    also.push(
+      auditStatement(c, {
+        action: "update",
+        entity: "skillset",
+        entityId: id,
+        label: before.name,
+        before: audited(before, memberTexts(before.members)),
+        after: audited({ ...before, ...changes }, members),
+      }),
+    );
     await saveVersioned(
       db,
       { table: "skillsets", id, tenantId, version: body.version, noun: NOUN },
@@ -321,6 +380,13 @@ skillsets.delete(
                              WHERE tenant_id = ? AND number_id = ? AND id <> ? AND is_default = 1)`,
         )
         .bind(tenantId, current.number_id, id, tenantId, current.number_id, id),
+      auditStatement(c, {
+        action: "delete",
+        entity: "skillset",
+        entityId: id,
+        label: current.name,
+        before: audited(view(current), memberTexts(view(current).members)),
+      }),
     ]);
     await numbersChanged(c.env, [current.number_id]);
     return c.body(null, 204);

@@ -20,6 +20,7 @@ import {
   editTemplate,
   templateIdsNamed,
 } from "../../meta/templates";
+import { auditStatement } from "../../security/audit";
 import {
   componentsJson,
   type StoredComponents,
@@ -110,6 +111,7 @@ function rejectProblems(problems: TemplateProblem[]): void {
 
 interface NumberRow {
   id: string;
+  name: string;
   waba_id: string | null;
   access_token: string | null;
 }
@@ -117,7 +119,9 @@ interface NumberRow {
 /** The tenant's number, or null (another tenant's number is as unknown as a made-up id). */
 function numberOf(db: D1Database, id: string, tenantId: string): Promise<NumberRow | null> {
   return db
-    .prepare("SELECT id, waba_id, access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?")
+    .prepare(
+      "SELECT id, name, waba_id, access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?",
+    )
     .bind(id, tenantId)
     .first<NumberRow>();
 }
@@ -208,27 +212,36 @@ templates
       let inserted: D1Result;
       try {
         // One statement, so two admins racing for the last slot cannot both win.
-        inserted = await db
-          .prepare(
-            `INSERT INTO templates (id, tenant_id, number_id, name, language, category, components, status, created_at, updated_at)
+        [inserted] = (await db.batch([
+          db
+            .prepare(
+              `INSERT INTO templates (id, tenant_id, number_id, name, language, category, components, status, created_at, updated_at)
              SELECT ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?
              WHERE (SELECT count(*) FROM templates WHERE tenant_id = ?)
                  < (SELECT template_limit FROM tenants WHERE id = ?)`,
-          )
-          .bind(
-            id,
-            tenantId,
-            numberId,
-            t.name,
-            t.language,
-            t.category,
-            componentsJson(t),
-            now,
-            now,
-            tenantId,
-            tenantId,
-          )
-          .run();
+            )
+            .bind(
+              id,
+              tenantId,
+              numberId,
+              t.name,
+              t.language,
+              t.category,
+              componentsJson(t),
+              now,
+              now,
+              tenantId,
+              tenantId,
+            ),
+          auditStatement(c, {
+            action: "create",
+            entity: "template",
+            entityId: id,
+            label: `${t.name} (${t.language})`,
+            after: { number: number?.name ?? numberId, ...t },
+            ifPreviousChanged: true,
+          }),
+        ])) as [D1Result];
       } catch (err) {
         if (isUnique(err)) duplicateName(t.name, t.language);
         throw err;
@@ -306,6 +319,16 @@ templates
             status: "draft",
             updated_at: Date.now(),
           },
+          [
+            auditStatement(c, {
+              action: "update",
+              entity: "template",
+              entityId: id,
+              label: `${before.name} (${before.language})`,
+              before: { ...before, status: row.status },
+              after: { ...after, status: "draft" },
+            }),
+          ],
         );
       } catch (err) {
         if (isUnique(err)) duplicateName(after.name, after.language);
@@ -350,14 +373,24 @@ templates
       }
       // Meta now holds the template: record its id whatever happened here
       // meanwhile, but only move a row that is still a draft.
-      await db
-        .prepare(
-          `UPDATE templates SET meta_template_id = ?, status = ?, status_reason = NULL,
-             version = version + 1, updated_at = ?
-           WHERE id = ? AND tenant_id = ? AND status = 'draft'`,
-        )
-        .bind(metaId, statusFromMeta(metaStatus), Date.now(), id, tenantId)
-        .run();
+      await db.batch([
+        db
+          .prepare(
+            `UPDATE templates SET meta_template_id = ?, status = ?, status_reason = NULL,
+               version = version + 1, updated_at = ?
+             WHERE id = ? AND tenant_id = ? AND status = 'draft'`,
+          )
+          .bind(metaId, statusFromMeta(metaStatus), Date.now(), id, tenantId),
+        auditStatement(c, {
+          action: "submit",
+          entity: "template",
+          entityId: id,
+          label: `${row.name} (${row.language})`,
+          before: { status: row.status },
+          after: { status: statusFromMeta(metaStatus) },
+          ifPreviousChanged: true,
+        }),
+      ]);
       return c.json(await read(db, id, tenantId));
     },
   )
@@ -386,7 +419,15 @@ templates
           if (!held.ok || held.value.includes(row.meta_template_id)) metaFailure(r.error);
         }
       }
-      await deleteOwned(db, "templates", id, tenantId, NOUN);
+      await deleteOwned(db, "templates", id, tenantId, NOUN, [
+        auditStatement(c, {
+          action: "delete",
+          entity: "template",
+          entityId: id,
+          label: `${row.name} (${row.language})`,
+          before: { ...contentOf(row), status: row.status },
+        }),
+      ]);
       return c.body(null, 204);
     },
   );

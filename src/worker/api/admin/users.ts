@@ -13,6 +13,8 @@ import type { AppEnv } from "../../app-types";
 import { INVITE_TTL_MS, newUserToken } from "../../auth";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
 import { mailInvitation } from "../../mail";
+import { auditStatement } from "../../security/audit";
+import { securityLog } from "../../security/log";
 import { type ListSpec, mountList, saveVersioned } from "./common";
 
 type UserRow = {
@@ -118,20 +120,25 @@ async function readUser(db: D1Database, tenantId: string, id: string): Promise<U
   return toView(row);
 }
 
-/** 400 naming `memberships.N.skillsetId` for each skillset that is listed twice or not the tenant's. */
+/**
+ * 400 naming `memberships.N.skillsetId` for each skillset that is listed twice or
+ * not the tenant's. Returns the memberships as the audit trail shows them.
+ */
 async function checkMemberships(
   db: D1Database,
   tenantId: string,
   memberships: Membership[],
-): Promise<void> {
-  if (memberships.length === 0) return;
+): Promise<string[]> {
+  if (memberships.length === 0) return [];
   const { results } = await db
     .prepare(
-      "SELECT id FROM skillsets WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))",
+      `SELECT s.id, s.name, n.name AS number_name FROM skillsets s
+       JOIN managed_numbers n ON n.id = s.number_id AND n.tenant_id = s.tenant_id
+       WHERE s.tenant_id = ? AND s.id IN (SELECT value FROM json_each(?))`,
     )
     .bind(tenantId, JSON.stringify(memberships.map((m) => m.skillsetId)))
-    .all<{ id: string }>();
-  const known = new Set(results.map((r) => r.id));
+    .all<{ id: string; name: string; number_name: string }>();
+  const known = new Map(results.map((r) => [r.id, r]));
   const seen = new Set<string>();
   const fields: { path: string; message: string }[] = [];
   memberships.forEach((m, i) => {
@@ -144,6 +151,36 @@ async function checkMemberships(
     const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
     apiError(400, "invalid_request", `Invalid body: ${summary}`, fields);
   }
+  return membershipTexts(
+    memberships.map((m) => {
+      const s = known.get(m.skillsetId)!;
+      return { numberName: s.number_name, skillsetName: s.name, agentPriority: m.agentPriority };
+    }),
+  );
+}
+
+/** Memberships as the audit trail shows them: "Number / Skillset (priority)", sorted. */
+function membershipTexts(
+  list: readonly { numberName: string; skillsetName: string; agentPriority: number }[],
+): string[] {
+  return list.map((m) => `${m.numberName} / ${m.skillsetName} (${m.agentPriority})`).sort();
+}
+
+/** A user as the audit trail records it. */
+function audited(
+  v: Omit<UserView, "memberships" | "invitePending" | "createdAt" | "version" | "id">,
+  memberships: string[],
+) {
+  return {
+    email: v.email,
+    name: v.name,
+    role: v.role,
+    isolated: v.isolated,
+    maxConversations: v.maxConversations,
+    language: v.language,
+    active: v.active,
+    memberships,
+  };
 }
 
 /**
@@ -218,13 +255,33 @@ users.post(
     const body = c.req.valid("json");
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
-    await checkMemberships(db, tenantId, body.memberships ?? []);
+    const memberships = await checkMemberships(db, tenantId, body.memberships ?? []);
     const tenant = await db
       .prepare("SELECT default_language FROM tenants WHERE id = ?")
       .bind(tenantId)
       .first<{ default_language: Language }>();
     const id = crypto.randomUUID();
     const invitation = await newUserToken(db, { id, tenantId }, "invite");
+    const language = body.language ?? tenant?.default_language ?? "en";
+    const record = auditStatement(c, {
+      action: "invite",
+      entity: "user",
+      entityId: id,
+      label: body.name,
+      before: null,
+      after: audited(
+        {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          isolated: body.isolated ?? false,
+          maxConversations: body.maxConversations ?? 3,
+          language,
+          active: true,
+        },
+        memberships,
+      ),
+    });
     try {
       // The user, their memberships and the link are saved together, before any mail is sent.
       await db.batch([
@@ -241,10 +298,11 @@ users.post(
             body.role,
             body.isolated ? 1 : 0,
             body.maxConversations ?? 3,
-            body.language ?? tenant?.default_language ?? "en",
+            language,
           ),
         ...membershipStatements(db, tenantId, id, body.memberships ?? []),
         ...invitation.statements,
+        record,
       ]);
     } catch (err) {
       if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
@@ -287,7 +345,9 @@ users.patch(
           { path: "role", message: "you cannot remove your own administrator role" },
         ]);
     }
-    if (body.memberships) await checkMemberships(db, tenantId, body.memberships);
+    const memberships = body.memberships
+      ? await checkMemberships(db, tenantId, body.memberships)
+      : membershipTexts(current.memberships);
     const set: Record<string, unknown> = {};
     if (body.name !== undefined) set.name = body.name;
     if (body.role !== undefined) set.role = body.role;
@@ -308,6 +368,17 @@ users.patch(
           .bind(Date.now(), tenantId, id),
       );
     }
+    const { version: _, memberships: __, ...changes } = body;
+    also.push(
+      auditStatement(c, {
+        action: deactivating ? "deactivate" : "update",
+        entity: "user",
+        entityId: id,
+        label: current.name,
+        before: audited(current, membershipTexts(current.memberships)),
+        after: audited({ ...current, ...changes }, memberships),
+      }),
+    );
     await saveVersioned(
       db,
       { table: "users", id, tenantId, version: body.version, noun: "user" },
@@ -316,6 +387,7 @@ users.patch(
     );
     const agent = c.env.AGENT.getByName(id);
     if (deactivating) {
+      securityLog("session_revoked", { reason: "user_deactivated", subjectUserId: id });
       await agent.deactivated(tenantId);
     } else if (
       body.name !== undefined ||
@@ -349,7 +421,15 @@ users.post(
     if (!user.active)
       apiError(409, "user_inactive", "This user is deactivated; reactivate them first");
     const invitation = await newUserToken(db, { id: user.id, tenantId }, "invite");
-    await db.batch(invitation.statements);
+    await db.batch([
+      ...invitation.statements,
+      auditStatement(c, {
+        action: "resend_invitation",
+        entity: "user",
+        entityId: user.id,
+        label: user.name,
+      }),
+    ]);
     await mailTo(c, user, invitation.token);
     return c.json(user);
   },

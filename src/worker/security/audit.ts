@@ -1,0 +1,99 @@
+/**
+ * The audit trail: every administrative change as a row of `audit_events`,
+ * written by the statement `auditStatement` returns, which the change puts in
+ * its own D1 batch, so a change is recorded exactly when it commits. A row
+ * names who, when, what (entity, id and its name at the time) and each field
+ * before and after; fields listed as secrets are recorded only as changed.
+ */
+import type { Context } from "hono";
+import type { AuditChange, AuditEntity } from "../../shared/audit";
+import type { AppEnv } from "../app-types";
+
+/** Bookkeeping fields that are never worth a line in the trail. */
+const IGNORED = new Set(["version", "createdAt", "updatedAt", "id", "tenantId"]);
+
+type Fields = Record<string, unknown>;
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * The fields that differ between `before` and `after` (either may be null: a
+ * creation or a deletion). Secrets appear as `{ field, secret: true }` without
+ * values, and only when they changed. Pure.
+ */
+export function auditChanges(
+  before: Fields | null,
+  after: Fields | null,
+  secrets: readonly string[] = [],
+): AuditChange[] {
+  const names = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const changes: AuditChange[] = [];
+  for (const field of names) {
+    if (IGNORED.has(field)) continue;
+    const was = before?.[field];
+    const now = after?.[field];
+    if (after && before && !(field in after)) continue; // not part of this change
+    if (same(was, now)) continue;
+    if (secrets.includes(field)) {
+      changes.push({ field, secret: true });
+      continue;
+    }
+    changes.push({
+      field,
+      ...(before ? { before: was ?? null } : {}),
+      ...(after ? { after: now ?? null } : {}),
+    });
+  }
+  return changes;
+}
+
+/** One entry of the trail. */
+export interface AuditEntry {
+  /** create, update, delete, or a named operation (invite, suspend, apply, …). */
+  action: string;
+  entity: AuditEntity;
+  entityId: string | null;
+  /** The thing's name as people know it (a user's name, a number's display name). */
+  label: string;
+  before?: Fields | null;
+  after?: Fields | null;
+  /** Fields whose values are never recorded (tokens, app secrets). */
+  secrets?: readonly string[];
+  /** The tenant the change belongs to, when it is not the caller's (the operator's tenant operations). */
+  tenantId?: string;
+  /**
+   * Record it only if the statement just before it in the batch changed a row (a
+   * conditional insert or update that may do nothing).
+   */
+  ifPreviousChanged?: boolean;
+}
+
+/**
+ * The INSERT that records `entry` as done by the signed-in caller; run it in the
+ * change's own batch. An update that changed nothing is still recorded (someone
+ * saved), with no fields.
+ */
+export function auditStatement(c: Context<AppEnv>, entry: AuditEntry): D1PreparedStatement {
+  const user = c.var.user;
+  const changes = auditChanges(entry.before ?? null, entry.after ?? null, entry.secrets);
+  return c.env.DB.prepare(
+    `INSERT INTO audit_events (id, tenant_id, at, actor_id, actor_name, actor_email, action,
+       entity, entity_id, entity_label, changes, request_id)
+     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${entry.ifPreviousChanged ? " WHERE changes() > 0" : ""}`,
+  ).bind(
+    crypto.randomUUID(),
+    entry.tenantId ?? user.tenantId,
+    Date.now(),
+    user.id,
+    user.name,
+    user.email,
+    entry.action,
+    entry.entity,
+    entry.entityId,
+    entry.label.slice(0, 200),
+    JSON.stringify(changes),
+    c.get("requestId") ?? null,
+  );
+}
