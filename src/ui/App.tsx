@@ -19,6 +19,7 @@ import { LoadError, Loading } from "./components/Feedback.tsx";
 import { Login } from "./components/Login.tsx";
 import { LazyCustomers } from "./customers/LazyCustomers.tsx";
 import { type I18n, I18nContext, initialLanguage, rememberLanguage, translator } from "./i18n.ts";
+import { useActivityKeepAlive } from "./useActivityKeepAlive.ts";
 
 type Session =
   | { kind: "checking" }
@@ -71,6 +72,7 @@ export function App() {
   }, []);
 
   const me = session.kind === "signed_in" ? session.me : null;
+  useActivityKeepAlive(me !== null);
   const i18n = useMemo<I18n>(
     () => ({
       language,

@@ -31,6 +31,8 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 /** Failed attempts in a row before we ask whether the session still exists. */
 const SESSION_CHECK_AFTER = 2;
+/** The close code the server uses when the socket's session ended. */
+const SESSION_ENDED = 4001;
 
 /**
  * Delay before reconnect attempt `attempt` (0-based): 0.5 s doubling to 10 s, with "equal
@@ -98,6 +100,9 @@ export class LiveConnection {
       if (this.socket !== socket) return;
       console.info(`WebSocket closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`);
       this.dropSocket();
+      // The server ended the session (logout, password change, expiry): ask at once
+      // whether it is gone rather than after a few failed reconnects.
+      if (event.code === SESSION_ENDED) this.attempt = Math.max(this.attempt, SESSION_CHECK_AFTER);
       this.scheduleReconnect();
     };
   }

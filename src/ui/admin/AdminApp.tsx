@@ -1,12 +1,14 @@
 /**
  * The administration and the platform pages behind one shell. Admins get the tenant's
  * sections under `/admin/…` and the customer pages under `/customers/…`; the platform
- * operator gets the tenants under `/platform/…`.
+ * operator gets the tenants and the audit trail of tenant operations under `/platform/…`.
  * Loaded on demand, so the agent desktop never downloads it.
  */
 import type { MeView } from "../../shared/protocol.ts";
 import { CustomersRoutes } from "../customers/CustomersRoutes.tsx";
 import { useI18n } from "../i18n.ts";
+import { AuditEntry } from "./audit/AuditEntry.tsx";
+import { AuditList } from "./audit/AuditList.tsx";
 import "./admin.css";
 import { AdminShell, isUnder, type NavItem, NotFound, Redirect, useRoute } from "./kit/index.ts";
 import { TenantForm } from "./platform/TenantForm.tsx";
@@ -32,6 +34,13 @@ function segments(path: string): string[] | null {
 
 function Platform({ rest }: { rest: readonly string[] }) {
   const [section, id, more] = rest;
+  if (section === "audit" && more === undefined) {
+    return id === undefined ? (
+      <AuditList base="/api/platform" root="/platform/audit" />
+    ) : (
+      <AuditEntry key={id} base="/api/platform" root="/platform/audit" id={id} />
+    );
+  }
   if (section !== "tenants" || more !== undefined) return <Redirect to="/platform/tenants" />;
   if (id === undefined) return <TenantsList />;
   return <TenantForm key={id} id={id === "new" ? null : id} />;
@@ -43,7 +52,10 @@ export default function AdminApp({ me, onSignedOut }: AdminAppProps) {
   const parts = segments(route.path);
 
   if (me.role === "operator") {
-    const nav: NavItem[] = [{ key: "tenants", href: "/platform/tenants", label: t("nav.tenants") }];
+    const nav: NavItem[] = [
+      { key: "tenants", href: "/platform/tenants", label: t("nav.tenants") },
+      { key: "audit", href: "/platform/audit", label: t("nav.audit") },
+    ];
     return (
       <AdminShell me={me} nav={nav} onSignedOut={onSignedOut}>
         {parts && isUnder(route.path, "/platform") ? (

@@ -4,6 +4,7 @@
  * translator merges them with the desktop's, so components use the same `t()`.
  * Keys are grouped by screen; UI helpers add their own blocks at the end of each object.
  */
+import { auditEn, auditIt } from "./i18n-audit.ts";
 import { contentEn, contentIt } from "./i18n-content.ts";
 import { customersEn, customersIt } from "./i18n-customers.ts";
 
@@ -12,6 +13,8 @@ export const adminEn = {
   ...contentEn,
   // ---- customers: list, details, history, import ----
   ...customersEn,
+  // ---- the audit trail ----
+  ...auditEn,
   // ---- framework ----
   "admin.title": "Parley — Administration",
   "admin.heading": "Administration",
@@ -349,6 +352,7 @@ export const adminIt: Record<AdminMessageKey, string> = {
   ...contentIt,
   // ---- customers: list, details, history, import ----
   ...customersIt,
+  ...auditIt,
   // ---- framework ----
   "admin.title": "Parley — Amministrazione",
   "admin.heading": "Amministrazione",

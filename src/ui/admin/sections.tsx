@@ -3,6 +3,8 @@
  * the path segments after `/admin/<key>` and routes inside itself (list, `new`, `:id`).
  */
 import type { FunctionComponent } from "preact";
+import { AuditEntry } from "./audit/AuditEntry.tsx";
+import { AuditList } from "./audit/AuditList.tsx";
 import {
   LocationsSection,
   PredefinedMessagesSection,
@@ -71,6 +73,13 @@ function Settings({ rest }: SectionProps) {
   return rest.length === 0 ? <SettingsForm /> : <NotFound />;
 }
 
+function Audit({ rest }: SectionProps) {
+  const [id] = rest;
+  if (id === undefined) return <AuditList base="/api/admin" root="/admin/audit" />;
+  if (rest.length > 1) return <NotFound backTo="/admin/audit" />;
+  return <AuditEntry key={id} base="/api/admin" root="/admin/audit" id={id} />;
+}
+
 /** The tenant administrator's sections, in sidebar order. */
 export const adminSections: readonly AdminSection[] = [
   { key: "numbers", label: "nav.numbers", component: Numbers },
@@ -85,4 +94,5 @@ export const adminSections: readonly AdminSection[] = [
   { key: "locations", label: "nav.locations", component: LocationsSection },
   { key: "templates", label: "nav.templates", component: TemplatesSection },
   { key: "settings", label: "nav.settings", component: Settings },
+  { key: "audit", label: "nav.audit", component: Audit },
 ];
