@@ -223,7 +223,7 @@ describe("the security log", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
-  it("writes one JSON line per failed sign-in, bad signature and refusal, without secrets", async () => {
+  it("writes one JSON line per failed sign-in, bad signature, refusal and probe of another tenant's id, without secrets", async () => {
     const spy = vi.spyOn(console, "log");
     const tenantId = await createTenant();
     const agent = await createUser(tenantId);
@@ -254,6 +254,20 @@ describe("the security log", () => {
       userId: agent.id,
       path: "/api/admin/users",
     });
+    // Another tenant's id answers the same 404 as a made-up one, but is logged.
+    const otherTenant = await createTenant();
+    const stranger = await createUser(otherTenant);
+    const adminUser = await createUser(tenantId, { role: "admin" });
+    const adminCookie = await login(adminUser.email);
+    const probe = await call(adminCookie, "GET", `/api/admin/users/${stranger.id}`);
+    const madeUp = await call(adminCookie, "GET", `/api/admin/users/${crypto.randomUUID()}`);
+    expect(probe.status).toBe(404);
+    expect(await probe.json()).toEqual(await madeUp.json());
+    const probes = captured(spy).filter((l) => l.event === "cross_tenant_probe");
+    expect(probes).toEqual([
+      expect.objectContaining({ table: "users", id: stranger.id, tenantId, userId: adminUser.id }),
+    ]);
+
     const all = spy.mock.calls.map((args) => String(args[0])).join("\n");
     expect(all).not.toContain("hunter2");
     expect(all).not.toContain(cookie.split("=")[1]!);

@@ -22,6 +22,7 @@ import { requireUser } from "../auth";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
+import { notFound } from "../security/probe";
 import {
   deleteOwned,
   type ExportColumn,
@@ -172,7 +173,7 @@ export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<R
   )
     .bind(id, c.var.user.tenantId, ...visibleBinds(c))
     .first<Row>();
-  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  if (!row) return notFound(c.env.DB, "customers", id, c.var.user.tenantId, `No such ${NOUN}`);
   return row;
 }
 

@@ -10,6 +10,7 @@ import { ListQuery, Page } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { requireUser } from "../../auth";
 import { apiError, describeRoute, query } from "../../http";
+import { notFound } from "../../security/probe";
 
 /** Requires a signed-in administrator of a tenant. Agents get 403. */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -244,7 +245,9 @@ export async function saveVersioned(
       .prepare(`SELECT version FROM ${target.table} WHERE id = ? AND tenant_id = ?`)
       .bind(target.id, target.tenantId)
       .first<{ version: number }>();
-    if (!row) apiError(404, "not_found", `No such ${target.noun}`);
+    if (!row) {
+      return notFound(db, target.table, target.id, target.tenantId, `No such ${target.noun}`);
+    }
     apiError(
       409,
       "conflict",
@@ -266,7 +269,7 @@ export async function deleteOwned(
     .prepare(`SELECT 1 AS x FROM ${table} WHERE id = ? AND tenant_id = ?`)
     .bind(id, tenantId)
     .first();
-  if (!exists) apiError(404, "not_found", `No such ${noun}`);
+  if (!exists) await notFound(db, table, id, tenantId, `No such ${noun}`);
   await db.batch([
     ...also,
     db.prepare(`DELETE FROM ${table} WHERE id = ? AND tenant_id = ?`).bind(id, tenantId),
@@ -285,6 +288,6 @@ export async function ownedRow<R>(
     .prepare(`SELECT * FROM ${table} WHERE id = ? AND tenant_id = ?`)
     .bind(id, tenantId)
     .first<R>();
-  if (!row) apiError(404, "not_found", `No such ${noun}`);
+  if (!row) return notFound(db, table, id, tenantId, `No such ${noun}`);
   return row;
 }

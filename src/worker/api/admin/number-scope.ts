@@ -8,6 +8,7 @@ import type { AppEnv } from "../../app-types";
 import type { Env } from "../../env";
 import { apiError } from "../../http";
 import { forgetNumbers } from "../../number-lookup";
+import { notFound } from "../../security/probe";
 
 /** Answers 404 unless `numberId` is a managed number of `tenantId`; returns its name. */
 export async function requireOwnNumber(
@@ -19,7 +20,7 @@ export async function requireOwnNumber(
     .prepare("SELECT name FROM managed_numbers WHERE id = ? AND tenant_id = ?")
     .bind(numberId, tenantId)
     .first<{ name: string }>();
-  if (!row) apiError(404, "not_found", "No such managed number");
+  if (!row) return notFound(db, "managed_numbers", numberId, tenantId, "No such managed number");
   return row.name;
 }
 

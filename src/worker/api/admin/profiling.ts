@@ -15,6 +15,7 @@ import {
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
 import { auditStatement } from "../../security/audit";
+import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { numberInPath, pathNumberId, requireOwnNumber, saveOrder } from "./number-scope";
 
@@ -104,7 +105,7 @@ async function ownedNode(db: D1Database, id: string, tenantId: string, numberId:
     )
     .bind(id, tenantId, numberId)
     .first<Row>();
-  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  if (!row) return notFound(db, "profiling_nodes", id, tenantId, `No such ${NOUN}`);
   return row;
 }
 

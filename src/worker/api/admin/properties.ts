@@ -15,6 +15,7 @@ import {
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
 import { auditStatement } from "../../security/audit";
+import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, listAll, mountList, saveVersioned } from "./common";
 import { numberInPath, pathNumberId, requireOwnNumber, saveOrder } from "./number-scope";
 
@@ -94,7 +95,7 @@ async function ownedProperty(
     .prepare("SELECT * FROM customer_properties WHERE id = ? AND tenant_id = ? AND number_id = ?")
     .bind(id, tenantId, numberId)
     .first<Row>();
-  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  if (!row) return notFound(db, "customer_properties", id, tenantId, `No such ${NOUN}`);
   return row;
 }
 

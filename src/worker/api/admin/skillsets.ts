@@ -9,6 +9,7 @@ import { CreateSkillsetBody, SkillsetView, UpdateSkillsetBody } from "../../../s
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
 import { auditStatement } from "../../security/audit";
+import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { numbersChanged, requireOwnNumber } from "./number-scope";
 
@@ -91,7 +92,7 @@ async function ownedSkillset(db: D1Database, id: string, tenantId: string): Prom
     .prepare(`SELECT ${SELECT} FROM skillsets s WHERE s.id = ? AND s.tenant_id = ?`)
     .bind(id, tenantId)
     .first<Row>();
-  if (!row) apiError(404, "not_found", `No such ${NOUN}`);
+  if (!row) return notFound(db, "skillsets", id, tenantId, `No such ${NOUN}`);
   return row;
 }
 

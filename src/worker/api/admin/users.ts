@@ -15,6 +15,7 @@ import { apiError, describeRoute, jsonBody, params } from "../../http";
 import { mailInvitation } from "../../mail";
 import { auditStatement } from "../../security/audit";
 import { securityLog } from "../../security/log";
+import { notFound } from "../../security/probe";
 import { type ListSpec, mountList, saveVersioned } from "./common";
 
 type UserRow = {
@@ -116,7 +117,7 @@ async function readUser(db: D1Database, tenantId: string, id: string): Promise<U
     .prepare(`SELECT ${SELECT} ${FROM} AND u.id = ?`)
     .bind(tenantId, id)
     .first<UserRow>();
-  if (!row) apiError(404, "not_found", "No such user");
+  if (!row) return notFound(db, "users", id, tenantId, "No such user");
   return toView(row);
 }
 
