@@ -438,8 +438,22 @@ describe("validation", () => {
     );
     expect(page).toEqual({
       items: [
-        { row: 2, phone: good, name: "Mario Rossì", action: "insert" },
-        { row: 17, phone: minimal, name: minimal, action: "insert" },
+        {
+          row: 2,
+          phone: good,
+          whatsappUserId: null,
+          name: "Mario Rossì",
+          action: "insert",
+          matchedBy: null,
+        },
+        {
+          row: 17,
+          phone: minimal,
+          whatsappUserId: null,
+          name: minimal,
+          action: "insert",
+          matchedBy: null,
+        },
       ],
       total: 2,
       page: 1,
@@ -621,8 +635,15 @@ describe("updates", () => {
     );
     // Without a Name column the preview has no name to show.
     expect(page.items).toEqual([
-      { row: 2, phone, name: null, action: "update" },
-      { row: 3, phone: other, name: null, action: "update" },
+      { row: 2, phone, whatsappUserId: null, name: null, action: "update", matchedBy: "phone" },
+      {
+        row: 3,
+        phone: other,
+        whatsappUserId: null,
+        name: null,
+        action: "update",
+        matchedBy: "phone",
+      },
     ]);
     await apply(editor, preview.id);
 
