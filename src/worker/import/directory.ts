@@ -54,7 +54,11 @@ export async function loadDirectory(
   const found = new Map<string, KnownCustomer>();
   if (statements.length > 0) {
     for (const result of await db.batch(statements)) {
-      for (const row of result.results as { id: string; contact_key: string; phone: string | null }[]) {
+      for (const row of result.results as {
+        id: string;
+        contact_key: string;
+        phone: string | null;
+      }[]) {
         found.set(row.id, { id: row.id, contactKey: row.contact_key, phone: row.phone });
       }
     }

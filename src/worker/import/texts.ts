@@ -178,9 +178,7 @@ export function rowProblemText(p: RowProblem, lang: Language): string {
         ? `telefono duplicato: uguale alla riga ${p.firstRow}`
         : `duplicate phone: same as row ${p.firstRow}`;
     case "sameCustomer":
-      return it
-        ? `stesso cliente della riga ${p.firstRow}`
-        : `same customer as row ${p.firstRow}`;
+      return it ? `stesso cliente della riga ${p.firstRow}` : `same customer as row ${p.firstRow}`;
     case "unknownId":
       return it
         ? "nessun cliente ha questo ID: lascialo vuoto per aggiungere un nuovo cliente"

@@ -310,8 +310,8 @@ function propertyValue(
  * is row 1) and matches it to the customer it names: by its ID when the ID
  * cell is filled (an ID that is not one of `known` matches nobody and is
  * refused), else by phone, else by WhatsApp user ID. A phone our validator
- * refuses is accepted when it is already the matched customer's (WhatsApp
- * delivered it). Blank rows are skipped; a second row with a phone already
+ * refuses is accepted when a customer of the tenant already has it (WhatsApp
+ * delivered it); a row may not give one customer another's phone. Blank rows are skipped; a second row with a phone already
  * seen, or naming a customer already named, is refused naming the first.
  * A refused row that names a customer comes back in `kept`.
  */
@@ -389,8 +389,8 @@ export function validateRows(
     if (!phoneInput) {
       if (!match || match.phone !== null) refuse(at.phone, { kind: "missingPhone" });
     } else if (e164) phone = e164;
-    // WhatsApp is the authority on its own numbers: the one it gave this customer stands.
-    else if (match?.phone && match.phone === phoneInput) phone = match.phone;
+    // WhatsApp is the authority on its own numbers: a phone it gave a customer of ours stands.
+    else if (known.byPhone.has(phoneInput)) phone = phoneInput;
     else refuse(at.phone, { kind: "badPhone" });
     if (phone) {
       const first = firstRowOfPhone.get(phone);
@@ -410,10 +410,17 @@ export function validateRows(
         firstToName = true;
       } else if (!duplicate) {
         duplicate = true;
-        refuse(matchedBy === "id" ? map.identity.id : matchedBy === "userId" ? map.identity.userId : at.phone, {
-          kind: "sameCustomer",
-          firstRow: first,
-        });
+        refuse(
+          matchedBy === "id"
+            ? map.identity.id
+            : matchedBy === "userId"
+              ? map.identity.userId
+              : at.phone,
+          {
+            kind: "sameCustomer",
+            firstRow: first,
+          },
+        );
       }
     }
 
