@@ -255,7 +255,8 @@ customerImport.get(
   describeRoute({
     method: "get",
     path: `${BASE}/customers/imports/:id/rows`,
-    summary: "A page of an import's valid rows, each creating or updating a customer",
+    summary:
+      "A page of an import's valid rows, each adding, updating or leaving unchanged a customer, with how it matched them (ID, phone or WhatsApp user ID)",
     tag: TAG,
     query: ImportRowsQuery,
     response: Page(ImportPreviewRow),
