@@ -7,11 +7,12 @@
  * an unchanged row is not an update; and `replace` deletes exactly the
  * customers its preview counted.
  */
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page } from "../src/shared/admin";
 import type { ImportPreviewRow, ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
-import { adminSession, call, callJson, type Session } from "./admin/session";
+import { adminSession, BASE, call, callJson, type Session } from "./admin/session";
 import { readXlsxRows } from "./admin/xlsx";
 import {
   apply,
@@ -388,6 +389,66 @@ describe("matching by ID", () => {
       { phone: newPhone, action: "unchanged", matchedBy: "phone" },
     ]);
     expect(after.size).toBe(4);
+  });
+});
+
+describe("customers that change after the preview", () => {
+  it("refuses the whole apply, in the admin's language, when a phone the file gives a customer has reached another one", async () => {
+    const admin = await adminSession();
+    const t = await importTenant(admin);
+    const moving = await callJson<CustomerView>(
+      admin,
+      "POST",
+      "/api/customers",
+      { phone: mobile(), name: "Moving" },
+      201,
+    );
+    const staying = await callJson<CustomerView>(
+      admin,
+      "POST",
+      "/api/customers",
+      { phone: mobile(), name: "Staying" },
+      201,
+    );
+    const newPhone = mobile();
+    const preview = await uploadOk(
+      admin,
+      csv([
+        ["ID", "Phone", "Name"],
+        [moving.id, newPhone, "Moved"],
+        [staying.id, staying.phone, "Staying, renamed"],
+      ]),
+      { type: CSV_TYPE },
+    );
+    expect(preview).toMatchObject({ rejections: [], updates: 2 });
+    // Meanwhile someone writes from that phone: they are a customer of their own now.
+    await fromWhatsApp(t, [{ waId: newPhone.slice(1), name: "Owner of the phone" }]);
+
+    const res = await exports.default.fetch(`${BASE}/api/customers/imports/${preview.id}/apply`, {
+      method: "POST",
+      headers: { Cookie: admin.cookie, "Accept-Language": "it" },
+    });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({
+      error: {
+        code: "customers_changed",
+        message:
+          "I clienti sono cambiati dopo il controllo di questo file e non è stato applicato nulla: carica di nuovo il file.",
+      },
+    });
+    // Nothing half-changed: both customers as they were, the import still as previewed.
+    const after = new Map((await allCustomers(admin)).map((c) => [c.id, c]));
+    expect(after.get(moving.id)).toEqual(moving);
+    expect(after.get(staying.id)).toEqual(staying);
+    expect(
+      await callJson<ImportView>(
+        admin,
+        "GET",
+        `/api/customers/imports/${preview.id}`,
+        undefined,
+        200,
+      ),
+    ).toMatchObject({ status: "ready", appliedAt: null });
   });
 });
 

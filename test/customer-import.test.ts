@@ -835,6 +835,28 @@ describe("imports cut short", () => {
     );
   });
 
+  it("reads a preview checked before rows were matched to customers as interrupted, and will not apply it", async () => {
+    const admin = await adminSession();
+    const preview = await uploadOk(admin, csv([["Phone"], [mobile()]]), { type: CSV });
+    // An import left ready by the version before the migration that added previewed_at.
+    await env.DB.prepare("UPDATE customer_imports SET previewed_at = NULL WHERE id = ?")
+      .bind(preview.id)
+      .run();
+    expect(
+      await callJson<ImportView>(
+        admin,
+        "GET",
+        `/api/customers/imports/${preview.id}`,
+        undefined,
+        200,
+      ),
+    ).toMatchObject({ status: "interrupted" });
+    const res = await call(admin, "POST", `/api/customers/imports/${preview.id}/apply`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ErrorBody).error.message).toContain("interrupted");
+    expect(await customerCount(admin.tenantId)).toBe(0);
+  });
+
   it("deletes a tenant's imports older than a day at its next upload", async () => {
     const admin = await adminSession();
     const old = await uploadOk(admin, csv([["Phone"], [mobile()]]), { type: CSV });

@@ -103,7 +103,10 @@ describe("customer import", () => {
 
     // The same list as CSV with one name edited: one update, the rest unchanged.
     const table = await readXlsxRows(
-      exported.buffer.slice(exported.byteOffset, exported.byteOffset + exported.byteLength),
+      exported.buffer.slice(
+        exported.byteOffset,
+        exported.byteOffset + exported.byteLength,
+      ) as ArrayBuffer,
     );
     const nameAt = table[0]!.indexOf("Name");
     const emily = table.findIndex((r) => r[nameAt] === "Emily Clarke");
