@@ -185,25 +185,43 @@ describe("matching rows to customers", () => {
     expect(result.kept).toEqual([]);
   });
 
+  it("lets two customers WhatsApp gave one phone keep it, and refuses it to a third", () => {
+    const result = check([
+      ["ID", "Phone"],
+      ["c-user", "+393331234567"],
+      ["c-phone", "+39 333 1234567"],
+      ["c-wa", "+393331234567"],
+    ]);
+    expect(result.staged.map((r) => [r.customerId, r.contactKey])).toEqual([
+      ["c-user", "u:US.1"],
+      ["c-phone", "393331234567"],
+    ]);
+    expect(result.rejections.map((r) => [r.row, r.reason])).toEqual([
+      [4, "this phone already belongs to another customer"],
+    ]);
+  });
+
   it("keeps the customer of a refused row, once, and an unknown ID keeps nobody", () => {
     const result = check([
       ["ID", "Phone", "WhatsApp user ID"],
       [null, "+393331234567", "US.1"],
-      ["c-wa", null, null],
+      ["c-bsuid", null, "US.9"],
       ["c-gone", "+972987654321", null],
       [null, "+972987654321", null],
+      ["c-wa", null, null],
     ]);
-    expect(result.staged).toEqual([]);
+    // Row 4's unknown ID named nobody: row 5 is the first to name that phone's customer.
+    expect(result.staged.map((r) => [r.rowNo, r.customerId])).toEqual([[5, "c-wa"]]);
     expect(result.rejections.map((r) => [r.row, r.column, r.reason])).toEqual([
       [2, "WhatsApp user ID", "not this customer's WhatsApp user ID"],
-      [3, "Phone", "missing phone"],
+      [3, "WhatsApp user ID", "not this customer's WhatsApp user ID"],
       [4, "ID", "no customer has this ID; leave it blank to add a new customer"],
-      [5, "Phone", "duplicate phone: same as row 4"],
+      [6, "Phone", "missing phone"],
+      [6, "ID", "same customer as row 5"],
     ]);
-    // Row 5 is the first to name c-wa: row 4's unknown ID named nobody.
     expect(result.kept).toEqual([
       { rowNo: 2, customerId: "c-phone", contactKey: "393331234567" },
-      { rowNo: 3, customerId: "c-wa", contactKey: "972987654321" },
+      { rowNo: 3, customerId: "c-bsuid", contactKey: "u:US.2" },
     ]);
   });
 });

@@ -385,21 +385,24 @@ export function validateRows(
 
     // Phone: mandatory (but for a customer known only by username), real, once per file.
     let phone: string | null = null;
-    let duplicate = false;
+    let duplicate = false; // refused already as a second row
     if (!phoneInput) {
       if (!match || match.phone !== null) refuse(at.phone, { kind: "missingPhone" });
     } else if (e164) phone = e164;
     // WhatsApp is the authority on its own numbers: a phone it gave a customer of ours stands.
     else if (known.byPhone.has(phoneInput)) phone = phoneInput;
     else refuse(at.phone, { kind: "badPhone" });
-    if (phone) {
+    // A phone new to its customer (a new customer's, or a change) must be nobody else's and
+    // once in the file; a customer's own phone always fits, also when WhatsApp gave two
+    // customers the same one (a username who later wrote from the phone).
+    if (phone && match?.phone !== phone) {
       const first = firstRowOfPhone.get(phone);
       if (first !== undefined) {
         duplicate = true;
         refuse(at.phone, { kind: "duplicatePhone", firstRow: first });
       } else firstRowOfPhone.set(phone, rowNo);
       const holder = known.byPhone.get(phone);
-      if (holder && match && holder.id !== match.id) refuse(at.phone, { kind: "phoneTaken" });
+      if (match && holder && holder.id !== match.id) refuse(at.phone, { kind: "phoneTaken" });
     }
     // The first row naming a customer speaks for them; any later one is refused.
     let firstToName = false;
@@ -409,18 +412,13 @@ export function validateRows(
         firstRowOfCustomer.set(match.id, rowNo);
         firstToName = true;
       } else if (!duplicate) {
-        duplicate = true;
-        refuse(
+        const column =
           matchedBy === "id"
             ? map.identity.id
-            : matchedBy === "userId"
-              ? map.identity.userId
-              : at.phone,
-          {
-            kind: "sameCustomer",
-            firstRow: first,
-          },
-        );
+            : matchedBy === "phone"
+              ? at.phone
+              : map.identity.userId;
+        refuse(column, { kind: "sameCustomer", firstRow: first });
       }
     }
 
