@@ -3,7 +3,7 @@
  * counts, and the single batch that applies it. Every statement filters by
  * tenant or by an import id the caller already proved is the tenant's. Column
  * names come from this file only (the stored `columns` list is mapped through
- * `UPDATES`, never pasted into SQL).
+ * `FIELDS`, never pasted into SQL).
  */
 import type { ImportMode, ImportPreviewRow, ImportView } from "../../shared/customer-import";
 import type { FixedField } from "./columns";
