@@ -52,11 +52,15 @@ export const DEMO = {
     name: "Segment",
     options: ["Business", "Consumer"],
   },
-  /** [id, phone, name, segment, authorized] — phones the simulator's phone page does not use. */
+  /**
+   * [id, phone, name, segment, authorized] — valid mobile numbers (they pass the
+   * checks of the customers API and of the import) that the simulator's phone page
+   * does not use.
+   */
   customers: [
     ["demo-customer-1", "+393480000001", "Giulia Conti", "Business", 1],
     ["demo-customer-2", "+393480000002", "Marco Ferri", "Consumer", 1],
-    ["demo-customer-3", "+447700900123", "Emily Clarke", "Consumer", 0],
+    ["demo-customer-3", "+447400123456", "Emily Clarke", "Consumer", 0],
   ],
   /** [user, skillset, agent priority] */
   memberships: [

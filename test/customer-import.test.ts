@@ -438,8 +438,22 @@ describe("validation", () => {
     );
     expect(page).toEqual({
       items: [
-        { row: 2, phone: good, name: "Mario Rossì", action: "insert" },
-        { row: 17, phone: minimal, name: minimal, action: "insert" },
+        {
+          row: 2,
+          phone: good,
+          whatsappUserId: null,
+          name: "Mario Rossì",
+          action: "insert",
+          matchedBy: null,
+        },
+        {
+          row: 17,
+          phone: minimal,
+          whatsappUserId: null,
+          name: minimal,
+          action: "insert",
+          matchedBy: null,
+        },
       ],
       total: 2,
       page: 1,
@@ -621,8 +635,15 @@ describe("updates", () => {
     );
     // Without a Name column the preview has no name to show.
     expect(page.items).toEqual([
-      { row: 2, phone, name: null, action: "update" },
-      { row: 3, phone: other, name: null, action: "update" },
+      { row: 2, phone, whatsappUserId: null, name: null, action: "update", matchedBy: "phone" },
+      {
+        row: 3,
+        phone: other,
+        whatsappUserId: null,
+        name: null,
+        action: "update",
+        matchedBy: "phone",
+      },
     ]);
     await apply(editor, preview.id);
 
@@ -812,6 +833,28 @@ describe("imports cut short", () => {
     expect((await call(admin, "POST", `/api/customers/imports/${preview.id}/apply`)).status).toBe(
       409,
     );
+  });
+
+  it("reads a preview checked before rows were matched to customers as interrupted, and will not apply it", async () => {
+    const admin = await adminSession();
+    const preview = await uploadOk(admin, csv([["Phone"], [mobile()]]), { type: CSV });
+    // An import left ready by the version before the migration that added previewed_at.
+    await env.DB.prepare("UPDATE customer_imports SET previewed_at = NULL WHERE id = ?")
+      .bind(preview.id)
+      .run();
+    expect(
+      await callJson<ImportView>(
+        admin,
+        "GET",
+        `/api/customers/imports/${preview.id}`,
+        undefined,
+        200,
+      ),
+    ).toMatchObject({ status: "interrupted" });
+    const res = await call(admin, "POST", `/api/customers/imports/${preview.id}/apply`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ErrorBody).error.message).toContain("interrupted");
+    expect(await customerCount(admin.tenantId)).toBe(0);
   });
 
   it("deletes a tenant's imports older than a day at its next upload", async () => {

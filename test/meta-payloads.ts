@@ -42,6 +42,30 @@ export function textWebhook(
   });
 }
 
+/**
+ * A Meta-shaped inbound text from a user who adopted a username: no `wa_id`
+ * and no `from`, only their business-scoped user id (BSUID).
+ */
+export function usernameTextWebhook(
+  phoneNumberId: string,
+  message: { userId: string; text: string; name: string; username: string },
+): unknown {
+  return envelope(phoneNumberId, {
+    contacts: [
+      { profile: { name: message.name, username: message.username }, user_id: message.userId },
+    ],
+    messages: [
+      {
+        from_user_id: message.userId,
+        id: `wamid.${crypto.randomUUID()}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: "text",
+        text: { body: message.text },
+      },
+    ],
+  });
+}
+
 /** A Meta-shaped status webhook. */
 export function statusWebhook(
   phoneNumberId: string,

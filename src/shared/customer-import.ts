@@ -9,6 +9,11 @@
  * /api/customers/imports/:id shows `processedRows` of `totalRows` (the client
  * picks the id: `id` in the query, a UUID). POST …/:id/apply applies every valid
  * row in one D1 batch: the whole import lands or none of it.
+ *
+ * A row names an existing customer by its ID column when filled, else by phone,
+ * else by WhatsApp user ID (the export has all three), so an unchanged export
+ * imports back as a no-op in either mode. Every row in the file counts as in
+ * it, refused or not: `replace` deletes only customers no row names.
  */
 import { z } from "zod";
 
@@ -41,10 +46,14 @@ export type ImportRejection = z.infer<typeof ImportRejection>;
 /** A valid row as the preview shows it. */
 export const ImportPreviewRow = z.object({
   row: z.number().int(),
-  phone: z.string(),
+  /** Null for a customer known only by their WhatsApp user ID. */
+  phone: z.string().nullable(),
+  whatsappUserId: z.string().nullable(),
   name: z.string().nullable(),
-  /** Whether it creates a customer or updates one. */
-  action: z.enum(["insert", "update"]),
+  /** Whether it creates a customer, changes one, or names one that already has the file's values. */
+  action: z.enum(["insert", "update", "unchanged"]),
+  /** How the row found its customer (null for a new one): ID column, phone or WhatsApp user ID. */
+  matchedBy: z.enum(["id", "phone", "userId"]).nullable(),
 });
 export type ImportPreviewRow = z.infer<typeof ImportPreviewRow>;
 
@@ -61,8 +70,12 @@ export const ImportView = z.object({
   rejections: z.array(ImportRejection),
   inserts: z.number().int(),
   updates: z.number().int(),
-  /** Customers the import would delete (mode `replace`). */
+  /** Valid rows whose customer already has the file's values: applying them changes nothing. */
+  unchanged: z.number().int(),
+  /** Customers the import would delete (mode `replace`): those no row of the file names. */
   deletes: z.number().int(),
+  /** Rejected rows that name an existing customer: that customer is left as it is (never deleted). */
+  keptRows: z.number().int(),
   error: z.string().nullable(),
   createdAt: z.number(),
   appliedAt: z.number().nullable(),

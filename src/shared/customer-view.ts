@@ -19,6 +19,8 @@ export type PropertyValues = z.infer<typeof PropertyValues>;
 export const CustomerView = z.object({
   id: z.string(),
   phone: z.string().nullable(),
+  /** The business-scoped user id WhatsApp gives users known by username; null for the others. */
+  whatsappUserId: z.string().nullable(),
   name: z.string(),
   authorized: z.boolean(),
   /** Who last changed `authorized`: a user id, or "customer" / "import". */

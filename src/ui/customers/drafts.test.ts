@@ -39,6 +39,7 @@ const agent = (f: CustomerField) => f.modifiableByAgent;
 const view: CustomerView = {
   id: "c1",
   phone: "+393331234567",
+  whatsappUserId: null,
   name: "Marta",
   authorized: false,
   authorizedBy: null,

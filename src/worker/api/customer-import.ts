@@ -27,7 +27,7 @@ import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
 import { apiError, describeRoute, languageOf, params, query } from "../http";
 import { loadCatalogue } from "../import/catalogue";
-import type { FixedField } from "../import/columns";
+import { loadDirectory } from "../import/directory";
 import { readSpreadsheet } from "../import/spreadsheet";
 import {
   applyStatements,
@@ -38,13 +38,14 @@ import {
   finishImport,
   type ImportRecord,
   importView,
+  type PresentColumn,
   previewRows,
   stageRows,
   startStaging,
 } from "../import/store";
 import { templateXlsx } from "../import/template";
-import { type FileProblem, fileProblemText } from "../import/texts";
-import { mapHeader, validateRows } from "../import/validate";
+import { applyProblemText, type FileProblem, fileProblemText } from "../import/texts";
+import { mapHeader, readIdentities, validateRows } from "../import/validate";
 import { readCapped } from "../streams";
 import { mayWriteCustomers } from "./customers";
 
@@ -60,6 +61,9 @@ const UPLOAD_TYPES = new Set([
   "application/vnd.ms-excel",
   "application/octet-stream",
 ]);
+
+/** Content types that say the file is CSV (so text without a Phone column is a CSV missing it). */
+const CSV_TYPES = new Set(["text/csv", "application/csv"]);
 
 /** Admins and agents of a tenant; the platform operator has no customers. */
 const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -139,7 +143,7 @@ customerImport.post(
   describeRoute({
     method: "post",
     path: `${BASE}/customers/imports`,
-    summary: `Upload a customer file (.xlsx or .csv as the raw body, at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB and ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows): checks every row and answers with the preview (status ready). 413 too large, 415 not a spreadsheet, 422 zip bomb, too many rows or no Phone column.`,
+    summary: `Upload a customer file (.xlsx or .csv as the raw body, at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB and ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows): checks every row, matches it to the customer it names (ID column, else phone, else WhatsApp user ID) and answers with the preview (status ready). 413 too large, 415 not a spreadsheet, 422 zip bomb, too many rows or no Phone column.`,
     tag: TAG,
     query: ImportUploadQuery,
     response: ImportView,
@@ -193,18 +197,32 @@ customerImport.post(
       if (!sheet.ok) return await refuse(sheet);
       const catalogue = await loadCatalogue(db, user.tenantId);
       const header = mapHeader(sheet.rows[0] ?? [], catalogue, lang);
-      if (!header.ok) return await refuse(header);
-      const result = validateRows(sheet.rows, header.map, catalogue, lang);
-      const columns: (FixedField | "properties")[] = [...header.map.fixed];
+      if (!header.ok) {
+        // Text sent as a workbook (say, notes renamed .xlsx) that is not even a customer CSV.
+        const saysCsv = CSV_TYPES.has(type) || fileName.toLowerCase().endsWith(".csv");
+        if (sheet.kind === "csv" && !saysCsv && header.code === "missing_column") {
+          return await refuse({ code: "unsupported_file", status: 415, what: "notSpreadsheet" });
+        }
+        return await refuse(header);
+      }
+      const identities = readIdentities(sheet.rows, header.map);
+      const known = await loadDirectory(db, user.tenantId, identities);
+      const result = validateRows(sheet.rows, header.map, catalogue, known, identities, lang);
+      const columns: PresentColumn[] = [...header.map.fixed];
       if (header.map.properties.length > 0) columns.push("properties");
       await startStaging(db, id, result.totalRows, columns);
       await stageRows(db, id, result.staged, result.kept, result.totalRows);
-      await finishImport(db, record, {
-        totalRows: result.totalRows,
-        validRows: result.staged.length,
-        rejectedRows: result.rejectedRows,
-        rejections: [...header.warnings, ...result.rejections],
-      });
+      await finishImport(
+        db,
+        { ...record, columns },
+        {
+          totalRows: result.totalRows,
+          validRows: result.staged.length,
+          rejectedRows: result.rejectedRows,
+          keptRows: result.kept.length,
+          rejections: [...header.warnings, ...result.rejections],
+        },
+      );
     } catch (err) {
       // Refusals above already marked the import; anything else is a bug, recorded before it surfaces.
       const current = await findImport(db, id, user.tenantId);
@@ -237,7 +255,8 @@ customerImport.get(
   describeRoute({
     method: "get",
     path: `${BASE}/customers/imports/:id/rows`,
-    summary: "A page of an import's valid rows, each creating or updating a customer",
+    summary:
+      "A page of an import's valid rows, each adding, updating or leaving unchanged a customer, with how it matched them (ID, phone or WhatsApp user ID)",
     tag: TAG,
     query: ImportRowsQuery,
     response: Page(ImportPreviewRow),
@@ -260,7 +279,7 @@ customerImport.post(
     method: "post",
     path: `${BASE}/customers/imports/:id/apply`,
     summary:
-      "Apply an import's valid rows in one atomic batch (replace mode also deletes the customers missing from the file, with their history). 409 unless the import is ready.",
+      "Apply an import's valid rows in one atomic batch: rows whose customer already has the file's values change nothing (not even the version); replace mode also deletes the customers the preview counted as missing from the file, with their history. 409 unless the import is ready, or when customers changed so that it no longer fits.",
     tag: TAG,
     response: ImportView,
   }),
@@ -268,12 +287,9 @@ customerImport.post(
   params(Id),
   async (c) => {
     const record = await ownImport(c, c.req.valid("param").id);
-    const notReady = (status: string) =>
-      apiError(
-        409,
-        "conflict",
-        `This import cannot be applied: it is ${status}${status === "applied" ? " already" : ""}. Upload the file again.`,
-      );
+    const lang = languageOf(c);
+    const notReady = (status: Exclude<ImportView["status"], "ready">): never =>
+      apiError(409, "conflict", applyProblemText({ kind: "notReady", status }, lang));
     const view = importView(record);
     if (view.status !== "ready") notReady(view.status);
     try {
@@ -281,14 +297,15 @@ customerImport.post(
     } catch (err) {
       if (String(err).includes("CHECK constraint failed")) {
         // Someone else applied it (or it changed) between our read and the batch.
-        notReady(importView(await ownImport(c, record.id)).status);
+        const now = importView(await ownImport(c, record.id)).status;
+        if (now !== "ready") notReady(now);
+      }
+      if (String(err).includes("UNIQUE constraint failed")) {
+        // A phone the file gives a customer reached another customer since the preview.
+        apiError(409, "customers_changed", applyProblemText({ kind: "customersChanged" }, lang));
       }
       console.error("customer import apply failed", err);
-      apiError(
-        500,
-        "apply_failed",
-        "The import could not be applied and nothing was changed; try again",
-      );
+      apiError(500, "apply_failed", applyProblemText({ kind: "failed" }, lang));
     }
     return c.json(importView(await ownImport(c, record.id)));
   },

@@ -62,6 +62,7 @@ function view(row: Row): CustomerView {
   return {
     id: row.id,
     phone: row.phone,
+    whatsappUserId: row.contact_key.startsWith("u:") ? row.contact_key.slice(2) : null,
     name: row.name,
     authorized: row.authorized === 1,
     authorizedBy: row.authorized_by,

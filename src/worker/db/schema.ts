@@ -430,7 +430,17 @@ export const customerImports = sqliteTable(
     /** Preview counts: rows that create, update, and customers that would be deleted. */
     inserts: integer("inserts").notNull().default(0),
     updates: integer("updates").notNull().default(0),
+    /** Valid rows that name a customer whose values are already those of the file. */
+    unchanged: integer("unchanged").notNull().default(0),
     deletes: integer("deletes").notNull().default(0),
+    /** Refused rows that name an existing customer: left as they are, never deleted. */
+    keptRows: integer("kept_rows").notNull().default(0),
+    /**
+     * When the preview was counted (D1's clock, ms): `replace` deletes only
+     * customers that existed then, so it deletes no one the admin was not shown.
+     * Null for an import checked before this was recorded: it must be uploaded again.
+     */
+    previewedAt: integer("previewed_at"),
     error: text("error"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
@@ -439,7 +449,11 @@ export const customerImports = sqliteTable(
   (t) => [index("customer_imports_tenant").on(t.tenantId, t.createdAt)],
 );
 
-/** The checked, valid rows of an import, ready to be applied. */
+/**
+ * The checked, valid rows of an import, ready to be applied, and (with a
+ * negative row number, never applied) the refused rows that name an existing
+ * customer, so that `replace` does not delete them.
+ */
 export const customerImportRows = sqliteTable(
   "customer_import_rows",
   {
@@ -447,8 +461,14 @@ export const customerImportRows = sqliteTable(
       .notNull()
       .references(() => customerImports.id, { onDelete: "cascade" }),
     rowNo: integer("row_no").notNull(),
+    /** The existing customer the row names (by ID, phone or WhatsApp user ID); null adds one. */
+    customerId: text("customer_id"),
+    /** How it was matched: `id`, `phone` or `userId`. */
+    matchedBy: text("matched_by", { enum: ["id", "phone", "userId"] }),
+    /** The customer's key once applied (see `customers.contact_key`). */
     contactKey: text("contact_key").notNull(),
-    phone: text("phone").notNull(),
+    /** Null only for a customer known by WhatsApp user ID who has no phone. */
+    phone: text("phone"),
     name: text("name"),
     authorized: integer("authorized", { mode: "boolean" }),
     bypassBot: integer("bypass_bot", { mode: "boolean" }),
@@ -463,6 +483,7 @@ export const customerImportRows = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.importId, t.rowNo] }),
     uniqueIndex("customer_import_rows_contact").on(t.importId, t.contactKey),
+    index("customer_import_rows_customer").on(t.importId, t.customerId),
   ],
 );
 

@@ -40,8 +40,21 @@ export const FIXED_COLUMNS: readonly { field: FixedField; header: string; mandat
   { field: "keepHistory", header: "Keep message history", mandatory: false },
 ];
 
+/**
+ * Columns of our export that say which customer a row is, never written by an
+ * import: the customer's ID, and the business-scoped user id WhatsApp gives
+ * users known by username (who may have no phone). A row matches a customer
+ * by ID, else by phone, else by WhatsApp user ID.
+ */
+export const IDENTITY_COLUMNS: readonly { key: IdentityKey; header: string }[] = [
+  { key: "id", header: "ID" },
+  { key: "userId", header: "WhatsApp user ID" },
+];
+
+export type IdentityKey = "id" | "userId";
+
 /** Columns of our export that an import reads past without a warning. */
-export const EXPORT_ONLY_HEADERS = ["ID", "Created", "Last update"] as const;
+export const EXPORT_ONLY_HEADERS = ["Created", "Last update"] as const;
 
 /** A skillset as files name it. */
 export interface SkillsetRef {
@@ -75,7 +88,11 @@ export function propertyColumns<P extends { name: string; numberName: string }>(
   properties: P[],
 ): (P & { column: string })[] {
   const taken = new Set<string>(
-    [...FIXED_COLUMNS.map((c) => c.header), ...EXPORT_ONLY_HEADERS].map(normaliseHeader),
+    [
+      ...FIXED_COLUMNS.map((c) => c.header),
+      ...IDENTITY_COLUMNS.map((c) => c.header),
+      ...EXPORT_ONLY_HEADERS,
+    ].map(normaliseHeader),
   );
   const byName = new Map<string, number>();
   for (const p of properties) {
@@ -131,9 +148,11 @@ function propertyCell(field: CustomerField, value: unknown): Cell {
 
 /**
  * The customers download's columns: the ID, the template's columns (every
- * property, not only those shown in the list), then the creation and last
- * update times. The phone header carries no mandatory mark: it is a list,
- * not a template (an import reads it either way).
+ * property, not only those shown in the list), the WhatsApp user ID, then the
+ * creation and last update times. ID, phone and WhatsApp user ID together name
+ * every customer, also those without a phone, so an export imports back onto
+ * the same customers. The phone header carries no mandatory mark: it is a
+ * list, not a template (an import reads it either way).
  */
 export function exportColumns(catalogue: Catalogue): ExportColumn<CustomerView>[] {
   return [
@@ -158,6 +177,7 @@ export function exportColumns(catalogue: Catalogue): ExportColumn<CustomerView>[
         width: 20,
       }),
     ),
+    { header: "WhatsApp user ID", value: (v) => v.whatsappUserId, width: 24 },
     { header: "Created", value: (v) => new Date(v.createdAt), width: 18 },
     { header: "Last update", value: (v) => new Date(v.updatedAt), width: 18 },
   ];

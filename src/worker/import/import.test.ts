@@ -3,6 +3,8 @@
  * headers, header mapping and the zip guard's structural checks.
  */
 import { describe, expect, it } from "vitest";
+import { DEMO } from "../../../scripts/demo-data";
+import { toE164 } from "../../shared/customers";
 import {
   booleanOf,
   type Catalogue,
@@ -15,7 +17,7 @@ import {
   textOf,
 } from "./columns";
 import { decodeText, detectDelimiter, looksLikeText, parseCsv } from "./csv";
-import { mapHeader } from "./validate";
+import { directoryOf, mapHeader, readIdentities, validateRows } from "./validate";
 import { checkZip, looksLikeZip } from "./zip-guard";
 
 describe("csv", () => {
@@ -128,6 +130,105 @@ describe("columns", () => {
       { row: 1, column: "Colour", reason: "unknown column, ignored" },
     ]);
     expect(mapHeader(["Name"], catalogue())).toMatchObject({ ok: false, code: "missing_column" });
+  });
+
+  it("reads the export's ID and WhatsApp user ID columns as who a row is, once each", () => {
+    const mapped = mapHeader(["ID", "Phone", "whatsapp user id", "Created"], catalogue());
+    expect(mapped).toMatchObject({ ok: true, warnings: [] });
+    if (!mapped.ok) return;
+    expect(mapped.map.identity).toEqual({ id: 0, userId: 2 });
+    expect(mapHeader(["ID", "Phone", "id"], catalogue())).toMatchObject({
+      ok: false,
+      code: "duplicate_column",
+    });
+  });
+});
+
+describe("matching rows to customers", () => {
+  const catalogue: Catalogue = { properties: [], skillsets: [] };
+  const byPhone = { id: "c-phone", contactKey: "393331234567", phone: "+393331234567" };
+  // A username who later wrote from the same phone is a second record: the phone's own wins.
+  const username = { id: "c-user", contactKey: "u:US.1", phone: "+393331234567" };
+  const whatsapp = { id: "c-wa", contactKey: "972987654321", phone: "+972987654321" };
+  const phoneless = { id: "c-bsuid", contactKey: "u:US.2", phone: null };
+
+  function check(rows: (string | null)[][]) {
+    const mapped = mapHeader(rows[0]!, catalogue);
+    if (!mapped.ok) throw new Error("header refused");
+    const identities = readIdentities(rows, mapped.map);
+    const known = directoryOf([username, byPhone, whatsapp, phoneless]);
+    return validateRows(rows, mapped.map, catalogue, known, identities);
+  }
+
+  it("matches by ID, else phone, else WhatsApp user ID, and accepts a phone WhatsApp gave a customer", () => {
+    const result = check([
+      ["ID", "Phone", "WhatsApp user ID"],
+      ["c-bsuid", null, "US.2"],
+      [null, "+39 333 123 4567", null],
+      [null, "+972987654321", null],
+      [null, "+972987654322", null],
+    ]);
+    expect(result.staged.map((r) => [r.rowNo, r.customerId, r.matchedBy, r.contactKey])).toEqual([
+      [2, "c-bsuid", "id", "u:US.2"],
+      [3, "c-phone", "phone", "393331234567"],
+      [4, "c-wa", "phone", "972987654321"],
+    ]);
+    // A username without a phone needs none, and keeps their key.
+    expect(result.staged[0]!.phone).toBeNull();
+    expect(result.rejections).toEqual([
+      {
+        row: 5,
+        column: "Phone",
+        reason: "not a valid mobile number in international format, e.g. +393331234567",
+      },
+    ]);
+    expect(result.kept).toEqual([]);
+  });
+
+  it("lets two customers WhatsApp gave one phone keep it, and refuses it to a third", () => {
+    const result = check([
+      ["ID", "Phone"],
+      ["c-user", "+393331234567"],
+      ["c-phone", "+39 333 1234567"],
+      ["c-wa", "+393331234567"],
+    ]);
+    expect(result.staged.map((r) => [r.customerId, r.contactKey])).toEqual([
+      ["c-user", "u:US.1"],
+      ["c-phone", "393331234567"],
+    ]);
+    expect(result.rejections.map((r) => [r.row, r.reason])).toEqual([
+      [4, "this phone already belongs to another customer"],
+    ]);
+  });
+
+  it("keeps the customer of a refused row, once, and an unknown ID keeps nobody", () => {
+    const result = check([
+      ["ID", "Phone", "WhatsApp user ID"],
+      [null, "+393331234567", "US.1"],
+      ["c-bsuid", null, "US.9"],
+      ["c-gone", "+972987654321", null],
+      [null, "+972987654321", null],
+      ["c-wa", null, null],
+    ]);
+    // Row 4's unknown ID named nobody: row 5 is the first to name that phone's customer.
+    expect(result.staged.map((r) => [r.rowNo, r.customerId])).toEqual([[5, "c-wa"]]);
+    expect(result.rejections.map((r) => [r.row, r.column, r.reason])).toEqual([
+      [2, "WhatsApp user ID", "not this customer's WhatsApp user ID"],
+      [3, "WhatsApp user ID", "not this customer's WhatsApp user ID"],
+      [4, "ID", "no customer has this ID; leave it blank to add a new customer"],
+      [6, "Phone", "missing phone"],
+      [6, "ID", "same customer as row 5"],
+    ]);
+    expect(result.kept).toEqual([
+      { rowNo: 2, customerId: "c-phone", contactKey: "393331234567" },
+      { rowNo: 3, customerId: "c-bsuid", contactKey: "u:US.2" },
+    ]);
+  });
+});
+
+describe("demo data", () => {
+  it("has customers whose phones pass our own phone check", () => {
+    for (const [, phone] of DEMO.customers) expect(toE164(phone)).toBe(phone);
   });
 });
 

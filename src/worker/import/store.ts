@@ -3,11 +3,11 @@
  * counts, and the single batch that applies it. Every statement filters by
  * tenant or by an import id the caller already proved is the tenant's. Column
  * names come from this file only (the stored `columns` list is mapped through
- * `UPDATES`, never pasted into SQL).
+ * `FIELDS`, never pasted into SQL).
  */
 import type { ImportMode, ImportPreviewRow, ImportView } from "../../shared/customer-import";
 import type { FixedField } from "./columns";
-import type { KeptRow, StagedRow } from "./validate";
+import { type KeptRow, type MatchedBy, type StagedRow, userIdOf } from "./validate";
 
 /** A `receiving` import with no progress for this long was cut short (its Worker died). */
 export const INTERRUPTED_AFTER_MS = 2 * 60 * 1000;
@@ -37,14 +37,21 @@ export interface ImportRecord {
   rejected_rows: number;
   inserts: number;
   updates: number;
+  unchanged: number;
   deletes: number;
+  kept_rows: number;
+  previewed_at: number | null;
   error: string | null;
   created_at: number;
   updated_at: number;
   applied_at: number | null;
 }
 
-/** The API view; a `receiving` import without progress for two minutes reads `interrupted`. */
+/**
+ * The API view; a `receiving` import without progress for two minutes reads
+ * `interrupted`, and so does a `ready` one without a preview time (checked
+ * before rows were matched to customers: its staged rows cannot be applied).
+ */
 export function importView(row: ImportRecord, now = Date.now()): ImportView {
   let rejections: ImportView["rejections"] = [];
   try {
@@ -52,7 +59,9 @@ export function importView(row: ImportRecord, now = Date.now()): ImportView {
   } catch {
     // unreadable: shown as none, the count still says how many
   }
-  const interrupted = row.status === "receiving" && now - row.updated_at > INTERRUPTED_AFTER_MS;
+  const interrupted =
+    (row.status === "receiving" && now - row.updated_at > INTERRUPTED_AFTER_MS) ||
+    (row.status === "ready" && row.previewed_at === null);
   return {
     id: row.id,
     fileName: row.file_name,
@@ -65,7 +74,9 @@ export function importView(row: ImportRecord, now = Date.now()): ImportView {
     rejections,
     inserts: row.inserts,
     updates: row.updates,
+    unchanged: row.unchanged,
     deletes: row.deletes,
+    keptRows: row.kept_rows,
     error: row.error,
     createdAt: row.created_at,
     appliedAt: row.applied_at,
@@ -136,17 +147,31 @@ export async function startStaging(
 }
 
 // Staged rows travel as compact JSON arrays, in this column order.
-const STAGE_SQL = `INSERT INTO customer_import_rows (import_id, row_no, contact_key, phone, name, authorized,
-    bypass_bot, priority, default_skillset_id, notes, external_id, keep_history, properties)
-  SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-    json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
-    json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'),
-    json_extract(value, '$[9]'), json_extract(value, '$[10]'), json_extract(value, '$[11]')
+const STAGE_COLUMNS = [
+  "row_no",
+  "customer_id",
+  "matched_by",
+  "contact_key",
+  "phone",
+  "name",
+  "authorized",
+  "bypass_bot",
+  "priority",
+  "default_skillset_id",
+  "notes",
+  "external_id",
+  "keep_history",
+  "properties",
+] as const;
+const STAGE_SQL = `INSERT INTO customer_import_rows (import_id, ${STAGE_COLUMNS.join(", ")})
+  SELECT ?, ${STAGE_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ")}
   FROM json_each(?)`;
 
 function stagedJson(row: StagedRow): string {
   return JSON.stringify([
     row.rowNo,
+    row.customerId,
+    row.matchedBy,
     row.contactKey,
     row.phone,
     row.name,
@@ -162,14 +187,16 @@ function stagedJson(row: StagedRow): string {
 }
 
 /**
- * A refused row whose customer is known is staged with a negative row number:
- * it is never applied, and it keeps that customer out of a `replace` deletion.
+ * A refused row that names an existing customer is staged with a negative row
+ * number: it is never applied, and it keeps that customer out of a `replace` deletion.
  */
 function keptJson(row: KeptRow): string {
   return JSON.stringify([
     -row.rowNo,
+    row.customerId,
+    null,
     row.contactKey,
-    row.phone,
+    null,
     null,
     null,
     null,
@@ -229,54 +256,70 @@ export async function stageRows(
 }
 
 /**
- * Computes the preview counts (rows that insert, that update, customers a
- * `replace` would delete) and makes the import `ready`.
+ * Computes the preview counts and makes the import `ready`, in one batch:
+ * rows that add a customer, rows that change one, rows whose customer already
+ * has the file's values (`unchanged`: applying them changes nothing, not even
+ * the version), and for `replace` the customers that existed at this moment
+ * and that no row names — valid or refused — which the apply will delete.
  */
 export async function finishImport(
   db: D1Database,
-  record: { id: string; tenantId: string; mode: ImportMode },
-  summary: { totalRows: number; validRows: number; rejectedRows: number; rejections: unknown[] },
+  record: { id: string; tenantId: string; mode: ImportMode; columns: PresentColumn[] },
+  summary: {
+    totalRows: number;
+    validRows: number;
+    rejectedRows: number;
+    keptRows: number;
+    rejections: unknown[];
+  },
 ) {
-  const inserts = await db
-    .prepare(
-      `SELECT count(*) AS n FROM customer_import_rows r WHERE r.import_id = ? AND r.row_no > 0
-       AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ? AND c.contact_key = r.contact_key)`,
-    )
-    .bind(record.id, record.tenantId)
-    .first<{ n: number }>();
-  const deletes =
-    record.mode === "replace"
-      ? await db
-          .prepare(
-            `SELECT count(*) AS n FROM customers c WHERE c.tenant_id = ? AND NOT EXISTS
-             (SELECT 1 FROM customer_import_rows r WHERE r.import_id = ? AND r.contact_key = c.contact_key)`,
-          )
-          .bind(record.tenantId, record.id)
-          .first<{ n: number }>()
-      : { n: 0 };
-  const insertCount = inserts?.n ?? 0;
-  await db
-    .prepare(
-      `UPDATE customer_imports SET status = 'ready', processed_rows = ?, total_rows = ?, valid_rows = ?,
-         rejected_rows = ?, rejections = ?, inserts = ?, updates = ?, deletes = ?, updated_at = ?
-       WHERE id = ? AND status = 'receiving'`,
-    )
-    .bind(
-      summary.totalRows,
-      summary.totalRows,
-      summary.validRows,
-      summary.rejectedRows,
-      JSON.stringify(summary.rejections.slice(0, MAX_REJECTIONS)),
-      insertCount,
-      summary.validRows - insertCount,
-      deletes?.n ?? 0,
-      Date.now(),
-      record.id,
-    )
-    .run();
+  const changed = differs(record.columns);
+  // Valid rows, with the customer they name when it still exists.
+  const matched = `customer_import_rows r JOIN customers c ON c.id = r.customer_id
+    AND c.tenant_id = customer_imports.tenant_id WHERE r.import_id = customer_imports.id AND r.row_no > 0`;
+  await db.batch([
+    db
+      .prepare(
+        "UPDATE customer_imports SET previewed_at = unixepoch('subsec') * 1000 WHERE id = ? AND status = 'receiving'",
+      )
+      .bind(record.id),
+    db
+      .prepare(
+        `UPDATE customer_imports SET status = 'ready', processed_rows = ?, total_rows = ?, valid_rows = ?,
+           rejected_rows = ?, kept_rows = ?, rejections = ?,
+           inserts = ? - (SELECT count(*) FROM ${matched}),
+           updates = (SELECT count(*) FROM ${matched} AND ${changed}),
+           unchanged = (SELECT count(*) FROM ${matched} AND NOT ${changed}),
+           deletes = CASE WHEN mode = 'replace' THEN (SELECT count(*) FROM customers d WHERE ${DELETABLE}) ELSE 0 END,
+           updated_at = ?
+         WHERE id = ? AND status = 'receiving'`,
+      )
+      .bind(
+        summary.totalRows,
+        summary.totalRows,
+        summary.validRows,
+        summary.rejectedRows,
+        summary.keptRows,
+        JSON.stringify(summary.rejections.slice(0, MAX_REJECTIONS)),
+        summary.validRows,
+        Date.now(),
+        record.id,
+      ),
+  ]);
 }
 
-/** A page of the valid rows, each saying whether it creates or updates a customer. */
+/**
+ * Customers `d` a `replace` import deletes (evaluated with `customer_imports`
+ * in scope): the tenant's customers that existed when the preview was counted
+ * and that no row of the file names, by its match or by the key a new row
+ * would take.
+ */
+const DELETABLE = `d.tenant_id = customer_imports.tenant_id AND d.created_at <= customer_imports.previewed_at
+  AND NOT EXISTS (SELECT 1 FROM customer_import_rows r WHERE r.import_id = customer_imports.id AND r.customer_id = d.id)
+  AND NOT EXISTS (SELECT 1 FROM customer_import_rows r WHERE r.import_id = customer_imports.id AND r.row_no > 0
+    AND r.customer_id IS NULL AND r.contact_key = d.contact_key)`;
+
+/** A page of the valid rows, each saying whether it adds, changes or leaves alone a customer, and how it matched. */
 export async function previewRows(
   db: D1Database,
   record: ImportRecord,
@@ -289,61 +332,85 @@ export async function previewRows(
       .bind(record.id),
     db
       .prepare(
-        `SELECT r.row_no, r.phone, r.name,
-           EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ? AND c.contact_key = r.contact_key) AS existing
-         FROM customer_import_rows r WHERE r.import_id = ? AND r.row_no > 0
+        `SELECT r.row_no, r.phone, r.name, r.contact_key, r.matched_by,
+           CASE WHEN c.id IS NULL THEN 'insert' WHEN ${differs(presentColumns(record))} THEN 'update'
+             ELSE 'unchanged' END AS action
+         FROM customer_import_rows r LEFT JOIN customers c ON c.id = r.customer_id AND c.tenant_id = ?
+         WHERE r.import_id = ? AND r.row_no > 0
          ORDER BY r.row_no LIMIT ? OFFSET ?`,
       )
       .bind(record.tenant_id, record.id, pageSize, (page - 1) * pageSize),
   ]);
   const items = (
-    rows!.results as { row_no: number; phone: string; name: string | null; existing: number }[]
+    rows!.results as {
+      row_no: number;
+      phone: string | null;
+      name: string | null;
+      contact_key: string;
+      matched_by: MatchedBy | null;
+      action: ImportPreviewRow["action"];
+    }[]
   ).map(
     (r): ImportPreviewRow => ({
       row: r.row_no,
       phone: r.phone,
+      whatsappUserId: userIdOf(r.contact_key),
       name: r.name,
-      action: r.existing ? "update" : "insert",
+      action: r.action,
+      matchedBy: r.action === "insert" ? null : r.matched_by,
     }),
   );
   return { items, total: (count!.results[0] as { n: number }).n };
 }
 
-// ---- apply ------------------------------------------------------------------------
+// ---- apply ----------------------------------------------------------------------
 
-/** What an update sets for each present column: SQL written here, `?` bound from `binds`. */
-const UPDATES: Record<
-  FixedField | "properties",
-  { sql: string; binds: "none" | "authorized" | "import" }
-> = {
-  phone: { sql: "phone = excluded.phone", binds: "none" },
-  name: { sql: "name = excluded.name", binds: "none" },
-  authorized: {
-    sql: `authorized = excluded.authorized,
-      authorized_by = CASE WHEN excluded.authorized <> customers.authorized THEN ? ELSE customers.authorized_by END,
-      authorized_at = CASE WHEN excluded.authorized <> customers.authorized THEN ? ELSE customers.authorized_at END`,
-    binds: "authorized",
+/** A field a file may have a column for, as stored in `customer_imports.columns`. */
+export type PresentColumn = FixedField | "properties";
+
+/**
+ * For each field: the customers column it writes and the value a staged row
+ * `r` gives customer `c` (SQL written here, never from input). Absent columns
+ * are left alone; a blank name is the phone, or stays when there is none; a
+ * skillset deleted since the preview becomes none; property nulls delete.
+ */
+const FIELDS: Record<PresentColumn, { column: string; value: string }> = {
+  phone: { column: "phone", value: "coalesce(r.phone, c.phone)" },
+  name: { column: "name", value: "coalesce(r.name, c.name)" },
+  authorized: { column: "authorized", value: "r.authorized" },
+  bypassBot: { column: "bypass_bot", value: "r.bypass_bot" },
+  priority: { column: "priority", value: "r.priority" },
+  defaultSkillset: {
+    column: "default_skillset_id",
+    value:
+      "(SELECT s.id FROM skillsets s WHERE s.id = r.default_skillset_id AND s.tenant_id = c.tenant_id)",
   },
-  bypassBot: { sql: "bypass_bot = excluded.bypass_bot", binds: "none" },
-  priority: { sql: "priority = excluded.priority", binds: "none" },
-  defaultSkillset: { sql: "default_skillset_id = excluded.default_skillset_id", binds: "none" },
-  notes: { sql: "notes = excluded.notes", binds: "none" },
-  externalId: { sql: "external_id = excluded.external_id", binds: "none" },
-  keepHistory: { sql: "keep_history = excluded.keep_history", binds: "none" },
-  // `excluded.properties` has its nulls removed already; the staged JSON still has them, and they delete.
-  properties: {
-    sql: `properties = json_patch(customers.properties, (SELECT s.properties FROM customer_import_rows s
-      WHERE s.import_id = ? AND s.contact_key = excluded.contact_key))`,
-    binds: "import",
-  },
+  notes: { column: "notes", value: "r.notes" },
+  externalId: { column: "external_id", value: "r.external_id" },
+  keepHistory: { column: "keep_history", value: "r.keep_history" },
+  properties: { column: "properties", value: "json_patch(c.properties, r.properties)" },
 };
+
+/**
+ * SQL true when staged row `r` would change customer `c`: a present field's
+ * value differs (properties compared as JSON, as SQLite writes it), or the
+ * customer's key would (a new phone).
+ */
+function differs(present: PresentColumn[]): string {
+  const checks = present.map((key) =>
+    key === "properties"
+      ? `json(c.properties) IS NOT ${FIELDS.properties.value}`
+      : `c.${FIELDS[key].column} IS NOT ${FIELDS[key].value}`,
+  );
+  return `(${["c.contact_key IS NOT r.contact_key", ...checks].join(" OR ")})`;
+}
 
 // A version-4 UUID from SQLite's randomness, like crypto.randomUUID() in the records API.
 const NEW_ID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
   || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
 
 /** Which fields an import's file had columns for, as stored in `customer_imports.columns`. */
-export function presentColumns(record: ImportRecord): (FixedField | "properties")[] {
+export function presentColumns(record: ImportRecord): PresentColumn[] {
   let stored: unknown = [];
   try {
     stored = JSON.parse(record.columns);
@@ -351,19 +418,25 @@ export function presentColumns(record: ImportRecord): (FixedField | "properties"
     // treated as only the phone
   }
   const names = Array.isArray(stored) ? stored : [];
-  return (Object.keys(UPDATES) as (FixedField | "properties")[]).filter(
+  return (Object.keys(FIELDS) as PresentColumn[]).filter(
     (key) => key === "phone" || names.includes(key),
   );
 }
 
 /**
- * The statements of an apply, for ONE D1 batch (all or nothing): the status
- * flip `ready` → `applied` guarded by `version_guard` (the batch aborts when
- * the import is no longer `ready`), the deletion of customers missing from the
- * file (`replace`), the upsert of every valid row (only the file's columns
- * change on existing customers; `authorized` changes record the admin and the
- * time; a skillset deleted since the preview becomes none), and the removal of
- * the staged rows.
+ * The statements of an apply, for ONE D1 batch (all or nothing):
+ *
+ * 1. the status flip `ready` → `applied`, guarded by `version_guard` (the batch
+ *    aborts when the import is no longer `ready`);
+ * 2. rows re-resolved against customers as they are now: a matched customer
+ *    deleted since the preview is added again, and a row that adds a customer
+ *    whose phone has since arrived (a webhook) updates that one instead;
+ * 3. `replace`: the deletion of the customers the preview counted — those that
+ *    existed then and that no row names (refused rows included);
+ * 4. the update of every matched customer the file changes — only the file's
+ *    columns; `authorized` changes record the admin and the time; a customer
+ *    whose values are already the file's keeps its version and last update;
+ * 5. the insert of the new customers, and the removal of the staged rows.
  */
 export function applyStatements(
   db: D1Database,
@@ -372,28 +445,20 @@ export function applyStatements(
   now: number,
 ): D1PreparedStatement[] {
   const present = presentColumns(record);
-  const sets: string[] = [];
+  const sets: string[] = ["contact_key = r.contact_key"];
   const setBinds: unknown[] = [];
   for (const key of present) {
-    const update = UPDATES[key];
-    sets.push(update.sql);
-    if (update.binds === "authorized") setBinds.push(adminId, now);
-    if (update.binds === "import") setBinds.push(record.id);
+    const { column, value } = FIELDS[key];
+    sets.push(`${column} = ${value}`);
+    if (key === "authorized") {
+      sets.push(
+        "authorized_by = CASE WHEN r.authorized IS NOT c.authorized THEN ? ELSE c.authorized_by END",
+        "authorized_at = CASE WHEN r.authorized IS NOT c.authorized THEN ? ELSE c.authorized_at END",
+      );
+      setBinds.push(adminId, now);
+    }
   }
-  sets.push("version = customers.version + 1", "updated_at = excluded.updated_at");
-  const upsert = db
-    .prepare(
-      `INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized, authorized_by, authorized_at,
-         bypass_bot, priority, default_skillset_id, notes, external_id, keep_history, properties, created_at, updated_at)
-       SELECT ${NEW_ID}, ?, r.contact_key, r.phone, coalesce(r.name, r.phone), coalesce(r.authorized, 0),
-         CASE WHEN r.authorized THEN ? END, CASE WHEN r.authorized THEN ? END,
-         coalesce(r.bypass_bot, 0), coalesce(r.priority, 5),
-         CASE WHEN r.default_skillset_id IN (SELECT id FROM skillsets WHERE tenant_id = ?) THEN r.default_skillset_id END,
-         r.notes, r.external_id, coalesce(r.keep_history, 1), json_patch('{}', r.properties), ?, ?
-       FROM customer_import_rows r WHERE r.import_id = ? AND r.row_no > 0
-       ON CONFLICT (tenant_id, contact_key) DO UPDATE SET ${sets.join(", ")}`,
-    )
-    .bind(record.tenant_id, adminId, now, record.tenant_id, now, now, record.id, ...setBinds);
+  sets.push("version = c.version + 1", "updated_at = ?");
   return [
     db
       .prepare(
@@ -403,17 +468,50 @@ export function applyStatements(
       .bind(now, now, record.id, record.tenant_id),
     db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
     db.prepare("DELETE FROM version_guard"),
+    db
+      .prepare(
+        `UPDATE customer_import_rows SET customer_id = NULL
+         WHERE import_id = ? AND row_no > 0 AND customer_id IS NOT NULL AND NOT EXISTS
+           (SELECT 1 FROM customers c WHERE c.id = customer_import_rows.customer_id AND c.tenant_id = ?)`,
+      )
+      .bind(record.id, record.tenant_id),
+    db
+      .prepare(
+        `UPDATE customer_import_rows SET customer_id =
+           (SELECT c.id FROM customers c WHERE c.tenant_id = ? AND c.contact_key = customer_import_rows.contact_key)
+         WHERE import_id = ? AND row_no > 0 AND customer_id IS NULL`,
+      )
+      .bind(record.tenant_id, record.id),
     ...(record.mode === "replace"
       ? [
           db
             .prepare(
-              `DELETE FROM customers WHERE tenant_id = ? AND NOT EXISTS
-               (SELECT 1 FROM customer_import_rows r WHERE r.import_id = ? AND r.contact_key = customers.contact_key)`,
+              `DELETE FROM customers WHERE id IN (SELECT d.id FROM customer_imports JOIN customers d
+                 WHERE customer_imports.id = ? AND ${DELETABLE})`,
             )
-            .bind(record.tenant_id, record.id),
+            .bind(record.id),
         ]
       : []),
-    upsert,
+    db
+      .prepare(
+        `UPDATE customers AS c SET ${sets.join(", ")}
+         FROM customer_import_rows r
+         WHERE r.import_id = ? AND r.row_no > 0 AND r.customer_id = c.id AND c.tenant_id = ?
+           AND ${differs(present)}`,
+      )
+      .bind(...setBinds, now, record.id, record.tenant_id),
+    db
+      .prepare(
+        `INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized, authorized_by, authorized_at,
+           bypass_bot, priority, default_skillset_id, notes, external_id, keep_history, properties, created_at, updated_at)
+         SELECT ${NEW_ID}, ?, r.contact_key, r.phone, coalesce(r.name, r.phone, 'WhatsApp user'),
+           coalesce(r.authorized, 0), CASE WHEN r.authorized THEN ? END, CASE WHEN r.authorized THEN ? END,
+           coalesce(r.bypass_bot, 0), coalesce(r.priority, 5),
+           (SELECT s.id FROM skillsets s WHERE s.id = r.default_skillset_id AND s.tenant_id = ?),
+           r.notes, r.external_id, coalesce(r.keep_history, 1), json_patch('{}', r.properties), ?, ?
+         FROM customer_import_rows r WHERE r.import_id = ? AND r.row_no > 0 AND r.customer_id IS NULL`,
+      )
+      .bind(record.tenant_id, adminId, now, record.tenant_id, now, now, record.id),
     db.prepare("DELETE FROM customer_import_rows WHERE import_id = ?").bind(record.id),
   ];
 }

@@ -39,6 +39,16 @@ export type RowProblem =
   | { kind: "missingPhone" }
   | { kind: "badPhone" }
   | { kind: "duplicatePhone"; firstRow: number }
+  /** Another row already names the same customer (by ID, phone or WhatsApp user ID). */
+  | { kind: "sameCustomer"; firstRow: number }
+  /** The ID column names no customer of this tenant. */
+  | { kind: "unknownId" }
+  /** The row's customer would take a phone another customer has. */
+  | { kind: "phoneTaken" }
+  /** The WhatsApp user ID is not the one of the customer the row names. */
+  | { kind: "userIdMismatch" }
+  /** The WhatsApp user ID names no customer (it is Meta's, it cannot be set by a file). */
+  | { kind: "unknownUserId" }
   | { kind: "tooLong"; max: number }
   | { kind: "yesNo" }
   | { kind: "priority" }
@@ -167,6 +177,24 @@ export function rowProblemText(p: RowProblem, lang: Language): string {
       return it
         ? `telefono duplicato: uguale alla riga ${p.firstRow}`
         : `duplicate phone: same as row ${p.firstRow}`;
+    case "sameCustomer":
+      return it ? `stesso cliente della riga ${p.firstRow}` : `same customer as row ${p.firstRow}`;
+    case "unknownId":
+      return it
+        ? "nessun cliente ha questo ID: lascialo vuoto per aggiungere un nuovo cliente"
+        : "no customer has this ID; leave it blank to add a new customer";
+    case "phoneTaken":
+      return it
+        ? "questo telefono è già di un altro cliente"
+        : "this phone already belongs to another customer";
+    case "userIdMismatch":
+      return it
+        ? "non è l'ID utente WhatsApp di questo cliente"
+        : "not this customer's WhatsApp user ID";
+    case "unknownUserId":
+      return it
+        ? "nessun cliente ha questo ID utente WhatsApp: lo assegna WhatsApp, non si può importare"
+        : "no customer has this WhatsApp user ID; WhatsApp assigns it, so it cannot be imported";
     case "tooLong":
       return it ? `al massimo ${p.max} caratteri` : `at most ${p.max} characters`;
     case "yesNo":
@@ -183,5 +211,37 @@ export function rowProblemText(p: RowProblem, lang: Language): string {
       return `${it ? "deve essere" : "must be"} ${expected(p, lang)}`;
     case "unknownColumn":
       return it ? "colonna sconosciuta, ignorata" : "unknown column, ignored";
+  }
+}
+
+/** Why an import's apply was refused or failed. */
+export type ApplyProblem =
+  | { kind: "notReady"; status: "receiving" | "applied" | "failed" | "interrupted" }
+  | { kind: "customersChanged" }
+  | { kind: "failed" };
+
+const STATUS_IT: Record<Extract<ApplyProblem, { kind: "notReady" }>["status"], string> = {
+  receiving: "è ancora in controllo",
+  applied: "è già stata applicata",
+  failed: "non è riuscita",
+  interrupted: "è stata interrotta",
+};
+
+/** The sentence a refused or failed apply gets, in `lang`. */
+export function applyProblemText(p: ApplyProblem, lang: Language): string {
+  const it = lang === "it";
+  switch (p.kind) {
+    case "notReady":
+      return it
+        ? `Questa importazione non si può applicare: ${STATUS_IT[p.status]}. Carica di nuovo il file.`
+        : `This import cannot be applied: it is ${p.status}${p.status === "applied" ? " already" : ""}. Upload the file again.`;
+    case "customersChanged":
+      return it
+        ? "I clienti sono cambiati dopo il controllo di questo file e non è stato applicato nulla: carica di nuovo il file."
+        : "Customers changed since this file was checked and nothing was applied; upload the file again.";
+    case "failed":
+      return it
+        ? "Non è stato possibile applicare l'importazione e non è cambiato nulla: riprova."
+        : "The import could not be applied and nothing was changed; try again.";
   }
 }

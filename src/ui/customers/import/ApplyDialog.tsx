@@ -36,6 +36,7 @@ export function ApplyDialog({ view, onConfirm, onCancel }: ApplyDialogProps) {
             {t("import.applyMessage", {
               inserts: n(view.inserts),
               updates: n(view.updates),
+              unchanged: n(view.unchanged),
               deletes: n(view.deletes),
             })}
           </p>

@@ -23,19 +23,33 @@ export function ImportSummary({ view }: { view: ImportView }) {
     ["rejected", t("import.rejected"), view.rejectedRows],
     ["inserts", t("import.inserts"), view.inserts],
     ["updates", t("import.updates"), view.updates],
+    ["unchanged", t("import.unchanged"), view.unchanged],
     ["deletes", t("import.deletes"), view.deletes],
   ] as const;
   return (
-    <dl id="import-summary" class="import-summary">
-      {counts.map(([key, label, value]) => (
-        <div key={key} data-count={key} class={`import-count count-${key}`}>
-          <dt>{label}</dt>
-          <dd>{n(value)}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl id="import-summary" class="import-summary">
+        {counts.map(([key, label, value]) => (
+          <div key={key} data-count={key} class={`import-count count-${key}`}>
+            <dt>{label}</dt>
+            <dd>{n(value)}</dd>
+          </div>
+        ))}
+      </dl>
+      {view.keptRows > 0 && (
+        <p id="import-kept" class="field-help">
+          {t("import.keptNote", { kept: n(view.keptRows) })}
+        </p>
+      )}
+    </>
   );
 }
+
+const ACTION_LABEL = {
+  insert: "import.actionInsert",
+  update: "import.actionUpdate",
+  unchanged: "import.actionUnchanged",
+} as const;
 
 /** Rejected rows: row number (the header is row 1), column header, reason. */
 export function Rejections({ view }: { view: ImportView }) {
@@ -85,7 +99,7 @@ type RowsLoad =
   | { kind: "ready"; page: Page<ImportPreviewRow> }
   | { kind: "failed"; error: unknown };
 
-/** The valid rows, page by page, each marked as a new customer or an update. */
+/** The valid rows, page by page, each marked as new, an update or unchanged, with how it was matched. */
 export function ValidRows({ view }: { view: ImportView }) {
   const { t } = useI18n();
   const [page, setPage] = useState(1);
@@ -132,17 +146,27 @@ export function ValidRows({ view }: { view: ImportView }) {
               <th scope="col">{t("customers.phone")}</th>
               <th scope="col">{t("customers.name")}</th>
               <th scope="col">{t("import.action")}</th>
+              <th scope="col">{t("import.matchedBy")}</th>
             </tr>
           </thead>
           <tbody>
             {load.page.items.map((r) => (
-              <tr key={r.row} data-row={r.row} data-action={r.action}>
+              <tr
+                key={r.row}
+                data-row={r.row}
+                data-action={r.action}
+                data-matched-by={r.matchedBy ?? undefined}
+              >
                 <td class="numeric">{r.row}</td>
-                <td>{r.phone}</td>
-                <td>{r.name ?? t("app.none")}</td>
                 <td>
-                  {r.action === "insert" ? t("import.actionInsert") : t("import.actionUpdate")}
+                  {r.phone ??
+                    (r.whatsappUserId
+                      ? t("import.whatsappUser", { id: r.whatsappUserId })
+                      : t("app.none"))}
                 </td>
+                <td>{r.name ?? t("app.none")}</td>
+                <td>{t(ACTION_LABEL[r.action])}</td>
+                <td>{r.matchedBy ? t(`import.matchedBy.${r.matchedBy}`) : t("app.none")}</td>
               </tr>
             ))}
           </tbody>

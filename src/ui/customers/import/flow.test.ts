@@ -21,7 +21,9 @@ const view: ImportView = {
   rejections: [],
   inserts: 5,
   updates: 3,
+  unchanged: 0,
   deletes: 0,
+  keptRows: 0,
   error: null,
   createdAt: 1,
   appliedAt: null,
@@ -76,5 +78,12 @@ describe("progress", () => {
     expect(canApply(view)).toBe(true);
     expect(canApply({ ...view, validRows: 0 })).toBe(false);
     expect(canApply({ ...view, status: "applied" })).toBe(false);
+  });
+
+  it("has nothing to apply when every valid row is unchanged, unless customers are deleted", () => {
+    const same = { ...view, inserts: 0, updates: 0, unchanged: 8 };
+    expect(canApply(same)).toBe(false);
+    expect(canApply({ ...same, mode: "replace", deletes: 2 })).toBe(true);
+    expect(canApply({ ...same, updates: 1, unchanged: 7 })).toBe(true);
   });
 });

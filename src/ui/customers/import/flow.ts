@@ -57,7 +57,13 @@ export function stageFromPoll(view: ImportView): UploadStage | null {
   return { stage: "checking", processedRows: view.processedRows, totalRows: view.totalRows };
 }
 
-/** An import can be applied once: when its preview is ready and has something to apply. */
+/**
+ * An import can be applied once: when its preview is ready, has valid rows (a file
+ * with none never empties the list) and would change something — a file whose
+ * rows are all unchanged has nothing to apply.
+ */
 export function canApply(view: ImportView): boolean {
-  return view.status === "ready" && view.validRows > 0;
+  return (
+    view.status === "ready" && view.validRows > 0 && view.inserts + view.updates + view.deletes > 0
+  );
 }
