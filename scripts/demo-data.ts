@@ -17,6 +17,8 @@ export const DEMO = {
     phoneNumberId: "100000000000001",
     displayPhone: "+1 555 010 0001",
     name: "Demo support line",
+    wabaId: "200000000000001",
+    /** Granted on the demo WABA in the Meta simulator, so Graph proves the number with it. */
     accessToken: "dev-access-token",
   },
   skillsets: [
@@ -94,7 +96,9 @@ export async function demoSql(): Promise<string> {
   const lines = [
     `INSERT OR IGNORE INTO tenants (id, name) VALUES (${q(tenant.id)}, ${q(tenant.name)});`,
     `INSERT OR IGNORE INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id, access_token, settings)
-     VALUES (${q(number.id)}, ${q(tenant.id)}, ${q(number.phoneNumberId)}, ${q(number.displayPhone)}, ${q(number.name)}, '200000000000001', ${q(number.accessToken)}, ${q(JSON.stringify(DEMO_SETTINGS))});`,
+     VALUES (${q(number.id)}, ${q(tenant.id)}, ${q(number.phoneNumberId)}, ${q(number.displayPhone)}, ${q(number.name)}, ${q(number.wabaId)}, ${q(number.accessToken)}, ${q(JSON.stringify(DEMO_SETTINGS))});`,
+    // The demo tenant holds the demo WABA, as the admin API records it.
+    `INSERT OR IGNORE INTO waba_owners (waba_id, tenant_id) VALUES (${q(number.wabaId)}, ${q(tenant.id)});`,
   ];
   for (const s of DEMO.skillsets) {
     lines.push(

@@ -104,6 +104,16 @@ const FORGET_EVERY_MS = 10 * 60 * 1000;
 /** Cached configuration is re-read at least this often, should a configChanged call be lost. */
 const CONFIG_TTL_MS = 5 * 60 * 1000;
 
+/**
+ * While messages are kept for a suspended tenant, the alarm asks D1 this often
+ * whether the tenant is back (should the operator's reactivation call be lost).
+ */
+const HELD_RECHECK_MS = 5 * 60 * 1000;
+/** After a failed release of kept messages, the alarm tries again this soon. */
+const HELD_RETRY_MS = 30 * 1000;
+/** Kept messages are routed this many at a time, oldest first. */
+const RELEASE_BATCH = 100;
+
 const SCHEMA = [
   KV_TABLE,
   `CREATE TABLE IF NOT EXISTS inbound_seen (
@@ -124,6 +134,11 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agents (
      id TEXT PRIMARY KEY, status TEXT NOT NULL, load INTEGER NOT NULL,
      max_conversations INTEGER NOT NULL, last_assigned_at INTEGER)`,
+  // Inbound messages of a suspended tenant, in arrival order (seq), once per
+  // wamid: kept, not routed, until the tenant is reactivated.
+  `CREATE TABLE IF NOT EXISTS held_inbound (
+     seq INTEGER PRIMARY KEY, wamid TEXT NOT NULL UNIQUE, item TEXT NOT NULL,
+     held_at INTEGER NOT NULL)`,
 ];
 
 /** The key that makes "one open conversation per customer": wa_id, else BSUID. */
@@ -144,7 +159,13 @@ export class NumberActor extends DurableObject<Env> {
   private readonly numberCell: KvCell<NumberInfo>;
   private readonly configCell: KvCell<CachedConfig>;
   private readonly reopenCell: KvCell<number>;
+  /** When the alarm next asks whether a suspended tenant is back (messages are kept). */
+  private readonly heldCheckCell: KvCell<number>;
   private readonly nextAlarm: Alarm;
+  /** Whether held_inbound may have rows (undefined: not read yet in this incarnation). */
+  private mayHoldMessages: boolean | undefined;
+  /** The release of kept messages in progress, which new messages wait for. */
+  private releasing: Promise<void> | null = null;
   /** When this incarnation last forgot old dedupe keys (at most every FORGET_EVERY_MS). */
   private forgotAt = 0;
 
@@ -155,6 +176,7 @@ export class NumberActor extends DurableObject<Env> {
     this.numberCell = new KvCell(this.sql, "number");
     this.configCell = new KvCell(this.sql, "config");
     this.reopenCell = new KvCell(this.sql, "reopenAt");
+    this.heldCheckCell = new KvCell(this.sql, "heldCheckAt");
     this.nextAlarm = new Alarm(ctx.storage);
     addMissingColumns(this.sql, "conversations", {
       agent_name: "TEXT",
@@ -180,13 +202,28 @@ export class NumberActor extends DurableObject<Env> {
    * message is durably stored by its conversation actor and every status is
    * applied, so the Worker can acknowledge Meta. Idempotent per wamid and
    * (wamid, status): a redelivered batch creates nothing new.
+   *
+   * For a `suspended` tenant the messages are kept here instead (durably,
+   * before resolving), neither routed nor answered; statuses are applied as
+   * usual. Messages kept earlier are routed before a later batch's, so a
+   * customer's messages keep their order.
    */
   async ingest(
     number: NumberInfo,
     items: NumberItem[],
-  ): Promise<{ messages: number; statuses: number; skipped: number }> {
+    options: { suspended?: boolean } = {},
+  ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
     this.numberCell.set(number);
     this.forgetOldDeliveries();
+    if (options.suspended) return this.hold(items);
+    if (this.releasing || this.holdsMessages()) await this.releaseHeld();
+    return { ...(await this.store(items)), held: 0 };
+  }
+
+  /** Routes a batch of items (see `ingest`). */
+  private async store(
+    items: NumberItem[],
+  ): Promise<{ messages: number; statuses: number; skipped: number }> {
     const byConversation = new Map<string, InboundMessage[]>();
     let skipped = 0;
     // Map every message to its conversation synchronously, before any await, so
@@ -210,6 +247,125 @@ export class NumberActor extends DurableObject<Env> {
     ]);
     const messages = [...byConversation.values()].reduce((n, l) => n + l.length, 0);
     return { messages, statuses: statuses.length, skipped };
+  }
+
+  // ---- a suspended tenant's messages -------------------------------------------
+
+  /**
+   * Keeps a suspended tenant's messages (once per wamid, in arrival order) and
+   * applies its statuses. A message already routed before the suspension is
+   * not kept again. Then asks D1 itself whether the tenant is still suspended:
+   * the Worker's view may be seconds old, and a reactivation it missed must
+   * not leave these messages waiting.
+   */
+  private async hold(
+    items: NumberItem[],
+  ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
+    let held = 0;
+    let skipped = 0;
+    for (const item of items) {
+      if (item.kind !== "message") continue;
+      const id = item.message.id;
+      if (
+        one(this.sql, "SELECT 1 AS x FROM inbound_seen WHERE wamid = ?", id) ||
+        one(this.sql, "SELECT 1 AS x FROM held_inbound WHERE wamid = ?", id)
+      ) {
+        skipped++;
+        continue;
+      }
+      this.sql.exec(
+        "INSERT INTO held_inbound (wamid, item, held_at) VALUES (?, ?, ?)",
+        id,
+        JSON.stringify(item),
+        now(),
+      );
+      held++;
+    }
+    this.mayHoldMessages ||= held > 0;
+    const statuses = items.flatMap((i) => (i.kind === "status" ? [i.status] : []));
+    await this.applyStatuses(statuses);
+    // Kept durably already: a failed release (logged, retried by the alarm) must not fail the delivery.
+    await this.recheckHeld().catch(() => undefined);
+    return { messages: 0, statuses: statuses.length, skipped, held };
+  }
+
+  private holdsMessages(): boolean {
+    this.mayHoldMessages ??= one(this.sql, "SELECT 1 AS x FROM held_inbound LIMIT 1") !== null;
+    return this.mayHoldMessages;
+  }
+
+  /**
+   * If messages are kept, reads the tenant's status from D1: active → routes
+   * them now; suspended (or D1 unreadable) → asks again at the next check.
+   */
+  private async recheckHeld(): Promise<void> {
+    const number = this.number;
+    if (!number || !this.holdsMessages()) {
+      this.heldCheckCell.delete();
+      return;
+    }
+    let status: string | null = null;
+    try {
+      status = await this.env.DB.prepare("SELECT status FROM tenants WHERE id = ?")
+        .bind(number.tenantId)
+        .first<string>("status");
+    } catch (err) {
+      console.error("kept messages: tenant status unreadable; asking again later", err);
+    }
+    if (status === "active") {
+      await this.releaseHeld();
+      return;
+    }
+    this.heldCheckCell.set(now() + HELD_RECHECK_MS);
+    if (!this.routing) await this.armIdleAlarm();
+  }
+
+  /**
+   * The tenant was reactivated: routes the messages kept while it was
+   * suspended, oldest first, as if they had just arrived (their messages keep
+   * Meta's time). Starts the release and returns how many wait; the alarm
+   * finishes it should this actor stop midway. Idempotent.
+   */
+  async tenantReactivated(): Promise<{ held: number }> {
+    const held = one<{ n: number }>(this.sql, "SELECT count(*) AS n FROM held_inbound")?.n ?? 0;
+    if (held > 0) {
+      this.heldCheckCell.set(now() + HELD_RETRY_MS);
+      if (!this.routing) await this.armIdleAlarm();
+      this.ctx.waitUntil(this.releaseHeld().catch(() => undefined));
+    }
+    return { held };
+  }
+
+  /** Routes every kept message (one release at a time; callers share it). */
+  private releaseHeld(): Promise<void> {
+    this.releasing ??= this.releaseAll().finally(() => {
+      this.releasing = null;
+    });
+    return this.releasing;
+  }
+
+  private async releaseAll(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = all<{ seq: number; item: string }>(
+          this.sql,
+          "SELECT seq, item FROM held_inbound ORDER BY seq LIMIT ?",
+          RELEASE_BATCH,
+        );
+        if (rows.length === 0) break;
+        // Stored like a fresh delivery (deduped by wamid should a release be
+        // repeated), and forgotten only once stored.
+        await this.store(rows.map((r) => JSON.parse(r.item) as NumberItem));
+        this.sql.exec("DELETE FROM held_inbound WHERE seq <= ?", rows.at(-1)!.seq);
+      }
+      this.mayHoldMessages = false;
+      this.heldCheckCell.delete();
+    } catch (err) {
+      console.error("kept messages: release failed; the alarm retries", err);
+      this.heldCheckCell.set(now() + HELD_RETRY_MS);
+      if (!this.routing) await this.armIdleAlarm();
+      throw err;
+    }
   }
 
   /**
@@ -659,6 +815,10 @@ export class NumberActor extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.nextAlarm.fired();
+    const heldCheckAt = this.heldCheckCell.get();
+    if (heldCheckAt !== null && heldCheckAt <= now()) {
+      await this.recheckHeld().catch(() => undefined); // logged; re-armed below
+    }
     await this.route();
   }
 
@@ -684,7 +844,8 @@ export class NumberActor extends DurableObject<Env> {
 
   /**
    * Between routing passes the alarm waits for the number to open (when
-   * conversations wait for that) or for a transfer's target to lapse.
+   * conversations wait for that), for a transfer's target to lapse, or to ask
+   * again whether a suspended tenant is back.
    */
   private async armIdleAlarm(): Promise<void> {
     const reopenAt = this.reopenCell.get();
@@ -693,7 +854,7 @@ export class NumberActor extends DurableObject<Env> {
       "SELECT min(fallback_at) AS at FROM conversations WHERE state = 'queued' AND target_agent_id IS NOT NULL AND fallback_at > ?",
       now(),
     )?.at;
-    await this.nextAlarm.set(earliest(reopenAt, fallback));
+    await this.nextAlarm.set(earliest(reopenAt, fallback, this.heldCheckCell.get()));
   }
 
   /** Whether the number is open now per its working time; when closed, remembers when it opens. */

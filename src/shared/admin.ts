@@ -365,13 +365,22 @@ export const NumberView = NumberDetails.extend({
   /** Credentials are write-only: only whether they are set is ever returned. */
   hasAccessToken: z.boolean(),
   hasAppSecret: z.boolean(),
+  /**
+   * When Meta last confirmed that the access token reads the number and its
+   * WABA lists it (ms); null for a number never proved (added before proofs).
+   */
+  provedAt: z.number().nullable(),
   createdAt: z.number(),
   version: z.number().int(),
 });
 export type NumberView = z.infer<typeof NumberView>;
 
+/**
+ * A new number: its WABA id and access token are required, because the number
+ * is stored only once Graph confirms, with that token, that the token reads
+ * the number and the WABA lists it.
+ */
 export const CreateNumberBody = NumberDetails.partial({
-  wabaId: true,
   waitQueueAfterMinutes: true,
   acceptOnlyExistingCustomers: true,
   agentsMayEditCustomers: true,
@@ -379,7 +388,8 @@ export const CreateNumberBody = NumberDetails.partial({
   closeEmailTo: true,
   externalId: true,
 }).extend({
-  accessToken: z.string().min(10).max(1000).optional(),
+  wabaId: MetaId,
+  accessToken: z.string().trim().min(10).max(1000),
   appSecret: z.string().min(10).max(200).optional(),
 });
 /** Each category saves on its own; all share the number's version. */
@@ -392,7 +402,10 @@ export const UpdateNumberBody = z.object({
   profiling: ProfilingSettings.optional(),
   bot: BotSettings.optional(),
 });
-/** Write-only credentials; null clears one, absent leaves it. */
+/**
+ * Write-only credentials; null clears one, absent leaves it. A new access
+ * token is kept only once it proves the number (as on creation).
+ */
 export const NumberCredentialsBody = z.object({
   version: Version,
   accessToken: z.string().min(10).max(1000).nullable().optional(),

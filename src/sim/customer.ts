@@ -19,7 +19,7 @@ import {
   nowSeconds,
   webhookEnvelope,
 } from "./meta.ts";
-import { messageView, type StoredMessage } from "./state.ts";
+import { type Fault, messageView, type StoredMessage } from "./state.ts";
 import { markRead } from "./statuses.ts";
 
 async function readObject(req: Parameters<Handler>[1]): Promise<JsonObject> {
@@ -142,33 +142,54 @@ function faultNumber(value: unknown, fallback: number, name: string): number {
 /**
  * `POST /_sim/faults` — fail the next `count` Graph calls with `httpStatus` and `code`;
  * with `forMs`, every Graph call of the next `forMs` ms instead (a time window).
+ * With `objectId` (a phone number id or WABA id) only the calls about that
+ * object fail, and may also answer late (`delayMs`) or not at all (`drop`).
  */
 export const postFaults: Handler = async (ctx, req, res) => {
   const body = await readObject(req);
   const forMs = body.forMs === undefined ? undefined : faultNumber(body.forMs, 0, "forMs");
-  const fault = {
+  const objectId = body.objectId === undefined ? undefined : nonEmptyString(body.objectId);
+  if (body.objectId !== undefined && objectId === undefined) {
+    throw badRequest("objectId must be a non-empty string");
+  }
+  const delayMs = faultNumber(body.delayMs, 0, "delayMs");
+  const fault: Fault = {
     remaining: faultNumber(body.count, 1, "count"),
     httpStatus: faultNumber(body.httpStatus, 500, "httpStatus"),
     code: faultNumber(body.code, 131000, "code"),
     async: body.async === true,
     ...(forMs === undefined ? {} : { untilMs: Date.now() + forMs }),
+    ...(delayMs > 0 ? { delayMs } : {}),
+    ...(body.drop === true ? { drop: true } : {}),
   };
   if (fault.remaining < 1) throw badRequest("count must be at least 1");
   if (forMs !== undefined && forMs < 1) throw badRequest("forMs must be at least 1");
   if (fault.httpStatus < 100 || fault.httpStatus > 599) throw badRequest("httpStatus is not valid");
-  ctx.state.fault = fault;
+  if (objectId === undefined && (fault.delayMs !== undefined || fault.drop)) {
+    throw badRequest("delayMs and drop need an objectId");
+  }
+  if (objectId === undefined) ctx.state.fault = fault;
+  else ctx.state.objectFaults.set(objectId, fault);
   sendJson(res, 200, { ok: true });
 };
 
-/** `GET /_sim/faults` — the fault in force (or null) and how many Graph calls faults have failed. */
+/**
+ * `GET /_sim/faults` — the global fault in force (or null), the faults scoped
+ * to objects, and how many Graph calls faults have failed.
+ */
 export const getFaults: Handler = (ctx, _req, res) => {
   const fault = ctx.state.fault ? { ...ctx.state.fault } : null;
-  sendJson(res, 200, { fault, failed: ctx.state.faultsServed });
+  const scoped = Object.fromEntries(
+    [...ctx.state.objectFaults].map(([id, f]) => [id, { ...f }] as const),
+  );
+  sendJson(res, 200, { fault, scoped, failed: ctx.state.faultsServed });
 };
 
-/** `DELETE /_sim/faults` */
-export const deleteFaults: Handler = (ctx, _req, res) => {
-  ctx.state.fault = null;
+/** `DELETE /_sim/faults[?objectId=…]` — clears the global fault, or that object's. */
+export const deleteFaults: Handler = (ctx, req, res) => {
+  const objectId = new URL(req.url ?? "/", "http://sim").searchParams.get("objectId");
+  if (objectId) ctx.state.objectFaults.delete(objectId);
+  else ctx.state.fault = null;
   sendJson(res, 200, { ok: true });
 };
 

@@ -4,6 +4,7 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readPhoneNumber } from "./accounts.ts";
 import type { Handler, SimContext } from "./context.ts";
 import { bearerToken, HttpError, readBody, send, sendJson } from "./http.ts";
 import {
@@ -41,8 +42,13 @@ export function requireBearer(req: IncomingMessage): void {
  * Common gate of every Graph call: an injected synchronous fault fails the
  * call, then a bearer token is required. Returns an async fault for sends.
  */
-function guard(ctx: SimContext, req: IncomingMessage, isSend: boolean): number | undefined {
-  const fault = ctx.state.takeFault(isSend);
+function guard(
+  ctx: SimContext,
+  req: IncomingMessage,
+  isSend: boolean,
+  objectId?: string,
+): number | undefined {
+  const fault = ctx.state.takeFault(isSend, objectId);
   if (fault && !fault.async) {
     throw new HttpError(fault.httpStatus, graphErrorBody(fault.code, "Simulated fault"));
   }
@@ -117,7 +123,7 @@ function acceptSend(
 
 /** `POST /:version/:phoneNumberId/messages` */
 export const postMessages: Handler = async (ctx, req, res, [phoneNumberId = ""]) => {
-  const asyncFault = guard(ctx, req, true);
+  const asyncFault = guard(ctx, req, true, phoneNumberId);
   const request = parseOrThrow(await readGraphJson(req));
   if (request.kind === "read") {
     businessRead(ctx, request.messageId, request.typing);
@@ -150,8 +156,8 @@ function storeUpload(
 }
 
 /** `POST /:version/:phoneNumberId/media` (multipart: messaging_product, file, type). */
-export const postMedia: Handler = async (ctx, req, res) => {
-  guard(ctx, req, false);
+export const postMedia: Handler = async (ctx, req, res, [phoneNumberId = ""]) => {
+  guard(ctx, req, false, phoneNumberId);
   const boundary = multipartBoundary(req.headers["content-type"]);
   if (!boundary) throw invalid("Content-Type must be multipart/form-data");
   const parts = parseMultipart(await readBody(req, MEDIA_LIMIT), boundary);
@@ -176,16 +182,24 @@ function findMedia(ctx: SimContext, mediaId: string): MediaItem {
   return item;
 }
 
-/** `GET /:version/:id` → media URL and metadata, or a message template (`GET /<TEMPLATE_ID>`). */
-export const getMedia: Handler = (ctx, req, res, [mediaId = ""]) => {
-  const template = ctx.state.templates.get(mediaId);
+/**
+ * `GET /:version/:id` → a message template (`GET /<TEMPLATE_ID>`), media URL
+ * and metadata, or a phone number (`GET /<PHONE_NUMBER_ID>?fields=…`, scoped
+ * to the token's WABAs; see accounts.ts).
+ */
+export const getObject: Handler = async (ctx, req, res, [id = ""]) => {
+  const template = ctx.state.templates.get(id);
   if (template) {
     requireBearer(req);
     sendJson(res, 200, templateView(template));
     return;
   }
-  guard(ctx, req, false);
-  const item = findMedia(ctx, mediaId);
+  if (!ctx.state.media.has(id)) {
+    await readPhoneNumber(ctx, req, res, id);
+    return;
+  }
+  guard(ctx, req, false, id);
+  const item = findMedia(ctx, id);
   sendJson(res, 200, {
     messaging_product: "whatsapp",
     url: `${ctx.baseUrl}/media-download/${item.id}?token=${mediaToken(ctx, item.id)}`,

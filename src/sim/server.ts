@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConnectionDropped, listPhoneNumbers, postAccounts } from "./accounts.ts";
 import type { Handler, SimContext } from "./context.ts";
 import {
   deleteFaults,
@@ -21,7 +22,7 @@ import {
 import {
   deleteMedia,
   downloadMedia,
-  getMedia,
+  getObject,
   postMedia,
   postMessages,
   storeMedia,
@@ -102,7 +103,12 @@ const ROUTES: Route[] = [
     handler: deleteTemplates,
   },
   { method: "POST", pattern: new RegExp(`^${V}/(\\d+)$`), handler: editTemplate },
-  { method: "GET", pattern: new RegExp(`^${V}/([^/]+)$`), handler: getMedia },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${V}/([^/]+)/phone_numbers$`),
+    handler: listPhoneNumbers,
+  },
+  { method: "GET", pattern: new RegExp(`^${V}/([^/]+)$`), handler: getObject },
   { method: "DELETE", pattern: new RegExp(`^${V}/([^/]+)$`), handler: deleteMedia },
   { method: "GET", pattern: /^\/media-download\/([^/]+)$/, handler: downloadMedia },
   { method: "POST", pattern: /^\/_sim\/inbound$/, handler: postInbound },
@@ -116,6 +122,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/_sim\/outbox$/, handler: getOutbox },
   { method: "POST", pattern: /^\/_sim\/outbox\/drain$/, handler: drainOutbox },
   { method: "POST", pattern: /^\/_sim\/reset$/, handler: postReset },
+  { method: "POST", pattern: /^\/_sim\/accounts$/, handler: postAccounts },
   { method: "POST", pattern: /^\/_sim\/templates\/([^/]+)\/review$/, handler: postReview },
 ];
 
@@ -141,6 +148,8 @@ async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse
   } catch (err) {
     if (err instanceof HttpError) {
       sendJson(res, err.status, err.body);
+    } else if (err instanceof ConnectionDropped) {
+      // The fault already closed the socket: Meta never answered.
     } else {
       ctx.log(
         `[sim] ${req.method} ${path} failed: ${err instanceof Error ? err.stack : String(err)}`,

@@ -2,6 +2,7 @@
  * In-memory state of the simulator: customers' threads, the 24 h windows,
  * uploaded media, injected faults, and the timers that drive async work.
  */
+import { Accounts } from "./accounts.ts";
 import type { JsonObject } from "./http.ts";
 import { newNumericId, nowSeconds } from "./meta.ts";
 
@@ -63,6 +64,10 @@ export interface Fault {
   async: boolean;
   /** Time-window mode: every call fails until this epoch ms (then `remaining` is ignored). */
   untilMs?: number;
+  /** The failure comes only after this many ms (a slow Meta; scoped faults only). */
+  delayMs?: number;
+  /** The connection is dropped without an answer (Meta unreachable; scoped faults only). */
+  drop?: boolean;
 }
 
 /** A message template of a WhatsApp Business Account, as Meta keeps it. */
@@ -124,7 +129,14 @@ export class SimState {
   readonly typingUntil = new Map<string, number>();
   /** Message templates of every WABA, by Meta id. */
   readonly templates = new Map<string, SimTemplate>();
+  /** WABAs, their phone numbers and the tokens granted on them (kept across reset). */
+  readonly accounts = new Accounts();
   fault: Fault | null = null;
+  /**
+   * Faults of the Graph calls about one object (a phone number id or a WABA
+   * id), by that id: tests that share the simulator cannot fail each other.
+   */
+  readonly objectFaults = new Map<string, Fault>();
   /** Graph calls failed by injected faults since start or reset (drills report it). */
   faultsServed = 0;
 
@@ -168,26 +180,39 @@ export class SimState {
   }
 
   /**
-   * Consumes one injected fault for a Graph call, if any applies.
-   * Async faults only apply to message sends.
+   * Consumes one injected fault for a Graph call, if any applies: the fault of
+   * `objectId` (the phone number or WABA the call is about) first, else the
+   * global one. Async faults only apply to message sends.
    */
-  takeFault(isSend: boolean): Fault | null {
+  takeFault(isSend: boolean, objectId?: string): Fault | null {
+    const scoped = objectId === undefined ? undefined : this.objectFaults.get(objectId);
+    if (scoped && objectId !== undefined) {
+      const taken = this.#consume(scoped, isSend, () => this.objectFaults.delete(objectId));
+      if (taken) return taken;
+    }
     const fault = this.fault;
-    if (!fault || (fault.async && !isSend)) return null;
+    if (!fault) return null;
+    return this.#consume(fault, isSend, () => {
+      this.fault = null;
+    });
+  }
+
+  #consume(fault: Fault, isSend: boolean, forget: () => void): Fault | null {
+    if (fault.async && !isSend) return null;
     if (fault.untilMs !== undefined) {
       if (Date.now() >= fault.untilMs) {
-        this.fault = null;
+        forget();
         return null;
       }
     } else {
       fault.remaining -= 1;
-      if (fault.remaining <= 0) this.fault = null;
+      if (fault.remaining <= 0) forget();
     }
     this.faultsServed += 1;
     return fault;
   }
 
-  /** Forgets everything. */
+  /** Forgets everything but the accounts (Meta's configuration, like the app secret). */
   reset(): void {
     this.threads.clear();
     this.byId.clear();
@@ -198,6 +223,7 @@ export class SimState {
     this.typingUntil.clear();
     this.templates.clear();
     this.fault = null;
+    this.objectFaults.clear();
     this.faultsServed = 0;
   }
 }

@@ -1,16 +1,24 @@
 /**
  * Which managed number (and tenant) a Meta phone_number_id belongs to, for the
- * webhook: read from D1 and kept in the isolate for a few seconds, so a burst
- * of deliveries costs one query. Only active tenants' numbers are found, and
- * only found ones are kept (a number just added is seen at once). Changes to a
+ * webhook, and whether that tenant is suspended: read from D1 and kept in the
+ * isolate for a few seconds, so a burst of deliveries costs one query. Only
+ * found numbers are kept (a number just added is seen at once). Changes to a
  * number or a tenant's status call `forgetNumbers`; other isolates follow
- * within NUMBER_CACHE_MS.
+ * within NUMBER_CACHE_MS (the number's actor double-checks a suspension, see
+ * NumberActor.ingest).
  */
 import type { NumberInfo } from "../durable/types";
 
 const NUMBER_CACHE_MS = 10_000;
 
-const cache = new Map<string, { number: NumberInfo; at: number }>();
+/** A managed number as the webhook finds it. */
+export interface FoundNumber {
+  number: NumberInfo;
+  /** Its tenant is suspended: messages are kept, not routed. */
+  suspended: boolean;
+}
+
+const cache = new Map<string, { found: FoundNumber; at: number }>();
 
 /** Drops what this isolate remembers (after a number or a tenant changed). */
 export function forgetNumbers(): void {
@@ -21,32 +29,32 @@ export function forgetNumbers(): void {
 export async function numbersByPhoneId(
   db: D1Database,
   ids: string[],
-): Promise<Map<string, NumberInfo>> {
+): Promise<Map<string, FoundNumber>> {
   const at = Date.now();
-  const found = new Map<string, NumberInfo>();
+  const found = new Map<string, FoundNumber>();
   const missing: string[] = [];
   for (const id of ids) {
     const hit = cache.get(id);
-    if (hit && at - hit.at < NUMBER_CACHE_MS) found.set(id, hit.number);
+    if (hit && at - hit.at < NUMBER_CACHE_MS) found.set(id, hit.found);
     else missing.push(id);
   }
   if (missing.length === 0) return found;
   for (const [id, number] of await fromD1(db, missing)) {
-    cache.set(id, { number, at });
+    cache.set(id, { found: number, at });
     found.set(id, number);
   }
   return found;
 }
 
-async function fromD1(db: D1Database, ids: string[]): Promise<Map<string, NumberInfo>> {
-  const found = new Map<string, NumberInfo>();
+async function fromD1(db: D1Database, ids: string[]): Promise<Map<string, FoundNumber>> {
+  const found = new Map<string, FoundNumber>();
   // D1 allows 100 bound parameters per statement.
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
     const { results } = await db
       .prepare(
-        `SELECT n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name
-         FROM managed_numbers n JOIN tenants t ON t.id = n.tenant_id AND t.status = 'active'
+        `SELECT n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name, t.status
+         FROM managed_numbers n JOIN tenants t ON t.id = n.tenant_id
          WHERE n.phone_number_id IN (${chunk.map(() => "?").join(",")})`,
       )
       .bind(...chunk)
@@ -56,14 +64,18 @@ async function fromD1(db: D1Database, ids: string[]): Promise<Map<string, Number
         phone_number_id: string;
         display_phone: string;
         name: string;
+        status: "active" | "suspended";
       }>();
     for (const r of results) {
       found.set(r.phone_number_id, {
-        id: r.id,
-        tenantId: r.tenant_id,
-        phoneNumberId: r.phone_number_id,
-        displayPhone: r.display_phone,
-        name: r.name,
+        number: {
+          id: r.id,
+          tenantId: r.tenant_id,
+          phoneNumberId: r.phone_number_id,
+          displayPhone: r.display_phone,
+          name: r.name,
+        },
+        suspended: r.status !== "active",
       });
     }
   }

@@ -66,7 +66,8 @@ export function webhookSubjects(body: unknown): WebhookSubjects | null {
 /**
  * Verifies a delivery against the concerned numbers' own app secret. True only
  * when every phone_number_id is a managed number, every account has managed
- * numbers, all of them share one own app secret, and the signature matches it.
+ * numbers of the tenant that holds it, all of them share one own app secret,
+ * and the signature matches it.
  */
 export async function verifyWithNumberSecret(
   db: D1Database,
@@ -82,14 +83,24 @@ export async function verifyWithNumberSecret(
   }
   const subjects = webhookSubjects(json);
   if (!subjects) return false;
+  // An account's numbers are those of the tenant that holds it (waba_owners):
+  // another tenant naming the same WABA id can never change whose secret counts.
   const { results } = await db
     .prepare(
-      `SELECT phone_number_id, waba_id, app_secret FROM managed_numbers
-       WHERE phone_number_id IN (SELECT value FROM json_each(?))
-          OR waba_id IN (SELECT value FROM json_each(?))`,
+      `SELECT n.phone_number_id, n.waba_id, n.app_secret, EXISTS (
+         SELECT 1 FROM waba_owners o WHERE o.waba_id = n.waba_id AND o.tenant_id = n.tenant_id
+       ) AS holds_waba
+       FROM managed_numbers n
+       WHERE n.phone_number_id IN (SELECT value FROM json_each(?))
+          OR n.waba_id IN (SELECT value FROM json_each(?))`,
     )
     .bind(JSON.stringify(subjects.phoneNumberIds), JSON.stringify(subjects.wabaIds))
-    .all<{ phone_number_id: string; waba_id: string | null; app_secret: string | null }>();
+    .all<{
+      phone_number_id: string;
+      waba_id: string | null;
+      app_secret: string | null;
+      holds_waba: number;
+    }>();
   const secrets = new Set<string | null>();
   for (const id of subjects.phoneNumberIds) {
     const row = results.find((r) => r.phone_number_id === id);
@@ -97,7 +108,7 @@ export async function verifyWithNumberSecret(
     secrets.add(row.app_secret);
   }
   for (const waba of subjects.wabaIds) {
-    const rows = results.filter((r) => r.waba_id === waba);
+    const rows = results.filter((r) => r.waba_id === waba && r.holds_waba === 1);
     if (rows.length === 0) return false;
     for (const r of rows) secrets.add(r.app_secret);
   }

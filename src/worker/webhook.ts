@@ -149,25 +149,29 @@ export const webhook = new Hono<AppEnv>()
         ...new Set([...groups.keys(), ...direct.keys()]),
       ]);
       const known = (phoneNumberId: string, count: number) => {
-        const number = numbers.get(phoneNumberId);
-        if (!number) {
-          console.warn(
-            `webhook for unknown or suspended number ${phoneNumberId}: ${count} items ignored`,
-          );
+        const found = numbers.get(phoneNumberId);
+        if (!found) {
+          console.warn(`webhook for unknown number ${phoneNumberId}: ${count} items ignored`);
         }
-        return number;
+        return found;
       };
       await Promise.all([
         ...[...groups].map(async ([phoneNumberId, list]) => {
-          const number = known(phoneNumberId, list.length);
-          if (number) await c.env.NUMBER.getByName(number.id).ingest(number, list);
+          const found = known(phoneNumberId, list.length);
+          // A suspended tenant's messages are kept by the number's actor, not routed.
+          if (found) {
+            await c.env.NUMBER.getByName(found.number.id).ingest(found.number, list, {
+              suspended: found.suspended,
+            });
+          }
         }),
+        // Ticks are applied for suspended tenants too: they send nothing.
         ...[...direct].flatMap(([phoneNumberId, byConversation]) => {
           const count = [...byConversation.values()].reduce((n, list) => n + list.length, 0);
-          const number = known(phoneNumberId, count);
-          if (!number) return [];
+          const found = known(phoneNumberId, count);
+          if (!found) return [];
           return [...byConversation].map(([conversationId, list]) =>
-            c.env.CONVERSATION.getByName(conversationId).statusesFromMeta(number.id, list),
+            c.env.CONVERSATION.getByName(conversationId).statusesFromMeta(found.number.id, list),
           );
         }),
       ]);

@@ -8,7 +8,16 @@ import { describe, expect, it } from "vitest";
 import type { NumberView } from "../../src/shared/admin";
 import { webhookSubjects } from "../../src/worker/webhook-secrets";
 import { APP_SECRET, postWebhook, textWebhook } from "../helpers";
-import { adminSession, callJson, createNumber, type Session } from "./session";
+import {
+  adminSession,
+  call,
+  callJson,
+  createNumber,
+  type ErrorBody,
+  freshPhoneNumberId,
+  type Session,
+  simAccount,
+} from "./session";
 
 const SECRET_A = "own-app-secret-of-number-a";
 const SECRET_B = "own-app-secret-of-number-b";
@@ -125,6 +134,55 @@ describe("a number's own app secret", () => {
       200,
     );
     expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(401);
+  });
+});
+
+describe("another tenant and a WABA that is not theirs", () => {
+  it("registering it answers 409 naming no tenant, and the owner's own-secret webhooks still verify", async () => {
+    const owner = await adminSession();
+    const other = await adminSession();
+    const waba = "3300000001";
+    await withSecret(owner, SECRET_A, waba);
+    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+
+    // The other tenant even holds a token granted on that WABA, for a number in it.
+    const phoneNumberId = freshPhoneNumberId();
+    const account = await simAccount({ wabaId: waba, phoneNumberIds: [phoneNumberId] });
+    const res = await call(other, "POST", "/api/admin/numbers", {
+      name: "Mine now",
+      displayPhone: "+39 02 1",
+      phoneNumberId,
+      wabaId: waba,
+      accessToken: account.token,
+    });
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe("already_managed");
+    expect(body.error.fields?.map((f) => f.path)).toEqual(["wabaId"]);
+    expect(JSON.stringify(body)).not.toContain(owner.tenantId);
+
+    const theirs = await env.DB.prepare(
+      "SELECT count(*) AS n FROM managed_numbers WHERE tenant_id = ?",
+    )
+      .bind(other.tenantId)
+      .first("n");
+    expect(theirs).toBe(0);
+    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+  });
+
+  it("a number that named the WABA before claims existed does not break the owner's verification", async () => {
+    const owner = await adminSession();
+    const other = await adminSession();
+    const waba = "3300000002";
+    await withSecret(owner, SECRET_A, waba);
+    // Stored without proof or claim, as the API allowed before.
+    await env.DB.prepare(
+      `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id)
+       VALUES (?, ?, ?, '+1', 'Squatter', ?)`,
+    )
+      .bind(crypto.randomUUID(), other.tenantId, freshPhoneNumberId(), waba)
+      .run();
+    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   createUser,
   type ErrorBody,
   freshPhoneNumberId,
+  simAccount,
 } from "./session";
 import { readXlsxRows } from "./xlsx";
 
@@ -40,17 +41,20 @@ async function xlsx(res: Response): Promise<string[][]> {
 describe("managed numbers: create and read", () => {
   it("creates a number with defaults for every category; the first GET matches", async () => {
     const admin = await adminSession();
+    const before = Date.now();
     const created = await createNumber(admin, { name: "Vendite", externalId: "CRM-7" });
+    // A number is created with its WABA and access token, proved at Meta.
     expect(created).toMatchObject({
       name: "Vendite",
       externalId: "CRM-7",
-      wabaId: null,
+      wabaId: expect.stringMatching(/^\d+$/),
       waitQueueAfterMinutes: null,
       acceptAttachments: true,
-      hasAccessToken: false,
+      hasAccessToken: true,
       hasAppSecret: false,
       version: 1,
     });
+    expect(created.provedAt).toBeGreaterThanOrEqual(before);
     expect(created.settings).toEqual(defaultNumberSettings());
     expect(created.settings.workingTime).toMatchObject({
       timeZone: "Europe/Rome",
@@ -84,25 +88,31 @@ describe("managed numbers: create and read", () => {
     expect(read.settings.workingTime.alwaysOpen).toBe(true);
     expect(read.settings.autoClose).toEqual(defaultNumberSettings().autoClose);
     expect(read.agentsMayEditCustomers).toBe(true);
+    expect(read.provedAt).toBeNull(); // added before numbers were proved
   });
 
   it("refuses a phone number ID already managed, even by another tenant (409 naming it)", async () => {
     const a = await adminSession();
     const b = await adminSession();
-    const taken = await createNumber(a);
+    // Both admins hold a token that proves the number: the proof passes, the claim does not.
+    const phoneNumberId = freshPhoneNumberId();
+    const account = await simAccount({ phoneNumberIds: [phoneNumberId] });
+    const claim = { phoneNumberId, wabaId: account.wabaId, accessToken: account.token };
+    const taken = await createNumber(a, claim);
     for (const admin of [a, b]) {
       const res = await call(admin, "POST", "/api/admin/numbers", {
         name: "Copy",
         displayPhone: "+39 1",
-        phoneNumberId: taken.phoneNumberId,
+        ...claim,
       });
       expect(res.status).toBe(409);
-      expect((await res.clone().json()) as ErrorBody).toMatchObject({
-        error: { code: "conflict" },
-      });
+      const body = (await res.clone().json()) as ErrorBody;
+      // Not the "reload" conflict of a stale save: the form shows it on the field.
+      expect(body).toMatchObject({ error: { code: "already_managed" } });
+      expect(body.error.message).not.toContain(a.tenantId);
       expect(await badFields(res)).toEqual(["phoneNumberId"]);
     }
-    const other = await createNumber(a);
+    const other = await createNumber(a, { wabaId: account.wabaId, accessToken: account.token });
     const res = await call(a, "PATCH", `/api/admin/numbers/${other.id}`, {
       version: 1,
       details: { phoneNumberId: taken.phoneNumberId },
@@ -121,8 +131,16 @@ describe("managed numbers: create and read", () => {
       waitQueueAfterMinutes: 0,
     });
     expect(res.status).toBe(400);
+    // The WABA id and the access token are required too: they prove the number.
     expect((await badFields(res)).sort()).toEqual(
-      ["closeEmailTo", "name", "phoneNumberId", "waitQueueAfterMinutes"].sort(),
+      [
+        "accessToken",
+        "closeEmailTo",
+        "name",
+        "phoneNumberId",
+        "wabaId",
+        "waitQueueAfterMinutes",
+      ].sort(),
     );
     const count = await env.DB.prepare(
       "SELECT count(*) AS n FROM managed_numbers WHERE tenant_id = ?",
@@ -385,7 +403,8 @@ describe("managed numbers: tenancy and roles", () => {
   it("another tenant's admin gets 404 on every id-bearing route and sees none of it", async () => {
     const a = await adminSession();
     const b = await adminSession();
-    const n = await createNumber(a, { name: "Only A" });
+    const ownToken = "EAAG-own-token-of-tenant-a-0123456789";
+    const n = await createNumber(a, { name: "Only A", accessToken: ownToken });
     const routes: [Parameters<typeof call>[1], string, unknown][] = [
       ["GET", `/api/admin/numbers/${n.id}`, undefined],
       ["PATCH", `/api/admin/numbers/${n.id}`, { version: 1, details: { name: "Stolen" } }],
@@ -400,7 +419,7 @@ describe("managed numbers: tenancy and roles", () => {
     expect(list.total).toBe(0);
     expect((await xlsx(await call(b, "GET", "/api/admin/numbers/export.xlsx"))).length).toBe(1);
     const row = await storedNumber(n.id);
-    expect(row).toMatchObject({ name: "Only A", version: 1, access_token: null });
+    expect(row).toMatchObject({ name: "Only A", version: 1, access_token: ownToken });
   });
 
   it("agents get 403 and strangers 401", async () => {
@@ -480,6 +499,11 @@ describe("managed numbers: delete", () => {
       .first("default_skillset_id");
     expect(customer).toBeNull();
     expect((await call(admin, "GET", `/api/admin/numbers/${n.id}`)).status).toBe(404);
+    // Its last number gone, the tenant no longer holds the WABA.
+    const held = await env.DB.prepare("SELECT count(*) AS n FROM waba_owners WHERE waba_id = ?")
+      .bind("2000000001")
+      .first("n");
+    expect(held).toBe(0);
   });
 });
 

@@ -3,12 +3,28 @@
  * at first sign-in, tenants with their first administrator invited over real
  * SMTP, and suspension (sessions, agents, login and webhooks) and reactivation.
  */
+
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { advanceClock, resetClock } from "../../src/durable/clock";
+import type { NumberActor } from "../../src/durable/number";
+import type { NumberItem } from "../../src/durable/types";
 import type { TenantView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
 import { hashPassword } from "../../src/worker/crypto";
-import { customerWrites, eventually, seedTenant, uid } from "../helpers";
+import { extractWebhookItems } from "../../src/worker/meta/webhook";
+import {
+  customerWrites,
+  eventually,
+  postWebhook,
+  relaySim,
+  seedTenant,
+  sim,
+  textWebhook,
+  uid,
+} from "../helpers";
+import { offerFor, phoneGets, phoneReceived, setSettings } from "../lifecycle-helpers";
 import type { SinkMessage } from "../smtp-sink";
 import {
   adminSession,
@@ -313,7 +329,8 @@ describe("suspension", () => {
     expect(await env.NUMBER.getByName(t.numberId).conversations()).toEqual([]);
     expect((await env.AGENT.getByName(sam).snapshot(t.tenantId))!.offers).toEqual([]);
 
-    // Reactivation restores sign-in and routing.
+    // Reactivation restores sign-in and routing: the message kept meanwhile is
+    // routed too (see the next test), so Sam gets both conversations.
     await callJson(
       op,
       "PATCH",
@@ -325,8 +342,151 @@ describe("suspension", () => {
     await customerWrites(t.phoneNumberId, phone(), "back again");
     const offers = await eventually(async () => {
       const s = await env.AGENT.getByName(sam).snapshot(t.tenantId);
-      return s?.offers.length ? s.offers : null;
+      return s && s.offers.length >= 2 ? s.offers : null;
     });
-    expect(offers).toHaveLength(1);
+    expect(offers).toHaveLength(2);
+  });
+
+  it("keeps a suspended tenant's messages (once each, unanswered) and routes them in order, with their time, on reactivation", async () => {
+    const op = await operator();
+    const t = await seedTenant({
+      skillsets: { main: 5 },
+      agents: [{ id: "vera", name: "Vera", skills: { main: 5 } }],
+    });
+    const [vera] = t.agents as [string];
+    // A welcome message: what the number would send at once to a new conversation.
+    await setSettings(t.numberId, { messages: { welcome: "Benvenuto in Parley!" } });
+    const tenant = await callJson<TenantView>(
+      op,
+      "GET",
+      `/api/platform/tenants/${t.tenantId}`,
+      undefined,
+      200,
+    );
+    const suspended = await callJson<TenantView>(
+      op,
+      "PATCH",
+      `/api/platform/tenants/${t.tenantId}`,
+      { version: tenant.version, status: "suspended" },
+      200,
+    );
+
+    // The customer writes twice while the tenant is suspended, with Meta's own
+    // (earlier) times; Meta delivers the first message twice, once in a batch
+    // with itself. Each delivery is signed and acknowledged through the Worker.
+    const customer = phone();
+    const sentAt = Math.floor(Date.now() / 1000) - 3600;
+    const texts = ["Ho un problema con l'ordine", "È urgente"];
+    const wamids: string[] = [];
+    for (const [i, text] of texts.entries()) {
+      const res = await sim("/_sim/inbound", {
+        from: customer,
+        name: "Lia Neri",
+        phoneNumberId: t.phoneNumberId,
+        message: { type: "text", text: { body: text }, timestamp: String(sentAt + i * 60) },
+      });
+      wamids.push(((await res.json()) as { id: string }).id);
+      expect(await relaySim(t.phoneNumberId)).toBe(1);
+    }
+    await sim("/_sim/inbound", {
+      from: customer,
+      phoneNumberId: t.phoneNumberId,
+      id: wamids[0],
+      text: texts[0],
+    });
+    expect(await relaySim(t.phoneNumberId)).toBe(1);
+    const [first] = wamids;
+    const twice = textWebhook(t.phoneNumberId, [
+      { from: customer, text: texts[0]!, id: first! },
+      { from: customer, text: texts[0]!, id: first! },
+    ]);
+    expect((await postWebhook(twice)).status).toBe(200);
+
+    // Kept durably, once per message; nothing routed, nothing sent to the customer.
+    const number = env.NUMBER.getByName(t.numberId);
+    const kept = await runInDurableObject(number, (_i: NumberActor, state) =>
+      state.storage.sql
+        .exec<{ wamid: string }>("SELECT wamid FROM held_inbound ORDER BY seq")
+        .toArray(),
+    );
+    expect(kept.map((r) => r.wamid)).toEqual(wamids);
+    expect(await number.conversations()).toEqual([]);
+    await env.AGENT.getByName(vera).setStatus(t.tenantId, "ready");
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await env.AGENT.getByName(vera).snapshot(t.tenantId))!.offers).toEqual([]);
+    expect(await phoneReceived(customer)).toEqual([]);
+
+    await callJson(
+      op,
+      "PATCH",
+      `/api/platform/tenants/${t.tenantId}`,
+      { version: suspended.version, status: "active" },
+      200,
+    );
+    // As if they had just arrived: offered to the Ready agent, welcomed.
+    const offer = await offerFor(vera, t.tenantId);
+    expect(offer).toMatchObject({ customerName: "Lia Neri", customerPhone: `+${customer}` });
+    await phoneGets(customer, "Benvenuto in Parley!");
+    // Meta retries the first message once more after the release: still once.
+    await sim("/_sim/inbound", {
+      from: customer,
+      phoneNumberId: t.phoneNumberId,
+      id: wamids[0],
+      text: texts[0],
+    });
+    expect(await relaySim(t.phoneNumberId)).toBe(1);
+    const { messages } = (await env.CONVERSATION.getByName(offer.conversationId).read(t.tenantId))!;
+    const inbound = messages.filter((m) => m.direction === "in");
+    expect(inbound.map((m) => [m.text, m.createdAt])).toEqual([
+      [texts[0], sentAt * 1000],
+      [texts[1], (sentAt + 60) * 1000],
+    ]);
+    const left = await runInDurableObject(number, (_i: NumberActor, state) =>
+      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM held_inbound").one(),
+    );
+    expect(left.n).toBe(0);
+  });
+
+  it("a reactivation the number never heard of is noticed by its alarm, and kept messages are routed", async () => {
+    const t = await seedTenant({ skillsets: { main: 5 }, agents: [] });
+    await env.DB.prepare("UPDATE tenants SET status = 'suspended' WHERE id = ?")
+      .bind(t.tenantId)
+      .run();
+    const number = env.NUMBER.getByName(t.numberId);
+    const info = {
+      id: t.numberId,
+      tenantId: t.tenantId,
+      phoneNumberId: t.phoneNumberId,
+      displayPhone: "+1 555 010 0001",
+      name: "Support",
+    };
+    // Items as the Worker hands them over, parsed from Meta-shaped webhooks.
+    const item = (from: string, text: string): NumberItem => {
+      const [parsed] = extractWebhookItems(textWebhook(t.phoneNumberId, [{ from, text }])).items;
+      if (parsed?.kind !== "message") throw new Error("not a message");
+      return { kind: "message", contact: parsed.contact, message: parsed.message };
+    };
+    expect(
+      await number.ingest(info, [item("393330001234", "uno")], { suspended: true }),
+    ).toMatchObject({
+      held: 1,
+      messages: 0,
+    });
+    // Reactivated in D1 while the platform's call to this number was lost.
+    await env.DB.prepare("UPDATE tenants SET status = 'active' WHERE id = ?")
+      .bind(t.tenantId)
+      .run();
+    expect(await number.conversations()).toEqual([]);
+    advanceClock(6 * 60 * 1000);
+    try {
+      expect(await runDurableObjectAlarm(number)).toBe(true);
+    } finally {
+      resetClock();
+    }
+    expect(await number.conversations()).toHaveLength(1);
+
+    // A Worker that still thinks the tenant suspended: the actor checks D1 and routes at once.
+    await number.ingest(info, [item("393330005678", "due")], { suspended: true });
+    expect(await number.conversations()).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import type { NumberView, SkillsetView } from "../../src/shared/admin";
 import { hashPassword } from "../../src/worker/crypto";
-import { uid } from "../helpers";
+import { SIM_URL, uid } from "../helpers";
 
 export const BASE = "https://parley.test";
 /** The password of every user these helpers create. */
@@ -142,11 +142,50 @@ export function freshPhoneNumberId(): string {
   return String(100_000_000_000_000 + Math.floor(Math.random() * 899_999_999_999_999));
 }
 
-/** Creates a managed number through POST /api/admin/numbers (201 or the test fails). */
-export function createNumber(
+/** A WhatsApp Business Account in the simulator, its numbers and a token granted on it. */
+export interface SimAccount {
+  wabaId: string;
+  token: string;
+}
+
+/**
+ * Registers in the Meta simulator a WABA (fresh unless given) holding
+ * `phoneNumberIds`, and grants `token` (fresh unless given) on it, so Graph
+ * proves those numbers with that token.
+ */
+export async function simAccount(
+  opts: { wabaId?: string; phoneNumberIds?: string[]; token?: string } = {},
+): Promise<SimAccount> {
+  const res = await fetch(`${SIM_URL}/_sim/accounts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      ...(opts.wabaId ? { wabaId: opts.wabaId } : {}),
+      ...(opts.token ? { token: opts.token } : {}),
+      phoneNumbers: (opts.phoneNumberIds ?? []).map((id) => ({ id })),
+    }),
+  });
+  if (res.status !== 200)
+    throw new Error(`/_sim/accounts answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as SimAccount;
+}
+
+/**
+ * Creates a managed number through POST /api/admin/numbers (201 or the test
+ * fails). The simulator first learns the number in its WABA (`overrides.wabaId`
+ * or a fresh one) with a token granted on it (`overrides.accessToken` or a
+ * fresh one), so the Worker's proof holds.
+ */
+export async function createNumber(
   admin: Session,
   overrides: Record<string, unknown> = {},
 ): Promise<NumberView> {
+  const phoneNumberId = (overrides.phoneNumberId as string | undefined) ?? freshPhoneNumberId();
+  const account = await simAccount({
+    phoneNumberIds: [phoneNumberId],
+    ...(typeof overrides.wabaId === "string" ? { wabaId: overrides.wabaId } : {}),
+    ...(typeof overrides.accessToken === "string" ? { token: overrides.accessToken } : {}),
+  });
   return callJson<NumberView>(
     admin,
     "POST",
@@ -154,7 +193,9 @@ export function createNumber(
     {
       name: "Support",
       displayPhone: "+39 02 1234 5678",
-      phoneNumberId: freshPhoneNumberId(),
+      phoneNumberId,
+      wabaId: account.wabaId,
+      accessToken: account.token,
       ...overrides,
     },
     201,

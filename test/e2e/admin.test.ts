@@ -53,12 +53,35 @@ describe("administration", () => {
     await login(admin, "admin@demo.parley.test", "parley-admin");
     await admin.click("#nav-admin");
 
-    // A new managed number, open around the clock.
+    // The number exists at Meta, in its WABA, with a token granted on that WABA.
+    const account = await fetch(`${stack.simUrl}/_sim/accounts`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        wabaId: "200000000000777",
+        phoneNumbers: [{ id: "100000000000777" }],
+        token: "e2e-access-token-777",
+      }),
+    });
+    expect(account.status).toBe(200);
+
+    // A new managed number, open around the clock. A token Meta refuses is named
+    // on its field and nothing is saved; the right one saves it.
     await admin.click('a[data-nav="numbers"]');
     await admin.click("#list-new");
     await admin.fill('form.admin-form [name="name"]', "Sales line");
     await admin.fill('form.admin-form [name="displayPhone"]', "+39 02 5555 0101");
     await admin.fill('form.admin-form [name="phoneNumberId"]', "100000000000777");
+    await admin.fill('form.admin-form [name="wabaId"]', "200000000000777");
+    await admin.fill('form.admin-form [name="accessToken"]', "e2e-wrong-token-000");
+    await admin.click("form.admin-form button[type=submit]");
+    const refused = admin.locator('form.admin-form [name="accessToken"][aria-invalid="true"]');
+    await refused.waitFor();
+    await expect(
+      admin
+        .locator("form.admin-form", { hasText: "Meta does not accept this access token" })
+        .count(),
+    ).resolves.toBe(1);
     await admin.fill('form.admin-form [name="accessToken"]', "e2e-access-token-777");
     await admin.click("form.admin-form button[type=submit]");
     await admin.locator('[role=tab][data-tab="working-time"]').click();

@@ -103,7 +103,8 @@ export const adminEn = {
   "number.phoneNumberId": "Phone number ID",
   "number.metaIdHint": "Digits only, as Meta's WhatsApp Manager shows it.",
   "number.wabaId": "WhatsApp Business Account ID",
-  "number.wabaIdHint": "Digits only; needed to submit templates.",
+  "number.wabaIdHint":
+    "Digits only: the WhatsApp Business Account the number belongs to (also used for templates).",
   "number.externalId": "External system ID",
   "number.waitQueueAfterMinutes": "Move to the wait queue after",
   "number.waitQueueAfterMinutesHint":
@@ -129,6 +130,11 @@ export const adminEn = {
   "credentials.hint":
     "Kept secret: once saved they are never shown again, only whether they are set.",
   "credentials.accessToken": "Access token",
+  "credentials.accessTokenHint":
+    "Parley asks Meta whether this token can read the number and whether the WhatsApp Business Account lists it. The number is saved only if both are true.",
+  "credentials.proved": "Checked with Meta on {date}",
+  "credentials.notProved":
+    "Never checked with Meta (added before Parley checked numbers): set the access token again and, if it is missing, the WhatsApp Business Account ID.",
   "credentials.appSecret": "App secret",
   "credentials.appSecretHint": "Only if this number belongs to a different Meta app.",
   "credentials.set": "Set",
@@ -441,7 +447,8 @@ export const adminIt: Record<AdminMessageKey, string> = {
   "number.phoneNumberId": "ID del numero di telefono",
   "number.metaIdHint": "Solo cifre, come lo mostra WhatsApp Manager di Meta.",
   "number.wabaId": "ID dell'account WhatsApp Business",
-  "number.wabaIdHint": "Solo cifre; serve per inviare i template.",
+  "number.wabaIdHint":
+    "Solo cifre: l'account WhatsApp Business a cui appartiene il numero (serve anche per i template).",
   "number.externalId": "ID nel sistema esterno",
   "number.waitQueueAfterMinutes": "Sposta in coda di attesa dopo",
   "number.waitQueueAfterMinutesHint":
@@ -467,6 +474,11 @@ export const adminIt: Record<AdminMessageKey, string> = {
   "credentials.hint":
     "Restano segrete: una volta salvate non vengono più mostrate, solo se sono impostate.",
   "credentials.accessToken": "Token di accesso",
+  "credentials.accessTokenHint":
+    "Parley chiede a Meta se questo token può leggere il numero e se l'account WhatsApp Business lo elenca. Il numero viene salvato solo se entrambe le cose sono vere.",
+  "credentials.proved": "Verificato con Meta il {date}",
+  "credentials.notProved":
+    "Mai verificato con Meta (aggiunto prima che Parley verificasse i numeri): imposta di nuovo il token di accesso e, se manca, l'ID dell'account WhatsApp Business.",
   "credentials.appSecret": "App secret",
   "credentials.appSecretHint": "Solo se questo numero appartiene a un'altra app Meta.",
   "credentials.set": "Impostato",

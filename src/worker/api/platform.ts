@@ -1,9 +1,10 @@
 /**
  * The platform operator's API, mounted at /api/platform: tenants. Creating a
  * tenant invites its first administrator by e-mail. Suspending one ends its
- * users' sessions and takes its agents offline; its webhooks are still
- * acknowledged but no longer routed. The platform's own tenant is never
- * listed and cannot be changed here.
+ * users' sessions and takes its agents offline; its customers' messages are
+ * kept (acknowledged to Meta, not routed, not answered) and routed when it is
+ * reactivated. The platform's own tenant is never listed and cannot be
+ * changed here.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -222,7 +223,7 @@ platform.patch(
     method: "patch",
     path: "/api/platform/tenants/:id",
     summary:
-      "Rename, change the template limit, suspend (sessions end, agents go offline, webhooks are not routed) or reactivate a tenant",
+      "Rename, change the template limit, suspend (sessions end, agents go offline, customers' messages are kept but not routed) or reactivate a tenant (the kept messages are routed, in their order)",
     tag: "platform",
     body: UpdateTenantBody,
     response: TenantView,
@@ -277,9 +278,32 @@ platform.patch(
       securityLog("session_revoked", { reason: "tenant_suspended", subjectTenantId: id });
       await takeAgentsOffline(c.env, id);
     }
+    if (body.status === "active" && current.status === "suspended") {
+      await releaseKeptMessages(c.env, id);
+    }
     return c.json(await readTenant(db, id));
   },
 );
+
+/**
+ * A reactivated tenant's numbers route the messages kept while it was
+ * suspended. A failed call is logged: each number's alarm also notices the
+ * reactivation within minutes (NumberActor.recheckHeld).
+ */
+async function releaseKeptMessages(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
+  const { results } = await env.DB.prepare("SELECT id FROM managed_numbers WHERE tenant_id = ?")
+    .bind(tenantId)
+    .all<{ id: string }>();
+  await Promise.all(
+    results.map((n) =>
+      env.NUMBER.getByName(n.id)
+        .tenantReactivated()
+        .catch((err: unknown) =>
+          console.error("reactivation: kept messages not released", n.id, err),
+        ),
+    ),
+  );
+}
 
 /** Every user of a suspended tenant goes offline and their desktops disconnect. */
 async function takeAgentsOffline(env: AppEnv["Bindings"], tenantId: string): Promise<void> {

@@ -101,6 +101,12 @@ export const managedNumbers = sqliteTable(
     accessToken: text("access_token"),
     /** Write-only app secret when this number's webhooks come from its own Meta app. */
     appSecret: text("app_secret"),
+    /**
+     * When Graph last confirmed, with this number's access token, that the token
+     * reads the number and its WABA lists it (ms). Null for numbers added before
+     * numbers were proved: they keep working as they did.
+     */
+    provedAt: integer("proved_at"),
     /** Details beyond the columns above plus every settings category, as JSON (see src/shared/admin.ts). */
     settings: text("settings").notNull().default("{}"),
     version: integer("version").notNull().default(1),
@@ -109,7 +115,27 @@ export const managedNumbers = sqliteTable(
   (t) => [
     uniqueIndex("managed_numbers_phone_number_id").on(t.phoneNumberId),
     index("managed_numbers_tenant").on(t.tenantId),
+    index("managed_numbers_waba").on(t.wabaId),
   ],
+);
+
+/**
+ * Which tenant a WhatsApp Business Account belongs to: one tenant platform-wide.
+ * A number may name a WABA only when its tenant holds (or takes) the WABA here,
+ * in the same D1 batch that writes the number; the last number of a WABA
+ * leaving the tenant releases it. Filled from existing numbers by migration
+ * (the earliest number's tenant wins when tenants shared a WABA).
+ */
+export const wabaOwners = sqliteTable(
+  "waba_owners",
+  {
+    wabaId: text("waba_id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("waba_owners_tenant").on(t.tenantId)],
 );
 
 export const skillsets = sqliteTable(

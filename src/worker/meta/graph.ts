@@ -247,3 +247,133 @@ export async function uploadMedia(
     },
   };
 }
+
+// ---- reads that prove who may claim a number --------------------------------
+
+/** How long a Graph read may take before Meta counts as not answering. */
+export const GRAPH_READ_TIMEOUT_MS = 8_000;
+
+/** Pages of `/{waba-id}/phone_numbers` read at most (100 numbers each). */
+const MAX_NUMBER_PAGES = 10;
+
+/**
+ * A Graph read's outcome. A failure carries Meta's code and subcode; an
+ * `httpStatus` of null means Meta never answered (network error or timeout).
+ */
+export type GraphRead<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: GraphError & { subcode?: number } };
+
+const ReadError = z.object({
+  error: z.looseObject({
+    code: z.number().int(),
+    error_subcode: z.number().int().optional(),
+    message: z.string().optional(),
+  }),
+});
+
+/** Options of the reads: their timeout (ms) and, in tests, the fetch to use. */
+export interface GraphReadOptions {
+  timeoutMs?: number;
+  fetcher?: typeof fetch;
+}
+
+/** GETs `url` with the token; the answer parsed by `schema`, or the failure as a value. */
+async function graphGet<T>(
+  url: string,
+  accessToken: string,
+  schema: z.ZodType<T>,
+  opts: GraphReadOptions,
+): Promise<GraphRead<T>> {
+  const fetcher = opts.fetcher ?? fetch;
+  let res: Response;
+  let body: unknown;
+  try {
+    res = await fetcher(url, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+      signal: AbortSignal.timeout(opts.timeoutMs ?? GRAPH_READ_TIMEOUT_MS),
+    });
+    body = await res.json().catch(() => null);
+  } catch (err) {
+    const title = err instanceof Error && err.name === "TimeoutError" ? "Timed out" : String(err);
+    return { ok: false, error: { code: 0, title: `Network error: ${title}`, httpStatus: null } };
+  }
+  if (res.ok) {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return {
+      ok: false,
+      error: { code: 0, title: "Unexpected Graph API response", httpStatus: res.status },
+    };
+  }
+  const parsed = ReadError.safeParse(body);
+  return {
+    ok: false,
+    error: {
+      code: parsed.success ? parsed.data.error.code : 0,
+      ...(parsed.data?.error.error_subcode !== undefined
+        ? { subcode: parsed.data.error.error_subcode }
+        : {}),
+      title: parsed.data?.error.message ?? `HTTP ${res.status}`,
+      httpStatus: res.status,
+    },
+  };
+}
+
+const PhoneNumberNode = z.looseObject({
+  id: z.string().min(1),
+  display_phone_number: z.string().optional(),
+  verified_name: z.string().optional(),
+});
+
+/** A business phone number as Graph describes it. */
+export type PhoneNumberNode = z.infer<typeof PhoneNumberNode>;
+
+/**
+ * `GET /{phone-number-id}?fields=id,display_phone_number,verified_name` with
+ * `accessToken`: succeeds only when the token may read the number. Never throws.
+ */
+export function readPhoneNumber(
+  base: string,
+  read: { phoneNumberId: string; accessToken: string },
+  opts: GraphReadOptions = {},
+): Promise<GraphRead<PhoneNumberNode>> {
+  const url = `${base}/${encodeURIComponent(read.phoneNumberId)}?fields=id,display_phone_number,verified_name`;
+  return graphGet(url, read.accessToken, PhoneNumberNode, opts);
+}
+
+const PhoneNumbersPage = z.object({
+  data: z.array(z.looseObject({ id: z.string().min(1) })),
+  paging: z
+    .looseObject({
+      cursors: z.looseObject({ after: z.string().optional() }).optional(),
+      next: z.string().optional(),
+    })
+    .optional(),
+});
+
+/**
+ * The phone number ids of a WhatsApp Business Account (`GET /{waba-id}/phone_numbers`,
+ * every page up to 1,000 numbers) as `accessToken` may read them. Pages are
+ * followed by their `after` cursor on our own base URL, never by the URL Meta
+ * returns. Never throws.
+ */
+export async function listWabaPhoneNumbers(
+  base: string,
+  read: { wabaId: string; accessToken: string },
+  opts: GraphReadOptions = {},
+): Promise<GraphRead<string[]>> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < MAX_NUMBER_PAGES; page++) {
+    const query = new URLSearchParams({ fields: "id", limit: "100" });
+    if (after) query.set("after", after);
+    const url = `${base}/${encodeURIComponent(read.wabaId)}/phone_numbers?${query}`;
+    const result = await graphGet(url, read.accessToken, PhoneNumbersPage, opts);
+    if (!result.ok) return result;
+    ids.push(...result.value.data.map((n) => n.id));
+    after = result.value.paging?.cursors?.after;
+    if (!result.value.paging?.next || !after) break;
+  }
+  return { ok: true, value: ids };
+}

@@ -2,11 +2,14 @@
  * A number's write-only credentials: only "set" or "not set" is ever shown. Replace
  * opens a password input; Clear (after a confirm) removes the credential. Each change
  * saves at once with the number's version, so it lives outside the details form.
+ * A new access token is kept only if Meta confirms it reads this number; when it
+ * does not, the server's reason shows under the input and the old token stays.
  */
 import { useRef, useState } from "preact/hooks";
 import type { NumberView } from "../../../shared/admin.ts";
 import { ApiError, errorMessage } from "../../api.ts";
 import { useI18n } from "../../i18n.ts";
+import { formatDateTime } from "../format.ts";
 import { ConfirmDialog, FieldError, useAdmin } from "../kit/index.ts";
 import { numbersApi } from "./api.ts";
 
@@ -20,7 +23,7 @@ interface CredentialsSectionProps {
 }
 
 export function CredentialsSection({ number, onNumberChange, onReload }: CredentialsSectionProps) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { showToast } = useAdmin();
   const [editing, setEditing] = useState<Key | null>(null);
   const [value, setValue] = useState("");
@@ -171,6 +174,11 @@ export function CredentialsSection({ number, onNumberChange, onReload }: Credent
           </button>
         </div>
       )}
+      <p class="field-help credential-proof" data-proved={number.provedAt !== null}>
+        {number.provedAt !== null
+          ? t("credentials.proved", { date: formatDateTime(language, number.provedAt) })
+          : t("credentials.notProved")}
+      </p>
       {row("accessToken")}
       {row("appSecret")}
       {clearing && (

@@ -6,9 +6,11 @@ import type { DetailsDraft } from "./drafts.ts";
 interface DetailsFieldsProps {
   draft: DetailsDraft;
   set: <K extends keyof DetailsDraft>(key: K, value: DetailsDraft[K]) => void;
+  /** The WABA id must be given (a new number; a number that has one keeps one). */
+  wabaRequired: boolean;
 }
 
-export function DetailsFields({ draft, set }: DetailsFieldsProps) {
+export function DetailsFields({ draft, set, wabaRequired }: DetailsFieldsProps) {
   const { t } = useI18n();
   return (
     <>
@@ -46,7 +48,7 @@ export function DetailsFields({ draft, set }: DetailsFieldsProps) {
           label={t("number.wabaId")}
           hint={t("number.wabaIdHint")}
           inputMode="numeric"
-          required={false}
+          required={wabaRequired}
           maxLength={20}
           value={draft.wabaId}
           onInput={(v) => set("wabaId", v)}

@@ -23,7 +23,7 @@ export function DetailsTab({ number, onNumberChange }: NumberTabProps) {
   return (
     <>
       <AdminForm form={form} labelledBy="tab-details">
-        <DetailsFields draft={form.draft} set={form.set} />
+        <DetailsFields draft={form.draft} set={form.set} wabaRequired={number.wabaId !== null} />
       </AdminForm>
       <CredentialsSection number={number} onNumberChange={onNumberChange} onReload={form.reload} />
     </>

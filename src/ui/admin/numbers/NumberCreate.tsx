@@ -1,4 +1,8 @@
-/** A new managed number: its details and, optionally, its credentials (write-only from then on). */
+/**
+ * A new managed number: its details and its credentials (write-only from then
+ * on). The server saves it only once Meta confirms the access token reads the
+ * number and the WABA lists it; a refusal shows on the field it names.
+ */
 import { NumberView } from "../../../shared/admin.ts";
 import { useI18n } from "../../i18n.ts";
 import {
@@ -37,14 +41,15 @@ export function NumberCreate() {
       </p>
       <h1 id="number-new-heading">{t("number.newTitle")}</h1>
       <AdminForm form={form} labelledBy="number-new-heading">
-        <DetailsFields draft={draft} set={setDetail} />
+        <DetailsFields draft={draft} set={setDetail} wabaRequired />
         <FieldGroup legend={t("credentials.title")} hint={t("credentials.hint")}>
           <TextField
             name="accessToken"
             label={t("credentials.accessToken")}
+            hint={t("credentials.accessTokenHint")}
             type="password"
             autoComplete="new-password"
-            required={false}
+            required
             maxLength={1000}
             value={draft.accessToken}
             onInput={(v) => set("accessToken", v)}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BotSettings,
+  CreateNumberBody,
   MessageSettings,
   NumberDetails,
   type NumberView,
@@ -57,12 +58,17 @@ describe("number details draft", () => {
     expect(draftToDetails(detailsToDraft(view))).toEqual(view);
   });
 
-  it("sends only the credentials that were typed on create", () => {
+  it("always sends the WABA id and access token on create (they prove the number), the app secret only if typed", () => {
     const base = { ...EMPTY_NEW_NUMBER, name: "A", displayPhone: "+1 5", phoneNumberId: "12345" };
-    expect(newNumberBody(base)).not.toHaveProperty("accessToken");
-    expect(newNumberBody({ ...base, accessToken: " tok-0123456789 " })).toMatchObject({
-      accessToken: "tok-0123456789",
+    // Blank, they go as typed: the server names them, instead of a missing field.
+    expect(newNumberBody(base)).toMatchObject({ wabaId: "", accessToken: "" });
+    const filled = newNumberBody({
+      ...base,
+      wabaId: " 20000000001 ",
+      accessToken: " tok-0123456789 ",
     });
+    expect(filled).toMatchObject({ wabaId: "20000000001", accessToken: "tok-0123456789" });
+    expect(CreateNumberBody.safeParse(filled).success).toBe(true);
     expect(newNumberBody(base)).not.toHaveProperty("appSecret");
   });
 });

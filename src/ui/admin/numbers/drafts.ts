@@ -89,13 +89,16 @@ export const EMPTY_NEW_NUMBER: NewNumberDraft = {
   appSecret: "",
 };
 
-/** The POST body: the details plus the credentials that were typed (absent ones are left out). */
+/**
+ * The POST body: the details, the WABA id and access token (required: blanks
+ * are sent as typed, so the server names them), and the app secret if typed.
+ */
 export function newNumberBody(draft: NewNumberDraft) {
-  const accessToken = draft.accessToken.trim();
   const appSecret = draft.appSecret.trim();
   return {
     ...draftToDetails(draft),
-    ...(accessToken ? { accessToken } : {}),
+    wabaId: draft.wabaId.trim(),
+    accessToken: draft.accessToken.trim(),
     ...(appSecret ? { appSecret } : {}),
   };
 }

@@ -17,6 +17,7 @@ export interface NumberRow {
   settings: string;
   has_access_token: number;
   has_app_secret: number;
+  proved_at: number | null;
   version: number;
   created_at: number;
 }
@@ -24,7 +25,7 @@ export interface NumberRow {
 /** The SELECT list of a NumberRow from `managed_numbers n`: never the secrets themselves. */
 export const NUMBER_COLUMNS = `n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name, n.waba_id,
   n.settings, n.access_token IS NOT NULL AS has_access_token, n.app_secret IS NOT NULL AS has_app_secret,
-  n.version, n.created_at`;
+  n.proved_at, n.version, n.created_at`;
 
 /** The API view of a row; settings are read with defaults for anything missing. */
 export function numberView(row: NumberRow): NumberView {
@@ -39,6 +40,7 @@ export function numberView(row: NumberRow): NumberView {
     settings,
     hasAccessToken: row.has_access_token === 1,
     hasAppSecret: row.has_app_secret === 1,
+    provedAt: row.proved_at,
     createdAt: row.created_at,
     version: row.version,
   };
@@ -59,31 +61,103 @@ export function settingsJson(settings: StoredSettings): string {
   return JSON.stringify(settings);
 }
 
+type Language = "en" | "it";
+
 /**
- * Answers 409 naming `path` when another number (of any tenant: Meta's ids are
- * global) already uses `phoneNumberId`.
+ * The 409 of a phone_number_id already managed (by this tenant or another:
+ * the answer never says which).
  */
-export async function requireFreePhoneNumberId(
-  db: D1Database,
-  phoneNumberId: string,
-  path: string,
-  exceptId: string | null = null,
-): Promise<void> {
-  const taken = await db
-    .prepare("SELECT 1 AS x FROM managed_numbers WHERE phone_number_id = ? AND id IS NOT ?")
-    .bind(phoneNumberId, exceptId)
-    .first();
-  if (taken) phoneNumberIdTaken(path);
+export function phoneNumberIdTaken(path: string, language: Language): never {
+  const message =
+    language === "it"
+      ? "Questo numero è già gestito in Parley: un numero può appartenere a una sola azienda."
+      : "This number is already managed in Parley: a number can belong to one company only.";
+  apiError(409, "already_managed", message, [{ path, message }]);
 }
 
-/** The 409 of a phone_number_id already managed. */
-export function phoneNumberIdTaken(path: string): never {
-  apiError(409, "conflict", "This phone number ID is already managed by Parley", [
-    { path, message: "already managed by Parley" },
-  ]);
+/** The 409 of a WhatsApp Business Account that another tenant holds (never saying which). */
+export function wabaTaken(path: string, language: Language): never {
+  const message =
+    language === "it"
+      ? "Questo account WhatsApp Business è già usato da un'altra azienda in Parley: un account può appartenere a una sola azienda."
+      : "This WhatsApp Business Account is already used by another company in Parley: an account can belong to one company only.";
+  apiError(409, "already_managed", message, [{ path, message }]);
 }
 
 /** True when a D1 error is the unique index on phone_number_id. */
 export function isPhoneNumberIdClash(err: unknown): boolean {
   return String(err).includes("UNIQUE constraint failed: managed_numbers.phone_number_id");
+}
+
+/**
+ * Statements that make `tenantId` hold `wabaId`: taken when free, kept when
+ * already the tenant's, and the whole D1 batch fails (a CHECK on
+ * version_guard) when another tenant holds it. Put them in the batch that
+ * writes the number, after the write, so a clash of phone_number_id is the one
+ * reported when both clash.
+ */
+export function claimWaba(db: D1Database, wabaId: string, tenantId: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        "INSERT INTO waba_owners (waba_id, tenant_id) VALUES (?, ?) ON CONFLICT (waba_id) DO NOTHING",
+      )
+      .bind(wabaId, tenantId),
+    db
+      .prepare(
+        "INSERT INTO version_guard (ok) VALUES ((SELECT tenant_id FROM waba_owners WHERE waba_id = ?) = ?)",
+      )
+      .bind(wabaId, tenantId),
+    db.prepare("DELETE FROM version_guard"),
+  ];
+}
+
+/** True when a D1 error is a failed guard (a `claimWaba` clash, or a stale version). */
+export function isGuardFailure(err: unknown): boolean {
+  return String(err).includes("CHECK constraint failed");
+}
+
+/**
+ * Releases the tenant's hold on `wabaId` when none of its numbers (other than
+ * `exceptNumberId`, one being deleted in the same batch) names it any more.
+ */
+export function releaseWaba(
+  db: D1Database,
+  wabaId: string,
+  tenantId: string,
+  exceptNumberId: string | null,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `DELETE FROM waba_owners WHERE waba_id = ? AND tenant_id = ? AND NOT EXISTS (
+         SELECT 1 FROM managed_numbers WHERE waba_id = ? AND tenant_id = ? AND id IS NOT ?)`,
+    )
+    .bind(wabaId, tenantId, wabaId, tenantId, exceptNumberId);
+}
+
+/** Whether a tenant other than `tenantId` holds `wabaId`. */
+export async function wabaHeldByOther(
+  db: D1Database,
+  wabaId: string,
+  tenantId: string,
+): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT 1 AS x FROM waba_owners WHERE waba_id = ? AND tenant_id != ?")
+    .bind(wabaId, tenantId)
+    .first();
+  return row !== null;
+}
+
+/** The number's stored access token (null when none is set). Never leaves the Worker. */
+export async function storedAccessToken(
+  db: D1Database,
+  id: string,
+  tenantId: string,
+): Promise<string | null> {
+  return (
+    (await db
+      .prepare("SELECT access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?")
+      .bind(id, tenantId)
+      .first<string | null>("access_token")) ?? null
+  );
 }

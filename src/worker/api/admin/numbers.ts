@@ -4,7 +4,7 @@
  * on its own), credentials write-only; customer properties, profiling and
  * skillsets in their own files, mounted below.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import {
   BOT_STYLE_LIMITS,
@@ -12,6 +12,7 @@ import {
   botMenu,
   CreateNumberBody,
   NumberCredentialsBody,
+  type NumberDetails,
   NumberView,
   UpdateNumberBody,
 } from "../../../shared/admin";
@@ -26,16 +27,22 @@ import { workingTimeProblems } from "../../../shared/working-time";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, languageOf, params } from "../../http";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
+import { requireProof } from "./number-proof";
 import { numbersChanged } from "./number-scope";
 import {
+  claimWaba,
+  isGuardFailure,
   isPhoneNumberIdClash,
   NUMBER_COLUMNS,
   type NumberRow,
   numberRow,
   numberView,
   phoneNumberIdTaken,
-  requireFreePhoneNumberId,
+  releaseWaba,
   settingsJson,
+  storedAccessToken,
+  wabaHeldByOther,
+  wabaTaken,
 } from "./number-store";
 import { profiling } from "./profiling";
 import { properties } from "./properties";
@@ -143,6 +150,48 @@ async function requireBotFitsStyle(
   if (message) apiError(400, "invalid_request", message, [{ path: "bot.style", message }]);
 }
 
+/**
+ * When an edit changes the number's phone_number_id or WABA id, proves the new
+ * pair with the number's stored access token (as on creation) and returns it;
+ * null when neither changes. A WABA id cannot be removed once set.
+ */
+async function reclaim(
+  c: Context<AppEnv>,
+  row: NumberRow,
+  details: Partial<NumberDetails>,
+  language: "en" | "it",
+): Promise<{ phoneNumberId: string; wabaId: string } | null> {
+  const phoneNumberId = details.phoneNumberId ?? row.phone_number_id;
+  const wabaId = details.wabaId === undefined ? row.waba_id : details.wabaId;
+  if (phoneNumberId === row.phone_number_id && wabaId === row.waba_id) return null;
+  const it = language === "it";
+  if (wabaId === null) {
+    const message = it
+      ? "Obbligatorio: Parley verifica il numero con il suo account WhatsApp Business."
+      : "Required: Parley checks the number with its WhatsApp Business Account.";
+    apiError(400, "invalid_request", message, [{ path: "details.wabaId", message }]);
+  }
+  const accessToken = await storedAccessToken(c.env.DB, row.id, row.tenant_id);
+  if (!accessToken) {
+    const message = it
+      ? "Imposta prima il token di accesso del numero (in Credenziali): Parley verifica i nuovi ID con esso."
+      : "Set the number's access token first (under Credentials): Parley checks new IDs with it.";
+    const path = phoneNumberId !== row.phone_number_id ? "details.phoneNumberId" : "details.wabaId";
+    apiError(400, "invalid_request", message, [{ path, message }]);
+  }
+  await requireProof(
+    c.var.config.graphApiBase,
+    { phoneNumberId, wabaId, accessToken },
+    {
+      phoneNumberId: "details.phoneNumberId",
+      wabaId: "details.wabaId",
+      accessToken: "accessToken",
+    },
+    language,
+  );
+  return { phoneNumberId, wabaId };
+}
+
 /** /api/admin/numbers… */
 export const numbers = new Hono<AppEnv>();
 
@@ -167,7 +216,8 @@ numbers.post(
   describeRoute({
     method: "post",
     path: "/api/admin/numbers",
-    summary: "Add a managed number (phone number IDs are unique across Parley: 409 if taken)",
+    summary:
+      "Add a managed number once Graph proves it with the given access token (400 naming the field when it does not, 502/503 when Meta fails; 409 when the number or its WABA is already managed by another company)",
     tag: TAG,
     body: CreateNumberBody,
     response: NumberView,
@@ -178,30 +228,44 @@ numbers.post(
     const body = c.req.valid("json");
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
-    await requireFreePhoneNumberId(db, body.phoneNumberId, "phoneNumberId");
+    const language = languageOf(c);
+    // Proved before anything is looked up or stored: only a token holder
+    // learns whether the number is already managed.
+    await requireProof(
+      c.var.config.graphApiBase,
+      { phoneNumberId: body.phoneNumberId, wabaId: body.wabaId, accessToken: body.accessToken },
+      { phoneNumberId: "phoneNumberId", wabaId: "wabaId", accessToken: "accessToken" },
+      language,
+    );
     const details = NumberExtras.parse({ ...defaultNumberExtras(), ...present(body) });
     const settings: StoredSettings = { details, ...defaultNumberSettings() };
     const id = crypto.randomUUID();
     try {
-      await db
-        .prepare(
-          `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id,
-             access_token, app_secret, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .bind(
-          id,
-          tenantId,
-          body.phoneNumberId,
-          body.displayPhone,
-          body.name,
-          body.wabaId ?? null,
-          body.accessToken ?? null,
-          body.appSecret ?? null,
-          settingsJson(settings),
-        )
-        .run();
+      // One batch: the unique phone_number_id and the WABA's single owner hold
+      // even against a concurrent claim by another tenant.
+      await db.batch([
+        db
+          .prepare(
+            `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id,
+               access_token, app_secret, settings, proved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .bind(
+            id,
+            tenantId,
+            body.phoneNumberId,
+            body.displayPhone,
+            body.name,
+            body.wabaId,
+            body.accessToken,
+            body.appSecret ?? null,
+            settingsJson(settings),
+            Date.now(),
+          ),
+        ...claimWaba(db, body.wabaId, tenantId),
+      ]);
     } catch (err) {
-      if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("phoneNumberId");
+      if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("phoneNumberId", language);
+      if (isGuardFailure(err)) wabaTaken("wabaId", language);
       throw err;
     }
     return c.json(numberView(await numberRow(db, id, tenantId)), 201);
@@ -241,22 +305,37 @@ numbers.patch(
     if (body.bot) {
       await requireBotFitsStyle(db, tenantId, id, body.bot, languageOf(c) === "it");
     }
-    if (details.phoneNumberId && details.phoneNumberId !== row.phone_number_id) {
-      await requireFreePhoneNumberId(db, details.phoneNumberId, "details.phoneNumberId", id);
-    }
+    const language = languageOf(c);
+    const claim = await reclaim(c, row, details, language);
     const set: Record<string, unknown> = { settings: settingsJson(next) };
     if (details.name !== undefined) set.name = details.name;
     if (details.displayPhone !== undefined) set.display_phone = details.displayPhone;
-    if (details.phoneNumberId !== undefined) set.phone_number_id = details.phoneNumberId;
-    if (details.wabaId !== undefined) set.waba_id = details.wabaId;
+    if (claim) {
+      set.phone_number_id = claim.phoneNumberId;
+      set.waba_id = claim.wabaId;
+      set.proved_at = Date.now();
+    }
+    const also: D1PreparedStatement[] = [];
+    if (claim) {
+      also.push(...claimWaba(db, claim.wabaId, tenantId));
+      if (row.waba_id && row.waba_id !== claim.wabaId) {
+        also.push(releaseWaba(db, row.waba_id, tenantId, null));
+      }
+    }
     try {
       await saveVersioned(
         db,
         { table: "managed_numbers", id, tenantId, version: body.version, noun: NOUN },
         set,
+        also,
       );
     } catch (err) {
-      if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("details.phoneNumberId");
+      if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("details.phoneNumberId", language);
+      // saveVersioned reads any failed guard as a stale version; the WABA's
+      // guard (another tenant took it meanwhile) deserves its own answer.
+      if (claim && (await wabaHeldByOther(db, claim.wabaId, tenantId))) {
+        wabaTaken("details.wabaId", language);
+      }
       throw err;
     }
     await numbersChanged(c.env, [id]);
@@ -270,7 +349,7 @@ numbers.put(
     method: "put",
     path: "/api/admin/numbers/:id/credentials",
     summary:
-      "Set or clear the number's access token and own app secret (write-only: never returned)",
+      "Set or clear the number's access token and own app secret (write-only: never returned). A new token is kept only once Graph proves it reads this number (400 naming accessToken, 502/503 when Meta fails)",
     tag: TAG,
     body: NumberCredentialsBody,
     response: NumberView,
@@ -282,6 +361,18 @@ numbers.put(
     const body = c.req.valid("json");
     const tenantId = c.var.user.tenantId;
     const set: Record<string, unknown> = {};
+    if (body.accessToken) {
+      // A new token must prove this very number; else it is refused and the
+      // old one stays. (Clearing the token needs no proof.)
+      const row = await numberRow(c.env.DB, id, tenantId);
+      await requireProof(
+        c.var.config.graphApiBase,
+        { phoneNumberId: row.phone_number_id, wabaId: row.waba_id, accessToken: body.accessToken },
+        { phoneNumberId: "accessToken", wabaId: "accessToken", accessToken: "accessToken" },
+        languageOf(c),
+      );
+      if (row.waba_id !== null) set.proved_at = Date.now();
+    }
     if (body.accessToken !== undefined) set.access_token = body.accessToken;
     if (body.appSecret !== undefined) set.app_secret = body.appSecret;
     await saveVersioned(
@@ -308,7 +399,7 @@ numbers.delete(
     const { id } = c.req.valid("param");
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
-    await numberRow(db, id, tenantId);
+    const row = await numberRow(db, id, tenantId);
     const open = await c.env.NUMBER.getByName(id).conversations();
     if (open.length > 0) {
       apiError(
@@ -332,6 +423,7 @@ numbers.delete(
       ...["skillsets", "customer_properties", "profiling_nodes", "templates"].map((table) =>
         db.prepare(`DELETE FROM ${table} WHERE tenant_id = ? AND number_id = ?`).bind(tenantId, id),
       ),
+      ...(row.waba_id ? [releaseWaba(db, row.waba_id, tenantId, id)] : []),
     ]);
     await numbersChanged(c.env, [id]);
     return c.body(null, 204);
