@@ -18,6 +18,7 @@ import {
   createUser,
   login,
   type Session,
+  simAccount,
 } from "../admin/session";
 import { readXlsxRows } from "../admin/xlsx";
 import { uid } from "../helpers";
@@ -27,7 +28,7 @@ type Page = { items: AuditEventView[]; total: number };
 /** A JSON call expected to succeed: 201 for a POST, 200 otherwise. */
 function callJson<T = unknown>(
   session: Session | string,
-  method: "GET" | "POST" | "PATCH",
+  method: "GET" | "POST" | "PATCH" | "PUT",
   path: string,
   body?: unknown,
 ): Promise<T> {
@@ -176,6 +177,45 @@ describe("recording changes", () => {
       true,
     );
     expect(items.some((e) => e.entity === "profiling" && e.entityId === node.id)).toBe(true);
+  });
+});
+
+describe("recording numbers", () => {
+  it("records a number's settings by field, and its credentials only as changed", async () => {
+    const admin = await adminSession();
+    const n = await createNumber(admin);
+    const second = await simAccount({ wabaId: n.wabaId! });
+    await callJson(admin, "PUT", `/api/admin/numbers/${n.id}/credentials`, {
+      version: n.version,
+      accessToken: second.token,
+      appSecret: "a-brand-new-app-secret-123",
+    });
+    const current = await callJson<{ version: number; settings: { workingTime: unknown } }>(
+      admin,
+      "GET",
+      `/api/admin/numbers/${n.id}`,
+    );
+    await callJson(admin, "PATCH", `/api/admin/numbers/${n.id}`, {
+      version: current.version,
+      details: { name: "Sales line" },
+    });
+    const { items } = await trail(admin, "entity=number");
+    expect(items.map((e) => e.action)).toEqual(["update", "credentials", "create"]);
+    expect(items[0]!.changes).toEqual([{ field: "name", before: "Support", after: "Sales line" }]);
+    expect(items[1]!.changes).toEqual([
+      { field: "accessToken", secret: true },
+      { field: "appSecret", secret: true },
+    ]);
+    expect(items[2]!.changes).toEqual(
+      expect.arrayContaining([{ field: "accessToken", secret: true }]),
+    );
+    const stored = JSON.stringify(
+      await env.DB.prepare("SELECT changes FROM audit_events WHERE tenant_id = ?")
+        .bind(admin.tenantId)
+        .all(),
+    );
+    expect(stored).not.toContain(second.token);
+    expect(stored).not.toContain("a-brand-new-app-secret-123");
   });
 });
 

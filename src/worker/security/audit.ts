@@ -18,26 +18,38 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+function plain(value: unknown): value is Fields {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /**
  * The fields that differ between `before` and `after` (either may be null: a
- * creation or a deletion). Secrets appear as `{ field, secret: true }` without
- * values, and only when they changed. Pure.
+ * creation or a deletion). Objects on both sides are compared field by field,
+ * named with dots (`workingTime.timeZone`), so a change reads as what changed.
+ * Secrets appear as `{ field, secret: true }` without values, and only when
+ * they changed. Pure.
  */
 export function auditChanges(
   before: Fields | null,
   after: Fields | null,
   secrets: readonly string[] = [],
+  prefix = "",
 ): AuditChange[] {
   const names = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   const changes: AuditChange[] = [];
-  for (const field of names) {
-    if (IGNORED.has(field)) continue;
-    const was = before?.[field];
-    const now = after?.[field];
-    if (after && before && !(field in after)) continue; // not part of this change
+  for (const name of names) {
+    if (!prefix && IGNORED.has(name)) continue;
+    const field = `${prefix}${name}`;
+    const was = before?.[name];
+    const now = after?.[name];
+    if (after && before && !(name in after)) continue; // not part of this change
     if (same(was, now)) continue;
     if (secrets.includes(field)) {
       changes.push({ field, secret: true });
+      continue;
+    }
+    if (before && after && plain(was) && plain(now)) {
+      changes.push(...auditChanges(was, now, secrets, `${field}.`));
       continue;
     }
     changes.push({

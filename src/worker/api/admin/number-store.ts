@@ -5,6 +5,7 @@
 import type { NumberView } from "../../../shared/admin";
 import { readSettings, type StoredSettings } from "../../../shared/number-settings";
 import { apiError } from "../../http";
+import { notFound } from "../../security/probe";
 
 /** A managed_numbers row without its secrets. */
 export interface NumberRow {
@@ -52,7 +53,7 @@ export async function numberRow(db: D1Database, id: string, tenantId: string): P
     .prepare(`SELECT ${NUMBER_COLUMNS} FROM managed_numbers n WHERE n.id = ? AND n.tenant_id = ?`)
     .bind(id, tenantId)
     .first<NumberRow>();
-  if (!row) apiError(404, "not_found", "No such managed number");
+  if (!row) return notFound(db, "managed_numbers", id, tenantId, "No such managed number");
   return row;
 }
 

@@ -26,6 +26,7 @@ import {
 import { workingTimeProblems } from "../../../shared/working-time";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, languageOf, params } from "../../http";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { requireProof } from "./number-proof";
 import { numbersChanged } from "./number-scope";
@@ -192,6 +193,23 @@ async function reclaim(
   return { phoneNumberId, wabaId };
 }
 
+/** A number as the audit trail records it: its identity and every settings category. */
+function audited(
+  identity: { name: string; displayPhone: string; phoneNumberId: string; wabaId: string | null },
+  settings: StoredSettings,
+) {
+  return { ...identity, ...settings };
+}
+
+function identityOf(row: NumberRow) {
+  return {
+    name: row.name,
+    displayPhone: row.display_phone,
+    phoneNumberId: row.phone_number_id,
+    wabaId: row.waba_id,
+  };
+}
+
 /** /api/admin/numbers… */
 export const numbers = new Hono<AppEnv>();
 
@@ -262,6 +280,26 @@ numbers.post(
             Date.now(),
           ),
         ...claimWaba(db, body.wabaId, tenantId),
+        auditStatement(c, {
+          action: "create",
+          entity: "number",
+          entityId: id,
+          label: body.name,
+          after: {
+            ...audited(
+              {
+                name: body.name,
+                displayPhone: body.displayPhone,
+                phoneNumberId: body.phoneNumberId,
+                wabaId: body.wabaId,
+              },
+              settings,
+            ),
+            accessToken: "set",
+            ...(body.appSecret ? { appSecret: "set" } : {}),
+          },
+          secrets: ["accessToken", "appSecret"],
+        }),
       ]);
     } catch (err) {
       if (isPhoneNumberIdClash(err)) phoneNumberIdTaken("phoneNumberId", language);
@@ -315,7 +353,24 @@ numbers.patch(
       set.waba_id = claim.wabaId;
       set.proved_at = Date.now();
     }
-    const also: D1PreparedStatement[] = [];
+    const also: D1PreparedStatement[] = [
+      auditStatement(c, {
+        action: "update",
+        entity: "number",
+        entityId: id,
+        label: row.name,
+        before: audited(identityOf(row), stored),
+        after: audited(
+          {
+            name: details.name ?? row.name,
+            displayPhone: details.displayPhone ?? row.display_phone,
+            phoneNumberId: claim?.phoneNumberId ?? row.phone_number_id,
+            wabaId: claim?.wabaId ?? row.waba_id,
+          },
+          next,
+        ),
+      }),
+    ];
     if (claim) {
       also.push(...claimWaba(db, claim.wabaId, tenantId));
       if (row.waba_id && row.waba_id !== claim.wabaId) {
@@ -361,10 +416,10 @@ numbers.put(
     const body = c.req.valid("json");
     const tenantId = c.var.user.tenantId;
     const set: Record<string, unknown> = {};
+    const row = await numberRow(c.env.DB, id, tenantId);
     if (body.accessToken) {
       // A new token must prove this very number; else it is refused and the
       // old one stays. (Clearing the token needs no proof.)
-      const row = await numberRow(c.env.DB, id, tenantId);
       await requireProof(
         c.var.config.graphApiBase,
         { phoneNumberId: row.phone_number_id, wabaId: row.waba_id, accessToken: body.accessToken },
@@ -375,10 +430,30 @@ numbers.put(
     }
     if (body.accessToken !== undefined) set.access_token = body.accessToken;
     if (body.appSecret !== undefined) set.app_secret = body.appSecret;
+    // Only that a secret was set or cleared is recorded, never its value.
+    const given = (value: string | null | undefined, had: number) =>
+      value === undefined ? (had ? "set" : null) : value === null || value === "" ? null : "new";
     await saveVersioned(
       c.env.DB,
       { table: "managed_numbers", id, tenantId, version: body.version, noun: NOUN },
       set,
+      [
+        auditStatement(c, {
+          action: "credentials",
+          entity: "number",
+          entityId: id,
+          label: row.name,
+          before: {
+            accessToken: row.has_access_token ? "set" : null,
+            appSecret: row.has_app_secret ? "set" : null,
+          },
+          after: {
+            accessToken: given(body.accessToken, row.has_access_token),
+            appSecret: given(body.appSecret, row.has_app_secret),
+          },
+          secrets: ["accessToken", "appSecret"],
+        }),
+      ],
     );
     return c.json(numberView(await numberRow(c.env.DB, id, tenantId)));
   },
@@ -424,6 +499,13 @@ numbers.delete(
         db.prepare(`DELETE FROM ${table} WHERE tenant_id = ? AND number_id = ?`).bind(tenantId, id),
       ),
       ...(row.waba_id ? [releaseWaba(db, row.waba_id, tenantId, id)] : []),
+      auditStatement(c, {
+        action: "delete",
+        entity: "number",
+        entityId: id,
+        label: row.name,
+        before: audited(identityOf(row), readSettings(row.settings)),
+      }),
     ]);
     await numbersChanged(c.env, [id]);
     return c.body(null, 204);
