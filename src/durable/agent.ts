@@ -744,22 +744,18 @@ export class AgentActor extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    let frame: ClientFrame;
-    try {
-      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-      const parsed = ClientFrame.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "bad frame");
-      frame = parsed.data;
-    } catch (err) {
+    const read = readClientFrame(data);
+    if (!read.ok) {
       ws.send(
         JSON.stringify({
           type: "error",
           code: "bad_frame",
-          message: String(err),
+          message: read.message,
         } satisfies ServerEvent),
       );
       return;
     }
+    const frame = read.frame;
     switch (frame.type) {
       case "ping":
         ws.send(JSON.stringify({ type: "pong" } satisfies ServerEvent));
@@ -861,6 +857,39 @@ export class AgentActor extends DurableObject<Env> {
     await this.agentChanged(profile);
     for (const ws of this.ctx.getWebSockets()) ws.close(4001, "logged out");
   }
+}
+
+/**
+ * A desktop's frame parsed against the protocol, or the fixed text that a
+ * `bad_frame` answer carries: it names at most the fields that are wrong
+ * (zod's paths), never an exception's message or stack, which could echo the
+ * frame back or describe the runtime. Pure.
+ */
+export function readClientFrame(
+  data: string | ArrayBuffer,
+): { ok: true; frame: ClientFrame } | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+  } catch {
+    return { ok: false, message: "The frame is not JSON" };
+  }
+  const parsed = ClientFrame.safeParse(json);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const fields = [
+    ...new Set(
+      parsed.error.issues
+        .map((issue) => issue.path.filter((p) => typeof p !== "symbol").join("."))
+        .filter((path) => /^[\w.]{1,64}$/.test(path)),
+    ),
+  ].slice(0, 5);
+  return {
+    ok: false,
+    message:
+      fields.length > 0
+        ? `The frame does not fit the protocol (fields: ${fields.join(", ")})`
+        : "The frame does not fit the protocol",
+  };
 }
 
 function assertNever(x: never): never {
