@@ -8,6 +8,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { cleanFileName } from "../../shared/file-names";
 import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../shared/media-limits";
 import { UploadView } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
@@ -19,12 +20,12 @@ const ConversationParams = z.object({ id: z.uuid() });
 
 /**
  * A file name fit for Meta and for a Content-Disposition header: no folders,
- * no control characters, at most 240 characters (Meta's document limit). Pure.
+ * no control or bidirectional control characters (`cleanFileName`), no
+ * quotes, at most 240 characters (Meta's document limit). Pure.
  */
 export function cleanFilename(name: string, fallback: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim();
+  const clean = cleanFileName(base).replace(/"/g, "").trim();
   return (clean || fallback).slice(-240);
 }
 
