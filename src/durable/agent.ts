@@ -425,25 +425,37 @@ export class AgentActor extends DurableObject<Env> {
    * The agent takes a waiting conversation by hand (pick-up from the waiting
    * list, or unpause from their own wait queue when `ownWaitQueue`): the
    * number grants it, whoever had it is told, and it opens on this desktop.
-   * Manual, so it is not limited by status or capacity.
+   * Manual, so it is not limited by status; but it takes a seat, so it is
+   * refused (`at_capacity`) when the agent is at their limit. The seat is
+   * checked and reserved in one synchronous step, so concurrent pick-ups can
+   * never take more seats than the limit.
    */
   async pickUp(
     tenantId: string,
     conversationId: string,
     numberId: string,
     ownWaitQueue: boolean,
-  ): Promise<AcceptResult | { ok: false; code: "not_waiting" }> {
+  ): Promise<AcceptResult | { ok: false; code: "not_waiting" | "at_capacity" }> {
     const profile = await this.profileFor(tenantId);
     if (!profile) return { ok: false, code: "not_found" };
-    if (this.seated(conversationId)) {
-      const row = one<{ view: string }>(
-        this.sql,
-        "SELECT view FROM conversations WHERE conversation_id = ?",
-        conversationId,
-      )!;
-      const view = JSON.parse(row.view) as ConversationView;
+    const seat = one<{ view: string }>(
+      this.sql,
+      "SELECT view FROM conversations WHERE conversation_id = ?",
+      conversationId,
+    );
+    if (seat) {
+      const view = JSON.parse(seat.view) as ConversationView;
       if (view.id && view.agentId === profile.id) return { ok: true, conversation: view };
     }
+    // No await from here to the INSERT: the check and the reservation are one step.
+    // A seat or an offer this agent already has for the conversation becomes the new seat.
+    const offered = one<{ n: number }>(
+      this.sql,
+      "SELECT count(*) AS n FROM offers WHERE conversation_id = ?",
+      conversationId,
+    )?.n;
+    const others = this.load() - (seat ? 1 : 0) - (offered ?? 0);
+    if (others >= profile.maxConversations) return { ok: false, code: "at_capacity" };
     this.sql.exec(
       "INSERT OR REPLACE INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
       conversationId,
