@@ -19,6 +19,7 @@ import { maskPhone, maskText } from "../../shared/masking";
 import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
+import { recordCustomerDeletion, tellDeletedConversations } from "../customer-deletions";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
@@ -450,7 +451,8 @@ customers.delete(
   describeRoute({
     method: "delete",
     path: `${BASE}/customers/:id`,
-    summary: "Delete a customer (administrators only)",
+    summary:
+      "Delete a customer (administrators only), with their history; their conversations' contents and files are deleted too",
     tag: TAG,
     status: 204,
   }),
@@ -458,7 +460,14 @@ customers.delete(
   params(Id),
   async (c) => {
     const { id } = c.req.valid("param");
-    await deleteOwned(c.env.DB, "customers", id, c.var.user.tenantId, NOUN);
+    const tenantId = c.var.user.tenantId;
+    await deleteOwned(c.env.DB, "customers", id, tenantId, NOUN, [
+      recordCustomerDeletion(c.env.DB, tenantId, id, Date.now()),
+    ]);
+    // Their conversations drop contents and files now; what fails here, the sweep retries.
+    await tellDeletedConversations(c.env, { tenantId, limit: 200 }).catch((err: unknown) =>
+      console.warn("customer deletion: actors not told yet", err),
+    );
     return c.body(null, 204);
   },
 );

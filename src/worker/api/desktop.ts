@@ -262,6 +262,10 @@ export const desktop = new Hono<AppEnv>()
       );
       if (!result.ok) {
         if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
+        // Deleted unsent meanwhile (after a day): as if it had never been uploaded.
+        if (result.code === "upload_gone") {
+          apiError(404, "not_found", "No such upload in this conversation");
+        }
         if (result.code === "window_closed") {
           apiError(
             409,

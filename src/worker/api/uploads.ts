@@ -2,7 +2,9 @@
  * Agents' attachments: checked against Meta's type and size limits, uploaded to
  * Meta through the conversation's number and stored in R2 under
  * `${tenantId}/${mediaId}` (served back by GET /api/media/:mediaId), with
- * Meta's media id kept beside it so a send resolves it server-side.
+ * Meta's media id kept beside it so a send resolves it server-side. The
+ * conversation's actor deletes an upload that no message names within a day
+ * (src/durable/media-cleanup.ts).
  * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
  * each route here carries its own guard.
  */
@@ -130,7 +132,12 @@ export const uploads = new Hono<AppEnv>().post(
 
     // Stored after Meta took it: an object here is always sendable. A Meta
     // upload whose R2 write fails is only an orphan Meta forgets in 30 days.
+    // Registered with the conversation first, so a file never sent is deleted
+    // (a crash between the two leaves at most a deletion with nothing to delete).
     const id = crypto.randomUUID();
+    if (!(await c.env.CONVERSATION.getByName(conversationId).registerUpload(user.tenantId, id))) {
+      apiError(409, "closed", "The conversation is closed");
+    }
     await c.env.MEDIA.put(`${user.tenantId}/${id}`, file, {
       httpMetadata: { contentType: mime },
       customMetadata: {
