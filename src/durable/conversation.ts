@@ -14,6 +14,7 @@
  * effect that runs twice (a repeated alarm, a retried call) sends nothing new.
  */
 import { DurableObject } from "cloudflare:workers";
+import { candidateLike, maskedContains } from "../shared/masked-search";
 import {
   type ConversationView,
   CUSTOMER_WINDOW_MS,
@@ -817,11 +818,28 @@ export class ConversationActor extends DurableObject<Env> {
   /**
    * Messages whose text contains `q` (case-insensitive for ASCII; `%`, `_`
    * and `\` match themselves), newest first, at most `limit`. Notes included.
-   * Null when not `tenantId`'s.
+   * For an agent who sees masked data (`masked`), only what they see matches
+   * (shared/masked-search.ts): the clear texts that may match are checked as
+   * masked. Null when not `tenantId`'s.
    */
-  async search(tenantId: string, q: string, limit: number): Promise<MessageView[] | null> {
+  async search(
+    tenantId: string,
+    q: string,
+    limit: number,
+    masked = false,
+  ): Promise<MessageView[] | null> {
     const record = this.record;
     if (!record || record.tenantId !== tenantId) return null;
+    if (masked) {
+      return all<MessageRow>(
+        this.sql,
+        "SELECT * FROM messages WHERE text LIKE ? ESCAPE '\\' ORDER BY seq DESC",
+        candidateLike(q),
+      )
+        .filter((r) => maskedContains(r.text, q))
+        .slice(0, limit)
+        .map((r) => toView(record.id, r, this.sql));
+    }
     const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     return all<MessageRow>(
       this.sql,

@@ -31,6 +31,7 @@ import {
   ownedRow,
   saveVersioned,
 } from "./admin/common";
+import { customerSearch } from "./customer-search";
 
 interface Row {
   id: string;
@@ -110,6 +111,14 @@ const list: ListSpec<Row, CustomerView> = {
   from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
   where: (c) => [c.var.user.tenantId, ...visibleBinds(c)],
   search: ["c.name", "c.phone", "c.external_id"],
+  // The same columns, matched as the caller sees them (masked agents: only what is visible).
+  searchClause: (c, q) =>
+    customerSearch(c, q, {
+      phone: "c.phone",
+      texts: ["c.name", "c.external_id"],
+      from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
+      binds: [c.var.user.tenantId, ...visibleBinds(c)],
+    }),
   sorts: {
     name: "c.name COLLATE NOCASE",
     phone: "c.phone",
