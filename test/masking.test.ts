@@ -13,6 +13,7 @@ import type { Page, TenantSettingsView } from "../src/shared/admin";
 import type { HistoryConversation, HistoryDetail } from "../src/shared/customer-history";
 import { MATCH_END, MATCH_START } from "../src/shared/customer-history";
 import type { CustomerView } from "../src/shared/customers";
+import type { OutboundCustomers } from "../src/shared/outbound";
 import type {
   DesktopSnapshot,
   MessageView,
@@ -211,10 +212,12 @@ describe("masking on", () => {
       200,
     );
 
+    // Searched by what the agent sees (the full number would confirm a masked value: see "masked search").
+    const seenPhone = encodeURIComponent(maskedPhone(s.e164));
     const list = await callJson<Page<CustomerView>>(
       s.anna,
       "GET",
-      `/api/customers?q=${s.from}`,
+      `/api/customers?q=${seenPhone}`,
       undefined,
       200,
     );
@@ -241,7 +244,7 @@ describe("masking on", () => {
     );
     expect(adminDetail).toMatchObject({ phone: s.e164, notes: `Prefers ${EMAIL}` });
 
-    const download = await call(s.anna, "GET", `/api/customers/export.xlsx?q=${s.from}`);
+    const download = await call(s.anna, "GET", `/api/customers/export.xlsx?q=${seenPhone}`);
     expect(download.status).toBe(200);
     const rows = await readXlsxRows(await download.arrayBuffer());
     expect(rows[1]?.[1]).toBe(maskedPhone(s.e164));
@@ -263,15 +266,16 @@ describe("masking on", () => {
     expect(history.messages[0]?.text).toBe(MASKED_TEXT);
     expect(history.conversation.closeNotes).toBe("Sent to m******@gmail.com");
     expect(leaks(history, s.e164)).toEqual([]);
+    // Searched by a word the agent sees ("melissa", hidden, finds nothing: see "masked search").
     const found = await callJson<Page<HistoryConversation>>(
       s.anna,
       "GET",
-      `/api/customers/${s.customerId}/conversations?q=melissa`,
+      `/api/customers/${s.customerId}/conversations?q=gmail`,
       undefined,
       200,
     );
     const snippet = found.items[0]?.matches?.[0] ?? "";
-    expect(snippet).toContain(`${MATCH_START}m******${MATCH_END}@gmail.com`);
+    expect(snippet).toContain(`m******@${MATCH_START}gmail${MATCH_END}.com`);
     expect(leaks(found, s.e164)).toEqual([]);
     const adminHistory = await callJson<HistoryDetail>(
       s.t.admin,
@@ -336,6 +340,143 @@ describe("masking on", () => {
       .bind(s.customerId)
       .first<{ phone: string; notes: string; priority: number }>();
     expect(row).toEqual({ phone: s.e164, notes: `Card ${CARD}`, priority: 8 });
+  });
+});
+
+describe("masked search", () => {
+  /** What each search finds for `session`: the customers list, its download, the outbound search. */
+  async function customerHits(session: Session, q: string) {
+    const query = encodeURIComponent(q);
+    const list = await callJson<Page<CustomerView>>(
+      session,
+      "GET",
+      `/api/customers?q=${query}`,
+      undefined,
+      200,
+    );
+    const download = await call(session, "GET", `/api/customers/export.xlsx?q=${query}`);
+    const rows = await readXlsxRows(await download.arrayBuffer());
+    const outbound = await callJson<OutboundCustomers>(
+      session,
+      "GET",
+      `/api/outbound/customers?q=${query}`,
+      undefined,
+      200,
+    );
+    return {
+      list: list.items.map((c) => c.id),
+      total: list.total,
+      downloaded: rows.length - 1,
+      outbound: outbound.items.map((c) => c.id),
+    };
+  }
+
+  it("customers: the full or a hidden part of a phone, e-mail or id finds nothing; what is visible does", async () => {
+    const s = await scene();
+    s.ws.close();
+    // The admin keeps the customer's e-mail as the external id.
+    const customer = await callJson<CustomerView>(
+      s.t.admin,
+      "GET",
+      `/api/customers/${s.customerId}`,
+      undefined,
+      200,
+    );
+    await callJson(
+      s.t.admin,
+      "PATCH",
+      `/api/customers/${s.customerId}`,
+      { version: customer.version, externalId: EMAIL },
+      200,
+    );
+
+    const hidden = [s.from, s.e164, s.from.slice(0, 8), s.from.slice(2, 9), "melissa", EMAIL];
+    for (const q of hidden) {
+      expect(await customerHits(s.anna, q), q).toEqual({
+        list: [],
+        total: 0,
+        downloaded: 0,
+        outbound: [],
+      });
+    }
+    // The outbound search looks at names and phones only, not at external ids.
+    const visible: [string, boolean][] = [
+      [s.from.slice(-4), true],
+      [maskedPhone(s.e164), true],
+      [`*${s.from.slice(-4)}`, true],
+      ["mario ROSSI", true],
+      ["gmail.com", false],
+      ["m******@", false],
+    ];
+    for (const [q, byOutbound] of visible) {
+      const hits = await customerHits(s.anna, q);
+      expect(hits.list, q).toEqual([s.customerId]);
+      expect(hits.downloaded, q).toBe(1);
+      expect(hits.outbound, q).toEqual(byOutbound ? [s.customerId] : []);
+    }
+    // Admins search clear values.
+    for (const [q, byOutbound] of [
+      [s.from, true],
+      ["melissa", false],
+    ] as const) {
+      const hits = await customerHits(s.t.admin, q);
+      expect(hits.list, q).toEqual([s.customerId]);
+      expect(hits.outbound, q).toEqual(byOutbound ? [s.customerId] : []);
+    }
+  });
+
+  it("in a conversation: hidden values find nothing; visible text does", async () => {
+    const s = await scene();
+    s.ws.close();
+    const search = async (q: string) =>
+      (
+        await callJson<{ messages: MessageView[] }>(
+          s.anna,
+          "GET",
+          `/api/conversations/${s.conversationId}/messages/search?q=${encodeURIComponent(q)}`,
+          undefined,
+          200,
+        )
+      ).messages.length;
+    for (const q of [EMAIL, "melissa", CARD, "4111 1111", IBAN, "IT60X", PHONE, "7966197542"]) {
+      expect(await search(q), q).toBe(0);
+    }
+    for (const q of ["gmail.com", "m******@", "1111, IBAN", "*7542", "12:30", "card"]) {
+      expect(await search(q), q).toBe(1);
+    }
+    // Without masking the same actor finds the clear values.
+    const clear = await env.CONVERSATION.getByName(s.conversationId).search(
+      s.t.tenantId,
+      EMAIL,
+      10,
+    );
+    expect(clear).toHaveLength(1);
+  });
+
+  it("in a customer's history: hidden words find nothing and are never marked; visible words do", async () => {
+    const s = await scene();
+    s.ws.close();
+    await closeConversation(s.anna, s.conversationId, "resolved");
+    await archived(s.conversationId);
+    const history = (session: Session, q: string) =>
+      callJson<Page<HistoryConversation>>(
+        session,
+        "GET",
+        `/api/customers/${s.customerId}/conversations?q=${encodeURIComponent(q)}`,
+        undefined,
+        200,
+      );
+    for (const q of ["melissa", EMAIL, "4111", IBAN, "447966197542", "gmail melissa"]) {
+      expect((await history(s.anna, q)).total, q).toBe(0);
+    }
+    const found = await history(s.anna, "gmail card");
+    expect(found.total).toBe(1);
+    expect(found.items[0]?.matches).toEqual([
+      `${MATCH_START}Card${MATCH_END} **** **** **** 1111, IBAN ***********************3456, mail m******@${MATCH_START}gmail${MATCH_END}.com, call *********7542 at 12…`,
+    ]);
+    expect(leaks(found, s.e164)).toEqual([]);
+    // The admin finds the clear word.
+    expect((await history(s.t.admin, "melissa")).total).toBe(1);
   });
 });
 

@@ -433,25 +433,37 @@ export class AgentActor extends DurableObject<Env> {
    * The agent takes a waiting conversation by hand (pick-up from the waiting
    * list, or unpause from their own wait queue when `ownWaitQueue`): the
    * number grants it, whoever had it is told, and it opens on this desktop.
-   * Manual, so it is not limited by status or capacity.
+   * Manual, so it is not limited by status; but it takes a seat, so it is
+   * refused (`at_capacity`) when the agent is at their limit. The seat is
+   * checked and reserved in one synchronous step, so concurrent pick-ups can
+   * never take more seats than the limit.
    */
   async pickUp(
     tenantId: string,
     conversationId: string,
     numberId: string,
     ownWaitQueue: boolean,
-  ): Promise<AcceptResult | { ok: false; code: "not_waiting" }> {
+  ): Promise<AcceptResult | { ok: false; code: "not_waiting" | "at_capacity" }> {
     const profile = await this.profileFor(tenantId);
     if (!profile) return { ok: false, code: "not_found" };
-    if (this.seated(conversationId)) {
-      const row = one<{ view: string }>(
-        this.sql,
-        "SELECT view FROM conversations WHERE conversation_id = ?",
-        conversationId,
-      )!;
-      const view = JSON.parse(row.view) as ConversationView;
+    const seat = one<{ view: string }>(
+      this.sql,
+      "SELECT view FROM conversations WHERE conversation_id = ?",
+      conversationId,
+    );
+    if (seat) {
+      const view = JSON.parse(seat.view) as ConversationView;
       if (view.id && view.agentId === profile.id) return { ok: true, conversation: view };
     }
+    // No await from here to the INSERT: the check and the reservation are one step.
+    // A seat or an offer this agent already has for the conversation becomes the new seat.
+    const offered = one<{ n: number }>(
+      this.sql,
+      "SELECT count(*) AS n FROM offers WHERE conversation_id = ?",
+      conversationId,
+    )?.n;
+    const others = this.load() - (seat ? 1 : 0) - (offered ?? 0);
+    if (others >= profile.maxConversations) return { ok: false, code: "at_capacity" };
     this.sql.exec(
       "INSERT OR REPLACE INTO conversations (conversation_id, number_id, view) VALUES (?, ?, '{}')",
       conversationId,
@@ -767,22 +779,18 @@ export class AgentActor extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    let frame: ClientFrame;
-    try {
-      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-      const parsed = ClientFrame.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "bad frame");
-      frame = parsed.data;
-    } catch (err) {
+    const read = readClientFrame(data);
+    if (!read.ok) {
       ws.send(
         JSON.stringify({
           type: "error",
           code: "bad_frame",
-          message: String(err),
+          message: read.message,
         } satisfies ServerEvent),
       );
       return;
     }
+    const frame = read.frame;
     switch (frame.type) {
       case "ping":
         ws.send(JSON.stringify({ type: "pong" } satisfies ServerEvent));
@@ -960,6 +968,39 @@ export class AgentActor extends DurableObject<Env> {
     else
       this.sessionCheckCell.set(Math.min(at + SESSION_CHECK_MAX_MS, ...deadlines.values()) + 1000);
   }
+}
+
+/**
+ * A desktop's frame parsed against the protocol, or the fixed text that a
+ * `bad_frame` answer carries: it names at most the fields that are wrong
+ * (zod's paths), never an exception's message or stack, which could echo the
+ * frame back or describe the runtime. Pure.
+ */
+export function readClientFrame(
+  data: string | ArrayBuffer,
+): { ok: true; frame: ClientFrame } | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+  } catch {
+    return { ok: false, message: "The frame is not JSON" };
+  }
+  const parsed = ClientFrame.safeParse(json);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const fields = [
+    ...new Set(
+      parsed.error.issues
+        .map((issue) => issue.path.filter((p) => typeof p !== "symbol").join("."))
+        .filter((path) => /^[\w.]{1,64}$/.test(path)),
+    ),
+  ].slice(0, 5);
+  return {
+    ok: false,
+    message:
+      fields.length > 0
+        ? `The frame does not fit the protocol (fields: ${fields.join(", ")})`
+        : "The frame does not fit the protocol",
+  };
 }
 
 function assertNever(x: never): never {

@@ -14,6 +14,7 @@
  * effect that runs twice (a repeated alarm, a retried call) sends nothing new.
  */
 import { DurableObject } from "cloudflare:workers";
+import { candidateLike, maskedContains } from "../shared/masked-search";
 import {
   type ConversationView,
   CUSTOMER_WINDOW_MS,
@@ -50,6 +51,15 @@ import {
   type Timer,
   type TimerFacts,
 } from "./lifecycle";
+import {
+  claimUpload,
+  dropContents,
+  expireUploads,
+  MEDIA_CLEANUP_TABLES,
+  NEXT_CLEANUP_AT,
+  runPurges,
+  trackUpload,
+} from "./media-cleanup";
 import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
 import { viewExtras } from "./message-content";
 import type { OutgoingMessage } from "./outbound";
@@ -166,11 +176,15 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS status_log (
      wamid TEXT NOT NULL, status TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (wamid, status))`,
   MEDIA_JOBS_TABLE,
+  ...MEDIA_CLEANUP_TABLES,
 ];
 
 export type SendResult =
   | { ok: true; message: MessageView }
-  | { ok: false; code: "not_found" | "not_assigned" | "closed" | "window_closed" };
+  | {
+      ok: false;
+      code: "not_found" | "not_assigned" | "closed" | "window_closed" | "upload_gone";
+    };
 export type CloseResult =
   | { ok: true; conversation: ConversationView }
   | { ok: false; code: "not_found" | "not_assigned" };
@@ -186,6 +200,7 @@ export class ConversationActor extends DurableObject<Env> {
   private archiving: Promise<void> | null = null;
   private mailing: Promise<void> | null = null;
   private fetchingMedia: Promise<void> | null = null;
+  private purgingMedia: Promise<void> | null = null;
 
   /** The record as stored (without its number's configuration), read once. */
   private readonly recordCell: KvCell<ConversationRecord>;
@@ -803,11 +818,28 @@ export class ConversationActor extends DurableObject<Env> {
   /**
    * Messages whose text contains `q` (case-insensitive for ASCII; `%`, `_`
    * and `\` match themselves), newest first, at most `limit`. Notes included.
-   * Null when not `tenantId`'s.
+   * For an agent who sees masked data (`masked`), only what they see matches
+   * (shared/masked-search.ts): the clear texts that may match are checked as
+   * masked. Null when not `tenantId`'s.
    */
-  async search(tenantId: string, q: string, limit: number): Promise<MessageView[] | null> {
+  async search(
+    tenantId: string,
+    q: string,
+    limit: number,
+    masked = false,
+  ): Promise<MessageView[] | null> {
     const record = this.record;
     if (!record || record.tenantId !== tenantId) return null;
+    if (masked) {
+      return all<MessageRow>(
+        this.sql,
+        "SELECT * FROM messages WHERE text LIKE ? ESCAPE '\\' ORDER BY seq DESC",
+        candidateLike(q),
+      )
+        .filter((r) => maskedContains(r.text, q))
+        .slice(0, limit)
+        .map((r) => toView(record.id, r, this.sql));
+    }
     const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     return all<MessageRow>(
       this.sql,
@@ -815,6 +847,53 @@ export class ConversationActor extends DurableObject<Env> {
       pattern,
       limit,
     ).map((r) => toView(record.id, r, this.sql));
+  }
+
+  /** Deletes from R2 the files whose deletion is due (media-cleanup.ts); one run at a time. */
+  private purgeMedia(): Promise<void> {
+    const record = this.record;
+    if (!record) return Promise.resolve();
+    if (!this.purgingMedia) {
+      this.purgingMedia = runPurges({
+        sql: this.sql,
+        bucket: this.env.MEDIA,
+        tenantId: record.tenantId,
+        now,
+      })
+        .then(() => this.armAlarm())
+        .catch((err: unknown) => console.error("media purge failed", record.id, err))
+        .finally(() => {
+          this.purgingMedia = null;
+        });
+    }
+    return this.purgingMedia;
+  }
+
+  /**
+   * An agent uploaded a file to this conversation (uploads.ts, before storing
+   * it in R2): unless a message names it within a day, its file is deleted.
+   * False when the conversation is not `tenantId`'s or is closed (nothing can
+   * be sent any more). Idempotent.
+   */
+  async registerUpload(tenantId: string, mediaId: string): Promise<boolean> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId || record.state === "closed") return false;
+    trackUpload(this.sql, mediaId, now());
+    await this.armAlarm();
+    return true;
+  }
+
+  /**
+   * The conversation's customer was deleted (customers.ts, the import's delete
+   * mode): D1's history is checked again, durably (the alarm retries), and once
+   * the customer is confirmed gone a closed conversation loses its contents and
+   * files; an open one does when it closes. Idempotent; harmless when the
+   * customer still exists.
+   */
+  async customerDeleted(tenantId: string): Promise<void> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return;
+    await this.requestArchive();
   }
 
   /** Fetches the inbound files that are due from Meta into R2; one run at a time. */
@@ -1004,6 +1083,10 @@ export class ConversationActor extends DurableObject<Env> {
     if (!customerWindowOpen(record.lastCustomerMessageAt, now())) {
       return { ok: false, code: "window_closed" };
     }
+    // The upload's file is kept from now on, unless it was already deleted unsent.
+    if (outbound?.media && !claimUpload(this.sql, outbound.media.id)) {
+      return { ok: false, code: "upload_gone" };
+    }
     const row = one<MessageRow>(
       this.sql,
       `INSERT INTO messages (id, direction, kind, text, payload, status, sender, created_at)
@@ -1038,23 +1121,26 @@ export class ConversationActor extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.nextAlarm.fired();
     await this.runTimers();
+    expireUploads(this.sql, now());
     await Promise.all([
       this.drainOutbox(),
       this.archiveHistory(),
       this.sendCloseMail(),
       this.fetchMedia(),
+      this.purgeMedia(),
     ]);
     await this.armAlarm();
   }
 
   /** Arms the one alarm for the earliest deadline: a send, a history write, the e-mail, a timer. */
   private async armAlarm(): Promise<void> {
-    // The outbox's and the media jobs' next attempts in one query.
+    // The outbox's, the media jobs' and the files' cleanup's next deadlines in one query.
     const queued = one<{ at: number | null }>(
       this.sql,
       `SELECT min(at) AS at FROM (
          SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'
-         UNION ALL SELECT min(next_at) FROM media_jobs WHERE state = 'queued')`,
+         UNION ALL SELECT min(next_at) FROM media_jobs WHERE state = 'queued'
+         UNION ALL ${NEXT_CLEANUP_AT})`,
     )?.at;
     const archive = this.archiveCell.get()?.dueAt;
     const record = this.record;
@@ -1546,10 +1632,8 @@ export class ConversationActor extends DurableObject<Env> {
       this.sending.delete(row.message_id);
       // Its text was only kept to be sent: the customer keeps no message history.
       if (this.record?.contentsRemoved) {
-        this.sql.exec(
-          "UPDATE messages SET text = '', payload = NULL WHERE id = ? AND id NOT IN (SELECT message_id FROM outbox)",
-          row.message_id,
-        );
+        dropContents(this.sql, now(), row.message_id);
+        this.ctx.waitUntil(this.purgeMedia());
       }
     }
   }
@@ -1650,32 +1734,39 @@ export class ConversationActor extends DurableObject<Env> {
     )
       .bind(first.customer.id, first.tenantId)
       .first<{ name: string; keep_history: number }>();
-    if (!customer) {
-      console.warn("customer gone; history dropped", conversationId);
-      return false;
-    }
     // Re-read after the await: the conversation may have closed meanwhile.
     let record = this.record!;
-    if (record.state === "closed" && customer.keep_history !== 1 && !record.contentsRemoved) {
+    // A deleted customer's history went with them: a closed conversation keeps nothing either.
+    const keep = customer ? customer.keep_history === 1 : false;
+    if (record.state === "closed" && !keep && !record.contentsRemoved) {
       this.removeContents(record);
       record = this.record!;
     }
     if (record.contentsRemoved && record.agent) {
       await this.env.AGENT.getByName(record.agent.id).forgetTexts(conversationId);
     }
+    if (!customer) {
+      console.warn("customer gone; history dropped", conversationId);
+      return false;
+    }
     const db = pipelineDb(this.env.DB);
     await db.batch(historyStatements(db, this.snapshot(record, customer.name)));
     return true;
   }
 
-  /** Drops the texts and payloads of every message not still waiting to be sent. */
+  /**
+   * Drops the texts and payloads of every message not still waiting to be
+   * sent, and queues the deletion of their files and of the uploads never
+   * sent (media-cleanup.ts), in one synchronous step; the files go in the
+   * background, retried by the alarm.
+   */
   private removeContents(record: ConversationRecord): void {
-    this.sql.exec(
-      `UPDATE messages SET text = '', payload = NULL
-       WHERE id NOT IN (SELECT message_id FROM outbox)`,
-    );
+    const at = now();
+    dropContents(this.sql, at);
+    expireUploads(this.sql, Number.POSITIVE_INFINITY);
     record.contentsRemoved = true;
     this.save(record);
+    this.ctx.waitUntil(this.purgeMedia());
   }
 
   /** The history's view of this conversation; messages only once closed. */

@@ -39,7 +39,8 @@ type JobRow = {
   filename: string | null;
   attempts: number;
   next_at: number;
-  state: "queued" | "done" | "failed";
+  /** `cancelled`: the message's contents were removed before the file arrived (media-cleanup.ts). */
+  state: "queued" | "done" | "failed" | "cancelled";
   error: string | null;
 };
 

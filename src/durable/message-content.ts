@@ -6,6 +6,7 @@
  * gives null content, and the desktop falls back to the row's text.
  */
 import { z } from "zod";
+import { cleanFileName } from "../shared/file-names";
 import type {
   ContactCard,
   MediaKind,
@@ -163,6 +164,11 @@ function orNull(s: string | undefined): string | null {
   return s === undefined || s === "" ? null : s;
 }
 
+/** A file name from outside, without control characters (rows stored before they were cleaned on arrival). */
+function cleanOrNull(name: string | null | undefined): string | null {
+  return orNull(name === null || name === undefined ? undefined : cleanFileName(name));
+}
+
 function mediaContent(
   type: string,
   object: unknown,
@@ -177,7 +183,7 @@ function mediaContent(
     kind,
     mediaId: stored?.id ?? null,
     mime: stored?.mime ?? orNull(data.mime_type),
-    filename: stored?.filename ?? orNull(data.filename),
+    filename: cleanOrNull(stored?.filename ?? data.filename),
     caption: orNull(data.caption),
     size: stored?.size ?? null,
     failed: !stored && failed,
@@ -379,7 +385,7 @@ export function pendingMediaOf(
   return {
     metaMediaId: m.data.id,
     mime: orNull(m.data.mime_type),
-    filename: orNull(m.data.filename),
+    filename: cleanOrNull(m.data.filename),
   };
 }
 

@@ -16,6 +16,7 @@
  * it, refused or not: `replace` deletes only customers no row names.
  */
 import { z } from "zod";
+import { cleanFileName } from "./file-names";
 
 /** Largest accepted upload, in bytes. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
@@ -31,7 +32,8 @@ export type ImportStatus = z.infer<typeof ImportStatus>;
 export const ImportUploadQuery = z.object({
   id: z.uuid(),
   mode: ImportMode,
-  fileName: z.string().trim().min(1).max(200),
+  // Stored and shown cleaned: no bidirectional or other control characters.
+  fileName: z.string().max(200).transform(cleanFileName).pipe(z.string().min(1)),
 });
 export type ImportUploadQuery = z.infer<typeof ImportUploadQuery>;
 

@@ -242,6 +242,10 @@ const en = {
   "waiting.pickUp": "Pick up",
   "waiting.pickUpLabel": "Pick up the conversation with {name}",
   "waiting.pickUpFailed": "Could not pick up: {message}",
+  "waiting.refused.at_capacity":
+    "you are at your limit of conversations. Close one before taking another.",
+  "waiting.refused.not_waiting": "someone else took it, or it is no longer waiting.",
+  "waiting.refused.not_an_agent": "your account cannot take conversations.",
   "waiting.leftOpen": "Left open by {agent}",
   "waiting.personalQueue": "Personal wait queue of {agent}",
   "waiting.publicQueue": "Public wait queue",
@@ -488,6 +492,10 @@ const it: Dictionary = {
   "waiting.pickUp": "Prendi in carico",
   "waiting.pickUpLabel": "Prendi in carico la conversazione con {name}",
   "waiting.pickUpFailed": "Impossibile prendere in carico: {message}",
+  "waiting.refused.at_capacity":
+    "hai raggiunto il tuo limite di conversazioni. Chiudine una prima di prenderne un'altra.",
+  "waiting.refused.not_waiting": "l'ha già presa qualcun altro, oppure non è più in attesa.",
+  "waiting.refused.not_an_agent": "il tuo account non può prendere conversazioni.",
   "waiting.leftOpen": "Lasciata aperta da {agent}",
   "waiting.personalQueue": "Coda di attesa personale di {agent}",
   "waiting.publicQueue": "Coda di attesa pubblica",

@@ -23,7 +23,9 @@ import { uploads } from "./api/uploads";
 import type { AppEnv } from "./app-types";
 import { auth } from "./auth";
 import { configOf } from "./config";
+import { tellDeletedConversations } from "./customer-deletions";
 import { drillHooks } from "./drill-hooks";
+import type { Env } from "./env";
 import { openApiDocument } from "./http";
 import { maskForAgents } from "./masking";
 import { passwordReset } from "./password-reset";
@@ -108,4 +110,21 @@ app.onError((err, c) => {
   return c.json(body, 500);
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /**
+   * The sweep (`[triggers] crons` in wrangler.toml): tells the conversation
+   * actors of deleted customers what the deletion itself could not tell them,
+   * so their files are deleted from R2. Idempotent.
+   */
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(
+      tellDeletedConversations(env).then(
+        (told) => {
+          if (told > 0) console.log("customer deletions told to conversations:", told);
+        },
+        (err: unknown) => console.error("customer deletions sweep failed", err),
+      ),
+    );
+  },
+} satisfies ExportedHandler<Env>;

@@ -7,10 +7,12 @@
 import { createContext } from "preact";
 import { useCallback, useContext, useMemo } from "preact/hooks";
 import type { ClientFrame, ConferenceBody, TransferBody } from "../../shared/protocol.ts";
+import { ApiError } from "../api.ts";
 import type { Toast } from "../components/Feedback.tsx";
 import { useI18n } from "../i18n.ts";
 import type { DesktopStore } from "../store.ts";
 import { lifecycleApi } from "./api.ts";
+import { takeRefusalKey } from "./labels.ts";
 import { createTypingThrottle } from "./typing.ts";
 
 /** The lifecycle actions the conversation pane and the composer reach through context. */
@@ -104,6 +106,15 @@ export function useLifecycleActions({ myId, store, send, showToast, describe, op
     [myId, store, send, showToast, describe, t, throttle],
   );
 
+  /** A refusal in the agent's language when its code is known, else the server's message. */
+  const refusal = useCallback(
+    (error: unknown) => {
+      const key = error instanceof ApiError ? takeRefusalKey(error.code) : null;
+      return key ? t(key) : describe(error);
+    },
+    [t, describe],
+  );
+
   const pickUp = useCallback(
     async (conversationId: string) => {
       try {
@@ -112,11 +123,11 @@ export function useLifecycleActions({ myId, store, send, showToast, describe, op
         open(conversationId);
         return true;
       } catch (error) {
-        showToast(t("waiting.pickUpFailed", { message: describe(error) }), "error");
+        showToast(t("waiting.pickUpFailed", { message: refusal(error) }), "error");
         return false;
       }
     },
-    [store, open, showToast, describe, t],
+    [store, open, showToast, refusal, t],
   );
 
   const unpause = useCallback(
@@ -127,11 +138,11 @@ export function useLifecycleActions({ myId, store, send, showToast, describe, op
         open(conversationId);
         return true;
       } catch (error) {
-        showToast(t("waitQueue.unpauseFailed", { message: describe(error) }), "error");
+        showToast(t("waitQueue.unpauseFailed", { message: refusal(error) }), "error");
         return false;
       }
     },
-    [store, open, showToast, describe, t],
+    [store, open, showToast, refusal, t],
   );
 
   return { actions, pickUp, unpause };

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { WaitingItem } from "../../shared/protocol.ts";
 import { translator } from "../i18n.ts";
-import { filterAgents, readinessLabel, type TargetAgent, waitingStateLabel } from "./labels.ts";
+import {
+  filterAgents,
+  readinessLabel,
+  type TargetAgent,
+  takeRefusalKey,
+  waitingStateLabel,
+} from "./labels.ts";
 
 function item(patch: Partial<WaitingItem>): WaitingItem {
   return {
@@ -112,5 +118,22 @@ describe("filterAgents", () => {
     expect(filterAgents(agents, "NICOLO").map((a) => a.id)).toEqual(["n"]);
     expect(filterAgents(agents, "bruno agent").map((a) => a.id)).toEqual(["b"]);
     expect(filterAgents(agents, "nobody")).toEqual([]);
+  });
+});
+
+describe("takeRefusalKey", () => {
+  it("words the server's pick-up refusals for people, in English and Italian", () => {
+    const en = translator("en");
+    const it_ = translator("it");
+    const key = takeRefusalKey("at_capacity");
+    expect(key).not.toBeNull();
+    expect(en(key!)).toMatch(/limit of conversations/);
+    expect(it_(key!)).toMatch(/limite di conversazioni/);
+    for (const code of ["not_waiting", "not_an_agent"]) {
+      const k = takeRefusalKey(code)!;
+      expect(en(k)).not.toBe(k);
+      expect(it_(k)).not.toBe(en(k));
+    }
+    expect(takeRefusalKey("something_else")).toBeNull();
   });
 });

@@ -72,6 +72,20 @@ export function filterAgents(
     .sort((a, b) => Number(b.available) - Number(a.available) || a.name.localeCompare(b.name));
 }
 
+const TAKE_REFUSALS: Readonly<Record<string, MessageKey>> = {
+  at_capacity: "waiting.refused.at_capacity",
+  not_waiting: "waiting.refused.not_waiting",
+  not_an_agent: "waiting.refused.not_an_agent",
+};
+
+/**
+ * The dictionary key for the server's refusal of a pick-up or an unpause (its
+ * error code), or null to show the server's own message. Pure.
+ */
+export function takeRefusalKey(code: string): MessageKey | null {
+  return TAKE_REFUSALS[code] ?? null;
+}
+
 function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 }

@@ -17,6 +17,7 @@ import {
   MATCH_START,
   TranscriptMailBody,
 } from "../../shared/customer-history";
+import { maskedSnippet, searchWords } from "../../shared/masked-search";
 import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../http";
@@ -62,11 +63,7 @@ const ConversationParams = CustomerParams.extend({ conversationId: z.uuid() });
  * punctuation); all words must occur (FTS5's implicit AND). Pure.
  */
 export function ftsMatch(q: string | undefined): string | null {
-  const words = (q ?? "")
-    .normalize("NFC")
-    .split(/[\p{Z}\p{P}\p{Cc}\s]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 16);
+  const words = searchWords(q);
   if (words.length === 0) return null;
   return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
 }
@@ -136,7 +133,12 @@ customerHistory.get(
       binds.push(dayStart(q.to, tz, 1));
     }
     const match = ftsMatch(q.q);
-    if (match) {
+    // A masked agent's matches are found on what they see (shared/masked-search.ts).
+    const seen = match && c.var.user.masked ? await maskedMatches(c, id, match, q.q) : null;
+    if (seen) {
+      where += " AND c.id IN (SELECT value FROM json_each(?))";
+      binds.push(JSON.stringify([...seen.keys()]));
+    } else if (match) {
       where += ` AND c.id IN (SELECT m.conversation_id FROM conversation_messages_fts
         JOIN conversation_messages m ON m.rowid = conversation_messages_fts.rowid
         WHERE conversation_messages_fts MATCH ? AND m.tenant_id = ?)`;
@@ -151,11 +153,13 @@ customerHistory.get(
     const total = (counted?.results as { total: number }[] | undefined)?.[0]?.total ?? 0;
     const items = ((listed?.results ?? []) as Row[]).map(view);
     if (match && items.length > 0) {
-      const matches = await snippets(
-        c,
-        match,
-        items.map((i) => i.id),
-      );
+      const matches =
+        seen ??
+        (await snippets(
+          c,
+          match,
+          items.map((i) => i.id),
+        ));
       for (const item of items) item.matches = matches.get(item.id) ?? [];
     }
     return c.json({
@@ -166,6 +170,43 @@ customerHistory.get(
     } satisfies Page<HistoryConversation>);
   },
 );
+
+/** Most messages a masked agent's search checks one by one; past it, matches may be missed (never leaked). */
+const MAX_MASKED_CHECKED = 5000;
+
+/**
+ * For an agent who sees masked data: the customer's conversations whose
+ * messages match `q` as the agent sees them, each with up to 3 snippets (in
+ * message order) cut from the masked texts. The index finds the messages that
+ * match in clear, a superset; each is then checked masked, so a word that
+ * masking hides (an e-mail's name, a card's digits) neither matches nor is
+ * marked in a snippet.
+ */
+async function maskedMatches(
+  c: Context<AppEnv>,
+  customerId: string,
+  match: string,
+  q: string | undefined,
+): Promise<Map<string, string[]>> {
+  const { results } = await c.env.DB.prepare(
+    `SELECT m.conversation_id, m.seq, m.text FROM conversation_messages_fts
+     JOIN conversation_messages m ON m.rowid = conversation_messages_fts.rowid
+     JOIN conversations h ON h.id = m.conversation_id AND h.tenant_id = m.tenant_id
+     WHERE conversation_messages_fts MATCH ? AND m.tenant_id = ? AND h.customer_id = ?
+     ORDER BY m.conversation_id, m.seq LIMIT ?`,
+  )
+    .bind(match, c.var.user.tenantId, customerId, MAX_MASKED_CHECKED)
+    .all<{ conversation_id: string; seq: number; text: string | null }>();
+  const byConversation = new Map<string, string[]>();
+  for (const r of results) {
+    const snippet = r.text === null ? null : maskedSnippet(r.text, q, MATCH_START, MATCH_END);
+    if (snippet === null) continue;
+    const list = byConversation.get(r.conversation_id) ?? [];
+    if (list.length < 3) list.push(snippet);
+    byConversation.set(r.conversation_id, list);
+  }
+  return byConversation;
+}
 
 /** Up to 3 matching snippets per conversation, in message order. */
 async function snippets(

@@ -25,6 +25,7 @@ import {
 } from "../../shared/customer-import";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
+import { tellDeletedConversations } from "../customer-deletions";
 import { apiError, describeRoute, languageOf, params, query } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import { loadDirectory } from "../import/directory";
@@ -294,6 +295,14 @@ customerImport.post(
     if (view.status !== "ready") notReady(view.status);
     try {
       await c.env.DB.batch(applyStatements(c.env.DB, record, c.var.user.id, Date.now()));
+      if (record.mode === "replace") {
+        // Deleted customers' conversations drop contents and files; the sweep retries what fails.
+        c.executionCtx.waitUntil(
+          tellDeletedConversations(c.env, { tenantId: c.var.user.tenantId }).catch((err: unknown) =>
+            console.warn("customer deletion: actors not told yet", err),
+          ),
+        );
+      }
     } catch (err) {
       if (String(err).includes("CHECK constraint failed")) {
         // Someone else applied it (or it changed) between our read and the batch.

@@ -19,6 +19,7 @@ import { maskPhone, maskText } from "../../shared/masking";
 import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app-types";
 import { requireUser } from "../auth";
+import { recordCustomerDeletion, tellDeletedConversations } from "../customer-deletions";
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
@@ -31,6 +32,7 @@ import {
   ownedRow,
   saveVersioned,
 } from "./admin/common";
+import { customerSearch } from "./customer-search";
 
 interface Row {
   id: string;
@@ -111,6 +113,14 @@ const list: ListSpec<Row, CustomerView> = {
   from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
   where: (c) => [c.var.user.tenantId, ...visibleBinds(c)],
   search: ["c.name", "c.phone", "c.external_id"],
+  // The same columns, matched as the caller sees them (masked agents: only what is visible).
+  searchClause: (c, q) =>
+    customerSearch(c, q, {
+      phone: "c.phone",
+      texts: ["c.name", "c.external_id"],
+      from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
+      binds: [c.var.user.tenantId, ...visibleBinds(c)],
+    }),
   sorts: {
     name: "c.name COLLATE NOCASE",
     phone: "c.phone",
@@ -452,7 +462,8 @@ customers.delete(
   describeRoute({
     method: "delete",
     path: `${BASE}/customers/:id`,
-    summary: "Delete a customer (administrators only)",
+    summary:
+      "Delete a customer (administrators only), with their history; their conversations' contents and files are deleted too",
     tag: TAG,
     status: 204,
   }),
@@ -460,7 +471,14 @@ customers.delete(
   params(Id),
   async (c) => {
     const { id } = c.req.valid("param");
-    await deleteOwned(c.env.DB, "customers", id, c.var.user.tenantId, NOUN);
+    const tenantId = c.var.user.tenantId;
+    await deleteOwned(c.env.DB, "customers", id, tenantId, NOUN, [
+      recordCustomerDeletion(c.env.DB, tenantId, id, Date.now()),
+    ]);
+    // Their conversations drop contents and files now; what fails here, the sweep retries.
+    await tellDeletedConversations(c.env, { tenantId, limit: 200 }).catch((err: unknown) =>
+      console.warn("customer deletion: actors not told yet", err),
+    );
     return c.body(null, 204);
   },
 );

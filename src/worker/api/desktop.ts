@@ -215,7 +215,8 @@ export const desktop = new Hono<AppEnv>()
     describeRoute({
       method: "get",
       path: "/api/conversations/:id/messages/search",
-      summary: "Messages of a conversation of mine whose text contains q, newest first",
+      summary:
+        "Messages of a conversation of mine whose text contains q, newest first (agents who see masked data: only what they see matches)",
       tag: "conversations",
       query: MessageSearchQuery,
       response: z.object({ messages: z.array(MessageView) }),
@@ -226,7 +227,7 @@ export const desktop = new Hono<AppEnv>()
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
       const { q, limit } = c.req.valid("query");
-      const messages = await stub.search(user.tenantId, q, limit);
+      const messages = await stub.search(user.tenantId, q, limit, user.masked);
       if (!messages) apiError(404, "not_found", "No such conversation");
       return c.json({ messages });
     },
@@ -262,6 +263,10 @@ export const desktop = new Hono<AppEnv>()
       );
       if (!result.ok) {
         if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
+        // Deleted unsent meanwhile (after a day): as if it had never been uploaded.
+        if (result.code === "upload_gone") {
+          apiError(404, "not_found", "No such upload in this conversation");
+        }
         if (result.code === "window_closed") {
           apiError(
             409,

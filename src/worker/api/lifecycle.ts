@@ -371,7 +371,8 @@ export const lifecycle = new Hono<AppEnv>()
     describeRoute({
       method: "post",
       path: "/api/conversations/:id/pick-up",
-      summary: "Take a waiting conversation (from the waiting list)",
+      summary:
+        "Take a waiting conversation (from the waiting list); 409 at_capacity at my limit of conversations, 409 not_waiting when taken or closed meanwhile",
       tag: TAG,
       response: ConversationView,
     }),
@@ -383,7 +384,8 @@ export const lifecycle = new Hono<AppEnv>()
     describeRoute({
       method: "post",
       path: "/api/conversations/:id/unpause",
-      summary: "Take a conversation back from my wait queue",
+      summary:
+        "Take a conversation back from my wait queue; 409 at_capacity at my limit of conversations",
       tag: TAG,
       response: ConversationView,
     }),
@@ -423,6 +425,13 @@ async function takeWaiting(
   if (!result.ok) {
     if (result.code === "not_found")
       apiError(403, "not_an_agent", "This user cannot take conversations");
+    if (result.code === "at_capacity") {
+      apiError(
+        409,
+        "at_capacity",
+        "You are at your limit of conversations: close one before taking another",
+      );
+    }
     apiError(409, "not_waiting", "Someone else took this conversation, or it is no longer waiting");
   }
   return result.conversation;

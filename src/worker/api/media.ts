@@ -11,6 +11,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { mediaKey } from "../../durable/media-fetch";
+import { cleanFileName } from "../../shared/file-names";
 import type { AppEnv, SessionUser } from "../app-types";
 import type { Env } from "../env";
 import { apiError, describeRoute, params } from "../http";
@@ -43,7 +44,7 @@ export function parseRange(header: string | undefined): R2Range | null {
 /** `Content-Disposition` for a file: inline for media, an attachment with its name otherwise. */
 export function contentDisposition(contentType: string, filename: string): string {
   const inline = INLINE.test(contentType) && !NEVER_INLINE.test(contentType);
-  const name = filename.trim() || "file";
+  const name = cleanFileName(filename) || "file";
   // An ASCII fallback plus the exact name (RFC 6266 / 5987).
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
   return `${inline ? "inline" : "attachment"}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;

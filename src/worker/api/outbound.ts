@@ -41,6 +41,7 @@ import type { AppEnv, SessionUser } from "../app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../http";
 import { takeQuota } from "../security/limits";
 import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../templates";
+import { customerSearch } from "./customer-search";
 import { requireTenantUser, VISIBLE, visibleBinds, visibleCustomer } from "./customers";
 
 const WithdrawParams = z.object({ id: z.uuid() });
@@ -194,16 +195,19 @@ export const outbound = new Hono<AppEnv>()
     query(OutboundCustomersQuery),
     async (c) => {
       const { q, limit } = c.req.valid("query");
-      const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      const from = `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`;
+      const scope = [c.var.user.tenantId, ...visibleBinds(c)];
+      // Name or phone, as the caller sees them (masked agents: only what is visible).
+      const search = q
+        ? await customerSearch(c, q, { phone: "c.phone", texts: ["c.name"], from, binds: scope })
+        : { sql: "1", binds: [] };
       const [numbers, found] = await Promise.all([
         callerNumbers(c),
         c.env.DB.prepare(
-          `SELECT c.id, c.name, c.phone, c.contact_key, c.authorized FROM customers c
-           WHERE c.tenant_id = ? AND ${VISIBLE}
-             AND (? = '' OR c.name LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')
+          `SELECT c.id, c.name, c.phone, c.contact_key, c.authorized ${from} AND ${search.sql}
            ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`,
         )
-          .bind(c.var.user.tenantId, ...visibleBinds(c), q, like, like, limit)
+          .bind(...scope, ...search.binds, limit)
           .all<{
             id: string;
             name: string;

@@ -2,12 +2,15 @@
  * Agents' attachments: checked against Meta's type and size limits, uploaded to
  * Meta through the conversation's number and stored in R2 under
  * `${tenantId}/${mediaId}` (served back by GET /api/media/:mediaId), with
- * Meta's media id kept beside it so a send resolves it server-side.
+ * Meta's media id kept beside it so a send resolves it server-side. The
+ * conversation's actor deletes an upload that no message names within a day
+ * (src/durable/media-cleanup.ts).
  * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
  * each route here carries its own guard.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { cleanFileName } from "../../shared/file-names";
 import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../shared/media-limits";
 import { UploadView } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
@@ -20,12 +23,12 @@ const ConversationParams = z.object({ id: z.uuid() });
 
 /**
  * A file name fit for Meta and for a Content-Disposition header: no folders,
- * no control characters, at most 240 characters (Meta's document limit). Pure.
+ * no control or bidirectional control characters (`cleanFileName`), no
+ * quotes, at most 240 characters (Meta's document limit). Pure.
  */
 export function cleanFilename(name: string, fallback: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim();
+  const clean = cleanFileName(base).replace(/"/g, "").trim();
   return (clean || fallback).slice(-240);
 }
 
@@ -131,7 +134,12 @@ export const uploads = new Hono<AppEnv>().post(
 
     // Stored after Meta took it: an object here is always sendable. A Meta
     // upload whose R2 write fails is only an orphan Meta forgets in 30 days.
+    // Registered with the conversation first, so a file never sent is deleted
+    // (a crash between the two leaves at most a deletion with nothing to delete).
     const id = crypto.randomUUID();
+    if (!(await c.env.CONVERSATION.getByName(conversationId).registerUpload(user.tenantId, id))) {
+      apiError(409, "closed", "The conversation is closed");
+    }
     await c.env.MEDIA.put(`${user.tenantId}/${id}`, file, {
       httpMetadata: { contentType: mime },
       customMetadata: {

@@ -404,6 +404,25 @@ export const conversations = sqliteTable(
 );
 
 /**
+ * Conversations whose customer was deleted and whose actor has not yet been
+ * told (so that it drops their contents and deletes their files from R2). Rows
+ * are written in the same D1 batch as the deletion, read and removed once the
+ * actor has taken note (src/worker/customer-deletions.ts), and retried by the
+ * scheduled sweep when that did not happen at once.
+ */
+export const customerDeletions = sqliteTable(
+  "customer_deletions",
+  {
+    conversationId: text("conversation_id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    deletedAt: integer("deleted_at").notNull(),
+  },
+  (t) => [index("customer_deletions_deleted").on(t.deletedAt)],
+);
+
+/**
  * Messages of closed conversations, copied from the conversation actor when it
  * closes. `text` is null when the contents were not kept. Full-text search runs
  * on `conversation_messages_fts` (FTS5, kept in step by triggers; see the

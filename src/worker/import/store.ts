@@ -484,6 +484,16 @@ export function applyStatements(
       .bind(record.tenant_id, record.id),
     ...(record.mode === "replace"
       ? [
+          // Their conversations' actors are told to drop contents and files (customer-deletions.ts).
+          db
+            .prepare(
+              `INSERT INTO customer_deletions (conversation_id, tenant_id, deleted_at)
+               SELECT h.id, h.tenant_id, ? FROM conversations h JOIN customers ON customers.id = h.customer_id
+               WHERE h.tenant_id = ? AND customers.tenant_id = ? AND NOT EXISTS
+               (SELECT 1 FROM customer_import_rows r WHERE r.import_id = ? AND r.contact_key = customers.contact_key)
+               ON CONFLICT DO NOTHING`,
+            )
+            .bind(now, record.tenant_id, record.tenant_id, record.id),
           db
             .prepare(
               `DELETE FROM customers WHERE id IN (SELECT d.id FROM customer_imports JOIN customers d

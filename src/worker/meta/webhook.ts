@@ -9,7 +9,9 @@
  *
  * Contract: Meta's webhook reference (messages, statuses, errors, template updates).
  */
+
 import { z } from "zod";
+import { cleanFileName } from "../../shared/file-names";
 
 /** Who sent an inbound message, from `value.contacts[]` (phone and/or business-scoped user id). */
 export type InboundContact = { waId: string | null; userId: string | null; name: string | null };
@@ -278,7 +280,8 @@ const KnownMessageSchema = z.discriminatedUnion("type", [
     type: z.literal("document"),
     document: MediaSchema.extend({
       caption: z.string().optional(),
-      filename: z.string().optional(),
+      // Stored and shown cleaned: no bidirectional or other control characters.
+      filename: z.string().transform(cleanFileName).optional(),
     }),
   }),
   z.looseObject({

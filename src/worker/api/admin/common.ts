@@ -57,6 +57,11 @@ export interface ListSpec<R, V> {
   where: (c: Context<AppEnv>) => unknown[];
   /** Expressions matched case-insensitively against `q`. */
   search: string[];
+  /**
+   * Replaces the match on `search` when given: the WHERE fragment for `q`
+   * (e.g. a masked agent's search, which matches only what they see).
+   */
+  searchClause?: (c: Context<AppEnv>, q: string) => Promise<{ sql: string; binds: unknown[] }>;
   /** Sort name → SQL expression. The first is the default. */
   sorts: Record<string, string>;
   /** Extra query parameters (e.g. a numberId filter) are read by `where` from `c.req.query()`. */
@@ -71,10 +76,14 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-function filtered<R, V>(spec: ListSpec<R, V>, c: Context<AppEnv>, q: ListQuery) {
+async function filtered<R, V>(spec: ListSpec<R, V>, c: Context<AppEnv>, q: ListQuery) {
   const binds = spec.where(c);
   let sql = `${spec.from}`;
-  if (q.q) {
+  if (q.q && spec.searchClause) {
+    const clause = await spec.searchClause(c, q.q);
+    sql += ` AND ${clause.sql}`;
+    binds.push(...clause.binds);
+  } else if (q.q) {
     sql += ` AND (${spec.search.map((e) => `${e} LIKE ? ESCAPE '\\'`).join(" OR ")})`;
     for (const _ of spec.search) binds.push(likePattern(q.q));
   }
@@ -96,7 +105,7 @@ export async function listPage<R, V>(
   spec: ListSpec<R, V>,
   q: ListQuery,
 ): Promise<Page<V>> {
-  const { sql, binds, order } = filtered(spec, c, q);
+  const { sql, binds, order } = await filtered(spec, c, q);
   const [count, rows] = await c.env.DB.batch([
     c.env.DB.prepare(`SELECT count(*) AS n ${sql}`).bind(...binds),
     c.env.DB.prepare(`SELECT ${spec.select} ${sql}${order} LIMIT ? OFFSET ?`).bind(
@@ -120,7 +129,7 @@ export async function listAll<R, V>(
   q: ListQuery,
   limit = 100_000,
 ): Promise<V[]> {
-  const { sql, binds, order } = filtered(spec, c, q);
+  const { sql, binds, order } = await filtered(spec, c, q);
   const { results } = await c.env.DB.prepare(`SELECT ${spec.select} ${sql}${order} LIMIT ?`)
     .bind(...binds, limit)
     .all<R>();
