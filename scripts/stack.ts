@@ -29,6 +29,8 @@ export interface StackOptions {
   mailPort?: number;
   /** wrangler dev's inspector port (CPU profiles); absent: wrangler's default. */
   inspectorPort?: number;
+  /** More Worker vars (e.g. shorter timeouts for a test); they win over the defaults here. */
+  vars?: Record<string, string>;
 }
 
 export interface Stack {
@@ -114,6 +116,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     META_VERIFY_TOKEN: "dev-verify-token",
     GRAPH_API_BASE: `${sim.url}/v23.0`,
     OFFER_TIMEOUT_SECONDS: String(opts.offerTimeoutSeconds ?? 30),
+    // Media comes from the simulator, not Meta's media hosts.
+    MEDIA_HOSTS: new URL(sim.url).hostname,
+    ...opts.vars,
   };
   const wrangler = spawn(
     "wrangler",

@@ -202,6 +202,7 @@ describe("history batch shape", () => {
     kind: "text",
     text,
     createdAt: seq,
+    status: null,
   });
 
   it("chunks by count and by size, never leaving a message out or empty chunks", () => {

@@ -19,7 +19,7 @@ import {
   nowSeconds,
   webhookEnvelope,
 } from "./meta.ts";
-import { messageView, type StoredMessage } from "./state.ts";
+import { type Fault, messageView, type StoredMessage } from "./state.ts";
 import { markRead } from "./statuses.ts";
 
 async function readObject(req: Parameters<Handler>[1]): Promise<JsonObject> {
@@ -142,19 +142,33 @@ function faultNumber(value: unknown, fallback: number, name: string): number {
 /**
  * `POST /_sim/faults` — fail the next `count` Graph calls with `httpStatus` and `code`;
  * with `forMs`, every Graph call of the next `forMs` ms instead (a time window).
+ * `holdMs`: sends are accepted (statuses follow) but answered only after `holdMs`;
+ * `drop`: sends are accepted but the connection is dropped unanswered.
+ * `phoneNumberId`: only calls for that number are affected.
  */
 export const postFaults: Handler = async (ctx, req, res) => {
   const body = await readObject(req);
   const forMs = body.forMs === undefined ? undefined : faultNumber(body.forMs, 0, "forMs");
-  const fault = {
+  const holdMs = body.holdMs === undefined ? undefined : faultNumber(body.holdMs, 0, "holdMs");
+  const phoneNumberId = body.phoneNumberId === undefined ? undefined : body.phoneNumberId;
+  if (phoneNumberId !== undefined && nonEmptyString(phoneNumberId) === undefined) {
+    throw badRequest("phoneNumberId must be a non-empty string");
+  }
+  const fault: Fault = {
     remaining: faultNumber(body.count, 1, "count"),
     httpStatus: faultNumber(body.httpStatus, 500, "httpStatus"),
     code: faultNumber(body.code, 131000, "code"),
     async: body.async === true,
     ...(forMs === undefined ? {} : { untilMs: Date.now() + forMs }),
+    ...(holdMs === undefined ? {} : { holdMs }),
+    ...(body.drop === true ? { drop: true } : {}),
+    ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}),
   };
   if (fault.remaining < 1) throw badRequest("count must be at least 1");
   if (forMs !== undefined && forMs < 1) throw badRequest("forMs must be at least 1");
+  if (holdMs !== undefined && (holdMs < 1 || holdMs > 600_000)) {
+    throw badRequest("holdMs must be between 1 and 600000");
+  }
   if (fault.httpStatus < 100 || fault.httpStatus > 599) throw badRequest("httpStatus is not valid");
   ctx.state.fault = fault;
   sendJson(res, 200, { ok: true });

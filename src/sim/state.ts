@@ -52,7 +52,23 @@ export interface MediaItem {
   mimeType: string;
   sha256: string;
   filename?: string;
+  /**
+   * Where `GET /:mediaId` points the download (media-host tests): `direct` (default),
+   * `other-host` (the same file under another host name), `redirect` (a redirect to the
+   * direct URL on this host) or `redirect-other-host` (a redirect to the other host name).
+   */
+  urlStyle?: MediaUrlStyle;
+  /** Requests for its bytes or its redirect, for tests proving a URL was never fetched. */
+  downloads: number;
 }
+
+export const MEDIA_URL_STYLES = [
+  "direct",
+  "other-host",
+  "redirect",
+  "redirect-other-host",
+] as const;
+export type MediaUrlStyle = (typeof MEDIA_URL_STYLES)[number];
 
 /** Injected failure for the next `remaining` Graph API calls. */
 export interface Fault {
@@ -63,6 +79,20 @@ export interface Fault {
   async: boolean;
   /** Time-window mode: every call fails until this epoch ms (then `remaining` is ignored). */
   untilMs?: number;
+  /**
+   * Send calls are accepted (stored, status webhooks follow) but the HTTP answer is held
+   * this long: a client that gives up first never learns the outcome.
+   */
+  holdMs?: number;
+  /** Send calls are accepted (status webhooks follow) but the connection is dropped unanswered. */
+  drop?: boolean;
+  /** Only calls for this phone number id (sends, uploads) are affected; others pass. */
+  phoneNumberId?: string;
+}
+
+/** Whether a fault lets send calls through to Meta's side (async failure, held or dropped answer). */
+export function acceptsSends(fault: Fault): boolean {
+  return fault.async || fault.holdMs !== undefined || fault.drop === true;
 }
 
 /** A message template of a WhatsApp Business Account, as Meta keeps it. */
@@ -168,12 +198,14 @@ export class SimState {
   }
 
   /**
-   * Consumes one injected fault for a Graph call, if any applies.
-   * Async faults only apply to message sends.
+   * Consumes one injected fault for a Graph call, if any applies. Faults that
+   * accept sends (async, held, dropped) only apply to message sends; a fault for
+   * one phone number id only to calls naming it.
    */
-  takeFault(isSend: boolean): Fault | null {
+  takeFault(isSend: boolean, phoneNumberId?: string): Fault | null {
     const fault = this.fault;
-    if (!fault || (fault.async && !isSend)) return null;
+    if (!fault || (acceptsSends(fault) && !isSend)) return null;
+    if (fault.phoneNumberId !== undefined && fault.phoneNumberId !== phoneNumberId) return null;
     if (fault.untilMs !== undefined) {
       if (Date.now() >= fault.untilMs) {
         this.fault = null;

@@ -63,6 +63,7 @@ function message(id: string, seq: number, patch: Partial<MessageView> = {}): Mes
     content: null,
     replyTo: null,
     statusTimes: {},
+    resentAs: null,
     ...patch,
   };
 }
