@@ -24,6 +24,7 @@ export default defineConfig({
           GRAPH_TIMEOUT_MS: "4000",
           // The simulator serves media from loopback (test/messages-media.test.ts).
           MEDIA_HOSTS: "127.0.0.1",
+          MEDIA_TIMEOUT_MS: "3000",
           SMTP_HOST: "127.0.0.1",
           SMTP_PORT: String(inject<number>("smtpPort")),
           SMTP_SECURE: "none",

@@ -406,7 +406,8 @@ export async function downloadToR2(input: {
     }
     return { ok: true, mime: contentType, size };
   } catch (err) {
-    return { ok: false, retryable: true, error: `media fetch: ${String(err)}` };
+    const error = isTimeout(err) ? "no answer in time" : String(err);
+    return { ok: false, retryable: true, error: `media fetch: ${error}` };
   }
 }
 

@@ -166,6 +166,7 @@ function storeUpload(
     sha256: createHash("sha256").update(data).digest("hex"),
     ...(filename !== undefined ? { filename } : {}),
     downloads: 0,
+    redirects: 0,
   };
   ctx.state.media.set(item.id, item);
   return item;
@@ -238,6 +239,7 @@ function mediaUrl(ctx: SimContext, item: MediaItem): string {
   const path = `/media-download/${item.id}?token=${mediaToken(ctx, item.id)}`;
   switch (item.urlStyle ?? "direct") {
     case "direct":
+    case "stall":
       return `${ctx.baseUrl}${path}`;
     case "other-host":
       return `${otherHostBase(ctx)}${path}`;
@@ -254,7 +256,6 @@ function signedMedia(ctx: SimContext, req: IncomingMessage, mediaId: string): Me
   if (!item || token !== mediaToken(ctx, mediaId)) {
     throw new HttpError(404, graphErrorBody(100, "Media not found or URL expired"));
   }
-  item.downloads += 1;
   return item;
 }
 
@@ -262,6 +263,9 @@ function signedMedia(ctx: SimContext, req: IncomingMessage, mediaId: string): Me
 export const downloadMedia: Handler = (ctx, req, res: ServerResponse, [mediaId = ""]) => {
   guard(ctx, req, false);
   const item = signedMedia(ctx, req, mediaId);
+  item.downloads += 1;
+  // A media host that never answers: the request hangs until the client gives up.
+  if (item.urlStyle === "stall") return;
   send(res, 200, item.mimeType, item.bytes);
 };
 
@@ -269,6 +273,7 @@ export const downloadMedia: Handler = (ctx, req, res: ServerResponse, [mediaId =
 export const redirectMedia: Handler = (ctx, req, res: ServerResponse, [mediaId = ""]) => {
   guard(ctx, req, false);
   const item = signedMedia(ctx, req, mediaId);
+  item.redirects += 1;
   const base = item.urlStyle === "redirect-other-host" ? otherHostBase(ctx) : ctx.baseUrl;
   res.writeHead(302, {
     Location: `${base}/media-download/${item.id}?token=${mediaToken(ctx, item.id)}`,

@@ -81,11 +81,11 @@ const postSimMedia: Handler = async (ctx, req, res) => {
   sendJson(res, 200, { id: item.id, mime_type: item.mimeType, sha256: item.sha256 });
 };
 
-/** `GET /_sim/media/:id` — how often the file's bytes (or its redirect) were requested. */
+/** `GET /_sim/media/:id` — how often the file's bytes, and its redirect, were requested. */
 const getSimMedia: Handler = (ctx, _req, res, [id = ""]) => {
   const item = ctx.state.media.get(id);
   if (!item) throw new HttpError(404, { error: `no media ${id}` });
-  sendJson(res, 200, { id: item.id, downloads: item.downloads });
+  sendJson(res, 200, { id: item.id, downloads: item.downloads, redirects: item.redirects });
 };
 
 const healthz: Handler = (_ctx, _req, res) => send(res, 200, "text/plain; charset=utf-8", "ok");

@@ -55,11 +55,14 @@ export interface MediaItem {
   /**
    * Where `GET /:mediaId` points the download (media-host tests): `direct` (default),
    * `other-host` (the same file under another host name), `redirect` (a redirect to the
-   * direct URL on this host) or `redirect-other-host` (a redirect to the other host name).
+   * direct URL on this host), `redirect-other-host` (a redirect to the other host name) or
+   * `stall` (the direct URL, which never answers: a download that times out).
    */
   urlStyle?: MediaUrlStyle;
-  /** Requests for its bytes or its redirect, for tests proving a URL was never fetched. */
+  /** Requests for its bytes, for tests proving a URL was never fetched. */
   downloads: number;
+  /** Requests for its redirect (`urlStyle` redirect or redirect-other-host). */
+  redirects: number;
 }
 
 export const MEDIA_URL_STYLES = [
@@ -67,6 +70,7 @@ export const MEDIA_URL_STYLES = [
   "other-host",
   "redirect",
   "redirect-other-host",
+  "stall",
 ] as const;
 export type MediaUrlStyle = (typeof MEDIA_URL_STYLES)[number];
 
