@@ -9,12 +9,13 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AgentActor } from "../src/durable/agent";
 import { advanceClock, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
 import { mediaJobs } from "../src/durable/media-fetch";
 import { MAX_SEND_ATTEMPTS } from "../src/durable/outbox";
 import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
-import { eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";
+import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";
 import {
   acceptedConversation,
   conversationRead,
@@ -161,5 +162,55 @@ describe("alarm duties", () => {
       return results.some((r) => r.text === note.text) ? results : null;
     });
     expect(history.map((r) => r.text)).toContain("Una copia?");
+  });
+});
+
+describe("the agent's alarm", () => {
+  it("an offer lapses even when its number cannot be told at once: the number is told later, and the next agent gets it", async () => {
+    const t = await seedTenant({
+      skillsets: { care: 5 },
+      agents: [
+        { id: "first", name: "First", skills: { care: 9 } },
+        { id: "second", name: "Second", skills: { care: 1 } },
+      ],
+    });
+    const [first, second] = t.agents as [string, string];
+    await env.AGENT.getByName(first).setStatus(t.tenantId, "ready");
+    await env.AGENT.getByName(second).setStatus(t.tenantId, "ready");
+    await customerWrites(t.phoneNumberId, phone(), "C'è qualcuno?");
+    const offer = await eventually(
+      async () => (await env.AGENT.getByName(first).snapshot(t.tenantId))!.offers[0],
+    );
+
+    // The number's storage misbehaves: telling it about the lapse throws.
+    const number = env.NUMBER.getByName(t.numberId);
+    await runInDurableObject(number, (_i, state) =>
+      state.storage.sql.exec("ALTER TABLE conversations RENAME TO conversations_away"),
+    );
+    const agent = env.AGENT.getByName(first);
+    await runInDurableObject(agent, (_i: AgentActor, state) => {
+      state.storage.sql.exec("UPDATE offers SET expires_at = ?", Date.now() - 1);
+    });
+    expect(await runDurableObjectAlarm(agent)).toBe(true);
+    const snapshot = (await agent.snapshot(t.tenantId))!;
+    expect(snapshot.offers).toEqual([]);
+    expect(snapshot.agent.status).toBe("rona");
+    // The lapse is kept, and the alarm armed to tell the number again.
+    const pending = await runInDurableObject(agent, async (_i: AgentActor, state) => ({
+      lapsed: state.storage.sql.exec("SELECT conversation_id FROM lapsed_offers").toArray(),
+      alarm: await state.storage.getAlarm(),
+    }));
+    expect(pending.lapsed).toEqual([{ conversation_id: offer.conversationId }]);
+    expect(pending.alarm).not.toBeNull();
+
+    await runInDurableObject(number, (_i, state) =>
+      state.storage.sql.exec("ALTER TABLE conversations_away RENAME TO conversations"),
+    );
+    advanceClock(60_000);
+    expect(await runDurableObjectAlarm(agent)).toBe(true);
+    const next = await eventually(
+      async () => (await env.AGENT.getByName(second).snapshot(t.tenantId))!.offers[0],
+    );
+    expect(next.conversationId).toBe(offer.conversationId);
   });
 });
