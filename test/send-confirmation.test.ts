@@ -12,7 +12,7 @@ import { advanceClock, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
 import type { MessageView } from "../src/shared/protocol";
 import { call, callJson, type ErrorBody, type Session } from "./admin/session";
-import { eventually, relaySim, sim } from "./helpers";
+import { eventually, postWebhook, relaySim, sim, statusWebhook } from "./helpers";
 import {
   deskAgent,
   type HistoryTenant,
@@ -188,6 +188,39 @@ describe("a send without an answer", () => {
     }
     await relaySim(c.t.phoneNumberId);
     expect((await message(c.anna, c.id, id)).status).toBe("delivered");
+  });
+});
+
+describe("settling by callback data", () => {
+  it("an automatic message whose id holds a '/' (a wamid in its key) is settled by its status", async () => {
+    const c = await conversationOnDesk();
+    // As the softbot's answer to a customer's message would be keyed, sent without an answer.
+    const messageId = "auto:bot_invalid:wamid.HBgLMzkz/NDU2Nzg5MBUCABIYFDNB==";
+    await runInDurableObject(env.CONVERSATION.getByName(c.id), (_i: ConversationActor, state) => {
+      state.storage.sql.exec(
+        `INSERT INTO messages (id, direction, kind, text, status, sender, created_at)
+         VALUES (?, 'out', 'text', 'Scelta non valida', 'pending', '{"type":"system"}', ?)`,
+        messageId,
+        Date.now(),
+      );
+      state.storage.sql.exec(
+        "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'unconfirmed')",
+        messageId,
+        Date.now() + CONFIRM_WAIT_MS,
+      );
+    });
+    const res = await postWebhook(
+      statusWebhook(c.t.phoneNumberId, [
+        {
+          id: `wamid.${crypto.randomUUID()}`,
+          status: "delivered",
+          callback: `${c.id}/${messageId}`,
+        },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    expect((await message(c.anna, c.id, messageId)).status).toBe("delivered");
+    expect(await outboxState(c.id, messageId)).toBeNull();
   });
 });
 
