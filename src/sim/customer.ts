@@ -143,7 +143,8 @@ function faultNumber(value: unknown, fallback: number, name: string): number {
  * `POST /_sim/faults` — fail the next `count` Graph calls with `httpStatus` and `code`;
  * with `forMs`, every Graph call of the next `forMs` ms instead (a time window).
  * `holdMs`: sends are accepted (statuses follow) but answered only after `holdMs`;
- * `drop`: sends are accepted but the connection is dropped unanswered.
+ * `drop`: sends are accepted but the connection is dropped unanswered; with either,
+ * `noStatuses` sends no status webhook for them (Meta's webhooks lost).
  * `phoneNumberId`: only calls for that number are affected.
  */
 export const postFaults: Handler = async (ctx, req, res) => {
@@ -162,12 +163,16 @@ export const postFaults: Handler = async (ctx, req, res) => {
     ...(forMs === undefined ? {} : { untilMs: Date.now() + forMs }),
     ...(holdMs === undefined ? {} : { holdMs }),
     ...(body.drop === true ? { drop: true } : {}),
+    ...(body.noStatuses === true ? { noStatuses: true } : {}),
     ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}),
   };
   if (fault.remaining < 1) throw badRequest("count must be at least 1");
   if (forMs !== undefined && forMs < 1) throw badRequest("forMs must be at least 1");
   if (holdMs !== undefined && (holdMs < 1 || holdMs > 600_000)) {
     throw badRequest("holdMs must be between 1 and 600000");
+  }
+  if (fault.noStatuses && fault.holdMs === undefined && !fault.drop) {
+    throw badRequest("noStatuses goes with holdMs or drop");
   }
   if (fault.httpStatus < 100 || fault.httpStatus > 599) throw badRequest("httpStatus is not valid");
   ctx.state.fault = fault;

@@ -96,6 +96,7 @@ function acceptSend(
   phoneNumberId: string,
   request: Extract<MessagesRequest, { kind: "send" }>,
   asyncFaultCode: number | undefined,
+  statuses = true,
 ): string {
   const customer = digitsOf(request.to);
   const message: StoredMessage = {
@@ -123,7 +124,7 @@ function acceptSend(
       : outsideWindow
         ? reengagementError()
         : undefined;
-  scheduleStatuses(ctx, message, failure);
+  if (statuses) scheduleStatuses(ctx, message, failure);
   return message.id;
 }
 
@@ -136,7 +137,13 @@ export const postMessages: Handler = async (ctx, req, res, [phoneNumberId = ""])
     sendJson(res, 200, { success: true });
     return;
   }
-  const id = acceptSend(ctx, phoneNumberId, request, fault?.async ? fault.code : undefined);
+  const id = acceptSend(
+    ctx,
+    phoneNumberId,
+    request,
+    fault?.async ? fault.code : undefined,
+    fault?.noStatuses !== true,
+  );
   // Accepted at Meta's side: the statuses come, but the sender may never hear the answer.
   if (fault?.drop) {
     req.socket.destroy();

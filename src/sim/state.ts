@@ -90,6 +90,8 @@ export interface Fault {
   holdMs?: number;
   /** Send calls are accepted (status webhooks follow) but the connection is dropped unanswered. */
   drop?: boolean;
+  /** With `holdMs` or `drop`: no status webhook follows either (Meta's webhooks lost). */
+  noStatuses?: boolean;
   /** Only calls for this phone number id (sends, uploads) are affected; others pass. */
   phoneNumberId?: string;
 }
