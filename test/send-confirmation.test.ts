@@ -191,6 +191,29 @@ describe("a send without an answer", () => {
   });
 });
 
+describe("in the history", () => {
+  it("a reply still in doubt when the conversation closes shows 'not confirmed' in the history", async () => {
+    const c = await conversationOnDesk();
+    await replyUnanswered(c, { holdMs: HOLD_MS }, "Ultima risposta");
+    await new Promise((r) => setTimeout(r, 500));
+    await sim(`/_sim/outbox/drain?phoneNumberId=${c.t.phoneNumberId}`, {});
+    await callJson(c.anna, "POST", `/api/conversations/${c.id}/close`, { reason: "done" }, 200);
+    const statusInHistory = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT status FROM conversation_messages WHERE conversation_id = ? AND text = ?",
+        )
+          .bind(c.id, "Ultima risposta")
+          .first<{ status: string | null }>()
+      )?.status;
+    await eventually(async () => (await statusInHistory()) === "pending");
+
+    advanceClock(CONFIRM_WAIT_MS + 1_000);
+    await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
+    await eventually(async () => (await statusInHistory()) === "unconfirmed");
+  });
+});
+
 describe("settling by callback data", () => {
   it("an automatic message whose id holds a '/' (a wamid in its key) is settled by its status", async () => {
     const c = await conversationOnDesk();

@@ -2018,7 +2018,11 @@ export class ConversationActor extends DurableObject<Env> {
     }
   }
 
-  /** Writes a message's tick and error, then tells the assigned agent's desktops. */
+  /**
+   * Writes a message's tick and error, then tells the assigned agent's desktops.
+   * A closed conversation's history shows "not confirmed" and "failed": such a
+   * change after closing is written to it again.
+   */
   private updateMessage(id: string, change: { status: Tick; error: MessageError | null }): void {
     const row = one<MessageRow>(
       this.sql,
@@ -2028,7 +2032,13 @@ export class ConversationActor extends DurableObject<Env> {
       id,
     );
     const record = this.record;
-    if (row && record) this.notifyAgents(record, [toView(record.id, row, this.sql)]);
+    if (!row || !record) return;
+    this.notifyAgents(record, [toView(record.id, row, this.sql)]);
+    const shownInHistory = change.status === "unconfirmed" || change.status === "failed";
+    if (shownInHistory && record.state === "closed" && record.customer.id) {
+      this.markArchivePending();
+      this.ctx.waitUntil(this.archiveHistory());
+    }
   }
 
   /** Pushes messages to the desktops of the owner and the guests, in order, after this call returns. */
