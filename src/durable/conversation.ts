@@ -1528,7 +1528,7 @@ export class ConversationActor extends DurableObject<Env> {
     await this.armAlarm();
   }
 
-  /** The tenant's default language; English when D1 cannot say. */
+  /** The tenant's default language (rejects when D1 fails). */
   private async tenantLanguage(record: ConversationRecord): Promise<"en" | "it"> {
     const row = await this.env.DB.prepare("SELECT default_language FROM tenants WHERE id = ?")
       .bind(record.tenantId)
