@@ -20,6 +20,11 @@ export default defineConfig({
           SIM_URL: inject<string>("simUrl"),
           OFFER_TIMEOUT_SECONDS: "30",
           OUTBOUND_RETRY_BASE_MS: "20",
+          // Long enough for a loaded machine's slowest answer; the simulator holds longer.
+          GRAPH_TIMEOUT_MS: "4000",
+          // The simulator serves media from loopback (test/messages-media.test.ts).
+          MEDIA_HOSTS: "127.0.0.1",
+          MEDIA_TIMEOUT_MS: "3000",
           SMTP_HOST: "127.0.0.1",
           SMTP_PORT: String(inject<number>("smtpPort")),
           SMTP_SECURE: "none",

@@ -31,6 +31,8 @@ export interface StackOptions {
   inspectorPort?: number;
   /** Mount the `/_drill/*` fault hooks (the drills only). */
   drillHooks?: boolean;
+  /** More Worker vars (e.g. shorter timeouts for a test); they win over the defaults here. */
+  vars?: Record<string, string>;
 }
 
 export interface Stack {
@@ -117,6 +119,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     GRAPH_API_BASE: `${sim.url}/v23.0`,
     OFFER_TIMEOUT_SECONDS: String(opts.offerTimeoutSeconds ?? 30),
     ...(opts.drillHooks ? { DRILL_HOOKS: "on" } : {}),
+    // Media comes from the simulator, not Meta's media hosts.
+    MEDIA_HOSTS: new URL(sim.url).hostname,
+    ...opts.vars,
   };
   const wrangler = spawn(
     "wrangler",

@@ -6,7 +6,8 @@
  */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { advanceClock, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
 import {
   type ArchivedMessage,
@@ -69,6 +70,11 @@ async function messageTexts(conversationId: string): Promise<(string | null)[]> 
   return results.map((r) => r.text);
 }
 
+/** The longest wait between two history write attempts. */
+const ARCHIVE_RETRY_MAX_MS = 10 * 60_000;
+
+afterEach(() => resetClock());
+
 describe("history write retries", () => {
   it("closes at once during a D1 outage, survives eviction, and the alarm writes the history once D1 is back", async () => {
     const t = await historyTenant();
@@ -113,6 +119,35 @@ describe("history write retries", () => {
     expect(await pendingOf(id)).toBeNull();
     // Nothing left to retry: no alarm remains.
     expect(await runDurableObjectAlarm(env.CONVERSATION.getByName(id))).toBe(false);
+  });
+
+  it("keeps failing: the conversation says so after its retries, keeps trying, and the history gets it once D1 is back", async () => {
+    const t = await historyTenant();
+    const anna = await deskAgent(t, "Anna", ["care"]);
+    const id = await takeConversation(t, anna, waId(), "Mi serve la fattura");
+    await eventually(() => historyRow(id));
+    const endOutage = await d1Outage(id);
+    await closeConversation(anna, id, "resolved");
+    await eventually(async () => ((await pendingOf(id))?.attempts ?? 0) >= 1);
+
+    const conversation = env.CONVERSATION.getByName(id);
+    const notice = await eventually(async () => {
+      advanceClock(ARCHIVE_RETRY_MAX_MS);
+      await runDurableObjectAlarm(conversation);
+      const read = await conversation.read(t.tenantId);
+      return read?.messages.find((m) => m.content?.type === "note");
+    }, 15_000);
+    expect(notice.content).toMatchObject({ type: "note", notice: "history_failed" });
+    // Still pending: the history is never given up.
+    const pending = await pendingOf(id);
+    expect(pending?.attempts).toBeGreaterThanOrEqual(8);
+    expect(pending?.dueAt).toBeGreaterThan(Date.now());
+
+    await endOutage();
+    advanceClock(ARCHIVE_RETRY_MAX_MS);
+    expect(await runDurableObjectAlarm(conversation)).toBe(true);
+    expect(await pendingOf(id)).toBeNull();
+    expect(await messageTexts(id)).toEqual(["Mi serve la fattura", notice.text]);
   });
 
   it("drops the pending write when the customer was deleted meanwhile", async () => {
@@ -202,6 +237,7 @@ describe("history batch shape", () => {
     kind: "text",
     text,
     createdAt: seq,
+    status: null,
   });
 
   it("chunks by count and by size, never leaving a message out or empty chunks", () => {

@@ -6,10 +6,11 @@
  * replies, reactions and tick times in the message views.
  */
 
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
-import { mediaJobs } from "../src/durable/media-fetch";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { advanceClock, resetClock } from "../src/durable/clock";
+import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/media-fetch";
 import type { MessageView } from "../src/shared/protocol";
 import { hashPassword } from "../src/worker/crypto";
 import type { InboundMessage } from "../src/worker/meta/webhook";
@@ -232,6 +233,108 @@ describe("inbound media", () => {
       mediaJobs(s.storage.sql),
     );
     expect(jobs[0]).toMatchObject({ state: "failed", attempts: 1 });
+  });
+});
+
+/** Stores phone-side media whose download URL the simulator points as `style` asks. */
+async function simMediaAt(bytes: Uint8Array, type: string, style: string): Promise<string> {
+  const res = await fetch(`${SIM_URL}/_sim/media?url=${style}`, {
+    method: "POST",
+    headers: { "Content-Type": type },
+    body: new Blob([bytes.slice()]),
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** How often the simulator served a file's bytes and its redirect. */
+async function simMediaHits(metaId: string): Promise<{ downloads: number; redirects: number }> {
+  return (await (await fetch(`${SIM_URL}/_sim/media/${metaId}`)).json()) as {
+    downloads: number;
+    redirects: number;
+  };
+}
+
+/** Runs the conversation's alarm, an hour later each time, until its media job ends. */
+async function mediaJobEnds(conversationId: string) {
+  const stub = env.CONVERSATION.getByName(conversationId);
+  for (let i = 0; i < 20; i++) {
+    const [job] = await runInDurableObject(stub, (_i, s) => mediaJobs(s.storage.sql));
+    if (job && job.state !== "queued") return job;
+    advanceClock(60 * 60 * 1000);
+    await runDurableObjectAlarm(stub);
+  }
+  throw new Error("the media job never ended");
+}
+
+describe("media hosts", () => {
+  afterEach(() => resetClock());
+
+  it("a download URL on a host that is not Meta's is never fetched; after its retries the message says the file could not be downloaded", async () => {
+    const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
+    // Graph's lookup points at the simulator under another name (localhost), not allowed.
+    const metaId = await simMediaAt(PNG, "image/png", "other-host");
+    const wamid = await customerSends(t, customer, {
+      type: "image",
+      image: { id: metaId, mime_type: "image/png" },
+    });
+    const job = await mediaJobEnds(conversationId);
+    expect(job).toMatchObject({ state: "failed", attempts: MAX_MEDIA_ATTEMPTS });
+    expect(job.error).toMatch(/host not allowed: localhost/);
+    expect(await simMediaHits(metaId)).toMatchObject({ downloads: 0, redirects: 0 });
+    const shown = await messageByWamid(t, conversationId, wamid);
+    expect(shown?.content).toMatchObject({
+      type: "media",
+      kind: "image",
+      failed: true,
+      mediaId: null,
+    });
+  });
+
+  it("a download that gets no answer gives up at its deadline (MEDIA_TIMEOUT_MS, 3 s here) and is retried", async () => {
+    const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
+    const metaId = await simMediaAt(PNG, "image/png", "stall");
+    await customerSends(t, customer, {
+      type: "image",
+      image: { id: metaId, mime_type: "image/png" },
+    });
+    const stub = env.CONVERSATION.getByName(conversationId);
+    const job = await eventually(async () => {
+      const [first] = await runInDurableObject(stub, (_i, s) => mediaJobs(s.storage.sql));
+      return first?.error ? first : null;
+    }, 10_000);
+    expect(job).toMatchObject({
+      state: "queued",
+      attempts: 1,
+      error: "media fetch: no answer in time",
+    });
+    expect((await simMediaHits(metaId)).downloads).toBe(1);
+  });
+
+  it("a redirect to another host is not followed; a redirect on Meta's host is", async () => {
+    const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
+    const away = await simMediaAt(PNG, "image/png", "redirect-other-host");
+    await customerSends(t, customer, {
+      type: "image",
+      image: { id: away, mime_type: "image/png" },
+    });
+    const job = await mediaJobEnds(conversationId);
+    expect(job).toMatchObject({ state: "failed", attempts: MAX_MEDIA_ATTEMPTS });
+    expect(job.error).toMatch(/host not allowed: localhost/);
+    // Every attempt asked the allowed host, which redirected; the other host never saw a request.
+    expect(await simMediaHits(away)).toMatchObject({ downloads: 0, redirects: MAX_MEDIA_ATTEMPTS });
+
+    const other = await acceptedConversation(t, t.agents[0]!, phone());
+    const here = await simMediaAt(PNG, "image/png", "redirect");
+    const wamid = await customerSends(t, other.customer, {
+      type: "image",
+      image: { id: here, mime_type: "image/png" },
+    });
+    const stored = await eventually(async () => {
+      const m = await messageByWamid(t, other.conversationId, wamid);
+      return m?.content?.type === "media" && m.content.mediaId ? m.content : null;
+    });
+    expect(stored).toMatchObject({ kind: "image", failed: false });
+    expect(await simMediaHits(here)).toMatchObject({ downloads: 1, redirects: 1 });
   });
 });
 

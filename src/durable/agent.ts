@@ -55,7 +55,16 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS conversations (
      conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, view TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)`,
+  // Lapsed offers whose number has not yet been told (retried by the alarm until it is).
+  `CREATE TABLE IF NOT EXISTS lapsed_offers (
+     conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL)`,
 ];
+
+type LapsedRow = { conversation_id: string; number_id: string; attempts: number; next_at: number };
+
+/** Telling a number about a lapsed offer is retried after this, doubling up to five minutes. */
+const LAPSED_RETRY_BASE_MS = 5_000;
+const LAPSED_RETRY_MAX_MS = 5 * 60_000;
 
 export type OfferAnswer = { ok: boolean; agent: AgentLive | null };
 export type AcceptResult =
@@ -666,46 +675,87 @@ export class AgentActor extends DurableObject<Env> {
   // ---- offer expiry (RONA) ------------------------------------------------
 
   private async armAlarm(): Promise<void> {
-    const next = one<{ at: number | null }>(this.sql, "SELECT min(expires_at) AS at FROM offers");
+    const next = one<{ at: number | null }>(
+      this.sql,
+      `SELECT min(at) AS at FROM (
+         SELECT min(expires_at) AS at FROM offers
+         UNION ALL SELECT min(next_at) FROM lapsed_offers)`,
+    );
     await this.nextAlarm.set(earliest(next?.at, this.sessionCheckCell.get()));
   }
 
   /**
    * Expires offers not accepted in time: the agent goes to RONA and each
-   * conversation goes back to its number's queue. Safe to run twice.
+   * conversation goes back to its number's queue. Each number is told on its
+   * own: one that fails is retried by the alarm (the lapse is recorded first),
+   * and the alarm is always armed again. Safe to run twice.
    */
   override async alarm(): Promise<void> {
     this.nextAlarm.fired();
     try {
-      const check = this.sessionCheckCell.get();
-      if (check !== null && check <= now()) await this.checkSessions();
-    } catch (err) {
-      // D1 unavailable: checked again shortly; offers still expire below.
-      console.error("session check failed", err);
-      this.sessionCheckCell.set(now() + 60_000);
-    }
-    const expired = all<OfferRow>(this.sql, "SELECT * FROM offers WHERE expires_at <= ?", now());
-    const profile = this.profile;
-    if (expired.length > 0 && profile) {
-      this.sql.exec("DELETE FROM offers WHERE expires_at <= ?", now());
-      this.presence = { ...this.presence, status: "rona" };
-      for (const o of expired) {
-        this.publish({
-          type: "offer_withdrawn",
-          conversationId: o.conversation_id,
-          reason: "expired",
-        });
+      try {
+        const check = this.sessionCheckCell.get();
+        if (check !== null && check <= now()) await this.checkSessions();
+      } catch (err) {
+        // D1 unavailable: checked again shortly; offers still expire below.
+        console.error("session check failed", err);
+        this.sessionCheckCell.set(now() + 60_000);
       }
-      this.publish({ type: "agent", agent: this.view(profile) });
-      // An unanswered conference invitation just lapses; the conversation stays with its owner.
-      const routed = expired.filter((o) => (JSON.parse(o.view) as OfferView).kind !== "conference");
-      await Promise.all(
-        routed.map((o) =>
-          this.env.NUMBER.getByName(o.number_id).offerExpired(o.conversation_id, profile.id),
-        ),
-      );
+      const expired = all<OfferRow>(this.sql, "SELECT * FROM offers WHERE expires_at <= ?", now());
+      const profile = this.profile;
+      if (expired.length > 0 && profile) {
+        this.sql.exec("DELETE FROM offers WHERE expires_at <= ?", now());
+        this.presence = { ...this.presence, status: "rona" };
+        for (const o of expired) {
+          this.publish({
+            type: "offer_withdrawn",
+            conversationId: o.conversation_id,
+            reason: "expired",
+          });
+          // An unanswered conference invitation just lapses; the conversation stays with its owner.
+          if ((JSON.parse(o.view) as OfferView).kind !== "conference") {
+            this.sql.exec(
+              `INSERT INTO lapsed_offers (conversation_id, number_id, attempts, next_at)
+               VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING`,
+              o.conversation_id,
+              o.number_id,
+              now(),
+            );
+          }
+        }
+        this.publish({ type: "agent", agent: this.view(profile) });
+      }
+      await this.tellNumbersOfLapses();
+    } finally {
+      await this.armAlarm();
     }
-    await this.armAlarm();
+  }
+
+  /** Tells each number about its lapsed offers, each call on its own; failures wait for the alarm. */
+  private async tellNumbersOfLapses(): Promise<void> {
+    const profile = this.profile;
+    if (!profile) return;
+    const due = all<LapsedRow>(this.sql, "SELECT * FROM lapsed_offers WHERE next_at <= ?", now());
+    await Promise.all(
+      due.map(async (row) => {
+        try {
+          await this.env.NUMBER.getByName(row.number_id).offerExpired(
+            row.conversation_id,
+            profile.id,
+          );
+          this.sql.exec("DELETE FROM lapsed_offers WHERE conversation_id = ?", row.conversation_id);
+        } catch (err) {
+          console.error("telling the number of a lapsed offer failed; retrying", row, err);
+          const attempts = row.attempts + 1;
+          this.sql.exec(
+            "UPDATE lapsed_offers SET attempts = ?, next_at = ? WHERE conversation_id = ?",
+            attempts,
+            now() + Math.min(LAPSED_RETRY_BASE_MS * 2 ** (attempts - 1), LAPSED_RETRY_MAX_MS),
+            row.conversation_id,
+          );
+        }
+      }),
+    );
   }
 
   // ---- desktop: snapshot, events, WebSockets --------------------------------

@@ -21,6 +21,7 @@ import {
   customerWindowOpen,
   type MessageError,
   type MessageView,
+  NOT_PREPARED_ERROR,
   type Participant,
   type Sender,
   type SentMedia,
@@ -32,8 +33,15 @@ import { openState } from "../shared/working-time";
 import { requireConfig } from "../worker/config";
 import { pipelineDb } from "../worker/drill-hooks";
 import type { Env } from "../worker/env";
-import { sendMail, transcriptMail } from "../worker/mail";
-import { markRead, type OutboundContent, sendText } from "../worker/meta/graph";
+import { type MailResult, sendMail, transcriptMail } from "../worker/mail";
+import {
+  type SendResult as GraphSendResult,
+  graphApiOf,
+  markRead,
+  type OutboundContent,
+  type OutboundText,
+  sendText,
+} from "../worker/meta/graph";
 import { type InboundMessage, type StatusUpdate, statusRank } from "../worker/meta/webhook";
 import { now } from "./clock";
 import {
@@ -62,9 +70,19 @@ import {
 } from "./media-cleanup";
 import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
 import { viewExtras } from "./message-content";
+import { type NoticeCode, noticePayload, noticeText } from "./notices";
 import type { OutgoingMessage } from "./outbound";
+import {
+  awaitConfirmation,
+  enqueueSend,
+  MAX_SEND_ATTEMPTS,
+  OUTBOX_TABLE,
+  type OutboxRow,
+  sendRetryDelayMs,
+  settledByStatus,
+} from "./outbox";
 import { menuContent, menuText, parseChoice } from "./softbot";
-import { Alarm, all, earliest, KV_TABLE, KvCell, one } from "./sql";
+import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one } from "./sql";
 import {
   type ConversationInit,
   defaultNumberConfig,
@@ -151,19 +169,18 @@ type MessageRow = {
   error: string | null;
   sender: string;
   created_at: number;
+  /** Our messages: the id of the message the agent resent it as (see `resend`). */
+  resent_as: string | null;
 };
 
-type OutboxRow = {
-  message_id: string;
-  attempts: number;
-  next_at: number;
-  state: "queued" | "inflight";
-};
-
-/** Attempts before a retryable error is shown as final. */
-const MAX_SEND_ATTEMPTS = 6;
 /** How long a conversation keeps its number's access token between D1 reads. */
 const TOKEN_TTL_MS = 60_000;
+/** Attempts at the e-mail on close before it is abandoned (with a note in the conversation). */
+const CLOSE_MAIL_ATTEMPTS = 8;
+/** Failed attempts at the history write after which the conversation says so (it keeps trying). */
+const ARCHIVE_ATTEMPTS_BEFORE_NOTICE = 8;
+/** After an alarm duty threw, the next alarm waits at least this long (no tight loop on a bug). */
+const DUTY_RETRY_MS = 30_000;
 
 const SCHEMA = [
   KV_TABLE,
@@ -171,8 +188,7 @@ const SCHEMA = [
      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, wamid TEXT UNIQUE,
      direction TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, payload TEXT,
      status TEXT, error TEXT, sender TEXT NOT NULL, created_at INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS outbox (
-     message_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, state TEXT NOT NULL)`,
+  OUTBOX_TABLE,
   `CREATE TABLE IF NOT EXISTS status_log (
      wamid TEXT NOT NULL, status TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (wamid, status))`,
   MEDIA_JOBS_TABLE,
@@ -184,6 +200,13 @@ export type SendResult =
   | {
       ok: false;
       code: "not_found" | "not_assigned" | "closed" | "window_closed" | "upload_gone";
+    };
+/** `not_resendable`: the message is not ours, or its sending is not in doubt (nor failed). */
+export type ResendResult =
+  | { ok: true; message: MessageView }
+  | {
+      ok: false;
+      code: "not_found" | "not_assigned" | "closed" | "window_closed" | "not_resendable";
     };
 export type CloseResult =
   | { ok: true; conversation: ConversationView }
@@ -214,6 +237,7 @@ export class ConversationActor extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
+    addMissingColumns(this.sql, "messages", { resent_as: "TEXT" });
     this.recordCell = new KvCell(this.sql, "conversation");
     this.configCell = new KvCell(this.sql, "config");
     this.archiveCell = new KvCell(this.sql, ARCHIVE_KEY);
@@ -492,11 +516,7 @@ export class ConversationActor extends DurableObject<Env> {
       now(),
     );
     if (!row) return;
-    this.sql.exec(
-      "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
-      id,
-      now(),
-    );
+    enqueueSend(this.sql, id, now());
     record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, now());
     this.notifyAgents(record, [toView(record.id, row)]);
     this.ctx.waitUntil(this.drainOutbox());
@@ -905,7 +925,12 @@ export class ConversationActor extends DurableObject<Env> {
       this.fetchingMedia = runMediaJobs({
         sql: this.sql,
         bucket: this.env.MEDIA,
-        graphApiBase: config.graphApiBase,
+        graph: graphApiOf(config),
+        policy: {
+          hosts: config.mediaHosts,
+          allowHttp: config.mediaAllowHttp,
+          timeoutMs: config.mediaTimeoutMs,
+        },
         retryBaseMs: config.outboundRetryBaseMs,
         tenantId: record.tenantId,
         conversationId: record.id,
@@ -1046,7 +1071,7 @@ export class ConversationActor extends DurableObject<Env> {
     const config = requireConfig(this.env);
     this.ctx.waitUntil(
       this.accessToken(record).then(async (accessToken) => {
-        const ok = await markRead(config.graphApiBase, {
+        const ok = await markRead(graphApiOf(config), {
           phoneNumberId: record.number.phoneNumberId,
           accessToken,
           wamid: newest.wamid,
@@ -1098,16 +1123,86 @@ export class ConversationActor extends DurableObject<Env> {
       JSON.stringify({ type: "agent", id: agent.id, name: agent.name } satisfies Sender),
       now(),
     )!;
-    this.sql.exec(
-      "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
-      clientId,
-      now(),
-    );
+    enqueueSend(this.sql, clientId, now());
     const message = toView(record.id, row);
     record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, now());
     if (record.agent?.id === agent.id) record.agentTyped = true;
     this.save(record);
     this.notifyAgents(record, [message]);
+    this.ctx.waitUntil(this.drainOutbox());
+    await this.armAlarm();
+    return { ok: true, message };
+  }
+
+  /**
+   * The agent sends again one of our messages whose sending is in doubt
+   * ("not confirmed": no answer and no status from Meta) or failed: a new
+   * message `clientId` with the same content, from that agent, queued like any
+   * reply. The original is marked resent, so it is resent once at most: a
+   * repeated request (any clientId) returns the same new message. For the
+   * conversation's seated agents (for a template awaiting its answer, its
+   * agent); the 24-hour window applies except to templates.
+   */
+  async resend(
+    tenantId: string,
+    agent: { id: string; name: string },
+    messageId: string,
+    clientId: string,
+  ): Promise<ResendResult> {
+    const record = this.record;
+    if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
+    const original = one<MessageRow>(
+      this.sql,
+      "SELECT * FROM messages WHERE id = ? AND direction = 'out' AND kind <> 'note'",
+      messageId,
+    );
+    if (!original) return { ok: false, code: "not_found" };
+    const mine =
+      record.state === "outbound"
+        ? record.agent?.id === agent.id
+        : this.seatedIds(record).includes(agent.id);
+    if (original.resent_as) {
+      const again = one<MessageRow>(
+        this.sql,
+        "SELECT * FROM messages WHERE id = ?",
+        original.resent_as,
+      );
+      if (again && mine) return { ok: true, message: toView(record.id, again, this.sql) };
+    }
+    if (record.state === "closed") return { ok: false, code: "closed" };
+    if (!mine) return { ok: false, code: "not_assigned" };
+    if (original.status !== "unconfirmed" && original.status !== "failed") {
+      return { ok: false, code: "not_resendable" };
+    }
+    if (original.kind !== "template" && !customerWindowOpen(record.lastCustomerMessageAt, now())) {
+      return { ok: false, code: "window_closed" };
+    }
+    const at = now();
+    const row = one<MessageRow>(
+      this.sql,
+      `INSERT INTO messages (id, direction, kind, text, payload, status, sender, created_at)
+       VALUES (?, 'out', ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
+      clientId,
+      original.kind,
+      original.text,
+      original.payload,
+      JSON.stringify({ type: "agent", id: agent.id, name: agent.name } satisfies Sender),
+      at,
+    );
+    // The clientId already names another message.
+    if (!row) return { ok: false, code: "not_resendable" };
+    enqueueSend(this.sql, clientId, at);
+    const marked = one<MessageRow>(
+      this.sql,
+      "UPDATE messages SET resent_as = ? WHERE id = ? RETURNING *",
+      clientId,
+      original.id,
+    )!;
+    record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, at);
+    if (record.agent?.id === agent.id) record.agentTyped = true;
+    this.save(record);
+    const message = toView(record.id, row);
+    this.notifyAgents(record, [toView(record.id, marked, this.sql), message]);
     this.ctx.waitUntil(this.drainOutbox());
     await this.armAlarm();
     return { ok: true, message };
@@ -1120,33 +1215,60 @@ export class ConversationActor extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     this.nextAlarm.fired();
-    await this.runTimers();
-    expireUploads(this.sql, now());
-    await Promise.all([
-      this.drainOutbox(),
-      this.archiveHistory(),
-      this.sendCloseMail(),
-      this.fetchMedia(),
-      this.purgeMedia(),
-    ]);
-    await this.armAlarm();
+    let failed = false;
+    // Each duty on its own: one that throws (a bug, a corrupt row) never keeps the
+    // others from running, and the alarm is always armed again.
+    const duty = async (name: string, run: () => Promise<void> | void) => {
+      try {
+        await run();
+      } catch (err) {
+        failed = true;
+        console.error(`alarm duty "${name}" failed`, this.record?.id, err);
+      }
+    };
+    try {
+      await duty("timers", () => this.runTimers());
+      await duty("unconfirmed sends", () => this.expireUnconfirmed());
+      await duty("unsent uploads", () => expireUploads(this.sql, now()));
+      await Promise.all([
+        duty("outbox", () => this.drainOutbox()),
+        duty("history", () => this.archiveHistory()),
+        duty("close e-mail", () => this.sendCloseMail()),
+        duty("media", () => this.fetchMedia()),
+        duty("media cleanup", () => this.purgeMedia()),
+      ]);
+    } finally {
+      await this.armAlarm(failed ? now() + DUTY_RETRY_MS : null);
+    }
   }
 
-  /** Arms the one alarm for the earliest deadline: a send, a history write, the e-mail, a timer. */
-  private async armAlarm(): Promise<void> {
+  /**
+   * Arms the one alarm for the earliest deadline: a send (or the wait for its
+   * status), a media download, a history write, the e-mail, a timer. After a
+   * duty failed, not before `notBefore`. A deadline that cannot be computed
+   * (corrupt settings) counts as due then too, so it is never forgotten.
+   */
+  private async armAlarm(notBefore: number | null = null): Promise<void> {
     // The outbox's, the media jobs' and the files' cleanup's next deadlines in one query.
     const queued = one<{ at: number | null }>(
       this.sql,
       `SELECT min(at) AS at FROM (
-         SELECT min(next_at) AS at FROM outbox WHERE state = 'queued'
+         SELECT min(next_at) AS at FROM outbox WHERE state IN ('queued', 'unconfirmed')
          UNION ALL SELECT min(next_at) FROM media_jobs WHERE state = 'queued'
          UNION ALL ${NEXT_CLEANUP_AT})`,
     )?.at;
     const archive = this.archiveCell.get()?.dueAt;
     const record = this.record;
     const mail = record?.closeMail?.dueAt;
-    const timer = record ? this.nextTimerAt(record) : null;
-    await this.nextAlarm.set(earliest(queued, archive, mail, timer));
+    let timer: number | null = null;
+    try {
+      timer = record ? this.nextTimerAt(record) : null;
+    } catch (err) {
+      console.error("timers could not be computed", record?.id, err);
+      timer = now() + DUTY_RETRY_MS;
+    }
+    const at = earliest(queued, archive, mail, timer);
+    await this.nextAlarm.set(at === null || notBefore === null ? at : Math.max(at, notBefore));
   }
 
   // ---- timers -----------------------------------------------------------------
@@ -1343,11 +1465,7 @@ export class ConversationActor extends DurableObject<Env> {
       JSON.stringify({ type: "agent", id: agent.id, name: agent.name } satisfies Sender),
       at,
     )!;
-    this.sql.exec(
-      "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
-      clientId,
-      at,
-    );
+    enqueueSend(this.sql, clientId, at);
     record.lastActivityAt = Math.max(record.lastActivityAt ?? 0, at);
     const view = toView(record.id, row);
     this.notifyAgents(record, [view]);
@@ -1463,34 +1581,70 @@ export class ConversationActor extends DurableObject<Env> {
     const record = this.record;
     const pending = record?.closeMail;
     if (!record || !pending || pending.dueAt > now()) return;
-    const config = requireConfig(this.env).mail;
-    const result = config
-      ? await sendMail(
-          config,
-          transcriptMail(await this.tenantLanguage(record), pending.to, this.transcript(record)),
-        )
-      : ({ ok: false, error: "e-mail is not configured" } as const);
+    let result: MailResult;
+    try {
+      const config = requireConfig(this.env).mail;
+      result = config
+        ? await sendMail(
+            config,
+            transcriptMail(await this.tenantLanguage(record), pending.to, this.transcript(record)),
+          )
+        : { ok: false, error: "e-mail is not configured" };
+    } catch (err) {
+      // Reading the language or building the transcript failed: an attempt like any other.
+      result = { ok: false, error: String(err) };
+    }
     const latest = this.record!;
-    if (result.ok || pending.attempts + 1 >= 8) {
-      if (!result.ok) console.error("close e-mail abandoned", record.id, result.error);
+    const attempts = pending.attempts + 1;
+    if (result.ok || attempts >= CLOSE_MAIL_ATTEMPTS) {
       latest.closeMail = null;
+      this.save(latest);
+      if (!result.ok) {
+        console.error("close e-mail abandoned", record.id, result.error);
+        // Said in the conversation, and so in the customer's history, which is written again.
+        await this.addNotice(latest, "close_mail_failed", pending.to);
+        if (latest.customer.id) this.markArchivePending();
+        this.ctx.waitUntil(this.archiveHistory());
+      }
     } else {
       console.warn("close e-mail failed; retrying", record.id, result.error);
-      latest.closeMail = {
-        ...pending,
-        attempts: pending.attempts + 1,
-        dueAt: now() + archiveRetryDelayMs(pending.attempts + 1),
-      };
+      latest.closeMail = { ...pending, attempts, dueAt: now() + archiveRetryDelayMs(attempts) };
+      this.save(latest);
     }
-    this.save(latest);
     await this.armAlarm();
   }
 
+  /** The tenant's default language (rejects when D1 fails). */
   private async tenantLanguage(record: ConversationRecord): Promise<"en" | "it"> {
     const row = await this.env.DB.prepare("SELECT default_language FROM tenants WHERE id = ?")
       .bind(record.tenantId)
       .first<{ default_language: string }>();
     return row?.default_language === "it" ? "it" : "en";
+  }
+
+  /**
+   * A note saying what failed in the background (see notices.ts), once per
+   * `code` and `detail`; its text in the tenant's language (English when D1
+   * cannot be read), shown on the seated agents' desks.
+   */
+  private async addNotice(
+    record: ConversationRecord,
+    code: NoticeCode,
+    detail: string,
+  ): Promise<void> {
+    const language = await this.tenantLanguage(record).catch(() => "en" as const);
+    const row = one<MessageRow>(
+      this.sql,
+      `INSERT INTO messages (id, direction, kind, text, payload, sender, created_at)
+       VALUES (?, 'out', 'note', ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
+      `note:${code}:${detail}`,
+      noticeText(code, language, detail),
+      noticePayload(code, detail),
+      JSON.stringify({ type: "system" } satisfies Sender),
+      now(),
+    );
+    const latest = this.record;
+    if (row && latest) this.notifyAgents(latest, [toView(latest.id, row)]);
   }
 
   private transcript(record: ConversationRecord) {
@@ -1543,27 +1697,23 @@ export class ConversationActor extends DurableObject<Env> {
 
   /**
    * A row left in flight by a previous incarnation may or may not have reached
-   * Meta. Resending could deliver it twice, so it is marked failed instead —
-   * unless a status webhook already proved it was sent.
+   * Meta. Resending could deliver it twice, so it waits for Meta's status like
+   * any send without an answer (see outbox.ts).
    */
   private abandonOrphanedSends(): void {
     for (const row of all<OutboxRow>(this.sql, "SELECT * FROM outbox WHERE state = 'inflight'")) {
       if (this.sending.has(row.message_id)) continue;
-      this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
-      const message = one<MessageRow>(
-        this.sql,
-        "SELECT * FROM messages WHERE id = ?",
-        row.message_id,
-      );
-      if (message && message.status === "pending") {
-        this.updateMessage(row.message_id, {
-          status: "failed",
-          error: { code: 0, title: "Not confirmed by WhatsApp; not resent to avoid a duplicate" },
-        });
-      }
+      this.outcomeUnknown(row.message_id);
     }
   }
 
+  /**
+   * One attempt at sending an outbox row; Meta's answer decides what follows.
+   * Accepted: the row goes. Refused (or the request could not even be made):
+   * retried with backoff while that may pass, else the message shows the
+   * error. No answer: the outcome is unknown, so it is never POSTed again and
+   * waits for Meta's status (`outcomeUnknown`). Never throws for a bad row.
+   */
   private async sendOne(row: OutboxRow): Promise<void> {
     const record = this.record!;
     const message = one<MessageRow>(
@@ -1575,67 +1725,146 @@ export class ConversationActor extends DurableObject<Env> {
       this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
       return;
     }
+    const config = requireConfig(this.env);
+    const api = graphApiOf(config);
+    let request: OutboundText;
+    try {
+      request = {
+        phoneNumberId: record.number.phoneNumberId,
+        accessToken: await this.accessToken(record),
+        to: record.customer.phone ?? record.customer.recipient,
+        text: message.text,
+        content: message.payload
+          ? (JSON.parse(message.payload) as { content?: OutboundContent }).content
+          : undefined,
+        callbackData: `${record.id}/${message.id}`,
+      };
+    } catch (err) {
+      // Nothing reached Meta (D1 unreachable, an unreadable row): an attempt that can be repeated.
+      console.error("send not prepared", record.id, message.id, err);
+      this.sendRefused(row, {
+        retryable: true,
+        error: { code: NOT_PREPARED_ERROR, title: "The message could not be prepared for sending" },
+      });
+      return;
+    }
     this.sql.exec("UPDATE outbox SET state = 'inflight' WHERE message_id = ?", row.message_id);
     this.sending.add(row.message_id);
     try {
-      const config = requireConfig(this.env);
-      const send = async (fresh: boolean) =>
-        sendText(config.graphApiBase, {
-          phoneNumberId: record.number.phoneNumberId,
-          accessToken: await this.accessToken(record, fresh),
-          to: record.customer.phone ?? record.customer.recipient,
-          text: message.text,
-          content: message.payload
-            ? (JSON.parse(message.payload) as { content?: OutboundContent }).content
-            : undefined,
-          callbackData: `${record.id}/${message.id}`,
-        });
-      let result = await send(false);
+      let result: GraphSendResult = await sendText(api, request);
       // Refused for its token (Meta sent nothing): the credentials may have just changed.
-      if (!result.ok && result.error.httpStatus === 401) result = await send(true);
+      if (!result.ok && result.outcome === "not_sent" && result.error.httpStatus === 401) {
+        const fresh = await this.accessToken(record, true).catch(() => null);
+        if (fresh !== null) result = await sendText(api, { ...request, accessToken: fresh });
+      }
       if (result.ok) {
-        this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
-        this.sql.exec(
-          "UPDATE messages SET wamid = ? WHERE id = ? AND wamid IS NULL",
-          result.wamid,
-          message.id,
-        );
-        const early = await this.env.NUMBER.getByName(record.number.id).registerOutbound(
-          result.wamid,
-          record.id,
-        );
-        await this.applyStatuses(early.map((status) => ({ status, messageId: message.id })));
-        return;
+        await this.sent(record, message.id, result.wamid);
+      } else if (result.outcome === "unknown") {
+        console.warn("send got no answer; waiting for Meta's status", record.id, message.id);
+        this.outcomeUnknown(message.id);
+      } else {
+        this.sendRefused(row, result);
       }
-      const attempts = row.attempts + 1;
-      if (result.retryable && attempts < MAX_SEND_ATTEMPTS) {
-        const backoff = config.outboundRetryBaseMs * 2 ** (attempts - 1);
-        const jitter = Math.random() * config.outboundRetryBaseMs * 0.2;
-        this.sql.exec(
-          "UPDATE outbox SET state = 'queued', attempts = ?, next_at = ? WHERE message_id = ?",
-          attempts,
-          now() + backoff + jitter,
-          row.message_id,
-        );
-        return;
-      }
-      this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
-      this.updateMessage(message.id, {
-        status: "failed",
-        error: {
-          code: result.error.code,
-          title: result.error.title,
-          message: result.error.message,
-        },
-      });
     } finally {
       this.sending.delete(row.message_id);
-      // Its text was only kept to be sent: the customer keeps no message history.
-      if (this.record?.contentsRemoved) {
-        dropContents(this.sql, now(), row.message_id);
-        this.ctx.waitUntil(this.purgeMedia());
-      }
+      this.forgetSentText(row.message_id);
     }
+  }
+
+  /** Meta accepted the message: the row goes, and statuses that came first apply. */
+  private async sent(record: ConversationRecord, messageId: string, wamid: string): Promise<void> {
+    this.sql.exec("DELETE FROM outbox WHERE message_id = ?", messageId);
+    this.sql.exec("UPDATE messages SET wamid = ? WHERE id = ? AND wamid IS NULL", wamid, messageId);
+    try {
+      const early = await this.env.NUMBER.getByName(record.number.id).registerOutbound(
+        wamid,
+        record.id,
+      );
+      await this.applyStatuses(early.map((status) => ({ status, messageId })));
+    } catch (err) {
+      // Sent all the same: statuses carry our callback data and find the message without it.
+      console.error("registering a sent message failed", record.id, messageId, err);
+    }
+  }
+
+  /**
+   * Meta refused the attempt (or it could not be made): retried with backoff
+   * while the error may pass and attempts remain, else the message is failed
+   * with the reason.
+   */
+  private sendRefused(
+    row: OutboxRow,
+    result: { retryable: boolean; error: MessageError & { httpStatus?: number | null } },
+  ): void {
+    const attempts = row.attempts + 1;
+    if (result.retryable && attempts < MAX_SEND_ATTEMPTS) {
+      this.sql.exec(
+        "UPDATE outbox SET state = 'queued', attempts = ?, next_at = ? WHERE message_id = ?",
+        attempts,
+        now() + sendRetryDelayMs(requireConfig(this.env).outboundRetryBaseMs, attempts),
+        row.message_id,
+      );
+      return;
+    }
+    this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
+    const { code, title, message } = result.error;
+    this.updateMessage(row.message_id, {
+      status: "failed",
+      error: { code, title, ...(message !== undefined ? { message } : {}) },
+    });
+  }
+
+  /**
+   * A send without an answer: it may have reached Meta, so it is not sent
+   * again. Meta's status settles it; without one by the deadline the agent
+   * sees it "not confirmed" (`expireUnconfirmed`). A status may already have
+   * come while we waited for the answer: then there is nothing to wait for.
+   */
+  private outcomeUnknown(messageId: string): void {
+    const message = one<{ status: Tick | null }>(
+      this.sql,
+      "SELECT status FROM messages WHERE id = ?",
+      messageId,
+    );
+    if (message?.status !== "pending") {
+      this.sql.exec("DELETE FROM outbox WHERE message_id = ?", messageId);
+      return;
+    }
+    awaitConfirmation(this.sql, messageId, now() + requireConfig(this.env).sendConfirmWaitMs);
+  }
+
+  /**
+   * Sends whose outcome stayed unknown past their deadline without a status:
+   * the agent sees them "not confirmed", with Resend. Idempotent.
+   */
+  private expireUnconfirmed(): void {
+    const due = all<OutboxRow>(
+      this.sql,
+      "SELECT * FROM outbox WHERE state = 'unconfirmed' AND next_at <= ?",
+      now(),
+    );
+    for (const row of due) {
+      this.sql.exec("DELETE FROM outbox WHERE message_id = ?", row.message_id);
+      const message = one<{ status: Tick | null }>(
+        this.sql,
+        "SELECT status FROM messages WHERE id = ?",
+        row.message_id,
+      );
+      if (message?.status === "pending") {
+        this.updateMessage(row.message_id, { status: "unconfirmed", error: null });
+      }
+      this.forgetSentText(row.message_id);
+    }
+  }
+
+  /**
+   * Its text (and file) was only kept to be sent: the customer keeps no message
+   * history, so they go once Meta has it.
+   */
+  private forgetSentText(messageId: string): void {
+    if (!this.record?.contentsRemoved) return;
+    dropContents(this.sql, now(), messageId);
+    this.ctx.waitUntil(this.purgeMedia());
   }
 
   /**
@@ -1715,6 +1944,11 @@ export class ConversationActor extends DurableObject<Env> {
           attempts,
           dueAt: now() + archiveRetryDelayMs(attempts),
         } satisfies ArchivePending);
+        // It keeps trying (the history is never given up), but from now on it says so.
+        if (attempts === ARCHIVE_ATTEMPTS_BEFORE_NOTICE) {
+          console.error("history write keeps failing", record.id, attempts);
+          await this.addNotice(this.record ?? record, "history_failed", "");
+        }
         await this.armAlarm();
         return;
       }
@@ -1781,6 +2015,7 @@ export class ConversationActor extends DurableObject<Env> {
           kind: row.kind,
           text: kept ? row.text : null,
           createdAt: row.created_at,
+          status: row.direction === "out" && row.kind !== "note" ? row.status : null,
         }))
       : [];
     return {
@@ -1844,24 +2079,29 @@ export class ConversationActor extends DurableObject<Env> {
         }
       }
       if (!message) continue;
+      // Meta has it: an attempt without an answer is settled, and nothing is sent again.
+      settledByStatus(this.sql, message.id);
       this.sql.exec(
         "INSERT OR IGNORE INTO status_log (wamid, status, at) VALUES (?, ?, ?)",
         status.id,
         status.status,
         status.timestampMs,
       );
-      // A send we marked failed ourselves (code 0: the answer never came, e.g. the
-      // actor restarted mid-call) is proved sent by Meta's status: it is not failed.
-      const unconfirmed =
+      // Records written before "unconfirmed" existed marked such a send failed with
+      // code 0 (the answer never came): Meta's status proves it sent, so it is not failed.
+      const legacyUnconfirmed =
         message.status === "failed" &&
         status.status !== "failed" &&
         (JSON.parse(message.error ?? "{}") as { code?: number }).code === 0;
       const current =
-        message.status && message.status !== "pending" && !unconfirmed
+        message.status &&
+        message.status !== "pending" &&
+        message.status !== "unconfirmed" &&
+        !legacyUnconfirmed
           ? statusRank(message.status)
           : 0;
       const next = statusRank(status.status);
-      if (next <= current || (message.status === "failed" && !unconfirmed)) continue;
+      if (next <= current || (message.status === "failed" && !legacyUnconfirmed)) continue;
       const first = status.errors[0];
       this.updateMessage(message.id, {
         status: status.status,
@@ -1872,7 +2112,11 @@ export class ConversationActor extends DurableObject<Env> {
     }
   }
 
-  /** Writes a message's tick and error, then tells the assigned agent's desktops. */
+  /**
+   * Writes a message's tick and error, then tells the assigned agent's desktops.
+   * A closed conversation's history shows "not confirmed" and "failed": such a
+   * change after closing is written to it again.
+   */
   private updateMessage(id: string, change: { status: Tick; error: MessageError | null }): void {
     const row = one<MessageRow>(
       this.sql,
@@ -1882,7 +2126,13 @@ export class ConversationActor extends DurableObject<Env> {
       id,
     );
     const record = this.record;
-    if (row && record) this.notifyAgents(record, [toView(record.id, row, this.sql)]);
+    if (!row || !record) return;
+    this.notifyAgents(record, [toView(record.id, row, this.sql)]);
+    const shownInHistory = change.status === "unconfirmed" || change.status === "failed";
+    if (shownInHistory && record.state === "closed" && record.customer.id) {
+      this.markArchivePending();
+      this.ctx.waitUntil(this.archiveHistory());
+    }
   }
 
   /** Pushes messages to the desktops of the owner and the guests, in order, after this call returns. */
@@ -1930,5 +2180,6 @@ function toView(
     error: row.error ? (JSON.parse(row.error) as MessageError) : null,
     sender: JSON.parse(row.sender) as Sender,
     createdAt: row.created_at,
+    resentAs: row.resent_as ?? null,
   };
 }

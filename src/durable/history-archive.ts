@@ -4,6 +4,7 @@
  * state. Re-running the batch replaces the same rows, so the actor may retry it
  * as often as it needs (alarms are delivered at least once).
  */
+import type { Tick } from "../shared/protocol";
 
 /** The actor's storage key of the "history write pending" marker. */
 export const ARCHIVE_KEY = "archive";
@@ -36,6 +37,8 @@ export interface ArchivedMessage {
   kind: string;
   text: string | null;
   createdAt: number;
+  /** Our messages' last tick (the history shows "not confirmed" and "failed"); else null. */
+  status: Tick | null;
 }
 
 /** The conversation as the history row records it. */
@@ -137,10 +140,11 @@ export function historyStatements(db: D1Database, s: HistorySnapshot): D1Prepare
       db
         .prepare(
           `INSERT INTO conversation_messages
-             (conversation_id, seq, tenant_id, direction, sender_name, kind, text, created_at)
+             (conversation_id, seq, tenant_id, direction, sender_name, kind, text, created_at, status)
            SELECT ?1, json_extract(j.value, '$.seq'), ?2, json_extract(j.value, '$.direction'),
              json_extract(j.value, '$.senderName'), json_extract(j.value, '$.kind'),
-             json_extract(j.value, '$.text'), json_extract(j.value, '$.createdAt')
+             json_extract(j.value, '$.text'), json_extract(j.value, '$.createdAt'),
+             json_extract(j.value, '$.status')
            FROM json_each(?3) AS j`,
         )
         .bind(s.id, s.tenantId, JSON.stringify(chunk)),

@@ -10,11 +10,15 @@
  * actor's alarm, retried with backoff on Meta's transient errors, and marked
  * failed after MAX_MEDIA_ATTEMPTS or on a permanent error (the desktop says
  * the file could not be downloaded).
+ *
+ * The download URL Graph returns is fetched only from Meta's media hosts
+ * (configuration: MEDIA_HOSTS), following redirects by hand and only to those
+ * hosts, within a deadline, and never more than 100 MB.
  */
 
 import { z } from "zod";
 import { MAX_MEDIA_BYTES } from "../shared/message-content";
-import { isRetryable } from "../worker/meta/graph";
+import { type GraphApi, isRetryable, isTimeout } from "../worker/meta/graph";
 import { readCapped } from "../worker/streams";
 import { type ContentRow, pendingMediaOf, withStoredMedia } from "./message-content";
 import { all, one } from "./sql";
@@ -73,11 +77,23 @@ export function mediaRetryDelayMs(baseMs: number, attempts: number): number {
   return Math.min(baseMs * 4 ** Math.max(0, attempts - 1), 60 * 60 * 1000);
 }
 
+/** Where media may be downloaded from, and how long a download may take. */
+export interface MediaPolicy {
+  /** Host names (`.domain`: its subdomains), as in Config.mediaHosts. */
+  hosts: readonly string[];
+  /** Plain http too (development and tests only). */
+  allowHttp: boolean;
+  /** The whole download, headers and body (ms). */
+  timeoutMs: number;
+}
+
 /** What the actor lends the job runner. */
 export interface MediaJobDeps {
   sql: SqlStorage;
   bucket: R2Bucket;
-  graphApiBase: string;
+  /** The Graph API, for the media lookup (its `fetcher`, if any, also downloads). */
+  graph: GraphApi;
+  policy: MediaPolicy;
   retryBaseMs: number;
   tenantId: string;
   conversationId: string;
@@ -87,12 +103,13 @@ export interface MediaJobDeps {
   armAlarm: () => Promise<void>;
   /** The message's payload changed (file stored, or failed): tell the desktops. */
   changed: (messageId: string) => void;
-  fetcher?: typeof fetch;
 }
 
 /**
  * Runs every due job, one at a time, until none is due. Safe to call again at
- * any moment (the actor keeps one run in flight per incarnation).
+ * any moment (the actor keeps one run in flight per incarnation). A job that
+ * throws (a bug, a storage error) counts as a failed attempt of that job only:
+ * the others still run, and it ends failed after MAX_MEDIA_ATTEMPTS.
  */
 export async function runMediaJobs(deps: MediaJobDeps): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -102,8 +119,23 @@ export async function runMediaJobs(deps: MediaJobDeps): Promise<void> {
       deps.now(),
     );
     if (!job) return;
-    await runJob(deps, job);
+    try {
+      await runJob(deps, job);
+    } catch (err) {
+      const attempts = Math.max(job.attempts + 1, readAttempts(deps.sql, job.message_id));
+      jobFailed(deps, job.message_id, attempts, true, `media job: ${String(err)}`);
+    }
   }
+}
+
+function readAttempts(sql: SqlStorage, messageId: string): number {
+  return (
+    one<{ attempts: number }>(
+      sql,
+      "SELECT attempts FROM media_jobs WHERE message_id = ?",
+      messageId,
+    )?.attempts ?? 0
+  );
 }
 
 async function runJob(deps: MediaJobDeps, job: JobRow): Promise<void> {
@@ -118,7 +150,8 @@ async function runJob(deps: MediaJobDeps, job: JobRow): Promise<void> {
   await deps.armAlarm();
   const key = mediaKey(deps.tenantId, job.media_id);
   const result = await downloadToR2({
-    graphApiBase: deps.graphApiBase,
+    graph: deps.graph,
+    policy: deps.policy,
     accessToken: await deps.accessToken(),
     metaMediaId: job.meta_media_id,
     bucket: deps.bucket,
@@ -130,15 +163,14 @@ async function runJob(deps: MediaJobDeps, job: JobRow): Promise<void> {
       filename: job.filename ?? "",
       source: "inbound",
     },
-    fetcher: deps.fetcher,
   });
-  // Re-read after the awaits: the contents may have been removed meanwhile.
-  const message = one<{ payload: string | null }>(
-    deps.sql,
-    "SELECT payload FROM messages WHERE id = ?",
-    job.message_id,
-  );
   if (result.ok) {
+    // Re-read after the awaits: the contents may have been removed meanwhile.
+    const message = one<{ payload: string | null }>(
+      deps.sql,
+      "SELECT payload FROM messages WHERE id = ?",
+      job.message_id,
+    );
     const payload = withStoredMedia(message?.payload ?? null, {
       media: { id: job.media_id, mime: result.mime, filename: job.filename, size: result.size },
     });
@@ -155,26 +187,49 @@ async function runJob(deps: MediaJobDeps, job: JobRow): Promise<void> {
     if (payload !== null) deps.changed(job.message_id);
     return;
   }
-  if (result.retryable && attempts < MAX_MEDIA_ATTEMPTS) {
-    console.warn("media fetch failed; retrying", job.message_id, result.error);
+  jobFailed(deps, job.message_id, attempts, result.retryable, result.error);
+}
+
+/**
+ * A failed attempt: retried with backoff while attempts remain and the error
+ * may pass, else the job ends failed and the message says the file could not
+ * be downloaded.
+ */
+function jobFailed(
+  deps: MediaJobDeps,
+  messageId: string,
+  attempts: number,
+  retryable: boolean,
+  error: string,
+): void {
+  if (retryable && attempts < MAX_MEDIA_ATTEMPTS) {
+    console.warn("media fetch failed; retrying", messageId, error);
     deps.sql.exec(
-      "UPDATE media_jobs SET next_at = ?, error = ? WHERE message_id = ?",
+      "UPDATE media_jobs SET attempts = ?, next_at = ?, error = ? WHERE message_id = ?",
+      attempts,
       deps.now() + mediaRetryDelayMs(deps.retryBaseMs, attempts),
-      result.error,
-      job.message_id,
+      error,
+      messageId,
     );
     return;
   }
-  console.error("media fetch abandoned", job.message_id, result.error);
+  console.error("media fetch abandoned", messageId, error);
   deps.sql.exec(
-    "UPDATE media_jobs SET state = 'failed', error = ? WHERE message_id = ?",
-    result.error,
-    job.message_id,
+    "UPDATE media_jobs SET state = 'failed', attempts = ?, error = ? WHERE message_id = ?",
+    attempts,
+    error,
+    messageId,
   );
+  const message = one<{ payload: string | null }>(
+    deps.sql,
+    "SELECT payload FROM messages WHERE id = ?",
+    messageId,
+  );
+  // Null when the contents were removed (the conversation closed without history).
   const payload = withStoredMedia(message?.payload ?? null, { failed: true });
   if (payload !== null) {
-    deps.sql.exec("UPDATE messages SET payload = ? WHERE id = ?", payload, job.message_id);
-    deps.changed(job.message_id);
+    deps.sql.exec("UPDATE messages SET payload = ? WHERE id = ?", payload, messageId);
+    deps.changed(messageId);
   }
 }
 
@@ -202,28 +257,93 @@ export type DownloadResult =
   | { ok: true; mime: string; size: number }
   | { ok: false; retryable: boolean; error: string };
 
+/** Redirects followed at most per download (each to an allowed host). */
+const MAX_REDIRECTS = 3;
+
 /**
- * One attempt: looks the media up on Graph, downloads it with the token and
- * puts it in R2 at `key`. Refuses files over Meta's 100 MB. Never throws:
- * network failures and Meta's errors come back as values.
+ * Whether `url` may be downloaded under `policy`: https (or http where allowed)
+ * on one of its hosts — `example.com` that host exactly, `.example.com` any of
+ * its subdomains. Pure.
+ */
+export function mediaUrlAllowed(
+  url: URL,
+  policy: Pick<MediaPolicy, "hosts" | "allowHttp">,
+): boolean {
+  if (url.protocol !== "https:" && !(policy.allowHttp && url.protocol === "http:")) return false;
+  if (url.username || url.password) return false;
+  const host = url.hostname.toLowerCase();
+  return policy.hosts.some((allowed) =>
+    allowed.startsWith(".")
+      ? host.endsWith(allowed) && host.length > allowed.length
+      : host === allowed,
+  );
+}
+
+/**
+ * GETs a media URL from Meta's hosts only: redirects are followed by hand, each
+ * only to an allowed host, at most MAX_REDIRECTS. Resolves the final answer, or
+ * the reason it was not fetched. The token goes only to allowed hosts.
+ */
+async function fetchFromMediaHost(
+  start: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+  policy: MediaPolicy,
+  fetcher: typeof fetch,
+): Promise<{ ok: true; response: Response } | { ok: false; error: string }> {
+  let url: URL;
+  try {
+    url = new URL(start);
+  } catch {
+    return { ok: false, error: "media URL is not a URL" };
+  }
+  for (let hop = 0; ; hop++) {
+    if (!mediaUrlAllowed(url, policy)) {
+      return { ok: false, error: `media URL on a host not allowed: ${url.host}` };
+    }
+    const response = await fetcher(url.toString(), { ...init, redirect: "manual" });
+    const location = response.headers.get("Location");
+    if (response.status < 300 || response.status >= 400 || location === null) {
+      return { ok: true, response };
+    }
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) return { ok: false, error: "media URL redirects too many times" };
+    try {
+      url = new URL(location, url);
+    } catch {
+      return { ok: false, error: "media URL redirects to no URL" };
+    }
+  }
+}
+
+/**
+ * One attempt: looks the media up on Graph, downloads it with the token from
+ * Meta's media hosts only (see `fetchFromMediaHost`) within `policy.timeoutMs`
+ * and puts it in R2 at `key`. Refuses files over Meta's 100 MB. Never throws:
+ * network failures and Meta's errors come back as values. A URL on another
+ * host is never fetched and counts as a retryable failure: a fresh lookup may
+ * point elsewhere, and after its retries the job ends failed.
  */
 export async function downloadToR2(input: {
-  graphApiBase: string;
+  graph: GraphApi;
+  policy: MediaPolicy;
   accessToken: string;
   metaMediaId: string;
   bucket: R2Bucket;
   key: string;
   mimeHint: string | null;
   customMetadata: Record<string, string>;
-  fetcher?: typeof fetch | undefined;
 }): Promise<DownloadResult> {
-  const fetcher = input.fetcher ?? fetch;
+  const fetcher = input.graph.fetcher ?? fetch;
   const auth = { Authorization: `Bearer ${input.accessToken}` };
   try {
-    const lookup = await fetcher(`${input.graphApiBase}/${encodeURIComponent(input.metaMediaId)}`, {
+    const lookup = await fetcher(`${input.graph.base}/${encodeURIComponent(input.metaMediaId)}`, {
       headers: auth,
+      signal: AbortSignal.timeout(input.graph.timeoutMs),
     });
-    const body: unknown = await lookup.json().catch(() => null);
+    const body: unknown = await lookup.json().catch((err: unknown) => {
+      if (isTimeout(err)) throw err;
+      return null;
+    });
     if (!lookup.ok) {
       const parsed = GraphErrorBody.safeParse(body);
       const code = parsed.success ? parsed.data.error.code : 0;
@@ -239,7 +359,14 @@ export async function downloadToR2(input: {
     if ((info.data.file_size ?? 0) > MAX_MEDIA_BYTES) {
       return { ok: false, retryable: false, error: "media larger than 100 MB" };
     }
-    const download = await fetcher(info.data.url, { headers: auth });
+    const fetched = await fetchFromMediaHost(
+      info.data.url,
+      { headers: auth, signal: AbortSignal.timeout(input.policy.timeoutMs) },
+      input.policy,
+      fetcher,
+    );
+    if (!fetched.ok) return { ok: false, retryable: true, error: fetched.error };
+    const download = fetched.response;
     if (!download.ok || !download.body) {
       await download.body?.cancel();
       // An expired URL (404) is fixed by a fresh lookup: retry.
@@ -280,7 +407,8 @@ export async function downloadToR2(input: {
     }
     return { ok: true, mime: contentType, size };
   } catch (err) {
-    return { ok: false, retryable: true, error: `media fetch: ${String(err)}` };
+    const error = isTimeout(err) ? "no answer in time" : String(err);
+    return { ok: false, retryable: true, error: `media fetch: ${error}` };
   }
 }
 

@@ -7,12 +7,13 @@
  */
 import { z } from "zod";
 import { cleanFileName } from "../shared/file-names";
-import type {
-  ContactCard,
-  MediaKind,
-  MessageContent,
-  ReplyTo,
-  StatusTimes,
+import {
+  type ContactCard,
+  type MediaKind,
+  type MessageContent,
+  NoticeCode,
+  type ReplyTo,
+  type StatusTimes,
 } from "../shared/message-content";
 
 /** The columns of a `messages` row this module reads. */
@@ -291,8 +292,16 @@ function inboundContent(row: ContentRow, lookup: WamidLookup | null): MessageCon
   }
 }
 
+/** A note's payload: the notice it shows, when the system wrote it about a failure. */
+const NotePayload = z.object({ notice: NoticeCode, detail: z.string() });
+
 function outboundContent(row: ContentRow): MessageContent | null {
-  if (row.kind === "note") return { type: "note", body: row.text };
+  if (row.kind === "note") {
+    const notice = NotePayload.safeParse(parseJson(row.payload));
+    return notice.success
+      ? { type: "note", body: row.text, notice: notice.data.notice, detail: notice.data.detail }
+      : { type: "note", body: row.text };
+  }
   const parsed = OutboundPayload.safeParse(parseJson(row.payload));
   const content = parsed.success ? parsed.data.content : undefined;
   if (!content) return row.kind === "text" ? { type: "text", body: row.text } : null;

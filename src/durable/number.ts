@@ -778,8 +778,12 @@ export class NumberActor extends DurableObject<Env> {
       status.id,
     );
     if (known) return { conversationId: known.conversation_id, messageId: null };
-    // We send `<conversationId>/<messageId>` as biz_opaque_callback_data.
-    const [conversationId, messageId] = (status.bizOpaqueCallbackData ?? "").split("/");
+    // We send `<conversationId>/<messageId>` as biz_opaque_callback_data; an automatic
+    // message's id may itself hold a "/" (a wamid in its key), so split at the first one.
+    const data = status.bizOpaqueCallbackData ?? "";
+    const slash = data.indexOf("/");
+    const conversationId = slash > 0 ? data.slice(0, slash) : "";
+    const messageId = slash > 0 ? data.slice(slash + 1) : "";
     if (conversationId && messageId) {
       const ours = one(this.sql, "SELECT id FROM known_conversations WHERE id = ?", conversationId);
       if (ours) return { conversationId, messageId };

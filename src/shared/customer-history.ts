@@ -6,6 +6,7 @@
  * off.
  */
 import { z } from "zod";
+import { Tick } from "./protocol";
 
 /** A day "YYYY-MM-DD", read in the caller's time zone `tz` (default UTC). */
 const Day = z
@@ -67,6 +68,8 @@ export const HistoryMessage = z.object({
   /** null when the contents were not kept. */
   text: z.string().nullable(),
   createdAt: z.number(),
+  /** Our messages: the last delivery tick ("unconfirmed", "failed" are shown); null otherwise. */
+  status: Tick.nullable().default(null),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 

@@ -14,6 +14,10 @@ export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 export const MediaKind = z.enum(["image", "audio", "voice", "video", "document", "sticker"]);
 export type MediaKind = z.infer<typeof MediaKind>;
 
+/** Background work that failed, as a note in the conversation says it (see src/durable/notices.ts). */
+export const NoticeCode = z.enum(["close_mail_failed", "history_failed"]);
+export type NoticeCode = z.infer<typeof NoticeCode>;
+
 /** One shared contact card (vCard-like, only what the desktop shows). */
 export const ContactCard = z.object({
   name: z.string(),
@@ -70,8 +74,17 @@ export const MessageContent = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("template"), name: z.string() }),
   z.object({ type: z.literal("unsupported"), originalType: z.string() }),
-  /** A note for the agents (never sent) or a system message from WhatsApp. */
-  z.object({ type: z.literal("note"), body: z.string() }),
+  /**
+   * A note for the agents (never sent) or a system message from WhatsApp. A
+   * `notice` says what failed in the background, for each agent in their own
+   * language (`detail`: e.g. the address a mail could not reach).
+   */
+  z.object({
+    type: z.literal("note"),
+    body: z.string(),
+    notice: NoticeCode.optional(),
+    detail: z.string().optional(),
+  }),
 ]);
 export type MessageContent = z.infer<typeof MessageContent>;
 

@@ -16,16 +16,32 @@ export type SelectableStatus = z.infer<typeof SelectableStatus>;
 export const AgentStatus = z.enum(["ready", "back_office", "break", "rona", "offline"]);
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
-/** Delivery ticks of an outbound message, in the order they may only move forward. */
-export const Tick = z.enum(["pending", "sent", "delivered", "read", "played", "failed"]);
+/**
+ * Delivery ticks of an outbound message, in the order they may only move forward.
+ * `unconfirmed`: the send got no answer from Meta and no status came in the
+ * minutes after, so it may or may not have reached the customer; it is never
+ * sent again on its own (the agent may Resend it). A late status still moves it on.
+ */
+export const Tick = z.enum([
+  "pending",
+  "unconfirmed",
+  "sent",
+  "delivered",
+  "read",
+  "played",
+  "failed",
+]);
 export type Tick = z.infer<typeof Tick>;
 
+/** Why a message failed: Meta's error code, title and details, or one of ours (below). */
 export const MessageError = z.object({
   code: z.number().int(),
   title: z.string(),
   message: z.string().optional(),
 });
 export type MessageError = z.infer<typeof MessageError>;
+/** Our own error code: the message could not even be prepared for sending (nothing reached Meta). */
+export const NOT_PREPARED_ERROR = -1;
 
 export const Sender = z.discriminatedUnion("type", [
   z.object({ type: z.literal("customer") }),
@@ -56,6 +72,8 @@ export const MessageView = z.object({
   replyTo: ReplyTo.nullable().default(null),
   /** Outbound only: when each tick arrived. */
   statusTimes: StatusTimes.default({}),
+  /** Outbound only: the id of the new message the agent resent this one as. */
+  resentAs: z.string().nullable().default(null),
 });
 export type MessageView = z.infer<typeof MessageView>;
 
@@ -337,6 +355,14 @@ export const SendBody = z
     path: ["content"],
   });
 export type SendBody = z.infer<typeof SendBody>;
+
+/**
+ * POST /api/conversations/:id/messages/:messageId/resend: send again a message
+ * that is "not confirmed" or failed, as a new message `clientId` (idempotent:
+ * a message is resent once at most).
+ */
+export const ResendBody = z.object({ clientId: z.string().uuid() });
+export type ResendBody = z.infer<typeof ResendBody>;
 /**
  * The file behind a sent media message, as kept in its payload
  * (`{ content, media }`): OUR media id (served by GET /api/media/:id), its type,

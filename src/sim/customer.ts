@@ -143,7 +143,11 @@ function faultNumber(value: unknown, fallback: number, name: string): number {
  * `POST /_sim/faults` — fail the next `count` Graph calls with `httpStatus` and `code`;
  * with `forMs`, every Graph call of the next `forMs` ms instead (a time window).
  * With `objectId` (a phone number id or WABA id) only the calls about that
- * object fail, and may also answer late (`delayMs`) or not at all (`drop`).
+ * object fail, and may also answer late (`delayMs`).
+ * `holdMs`: sends are accepted (statuses follow) but answered only after `holdMs`;
+ * `drop`: the connection is dropped unanswered (a send is accepted first); with
+ * `holdMs` or `drop`, `noStatuses` sends no status webhook for the sends (Meta's
+ * webhooks lost). `phoneNumberId`: a global fault only for calls naming that number.
  */
 export const postFaults: Handler = async (ctx, req, res) => {
   const body = await readObject(req);
@@ -153,6 +157,11 @@ export const postFaults: Handler = async (ctx, req, res) => {
     throw badRequest("objectId must be a non-empty string");
   }
   const delayMs = faultNumber(body.delayMs, 0, "delayMs");
+  const holdMs = body.holdMs === undefined ? undefined : faultNumber(body.holdMs, 0, "holdMs");
+  const phoneNumberId = body.phoneNumberId === undefined ? undefined : body.phoneNumberId;
+  if (phoneNumberId !== undefined && nonEmptyString(phoneNumberId) === undefined) {
+    throw badRequest("phoneNumberId must be a non-empty string");
+  }
   const fault: Fault = {
     remaining: faultNumber(body.count, 1, "count"),
     httpStatus: faultNumber(body.httpStatus, 500, "httpStatus"),
@@ -160,13 +169,22 @@ export const postFaults: Handler = async (ctx, req, res) => {
     async: body.async === true,
     ...(forMs === undefined ? {} : { untilMs: Date.now() + forMs }),
     ...(delayMs > 0 ? { delayMs } : {}),
+    ...(holdMs === undefined ? {} : { holdMs }),
     ...(body.drop === true ? { drop: true } : {}),
+    ...(body.noStatuses === true ? { noStatuses: true } : {}),
+    ...(typeof phoneNumberId === "string" ? { phoneNumberId } : {}),
   };
   if (fault.remaining < 1) throw badRequest("count must be at least 1");
   if (forMs !== undefined && forMs < 1) throw badRequest("forMs must be at least 1");
+  if (holdMs !== undefined && (holdMs < 1 || holdMs > 600_000)) {
+    throw badRequest("holdMs must be between 1 and 600000");
+  }
+  if (fault.noStatuses && fault.holdMs === undefined && !fault.drop) {
+    throw badRequest("noStatuses goes with holdMs or drop");
+  }
   if (fault.httpStatus < 100 || fault.httpStatus > 599) throw badRequest("httpStatus is not valid");
-  if (objectId === undefined && (fault.delayMs !== undefined || fault.drop)) {
-    throw badRequest("delayMs and drop need an objectId");
+  if (objectId === undefined && fault.delayMs !== undefined) {
+    throw badRequest("delayMs needs an objectId");
   }
   if (objectId === undefined) ctx.state.fault = fault;
   else ctx.state.objectFaults.set(objectId, fault);

@@ -18,7 +18,13 @@ import {
   webhookError,
 } from "./meta.ts";
 import { multipartBoundary, parseMultipart } from "./multipart.ts";
-import type { MediaItem, StoredMessage } from "./state.ts";
+import {
+  acceptsSends,
+  type Fault,
+  type MediaItem,
+  type MediaUrlStyle,
+  type StoredMessage,
+} from "./state.ts";
 import { scheduleStatuses } from "./statuses.ts";
 import { templateView } from "./templates.ts";
 import { InvalidParameter, type MessagesRequest, parseMessagesRequest } from "./validate.ts";
@@ -40,20 +46,21 @@ export function requireBearer(req: IncomingMessage): void {
 
 /**
  * Common gate of every Graph call: an injected synchronous fault fails the
- * call, then a bearer token is required. Returns an async fault for sends.
+ * call, then a bearer token is required. Returns the fault a send still goes
+ * through with (async failure, held or dropped answer).
  */
 function guard(
   ctx: SimContext,
   req: IncomingMessage,
   isSend: boolean,
   objectId?: string,
-): number | undefined {
+): Fault | undefined {
   const fault = ctx.state.takeFault(isSend, objectId);
-  if (fault && !fault.async) {
+  if (fault && !(isSend && acceptsSends(fault))) {
     throw new HttpError(fault.httpStatus, graphErrorBody(fault.code, "Simulated fault"));
   }
   requireBearer(req);
-  return fault?.code;
+  return fault ?? undefined;
 }
 
 async function readGraphJson(req: IncomingMessage): Promise<unknown> {
@@ -90,6 +97,7 @@ function acceptSend(
   phoneNumberId: string,
   request: Extract<MessagesRequest, { kind: "send" }>,
   asyncFaultCode: number | undefined,
+  statuses = true,
 ): string {
   const customer = digitsOf(request.to);
   const message: StoredMessage = {
@@ -117,20 +125,35 @@ function acceptSend(
       : outsideWindow
         ? reengagementError()
         : undefined;
-  scheduleStatuses(ctx, message, failure);
+  if (statuses) scheduleStatuses(ctx, message, failure);
   return message.id;
 }
 
 /** `POST /:version/:phoneNumberId/messages` */
 export const postMessages: Handler = async (ctx, req, res, [phoneNumberId = ""]) => {
-  const asyncFault = guard(ctx, req, true, phoneNumberId);
+  const fault = guard(ctx, req, true, phoneNumberId);
   const request = parseOrThrow(await readGraphJson(req));
   if (request.kind === "read") {
     businessRead(ctx, request.messageId, request.typing);
     sendJson(res, 200, { success: true });
     return;
   }
-  const id = acceptSend(ctx, phoneNumberId, request, asyncFault);
+  const id = acceptSend(
+    ctx,
+    phoneNumberId,
+    request,
+    fault?.async ? fault.code : undefined,
+    fault?.noStatuses !== true,
+  );
+  // Accepted at Meta's side: the statuses come, but the sender may never hear the answer.
+  if (fault?.drop) {
+    req.socket.destroy();
+    return;
+  }
+  if (fault?.holdMs !== undefined) {
+    await new Promise<void>((resolve) => ctx.timers.later(fault.holdMs!, resolve));
+    if (res.destroyed || req.socket.destroyed) return;
+  }
   sendJson(res, 200, {
     messaging_product: "whatsapp",
     contacts: [{ input: request.to, wa_id: digitsOf(request.to) }],
@@ -150,6 +173,8 @@ function storeUpload(
     mimeType,
     sha256: createHash("sha256").update(data).digest("hex"),
     ...(filename !== undefined ? { filename } : {}),
+    downloads: 0,
+    redirects: 0,
   };
   ctx.state.media.set(item.id, item);
   return item;
@@ -202,7 +227,7 @@ export const getObject: Handler = async (ctx, req, res, [id = ""]) => {
   const item = findMedia(ctx, id);
   sendJson(res, 200, {
     messaging_product: "whatsapp",
-    url: `${ctx.baseUrl}/media-download/${item.id}?token=${mediaToken(ctx, item.id)}`,
+    url: mediaUrl(ctx, item),
     mime_type: item.mimeType,
     sha256: item.sha256,
     file_size: item.bytes.length,
@@ -218,15 +243,59 @@ export const deleteMedia: Handler = (ctx, req, res, [mediaId = ""]) => {
   sendJson(res, 200, { success: true });
 };
 
-/** `GET /media-download/:mediaId?token=…` (bearer required) → the bytes. */
-export const downloadMedia: Handler = (ctx, req, res: ServerResponse, [mediaId = ""]) => {
-  guard(ctx, req, false);
+/** The simulator's base URL under its other host name (127.0.0.1 ↔ localhost). */
+function otherHostBase(ctx: SimContext): string {
+  const url = new URL(ctx.baseUrl);
+  url.hostname = url.hostname === "localhost" ? "127.0.0.1" : "localhost";
+  return url.origin;
+}
+
+/** Where the file's bytes are, as its `urlStyle` asks (see MediaItem). */
+function mediaUrl(ctx: SimContext, item: MediaItem): string {
+  const path = `/media-download/${item.id}?token=${mediaToken(ctx, item.id)}`;
+  switch (item.urlStyle ?? "direct") {
+    case "direct":
+    case "stall":
+      return `${ctx.baseUrl}${path}`;
+    case "other-host":
+      return `${otherHostBase(ctx)}${path}`;
+    case "redirect":
+    case "redirect-other-host":
+      return `${ctx.baseUrl}/media-redirect/${item.id}?token=${mediaToken(ctx, item.id)}`;
+  }
+}
+
+/** The file of a signed download URL, or 404 as Meta answers an expired one. */
+function signedMedia(ctx: SimContext, req: IncomingMessage, mediaId: string): MediaItem {
   const item = ctx.state.media.get(mediaId);
   const token = new URL(req.url ?? "/", "http://sim").searchParams.get("token");
   if (!item || token !== mediaToken(ctx, mediaId)) {
     throw new HttpError(404, graphErrorBody(100, "Media not found or URL expired"));
   }
+  return item;
+}
+
+/** `GET /media-download/:mediaId?token=…` (bearer required) → the bytes. */
+export const downloadMedia: Handler = (ctx, req, res: ServerResponse, [mediaId = ""]) => {
+  guard(ctx, req, false);
+  const item = signedMedia(ctx, req, mediaId);
+  item.downloads += 1;
+  // A media host that never answers: the request hangs until the client gives up.
+  if (item.urlStyle === "stall") return;
   send(res, 200, item.mimeType, item.bytes);
+};
+
+/** `GET /media-redirect/:mediaId?token=…` → 302 to the bytes, on this host or the other one. */
+export const redirectMedia: Handler = (ctx, req, res: ServerResponse, [mediaId = ""]) => {
+  guard(ctx, req, false);
+  const item = signedMedia(ctx, req, mediaId);
+  item.redirects += 1;
+  const base = item.urlStyle === "redirect-other-host" ? otherHostBase(ctx) : ctx.baseUrl;
+  res.writeHead(302, {
+    Location: `${base}/media-download/${item.id}?token=${mediaToken(ctx, item.id)}`,
+    "Content-Length": "0",
+  });
+  res.end();
 };
 
 /** Any other `/:version/...` path. */
@@ -236,6 +305,13 @@ export const unknownGraphPath: Handler = (_ctx, req) => {
 };
 
 /** Stores bytes as media (used by the customer side for phone-originated media). */
-export function storeMedia(ctx: SimContext, data: Buffer, mimeType: string): MediaItem {
-  return storeUpload(ctx, data, mimeType);
+export function storeMedia(
+  ctx: SimContext,
+  data: Buffer,
+  mimeType: string,
+  urlStyle: MediaUrlStyle = "direct",
+): MediaItem {
+  const item = storeUpload(ctx, data, mimeType);
+  item.urlStyle = urlStyle;
+  return item;
 }

@@ -25,11 +25,12 @@ import {
   getObject,
   postMedia,
   postMessages,
+  redirectMedia,
   storeMedia,
 } from "./graph.ts";
 import { HttpError, readBody, send, sendJson } from "./http.ts";
 import { phonePage } from "./phone-page.ts";
-import { SimState, Timers } from "./state.ts";
+import { MEDIA_URL_STYLES, type MediaUrlStyle, SimState, Timers } from "./state.ts";
 import {
   deleteTemplates,
   editTemplate,
@@ -65,11 +66,27 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-/** `POST /_sim/media` — stores raw bytes (Content-Type header) as media for phone-originated messages. */
+/**
+ * `POST /_sim/media[?url=direct|other-host|redirect|redirect-other-host]` — stores raw
+ * bytes (Content-Type header) as media for phone-originated messages; `url` chooses where
+ * the media lookup points its download (see MediaItem.urlStyle).
+ */
 const postSimMedia: Handler = async (ctx, req, res) => {
   const mime = req.headers["content-type"] ?? "application/octet-stream";
-  const item = storeMedia(ctx, await readBody(req, 100 * 1024 * 1024), mime);
+  const style = new URL(req.url ?? "/", "http://sim").searchParams.get("url") ?? "direct";
+  if (!(MEDIA_URL_STYLES as readonly string[]).includes(style)) {
+    throw new HttpError(400, { error: `url must be one of ${MEDIA_URL_STYLES.join(", ")}` });
+  }
+  const bytes = await readBody(req, 100 * 1024 * 1024);
+  const item = storeMedia(ctx, bytes, mime, style as MediaUrlStyle);
   sendJson(res, 200, { id: item.id, mime_type: item.mimeType, sha256: item.sha256 });
+};
+
+/** `GET /_sim/media/:id` — how often the file's bytes, and its redirect, were requested. */
+const getSimMedia: Handler = (ctx, _req, res, [id = ""]) => {
+  const item = ctx.state.media.get(id);
+  if (!item) throw new HttpError(404, { error: `no media ${id}` });
+  sendJson(res, 200, { id: item.id, downloads: item.downloads, redirects: item.redirects });
 };
 
 const healthz: Handler = (_ctx, _req, res) => send(res, 200, "text/plain; charset=utf-8", "ok");
@@ -111,9 +128,11 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: new RegExp(`^${V}/([^/]+)$`), handler: getObject },
   { method: "DELETE", pattern: new RegExp(`^${V}/([^/]+)$`), handler: deleteMedia },
   { method: "GET", pattern: /^\/media-download\/([^/]+)$/, handler: downloadMedia },
+  { method: "GET", pattern: /^\/media-redirect\/([^/]+)$/, handler: redirectMedia },
   { method: "POST", pattern: /^\/_sim\/inbound$/, handler: postInbound },
   { method: "POST", pattern: /^\/_sim\/webhook$/, handler: postRawWebhook },
   { method: "POST", pattern: /^\/_sim\/media$/, handler: postSimMedia },
+  { method: "GET", pattern: /^\/_sim\/media\/([^/]+)$/, handler: getSimMedia },
   { method: "GET", pattern: /^\/_sim\/threads\/([^/]+)$/, handler: getThread },
   { method: "POST", pattern: /^\/_sim\/threads\/([^/]+)\/read$/, handler: postThreadRead },
   { method: "POST", pattern: /^\/_sim\/faults$/, handler: postFaults },

@@ -53,7 +53,27 @@ export interface MediaItem {
   mimeType: string;
   sha256: string;
   filename?: string;
+  /**
+   * Where `GET /:mediaId` points the download (media-host tests): `direct` (default),
+   * `other-host` (the same file under another host name), `redirect` (a redirect to the
+   * direct URL on this host), `redirect-other-host` (a redirect to the other host name) or
+   * `stall` (the direct URL, which never answers: a download that times out).
+   */
+  urlStyle?: MediaUrlStyle;
+  /** Requests for its bytes, for tests proving a URL was never fetched. */
+  downloads: number;
+  /** Requests for its redirect (`urlStyle` redirect or redirect-other-host). */
+  redirects: number;
 }
+
+export const MEDIA_URL_STYLES = [
+  "direct",
+  "other-host",
+  "redirect",
+  "redirect-other-host",
+  "stall",
+] as const;
+export type MediaUrlStyle = (typeof MEDIA_URL_STYLES)[number];
 
 /** Injected failure for the next `remaining` Graph API calls. */
 export interface Fault {
@@ -66,8 +86,25 @@ export interface Fault {
   untilMs?: number;
   /** The failure comes only after this many ms (a slow Meta; scoped faults only). */
   delayMs?: number;
-  /** The connection is dropped without an answer (Meta unreachable; scoped faults only). */
+  /**
+   * Send calls are accepted (stored, status webhooks follow) but the HTTP answer is held
+   * this long: a client that gives up first never learns the outcome.
+   */
+  holdMs?: number;
+  /**
+   * The connection is dropped without an answer: a send is accepted first (its status
+   * webhooks follow); any other call is simply not answered (Meta unreachable).
+   */
   drop?: boolean;
+  /** With `holdMs` or `drop`: no status webhook follows either (Meta's webhooks lost). */
+  noStatuses?: boolean;
+  /** A global fault only for calls about this phone number id (sends, uploads); others pass. */
+  phoneNumberId?: string;
+}
+
+/** Whether a fault lets send calls through to Meta's side (async failure, held or dropped answer). */
+export function acceptsSends(fault: Fault): boolean {
+  return fault.async || fault.holdMs !== undefined || fault.drop === true;
 }
 
 /** A message template of a WhatsApp Business Account, as Meta keeps it. */
@@ -182,23 +219,27 @@ export class SimState {
   /**
    * Consumes one injected fault for a Graph call, if any applies: the fault of
    * `objectId` (the phone number or WABA the call is about) first, else the
-   * global one. Async faults only apply to message sends.
+   * global one. Async and held faults only apply to message sends; so does a
+   * global dropped connection (a scoped one also drops reads); a global fault
+   * for one phone number id only applies to calls naming it.
    */
   takeFault(isSend: boolean, objectId?: string): Fault | null {
     const scoped = objectId === undefined ? undefined : this.objectFaults.get(objectId);
     if (scoped && objectId !== undefined) {
-      const taken = this.#consume(scoped, isSend, () => this.objectFaults.delete(objectId));
+      const taken = this.#consume(scoped, isSend, true, () => this.objectFaults.delete(objectId));
       if (taken) return taken;
     }
     const fault = this.fault;
     if (!fault) return null;
-    return this.#consume(fault, isSend, () => {
+    if (fault.phoneNumberId !== undefined && fault.phoneNumberId !== objectId) return null;
+    return this.#consume(fault, isSend, false, () => {
       this.fault = null;
     });
   }
 
-  #consume(fault: Fault, isSend: boolean, forget: () => void): Fault | null {
-    if (fault.async && !isSend) return null;
+  #consume(fault: Fault, isSend: boolean, scoped: boolean, forget: () => void): Fault | null {
+    const sendsOnly = fault.async || fault.holdMs !== undefined || (!scoped && fault.drop === true);
+    if (sendsOnly && !isSend) return null;
     if (fault.untilMs !== undefined) {
       if (Date.now() >= fault.untilMs) {
         forget();

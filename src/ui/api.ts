@@ -171,6 +171,16 @@ export const api = {
       method: "POST",
       body: { clientId, content },
     }),
+  /**
+   * Sends again one of our "not confirmed" or failed messages, as the new message
+   * `clientId`; a message is resent once at most (a repeat answers the same new message).
+   */
+  resend: (conversationId: string, messageId: string, clientId: string) =>
+    request(
+      `/api/conversations/${segment(conversationId)}/messages/${segment(messageId)}/resend`,
+      MessageView,
+      { method: "POST", body: { clientId } },
+    ),
   /** Tells the server (and through it the customer's phone) what the agent has seen. */
   markRead: (conversationId: string, upToSeq: number) =>
     request<void>(`/api/conversations/${segment(conversationId)}/read`, null, {

@@ -101,6 +101,7 @@ const en = {
   "message.retry": "Send again",
 
   "tick.pending": "Pending",
+  "tick.unconfirmed": "Not confirmed",
   "tick.sent": "Sent",
   "tick.delivered": "Delivered",
   "tick.read": "Read",
@@ -351,6 +352,7 @@ const it: Dictionary = {
   "message.retry": "Invia di nuovo",
 
   "tick.pending": "In attesa",
+  "tick.unconfirmed": "Non confermato",
   "tick.sent": "Inviato",
   "tick.delivered": "Consegnato",
   "tick.read": "Letto",

@@ -63,6 +63,7 @@ function message(id: string, seq: number, patch: Partial<MessageView> = {}): Mes
     content: null,
     replyTo: null,
     statusTimes: {},
+    resentAs: null,
     ...patch,
   };
 }
@@ -215,6 +216,18 @@ describe("applyEvent: ticks", () => {
     expect(forwardTick("failed", "read")).toBe("failed");
     expect(forwardTick(null, "sent")).toBe("sent");
     expect(forwardTick("sent", null)).toBe("sent");
+  });
+
+  it("shows a send in doubt as not confirmed until Meta's status moves it on, and its resent mark", () => {
+    expect(forwardTick("pending", "unconfirmed")).toBe("unconfirmed");
+    expect(forwardTick("unconfirmed", "sent")).toBe("sent");
+    expect(forwardTick("unconfirmed", "failed")).toBe("failed");
+    expect(forwardTick("sent", "unconfirmed")).toBe("sent");
+    const state = applyAll(loaded(), [
+      msgEvent(11, message("m1", 1, { status: "unconfirmed" })),
+      msgEvent(12, message("m1", 1, { status: "unconfirmed", resentAs: "m2" })),
+    ]);
+    expect(state.messages.c1?.[0]).toMatchObject({ status: "unconfirmed", resentAs: "m2" });
   });
 
   it("replaces a message whose file finished downloading, and ignores an identical copy", () => {

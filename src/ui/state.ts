@@ -328,6 +328,7 @@ function sameMessage(a: MessageView, b: MessageView): boolean {
     a.text === b.text &&
     a.error?.code === b.error?.code &&
     a.error?.title === b.error?.title &&
+    a.resentAs === b.resentAs &&
     // A file that finished downloading, a quote resolved, a tick's time: same id, new content.
     JSON.stringify([a.content, a.replyTo, a.statusTimes]) ===
       JSON.stringify([b.content, b.replyTo, b.statusTimes])
@@ -336,6 +337,8 @@ function sameMessage(a: MessageView, b: MessageView): boolean {
 
 const TICK_RANK: Record<Tick, number> = {
   pending: 0,
+  // No answer and no status yet: any status from Meta still moves it on.
+  unconfirmed: 0.5,
   sent: 1,
   delivered: 2,
   read: 3,

@@ -11,6 +11,11 @@ export const DEV_APP_SECRET = "dev-app-secret";
 export const DEV_VERIFY_TOKEN = "dev-verify-token";
 /** The demo operator's password under `npm run dev`; production refuses it. */
 export const DEV_OPERATOR_PASSWORD = "parley-operator";
+/**
+ * Where Meta serves the media URLs that Graph returns: lookaside.fbsbx.com, and the
+ * CDNs under fbcdn.net and whatsapp.net (a leading dot: any subdomain).
+ */
+export const DEFAULT_MEDIA_HOSTS = "lookaside.fbsbx.com,.fbcdn.net,.whatsapp.net";
 
 /** How to reach the SMTP server. `none` (plain text) is refused in production. */
 export interface MailConfig {
@@ -23,6 +28,8 @@ export interface MailConfig {
   from: string;
   /** Base of links in mails, without a trailing slash, e.g. https://parley.example.com */
   publicUrl: string;
+  /** Connecting, and each of the server's replies, must happen within this time (ms). */
+  timeoutMs: number;
 }
 
 /** The platform operator, created on first sign-in from configuration. */
@@ -39,6 +46,26 @@ export interface Config {
   graphApiBase: string;
   offerTimeoutMs: number;
   outboundRetryBaseMs: number;
+  /**
+   * How long a Graph API call (a send, mark-read, a media lookup, the template API)
+   * may take before we give up on its answer (ms). A send without an answer has an
+   * unknown outcome: it is not sent again (see ConversationActor.sendOne).
+   */
+  graphTimeoutMs: number;
+  /** How long a media download from Meta or an upload to Meta may take (ms). */
+  mediaTimeoutMs: number;
+  /**
+   * How long a send with an unknown outcome waits for Meta's status webhook before
+   * the agent sees it as "not confirmed" with Resend (ms).
+   */
+  sendConfirmWaitMs: number;
+  /**
+   * Host names media is downloaded from (Meta's media hosts): `example.com` matches
+   * that host only, `.example.com` its subdomains. Redirects elsewhere are not followed.
+   */
+  mediaHosts: string[];
+  /** Whether media may come over plain http (never in production; the simulator is http). */
+  mediaAllowHttp: boolean;
   /** Null when SMTP_HOST is unset: invitations then answer 502 "e-mail is not configured". */
   mail: MailConfig | null;
   /** Null when OPERATOR_EMAIL is unset: no platform operator can sign in. */
@@ -54,6 +81,24 @@ const Common = z.object({
   GRAPH_API_BASE: z.url(),
   OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   OUTBOUND_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  MEDIA_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  SEND_CONFIRM_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(180_000),
+  MEDIA_HOSTS: z
+    .string()
+    .default(DEFAULT_MEDIA_HOSTS)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ""),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "a host name or .domain"))
+        .min(1, "at least one host"),
+    ),
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SMTP_HOST: z.string().trim().min(1).optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(465),
   SMTP_SECURE: z.enum(["tls", "starttls", "none"]).default("tls"),
@@ -132,6 +177,7 @@ function mailConfig(v: Vars): MailConfig | null {
       v.SMTP_USER && v.SMTP_PASSWORD ? { username: v.SMTP_USER, password: v.SMTP_PASSWORD } : null,
     from: v.MAIL_FROM,
     publicUrl: v.PUBLIC_URL.replace(/\/+$/, ""),
+    timeoutMs: v.SMTP_TIMEOUT_MS,
   };
 }
 
@@ -158,6 +204,11 @@ export function parseConfig(env: Partial<Env> | Record<string, unknown>): Config
       graphApiBase: v.GRAPH_API_BASE.replace(/\/+$/, ""),
       offerTimeoutMs: v.OFFER_TIMEOUT_SECONDS * 1000,
       outboundRetryBaseMs: v.OUTBOUND_RETRY_BASE_MS,
+      graphTimeoutMs: v.GRAPH_TIMEOUT_MS,
+      mediaTimeoutMs: v.MEDIA_TIMEOUT_MS,
+      sendConfirmWaitMs: v.SEND_CONFIRM_WAIT_MS,
+      mediaHosts: v.MEDIA_HOSTS,
+      mediaAllowHttp: v.ENVIRONMENT !== "production",
       mail: mailConfig(v),
       operator:
         v.OPERATOR_EMAIL && v.OPERATOR_PASSWORD

@@ -23,6 +23,19 @@ export interface Env {
   OFFER_TIMEOUT_SECONDS?: string;
   /** Base delay of the outbound retry backoff; tests shorten it. */
   OUTBOUND_RETRY_BASE_MS?: string;
+  /** Time allowed for a Graph API call's answer, default 15000 ms; tests shorten it. */
+  GRAPH_TIMEOUT_MS?: string;
+  /** Time allowed for a media download or upload, default 30000 ms. */
+  MEDIA_TIMEOUT_MS?: string;
+  /** How long a send without an answer waits for Meta's status before "not confirmed", default 180000 ms. */
+  SEND_CONFIRM_WAIT_MS?: string;
+  /**
+   * Comma-separated hosts media is downloaded from; `.domain` allows its subdomains.
+   * Default Meta's: lookaside.fbsbx.com,.fbcdn.net,.whatsapp.net (development adds the simulator's).
+   */
+  MEDIA_HOSTS?: string;
+  /** Time allowed to connect to the SMTP server and for each of its replies, default 10000 ms. */
+  SMTP_TIMEOUT_MS?: string;
   /** SMTP server for invitations; unset disables e-mail. */
   SMTP_HOST?: string;
   /** Default 465. */

@@ -21,9 +21,6 @@ export interface OutgoingMail {
 
 export type MailResult = { ok: true } | { ok: false; error: string };
 
-/** Connecting and every server reply must each happen within this time. */
-const SMTP_TIMEOUT_MS = 10_000;
-
 /**
  * Names and subjects come from people; a CR/LF or quote in them must never
  * become a header of its own (header injection), so they are flattened.
@@ -50,9 +47,9 @@ export async function sendMail(config: MailConfig, mail: OutgoingMail): Promise<
         ...(config.credentials
           ? { credentials: config.credentials, authType: ["plain", "login"] as const }
           : {}),
-        // Also the per-reply timeout: worker-mailer uses this value for both.
-        socketTimeoutMs: SMTP_TIMEOUT_MS,
-        responseTimeoutMs: SMTP_TIMEOUT_MS,
+        // Connecting, and each server reply (worker-mailer uses this value for both).
+        socketTimeoutMs: config.timeoutMs,
+        responseTimeoutMs: config.timeoutMs,
         logLevel: LogLevel.NONE,
       },
       {

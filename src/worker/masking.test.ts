@@ -55,6 +55,25 @@ describe("maskJson", () => {
     });
   });
 
+  it("masks the address in a notice about a transcript that could not be mailed", () => {
+    const note = {
+      content: {
+        type: "note",
+        body: "The transcript of this conversation could not be e-mailed to melissa@gmail.com.",
+        notice: "close_mail_failed",
+        detail: "melissa@gmail.com",
+      },
+    };
+    expect(maskJson(note)).toEqual({
+      content: {
+        type: "note",
+        body: "The transcript of this conversation could not be e-mailed to m******@gmail.com.",
+        notice: "close_mail_failed",
+        detail: "m******@gmail.com",
+      },
+    });
+  });
+
   it("is idempotent and leaves null and scalars as they are", () => {
     const once = maskJson({ phone: "+447966197542", notes: null, priority: 5, ok: true });
     expect(once).toEqual({ phone: "*********7542", notes: null, priority: 5, ok: true });

@@ -49,6 +49,8 @@ const TEXT_KEYS = new Set([
   // A reply button or list row the customer chose.
   "title",
   "description",
+  // A notice's detail (the address a transcript could not be mailed to).
+  "detail",
 ]);
 
 /** Keys whose value is a map of free values (a customer's custom properties, by id): all masked as text. */

@@ -18,6 +18,7 @@ const config: MailConfig = {
   credentials: null,
   from: "no-reply@parley.test",
   publicUrl: "https://parley.test",
+  timeoutMs: 10_000,
 };
 
 /** Mails the sink received for `to`, oldest first. */
@@ -85,6 +86,19 @@ describe("sendMail", () => {
     expect(result.ok).toBe(false);
   });
 
+  it("gives up within its configured time when the server connects but never greets", async () => {
+    // The simulator's HTTP port: it accepts the connection and waits for a request, so an
+    // SMTP client never gets its 220 greeting.
+    const silent = new URL(env.SIM_URL as string);
+    const started = Date.now();
+    const result = await sendMail(
+      { ...config, port: Number(silent.port), timeoutMs: 300 },
+      { to: { email: address(), name: "X" }, subject: "s", text: "t", html: "<p>t</p>" },
+    );
+    expect(result.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("never lets a name or subject add a header", async () => {
     const to = address();
     const result = await sendMail(config, {
@@ -126,6 +140,7 @@ describe("mail and operator configuration", () => {
       credentials: { username: "u", password: "p" },
       from: "no-reply@example.com",
       publicUrl: "https://parley.example.com",
+      timeoutMs: 10_000,
     });
   });
 

@@ -87,6 +87,9 @@ export const customersEn = {
   "history.messagesFailed": "Could not load the messages: {message}",
   "history.notKept": "Message contents were not kept",
   "history.noText": "[{kind}]",
+  "history.status.unconfirmed":
+    "Not confirmed by WhatsApp: it may or may not have reached the customer",
+  "history.status.failed": "Not delivered",
   "history.email": "E-mail transcript",
   "history.emailTitle": "E-mail the transcript",
   "history.emailHint": "A readable transcript of this conversation is sent to the address.",
@@ -250,6 +253,9 @@ export const customersIt: Record<CustomersMessageKey, string> = {
   "history.messagesFailed": "Impossibile caricare i messaggi: {message}",
   "history.notKept": "Il contenuto dei messaggi non è stato conservato",
   "history.noText": "[{kind}]",
+  "history.status.unconfirmed":
+    "Non confermato da WhatsApp: potrebbe essere arrivato al cliente oppure no",
+  "history.status.failed": "Non consegnato",
   "history.email": "Invia per e-mail",
   "history.emailTitle": "Invia la trascrizione per e-mail",
   "history.emailHint":

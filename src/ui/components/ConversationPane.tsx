@@ -34,6 +34,8 @@ interface ConversationPaneProps {
   onSend: (text: string) => void;
   onSendContent: (content: SendContent, summary: string) => void;
   onRetrySend: (clientId: string) => void;
+  /** Resends a "not confirmed" or failed message as a new one (rejects with the API's error). */
+  onResend: (messageId: string) => Promise<void>;
   onClose: (body: CloseBody) => Promise<void>;
   /** Earlier messages fetched by the message area (scrolling back, search): merge them. */
   onMessages: (messages: readonly MessageView[]) => void;
@@ -49,6 +51,7 @@ export function ConversationPane({
   onSend,
   onSendContent,
   onRetrySend,
+  onResend,
   onClose,
   onMessages,
 }: ConversationPaneProps) {
@@ -120,6 +123,7 @@ export function ConversationPane({
           messages={messages}
           outbox={outbox}
           onRetry={onRetrySend}
+          onResend={onResend}
           older={history?.kind === "loaded" ? paging.older : undefined}
           highlightId={paging.highlightId}
           onShowQuoted={(id) => void paging.show(id)}

@@ -319,6 +319,15 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     [store, deliver],
   );
 
+  /** Resends a message as a new one; the original's "resent" mark arrives live. */
+  const resendMessage = useCallback(
+    async (conversationId: string, messageId: string) => {
+      const message = await api.resend(conversationId, messageId, newClientId());
+      store.dispatch({ type: "messages", conversationId, messages: [message] });
+    },
+    [store],
+  );
+
   const closeConversation = useCallback(
     async (conversationId: string, body: CloseBody) => {
       const conversation = await api.closeConversation(conversationId, body);
@@ -422,6 +431,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
               onSend={(text) => sendText(selected.id, text)}
               onSendContent={(content, summary) => sendText(selected.id, summary, content)}
               onRetrySend={retrySend}
+              onResend={(messageId) => resendMessage(selected.id, messageId)}
               onClose={(body) => closeConversation(selected.id, body)}
               onMessages={(messages) =>
                 store.dispatch({ type: "messages", conversationId: selected.id, messages })

@@ -9,6 +9,7 @@ import type { MessageView } from "../../shared/protocol.ts";
 import { MessageBody } from "../desk/messages/MessageBody.tsx";
 import { MessageMeta, Ticks } from "../desk/messages/MessageMeta.tsx";
 import { indexReactions } from "../desk/messages/reactions.ts";
+import { SendProblem } from "../desk/messages/SendProblem.tsx";
 import "../desk/messages/messages.css";
 import { formatTime, useI18n } from "../i18n.ts";
 import type { OutboxEntry } from "../state.ts";
@@ -28,6 +29,8 @@ interface MessageListProps {
   messages: readonly MessageView[];
   outbox: readonly OutboxEntry[];
   onRetry: (clientId: string) => void;
+  /** Sends one of our "not confirmed" or failed messages again, as a new message. */
+  onResend?: (messageId: string) => Promise<void>;
   older?: OlderMessages;
   /** A message to scroll to and mark (a search hit, a quoted message). */
   highlightId?: string | null;
@@ -45,6 +48,7 @@ export function MessageList({
   messages,
   outbox,
   onRetry,
+  onResend,
   older,
   highlightId = null,
   onShowQuoted,
@@ -199,11 +203,11 @@ export function MessageList({
                 </button>
               )}
               <MessageBody message={message} />
-              {message.status === "failed" && message.error && (
-                <p class="message-error">
-                  {message.error.code} {message.error.title}
-                </p>
-              )}
+              {message.direction === "out" &&
+                message.kind !== "note" &&
+                (message.status === "failed" || message.status === "unconfirmed") && (
+                  <SendProblem message={message} onResend={onResend} />
+                )}
               <MessageMeta message={message} senderName={sender} />
               {reaction && (
                 <span

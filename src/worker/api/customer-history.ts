@@ -86,7 +86,8 @@ async function customerConversation(
       customerId,
     ),
     c.env.DB.prepare(
-      `SELECT m.seq, m.direction, m.sender_name AS senderName, m.kind, m.text, m.created_at AS createdAt
+      `SELECT m.seq, m.direction, m.sender_name AS senderName, m.kind, m.text, m.created_at AS createdAt,
+         m.status
        FROM conversation_messages m
        JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
        WHERE m.conversation_id = ? AND m.tenant_id = ? AND c.customer_id = ?

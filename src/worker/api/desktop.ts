@@ -17,6 +17,7 @@ import {
   MessagesQuery,
   MessageView,
   MeView,
+  ResendBody,
   SendBody,
   SetStatusBody,
   UpdateMeBody,
@@ -29,6 +30,10 @@ import { closeDecision, closeOptions } from "./close";
 import { resolveSend } from "./desk-content";
 
 const ConversationParams = z.object({ id: z.uuid() });
+/** A message of a conversation: agents' messages have UUIDs, automatic ones `auto:<key>`. */
+const ResendParams = ConversationParams.extend({
+  messageId: z.string().min(1).max(200),
+});
 /** `limit`: only the newest messages (the desktop's first page). */
 const LatestQuery = z.object({ limit: MessagesQuery.shape.limit });
 
@@ -275,6 +280,51 @@ export const desktop = new Hono<AppEnv>()
           );
         }
         apiError(404, "not_found", "No such conversation among yours");
+      }
+      return c.json(result.message, 201);
+    },
+  )
+  .post(
+    "/conversations/:id/messages/:messageId/resend",
+    describeRoute({
+      method: "post",
+      path: "/api/conversations/:id/messages/:messageId/resend",
+      summary:
+        "Send again one of our messages that is not confirmed (no answer and no status from WhatsApp) or failed, as a new message clientId; a message is resent once at most (a repeat answers the same new message). 404 when not a conversation of mine; 409 not_resendable, closed, or window_closed (more than 24 h after the customer's last message, except templates).",
+      tag: "conversations",
+      body: ResendBody,
+      response: MessageView,
+      status: 201,
+    }),
+    params(ResendParams),
+    jsonBody(ResendBody),
+    async (c) => {
+      const user = c.var.user;
+      const { id, messageId } = c.req.valid("param");
+      const stub = await ownConversation(c.env, user, id);
+      const result = await stub.resend(
+        user.tenantId,
+        { id: user.id, name: user.name },
+        messageId,
+        c.req.valid("json").clientId,
+      );
+      if (!result.ok) {
+        if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
+        if (result.code === "window_closed") {
+          apiError(
+            409,
+            "window_closed",
+            "More than 24 hours have passed since the customer's last message: only a template can be sent",
+          );
+        }
+        if (result.code === "not_resendable") {
+          apiError(
+            409,
+            "not_resendable",
+            "Only a message that is not confirmed or that failed can be resent",
+          );
+        }
+        apiError(404, "not_found", "No such message in your conversations");
       }
       return c.json(result.message, 201);
     },

@@ -90,7 +90,8 @@ async function myConversation(
       userId,
     ),
     c.env.DB.prepare(
-      `SELECT m.seq, m.direction, m.sender_name AS senderName, m.kind, m.text, m.created_at AS createdAt
+      `SELECT m.seq, m.direction, m.sender_name AS senderName, m.kind, m.text, m.created_at AS createdAt,
+         m.status
        FROM conversation_messages m
        JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
        WHERE m.conversation_id = ? AND ${MINE} ORDER BY m.seq`,

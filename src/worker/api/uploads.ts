@@ -15,7 +15,7 @@ import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../s
 import { UploadView } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, params } from "../http";
-import { uploadMedia } from "../meta/graph";
+import { graphApiOf, uploadMedia } from "../meta/graph";
 import { takeQuota } from "../security/limits";
 import { requireTenantUser } from "./customers";
 
@@ -117,7 +117,7 @@ export const uploads = new Hono<AppEnv>().post(
       .bind(read.conversation.numberId, user.tenantId)
       .first<{ phone_number_id: string; access_token: string | null }>();
     if (!number) apiError(404, "not_found", "The conversation's number no longer exists");
-    const meta = await uploadMedia(c.var.config.graphApiBase, {
+    const meta = await uploadMedia(graphApiOf(c.var.config, "transfer"), {
       phoneNumberId: number.phone_number_id,
       accessToken: number.access_token ?? "",
       file,

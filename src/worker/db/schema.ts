@@ -442,6 +442,8 @@ export const conversationMessages = sqliteTable(
     kind: text("kind").notNull(),
     text: text("text"),
     createdAt: integer("created_at").notNull(),
+    /** Our messages: the last delivery tick (e.g. `unconfirmed`, `failed`); null for the customer's. */
+    status: text("status"),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
 );

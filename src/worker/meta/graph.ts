@@ -1,8 +1,32 @@
 /**
  * The Graph API client for sending messages. Its base URL is configuration:
- * Meta's in production, the simulator in development and tests.
+ * Meta's in production, the simulator in development and tests. Every call has
+ * a deadline; a send that got no answer has an unknown outcome and is never
+ * repeated here (see `sendText`).
  */
 import { z } from "zod";
+import type { Config } from "../config";
+
+/** Where the Graph API is and how long one call may take, headers and body (ms). */
+export interface GraphApi {
+  base: string;
+  timeoutMs: number;
+  fetcher?: typeof fetch;
+}
+
+/**
+ * The configured Graph API: calls get `graphTimeoutMs`; `transfer` (uploads and
+ * downloads of files, up to 100 MB) gets `mediaTimeoutMs`.
+ */
+export function graphApiOf(
+  config: Pick<Config, "graphApiBase" | "graphTimeoutMs" | "mediaTimeoutMs">,
+  kind: "call" | "transfer" = "call",
+): GraphApi {
+  return {
+    base: config.graphApiBase,
+    timeoutMs: kind === "transfer" ? config.mediaTimeoutMs : config.graphTimeoutMs,
+  };
+}
 
 /** Meta error codes worth retrying with backoff (META-CONTRACT.md §6). */
 const RETRYABLE_CODES = new Set([2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 133004]);
@@ -14,9 +38,17 @@ export type GraphError = {
   httpStatus: number | null;
 };
 
+/**
+ * A send's outcome. `not_sent`: Meta answered with an error (or our request was
+ * refused before it left), so nothing reached the customer; `retryable` says
+ * whether trying again later may succeed. `unknown`: no usable answer came (a
+ * timeout, a dropped connection, a garbled 200): Meta may have accepted it, and
+ * only its status webhook (carrying our callback data) can tell.
+ */
 export type SendResult =
   | { ok: true; wamid: string }
-  | { ok: false; retryable: boolean; error: GraphError };
+  | { ok: false; outcome: "not_sent"; retryable: boolean; error: GraphError }
+  | { ok: false; outcome: "unknown"; error: GraphError };
 
 const SendResponse = z.object({
   messages: z.array(z.object({ id: z.string().min(1) })).min(1),
@@ -114,18 +146,31 @@ export function isRetryable(httpStatus: number | null, code: number): boolean {
   return RETRYABLE_CODES.has(code);
 }
 
+/** Whether `err` is the deadline of `AbortSignal.timeout` (or an abort) rather than a network failure. */
+export function isTimeout(err: unknown): boolean {
+  return err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+}
+
+/** What a network failure or a deadline says, for logs and the message's error. */
+function noAnswer(err: unknown, timeoutMs: number): GraphError {
+  return isTimeout(err)
+    ? { code: 0, title: `No answer within ${timeoutMs} ms`, httpStatus: null }
+    : { code: 0, title: `Network error: ${String(err)}`, httpStatus: null };
+}
+
 /**
- * POSTs a text (or interactive) message to `/{phone_number_id}/messages`. Never throws: network
- * failures and Meta errors come back as values, with `retryable` decided here.
+ * POSTs a message to `/{phone_number_id}/messages`. Never throws: network
+ * failures and Meta's errors come back as values. An answer that does not come
+ * within `api.timeoutMs` (headers and body), or a connection lost on the way —
+ * which workerd reports alike whether or not the request was written — is an
+ * `unknown` outcome: the caller must not send it again on its own.
  */
-export async function sendText(
-  base: string,
-  msg: OutboundText,
-  fetcher: typeof fetch = fetch,
-): Promise<SendResult> {
+export async function sendText(api: GraphApi, msg: OutboundText): Promise<SendResult> {
+  const fetcher = api.fetcher ?? fetch;
+  const signal = AbortSignal.timeout(api.timeoutMs);
   let res: Response;
   try {
-    res = await fetcher(`${base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
+    res = await fetcher(`${api.base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
       method: "POST",
       headers: {
         Authorization: `Bearer ${msg.accessToken}`,
@@ -138,21 +183,26 @@ export async function sendText(
         ...messageBody(msg),
         biz_opaque_callback_data: msg.callbackData,
       }),
+      signal,
     });
   } catch (err) {
-    return {
-      ok: false,
-      retryable: true,
-      error: { code: 0, title: `Network error: ${String(err)}`, httpStatus: null },
-    };
+    return { ok: false, outcome: "unknown", error: noAnswer(err, api.timeoutMs) };
   }
-  const body: unknown = await res.json().catch(() => null);
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch (err) {
+    // Accepted, but the answer was cut off: the wamid comes with the status webhook.
+    if (res.ok) return { ok: false, outcome: "unknown", error: noAnswer(err, api.timeoutMs) };
+    body = null;
+  }
   if (res.ok) {
     const parsed = SendResponse.safeParse(body);
     if (parsed.success) return { ok: true, wamid: parsed.data.messages[0]!.id };
+    // A 200 means Meta accepted it; without its wamid, the status webhook settles it.
     return {
       ok: false,
-      retryable: false,
+      outcome: "unknown",
       error: { code: 0, title: "Unexpected Graph API response", httpStatus: res.status },
     };
   }
@@ -164,6 +214,7 @@ export async function sendText(
   const details = parsed.success ? parsed.data.error.error_data?.details : undefined;
   return {
     ok: false,
+    outcome: "not_sent",
     retryable: isRetryable(res.status, code),
     error: { code, title, message: details, httpStatus: res.status },
   };
@@ -171,15 +222,15 @@ export async function sendText(
 
 /**
  * Marks an inbound message (and every earlier one) as read, so the customer
- * sees blue ticks. Best effort: returns whether Meta accepted it.
+ * sees blue ticks. Best effort: returns whether Meta accepted it in time.
  */
 export async function markRead(
-  base: string,
+  api: GraphApi,
   msg: { phoneNumberId: string; accessToken: string; wamid: string },
-  fetcher: typeof fetch = fetch,
 ): Promise<boolean> {
+  const fetcher = api.fetcher ?? fetch;
   try {
-    const res = await fetcher(`${base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
+    const res = await fetcher(`${api.base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
       method: "POST",
       headers: { Authorization: `Bearer ${msg.accessToken}`, "Content-Type": "application/json" },
       body: JSON.stringify({
@@ -187,6 +238,7 @@ export async function markRead(
         status: "read",
         message_id: msg.wamid,
       }),
+      signal: AbortSignal.timeout(api.timeoutMs),
     });
     await res.body?.cancel();
     return res.ok;
@@ -201,10 +253,12 @@ const UploadResponse = z.object({ id: z.string().min(1) });
 
 /**
  * Uploads a file to `/{phone_number_id}/media` (multipart, as Meta documents it)
- * and returns the media id a send names. Never throws: failures come back as values.
+ * and returns the media id a send names. Never throws: failures (and no answer
+ * within `api.timeoutMs`) come back as values; an upload without an answer at
+ * most leaves an unused file at Meta, so the agent may simply try again.
  */
 export async function uploadMedia(
-  base: string,
+  api: GraphApi,
   upload: {
     phoneNumberId: string;
     accessToken: string;
@@ -212,26 +266,29 @@ export async function uploadMedia(
     mime: string;
     filename: string;
   },
-  fetcher: typeof fetch = fetch,
 ): Promise<UploadResult> {
+  const fetcher = api.fetcher ?? fetch;
   const form = new FormData();
   form.set("messaging_product", "whatsapp");
   form.set("type", upload.mime);
   form.set("file", new File([upload.file], upload.filename, { type: upload.mime }));
+  const signal = AbortSignal.timeout(api.timeoutMs);
   let res: Response;
+  let body: unknown;
   try {
-    res = await fetcher(`${base}/${encodeURIComponent(upload.phoneNumberId)}/media`, {
+    res = await fetcher(`${api.base}/${encodeURIComponent(upload.phoneNumberId)}/media`, {
       method: "POST",
       headers: { Authorization: `Bearer ${upload.accessToken}` },
       body: form,
+      signal,
+    });
+    body = await res.json().catch((err: unknown) => {
+      if (isTimeout(err)) throw err;
+      return null;
     });
   } catch (err) {
-    return {
-      ok: false,
-      error: { code: 0, title: `Network error: ${String(err)}`, httpStatus: null },
-    };
+    return { ok: false, error: noAnswer(err, api.timeoutMs) };
   }
-  const body: unknown = await res.json().catch(() => null);
   const parsed = UploadResponse.safeParse(body);
   if (res.ok && parsed.success) return { ok: true, mediaId: parsed.data.id };
   const error = ErrorResponse.safeParse(body);

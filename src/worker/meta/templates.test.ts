@@ -57,14 +57,18 @@ describe("createTemplateRequest", () => {
 
 describe("template calls", () => {
   const account = { wabaId: "123456789", accessToken: "tok" };
+  const api = (fetcher: typeof fetch, timeoutMs = 5_000) => ({
+    base: "https://graph.test/v23.0",
+    timeoutMs,
+    fetcher,
+  });
 
   it("posts to /{waba}/message_templates with the bearer token and reads Meta's id", async () => {
     const seen: Request[] = [];
     const r = await createTemplate(
-      "https://graph.test/v23.0",
+      api(fakeFetch(200, { id: "1234567890123456", status: "PENDING", category: "UTILITY" }, seen)),
       account,
       utility,
-      fakeFetch(200, { id: "1234567890123456", status: "PENDING", category: "UTILITY" }, seen),
     );
     expect(r).toEqual({ ok: true, value: { id: "1234567890123456", status: "PENDING" } });
     expect(seen[0]!.url).toBe("https://graph.test/v23.0/123456789/message_templates");
@@ -74,17 +78,18 @@ describe("template calls", () => {
 
   it("returns Meta's user message on refusal, and classifies retries", async () => {
     const refused = await createTemplate(
-      "https://graph.test/v23.0",
+      api(
+        fakeFetch(400, {
+          error: {
+            message: "Invalid parameter",
+            code: 100,
+            error_user_title: "Missing sample values",
+            error_user_msg: "BODY needs 1 sample value.",
+          },
+        }),
+      ),
       account,
       utility,
-      fakeFetch(400, {
-        error: {
-          message: "Invalid parameter",
-          code: 100,
-          error_user_title: "Missing sample values",
-          error_user_msg: "BODY needs 1 sample value.",
-        },
-      }),
     );
     expect(refused).toEqual({
       ok: false,
@@ -96,20 +101,39 @@ describe("template calls", () => {
         httpStatus: 400,
       },
     });
-    const down = await createTemplate("https://graph.test/v23.0", account, utility, async () => {
-      throw new Error("connection refused");
-    });
+    const down = await createTemplate(
+      api(async () => {
+        throw new Error("connection refused");
+      }),
+      account,
+      utility,
+    );
     expect(down).toMatchObject({ ok: false, retryable: true, error: { httpStatus: null } });
+  });
+
+  it("gives up on a template call that gets no answer within its deadline", async () => {
+    // A Graph API that never answers (a fake fetch: only the abort can end it).
+    const silent: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+      });
+    const started = Date.now();
+    const r = await createTemplate(api(silent, 50), account, utility);
+    expect(r).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: { httpStatus: null, title: "No answer within 50 ms" },
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("deletes exactly one template by name and hsm_id", async () => {
     const seen: Request[] = [];
     const r = await deleteTemplate(
-      "https://graph.test/v23.0",
+      api(fakeFetch(200, { success: true }, seen)),
       account,
       "appointment",
       "1234567890123456",
-      fakeFetch(200, { success: true }, seen),
     );
     expect(r).toEqual({ ok: true, value: null });
     expect(seen[0]!.method).toBe("DELETE");

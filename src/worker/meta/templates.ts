@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { TemplateContent } from "../templates";
-import { type GraphError, isRetryable } from "./graph";
+import { type GraphApi, type GraphError, isRetryable, isTimeout } from "./graph";
 
 /** Outcome of a template call. */
 export type TemplateCallResult<T> =
@@ -101,21 +101,26 @@ export function createTemplateRequest(t: TemplateContent): CreateTemplateRequest
 }
 
 async function call(
+  api: GraphApi,
   url: string,
   init: RequestInit,
-  fetcher: typeof fetch,
 ): Promise<TemplateCallResult<unknown>> {
+  const fetcher = api.fetcher ?? fetch;
   let res: Response;
+  let body: unknown;
   try {
-    res = await fetcher(url, init);
+    res = await fetcher(url, { ...init, signal: AbortSignal.timeout(api.timeoutMs) });
+    body = await res.json().catch((err: unknown) => {
+      if (isTimeout(err)) throw err;
+      return null;
+    });
   } catch (err) {
-    return {
-      ok: false,
-      retryable: true,
-      error: { code: 0, title: `Network error: ${String(err)}`, httpStatus: null },
-    };
+    // No answer in time: the admin's request fails and may simply be tried again.
+    const title = isTimeout(err)
+      ? `No answer within ${api.timeoutMs} ms`
+      : `Network error: ${String(err)}`;
+    return { ok: false, retryable: true, error: { code: 0, title, httpStatus: null } };
   }
-  const body: unknown = await res.json().catch(() => null);
   if (res.ok) return { ok: true, value: body };
   const parsed = ErrorResponse.safeParse(body);
   if (!parsed.success) {
@@ -149,20 +154,15 @@ function headers(accessToken: string): Record<string, string> {
  * Returns Meta's template id and status (usually PENDING).
  */
 export async function createTemplate(
-  base: string,
+  api: GraphApi,
   account: TemplateAccount,
   t: TemplateContent,
-  fetcher: typeof fetch = fetch,
 ): Promise<TemplateCallResult<{ id: string; status: string }>> {
-  const r = await call(
-    `${base}/${encodeURIComponent(account.wabaId)}/message_templates`,
-    {
-      method: "POST",
-      headers: headers(account.accessToken),
-      body: JSON.stringify(createTemplateRequest(t)),
-    },
-    fetcher,
-  );
+  const r = await call(api, `${api.base}/${encodeURIComponent(account.wabaId)}/message_templates`, {
+    method: "POST",
+    headers: headers(account.accessToken),
+    body: JSON.stringify(createTemplateRequest(t)),
+  });
   if (!r.ok) return r;
   const parsed = CreateResponse.safeParse(r.value);
   if (!parsed.success) {
@@ -180,21 +180,16 @@ export async function createTemplate(
  * rejected one), which goes back to review. Name and language cannot change.
  */
 export async function editTemplate(
-  base: string,
+  api: GraphApi,
   accessToken: string,
   templateId: string,
   t: TemplateContent,
-  fetcher: typeof fetch = fetch,
 ): Promise<TemplateCallResult<{ status: string }>> {
-  const r = await call(
-    `${base}/${encodeURIComponent(templateId)}`,
-    {
-      method: "POST",
-      headers: headers(accessToken),
-      body: JSON.stringify({ category: t.category, components: templateComponents(t) }),
-    },
-    fetcher,
-  );
+  const r = await call(api, `${api.base}/${encodeURIComponent(templateId)}`, {
+    method: "POST",
+    headers: headers(accessToken),
+    body: JSON.stringify({ category: t.category, components: templateComponents(t) }),
+  });
   if (!r.ok) return r;
   return { ok: true, value: { status: "PENDING" } };
 }
@@ -204,17 +199,16 @@ export async function editTemplate(
  * template with that id (without hsm_id Meta would delete every language).
  */
 export async function deleteTemplate(
-  base: string,
+  api: GraphApi,
   account: TemplateAccount,
   name: string,
   templateId: string,
-  fetcher: typeof fetch = fetch,
 ): Promise<TemplateCallResult<null>> {
   const q = new URLSearchParams({ name, hsm_id: templateId });
   const r = await call(
-    `${base}/${encodeURIComponent(account.wabaId)}/message_templates?${q}`,
+    api,
+    `${api.base}/${encodeURIComponent(account.wabaId)}/message_templates?${q}`,
     { method: "DELETE", headers: { Authorization: `Bearer ${account.accessToken}` } },
-    fetcher,
   );
   return r.ok ? { ok: true, value: null } : r;
 }
@@ -228,16 +222,15 @@ const ListResponse = z.object({
  * (every language), to tell "already gone at Meta" from a real refusal.
  */
 export async function templateIdsNamed(
-  base: string,
+  api: GraphApi,
   account: TemplateAccount,
   name: string,
-  fetcher: typeof fetch = fetch,
 ): Promise<TemplateCallResult<string[]>> {
   const q = new URLSearchParams({ name, fields: "id,name,language,status" });
   const r = await call(
-    `${base}/${encodeURIComponent(account.wabaId)}/message_templates?${q}`,
+    api,
+    `${api.base}/${encodeURIComponent(account.wabaId)}/message_templates?${q}`,
     { method: "GET", headers: { Authorization: `Bearer ${account.accessToken}` } },
-    fetcher,
   );
   if (!r.ok) return r;
   const parsed = ListResponse.safeParse(r.value);

@@ -132,6 +132,11 @@ export function HistoryMessages({ detail }: { detail: HistoryDetail }) {
         >
           <span class="message-sender">{m.senderName}</span>
           <p class="message-text">{m.text ?? t("history.noText", { kind: m.kind })}</p>
+          {(m.status === "unconfirmed" || m.status === "failed") && (
+            <p class="message-error" data-status={m.status}>
+              {t(`history.status.${m.status}`)}
+            </p>
+          )}
           <span class="message-meta">
             <time dateTime={new Date(m.createdAt).toISOString()}>
               {formatDateTime(language, m.createdAt)}

@@ -53,6 +53,39 @@ export const messagesEn = {
   "messages.search.count": "Messages found: {count}",
   "messages.search.tooFar": "That message is too far back to show here",
   "messages.search.jumpFailed": "Could not show that message: {message}",
+  "messages.unconfirmed":
+    "Not confirmed by WhatsApp: it may or may not have reached the customer. Resend it only if they did not get it.",
+  "messages.resend": "Resend",
+  "messages.resend.label": "Resend this message as a new message",
+  "messages.resending": "Resending…",
+  "messages.resent": "Resent as a new message",
+  "messages.resend.failed": "Could not resend: {message}",
+  "messages.resend.window_closed":
+    "More than 24 hours have passed since the customer's last message: only a template can be sent.",
+  "messages.resend.closed": "The conversation is closed.",
+  "messages.resend.not_resendable": "This message can no longer be resent.",
+  "messages.resend.not_found": "This message is no longer in one of your conversations.",
+  "messages.failed.generic": "WhatsApp did not deliver this message.",
+  "messages.failed.unavailable": "Not sent: WhatsApp was unavailable, even after several tries.",
+  "messages.failed.notPrepared": "The message could not be prepared for sending.",
+  "messages.failed.window":
+    "Not delivered: more than 24 hours have passed since the customer's last message.",
+  "messages.failed.undeliverable":
+    "Not delivered: this number may not be on WhatsApp, or its app is out of date.",
+  "messages.failed.marketingLimit":
+    "Not delivered: WhatsApp limits how many marketing messages a customer gets. Try again tomorrow.",
+  "messages.failed.optedOut":
+    "Not delivered: the customer stopped marketing messages from this business.",
+  "messages.failed.rateLimit":
+    "Not delivered: WhatsApp was limiting how fast we could send, even after several tries.",
+  "messages.failed.credentials":
+    "Not sent: WhatsApp refused the number's credentials. An administrator must check them.",
+  "messages.failed.template": "Not delivered: the template is paused, disabled or not approved.",
+  "messages.failed.code": "(error {code})",
+  "messages.notice.close_mail_failed":
+    "The transcript of this conversation could not be e-mailed to {detail}.",
+  "messages.notice.history_failed":
+    "This conversation could not be saved to the customer's history yet; it is tried again every few minutes.",
 } as const satisfies Record<string, string>;
 
 export const messagesIt: Record<keyof typeof messagesEn, string> = {
@@ -106,4 +139,38 @@ export const messagesIt: Record<keyof typeof messagesEn, string> = {
   "messages.search.count": "Messaggi trovati: {count}",
   "messages.search.tooFar": "Quel messaggio è troppo indietro per mostrarlo qui",
   "messages.search.jumpFailed": "Impossibile mostrare quel messaggio: {message}",
+  "messages.unconfirmed":
+    "Non confermato da WhatsApp: potrebbe essere arrivato al cliente oppure no. Reinvialo solo se non l'ha ricevuto.",
+  "messages.resend": "Reinvia",
+  "messages.resend.label": "Reinvia questo messaggio come nuovo messaggio",
+  "messages.resending": "Reinvio in corso…",
+  "messages.resent": "Reinviato come nuovo messaggio",
+  "messages.resend.failed": "Impossibile reinviare: {message}",
+  "messages.resend.window_closed":
+    "Sono passate più di 24 ore dall'ultimo messaggio del cliente: si può inviare solo un modello.",
+  "messages.resend.closed": "La conversazione è chiusa.",
+  "messages.resend.not_resendable": "Questo messaggio non può più essere reinviato.",
+  "messages.resend.not_found": "Questo messaggio non è più in una delle tue conversazioni.",
+  "messages.failed.generic": "WhatsApp non ha consegnato questo messaggio.",
+  "messages.failed.unavailable":
+    "Non inviato: WhatsApp non era disponibile, nemmeno dopo vari tentativi.",
+  "messages.failed.notPrepared": "Non è stato possibile preparare il messaggio per l'invio.",
+  "messages.failed.window":
+    "Non consegnato: sono passate più di 24 ore dall'ultimo messaggio del cliente.",
+  "messages.failed.undeliverable":
+    "Non consegnato: il numero potrebbe non usare WhatsApp o avere l'app non aggiornata.",
+  "messages.failed.marketingLimit":
+    "Non consegnato: WhatsApp limita i messaggi di marketing per cliente. Riprova domani.",
+  "messages.failed.optedOut":
+    "Non consegnato: il cliente ha bloccato i messaggi di marketing di questa azienda.",
+  "messages.failed.rateLimit":
+    "Non consegnato: WhatsApp limitava la velocità di invio, anche dopo vari tentativi.",
+  "messages.failed.credentials":
+    "Non inviato: WhatsApp ha rifiutato le credenziali del numero. Un amministratore deve controllarle.",
+  "messages.failed.template": "Non consegnato: il modello è in pausa, disattivato o non approvato.",
+  "messages.failed.code": "(errore {code})",
+  "messages.notice.close_mail_failed":
+    "Non è stato possibile inviare per e-mail la trascrizione a {detail}.",
+  "messages.notice.history_failed":
+    "Non è stato ancora possibile salvare questa conversazione nello storico del cliente; si riprova ogni pochi minuti.",
 };

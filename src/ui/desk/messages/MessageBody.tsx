@@ -23,7 +23,14 @@ function ContentView({ content, text }: { content: MessageContent; text: string 
     case "text":
       return <RichText text={content.body} />;
     case "note":
-      return <p class="message-text message-note-text">{content.body}</p>;
+      // A notice about failed background work: in the agent's language, not the stored one.
+      return (
+        <p class="message-text message-note-text">
+          {content.notice
+            ? t(`messages.notice.${content.notice}`, { detail: content.detail ?? "" })
+            : content.body}
+        </p>
+      );
     case "media":
       return <MediaContent media={content} />;
     case "location":

@@ -48,7 +48,7 @@ export function MessageMeta({ message, senderName }: { message: MessageView; sen
   );
 }
 
-/** Clock while pending, ✓ sent, ✓✓ delivered, blue ✓✓ read/played, red ⚠ failed. */
+/** Clock while pending, ? not confirmed, ✓ sent, ✓✓ delivered, blue ✓✓ read/played, red ⚠ failed. */
 export function Ticks({ status }: { status: Tick }) {
   const { t } = useI18n();
   const label = t(`tick.${status}`);
@@ -60,6 +60,7 @@ export function Ticks({ status }: { status: Tick }) {
 }
 
 const TICK_GLYPHS: Record<Exclude<Tick, "pending">, string> = {
+  unconfirmed: "?",
   sent: "✓",
   delivered: "✓✓",
   read: "✓✓",

@@ -16,6 +16,7 @@ const message = (seq: number, direction: "in" | "out", createdAt: number): Messa
   content: null,
   replyTo: null,
   statusTimes: {},
+  resentAs: null,
 });
 
 const history = [

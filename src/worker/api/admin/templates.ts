@@ -13,7 +13,7 @@ import {
 } from "../../../shared/admin";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, params } from "../../http";
-import type { GraphError } from "../../meta/graph";
+import { type GraphError, graphApiOf } from "../../meta/graph";
 import {
   createTemplate,
   deleteTemplate,
@@ -356,7 +356,7 @@ templates
         apiError(409, "not_draft", `Only drafts can be submitted; this one is ${row.status}`);
       }
       const account = await accountOf(db, row.number_id, tenantId);
-      const base = c.var.config.graphApiBase;
+      const base = graphApiOf(c.var.config);
       const content = contentOf(row);
       let metaId: string;
       let metaStatus: string;
@@ -411,7 +411,7 @@ templates
       const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
       if (row.meta_template_id !== null) {
         const account = await accountOf(db, row.number_id, tenantId);
-        const base = c.var.config.graphApiBase;
+        const base = graphApiOf(c.var.config);
         const r = await deleteTemplate(base, account, row.name, row.meta_template_id);
         if (!r.ok) {
           // Deleted at Meta already (e.g. by hand in Meta's manager)? Then only our row is left.

@@ -1,0 +1,65 @@
+/**
+ * The conversation actor's durable outbox: one row per message still to be
+ * sent, or sent without an answer and awaiting Meta's status. What a row's
+ * state means, and the plain rules of retrying, live here; the actor does the
+ * sending (ConversationActor.sendOne).
+ *
+ * - `queued`: due at `next_at` (the first attempt, or a retry after Meta
+ *   refused it with a transient error: 429, 5xx, a throughput code).
+ * - `inflight`: the POST is under way. A row left so by a previous
+ *   incarnation may or may not have reached Meta.
+ * - `unconfirmed`: the POST got no answer (timeout, dropped connection) or
+ *   the actor died during it: Meta may have accepted it, so it is never
+ *   POSTed again. Meta's status webhook (our callback data) settles it; if
+ *   none comes by `next_at`, the message shows "not confirmed" and the agent
+ *   may Resend it, which is a new message.
+ */
+
+/** The outbox table (created with the conversation's other tables). */
+export const OUTBOX_TABLE = `CREATE TABLE IF NOT EXISTS outbox (
+  message_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, state TEXT NOT NULL)`;
+
+export type OutboxRow = {
+  message_id: string;
+  attempts: number;
+  next_at: number;
+  state: "queued" | "inflight" | "unconfirmed";
+};
+
+/** Attempts before a refused (retryable) send, or one that could not be prepared, is failed. */
+export const MAX_SEND_ATTEMPTS = 6;
+
+/** Delay before the next attempt after `attempts` refused ones: base × 2^(attempts−1), ±10 %. */
+export function sendRetryDelayMs(baseMs: number, attempts: number): number {
+  return baseMs * 2 ** (attempts - 1) + Math.random() * baseMs * 0.2;
+}
+
+/** Queues a message's first attempt (the caller inserted the message). */
+export function enqueueSend(sql: SqlStorage, messageId: string, at: number): void {
+  sql.exec(
+    "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
+    messageId,
+    at,
+  );
+}
+
+/**
+ * Notes that a send's outcome is unknown: no further POST; it waits for Meta's
+ * status until `until`. Idempotent.
+ */
+export function awaitConfirmation(sql: SqlStorage, messageId: string, until: number): void {
+  sql.exec(
+    "UPDATE outbox SET state = 'unconfirmed', next_at = ? WHERE message_id = ?",
+    until,
+    messageId,
+  );
+}
+
+/**
+ * Meta reported a status for the message: whatever attempt it stands for was
+ * accepted, so nothing is sent again (a row still being POSTed is left to its
+ * sender). Idempotent.
+ */
+export function settledByStatus(sql: SqlStorage, messageId: string): void {
+  sql.exec("DELETE FROM outbox WHERE message_id = ? AND state <> 'inflight'", messageId);
+}

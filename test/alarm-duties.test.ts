@@ -1,0 +1,216 @@
+/**
+ * The conversation actor's alarm runs each of its duties on its own: one that
+ * throws (here, settings corrupted in storage break the timers) does not keep
+ * the outbox or the media downloads from running, and the alarm is armed
+ * again. Items that keep failing end failed after their retries and say so:
+ * an unreadable outbox row on its message, the e-mail on close as a note in
+ * the conversation (and so in the customer's history).
+ */
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AgentActor } from "../src/durable/agent";
+import { advanceClock, resetClock } from "../src/durable/clock";
+import type { ConversationActor } from "../src/durable/conversation";
+import { mediaJobs } from "../src/durable/media-fetch";
+import { MAX_SEND_ATTEMPTS } from "../src/durable/outbox";
+import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
+import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";
+import {
+  acceptedConversation,
+  conversationRead,
+  phone,
+  phoneReceived,
+  setSettings,
+} from "./lifecycle-helpers";
+
+const SINK = env.MAIL_SINK_URL as string;
+const HOUR_MS = 60 * 60 * 1000;
+
+afterEach(() => resetClock());
+
+async function conversationOnDesk() {
+  const t = await seedTenant({
+    skillsets: { care: 5 },
+    agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],
+  });
+  const [anna] = t.agents as [string];
+  const { conversationId, customer } = await acceptedConversation(t, anna, phone());
+  return { t, anna, id: conversationId, customer };
+}
+
+function sql<T>(id: string, run: (sql: SqlStorage) => T): Promise<T> {
+  return runInDurableObject(env.CONVERSATION.getByName(id), (_i: ConversationActor, state) =>
+    run(state.storage.sql),
+  );
+}
+
+function alarmAt(id: string): Promise<number | null> {
+  return runInDurableObject(env.CONVERSATION.getByName(id), (_i: ConversationActor, state) =>
+    state.storage.getAlarm(),
+  );
+}
+
+describe("alarm duties", () => {
+  it("a duty that throws does not skip the others, and the alarm is armed again", async () => {
+    const c = await conversationOnDesk();
+    const conversation = env.CONVERSATION.getByName(c.id);
+    // The actors' clock an hour ahead: retries are due an hour from the real now, so only
+    // the alarm this test runs (an hour later still) retries them.
+    advanceClock(HOUR_MS);
+    // A reply Meta refuses once (a transient 500): its retry waits in the outbox.
+    await sim("/_sim/faults", { count: 1, httpStatus: 500, phoneNumberId: c.t.phoneNumberId });
+    const replyId = crypto.randomUUID();
+    await conversation.sendText(c.t.tenantId, { id: c.anna, name: "Anna" }, replyId, "Eccomi");
+    await eventually(() =>
+      sql(c.id, (s) => s.exec("SELECT attempts FROM outbox").toArray()[0]?.attempts === 1),
+    );
+    // A photo whose download Meta refuses once: its retry waits in the media jobs.
+    const photo = await fetch(`${SIM_URL}/_sim/media`, {
+      method: "POST",
+      headers: { "Content-Type": "image/png" },
+      body: new Uint8Array([137, 80, 78, 71]),
+    });
+    const metaId = ((await photo.json()) as { id: string }).id;
+    await sim("/_sim/faults", { count: 1, httpStatus: 500 });
+    await sim("/_sim/inbound", {
+      from: c.customer,
+      phoneNumberId: c.t.phoneNumberId,
+      message: { type: "image", image: { id: metaId, mime_type: "image/png" } },
+    });
+    await relaySim(c.t.phoneNumberId);
+    await eventually(() => sql(c.id, (s) => mediaJobs(s)[0]?.attempts === 1));
+    expect(await phoneReceived(c.customer)).toEqual([]);
+
+    // The number's settings are corrupted in storage: computing the timers throws.
+    await sql(c.id, (s) => s.exec("UPDATE kv SET value = '{}' WHERE key = 'config'"));
+    await evictDurableObject(conversation);
+    advanceClock(HOUR_MS);
+    expect(await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id))).toBe(true);
+
+    // The outbox and the media ran all the same.
+    await eventually(async () => (await phoneReceived(c.customer)).includes("Eccomi"));
+    const [job] = await sql(c.id, (s) => mediaJobs(s));
+    expect(job).toMatchObject({ state: "done", attempts: 2 });
+    // And the alarm is armed again (the broken timers are retried), not in a tight loop.
+    const next = await alarmAt(c.id);
+    expect(next).not.toBeNull();
+    expect(next!).toBeGreaterThan(Date.now() + 10_000);
+  });
+
+  it("an outbox row that cannot even be prepared ends failed after its retries, and does not hold up the next", async () => {
+    const c = await conversationOnDesk();
+    const conversation = env.CONVERSATION.getByName(c.id);
+    // A message whose stored content is unreadable, queued before a good one.
+    const broken = crypto.randomUUID();
+    await sql(c.id, (s) => {
+      s.exec(
+        `INSERT INTO messages (id, direction, kind, text, payload, status, sender, created_at)
+         VALUES (?, 'out', 'image', 'Foto', '{not json', 'pending', '{"type":"system"}', ?)`,
+        broken,
+        Date.now(),
+      );
+      s.exec(
+        "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
+        broken,
+        Date.now() - 1_000,
+      );
+    });
+    await conversation.sendText(c.t.tenantId, { id: c.anna, name: "Anna" }, uid("m"), "Dopo");
+    await eventually(async () => (await phoneReceived(c.customer)).includes("Dopo"));
+
+    for (let i = 0; i < MAX_SEND_ATTEMPTS + 2; i++) {
+      advanceClock(HOUR_MS);
+      await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
+    }
+    const failed = (await conversationRead(c.t.tenantId, c.id)).messages.find(
+      (m) => m.id === broken,
+    );
+    expect(failed).toMatchObject({ status: "failed", error: { code: NOT_PREPARED_ERROR } });
+    expect(await sql(c.id, (s) => s.exec("SELECT * FROM outbox").toArray())).toEqual([]);
+    expect(await phoneReceived(c.customer)).toEqual(["Dopo"]);
+  });
+
+  it("an e-mail on close the server keeps refusing ends after its retries with a note in the conversation and its history", async () => {
+    const to = `${uid("refused")}@example.test`.toLowerCase();
+    await fetch(`${SINK}/reject?to=${encodeURIComponent(to)}`, { method: "POST" });
+    const t = await seedTenant({
+      skillsets: { care: 5 },
+      agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],
+    });
+    await setSettings(t.numberId, { details: { closeEmailTo: to } });
+    const [anna] = t.agents as [string];
+    const { conversationId: id } = await acceptedConversation(t, anna, phone(), "Una copia?");
+    await env.CONVERSATION.getByName(id).close(t.tenantId, anna, "resolved");
+
+    const note = await eventually(async () => {
+      advanceClock(HOUR_MS);
+      await runDurableObjectAlarm(env.CONVERSATION.getByName(id));
+      const read = await conversationRead(t.tenantId, id);
+      return read.messages.find((m) => m.kind === "note");
+    }, 15_000);
+    expect(note.content).toMatchObject({ type: "note", notice: "close_mail_failed", detail: to });
+    expect(note.text).toBe(`The transcript of this conversation could not be e-mailed to ${to}.`);
+    // Nothing left to retry for the mail; the history (written again) carries the note.
+    const history = await eventually(async () => {
+      await runDurableObjectAlarm(env.CONVERSATION.getByName(id));
+      const { results } = await env.DB.prepare(
+        "SELECT text FROM conversation_messages WHERE conversation_id = ? ORDER BY seq",
+      )
+        .bind(id)
+        .all<{ text: string }>();
+      return results.some((r) => r.text === note.text) ? results : null;
+    });
+    expect(history.map((r) => r.text)).toContain("Una copia?");
+  });
+});
+
+describe("the agent's alarm", () => {
+  it("an offer lapses even when its number cannot be told at once: the number is told later, and the next agent gets it", async () => {
+    const t = await seedTenant({
+      skillsets: { care: 5 },
+      agents: [
+        { id: "first", name: "First", skills: { care: 9 } },
+        { id: "second", name: "Second", skills: { care: 1 } },
+      ],
+    });
+    const [first, second] = t.agents as [string, string];
+    await env.AGENT.getByName(first).setStatus(t.tenantId, "ready");
+    await env.AGENT.getByName(second).setStatus(t.tenantId, "ready");
+    await customerWrites(t.phoneNumberId, phone(), "C'è qualcuno?");
+    const offer = await eventually(
+      async () => (await env.AGENT.getByName(first).snapshot(t.tenantId))!.offers[0],
+    );
+
+    // The number's storage misbehaves: telling it about the lapse throws.
+    const number = env.NUMBER.getByName(t.numberId);
+    await runInDurableObject(number, (_i, state) =>
+      state.storage.sql.exec("ALTER TABLE conversations RENAME TO conversations_away"),
+    );
+    const agent = env.AGENT.getByName(first);
+    await runInDurableObject(agent, (_i: AgentActor, state) => {
+      state.storage.sql.exec("UPDATE offers SET expires_at = ?", Date.now() - 1);
+    });
+    expect(await runDurableObjectAlarm(agent)).toBe(true);
+    const snapshot = (await agent.snapshot(t.tenantId))!;
+    expect(snapshot.offers).toEqual([]);
+    expect(snapshot.agent.status).toBe("rona");
+    // The lapse is kept, and the alarm armed to tell the number again.
+    const pending = await runInDurableObject(agent, async (_i: AgentActor, state) => ({
+      lapsed: state.storage.sql.exec("SELECT conversation_id FROM lapsed_offers").toArray(),
+      alarm: await state.storage.getAlarm(),
+    }));
+    expect(pending.lapsed).toEqual([{ conversation_id: offer.conversationId }]);
+    expect(pending.alarm).not.toBeNull();
+
+    await runInDurableObject(number, (_i, state) =>
+      state.storage.sql.exec("ALTER TABLE conversations_away RENAME TO conversations"),
+    );
+    advanceClock(60_000);
+    expect(await runDurableObjectAlarm(agent)).toBe(true);
+    const next = await eventually(
+      async () => (await env.AGENT.getByName(second).snapshot(t.tenantId))!.offers[0],
+    );
+    expect(next.conversationId).toBe(offer.conversationId);
+  });
+});
