@@ -118,7 +118,8 @@ describe("inbound media", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("image/png");
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    expect(res.headers.get("Content-Security-Policy")).toBe("sandbox");
+    // Sandboxed, and (like every answer) never framed.
+    expect(res.headers.get("Content-Security-Policy")).toBe("sandbox; frame-ancestors 'none'");
     expect(res.headers.get("Content-Disposition")).toMatch(/^inline/);
     expect(res.headers.get("Cache-Control")).toBe("private, max-age=86400");
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);

@@ -21,6 +21,7 @@ import {
   simAccount,
 } from "../admin/session";
 import { readXlsxRows } from "../admin/xlsx";
+import { apply, csv, uploadOk } from "../fixtures/import";
 import { uid } from "../helpers";
 
 type Page = { items: AuditEventView[]; total: number };
@@ -216,6 +217,52 @@ describe("recording numbers", () => {
     );
     expect(stored).not.toContain(second.token);
     expect(stored).not.toContain("a-brand-new-app-secret-123");
+  });
+});
+
+describe("recording customers", () => {
+  it("records a customer import applied and a customer deleted", async () => {
+    const admin = await adminSession();
+    await createNumber(admin);
+    const phone = `+3933${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+    const preview = await uploadOk(
+      admin,
+      csv([
+        ["Phone *", "Name"],
+        [phone, "Gino Verdi"],
+      ]),
+      {
+        type: "text/csv",
+        fileName: "new-customers.csv",
+      },
+    );
+    await apply(admin, preview.id);
+    const customer = await env.DB.prepare(
+      "SELECT id FROM customers WHERE tenant_id = ? AND phone = ?",
+    )
+      .bind(admin.tenantId, phone)
+      .first<{ id: string }>();
+    expect((await call(admin, "DELETE", `/api/customers/${customer!.id}`)).status).toBe(204);
+    const { items } = await trail(admin);
+    const [deleted, applied] = items;
+    expect(deleted).toMatchObject({
+      entity: "customer",
+      action: "delete",
+      entityId: customer!.id,
+      entityLabel: "Gino Verdi",
+    });
+    expect(deleted!.changes).toEqual(expect.arrayContaining([{ field: "phone", before: phone }]));
+    expect(applied).toMatchObject({
+      entity: "customer_import",
+      action: "apply",
+      entityLabel: "new-customers.csv",
+    });
+    expect(applied!.changes).toEqual(
+      expect.arrayContaining([
+        { field: "mode", after: "upsert" },
+        { field: "added", after: 1 },
+      ]),
+    );
   });
 });
 

@@ -171,6 +171,17 @@ describe("per-user quotas", () => {
       }),
     );
 
+    // An administrator proving numbers with Meta (several Graph calls each).
+    await exhaust("numberProof", t.admin.userId);
+    const proof = await call(t.admin, "POST", "/api/admin/numbers", {
+      name: "Another line",
+      displayPhone: "+39 02 0000 0000",
+      phoneNumberId: "123456789012345",
+      wabaId: "987654321098765",
+      accessToken: "EAAG-any-token-0000",
+    });
+    await refusal(proof);
+
     // A colleague's quotas are their own.
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });
     const other = await call(bruno, "POST", "/api/outbound", {

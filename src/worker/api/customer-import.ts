@@ -47,6 +47,8 @@ import {
 import { templateXlsx } from "../import/template";
 import { applyProblemText, type FileProblem, fileProblemText } from "../import/texts";
 import { mapHeader, readIdentities, validateRows } from "../import/validate";
+import { auditStatement } from "../security/audit";
+import { securityLog } from "../security/log";
 import { readCapped } from "../streams";
 import { mayWriteCustomers } from "./customers";
 
@@ -294,7 +296,23 @@ customerImport.post(
     const view = importView(record);
     if (view.status !== "ready") notReady(view.status);
     try {
-      await c.env.DB.batch(applyStatements(c.env.DB, record, c.var.user.id, Date.now()));
+      await c.env.DB.batch([
+        ...applyStatements(c.env.DB, record, c.var.user.id, Date.now()),
+        auditStatement(c, {
+          action: "apply",
+          entity: "customer_import",
+          entityId: record.id,
+          label: view.fileName,
+          after: {
+            fileName: view.fileName,
+            mode: view.mode,
+            added: view.inserts,
+            updated: view.updates,
+            deleted: view.mode === "replace" ? view.deletes : 0,
+          },
+        }),
+      ]);
+      securityLog("admin_change", { entity: "customer_import", action: "apply" });
       if (record.mode === "replace") {
         // Deleted customers' conversations drop contents and files; the sweep retries what fails.
         c.executionCtx.waitUntil(

@@ -23,6 +23,8 @@ import { recordCustomerDeletion, tellDeletedConversations } from "../customer-de
 import { apiError, describeRoute, jsonBody, params } from "../http";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
+import { auditStatement } from "../security/audit";
+import { securityLog } from "../security/log";
 import { notFound } from "../security/probe";
 import {
   deleteOwned,
@@ -472,9 +474,18 @@ customers.delete(
   async (c) => {
     const { id } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;
+    const before = view(await visibleCustomer(c, id));
     await deleteOwned(c.env.DB, "customers", id, tenantId, NOUN, [
       recordCustomerDeletion(c.env.DB, tenantId, id, Date.now()),
+      auditStatement(c, {
+        action: "delete",
+        entity: "customer",
+        entityId: id,
+        label: before.name || before.phone || id,
+        before: { name: before.name, phone: before.phone, externalId: before.externalId },
+      }),
     ]);
+    securityLog("admin_change", { entity: "customer", action: "delete" });
     // Their conversations drop contents and files now; what fails here, the sweep retries.
     await tellDeletedConversations(c.env, { tenantId, limit: 200 }).catch((err: unknown) =>
       console.warn("customer deletion: actors not told yet", err),

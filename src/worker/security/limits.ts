@@ -34,6 +34,8 @@ export const LIMITS = {
   upload: { limit: 60, windowMs: 10 * MINUTE },
   /** Conversations one user may start (free messages and templates). */
   outboundStart: { limit: 60, windowMs: 60 * MINUTE },
+  /** Numbers one admin may prove with Meta (each proof is several Graph API calls). */
+  numberProof: { limit: 30, windowMs: 60 * MINUTE },
 } satisfies Record<string, LimitRule>;
 
 export type LimitName = keyof typeof LIMITS;

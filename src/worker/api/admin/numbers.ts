@@ -27,6 +27,7 @@ import { workingTimeProblems } from "../../../shared/working-time";
 import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, languageOf, params } from "../../http";
 import { auditStatement } from "../../security/audit";
+import { takeQuota } from "../../security/limits";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { requireProof } from "./number-proof";
 import { numbersChanged } from "./number-scope";
@@ -180,6 +181,7 @@ async function reclaim(
     const path = phoneNumberId !== row.phone_number_id ? "details.phoneNumberId" : "details.wabaId";
     apiError(400, "invalid_request", message, [{ path, message }]);
   }
+  await takeQuota(c, { rule: "numberProof", subject: c.var.user.id });
   await requireProof(
     c.var.config.graphApiBase,
     { phoneNumberId, wabaId, accessToken },
@@ -249,6 +251,7 @@ numbers.post(
     const language = languageOf(c);
     // Proved before anything is looked up or stored: only a token holder
     // learns whether the number is already managed.
+    await takeQuota(c, { rule: "numberProof", subject: c.var.user.id });
     await requireProof(
       c.var.config.graphApiBase,
       { phoneNumberId: body.phoneNumberId, wabaId: body.wabaId, accessToken: body.accessToken },
@@ -420,6 +423,7 @@ numbers.put(
     if (body.accessToken) {
       // A new token must prove this very number; else it is refused and the
       // old one stays. (Clearing the token needs no proof.)
+      await takeQuota(c, { rule: "numberProof", subject: c.var.user.id });
       await requireProof(
         c.var.config.graphApiBase,
         { phoneNumberId: row.phone_number_id, wabaId: row.waba_id, accessToken: body.accessToken },
