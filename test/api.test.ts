@@ -301,6 +301,7 @@ describe("OpenAPI and configuration", () => {
       ...prod,
       META_APP_SECRET: "0123456789abcdef0123",
       META_VERIFY_TOKEN: "a-long-random-verify-token",
+      DATA_KEY: "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
     };
     expect(parseConfig(real).ok).toBe(true);
     const sim = parseConfig({ ...real, GRAPH_API_BASE: "http://127.0.0.1:8788/v23.0" });

@@ -43,6 +43,7 @@ import {
   sendText,
 } from "../worker/meta/graph";
 import { type InboundMessage, type StatusUpdate, statusRank } from "../worker/meta/webhook";
+import { openSecret } from "../worker/security/secrets";
 import { now } from "./clock";
 import {
   ARCHIVE_KEY,
@@ -1882,7 +1883,12 @@ export class ConversationActor extends DurableObject<Env> {
     )
       .bind(record.number.id, record.tenantId)
       .first<{ access_token: string | null }>();
-    const value = row?.access_token ?? "";
+    const value =
+      (await openSecret(
+        requireConfig(this.env).dataKey,
+        "managed_numbers.access_token",
+        row?.access_token,
+      )) ?? "";
     this.token = { value, numberId: record.number.id, until: Date.now() + TOKEN_TTL_MS };
     return value;
   }

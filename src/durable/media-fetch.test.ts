@@ -37,6 +37,7 @@ describe("media configuration", () => {
     GRAPH_API_BASE: "https://graph.facebook.com/v23.0",
     META_APP_SECRET: "0123456789abcdef0123",
     META_VERIFY_TOKEN: "a-verify-token-of-length",
+    DATA_KEY: "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
   };
 
   it("defaults to Meta's media hosts, https only, and sane deadlines", () => {

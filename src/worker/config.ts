@@ -6,11 +6,17 @@
  */
 import { z } from "zod";
 import type { Env } from "./env";
+import { isDataKey } from "./security/secrets";
 
 export const DEV_APP_SECRET = "dev-app-secret";
 export const DEV_VERIFY_TOKEN = "dev-verify-token";
 /** The demo operator's password under `npm run dev`; production refuses it. */
 export const DEV_OPERATOR_PASSWORD = "parley-operator";
+/**
+ * The key secrets are sealed with under `npm run dev` and in tests (base64 of 32
+ * bytes); production refuses it and needs its own `DATA_KEY` secret.
+ */
+export const DEV_DATA_KEY = "cGFybGV5LWRldmVsb3BtZW50LWRhdGEta2V5LTMyYiE=";
 /**
  * Where Meta serves the media URLs that Graph returns: lookaside.fbsbx.com, and the
  * CDNs under fbcdn.net and whatsapp.net (a leading dot: any subdomain).
@@ -74,6 +80,8 @@ export interface Config {
   drillHooks: boolean;
   /** The session cookie's name: `__Host-` prefixed in production (https only, this host only). */
   sessionCookie: string;
+  /** The key numbers' access tokens and app secrets are sealed with (src/worker/security/secrets.ts). */
+  dataKey: string;
 }
 
 const Common = z.object({
@@ -112,6 +120,10 @@ const Common = z.object({
 });
 
 const Production = Common.extend({
+  DATA_KEY: z
+    .string({ error: "required: 32 random bytes in base64 (openssl rand -base64 32)" })
+    .refine(isDataKey, "must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .refine((s) => s !== DEV_DATA_KEY, "is the development default"),
   META_APP_SECRET: z
     .string()
     .min(16, "must be the Meta app secret")
@@ -145,6 +157,10 @@ const Production = Common.extend({
 });
 
 const Local = Common.extend({
+  DATA_KEY: z
+    .string()
+    .refine(isDataKey, "must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .default(DEV_DATA_KEY),
   META_APP_SECRET: z.string().min(1).default(DEV_APP_SECRET),
   META_VERIFY_TOKEN: z.string().min(1).default(DEV_VERIFY_TOKEN),
 });
@@ -215,6 +231,7 @@ export function parseConfig(env: Partial<Env> | Record<string, unknown>): Config
           ? { email: v.OPERATOR_EMAIL, password: v.OPERATOR_PASSWORD }
           : null,
       drillHooks: v.DRILL_HOOKS === "on",
+      dataKey: v.DATA_KEY,
       sessionCookie: v.ENVIRONMENT === "production" ? "__Host-parley_session" : "parley_session",
     },
   };

@@ -49,6 +49,25 @@ export async function verifySignature(
   return crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), sig, body);
 }
 
+/** Standard base64 of some bytes. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+/** The bytes of a standard base64 text; null when it is not base64. */
+export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+  try {
+    return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
 export async function sha256Hex(text: string): Promise<string> {
   return bytesToHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }

@@ -53,6 +53,8 @@ export interface Env {
   OPERATOR_EMAIL?: string;
   /** Secret: the platform operator's password. */
   OPERATOR_PASSWORD?: string;
+  /** Secret: base64 of 32 random bytes; numbers' access tokens and app secrets are sealed with it. */
+  DATA_KEY?: string;
   /** "on" mounts the drills' fault hooks (`/_drill/*`); production refuses it. */
   DRILL_HOOKS?: string;
 }

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { verifySignature } from "./crypto";
+import { openSecret } from "./security/secrets";
 
 const MetaId = z
   .union([z.string().regex(/^\d{1,30}$/), z.number().int().nonnegative()])
@@ -71,6 +72,7 @@ export function webhookSubjects(body: unknown): WebhookSubjects | null {
  */
 export async function verifyWithNumberSecret(
   db: D1Database,
+  dataKey: string,
   body: ArrayBuffer,
   header: string | null | undefined,
 ): Promise<boolean> {
@@ -112,7 +114,13 @@ export async function verifyWithNumberSecret(
     if (rows.length === 0) return false;
     for (const r of rows) secrets.add(r.app_secret);
   }
-  const [secret, ...others] = [...secrets];
+  // Sealed at rest with a fresh IV each: compared once opened.
+  const opened = new Set(
+    await Promise.all(
+      [...secrets].map((s) => openSecret(dataKey, "managed_numbers.app_secret", s)),
+    ),
+  );
+  const [secret, ...others] = [...opened];
   if (!secret || others.length > 0) return false;
   return verifySignature(secret, body, header);
 }

@@ -124,7 +124,7 @@ export const webhook = new Hono<AppEnv>()
       // The global app secret first; else a number's own app (see webhook-secrets.ts).
       const valid =
         (await verifySignature(c.var.config.appSecret, body, signature)) ||
-        (await verifyWithNumberSecret(c.env.DB, body, signature));
+        (await verifyWithNumberSecret(c.env.DB, c.var.config.dataKey, body, signature));
       if (!valid) {
         securityLog("webhook_bad_signature", {
           signaturePresent: Boolean(signature),

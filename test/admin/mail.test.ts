@@ -124,6 +124,7 @@ describe("mail and operator configuration", () => {
     GRAPH_API_BASE: "https://graph.facebook.com/v23.0",
     META_APP_SECRET: "0123456789abcdef0123",
     META_VERIFY_TOKEN: "a-long-random-verify-token",
+    DATA_KEY: "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
   };
   const mail = {
     SMTP_HOST: "smtp.example.com",

@@ -9,6 +9,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NumberView } from "../../src/shared/admin";
 import { proveNumber } from "../../src/worker/api/admin/number-proof";
+import { DEV_DATA_KEY } from "../../src/worker/config";
+import { openSecret } from "../../src/worker/security/secrets";
 import { postWebhook, SIM_URL, sim, textWebhook } from "../helpers";
 import {
   adminSession,
@@ -35,8 +37,9 @@ async function storedCount(tenantId: string): Promise<number> {
     .first<number>("n"))!;
 }
 
+/** The stored row, its access token opened with the test configuration's key (stored sealed). */
 async function stored(id: string) {
-  return env.DB.prepare(
+  const row = await env.DB.prepare(
     "SELECT phone_number_id, waba_id, access_token, version, proved_at FROM managed_numbers WHERE id = ?",
   )
     .bind(id)
@@ -47,6 +50,16 @@ async function stored(id: string) {
       version: number;
       proved_at: number | null;
     }>();
+  return (
+    row && {
+      ...row,
+      access_token: await openSecret(
+        DEV_DATA_KEY,
+        "managed_numbers.access_token",
+        row.access_token,
+      ),
+    }
+  );
 }
 
 async function refusal(res: Response) {

@@ -7,6 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NumberView, Page } from "../../src/shared/admin";
 import { defaultNumberSettings } from "../../src/shared/number-settings";
+import { DEV_DATA_KEY } from "../../src/worker/config";
+import { openSecret } from "../../src/worker/security/secrets";
 import { eventually, postWebhook, textWebhook } from "../helpers";
 import {
   adminSession,
@@ -26,10 +28,22 @@ import { readXlsxRows } from "./xlsx";
 const TOKEN = "EAAG-secret-access-token-0123456789";
 const APP_SECRET = "number-own-app-secret-xyz";
 
+/** The stored row, its secrets opened with the test configuration's key (they are stored sealed). */
 async function storedNumber(id: string) {
-  return env.DB.prepare("SELECT * FROM managed_numbers WHERE id = ?")
-    .bind(id)
-    .first<{ settings: string; version: number; name: string; access_token: string | null }>();
+  const row = await env.DB.prepare("SELECT * FROM managed_numbers WHERE id = ?").bind(id).first<{
+    settings: string;
+    version: number;
+    name: string;
+    access_token: string | null;
+    app_secret: string | null;
+  }>();
+  if (!row) return null;
+  return {
+    ...row,
+    sealedAccessToken: row.access_token,
+    access_token: await openSecret(DEV_DATA_KEY, "managed_numbers.access_token", row.access_token),
+    app_secret: await openSecret(DEV_DATA_KEY, "managed_numbers.app_secret", row.app_secret),
+  };
 }
 
 async function xlsx(res: Response): Promise<string[][]> {
@@ -315,8 +329,16 @@ describe("managed numbers: credentials are write-only", () => {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(APP_SECRET);
     }
-    // Stored for real, though.
-    expect((await storedNumber(n.id))!.access_token).toBe(TOKEN);
+    // Stored for real, though: sealed, never in clear.
+    const kept = (await storedNumber(n.id))!;
+    expect(kept.access_token).toBe(TOKEN);
+    expect(kept.app_secret).toBe(APP_SECRET);
+    expect(kept.sealedAccessToken).toMatch(/^v1\./);
+    expect(
+      JSON.stringify(
+        await env.DB.prepare("SELECT * FROM managed_numbers WHERE id = ?").bind(n.id).first(),
+      ),
+    ).not.toContain(TOKEN);
 
     const stale = await call(admin, "PUT", path, { version: 1, accessToken: null });
     expect(stale.status).toBe(409);

@@ -21,6 +21,7 @@ const production = {
   META_APP_SECRET: "0123456789abcdef0123456789abcdef",
   META_VERIFY_TOKEN: "a-long-random-verify-token",
   GRAPH_API_BASE: "https://graph.facebook.com/v23.0",
+  DATA_KEY: "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
   SMTP_HOST: undefined,
   SMTP_SECURE: "tls",
   MAIL_FROM: undefined,

@@ -17,6 +17,7 @@ import type { AppEnv } from "../app-types";
 import { apiError, describeRoute, params } from "../http";
 import { graphApiOf, uploadMedia } from "../meta/graph";
 import { takeQuota } from "../security/limits";
+import { openSecret } from "../security/secrets";
 import { requireTenantUser } from "./customers";
 
 const ConversationParams = z.object({ id: z.uuid() });
@@ -119,7 +120,12 @@ export const uploads = new Hono<AppEnv>().post(
     if (!number) apiError(404, "not_found", "The conversation's number no longer exists");
     const meta = await uploadMedia(graphApiOf(c.var.config, "transfer"), {
       phoneNumberId: number.phone_number_id,
-      accessToken: number.access_token ?? "",
+      accessToken:
+        (await openSecret(
+          c.var.config.dataKey,
+          "managed_numbers.access_token",
+          number.access_token,
+        )) ?? "",
       file,
       mime,
       filename,

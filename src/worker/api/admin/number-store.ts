@@ -6,6 +6,7 @@ import type { NumberView } from "../../../shared/admin";
 import { readSettings, type StoredSettings } from "../../../shared/number-settings";
 import { apiError } from "../../http";
 import { notFound } from "../../security/probe";
+import { openSecret } from "../../security/secrets";
 
 /** A managed_numbers row without its secrets. */
 export interface NumberRow {
@@ -149,16 +150,16 @@ export async function wabaHeldByOther(
   return row !== null;
 }
 
-/** The number's stored access token (null when none is set). Never leaves the Worker. */
+/** The number's stored access token, opened (null when none is set). Never leaves the Worker. */
 export async function storedAccessToken(
   db: D1Database,
+  dataKey: string,
   id: string,
   tenantId: string,
 ): Promise<string | null> {
-  return (
-    (await db
-      .prepare("SELECT access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?")
-      .bind(id, tenantId)
-      .first<string | null>("access_token")) ?? null
-  );
+  const stored = await db
+    .prepare("SELECT access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?")
+    .bind(id, tenantId)
+    .first<string | null>("access_token");
+  return openSecret(dataKey, "managed_numbers.access_token", stored);
 }

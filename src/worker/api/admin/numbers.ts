@@ -28,6 +28,7 @@ import type { AppEnv } from "../../app-types";
 import { apiError, describeRoute, jsonBody, languageOf, params } from "../../http";
 import { auditStatement } from "../../security/audit";
 import { takeQuota } from "../../security/limits";
+import { sealOptional, sealSecret } from "../../security/secrets";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { requireProof } from "./number-proof";
 import { numbersChanged } from "./number-scope";
@@ -173,7 +174,12 @@ async function reclaim(
       : "Required: Parley checks the number with its WhatsApp Business Account.";
     apiError(400, "invalid_request", message, [{ path: "details.wabaId", message }]);
   }
-  const accessToken = await storedAccessToken(c.env.DB, row.id, row.tenant_id);
+  const accessToken = await storedAccessToken(
+    c.env.DB,
+    c.var.config.dataKey,
+    row.id,
+    row.tenant_id,
+  );
   if (!accessToken) {
     const message = it
       ? "Imposta prima il token di accesso del numero (in Credenziali): Parley verifica i nuovi ID con esso."
@@ -261,6 +267,7 @@ numbers.post(
     const details = NumberExtras.parse({ ...defaultNumberExtras(), ...present(body) });
     const settings: StoredSettings = { details, ...defaultNumberSettings() };
     const id = crypto.randomUUID();
+    const dataKey = c.var.config.dataKey;
     try {
       // One batch: the unique phone_number_id and the WABA's single owner hold
       // even against a concurrent claim by another tenant.
@@ -277,8 +284,8 @@ numbers.post(
             body.displayPhone,
             body.name,
             body.wabaId,
-            body.accessToken,
-            body.appSecret ?? null,
+            await sealSecret(dataKey, "managed_numbers.access_token", body.accessToken),
+            (await sealOptional(dataKey, "managed_numbers.app_secret", body.appSecret)) ?? null,
             settingsJson(settings),
             Date.now(),
           ),
@@ -432,8 +439,18 @@ numbers.put(
       );
       if (row.waba_id !== null) set.proved_at = Date.now();
     }
-    if (body.accessToken !== undefined) set.access_token = body.accessToken;
-    if (body.appSecret !== undefined) set.app_secret = body.appSecret;
+    // Stored sealed; a cleared one stays empty.
+    const dataKey = c.var.config.dataKey;
+    if (body.accessToken !== undefined) {
+      set.access_token = await sealOptional(
+        dataKey,
+        "managed_numbers.access_token",
+        body.accessToken,
+      );
+    }
+    if (body.appSecret !== undefined) {
+      set.app_secret = await sealOptional(dataKey, "managed_numbers.app_secret", body.appSecret);
+    }
     // Only that a secret was set or cleared is recorded, never its value.
     const given = (value: string | null | undefined, had: number) =>
       value === undefined ? (had ? "set" : null) : value === null || value === "" ? null : "new";

@@ -21,6 +21,7 @@ import {
   templateIdsNamed,
 } from "../../meta/templates";
 import { auditStatement } from "../../security/audit";
+import { openSecret } from "../../security/secrets";
 import {
   componentsJson,
   type StoredComponents,
@@ -127,21 +128,22 @@ function numberOf(db: D1Database, id: string, tenantId: string): Promise<NumberR
 }
 
 /** The number's Meta account, or 400 when it is not connected to one. */
-async function accountOf(db: D1Database, numberId: string, tenantId: string) {
+async function accountOf(db: D1Database, dataKey: string, numberId: string, tenantId: string) {
   const n = await numberOf(db, numberId, tenantId);
   if (!n?.waba_id) {
     apiError(400, "invalid_request", "numberId: the number has no WhatsApp Business Account id", [
       { path: "numberId", message: "the number has no WhatsApp Business Account id" },
     ]);
   }
-  if (!n.access_token) {
+  const accessToken = await openSecret(dataKey, "managed_numbers.access_token", n.access_token);
+  if (!accessToken) {
     apiError(
       400,
       "number_not_connected",
       "The number has no access token: set it in the number's settings first",
     );
   }
-  return { wabaId: n.waba_id, accessToken: n.access_token };
+  return { wabaId: n.waba_id, accessToken };
 }
 
 function metaFailure(error: GraphError): never {
@@ -355,7 +357,7 @@ templates
       if (row.status !== "draft") {
         apiError(409, "not_draft", `Only drafts can be submitted; this one is ${row.status}`);
       }
-      const account = await accountOf(db, row.number_id, tenantId);
+      const account = await accountOf(db, c.var.config.dataKey, row.number_id, tenantId);
       const base = graphApiOf(c.var.config);
       const content = contentOf(row);
       let metaId: string;
@@ -410,7 +412,7 @@ templates
       const db = c.env.DB;
       const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
       if (row.meta_template_id !== null) {
-        const account = await accountOf(db, row.number_id, tenantId);
+        const account = await accountOf(db, c.var.config.dataKey, row.number_id, tenantId);
         const base = graphApiOf(c.var.config);
         const r = await deleteTemplate(base, account, row.name, row.meta_template_id);
         if (!r.ok) {
