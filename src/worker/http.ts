@@ -188,7 +188,14 @@ export function openApiDocument(): unknown {
     openapi: "3.1.0",
     info: { title: "Parley API", version: "0.1.0" },
     components: {
-      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "parley_session" } },
+      securitySchemes: {
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "parley_session",
+          description: "Set by POST /auth/login; named __Host-parley_session in production",
+        },
+      },
       schemas: {
         ApiError: schemaOf(
           z.object({ error: z.object({ code: z.string(), message: z.string() }) }),

@@ -60,6 +60,18 @@ async function ownConversation(env: Env, user: SessionUser, id: string) {
   return env.CONVERSATION.getByName(id);
 }
 
+/** 409 for a send into a closed conversation or past the customer's 24-hour window. */
+function refuseClosedOrLate(code: string): void {
+  if (code === "closed") apiError(409, "closed", "The conversation is closed");
+  if (code === "window_closed") {
+    apiError(
+      409,
+      "window_closed",
+      "More than 24 hours have passed since the customer's last message: only a template can be sent",
+    );
+  }
+}
+
 export const desktop = new Hono<AppEnv>()
   .use(requireUser)
   .get(
@@ -267,17 +279,10 @@ export const desktop = new Hono<AppEnv>()
         resolved.outbound,
       );
       if (!result.ok) {
-        if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
+        refuseClosedOrLate(result.code);
         // Deleted unsent meanwhile (after a day): as if it had never been uploaded.
         if (result.code === "upload_gone") {
           apiError(404, "not_found", "No such upload in this conversation");
-        }
-        if (result.code === "window_closed") {
-          apiError(
-            409,
-            "window_closed",
-            "More than 24 hours have passed since the customer's last message: only a template can be sent",
-          );
         }
         apiError(404, "not_found", "No such conversation among yours");
       }
@@ -309,14 +314,7 @@ export const desktop = new Hono<AppEnv>()
         c.req.valid("json").clientId,
       );
       if (!result.ok) {
-        if (result.code === "closed") apiError(409, "closed", "The conversation is closed");
-        if (result.code === "window_closed") {
-          apiError(
-            409,
-            "window_closed",
-            "More than 24 hours have passed since the customer's last message: only a template can be sent",
-          );
-        }
+        refuseClosedOrLate(result.code);
         if (result.code === "not_resendable") {
           apiError(
             409,
