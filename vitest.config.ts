@@ -46,5 +46,8 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/apply-migrations.ts"],
     testTimeout: 20_000,
+    // The security log's JSON lines (one per admin change, refusal, …) would bury the
+    // test output; tests that check them spy on the console instead.
+    onConsoleLog: (log) => !log.startsWith('{"kind":"security"'),
   },
 });
