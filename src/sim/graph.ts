@@ -131,8 +131,9 @@ function acceptSend(
 
 /** `POST /:version/:phoneNumberId/messages` */
 export const postMessages: Handler = async (ctx, req, res, [phoneNumberId = ""]) => {
-  const fault = guard(ctx, req, true, phoneNumberId);
   const request = parseOrThrow(await readGraphJson(req));
+  // A read receipt is not a send: faults that accept sends (async, held, dropped) leave it alone.
+  const fault = guard(ctx, req, request.kind !== "read", phoneNumberId);
   if (request.kind === "read") {
     businessRead(ctx, request.messageId, request.typing);
     sendJson(res, 200, { success: true });
