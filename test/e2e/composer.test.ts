@@ -220,7 +220,7 @@ describe("composer", () => {
     await agent.locator(".compose-emoji-cell").first().waitFor();
     await agent.keyboard.press("Escape");
     await agent.locator("#compose-popover").waitFor({ state: "detached" });
-    await expect(agent.evaluate(() => document.activeElement?.id)).resolves.toBe("compose-emoji");
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.id)).toBe("compose-emoji");
     await agent.fill("#composer", "Certo, eccolo");
     await openPanel("#compose-emoji");
     await agent.locator(".compose-emoji-cell").first().waitFor();
@@ -366,9 +366,9 @@ describe("composer", () => {
     await agent.locator("#compose-predefined-filter").waitFor();
     await agent.screenshot({ path: "test-results/composer-tablet.png" });
     await agent.keyboard.press("Escape");
-    await expect(agent.evaluate(() => document.activeElement?.id)).resolves.toBe(
-      "compose-predefined",
-    );
+    await expect
+      .poll(() => agent.evaluate(() => document.activeElement?.id))
+      .toBe("compose-predefined");
 
     // In Italian: the tools speak it, and dictation listens for Italian.
     await agent.setViewportSize({ width: 1366, height: 768 });

@@ -159,10 +159,13 @@ describe("panels", () => {
     await agent.screenshot({ path: "test-results/panels-details-tablet.png" });
     await agent.keyboard.press("Escape");
     await pane.waitFor({ state: "hidden" });
-    await expect(agent.evaluate(() => document.activeElement?.id)).resolves.toBe("details-toggle");
+    // Focus moves once the pane has rendered: wait for it rather than read it once.
+    await expect
+      .poll(() => agent.evaluate(() => document.activeElement?.id))
+      .toBe("details-toggle");
     await agent.keyboard.press("Enter");
     await pane.waitFor();
-    await expect(agent.evaluate(() => document.activeElement?.id)).resolves.toBe("details-title");
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.id)).toBe("details-title");
     await agent.click("#details-close");
     await agent.setViewportSize({ width: 1366, height: 768 });
   });
