@@ -52,7 +52,15 @@ export const d1Writes: Drill = async (product, prefix, { seconds }) => {
   const failed = (await failD1Writes(product, 0)) - failedBefore;
   if (errors) problems.push(`${errors} deliveries never acknowledged after Meta's retries`);
   if (failed === 0) problems.push("no D1 write failed: the drill injected nothing");
-  const created = await customersNamed(product, newcomers);
+  // A newcomer's last refused delivery may still be waiting for the simulator's retry
+  // (Meta's backoff): wait for it, but a duplicate never goes away, so it fails at once.
+  let created = await customersNamed(product, newcomers);
+  for (let waited = 0; waited < 20_000; waited += 500) {
+    const counts = [...created.values()];
+    if (counts.every((n) => n === 1) || counts.some((n) => n > 1)) break;
+    await sleep(500);
+    created = await customersNamed(product, newcomers);
+  }
   const twice = newcomers.filter((c) => (created.get(c) ?? 0) !== 1);
   if (twice.length) problems.push(`customers not created exactly once: ${twice.join(", ")}`);
   return {

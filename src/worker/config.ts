@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import type { Env } from "./env";
-import { isDataKey } from "./security/secrets";
 
 export const DEV_APP_SECRET = "dev-app-secret";
 export const DEV_VERIFY_TOKEN = "dev-verify-token";
@@ -17,6 +16,20 @@ export const DEV_OPERATOR_PASSWORD = "parley-operator";
  * bytes); production refuses it and needs its own `DATA_KEY` secret.
  */
 export const DEV_DATA_KEY = "cGFybGV5LWRldmVsb3BtZW50LWRhdGEta2V5LTMyYiE=";
+
+/**
+ * Whether `raw` is a usable `DATA_KEY`: base64 of exactly 32 bytes. Pure. (Here, not
+ * in security/secrets.ts: the Node scripts import this module and resolve only what
+ * it imports with an extension.)
+ */
+export function isDataKey(raw: string): boolean {
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return false;
+  try {
+    return atob(raw).length === 32;
+  } catch {
+    return false;
+  }
+}
 /**
  * Where Meta serves the media URLs that Graph returns: lookaside.fbsbx.com, and the
  * CDNs under fbcdn.net and whatsapp.net (a leading dot: any subdomain).

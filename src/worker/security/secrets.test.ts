@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEV_DATA_KEY, parseConfig } from "../config";
-import { isDataKey, openSecret, sealOptional, sealSecret } from "./secrets";
+import { DEV_DATA_KEY, isDataKey, parseConfig } from "../config";
+import { openSecret, sealOptional, sealSecret } from "./secrets";
 
 const OTHER_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
 const TOKEN = "EAAG-a-real-looking-access-token-0123456789";

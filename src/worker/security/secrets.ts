@@ -34,11 +34,6 @@ function keyOf(raw: string): Promise<CryptoKey> {
   return cached.key;
 }
 
-/** Whether `raw` is a usable `DATA_KEY` (base64 of exactly 32 bytes). Pure. */
-export function isDataKey(raw: string): boolean {
-  return base64ToBytes(raw)?.length === 32;
-}
-
 /** Seals `plaintext` for storage in `column`. A fresh random IV each time. */
 export async function sealSecret(
   dataKey: string,
