@@ -7,15 +7,16 @@ import { type ZodType, z } from "zod";
 import { it as zodItalian } from "zod/locales";
 import type { ApiError } from "../shared/protocol";
 
-/** Throws an HTTPException whose response is our `ApiError` body. */
+/** Throws an HTTPException whose response is our `ApiError` body (with `headers`, e.g. Retry-After). */
 export function apiError(
   status: ContentfulStatusCode,
   code: string,
   message: string,
   fields?: { path: string; message: string }[],
+  headers?: Record<string, string>,
 ): never {
   const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}) } };
-  throw new HTTPException(status, { res: Response.json(body, { status }) });
+  throw new HTTPException(status, { res: Response.json(body, { status, headers }) });
 }
 
 // ---- validation messages in the caller's language -------------------------------
@@ -63,6 +64,18 @@ function invalid(c: Context, where: string, error: z.ZodError): never {
   const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
   const lead = italian ? `Dati non validi (${where})` : `Invalid ${where}`;
   apiError(400, "invalid_request", `${lead}: ${summary}`, fields);
+}
+
+/** Parses `value` with `schema`, or answers 400 naming each bad field of `where` (in the caller's language). */
+export function validOr400<S extends ZodType>(
+  c: Context,
+  where: "body" | "query" | "path",
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  const parsed = parseIn(c, schema, value);
+  if (!parsed.success) invalid(c, where, parsed.error);
+  return parsed.data;
 }
 
 /** Validates the JSON body with `schema`; 415 unless the request says it is JSON (CSRF guard). */

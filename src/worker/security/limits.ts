@@ -5,11 +5,9 @@
  * whether or not the account exists; per-user quotas count every use.
  */
 import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { LimitResult, LimitRule } from "../../durable/limiter";
-import type { ApiError } from "../../shared/protocol";
 import type { AppEnv } from "../app-types";
-import { languageOf } from "../http";
+import { apiError, languageOf } from "../http";
 import { type SecurityEvent, securityLog } from "./log";
 
 const MINUTE = 60_000;
@@ -69,10 +67,7 @@ export function tooManyRequests(
     languageOf(c) === "it"
       ? `Troppi tentativi. Riprova tra ${minutes === 1 ? "un minuto" : `${minutes} minuti`}.`
       : `Too many attempts. Try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`;
-  const body: ApiError = { error: { code: "rate_limited", message } };
-  throw new HTTPException(429, {
-    res: Response.json(body, { status: 429, headers: { "Retry-After": String(seconds) } }),
-  });
+  apiError(429, "rate_limited", message, undefined, { "Retry-After": String(seconds) });
 }
 
 function worst(results: LimitResult[]): LimitResult {

@@ -67,26 +67,20 @@ export function AuditList({ base, root }: { base: "/api/admin" | "/api/platform"
 
   const toolbar = (
     <>
-      <div class="toolbar-field">
-        <label for="audit-from">{t("audit.from")}</label>
-        <input
-          id="audit-from"
-          type="date"
-          value={from}
-          max={to || undefined}
-          onChange={(e) => setFilter("from", e.currentTarget.value)}
-        />
-      </div>
-      <div class="toolbar-field">
-        <label for="audit-to">{t("audit.to")}</label>
-        <input
-          id="audit-to"
-          type="date"
-          value={to}
-          min={from || undefined}
-          onChange={(e) => setFilter("to", e.currentTarget.value)}
-        />
-      </div>
+      <DateFilter
+        id="audit-from"
+        label={t("audit.from")}
+        value={from}
+        max={to}
+        onChange={(v) => setFilter("from", v)}
+      />
+      <DateFilter
+        id="audit-to"
+        label={t("audit.to")}
+        value={to}
+        min={from}
+        onChange={(v) => setFilter("to", v)}
+      />
       <div class="toolbar-field">
         <label for="audit-kind">{t("audit.kind")}</label>
         <select
@@ -119,5 +113,29 @@ export function AuditList({ base, root }: { base: "/api/admin" | "/api/platform"
       label={(e) => formatDateTime(language, e.at)}
       emptyText={t("audit.empty")}
     />
+  );
+}
+
+/** One end of the period: a day in the reader's calendar, bounded by the other end. */
+function DateFilter(props: {
+  id: string;
+  label: string;
+  value: string;
+  min?: string;
+  max?: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div class="toolbar-field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="date"
+        value={props.value}
+        min={props.min || undefined}
+        max={props.max || undefined}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      />
+    </div>
   );
 }

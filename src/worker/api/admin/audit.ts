@@ -14,7 +14,7 @@ import {
   AuditFilters,
 } from "../../../shared/audit";
 import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, params } from "../../http";
+import { apiError, describeRoute, params, validOr400 } from "../../http";
 import { type ExportColumn, type ListSpec, mountList } from "./common";
 
 type AuditRow = {
@@ -81,20 +81,7 @@ const SELECT =
 
 /** The period and kind filters from the query; 400 naming the field when they are not valid. */
 function filters(c: Context<AppEnv>): unknown[] {
-  const parsed = AuditFilters.safeParse(c.req.query());
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({
-      path: i.path.join(".") || "query",
-      message: i.message,
-    }));
-    apiError(
-      400,
-      "invalid_request",
-      `Invalid query: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`,
-      fields,
-    );
-  }
-  const { from, to, entity } = parsed.data;
+  const { from, to, entity } = validOr400(c, "query", AuditFilters, c.req.query());
   const fromMs = from ? Date.parse(from) : null;
   const toMs = to ? Date.parse(to) : null;
   return [fromMs, fromMs, toMs, toMs, entity ?? null, entity ?? null];
