@@ -6,8 +6,8 @@
  * The demo platform operator is not seeded: the stack passes it to the Worker
  * as OPERATOR_EMAIL / OPERATOR_PASSWORD, which creates it at its first sign-in.
  */
-import { DEV_OPERATOR_PASSWORD } from "../src/worker/config.ts";
-import { hashPassword } from "../src/worker/crypto.ts";
+import { DEV_OPERATOR_PASSWORD } from "../src/platform/config.ts";
+import { hashPassword } from "../src/platform/crypto.ts";
 
 export const DEMO = {
   operator: { email: "operator@parley.test", password: DEV_OPERATOR_PASSWORD },

@@ -1,9 +1,9 @@
 /** The desktop's HTTP API and WebSocket through the real Worker. */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/platform/config";
+import { hashPassword } from "../src/platform/crypto";
 import type { DesktopSnapshot, ServerEvent } from "../src/shared/protocol";
-import { parseConfig } from "../src/worker/config";
-import { hashPassword } from "../src/worker/crypto";
 import { customerWrites, eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
 
 const BASE = "https://parley.test";

@@ -9,7 +9,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type { TenantSettingsView } from "../src/shared/admin";
 import type { MessageView, UploadView } from "../src/shared/protocol";
 

@@ -6,7 +6,7 @@
  * hours are the tenant's wall-clock hours at the actors' clock.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, now, resetClock } from "../src/durable/clock";
+import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type { DashboardView } from "../src/shared/dashboard";
 import { instantOf, wallClock } from "../src/shared/working-time";
 import { call, callJson, type Session, signIn } from "./admin/session";

@@ -1,5 +1,5 @@
 /**
- * The drills' fault hooks (src/worker/drill-hooks.ts) on the real Worker,
+ * The drills' fault hooks (src/worker/app/drill-hooks.ts) on the real Worker,
  * actors and D1: what they inject, and that the pipeline comes back from it
  * with every message stored once.
  */

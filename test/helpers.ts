@@ -1,6 +1,6 @@
 /** Test fixtures: a tenant with a number, skillsets and agents in D1, and signed webhooks. */
 import { env, exports } from "cloudflare:workers";
-import { signBody } from "../src/worker/crypto";
+import { signBody } from "../src/platform/crypto";
 
 export { statusWebhook, textWebhook } from "./meta-payloads";
 

@@ -7,7 +7,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
 import {
   type ArchivedMessage,
@@ -15,6 +14,7 @@ import {
   archiveRetryDelayMs,
   chunkMessages,
 } from "../src/durable/history-archive";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type { HistoryDetail } from "../src/shared/customer-history";
 import { callJson } from "./admin/session";
 import { eventually } from "./helpers";

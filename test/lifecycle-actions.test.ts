@@ -10,8 +10,8 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, now, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
+import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type {
   ConversationView,
   DesktopSnapshot,

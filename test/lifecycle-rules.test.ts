@@ -6,7 +6,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, now, resetClock } from "../src/durable/clock";
+import { advanceClock, now, resetClock } from "../src/platform/clock";
 import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim } from "./helpers";
 import {
   acceptedConversation,

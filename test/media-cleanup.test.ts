@@ -15,11 +15,11 @@ import {
 } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
 import { dropContents, pendingPurges, UPLOAD_TTL_MS } from "../src/durable/media-cleanup";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView, UploadView } from "../src/shared/protocol";
-import { recordCustomerDeletion } from "../src/worker/customer-deletions";
 import worker from "../src/worker/index";
+import { recordCustomerDeletion } from "../src/worker/jobs/customer-deletions";
 import { BASE, call, callJson, type Session } from "./admin/session";
 import { apply, csv, uploadOk } from "./fixtures/import";
 import { eventually, relaySim, SIM_URL, sim } from "./helpers";

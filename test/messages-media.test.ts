@@ -9,11 +9,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
 import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/media-fetch";
+import type { InboundMessage } from "../src/meta/webhook-payload";
+import { advanceClock, resetClock } from "../src/platform/clock";
+import { hashPassword } from "../src/platform/crypto";
 import type { MessageView } from "../src/shared/protocol";
-import { hashPassword } from "../src/worker/crypto";
-import type { InboundMessage } from "../src/worker/meta/webhook";
 import { BASE, PASSWORD } from "./admin/session";
 import { eventually, relaySim, type SeededTenant, SIM_URL, seedTenant, sim } from "./helpers";
 import { acceptedConversation, conversationRead, phone } from "./lifecycle-helpers";

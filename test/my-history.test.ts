@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, now, resetClock } from "../src/durable/clock";
+import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type { Page } from "../src/shared/admin";
 import type { MyHistoryDetail, MyHistoryItem } from "../src/shared/my-history";
 import { wallClock } from "../src/shared/working-time";

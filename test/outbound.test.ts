@@ -12,7 +12,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type {
   OutboundCustomers,
   OutboundTemplates,

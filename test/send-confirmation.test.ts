@@ -8,8 +8,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
 import type { ConversationActor } from "../src/durable/conversation";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView } from "../src/shared/protocol";
 import { call, callJson, type ErrorBody, type Session } from "./admin/session";
 import { eventually, postWebhook, relaySim, sim, statusWebhook } from "./helpers";

@@ -3,7 +3,7 @@
  * holidays at the actors' clock, only the caller's tenant, a session required, documented.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type { NumberView, WorkingTime } from "../src/shared/admin";
 import { ServiceHours } from "../src/shared/service-hours";
 import {

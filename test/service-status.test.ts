@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../src/durable/clock";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import type { NumberView, WorkingTime } from "../src/shared/admin";
 import { ServiceStatus } from "../src/shared/protocol";
 import {

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { signBody } from "../src/worker/crypto";
-import { MAX_WEBHOOK_BYTES } from "../src/worker/webhook";
+import { signBody } from "../src/platform/crypto";
+import { MAX_WEBHOOK_BYTES } from "../src/worker/inbound/meta-webhook";
 import { postWebhook, seedTenant, statusWebhook, textWebhook } from "./helpers";
 
 const url = "https://parley.test/webhooks/whatsapp";

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hashPassword } from "../../src/worker/crypto.ts";
+import { hashPassword } from "../../src/platform/crypto.ts";
 import { DEMO, demoSql } from "../demo-data.ts";
 
 /** Password of every bench agent. */

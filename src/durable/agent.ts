@@ -6,6 +6,8 @@
  * exactly what it missed.
  */
 import { DurableObject } from "cloudflare:workers";
+import { now } from "../platform/clock";
+import { maskJson } from "../shared/masking";
 import {
   type AgentView,
   ClientFrame,
@@ -17,15 +19,13 @@ import {
   type ServerEvent,
   type UnsequencedEvent,
 } from "../shared/protocol";
-import type { Env } from "../worker/env";
-import { maskJson } from "../worker/masking";
-import { now } from "./clock";
+import type { Env } from "./env";
 import {
   type SeatBook,
   type StartOutboundRequest,
   type StartOutboundResult,
   startOutbound,
-} from "./outbound";
+} from "./outbound-start";
 import type { AgentLive } from "./routing";
 import { Alarm, all, earliest, KV_TABLE, KvCell, one, run } from "./sql";
 
@@ -652,7 +652,7 @@ export class AgentActor extends DurableObject<Env> {
     );
   }
 
-  /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  /** Drills only (see src/worker/app/drill-hooks.ts): dies mid-flow, as an eviction would. */
   async drillAbort(): Promise<void> {
     this.ctx.abort("drill");
   }

@@ -14,6 +14,20 @@
  * effect that runs twice (a repeated alarm, a retried call) sends nothing new.
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  type SendResult as GraphSendResult,
+  graphApiOf,
+  markRead,
+  type OutboundContent,
+  type OutboundText,
+  sendText,
+} from "../meta/graph";
+import { type InboundMessage, type StatusUpdate, statusRank } from "../meta/webhook-payload";
+import { now } from "../platform/clock";
+import { requireConfig } from "../platform/config";
+import { type MailResult, sendMail, transcriptMail } from "../platform/mail";
+import { pipelineDb } from "../platform/pipeline-db";
+import { openSecret } from "../platform/secrets";
 import { candidateLike, maskedContains } from "../shared/masked-search";
 import {
   type ConversationView,
@@ -30,21 +44,7 @@ import {
   type WaitQueueKind,
 } from "../shared/protocol";
 import { openState } from "../shared/working-time";
-import { requireConfig } from "../worker/config";
-import { pipelineDb } from "../worker/drill-hooks";
-import type { Env } from "../worker/env";
-import { type MailResult, sendMail, transcriptMail } from "../worker/mail";
-import {
-  type SendResult as GraphSendResult,
-  graphApiOf,
-  markRead,
-  type OutboundContent,
-  type OutboundText,
-  sendText,
-} from "../worker/meta/graph";
-import { type InboundMessage, type StatusUpdate, statusRank } from "../worker/meta/webhook";
-import { openSecret } from "../worker/security/secrets";
-import { now } from "./clock";
+import type { Env } from "./env";
 import {
   ARCHIVE_KEY,
   type ArchivedMessage,
@@ -70,9 +70,8 @@ import {
   trackUpload,
 } from "./media-cleanup";
 import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
-import { viewExtras } from "./message-content";
 import { type NoticeCode, noticePayload, noticeText } from "./notices";
-import type { OutgoingMessage } from "./outbound";
+import type { OutgoingMessage } from "./outbound-start";
 import {
   awaitConfirmation,
   enqueueSend,
@@ -84,6 +83,7 @@ import {
 } from "./outbox";
 import { menuContent, menuText, parseChoice } from "./softbot";
 import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one } from "./sql";
+import { viewExtras } from "./stored-content";
 import {
   type ConversationInit,
   defaultNumberConfig,
@@ -2048,7 +2048,7 @@ export class ConversationActor extends DurableObject<Env> {
 
   // ---- statuses -----------------------------------------------------------
 
-  /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  /** Drills only (see src/worker/app/drill-hooks.ts): dies mid-flow, as an eviction would. */
   async drillAbort(): Promise<void> {
     this.ctx.abort("drill");
   }

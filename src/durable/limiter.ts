@@ -10,7 +10,7 @@
  * the test runtime.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../worker/env";
+import type { Env } from "./env";
 import { Alarm, KV_TABLE, KvCell } from "./sql";
 
 /** At most `limit` events in any `windowMs`. */

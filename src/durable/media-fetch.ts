@@ -17,11 +17,11 @@
  */
 
 import { z } from "zod";
+import { type GraphApi, isRetryable, isTimeout } from "../meta/graph";
+import { readCapped } from "../platform/streams";
 import { MAX_MEDIA_BYTES } from "../shared/message-content";
-import { type GraphApi, isRetryable, isTimeout } from "../worker/meta/graph";
-import { readCapped } from "../worker/streams";
-import { type ContentRow, pendingMediaOf, withStoredMedia } from "./message-content";
 import { all, one } from "./sql";
+import { type ContentRow, pendingMediaOf, withStoredMedia } from "./stored-content";
 
 /** The actor's job table (one row per inbound message carrying a file). */
 export const MEDIA_JOBS_TABLE = `CREATE TABLE IF NOT EXISTS media_jobs (

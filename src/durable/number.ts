@@ -4,6 +4,10 @@
  * offers made to agents. Messages themselves live in ConversationActors.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { InboundContact, InboundMessage, StatusUpdate } from "../meta/webhook-payload";
+import { now } from "../platform/clock";
+import { requireConfig } from "../platform/config";
+import { pipelineDb } from "../platform/pipeline-db";
 import type { WorkingTime } from "../shared/admin";
 import { alwaysOpenWorkingTime, readSettings } from "../shared/number-settings";
 import {
@@ -13,12 +17,8 @@ import {
   type WaitQueueKind,
 } from "../shared/protocol";
 import { openState } from "../shared/working-time";
-import { requireConfig } from "../worker/config";
-import { pipelineDb } from "../worker/drill-hooks";
-import type { Env } from "../worker/env";
-import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
-import { now } from "./clock";
-import type { ContactState, OpenOutboundResult } from "./outbound";
+import type { Env } from "./env";
+import type { ContactState, OpenOutboundResult } from "./outbound-start";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
 import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one, run } from "./sql";
 import {
@@ -737,7 +737,7 @@ export class NumberActor extends DurableObject<Env> {
 
   // ---- statuses -----------------------------------------------------------
 
-  /** Drills only (see worker/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  /** Drills only (see src/worker/app/drill-hooks.ts): dies mid-flow, as an eviction would. */
   async drillAbort(): Promise<void> {
     this.ctx.abort("drill");
   }

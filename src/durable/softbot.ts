@@ -4,8 +4,9 @@
  * shared/admin.ts); the customer answers with the option's number, its label,
  * or by tapping a reply button / list row whose id names the skillset.
  */
+
+import type { OutboundContent } from "../meta/graph";
 import type { BotSettings } from "../shared/admin";
-import type { OutboundContent } from "../worker/meta/graph";
 
 export interface BotOption {
   skillsetId: string;

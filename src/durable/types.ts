@@ -1,7 +1,8 @@
 /** Values passed between the Worker and the actors over RPC. */
+
+import type { InboundContact, InboundMessage, StatusUpdate } from "../meta/webhook-payload";
 import { readSettings, type StoredSettings } from "../shared/number-settings";
 import type { TransferMode, WaitQueueKind } from "../shared/protocol";
-import type { InboundContact, InboundMessage, StatusUpdate } from "../worker/meta/webhook";
 
 /** A managed number as the actors need it. */
 export interface NumberInfo {

@@ -621,6 +621,8 @@ export const TemplateFields = z.object({
   buttons: z.array(TemplateButton).max(10),
 });
 export type TemplateFields = z.infer<typeof TemplateFields>;
+/** What a template says, without the number it belongs to. */
+export type TemplateContent = Omit<TemplateFields, "numberId">;
 export const TemplateView = TemplateFields.extend({
   id: z.string(),
   numberName: z.string(),

@@ -250,3 +250,80 @@ export function maskText(text: string): string {
   }
   return out + masked.slice(at);
 }
+
+// ---- JSON answers and frames for masked agents ------------------------------------
+
+/** Keys whose string values are phone numbers: masked whole, keeping the last 4 digits. */
+const PHONE_KEYS = new Set(["phone", "phones", "customerPhone", "waId"]);
+
+/**
+ * Keys whose string values are free text or names that may hold sensitive data:
+ * masked where a card, IBAN, SSN, e-mail or phone is found in them. Names are
+ * included because a customer without a name is named after their phone, and
+ * masking leaves ordinary names as they are.
+ */
+const TEXT_KEYS = new Set([
+  "text",
+  "caption",
+  "body",
+  "excerpt",
+  "snippet",
+  "snippets",
+  "matches",
+  "notes",
+  "closeNotes",
+  "closeReason",
+  "name",
+  "customerName",
+  "senderName",
+  "externalId",
+  "email",
+  "emails",
+  "address",
+  "lastMessage",
+  "lastMessageText",
+  "preview",
+  "filename",
+  // A reply button or list row the customer chose.
+  "title",
+  "description",
+  // A notice's detail (the address a transcript could not be mailed to).
+  "detail",
+]);
+
+/** Keys whose value is a map of free values (a customer's custom properties, by id): all masked as text. */
+const MAP_KEYS = new Set(["properties"]);
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Masker = (value: string) => string;
+
+/** Masks every string under `value` with `mask` (the key above it decided which). */
+function maskAll(value: Json, mask: Masker): Json {
+  if (typeof value === "string") return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskAll(v, mask));
+  if (value && typeof value === "object") {
+    // An object under a listed key (a contact card, a quoted message) follows its own keys.
+    return maskJson(value);
+  }
+  return value;
+}
+
+/**
+ * A JSON value with the listed keys' strings masked, at any depth; everything
+ * else unchanged. Pure; idempotent.
+ */
+export function maskJson(value: Json): Json {
+  if (Array.isArray(value)) return value.map(maskJson);
+  if (!value || typeof value !== "object") return value;
+  const out: { [key: string]: Json } = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (MAP_KEYS.has(key) && child && typeof child === "object" && !Array.isArray(child)) {
+      out[key] = Object.fromEntries(
+        Object.entries(child).map(([id, v]) => [id, typeof v === "string" ? maskText(v) : v]),
+      );
+    } else if (PHONE_KEYS.has(key)) out[key] = maskAll(child, maskPhone);
+    else if (TEXT_KEYS.has(key)) out[key] = maskAll(child, maskText);
+    else out[key] = maskJson(child);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
  * What a message shows on the desktop beyond its summary text: the typed
  * content of every inbound WhatsApp type (and of our own attachments), the
  * message it replies to, and when its ticks arrived. Shared by the actors
- * (which build it, src/durable/message-content.ts) and the desktop (which
+ * (which build it, src/durable/stored-content.ts) and the desktop (which
  * renders it, src/ui/desk/messages). Times are Unix epoch milliseconds.
  */
 import { z } from "zod";

@@ -1,7 +1,7 @@
 /** What every simulator request handler gets. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimState, Timers } from "./state.ts";
-import type { WebhookSender } from "./webhook.ts";
+import type { WebhookSender } from "./webhook-sender.ts";
 
 /** Shared simulator services. */
 export interface SimContext {

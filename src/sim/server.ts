@@ -27,7 +27,7 @@ import {
   postMessages,
   redirectMedia,
   storeMedia,
-} from "./graph.ts";
+} from "./graph-routes.ts";
 import { HttpError, readBody, send, sendJson } from "./http.ts";
 import { phonePage } from "./phone-page.ts";
 import { MEDIA_URL_STYLES, type MediaUrlStyle, SimState, Timers } from "./state.ts";
@@ -37,8 +37,8 @@ import {
   listTemplates,
   postReview,
   postTemplate,
-} from "./templates.ts";
-import { WebhookSender } from "./webhook.ts";
+} from "./template-store.ts";
+import { WebhookSender } from "./webhook-sender.ts";
 
 /** Options of {@link startSimulator}. */
 export interface SimOptions {

@@ -4,6 +4,8 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { Env } from "../durable/env";
+import { configOf } from "../platform/config";
 import type { ApiError } from "../shared/protocol";
 import { account } from "./api/account";
 import { admin } from "./api/admin";
@@ -20,19 +22,17 @@ import { outbound } from "./api/outbound";
 import { platform } from "./api/platform";
 import { serviceStatus } from "./api/service-status";
 import { uploads } from "./api/uploads";
-import type { AppEnv } from "./app-types";
-import { auth } from "./auth";
-import { configOf } from "./config";
-import { tellDeletedConversations } from "./customer-deletions";
-import { drillHooks } from "./drill-hooks";
-import type { Env } from "./env";
-import { openApiDocument } from "./http";
-import { maskForAgents } from "./masking";
-import { passwordReset } from "./password-reset";
+import type { AppEnv } from "./app/app-types";
+import { drillHooks } from "./app/drill-hooks";
+import { openApiDocument } from "./app/http";
+import { maskForAgents } from "./app/mask-for-agents";
+import { auth } from "./auth/auth";
+import { passwordReset } from "./auth/password-reset";
+import { webhook } from "./inbound/meta-webhook";
+import { tellDeletedConversations } from "./jobs/customer-deletions";
 import { requestId, securityHeaders } from "./security/headers";
 import { logDenied, requestContext } from "./security/log";
 import { checkOrigin } from "./security/origin";
-import { webhook } from "./webhook";
 
 export { AgentActor } from "../durable/agent";
 export { ConversationActor } from "../durable/conversation";

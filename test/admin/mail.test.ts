@@ -4,8 +4,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type MailConfig, parseConfig } from "../../src/worker/config";
-import { invitationMail, sendMail } from "../../src/worker/mail";
+import { type MailConfig, parseConfig } from "../../src/platform/config";
+import { invitationMail, sendMail } from "../../src/platform/mail";
 import { eventually, uid } from "../helpers";
 import type { SinkMessage } from "../smtp-sink";
 

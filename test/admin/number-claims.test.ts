@@ -7,10 +7,10 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DEV_DATA_KEY } from "../../src/platform/config";
+import { openSecret } from "../../src/platform/secrets";
 import type { NumberView } from "../../src/shared/admin";
 import { proveNumber } from "../../src/worker/api/admin/number-proof";
-import { DEV_DATA_KEY } from "../../src/worker/config";
-import { openSecret } from "../../src/worker/security/secrets";
 import { postWebhook, SIM_URL, sim, textWebhook } from "../helpers";
 import {
   adminSession,

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NumberView } from "../../src/shared/admin";
-import { webhookSubjects } from "../../src/worker/webhook-secrets";
+import { webhookSubjects } from "../../src/worker/inbound/webhook-secrets";
 import { APP_SECRET, postWebhook, textWebhook } from "../helpers";
 import {
   adminSession,

@@ -5,10 +5,10 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DEV_DATA_KEY } from "../../src/platform/config";
+import { openSecret } from "../../src/platform/secrets";
 import type { NumberView, Page } from "../../src/shared/admin";
 import { defaultNumberSettings } from "../../src/shared/number-settings";
-import { DEV_DATA_KEY } from "../../src/worker/config";
-import { openSecret } from "../../src/worker/security/secrets";
 import { eventually, postWebhook, textWebhook } from "../helpers";
 import {
   adminSession,

@@ -7,13 +7,13 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../../src/durable/clock";
 import type { NumberActor } from "../../src/durable/number";
 import type { NumberItem } from "../../src/durable/types";
+import { extractWebhookItems } from "../../src/meta/webhook-payload";
+import { advanceClock, resetClock } from "../../src/platform/clock";
+import { hashPassword } from "../../src/platform/crypto";
 import type { TenantView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
-import { hashPassword } from "../../src/worker/crypto";
-import { extractWebhookItems } from "../../src/worker/meta/webhook";
 import {
   customerWrites,
   eventually,

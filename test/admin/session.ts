@@ -4,8 +4,8 @@
  * session cookie. Shared by every admin test file.
  */
 import { env, exports } from "cloudflare:workers";
+import { hashPassword } from "../../src/platform/crypto";
 import type { NumberView, SkillsetView } from "../../src/shared/admin";
-import { hashPassword } from "../../src/worker/crypto";
 import { SIM_URL, uid } from "../helpers";
 
 export const BASE = "https://parley.test";

@@ -6,7 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page, TemplateView, TenantSettingsView } from "../../src/shared/admin";
-import { usableTemplates } from "../../src/worker/templates";
+import { usableTemplates } from "../../src/worker/db/template-store";
 import { postWebhook, relaySimWaba, SIM_URL, sim } from "../helpers";
 import {
   adminSession,

@@ -6,9 +6,9 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { hashPassword } from "../../src/platform/crypto";
 import type { UserTokenView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
-import { hashPassword } from "../../src/worker/crypto";
 import { customerWrites, eventually, seedTenant, uid } from "../helpers";
 import type { SinkMessage } from "../smtp-sink";
 import {

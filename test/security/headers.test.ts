@@ -9,8 +9,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { parseConfig } from "../../src/worker/config";
-import type { Env } from "../../src/worker/env";
+import type { Env } from "../../src/durable/env";
+import { parseConfig } from "../../src/platform/config";
 import app from "../../src/worker/index";
 import { BASE, call, createTenant, createUser, login, PASSWORD } from "../admin/session";
 

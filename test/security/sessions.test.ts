@@ -8,9 +8,9 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../../src/durable/agent";
-import { advanceClock, resetClock } from "../../src/durable/clock";
+import { advanceClock, resetClock } from "../../src/platform/clock";
 import type { ServerEvent } from "../../src/shared/protocol";
-import { newUserToken } from "../../src/worker/auth";
+import { newUserToken } from "../../src/worker/auth/auth";
 import { adminSession, BASE, call, createTenant, createUser, login } from "../admin/session";
 import { eventually } from "../helpers";
 

@@ -4,11 +4,11 @@
  * each route here carries its own guard.
  */
 import { Hono } from "hono";
+import { hashPassword, verifyPassword } from "../../platform/crypto";
 import { AccountView, ChangePasswordBody, UpdateAccountBody } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app-types";
-import { requireUser } from "../auth";
-import { hashPassword, verifyPassword } from "../crypto";
-import { apiError, describeRoute, jsonBody } from "../http";
+import type { AppEnv, SessionUser } from "../app/app-types";
+import { apiError, describeRoute, jsonBody } from "../app/http";
+import { requireUser } from "../auth/auth";
 import { securityLog } from "../security/log";
 
 const TAG = "account";

@@ -14,7 +14,7 @@ import {
   type CloseOptions,
   type CloseReasonNode,
 } from "../../shared/protocol";
-import { apiError } from "../http";
+import { apiError } from "../app/http";
 
 /** The stored reason when the agent gave none and none was required. */
 export const DEFAULT_CLOSE_REASON = "Closed";

@@ -7,14 +7,14 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Env } from "../../durable/env";
 import { TranscriptMailBody } from "../../shared/customer-history";
 import { readSettings } from "../../shared/number-settings";
 import type { MessageView } from "../../shared/protocol";
-import type { AppEnv } from "../app-types";
-import { requireUser } from "../auth";
-import type { Env } from "../env";
-import { apiError, describeRoute, jsonBody, params } from "../http";
-import { mailTranscript } from "../mail";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, params } from "../app/http";
+import { mailTranscript } from "../app/mail-or-502";
+import { requireUser } from "../auth/auth";
 import { takeQuota } from "../security/limits";
 
 /** A number as a transcript names it, and the zone its times are written in. */

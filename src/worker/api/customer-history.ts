@@ -19,9 +19,9 @@ import {
 } from "../../shared/customer-history";
 import { maskedSnippet, searchWords } from "../../shared/masked-search";
 import { readSettings } from "../../shared/number-settings";
-import type { AppEnv } from "../app-types";
-import { apiError, describeRoute, jsonBody, params, query } from "../http";
-import { mailTranscript } from "../mail";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
+import { mailTranscript } from "../app/mail-or-502";
 import { takeQuota } from "../security/limits";
 import { requireTenantUser, visibleCustomer } from "./customers";
 import {

@@ -13,6 +13,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
+import { readCapped } from "../../platform/streams";
 import { Page } from "../../shared/admin";
 import {
   CustomerFields,
@@ -23,10 +24,9 @@ import {
   ImportUploadQuery,
   ImportView,
 } from "../../shared/customer-import";
-import type { AppEnv } from "../app-types";
-import { requireUser } from "../auth";
-import { tellDeletedConversations } from "../customer-deletions";
-import { apiError, describeRoute, languageOf, params, query } from "../http";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute, languageOf, params, query } from "../app/http";
+import { requireUser } from "../auth/auth";
 import { loadCatalogue } from "../import/catalogue";
 import { loadDirectory } from "../import/directory";
 import { readSpreadsheet } from "../import/spreadsheet";
@@ -47,9 +47,9 @@ import {
 import { templateXlsx } from "../import/template";
 import { applyProblemText, type FileProblem, fileProblemText } from "../import/texts";
 import { mapHeader, readIdentities, validateRows } from "../import/validate";
+import { tellDeletedConversations } from "../jobs/customer-deletions";
 import { auditStatement } from "../security/audit";
 import { securityLog } from "../security/log";
-import { readCapped } from "../streams";
 import { mayWriteCustomers } from "./customers";
 
 const TAG = "customers";

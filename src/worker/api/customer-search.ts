@@ -13,7 +13,7 @@
 import type { Context } from "hono";
 import { candidateLike, maskedContains } from "../../shared/masked-search";
 import { maskPhone } from "../../shared/masking";
-import type { AppEnv } from "../app-types";
+import type { AppEnv } from "../app/app-types";
 
 /** A WHERE fragment and the values it binds, in order. */
 export interface SearchClause {

@@ -17,12 +17,12 @@ import {
 } from "../../shared/customers";
 import { maskPhone, maskText } from "../../shared/masking";
 import { readSettings } from "../../shared/number-settings";
-import type { AppEnv } from "../app-types";
-import { requireUser } from "../auth";
-import { recordCustomerDeletion, tellDeletedConversations } from "../customer-deletions";
-import { apiError, describeRoute, jsonBody, params } from "../http";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, params } from "../app/http";
+import { requireUser } from "../auth/auth";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
+import { recordCustomerDeletion, tellDeletedConversations } from "../jobs/customer-deletions";
 import { auditStatement } from "../security/audit";
 import { securityLog } from "../security/log";
 import { notFound } from "../security/probe";

@@ -15,15 +15,15 @@
  * them and agents who are members of one (as the waiting list does).
  */
 import { Hono } from "hono";
-import { now } from "../../durable/clock";
+import type { Env } from "../../durable/env";
 import type { AgentLive } from "../../durable/routing";
+import { now } from "../../platform/clock";
 import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard";
 import { readSettings } from "../../shared/number-settings";
 import type { AgentStatus } from "../../shared/protocol";
 import { instantOf, wallClock } from "../../shared/working-time";
-import type { AppEnv } from "../app-types";
-import type { Env } from "../env";
-import { describeRoute } from "../http";
+import type { AppEnv } from "../app/app-types";
+import { describeRoute } from "../app/http";
 import { requireTenantUser } from "./customers";
 import { isolation } from "./lifecycle";
 

@@ -7,6 +7,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Env } from "../../durable/env";
+import type { OutboundContent } from "../../meta/graph";
 import type { Interactive } from "../../shared/admin";
 import { MediaKind, UploadKind } from "../../shared/media-limits";
 import {
@@ -16,10 +18,8 @@ import {
   type SendContent,
   type SentMedia,
 } from "../../shared/protocol";
-import type { AppEnv } from "../app-types";
-import type { Env } from "../env";
-import { apiError, describeRoute } from "../http";
-import type { OutboundContent } from "../meta/graph";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute } from "../app/http";
 import { requireTenantUser } from "./customers";
 
 /** More than any tenant keeps; a picker filters them in the browser. */

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { ConversationActor } from "../../durable/conversation";
+import type { Env } from "../../durable/env";
 import { DEFAULT_PAGE_SIZE, MessageSearchQuery } from "../../shared/message-content";
 import {
   AgentView,
@@ -22,10 +23,9 @@ import {
   SetStatusBody,
   UpdateMeBody,
 } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app-types";
-import { meView, requireUser } from "../auth";
-import type { Env } from "../env";
-import { apiError, describeRoute, jsonBody, languageOf, params, query } from "../http";
+import type { AppEnv, SessionUser } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, languageOf, params, query } from "../app/http";
+import { meView, requireUser } from "../auth/auth";
 import { closeDecision, closeOptions } from "./close";
 import { resolveSend } from "./desk-content";
 

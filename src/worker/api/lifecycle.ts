@@ -7,8 +7,9 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { now } from "../../durable/clock";
+import type { Env } from "../../durable/env";
 import type { WaitingEntry } from "../../durable/number";
+import { now } from "../../platform/clock";
 import {
   ConferenceBody,
   ConversationView,
@@ -16,10 +17,9 @@ import {
   TransferTargets,
   WaitingList,
 } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app-types";
-import { requireUser } from "../auth";
-import type { Env } from "../env";
-import { apiError, describeRoute, jsonBody, params } from "../http";
+import type { AppEnv, SessionUser } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, params } from "../app/http";
+import { requireUser } from "../auth/auth";
 
 const TAG = "conversations";
 const ConversationParams = z.object({ id: z.uuid() });

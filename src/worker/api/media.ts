@@ -10,11 +10,11 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Env } from "../../durable/env";
 import { mediaKey } from "../../durable/media-fetch";
 import { cleanFileName } from "../../shared/file-names";
-import type { AppEnv, SessionUser } from "../app-types";
-import type { Env } from "../env";
-import { apiError, describeRoute, params } from "../http";
+import type { AppEnv, SessionUser } from "../app/app-types";
+import { apiError, describeRoute, params } from "../app/http";
 import { requireTenantUser } from "./customers";
 import { isolation } from "./lifecycle";
 

@@ -12,7 +12,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { now } from "../../durable/clock";
+import { now } from "../../platform/clock";
 import { Page } from "../../shared/admin";
 import { type HistoryMessage, TranscriptMailBody } from "../../shared/customer-history";
 import {
@@ -21,9 +21,9 @@ import {
   MyHistoryItem,
   MyHistoryQuery,
 } from "../../shared/my-history";
-import type { AppEnv } from "../app-types";
-import { apiError, describeRoute, jsonBody, params, query } from "../http";
-import { mailTranscript } from "../mail";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
+import { mailTranscript } from "../app/mail-or-502";
 import { conversationEmail, transcriptNumber } from "./conversation-email";
 import { requireTenantUser } from "./customers";
 import {

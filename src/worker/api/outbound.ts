@@ -18,9 +18,9 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { now } from "../../durable/clock";
-import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound";
+import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound-start";
 import type { CustomerRef, NumberInfo } from "../../durable/types";
+import { now } from "../../platform/clock";
 import {
   graphTemplate,
   missingVariables,
@@ -37,10 +37,10 @@ import {
   templateText,
 } from "../../shared/outbound";
 import { ConversationView, customerWindowOpen } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app-types";
-import { apiError, describeRoute, jsonBody, params, query } from "../http";
+import type { AppEnv, SessionUser } from "../app/app-types";
+import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
+import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../db/template-store";
 import { takeQuota } from "../security/limits";
-import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../templates";
 import { customerSearch } from "./customer-search";
 import { requireTenantUser, VISIBLE, visibleBinds, visibleCustomer } from "./customers";
 

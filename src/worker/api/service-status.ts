@@ -5,13 +5,13 @@
  * clock so it agrees with the out-of-hours replies they send.
  */
 import { Hono } from "hono";
-import { now } from "../../durable/clock";
+import { now } from "../../platform/clock";
 import { readSettings } from "../../shared/number-settings";
 import { ServiceStatus } from "../../shared/protocol";
 import { numberHours, ServiceHours } from "../../shared/service-hours";
 import { openState } from "../../shared/working-time";
-import type { AppEnv } from "../app-types";
-import { describeRoute } from "../http";
+import type { AppEnv } from "../app/app-types";
+import { describeRoute } from "../app/http";
 import { requireTenantUser } from "./customers";
 
 /**

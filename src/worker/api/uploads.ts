@@ -10,14 +10,14 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { graphApiOf, uploadMedia } from "../../meta/graph";
+import { openSecret } from "../../platform/secrets";
 import { cleanFileName } from "../../shared/file-names";
 import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../shared/media-limits";
 import { UploadView } from "../../shared/protocol";
-import type { AppEnv } from "../app-types";
-import { apiError, describeRoute, params } from "../http";
-import { graphApiOf, uploadMedia } from "../meta/graph";
+import type { AppEnv } from "../app/app-types";
+import { apiError, describeRoute, params } from "../app/http";
 import { takeQuota } from "../security/limits";
-import { openSecret } from "../security/secrets";
 import { requireTenantUser } from "./customers";
 
 const ConversationParams = z.object({ id: z.uuid() });

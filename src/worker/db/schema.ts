@@ -407,7 +407,7 @@ export const conversations = sqliteTable(
  * Conversations whose customer was deleted and whose actor has not yet been
  * told (so that it drops their contents and deletes their files from R2). Rows
  * are written in the same D1 batch as the deletion, read and removed once the
- * actor has taken note (src/worker/customer-deletions.ts), and retried by the
+ * actor has taken note (src/worker/jobs/customer-deletions.ts), and retried by the
  * scheduled sweep when that did not happen at once.
  */
 export const customerDeletions = sqliteTable(

@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import type { AuditChange, AuditEntity } from "../../shared/audit";
-import type { AppEnv } from "../app-types";
+import type { AppEnv } from "../app/app-types";
 
 /** Bookkeeping fields that are never worth a line in the trail. */
 const IGNORED = new Set(["version", "createdAt", "updatedAt", "id", "tenantId"]);

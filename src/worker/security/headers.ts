@@ -5,7 +5,7 @@
  * through the Worker (`run_worker_first`), so its HTML gets them from here too.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-types";
+import type { AppEnv } from "../app/app-types";
 
 /**
  * The app's policy. Styles may be set from script (Preact writes `element.style`),

@@ -6,8 +6,8 @@
  */
 import type { Context } from "hono";
 import type { LimitResult, LimitRule } from "../../durable/limiter";
-import type { AppEnv } from "../app-types";
-import { apiError, languageOf } from "../http";
+import type { AppEnv } from "../app/app-types";
+import { apiError, languageOf } from "../app/http";
 import { type SecurityEvent, securityLog } from "./log";
 
 const MINUTE = 60_000;

@@ -12,7 +12,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-types";
+import type { AppEnv } from "../app/app-types";
 
 /** What a security log line reports. */
 export type SecurityEvent =

@@ -7,8 +7,8 @@
  * pass to the usual checks.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-types";
-import { apiError } from "../http";
+import type { AppEnv } from "../app/app-types";
+import { apiError } from "../app/http";
 import { securityLog } from "./log";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -4,7 +4,7 @@
  * a `cross_tenant_probe` line. Only computed on the 404 path, so it costs nothing
  * otherwise.
  */
-import { apiError } from "../http";
+import { apiError } from "../app/http";
 import { securityLog } from "./log";
 
 /** Tables whose rows carry `id` and `tenant_id` (names come from code, never input). */

@@ -13,8 +13,8 @@ import {
   AuditEventView,
   AuditFilters,
 } from "../../../shared/audit";
-import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, params, validOr400 } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, params, validOr400 } from "../../app/http";
 import { type ExportColumn, type ListSpec, mountList } from "./common";
 
 type AuditRow = {

@@ -7,9 +7,9 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import writeXlsxFile from "write-excel-file/node";
 import type { z } from "zod";
 import { ListQuery, Page } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import { requireUser } from "../../auth";
-import { apiError, describeRoute, query } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, query } from "../../app/http";
+import { requireUser } from "../../auth/auth";
 import { notFound } from "../../security/probe";
 
 /** Requires a signed-in administrator of a tenant. Agents get 403. */

@@ -1,6 +1,6 @@
 /** Tenant content and settings: predefined messages, locations, templates, tenant settings. */
 import { Hono } from "hono";
-import type { AppEnv } from "../../app-types";
+import type { AppEnv } from "../../app/app-types";
 import { locations } from "./locations";
 import { predefinedMessages } from "./predefined";
 import { settings } from "./settings";

@@ -3,7 +3,7 @@
  * admin of the caller's tenant and reads or writes only that tenant's rows.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../app-types";
+import type { AppEnv } from "../../app/app-types";
 import { securityLog } from "../../security/log";
 import { mountAudit } from "./audit";
 import { requireAdmin } from "./common";

@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { LocationFields, LocationView, UpdateLocationBody } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import { describeRoute, jsonBody, params } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { describeRoute, jsonBody, params } from "../../app/http";
 import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 

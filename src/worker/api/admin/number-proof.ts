@@ -6,7 +6,6 @@
  * by the field to fix, in the caller's language.
  */
 
-import { apiError } from "../../http";
 import {
   type GraphError,
   type GraphRead,
@@ -14,7 +13,8 @@ import {
   isRetryable,
   listWabaPhoneNumbers,
   readPhoneNumber,
-} from "../../meta/graph";
+} from "../../../meta/graph";
+import { apiError } from "../../app/http";
 
 /** What a number's credentials must prove. `wabaId` null: only that the token sees the number. */
 export interface NumberClaim {

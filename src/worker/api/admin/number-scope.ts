@@ -4,10 +4,10 @@
  * keep an explicit order, and the number's actor hears about every change.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../app-types";
-import type { Env } from "../../env";
-import { apiError } from "../../http";
-import { forgetNumbers } from "../../number-lookup";
+import type { Env } from "../../../durable/env";
+import type { AppEnv } from "../../app/app-types";
+import { apiError } from "../../app/http";
+import { forgetNumbers } from "../../inbound/number-lookup";
 import { notFound } from "../../security/probe";
 
 /** Answers 404 unless `numberId` is a managed number of `tenantId`; returns its name. */

@@ -2,11 +2,12 @@
  * Managed numbers in D1 as the admin API sees them. Credentials never leave
  * the database through here: reads select only whether they are set.
  */
+
+import { openSecret } from "../../../platform/secrets";
 import type { NumberView } from "../../../shared/admin";
 import { readSettings, type StoredSettings } from "../../../shared/number-settings";
-import { apiError } from "../../http";
+import { apiError } from "../../app/http";
 import { notFound } from "../../security/probe";
-import { openSecret } from "../../security/secrets";
 
 /** A managed_numbers row without its secrets. */
 export interface NumberRow {

@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { sealOptional, sealSecret } from "../../../platform/secrets";
 import {
   BOT_STYLE_LIMITS,
   type BotSettings,
@@ -24,11 +25,10 @@ import {
   type StoredSettings,
 } from "../../../shared/number-settings";
 import { workingTimeProblems } from "../../../shared/working-time";
-import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, jsonBody, languageOf, params } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, jsonBody, languageOf, params } from "../../app/http";
 import { auditStatement } from "../../security/audit";
 import { takeQuota } from "../../security/limits";
-import { sealOptional, sealSecret } from "../../security/secrets";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { requireProof } from "./number-proof";
 import { numbersChanged } from "./number-scope";

@@ -10,8 +10,8 @@ import {
   PredefinedMessageView,
   UpdatePredefinedMessageBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import { describeRoute, jsonBody, params } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { describeRoute, jsonBody, params } from "../../app/http";
 import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 

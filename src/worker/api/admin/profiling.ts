@@ -12,8 +12,8 @@ import {
   ReorderBody,
   UpdateProfilingNodeBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, jsonBody, params } from "../../app/http";
 import { auditStatement } from "../../security/audit";
 import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";

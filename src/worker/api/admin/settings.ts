@@ -1,9 +1,9 @@
 /** Tenant settings: whether agents may send templates, masking for agents, default language, meeting URL. */
 import { Hono } from "hono";
+import type { Env } from "../../../durable/env";
 import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import type { Env } from "../../env";
-import { apiError, describeRoute, jsonBody } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, jsonBody } from "../../app/http";
 import { auditStatement } from "../../security/audit";
 
 interface TenantRow {

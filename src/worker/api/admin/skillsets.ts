@@ -6,8 +6,8 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { CreateSkillsetBody, SkillsetView, UpdateSkillsetBody } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../http";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, jsonBody, params } from "../../app/http";
 import { auditStatement } from "../../security/audit";
 import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";

@@ -1,38 +1,38 @@
 /**
  * Message templates: drafted here, submitted to Meta's review, updated by
- * Meta's status webhook (see ../../templates.ts). Only drafts and rejected
+ * Meta's status webhook (see src/worker/db/template-store.ts). Only drafts and rejected
  * templates may be edited; the tenant's template limit counts every template.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { type GraphError, graphApiOf } from "../../../meta/graph";
+import {
+  createTemplate,
+  deleteTemplate,
+  editTemplate,
+  templateIdsNamed,
+} from "../../../meta/template-api";
+import { openSecret } from "../../../platform/secrets";
+import type { TemplateContent } from "../../../shared/admin";
 import {
   TemplateFields,
   TemplateStatus,
   TemplateView,
   UpdateTemplateBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../http";
-import { type GraphError, graphApiOf } from "../../meta/graph";
-import {
-  createTemplate,
-  deleteTemplate,
-  editTemplate,
-  templateIdsNamed,
-} from "../../meta/templates";
-import { auditStatement } from "../../security/audit";
-import { openSecret } from "../../security/secrets";
+import type { AppEnv } from "../../app/app-types";
+import { apiError, describeRoute, jsonBody, params } from "../../app/http";
 import {
   componentsJson,
   type StoredComponents,
   statusFromMeta,
   TEMPLATE_SELECT,
-  type TemplateContent,
   type TemplateProblem,
   type TemplateRow,
   templateProblems,
   templateView,
-} from "../../templates";
+} from "../../db/template-store";
+import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
 const TAG = "admin: templates";

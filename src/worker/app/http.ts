@@ -1,0 +1,221 @@
+/** Shared HTTP plumbing: API errors, zod validators and the OpenAPI registry. */
+import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { validator } from "hono/validator";
+import { type ZodType, z } from "zod";
+import { it as zodItalian } from "zod/locales";
+import type { ApiError } from "../../shared/protocol";
+
+/** Throws an HTTPException whose response is our `ApiError` body (with `headers`, e.g. Retry-After). */
+export function apiError(
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  fields?: { path: string; message: string }[],
+  headers?: Record<string, string>,
+): never {
+  const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}) } };
+  throw new HTTPException(status, { res: Response.json(body, { status, headers }) });
+}
+
+// ---- validation messages in the caller's language -------------------------------
+
+type ValidationLanguage = "en" | "it";
+
+/** The UI sends its language as Accept-Language; anything but Italian gets English. */
+export function languageOf(c: Context): ValidationLanguage {
+  const first = (c.req.header("Accept-Language") ?? "").split(",")[0]?.trim().toLowerCase();
+  return first?.startsWith("it") ? "it" : "en";
+}
+
+const italianErrors = zodItalian().localeError;
+
+/** Our own schema messages (src/shared), in Italian; zod's generic ones come from its locale. */
+const OWN_MESSAGES_IT: Record<string, string> = {
+  "at least 10 characters": "almeno 10 caratteri",
+  "digits only, as Meta shows it": "solo cifre, come le mostra Meta",
+  "a time HH:MM between 00:00 and 24:00": "un orario HH:MM tra 00:00 e 24:00",
+  "an IANA time zone such as Europe/Rome": "un fuso orario IANA come Europe/Rome",
+  "a date YYYY-MM-DD": "una data AAAA-MM-GG",
+  "on or after from": "uguale o successiva a from",
+  "at most 10 rows in all": "al massimo 10 righe in tutto",
+  "international format, e.g. +390212345678": "formato internazionale, es. +390212345678",
+  "lowercase letters, digits and underscores": "lettere minuscole, cifre e trattini bassi",
+  "a language code such as en_US or it": "un codice lingua come en_US o it",
+  "a valid mobile number in international format, e.g. +393331234567":
+    "un numero di cellulare valido in formato internazionale, es. +393331234567",
+  "an https:// address, or empty": "un indirizzo https://, oppure vuoto",
+};
+
+/** Parses with messages in the caller's language. */
+function parseIn<S extends ZodType>(c: Context, schema: S, value: unknown) {
+  return languageOf(c) === "it"
+    ? schema.safeParse(value, { error: italianErrors })
+    : schema.safeParse(value);
+}
+
+function invalid(c: Context, where: string, error: z.ZodError): never {
+  const italian = languageOf(c) === "it";
+  const fields = error.issues.map((i) => ({
+    path: i.path.length ? i.path.join(".") : where,
+    message: (italian && OWN_MESSAGES_IT[i.message]) || i.message,
+  }));
+  const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
+  const lead = italian ? `Dati non validi (${where})` : `Invalid ${where}`;
+  apiError(400, "invalid_request", `${lead}: ${summary}`, fields);
+}
+
+/** Parses `value` with `schema`, or answers 400 naming each bad field of `where` (in the caller's language). */
+export function validOr400<S extends ZodType>(
+  c: Context,
+  where: "body" | "query" | "path",
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  const parsed = parseIn(c, schema, value);
+  if (!parsed.success) invalid(c, where, parsed.error);
+  return parsed.data;
+}
+
+/** Validates the JSON body with `schema`; 415 unless the request says it is JSON (CSRF guard). */
+export function jsonBody<S extends ZodType>(schema: S) {
+  return validator("json", async (_value, c): Promise<z.output<S>> => {
+    const type = c.req.header("Content-Type") ?? "";
+    if (!type.toLowerCase().startsWith("application/json")) {
+      apiError(415, "unsupported_media_type", "Content-Type must be application/json");
+    }
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      apiError(400, "invalid_json", "The body is not valid JSON");
+    }
+    const parsed = parseIn(c, schema, raw);
+    if (!parsed.success) invalid(c, "body", parsed.error);
+    return parsed.data;
+  });
+}
+
+/** Validates the query string with `schema`. */
+export function query<S extends ZodType>(schema: S) {
+  return validator("query", (value, c): z.output<S> => {
+    const parsed = parseIn(c, schema, value);
+    if (!parsed.success) invalid(c, "query", parsed.error);
+    return parsed.data;
+  });
+}
+
+/** Validates path parameters with `schema`. */
+export function params<S extends ZodType>(schema: S) {
+  return validator("param", (value, c): z.output<S> => {
+    const parsed = parseIn(c, schema, value);
+    if (!parsed.success) invalid(c, "path", parsed.error);
+    return parsed.data;
+  });
+}
+
+// ---- OpenAPI ----------------------------------------------------------------
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+interface Operation {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  body?: ZodType;
+  query?: ZodType;
+  response?: ZodType;
+  status?: number;
+  auth?: boolean;
+}
+const operations: Operation[] = [];
+
+/**
+ * Documents an operation in /api/openapi.json from the same zod schemas that
+ * validate it, and returns a no-op middleware so it can sit in the route.
+ */
+export function describeRoute(op: Operation): MiddlewareHandler {
+  if (!operations.some((o) => o.method === op.method && o.path === op.path)) operations.push(op);
+  return async (_c, next) => next();
+}
+
+function schemaOf(s: ZodType): unknown {
+  return z.toJSONSchema(s, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+}
+
+/** The OpenAPI 3.1 document of every described operation. */
+export function openApiDocument(): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = op.path.replace(/:(\w+)/g, "{$1}");
+    const parameters = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    if (op.query) {
+      const js = schemaOf(op.query) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(js.properties ?? {})) {
+        parameters.push({
+          name,
+          in: "query",
+          required: js.required?.includes(name) ?? false,
+          schema: schema as { type: string },
+        });
+      }
+    }
+    paths[path] ??= {};
+    paths[path][op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: schemaOf(op.body) } },
+            },
+          }
+        : {}),
+      ...(op.auth === false ? { security: [] } : {}),
+      responses: {
+        [String(op.status ?? 200)]: {
+          description: "Success",
+          ...(op.response
+            ? { content: { "application/json": { schema: schemaOf(op.response) } } }
+            : {}),
+        },
+        default: {
+          description: "Error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Parley API", version: "0.1.0" },
+    components: {
+      securitySchemes: {
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "parley_session",
+          description: "Set by POST /auth/login; named __Host-parley_session in production",
+        },
+      },
+      schemas: {
+        ApiError: schemaOf(
+          z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+        ),
+      },
+    },
+    security: [{ session: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Forgotten passwords: a reset link sent by e-mail (the link itself is used through
+ * `POST /auth/password`, like an invitation). Mounted at /auth.
+ *
+ * The answer is always 202 and comes before any token or mail is made, so
+ * neither its content nor its timing tells whether an address has an account.
+ * One mail per account per minute at most (counted from the newest reset
+ * link): a form pressed repeatedly, or someone flooding a victim's inbox,
+ * sends nothing more. Requests are also throttled per address and per client
+ * IP (429 with Retry-After), alike for addresses with and without an account.
+ */
+import { Hono } from "hono";
+import { PasswordResetBody } from "../../shared/protocol";
+import type { AppEnv } from "../app/app-types";
+import { describeRoute, jsonBody } from "../app/http";
+import { mailPasswordReset } from "../app/mail-or-502";
+import { clientIp, takeQuota } from "../security/limits";
+import { newUserToken, RESET_TTL_MS } from "./auth";
+
+/** At most one reset mail per account within this time. */
+export const RESET_MAIL_INTERVAL_MS = 60_000;
+
+interface Account {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  language: "en" | "it";
+}
+
+/**
+ * The account a reset may be mailed to: active, of an active tenant, not the
+ * platform operator (whose password is configured), and without a reset link
+ * made in the last minute. Null otherwise.
+ */
+async function resettable(db: D1Database, email: string, now: number): Promise<Account | null> {
+  return db
+    .prepare(
+      `SELECT u.id, u.tenant_id, u.email, u.name, u.language
+       FROM users u JOIN tenants t ON t.id = u.tenant_id AND t.status = 'active'
+       WHERE u.email = ? AND u.active = 1 AND u.role != 'operator'
+         AND NOT EXISTS (SELECT 1 FROM user_tokens k
+           WHERE k.tenant_id = u.tenant_id AND k.user_id = u.id AND k.purpose = 'reset'
+             AND k.created_at > ?)`,
+    )
+    .bind(email, now - RESET_MAIL_INTERVAL_MS)
+    .first<Account>();
+}
+
+export const passwordReset = new Hono<AppEnv>().post(
+  "/password-reset",
+  describeRoute({
+    method: "post",
+    path: "/auth/password-reset",
+    summary:
+      "Mail a password-reset link to the address if it is an account's (always 202, whether or not it is; at most one mail a minute)",
+    tag: "auth",
+    body: PasswordResetBody,
+    status: 202,
+    auth: false,
+  }),
+  jsonBody(PasswordResetBody),
+  async (c) => {
+    const { email } = c.req.valid("json");
+    // Counted whether or not the address has an account, so a 429 tells nothing either.
+    await takeQuota(c, { rule: "resetIp", subject: clientIp(c) });
+    await takeQuota(c, { rule: "resetAccount", subject: email });
+    const db = c.env.DB;
+    const config = c.var.config.mail;
+    const work = (async () => {
+      const account = await resettable(db, email, Date.now());
+      if (!account) return;
+      const { token, statements } = await newUserToken(
+        db,
+        { id: account.id, tenantId: account.tenant_id },
+        "reset",
+      );
+      await db.batch(statements);
+      await mailPasswordReset(config, account, {
+        token,
+        expiresInHours: RESET_TTL_MS / 3_600_000,
+      });
+    })().catch((err: unknown) => console.error("password reset failed", err));
+    c.executionCtx.waitUntil(work);
+    return c.body(null, 202);
+  },
+);
