@@ -11,7 +11,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "./env";
-import { Alarm, KV_TABLE, KvCell } from "./sql";
+import { ActorDb, Alarm, KV_TABLE, KvCell, migrate } from "./sql";
 
 /** At most `limit` events in any `windowMs`. */
 export interface LimitRule {
@@ -28,7 +28,7 @@ export class LimiterActor extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(KV_TABLE);
+    migrate(new ActorDb(ctx.storage.sql), [[KV_TABLE]]);
     this.events = new KvCell(ctx.storage.sql, "events");
     this.nextAlarm = new Alarm(ctx.storage);
   }

@@ -1,8 +1,135 @@
-/** Thin typed helpers over a Durable Object's synchronous SQLite storage. */
+/**
+ * An actor's SQLite storage, one way: statements are tagged templates whose
+ * interpolated values become bound parameters (never SQL text), run through
+ * `ActorDb`; a stored JSON column has one declared type (`StoredJson`); tables
+ * are created and changed by numbered migrations (`migrate`), recorded in the
+ * actor's storage and run once, not checked on every wake.
+ *
+ *   const db = new ActorDb(ctx.storage.sql);
+ *   db.one<{ state: string }>(sql`SELECT state FROM offers WHERE id = ${id}`);
+ *   db.all(sql`SELECT id FROM messages WHERE id IN (${ids})`); // a list: ?, ?, ?
+ */
+
+/** A value SQLite stores: text, a number, bytes or NULL. */
+export type SqlValue = SqlStorageValue;
+
+/** A piece of SQL and the values bound to its `?`s. */
+export class Sql {
+  constructor(
+    readonly text: string,
+    readonly values: readonly SqlValue[],
+  ) {}
+}
+
+type Interpolated = SqlValue | readonly SqlValue[] | Sql;
+
+/**
+ * A statement: each `${value}` becomes a bound `?` (an array becomes `?, ?, …`,
+ * for `IN (…)`); a nested `sql` fragment or `rawSql` is spliced in with its own
+ * values.
+ */
+export function sql(strings: TemplateStringsArray, ...values: Interpolated[]): Sql {
+  let text = strings[0] ?? "";
+  const bound: SqlValue[] = [];
+  values.forEach((value, i) => {
+    if (value instanceof Sql) {
+      text += value.text;
+      bound.push(...value.values);
+    } else if (Array.isArray(value)) {
+      if (value.length === 0) throw new Error("sql: an empty list cannot be bound");
+      text += value.map(() => "?").join(", ");
+      bound.push(...value);
+    } else {
+      text += "?";
+      bound.push(value as SqlValue);
+    }
+    text += strings[i + 1] ?? "";
+  });
+  return new Sql(text, bound);
+}
+
+/**
+ * SQL text written in the code itself (a constant expression, a table's
+ * definition), never a value from outside: it is spliced in as it is.
+ */
+export function rawSql(text: string): Sql {
+  return new Sql(text, []);
+}
 
 type Row = Record<string, SqlStorageValue>;
 
-/** All rows of a parameterised query, typed by the caller. */
+/** An actor's SQLite storage: the only way its code runs a statement. */
+export class ActorDb {
+  constructor(readonly storage: SqlStorage) {}
+
+  /** Every row, typed by the caller (the columns its SELECT names). */
+  all<T extends Row = Row>(q: Sql): T[] {
+    return this.storage.exec<T>(q.text, ...q.values).toArray();
+  }
+
+  /** The first row, or null. */
+  one<T extends Row = Row>(q: Sql): T | null {
+    const cursor = this.storage.exec<T>(q.text, ...q.values);
+    for (const row of cursor) return row;
+    return null;
+  }
+
+  /** Runs a statement; the rows it wrote (SQLite counts index entries too: test for > 0). */
+  run(q: Sql): number {
+    return this.storage.exec(q.text, ...q.values).rowsWritten;
+  }
+}
+
+/**
+ * A column that holds JSON of one type, declared once: `write` stores it,
+ * `read` gives it back. Only the actor writes its storage, through `write`, so
+ * what it reads is what it wrote (a stored row is not outside input).
+ */
+export class StoredJson<T> {
+  write(value: T): string {
+    return JSON.stringify(value);
+  }
+  read(text: string): T {
+    return JSON.parse(text) as T;
+  }
+  /** A nullable column: null stays null. */
+  readOptional(text: string | null): T | null {
+    return text === null ? null : this.read(text);
+  }
+}
+
+/**
+ * One step of an actor's schema: statements run once, in order, inside the
+ * actor's storage transaction, or a function for what SQL alone cannot say.
+ */
+export type Migration = readonly string[] | ((db: ActorDb) => void);
+
+const VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+
+/**
+ * Brings the actor's tables to the last of `migrations` (version = how many
+ * have run), recorded in `schema_version`. Call from the constructor inside
+ * `blockConcurrencyWhile`; an up-to-date actor costs one SELECT. Migrations
+ * are append-only: a released one is never edited, a change is a new one.
+ */
+export function migrate(db: ActorDb, migrations: readonly Migration[]): void {
+  let version = 0;
+  try {
+    version = db.one<{ version: number }>(sql`SELECT version FROM schema_version`)?.version ?? 0;
+  } catch {
+    // No schema_version table: a new actor, or one from before versioned migrations.
+    db.storage.exec(VERSION_TABLE);
+  }
+  if (version >= migrations.length) return;
+  for (const migration of migrations.slice(version)) {
+    if (typeof migration === "function") migration(db);
+    else for (const statement of migration) db.storage.exec(statement);
+  }
+  db.run(sql`DELETE FROM schema_version`);
+  db.run(sql`INSERT INTO schema_version (version) VALUES (${migrations.length})`);
+}
+
+/** Legacy positional form, replaced by `ActorDb` (being removed). */
 export function all<T extends Row>(sql: SqlStorage, query: string, ...params: unknown[]): T[] {
   return sql.exec<T>(query, ...params).toArray();
 }
@@ -24,14 +151,14 @@ export function run(sql: SqlStorage, query: string, ...params: unknown[]): numbe
  * build a new value and `set` it instead of changing it in place.
  */
 export class KvCell<T> {
-  private readonly sql: SqlStorage;
+  private readonly db: ActorDb;
   private readonly key: string;
   private loaded = false;
   private value: T | null = null;
   private stored: string | null = null;
 
-  constructor(sql: SqlStorage, key: string) {
-    this.sql = sql;
+  constructor(storage: SqlStorage, key: string) {
+    this.db = new ActorDb(storage);
     this.key = key;
   }
 
@@ -45,7 +172,7 @@ export class KvCell<T> {
   text(): string | null {
     if (!this.loaded) {
       this.stored =
-        one<{ value: string }>(this.sql, "SELECT value FROM kv WHERE key = ?", this.key)?.value ??
+        this.db.one<{ value: string }>(sql`SELECT value FROM kv WHERE key = ${this.key}`)?.value ??
         null;
       this.value = null;
       this.loaded = true;
@@ -57,10 +184,9 @@ export class KvCell<T> {
   set(value: T): void {
     const text = JSON.stringify(value);
     if (!(this.loaded && text === this.stored)) {
-      this.sql.exec(
-        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        this.key,
-        text,
+      this.db.run(
+        sql`INSERT INTO kv (key, value) VALUES (${this.key}, ${text})
+            ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       );
     }
     this.stored = text;
@@ -70,7 +196,7 @@ export class KvCell<T> {
 
   delete(): void {
     if (!(this.loaded && this.stored === null)) {
-      this.sql.exec("DELETE FROM kv WHERE key = ?", this.key);
+      this.db.run(sql`DELETE FROM kv WHERE key = ${this.key}`);
     }
     this.stored = null;
     this.value = null;

@@ -1,0 +1,74 @@
+/**
+ * The actors' SQLite helper (src/durable/sql.ts) on a real Durable Object's
+ * storage: values are bound, never spliced; lists expand; migrations run once,
+ * in order, and an actor that already ran them pays one SELECT.
+ */
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ActorDb, migrate, rawSql, StoredJson, sql } from "../src/durable/sql";
+import { uid } from "./helpers";
+
+/** Runs `fn` against a fresh actor's storage (a LimiterActor's: any SQLite-backed actor will do). */
+function withStorage(fn: (db: ActorDb) => void): Promise<void> {
+  return runInDurableObject(env.LIMITER.getByName(uid("sql")), (_actor, state) => {
+    fn(new ActorDb(state.storage.sql));
+  });
+}
+
+describe("sql`…`", () => {
+  it("binds interpolated values as parameters, expands lists and splices fragments", () => {
+    const ids = ["a", "b"];
+    const q = sql`SELECT * FROM t WHERE id IN (${ids}) AND n > ${3}${sql` AND k = ${"x"}`}`;
+    expect(q.text).toBe("SELECT * FROM t WHERE id IN (?, ?) AND n > ? AND k = ?");
+    expect(q.values).toEqual(["a", "b", 3, "x"]);
+    expect(rawSql("ORDER BY at").values).toEqual([]);
+    expect(() => sql`SELECT 1 WHERE id IN (${[]})`).toThrow(/empty list/);
+  });
+
+  it("stores a value that looks like SQL as text", () =>
+    withStorage((db) => {
+      db.storage.exec("CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT)");
+      const hostile = "x'); DROP TABLE t; --";
+      expect(db.run(sql`INSERT INTO t (id, body) VALUES (${"1"}, ${hostile})`)).toBeGreaterThan(0);
+      expect(db.one<{ body: string }>(sql`SELECT body FROM t WHERE id = ${"1"}`)?.body).toBe(
+        hostile,
+      );
+      expect(db.all(sql`SELECT id FROM t WHERE id IN (${["1", "2"]})`)).toEqual([{ id: "1" }]);
+      expect(db.one(sql`SELECT id FROM t WHERE id = ${"2"}`)).toBeNull();
+    }));
+
+  it("StoredJson gives back what it wrote, and null for a null column", () => {
+    const column = new StoredJson<{ a: number[] }>();
+    expect(column.read(column.write({ a: [1, 2] }))).toEqual({ a: [1, 2] });
+    expect(column.readOptional(null)).toBeNull();
+  });
+});
+
+describe("migrate", () => {
+  it("runs each migration once, in order, and later only the new ones", () =>
+    withStorage((db) => {
+      const ran: string[] = [];
+      const v1 = ["CREATE TABLE items (id TEXT PRIMARY KEY)"];
+      const v2 = (d: ActorDb) => {
+        ran.push("v2");
+        d.storage.exec("ALTER TABLE items ADD COLUMN at INTEGER");
+      };
+      migrate(db, [v1, v2]);
+      migrate(db, [v1, v2]);
+      expect(ran).toEqual(["v2"]);
+      db.run(sql`INSERT INTO items (id, at) VALUES (${"i"}, ${5})`);
+
+      migrate(db, [v1, v2, ["ALTER TABLE items ADD COLUMN note TEXT"]]);
+      expect(db.one(sql`SELECT id, at, note FROM items`)).toEqual({ id: "i", at: 5, note: null });
+      expect(db.one(sql`SELECT version FROM schema_version`)).toEqual({ version: 3 });
+    }));
+
+  it("takes over an actor stored before versioned migrations (tables there, no version)", () =>
+    withStorage((db) => {
+      db.storage.exec("CREATE TABLE items (id TEXT PRIMARY KEY)");
+      db.run(sql`INSERT INTO items (id) VALUES (${"old"})`);
+      // The baseline is idempotent: CREATE TABLE IF NOT EXISTS leaves the old table and its rows.
+      migrate(db, [["CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY)"]]);
+      expect(db.all(sql`SELECT id FROM items`)).toEqual([{ id: "old" }]);
+    }));
+});
