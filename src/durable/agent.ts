@@ -7,6 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { now } from "../platform/clock";
+import { assertNever } from "../shared/assert-never";
 import { maskJson } from "../shared/masking";
 import {
   type AgentView,
@@ -1051,8 +1052,4 @@ export function readClientFrame(
         ? `The frame does not fit the protocol (fields: ${fields.join(", ")})`
         : "The frame does not fit the protocol",
   };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
 }

@@ -6,6 +6,7 @@
  * gives null content, and the desktop falls back to the row's text.
  */
 import { z } from "zod";
+import { InteractiveReply } from "../meta/webhook-payload";
 import { cleanFileName } from "../shared/file-names";
 import {
   type ContactCard,
@@ -96,25 +97,6 @@ const ContactObject = z.looseObject({
     .catch(undefined),
   org: z.looseObject({ company: z.string().optional() }).optional().catch(undefined),
 });
-
-const Interactive = z.discriminatedUnion("type", [
-  z.looseObject({
-    type: z.literal("button_reply"),
-    button_reply: z.looseObject({ id: z.string(), title: z.string() }),
-  }),
-  z.looseObject({
-    type: z.literal("list_reply"),
-    list_reply: z.looseObject({
-      id: z.string(),
-      title: z.string(),
-      description: z.string().optional(),
-    }),
-  }),
-  z.looseObject({
-    type: z.literal("nfm_reply"),
-    nfm_reply: z.looseObject({ body: z.string().optional(), name: z.string().optional() }),
-  }),
-]);
 
 /** Our interactive message (buttons or list), as Meta's `interactive` object. */
 const OutboundInteractive = z.looseObject({
@@ -239,7 +221,7 @@ function inboundContent(row: ContentRow, lookup: WamidLookup | null): MessageCon
       };
     }
     case "interactive": {
-      const i = Interactive.safeParse(payload);
+      const i = InteractiveReply.safeParse(payload);
       if (!i.success) return null;
       switch (i.data.type) {
         case "button_reply":

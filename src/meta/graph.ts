@@ -5,6 +5,7 @@
  * repeated here (see `sendText`).
  */
 import { z } from "zod";
+import { assertNever } from "../shared/assert-never";
 
 /** Where the Graph API is and how long one call may take, headers and body (ms). */
 export interface GraphApi {
@@ -132,10 +133,6 @@ function messageBody(msg: OutboundText): Record<string, unknown> {
     default:
       return assertNever(content);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled outbound content ${JSON.stringify(value)}`);
 }
 
 /** Decides whether a failed HTTP answer should be retried. */

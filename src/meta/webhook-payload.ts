@@ -223,7 +223,8 @@ const SharedContactSchema = z.looseObject({
 });
 type SharedContact = z.infer<typeof SharedContactSchema>;
 
-const InteractiveSchema = z.discriminatedUnion("type", [
+/** A customer's answer to an interactive message: a reply button, a list row or a flow. */
+export const InteractiveReply = z.discriminatedUnion("type", [
   z.looseObject({
     type: z.literal("button_reply"),
     button_reply: z.looseObject({ id: z.string(), title: z.string() }),
@@ -245,7 +246,7 @@ const InteractiveSchema = z.discriminatedUnion("type", [
     }),
   }),
 ]);
-type Interactive = z.infer<typeof InteractiveSchema>;
+type InteractiveReply = z.infer<typeof InteractiveReply>;
 
 const OrderSchema = z.looseObject({
   catalog_id: z.string(),
@@ -299,7 +300,7 @@ const KnownMessageSchema = z.discriminatedUnion("type", [
     }),
   }),
   z.looseObject({ type: z.literal("contacts"), contacts: z.array(SharedContactSchema) }),
-  z.looseObject({ type: z.literal("interactive"), interactive: InteractiveSchema }),
+  z.looseObject({ type: z.literal("interactive"), interactive: InteractiveReply }),
   z.looseObject({
     type: z.literal("button"),
     button: z.looseObject({ payload: z.string().optional(), text: z.string() }),
@@ -434,7 +435,7 @@ function contactsText(contacts: SharedContact[]): string {
   return `${label} ${contacts.map(sharedContactName).join(", ")}`.trimEnd();
 }
 
-function interactiveText(i: Interactive): string {
+function interactiveText(i: InteractiveReply): string {
   switch (i.type) {
     case "button_reply":
       return i.button_reply.title;

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { Language } from "./protocol";
+import { isTimeZone } from "./working-time";
 
 // ---- building blocks --------------------------------------------------------
 
@@ -258,15 +259,6 @@ export type OpeningRange = z.infer<typeof OpeningRange>;
 
 export const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 export type Weekday = z.infer<typeof Weekday>;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const WorkingTime = z.object({
   /** IANA time zone, e.g. "Europe/Rome". */

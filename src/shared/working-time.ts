@@ -202,3 +202,13 @@ export function workingTimeProblems(wt: WorkingTime, prefix = "workingTime"): Fi
   });
   return problems;
 }
+
+/** Whether the runtime knows `tz` as an IANA time zone (e.g. "Europe/Rome"). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,6 +6,8 @@
  * (one per pushed event, used to resume the WebSocket), while `MessageView.seq` is a
  * message's position inside its conversation (used to fetch missed messages).
  */
+
+import { assertNever } from "../shared/assert-never";
 import type {
   AgentView,
   ConversationView,
@@ -400,8 +402,4 @@ function pick<T>(record: Readonly<Record<string, T>>, keep: Set<string>): Record
   const result: Record<string, T> = {};
   for (const [key, value] of Object.entries(record)) if (keep.has(key)) result[key] = value;
   return result;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled: ${JSON.stringify(value)}`);
 }

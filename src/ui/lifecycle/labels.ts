@@ -2,6 +2,8 @@
  * Pure wording and filtering for the lifecycle views: what a waiting conversation's
  * state says, what the "Ready" column says, which colleagues match a filter.
  */
+
+import { assertNever } from "../../shared/assert-never";
 import type { TransferTargets, WaitingItem } from "../../shared/protocol.ts";
 import type { MessageKey, Params } from "../i18n.ts";
 
@@ -88,8 +90,4 @@ export function takeRefusalKey(code: string): MessageKey | null {
 
 function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled: ${JSON.stringify(value)}`);
 }

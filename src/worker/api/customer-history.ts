@@ -19,6 +19,7 @@ import {
 } from "../../shared/customer-history";
 import { maskedSnippet, searchWords } from "../../shared/masked-search";
 import { readSettings } from "../../shared/number-settings";
+import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
@@ -34,15 +35,6 @@ import {
 
 const TAG = "customers";
 const BASE = "/api/customers/:id/conversations";
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The shared query, with the time zone checked against the runtime's zone database. */
 const ListQuery = HistoryQuery.extend({

@@ -21,6 +21,7 @@ import {
   MyHistoryItem,
   MyHistoryQuery,
 } from "../../shared/my-history";
+import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
@@ -36,15 +37,6 @@ import {
 
 const TAG = "desktop";
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const ListQuery = MyHistoryQuery.extend({
   tz: z.string().max(64).refine(isTimeZone, "an IANA time zone such as Europe/Rome").optional(),
