@@ -4,6 +4,7 @@
  * every operation here as it declares it.
  */
 import { type ZodType, z } from "zod";
+import { ApiError } from "../../shared/protocol";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -98,11 +99,8 @@ export function openApiDocument(): unknown {
           description: "Set by POST /auth/login; named __Host-parley_session in production",
         },
       },
-      schemas: {
-        ApiError: schemaOf(
-          z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
-        ),
-      },
+      // The one error body (src/shared/protocol.ts), as the Worker answers it and the UI reads it.
+      schemas: { ApiError: schemaOf(ApiError) },
     },
     security: [{ session: [] }],
     paths,
