@@ -73,9 +73,10 @@ app.use("/api/*", guardApi);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.route("/", admin);
 app.route("/", platform);
-// Before `customers`, so /customers/fields and /customers/imports are not read as customer ids.
-app.route("/", customerImport);
+// Where two routes match one path, the first registered answers: these come before
+// `customers`, so /customers/fields and /customers/imports are not read as customer ids.
 app.route("/", customerHistory);
+app.route("/", customerImport);
 app.route("/", customers);
 app.route("/", serviceStatus);
 app.route("/", account);
