@@ -92,7 +92,7 @@ async function customerConversation(
   return { conversation, messages: (messages?.results ?? []) as HistoryMessage[] };
 }
 
-/** /api/customers/:id/conversations…. */
+/** /api/customers/:id/conversations… */
 export const customerHistory = new Routes();
 
 customerHistory.endpoint(

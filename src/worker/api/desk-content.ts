@@ -25,7 +25,7 @@ const PICKER_MAX_ROWS = 1000;
 
 const TAG = "composer";
 
-/** GET /api/desk/…. */
+/** GET /api/desk/… */
 export const deskContent = new Routes()
   .endpoint(
     {

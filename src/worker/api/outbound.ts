@@ -165,7 +165,7 @@ function customerRef(row: {
   };
 }
 
-/** GET/POST /api/outbound…. */
+/** GET/POST /api/outbound… */
 export const outbound = new Routes()
   .endpoint(
     {
