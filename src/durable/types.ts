@@ -83,6 +83,3 @@ export interface ConversationInit {
 export type NumberItem =
   | { kind: "message"; contact: InboundContact; message: InboundMessage }
   | { kind: "status"; status: StatusUpdate };
-
-/** Outcome values of actor methods; exceptions are reserved for bugs. */
-export type Result<T, C extends string = string> = ({ ok: true } & T) | { ok: false; code: C };

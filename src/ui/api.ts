@@ -7,10 +7,10 @@ import { z } from "zod";
 import type { CloseBody, Language, SelectableStatus, SendContent } from "../shared/protocol.ts";
 import {
   AgentView,
-  ApiError as ApiErrorBody,
   CloseOptions,
   ConversationView,
   DesktopSnapshot,
+  ApiError as ErrorBody,
   MessageView,
   MeView,
 } from "../shared/protocol.ts";
@@ -108,17 +108,26 @@ export async function request<T>(
   return parsed.data;
 }
 
+/**
+ * The ApiError of an error answer: its body when that is the server's error
+ * body (the shared `ApiError` schema), else one made of the status. `body` is
+ * the parsed JSON, or undefined when the answer was not JSON.
+ */
+export function errorOfAnswer(status: number, statusText: string, body: unknown): ApiError {
+  const parsed = ErrorBody.safeParse(body);
+  if (!parsed.success) return new ApiError(status, `http_${status}`, statusText);
+  const { code, message, fields } = parsed.data.error;
+  return new ApiError(status, code, message, fields ?? []);
+}
+
 async function readError(response: Response): Promise<ApiError> {
+  let body: unknown;
   try {
-    const parsed = ApiErrorBody.safeParse(await response.json());
-    if (parsed.success) {
-      const { code, message, fields } = parsed.data.error;
-      return new ApiError(response.status, code, message, fields ?? []);
-    }
+    body = await response.json();
   } catch {
-    // Not JSON (a proxy's HTML page, an empty body): fall back to the status text.
+    // Not JSON (a proxy's HTML page, an empty body): the status text tells.
   }
-  return new ApiError(response.status, `http_${response.status}`, response.statusText);
+  return errorOfAnswer(response.status, response.statusText, body);
 }
 
 const ConversationWithMessages = z.object({

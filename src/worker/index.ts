@@ -6,7 +6,6 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Env } from "../durable/env";
 import { configOf } from "../platform/config";
-import type { ApiError } from "../shared/protocol";
 import { account } from "./api/account";
 import { admin } from "./api/admin";
 import { customerHistory } from "./api/customer-history";
@@ -24,9 +23,11 @@ import { serviceStatus } from "./api/service-status";
 import { uploads } from "./api/uploads";
 import type { AppEnv } from "./app/app-types";
 import { drillHooks } from "./app/drill-hooks";
-import { openApiDocument } from "./app/http";
+import { errorBody } from "./app/http";
 import { maskForAgents } from "./app/mask-for-agents";
+import { openApiDocument } from "./app/openapi";
 import { auth } from "./auth/auth";
+import { guardApi } from "./auth/guard";
 import { passwordReset } from "./auth/password-reset";
 import { webhook } from "./inbound/meta-webhook";
 import { tellDeletedConversations } from "./jobs/customer-deletions";
@@ -52,42 +53,41 @@ app.use(async (c, next) => {
   const result = configOf(c.env);
   if (!result.ok) {
     console.error("configuration invalid:", result.problems.join("; "));
-    const body: ApiError = {
-      error: { code: "misconfigured", message: "The server is not configured; see the logs" },
-    };
-    return c.json(body, 503);
+    return c.json(errorBody("misconfigured", "The server is not configured; see the logs"), 503);
   }
   c.set("config", result.config);
   await next();
 });
 
-app.route("/webhooks", webhook);
+// Routers declare full paths (src/worker/app/routes.ts), so they are mounted at the root.
+app.route("/", webhook);
 // Meta's webhooks come from Meta's servers; everything else a browser may send is checked.
 app.use(checkOrigin);
 app.route("/_drill", drillHooks);
-app.route("/auth", auth);
-app.route("/auth", passwordReset);
+app.route("/", auth);
+app.route("/", passwordReset);
 // Registered before every /api router so it sees their answers on the way out.
 app.use("/api/*", maskForAgents);
+// The one guard of the API: the session, read once, and the caller's role by path.
+app.use("/api/*", guardApi);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
-app.route("/api/admin", admin);
-app.route("/api/platform", platform);
-// Before `customers`, whose guard on /customers/* would otherwise run a second time.
-app.route("/api", customerHistory);
-// Before `customers`, so /customers/fields and /customers/imports are not read as customer ids.
-app.route("/api", customerImport);
-app.route("/api", customers);
-// Before `desktop`, whose guard covers all of /api/* and would check the session twice.
-app.route("/api", serviceStatus);
-app.route("/api", account);
-app.route("/api", dashboard);
-app.route("/api", myHistory);
-app.route("/api", media);
-app.route("/api", uploads);
-app.route("/api", deskContent);
-app.route("/api", outbound);
-app.route("/api", lifecycle);
-app.route("/api", desktop);
+app.route("/", admin);
+app.route("/", platform);
+// Where two routes match one path, the first registered answers: these come before
+// `customers`, so /customers/fields and /customers/imports are not read as customer ids.
+app.route("/", customerHistory);
+app.route("/", customerImport);
+app.route("/", customers);
+app.route("/", serviceStatus);
+app.route("/", account);
+app.route("/", dashboard);
+app.route("/", myHistory);
+app.route("/", media);
+app.route("/", uploads);
+app.route("/", deskContent);
+app.route("/", outbound);
+app.route("/", lifecycle);
+app.route("/", desktop);
 
 // The built app (Workers static assets; unknown paths get index.html for the client router).
 app.on(["GET", "HEAD"], "*", async (c, next) => {
@@ -96,18 +96,14 @@ app.on(["GET", "HEAD"], "*", async (c, next) => {
   return c.env.ASSETS.fetch(c.req.raw);
 });
 
-app.notFound((c) => {
-  const body: ApiError = {
-    error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` },
-  };
-  return c.json(body, 404);
-});
+app.notFound((c) =>
+  c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+);
 
 app.onError((err, c) => {
   if (err instanceof HTTPException) return err.getResponse();
   console.error("unhandled error", err);
-  const body: ApiError = { error: { code: "internal", message: "Something went wrong" } };
-  return c.json(body, 500);
+  return c.json(errorBody("internal", "Something went wrong"), 500);
 });
 
 export default {

@@ -6,6 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { hashPassword } from "../../src/platform/crypto";
 import type { NumberView, SkillsetView } from "../../src/shared/admin";
+import type { ApiError } from "../../src/shared/protocol";
 import { SIM_URL, uid } from "../helpers";
 
 export const BASE = "https://parley.test";
@@ -108,10 +109,8 @@ export function call(
   });
 }
 
-/** An API error body. */
-export interface ErrorBody {
-  error: { code: string; message: string; fields?: { path: string; message: string }[] };
-}
+/** An API error body: the one schema the Worker answers with (src/shared/protocol.ts). */
+export type ErrorBody = ApiError;
 
 /** Calls and parses the JSON answer, failing loudly when the status is not `expected`. */
 export async function callJson<T = unknown>(

@@ -12,7 +12,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/durable/env";
 import { parseConfig } from "../../src/platform/config";
 import app from "../../src/worker/index";
-import { BASE, call, createTenant, createUser, login, PASSWORD } from "../admin/session";
+import {
+  BASE,
+  call,
+  createTenant,
+  createUser,
+  type ErrorBody,
+  login,
+  PASSWORD,
+} from "../admin/session";
 
 /** The same bindings with a production configuration (real-looking secrets, Meta's Graph API). */
 const production = {
@@ -142,7 +150,7 @@ describe("the Origin check", () => {
       headers: { Upgrade: "websocket", Cookie: cookie, Origin: "https://evil.example" },
     });
     expect(foreign.status).toBe(403);
-    expect((await foreign.json<{ error: { code: string } }>()).error.code).toBe("bad_origin");
+    expect((await foreign.json<ErrorBody>()).error.code).toBe("bad_origin");
     const own = await exports.default.fetch(`${BASE}/api/ws`, {
       headers: { Upgrade: "websocket", Cookie: cookie, Origin: BASE },
     });

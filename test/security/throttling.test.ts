@@ -7,7 +7,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/worker/security/limits";
-import { BASE, call, createTenant, createUser } from "../admin/session";
+import { BASE, call, createTenant, createUser, type ErrorBody } from "../admin/session";
 import { deskAgent, historyTenant, takeConversation, waId } from "../history-flow";
 
 /** A client IP of its own for each test, so tests do not share a count. */
@@ -32,7 +32,7 @@ async function refusal(res: Response) {
   const retryAfter = Number(res.headers.get("Retry-After"));
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(60 * 60);
-  const body = await res.json<{ error: { code: string; message: string } }>();
+  const body = await res.json<ErrorBody>();
   expect(body.error.code).toBe("rate_limited");
   return { retryAfter, body };
 }

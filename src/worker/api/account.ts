@@ -1,14 +1,11 @@
 /**
  * The signed-in user's profile and password.
- * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
- * each route here carries its own guard.
  */
-import { Hono } from "hono";
 import { hashPassword, verifyPassword } from "../../platform/crypto";
 import { AccountView, ChangePasswordBody, UpdateAccountBody } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app/app-types";
-import { apiError, describeRoute, jsonBody } from "../app/http";
-import { requireUser } from "../auth/auth";
+import type { SessionUser } from "../app/app-types";
+import { apiError } from "../app/http";
+import { Routes } from "../app/routes";
 import { securityLog } from "../security/log";
 
 const TAG = "account";
@@ -24,32 +21,29 @@ function accountView(user: SessionUser): AccountView {
   };
 }
 
-/** GET/PATCH /api/account and POST /api/account/password (mounted at /api). */
-export const account = new Hono<AppEnv>()
-  .get(
-    "/account",
-    describeRoute({
+/** GET/PATCH /api/account and POST /api/account/password. */
+export const account = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/account",
       summary: "My profile: name, language, and the e-mail I sign in with",
       tag: TAG,
+      access: "user",
       response: AccountView,
-    }),
-    requireUser,
+    },
     (c) => c.json(accountView(c.var.user)),
   )
-  .patch(
-    "/account",
-    describeRoute({
+  .endpoint(
+    {
       method: "patch",
       path: "/api/account",
       summary: "Change my name and/or language (the e-mail is changed by an administrator)",
       tag: TAG,
+      access: "user",
       body: UpdateAccountBody,
       response: AccountView,
-    }),
-    requireUser,
-    jsonBody(UpdateAccountBody),
+    },
     async (c) => {
       const body = c.req.valid("json");
       const user = c.var.user;
@@ -70,19 +64,17 @@ export const account = new Hono<AppEnv>()
       return c.json(accountView({ ...user, name, language }));
     },
   )
-  .post(
-    "/account/password",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/account/password",
       summary:
         "Change my password: 403 naming currentPassword when it is wrong; my other sessions end, this one stays",
       tag: TAG,
+      access: "user",
       body: ChangePasswordBody,
       status: 204,
-    }),
-    requireUser,
-    jsonBody(ChangePasswordBody),
+    },
     async (c) => {
       const { currentPassword, newPassword } = c.req.valid("json");
       const user = c.var.user;

@@ -2,19 +2,16 @@
  * POST /api/conversations/:id/email: the desktop's details pane mails the
  * transcript of an open conversation the caller sits in (owner or conference
  * guest; 404 otherwise), read from the conversation actor as it is now.
- * Mounted through my-history.ts (its router is mounted at /api before the
- * desktop's), with its own guard.
+ * Mounted through my-history.ts.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import { TranscriptMailBody } from "../../shared/customer-history";
 import { readSettings } from "../../shared/number-settings";
 import type { MessageView } from "../../shared/protocol";
-import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
-import { requireUser } from "../auth/auth";
+import { refuse } from "../app/results";
+import { Routes } from "../app/routes";
 import { takeQuota } from "../security/limits";
 
 /** A number as a transcript names it, and the zone its times are written in. */
@@ -43,21 +40,19 @@ export function senderOf(message: MessageView, customerName: string): string {
 
 const Params = z.object({ id: z.uuid() });
 
-/** POST /conversations/:id/email (relative to /api). */
-export const conversationEmail = new Hono<AppEnv>().post(
-  "/conversations/:id/email",
-  describeRoute({
+/** POST /api/conversations/:id/email. */
+export const conversationEmail = new Routes().endpoint(
+  {
     method: "post",
     path: "/api/conversations/:id/email",
     summary:
       "E-mail a readable transcript of an open conversation you own or were invited into, as it is now (in `language`, default yours); 502 when the mail server does not accept it",
     tag: "conversations",
+    access: "user",
+    params: Params,
     body: TranscriptMailBody,
     status: 202,
-  }),
-  requireUser,
-  params(Params),
-  jsonBody(TranscriptMailBody),
+  },
   async (c) => {
     const user = c.var.user;
     const { id } = c.req.valid("param");
@@ -65,7 +60,7 @@ export const conversationEmail = new Hono<AppEnv>().post(
     // Seated now (owner or guest), and the tenant's: anything else is not the caller's to mail.
     const seated = await c.env.AGENT.getByName(user.id).owns(id);
     const read = seated ? await c.env.CONVERSATION.getByName(id).read(user.tenantId, 0) : null;
-    if (!read) apiError(404, "not_found", "No such conversation among yours");
+    if (!read) refuse("conversationNotYours");
     await takeQuota(c, { rule: "transcriptMail", subject: user.id });
     const { conversation, messages } = read;
     const [number, owner] = await Promise.all([

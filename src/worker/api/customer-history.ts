@@ -5,7 +5,7 @@
  * customer's). Rows are written by the conversation actors when an agent takes
  * a conversation and when it closes (src/durable/history-archive.ts).
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { Page } from "../../shared/admin";
 import {
@@ -21,10 +21,11 @@ import { maskedSnippet, searchWords } from "../../shared/masked-search";
 import { readSettings } from "../../shared/number-settings";
 import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
+import { apiError } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
+import { Routes } from "../app/routes";
 import { takeQuota } from "../security/limits";
-import { requireTenantUser, visibleCustomer } from "./customers";
+import { visibleCustomer } from "./customers";
 import {
   dayStart,
   HISTORY_COLUMNS,
@@ -91,24 +92,21 @@ async function customerConversation(
   return { conversation, messages: (messages?.results ?? []) as HistoryMessage[] };
 }
 
-/** /api/customers/:id/conversations… (mounted at /api, before `customers`). */
-export const customerHistory = new Hono<AppEnv>();
-customerHistory.use("/customers/:id/conversations", requireTenantUser);
-customerHistory.use("/customers/:id/conversations/*", requireTenantUser);
+/** /api/customers/:id/conversations… */
+export const customerHistory = new Routes();
 
-customerHistory.get(
-  "/customers/:id/conversations",
-  describeRoute({
+customerHistory.endpoint(
+  {
     method: "get",
     path: BASE,
     summary:
       "A customer's conversations, newest first: `from`/`to` days (inclusive, in `tz`, default UTC) on the opening time; `q` full-text over message texts (every word, word prefixes, accents ignored) with up to 3 snippets per conversation, each match between U+E000 and U+E001",
     tag: TAG,
-    query: HistoryQuery,
+    access: "tenant",
+    params: CustomerParams,
+    query: ListQuery,
     response: Page(HistoryConversation),
-  }),
-  params(CustomerParams),
-  query(ListQuery),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
@@ -233,16 +231,16 @@ async function snippets(
   return byConversation;
 }
 
-customerHistory.get(
-  "/customers/:id/conversations/:conversationId",
-  describeRoute({
+customerHistory.endpoint(
+  {
     method: "get",
     path: `${BASE}/:conversationId`,
     summary: "A conversation of the customer with all its messages (texts null when not kept)",
     tag: TAG,
+    access: "tenant",
+    params: ConversationParams,
     response: HistoryDetail,
-  }),
-  params(ConversationParams),
+  },
   async (c) => {
     const { id, conversationId } = c.req.valid("param");
     await visibleCustomer(c, id);
@@ -251,19 +249,18 @@ customerHistory.get(
   },
 );
 
-customerHistory.post(
-  "/customers/:id/conversations/:conversationId/email",
-  describeRoute({
+customerHistory.endpoint(
+  {
     method: "post",
     path: `${BASE}/:conversationId/email`,
     summary:
       "E-mail a readable transcript of the conversation to any address (in `language`, default the caller's); 502 when the mail server does not accept it",
     tag: TAG,
+    access: "tenant",
+    params: ConversationParams,
     body: TranscriptMailBody,
     status: 202,
-  }),
-  params(ConversationParams),
-  jsonBody(TranscriptMailBody),
+  },
   async (c) => {
     const { id, conversationId } = c.req.valid("param");
     const body = c.req.valid("json");

@@ -1,6 +1,6 @@
 /**
- * Customer import and the customers' field catalogue (mounted at /api, before
- * the customer records so these paths are not read as customer ids):
+ * Customer import and the customers' field catalogue (registered before the
+ * customer records so these paths are not read as customer ids):
  *
  * - GET  /customers/fields               what customer screens show and may edit (admins, agents)
  * - GET  /customers/import-template.xlsx the import template (admins)
@@ -11,7 +11,7 @@
  *
  * The flow is fixed by src/shared/customer-import.ts.
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { readCapped } from "../../platform/streams";
 import { Page } from "../../shared/admin";
@@ -25,8 +25,8 @@ import {
   ImportView,
 } from "../../shared/customer-import";
 import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, languageOf, params, query } from "../app/http";
-import { requireUser } from "../auth/auth";
+import { apiError, languageOf } from "../app/http";
+import { Routes } from "../app/routes";
 import { loadCatalogue } from "../import/catalogue";
 import { loadDirectory } from "../import/directory";
 import { readSpreadsheet } from "../import/spreadsheet";
@@ -68,20 +68,6 @@ const UPLOAD_TYPES = new Set([
 /** Content types that say the file is CSV (so text without a Phone column is a CSV missing it). */
 const CSV_TYPES = new Set(["text/csv", "application/csv"]);
 
-/** Admins and agents of a tenant; the platform operator has no customers. */
-const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await requireUser(c, async () => {});
-  if (c.var.user.role === "operator") apiError(403, "forbidden", "Customers belong to tenants");
-  await next();
-};
-
-/** Administrators of a tenant only: agents do not import. */
-const requireTenantAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await requireUser(c, async () => {});
-  if (c.var.user.role !== "admin") apiError(403, "forbidden", "Only administrators may do this");
-  await next();
-};
-
 const Id = z.object({ id: z.string().min(1).max(100) });
 
 /** The tenant's import, or 404 (another tenant's import does not exist for this caller). */
@@ -92,19 +78,18 @@ async function ownImport(c: Context<AppEnv>, id: string): Promise<ImportRecord> 
 }
 
 /** /api/customers/fields, the template and /api/customers/imports… */
-export const customerImport = new Hono<AppEnv>();
+export const customerImport = new Routes();
 
-customerImport.get(
-  "/customers/fields",
-  describeRoute({
+customerImport.endpoint(
+  {
     method: "get",
     path: `${BASE}/customers/fields`,
     summary:
       "Custom properties (with their file column headers), skillsets, and what the caller may do with customers",
     tag: TAG,
+    access: "tenant",
     response: CustomerFields,
-  }),
-  requireTenantUser,
+  },
   async (c) => {
     const catalogue = await loadCatalogue(c.env.DB, c.var.user.tenantId);
     const admin = c.var.user.role === "admin";
@@ -119,16 +104,15 @@ customerImport.get(
   },
 );
 
-customerImport.get(
-  "/customers/import-template.xlsx",
-  describeRoute({
+customerImport.endpoint(
+  {
     method: "get",
     path: `${BASE}/customers/import-template.xlsx`,
     summary:
       "The import template (.xlsx): row 1 holds the columns, mandatory ones marked with *; one column per custom property",
     tag: TAG,
-  }),
-  requireTenantAdmin,
+    access: "admin",
+  },
   async (c) => {
     const bytes = await templateXlsx(await loadCatalogue(c.env.DB, c.var.user.tenantId));
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
@@ -141,19 +125,17 @@ customerImport.get(
   },
 );
 
-customerImport.post(
-  "/customers/imports",
-  describeRoute({
+customerImport.endpoint(
+  {
     method: "post",
     path: `${BASE}/customers/imports`,
     summary: `Upload a customer file (.xlsx or .csv as the raw body, at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB and ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows): checks every row, matches it to the customer it names (ID column, else phone, else WhatsApp user ID) and answers with the preview (status ready). 413 too large, 415 not a spreadsheet, 422 zip bomb, too many rows or no Phone column.`,
     tag: TAG,
+    access: "admin",
     query: ImportUploadQuery,
     response: ImportView,
     status: 201,
-  }),
-  requireTenantAdmin,
-  query(ImportUploadQuery),
+  },
   async (c) => {
     const { id, mode, fileName } = c.req.valid("query");
     const user = c.var.user;
@@ -238,35 +220,32 @@ customerImport.post(
   },
 );
 
-customerImport.get(
-  "/customers/imports/:id",
-  describeRoute({
+customerImport.endpoint(
+  {
     method: "get",
     path: `${BASE}/customers/imports/:id`,
     summary:
       "An import: progress while it is received (processedRows of totalRows), then its preview; interrupted when it stopped making progress",
     tag: TAG,
+    access: "admin",
+    params: Id,
     response: ImportView,
-  }),
-  requireTenantAdmin,
-  params(Id),
+  },
   async (c) => c.json(importView(await ownImport(c, c.req.valid("param").id))),
 );
 
-customerImport.get(
-  "/customers/imports/:id/rows",
-  describeRoute({
+customerImport.endpoint(
+  {
     method: "get",
     path: `${BASE}/customers/imports/:id/rows`,
     summary:
       "A page of an import's valid rows, each adding, updating or leaving unchanged a customer, with how it matched them (ID, phone or WhatsApp user ID)",
     tag: TAG,
+    access: "admin",
+    params: Id,
     query: ImportRowsQuery,
     response: Page(ImportPreviewRow),
-  }),
-  requireTenantAdmin,
-  params(Id),
-  query(ImportRowsQuery),
+  },
   async (c) => {
     const record = await ownImport(c, c.req.valid("param").id);
     const { page, pageSize } = c.req.valid("query");
@@ -276,18 +255,17 @@ customerImport.get(
   },
 );
 
-customerImport.post(
-  "/customers/imports/:id/apply",
-  describeRoute({
+customerImport.endpoint(
+  {
     method: "post",
     path: `${BASE}/customers/imports/:id/apply`,
     summary:
       "Apply an import's valid rows in one atomic batch: rows whose customer already has the file's values change nothing (not even the version); replace mode also deletes the customers the preview counted as missing from the file, with their history. 409 unless the import is ready, or when customers changed so that it no longer fits.",
     tag: TAG,
+    access: "admin",
+    params: Id,
     response: ImportView,
-  }),
-  requireTenantAdmin,
-  params(Id),
+  },
   async (c) => {
     const record = await ownImport(c, c.req.valid("param").id);
     const lang = languageOf(c);

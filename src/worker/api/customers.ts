@@ -6,7 +6,7 @@
  * skillsets' customers (see `VISIBLE`); customer-history.ts serves each
  * customer's past conversations with the same visibility.
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import {
   CreateCustomerBody,
@@ -18,8 +18,8 @@ import {
 import { maskPhone, maskText } from "../../shared/masking";
 import { readSettings } from "../../shared/number-settings";
 import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../app/http";
-import { requireUser } from "../auth/auth";
+import { apiError } from "../app/http";
+import { Routes } from "../app/routes";
 import { loadCatalogue } from "../import/catalogue";
 import { exportColumns } from "../import/columns";
 import { recordCustomerDeletion, tellDeletedConversations } from "../jobs/customer-deletions";
@@ -109,6 +109,7 @@ export function visibleBinds(c: Context<AppEnv>): unknown[] {
 const list: ListSpec<Row, CustomerView> = {
   name: "customers",
   tag: TAG,
+  access: "tenant",
   summary: "Customers (search name, phone, external id)",
   view: CustomerView,
   select: "c.*",
@@ -308,52 +309,37 @@ async function uniquePhone<T>(write: Promise<T>): Promise<T> {
 /** The contact key Meta's webhooks use for a phone: its digits (the wa_id). */
 const contactKeyOf = (e164: string) => e164.slice(1);
 
-/** Admins and agents of a tenant; the platform operator has no customers. Sets `c.var.user`. */
-export const requireTenantUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await requireUser(c, async () => {});
-  if (c.var.user.role === "operator") apiError(403, "forbidden", "Customers belong to tenants");
-  await next();
-};
-
-const requireAdminRole: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.var.user.role !== "admin") apiError(403, "forbidden", "Only administrators may do this");
-  await next();
-};
-
 const Id = z.object({ id: z.string().min(1).max(100) });
 
-/** /api/customers… (mounted at /api: guards cover only these paths). */
-export const customers = new Hono<AppEnv>();
-customers.use("/customers", requireTenantUser);
-customers.use("/customers/*", requireTenantUser);
+/** /api/customers…: admins and agents of a tenant (the platform operator has no customers). */
+export const customers = new Routes();
 
 mountList(customers, list, BASE);
 
-customers.get(
-  "/customers/:id",
-  describeRoute({
+customers.endpoint(
+  {
     method: "get",
     path: `${BASE}/customers/:id`,
     summary: "A customer",
     tag: TAG,
+    access: "tenant",
+    params: Id,
     response: CustomerView,
-  }),
-  params(Id),
+  },
   async (c) => c.json(view(await visibleCustomer(c, c.req.valid("param").id))),
 );
 
-customers.post(
-  "/customers",
-  describeRoute({
+customers.endpoint(
+  {
     method: "post",
     path: `${BASE}/customers`,
     summary: "Add a customer (409 when the phone is already a customer's)",
     tag: TAG,
+    access: "tenant",
     body: CreateCustomerBody,
     response: CustomerView,
     status: 201,
-  }),
-  jsonBody(CreateCustomerBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const user = c.var.user;
@@ -398,19 +384,18 @@ customers.post(
   },
 );
 
-customers.patch(
-  "/customers/:id",
-  describeRoute({
+customers.endpoint(
+  {
     method: "patch",
     path: `${BASE}/customers/:id`,
     summary:
       "Change a customer; `properties` merges (null removes). Changing `authorized` records who and when. 409 on a stale version.",
     tag: TAG,
+    access: "tenant",
+    params: Id,
     body: UpdateCustomerBody,
     response: CustomerView,
-  }),
-  params(Id),
-  jsonBody(UpdateCustomerBody),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const user = c.var.user;
@@ -459,18 +444,17 @@ customers.patch(
   },
 );
 
-customers.delete(
-  "/customers/:id",
-  describeRoute({
+customers.endpoint(
+  {
     method: "delete",
     path: `${BASE}/customers/:id`,
     summary:
       "Delete a customer (administrators only), with their history; their conversations' contents and files are deleted too",
     tag: TAG,
+    access: "admin",
+    params: Id,
     status: 204,
-  }),
-  requireAdminRole,
-  params(Id),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;

@@ -1,7 +1,5 @@
 /**
  * The desktop's dashboard: today's conversations, the tenant's agent statuses, the hourly distribution.
- * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
- * each route here carries its own guard.
  *
  * Where each figure comes from: what is true *now* (active, awaiting transfer,
  * agents' statuses) from the number actors, which routing keeps current; what
@@ -14,7 +12,6 @@
  * Isolated agents see only their skillsets: conversations asking for one of
  * them and agents who are members of one (as the waiting list does).
  */
-import { Hono } from "hono";
 import type { Env } from "../../durable/env";
 import type { AgentLive } from "../../durable/routing";
 import { now } from "../../platform/clock";
@@ -22,9 +19,7 @@ import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard"
 import { readSettings } from "../../shared/number-settings";
 import type { AgentStatus } from "../../shared/protocol";
 import { instantOf, wallClock } from "../../shared/working-time";
-import type { AppEnv } from "../app/app-types";
-import { describeRoute } from "../app/http";
-import { requireTenantUser } from "./customers";
+import { Routes } from "../app/routes";
 import { isolation } from "./lifecycle";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -99,18 +94,17 @@ async function tenantAgents(
   return numbersOf;
 }
 
-/** GET /api/dashboard (mounted at /api; its guard covers only this path). */
-export const dashboard = new Hono<AppEnv>().get(
-  "/dashboard",
-  describeRoute({
+/** GET /api/dashboard. */
+export const dashboard = new Routes().endpoint(
+  {
     method: "get",
     path: "/api/dashboard",
     summary:
       "Today's conversations of the tenant (total opened, closed, active and awaiting transfer now), its agents' statuses now, and conversations opened and closed per hour today, in the tenant's time zone (its numbers' working-time zone, else Europe/Rome). Isolated agents see their skillsets only.",
     tag: "desktop",
+    access: "tenant",
     response: DashboardView,
-  }),
-  requireTenantUser,
+  },
   async (c) => {
     const user = c.var.user;
     const env = c.env;

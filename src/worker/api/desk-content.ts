@@ -2,10 +2,8 @@
  * What the composer offers an agent besides typing: the tenant's predefined
  * locations and messages and its meeting URL (agent-readable; the admin API
  * edits them), and the resolution of a `SendContent` (our ids) into what Meta
- * is sent. Mounted at /api before the desktop router, so each route here
- * carries its own guard.
+ * is sent.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import type { OutboundContent } from "../../meta/graph";
@@ -18,27 +16,26 @@ import {
   type SendContent,
   type SentMedia,
 } from "../../shared/protocol";
-import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute } from "../app/http";
-import { requireTenantUser } from "./customers";
+import { apiError } from "../app/http";
+import { refuse } from "../app/results";
+import { Routes } from "../app/routes";
 
 /** More than any tenant keeps; a picker filters them in the browser. */
 const PICKER_MAX_ROWS = 1000;
 
 const TAG = "composer";
 
-/** GET /api/desk/… (mounted at /api; the guard covers only these paths). */
-export const deskContent = new Hono<AppEnv>()
-  .get(
-    "/desk/locations",
-    describeRoute({
+/** GET /api/desk/… */
+export const deskContent = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/desk/locations",
       summary: "The tenant's predefined locations, for the composer's location picker",
       tag: TAG,
+      access: "tenant",
       response: DeskLocations,
-    }),
-    requireTenantUser,
+    },
     async (c) => {
       const { results } = await c.env.DB.prepare(
         `SELECT id, name, address, latitude, longitude FROM locations WHERE tenant_id = ?
@@ -49,16 +46,15 @@ export const deskContent = new Hono<AppEnv>()
       return c.json({ items: results } satisfies DeskLocations);
     },
   )
-  .get(
-    "/desk/predefined-messages",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/desk/predefined-messages",
       summary: "The tenant's predefined messages by category, for the composer's picker",
       tag: TAG,
+      access: "tenant",
       response: DeskPredefined,
-    }),
-    requireTenantUser,
+    },
     async (c) => {
       const { results } = await c.env.DB.prepare(
         `SELECT id, category, title, text, interactive FROM predefined_messages WHERE tenant_id = ?
@@ -69,16 +65,15 @@ export const deskContent = new Hono<AppEnv>()
       return c.json({ items: results.map(predefinedView) } satisfies DeskPredefined);
     },
   )
-  .get(
-    "/desk/meeting-url",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/desk/meeting-url",
       summary: "The tenant's meeting URL for video-call links (empty when none is configured)",
       tag: TAG,
+      access: "tenant",
       response: DeskMeeting,
-    }),
-    requireTenantUser,
+    },
     async (c) => {
       const row = await c.env.DB.prepare("SELECT meeting_url FROM tenants WHERE id = ?")
         .bind(c.var.user.tenantId)
@@ -254,7 +249,7 @@ async function resolveMedia(
   const meta = UploadMetadata.safeParse(object?.customMetadata);
   // Another conversation's upload went to Meta through that conversation's number.
   if (!object || !meta.success || meta.data.conversationId !== conversationId) {
-    apiError(404, "not_found", "No such upload in this conversation");
+    refuse("uploadGone");
   }
   const { kind, filename, metaMediaId } = meta.data;
   const sendKind = kind === "voice" ? "audio" : MediaKind.parse(kind);

@@ -3,7 +3,6 @@
  * the live WebSocket. The Worker authenticates and scopes to the caller's
  * tenant; the actors decide.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import type { ConversationActor } from "../../durable/conversation";
 import type { Env } from "../../durable/env";
@@ -23,9 +22,11 @@ import {
   SetStatusBody,
   UpdateMeBody,
 } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, languageOf, params, query } from "../app/http";
-import { meView, requireUser } from "../auth/auth";
+import type { SessionUser } from "../app/app-types";
+import { apiError, languageOf } from "../app/http";
+import { refuse, refuseResult } from "../app/results";
+import { Routes } from "../app/routes";
+import { meView } from "../auth/auth";
 import { closeDecision, closeOptions } from "./close";
 import { resolveSend } from "./desk-content";
 
@@ -47,55 +48,39 @@ async function ownedNumber(
 ): Promise<string> {
   // Messages after the largest seq: none, so only the conversation crosses the wire.
   const read = await stub.read(user.tenantId, Number.MAX_SAFE_INTEGER);
-  if (read?.conversation.agentId !== user.id) {
-    apiError(404, "not_found", "No such conversation among yours");
-  }
+  if (read?.conversation.agentId !== user.id) refuse("conversationNotYours");
   return read.conversation.numberId;
 }
 
 /** The conversation, if it is the caller's tenant's and assigned to the caller. */
 async function ownConversation(env: Env, user: SessionUser, id: string) {
   const owns = await env.AGENT.getByName(user.id).owns(id);
-  if (!owns) apiError(404, "not_found", "No such conversation among yours");
+  if (!owns) refuse("conversationNotYours");
   return env.CONVERSATION.getByName(id);
 }
 
-/** 409 for a send into a closed conversation or past the customer's 24-hour window. */
-function refuseClosedOrLate(code: string): void {
-  if (code === "closed") apiError(409, "closed", "The conversation is closed");
-  if (code === "window_closed") {
-    apiError(
-      409,
-      "window_closed",
-      "More than 24 hours have passed since the customer's last message: only a template can be sent",
-    );
-  }
-}
-
-export const desktop = new Hono<AppEnv>()
-  .use(requireUser)
-  .get(
-    "/me",
-    describeRoute({
+export const desktop = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/me",
       summary: "The signed-in user",
       tag: "me",
+      access: "user",
       response: MeView,
-    }),
+    },
     (c) => c.json(meView(c.var.user)),
   )
-  .patch(
-    "/me",
-    describeRoute({
+  .endpoint(
+    {
       method: "patch",
       path: "/api/me",
       summary: "Change the user's language",
       tag: "me",
+      access: "user",
       body: UpdateMeBody,
       response: MeView,
-    }),
-    jsonBody(UpdateMeBody),
+    },
     async (c) => {
       const { language } = c.req.valid("json");
       const user = c.var.user;
@@ -107,80 +92,79 @@ export const desktop = new Hono<AppEnv>()
       return c.json(meView({ ...user, language }));
     },
   )
-  .get(
-    "/desktop",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/desktop",
       summary: "Everything the desktop shows, with the event seq it is current to",
       tag: "desktop",
+      access: "user",
       response: DesktopSnapshot,
-    }),
+    },
     async (c) => {
       const user = c.var.user;
       const snapshot = await c.env.AGENT.getByName(user.id).snapshot(user.tenantId);
-      if (!snapshot) apiError(403, "not_an_agent", "This user cannot take conversations");
+      if (!snapshot) refuse("notAnAgent");
       return c.json(snapshot);
     },
   )
-  .post(
-    "/me/status",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/me/status",
       summary: "Set Ready, Back office or Break (also leaves RONA)",
       tag: "desktop",
+      access: "user",
       body: SetStatusBody,
       response: AgentView,
-    }),
-    jsonBody(SetStatusBody),
+    },
     async (c) => {
       const user = c.var.user;
       const view = await c.env.AGENT.getByName(user.id).setStatus(
         user.tenantId,
         c.req.valid("json").status,
       );
-      if (!view) apiError(403, "not_an_agent", "This user cannot take conversations");
+      if (!view) refuse("notAnAgent");
       return c.json(view);
     },
   )
-  .post(
-    "/offers/:id/accept",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/offers/:id/accept",
       summary: "Accept an offered conversation",
       tag: "desktop",
+      access: "user",
+      params: ConversationParams,
       response: ConversationView,
-    }),
-    params(ConversationParams),
+    },
     async (c) => {
       const user = c.var.user;
       const result = await c.env.AGENT.getByName(user.id).accept(
         user.tenantId,
         c.req.valid("param").id,
       );
-      if (!result.ok) apiError(409, "offer_gone", "This offer has expired or was withdrawn");
+      if (!result.ok)
+        refuseResult(result.code, { offer_gone: "offerGone", not_found: "offerGone" });
       return c.json(result.conversation);
     },
   )
-  .get(
-    "/conversations/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/conversations/:id",
       summary:
         "A conversation of mine and its messages: all of them, or with ?limit= only the newest (hasMore: older ones exist)",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       query: LatestQuery,
       response: z.object({
         conversation: ConversationView,
         messages: z.array(MessageView),
         hasMore: z.boolean().optional(),
       }),
-    }),
-    params(ConversationParams),
-    query(LatestQuery),
+    },
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
@@ -189,33 +173,32 @@ export const desktop = new Hono<AppEnv>()
         user.tenantId,
         limit === undefined ? 0 : Number.MAX_SAFE_INTEGER,
       );
-      if (!read) apiError(404, "not_found", "No such conversation");
+      if (!read) refuse("conversationMissing");
       if (limit === undefined) return c.json(read);
       const page = await stub.page(user.tenantId, { after: 0, limit });
-      if (!page) apiError(404, "not_found", "No such conversation");
+      if (!page) refuse("conversationMissing");
       return c.json({ conversation: read.conversation, ...page });
     },
   )
-  .get(
-    "/conversations/:id/messages",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/conversations/:id/messages",
       summary:
         "Messages after a seq (what a reconnecting desktop missed), or a page before a seq (scrolling back; hasMore: older ones exist)",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       query: MessagesQuery,
       response: z.object({ messages: z.array(MessageView), hasMore: z.boolean().optional() }),
-    }),
-    params(ConversationParams),
-    query(MessagesQuery),
+    },
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
       const { after, before, limit } = c.req.valid("query");
       if (before === undefined && limit === undefined) {
         const read = await stub.read(user.tenantId, after);
-        if (!read) apiError(404, "not_found", "No such conversation");
+        if (!read) refuse("conversationMissing");
         return c.json({ messages: read.messages });
       }
       const page = await stub.page(user.tenantId, {
@@ -223,46 +206,44 @@ export const desktop = new Hono<AppEnv>()
         before,
         limit: limit ?? DEFAULT_PAGE_SIZE,
       });
-      if (!page) apiError(404, "not_found", "No such conversation");
+      if (!page) refuse("conversationMissing");
       return c.json(page);
     },
   )
-  .get(
-    "/conversations/:id/messages/search",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/conversations/:id/messages/search",
       summary:
         "Messages of a conversation of mine whose text contains q, newest first (agents who see masked data: only what they see matches)",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       query: MessageSearchQuery,
       response: z.object({ messages: z.array(MessageView) }),
-    }),
-    params(ConversationParams),
-    query(MessageSearchQuery),
+    },
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
       const { q, limit } = c.req.valid("query");
       const messages = await stub.search(user.tenantId, q, limit, user.masked);
-      if (!messages) apiError(404, "not_found", "No such conversation");
+      if (!messages) refuse("conversationMissing");
       return c.json({ messages });
     },
   )
-  .post(
-    "/conversations/:id/messages",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/messages",
       summary:
         "Send a reply (idempotent by clientId): text, or content — an upload of this conversation, a predefined location or message (interactive when it has buttons or a list). 404 for ids not of the tenant; 409 window_closed more than 24 h after the customer's last message.",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       body: SendBody,
       response: MessageView,
       status: 201,
-    }),
-    params(ConversationParams),
-    jsonBody(SendBody),
+    },
     async (c) => {
       const user = c.var.user;
       const { clientId, text, content } = c.req.valid("json");
@@ -279,30 +260,31 @@ export const desktop = new Hono<AppEnv>()
         resolved.outbound,
       );
       if (!result.ok) {
-        refuseClosedOrLate(result.code);
-        // Deleted unsent meanwhile (after a day): as if it had never been uploaded.
-        if (result.code === "upload_gone") {
-          apiError(404, "not_found", "No such upload in this conversation");
-        }
-        apiError(404, "not_found", "No such conversation among yours");
+        refuseResult(result.code, {
+          closed: "conversationClosed",
+          window_closed: "replyWindowClosed",
+          // Deleted unsent meanwhile (after a day): as if it had never been uploaded.
+          upload_gone: "uploadGone",
+          not_found: "conversationNotYours",
+          not_assigned: "conversationNotYours",
+        });
       }
       return c.json(result.message, 201);
     },
   )
-  .post(
-    "/conversations/:id/messages/:messageId/resend",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/messages/:messageId/resend",
       summary:
         "Send again one of our messages that is not confirmed (no answer and no status from WhatsApp) or failed, as a new message clientId; a message is resent once at most (a repeat answers the same new message). 404 when not a conversation of mine; 409 not_resendable, closed, or window_closed (more than 24 h after the customer's last message, except templates).",
       tag: "conversations",
+      access: "user",
+      params: ResendParams,
       body: ResendBody,
       response: MessageView,
       status: 201,
-    }),
-    params(ResendParams),
-    jsonBody(ResendBody),
+    },
     async (c) => {
       const user = c.var.user;
       const { id, messageId } = c.req.valid("param");
@@ -314,49 +296,46 @@ export const desktop = new Hono<AppEnv>()
         c.req.valid("json").clientId,
       );
       if (!result.ok) {
-        refuseClosedOrLate(result.code);
-        if (result.code === "not_resendable") {
-          apiError(
-            409,
-            "not_resendable",
-            "Only a message that is not confirmed or that failed can be resent",
-          );
-        }
-        apiError(404, "not_found", "No such message in your conversations");
+        refuseResult(result.code, {
+          closed: "conversationClosed",
+          window_closed: "replyWindowClosed",
+          not_resendable: "notResendable",
+          not_found: "messageNotYours",
+          not_assigned: "messageNotYours",
+        });
       }
       return c.json(result.message, 201);
     },
   )
-  .post(
-    "/conversations/:id/read",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/read",
       summary: "Report the messages up to a seq as read (the customer sees blue ticks)",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       body: MarkReadBody,
       status: 204,
-    }),
-    params(ConversationParams),
-    jsonBody(MarkReadBody),
+    },
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
       const result = await stub.markRead(user.tenantId, user.id, c.req.valid("json").upToSeq);
-      if (!result.ok) apiError(404, "not_found", "No such conversation among yours");
+      if (!result.ok) refuse("conversationNotYours");
       return c.body(null, 204);
     },
   )
-  .get(
-    "/conversations/:id/close-options",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/conversations/:id/close-options",
       summary: "The closing reasons of the conversation's number (profiling tree) and its rules",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       response: CloseOptions,
-    }),
-    params(ConversationParams),
+    },
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
@@ -364,19 +343,18 @@ export const desktop = new Hono<AppEnv>()
       return c.json(await closeOptions(c.env.DB, user.tenantId, numberId));
     },
   )
-  .post(
-    "/conversations/:id/close",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/close",
       summary:
         "Close a conversation with a reason from the number's profiling tree (reasonId, a leaf) or free text, and notes; 400 naming reasonId or notes when the number's profiling rules refuse them",
       tag: "conversations",
+      access: "user",
+      params: ConversationParams,
       body: CloseBody,
       response: ConversationView,
-    }),
-    params(ConversationParams),
-    jsonBody(CloseBody),
+    },
     async (c) => {
       const user = c.var.user;
       const stub = await ownConversation(c.env, user, c.req.valid("param").id);
@@ -389,19 +367,19 @@ export const desktop = new Hono<AppEnv>()
         c.req.valid("json"),
       );
       const result = await stub.close(user.tenantId, user.id, reason, notes);
-      if (!result.ok) apiError(404, "not_found", "No such conversation among yours");
+      if (!result.ok) refuse("conversationNotYours");
       return c.json(result.conversation);
     },
   )
-  .get(
-    "/ws",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/ws",
       summary: "WebSocket of live desktop events (send {type:'resume', lastSeq})",
       tag: "desktop",
+      access: "user",
       status: 101,
-    }),
+    },
     async (c) => {
       if (c.req.header("Upgrade") !== "websocket")
         apiError(426, "upgrade_required", "Expected a WebSocket upgrade");

@@ -5,7 +5,6 @@
  * the caller's tenant (isolated agents stay within their skillsets) and
  * resolves names; the actors decide and serialise.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import type { WaitingEntry } from "../../durable/number";
@@ -17,9 +16,10 @@ import {
   TransferTargets,
   WaitingList,
 } from "../../shared/protocol";
-import type { AppEnv, SessionUser } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../app/http";
-import { requireUser } from "../auth/auth";
+import type { SessionUser } from "../app/app-types";
+import { apiError } from "../app/http";
+import { refuse, refuseResult } from "../app/results";
+import { Routes } from "../app/routes";
 
 const TAG = "conversations";
 const ConversationParams = z.object({ id: z.uuid() });
@@ -27,10 +27,10 @@ const ConversationParams = z.object({ id: z.uuid() });
 /** The conversation if the caller has a seat in it (owner or guest), with its number. */
 async function seatedConversation(env: Env, user: SessionUser, id: string) {
   const seated = await env.AGENT.getByName(user.id).owns(id);
-  if (!seated) apiError(404, "not_found", "No such conversation among yours");
+  if (!seated) refuse("conversationNotYours");
   const stub = env.CONVERSATION.getByName(id);
   const read = await stub.read(user.tenantId, Number.MAX_SAFE_INTEGER);
-  if (!read) apiError(404, "not_found", "No such conversation among yours");
+  if (!read) refuse("conversationNotYours");
   return { stub, conversation: read.conversation };
 }
 
@@ -129,19 +129,18 @@ function publicItem({ skillsetId: _, ...item }: WaitingEntry) {
   return item;
 }
 
-export const lifecycle = new Hono<AppEnv>()
-  .use(requireUser)
-  .get(
-    "/conversations/:id/transfer-targets",
-    describeRoute({
+export const lifecycle = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/conversations/:id/transfer-targets",
       summary:
         "Who a conversation can be transferred to or shared with: the number's agents with their live status, and its skillsets",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       response: TransferTargets,
-    }),
-    params(ConversationParams),
+    },
     async (c) => {
       const user = c.var.user;
       const { conversation } = await seatedConversation(c.env, user, c.req.valid("param").id);
@@ -181,19 +180,18 @@ export const lifecycle = new Hono<AppEnv>()
       } satisfies TransferTargets);
     },
   )
-  .post(
-    "/conversations/:id/transfer",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/transfer",
       summary:
         "Transfer a conversation to a user (immediate or exclusive), a skillset, or the wait queue (public or personal)",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       body: TransferBody,
       response: ConversationView,
-    }),
-    params(ConversationParams),
-    jsonBody(TransferBody),
+    },
     async (c) => {
       const user = c.var.user;
       const body = c.req.valid("json");
@@ -220,26 +218,23 @@ export const lifecycle = new Hono<AppEnv>()
         }
       }
       const result = await stub.transfer(user.tenantId, user.id, request);
-      if (!result.ok) {
-        apiError(409, "not_assigned", "Only the agent who has the conversation can transfer it");
-      }
+      if (!result.ok) refuse("transferNotAssigned");
       return c.json(result.conversation);
     },
   )
-  .post(
-    "/conversations/:id/conference",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/conference",
       summary:
         "Invite an agent, or the first available agent of a skillset, into a conversation (they accept like an offer)",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       body: ConferenceBody,
       response: z.object({ invited: z.object({ id: z.string(), name: z.string() }) }),
       status: 202,
-    }),
-    params(ConversationParams),
-    jsonBody(ConferenceBody),
+    },
     async (c) => {
       const user = c.var.user;
       const body = c.req.valid("json");
@@ -256,17 +251,15 @@ export const lifecycle = new Hono<AppEnv>()
           [user.id, ...conversation.participants.map((p) => p.id)],
         );
         if (!picked || !members.some((m) => m.userId === picked)) {
-          apiError(409, "nobody_available", "Nobody in that skillset can join right now");
+          refuse("nobodyAvailable");
         }
         guestId = picked;
       }
       const guest = members.find((m) => m.userId === guestId)!;
       const invitation = await stub.conferenceInvitation(user.tenantId, user.id, guestId);
       if (!invitation.ok) {
-        if (invitation.code === "not_possible") {
-          apiError(409, "already_in", `${guest.userName} is already in this conversation`);
-        }
-        apiError(409, "not_assigned", "Only the agent who has the conversation can invite");
+        if (invitation.code === "not_possible") refuse("alreadyIn", guest.userName);
+        refuse("inviteNotAssigned");
       }
       const view = invitation.conversation;
       const at = now();
@@ -283,50 +276,38 @@ export const lifecycle = new Hono<AppEnv>()
         kind: "conference",
         fromAgentName: invitation.ownerName,
       });
-      if (!answer.ok) {
-        apiError(
-          409,
-          "not_available",
-          `${guest.userName} is not available (not Ready, or at their limit)`,
-        );
-      }
+      if (!answer.ok) refuse("guestNotAvailable", guest.userName);
       return c.json({ invited: { id: guestId, name: guest.userName } }, 202);
     },
   )
-  .post(
-    "/conversations/:id/leave",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/leave",
       summary: "Leave a conference you were invited to; the owner keeps the conversation",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       status: 204,
-    }),
-    params(ConversationParams),
+    },
     async (c) => {
       const user = c.var.user;
       const { stub } = await seatedConversation(c.env, user, c.req.valid("param").id);
       const result = await stub.leave(user.tenantId, user.id);
-      if (!result.ok) {
-        apiError(
-          409,
-          "not_a_guest",
-          "Only an invited agent can leave; the owner closes or transfers",
-        );
-      }
+      if (!result.ok) refuse("notAGuest");
       return c.body(null, 204);
     },
   )
-  .post(
-    "/conversations/:id/typing",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/typing",
       summary: "The agent is typing (a pending welcome on assignment is then not sent)",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       status: 204,
-    }),
-    params(ConversationParams),
+    },
     async (c) => {
       const user = c.var.user;
       const { stub } = await seatedConversation(c.env, user, c.req.valid("param").id);
@@ -334,30 +315,30 @@ export const lifecycle = new Hono<AppEnv>()
       return c.body(null, 204);
     },
   )
-  .get(
-    "/waiting",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/waiting",
       summary:
         "The tenant's waiting conversations: awaiting assignment or transfer, in wait queues, left open by agents who logged out, unauthorized",
       tag: TAG,
+      access: "user",
       response: WaitingList,
-    }),
+    },
     async (c) => {
       const items = await waitingEntries(c.env, c.var.user);
       return c.json({ items: items.map(publicItem) } satisfies WaitingList);
     },
   )
-  .get(
-    "/wait-queue",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/wait-queue",
       summary: "My wait queue: the conversations I parked (personal and public)",
       tag: TAG,
+      access: "user",
       response: WaitingList,
-    }),
+    },
     async (c) => {
       const user = c.var.user;
       const items = (await waitingEntries(c.env, user)).filter(
@@ -366,30 +347,30 @@ export const lifecycle = new Hono<AppEnv>()
       return c.json({ items: items.map(publicItem) } satisfies WaitingList);
     },
   )
-  .post(
-    "/conversations/:id/pick-up",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/pick-up",
       summary:
         "Take a waiting conversation (from the waiting list); 409 at_capacity at my limit of conversations, 409 not_waiting when taken or closed meanwhile",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       response: ConversationView,
-    }),
-    params(ConversationParams),
+    },
     (c) => takeWaiting(c.env, c.var.user, c.req.valid("param").id, false).then((v) => c.json(v)),
   )
-  .post(
-    "/conversations/:id/unpause",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/conversations/:id/unpause",
       summary:
         "Take a conversation back from my wait queue; 409 at_capacity at my limit of conversations",
       tag: TAG,
+      access: "user",
+      params: ConversationParams,
       response: ConversationView,
-    }),
-    params(ConversationParams),
+    },
     (c) => takeWaiting(c.env, c.var.user, c.req.valid("param").id, true).then((v) => c.json(v)),
   );
 
@@ -407,14 +388,7 @@ async function takeWaiting(
       user.tenantId,
       Number.MAX_SAFE_INTEGER,
     );
-    if (exists) {
-      apiError(
-        409,
-        "not_waiting",
-        "Someone else took this conversation, or it is no longer waiting",
-      );
-    }
-    apiError(404, "not_found", "No such waiting conversation");
+    refuse(exists ? "notWaiting" : "waitingMissing");
   }
   const result = await env.AGENT.getByName(user.id).pickUp(
     user.tenantId,
@@ -423,16 +397,12 @@ async function takeWaiting(
     ownWaitQueue,
   );
   if (!result.ok) {
-    if (result.code === "not_found")
-      apiError(403, "not_an_agent", "This user cannot take conversations");
-    if (result.code === "at_capacity") {
-      apiError(
-        409,
-        "at_capacity",
-        "You are at your limit of conversations: close one before taking another",
-      );
-    }
-    apiError(409, "not_waiting", "Someone else took this conversation, or it is no longer waiting");
+    refuseResult(result.code, {
+      not_found: "notAnAgent",
+      at_capacity: "atCapacityToTake",
+      not_waiting: "notWaiting",
+      offer_gone: "notWaiting",
+    });
   }
   return result.conversation;
 }

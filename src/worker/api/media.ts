@@ -1,21 +1,18 @@
 /**
  * Media of conversations: inbound media fetched from Meta into R2, served to the tenant's agents.
- * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
- * each route here carries its own guard.
  *
  * Files live in R2 under `${tenantId}/${mediaId}`: the caller's tenant is part of
  * the key, so another tenant's id is simply not found (404). They are served as
  * inert downloads — `nosniff` and a sandboxing CSP — so a file a customer sent
  * can never run script in the desktop's origin, whatever its declared type.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import { mediaKey } from "../../durable/media-fetch";
 import { cleanFileName } from "../../shared/file-names";
-import type { AppEnv, SessionUser } from "../app/app-types";
-import { apiError, describeRoute, params } from "../app/http";
-import { requireTenantUser } from "./customers";
+import type { SessionUser } from "../app/app-types";
+import { refuse } from "../app/results";
+import { Routes } from "../app/routes";
 import { isolation } from "./lifecycle";
 
 const MediaParams = z.object({ mediaId: z.uuid() });
@@ -72,26 +69,25 @@ async function maySee(env: Env, user: SessionUser, conversationId: string | unde
   );
 }
 
-/** GET /api/media/:mediaId (mounted at /api; its guard covers only this path). */
-export const media = new Hono<AppEnv>().get(
-  "/media/:mediaId",
-  describeRoute({
+/** GET /api/media/:mediaId. */
+export const media = new Routes().endpoint(
+  {
     method: "get",
     path: "/api/media/:mediaId",
     summary:
       "A conversation's file (fetched from WhatsApp or uploaded), for signed-in users of its tenant (isolated agents: their skillsets' conversations); supports a single Range",
     tag: "conversations",
-  }),
-  requireTenantUser,
-  params(MediaParams),
+    access: "tenant",
+    params: MediaParams,
+  },
   async (c) => {
     const key = mediaKey(c.var.user.tenantId, c.req.valid("param").mediaId);
     const range = parseRange(c.req.header("Range"));
     const object = await c.env.MEDIA.get(key, range ? { range } : {});
-    if (!object) apiError(404, "not_found", "No such file");
+    if (!object) refuse("fileMissing");
     if (!(await maySee(c.env, c.var.user, object.customMetadata?.conversationId))) {
       await object.body.cancel();
-      apiError(404, "not_found", "No such file");
+      refuse("fileMissing");
     }
     const contentType = object.httpMetadata?.contentType ?? "application/octet-stream";
     const headers = new Headers({

@@ -1,7 +1,5 @@
 /**
  * The agent's own history: conversations they closed or handled in the last four weeks.
- * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
- * each route here carries its own guard.
  *
  * "Handled" is what the history row records: the caller had the conversation
  * last (`agent_id`) or closed it (`closed_by`). That is also the permission to
@@ -10,7 +8,7 @@
  * their skillsets). The window is counted at the actors' clock, which wrote
  * the closing times. Also mounts POST /api/conversations/:id/email.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { now } from "../../platform/clock";
 import { Page } from "../../shared/admin";
@@ -23,10 +21,10 @@ import {
 } from "../../shared/my-history";
 import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
+import { apiError } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
+import { Routes } from "../app/routes";
 import { conversationEmail, transcriptNumber } from "./conversation-email";
-import { requireTenantUser } from "./customers";
 import {
   dayStart,
   HISTORY_COLUMNS,
@@ -94,23 +92,20 @@ async function myConversation(
   return { conversation, messages: (messages?.results ?? []) as HistoryMessage[] };
 }
 
-/** /api/my-history… and /api/conversations/:id/email (mounted at /api). */
-export const myHistory = new Hono<AppEnv>();
-myHistory.use("/my-history", requireTenantUser);
-myHistory.use("/my-history/*", requireTenantUser);
+/** /api/my-history… and /api/conversations/:id/email. */
+export const myHistory = new Routes();
 myHistory.route("/", conversationEmail);
 
-myHistory.get(
-  "/my-history",
-  describeRoute({
+myHistory.endpoint(
+  {
     method: "get",
     path: "/api/my-history",
     summary: `Conversations of the tenant I handled (I had it last, or closed it) that closed in the last ${MY_HISTORY_DAYS} days, newest first; \`from\`/\`to\` are inclusive days on the closing time in \`tz\` (default UTC), clamped to the window`,
     tag: TAG,
-    query: MyHistoryQuery,
+    access: "tenant",
+    query: ListQuery,
     response: Page(MyHistoryItem),
-  }),
-  query(ListQuery),
+  },
   async (c) => {
     const q = c.req.valid("query");
     const { id: userId, tenantId } = c.var.user;
@@ -142,35 +137,34 @@ myHistory.get(
   },
 );
 
-myHistory.get(
-  "/my-history/:conversationId",
-  describeRoute({
+myHistory.endpoint(
+  {
     method: "get",
     path: "/api/my-history/:conversationId",
     summary: "A conversation of my history with all its messages (texts null when not kept)",
     tag: TAG,
+    access: "tenant",
+    params: ConversationParams,
     response: MyHistoryDetail,
-  }),
-  params(ConversationParams),
+  },
   async (c) => {
     const { conversation, messages } = await myConversation(c, c.req.valid("param").conversationId);
     return c.json({ conversation: view(conversation), messages } satisfies MyHistoryDetail);
   },
 );
 
-myHistory.post(
-  "/my-history/:conversationId/email",
-  describeRoute({
+myHistory.endpoint(
+  {
     method: "post",
     path: "/api/my-history/:conversationId/email",
     summary:
       "E-mail a readable transcript of a conversation of my history to any address (in `language`, default mine); 502 when the mail server does not accept it",
     tag: TAG,
+    access: "tenant",
+    params: ConversationParams,
     body: TranscriptMailBody,
     status: 202,
-  }),
-  params(ConversationParams),
-  jsonBody(TranscriptMailBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const { conversation, messages } = await myConversation(c, c.req.valid("param").conversationId);

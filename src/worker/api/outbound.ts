@@ -1,7 +1,6 @@
 /**
  * Starting a conversation from the desktop (free message or template) and the
- * templates sent without reply. Mounted at /api before the desktop router
- * (whose guard covers all of /api/*), so each route carries its own guard.
+ * templates sent without reply.
  *
  * The Worker checks what only D1 knows (the customer, the number, the
  * template and its variables, opt-in, the tenant's setting) and hands the rest
@@ -16,7 +15,7 @@
  * - Templates of every number on the same WhatsApp Business Account are usable
  *   (Meta approves templates per account), approved ones only.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound-start";
 import type { CustomerRef, NumberInfo } from "../../durable/types";
@@ -38,11 +37,13 @@ import {
 } from "../../shared/outbound";
 import { ConversationView, customerWindowOpen } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
+import { apiError } from "../app/http";
+import { refuse, refuseResult } from "../app/results";
+import { Routes } from "../app/routes";
 import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../db/template-store";
 import { takeQuota } from "../security/limits";
 import { customerSearch } from "./customer-search";
-import { requireTenantUser, VISIBLE, visibleBinds, visibleCustomer } from "./customers";
+import { VISIBLE, visibleBinds, visibleCustomer } from "./customers";
 
 const WithdrawParams = z.object({ id: z.uuid() });
 const TAG = "outbound";
@@ -132,29 +133,15 @@ async function conversationSkillset(
 }
 
 /** Answers a refusal of the agent actor with its code and a message that says why. */
-function refuse(result: Extract<StartOutboundResult, { ok: false }>): never {
-  const refusals: Record<typeof result.code, [403 | 409, string]> = {
-    not_an_agent: [403, "This user cannot take conversations"],
-    at_capacity: [409, "You are at your limit of conversations: close one before starting another"],
-    already_open: [
-      409,
-      `${result.agentName ?? "Another agent"} already has a conversation open with this customer on this number`,
-    ],
-    waiting: [
-      409,
-      "This customer's conversation on this number is waiting for an agent: pick it up from the waiting conversations",
-    ],
-    awaiting_reply: [
-      409,
-      "The customer has not answered your template yet: only another template can be sent",
-    ],
-    window_closed: [
-      409,
-      "The customer has not written in the last 24 hours: only a template can be sent",
-    ],
-  };
-  const [status, message] = refusals[result.code];
-  apiError(status, result.code, message);
+function refuseStart(result: Extract<StartOutboundResult, { ok: false }>): never {
+  if (result.code === "already_open") refuse("alreadyOpen", result.agentName);
+  refuseResult(result.code, {
+    not_an_agent: "notAnAgent",
+    at_capacity: "atCapacityToStart",
+    waiting: "customerWaiting",
+    awaiting_reply: "awaitingReply",
+    window_closed: "startWindowClosed",
+  });
 }
 
 function customerRef(row: {
@@ -178,21 +165,19 @@ function customerRef(row: {
   };
 }
 
-/** GET/POST /api/outbound… (mounted at /api: each route has its own guard). */
-export const outbound = new Hono<AppEnv>()
-  .get(
-    "/outbound/customers",
-    describeRoute({
+/** GET/POST /api/outbound… */
+export const outbound = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/outbound/customers",
       summary:
         "Customers to start a conversation with (search by name or phone): opt-in, the 24-hour window and any open conversation, per number",
       tag: TAG,
+      access: "tenant",
       query: OutboundCustomersQuery,
       response: OutboundCustomers,
-    }),
-    requireTenantUser,
-    query(OutboundCustomersQuery),
+    },
     async (c) => {
       const { q, limit } = c.req.valid("query");
       const from = `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`;
@@ -247,19 +232,17 @@ export const outbound = new Hono<AppEnv>()
       } satisfies OutboundCustomers);
     },
   )
-  .get(
-    "/outbound/templates",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/outbound/templates",
       summary:
         "The approved templates usable from a number, with their variables and quick replies, and whether the caller may send them",
       tag: TAG,
+      access: "tenant",
       query: OutboundTemplatesQuery,
       response: OutboundTemplates,
-    }),
-    requireTenantUser,
-    query(OutboundTemplatesQuery),
+    },
     async (c) => {
       const number = await callerNumber(c, c.req.valid("query").numberId);
       const [permission, templates] = await Promise.all([
@@ -269,17 +252,16 @@ export const outbound = new Hono<AppEnv>()
       return c.json({ ...permission, templates } satisfies OutboundTemplates);
     },
   )
-  .get(
-    "/outbound/pending",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/outbound/pending",
       summary:
         "Templates I sent that the customer has not answered yet (they move to my conversations when the customer answers)",
       tag: TAG,
+      access: "tenant",
       response: PendingOutboundList,
-    }),
-    requireTenantUser,
+    },
     async (c) => {
       const user = c.var.user;
       const numbers = await tenantNumbers(c, user);
@@ -313,20 +295,18 @@ export const outbound = new Hono<AppEnv>()
       return c.json({ items: pending } satisfies PendingOutboundList);
     },
   )
-  .post(
-    "/outbound",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/outbound",
       summary:
         "Start a conversation with a customer: a free message (inside their 24-hour window; it opens on my desk) or an approved template (it waits under Sent templates until they answer)",
       tag: TAG,
+      access: "tenant",
       body: StartOutboundBody,
       response: ConversationView,
       status: 201,
-    }),
-    requireTenantUser,
-    jsonBody(StartOutboundBody),
+    },
     async (c) => {
       const user = c.var.user;
       const body = c.req.valid("json");
@@ -387,22 +367,21 @@ export const outbound = new Hono<AppEnv>()
         clientId: body.clientId,
         message,
       });
-      if (!result.ok) refuse(result);
+      if (!result.ok) refuseStart(result);
       return c.json(result.conversation, 201);
     },
   )
-  .post(
-    "/outbound/:id/withdraw",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/outbound/:id/withdraw",
       summary:
         "Withdraws a template of mine the customer has not answered: the conversation closes without a message; 409 not_pending once answered",
       tag: TAG,
+      access: "tenant",
+      params: WithdrawParams,
       response: ConversationView,
-    }),
-    requireTenantUser,
-    params(WithdrawParams),
+    },
     async (c) => {
       const user = c.var.user;
       const result = await c.env.CONVERSATION.getByName(c.req.valid("param").id).withdrawOutbound(
@@ -410,8 +389,7 @@ export const outbound = new Hono<AppEnv>()
         user.id,
       );
       if (!result.ok) {
-        if (result.code === "not_found") apiError(404, "not_found", "No such conversation");
-        apiError(409, "not_pending", "This is not a template of yours waiting for a reply");
+        refuseResult(result.code, { not_found: "conversationMissing", not_assigned: "notPending" });
       }
       return c.json(result.conversation);
     },

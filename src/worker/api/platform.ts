@@ -1,25 +1,26 @@
 /**
- * The platform operator's API, mounted at /api/platform: tenants. Creating a
+ * The platform operator's API, /api/platform: tenants. Creating a
  * tenant invites its first administrator by e-mail. Suspending one ends its
  * users' sessions and takes its agents offline; its customers' messages are
  * kept (acknowledged to Meta, not routed, not answered) and routed when it is
  * reactivated. The platform's own tenant is never listed and cannot be
  * changed here.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import { CreateTenantBody, TenantView, UpdateTenantBody } from "../../shared/admin";
 import type { Language } from "../../shared/protocol";
 import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../app/http";
+import { apiError } from "../app/http";
 import { mailInvitation } from "../app/mail-or-502";
+import { refuse } from "../app/results";
+import { Routes } from "../app/routes";
 import { INVITE_TTL_MS, newUserToken, PLATFORM_TENANT_ID } from "../auth/auth";
 import { forgetNumbers } from "../inbound/number-lookup";
 import { auditStatement } from "../security/audit";
 import { securityLog } from "../security/log";
 import { logAdminChanges } from "./admin";
 import { mountAudit } from "./admin/audit";
-import { type ListSpec, mountList, requireOperator } from "./admin/common";
+import { type ListSpec, mountList } from "./admin/common";
 
 type TenantRow = {
   id: string;
@@ -52,6 +53,7 @@ function utcMinute(ms: number): string {
 const list: ListSpec<TenantRow, TenantView> = {
   name: "tenants",
   tag: "platform",
+  access: "operator",
   summary: "Tenants (the platform's own tenant is not listed)",
   view: TenantView,
   select: "t.id, t.name, t.status, t.template_limit, t.created_at, t.version",
@@ -79,7 +81,7 @@ async function readTenant(db: D1Database, id: string): Promise<TenantView> {
     .prepare(`SELECT ${list.select} ${FROM} AND t.id = ?`)
     .bind(PLATFORM_TENANT_ID, id)
     .first<TenantRow>();
-  if (!row) apiError(404, "not_found", "No such tenant");
+  if (!row) refuse("tenantMissing");
   return toView(row);
 }
 
@@ -97,39 +99,37 @@ async function pendingAdmins(db: D1Database, tenantId: string) {
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-export const platform = new Hono<AppEnv>();
-platform.use("*", requireOperator);
-platform.use("*", logAdminChanges);
+export const platform = new Routes();
+platform.use("/api/platform/*", logAdminChanges);
 
 mountList(platform, list, "/api/platform");
-mountAudit(platform, "/api/platform", () => PLATFORM_TENANT_ID, "platform");
+mountAudit(platform, "/api/platform", "operator", () => PLATFORM_TENANT_ID, "platform");
 
-platform.get(
-  "/tenants/:id",
-  describeRoute({
+platform.endpoint(
+  {
     method: "get",
     path: "/api/platform/tenants/:id",
     summary: "One tenant",
     tag: "platform",
+    access: "operator",
+    params: IdParams,
     response: TenantView,
-  }),
-  params(IdParams),
+  },
   async (c) => c.json(await readTenant(c.env.DB, c.req.valid("param").id)),
 );
 
-platform.post(
-  "/tenants",
-  describeRoute({
+platform.endpoint(
+  {
     method: "post",
     path: "/api/platform/tenants",
     summary:
       "Create a tenant and its first administrator, who is invited by e-mail. 502 if the mail fails (both are kept; resend with POST …/:id/invite)",
     tag: "platform",
+    access: "operator",
     body: CreateTenantBody,
     response: TenantView,
     status: 201,
-  }),
-  jsonBody(CreateTenantBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const db = c.env.DB;
@@ -159,9 +159,7 @@ platform.post(
       ]);
     } catch (err) {
       if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
-      apiError(409, "conflict", "This e-mail address already has an account", [
-        { path: "adminEmail", message: "already has an account" },
-      ]);
+      refuse("emailTaken", "adminEmail");
     }
     await mailInvitation(
       c.var.config.mail,
@@ -177,17 +175,17 @@ platform.post(
   },
 );
 
-platform.post(
-  "/tenants/:id/invite",
-  describeRoute({
+platform.endpoint(
+  {
     method: "post",
     path: "/api/platform/tenants/:id/invite",
     summary:
       "Send the invitation again (new links) to the tenant's administrators who have not set a password yet",
     tag: "platform",
+    access: "operator",
+    params: IdParams,
     response: TenantView,
-  }),
-  params(IdParams),
+  },
   async (c) => {
     const db = c.env.DB;
     const tenant = await readTenant(db, c.req.valid("param").id);
@@ -217,19 +215,18 @@ platform.post(
   },
 );
 
-platform.patch(
-  "/tenants/:id",
-  describeRoute({
+platform.endpoint(
+  {
     method: "patch",
     path: "/api/platform/tenants/:id",
     summary:
       "Rename, change the template limit, suspend (sessions end, agents go offline, customers' messages are kept but not routed) or reactivate a tenant (the kept messages are routed, in their order)",
     tag: "platform",
+    access: "operator",
+    params: IdParams,
     body: UpdateTenantBody,
     response: TenantView,
-  }),
-  params(IdParams),
-  jsonBody(UpdateTenantBody),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");

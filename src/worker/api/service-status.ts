@@ -4,15 +4,12 @@
  * time. Computed on request (it is a few rows and pure maths), at the actors'
  * clock so it agrees with the out-of-hours replies they send.
  */
-import { Hono } from "hono";
 import { now } from "../../platform/clock";
 import { readSettings } from "../../shared/number-settings";
 import { ServiceStatus } from "../../shared/protocol";
 import { numberHours, ServiceHours } from "../../shared/service-hours";
 import { openState } from "../../shared/working-time";
-import type { AppEnv } from "../app/app-types";
-import { describeRoute } from "../app/http";
-import { requireTenantUser } from "./customers";
+import { Routes } from "../app/routes";
 
 /**
  * Open when every number is open, mixed when some are, closed when none is (or
@@ -24,22 +21,18 @@ export function overallStatus(numbers: readonly { open: boolean }[]): ServiceSta
   return open === numbers.length ? "open" : "mixed";
 }
 
-/**
- * GET /api/service-status and GET /api/service-status/hours (mounted at /api; the
- * guard is applied per route, so it covers only these paths).
- */
-export const serviceStatus = new Hono<AppEnv>()
-  .get(
-    "/service-status",
-    describeRoute({
+/** GET /api/service-status and GET /api/service-status/hours. */
+export const serviceStatus = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/service-status",
       summary:
         "Whether the tenant's numbers are open now (open / mixed / closed) and when each next opens or closes",
       tag: "desktop",
+      access: "tenant",
       response: ServiceStatus,
-    }),
-    requireTenantUser,
+    },
     async (c) => {
       const { results } = await c.env.DB.prepare(
         "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
@@ -57,17 +50,16 @@ export const serviceStatus = new Hono<AppEnv>()
       } satisfies ServiceStatus);
     },
   )
-  .get(
-    "/service-status/hours",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/service-status/hours",
       summary:
         "Each of the tenant's numbers: its time zone, today's opening ranges (none on a holiday) and its holidays of the coming month",
       tag: "desktop",
+      access: "tenant",
       response: ServiceHours,
-    }),
-    requireTenantUser,
+    },
     async (c) => {
       const { results } = await c.env.DB.prepare(
         "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",

@@ -5,20 +5,17 @@
  * Meta's media id kept beside it so a send resolves it server-side. The
  * conversation's actor deletes an upload that no message names within a day
  * (src/durable/media-cleanup.ts).
- * Mounted at /api before the desktop router (whose guard covers all of /api/*), so
- * each route here carries its own guard.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import { graphApiOf, uploadMedia } from "../../meta/graph";
 import { openSecret } from "../../platform/secrets";
 import { cleanFileName } from "../../shared/file-names";
 import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../shared/media-limits";
 import { UploadView } from "../../shared/protocol";
-import type { AppEnv } from "../app/app-types";
-import { apiError, describeRoute, params } from "../app/http";
+import { apiError } from "../app/http";
+import { refuse } from "../app/results";
+import { Routes } from "../app/routes";
 import { takeQuota } from "../security/limits";
-import { requireTenantUser } from "./customers";
 
 const ConversationParams = z.object({ id: z.uuid() });
 
@@ -38,35 +35,32 @@ const EXTENSION_OF: Record<string, string> = {
   "audio/mp4": "m4a",
 };
 
-/** POST /api/conversations/:id/uploads (mounted at /api; the guard covers only this path). */
-export const uploads = new Hono<AppEnv>().post(
-  "/conversations/:id/uploads",
-  describeRoute({
+/** POST /api/conversations/:id/uploads. */
+export const uploads = new Routes().endpoint(
+  {
     method: "post",
     path: "/api/conversations/:id/uploads",
     summary:
       "Upload an attachment to a conversation of mine: multipart/form-data with the part `file` (its Content-Type and file name) and optionally `kind` (image|audio|voice|video|document|sticker); checked against WhatsApp's limits (415 type or content not matching it, 413 size, each naming the limit) and uploaded to Meta",
     tag: "conversations",
+    access: "tenant",
+    params: ConversationParams,
     response: UploadView,
     status: 201,
-  }),
-  requireTenantUser,
-  params(ConversationParams),
+  },
   async (c) => {
     const user = c.var.user;
     const conversationId = c.req.valid("param").id;
     // Owner or conference guest: both may write.
     if (!(await c.env.AGENT.getByName(user.id).owns(conversationId))) {
-      apiError(404, "not_found", "No such conversation among yours");
+      refuse("conversationNotYours");
     }
     const read = await c.env.CONVERSATION.getByName(conversationId).read(
       user.tenantId,
       Number.MAX_SAFE_INTEGER,
     );
-    if (!read) apiError(404, "not_found", "No such conversation among yours");
-    if (read.conversation.state === "closed") {
-      apiError(409, "closed", "The conversation is closed");
-    }
+    if (!read) refuse("conversationNotYours");
+    if (read.conversation.state === "closed") refuse("conversationClosed");
     await takeQuota(c, { rule: "upload", subject: user.id });
 
     if (!/^multipart\/form-data/i.test(c.req.header("Content-Type") ?? "")) {
@@ -144,7 +138,7 @@ export const uploads = new Hono<AppEnv>().post(
     // (a crash between the two leaves at most a deletion with nothing to delete).
     const id = crypto.randomUUID();
     if (!(await c.env.CONVERSATION.getByName(conversationId).registerUpload(user.tenantId, id))) {
-      apiError(409, "closed", "The conversation is closed");
+      refuse("conversationClosed");
     }
     await c.env.MEDIA.put(`${user.tenantId}/${id}`, file, {
       httpMetadata: { contentType: mime },

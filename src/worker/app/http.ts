@@ -1,22 +1,34 @@
-/** Shared HTTP plumbing: API errors, zod validators and the OpenAPI registry. */
-import type { Context, MiddlewareHandler } from "hono";
+/**
+ * Shared HTTP plumbing: the API's error answers (the one `ApiError` body) and
+ * the zod validators, with messages in the caller's language.
+ */
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
-import { type ZodType, z } from "zod";
+import type { ZodType, z } from "zod";
 import { it as zodItalian } from "zod/locales";
 import type { ApiError } from "../../shared/protocol";
+
+/** The body of every error answer (`ApiError`, src/shared/protocol.ts). Pure. */
+export function errorBody(
+  code: string,
+  message: string,
+  fields?: ApiError["error"]["fields"],
+): ApiError {
+  return { error: { code, message, ...(fields ? { fields } : {}) } };
+}
 
 /** Throws an HTTPException whose response is our `ApiError` body (with `headers`, e.g. Retry-After). */
 export function apiError(
   status: ContentfulStatusCode,
   code: string,
   message: string,
-  fields?: { path: string; message: string }[],
+  fields?: ApiError["error"]["fields"],
   headers?: Record<string, string>,
 ): never {
-  const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}) } };
-  throw new HTTPException(status, { res: Response.json(body, { status, headers }) });
+  const res = Response.json(errorBody(code, message, fields), { status, headers });
+  throw new HTTPException(status, { res });
 }
 
 // ---- validation messages in the caller's language -------------------------------
@@ -113,109 +125,4 @@ export function params<S extends ZodType>(schema: S) {
     if (!parsed.success) invalid(c, "path", parsed.error);
     return parsed.data;
   });
-}
-
-// ---- OpenAPI ----------------------------------------------------------------
-
-type Method = "get" | "post" | "put" | "patch" | "delete";
-interface Operation {
-  method: Method;
-  path: string;
-  summary: string;
-  tag: string;
-  body?: ZodType;
-  query?: ZodType;
-  response?: ZodType;
-  status?: number;
-  auth?: boolean;
-}
-const operations: Operation[] = [];
-
-/**
- * Documents an operation in /api/openapi.json from the same zod schemas that
- * validate it, and returns a no-op middleware so it can sit in the route.
- */
-export function describeRoute(op: Operation): MiddlewareHandler {
-  if (!operations.some((o) => o.method === op.method && o.path === op.path)) operations.push(op);
-  return async (_c, next) => next();
-}
-
-function schemaOf(s: ZodType): unknown {
-  return z.toJSONSchema(s, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
-}
-
-/** The OpenAPI 3.1 document of every described operation. */
-export function openApiDocument(): unknown {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
-    const path = op.path.replace(/:(\w+)/g, "{$1}");
-    const parameters = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
-      name: m[1],
-      in: "path",
-      required: true,
-      schema: { type: "string" },
-    }));
-    if (op.query) {
-      const js = schemaOf(op.query) as {
-        properties?: Record<string, unknown>;
-        required?: string[];
-      };
-      for (const [name, schema] of Object.entries(js.properties ?? {})) {
-        parameters.push({
-          name,
-          in: "query",
-          required: js.required?.includes(name) ?? false,
-          schema: schema as { type: string },
-        });
-      }
-    }
-    paths[path] ??= {};
-    paths[path][op.method] = {
-      summary: op.summary,
-      tags: [op.tag],
-      ...(parameters.length ? { parameters } : {}),
-      ...(op.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { "application/json": { schema: schemaOf(op.body) } },
-            },
-          }
-        : {}),
-      ...(op.auth === false ? { security: [] } : {}),
-      responses: {
-        [String(op.status ?? 200)]: {
-          description: "Success",
-          ...(op.response
-            ? { content: { "application/json": { schema: schemaOf(op.response) } } }
-            : {}),
-        },
-        default: {
-          description: "Error",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } },
-        },
-      },
-    };
-  }
-  return {
-    openapi: "3.1.0",
-    info: { title: "Parley API", version: "0.1.0" },
-    components: {
-      securitySchemes: {
-        session: {
-          type: "apiKey",
-          in: "cookie",
-          name: "parley_session",
-          description: "Set by POST /auth/login; named __Host-parley_session in production",
-        },
-      },
-      schemas: {
-        ApiError: schemaOf(
-          z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
-        ),
-      },
-    },
-    security: [{ session: [] }],
-    paths,
-  };
 }

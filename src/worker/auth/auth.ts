@@ -1,6 +1,7 @@
 /**
- * Sign-in, sign-out, the session middleware, single-use links (invitations and
- * password resets) and the platform operator's bootstrap. Sessions are rows in
+ * Sign-in, sign-out, reading a session (for the guard of /api/*, guard.ts),
+ * single-use links (invitations and password resets) and the platform
+ * operator's bootstrap. Sessions are rows in
  * D1 keyed by the SHA-256 of a random token; the token travels only in an
  * HttpOnly, SameSite=Strict cookie (`__Host-` prefixed in production). Logout
  * deletes the row, so the cookie is dead at once. A session ends after
@@ -8,7 +9,7 @@
  * tokens are stored the same way: only their SHA-256. Sign-in and links are
  * throttled per account and per client IP (src/worker/security/limits.ts).
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { OperatorConfig } from "../../platform/config";
@@ -16,7 +17,8 @@ import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../../plat
 import { SetPasswordBody, UserTokenView } from "../../shared/admin";
 import { LoginBody, MeView } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../app/http";
+import { apiError } from "../app/http";
+import { Routes } from "../app/routes";
 import {
   clearThrottle,
   clientIp,
@@ -24,7 +26,7 @@ import {
   refuseIfThrottled,
   type Throttle,
 } from "../security/limits";
-import { identify, securityLog } from "../security/log";
+import { securityLog } from "../security/log";
 
 /** How long a session lives at most, used or not. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -111,23 +113,6 @@ export async function userFromSession(
 export function sessionToken(c: Context<AppEnv>): string | undefined {
   return getCookie(c, c.var.config.sessionCookie);
 }
-
-/** Requires a valid session; sets `c.var.user`. */
-export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = await userFromSession(c.env.DB, sessionToken(c), (why, who) => {
-    securityLog("session_revoked", { reason: why, tenantId: who.tenantId, userId: who.id });
-    // Its desktops are disconnected and the agent goes offline, as on logout.
-    c.executionCtx.waitUntil(
-      c.env.AGENT.getByName(who.id)
-        .sessionsEnded(who.tenantId, null)
-        .catch((err: unknown) => console.error("closing an ended session's desktops failed", err)),
-    );
-  });
-  if (!user) apiError(401, "unauthenticated", "Sign in first");
-  c.set("user", user);
-  identify(user);
-  await next();
-};
 
 export function meView(user: SessionUser): MeView {
   return {
@@ -329,19 +314,17 @@ async function usableToken(c: Context<AppEnv>, token: string): Promise<TokenRow>
 
 const TokenParams = z.object({ token: z.string().min(20).max(200) });
 
-export const auth = new Hono<AppEnv>()
-  .post(
-    "/login",
-    describeRoute({
+export const auth = new Routes()
+  .endpoint(
+    {
       method: "post",
       path: "/auth/login",
       summary: "Sign in with e-mail and password; sets the session cookie",
       tag: "auth",
+      access: "public",
       body: LoginBody,
       response: MeView,
-      auth: false,
-    }),
-    jsonBody(LoginBody),
+    },
     async (c) => {
       const { email, password } = c.req.valid("json");
       // Failures count per address (known or not, alike) and per client IP; the
@@ -367,15 +350,15 @@ export const auth = new Hono<AppEnv>()
       return c.json(meView(await setSessionCookie(c, session.token)));
     },
   )
-  .post(
-    "/logout",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/auth/logout",
       summary: "End the session",
       tag: "auth",
+      access: "session-if-any",
       status: 204,
-    }),
+    },
     async (c) => {
       const token = sessionToken(c);
       const user = await userFromSession(c.env.DB, token);
@@ -393,18 +376,17 @@ export const auth = new Hono<AppEnv>()
       return c.body(null, 204);
     },
   )
-  .get(
-    "/token/:token",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/auth/token/:token",
       summary:
         "What an invitation or reset link is for (does not use it); 404 unknown, 410 used or expired",
       tag: "auth",
+      access: "public",
+      params: TokenParams,
       response: UserTokenView,
-      auth: false,
-    }),
-    params(TokenParams),
+    },
     async (c) => {
       const row = await usableToken(c, c.req.valid("param").token);
       return c.json({
@@ -415,18 +397,16 @@ export const auth = new Hono<AppEnv>()
       } satisfies UserTokenView);
     },
   )
-  .post(
-    "/password",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/auth/password",
       summary: "Set the password with an invitation or reset link; uses the link and signs in",
       tag: "auth",
+      access: "public",
       body: SetPasswordBody,
       response: MeView,
-      auth: false,
-    }),
-    jsonBody(SetPasswordBody),
+    },
     async (c) => {
       const { token, password } = c.req.valid("json");
       const db = c.env.DB;

@@ -9,11 +9,9 @@
  * sends nothing more. Requests are also throttled per address and per client
  * IP (429 with Retry-After), alike for addresses with and without an account.
  */
-import { Hono } from "hono";
 import { PasswordResetBody } from "../../shared/protocol";
-import type { AppEnv } from "../app/app-types";
-import { describeRoute, jsonBody } from "../app/http";
 import { mailPasswordReset } from "../app/mail-or-502";
+import { Routes } from "../app/routes";
 import { clientIp, takeQuota } from "../security/limits";
 import { newUserToken, RESET_TTL_MS } from "./auth";
 
@@ -47,19 +45,17 @@ async function resettable(db: D1Database, email: string, now: number): Promise<A
     .first<Account>();
 }
 
-export const passwordReset = new Hono<AppEnv>().post(
-  "/password-reset",
-  describeRoute({
+export const passwordReset = new Routes().endpoint(
+  {
     method: "post",
     path: "/auth/password-reset",
     summary:
       "Mail a password-reset link to the address if it is an account's (always 202, whether or not it is; at most one mail a minute)",
     tag: "auth",
+    access: "public",
     body: PasswordResetBody,
     status: 202,
-    auth: false,
-  }),
-  jsonBody(PasswordResetBody),
+  },
   async (c) => {
     const { email } = c.req.valid("json");
     // Counted whether or not the address has an account, so a 429 tells nothing either.

@@ -3,7 +3,6 @@
  * A POST is acknowledged with 200 only after every item has been stored by the
  * actor that owns it, so a failure before storage makes Meta retry.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import type { NumberItem } from "../../durable/types";
 import {
@@ -12,8 +11,7 @@ import {
   type WebhookItem,
 } from "../../meta/webhook-payload";
 import { verifySignature } from "../../platform/crypto";
-import type { AppEnv } from "../app/app-types";
-import { describeRoute, query } from "../app/http";
+import { Routes } from "../app/routes";
 import { applyTemplateStatuses } from "../db/template-store";
 import { securityLog } from "../security/log";
 import { numbersByPhoneId } from "./number-lookup";
@@ -84,18 +82,16 @@ function groupByNumber(items: WebhookItem[]): {
   return { groups, direct };
 }
 
-export const webhook = new Hono<AppEnv>()
-  .get(
-    "/whatsapp",
-    describeRoute({
+export const webhook = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/webhooks/whatsapp",
       summary: "Meta's subscribe handshake: echoes hub.challenge when the verify token matches",
       tag: "webhook",
+      access: "public",
       query: Handshake,
-      auth: false,
-    }),
-    query(Handshake),
+    },
     (c) => {
       const q = c.req.valid("query");
       const token = q["hub.verify_token"] ?? "";
@@ -109,15 +105,14 @@ export const webhook = new Hono<AppEnv>()
       return c.text("Forbidden", 403);
     },
   )
-  .post(
-    "/whatsapp",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/webhooks/whatsapp",
       summary: "Meta's signed webhook deliveries (messages, statuses, errors, template updates)",
       tag: "webhook",
-      auth: false,
-    }),
+      access: "public",
+    },
     async (c) => {
       const declared = Number(c.req.header("Content-Length") ?? "0");
       if (declared > MAX_WEBHOOK_BYTES) return c.text("Payload Too Large", 413);

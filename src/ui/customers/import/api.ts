@@ -4,8 +4,7 @@
  */
 import { Page } from "../../../shared/admin.ts";
 import { type ImportMode, ImportPreviewRow, ImportView } from "../../../shared/customer-import.ts";
-import { ApiError as ApiErrorBody } from "../../../shared/protocol.ts";
-import { ApiError, NetworkError, request } from "../../api.ts";
+import { ApiError, errorOfAnswer, NetworkError, request } from "../../api.ts";
 import { importContentType, importUploadUrl } from "./flow.ts";
 
 const base = (id: string) => `/api/customers/imports/${encodeURIComponent(id)}`;
@@ -23,16 +22,13 @@ export const importApi = {
 
 /** The server's error body as an ApiError, else one made of the status. */
 function errorOf(xhr: XMLHttpRequest): ApiError {
+  let body: unknown;
   try {
-    const parsed = ApiErrorBody.safeParse(JSON.parse(xhr.responseText));
-    if (parsed.success) {
-      const { code, message, fields } = parsed.data.error;
-      return new ApiError(xhr.status, code, message, fields ?? []);
-    }
+    body = JSON.parse(xhr.responseText);
   } catch {
-    // not JSON: fall through
+    // not JSON: made of the status
   }
-  return new ApiError(xhr.status, `http_${xhr.status}`, xhr.statusText);
+  return errorOfAnswer(xhr.status, xhr.statusText, body);
 }
 
 /**

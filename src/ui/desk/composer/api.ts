@@ -4,13 +4,12 @@
  * upload progress).
  */
 import {
-  ApiError as ApiErrorBody,
   DeskLocations,
   DeskMeeting,
   DeskPredefined,
   UploadView,
 } from "../../../shared/protocol.ts";
-import { ApiError, NetworkError, request } from "../../api.ts";
+import { ApiError, errorOfAnswer, NetworkError, request } from "../../api.ts";
 
 /** The tenant's predefined locations (read when the picker opens: admins may have changed them). */
 export const deskLocations = () => request("/api/desk/locations", DeskLocations);
@@ -63,12 +62,7 @@ export function uploadFile(
         else reject(new ApiError(xhr.status, "bad_response", "Unexpected upload response"));
         return;
       }
-      const error = ApiErrorBody.safeParse(body);
-      reject(
-        error.success
-          ? new ApiError(xhr.status, error.data.error.code, error.data.error.message)
-          : new ApiError(xhr.status, `http_${xhr.status}`, xhr.statusText),
-      );
+      reject(errorOfAnswer(xhr.status, xhr.statusText, body));
     };
     xhr.send(form);
   });

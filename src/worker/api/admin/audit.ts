@@ -5,7 +5,7 @@
  * platform operator reads the tenant operations under /api/platform. Nobody
  * writes it here: changes add their rows themselves (src/worker/security/audit.ts).
  */
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import {
   type AuditChange,
@@ -13,8 +13,10 @@ import {
   AuditEventView,
   AuditFilters,
 } from "../../../shared/audit";
+import type { Access } from "../../app/access";
 import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, params, validOr400 } from "../../app/http";
+import { apiError, validOr400 } from "../../app/http";
+import type { Routes } from "../../app/routes";
 import { type ExportColumn, type ListSpec, mountList } from "./common";
 
 type AuditRow = {
@@ -88,12 +90,14 @@ function filters(c: Context<AppEnv>): unknown[] {
 }
 
 function spec(
+  access: Access,
   tenantOf: (c: Context<AppEnv>) => string,
   tag: string,
 ): ListSpec<AuditRow, AuditEventView> {
   return {
     name: "audit",
     tag,
+    access,
     summary:
       "The audit trail: who changed what, when, each field before and after (secrets only as changed); filters from/to (date-times with offset, to exclusive) and entity; sort `recent` (the default) lists newest first",
     view: AuditEventView,
@@ -125,25 +129,26 @@ function spec(
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-/** Mounts the trail's list, download and detail on `router` (already guarded). */
+/** Declares the trail's list, download and detail under `base`, for `access`. */
 export function mountAudit(
-  router: Hono<AppEnv>,
+  router: Routes,
   base: string,
+  access: Access,
   tenantOf: (c: Context<AppEnv>) => string,
   tag: string,
 ): void {
-  const list = spec(tenantOf, tag);
+  const list = spec(access, tenantOf, tag);
   mountList(router, list, base);
-  router.get(
-    "/audit/:id",
-    describeRoute({
+  router.endpoint(
+    {
       method: "get",
       path: `${base}/audit/:id`,
       summary: "One entry of the audit trail",
       tag,
+      access,
+      params: IdParams,
       response: AuditEventView,
-    }),
-    params(IdParams),
+    },
     async (c) => {
       const row = await c.env.DB.prepare(
         `SELECT ${SELECT} FROM audit_events a WHERE a.tenant_id = ? AND a.id = ?`,

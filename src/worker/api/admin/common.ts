@@ -1,31 +1,17 @@
 /**
- * What every administration endpoint shares: role guards, the list convention
- * (paging, search, sorting and an .xlsx download of exactly the filtered rows),
- * and saves with optimistic concurrency that are all-or-nothing.
+ * What every administration endpoint shares: the list convention (paging,
+ * search, sorting and an .xlsx download of exactly the filtered rows), and
+ * saves with optimistic concurrency that are all-or-nothing.
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import writeXlsxFile from "write-excel-file/node";
 import type { z } from "zod";
 import { ListQuery, Page } from "../../../shared/admin";
+import type { Access } from "../../app/access";
 import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, query } from "../../app/http";
-import { requireUser } from "../../auth/auth";
+import { apiError } from "../../app/http";
+import type { Routes } from "../../app/routes";
 import { notFound } from "../../security/probe";
-
-/** Requires a signed-in administrator of a tenant. Agents get 403. */
-export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await requireUser(c, async () => {});
-  if (c.var.user.role !== "admin") apiError(403, "forbidden", "Only administrators may do this");
-  await next();
-};
-
-/** Requires the platform operator. Everybody else gets 403. */
-export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await requireUser(c, async () => {});
-  if (c.var.user.role !== "operator")
-    apiError(403, "forbidden", "Only the platform operator may do this");
-  await next();
-};
 
 // ---- lists -----------------------------------------------------------------------
 
@@ -48,6 +34,8 @@ export interface ListSpec<R, V> {
   name: string;
   tag: string;
   summary: string;
+  /** Who may read it (the area of its path, or stricter). */
+  access: Access;
   /** The view schema, for the OpenAPI document. */
   view: z.ZodType;
   /** SELECT list, e.g. "u.*". */
@@ -175,33 +163,34 @@ export async function xlsxResponse<V>(
 }
 
 /**
- * Mounts `GET /<name>` (a page) and `GET /<name>/export.xlsx` (every filtered
- * row) on an admin router whose routes already require the right role.
+ * Declares `GET <base>/<name>` (a page) and `GET <base>/<name>/export.xlsx`
+ * (every filtered row) on `router`. The query is read loosely: a list's own
+ * filters (e.g. numberId) are read by its `where`.
  */
-export function mountList<R, V>(router: Hono<AppEnv>, spec: ListSpec<R, V>, base = "/api/admin") {
-  router.get(
-    `/${spec.name}`,
-    describeRoute({
+export function mountList<R, V>(router: Routes, spec: ListSpec<R, V>, base = "/api/admin") {
+  router.endpoint(
+    {
       method: "get",
       path: `${base}/${spec.name}`,
       summary: spec.summary,
       tag: spec.tag,
-      query: ListQuery,
+      access: spec.access,
+      query: ListQuery.loose(),
       response: Page(spec.view),
-    }),
-    query(ListQuery.loose()),
+    },
     async (c) => c.json(await listPage(c, spec, c.req.valid("query") as ListQuery)),
   );
-  router.get(
-    `/${spec.name}/export.xlsx`,
-    describeRoute({
+  router.endpoint(
+    {
       method: "get",
       path: `${base}/${spec.name}/export.xlsx`,
       summary: `${spec.summary} (Excel download of the filtered rows)`,
       tag: spec.tag,
-      query: ListQuery.omit({ page: true, pageSize: true }),
-    }),
-    query(ListQuery.loose()),
+      access: spec.access,
+      query: ListQuery.loose(),
+      // The paging is accepted (and checked) like the list's, but a download has every row.
+      documentedQuery: ListQuery.omit({ page: true, pageSize: true }),
+    },
     async (c) => {
       const rows = await listAll(c, spec, c.req.valid("query") as ListQuery);
       const columns = typeof spec.columns === "function" ? await spec.columns(c) : spec.columns;

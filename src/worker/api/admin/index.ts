@@ -1,12 +1,13 @@
 /**
- * The tenant administrator's API, mounted at /api/admin. Every route requires an
- * admin of the caller's tenant and reads or writes only that tenant's rows.
+ * The tenant administrator's API, /api/admin. Every route requires an admin of
+ * the caller's tenant (its area in src/worker/app/access.ts) and reads or
+ * writes only that tenant's rows.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../app/app-types";
+import { Routes } from "../../app/routes";
 import { securityLog } from "../../security/log";
 import { mountAudit } from "./audit";
-import { requireAdmin } from "./common";
 import { content } from "./content";
 import { numbers } from "./numbers";
 import { users } from "./users";
@@ -23,12 +24,11 @@ export const logAdminChanges: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 export const admin = new Hono<AppEnv>();
-admin.use("*", requireAdmin);
-admin.use("*", logAdminChanges);
+admin.use("/api/admin/*", logAdminChanges);
 admin.route("/", users);
 admin.route("/", numbers);
 admin.route("/", content);
 
-const audit = new Hono<AppEnv>();
-mountAudit(audit, "/api/admin", (c) => c.var.user.tenantId, "admin: audit");
+const audit = new Routes();
+mountAudit(audit, "/api/admin", "admin", (c) => c.var.user.tenantId, "admin: audit");
 admin.route("/", audit);

@@ -1,9 +1,7 @@
 /** Predefined locations (name, address, coordinates) agents can send to customers. */
-import { Hono } from "hono";
 import { z } from "zod";
 import { LocationFields, LocationView, UpdateLocationBody } from "../../../shared/admin";
-import type { AppEnv } from "../../app/app-types";
-import { describeRoute, jsonBody, params } from "../../app/http";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
@@ -31,6 +29,7 @@ function view(row: Row): LocationView {
 const list: ListSpec<Row, LocationView> = {
   name: "locations",
   tag: "admin: locations",
+  access: "admin",
   summary: "Predefined locations (search name, address)",
   view: LocationView,
   select: "*",
@@ -56,35 +55,34 @@ async function read(db: D1Database, id: string, tenantId: string): Promise<Locat
 }
 
 /** /api/admin/locations… */
-export const locations = new Hono<AppEnv>();
+export const locations = new Routes();
 
 mountList(locations, list);
 
 locations
-  .get(
-    "/locations/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/admin/locations/:id",
       summary: "One predefined location",
       tag: TAG,
+      access: "admin",
+      params: Id,
       response: LocationView,
-    }),
-    params(Id),
+    },
     async (c) => c.json(await read(c.env.DB, c.req.valid("param").id, c.var.user.tenantId)),
   )
-  .post(
-    "/locations",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/admin/locations",
       summary: "Create a predefined location",
       tag: TAG,
+      access: "admin",
       body: LocationFields,
       response: LocationView,
       status: 201,
-    }),
-    jsonBody(LocationFields),
+    },
     async (c) => {
       const b = c.req.valid("json");
       const id = crypto.randomUUID();
@@ -104,18 +102,17 @@ locations
       return c.json(await read(c.env.DB, id, tenantId), 201);
     },
   )
-  .patch(
-    "/locations/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "patch",
       path: "/api/admin/locations/:id",
       summary: "Change a predefined location (409 on a stale version)",
       tag: TAG,
+      access: "admin",
+      params: Id,
       body: UpdateLocationBody,
       response: LocationView,
-    }),
-    params(Id),
-    jsonBody(UpdateLocationBody),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const { version, ...set } = c.req.valid("json");
@@ -139,16 +136,16 @@ locations
       return c.json(await read(c.env.DB, id, tenantId));
     },
   )
-  .delete(
-    "/locations/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "delete",
       path: "/api/admin/locations/:id",
       summary: "Delete a predefined location",
       tag: TAG,
+      access: "admin",
+      params: Id,
       status: 204,
-    }),
-    params(Id),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const before = await read(c.env.DB, id, c.var.user.tenantId);

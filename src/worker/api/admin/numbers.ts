@@ -4,7 +4,7 @@
  * on its own), credentials write-only; customer properties, profiling and
  * skillsets in their own files, mounted below.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { sealOptional, sealSecret } from "../../../platform/secrets";
 import {
@@ -26,7 +26,8 @@ import {
 } from "../../../shared/number-settings";
 import { workingTimeProblems } from "../../../shared/working-time";
 import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody, languageOf, params } from "../../app/http";
+import { apiError, languageOf } from "../../app/http";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { takeQuota } from "../../security/limits";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
@@ -58,6 +59,7 @@ const Id = z.object({ id: z.string().min(1).max(100) });
 const list: ListSpec<NumberRow, NumberView> = {
   name: "numbers",
   tag: TAG,
+  access: "admin",
   summary: "Managed numbers (search name, display phone, phone number ID, external ID)",
   view: NumberView,
   select: NUMBER_COLUMNS,
@@ -219,37 +221,36 @@ function identityOf(row: NumberRow) {
 }
 
 /** /api/admin/numbers… */
-export const numbers = new Hono<AppEnv>();
+export const numbers = new Routes();
 
 mountList(numbers, list);
 
-numbers.get(
-  "/numbers/:id",
-  describeRoute({
+numbers.endpoint(
+  {
     method: "get",
     path: "/api/admin/numbers/:id",
     summary: "A managed number with every settings category (credentials only as has*)",
     tag: TAG,
+    access: "admin",
+    params: Id,
     response: NumberView,
-  }),
-  params(Id),
+  },
   async (c) =>
     c.json(numberView(await numberRow(c.env.DB, c.req.valid("param").id, c.var.user.tenantId))),
 );
 
-numbers.post(
-  "/numbers",
-  describeRoute({
+numbers.endpoint(
+  {
     method: "post",
     path: "/api/admin/numbers",
     summary:
       "Add a managed number once Graph proves it with the given access token (400 naming the field when it does not, 502/503 when Meta fails; 409 when the number or its WABA is already managed by another company)",
     tag: TAG,
+    access: "admin",
     body: CreateNumberBody,
     response: NumberView,
     status: 201,
-  }),
-  jsonBody(CreateNumberBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const db = c.env.DB;
@@ -320,19 +321,18 @@ numbers.post(
   },
 );
 
-numbers.patch(
-  "/numbers/:id",
-  describeRoute({
+numbers.endpoint(
+  {
     method: "patch",
     path: "/api/admin/numbers/:id",
     summary:
       "Save one or more settings categories of a number (409 on a stale version); takes effect in routing at once",
     tag: TAG,
+    access: "admin",
+    params: Id,
     body: UpdateNumberBody,
     response: NumberView,
-  }),
-  params(Id),
-  jsonBody(UpdateNumberBody),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -408,19 +408,18 @@ numbers.patch(
   },
 );
 
-numbers.put(
-  "/numbers/:id/credentials",
-  describeRoute({
+numbers.endpoint(
+  {
     method: "put",
     path: "/api/admin/numbers/:id/credentials",
     summary:
       "Set or clear the number's access token and own app secret (write-only: never returned). A new token is kept only once Graph proves it reads this number (400 naming accessToken, 502/503 when Meta fails)",
     tag: TAG,
+    access: "admin",
+    params: Id,
     body: NumberCredentialsBody,
     response: NumberView,
-  }),
-  params(Id),
-  jsonBody(NumberCredentialsBody),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -480,17 +479,17 @@ numbers.put(
   },
 );
 
-numbers.delete(
-  "/numbers/:id",
-  describeRoute({
+numbers.endpoint(
+  {
     method: "delete",
     path: "/api/admin/numbers/:id",
     summary:
       "Delete a number with its skillsets, properties, profiling and templates (409 while it has open conversations)",
     tag: TAG,
+    access: "admin",
+    params: Id,
     status: 204,
-  }),
-  params(Id),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const db = c.env.DB;
@@ -533,6 +532,6 @@ numbers.delete(
   },
 );
 
-numbers.route("/numbers/:numberId", properties);
-numbers.route("/numbers/:numberId", profiling);
+numbers.route("/", properties);
+numbers.route("/", profiling);
 numbers.route("/", skillsets);

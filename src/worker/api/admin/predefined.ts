@@ -2,7 +2,6 @@
  * Predefined messages agents pick from, by category: plain text, optionally
  * with up to 3 reply buttons or a list of up to 10 rows.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import {
   type Interactive,
@@ -10,8 +9,7 @@ import {
   PredefinedMessageView,
   UpdatePredefinedMessageBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app/app-types";
-import { describeRoute, jsonBody, params } from "../../app/http";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
@@ -52,6 +50,7 @@ const CategoryFilter = z.string().trim().max(60).optional();
 const list: ListSpec<Row, PredefinedMessageView> = {
   name: "predefined-messages",
   tag: "admin: predefined messages",
+  access: "admin",
   summary: "Predefined messages (search category, title, text; optional exact category filter)",
   view: PredefinedMessageView,
   select: "*",
@@ -86,20 +85,20 @@ async function read(db: D1Database, id: string, tenantId: string): Promise<Prede
 }
 
 /** /api/admin/predefined-messages… */
-export const predefinedMessages = new Hono<AppEnv>();
+export const predefinedMessages = new Routes();
 
 mountList(predefinedMessages, list);
 
 predefinedMessages
-  .get(
-    "/predefined-messages/categories",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/admin/predefined-messages/categories",
       summary: "The distinct categories in use, alphabetically (for filters)",
       tag: TAG,
+      access: "admin",
       response: z.object({ categories: z.array(z.string()) }),
-    }),
+    },
     async (c) => {
       const { results } = await c.env.DB.prepare(
         "SELECT DISTINCT category FROM predefined_messages WHERE tenant_id = ? ORDER BY category COLLATE NOCASE",
@@ -109,30 +108,29 @@ predefinedMessages
       return c.json({ categories: results.map((r) => r.category) });
     },
   )
-  .get(
-    "/predefined-messages/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/admin/predefined-messages/:id",
       summary: "One predefined message",
       tag: TAG,
+      access: "admin",
+      params: Id,
       response: PredefinedMessageView,
-    }),
-    params(Id),
+    },
     async (c) => c.json(await read(c.env.DB, c.req.valid("param").id, c.var.user.tenantId)),
   )
-  .post(
-    "/predefined-messages",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/admin/predefined-messages",
       summary: "Create a predefined message",
       tag: TAG,
+      access: "admin",
       body: PredefinedMessageFields,
       response: PredefinedMessageView,
       status: 201,
-    }),
-    jsonBody(PredefinedMessageFields),
+    },
     async (c) => {
       const b = c.req.valid("json");
       const id = crypto.randomUUID();
@@ -163,18 +161,17 @@ predefinedMessages
       return c.json(await read(c.env.DB, id, tenantId), 201);
     },
   )
-  .patch(
-    "/predefined-messages/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "patch",
       path: "/api/admin/predefined-messages/:id",
       summary: "Change a predefined message (409 on a stale version)",
       tag: TAG,
+      access: "admin",
+      params: Id,
       body: UpdatePredefinedMessageBody,
       response: PredefinedMessageView,
-    }),
-    params(Id),
-    jsonBody(UpdatePredefinedMessageBody),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const { version, interactive, ...rest } = c.req.valid("json");
@@ -202,16 +199,16 @@ predefinedMessages
       return c.json(await read(c.env.DB, id, tenantId));
     },
   )
-  .delete(
-    "/predefined-messages/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "delete",
       path: "/api/admin/predefined-messages/:id",
       summary: "Delete a predefined message",
       tag: TAG,
+      access: "admin",
+      params: Id,
       status: 204,
-    }),
-    params(Id),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const before = await read(c.env.DB, id, c.var.user.tenantId);

@@ -1,9 +1,8 @@
 /**
  * Profiling (closing reasons) of a managed number: a tree of at most three
- * levels, ordered among siblings, searchable. Mounted at /numbers/:numberId;
- * the number must be the caller's tenant's.
+ * levels, ordered among siblings, searchable, under
+ * /api/admin/numbers/:numberId; the number must be the caller's tenant's.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import {
   CreateProfilingNodeBody,
@@ -12,8 +11,8 @@ import {
   ReorderBody,
   UpdateProfilingNodeBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../app/http";
+import { apiError } from "../../app/http";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
@@ -80,6 +79,7 @@ const SELECT = `pn.*, ${col(PARENT, "value")} AS parent_value, ${col(GRANDPARENT
 const list: ListSpec<Row, ProfilingItem> = {
   name: "profiling",
   tag: TAG,
+  access: "admin",
   summary: "Profiling values of a number, depth-first (search value)",
   view: ProfilingItem,
   select: SELECT,
@@ -137,20 +137,20 @@ const Id = z.object({ numberId: z.string().min(1).max(100), id: z.string().min(1
 const OrderBody = ReorderBody.extend({ parentId: z.string().min(1).nullable() });
 
 /** /api/admin/numbers/:numberId/profiling… */
-export const profiling = new Hono<AppEnv>();
-profiling.use("/profiling/*", numberInPath);
+export const profiling = new Routes();
+profiling.use(`${BASE}/profiling/*`, numberInPath);
 
 mountList(profiling, list, BASE);
 
-profiling.get(
-  "/profiling/tree",
-  describeRoute({
+profiling.endpoint(
+  {
     method: "get",
     path: `${BASE}/profiling/tree`,
     summary: "The whole profiling tree of a number, nested and ordered",
     tag: TAG,
+    access: "admin",
     response: z.object({ items: z.array(ProfilingTreeNode) }),
-  }),
+  },
   async (c) => {
     const { results } = await c.env.DB.prepare(
       `SELECT ${SELECT} FROM profiling_nodes pn WHERE pn.tenant_id = ? AND pn.number_id = ?
@@ -172,18 +172,17 @@ profiling.get(
   },
 );
 
-profiling.post(
-  "/profiling",
-  describeRoute({
+profiling.endpoint(
+  {
     method: "post",
     path: `${BASE}/profiling`,
     summary: `Add a profiling value under parentId (null = top level; at most ${MAX_PROFILING_LEVELS} levels)`,
     tag: TAG,
+    access: "admin",
     body: CreateProfilingNodeBody,
     response: ProfilingItem,
     status: 201,
-  }),
-  jsonBody(CreateProfilingNodeBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const db = c.env.DB;
@@ -230,18 +229,17 @@ profiling.post(
   },
 );
 
-profiling.put(
-  "/profiling/order",
-  describeRoute({
+profiling.endpoint(
+  {
     method: "put",
     path: `${BASE}/profiling/order`,
     summary:
       "Reorder the children of parentId (null = top level): every current id, in the new order (409 if they changed)",
     tag: TAG,
+    access: "admin",
     body: OrderBody,
     response: z.object({ items: z.array(ProfilingItem) }),
-  }),
-  jsonBody(OrderBody),
+  },
   async (c) => {
     const { parentId, ids } = c.req.valid("json");
     const db = c.env.DB;
@@ -281,18 +279,17 @@ profiling.put(
   },
 );
 
-profiling.patch(
-  "/profiling/:id",
-  describeRoute({
+profiling.endpoint(
+  {
     method: "patch",
     path: `${BASE}/profiling/:id`,
     summary: "Change a profiling value (409 on a stale version)",
     tag: TAG,
+    access: "admin",
+    params: Id,
     body: UpdateProfilingNodeBody,
     response: ProfilingItem,
-  }),
-  params(Id),
-  jsonBody(UpdateProfilingNodeBody),
+  },
   async (c) => {
     const { id, numberId } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -321,16 +318,16 @@ profiling.patch(
   },
 );
 
-profiling.delete(
-  "/profiling/:id",
-  describeRoute({
+profiling.endpoint(
+  {
     method: "delete",
     path: `${BASE}/profiling/:id`,
     summary: "Delete a profiling value and everything below it",
     tag: TAG,
+    access: "admin",
+    params: Id,
     status: 204,
-  }),
-  params(Id),
+  },
   async (c) => {
     const { id, numberId } = c.req.valid("param");
     const db = c.env.DB;

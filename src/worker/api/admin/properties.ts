@@ -1,9 +1,8 @@
 /**
  * Customer properties of a managed number: at most 50 custom fields, in the
- * order the admin sets. Mounted at /numbers/:numberId; the number must be the
- * caller's tenant's.
+ * order the admin sets, under /api/admin/numbers/:numberId; the number must
+ * be the caller's tenant's.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import {
   CustomerPropertyFields,
@@ -12,8 +11,8 @@ import {
   ReorderBody,
   UpdateCustomerPropertyBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../app/http";
+import { apiError } from "../../app/http";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, listAll, mountList, saveVersioned } from "./common";
@@ -56,6 +55,7 @@ const yes = (b: boolean) => (b ? "yes" : "no");
 const list: ListSpec<Row, CustomerPropertyView> = {
   name: "properties",
   tag: TAG,
+  access: "admin",
   summary: "Customer properties of a number, in their order (search name)",
   view: CustomerPropertyView,
   select: "*",
@@ -114,23 +114,22 @@ async function uniqueName<T>(write: Promise<T>): Promise<T> {
 }
 
 /** /api/admin/numbers/:numberId/properties… */
-export const properties = new Hono<AppEnv>();
-properties.use("/properties/*", numberInPath);
+export const properties = new Routes();
+properties.use(`${BASE}/properties/*`, numberInPath);
 
 mountList(properties, list, BASE);
 
-properties.post(
-  "/properties",
-  describeRoute({
+properties.endpoint(
+  {
     method: "post",
     path: `${BASE}/properties`,
     summary: `Add a customer property at the end (at most ${MAX_CUSTOMER_PROPERTIES} per number: 409 beyond)`,
     tag: TAG,
+    access: "admin",
     body: CustomerPropertyFields,
     response: CustomerPropertyView,
     status: 201,
-  }),
-  jsonBody(CustomerPropertyFields),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const tenantId = c.var.user.tenantId;
@@ -181,18 +180,17 @@ properties.post(
   },
 );
 
-properties.put(
-  "/properties/order",
-  describeRoute({
+properties.endpoint(
+  {
     method: "put",
     path: `${BASE}/properties/order`,
     summary:
       "Reorder the customer properties: every current id, in the new order (409 if the list changed)",
     tag: TAG,
+    access: "admin",
     body: ReorderBody,
     response: z.object({ items: z.array(CustomerPropertyView) }),
-  }),
-  jsonBody(ReorderBody),
+  },
   async (c) => {
     const tenantId = c.var.user.tenantId;
     const numberId = pathNumberId(c);
@@ -220,18 +218,17 @@ properties.put(
   },
 );
 
-properties.patch(
-  "/properties/:id",
-  describeRoute({
+properties.endpoint(
+  {
     method: "patch",
     path: `${BASE}/properties/:id`,
     summary: "Change a customer property (409 on a stale version)",
     tag: TAG,
+    access: "admin",
+    params: Id,
     body: UpdateCustomerPropertyBody,
     response: CustomerPropertyView,
-  }),
-  params(Id),
-  jsonBody(UpdateCustomerPropertyBody),
+  },
   async (c) => {
     const { id, numberId } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -273,16 +270,16 @@ properties.patch(
   },
 );
 
-properties.delete(
-  "/properties/:id",
-  describeRoute({
+properties.endpoint(
+  {
     method: "delete",
     path: `${BASE}/properties/:id`,
     summary: "Delete a customer property",
     tag: TAG,
+    access: "admin",
+    params: Id,
     status: 204,
-  }),
-  params(Id),
+  },
   async (c) => {
     const { id, numberId } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;

@@ -1,9 +1,9 @@
 /** Tenant settings: whether agents may send templates, masking for agents, default language, meeting URL. */
-import { Hono } from "hono";
 import type { Env } from "../../../durable/env";
 import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
-import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody } from "../../app/http";
+import { apiError } from "../../app/http";
+import { refuse } from "../../app/results";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 
 interface TenantRow {
@@ -29,7 +29,7 @@ async function readSettings(db: D1Database, tenantId: string): Promise<TenantSet
     )
     .bind(tenantId)
     .first<TenantRow>();
-  if (!row) apiError(404, "not_found", "No such tenant");
+  if (!row) refuse("tenantMissing");
   return {
     name: row.name,
     agentsMaySendTemplates: row.agents_may_send_templates === 1,
@@ -51,29 +51,28 @@ const COLUMNS = {
   sessionIdleMinutes: "session_idle_minutes",
 } as const;
 
-export const settings = new Hono<AppEnv>()
-  .get(
-    "/settings",
-    describeRoute({
+export const settings = new Routes()
+  .endpoint(
+    {
       method: "get",
       path: "/api/admin/settings",
       summary: "The tenant's settings",
       tag: "admin: settings",
+      access: "admin",
       response: TenantSettingsView,
-    }),
+    },
     async (c) => c.json(await readSettings(c.env.DB, c.var.user.tenantId)),
   )
-  .patch(
-    "/settings",
-    describeRoute({
+  .endpoint(
+    {
       method: "patch",
       path: "/api/admin/settings",
       summary: "Change the tenant's settings (409 when someone saved since you read them)",
       tag: "admin: settings",
+      access: "admin",
       body: UpdateTenantSettingsBody,
       response: TenantSettingsView,
-    }),
-    jsonBody(UpdateTenantSettingsBody),
+    },
     async (c) => {
       const { version, ...changes } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;

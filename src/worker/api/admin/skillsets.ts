@@ -3,11 +3,12 @@
  * an agent priority per member. Exactly one default per number once any
  * exists. Every change reaches the number's actor before the response.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { CreateSkillsetBody, SkillsetView, UpdateSkillsetBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../app/http";
+import { apiError } from "../../app/http";
+import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
@@ -61,6 +62,7 @@ const ListFilter = z.object({ numberId: z.string().min(1).max(100).optional() })
 const list: ListSpec<Row, SkillsetView> = {
   name: "skillsets",
   tag: TAG,
+  access: "admin",
   summary: "Skillsets (search name; optional numberId filter)",
   view: SkillsetView,
   select: SELECT,
@@ -194,10 +196,10 @@ async function respond(c: Context<AppEnv>, id: string, status: 200 | 201 = 200) 
 const Id = z.object({ id: z.string().min(1).max(100) });
 
 /** /api/admin/skillsets… */
-export const skillsets = new Hono<AppEnv>();
+export const skillsets = new Routes();
 
 // The list's numberId filter must be the tenant's number too: 404, like every id.
-skillsets.use("/skillsets/*", async (c, next) => {
+skillsets.use("/api/admin/skillsets/*", async (c, next) => {
   if (c.req.method === "GET") {
     const filter = ListFilter.safeParse(c.req.query());
     const numberId = filter.success ? filter.data.numberId : undefined;
@@ -208,31 +210,30 @@ skillsets.use("/skillsets/*", async (c, next) => {
 
 mountList(skillsets, list);
 
-skillsets.get(
-  "/skillsets/:id",
-  describeRoute({
+skillsets.endpoint(
+  {
     method: "get",
     path: "/api/admin/skillsets/:id",
     summary: "A skillset with its members",
     tag: TAG,
+    access: "admin",
+    params: Id,
     response: SkillsetView,
-  }),
-  params(Id),
+  },
   (c) => respond(c, c.req.valid("param").id),
 );
 
-skillsets.post(
-  "/skillsets",
-  describeRoute({
+skillsets.endpoint(
+  {
     method: "post",
     path: "/api/admin/skillsets",
     summary: "Add a skillset to a number (the number's first becomes its default)",
     tag: TAG,
+    access: "admin",
     body: CreateSkillsetBody,
     response: SkillsetView,
     status: 201,
-  }),
-  jsonBody(CreateSkillsetBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const db = c.env.DB;
@@ -280,19 +281,18 @@ skillsets.post(
   },
 );
 
-skillsets.patch(
-  "/skillsets/:id",
-  describeRoute({
+skillsets.endpoint(
+  {
     method: "patch",
     path: "/api/admin/skillsets/:id",
     summary:
       "Change a skillset; `members` replaces the whole list atomically (409 on a stale version). Routing follows at once.",
     tag: TAG,
+    access: "admin",
+    params: Id,
     body: UpdateSkillsetBody,
     response: SkillsetView,
-  }),
-  params(Id),
-  jsonBody(UpdateSkillsetBody),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -346,17 +346,17 @@ skillsets.patch(
   },
 );
 
-skillsets.delete(
-  "/skillsets/:id",
-  describeRoute({
+skillsets.endpoint(
+  {
     method: "delete",
     path: "/api/admin/skillsets/:id",
     summary:
       "Delete a skillset: memberships go, customers defaulting to it default to none, and another becomes the number's default",
     tag: TAG,
+    access: "admin",
+    params: Id,
     status: 204,
-  }),
-  params(Id),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const db = c.env.DB;

@@ -3,7 +3,6 @@
  * Meta's status webhook (see src/worker/db/template-store.ts). Only drafts and rejected
  * templates may be edited; the tenant's template limit counts every template.
  */
-import { Hono } from "hono";
 import { z } from "zod";
 import { type GraphError, graphApiOf } from "../../../meta/graph";
 import {
@@ -20,8 +19,8 @@ import {
   TemplateView,
   UpdateTemplateBody,
 } from "../../../shared/admin";
-import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../app/http";
+import { apiError } from "../../app/http";
+import { Routes } from "../../app/routes";
 import {
   componentsJson,
   type StoredComponents,
@@ -60,6 +59,7 @@ function filterOf(query: Record<string, string>): z.infer<typeof TemplateFilter>
 const list: ListSpec<TemplateRow, TemplateView> = {
   name: "templates",
   tag: TAG,
+  access: "admin",
   summary: "Templates (search name; filter by status and numberId)",
   view: TemplateView,
   select: TEMPLATE_SELECT,
@@ -166,35 +166,34 @@ function contentOf(row: TemplateRow): TemplateContent {
 }
 
 /** /api/admin/templates… */
-export const templates = new Hono<AppEnv>();
+export const templates = new Routes();
 
 mountList(templates, list);
 
 templates
-  .get(
-    "/templates/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "get",
       path: "/api/admin/templates/:id",
       summary: "One template",
       tag: TAG,
+      access: "admin",
+      params: Id,
       response: TemplateView,
-    }),
-    params(Id),
+    },
     async (c) => c.json(await read(c.env.DB, c.req.valid("param").id, c.var.user.tenantId)),
   )
-  .post(
-    "/templates",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/admin/templates",
       summary: "Draft a template (409 when the tenant's template limit is reached)",
       tag: TAG,
+      access: "admin",
       body: TemplateFields,
       response: TemplateView,
       status: 201,
-    }),
-    jsonBody(TemplateFields),
+    },
     async (c) => {
       const { numberId, ...t } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;
@@ -262,18 +261,17 @@ templates
       return c.json(await read(db, id, tenantId), 201);
     },
   )
-  .patch(
-    "/templates/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "patch",
       path: "/api/admin/templates/:id",
       summary: "Edit a draft or rejected template (a rejected one becomes a draft again)",
       tag: TAG,
+      access: "admin",
+      params: Id,
       body: UpdateTemplateBody,
       response: TemplateView,
-    }),
-    params(Id),
-    jsonBody(UpdateTemplateBody),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const { version, ...changes } = c.req.valid("json");
@@ -339,16 +337,16 @@ templates
       return c.json(await read(db, id, tenantId));
     },
   )
-  .post(
-    "/templates/:id/submit",
-    describeRoute({
+  .endpoint(
+    {
       method: "post",
       path: "/api/admin/templates/:id/submit",
       summary: "Submit a draft to Meta's review (502 with Meta's message when Meta refuses it)",
       tag: TAG,
+      access: "admin",
+      params: Id,
       response: TemplateView,
-    }),
-    params(Id),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const tenantId = c.var.user.tenantId;
@@ -396,16 +394,16 @@ templates
       return c.json(await read(db, id, tenantId));
     },
   )
-  .delete(
-    "/templates/:id",
-    describeRoute({
+  .endpoint(
+    {
       method: "delete",
       path: "/api/admin/templates/:id",
       summary: "Delete a template (at Meta first when it was submitted)",
       tag: TAG,
+      access: "admin",
+      params: Id,
       status: 204,
-    }),
-    params(Id),
+    },
     async (c) => {
       const { id } = c.req.valid("param");
       const tenantId = c.var.user.tenantId;

@@ -5,13 +5,15 @@
  * memberships), and a deactivated user's sessions end and their conversations
  * go back to routing.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { InviteUserBody, type Membership, UpdateUserBody, UserView } from "../../../shared/admin";
 import type { Language } from "../../../shared/protocol";
 import type { AppEnv } from "../../app/app-types";
-import { apiError, describeRoute, jsonBody, params } from "../../app/http";
+import { apiError } from "../../app/http";
 import { mailInvitation } from "../../app/mail-or-502";
+import { refuse } from "../../app/results";
+import { Routes } from "../../app/routes";
 import { INVITE_TTL_MS, newUserToken } from "../../auth/auth";
 import { auditStatement } from "../../security/audit";
 import { securityLog } from "../../security/log";
@@ -77,6 +79,7 @@ function utcMinute(ms: number): string {
 const list: ListSpec<UserRow, UserView> = {
   name: "users",
   tag: "admin: users",
+  access: "admin",
   summary: "Users of the tenant",
   view: UserView,
   select: SELECT,
@@ -222,36 +225,35 @@ async function mailTo(c: Context<AppEnv>, user: UserView, token: string): Promis
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-export const users = new Hono<AppEnv>();
+export const users = new Routes();
 
 mountList(users, list);
 
-users.get(
-  "/users/:id",
-  describeRoute({
+users.endpoint(
+  {
     method: "get",
     path: "/api/admin/users/:id",
     summary: "One user",
     tag: "admin: users",
+    access: "admin",
+    params: IdParams,
     response: UserView,
-  }),
-  params(IdParams),
+  },
   async (c) => c.json(await readUser(c.env.DB, c.var.user.tenantId, c.req.valid("param").id)),
 );
 
-users.post(
-  "/users",
-  describeRoute({
+users.endpoint(
+  {
     method: "post",
     path: "/api/admin/users",
     summary:
       "Invite a user: creates them without a password and mails a single-use link (7 days). 502 if the mail fails (the user is kept)",
     tag: "admin: users",
+    access: "admin",
     body: InviteUserBody,
     response: UserView,
     status: 201,
-  }),
-  jsonBody(InviteUserBody),
+  },
   async (c) => {
     const body = c.req.valid("json");
     const db = c.env.DB;
@@ -307,9 +309,7 @@ users.post(
       ]);
     } catch (err) {
       if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
-      apiError(409, "conflict", "This e-mail address already has an account", [
-        { path: "email", message: "already has an account" },
-      ]);
+      refuse("emailTaken", "email");
     }
     const user = await readUser(db, tenantId, id);
     await mailTo(c, user, invitation.token);
@@ -317,19 +317,18 @@ users.post(
   },
 );
 
-users.patch(
-  "/users/:id",
-  describeRoute({
+users.endpoint(
+  {
     method: "patch",
     path: "/api/admin/users/:id",
     summary:
       "Change a user (memberships replace the whole list; active:false ends their sessions and hands their conversations back to routing)",
     tag: "admin: users",
+    access: "admin",
+    params: IdParams,
     body: UpdateUserBody,
     response: UserView,
-  }),
-  params(IdParams),
-  jsonBody(UpdateUserBody),
+  },
   async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -402,17 +401,17 @@ users.patch(
   },
 );
 
-users.post(
-  "/users/:id/invite",
-  describeRoute({
+users.endpoint(
+  {
     method: "post",
     path: "/api/admin/users/:id/invite",
     summary:
       "Send the invitation again with a new link (earlier links stop working); only while the user has no password",
     tag: "admin: users",
+    access: "admin",
+    params: IdParams,
     response: UserView,
-  }),
-  params(IdParams),
+  },
   async (c) => {
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
