@@ -188,7 +188,7 @@ const list: ListSpec<Record<string, unknown>, CustomerView> = {
   toView: (row) => view(customerOf(row)),
   // The same columns as the import template, so a download can be edited and imported back.
   columns: async (c) => {
-    const columns = exportColumns(await loadCatalogue(c.env.DB, c.var.user.tenantId));
+    const columns = exportColumns(await loadCatalogue(d1(c.env.DB), c.var.user.tenantId));
     return c.var.user.masked ? columns.map(maskedColumn) : columns;
   },
 };
