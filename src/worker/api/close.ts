@@ -69,23 +69,26 @@ function profilingOf(rows: { settings: string }[]): ProfilingSettings {
 
 /** The number's profiling nodes the dialog offers, parents first (by level), siblings by position. */
 function nodesQuery(db: D1Db, tenantId: string, numberId: string) {
-  return db
-    .select({
-      id: profilingNodes.id,
-      parentId: profilingNodes.parentId,
-      value: profilingNodes.value,
-      childrenLabel: profilingNodes.childrenLabel,
-      notesAllowed: profilingNodes.notesAllowed,
-    })
-    .from(profilingNodes)
-    .where(
-      and(
-        eq(profilingNodes.tenantId, tenantId),
-        eq(profilingNodes.numberId, numberId),
-        lte(profilingNodes.level, MAX_PROFILING_LEVELS),
-      ),
-    )
-    .orderBy(profilingNodes.level, profilingNodes.position, sql`${profilingNodes}.rowid`);
+  return (
+    db
+      .select({
+        id: profilingNodes.id,
+        parentId: profilingNodes.parentId,
+        value: profilingNodes.value,
+        childrenLabel: profilingNodes.childrenLabel,
+        notesAllowed: profilingNodes.notesAllowed,
+      })
+      .from(profilingNodes)
+      .where(
+        and(
+          eq(profilingNodes.tenantId, tenantId),
+          eq(profilingNodes.numberId, numberId),
+          lte(profilingNodes.level, MAX_PROFILING_LEVELS),
+        ),
+      )
+      // SQLite's rowid (not a schema column): the order of creation breaks ties.
+      .orderBy(profilingNodes.level, profilingNodes.position, sql`${profilingNodes}.rowid`)
+  );
 }
 
 /** Nests rows ordered parents-first (by level) into the tree; orphans are dropped. */

@@ -150,6 +150,7 @@ async function approvedTemplates(
         ),
       ),
     );
+  // Named as template-store's `TemplateRow` (its SQL text's names), which `templateView` reads.
   const results: TemplateRow[] = await d1(c.env.DB)
     .select({
       id: templates.id,

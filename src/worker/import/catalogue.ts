@@ -43,6 +43,7 @@ export async function loadCatalogue(db: D1Db, tenantId: string): Promise<Catalog
         ),
       )
       .where(eq(customerProperties.tenantId, tenantId))
+      // SQLite's rowid (not a schema column): the order of creation breaks ties.
       .orderBy(
         managedNumbers.createdAt,
         sql`${managedNumbers}.rowid`,
