@@ -1,7 +1,10 @@
 /**
  * The signed-in user's profile and password.
  */
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "../../platform/crypto";
+import { d1 } from "../../platform/db/d1";
+import { sessions, users, userTokens } from "../../platform/db/schema";
 import { AccountView, ChangePasswordBody, UpdateAccountBody } from "../../shared/protocol";
 import type { SessionUser } from "../app/app-types";
 import { apiError } from "../app/http";
@@ -54,11 +57,10 @@ export const account = new Routes()
       }
       const name = body.name ?? user.name;
       const language = body.language ?? user.language;
-      await c.env.DB.prepare(
-        "UPDATE users SET name = ?, language = ?, version = version + 1 WHERE id = ? AND tenant_id = ?",
-      )
-        .bind(name, language, user.id, user.tenantId)
-        .run();
+      await d1(c.env.DB)
+        .update(users)
+        .set({ name, language, version: sql`${users.version} + 1` })
+        .where(and(eq(users.id, user.id), eq(users.tenantId, user.tenantId)));
       // The agent actor shows the name on offers, transfers and the desktop: it rereads it.
       if (name !== user.name) await c.env.AGENT.getByName(user.id).profileChanged(user.tenantId);
       return c.json(accountView({ ...user, name, language }));
@@ -81,12 +83,15 @@ export const account = new Routes()
       if (user.role === "operator") {
         apiError(403, "forbidden", "The platform operator's password is set in the configuration");
       }
-      const db = c.env.DB;
+      const db = d1(c.env.DB);
       const row = await db
-        .prepare("SELECT password_hash FROM users WHERE id = ? AND tenant_id = ? AND active = 1")
-        .bind(user.id, user.tenantId)
-        .first<{ password_hash: string | null }>();
-      if (!row?.password_hash || !(await verifyPassword(currentPassword, row.password_hash))) {
+        .select({ passwordHash: users.passwordHash })
+        .from(users)
+        .where(
+          and(eq(users.id, user.id), eq(users.tenantId, user.tenantId), eq(users.active, true)),
+        )
+        .get();
+      if (!row?.passwordHash || !(await verifyPassword(currentPassword, row.passwordHash))) {
         apiError(403, "wrong_password", "The current password is not right", [
           { path: "currentPassword", message: "not your current password" },
         ]);
@@ -100,19 +105,30 @@ export const account = new Routes()
       const now = Date.now();
       await db.batch([
         db
-          .prepare(
-            "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND tenant_id = ?",
-          )
-          .bind(hash, user.id, user.tenantId),
+          .update(users)
+          .set({ passwordHash: hash, version: sql`${users.version} + 1` })
+          .where(and(eq(users.id, user.id), eq(users.tenantId, user.tenantId))),
         // Whoever else holds a session or a reset link of this account loses it.
         db
-          .prepare("DELETE FROM sessions WHERE user_id = ? AND tenant_id = ? AND id != ?")
-          .bind(user.id, user.tenantId, user.sessionId),
+          .delete(sessions)
+          .where(
+            and(
+              eq(sessions.userId, user.id),
+              eq(sessions.tenantId, user.tenantId),
+              ne(sessions.id, user.sessionId),
+            ),
+          ),
         db
-          .prepare(
-            "UPDATE user_tokens SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND purpose = 'reset' AND used_at IS NULL",
-          )
-          .bind(now, user.tenantId, user.id),
+          .update(userTokens)
+          .set({ usedAt: now })
+          .where(
+            and(
+              eq(userTokens.tenantId, user.tenantId),
+              eq(userTokens.userId, user.id),
+              eq(userTokens.purpose, "reset"),
+              isNull(userTokens.usedAt),
+            ),
+          ),
       ]);
       // Desktops open under the other sessions are disconnected; this one's stay.
       securityLog("session_revoked", { reason: "password_changed" });

@@ -5,6 +5,10 @@
  * only, scoped to the tenant; the caller has already checked that the
  * conversation is the agent's.
  */
+import { and, eq, exists, lte, sql } from "drizzle-orm";
+import { alias, QueryBuilder } from "drizzle-orm/sqlite-core";
+import { type D1Db, d1 } from "../../platform/db/d1";
+import { managedNumbers, profilingNodes } from "../../platform/db/schema";
 import type { ProfilingSettings } from "../../shared/admin";
 import { MAX_PROFILING_LEVELS } from "../../shared/admin";
 import { readSettings } from "../../shared/number-settings";
@@ -48,45 +52,60 @@ function refuse(language: Language, path: "reasonId" | "notes", key: keyof typeo
   apiError(400, "invalid_request", `${lead}: ${path}: ${message}`, [{ path, message }]);
 }
 
-function settingsStatement(db: D1Database, tenantId: string, numberId: string) {
-  return db
-    .prepare("SELECT settings FROM managed_numbers WHERE id = ? AND tenant_id = ?")
-    .bind(numberId, tenantId);
-}
+const qb = new QueryBuilder();
 
-/** The rows of one statement of a batch (a batch answers with one result per statement). */
-function rowsOf<T>(result: D1Result | undefined): T[] {
-  return (result?.results ?? []) as T[];
+/** The number's settings (no row for a number that is gone). */
+function settingsQuery(db: D1Db, tenantId: string, numberId: string) {
+  return db
+    .select({ settings: managedNumbers.settings })
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, numberId), eq(managedNumbers.tenantId, tenantId)));
 }
 
 /** The number's profiling settings; the defaults for a number that is gone. */
-function profilingOf(result: D1Result | undefined): ProfilingSettings {
-  return readSettings(rowsOf<{ settings: string | null }>(result)[0]?.settings).profiling;
+function profilingOf(rows: { settings: string }[]): ProfilingSettings {
+  return readSettings(rows[0]?.settings).profiling;
 }
 
-interface NodeRow {
-  id: string;
-  parent_id: string | null;
-  value: string;
-  children_label: string | null;
-  notes_allowed: number;
+/** The number's profiling nodes the dialog offers, parents first (by level), siblings by position. */
+function nodesQuery(db: D1Db, tenantId: string, numberId: string) {
+  return (
+    db
+      .select({
+        id: profilingNodes.id,
+        parentId: profilingNodes.parentId,
+        value: profilingNodes.value,
+        childrenLabel: profilingNodes.childrenLabel,
+        notesAllowed: profilingNodes.notesAllowed,
+      })
+      .from(profilingNodes)
+      .where(
+        and(
+          eq(profilingNodes.tenantId, tenantId),
+          eq(profilingNodes.numberId, numberId),
+          lte(profilingNodes.level, MAX_PROFILING_LEVELS),
+        ),
+      )
+      // SQLite's rowid (not a schema column): the order of creation breaks ties.
+      .orderBy(profilingNodes.level, profilingNodes.position, sql`${profilingNodes}.rowid`)
+  );
 }
 
 /** Nests rows ordered parents-first (by level) into the tree; orphans are dropped. */
-function nest(rows: NodeRow[]): CloseReasonNode[] {
+function nest(rows: Awaited<ReturnType<typeof nodesQuery>>): CloseReasonNode[] {
   const byId = new Map<string, CloseReasonNode>();
   const roots: CloseReasonNode[] = [];
   for (const row of rows) {
     const node: CloseReasonNode = {
       id: row.id,
       value: row.value,
-      childrenLabel: row.children_label,
-      notesAllowed: row.notes_allowed === 1,
+      childrenLabel: row.childrenLabel,
+      notesAllowed: row.notesAllowed,
       children: [],
     };
     byId.set(row.id, node);
-    if (row.parent_id === null) roots.push(node);
-    else byId.get(row.parent_id)?.children.push(node);
+    if (row.parentId === null) roots.push(node);
+    else byId.get(row.parentId)?.children.push(node);
   }
   return roots;
 }
@@ -99,35 +118,22 @@ function nest(rows: NodeRow[]): CloseReasonNode[] {
  * conversations they cannot close.
  */
 export async function closeOptions(
-  db: D1Database,
+  binding: D1Database,
   tenantId: string,
   numberId: string,
 ): Promise<CloseOptions> {
+  const db = d1(binding);
   const [settings, nodes] = await db.batch([
-    settingsStatement(db, tenantId, numberId),
-    db
-      .prepare(
-        `SELECT id, parent_id, value, children_label, notes_allowed FROM profiling_nodes
-         WHERE tenant_id = ? AND number_id = ? AND level <= ?
-         ORDER BY level, position, rowid`,
-      )
-      .bind(tenantId, numberId, MAX_PROFILING_LEVELS),
+    settingsQuery(db, tenantId, numberId),
+    nodesQuery(db, tenantId, numberId),
   ]);
   const profiling = profilingOf(settings);
-  const tree = nest(rowsOf<NodeRow>(nodes));
+  const tree = nest(nodes);
   return {
     required: profiling.requiredOnClose && tree.length > 0,
     freeNotes: profiling.freeNotes,
     tree,
   };
-}
-
-interface ChosenRow {
-  value: string;
-  notes_allowed: number;
-  parent_value: string | null;
-  grand_value: string | null;
-  has_children: number;
 }
 
 /** What the actor is asked to store. */
@@ -147,44 +153,66 @@ export interface CloseDecision {
  * Reads D1 only; changes nothing.
  */
 export async function closeDecision(
-  db: D1Database,
+  binding: D1Database,
   language: Language,
   tenantId: string,
   numberId: string,
   body: CloseBody,
 ): Promise<CloseDecision> {
   const notes = body.notes || null;
-  const chosen = body.reasonId
-    ? db
-        .prepare(
-          `SELECT n.value, n.notes_allowed, p.value AS parent_value, g.value AS grand_value,
-             EXISTS (SELECT 1 FROM profiling_nodes c WHERE c.tenant_id = n.tenant_id AND c.parent_id = n.id) AS has_children
-           FROM profiling_nodes n
-           LEFT JOIN profiling_nodes p ON p.id = n.parent_id AND p.tenant_id = n.tenant_id
-           LEFT JOIN profiling_nodes g ON g.id = p.parent_id AND g.tenant_id = n.tenant_id
-           WHERE n.id = ? AND n.tenant_id = ? AND n.number_id = ?`,
-        )
-        .bind(body.reasonId, tenantId, numberId)
-    : db
-        .prepare(
-          "SELECT EXISTS (SELECT 1 FROM profiling_nodes WHERE tenant_id = ? AND number_id = ?) AS has_children",
-        )
-        .bind(tenantId, numberId);
-  const [settings, found] = await db.batch([settingsStatement(db, tenantId, numberId), chosen]);
-  const profiling = profilingOf(settings);
+  const db = d1(binding);
 
   if (!body.reasonId) {
-    const hasTree = rowsOf<{ has_children: number }>(found)[0]?.has_children === 1;
-    if (profiling.requiredOnClose && hasTree) refuse(language, "reasonId", "reasonRequired");
+    const [settings, anyNode] = await db.batch([
+      settingsQuery(db, tenantId, numberId),
+      db
+        .select({ id: profilingNodes.id })
+        .from(profilingNodes)
+        .where(and(eq(profilingNodes.tenantId, tenantId), eq(profilingNodes.numberId, numberId)))
+        .limit(1),
+    ]);
+    const hasTree = anyNode.length > 0;
+    if (profilingOf(settings).requiredOnClose && hasTree) {
+      refuse(language, "reasonId", "reasonRequired");
+    }
     return { reason: body.reason ?? DEFAULT_CLOSE_REASON, notes };
   }
 
-  const node = rowsOf<ChosenRow>(found)[0];
+  // The node, its parent and grandparent (for the stored path), and whether it has children.
+  const n = alias(profilingNodes, "n");
+  const p = alias(profilingNodes, "p");
+  const g = alias(profilingNodes, "g");
+  const child = alias(profilingNodes, "c");
+  const [settings, found] = await db.batch([
+    settingsQuery(db, tenantId, numberId),
+    db
+      .select({
+        value: n.value,
+        notesAllowed: n.notesAllowed,
+        // Aliased: a batch answers rows by column name, and these are all `value`.
+        parentValue: sql<string | null>`${p.value}`.as("parent_value"),
+        grandValue: sql<string | null>`${g.value}`.as("grand_value"),
+        hasChildren: sql<boolean>`${exists(
+          qb
+            .select({ one: sql`1` })
+            .from(child)
+            .where(and(eq(child.tenantId, n.tenantId), eq(child.parentId, n.id))),
+        )}`
+          .mapWith((v) => v === 1)
+          .as("has_children"),
+      })
+      .from(n)
+      .leftJoin(p, and(eq(p.id, n.parentId), eq(p.tenantId, n.tenantId)))
+      .leftJoin(g, and(eq(g.id, p.parentId), eq(g.tenantId, n.tenantId)))
+      .where(and(eq(n.id, body.reasonId), eq(n.tenantId, tenantId), eq(n.numberId, numberId))),
+  ]);
+  const profiling = profilingOf(settings);
+  const node = found[0];
   if (!node) refuse(language, "reasonId", "reasonUnknown");
-  if (node.has_children === 1) refuse(language, "reasonId", "reasonNotLeaf");
-  if (notes !== null && !profiling.freeNotes && node.notes_allowed !== 1) {
+  if (node.hasChildren) refuse(language, "reasonId", "reasonNotLeaf");
+  if (notes !== null && !profiling.freeNotes && !node.notesAllowed) {
     refuse(language, "notes", "notesRefused");
   }
-  const path = [node.grand_value, node.parent_value, node.value].filter((v) => v !== null);
+  const path = [node.grandValue, node.parentValue, node.value].filter((v) => v !== null);
   return { reason: path.join(CLOSE_REASON_SEPARATOR), notes };
 }

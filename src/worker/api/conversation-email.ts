@@ -4,8 +4,11 @@
  * guest; 404 otherwise), read from the conversation actor as it is now.
  * Mounted through my-history.ts.
  */
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
+import { d1 } from "../../platform/db/d1";
+import { managedNumbers, users } from "../../platform/db/schema";
 import { TranscriptMailBody } from "../../shared/customer-history";
 import { readSettings } from "../../shared/number-settings";
 import type { MessageView } from "../../shared/protocol";
@@ -20,14 +23,18 @@ export async function transcriptNumber(
   tenantId: string,
   numberId: string,
 ): Promise<{ name: string | null; displayPhone: string | null; timeZone: string }> {
-  const row = await env.DB.prepare(
-    "SELECT name, display_phone, settings FROM managed_numbers WHERE id = ? AND tenant_id = ?",
-  )
-    .bind(numberId, tenantId)
-    .first<{ name: string; display_phone: string; settings: string | null }>();
+  const row = await d1(env.DB)
+    .select({
+      name: managedNumbers.name,
+      displayPhone: managedNumbers.displayPhone,
+      settings: managedNumbers.settings,
+    })
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, numberId), eq(managedNumbers.tenantId, tenantId)))
+    .get();
   return {
     name: row?.name ?? null,
-    displayPhone: row?.display_phone ?? null,
+    displayPhone: row?.displayPhone ?? null,
     timeZone: row ? readSettings(row.settings).workingTime.timeZone : "UTC",
   };
 }
@@ -66,9 +73,11 @@ export const conversationEmail = new Routes().endpoint(
     const [number, owner] = await Promise.all([
       transcriptNumber(c.env, user.tenantId, conversation.numberId),
       conversation.agentId
-        ? c.env.DB.prepare("SELECT name FROM users WHERE id = ? AND tenant_id = ?")
-            .bind(conversation.agentId, user.tenantId)
-            .first<{ name: string }>()
+        ? d1(c.env.DB)
+            .select({ name: users.name })
+            .from(users)
+            .where(and(eq(users.id, conversation.agentId), eq(users.tenantId, user.tenantId)))
+            .get()
         : null,
     ]);
     await mailTranscript(

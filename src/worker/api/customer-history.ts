@@ -5,8 +5,12 @@
  * customer's). Rows are written by the conversation actors when an agent takes
  * a conversation and when it closes (src/durable/history-archive.ts).
  */
+import { and, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
+import { d1 } from "../../platform/db/d1";
+import { conversationMessages, conversations } from "../../platform/db/schema";
 import { Page } from "../../shared/admin";
 import {
   HistoryConversation,
@@ -18,20 +22,21 @@ import {
   TranscriptMailBody,
 } from "../../shared/customer-history";
 import { maskedSnippet, searchWords } from "../../shared/masked-search";
-import { readSettings } from "../../shared/number-settings";
 import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
 import { apiError } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
 import { Routes } from "../app/routes";
 import { takeQuota } from "../security/limits";
+import { transcriptNumber } from "./conversation-email";
 import { visibleCustomer } from "./customers";
 import {
   dayStart,
-  HISTORY_COLUMNS,
-  HISTORY_JOINS,
-  type HistoryRow,
-  historyView,
+  ftsIndex,
+  ftsMatching,
+  ftsRow,
+  historyMessageColumns,
+  historyRows,
 } from "./history-rows";
 
 const TAG = "customers";
@@ -61,35 +66,46 @@ export function ftsMatch(q: string | undefined): string | null {
   return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
 }
 
-type Row = HistoryRow;
-const view = historyView;
-const SELECT = `SELECT ${HISTORY_COLUMNS} FROM conversations c ${HISTORY_JOINS}`;
+const qb = new QueryBuilder();
 
 /** The conversation if it is this customer's (already checked visible), else 404. */
 async function customerConversation(
   c: Context<AppEnv>,
   customerId: string,
   conversationId: string,
-): Promise<{ conversation: Row; messages: HistoryMessage[] }> {
+): Promise<{ conversation: HistoryConversation; messages: HistoryMessage[] }> {
   const tenantId = c.var.user.tenantId;
-  const [found, messages] = await c.env.DB.batch<unknown>([
-    c.env.DB.prepare(`${SELECT} WHERE c.id = ? AND c.tenant_id = ? AND c.customer_id = ?`).bind(
-      conversationId,
-      tenantId,
-      customerId,
+  const db = d1(c.env.DB);
+  const [found, messages] = await db.batch([
+    historyRows(db, {}).where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.tenantId, tenantId),
+        eq(conversations.customerId, customerId),
+      ),
     ),
-    c.env.DB.prepare(
-      `SELECT m.seq, m.direction, m.sender_name AS senderName, m.kind, m.text, m.created_at AS createdAt,
-         m.status
-       FROM conversation_messages m
-       JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
-       WHERE m.conversation_id = ? AND m.tenant_id = ? AND c.customer_id = ?
-       ORDER BY m.seq`,
-    ).bind(conversationId, tenantId, customerId),
+    db
+      .select(historyMessageColumns)
+      .from(conversationMessages)
+      .innerJoin(
+        conversations,
+        and(
+          eq(conversations.id, conversationMessages.conversationId),
+          eq(conversations.tenantId, conversationMessages.tenantId),
+        ),
+      )
+      .where(
+        and(
+          eq(conversationMessages.conversationId, conversationId),
+          eq(conversationMessages.tenantId, tenantId),
+          eq(conversations.customerId, customerId),
+        ),
+      )
+      .orderBy(conversationMessages.seq),
   ]);
-  const conversation = (found?.results as Row[] | undefined)?.[0];
+  const conversation = found[0];
   if (!conversation) apiError(404, "not_found", "No such conversation of this customer");
-  return { conversation, messages: (messages?.results ?? []) as HistoryMessage[] };
+  return { conversation, messages };
 }
 
 /** /api/customers/:id/conversations… */
@@ -113,36 +129,36 @@ customerHistory.endpoint(
     const tenantId = c.var.user.tenantId;
     await visibleCustomer(c, id);
     const tz = q.tz ?? "UTC";
-    let where = "WHERE c.tenant_id = ? AND c.customer_id = ?";
-    const binds: unknown[] = [tenantId, id];
-    if (q.from) {
-      where += " AND c.opened_at >= ?";
-      binds.push(dayStart(q.from, tz));
-    }
-    if (q.to) {
-      where += " AND c.opened_at < ?";
-      binds.push(dayStart(q.to, tz, 1));
-    }
+    const filters: SQL[] = [eq(conversations.tenantId, tenantId), eq(conversations.customerId, id)];
+    if (q.from) filters.push(gte(conversations.openedAt, dayStart(q.from, tz)));
+    if (q.to) filters.push(lt(conversations.openedAt, dayStart(q.to, tz, 1)));
     const match = ftsMatch(q.q);
     // A masked agent's matches are found on what they see (shared/masked-search.ts).
     const seen = match && c.var.user.masked ? await maskedMatches(c, id, match, q.q) : null;
     if (seen) {
-      where += " AND c.id IN (SELECT value FROM json_each(?))";
-      binds.push(JSON.stringify([...seen.keys()]));
+      const ids = JSON.stringify([...seen.keys()]);
+      // One JSON array bound, not a parameter per id: D1 binds at most 100 per statement.
+      filters.push(inArray(conversations.id, sql`(SELECT value FROM json_each(${ids}))`));
     } else if (match) {
-      where += ` AND c.id IN (SELECT m.conversation_id FROM conversation_messages_fts
-        JOIN conversation_messages m ON m.rowid = conversation_messages_fts.rowid
-        WHERE conversation_messages_fts MATCH ? AND m.tenant_id = ?)`;
-      binds.push(match, tenantId);
+      const matching = qb
+        .select({ id: conversationMessages.conversationId })
+        .from(ftsIndex)
+        .innerJoin(conversationMessages, ftsRow)
+        .where(and(ftsMatching(match), eq(conversationMessages.tenantId, tenantId)));
+      filters.push(inArray(conversations.id, matching));
     }
-    const [counted, listed] = await c.env.DB.batch<unknown>([
-      c.env.DB.prepare(`SELECT count(*) AS total FROM conversations c ${where}`).bind(...binds),
-      c.env.DB.prepare(
-        `${SELECT} ${where} ORDER BY c.opened_at DESC, c.id DESC LIMIT ? OFFSET ?`,
-      ).bind(...binds, q.pageSize, (q.page - 1) * q.pageSize),
+    const where = and(...filters);
+    const db = d1(c.env.DB);
+    const [counted, listed] = await db.batch([
+      db.select({ total: count() }).from(conversations).where(where),
+      historyRows(db, {})
+        .where(where)
+        .orderBy(desc(conversations.openedAt), desc(conversations.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
     ]);
-    const total = (counted?.results as { total: number }[] | undefined)?.[0]?.total ?? 0;
-    const items = ((listed?.results ?? []) as Row[]).map(view);
+    const total = counted[0]?.total ?? 0;
+    const items: HistoryConversation[] = listed;
     if (match && items.length > 0) {
       const matches =
         seen ??
@@ -179,22 +195,37 @@ async function maskedMatches(
   match: string,
   q: string | undefined,
 ): Promise<Map<string, string[]>> {
-  const { results } = await c.env.DB.prepare(
-    `SELECT m.conversation_id, m.seq, m.text FROM conversation_messages_fts
-     JOIN conversation_messages m ON m.rowid = conversation_messages_fts.rowid
-     JOIN conversations h ON h.id = m.conversation_id AND h.tenant_id = m.tenant_id
-     WHERE conversation_messages_fts MATCH ? AND m.tenant_id = ? AND h.customer_id = ?
-     ORDER BY m.conversation_id, m.seq LIMIT ?`,
-  )
-    .bind(match, c.var.user.tenantId, customerId, MAX_MASKED_CHECKED)
-    .all<{ conversation_id: string; seq: number; text: string | null }>();
+  const results = await d1(c.env.DB)
+    .select({
+      conversationId: conversationMessages.conversationId,
+      seq: conversationMessages.seq,
+      text: conversationMessages.text,
+    })
+    .from(ftsIndex)
+    .innerJoin(conversationMessages, ftsRow)
+    .innerJoin(
+      conversations,
+      and(
+        eq(conversations.id, conversationMessages.conversationId),
+        eq(conversations.tenantId, conversationMessages.tenantId),
+      ),
+    )
+    .where(
+      and(
+        ftsMatching(match),
+        eq(conversationMessages.tenantId, c.var.user.tenantId),
+        eq(conversations.customerId, customerId),
+      ),
+    )
+    .orderBy(conversationMessages.conversationId, conversationMessages.seq)
+    .limit(MAX_MASKED_CHECKED);
   const byConversation = new Map<string, string[]>();
   for (const r of results) {
     const snippet = r.text === null ? null : maskedSnippet(r.text, q, MATCH_START, MATCH_END);
     if (snippet === null) continue;
-    const list = byConversation.get(r.conversation_id) ?? [];
+    const list = byConversation.get(r.conversationId) ?? [];
     if (list.length < 3) list.push(snippet);
-    byConversation.set(r.conversation_id, list);
+    byConversation.set(r.conversationId, list);
   }
   return byConversation;
 }
@@ -205,23 +236,22 @@ async function snippets(
   match: string,
   conversationIds: string[],
 ): Promise<Map<string, string[]>> {
-  const { results } = await c.env.DB.prepare(
-    // snippet() only works in the FTS query itself, so the window ranks its materialised rows.
-    `WITH hits AS MATERIALIZED (
+  // Raw SQL: FTS5's snippet() and a window over a materialised CTE have no drizzle builder.
+  // snippet() only works in the FTS query itself, so the window ranks its materialised rows.
+  const results = await d1(c.env.DB).all<{ conversation_id: string; snip: string }>(
+    sql`WITH hits AS MATERIALIZED (
        SELECT m.conversation_id, m.seq,
-         snippet(conversation_messages_fts, 0, '${MATCH_START}', '${MATCH_END}', '…', 12) AS snip
+         snippet(conversation_messages_fts, 0, ${MATCH_START}, ${MATCH_END}, '…', 12) AS snip
        FROM conversation_messages_fts
-       JOIN conversation_messages m ON m.rowid = conversation_messages_fts.rowid
-       WHERE conversation_messages_fts MATCH ? AND m.tenant_id = ?
-         AND m.conversation_id IN (SELECT value FROM json_each(?)))
+       JOIN ${conversationMessages} m ON m.rowid = conversation_messages_fts.rowid
+       WHERE conversation_messages_fts MATCH ${match} AND m.tenant_id = ${c.var.user.tenantId}
+         AND m.conversation_id IN (SELECT value FROM json_each(${JSON.stringify(conversationIds)})))
      SELECT conversation_id, snip FROM (
        SELECT conversation_id, seq, snip,
          row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS rn
        FROM hits)
      WHERE rn <= 3 ORDER BY conversation_id, seq`,
-  )
-    .bind(match, c.var.user.tenantId, JSON.stringify(conversationIds))
-    .all<{ conversation_id: string; snip: string }>();
+  );
   const byConversation = new Map<string, string[]>();
   for (const r of results) {
     const list = byConversation.get(r.conversation_id) ?? [];
@@ -245,7 +275,7 @@ customerHistory.endpoint(
     const { id, conversationId } = c.req.valid("param");
     await visibleCustomer(c, id);
     const { conversation, messages } = await customerConversation(c, id, conversationId);
-    return c.json({ conversation: view(conversation), messages } satisfies HistoryDetail);
+    return c.json({ conversation, messages } satisfies HistoryDetail);
   },
 );
 
@@ -267,11 +297,7 @@ customerHistory.endpoint(
     const customer = await visibleCustomer(c, id);
     const { conversation, messages } = await customerConversation(c, id, conversationId);
     await takeQuota(c, { rule: "transcriptMail", subject: c.var.user.id });
-    const number = await c.env.DB.prepare(
-      "SELECT name, display_phone, settings FROM managed_numbers WHERE id = ? AND tenant_id = ?",
-    )
-      .bind(conversation.number_id, c.var.user.tenantId)
-      .first<{ name: string; display_phone: string; settings: string | null }>();
+    const number = await transcriptNumber(c.env, c.var.user.tenantId, conversation.numberId);
     await mailTranscript(
       c.var.config.mail,
       body.language ?? c.var.user.language,
@@ -279,14 +305,14 @@ customerHistory.endpoint(
       {
         conversationId: conversation.id,
         customer: { name: customer.name, phone: customer.phone },
-        number: { name: number?.name ?? null, displayPhone: number?.display_phone ?? null },
-        timeZone: number ? readSettings(number.settings).workingTime.timeZone : "UTC",
-        openedAt: conversation.opened_at,
-        closedAt: conversation.closed_at,
-        agentName: conversation.agent_name,
-        closedByName: conversation.closed_by_name,
-        closeReason: conversation.close_reason,
-        closeNotes: conversation.close_notes,
+        number: { name: number.name, displayPhone: number.displayPhone },
+        timeZone: number.timeZone,
+        openedAt: conversation.openedAt,
+        closedAt: conversation.closedAt,
+        agentName: conversation.agentName,
+        closedByName: conversation.closedByName,
+        closeReason: conversation.closeReason,
+        closeNotes: conversation.closeNotes,
         messages,
       },
       { masked: c.var.user.masked },

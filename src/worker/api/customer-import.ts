@@ -13,6 +13,8 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
+import { d1 } from "../../platform/db/d1";
+import { failedConstraint } from "../../platform/db/errors";
 import { readCapped } from "../../platform/streams";
 import { Page } from "../../shared/admin";
 import {
@@ -70,9 +72,21 @@ const CSV_TYPES = new Set(["text/csv", "application/csv"]);
 
 const Id = z.object({ id: z.string().min(1).max(100) });
 
+/**
+ * A drizzle query as a D1 statement, so that it shares one atomic batch with a
+ * statement still written as SQL text (the audit entry of `auditStatement`).
+ */
+function statementOf(
+  db: D1Database,
+  query: { toSQL(): { sql: string; params: unknown[] } },
+): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return db.prepare(sql).bind(...params);
+}
+
 /** The tenant's import, or 404 (another tenant's import does not exist for this caller). */
 async function ownImport(c: Context<AppEnv>, id: string): Promise<ImportRecord> {
-  const record = await findImport(c.env.DB, id, c.var.user.tenantId);
+  const record = await findImport(d1(c.env.DB), id, c.var.user.tenantId);
   if (!record) apiError(404, "not_found", "No such import");
   return record;
 }
@@ -91,7 +105,7 @@ customerImport.endpoint(
     response: CustomerFields,
   },
   async (c) => {
-    const catalogue = await loadCatalogue(c.env.DB, c.var.user.tenantId);
+    const catalogue = await loadCatalogue(d1(c.env.DB), c.var.user.tenantId);
     const admin = c.var.user.role === "admin";
     const body: CustomerFields = {
       properties: catalogue.properties,
@@ -114,7 +128,7 @@ customerImport.endpoint(
     access: "admin",
   },
   async (c) => {
-    const bytes = await templateXlsx(await loadCatalogue(c.env.DB, c.var.user.tenantId));
+    const bytes = await templateXlsx(await loadCatalogue(d1(c.env.DB), c.var.user.tenantId));
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
       headers: {
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -139,7 +153,7 @@ customerImport.endpoint(
   async (c) => {
     const { id, mode, fileName } = c.req.valid("query");
     const user = c.var.user;
-    const db = c.env.DB;
+    const db = d1(c.env.DB);
     const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!UPLOAD_TYPES.has(type)) {
       apiError(
@@ -249,7 +263,7 @@ customerImport.endpoint(
   async (c) => {
     const record = await ownImport(c, c.req.valid("param").id);
     const { page, pageSize } = c.req.valid("query");
-    const { items, total } = await previewRows(c.env.DB, record, page, pageSize);
+    const { items, total } = await previewRows(d1(c.env.DB), record, page, pageSize);
     const body: Page<ImportPreviewRow> = { items, total, page, pageSize };
     return c.json(body);
   },
@@ -275,7 +289,9 @@ customerImport.endpoint(
     if (view.status !== "ready") notReady(view.status);
     try {
       await c.env.DB.batch([
-        ...applyStatements(c.env.DB, record, c.var.user.id, Date.now()),
+        ...applyStatements(d1(c.env.DB), record, c.var.user.id, Date.now()).map((query) =>
+          statementOf(c.env.DB, query),
+        ),
         auditStatement(c, {
           action: "apply",
           entity: "customer_import",
@@ -300,12 +316,12 @@ customerImport.endpoint(
         );
       }
     } catch (err) {
-      if (String(err).includes("CHECK constraint failed")) {
+      if (failedConstraint(err, "CHECK")) {
         // Someone else applied it (or it changed) between our read and the batch.
         const now = importView(await ownImport(c, record.id)).status;
         if (now !== "ready") notReady(now);
       }
-      if (String(err).includes("UNIQUE constraint failed")) {
+      if (failedConstraint(err, "UNIQUE")) {
         // A phone the file gives a customer reached another customer since the preview.
         apiError(409, "customers_changed", applyProblemText({ kind: "customersChanged" }, lang));
       }

@@ -10,24 +10,38 @@
  * and the few rows left (texts that may hold masked data, phones in another
  * form) are found on clear values, a superset, then checked as masked here.
  */
+import { and, inArray, isNotNull, not, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { alias, SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
+import { d1 } from "../../platform/db/d1";
+import { customers } from "../../platform/db/schema";
 import { candidateLike, maskedContains } from "../../shared/masked-search";
 import { maskPhone } from "../../shared/masking";
 import type { AppEnv } from "../app/app-types";
 
-/** A WHERE fragment and the values it binds, in order. */
+/** `customers` as `c`: how the searches here and the customers list's SQL name them. */
+export const cust = alias(customers, "c");
+
+/** A WHERE fragment as SQL text and the values it binds, in order. */
 export interface SearchClause {
   sql: string;
   binds: unknown[];
 }
 
-/** What to search: SQL columns of the rows `from` selects (with `binds`), which include `c.id`. */
+const dialect = new SQLiteAsyncDialect();
+
+/** A condition as text and binds, for the admin lists (`ListSpec`), which take their SQL as text. */
+export function listSql(condition: SQL): SearchClause {
+  const { sql: text, params } = dialect.sqlToQuery(condition);
+  return { sql: text, binds: params };
+}
+
+/** What to search among the rows of `cust` that `scope` keeps. */
 export interface CustomerSearchSpec {
-  phone: string;
-  texts: string[];
-  /** `FROM … WHERE …` restricted to the caller's tenant and visibility. */
-  from: string;
-  binds: unknown[];
+  /** The text columns matched besides the phone. */
+  texts: ("name" | "externalId")[];
+  /** The caller's customers: their tenant, and what they may see. */
+  scope: SQL;
 }
 
 /** Most rows checked one by one for a masked agent; past it, matches may be missed (never leaked). */
@@ -37,56 +51,61 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
+/** `value LIKE pattern`, with `\` escaping the pattern's own `%` and `_` (drizzle's `like` has no ESCAPE). */
+const likeEscaped = (value: SQLWrapper, pattern: string) =>
+  sql`${value} LIKE ${pattern} ESCAPE '\\'`;
+
 const STARS = "*".repeat(32);
 /** Whether a phone is E.164 as stored: "+" and digits only. */
-const e164 = (col: string) => `(${col} GLOB '+[0-9]*' AND NOT ${col} GLOB '+*[^0-9]*')`;
+const e164 = (col: SQLWrapper) => sql`(${col} GLOB '+[0-9]*' AND NOT ${col} GLOB '+*[^0-9]*')`;
 /** `maskPhone` of an E.164 phone, in SQL: all but the last 4 characters hidden, all with fewer than 8 digits. */
-const maskedPhone = (col: string) =>
-  `CASE WHEN length(${col}) >= 9 THEN substr('${STARS}', 1, length(${col}) - 4) || substr(${col}, -4)
-   ELSE substr('${STARS}', 1, length(${col})) END`;
+const maskedPhone = (col: SQLWrapper) =>
+  sql`CASE WHEN length(${col}) >= 9 THEN substr(${STARS}, 1, length(${col}) - 4) || substr(${col}, -4)
+   ELSE substr(${STARS}, 1, length(${col})) END`;
 /** Whether masking may change a text: only one with a digit or an `@` (maskText's own first test). */
-const mayMask = (col: string) => `${col} GLOB '*[0-9@]*'`;
+const mayMask = (col: SQLWrapper) => sql`${col} GLOB '*[0-9@]*'`;
 
 /**
  * The WHERE fragment matching `q` for the caller: clear values for those who
  * see them, masked values (as above) for masked agents. Tenant scoping and
- * visibility stay with `spec.from`.
+ * visibility stay with `spec.scope`.
  */
 export async function customerSearch(
   c: Context<AppEnv>,
   q: string,
   spec: CustomerSearchSpec,
-): Promise<SearchClause> {
-  const columns = [spec.phone, ...spec.texts];
+): Promise<SQL> {
+  const texts = spec.texts.map((field) => cust[field]);
   if (!c.var.user.masked) {
-    return {
-      sql: `(${columns.map((col) => `${col} LIKE ? ESCAPE '\\'`).join(" OR ")})`,
-      binds: columns.map(() => likePattern(q)),
-    };
+    const pattern = likePattern(q);
+    return or(...[cust.phone, ...texts].map((col) => likeEscaped(col, pattern)))!;
   }
   const exact = likePattern(q);
   const candidate = candidateLike(q);
-  const { phone, texts } = spec;
-  const { results } = await c.env.DB.prepare(
-    `SELECT c.id AS id, ${phone} AS phone, ${texts.map((t, i) => `${t} AS t${i}`).join(", ")}
-     ${spec.from} AND (
-       (${phone} IS NOT NULL AND NOT ${e164(phone)} AND ${phone} LIKE ? ESCAPE '\\')
-       ${texts.map((t) => `OR (${mayMask(t)} AND ${t} LIKE ? ESCAPE '\\')`).join(" ")})
-     LIMIT ?`,
-  )
-    .bind(...spec.binds, candidate, ...texts.map(() => candidate), MAX_CHECKED)
-    .all<Record<string, string | null>>();
+  const results = await d1(c.env.DB)
+    .select({ id: cust.id, phone: cust.phone, name: cust.name, externalId: cust.externalId })
+    .from(cust)
+    .where(
+      and(
+        spec.scope,
+        or(
+          and(isNotNull(cust.phone), not(e164(cust.phone)), likeEscaped(cust.phone, candidate)),
+          ...texts.map((col) => and(mayMask(col), likeEscaped(col, candidate))),
+        ),
+      ),
+    )
+    .limit(MAX_CHECKED);
   const matched = results
     .filter(
       (row) =>
         (row.phone !== null && maskedContains(row.phone, q, maskPhone)) ||
-        texts.some((_, i) => maskedContains(row[`t${i}`], q)),
+        spec.texts.some((field) => maskedContains(row[field], q)),
     )
     .map((row) => row.id);
-  return {
-    sql: `((${e164(phone)} AND ${maskedPhone(phone)} LIKE ? ESCAPE '\\')
-      ${texts.map((t) => `OR (NOT ${mayMask(t)} AND ${t} LIKE ? ESCAPE '\\')`).join(" ")}
-      OR c.id IN (SELECT value FROM json_each(?)))`,
-    binds: [exact, ...texts.map(() => exact), JSON.stringify(matched)],
-  };
+  return or(
+    and(e164(cust.phone), likeEscaped(maskedPhone(cust.phone), exact)),
+    ...texts.map((col) => and(not(mayMask(col)), likeEscaped(col, exact))),
+    // One JSON array bound, not a parameter per id: D1 binds at most 100 per statement.
+    inArray(cust.id, sql`(SELECT value FROM json_each(${JSON.stringify(matched)}))`),
+  )!;
 }

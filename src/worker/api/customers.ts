@@ -3,11 +3,34 @@
  * Admins do everything; agents create and edit only when one of the tenant's
  * numbers lets agents edit customers, and only the custom properties marked
  * modifiable by agents; only admins delete. Isolated agents see only their
- * skillsets' customers (see `VISIBLE`); customer-history.ts serves each
+ * skillsets' customers (see `visibleTo`); customer-history.ts serves each
  * customer's past conversations with the same visibility.
  */
+import {
+  and,
+  eq,
+  exists,
+  getTableColumns,
+  inArray,
+  notExists,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
+import { d1 } from "../../platform/db/d1";
+import { failedConstraint } from "../../platform/db/errors";
+import {
+  conversations,
+  customerProperties,
+  customers as customersTable,
+  managedNumbers,
+  skillsetMembers,
+  skillsets,
+  users,
+} from "../../platform/db/schema";
 import {
   CreateCustomerBody,
   CustomerView,
@@ -34,29 +57,24 @@ import {
   ownedRow,
   saveVersioned,
 } from "./admin/common";
-import { customerSearch } from "./customer-search";
+import { cust, customerSearch, listSql } from "./customer-search";
 
-interface Row {
-  id: string;
-  contact_key: string;
-  phone: string | null;
-  name: string;
-  authorized: number;
-  authorized_by: string | null;
-  authorized_at: number | null;
-  bypass_bot: number;
-  priority: number;
-  default_skillset_id: string | null;
-  notes: string | null;
-  external_id: string | null;
-  keep_history: number;
-  properties: string;
-  created_at: number;
-  updated_at: number;
-  version: number;
+/** A `customers` row, as the schema types it. */
+export type Customer = typeof customersTable.$inferSelect;
+
+/**
+ * A `customers` row as D1 answers `SELECT *` (the rows of the list and of
+ * `ownedRow`, which read SQL text), decoded by the schema's columns.
+ */
+function customerOf(raw: Record<string, unknown>): Customer {
+  const columns = Object.entries(getTableColumns(customersTable)).map(([key, column]) => {
+    const value = raw[column.name];
+    return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
+  });
+  return Object.fromEntries(columns) as Customer;
 }
 
-function view(row: Row): CustomerView {
+function view(row: Customer): CustomerView {
   let properties: Record<string, PropertyValue> = {};
   try {
     properties = JSON.parse(row.properties) as Record<string, PropertyValue>;
@@ -66,20 +84,20 @@ function view(row: Row): CustomerView {
   return {
     id: row.id,
     phone: row.phone,
-    whatsappUserId: row.contact_key.startsWith("u:") ? row.contact_key.slice(2) : null,
+    whatsappUserId: row.contactKey.startsWith("u:") ? row.contactKey.slice(2) : null,
     name: row.name,
-    authorized: row.authorized === 1,
-    authorizedBy: row.authorized_by,
-    authorizedAt: row.authorized_at,
-    bypassBot: row.bypass_bot === 1,
+    authorized: row.authorized,
+    authorizedBy: row.authorizedBy,
+    authorizedAt: row.authorizedAt,
+    bypassBot: row.bypassBot,
     priority: row.priority,
-    defaultSkillsetId: row.default_skillset_id,
+    defaultSkillsetId: row.defaultSkillsetId,
     notes: row.notes,
-    externalId: row.external_id,
-    keepHistory: row.keep_history === 1,
+    externalId: row.externalId,
+    keepHistory: row.keepHistory,
     properties,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
     version: row.version,
   };
 }
@@ -88,25 +106,65 @@ const TAG = "customers";
 const NOUN = "customer";
 const BASE = "/api";
 
-/**
- * What the caller may see of customers `c`, binding `visibleBinds(c)`:
- * everything, unless they are an isolated agent, who sees the customers who
- * have had conversations with one of their skillsets (a row in
- * `conversations`, written when an agent takes the conversation) and those
- * whose default skillset is one of theirs.
- */
-export const VISIBLE = `(NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.tenant_id = ? AND u.role = 'agent' AND u.isolated = 1)
-  OR c.default_skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?)
-  OR EXISTS (SELECT 1 FROM conversations h WHERE h.tenant_id = c.tenant_id AND h.customer_id = c.id
-    AND h.skillset_id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?)))`;
+const qb = new QueryBuilder();
 
-/** The values `VISIBLE` binds, in order, for the signed-in caller. */
-export function visibleBinds(c: Context<AppEnv>): unknown[] {
-  const { id, tenantId } = c.var.user;
-  return [id, tenantId, tenantId, id, tenantId, id];
+/** The skillsets `user` is a member of (a subquery of their ids). */
+export function memberSkillsets(user: { id: string; tenantId: string }) {
+  return qb
+    .select({ id: skillsetMembers.skillsetId })
+    .from(skillsetMembers)
+    .where(and(eq(skillsetMembers.tenantId, user.tenantId), eq(skillsetMembers.userId, user.id)));
 }
 
-const list: ListSpec<Row, CustomerView> = {
+/** A row when `user` is an isolated agent (a subquery for EXISTS). */
+export function isolatedAgent(user: { id: string; tenantId: string }) {
+  return qb
+    .select({ one: sql`1` })
+    .from(users)
+    .where(
+      and(
+        eq(users.id, user.id),
+        eq(users.tenantId, user.tenantId),
+        eq(users.role, "agent"),
+        eq(users.isolated, true),
+      ),
+    );
+}
+
+/**
+ * What `user` may see of customers `cust` (`c`): everything, unless they are
+ * an isolated agent, who sees the customers who have had conversations with
+ * one of their skillsets (a row in `conversations`, written when an agent
+ * takes the conversation) and those whose default skillset is one of theirs.
+ */
+export function visibleTo(user: { id: string; tenantId: string }): SQL {
+  const theirConversations = qb
+    .select({ one: sql`1` })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, cust.tenantId),
+        eq(conversations.customerId, cust.id),
+        inArray(conversations.skillsetId, memberSkillsets(user)),
+      ),
+    );
+  return or(
+    notExists(isolatedAgent(user)),
+    inArray(cust.defaultSkillsetId, memberSkillsets(user)),
+    exists(theirConversations),
+  )!;
+}
+
+/** The caller's customers `cust`: their tenant's, as far as they may see them. */
+export function callerCustomers(c: Context<AppEnv>): SQL {
+  return and(eq(cust.tenantId, c.var.user.tenantId), visibleTo(c.var.user))!;
+}
+
+// The list helper takes SQL text: `visibleTo` as text, and the values it binds for the caller.
+const VISIBLE = listSql(visibleTo({ id: "", tenantId: "" })).sql;
+const visibleBinds = (c: Context<AppEnv>) => listSql(visibleTo(c.var.user)).binds;
+
+const list: ListSpec<Record<string, unknown>, CustomerView> = {
   name: "customers",
   tag: TAG,
   access: "tenant",
@@ -117,13 +175,10 @@ const list: ListSpec<Row, CustomerView> = {
   where: (c) => [c.var.user.tenantId, ...visibleBinds(c)],
   search: ["c.name", "c.phone", "c.external_id"],
   // The same columns, matched as the caller sees them (masked agents: only what is visible).
-  searchClause: (c, q) =>
-    customerSearch(c, q, {
-      phone: "c.phone",
-      texts: ["c.name", "c.external_id"],
-      from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
-      binds: [c.var.user.tenantId, ...visibleBinds(c)],
-    }),
+  searchClause: async (c, q) =>
+    listSql(
+      await customerSearch(c, q, { texts: ["name", "externalId"], scope: callerCustomers(c) }),
+    ),
   sorts: {
     name: "c.name COLLATE NOCASE",
     phone: "c.phone",
@@ -131,10 +186,10 @@ const list: ListSpec<Row, CustomerView> = {
     createdAt: "c.created_at",
   },
   tiebreak: "c.rowid",
-  toView: view,
+  toView: (row) => view(customerOf(row)),
   // The same columns as the import template, so a download can be edited and imported back.
   columns: async (c) => {
-    const columns = exportColumns(await loadCatalogue(c.env.DB, c.var.user.tenantId));
+    const columns = exportColumns(await loadCatalogue(d1(c.env.DB), c.var.user.tenantId));
     return c.var.user.masked ? columns.map(maskedColumn) : columns;
   },
 };
@@ -181,12 +236,12 @@ function withoutMaskedEdits(body: UpdateCustomerBody, current: CustomerView): Up
 }
 
 /** The customer if the caller may see it, else 404 (another tenant's, or hidden from an isolated agent). */
-export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<Row> {
-  const row = await c.env.DB.prepare(
-    `SELECT c.* FROM customers c WHERE c.id = ? AND c.tenant_id = ? AND ${VISIBLE}`,
-  )
-    .bind(id, c.var.user.tenantId, ...visibleBinds(c))
-    .first<Row>();
+export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<Customer> {
+  const row = await d1(c.env.DB)
+    .select()
+    .from(cust)
+    .where(and(eq(cust.id, id), callerCustomers(c)))
+    .get();
   if (!row) return notFound(c.env.DB, "customers", id, c.var.user.tenantId, `No such ${NOUN}`);
   return row;
 }
@@ -199,12 +254,8 @@ function refuse(status: 400 | 403 | 409, code: string, fields: Field[]): never {
   apiError(status, code, `${lead}${summary}`, fields);
 }
 
-interface Definition {
-  id: string;
-  type: "text" | "number" | "date" | "boolean" | "choice";
-  options: string;
-  modifiable_by_agent: number;
-}
+/** What a property's values must be: its type, and for `choice` its options (a JSON array). */
+type Definition = Pick<typeof customerProperties.$inferSelect, "type" | "options">;
 
 /** Why `value` does not fit its definition, or null when it does. */
 export function propertyProblem(def: Definition, value: PropertyValue): string | null {
@@ -241,12 +292,21 @@ export function propertyProblem(def: Definition, value: PropertyValue): string |
 async function checkProperties(c: Context<AppEnv>, values: PropertyValues): Promise<void> {
   const ids = Object.keys(values);
   if (ids.length === 0) return;
-  const { results } = await c.env.DB.prepare(
-    `SELECT id, type, options, modifiable_by_agent FROM customer_properties
-     WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
-  )
-    .bind(c.var.user.tenantId, JSON.stringify(ids))
-    .all<Definition>();
+  const results = await d1(c.env.DB)
+    .select({
+      id: customerProperties.id,
+      type: customerProperties.type,
+      options: customerProperties.options,
+      modifiableByAgent: customerProperties.modifiableByAgent,
+    })
+    .from(customerProperties)
+    .where(
+      and(
+        eq(customerProperties.tenantId, c.var.user.tenantId),
+        // One JSON array bound, not a parameter per id: D1 binds at most 100 per statement.
+        inArray(customerProperties.id, sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`),
+      ),
+    );
   const defs = new Map(results.map((d) => [d.id, d]));
   const invalid: Field[] = [];
   const forbidden: Field[] = [];
@@ -259,7 +319,7 @@ async function checkProperties(c: Context<AppEnv>, values: PropertyValues): Prom
     }
     const problem = propertyProblem(def, values[id] ?? null);
     if (problem) invalid.push({ path, message: `must be ${problem}` });
-    else if (c.var.user.role !== "admin" && def.modifiable_by_agent !== 1)
+    else if (c.var.user.role !== "admin" && !def.modifiableByAgent)
       forbidden.push({ path, message: "agents may not change this property" });
   }
   if (invalid.length > 0) refuse(400, "invalid_request", invalid);
@@ -269,11 +329,10 @@ async function checkProperties(c: Context<AppEnv>, values: PropertyValues): Prom
 /** Whether the caller may create and edit customers: admins, and agents when some number of the tenant lets them. */
 export async function mayWriteCustomers(c: Context<AppEnv>): Promise<boolean> {
   if (c.var.user.role === "admin") return true;
-  const { results } = await c.env.DB.prepare(
-    "SELECT settings FROM managed_numbers WHERE tenant_id = ?",
-  )
-    .bind(c.var.user.tenantId)
-    .all<{ settings: string }>();
+  const results = await d1(c.env.DB)
+    .select({ settings: managedNumbers.settings })
+    .from(managedNumbers)
+    .where(eq(managedNumbers.tenantId, c.var.user.tenantId));
   return results.some((n) => readSettings(n.settings).details.agentsMayEditCustomers);
 }
 
@@ -287,11 +346,11 @@ async function requireMayWrite(c: Context<AppEnv>): Promise<void> {
 /** 400 naming `defaultSkillsetId` unless it is null or one of the tenant's skillsets. */
 async function requireSkillset(c: Context<AppEnv>, id: string | null | undefined): Promise<void> {
   if (!id) return;
-  const found = await c.env.DB.prepare(
-    "SELECT 1 AS x FROM skillsets WHERE id = ? AND tenant_id = ?",
-  )
-    .bind(id, c.var.user.tenantId)
-    .first();
+  const found = await d1(c.env.DB)
+    .select({ id: skillsets.id })
+    .from(skillsets)
+    .where(and(eq(skillsets.id, id), eq(skillsets.tenantId, c.var.user.tenantId)))
+    .get();
   if (!found)
     refuse(400, "invalid_request", [{ path: "defaultSkillsetId", message: "no such skillset" }]);
 }
@@ -301,7 +360,7 @@ async function uniquePhone<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (err) {
-    if (!String(err).includes("UNIQUE constraint failed")) throw err;
+    if (!failedConstraint(err, "UNIQUE")) throw err;
     refuse(409, "duplicate_phone", [{ path: "phone", message: "another customer has this phone" }]);
   }
 }
@@ -352,35 +411,38 @@ customers.endpoint(
       Object.entries(body.properties).filter(([, v]) => v !== null),
     );
     await uniquePhone(
-      c.env.DB.prepare(
-        `INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized, authorized_by,
-           authorized_at, bypass_bot, priority, default_skillset_id, notes, external_id, keep_history,
-           properties, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-        .bind(
+      d1(c.env.DB)
+        .insert(customersTable)
+        .values({
           id,
-          user.tenantId,
-          contactKeyOf(body.phone),
-          body.phone,
-          body.name || body.phone,
-          body.authorized ? 1 : 0,
-          body.authorized ? user.id : null,
-          body.authorized ? now : null,
-          body.bypassBot ? 1 : 0,
-          body.priority,
-          body.defaultSkillsetId,
-          body.notes,
-          body.externalId,
-          body.keepHistory ? 1 : 0,
-          JSON.stringify(properties),
-          now,
-          now,
-        )
+          tenantId: user.tenantId,
+          contactKey: contactKeyOf(body.phone),
+          phone: body.phone,
+          name: body.name || body.phone,
+          authorized: body.authorized,
+          authorizedBy: body.authorized ? user.id : null,
+          authorizedAt: body.authorized ? now : null,
+          bypassBot: body.bypassBot,
+          priority: body.priority,
+          defaultSkillsetId: body.defaultSkillsetId,
+          notes: body.notes,
+          externalId: body.externalId,
+          keepHistory: body.keepHistory,
+          properties: JSON.stringify(properties),
+          createdAt: now,
+          updatedAt: now,
+        })
         .run(),
     );
     // The creator sees what they created, even an isolated agent outside their skillsets.
-    return c.json(view(await ownedRow<Row>(c.env.DB, "customers", id, user.tenantId, NOUN)), 201);
+    const created = await ownedRow<Record<string, unknown>>(
+      c.env.DB,
+      "customers",
+      id,
+      user.tenantId,
+      NOUN,
+    );
+    return c.json(view(customerOf(created)), 201);
   },
 );
 
@@ -411,10 +473,10 @@ customers.endpoint(
     if (body.phone !== undefined) {
       set.phone = body.phone;
       // Username-only customers keep their BSUID key: it is how Meta names them.
-      if (!current.contact_key.startsWith("u:")) set.contact_key = contactKeyOf(body.phone);
+      if (!current.contactKey.startsWith("u:")) set.contact_key = contactKeyOf(body.phone);
     }
     if (body.name !== undefined) set.name = body.name || phone || current.name;
-    if (body.authorized !== undefined && body.authorized !== (current.authorized === 1)) {
+    if (body.authorized !== undefined && body.authorized !== current.authorized) {
       set.authorized = body.authorized ? 1 : 0;
       set.authorized_by = user.id;
       set.authorized_at = now;

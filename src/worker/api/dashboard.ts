@@ -12,9 +12,18 @@
  * Isolated agents see only their skillsets: conversations asking for one of
  * them and agents who are members of one (as the waiting list does).
  */
+import { and, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import type { Env } from "../../durable/env";
 import type { AgentLive } from "../../durable/routing";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
+import {
+  conversations,
+  managedNumbers,
+  skillsetMembers,
+  skillsets,
+  users,
+} from "../../platform/db/schema";
 import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard";
 import { readSettings } from "../../shared/number-settings";
 import type { AgentStatus } from "../../shared/protocol";
@@ -57,39 +66,59 @@ async function tenantAgents(
   tenantId: string,
   limit: Set<string> | null,
 ): Promise<Map<string, Set<string>>> {
-  const [users, members] = await env.DB.batch<unknown>([
-    env.DB.prepare(
-      "SELECT id FROM users WHERE tenant_id = ? AND active = 1 AND role IN ('agent', 'admin')",
-    ).bind(tenantId),
-    env.DB.prepare(
-      `SELECT m.user_id, m.skillset_id, s.number_id FROM skillset_members m
-       JOIN skillsets s ON s.id = m.skillset_id AND s.tenant_id = m.tenant_id
-       JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id AND u.active = 1
-       WHERE m.tenant_id = ?`,
-    ).bind(tenantId),
+  const db = d1(env.DB);
+  const [people, members] = await db.batch([
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.tenantId, tenantId),
+          eq(users.active, true),
+          inArray(users.role, ["agent", "admin"]),
+        ),
+      ),
+    db
+      .select({
+        userId: skillsetMembers.userId,
+        skillsetId: skillsetMembers.skillsetId,
+        numberId: skillsets.numberId,
+      })
+      .from(skillsetMembers)
+      .innerJoin(
+        skillsets,
+        and(
+          eq(skillsets.id, skillsetMembers.skillsetId),
+          eq(skillsets.tenantId, skillsetMembers.tenantId),
+        ),
+      )
+      .innerJoin(
+        users,
+        and(
+          eq(users.id, skillsetMembers.userId),
+          eq(users.tenantId, skillsetMembers.tenantId),
+          eq(users.active, true),
+        ),
+      )
+      .where(eq(skillsetMembers.tenantId, tenantId)),
   ]);
   const numbersOf = new Map<string, Set<string>>();
-  for (const m of (members?.results ?? []) as {
-    user_id: string;
-    skillset_id: string;
-    number_id: string;
-  }[]) {
-    if (!within(limit, m.skillset_id)) continue;
-    const set = numbersOf.get(m.user_id) ?? new Set<string>();
-    set.add(m.number_id);
-    numbersOf.set(m.user_id, set);
+  for (const m of members) {
+    if (!within(limit, m.skillsetId)) continue;
+    const set = numbersOf.get(m.userId) ?? new Set<string>();
+    set.add(m.numberId);
+    numbersOf.set(m.userId, set);
   }
   if (!limit) {
     // Agents outside every skillset are still the tenant's agents (shown as they are);
     // administrators count only when they serve a skillset.
-    const agentRoles = await env.DB.prepare(
-      "SELECT id FROM users WHERE tenant_id = ? AND active = 1 AND role = 'agent'",
-    )
-      .bind(tenantId)
-      .all<{ id: string }>();
-    for (const u of agentRoles.results) if (!numbersOf.has(u.id)) numbersOf.set(u.id, new Set());
+    const agentRoles = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.active, true), eq(users.role, "agent")));
+    for (const u of agentRoles) if (!numbersOf.has(u.id)) numbersOf.set(u.id, new Set());
   }
-  const active = new Set(((users?.results ?? []) as { id: string }[]).map((u) => u.id));
+  const active = new Set(people.map((u) => u.id));
   for (const id of numbersOf.keys()) if (!active.has(id)) numbersOf.delete(id);
   return numbersOf;
 }
@@ -108,34 +137,41 @@ export const dashboard = new Routes().endpoint(
   async (c) => {
     const user = c.var.user;
     const env = c.env;
+    const db = d1(env.DB);
     const [limit, numbers] = await Promise.all([
       isolation(env, user),
-      env.DB.prepare(
-        "SELECT id, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
-      )
-        .bind(user.tenantId)
-        .all<{ id: string; settings: string }>(),
+      db
+        .select({ id: managedNumbers.id, settings: managedNumbers.settings })
+        .from(managedNumbers)
+        .where(eq(managedNumbers.tenantId, user.tenantId))
+        .orderBy(sql`${managedNumbers.name} COLLATE NOCASE`, managedNumbers.id),
     ]);
     const timeZone = dashboardTimeZone(
-      numbers.results.map((n) => readSettings(n.settings).workingTime.timeZone),
+      numbers.map((n) => readSettings(n.settings).workingTime.timeZone),
     );
     const at = now();
     const { start, end, day } = dayBounds(at, timeZone);
 
     const [history, live, agentsOf] = await Promise.all([
-      env.DB.prepare(
-        `SELECT id, skillset_id, opened_at, closed_at FROM conversations
-         WHERE tenant_id = ? AND ((opened_at >= ?2 AND opened_at < ?3) OR (closed_at >= ?2 AND closed_at < ?3))`,
-      )
-        .bind(user.tenantId, start, end)
-        .all<{
-          id: string;
-          skillset_id: string | null;
-          opened_at: number;
-          closed_at: number | null;
-        }>(),
+      db
+        .select({
+          id: conversations.id,
+          skillsetId: conversations.skillsetId,
+          openedAt: conversations.openedAt,
+          closedAt: conversations.closedAt,
+        })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.tenantId, user.tenantId),
+            or(
+              and(gte(conversations.openedAt, start), lt(conversations.openedAt, end)),
+              and(gte(conversations.closedAt, start), lt(conversations.closedAt, end)),
+            ),
+          ),
+        ),
       Promise.all(
-        numbers.results.map(async (n) => {
+        numbers.map(async (n) => {
           const stub = env.NUMBER.getByName(n.id);
           const [conversations, agents] = await Promise.all([
             stub.dashboardLive(),
@@ -151,12 +187,12 @@ export const dashboard = new Routes().endpoint(
     const hourlyOpened = new Array<number>(HOURS).fill(0);
     const hourlyClosed = new Array<number>(HOURS).fill(0);
     let closed = 0;
-    for (const row of history.results) {
-      if (!within(limit, row.skillset_id)) continue;
-      if (row.opened_at >= start && row.opened_at < end) opened.set(row.id, row.opened_at);
-      if (row.closed_at !== null && row.closed_at >= start && row.closed_at < end) {
+    for (const row of history) {
+      if (!within(limit, row.skillsetId)) continue;
+      if (row.openedAt >= start && row.openedAt < end) opened.set(row.id, row.openedAt);
+      if (row.closedAt !== null && row.closedAt >= start && row.closedAt < end) {
         closed += 1;
-        hourlyClosed[hourOf(row.closed_at, timeZone)]! += 1;
+        hourlyClosed[hourOf(row.closedAt, timeZone)]! += 1;
       }
     }
     let active = 0;

@@ -4,9 +4,12 @@
  * edits them), and the resolution of a `SendContent` (our ids) into what Meta
  * is sent.
  */
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import type { OutboundContent } from "../../meta/graph";
+import { d1 } from "../../platform/db/d1";
+import { locations, predefinedMessages, tenants } from "../../platform/db/schema";
 import type { Interactive } from "../../shared/admin";
 import { MediaKind, UploadKind } from "../../shared/media-limits";
 import {
@@ -37,12 +40,18 @@ export const deskContent = new Routes()
       response: DeskLocations,
     },
     async (c) => {
-      const { results } = await c.env.DB.prepare(
-        `SELECT id, name, address, latitude, longitude FROM locations WHERE tenant_id = ?
-         ORDER BY name COLLATE NOCASE, id LIMIT ?`,
-      )
-        .bind(c.var.user.tenantId, PICKER_MAX_ROWS)
-        .all<DeskLocations["items"][number]>();
+      const results = await d1(c.env.DB)
+        .select({
+          id: locations.id,
+          name: locations.name,
+          address: locations.address,
+          latitude: locations.latitude,
+          longitude: locations.longitude,
+        })
+        .from(locations)
+        .where(eq(locations.tenantId, c.var.user.tenantId))
+        .orderBy(sql`${locations.name} COLLATE NOCASE`, locations.id)
+        .limit(PICKER_MAX_ROWS);
       return c.json({ items: results } satisfies DeskLocations);
     },
   )
@@ -56,12 +65,16 @@ export const deskContent = new Routes()
       response: DeskPredefined,
     },
     async (c) => {
-      const { results } = await c.env.DB.prepare(
-        `SELECT id, category, title, text, interactive FROM predefined_messages WHERE tenant_id = ?
-         ORDER BY category COLLATE NOCASE, title COLLATE NOCASE, id LIMIT ?`,
-      )
-        .bind(c.var.user.tenantId, PICKER_MAX_ROWS)
-        .all<PredefinedRow>();
+      const results = await d1(c.env.DB)
+        .select(predefinedColumns)
+        .from(predefinedMessages)
+        .where(eq(predefinedMessages.tenantId, c.var.user.tenantId))
+        .orderBy(
+          sql`${predefinedMessages.category} COLLATE NOCASE`,
+          sql`${predefinedMessages.title} COLLATE NOCASE`,
+          predefinedMessages.id,
+        )
+        .limit(PICKER_MAX_ROWS);
       return c.json({ items: results.map(predefinedView) } satisfies DeskPredefined);
     },
   )
@@ -75,20 +88,28 @@ export const deskContent = new Routes()
       response: DeskMeeting,
     },
     async (c) => {
-      const row = await c.env.DB.prepare("SELECT meeting_url FROM tenants WHERE id = ?")
-        .bind(c.var.user.tenantId)
-        .first<{ meeting_url: string }>();
-      return c.json({ meetingUrl: row?.meeting_url ?? "" } satisfies DeskMeeting);
+      const row = await d1(c.env.DB)
+        .select({ meetingUrl: tenants.meetingUrl })
+        .from(tenants)
+        .where(eq(tenants.id, c.var.user.tenantId))
+        .get();
+      return c.json({ meetingUrl: row?.meetingUrl ?? "" } satisfies DeskMeeting);
     },
   );
 
-interface PredefinedRow {
-  id: string;
-  category: string;
-  title: string;
-  text: string;
-  interactive: string | null;
-}
+/** What the composer reads of a predefined message. */
+const predefinedColumns = {
+  id: predefinedMessages.id,
+  category: predefinedMessages.category,
+  title: predefinedMessages.title,
+  text: predefinedMessages.text,
+  interactive: predefinedMessages.interactive,
+};
+
+type PredefinedRow = Pick<
+  typeof predefinedMessages.$inferSelect,
+  "id" | "category" | "title" | "text" | "interactive"
+>;
 
 function predefinedView(row: PredefinedRow): {
   id: string;
@@ -196,11 +217,16 @@ export async function resolveSend(
     case "media":
       return resolveMedia(env, tenantId, conversationId, content.uploadId, content.caption);
     case "location": {
-      const row = await env.DB.prepare(
-        "SELECT name, address, latitude, longitude FROM locations WHERE id = ? AND tenant_id = ?",
-      )
-        .bind(content.locationId, tenantId)
-        .first<{ name: string; address: string; latitude: number; longitude: number }>();
+      const row = await d1(env.DB)
+        .select({
+          name: locations.name,
+          address: locations.address,
+          latitude: locations.latitude,
+          longitude: locations.longitude,
+        })
+        .from(locations)
+        .where(and(eq(locations.id, content.locationId), eq(locations.tenantId, tenantId)))
+        .get();
       if (!row) apiError(404, "not_found", "No such predefined location");
       const label = [row.name, row.address].filter(Boolean).join(", ");
       return {
@@ -217,11 +243,16 @@ export async function resolveSend(
       };
     }
     case "predefined": {
-      const row = await env.DB.prepare(
-        "SELECT id, category, title, text, interactive FROM predefined_messages WHERE id = ? AND tenant_id = ?",
-      )
-        .bind(content.predefinedId, tenantId)
-        .first<PredefinedRow>();
+      const row = await d1(env.DB)
+        .select(predefinedColumns)
+        .from(predefinedMessages)
+        .where(
+          and(
+            eq(predefinedMessages.id, content.predefinedId),
+            eq(predefinedMessages.tenantId, tenantId),
+          ),
+        )
+        .get();
       if (!row) apiError(404, "not_found", "No such predefined message");
       const view = predefinedView(row);
       if (!view.interactive) return { text: view.text };

@@ -3,9 +3,12 @@
  * the live WebSocket. The Worker authenticates and scopes to the caller's
  * tenant; the actors decide.
  */
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ConversationActor } from "../../durable/conversation";
 import type { Env } from "../../durable/env";
+import { d1 } from "../../platform/db/d1";
+import { users } from "../../platform/db/schema";
 import { DEFAULT_PAGE_SIZE, MessageSearchQuery } from "../../shared/message-content";
 import {
   AgentView,
@@ -84,11 +87,10 @@ export const desktop = new Routes()
     async (c) => {
       const { language } = c.req.valid("json");
       const user = c.var.user;
-      await c.env.DB.prepare(
-        "UPDATE users SET language = ?, version = version + 1 WHERE id = ? AND tenant_id = ?",
-      )
-        .bind(language, user.id, user.tenantId)
-        .run();
+      await d1(c.env.DB)
+        .update(users)
+        .set({ language, version: sql`${users.version} + 1` })
+        .where(and(eq(users.id, user.id), eq(users.tenantId, user.tenantId)));
       return c.json(meView({ ...user, language }));
     },
   )

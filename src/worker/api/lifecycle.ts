@@ -5,10 +5,13 @@
  * the caller's tenant (isolated agents stay within their skillsets) and
  * resolves names; the actors decide and serialise.
  */
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import type { WaitingEntry } from "../../durable/number";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
+import { managedNumbers, skillsetMembers, skillsets, users } from "../../platform/db/schema";
 import {
   ConferenceBody,
   ConversationView,
@@ -36,18 +39,18 @@ async function seatedConversation(env: Env, user: SessionUser, id: string) {
 
 /** The skillsets the caller is limited to: null when they are not an isolated agent. */
 export async function isolation(env: Env, user: SessionUser): Promise<Set<string> | null> {
-  const row = await env.DB.prepare(
-    "SELECT isolated, role FROM users WHERE id = ? AND tenant_id = ?",
-  )
-    .bind(user.id, user.tenantId)
-    .first<{ isolated: number; role: string }>();
-  if (row?.role !== "agent" || row.isolated !== 1) return null;
-  const { results } = await env.DB.prepare(
-    "SELECT skillset_id FROM skillset_members WHERE tenant_id = ? AND user_id = ?",
-  )
-    .bind(user.tenantId, user.id)
-    .all<{ skillset_id: string }>();
-  return new Set(results.map((r) => r.skillset_id));
+  const db = d1(env.DB);
+  const row = await db
+    .select({ isolated: users.isolated, role: users.role })
+    .from(users)
+    .where(and(eq(users.id, user.id), eq(users.tenantId, user.tenantId)))
+    .get();
+  if (row?.role !== "agent" || !row.isolated) return null;
+  const results = await db
+    .select({ skillsetId: skillsetMembers.skillsetId })
+    .from(skillsetMembers)
+    .where(and(eq(skillsetMembers.tenantId, user.tenantId), eq(skillsetMembers.userId, user.id)));
+  return new Set(results.map((r) => r.skillsetId));
 }
 
 type Member = { skillsetId: string; skillsetName: string; userId: string; userName: string };
@@ -55,36 +58,46 @@ type Member = { skillsetId: string; skillsetName: string; userId: string; userNa
 /** The number's skillsets and their active members, within the caller's isolation. */
 async function numberTeams(env: Env, user: SessionUser, numberId: string) {
   const limit = await isolation(env, user);
-  const { results } = await env.DB.prepare(
-    `SELECT s.id AS skillset_id, s.name AS skillset_name, u.id AS user_id, u.name AS user_name
-     FROM skillsets s
-     LEFT JOIN skillset_members m ON m.skillset_id = s.id AND m.tenant_id = s.tenant_id
-     LEFT JOIN users u ON u.id = m.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
-     WHERE s.tenant_id = ? AND s.number_id = ?
-     ORDER BY s.priority DESC, s.name, u.name`,
-  )
-    .bind(user.tenantId, numberId)
-    .all<{
-      skillset_id: string;
-      skillset_name: string;
-      user_id: string | null;
-      user_name: string | null;
-    }>();
-  const visible = results.filter((r) => !limit || limit.has(r.skillset_id));
-  const skillsets = new Map<string, string>();
+  const results = await d1(env.DB)
+    .select({
+      skillsetId: skillsets.id,
+      skillsetName: skillsets.name,
+      userId: users.id,
+      userName: users.name,
+    })
+    .from(skillsets)
+    .leftJoin(
+      skillsetMembers,
+      and(
+        eq(skillsetMembers.skillsetId, skillsets.id),
+        eq(skillsetMembers.tenantId, skillsets.tenantId),
+      ),
+    )
+    .leftJoin(
+      users,
+      and(
+        eq(users.id, skillsetMembers.userId),
+        eq(users.tenantId, skillsets.tenantId),
+        eq(users.active, true),
+      ),
+    )
+    .where(and(eq(skillsets.tenantId, user.tenantId), eq(skillsets.numberId, numberId)))
+    .orderBy(desc(skillsets.priority), skillsets.name, users.name);
+  const visible = results.filter((r) => !limit || limit.has(r.skillsetId));
+  const names = new Map<string, string>();
   const members: Member[] = [];
   for (const r of visible) {
-    skillsets.set(r.skillset_id, r.skillset_name);
-    if (r.user_id && r.user_name) {
+    names.set(r.skillsetId, r.skillsetName);
+    if (r.userId && r.userName) {
       members.push({
-        skillsetId: r.skillset_id,
-        skillsetName: r.skillset_name,
-        userId: r.user_id,
-        userName: r.user_name,
+        skillsetId: r.skillsetId,
+        skillsetName: r.skillsetName,
+        userId: r.userId,
+        userName: r.userName,
       });
     }
   }
-  return { skillsets, members };
+  return { skillsets: names, members };
 }
 
 /** An agent the caller may hand the conversation to, or 400 naming `agentId`. */
@@ -112,13 +125,12 @@ function requireSkillset(skillsets: Map<string, string>, skillsetId: string): st
 async function waitingEntries(env: Env, user: SessionUser): Promise<WaitingEntry[]> {
   const [limit, numbers] = await Promise.all([
     isolation(env, user),
-    env.DB.prepare("SELECT id FROM managed_numbers WHERE tenant_id = ?")
-      .bind(user.tenantId)
-      .all<{ id: string }>(),
+    d1(env.DB)
+      .select({ id: managedNumbers.id })
+      .from(managedNumbers)
+      .where(eq(managedNumbers.tenantId, user.tenantId)),
   ]);
-  const lists = await Promise.all(
-    numbers.results.map((n) => env.NUMBER.getByName(n.id).waitingList()),
-  );
+  const lists = await Promise.all(numbers.map((n) => env.NUMBER.getByName(n.id).waitingList()));
   return lists
     .flat()
     .filter((e) => !limit || (e.skillsetId !== null && limit.has(e.skillsetId)))

@@ -8,9 +8,12 @@
  * their skillsets). The window is counted at the actors' clock, which wrote
  * the closing times. Also mounts POST /api/conversations/:id/email.
  */
+import { and, count, desc, eq, gte, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { z } from "zod";
 import { now } from "../../platform/clock";
+import { type D1Db, d1 } from "../../platform/db/d1";
+import { conversationMessages, conversations, customers } from "../../platform/db/schema";
 import { Page } from "../../shared/admin";
 import { type HistoryMessage, TranscriptMailBody } from "../../shared/customer-history";
 import {
@@ -25,13 +28,7 @@ import { apiError } from "../app/http";
 import { mailTranscript } from "../app/mail-or-502";
 import { Routes } from "../app/routes";
 import { conversationEmail, transcriptNumber } from "./conversation-email";
-import {
-  dayStart,
-  HISTORY_COLUMNS,
-  HISTORY_JOINS,
-  type HistoryRow,
-  historyView,
-} from "./history-rows";
+import { dayStart, historyMessageColumns, historyRows } from "./history-rows";
 
 const TAG = "desktop";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,51 +42,56 @@ const ListQuery = MyHistoryQuery.extend({
 
 const ConversationParams = z.object({ conversationId: z.uuid() });
 
-interface Row extends HistoryRow {
-  customer_id: string;
-  customer_name: string;
-  customer_phone: string | null;
-}
+/** The conversation's customer, within its tenant. */
+const customerOfConversation = and(
+  eq(customers.id, conversations.customerId),
+  eq(customers.tenantId, conversations.tenantId),
+);
 
-function view(row: Row): MyHistoryItem {
-  return {
-    ...historyView(row),
-    customer: { id: row.customer_id, name: row.customer_name, phone: row.customer_phone },
-  };
+/** `MyHistoryItem`s: history rows with their customer (aliased: a batch answers by column name). */
+function myHistoryRows(db: D1Db) {
+  return historyRows(db, {
+    customer: {
+      id: conversations.customerId,
+      name: sql<string>`${customers.name}`.as("customer_name"),
+      phone: sql<string | null>`${customers.phone}`.as("customer_phone"),
+    },
+  }).innerJoin(customers, customerOfConversation);
 }
-
-const SELECT = `SELECT ${HISTORY_COLUMNS}, c.customer_id, cu.name AS customer_name, cu.phone AS customer_phone
-  FROM conversations c
-  JOIN customers cu ON cu.id = c.customer_id AND cu.tenant_id = c.tenant_id
-  ${HISTORY_JOINS}`;
 
 /** Closed conversations of the caller's tenant that the caller handled. */
-const MINE = "c.tenant_id = ? AND c.closed_at IS NOT NULL AND (c.agent_id = ? OR c.closed_by = ?)";
+function mine(user: { id: string; tenantId: string }): SQL {
+  return and(
+    eq(conversations.tenantId, user.tenantId),
+    isNotNull(conversations.closedAt),
+    or(eq(conversations.agentId, user.id), eq(conversations.closedBy, user.id)),
+  )!;
+}
 
 /** One conversation of my history with its messages, or 404. */
 async function myConversation(
   c: Context<AppEnv>,
   conversationId: string,
-): Promise<{ conversation: Row; messages: HistoryMessage[] }> {
-  const { id: userId, tenantId } = c.var.user;
-  const [found, messages] = await c.env.DB.batch<unknown>([
-    c.env.DB.prepare(`${SELECT} WHERE c.id = ? AND ${MINE}`).bind(
-      conversationId,
-      tenantId,
-      userId,
-      userId,
-    ),
-    c.env.DB.prepare(
-      `SELECT m.seq, m.direction, m.sender_name AS senderName, m.kind, m.text, m.created_at AS createdAt,
-         m.status
-       FROM conversation_messages m
-       JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
-       WHERE m.conversation_id = ? AND ${MINE} ORDER BY m.seq`,
-    ).bind(conversationId, tenantId, userId, userId),
+): Promise<{ conversation: MyHistoryItem; messages: HistoryMessage[] }> {
+  const db = d1(c.env.DB);
+  const [found, messages] = await db.batch([
+    myHistoryRows(db).where(and(eq(conversations.id, conversationId), mine(c.var.user))),
+    db
+      .select(historyMessageColumns)
+      .from(conversationMessages)
+      .innerJoin(
+        conversations,
+        and(
+          eq(conversations.id, conversationMessages.conversationId),
+          eq(conversations.tenantId, conversationMessages.tenantId),
+        ),
+      )
+      .where(and(eq(conversationMessages.conversationId, conversationId), mine(c.var.user)))
+      .orderBy(conversationMessages.seq),
   ]);
-  const conversation = (found?.results as Row[] | undefined)?.[0];
+  const conversation = found[0];
   if (!conversation) apiError(404, "not_found", "No such conversation in your history");
-  return { conversation, messages: (messages?.results ?? []) as HistoryMessage[] };
+  return { conversation, messages };
 }
 
 /** /api/my-history… and /api/conversations/:id/email. */
@@ -108,28 +110,30 @@ myHistory.endpoint(
   },
   async (c) => {
     const q = c.req.valid("query");
-    const { id: userId, tenantId } = c.var.user;
     const tz = q.tz ?? "UTC";
     let lower = now() - MY_HISTORY_DAYS * DAY_MS;
     if (q.from) lower = Math.max(lower, dayStart(q.from, tz));
-    let where = `WHERE ${MINE} AND c.closed_at >= ?`;
-    const binds: unknown[] = [tenantId, userId, userId, lower];
-    if (q.to) {
-      where += " AND c.closed_at < ?";
-      binds.push(dayStart(q.to, tz, 1));
-    }
-    const [counted, listed] = await c.env.DB.batch<unknown>([
-      c.env.DB.prepare(
-        `SELECT count(*) AS total FROM conversations c
-         JOIN customers cu ON cu.id = c.customer_id AND cu.tenant_id = c.tenant_id ${where}`,
-      ).bind(...binds),
-      c.env.DB.prepare(
-        `${SELECT} ${where} ORDER BY c.closed_at DESC, c.id DESC LIMIT ? OFFSET ?`,
-      ).bind(...binds, q.pageSize, (q.page - 1) * q.pageSize),
+    const where = and(
+      mine(c.var.user),
+      gte(conversations.closedAt, lower),
+      q.to ? lt(conversations.closedAt, dayStart(q.to, tz, 1)) : undefined,
+    );
+    const db = d1(c.env.DB);
+    const [counted, items] = await db.batch([
+      db
+        .select({ total: count() })
+        .from(conversations)
+        .innerJoin(customers, customerOfConversation)
+        .where(where),
+      myHistoryRows(db)
+        .where(where)
+        .orderBy(desc(conversations.closedAt), desc(conversations.id))
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize),
     ]);
-    const total = (counted?.results as { total: number }[] | undefined)?.[0]?.total ?? 0;
+    const total = counted[0]?.total ?? 0;
     return c.json({
-      items: ((listed?.results ?? []) as Row[]).map(view),
+      items,
       total,
       page: q.page,
       pageSize: q.pageSize,
@@ -149,7 +153,7 @@ myHistory.endpoint(
   },
   async (c) => {
     const { conversation, messages } = await myConversation(c, c.req.valid("param").conversationId);
-    return c.json({ conversation: view(conversation), messages } satisfies MyHistoryDetail);
+    return c.json({ conversation, messages } satisfies MyHistoryDetail);
   },
 );
 
@@ -168,22 +172,22 @@ myHistory.endpoint(
   async (c) => {
     const body = c.req.valid("json");
     const { conversation, messages } = await myConversation(c, c.req.valid("param").conversationId);
-    const number = await transcriptNumber(c.env, c.var.user.tenantId, conversation.number_id);
+    const number = await transcriptNumber(c.env, c.var.user.tenantId, conversation.numberId);
     await mailTranscript(
       c.var.config.mail,
       body.language ?? c.var.user.language,
       body.to,
       {
         conversationId: conversation.id,
-        customer: { name: conversation.customer_name, phone: conversation.customer_phone },
+        customer: { name: conversation.customer.name, phone: conversation.customer.phone },
         number: { name: number.name, displayPhone: number.displayPhone },
         timeZone: number.timeZone,
-        openedAt: conversation.opened_at,
-        closedAt: conversation.closed_at,
-        agentName: conversation.agent_name,
-        closedByName: conversation.closed_by_name,
-        closeReason: conversation.close_reason,
-        closeNotes: conversation.close_notes,
+        openedAt: conversation.openedAt,
+        closedAt: conversation.closedAt,
+        agentName: conversation.agentName,
+        closedByName: conversation.closedByName,
+        closeReason: conversation.closeReason,
+        closeNotes: conversation.closeNotes,
         messages,
       },
       { masked: c.var.user.masked },

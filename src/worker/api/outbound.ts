@@ -15,11 +15,21 @@
  * - Templates of every number on the same WhatsApp Business Account are usable
  *   (Meta approves templates per account), approved ones only.
  */
+import { and, desc, eq, inArray, notExists, or, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound-start";
 import type { CustomerRef, NumberInfo } from "../../durable/types";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
+import {
+  managedNumbers,
+  skillsetMembers,
+  skillsets,
+  templates,
+  tenants,
+} from "../../platform/db/schema";
 import {
   graphTemplate,
   missingVariables,
@@ -40,41 +50,58 @@ import type { AppEnv, SessionUser } from "../app/app-types";
 import { apiError } from "../app/http";
 import { refuse, refuseResult } from "../app/results";
 import { Routes } from "../app/routes";
-import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../db/template-store";
+import { type TemplateRow, templateView } from "../db/template-store";
 import { takeQuota } from "../security/limits";
-import { customerSearch } from "./customer-search";
-import { VISIBLE, visibleBinds, visibleCustomer } from "./customers";
+import { cust, customerSearch } from "./customer-search";
+import {
+  type Customer,
+  callerCustomers,
+  isolatedAgent,
+  memberSkillsets,
+  visibleCustomer,
+} from "./customers";
 
 const WithdrawParams = z.object({ id: z.uuid() });
 const TAG = "outbound";
 
-type NumberRow = {
-  id: string;
-  name: string;
-  display_phone: string;
-  phone_number_id: string;
-  waba_id: string | null;
-};
+const qb = new QueryBuilder();
 
 /**
  * The numbers the caller may start conversations from: all of the tenant's,
  * or for an isolated agent those of their skillsets. By name.
  */
-async function callerNumbers(c: Context<AppEnv>): Promise<NumberRow[]> {
-  const { id, tenantId } = c.var.user;
-  const { results } = await c.env.DB.prepare(
-    `SELECT n.id, n.name, n.display_phone, n.phone_number_id, n.waba_id FROM managed_numbers n
-     WHERE n.tenant_id = ? AND (
-       NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.tenant_id = ? AND u.role = 'agent' AND u.isolated = 1)
-       OR n.id IN (SELECT s.number_id FROM skillsets s
-         JOIN skillset_members m ON m.skillset_id = s.id AND m.tenant_id = s.tenant_id
-         WHERE m.tenant_id = ? AND m.user_id = ?))
-     ORDER BY n.name COLLATE NOCASE, n.id`,
-  )
-    .bind(tenantId, id, tenantId, tenantId, id)
-    .all<NumberRow>();
-  return results;
+function callerNumbers(c: Context<AppEnv>) {
+  const user = c.var.user;
+  const theirNumbers = qb
+    .select({ id: skillsets.numberId })
+    .from(skillsets)
+    .innerJoin(
+      skillsetMembers,
+      and(
+        eq(skillsetMembers.skillsetId, skillsets.id),
+        eq(skillsetMembers.tenantId, skillsets.tenantId),
+      ),
+    )
+    .where(and(eq(skillsetMembers.tenantId, user.tenantId), eq(skillsetMembers.userId, user.id)));
+  return d1(c.env.DB)
+    .select({
+      id: managedNumbers.id,
+      name: managedNumbers.name,
+      displayPhone: managedNumbers.displayPhone,
+      phoneNumberId: managedNumbers.phoneNumberId,
+      wabaId: managedNumbers.wabaId,
+    })
+    .from(managedNumbers)
+    .where(
+      and(
+        eq(managedNumbers.tenantId, user.tenantId),
+        or(notExists(isolatedAgent(user)), inArray(managedNumbers.id, theirNumbers)),
+      ),
+    )
+    .orderBy(sql`${managedNumbers.name} COLLATE NOCASE`, managedNumbers.id);
 }
+
+type NumberRow = Awaited<ReturnType<typeof callerNumbers>>[number];
 
 /** One of the caller's numbers, else 404 (another tenant's, or not theirs to use). */
 async function callerNumber(c: Context<AppEnv>, numberId: string): Promise<NumberRow> {
@@ -87,10 +114,12 @@ async function callerNumber(c: Context<AppEnv>, numberId: string): Promise<Numbe
 async function templatePermission(
   c: Context<AppEnv>,
 ): Promise<{ agentsMaySendTemplates: boolean; allowed: boolean }> {
-  const row = await c.env.DB.prepare("SELECT agents_may_send_templates FROM tenants WHERE id = ?")
-    .bind(c.var.user.tenantId)
-    .first<{ agents_may_send_templates: number }>();
-  const agentsMaySendTemplates = row?.agents_may_send_templates === 1;
+  const row = await d1(c.env.DB)
+    .select({ agentsMaySendTemplates: tenants.agentsMaySendTemplates })
+    .from(tenants)
+    .where(eq(tenants.id, c.var.user.tenantId))
+    .get();
+  const agentsMaySendTemplates = row?.agentsMaySendTemplates === true;
   return { agentsMaySendTemplates, allowed: c.var.user.role === "admin" || agentsMaySendTemplates };
 }
 
@@ -100,15 +129,55 @@ async function approvedTemplates(
   number: NumberRow,
   templateId: string | null = null,
 ): Promise<OutboundTemplate[]> {
-  const { results } = await c.env.DB.prepare(
-    `SELECT ${TEMPLATE_SELECT} FROM templates t
-     WHERE t.tenant_id = ? AND t.status = 'approved' AND (? IS NULL OR t.id = ?)
-       AND t.number_id IN (SELECT n.id FROM managed_numbers n WHERE n.tenant_id = t.tenant_id
-         AND (n.id = ? OR (? IS NOT NULL AND n.waba_id = ?)))
-     ORDER BY t.name, t.language`,
-  )
-    .bind(c.var.user.tenantId, templateId, templateId, number.id, number.waba_id, number.waba_id)
-    .all<TemplateRow>();
+  const numberName = qb
+    .select({ name: managedNumbers.name })
+    .from(managedNumbers)
+    .where(
+      and(
+        eq(managedNumbers.id, templates.numberId),
+        eq(managedNumbers.tenantId, templates.tenantId),
+      ),
+    );
+  const sameAccount = qb
+    .select({ id: managedNumbers.id })
+    .from(managedNumbers)
+    .where(
+      and(
+        eq(managedNumbers.tenantId, templates.tenantId),
+        or(
+          eq(managedNumbers.id, number.id),
+          number.wabaId === null ? undefined : eq(managedNumbers.wabaId, number.wabaId),
+        ),
+      ),
+    );
+  // Named as template-store's `TemplateRow` (its SQL text's names), which `templateView` reads.
+  const results: TemplateRow[] = await d1(c.env.DB)
+    .select({
+      id: templates.id,
+      tenant_id: templates.tenantId,
+      number_id: templates.numberId,
+      number_name: sql<string | null>`${numberName}`,
+      name: templates.name,
+      language: templates.language,
+      category: templates.category,
+      components: templates.components,
+      status: templates.status,
+      status_reason: templates.statusReason,
+      meta_template_id: templates.metaTemplateId,
+      version: templates.version,
+      created_at: templates.createdAt,
+      updated_at: templates.updatedAt,
+    })
+    .from(templates)
+    .where(
+      and(
+        eq(templates.tenantId, c.var.user.tenantId),
+        eq(templates.status, "approved"),
+        templateId === null ? undefined : eq(templates.id, templateId),
+        inArray(templates.numberId, sameAccount),
+      ),
+    )
+    .orderBy(templates.name, templates.language);
   return results.map((row) => outboundTemplate(templateView(row)));
 }
 
@@ -122,14 +191,29 @@ async function conversationSkillset(
   numberId: string,
   customerDefault: string | null,
 ): Promise<{ id: string; name: string } | null> {
-  const { id, tenantId } = c.var.user;
-  return c.env.DB.prepare(
-    `SELECT s.id, s.name FROM skillsets s WHERE s.tenant_id = ? AND s.number_id = ?
-       AND (s.id = ? OR s.id IN (SELECT m.skillset_id FROM skillset_members m WHERE m.tenant_id = ? AND m.user_id = ?))
-     ORDER BY (s.id = ?) DESC, s.priority DESC, s.name, s.id LIMIT 1`,
-  )
-    .bind(tenantId, numberId, customerDefault, tenantId, id, customerDefault)
-    .first<{ id: string; name: string }>();
+  const user = c.var.user;
+  const found = await d1(c.env.DB)
+    .select({ id: skillsets.id, name: skillsets.name })
+    .from(skillsets)
+    .where(
+      and(
+        eq(skillsets.tenantId, user.tenantId),
+        eq(skillsets.numberId, numberId),
+        or(
+          customerDefault === null ? undefined : eq(skillsets.id, customerDefault),
+          inArray(skillsets.id, memberSkillsets(user)),
+        ),
+      ),
+    )
+    .orderBy(
+      desc(sql`(${skillsets.id} = ${customerDefault})`),
+      desc(skillsets.priority),
+      skillsets.name,
+      skillsets.id,
+    )
+    .limit(1)
+    .get();
+  return found ?? null;
 }
 
 /** Answers a refusal of the agent actor with its code and a message that says why. */
@@ -144,15 +228,8 @@ function refuseStart(result: Extract<StartOutboundResult, { ok: false }>): never
   });
 }
 
-function customerRef(row: {
-  id: string;
-  name: string;
-  phone: string | null;
-  contact_key: string;
-  priority: number;
-  bypass_bot: number;
-}): CustomerRef {
-  const key = row.contact_key;
+function customerRef(row: Customer): CustomerRef {
+  const key = row.contactKey;
   return {
     id: row.id,
     name: row.name,
@@ -161,7 +238,7 @@ function customerRef(row: {
     recipient: key.startsWith("u:") ? key.slice(2) : key,
     priority: row.priority,
     known: true,
-    bypassBot: row.bypass_bot === 1,
+    bypassBot: row.bypassBot,
   };
 }
 
@@ -180,35 +257,32 @@ export const outbound = new Routes()
     },
     async (c) => {
       const { q, limit } = c.req.valid("query");
-      const from = `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`;
-      const scope = [c.var.user.tenantId, ...visibleBinds(c)];
+      const scope = callerCustomers(c);
       // Name or phone, as the caller sees them (masked agents: only what is visible).
-      const search = q
-        ? await customerSearch(c, q, { phone: "c.phone", texts: ["c.name"], from, binds: scope })
-        : { sql: "1", binds: [] };
+      const search = q ? await customerSearch(c, q, { texts: ["name"], scope }) : undefined;
       const [numbers, found] = await Promise.all([
         callerNumbers(c),
-        c.env.DB.prepare(
-          `SELECT c.id, c.name, c.phone, c.contact_key, c.authorized ${from} AND ${search.sql}
-           ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`,
-        )
-          .bind(...scope, ...search.binds, limit)
-          .all<{
-            id: string;
-            name: string;
-            phone: string | null;
-            contact_key: string;
-            authorized: number;
-          }>(),
+        d1(c.env.DB)
+          .select({
+            id: cust.id,
+            name: cust.name,
+            phone: cust.phone,
+            contactKey: cust.contactKey,
+            authorized: cust.authorized,
+          })
+          .from(cust)
+          .where(and(scope, search))
+          .orderBy(sql`${cust.name} COLLATE NOCASE`, cust.id)
+          .limit(limit),
       ]);
-      const keys = found.results.map((r) => r.contact_key);
+      const keys = found.map((r) => r.contactKey);
       const states = await Promise.all(
         numbers.map((n) => c.env.NUMBER.getByName(n.id).contactState(keys)),
       );
       const at = now();
-      const items = found.results.map((row): OutboundCustomer => {
+      const items = found.map((row): OutboundCustomer => {
         const perNumber = numbers.map((n, i) => {
-          const state = states[i]?.[row.contact_key];
+          const state = states[i]?.[row.contactKey];
           const last = state?.lastCustomerMessageAt ?? null;
           return {
             numberId: n.id,
@@ -221,13 +295,13 @@ export const outbound = new Routes()
           id: row.id,
           name: row.name,
           phone: row.phone,
-          authorized: row.authorized === 1,
+          authorized: row.authorized,
           windowOpen: perNumber.some((n) => n.windowOpen),
           numbers: perNumber,
         };
       });
       return c.json({
-        numbers: numbers.map((n) => ({ id: n.id, name: n.name, displayPhone: n.display_phone })),
+        numbers: numbers.map((n) => ({ id: n.id, name: n.name, displayPhone: n.displayPhone })),
         items,
       } satisfies OutboundCustomers);
     },
@@ -335,7 +409,7 @@ export const outbound = new Routes()
             missing.map((path) => ({ path, message: "required" })),
           );
         }
-        if (customer.authorized !== 1) {
+        if (!customer.authorized) {
           apiError(
             409,
             "not_authorized",
@@ -351,12 +425,12 @@ export const outbound = new Routes()
       } else {
         message = { kind: "text", text: body.message.text };
       }
-      const skillset = await conversationSkillset(c, number.id, customer.default_skillset_id);
+      const skillset = await conversationSkillset(c, number.id, customer.defaultSkillsetId);
       const info: NumberInfo = {
         id: number.id,
         tenantId: user.tenantId,
-        phoneNumberId: number.phone_number_id,
-        displayPhone: number.display_phone,
+        phoneNumberId: number.phoneNumberId,
+        displayPhone: number.displayPhone,
         name: number.name,
       };
       const result = await c.env.AGENT.getByName(user.id).startOutbound(user.tenantId, {
@@ -400,10 +474,8 @@ async function tenantNumbers(
   c: Context<AppEnv>,
   user: SessionUser,
 ): Promise<{ id: string; name: string }[]> {
-  const { results } = await c.env.DB.prepare(
-    "SELECT id, name FROM managed_numbers WHERE tenant_id = ?",
-  )
-    .bind(user.tenantId)
-    .all<{ id: string; name: string }>();
-  return results;
+  return d1(c.env.DB)
+    .select({ id: managedNumbers.id, name: managedNumbers.name })
+    .from(managedNumbers)
+    .where(eq(managedNumbers.tenantId, user.tenantId));
 }

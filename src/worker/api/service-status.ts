@@ -4,12 +4,24 @@
  * time. Computed on request (it is a few rows and pure maths), at the actors'
  * clock so it agrees with the out-of-hours replies they send.
  */
+import { eq, sql } from "drizzle-orm";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
+import { managedNumbers } from "../../platform/db/schema";
 import { readSettings } from "../../shared/number-settings";
 import { ServiceStatus } from "../../shared/protocol";
 import { numberHours, ServiceHours } from "../../shared/service-hours";
 import { openState } from "../../shared/working-time";
 import { Routes } from "../app/routes";
+
+/** The tenant's numbers with their settings, by name. */
+function tenantNumbers(db: D1Database, tenantId: string) {
+  return d1(db)
+    .select({ id: managedNumbers.id, name: managedNumbers.name, settings: managedNumbers.settings })
+    .from(managedNumbers)
+    .where(eq(managedNumbers.tenantId, tenantId))
+    .orderBy(sql`${managedNumbers.name} COLLATE NOCASE`, managedNumbers.id);
+}
 
 /**
  * Open when every number is open, mixed when some are, closed when none is (or
@@ -34,11 +46,7 @@ export const serviceStatus = new Routes()
       response: ServiceStatus,
     },
     async (c) => {
-      const { results } = await c.env.DB.prepare(
-        "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
-      )
-        .bind(c.var.user.tenantId)
-        .all<{ id: string; name: string; settings: string }>();
+      const results = await tenantNumbers(c.env.DB, c.var.user.tenantId);
       const at = now();
       const numbers = results.map((row) => {
         const { open, nextChangeAt } = openState(readSettings(row.settings).workingTime, at);
@@ -61,11 +69,7 @@ export const serviceStatus = new Routes()
       response: ServiceHours,
     },
     async (c) => {
-      const { results } = await c.env.DB.prepare(
-        "SELECT id, name, settings FROM managed_numbers WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id",
-      )
-        .bind(c.var.user.tenantId)
-        .all<{ id: string; name: string; settings: string }>();
+      const results = await tenantNumbers(c.env.DB, c.var.user.tenantId);
       const at = now();
       const numbers = results.map((row) =>
         numberHours({ id: row.id, name: row.name }, readSettings(row.settings).workingTime, at),

@@ -6,8 +6,11 @@
  * conversation's actor deletes an upload that no message names within a day
  * (src/durable/media-cleanup.ts).
  */
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { graphApiOf, uploadMedia } from "../../meta/graph";
+import { d1 } from "../../platform/db/d1";
+import { managedNumbers } from "../../platform/db/schema";
 import { openSecret } from "../../platform/secrets";
 import { cleanFileName } from "../../shared/file-names";
 import { checkMedia, describeProblem, type MediaKind, UploadKind } from "../../shared/media-limits";
@@ -106,19 +109,27 @@ export const uploads = new Routes().endpoint(
       uploadKind === "voice" ? `voice-message.${EXTENSION_OF[mime] ?? "ogg"}` : uploadKind,
     );
 
-    const number = await c.env.DB.prepare(
-      "SELECT phone_number_id, access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?",
-    )
-      .bind(read.conversation.numberId, user.tenantId)
-      .first<{ phone_number_id: string; access_token: string | null }>();
+    const number = await d1(c.env.DB)
+      .select({
+        phoneNumberId: managedNumbers.phoneNumberId,
+        accessToken: managedNumbers.accessToken,
+      })
+      .from(managedNumbers)
+      .where(
+        and(
+          eq(managedNumbers.id, read.conversation.numberId),
+          eq(managedNumbers.tenantId, user.tenantId),
+        ),
+      )
+      .get();
     if (!number) apiError(404, "not_found", "The conversation's number no longer exists");
     const meta = await uploadMedia(graphApiOf(c.var.config, "transfer"), {
-      phoneNumberId: number.phone_number_id,
+      phoneNumberId: number.phoneNumberId,
       accessToken:
         (await openSecret(
           c.var.config.dataKey,
           "managed_numbers.access_token",
-          number.access_token,
+          number.accessToken,
         )) ?? "",
       file,
       mime,

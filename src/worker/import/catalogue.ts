@@ -4,19 +4,10 @@
  * names. Read once per request by the fields endpoint, the template, the
  * export and the import.
  */
-import type { CustomerField } from "../../shared/customer-import";
+import { and, eq, sql } from "drizzle-orm";
+import type { D1Db } from "../../platform/db/d1";
+import { customerProperties, managedNumbers, skillsets } from "../../platform/db/schema";
 import { type Catalogue, propertyColumns } from "./columns";
-
-interface PropertyRow {
-  id: string;
-  number_id: string;
-  number_name: string;
-  name: string;
-  type: CustomerField["type"];
-  options: string;
-  modifiable_by_agent: number;
-  show_in_customer_list: number;
-}
 
 function options(json: string): string[] {
   try {
@@ -28,38 +19,54 @@ function options(json: string): string[] {
 }
 
 /** The tenant's properties (numbers in creation order, then position) and skillsets. */
-export async function loadCatalogue(db: D1Database, tenantId: string): Promise<Catalogue> {
-  const [properties, skillsets] = await db.batch([
+export async function loadCatalogue(db: D1Db, tenantId: string): Promise<Catalogue> {
+  // Aliased: a batch answers rows by column name, and the number's is also `name`.
+  const numberName = sql<string>`${managedNumbers.name}`.as("number_name");
+  const [properties, sets] = await db.batch([
     db
-      .prepare(
-        `SELECT p.id, p.number_id, n.name AS number_name, p.name, p.type, p.options,
-           p.modifiable_by_agent, p.show_in_customer_list
-         FROM customer_properties p JOIN managed_numbers n ON n.id = p.number_id AND n.tenant_id = p.tenant_id
-         WHERE p.tenant_id = ? ORDER BY n.created_at, n.rowid, p.position, p.rowid`,
+      .select({
+        id: customerProperties.id,
+        numberId: customerProperties.numberId,
+        numberName,
+        name: customerProperties.name,
+        type: customerProperties.type,
+        options: customerProperties.options,
+        modifiableByAgent: customerProperties.modifiableByAgent,
+        showInCustomerList: customerProperties.showInCustomerList,
+      })
+      .from(customerProperties)
+      .innerJoin(
+        managedNumbers,
+        and(
+          eq(managedNumbers.id, customerProperties.numberId),
+          eq(managedNumbers.tenantId, customerProperties.tenantId),
+        ),
       )
-      .bind(tenantId),
+      .where(eq(customerProperties.tenantId, tenantId))
+      // SQLite's rowid (not a schema column): the order of creation breaks ties.
+      .orderBy(
+        managedNumbers.createdAt,
+        sql`${managedNumbers}.rowid`,
+        customerProperties.position,
+        sql`${customerProperties}.rowid`,
+      ),
     db
-      .prepare(
-        `SELECT s.id, s.name, n.name AS number_name
-         FROM skillsets s JOIN managed_numbers n ON n.id = s.number_id AND n.tenant_id = s.tenant_id
-         WHERE s.tenant_id = ? ORDER BY n.created_at, n.rowid, s.name COLLATE NOCASE`,
+      .select({ id: skillsets.id, name: skillsets.name, numberName })
+      .from(skillsets)
+      .innerJoin(
+        managedNumbers,
+        and(
+          eq(managedNumbers.id, skillsets.numberId),
+          eq(managedNumbers.tenantId, skillsets.tenantId),
+        ),
       )
-      .bind(tenantId),
+      .where(eq(skillsets.tenantId, tenantId))
+      .orderBy(
+        managedNumbers.createdAt,
+        sql`${managedNumbers}.rowid`,
+        sql`${skillsets.name} COLLATE NOCASE`,
+      ),
   ]);
-  const fields = (properties!.results as PropertyRow[]).map((p) => ({
-    id: p.id,
-    numberId: p.number_id,
-    numberName: p.number_name,
-    name: p.name,
-    type: p.type,
-    options: options(p.options),
-    modifiableByAgent: p.modifiable_by_agent === 1,
-    showInCustomerList: p.show_in_customer_list === 1,
-  }));
-  return {
-    properties: propertyColumns(fields),
-    skillsets: (skillsets!.results as { id: string; name: string; number_name: string }[]).map(
-      (s) => ({ id: s.id, name: s.name, numberName: s.number_name }),
-    ),
-  };
+  const fields = properties.map((p) => ({ ...p, options: options(p.options) }));
+  return { properties: propertyColumns(fields), skillsets: sets };
 }

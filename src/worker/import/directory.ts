@@ -5,19 +5,50 @@
  * so a tenant's size does not weigh on an import, and no other tenant's
  * customer can ever match.
  */
-import { directoryOf, type FileIdentities, type KnownCustomer } from "./validate";
+import { and, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { batchOf } from "../../platform/db/batch";
+import type { D1Db } from "../../platform/db/d1";
+import { customers } from "../../platform/db/schema";
+import { directoryOf, type FileIdentities } from "./validate";
 
 // Each statement binds the tenant and one JSON array of at most this size (D1: ~1 MB per value).
+// The values travel as JSON read by json_each, not as a parameter each: D1 binds at most 100.
 const CHUNK_JSON_BYTES = 128 * 1024;
 
-const COLUMNS = "SELECT id, contact_key, phone FROM customers WHERE tenant_id = ?";
+/** The tenant's customers matching `match`, as the validator knows them. */
+function lookup(db: D1Db, tenantId: string, match: SQL) {
+  return db
+    .select({ id: customers.id, contactKey: customers.contactKey, phone: customers.phone })
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), match));
+}
 
 /** Lookups by what the file has, each against an index of `customers`. */
-const BY_ID = `${COLUMNS} AND id IN (SELECT value FROM json_each(?))`;
+const byId = (db: D1Db, tenantId: string, json: string) =>
+  lookup(db, tenantId, inArray(customers.id, sql`(SELECT value FROM json_each(${json}))`));
 // A phone's customer is keyed by its digits; a username's may have a phone too (a scan of those only).
-const BY_PHONE = `${COLUMNS} AND contact_key IN (SELECT substr(value, 2) FROM json_each(?))
-  UNION ${COLUMNS} AND contact_key >= 'u:' AND contact_key < 'u;' AND phone IN (SELECT value FROM json_each(?))`;
-const BY_USER_ID = `${COLUMNS} AND contact_key IN (SELECT 'u:' || value FROM json_each(?))`;
+const byPhone = (db: D1Db, tenantId: string, json: string) =>
+  lookup(
+    db,
+    tenantId,
+    inArray(customers.contactKey, sql`(SELECT substr(value, 2) FROM json_each(${json}))`),
+  ).union(
+    lookup(
+      db,
+      tenantId,
+      and(
+        gte(customers.contactKey, "u:"),
+        lt(customers.contactKey, "u;"),
+        inArray(customers.phone, sql`(SELECT value FROM json_each(${json}))`),
+      )!,
+    ),
+  );
+const byUserId = (db: D1Db, tenantId: string, json: string) =>
+  lookup(
+    db,
+    tenantId,
+    inArray(customers.contactKey, sql`(SELECT 'u:' || value FROM json_each(${json}))`),
+  );
 
 /** Splits values into JSON arrays of at most `CHUNK_JSON_BYTES` characters. */
 function jsonChunks(values: string[]): string[] {
@@ -40,27 +71,19 @@ function jsonChunks(values: string[]): string[] {
 
 /** Reads the tenant's customers named by the file's IDs, phones and WhatsApp user IDs. */
 export async function loadDirectory(
-  db: D1Database,
+  db: D1Db,
   tenantId: string,
   wanted: Pick<FileIdentities, "ids" | "phones" | "userIds">,
 ) {
   const statements = [
-    ...jsonChunks(wanted.ids).map((json) => db.prepare(BY_ID).bind(tenantId, json)),
-    ...jsonChunks(wanted.phones).map((json) =>
-      db.prepare(BY_PHONE).bind(tenantId, json, tenantId, json),
-    ),
-    ...jsonChunks(wanted.userIds).map((json) => db.prepare(BY_USER_ID).bind(tenantId, json)),
+    ...jsonChunks(wanted.ids).map((json) => byId(db, tenantId, json)),
+    ...jsonChunks(wanted.phones).map((json) => byPhone(db, tenantId, json)),
+    ...jsonChunks(wanted.userIds).map((json) => byUserId(db, tenantId, json)),
   ];
-  const found = new Map<string, KnownCustomer>();
+  const found = new Map<string, { id: string; contactKey: string; phone: string | null }>();
   if (statements.length > 0) {
-    for (const result of await db.batch(statements)) {
-      for (const row of result.results as {
-        id: string;
-        contact_key: string;
-        phone: string | null;
-      }[]) {
-        found.set(row.id, { id: row.id, contactKey: row.contact_key, phone: row.phone });
-      }
+    for (const rows of await db.batch(batchOf(statements))) {
+      for (const row of rows) found.set(row.id, row);
     }
   }
   return directoryOf([...found.values()]);

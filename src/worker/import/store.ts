@@ -5,9 +5,37 @@
  * names come from this file only (the stored `columns` list is mapped through
  * `FIELDS`, never pasted into SQL).
  */
-import type { ImportMode, ImportPreviewRow, ImportView } from "../../shared/customer-import";
+import {
+  and,
+  count,
+  eq,
+  gt,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  not,
+  notExists,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { alias, QueryBuilder, type SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import { batchOf } from "../../platform/db/batch";
+import type { D1Db } from "../../platform/db/d1";
+import {
+  conversations,
+  customerDeletions,
+  customerImportRows,
+  customerImports,
+  customers,
+  skillsets,
+  versionGuard,
+} from "../../platform/db/schema";
+import type { ImportPreviewRow, ImportView } from "../../shared/customer-import";
 import type { FixedField } from "./columns";
-import { type KeptRow, type MatchedBy, type StagedRow, userIdOf } from "./validate";
+import { type KeptRow, type StagedRow, userIdOf } from "./validate";
 
 /** A `receiving` import with no progress for this long was cut short (its Worker died). */
 export const INTERRUPTED_AFTER_MS = 2 * 60 * 1000;
@@ -17,35 +45,15 @@ export const IMPORT_TTL_MS = 24 * 60 * 60 * 1000;
 export const MAX_REJECTIONS = 1_000;
 
 // D1: at most 100 bound parameters per statement and ~1 MB per value. Each
-// staging statement binds 2 parameters and a JSON array of at most this size.
+// staging statement binds the import id, a JSON path per column and a JSON
+// array of at most this size.
 const CHUNK_JSON_BYTES = 128 * 1024;
 const STATEMENTS_PER_BATCH = 4;
 
+const qb = new QueryBuilder();
+
 /** A `customer_imports` row. */
-export interface ImportRecord {
-  id: string;
-  tenant_id: string;
-  created_by: string;
-  file_name: string;
-  mode: ImportMode;
-  status: "receiving" | "ready" | "applied" | "failed";
-  columns: string;
-  total_rows: number;
-  processed_rows: number;
-  valid_rows: number;
-  rejections: string;
-  rejected_rows: number;
-  inserts: number;
-  updates: number;
-  unchanged: number;
-  deletes: number;
-  kept_rows: number;
-  previewed_at: number | null;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-  applied_at: number | null;
-}
+export type ImportRecord = typeof customerImports.$inferSelect;
 
 /**
  * The API view; a `receiving` import without progress for two minutes reads
@@ -60,113 +68,130 @@ export function importView(row: ImportRecord, now = Date.now()): ImportView {
     // unreadable: shown as none, the count still says how many
   }
   const interrupted =
-    (row.status === "receiving" && now - row.updated_at > INTERRUPTED_AFTER_MS) ||
-    (row.status === "ready" && row.previewed_at === null);
+    (row.status === "receiving" && now - row.updatedAt > INTERRUPTED_AFTER_MS) ||
+    (row.status === "ready" && row.previewedAt === null);
   return {
     id: row.id,
-    fileName: row.file_name,
+    fileName: row.fileName,
     mode: row.mode,
     status: interrupted ? "interrupted" : row.status,
-    totalRows: row.total_rows,
-    processedRows: row.processed_rows,
-    validRows: row.valid_rows,
-    rejectedRows: row.rejected_rows,
+    totalRows: row.totalRows,
+    processedRows: row.processedRows,
+    validRows: row.validRows,
+    rejectedRows: row.rejectedRows,
     rejections,
     inserts: row.inserts,
     updates: row.updates,
     unchanged: row.unchanged,
     deletes: row.deletes,
-    keptRows: row.kept_rows,
+    keptRows: row.keptRows,
     error: row.error,
-    createdAt: row.created_at,
-    appliedAt: row.applied_at,
+    createdAt: row.createdAt,
+    appliedAt: row.appliedAt,
   };
 }
 
 /** The tenant's import, or null (another tenant's reads as none). */
-export function findImport(
-  db: D1Database,
+export async function findImport(
+  db: D1Db,
   id: string,
   tenantId: string,
 ): Promise<ImportRecord | null> {
-  return db
-    .prepare("SELECT * FROM customer_imports WHERE id = ? AND tenant_id = ?")
-    .bind(id, tenantId)
-    .first<ImportRecord>();
+  const row = await db
+    .select()
+    .from(customerImports)
+    .where(and(eq(customerImports.id, id), eq(customerImports.tenantId, tenantId)))
+    .get();
+  return row ?? null;
 }
 
 /** Deletes the tenant's imports older than `IMPORT_TTL_MS` (their staged rows cascade). */
-export async function deleteOldImports(db: D1Database, tenantId: string, now: number) {
+export async function deleteOldImports(db: D1Db, tenantId: string, now: number) {
   await db
-    .prepare("DELETE FROM customer_imports WHERE tenant_id = ? AND created_at < ?")
-    .bind(tenantId, now - IMPORT_TTL_MS)
-    .run();
+    .delete(customerImports)
+    .where(
+      and(
+        eq(customerImports.tenantId, tenantId),
+        lt(customerImports.createdAt, now - IMPORT_TTL_MS),
+      ),
+    );
 }
 
 /** Records a new import as `receiving`; false when the id is already taken. */
 export async function createImport(
-  db: D1Database,
-  record: { id: string; tenantId: string; createdBy: string; fileName: string; mode: ImportMode },
+  db: D1Db,
+  record: Pick<ImportRecord, "id" | "tenantId" | "createdBy" | "fileName" | "mode">,
   now: number,
 ): Promise<boolean> {
   const { meta } = await db
-    .prepare(
-      `INSERT INTO customer_imports (id, tenant_id, created_by, file_name, mode, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'receiving', ?, ?) ON CONFLICT (id) DO NOTHING`,
-    )
-    .bind(record.id, record.tenantId, record.createdBy, record.fileName, record.mode, now, now)
+    .insert(customerImports)
+    .values({
+      id: record.id,
+      tenantId: record.tenantId,
+      createdBy: record.createdBy,
+      fileName: record.fileName,
+      mode: record.mode,
+      status: "receiving",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: customerImports.id })
     .run();
   return meta.changes === 1;
 }
 
 /** Marks an import `failed` with the reason shown to the admin, dropping any staged rows. */
-export async function failImport(db: D1Database, id: string, message: string) {
+export async function failImport(db: D1Db, id: string, message: string) {
   await db.batch([
     db
-      .prepare(
-        "UPDATE customer_imports SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'receiving'",
-      )
-      .bind(message, Date.now(), id),
-    db.prepare("DELETE FROM customer_import_rows WHERE import_id = ?").bind(id),
+      .update(customerImports)
+      .set({ status: "failed", error: message, updatedAt: Date.now() })
+      .where(and(eq(customerImports.id, id), eq(customerImports.status, "receiving"))),
+    db.delete(customerImportRows).where(eq(customerImportRows.importId, id)),
   ]);
 }
 
 /** Records the file's size in rows once parsed, before staging starts. */
-export async function startStaging(
-  db: D1Database,
-  id: string,
-  totalRows: number,
-  columns: string[],
-) {
+export async function startStaging(db: D1Db, id: string, totalRows: number, columns: string[]) {
   await db
-    .prepare(
-      "UPDATE customer_imports SET total_rows = ?, processed_rows = 0, columns = ?, updated_at = ? WHERE id = ?",
-    )
-    .bind(totalRows, JSON.stringify(columns), Date.now(), id)
-    .run();
+    .update(customerImports)
+    .set({ totalRows, processedRows: 0, columns: JSON.stringify(columns), updatedAt: Date.now() })
+    .where(eq(customerImports.id, id));
 }
 
-// Staged rows travel as compact JSON arrays, in this column order.
-const STAGE_COLUMNS = [
-  "row_no",
-  "customer_id",
-  "matched_by",
-  "contact_key",
-  "phone",
-  "name",
-  "authorized",
-  "bypass_bot",
-  "priority",
-  "default_skillset_id",
-  "notes",
-  "external_id",
-  "keep_history",
-  "properties",
-] as const;
-const STAGE_SQL = `INSERT INTO customer_import_rows (import_id, ${STAGE_COLUMNS.join(", ")})
-  SELECT ?, ${STAGE_COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ")}
-  FROM json_each(?)`;
+/**
+ * The insert of one chunk of staged rows: `json` is an array of rows, each a
+ * compact array of the values below in this order (see `stagedJson`). An
+ * INSERT … SELECT over json_each: one JSON array bound for many rows, where
+ * drizzle's `values()` would bind a parameter per value (D1 takes 100 at most).
+ */
+function stageChunk(db: D1Db, id: string, json: string) {
+  // Each column is named for what it fills (drizzle needs a name on an expression it selects).
+  const at = (i: number, column: string) => sql`json_extract(value, ${`$[${i}]`})`.as(column);
+  return db.insert(customerImportRows).select(
+    qb
+      .select({
+        importId: sql`${id}`.as("import_id"),
+        rowNo: at(0, "row_no"),
+        customerId: at(1, "customer_id"),
+        matchedBy: at(2, "matched_by"),
+        contactKey: at(3, "contact_key"),
+        phone: at(4, "phone"),
+        name: at(5, "name"),
+        authorized: at(6, "authorized"),
+        bypassBot: at(7, "bypass_bot"),
+        priority: at(8, "priority"),
+        defaultSkillsetId: at(9, "default_skillset_id"),
+        notes: at(10, "notes"),
+        externalId: at(11, "external_id"),
+        keepHistory: at(12, "keep_history"),
+        properties: at(13, "properties"),
+      })
+      .from(sql`json_each(${json})`),
+  );
+}
 
+/** A staged row as `stageChunk` reads it. */
 function stagedJson(row: StagedRow): string {
   return JSON.stringify([
     row.rowNo,
@@ -233,7 +258,7 @@ function chunks(items: string[]): { json: string; count: number }[] {
  * `totalRows`) with each batch so the import's progress can be watched.
  */
 export async function stageRows(
-  db: D1Database,
+  db: D1Db,
   id: string,
   staged: StagedRow[],
   kept: KeptRow[],
@@ -246,13 +271,36 @@ export async function stageRows(
     const batch = parts.slice(i, i + STATEMENTS_PER_BATCH);
     done += batch.reduce((n, part) => n + part.count, 0);
     const processed = Math.round((totalRows * done) / Math.max(1, items.length));
-    await db.batch([
-      ...batch.map((part) => db.prepare(STAGE_SQL).bind(id, part.json)),
-      db
-        .prepare("UPDATE customer_imports SET processed_rows = ?, updated_at = ? WHERE id = ?")
-        .bind(processed, Date.now(), id),
-    ]);
+    await db.batch(
+      batchOf<BatchItem<"sqlite">>([
+        ...batch.map((part) => stageChunk(db, id, part.json)),
+        db
+          .update(customerImports)
+          .set({ processedRows: processed, updatedAt: Date.now() })
+          .where(eq(customerImports.id, id)),
+      ]),
+    );
   }
+}
+
+/** Staged rows `r` (of the import, and of the customers they name, as below). */
+const r = alias(customerImportRows, "r");
+/** Customers a `replace` import may delete (see `deletable`). */
+const d = alias(customers, "d");
+
+/**
+ * Valid staged rows `r` of the import in scope (`customer_imports`), with the
+ * customer they name when it still exists (`customers`), counted.
+ */
+function countMatched(also?: SQL) {
+  return qb
+    .select({ n: count() })
+    .from(r)
+    .innerJoin(
+      customers,
+      and(eq(customers.id, r.customerId), eq(customers.tenantId, customerImports.tenantId)),
+    )
+    .where(and(eq(r.importId, customerImports.id), gt(r.rowNo, 0), also));
 }
 
 /**
@@ -263,8 +311,8 @@ export async function stageRows(
  * and that no row names — valid or refused — which the apply will delete.
  */
 export async function finishImport(
-  db: D1Database,
-  record: { id: string; tenantId: string; mode: ImportMode; columns: PresentColumn[] },
+  db: D1Db,
+  record: { id: string; tenantId: string; mode: ImportRecord["mode"]; columns: PresentColumn[] },
   summary: {
     totalRows: number;
     validRows: number;
@@ -274,37 +322,31 @@ export async function finishImport(
   },
 ) {
   const changed = differs(record.columns);
-  // Valid rows, with the customer they name when it still exists.
-  const matched = `customer_import_rows r JOIN customers c ON c.id = r.customer_id
-    AND c.tenant_id = customer_imports.tenant_id WHERE r.import_id = customer_imports.id AND r.row_no > 0`;
+  const receiving = and(eq(customerImports.id, record.id), eq(customerImports.status, "receiving"));
   await db.batch([
     db
-      .prepare(
-        "UPDATE customer_imports SET previewed_at = unixepoch('subsec') * 1000 WHERE id = ? AND status = 'receiving'",
-      )
-      .bind(record.id),
+      .update(customerImports)
+      // D1's clock, in ms, like the customers' `created_at` it is compared with.
+      .set({ previewedAt: sql`unixepoch('subsec') * 1000` })
+      .where(receiving),
     db
-      .prepare(
-        `UPDATE customer_imports SET status = 'ready', processed_rows = ?, total_rows = ?, valid_rows = ?,
-           rejected_rows = ?, kept_rows = ?, rejections = ?,
-           inserts = ? - (SELECT count(*) FROM ${matched}),
-           updates = (SELECT count(*) FROM ${matched} AND ${changed}),
-           unchanged = (SELECT count(*) FROM ${matched} AND NOT ${changed}),
-           deletes = CASE WHEN mode = 'replace' THEN (SELECT count(*) FROM customers d WHERE ${DELETABLE}) ELSE 0 END,
-           updated_at = ?
-         WHERE id = ? AND status = 'receiving'`,
-      )
-      .bind(
-        summary.totalRows,
-        summary.totalRows,
-        summary.validRows,
-        summary.rejectedRows,
-        summary.keptRows,
-        JSON.stringify(summary.rejections.slice(0, MAX_REJECTIONS)),
-        summary.validRows,
-        Date.now(),
-        record.id,
-      ),
+      .update(customerImports)
+      .set({
+        status: "ready",
+        processedRows: summary.totalRows,
+        totalRows: summary.totalRows,
+        validRows: summary.validRows,
+        rejectedRows: summary.rejectedRows,
+        keptRows: summary.keptRows,
+        rejections: JSON.stringify(summary.rejections.slice(0, MAX_REJECTIONS)),
+        inserts: sql`${summary.validRows} - ${countMatched()}`,
+        updates: sql`${countMatched(changed)}`,
+        unchanged: sql`${countMatched(not(changed))}`,
+        deletes: sql`CASE WHEN ${customerImports.mode} = 'replace'
+          THEN ${qb.select({ n: count() }).from(d).where(deletable)} ELSE 0 END`,
+        updatedAt: Date.now(),
+      })
+      .where(receiving),
   ]);
 }
 
@@ -314,53 +356,72 @@ export async function finishImport(
  * and that no row of the file names, by its match or by the key a new row
  * would take.
  */
-const DELETABLE = `d.tenant_id = customer_imports.tenant_id AND d.created_at <= customer_imports.previewed_at
-  AND NOT EXISTS (SELECT 1 FROM customer_import_rows r WHERE r.import_id = customer_imports.id AND r.customer_id = d.id)
-  AND NOT EXISTS (SELECT 1 FROM customer_import_rows r WHERE r.import_id = customer_imports.id AND r.row_no > 0
-    AND r.customer_id IS NULL AND r.contact_key = d.contact_key)`;
+const deletable = and(
+  eq(d.tenantId, customerImports.tenantId),
+  lte(d.createdAt, customerImports.previewedAt),
+  notExists(
+    qb
+      .select({ one: sql`1` })
+      .from(r)
+      .where(and(eq(r.importId, customerImports.id), eq(r.customerId, d.id))),
+  ),
+  notExists(
+    qb
+      .select({ one: sql`1` })
+      .from(r)
+      .where(
+        and(
+          eq(r.importId, customerImports.id),
+          gt(r.rowNo, 0),
+          isNull(r.customerId),
+          eq(r.contactKey, d.contactKey),
+        ),
+      ),
+  ),
+);
 
 /** A page of the valid rows, each saying whether it adds, changes or leaves alone a customer, and how it matched. */
 export async function previewRows(
-  db: D1Database,
+  db: D1Db,
   record: ImportRecord,
   page: number,
   pageSize: number,
 ): Promise<{ items: ImportPreviewRow[]; total: number }> {
-  const [count, rows] = await db.batch([
+  const valid = and(eq(r.importId, record.id), gt(r.rowNo, 0));
+  const [counted, rows] = await db.batch([
+    db.select({ n: count() }).from(r).where(valid),
     db
-      .prepare("SELECT count(*) AS n FROM customer_import_rows WHERE import_id = ? AND row_no > 0")
-      .bind(record.id),
-    db
-      .prepare(
-        `SELECT r.row_no, r.phone, r.name, r.contact_key, r.matched_by,
-           CASE WHEN c.id IS NULL THEN 'insert' WHEN ${differs(presentColumns(record))} THEN 'update'
-             ELSE 'unchanged' END AS action
-         FROM customer_import_rows r LEFT JOIN customers c ON c.id = r.customer_id AND c.tenant_id = ?
-         WHERE r.import_id = ? AND r.row_no > 0
-         ORDER BY r.row_no LIMIT ? OFFSET ?`,
+      .select({
+        rowNo: r.rowNo,
+        phone: r.phone,
+        name: r.name,
+        contactKey: r.contactKey,
+        matchedBy: r.matchedBy,
+        // Aliased: a batch answers rows by column name.
+        action: sql<ImportPreviewRow["action"]>`CASE WHEN ${customers.id} IS NULL THEN 'insert'
+          WHEN ${differs(presentColumns(record))} THEN 'update' ELSE 'unchanged' END`.as("action"),
+      })
+      .from(r)
+      .leftJoin(
+        customers,
+        and(eq(customers.id, r.customerId), eq(customers.tenantId, record.tenantId)),
       )
-      .bind(record.tenant_id, record.id, pageSize, (page - 1) * pageSize),
+      .where(valid)
+      .orderBy(r.rowNo)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
   ]);
-  const items = (
-    rows!.results as {
-      row_no: number;
-      phone: string | null;
-      name: string | null;
-      contact_key: string;
-      matched_by: MatchedBy | null;
-      action: ImportPreviewRow["action"];
-    }[]
-  ).map(
-    (r): ImportPreviewRow => ({
-      row: r.row_no,
-      phone: r.phone,
-      whatsappUserId: userIdOf(r.contact_key),
-      name: r.name,
-      action: r.action,
-      matchedBy: r.action === "insert" ? null : r.matched_by,
+  const items = rows.map(
+    (row): ImportPreviewRow => ({
+      row: row.rowNo,
+      phone: row.phone,
+      whatsappUserId: userIdOf(row.contactKey),
+      name: row.name,
+      action: row.action,
+      matchedBy: row.action === "insert" ? null : row.matchedBy,
     }),
   );
-  return { items, total: (count!.results[0] as { n: number }).n };
+  return { items, total: counted[0]?.n ?? 0 };
 }
 
 // ---- apply ----------------------------------------------------------------------
@@ -369,44 +430,51 @@ export async function previewRows(
 export type PresentColumn = FixedField | "properties";
 
 /**
- * For each field: the customers column it writes and the value a staged row
- * `r` gives customer `c` (SQL written here, never from input). Absent columns
+ * For each field: the `customers` column it writes and the value a staged row
+ * `r` gives that customer (SQL written here, never from input). Absent columns
  * are left alone; a blank name is the phone, or stays when there is none; a
  * skillset deleted since the preview becomes none; property nulls delete.
  */
-const FIELDS: Record<PresentColumn, { column: string; value: string }> = {
-  phone: { column: "phone", value: "coalesce(r.phone, c.phone)" },
-  name: { column: "name", value: "coalesce(r.name, c.name)" },
-  authorized: { column: "authorized", value: "r.authorized" },
-  bypassBot: { column: "bypass_bot", value: "r.bypass_bot" },
-  priority: { column: "priority", value: "r.priority" },
+const FIELDS: Record<PresentColumn, { column: keyof typeof customers.$inferSelect; value: SQL }> = {
+  phone: { column: "phone", value: sql`coalesce(${r.phone}, ${customers.phone})` },
+  name: { column: "name", value: sql`coalesce(${r.name}, ${customers.name})` },
+  authorized: { column: "authorized", value: sql`${r.authorized}` },
+  bypassBot: { column: "bypassBot", value: sql`${r.bypassBot}` },
+  priority: { column: "priority", value: sql`${r.priority}` },
   defaultSkillset: {
-    column: "default_skillset_id",
-    value:
-      "(SELECT s.id FROM skillsets s WHERE s.id = r.default_skillset_id AND s.tenant_id = c.tenant_id)",
+    column: "defaultSkillsetId",
+    value: sql`${qb
+      .select({ id: skillsets.id })
+      .from(skillsets)
+      .where(
+        and(eq(skillsets.id, r.defaultSkillsetId), eq(skillsets.tenantId, customers.tenantId)),
+      )}`,
   },
-  notes: { column: "notes", value: "r.notes" },
-  externalId: { column: "external_id", value: "r.external_id" },
-  keepHistory: { column: "keep_history", value: "r.keep_history" },
-  properties: { column: "properties", value: "json_patch(c.properties, r.properties)" },
+  notes: { column: "notes", value: sql`${r.notes}` },
+  externalId: { column: "externalId", value: sql`${r.externalId}` },
+  keepHistory: { column: "keepHistory", value: sql`${r.keepHistory}` },
+  properties: {
+    column: "properties",
+    value: sql`json_patch(${customers.properties}, ${r.properties})`,
+  },
 };
 
 /**
- * SQL true when staged row `r` would change customer `c`: a present field's
- * value differs (properties compared as JSON, as SQLite writes it), or the
- * customer's key would (a new phone).
+ * SQL true when staged row `r` would change its customer (`customers`): a
+ * present field's value differs (properties compared as JSON, as SQLite
+ * writes it), or the customer's key would (a new phone).
  */
-function differs(present: PresentColumn[]): string {
+function differs(present: PresentColumn[]): SQL {
   const checks = present.map((key) =>
     key === "properties"
-      ? `json(c.properties) IS NOT ${FIELDS.properties.value}`
-      : `c.${FIELDS[key].column} IS NOT ${FIELDS[key].value}`,
+      ? sql`json(${customers.properties}) IS NOT ${FIELDS.properties.value}`
+      : sql`${customers[FIELDS[key].column]} IS NOT ${FIELDS[key].value}`,
   );
-  return `(${["c.contact_key IS NOT r.contact_key", ...checks].join(" OR ")})`;
+  return or(sql`${customers.contactKey} IS NOT ${r.contactKey}`, ...checks)!;
 }
 
 // A version-4 UUID from SQLite's randomness, like crypto.randomUUID() in the records API.
-const NEW_ID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
+const NEW_ID = sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
   || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
 
 /** Which fields an import's file had columns for, as stored in `customer_imports.columns`. */
@@ -438,90 +506,153 @@ export function presentColumns(record: ImportRecord): PresentColumn[] {
  *    whose values are already the file's keeps its version and last update;
  * 5. the insert of the new customers, and the removal of the staged rows.
  */
-export function applyStatements(
-  db: D1Database,
-  record: ImportRecord,
-  adminId: string,
-  now: number,
-): D1PreparedStatement[] {
+export function applyStatements(db: D1Db, record: ImportRecord, adminId: string, now: number) {
   const present = presentColumns(record);
-  const sets: string[] = ["contact_key = r.contact_key"];
-  const setBinds: unknown[] = [];
+  const set: SQLiteUpdateSetSource<typeof customers> = { contactKey: sql`${r.contactKey}` };
   for (const key of present) {
     const { column, value } = FIELDS[key];
-    sets.push(`${column} = ${value}`);
+    set[column] = value;
     if (key === "authorized") {
-      sets.push(
-        "authorized_by = CASE WHEN r.authorized IS NOT c.authorized THEN ? ELSE c.authorized_by END",
-        "authorized_at = CASE WHEN r.authorized IS NOT c.authorized THEN ? ELSE c.authorized_at END",
-      );
-      setBinds.push(adminId, now);
+      const changes = sql`${r.authorized} IS NOT ${customers.authorized}`;
+      set.authorizedBy = sql`CASE WHEN ${changes} THEN ${adminId} ELSE ${customers.authorizedBy} END`;
+      set.authorizedAt = sql`CASE WHEN ${changes} THEN ${now} ELSE ${customers.authorizedAt} END`;
     }
   }
-  sets.push("version = c.version + 1", "updated_at = ?");
+  set.version = sql`${customers.version} + 1`;
+  set.updatedAt = now;
+  const staged = and(eq(customerImportRows.importId, record.id), gt(customerImportRows.rowNo, 0));
   return [
     db
-      .prepare(
-        `UPDATE customer_imports SET status = 'applied', applied_at = ?, updated_at = ?
-         WHERE id = ? AND tenant_id = ? AND status = 'ready'`,
-      )
-      .bind(now, now, record.id, record.tenant_id),
-    db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
-    db.prepare("DELETE FROM version_guard"),
+      .update(customerImports)
+      .set({ status: "applied", appliedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(customerImports.id, record.id),
+          eq(customerImports.tenantId, record.tenantId),
+          eq(customerImports.status, "ready"),
+        ),
+      ),
+    // Fails the batch unless the flip above changed a row (see `version_guard` in the schema).
+    db.insert(versionGuard).values({ ok: sql`changes()` }),
+    db.delete(versionGuard),
     db
-      .prepare(
-        `UPDATE customer_import_rows SET customer_id = NULL
-         WHERE import_id = ? AND row_no > 0 AND customer_id IS NOT NULL AND NOT EXISTS
-           (SELECT 1 FROM customers c WHERE c.id = customer_import_rows.customer_id AND c.tenant_id = ?)`,
-      )
-      .bind(record.id, record.tenant_id),
+      .update(customerImportRows)
+      .set({ customerId: null })
+      .where(
+        and(
+          staged,
+          isNotNull(customerImportRows.customerId),
+          notExists(
+            qb
+              .select({ one: sql`1` })
+              .from(customers)
+              .where(
+                and(
+                  eq(customers.id, customerImportRows.customerId),
+                  eq(customers.tenantId, record.tenantId),
+                ),
+              ),
+          ),
+        ),
+      ),
     db
-      .prepare(
-        `UPDATE customer_import_rows SET customer_id =
-           (SELECT c.id FROM customers c WHERE c.tenant_id = ? AND c.contact_key = customer_import_rows.contact_key)
-         WHERE import_id = ? AND row_no > 0 AND customer_id IS NULL`,
-      )
-      .bind(record.tenant_id, record.id),
+      .update(customerImportRows)
+      .set({
+        customerId: sql`${qb
+          .select({ id: customers.id })
+          .from(customers)
+          .where(
+            and(
+              eq(customers.tenantId, record.tenantId),
+              eq(customers.contactKey, customerImportRows.contactKey),
+            ),
+          )}`,
+      })
+      .where(and(staged, isNull(customerImportRows.customerId))),
     ...(record.mode === "replace"
       ? [
           // Their conversations' actors are told to drop contents and files (customer-deletions.ts).
           db
-            .prepare(
-              `INSERT INTO customer_deletions (conversation_id, tenant_id, deleted_at)
-               SELECT h.id, h.tenant_id, ? FROM conversations h JOIN customers ON customers.id = h.customer_id
-               WHERE h.tenant_id = ? AND customers.tenant_id = ? AND NOT EXISTS
-               (SELECT 1 FROM customer_import_rows r WHERE r.import_id = ? AND r.contact_key = customers.contact_key)
-               ON CONFLICT DO NOTHING`,
+            .insert(customerDeletions)
+            .select(
+              qb
+                .select({
+                  conversationId: conversations.id,
+                  tenantId: conversations.tenantId,
+                  deletedAt: sql<number>`${now}`.as("deleted_at"),
+                })
+                .from(conversations)
+                .innerJoin(customers, eq(customers.id, conversations.customerId))
+                .where(
+                  and(
+                    eq(conversations.tenantId, record.tenantId),
+                    eq(customers.tenantId, record.tenantId),
+                    notExists(
+                      qb
+                        .select({ one: sql`1` })
+                        .from(r)
+                        .where(
+                          and(eq(r.importId, record.id), eq(r.contactKey, customers.contactKey)),
+                        ),
+                    ),
+                  ),
+                ),
             )
-            .bind(now, record.tenant_id, record.tenant_id, record.id),
+            .onConflictDoNothing(),
           db
-            .prepare(
-              `DELETE FROM customers WHERE id IN (SELECT d.id FROM customer_imports JOIN customers d
-                 WHERE customer_imports.id = ? AND ${DELETABLE})`,
-            )
-            .bind(record.id),
+            .delete(customers)
+            .where(
+              sql`${customers.id} IN ${qb
+                .select({ id: d.id })
+                .from(customerImports)
+                .innerJoin(d, deletable)
+                .where(eq(customerImports.id, record.id))}`,
+            ),
         ]
       : []),
     db
-      .prepare(
-        `UPDATE customers AS c SET ${sets.join(", ")}
-         FROM customer_import_rows r
-         WHERE r.import_id = ? AND r.row_no > 0 AND r.customer_id = c.id AND c.tenant_id = ?
-           AND ${differs(present)}`,
-      )
-      .bind(...setBinds, now, record.id, record.tenant_id),
-    db
-      .prepare(
-        `INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized, authorized_by, authorized_at,
-           bypass_bot, priority, default_skillset_id, notes, external_id, keep_history, properties, created_at, updated_at)
-         SELECT ${NEW_ID}, ?, r.contact_key, r.phone, coalesce(r.name, r.phone, 'WhatsApp user'),
-           coalesce(r.authorized, 0), CASE WHEN r.authorized THEN ? END, CASE WHEN r.authorized THEN ? END,
-           coalesce(r.bypass_bot, 0), coalesce(r.priority, 5),
-           (SELECT s.id FROM skillsets s WHERE s.id = r.default_skillset_id AND s.tenant_id = ?),
-           r.notes, r.external_id, coalesce(r.keep_history, 1), json_patch('{}', r.properties), ?, ?
-         FROM customer_import_rows r WHERE r.import_id = ? AND r.row_no > 0 AND r.customer_id IS NULL`,
-      )
-      .bind(record.tenant_id, adminId, now, record.tenant_id, now, now, record.id),
-    db.prepare("DELETE FROM customer_import_rows WHERE import_id = ?").bind(record.id),
+      .update(customers)
+      .set(set)
+      .from(r)
+      .where(
+        and(
+          eq(r.importId, record.id),
+          gt(r.rowNo, 0),
+          eq(r.customerId, customers.id),
+          eq(customers.tenantId, record.tenantId),
+          differs(present),
+        ),
+      ),
+    db.insert(customers).select(
+      qb
+        .select({
+          id: NEW_ID.as("id"),
+          tenantId: sql`${record.tenantId}`.as("tenant_id"),
+          contactKey: r.contactKey,
+          phone: r.phone,
+          name: sql`coalesce(${r.name}, ${r.phone}, 'WhatsApp user')`.as("name"),
+          priority: sql`coalesce(${r.priority}, 5)`.as("priority"),
+          authorized: sql`coalesce(${r.authorized}, 0)`.as("authorized"),
+          defaultSkillsetId: sql`${qb
+            .select({ id: skillsets.id })
+            .from(skillsets)
+            .where(
+              and(eq(skillsets.id, r.defaultSkillsetId), eq(skillsets.tenantId, record.tenantId)),
+            )}`.as("default_skillset_id"),
+          bypassBot: sql`coalesce(${r.bypassBot}, 0)`.as("bypass_bot"),
+          notes: r.notes,
+          externalId: r.externalId,
+          keepHistory: sql`coalesce(${r.keepHistory}, 1)`.as("keep_history"),
+          authorizedBy: sql`CASE WHEN ${r.authorized} THEN ${adminId} END`.as("authorized_by"),
+          authorizedAt: sql`CASE WHEN ${r.authorized} THEN ${now} END`.as("authorized_at"),
+          properties: sql`json_patch('{}', ${r.properties})`.as("properties"),
+          version: sql`1`.as("version"),
+          createdAt: sql`${now}`.as("created_at"),
+          updatedAt: sql`${now}`.as("updated_at"),
+        })
+        .from(r)
+        .where(and(eq(r.importId, record.id), gt(r.rowNo, 0), isNull(r.customerId))),
+    ),
+    db.delete(customerImportRows).where(eq(customerImportRows.importId, record.id)),
   ];
 }

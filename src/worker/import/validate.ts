@@ -298,7 +298,7 @@ function propertyValue(
       break;
   }
   // The records API's own check has the last word, so imported values are never looser.
-  const definition = { ...p, options: JSON.stringify(p.options), modifiable_by_agent: 1 };
+  const definition = { type: p.type, options: JSON.stringify(p.options) };
   if (value === undefined || propertyProblem(definition, value)) {
     return { problem: { kind: "property", type: p.type, options: p.options } };
   }

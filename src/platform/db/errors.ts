@@ -1,0 +1,14 @@
+/**
+ * What a failed D1 statement says. Drizzle wraps the error of a single query in
+ * a `DrizzleQueryError` whose message is the query and its parameters (values
+ * users sent) and keeps D1's own error as its `cause`; a batch throws D1's
+ * error as it is. So a constraint is read from D1's error only, never from the
+ * parameters.
+ */
+import { DrizzleQueryError } from "drizzle-orm";
+
+/** Whether `err` is, or wraps, SQLite's refusal by a `kind` constraint (a unique index, a CHECK). Pure. */
+export function failedConstraint(err: unknown, kind: "UNIQUE" | "CHECK"): boolean {
+  const d1Error = err instanceof DrizzleQueryError ? err.cause : err;
+  return String(d1Error).includes(`${kind} constraint failed`);
+}
