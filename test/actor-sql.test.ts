@@ -8,9 +8,14 @@ import { describe, expect, it } from "vitest";
 import { ActorDb, migrate, rawSql, StoredJson, sql } from "../src/durable/sql";
 import { uid } from "./helpers";
 
-/** Runs `fn` against a fresh actor's storage (a LimiterActor's: any SQLite-backed actor will do). */
+/**
+ * Runs `fn` against a fresh actor's storage (a LimiterActor's: any SQLite-backed
+ * actor will do), without the limiter's own tables and migration record.
+ */
 function withStorage(fn: (db: ActorDb) => void): Promise<void> {
   return runInDurableObject(env.LIMITER.getByName(uid("sql")), (_actor, state) => {
+    state.storage.sql.exec("DROP TABLE IF EXISTS schema_version");
+    state.storage.sql.exec("DROP TABLE IF EXISTS kv");
     fn(new ActorDb(state.storage.sql));
   });
 }
