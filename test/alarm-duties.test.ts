@@ -10,9 +10,9 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
-import type { ConversationActor } from "../src/durable/conversation";
-import { mediaJobs } from "../src/durable/media-fetch";
-import { MAX_SEND_ATTEMPTS } from "../src/durable/outbox";
+import type { ConversationActor } from "../src/durable/conversation/actor";
+import { mediaJobs } from "../src/durable/conversation/media-fetch";
+import { MAX_SEND_ATTEMPTS } from "../src/durable/conversation/outbox";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
 import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";

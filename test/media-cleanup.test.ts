@@ -15,7 +15,11 @@ import {
 } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { dropContents, pendingPurges, UPLOAD_TTL_MS } from "../src/durable/media-cleanup";
+import {
+  dropContents,
+  pendingPurges,
+  UPLOAD_TTL_MS,
+} from "../src/durable/conversation/media-cleanup";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView, UploadView } from "../src/shared/protocol";
 import worker from "../src/worker/index";

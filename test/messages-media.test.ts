@@ -9,7 +9,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/media-fetch";
+import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/conversation/media-fetch";
 import type { InboundMessage } from "../src/meta/webhook-payload";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { hashPassword } from "../src/platform/crypto";

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { ConversationActor } from "../../durable/conversation";
+import type { ConversationActor } from "../../durable/conversation/actor";
 import type { Env } from "../../durable/env";
 import { DEFAULT_PAGE_SIZE, MessageSearchQuery } from "../../shared/message-content";
 import {

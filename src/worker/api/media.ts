@@ -10,8 +10,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { mediaKey } from "../../durable/conversation/media-fetch";
 import type { Env } from "../../durable/env";
-import { mediaKey } from "../../durable/media-fetch";
 import { cleanFileName } from "../../shared/file-names";
 import type { AppEnv, SessionUser } from "../app/app-types";
 import { apiError, describeRoute, params } from "../app/http";

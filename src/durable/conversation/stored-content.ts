@@ -6,8 +6,8 @@
  * gives null content, and the desktop falls back to the row's text.
  */
 import { z } from "zod";
-import { InteractiveReply } from "../meta/webhook-payload";
-import { cleanFileName } from "../shared/file-names";
+import { InteractiveReply } from "../../meta/webhook-payload";
+import { cleanFileName } from "../../shared/file-names";
 import {
   type ContactCard,
   type MediaKind,
@@ -15,7 +15,7 @@ import {
   NoticeCode,
   type ReplyTo,
   type StatusTimes,
-} from "../shared/message-content";
+} from "../../shared/message-content";
 
 /** The columns of a `messages` row this module reads. */
 export interface ContentRow {

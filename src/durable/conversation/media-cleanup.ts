@@ -15,8 +15,9 @@
  * names (one waiting in the outbox keeps its payload) is never queued, and is
  * checked again just before deleting.
  */
+
+import { all, one } from "../sql";
 import { mediaKey } from "./media-fetch";
-import { all, one } from "./sql";
 
 /** The actor's tables: deletions owed to R2, and the agents' uploads not yet sent. */
 export const MEDIA_CLEANUP_TABLES = [

@@ -29,9 +29,9 @@
  *   state's end-of-day switch is (bot = waiting for a category, queued =
  *   awaiting assignment, transfer, wait_queue).
  */
-import type { StoredSettings } from "../shared/number-settings";
-import { CUSTOMER_WINDOW_MS } from "../shared/protocol";
-import { openState } from "../shared/working-time";
+import type { StoredSettings } from "../../shared/number-settings";
+import { CUSTOMER_WINDOW_MS } from "../../shared/protocol";
+import { openState } from "../../shared/working-time";
 
 export type LifecycleState =
   | "bot"

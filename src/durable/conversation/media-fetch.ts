@@ -17,10 +17,10 @@
  */
 
 import { z } from "zod";
-import { type GraphApi, isRetryable, isTimeout } from "../meta/graph";
-import { readCapped } from "../platform/streams";
-import { MAX_MEDIA_BYTES } from "../shared/message-content";
-import { all, one } from "./sql";
+import { type GraphApi, isRetryable, isTimeout } from "../../meta/graph";
+import { readCapped } from "../../platform/streams";
+import { MAX_MEDIA_BYTES } from "../../shared/message-content";
+import { all, one } from "../sql";
 import { type ContentRow, pendingMediaOf, withStoredMedia } from "./stored-content";
 
 /** The actor's job table (one row per inbound message carrying a file). */

@@ -6,8 +6,8 @@
  * tenant's language (what the history and its search show); the desk shows
  * the notice in each agent's own language from its code (see MessageContent).
  */
-import type { NoticeCode } from "../shared/message-content";
-import type { Language } from "../shared/protocol";
+import type { NoticeCode } from "../../shared/message-content";
+import type { Language } from "../../shared/protocol";
 
 export type { NoticeCode };
 

@@ -4,7 +4,7 @@
  * state. Re-running the batch replaces the same rows, so the actor may retry it
  * as often as it needs (alarms are delivered at least once).
  */
-import type { Tick } from "../shared/protocol";
+import type { Tick } from "../../shared/protocol";
 
 /** The actor's storage key of the "history write pending" marker. */
 export const ARCHIVE_KEY = "archive";

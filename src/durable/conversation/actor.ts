@@ -21,14 +21,14 @@ import {
   type OutboundContent,
   type OutboundText,
   sendText,
-} from "../meta/graph";
-import { type InboundMessage, type StatusUpdate, statusRank } from "../meta/webhook-payload";
-import { now } from "../platform/clock";
-import { requireConfig } from "../platform/config";
-import { type MailResult, sendMail, transcriptMail } from "../platform/mail";
-import { pipelineDb } from "../platform/pipeline-db";
-import { openSecret } from "../platform/secrets";
-import { candidateLike, maskedContains } from "../shared/masked-search";
+} from "../../meta/graph";
+import { type InboundMessage, type StatusUpdate, statusRank } from "../../meta/webhook-payload";
+import { now } from "../../platform/clock";
+import { requireConfig } from "../../platform/config";
+import { type MailResult, sendMail, transcriptMail } from "../../platform/mail";
+import { pipelineDb } from "../../platform/pipeline-db";
+import { openSecret } from "../../platform/secrets";
+import { candidateLike, maskedContains } from "../../shared/masked-search";
 import {
   type ConversationView,
   CUSTOMER_WINDOW_MS,
@@ -42,9 +42,18 @@ import {
   type Tick,
   type TransferMode,
   type WaitQueueKind,
-} from "../shared/protocol";
-import { openState } from "../shared/working-time";
-import type { Env } from "./env";
+} from "../../shared/protocol";
+import { openState } from "../../shared/working-time";
+import type { Env } from "../env";
+import type { OutgoingMessage } from "../outbound-start";
+import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one } from "../sql";
+import {
+  type ConversationInit,
+  defaultNumberConfig,
+  type NumberConfig,
+  type NumberInfo,
+  type RouteRequest,
+} from "../types";
 import {
   ARCHIVE_KEY,
   type ArchivedMessage,
@@ -71,7 +80,6 @@ import {
 } from "./media-cleanup";
 import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
 import { type NoticeCode, noticePayload, noticeText } from "./notices";
-import type { OutgoingMessage } from "./outbound-start";
 import {
   awaitConfirmation,
   enqueueSend,
@@ -82,15 +90,7 @@ import {
   settledByStatus,
 } from "./outbox";
 import { menuContent, menuText, parseChoice } from "./softbot";
-import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one } from "./sql";
 import { viewExtras } from "./stored-content";
-import {
-  type ConversationInit,
-  defaultNumberConfig,
-  type NumberConfig,
-  type NumberInfo,
-  type RouteRequest,
-} from "./types";
 
 /** The conversation's own record (the `kv` row "conversation"). */
 interface ConversationRecord extends Omit<ConversationInit, "config"> {
