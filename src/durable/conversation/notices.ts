@@ -6,8 +6,15 @@
  * tenant's language (what the history and its search show); the desk shows
  * the notice in each agent's own language from its code (see MessageContent).
  */
+import { eq } from "drizzle-orm";
+import { d1 } from "../../platform/db/d1";
+import { tenants } from "../../platform/db/schema";
 import type { NoticeCode } from "../../shared/message-content";
 import type { Language } from "../../shared/protocol";
+import type { ConversationDeps } from "./deps";
+import { insertOurs, toView } from "./messages";
+import { type NotifyDeps, notifyAgents } from "./notify";
+import type { ConversationRecord } from "./record";
 
 export type { NoticeCode };
 
@@ -32,4 +39,48 @@ export function noticeText(code: NoticeCode, language: Language, detail: string)
 /** The note's payload: what the desk renders in the agent's language. */
 export function noticePayload(code: NoticeCode, detail: string): string {
   return JSON.stringify({ notice: code, detail });
+}
+
+/** The tenant's default language (rejects when D1 fails). */
+export async function tenantLanguage(
+  deps: Pick<ConversationDeps, "env">,
+  tenantId: string,
+): Promise<Language> {
+  const row = await d1(deps.env.DB)
+    .select({ defaultLanguage: tenants.defaultLanguage })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .get();
+  return row?.defaultLanguage === "it" ? "it" : "en";
+}
+
+export type NoticeDeps = NotifyDeps & Pick<ConversationDeps, "now" | "record">;
+
+/**
+ * A note saying what failed in the background, once per `code` and `detail`;
+ * its text in the tenant's language (English when D1 cannot be read), shown
+ * on the seated agents' desks.
+ */
+export async function addNotice(
+  deps: NoticeDeps,
+  record: ConversationRecord,
+  code: NoticeCode,
+  detail: string,
+): Promise<void> {
+  const language = await tenantLanguage(deps, record.tenantId).catch(() => "en" as const);
+  const row = insertOurs(
+    deps.db,
+    {
+      id: `note:${code}:${detail}`,
+      kind: "note",
+      text: noticeText(code, language, detail),
+      payload: noticePayload(code, detail),
+      status: null,
+      sender: { type: "system" },
+      at: deps.now(),
+    },
+    true,
+  );
+  const latest = deps.record();
+  if (row && latest) notifyAgents(deps, latest, [toView(latest.id, row)]);
 }
