@@ -180,10 +180,7 @@ export class ConversationActor extends DurableObject<Env> {
     tenantId: string,
     ownerId: string,
     guestId: string,
-  ): Promise<
-    | { ok: true; numberId: string; conversation: ConversationView; ownerName: string }
-    | { ok: false; code: "not_found" | "not_assigned" | "not_possible" }
-  > {
+  ): Promise<ReturnType<typeof handover.conferenceInvitation>> {
     return handover.conferenceInvitation(this.deps, tenantId, ownerId, guestId);
   }
 
@@ -288,17 +285,8 @@ export class ConversationActor extends DurableObject<Env> {
   /** Creates the conversation an agent starts, with its first message. Idempotent per `clientId`. */
   async startOutbound(
     init: ConversationInit,
-    start: {
-      agent: AgentRef;
-      state: "assigned" | "outbound";
-      skillsetName: string | null;
-      lastCustomerMessageAt: number | null;
-      clientId: string;
-      message: OutgoingMessage;
-    },
-  ): Promise<
-    { ok: true; conversation: ConversationView; message: MessageView } | { ok: false; code: "busy" }
-  > {
+    start: outbound.OutboundStart,
+  ): Promise<outbound.OutboundStarted> {
     return outbound.startOutbound(this.deps, init, start);
   }
 

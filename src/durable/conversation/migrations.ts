@@ -3,7 +3,7 @@
  * `migrate`): run once each, in order, recorded in the actor's storage.
  * Append-only: a released step is never edited; a change is a new step.
  */
-import { addMissingColumns, KV_TABLE, type Migration } from "../sql";
+import { addMissingColumns, KV_TABLE, type Migration, rawSql } from "../sql";
 import { MEDIA_CLEANUP_TABLES } from "./media-cleanup";
 import { MEDIA_JOBS_TABLE } from "./media-fetch";
 import { OUTBOX_TABLE } from "./outbox";
@@ -30,7 +30,7 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       MEDIA_JOBS_TABLE,
       ...MEDIA_CLEANUP_TABLES,
     ]) {
-      db.storage.exec(ddl);
+      db.run(rawSql(ddl));
     }
     addMissingColumns(db.storage, "messages", { resent_as: "TEXT" });
   },

@@ -39,6 +39,20 @@ export type OutboundDeps = NotifyDeps &
     "now" | "record" | "save" | "armAlarm" | "drainOutbox" | "archive" | "archiveHistory"
   >;
 
+/** How an agent starts a conversation: by whom, in which state, its first message. */
+export interface OutboundStart {
+  agent: AgentRef;
+  state: "assigned" | "outbound";
+  skillsetName: string | null;
+  lastCustomerMessageAt: number | null;
+  clientId: string;
+  message: OutgoingMessage;
+}
+
+export type OutboundStarted =
+  | { ok: true; conversation: ConversationView; message: MessageView }
+  | { ok: false; code: "busy" };
+
 /**
  * Creates the conversation an agent starts and queues its first message.
  * Refused (`busy`) when the conversation already exists otherwise: a
@@ -47,17 +61,8 @@ export type OutboundDeps = NotifyDeps &
 export async function startOutbound(
   deps: OutboundDeps,
   init: ConversationInit,
-  start: {
-    agent: AgentRef;
-    state: "assigned" | "outbound";
-    skillsetName: string | null;
-    lastCustomerMessageAt: number | null;
-    clientId: string;
-    message: OutgoingMessage;
-  },
-): Promise<
-  { ok: true; conversation: ConversationView; message: MessageView } | { ok: false; code: "busy" }
-> {
+  start: OutboundStart,
+): Promise<OutboundStarted> {
   const existing = deps.record();
   if (existing) {
     const sent = messageById(deps.db, start.clientId);
