@@ -11,6 +11,7 @@ import { d1 } from "../../platform/db/d1";
 import { tenants } from "../../platform/db/schema";
 import type { NoticeCode } from "../../shared/message-content";
 import type { Language } from "../../shared/protocol";
+import { StoredJson } from "../sql";
 import type { ConversationDeps } from "./deps";
 import { insertOurs, toView } from "./messages";
 import { type NotifyDeps, notifyAgents } from "./notify";
@@ -36,9 +37,12 @@ export function noticeText(code: NoticeCode, language: Language, detail: string)
   return TEXTS[code][language](detail);
 }
 
+/** A notice's `payload` column (stored-content.ts reads it back, validated). */
+const noticePayloadJson = new StoredJson<{ notice: NoticeCode; detail: string }>();
+
 /** The note's payload: what the desk renders in the agent's language. */
 export function noticePayload(code: NoticeCode, detail: string): string {
-  return JSON.stringify({ notice: code, detail });
+  return noticePayloadJson.write({ notice: code, detail });
 }
 
 /** The tenant's default language (rejects when D1 fails). */
