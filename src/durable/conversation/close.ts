@@ -9,7 +9,7 @@ import { type MailResult, sendMail, type Transcript, transcriptMail } from "../.
 import type { ConversationDeps } from "./deps";
 import { type HistoryDeps, markArchivePending } from "./history";
 import { archiveRetryDelayMs } from "./history-archive";
-import { messagesWithoutNotes, senderName } from "./messages";
+import { messagesWithoutNotes, senderName } from "./message-rows";
 import { addNotice, type NoticeDeps, tenantLanguage } from "./notices";
 import { releaseSeats } from "./notify";
 import { conversationView } from "./paging";

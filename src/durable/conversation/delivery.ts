@@ -16,7 +16,7 @@ import { type MessageError, NOT_PREPARED_ERROR } from "../../shared/protocol";
 import { sql } from "../sql";
 import type { ConversationDeps } from "./deps";
 import { dropContents } from "./media-cleanup";
-import { messageById, outboundPayloadJson, setWamid, statusOf } from "./messages";
+import { messageById, outboundPayloadJson, setWamid, statusOf } from "./message-rows";
 import {
   awaitConfirmation,
   MAX_SEND_ATTEMPTS,

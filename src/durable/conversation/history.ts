@@ -19,7 +19,7 @@ import {
   historyStatements,
 } from "./history-archive";
 import { dropContents, expireUploads } from "./media-cleanup";
-import { allMessages, senderName } from "./messages";
+import { allMessages, senderName } from "./message-rows";
 import { addNotice, type NoticeDeps } from "./notices";
 import type { ConversationRecord } from "./record";
 

@@ -12,7 +12,7 @@ import { arrival, refusesAttachment } from "./arrival";
 import { finish } from "./close";
 import type { ConversationDeps } from "./deps";
 import { enqueueMediaJob } from "./media-fetch";
-import { insertInbound, toView } from "./messages";
+import { insertInbound, toView } from "./message-rows";
 import { notifyAgents } from "./notify";
 import { type OutboundDeps, outboundAnswered } from "./outbound-template";
 import { configOf, newRecord, touched } from "./record";

@@ -11,7 +11,7 @@ import type { ConversationDeps } from "./deps";
 import { type HistoryDeps, requestArchive } from "./history";
 import { runPurges, trackUpload } from "./media-cleanup";
 import { runMediaJobs } from "./media-fetch";
-import { messageById, toView } from "./messages";
+import { messageById, toView } from "./message-rows";
 import { type NotifyDeps, notifyAgents } from "./notify";
 
 export type MediaDeps = NotifyDeps &

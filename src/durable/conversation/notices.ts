@@ -13,7 +13,7 @@ import type { NoticeCode } from "../../shared/message-content";
 import type { Language } from "../../shared/protocol";
 import { StoredJson } from "../sql";
 import type { ConversationDeps } from "./deps";
-import { insertOurs, toView } from "./messages";
+import { insertOurs, toView } from "./message-rows";
 import { type NotifyDeps, notifyAgents } from "./notify";
 import type { ConversationRecord } from "./record";
 

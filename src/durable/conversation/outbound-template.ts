@@ -19,7 +19,7 @@ import {
   messageById,
   outboundPayloadJson,
   toView,
-} from "./messages";
+} from "./message-rows";
 import { type NotifyDeps, notifyAgents, releaseSeats } from "./notify";
 import { enqueueSend } from "./outbox";
 import { conversationView } from "./paging";

@@ -6,7 +6,7 @@
 import { candidateLike, maskedContains } from "../../shared/masked-search";
 import type { ConversationView, MessageView } from "../../shared/protocol";
 import { type ActorDb, sql } from "../sql";
-import { lastSeq, type MessageRow, toView } from "./messages";
+import { lastSeq, type MessageRow, toView } from "./message-rows";
 import type { ConversationRecord } from "./record";
 
 /** The desktop's view of the conversation. */

@@ -11,7 +11,13 @@ import { customerWindowOpen, type Sender, type SentMedia } from "../../shared/pr
 import { sql } from "../sql";
 import type { ConversationDeps } from "./deps";
 import { claimUpload } from "./media-cleanup";
-import { insertOurs, type MessageRow, messageById, outboundPayloadJson, toView } from "./messages";
+import {
+  insertOurs,
+  type MessageRow,
+  messageById,
+  outboundPayloadJson,
+  toView,
+} from "./message-rows";
 import { type NotifyDeps, notifyAgents } from "./notify";
 import { enqueueSend } from "./outbox";
 import {

@@ -40,7 +40,7 @@ export type WamidLookup = (
   wamid: string,
 ) => { id: string; text: string; direction: "in" | "out" } | null;
 
-/** Inbound row payload, as messages.ts writes it (plus the fetched file). */
+/** Inbound row payload, as message-rows.ts writes it (plus the fetched file). */
 const InboundPayload = z.looseObject({
   payload: z.unknown().optional(),
   context: z.looseObject({ id: z.string().optional() }).nullable().optional().catch(null),

@@ -8,7 +8,7 @@ import { type StatusUpdate, statusRank } from "../../meta/webhook-payload";
 import type { MessageError, Tick } from "../../shared/protocol";
 import { sql } from "../sql";
 import { type HistoryDeps, markArchivePending } from "./history";
-import { errorJson, type MessageRow, setStatus, setWamid, toView } from "./messages";
+import { errorJson, type MessageRow, setStatus, setWamid, toView } from "./message-rows";
 import { type NotifyDeps, notifyAgents } from "./notify";
 import { settledByStatus } from "./outbox";
 
