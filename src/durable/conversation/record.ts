@@ -4,13 +4,14 @@
  * methods, and the small rules every module reads the record by: its
  * configuration, its state changes, who is seated, the customer's window.
  */
-import type {
-  ConversationView,
-  Participant,
-  TransferMode,
-  WaitQueueKind,
+import {
+  type ConversationView,
+  CUSTOMER_WINDOW_MS,
+  type MessageView,
+  type Participant,
+  type TransferMode,
+  type WaitQueueKind,
 } from "../../shared/protocol";
-import { CUSTOMER_WINDOW_MS, type MessageView } from "../../shared/protocol";
 import { StoredJson } from "../sql";
 import { type ConversationInit, defaultNumberConfig, type NumberConfig } from "../types";
 import type { LifecycleState } from "./lifecycle";

@@ -5,7 +5,6 @@
  * timeout, the automatic closes. Effects are guarded by the state and
  * automatic messages have fixed ids, so a repeated alarm changes nothing.
  */
-
 import { leaveBot } from "./arrival";
 import { afterFinish, type CloseDeps, finish } from "./close";
 import type { ConversationDeps } from "./deps";
