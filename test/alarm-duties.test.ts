@@ -10,9 +10,10 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
-import type { ConversationActor } from "../src/durable/conversation";
-import { mediaJobs } from "../src/durable/media-fetch";
-import { MAX_SEND_ATTEMPTS } from "../src/durable/outbox";
+import type { ConversationActor } from "../src/durable/conversation/actor";
+import { mediaJobs } from "../src/durable/conversation/media-fetch";
+import { MAX_SEND_ATTEMPTS } from "../src/durable/conversation/outbox";
+import { ActorDb } from "../src/durable/sql";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
 import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";
@@ -79,7 +80,7 @@ describe("alarm duties", () => {
       message: { type: "image", image: { id: metaId, mime_type: "image/png" } },
     });
     await relaySim(c.t.phoneNumberId);
-    await eventually(() => sql(c.id, (s) => mediaJobs(s)[0]?.attempts === 1));
+    await eventually(() => sql(c.id, (s) => mediaJobs(new ActorDb(s))[0]?.attempts === 1));
     expect(await phoneReceived(c.customer)).toEqual([]);
 
     // The number's settings are corrupted in storage: computing the timers throws.
@@ -90,7 +91,7 @@ describe("alarm duties", () => {
 
     // The outbox and the media ran all the same.
     await eventually(async () => (await phoneReceived(c.customer)).includes("Eccomi"));
-    const [job] = await sql(c.id, (s) => mediaJobs(s));
+    const [job] = await sql(c.id, (s) => mediaJobs(new ActorDb(s)));
     expect(job).toMatchObject({ state: "done", attempts: 2 });
     // And the alarm is armed again (the broken timers are retried), not in a tight loop.
     const next = await alarmAt(c.id);

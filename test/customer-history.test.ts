@@ -11,7 +11,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
-import type { ConversationActor } from "../src/durable/conversation";
+import type { ConversationActor } from "../src/durable/conversation/actor";
 import type { Page } from "../src/shared/admin";
 import {
   type HistoryConversation,

@@ -6,7 +6,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ConversationActor } from "../src/durable/conversation";
+import type { ConversationActor } from "../src/durable/conversation/actor";
 import { eventually, postWebhook, seedTenant, textWebhook, uid } from "./helpers";
 
 const drill = (path: string, body: unknown) =>

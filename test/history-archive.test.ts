@@ -7,13 +7,13 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ConversationActor } from "../src/durable/conversation";
+import type { ConversationActor } from "../src/durable/conversation/actor";
 import {
   type ArchivedMessage,
   type ArchivePending,
   archiveRetryDelayMs,
   chunkMessages,
-} from "../src/durable/history-archive";
+} from "../src/durable/conversation/history-archive";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { HistoryDetail } from "../src/shared/customer-history";
 import { callJson } from "./admin/session";

@@ -10,7 +10,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ConversationActor } from "../src/durable/conversation";
+import type { ConversationActor } from "../src/durable/conversation/actor";
 import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type {
   ConversationView,

@@ -15,7 +15,12 @@ import {
 } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { dropContents, pendingPurges, UPLOAD_TTL_MS } from "../src/durable/media-cleanup";
+import {
+  dropContents,
+  pendingPurges,
+  UPLOAD_TTL_MS,
+} from "../src/durable/conversation/media-cleanup";
+import { ActorDb } from "../src/durable/sql";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView, UploadView } from "../src/shared/protocol";
 import worker from "../src/worker/index";
@@ -153,7 +158,9 @@ describe("files of removed contents", () => {
     expect(await inR2(t.tenantId, keptFiles.upload)).toBe(true);
     // Nothing left to retry.
     const stub = env.CONVERSATION.getByName(files.id);
-    expect(await runInDurableObject(stub, (_i, s) => pendingPurges(s.storage.sql))).toEqual([]);
+    expect(
+      await runInDurableObject(stub, (_i, s) => pendingPurges(new ActorDb(s.storage.sql))),
+    ).toEqual([]);
   });
 
   it("never queues a file that a message still waiting to be sent names", async () => {
@@ -174,10 +181,11 @@ describe("files of removed contents", () => {
       sql.exec(
         "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES ('waiting-1', 0, 0, 'queued')",
       );
-      dropContents(sql, 0);
+      const db = new ActorDb(sql);
+      dropContents(db, 0);
       // Again: idempotent.
-      dropContents(sql, 0);
-      return pendingPurges(sql);
+      dropContents(db, 0);
+      return pendingPurges(db);
     });
     expect(queued).toEqual(["alone"]);
   });

@@ -9,7 +9,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/media-fetch";
+import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/conversation/media-fetch";
+import { ActorDb } from "../src/durable/sql";
 import type { InboundMessage } from "../src/meta/webhook-payload";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { hashPassword } from "../src/platform/crypto";
@@ -192,7 +193,7 @@ describe("inbound media", () => {
       return m?.content?.type === "media" && m.content.mediaId ? m.content : null;
     }, 10_000);
     const jobs = await runInDurableObject(env.CONVERSATION.getByName(conversationId), (_i, s) =>
-      mediaJobs(s.storage.sql),
+      mediaJobs(new ActorDb(s.storage.sql)),
     );
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ state: "done", attempts: 3 });
@@ -231,7 +232,7 @@ describe("inbound media", () => {
     });
     expect(content).toMatchObject({ kind: "voice", mediaId: null, failed: true });
     const jobs = await runInDurableObject(env.CONVERSATION.getByName(conversationId), (_i, s) =>
-      mediaJobs(s.storage.sql),
+      mediaJobs(new ActorDb(s.storage.sql)),
     );
     expect(jobs[0]).toMatchObject({ state: "failed", attempts: 1 });
   });
@@ -259,7 +260,7 @@ async function simMediaHits(metaId: string): Promise<{ downloads: number; redire
 async function mediaJobEnds(conversationId: string) {
   const stub = env.CONVERSATION.getByName(conversationId);
   for (let i = 0; i < 20; i++) {
-    const [job] = await runInDurableObject(stub, (_i, s) => mediaJobs(s.storage.sql));
+    const [job] = await runInDurableObject(stub, (_i, s) => mediaJobs(new ActorDb(s.storage.sql)));
     if (job && job.state !== "queued") return job;
     advanceClock(60 * 60 * 1000);
     await runDurableObjectAlarm(stub);
@@ -300,7 +301,9 @@ describe("media hosts", () => {
     });
     const stub = env.CONVERSATION.getByName(conversationId);
     const job = await eventually(async () => {
-      const [first] = await runInDurableObject(stub, (_i, s) => mediaJobs(s.storage.sql));
+      const [first] = await runInDurableObject(stub, (_i, s) =>
+        mediaJobs(new ActorDb(s.storage.sql)),
+      );
       return first?.error ? first : null;
     }, 10_000);
     expect(job).toMatchObject({

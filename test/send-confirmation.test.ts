@@ -8,7 +8,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ConversationActor } from "../src/durable/conversation";
+import type { ConversationActor } from "../src/durable/conversation/actor";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView } from "../src/shared/protocol";
 import { call, callJson, type ErrorBody, type Session } from "./admin/session";

@@ -4,7 +4,7 @@
  */
 import type { PlatformEnv } from "../platform/env";
 import type { AgentActor } from "./agent";
-import type { ConversationActor } from "./conversation";
+import type { ConversationActor } from "./conversation/actor";
 import type { LimiterActor } from "./limiter";
 import type { NumberActor } from "./number";
 

@@ -68,7 +68,7 @@ export interface Config {
   /**
    * How long a Graph API call (a send, mark-read, a media lookup, the template API)
    * may take before we give up on its answer (ms). A send without an answer has an
-   * unknown outcome: it is not sent again (see ConversationActor.sendOne).
+   * unknown outcome: it is not sent again (see src/durable/conversation/delivery.ts).
    */
   graphTimeoutMs: number;
   /** How long a media download from Meta or an upload to Meta may take (ms). */

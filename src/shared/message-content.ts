@@ -2,7 +2,7 @@
  * What a message shows on the desktop beyond its summary text: the typed
  * content of every inbound WhatsApp type (and of our own attachments), the
  * message it replies to, and when its ticks arrived. Shared by the actors
- * (which build it, src/durable/stored-content.ts) and the desktop (which
+ * (which build it, src/durable/conversation/stored-content.ts) and the desktop (which
  * renders it, src/ui/desk/messages). Times are Unix epoch milliseconds.
  */
 import { z } from "zod";
@@ -14,7 +14,7 @@ export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 export const MediaKind = z.enum(["image", "audio", "voice", "video", "document", "sticker"]);
 export type MediaKind = z.infer<typeof MediaKind>;
 
-/** Background work that failed, as a note in the conversation says it (see src/durable/notices.ts). */
+/** Background work that failed, as a note in the conversation says it (see src/durable/conversation/notices.ts). */
 export const NoticeCode = z.enum(["close_mail_failed", "history_failed"]);
 export type NoticeCode = z.infer<typeof NoticeCode>;
 

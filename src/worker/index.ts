@@ -36,7 +36,7 @@ import { logDenied, requestContext } from "./security/log";
 import { checkOrigin } from "./security/origin";
 
 export { AgentActor } from "../durable/agent";
-export { ConversationActor } from "../durable/conversation";
+export { ConversationActor } from "../durable/conversation/actor";
 export { LimiterActor } from "../durable/limiter";
 export { NumberActor } from "../durable/number";
 

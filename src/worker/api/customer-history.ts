@@ -3,7 +3,7 @@
  * the admins and agents who may see that customer (the visibility of
  * customers.ts; 404 otherwise, and for a conversation that is not that
  * customer's). Rows are written by the conversation actors when an agent takes
- * a conversation and when it closes (src/durable/history-archive.ts).
+ * a conversation and when it closes (src/durable/conversation/history-archive.ts).
  */
 import { and, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";

@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { ConversationActor } from "../../durable/conversation";
+import type { ConversationActor } from "../../durable/conversation/actor";
 import type { Env } from "../../durable/env";
 import { d1 } from "../../platform/db/d1";
 import { users } from "../../platform/db/schema";

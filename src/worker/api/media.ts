@@ -7,8 +7,8 @@
  * can never run script in the desktop's origin, whatever its declared type.
  */
 import { z } from "zod";
+import { mediaKey } from "../../durable/conversation/media-fetch";
 import type { Env } from "../../durable/env";
-import { mediaKey } from "../../durable/media-fetch";
 import { cleanFileName } from "../../shared/file-names";
 import type { SessionUser } from "../app/app-types";
 import { refuse } from "../app/results";

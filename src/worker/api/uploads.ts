@@ -4,7 +4,7 @@
  * `${tenantId}/${mediaId}` (served back by GET /api/media/:mediaId), with
  * Meta's media id kept beside it so a send resolves it server-side. The
  * conversation's actor deletes an upload that no message names within a day
- * (src/durable/media-cleanup.ts).
+ * (src/durable/conversation/media-cleanup.ts).
  */
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";

@@ -26,7 +26,7 @@ const Handshake = z.object({
   "hub.challenge": z.string().max(1024).optional(),
 });
 
-/** Our callback data: `<conversation id>/<message id>` (see ConversationActor.sendOne). */
+/** Our callback data: `<conversation id>/<message id>` (see src/durable/conversation/delivery.ts). */
 const CALLBACK = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/;
 
 /** Statuses that name their conversation, by number then conversation. */

@@ -1,8 +1,8 @@
 /**
  * The conversation actor's durable outbox: one row per message still to be
  * sent, or sent without an answer and awaiting Meta's status. What a row's
- * state means, and the plain rules of retrying, live here; the actor does the
- * sending (ConversationActor.sendOne).
+ * state means, and the plain rules of retrying, live here; delivery.ts does
+ * the sending.
  *
  * - `queued`: due at `next_at` (the first attempt, or a retry after Meta
  *   refused it with a transient error: 429, 5xx, a throughput code).
@@ -14,6 +14,7 @@
  *   none comes by `next_at`, the message shows "not confirmed" and the agent
  *   may Resend it, which is a new message.
  */
+import { type ActorDb, sql } from "../sql";
 
 /** The outbox table (created with the conversation's other tables). */
 export const OUTBOX_TABLE = `CREATE TABLE IF NOT EXISTS outbox (
@@ -35,11 +36,10 @@ export function sendRetryDelayMs(baseMs: number, attempts: number): number {
 }
 
 /** Queues a message's first attempt (the caller inserted the message). */
-export function enqueueSend(sql: SqlStorage, messageId: string, at: number): void {
-  sql.exec(
-    "INSERT INTO outbox (message_id, attempts, next_at, state) VALUES (?, 0, ?, 'queued')",
-    messageId,
-    at,
+export function enqueueSend(db: ActorDb, messageId: string, at: number): void {
+  db.run(
+    sql`INSERT INTO outbox (message_id, attempts, next_at, state)
+        VALUES (${messageId}, 0, ${at}, 'queued')`,
   );
 }
 
@@ -47,11 +47,9 @@ export function enqueueSend(sql: SqlStorage, messageId: string, at: number): voi
  * Notes that a send's outcome is unknown: no further POST; it waits for Meta's
  * status until `until`. Idempotent.
  */
-export function awaitConfirmation(sql: SqlStorage, messageId: string, until: number): void {
-  sql.exec(
-    "UPDATE outbox SET state = 'unconfirmed', next_at = ? WHERE message_id = ?",
-    until,
-    messageId,
+export function awaitConfirmation(db: ActorDb, messageId: string, until: number): void {
+  db.run(
+    sql`UPDATE outbox SET state = 'unconfirmed', next_at = ${until} WHERE message_id = ${messageId}`,
   );
 }
 
@@ -60,6 +58,14 @@ export function awaitConfirmation(sql: SqlStorage, messageId: string, until: num
  * accepted, so nothing is sent again (a row still being POSTed is left to its
  * sender). Idempotent.
  */
-export function settledByStatus(sql: SqlStorage, messageId: string): void {
-  sql.exec("DELETE FROM outbox WHERE message_id = ? AND state <> 'inflight'", messageId);
+export function settledByStatus(db: ActorDb, messageId: string): void {
+  db.run(sql`DELETE FROM outbox WHERE message_id = ${messageId} AND state <> 'inflight'`);
 }
+
+/** The row goes: sent, failed, or settled by Meta's status. */
+export function removeRow(db: ActorDb, messageId: string): void {
+  db.run(sql`DELETE FROM outbox WHERE message_id = ${messageId}`);
+}
+
+/** The outbox's next deadline (a send, or the end of a wait for Meta's status), in SQL. */
+export const NEXT_SEND_AT = sql`SELECT min(next_at) AS at FROM outbox WHERE state IN ('queued', 'unconfirmed')`;

@@ -5,8 +5,8 @@
  * or by tapping a reply button / list row whose id names the skillset.
  */
 
-import type { OutboundContent } from "../meta/graph";
-import type { BotSettings } from "../shared/admin";
+import type { OutboundContent } from "../../meta/graph";
+import type { BotSettings } from "../../shared/admin";
 
 export interface BotOption {
   skillsetId: string;

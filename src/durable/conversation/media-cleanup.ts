@@ -15,8 +15,8 @@
  * names (one waiting in the outbox keeps its payload) is never queued, and is
  * checked again just before deleting.
  */
+import { type ActorDb, rawSql, type Sql, sql } from "../sql";
 import { mediaKey } from "./media-fetch";
-import { all, one } from "./sql";
 
 /** The actor's tables: deletions owed to R2, and the agents' uploads not yet sent. */
 export const MEDIA_CLEANUP_TABLES = [
@@ -36,27 +36,26 @@ function purgeRetryDelayMs(attempts: number): number {
 }
 
 /** The media id a stored payload names (`media.id`, inbound and outbound alike), in SQL. */
-const NAMED_MEDIA = "CASE WHEN json_valid(payload) THEN json_extract(payload, '$.media.id') END";
+const NAMED_MEDIA = rawSql(
+  "CASE WHEN json_valid(payload) THEN json_extract(payload, '$.media.id') END",
+);
 
 /** Whether a message that keeps its payload names `mediaId`. */
-function stillNamed(sql: SqlStorage, mediaId: string): boolean {
+function stillNamed(db: ActorDb, mediaId: string): boolean {
   return (
-    one(
-      sql,
-      `SELECT 1 AS x FROM messages WHERE payload IS NOT NULL AND ${NAMED_MEDIA} = ?`,
-      mediaId,
+    db.one(
+      sql`SELECT 1 AS x FROM messages WHERE payload IS NOT NULL AND ${NAMED_MEDIA} = ${mediaId}`,
     ) !== null
   );
 }
 
 /** Queues the deletion of each file no kept message names. Synchronous; idempotent. */
-export function queuePurge(sql: SqlStorage, mediaIds: Iterable<string>, at: number): void {
+export function queuePurge(db: ActorDb, mediaIds: Iterable<string>, at: number): void {
   for (const mediaId of new Set(mediaIds)) {
-    if (stillNamed(sql, mediaId)) continue;
-    sql.exec(
-      "INSERT INTO media_purge (media_id, attempts, next_at) VALUES (?, 0, ?) ON CONFLICT DO NOTHING",
-      mediaId,
-      at,
+    if (stillNamed(db, mediaId)) continue;
+    db.run(
+      sql`INSERT INTO media_purge (media_id, attempts, next_at) VALUES (${mediaId}, 0, ${at})
+          ON CONFLICT DO NOTHING`,
     );
   }
 }
@@ -67,28 +66,24 @@ export function queuePurge(sql: SqlStorage, mediaIds: Iterable<string>, at: numb
  * queues the deletion of their files. Synchronous, so nothing runs between
  * reading what the payloads named and dropping them. Idempotent.
  */
-export function dropContents(sql: SqlStorage, at: number, messageId?: string): void {
-  const only = messageId === undefined ? "" : " AND id = ?";
-  const binds = messageId === undefined ? [] : [messageId];
-  const dropped = `SELECT id FROM messages WHERE id NOT IN (SELECT message_id FROM outbox)${only}`;
-  const named = all<{ media_id: string | null }>(
-    sql,
-    `SELECT ${NAMED_MEDIA} AS media_id FROM messages WHERE id IN (${dropped}) AND payload IS NOT NULL`,
-    ...binds,
+export function dropContents(db: ActorDb, at: number, messageId?: string): void {
+  const only: Sql = messageId === undefined ? rawSql("") : sql` AND id = ${messageId}`;
+  const dropped = sql`SELECT id FROM messages WHERE id NOT IN (SELECT message_id FROM outbox)${only}`;
+  const named = db.all<{ media_id: string | null }>(
+    sql`SELECT ${NAMED_MEDIA} AS media_id FROM messages
+        WHERE id IN (${dropped}) AND payload IS NOT NULL`,
   );
-  const fetching = all<{ media_id: string }>(
-    sql,
-    `SELECT media_id FROM media_jobs WHERE state = 'queued' AND message_id IN (${dropped})`,
-    ...binds,
+  const fetching = db.all<{ media_id: string }>(
+    sql`SELECT media_id FROM media_jobs WHERE state = 'queued' AND message_id IN (${dropped})`,
   );
   // A fetch in flight still finishes; finding no payload, it deletes what it stored.
-  sql.exec(
-    `UPDATE media_jobs SET state = 'cancelled' WHERE state = 'queued' AND message_id IN (${dropped})`,
-    ...binds,
+  db.run(
+    sql`UPDATE media_jobs SET state = 'cancelled'
+        WHERE state = 'queued' AND message_id IN (${dropped})`,
   );
-  sql.exec(`UPDATE messages SET text = '', payload = NULL WHERE id IN (${dropped})`, ...binds);
+  db.run(sql`UPDATE messages SET text = '', payload = NULL WHERE id IN (${dropped})`);
   queuePurge(
-    sql,
+    db,
     [...named.map((r) => r.media_id), ...fetching.map((r) => r.media_id)].filter(
       (id): id is string => typeof id === "string" && id !== "",
     ),
@@ -97,11 +92,10 @@ export function dropContents(sql: SqlStorage, at: number, messageId?: string): v
 }
 
 /** Records an agent's upload to this conversation, deleted unless sent by `at + UPLOAD_TTL_MS`. Idempotent. */
-export function trackUpload(sql: SqlStorage, mediaId: string, at: number): void {
-  sql.exec(
-    "INSERT INTO uploads (media_id, expires_at, state) VALUES (?, ?, 'pending') ON CONFLICT DO NOTHING",
-    mediaId,
-    at + UPLOAD_TTL_MS,
+export function trackUpload(db: ActorDb, mediaId: string, at: number): void {
+  db.run(
+    sql`INSERT INTO uploads (media_id, expires_at, state)
+        VALUES (${mediaId}, ${at + UPLOAD_TTL_MS}, 'pending') ON CONFLICT DO NOTHING`,
   );
 }
 
@@ -110,33 +104,32 @@ export function trackUpload(sql: SqlStorage, mediaId: string, at: number): void 
  * deleted (expired), else it is kept from now on. An upload not tracked here
  * (stored before uploads were tracked) is accepted. Synchronous.
  */
-export function claimUpload(sql: SqlStorage, mediaId: string): boolean {
-  const row = one<{ state: string }>(sql, "SELECT state FROM uploads WHERE media_id = ?", mediaId);
+export function claimUpload(db: ActorDb, mediaId: string): boolean {
+  const row = db.one<{ state: string }>(sql`SELECT state FROM uploads WHERE media_id = ${mediaId}`);
   if (row?.state === "expired") return false;
-  if (row) sql.exec("UPDATE uploads SET state = 'sent' WHERE media_id = ?", mediaId);
+  if (row) db.run(sql`UPDATE uploads SET state = 'sent' WHERE media_id = ${mediaId}`);
   return true;
 }
 
 /** Expires the uploads still unsent at `at` (all of them with `Infinity`) and queues their deletion. */
-export function expireUploads(sql: SqlStorage, at: number): void {
-  const due = all<{ media_id: string }>(
-    sql,
-    "SELECT media_id FROM uploads WHERE state = 'pending' AND expires_at <= ?",
-    Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER,
+export function expireUploads(db: ActorDb, at: number): void {
+  const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
+  const due = db.all<{ media_id: string }>(
+    sql`SELECT media_id FROM uploads WHERE state = 'pending' AND expires_at <= ${until}`,
   );
   if (due.length === 0) return;
   for (const { media_id } of due) {
-    sql.exec("UPDATE uploads SET state = 'expired' WHERE media_id = ?", media_id);
+    db.run(sql`UPDATE uploads SET state = 'expired' WHERE media_id = ${media_id}`);
   }
   queuePurge(
-    sql,
+    db,
     due.map((r) => r.media_id),
     Number.isFinite(at) ? at : 0,
   );
 }
 
 /** The SQL of the next cleanup deadline (a deletion to retry, an upload to expire), for the actor's alarm. */
-export const NEXT_CLEANUP_AT = `SELECT min(next_at) FROM media_purge
+export const NEXT_CLEANUP_AT = sql`SELECT min(next_at) FROM media_purge
   UNION ALL SELECT min(expires_at) FROM uploads WHERE state = 'pending'`;
 
 /**
@@ -144,35 +137,34 @@ export const NEXT_CLEANUP_AT = `SELECT min(next_at) FROM media_purge
  * failure is retried later with backoff. Safe to run again at any moment.
  */
 export async function runPurges(deps: {
-  sql: SqlStorage;
+  db: ActorDb;
   bucket: R2Bucket;
   tenantId: string;
   now: () => number;
 }): Promise<void> {
+  const { db } = deps;
   for (let round = 0; round < 100; round++) {
-    const due = all<{ media_id: string; attempts: number }>(
-      deps.sql,
-      "SELECT media_id, attempts FROM media_purge WHERE next_at <= ? ORDER BY next_at LIMIT 100",
-      deps.now(),
+    const due = db.all<{ media_id: string; attempts: number }>(
+      sql`SELECT media_id, attempts FROM media_purge WHERE next_at <= ${deps.now()}
+          ORDER BY next_at LIMIT 100`,
     );
     if (due.length === 0) return;
     // Checked again: only files that no kept message names go.
-    const gone = due.filter((row) => !stillNamed(deps.sql, row.media_id));
+    const gone = due.filter((row) => !stillNamed(db, row.media_id));
     try {
       if (gone.length > 0) {
         await deps.bucket.delete(gone.map((row) => mediaKey(deps.tenantId, row.media_id)));
       }
       for (const row of due) {
-        deps.sql.exec("DELETE FROM media_purge WHERE media_id = ?", row.media_id);
+        db.run(sql`DELETE FROM media_purge WHERE media_id = ${row.media_id}`);
       }
     } catch (err) {
       console.warn("media purge failed; retrying", err);
       for (const row of due) {
-        deps.sql.exec(
-          "UPDATE media_purge SET attempts = ?, next_at = ? WHERE media_id = ?",
-          row.attempts + 1,
-          deps.now() + purgeRetryDelayMs(row.attempts + 1),
-          row.media_id,
+        const nextAt = deps.now() + purgeRetryDelayMs(row.attempts + 1);
+        db.run(
+          sql`UPDATE media_purge SET attempts = ${row.attempts + 1}, next_at = ${nextAt}
+              WHERE media_id = ${row.media_id}`,
         );
       }
       return;
@@ -181,8 +173,8 @@ export async function runPurges(deps: {
 }
 
 /** Deletions still owed to R2, for tests and diagnostics. */
-export function pendingPurges(sql: SqlStorage): string[] {
-  return all<{ media_id: string }>(sql, "SELECT media_id FROM media_purge ORDER BY media_id").map(
-    (r) => r.media_id,
-  );
+export function pendingPurges(db: ActorDb): string[] {
+  return db
+    .all<{ media_id: string }>(sql`SELECT media_id FROM media_purge ORDER BY media_id`)
+    .map((r) => r.media_id);
 }

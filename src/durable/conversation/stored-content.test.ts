@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractWebhookItems, type InboundMessage } from "../meta/webhook-payload";
+import { extractWebhookItems, type InboundMessage } from "../../meta/webhook-payload";
 import {
   type ContentRow,
   contentOf,

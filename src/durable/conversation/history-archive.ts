@@ -4,7 +4,11 @@
  * state. Re-running the batch replaces the same rows, so the actor may retry it
  * as often as it needs (alarms are delivered at least once).
  */
-import type { Tick } from "../shared/protocol";
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { D1Db } from "../../platform/db/d1";
+import { conversationMessages, conversations } from "../../platform/db/schema";
+import type { Tick } from "../../shared/protocol";
 
 /** The actor's storage key of the "history write pending" marker. */
 export const ARCHIVE_KEY = "archive";
@@ -87,67 +91,77 @@ export function chunkMessages(messages: ArchivedMessage[]): ArchivedMessage[][] 
   return chunks;
 }
 
+/** The statements of one D1 batch, as drizzle's `batch` takes them (never empty). */
+export type HistoryBatch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+
 /**
  * The statements of one D1 batch (atomic) that make the history match the
  * snapshot: the conversation row upserted, and for a closed conversation its
  * messages replaced. An agent already recorded stays when the snapshot has
  * none (the conversation went back to the queue). Idempotent.
  */
-export function historyStatements(db: D1Database, s: HistorySnapshot): D1PreparedStatement[] {
-  const statements = [
+export function historyStatements(db: D1Db, s: HistorySnapshot): HistoryBatch {
+  const statements: HistoryBatch = [
     db
-      .prepare(
-        `INSERT INTO conversations (id, tenant_id, number_id, customer_id, skillset_id, agent_id,
-           agent_name, opened_at, closed_at, closed_by, closed_by_name, close_reason, close_notes,
-           messages_kept, message_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET
-           skillset_id = coalesce(excluded.skillset_id, conversations.skillset_id),
-           agent_id = coalesce(excluded.agent_id, conversations.agent_id),
-           agent_name = coalesce(excluded.agent_name, conversations.agent_name),
-           closed_at = excluded.closed_at, closed_by = excluded.closed_by,
-           closed_by_name = excluded.closed_by_name, close_reason = excluded.close_reason,
-           close_notes = excluded.close_notes, messages_kept = excluded.messages_kept,
-           message_count = excluded.message_count
-         WHERE conversations.tenant_id = excluded.tenant_id`,
-      )
-      .bind(
-        s.id,
-        s.tenantId,
-        s.numberId,
-        s.customerId,
-        s.skillsetId,
-        s.agent?.id ?? null,
-        s.agent?.name ?? null,
-        s.openedAt,
-        s.closed?.at ?? null,
-        s.closed?.by ?? null,
-        s.closed?.byName ?? null,
-        s.closed?.reason ?? null,
-        s.closed?.notes ?? null,
-        s.messagesKept ? 1 : 0,
-        s.messages.length,
-      ),
+      .insert(conversations)
+      .values({
+        id: s.id,
+        tenantId: s.tenantId,
+        numberId: s.numberId,
+        customerId: s.customerId,
+        skillsetId: s.skillsetId,
+        agentId: s.agent?.id ?? null,
+        agentName: s.agent?.name ?? null,
+        openedAt: s.openedAt,
+        closedAt: s.closed?.at ?? null,
+        closedBy: s.closed?.by ?? null,
+        closedByName: s.closed?.byName ?? null,
+        closeReason: s.closed?.reason ?? null,
+        closeNotes: s.closed?.notes ?? null,
+        messagesKept: s.messagesKept,
+        messageCount: s.messages.length,
+      })
+      .onConflictDoUpdate({
+        target: conversations.id,
+        set: {
+          skillsetId: sql`coalesce(excluded.skillset_id, ${conversations.skillsetId})`,
+          agentId: sql`coalesce(excluded.agent_id, ${conversations.agentId})`,
+          agentName: sql`coalesce(excluded.agent_name, ${conversations.agentName})`,
+          closedAt: sql`excluded.closed_at`,
+          closedBy: sql`excluded.closed_by`,
+          closedByName: sql`excluded.closed_by_name`,
+          closeReason: sql`excluded.close_reason`,
+          closeNotes: sql`excluded.close_notes`,
+          messagesKept: sql`excluded.messages_kept`,
+          messageCount: sql`excluded.message_count`,
+        },
+        // Another tenant's conversation of the same id is never overwritten.
+        setWhere: sql`${conversations.tenantId} = excluded.tenant_id`,
+      }),
   ];
   if (!s.closed) return statements;
   statements.push(
     db
-      .prepare("DELETE FROM conversation_messages WHERE conversation_id = ? AND tenant_id = ?")
-      .bind(s.id, s.tenantId),
+      .delete(conversationMessages)
+      .where(
+        and(
+          eq(conversationMessages.conversationId, s.id),
+          eq(conversationMessages.tenantId, s.tenantId),
+        ),
+      ),
   );
   for (const chunk of chunkMessages(s.messages)) {
+    // The SELECT is raw SQL: drizzle cannot read json_each, which stages a whole
+    // chunk as one bound value (3 values per statement whatever the chunk's size).
+    // Its columns are the table's, in the table's order.
     statements.push(
-      db
-        .prepare(
-          `INSERT INTO conversation_messages
-             (conversation_id, seq, tenant_id, direction, sender_name, kind, text, created_at, status)
-           SELECT ?1, json_extract(j.value, '$.seq'), ?2, json_extract(j.value, '$.direction'),
-             json_extract(j.value, '$.senderName'), json_extract(j.value, '$.kind'),
-             json_extract(j.value, '$.text'), json_extract(j.value, '$.createdAt'),
-             json_extract(j.value, '$.status')
-           FROM json_each(?3) AS j`,
-        )
-        .bind(s.id, s.tenantId, JSON.stringify(chunk)),
+      db.insert(conversationMessages).select(
+        sql`SELECT ${s.id}, json_extract(j.value, '$.seq'), ${s.tenantId},
+              json_extract(j.value, '$.direction'), json_extract(j.value, '$.senderName'),
+              json_extract(j.value, '$.kind'), json_extract(j.value, '$.text'),
+              json_extract(j.value, '$.createdAt'), json_extract(j.value, '$.status')
+            FROM json_each(${JSON.stringify(chunk)}) AS j`,
+      ),
     );
   }
   return statements;

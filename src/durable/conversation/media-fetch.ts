@@ -17,10 +17,10 @@
  */
 
 import { z } from "zod";
-import { type GraphApi, isRetryable, isTimeout } from "../meta/graph";
-import { readCapped } from "../platform/streams";
-import { MAX_MEDIA_BYTES } from "../shared/message-content";
-import { all, one } from "./sql";
+import { type GraphApi, isRetryable, isTimeout } from "../../meta/graph";
+import { readCapped } from "../../platform/streams";
+import { MAX_MEDIA_BYTES } from "../../shared/message-content";
+import { type ActorDb, sql } from "../sql";
 import { type ContentRow, pendingMediaOf, withStoredMedia } from "./stored-content";
 
 /** The actor's job table (one row per inbound message carrying a file). */
@@ -53,24 +53,23 @@ type JobRow = {
  * Idempotent per message. Returns whether a job was queued.
  */
 export function enqueueMediaJob(
-  sql: SqlStorage,
+  db: ActorDb,
   row: ContentRow & { id: string },
   at: number,
 ): boolean {
   const pending = pendingMediaOf(row);
   if (!pending) return false;
-  sql.exec(
-    `INSERT INTO media_jobs (message_id, meta_media_id, media_id, mime, filename, attempts, next_at, state)
-     VALUES (?, ?, ?, ?, ?, 0, ?, 'queued') ON CONFLICT DO NOTHING`,
-    row.id,
-    pending.metaMediaId,
-    crypto.randomUUID(),
-    pending.mime,
-    pending.filename,
-    at,
+  db.run(
+    sql`INSERT INTO media_jobs (message_id, meta_media_id, media_id, mime, filename, attempts, next_at, state)
+        VALUES (${row.id}, ${pending.metaMediaId}, ${crypto.randomUUID()}, ${pending.mime},
+          ${pending.filename}, 0, ${at}, 'queued')
+        ON CONFLICT DO NOTHING`,
   );
   return true;
 }
+
+/** The jobs' next deadline, in SQL (for the actor's alarm). */
+export const NEXT_MEDIA_JOB_AT = sql`SELECT min(next_at) FROM media_jobs WHERE state = 'queued'`;
 
 /** Delay before attempt `attempts + 1`: base × 4^(attempts − 1), at most an hour. */
 export function mediaRetryDelayMs(baseMs: number, attempts: number): number {
@@ -89,7 +88,7 @@ export interface MediaPolicy {
 
 /** What the actor lends the job runner. */
 export interface MediaJobDeps {
-  sql: SqlStorage;
+  db: ActorDb;
   bucket: R2Bucket;
   /** The Graph API, for the media lookup (its `fetcher`, if any, also downloads). */
   graph: GraphApi;
@@ -113,39 +112,46 @@ export interface MediaJobDeps {
  */
 export async function runMediaJobs(deps: MediaJobDeps): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const job = one<JobRow>(
-      deps.sql,
-      "SELECT * FROM media_jobs WHERE state = 'queued' AND next_at <= ? ORDER BY next_at LIMIT 1",
-      deps.now(),
+    const job = deps.db.one<JobRow>(
+      sql`SELECT * FROM media_jobs WHERE state = 'queued' AND next_at <= ${deps.now()}
+          ORDER BY next_at LIMIT 1`,
     );
     if (!job) return;
     try {
       await runJob(deps, job);
     } catch (err) {
-      const attempts = Math.max(job.attempts + 1, readAttempts(deps.sql, job.message_id));
+      const attempts = Math.max(job.attempts + 1, readAttempts(deps.db, job.message_id));
       jobFailed(deps, job.message_id, attempts, true, `media job: ${String(err)}`);
     }
   }
 }
 
-function readAttempts(sql: SqlStorage, messageId: string): number {
+function readAttempts(db: ActorDb, messageId: string): number {
   return (
-    one<{ attempts: number }>(
-      sql,
-      "SELECT attempts FROM media_jobs WHERE message_id = ?",
-      messageId,
+    db.one<{ attempts: number }>(
+      sql`SELECT attempts FROM media_jobs WHERE message_id = ${messageId}`,
     )?.attempts ?? 0
   );
+}
+
+/** A message's stored payload (null: none, or no such message). */
+function payloadOf(db: ActorDb, messageId: string): string | null {
+  return (
+    db.one<{ payload: string | null }>(sql`SELECT payload FROM messages WHERE id = ${messageId}`)
+      ?.payload ?? null
+  );
+}
+
+function setPayload(db: ActorDb, messageId: string, payload: string): void {
+  db.run(sql`UPDATE messages SET payload = ${payload} WHERE id = ${messageId}`);
 }
 
 async function runJob(deps: MediaJobDeps, job: JobRow): Promise<void> {
   const attempts = job.attempts + 1;
   // Persist the attempt before the side effect: a crash mid-download leaves a lease the alarm retries.
-  deps.sql.exec(
-    "UPDATE media_jobs SET attempts = ?, next_at = ? WHERE message_id = ?",
-    attempts,
-    deps.now() + LEASE_MS,
-    job.message_id,
+  deps.db.run(
+    sql`UPDATE media_jobs SET attempts = ${attempts}, next_at = ${deps.now() + LEASE_MS}
+        WHERE message_id = ${job.message_id}`,
   );
   await deps.armAlarm();
   const key = mediaKey(deps.tenantId, job.media_id);
@@ -166,23 +172,17 @@ async function runJob(deps: MediaJobDeps, job: JobRow): Promise<void> {
   });
   if (result.ok) {
     // Re-read after the awaits: the contents may have been removed meanwhile.
-    const message = one<{ payload: string | null }>(
-      deps.sql,
-      "SELECT payload FROM messages WHERE id = ?",
-      job.message_id,
-    );
-    const payload = withStoredMedia(message?.payload ?? null, {
+    const payload = withStoredMedia(payloadOf(deps.db, job.message_id), {
       media: { id: job.media_id, mime: result.mime, filename: job.filename, size: result.size },
     });
     if (payload === null) {
       // The customer keeps no history and the conversation closed: the file goes too.
       await deps.bucket.delete(key);
     } else {
-      deps.sql.exec("UPDATE messages SET payload = ? WHERE id = ?", payload, job.message_id);
+      setPayload(deps.db, job.message_id, payload);
     }
-    deps.sql.exec(
-      "UPDATE media_jobs SET state = 'done', error = NULL WHERE message_id = ?",
-      job.message_id,
+    deps.db.run(
+      sql`UPDATE media_jobs SET state = 'done', error = NULL WHERE message_id = ${job.message_id}`,
     );
     if (payload !== null) deps.changed(job.message_id);
     return;
@@ -204,31 +204,22 @@ function jobFailed(
 ): void {
   if (retryable && attempts < MAX_MEDIA_ATTEMPTS) {
     console.warn("media fetch failed; retrying", messageId, error);
-    deps.sql.exec(
-      "UPDATE media_jobs SET attempts = ?, next_at = ?, error = ? WHERE message_id = ?",
-      attempts,
-      deps.now() + mediaRetryDelayMs(deps.retryBaseMs, attempts),
-      error,
-      messageId,
+    const nextAt = deps.now() + mediaRetryDelayMs(deps.retryBaseMs, attempts);
+    deps.db.run(
+      sql`UPDATE media_jobs SET attempts = ${attempts}, next_at = ${nextAt}, error = ${error}
+          WHERE message_id = ${messageId}`,
     );
     return;
   }
   console.error("media fetch abandoned", messageId, error);
-  deps.sql.exec(
-    "UPDATE media_jobs SET state = 'failed', attempts = ?, error = ? WHERE message_id = ?",
-    attempts,
-    error,
-    messageId,
-  );
-  const message = one<{ payload: string | null }>(
-    deps.sql,
-    "SELECT payload FROM messages WHERE id = ?",
-    messageId,
+  deps.db.run(
+    sql`UPDATE media_jobs SET state = 'failed', attempts = ${attempts}, error = ${error}
+        WHERE message_id = ${messageId}`,
   );
   // Null when the contents were removed (the conversation closed without history).
-  const payload = withStoredMedia(message?.payload ?? null, { failed: true });
+  const payload = withStoredMedia(payloadOf(deps.db, messageId), { failed: true });
   if (payload !== null) {
-    deps.sql.exec("UPDATE messages SET payload = ? WHERE id = ?", payload, messageId);
+    setPayload(deps.db, messageId, payload);
     deps.changed(messageId);
   }
 }
@@ -413,6 +404,6 @@ export async function downloadToR2(input: {
 }
 
 /** Jobs of a conversation, for tests and diagnostics. */
-export function mediaJobs(sql: SqlStorage): JobRow[] {
-  return all<JobRow>(sql, "SELECT * FROM media_jobs ORDER BY next_at");
+export function mediaJobs(db: ActorDb): JobRow[] {
+  return db.all<JobRow>(sql`SELECT * FROM media_jobs ORDER BY next_at`);
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { WorkingTime } from "../shared/admin";
+import type { WorkingTime } from "../../shared/admin";
 import {
   defaultNumberSettings,
   readSettings,
   type StoredSettings,
-} from "../shared/number-settings";
+} from "../../shared/number-settings";
 import {
   dueTimers,
   endOfWorkingPeriodAfter,

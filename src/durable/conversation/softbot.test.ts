@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultNumberSettings } from "../shared/number-settings";
+import { defaultNumberSettings } from "../../shared/number-settings";
 import { menuContent, menuText, parseChoice } from "./softbot";
 
 const options = [

@@ -29,19 +29,15 @@
  *   state's end-of-day switch is (bot = waiting for a category, queued =
  *   awaiting assignment, transfer, wait_queue).
  */
-import type { StoredSettings } from "../shared/number-settings";
-import { CUSTOMER_WINDOW_MS } from "../shared/protocol";
-import { openState } from "../shared/working-time";
+import type { StoredSettings } from "../../shared/number-settings";
+import { type ConversationState, CUSTOMER_WINDOW_MS } from "../../shared/protocol";
+import { openState } from "../../shared/working-time";
 
-export type LifecycleState =
-  | "bot"
-  | "queued"
-  | "assigned"
-  | "transfer"
-  | "wait_queue"
-  | "unauthorized"
-  | "outbound"
-  | "closed";
+/**
+ * The states the conversation itself records: the protocol's, but `offered`,
+ * which only routing knows (an offer out for a queued conversation).
+ */
+export type LifecycleState = Exclude<ConversationState, "offered">;
 
 /** What the timers read of a conversation. Times are ms since the epoch. */
 export interface TimerFacts {
@@ -76,6 +72,20 @@ export interface Timer {
   kind: TimerKind;
   at: number;
 }
+
+/** Why the system closed a conversation, as its history shows it. */
+export const SYSTEM_CLOSE_REASON: Record<TimerKind | "unauthorized", string> = {
+  welcome_on_assignment: "",
+  to_wait_queue: "",
+  bot_timeout: "",
+  close_inactive: "Closed automatically: no activity",
+  close_wait_queue: "Closed automatically: no activity in the wait queue",
+  close_transfer: "Closed automatically: the transfer was not taken",
+  close_24h: "Closed automatically: 24 hours after the customer's last message",
+  close_end_of_day: "Closed automatically: end of the working day",
+  close_no_reply: "No reply to the template",
+  unauthorized: "Closed automatically: unauthorized number",
+};
 
 const MINUTE = 60_000;
 

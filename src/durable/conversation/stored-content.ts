@@ -6,8 +6,8 @@
  * gives null content, and the desktop falls back to the row's text.
  */
 import { z } from "zod";
-import { InteractiveReply } from "../meta/webhook-payload";
-import { cleanFileName } from "../shared/file-names";
+import { InteractiveReply } from "../../meta/webhook-payload";
+import { cleanFileName } from "../../shared/file-names";
 import {
   type ContactCard,
   type MediaKind,
@@ -15,7 +15,8 @@ import {
   NoticeCode,
   type ReplyTo,
   type StatusTimes,
-} from "../shared/message-content";
+} from "../../shared/message-content";
+import { type ActorDb, sql } from "../sql";
 
 /** The columns of a `messages` row this module reads. */
 export interface ContentRow {
@@ -39,7 +40,7 @@ export type WamidLookup = (
   wamid: string,
 ) => { id: string; text: string; direction: "in" | "out" } | null;
 
-/** Inbound row payload, as ConversationActor.appendInbound writes it (plus the fetched file). */
+/** Inbound row payload, as message-rows.ts writes it (plus the fetched file). */
 const InboundPayload = z.looseObject({
   payload: z.unknown().optional(),
   context: z.looseObject({ id: z.string().optional() }).nullable().optional().catch(null),
@@ -405,31 +406,25 @@ export interface ViewRow extends ContentRow {
 /**
  * What MessageView adds to a row: its content, the message it quotes and its
  * ticks' times, read from the conversation actor's tables (`messages`,
- * `status_log`). Without `sql` (a message just created) nothing is looked up.
+ * `status_log`). Without `db` (a message just created) nothing is looked up.
  */
 export function viewExtras(
   row: ViewRow,
-  sql: SqlStorage | null,
+  db: ActorDb | null,
 ): { content: MessageContent | null; replyTo: ReplyTo | null; statusTimes: StatusTimes } {
-  const lookup: WamidLookup | null = sql
+  const lookup: WamidLookup | null = db
     ? (wamid) =>
-        sql
-          .exec<{ id: string; text: string; direction: "in" | "out" }>(
-            "SELECT id, text, direction FROM messages WHERE wamid = ?",
-            wamid,
-          )
-          .toArray()[0] ?? null
+        db.one<{ id: string; text: string; direction: "in" | "out" }>(
+          sql`SELECT id, text, direction FROM messages WHERE wamid = ${wamid}`,
+        )
     : null;
   const quoted = lookup ? quotedWamid(row) : null;
   const target = quoted ? lookup?.(quoted) : null;
   const statusTimes: StatusTimes = {};
-  if (sql && row.direction === "out" && row.wamid) {
-    for (const s of sql
-      .exec<{ status: string; at: number }>(
-        "SELECT status, at FROM status_log WHERE wamid = ?",
-        row.wamid,
-      )
-      .toArray()) {
+  if (db && row.direction === "out" && row.wamid) {
+    for (const s of db.all<{ status: string; at: number }>(
+      sql`SELECT status, at FROM status_log WHERE wamid = ${row.wamid}`,
+    )) {
       if (s.status in TICK_TIMES) statusTimes[s.status as keyof StatusTimes] = s.at;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MEDIA_HOSTS, parseConfig } from "../platform/config";
+import { DEFAULT_MEDIA_HOSTS, parseConfig } from "../../platform/config";
 import { mediaUrlAllowed } from "./media-fetch";
 
 const meta = { hosts: DEFAULT_MEDIA_HOSTS.split(","), allowHttp: false };
