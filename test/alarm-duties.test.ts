@@ -9,7 +9,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentActor } from "../src/durable/agent";
+import type { AgentActor } from "../src/durable/agent/actor";
 import type { ConversationActor } from "../src/durable/conversation";
 import { mediaJobs } from "../src/durable/media-fetch";
 import { MAX_SEND_ATTEMPTS } from "../src/durable/outbox";

@@ -71,7 +71,7 @@ import {
 } from "./media-cleanup";
 import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
 import { type NoticeCode, noticePayload, noticeText } from "./notices";
-import type { OutgoingMessage } from "./outbound-start";
+import type { OutgoingMessage } from "./agent/outbound-start";
 import {
   awaitConfirmation,
   enqueueSend,
@@ -90,7 +90,7 @@ import {
   type NumberConfig,
   type NumberInfo,
   type RouteRequest,
-} from "./types";
+} from "./contracts";
 
 /** The conversation's own record (the `kv` row "conversation"). */
 interface ConversationRecord extends Omit<ConversationInit, "config"> {

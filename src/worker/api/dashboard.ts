@@ -16,7 +16,7 @@
  */
 import { Hono } from "hono";
 import type { Env } from "../../durable/env";
-import type { AgentLive } from "../../durable/routing";
+import type { AgentLive } from "../../durable/number/routing";
 import { now } from "../../platform/clock";
 import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard";
 import { readSettings } from "../../shared/number-settings";

@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
-import type { WaitingEntry } from "../../durable/number";
+import type { WaitingEntry } from "../../durable/number/actor";
 import { now } from "../../platform/clock";
 import {
   ConferenceBody,

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { NumberItem } from "../../durable/types";
+import type { NumberItem } from "../../durable/contracts";
 import {
   extractWebhookItems,
   type StatusUpdate,

@@ -5,7 +5,7 @@
  * whether or not the account exists; per-user quotas count every use.
  */
 import type { Context } from "hono";
-import type { LimitResult, LimitRule } from "../../durable/limiter";
+import type { LimitResult, LimitRule } from "../../durable/limiter/actor";
 import type { AppEnv } from "../app/app-types";
 import { apiError, languageOf } from "../app/http";
 import { type SecurityEvent, securityLog } from "./log";

@@ -4,23 +4,23 @@
  * offers made to agents. Messages themselves live in ConversationActors.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { InboundContact, InboundMessage, StatusUpdate } from "../meta/webhook-payload";
-import { now } from "../platform/clock";
-import { requireConfig } from "../platform/config";
-import { pipelineDb } from "../platform/pipeline-db";
-import type { WorkingTime } from "../shared/admin";
-import { alwaysOpenWorkingTime, readSettings } from "../shared/number-settings";
+import type { InboundContact, InboundMessage, StatusUpdate } from "../../meta/webhook-payload";
+import { now } from "../../platform/clock";
+import { requireConfig } from "../../platform/config";
+import { pipelineDb } from "../../platform/pipeline-db";
+import type { WorkingTime } from "../../shared/admin";
+import { alwaysOpenWorkingTime, readSettings } from "../../shared/number-settings";
 import {
   customerWindowOpen,
   type OfferView,
   type WaitingItem,
   type WaitQueueKind,
-} from "../shared/protocol";
-import { openState } from "../shared/working-time";
-import type { Env } from "./env";
-import type { ContactState, OpenOutboundResult } from "./outbound-start";
+} from "../../shared/protocol";
+import { openState } from "../../shared/working-time";
+import type { Env } from "../env";
+import type { ContactState, OpenOutboundResult } from "../agent/outbound-start";
 import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
-import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one, run } from "./sql";
+import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one, run } from "../sql";
 import {
   type ConversationInit,
   type CustomerRef,
@@ -29,7 +29,7 @@ import {
   type NumberInfo,
   type NumberItem,
   type RouteRequest,
-} from "./types";
+} from "../contracts";
 
 /**
  * A conversation of this number while it is open. States: `new` (first

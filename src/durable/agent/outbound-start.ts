@@ -20,10 +20,10 @@
  * conversation to its skillset. The answer is stored in the same conversation.
  */
 
-import type { OutboundContent } from "../meta/graph";
-import type { ConversationView, MessageView } from "../shared/protocol";
-import type { Env } from "./env";
-import type { ConversationInit, CustomerRef, NumberInfo } from "./types";
+import type { OutboundContent } from "../../meta/graph";
+import type { ConversationView, MessageView } from "../../shared/protocol";
+import type { Env } from "../env";
+import type { ConversationInit, CustomerRef, NumberInfo } from "../contracts";
 
 /** The first message, as the conversation actor stores and sends it. */
 export interface OutgoingMessage {

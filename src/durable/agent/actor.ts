@@ -6,9 +6,9 @@
  * exactly what it missed.
  */
 import { DurableObject } from "cloudflare:workers";
-import { now } from "../platform/clock";
-import { assertNever } from "../shared/assert-never";
-import { maskJson } from "../shared/masking";
+import { now } from "../../platform/clock";
+import { assertNever } from "../../shared/assert-never";
+import { maskJson } from "../../shared/masking";
 import {
   type AgentView,
   ClientFrame,
@@ -19,16 +19,16 @@ import {
   type SelectableStatus,
   type ServerEvent,
   type UnsequencedEvent,
-} from "../shared/protocol";
-import type { Env } from "./env";
+} from "../../shared/protocol";
+import type { Env } from "../env";
 import {
   type SeatBook,
   type StartOutboundRequest,
   type StartOutboundResult,
   startOutbound,
 } from "./outbound-start";
-import type { AgentLive } from "./routing";
-import { Alarm, all, earliest, KV_TABLE, KvCell, one, run } from "./sql";
+import type { AgentLive } from "../number/routing";
+import { Alarm, all, earliest, KV_TABLE, KvCell, one, run } from "../sql";
 
 /** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
 type Profile = {

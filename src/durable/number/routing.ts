@@ -9,7 +9,7 @@
  *      conversations, 6. longest idle since the last conversation.
  * Only Ready agents under their limit receive conversations.
  */
-import type { AgentStatus } from "../shared/protocol";
+import type { AgentStatus } from "../../shared/protocol";
 
 export interface WaitingConversation {
   id: string;
