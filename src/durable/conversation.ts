@@ -44,6 +44,14 @@ import {
   type WaitQueueKind,
 } from "../shared/protocol";
 import { openState } from "../shared/working-time";
+import type { OutgoingMessage } from "./agent/outbound-start";
+import {
+  type ConversationInit,
+  defaultNumberConfig,
+  type NumberConfig,
+  type NumberInfo,
+  type RouteRequest,
+} from "./contracts";
 import type { Env } from "./env";
 import {
   ARCHIVE_KEY,
@@ -71,7 +79,6 @@ import {
 } from "./media-cleanup";
 import { enqueueMediaJob, MEDIA_JOBS_TABLE, runMediaJobs } from "./media-fetch";
 import { type NoticeCode, noticePayload, noticeText } from "./notices";
-import type { OutgoingMessage } from "./agent/outbound-start";
 import {
   awaitConfirmation,
   enqueueSend,
@@ -84,13 +91,6 @@ import {
 import { menuContent, menuText, parseChoice } from "./softbot";
 import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one } from "./sql";
 import { viewExtras } from "./stored-content";
-import {
-  type ConversationInit,
-  defaultNumberConfig,
-  type NumberConfig,
-  type NumberInfo,
-  type RouteRequest,
-} from "./contracts";
 
 /** The conversation's own record (the `kv` row "conversation"). */
 interface ConversationRecord extends Omit<ConversationInit, "config"> {

@@ -21,14 +21,14 @@ import {
   type UnsequencedEvent,
 } from "../../shared/protocol";
 import type { Env } from "../env";
+import type { AgentLive } from "../number/routing";
+import { Alarm, all, earliest, KV_TABLE, KvCell, one, run } from "../sql";
 import {
   type SeatBook,
   type StartOutboundRequest,
   type StartOutboundResult,
   startOutbound,
 } from "./outbound-start";
-import type { AgentLive } from "../number/routing";
-import { Alarm, all, earliest, KV_TABLE, KvCell, one, run } from "../sql";
 
 /** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
 type Profile = {

@@ -22,8 +22,8 @@
 
 import type { OutboundContent } from "../../meta/graph";
 import type { ConversationView, MessageView } from "../../shared/protocol";
-import type { Env } from "../env";
 import type { ConversationInit, CustomerRef, NumberInfo } from "../contracts";
+import type { Env } from "../env";
 
 /** The first message, as the conversation actor stores and sends it. */
 export interface OutgoingMessage {

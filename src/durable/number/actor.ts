@@ -17,10 +17,7 @@ import {
   type WaitQueueKind,
 } from "../../shared/protocol";
 import { openState } from "../../shared/working-time";
-import type { Env } from "../env";
 import type { ContactState, OpenOutboundResult } from "../agent/outbound-start";
-import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
-import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one, run } from "../sql";
 import {
   type ConversationInit,
   type CustomerRef,
@@ -30,6 +27,9 @@ import {
   type NumberItem,
   type RouteRequest,
 } from "../contracts";
+import type { Env } from "../env";
+import { Alarm, addMissingColumns, all, earliest, KV_TABLE, KvCell, one, run } from "../sql";
+import { type AgentLive, planRouting, type WaitingConversation } from "./routing";
 
 /**
  * A conversation of this number while it is open. States: `new` (first
