@@ -1,8 +1,21 @@
-/** Values passed between the Worker and the actors over RPC. */
+/**
+ * The contracts between the actors and with the Worker: the values passed over
+ * RPC that more than one of them names (a number, a customer, a routing
+ * request, an agent's live state, a conversation an agent starts). What only
+ * one actor uses stays in its folder.
+ */
 
+import type { OutboundContent } from "../meta/graph";
 import type { InboundContact, InboundMessage, StatusUpdate } from "../meta/webhook-payload";
 import { readSettings, type StoredSettings } from "../shared/number-settings";
-import type { TransferMode, WaitQueueKind } from "../shared/protocol";
+import type {
+  AgentStatus,
+  ConversationView,
+  MessageView,
+  TransferMode,
+  WaitingItem,
+  WaitQueueKind,
+} from "../shared/protocol";
 
 /** A managed number as the actors need it. */
 export interface NumberInfo {
@@ -47,7 +60,8 @@ export function defaultNumberConfig(): NumberConfig {
  * `skillsetId` (null = any, by skillset priority), or only `targetAgentId`
  * until `fallbackAt` (null = until the offer is refused, for immediate
  * transfers; exclusive ones keep their target until `fallbackAt`).
- * `hold`: not routed (softbot asking, unauthorized number).
+ * `hold`: not routed (the softbot asking, an unauthorized customer): the
+ * conversation's state, in the protocol's words.
  * `assigned`: the customer answered an agent's template and that agent took
  * it straight onto their desk (no routing).
  */
@@ -63,7 +77,7 @@ export type RouteRequest =
       excludeAgentId?: string | null;
       fromAgentName?: string | null;
     }
-  | { type: "hold"; state: "bot" | "held" }
+  | { type: "hold"; state: "bot" | "unauthorized" }
   | { type: "park"; kind: WaitQueueKind; agentId: string; agentName: string }
   | { type: "assigned"; agentId: string; agentName: string }
   | { type: "closed" };
@@ -84,5 +98,78 @@ export type NumberItem =
   | { kind: "message"; contact: InboundContact; message: InboundMessage }
   | { kind: "status"; status: StatusUpdate };
 
-/** Outcome values of actor methods; exceptions are reserved for bugs. */
-export type Result<T, C extends string = string> = ({ ok: true } & T) | { ok: false; code: C };
+/** An agent's live state as routing needs it (the agent actor is its authority). */
+export interface AgentLive {
+  id: string;
+  status: AgentStatus;
+  /** Conversations assigned plus offered right now. */
+  load: number;
+  maxConversations: number;
+  /** When the agent last received a conversation; null = never. */
+  lastAssignedAt: number | null;
+}
+
+/** A waiting conversation, as the Worker filters it (by skillset, for isolated agents). */
+export type WaitingEntry = WaitingItem & { skillsetId: string | null };
+
+/** The agent actor's answer to an offer: whether it took it, and its state to correct routing's view. */
+export type OfferAnswer = { ok: boolean; agent: AgentLive | null };
+
+/** Accepting an offer, or picking up a waiting conversation. */
+export type AcceptResult =
+  | { ok: true; conversation: ConversationView }
+  | { ok: false; code: "offer_gone" | "not_found" };
+
+// ---- conversations an agent starts (agent/outbound-start.ts) ----------------
+
+/** The first message, as the conversation actor stores and sends it. */
+export interface OutgoingMessage {
+  kind: "text" | "template";
+  /** What the desktop and the history show (for a template, the filled-in text). */
+  text: string;
+  /** Sent instead of `text` (a template's Graph object). */
+  content?: OutboundContent;
+  templateName?: string;
+}
+
+/** What the Worker asks of the agent actor, checked and resolved (customer, number, template). */
+export interface StartOutboundRequest {
+  number: NumberInfo;
+  customer: CustomerRef;
+  skillsetId: string | null;
+  skillsetName: string | null;
+  clientId: string;
+  message: OutgoingMessage;
+}
+
+export type StartOutboundResult =
+  | { ok: true; conversation: ConversationView; message: MessageView }
+  | {
+      ok: false;
+      code:
+        | "not_an_agent"
+        | "at_capacity"
+        | "already_open"
+        | "waiting"
+        | "awaiting_reply"
+        | "window_closed";
+      agentName?: string | null;
+    };
+
+/** The number actor's answer to opening a conversation for an agent. */
+export type OpenOutboundResult =
+  | { ok: true; created: true; init: ConversationInit; lastCustomerMessageAt: number | null }
+  | { ok: true; created: false; conversationId: string; state: "assigned" | "outbound" }
+  | { ok: false; code: "already_open"; agentName: string | null }
+  | { ok: false; code: "waiting" | "window_closed" | "no_seat" };
+
+/** What the number actor knows of a customer: when they last wrote, and what is open. */
+export interface ContactState {
+  lastCustomerMessageAt: number | null;
+  open: {
+    id: string;
+    state: "assigned" | "outbound" | "waiting";
+    agentId: string | null;
+    agentName: string | null;
+  } | null;
+}

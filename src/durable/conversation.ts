@@ -44,12 +44,12 @@ import {
   type WaitQueueKind,
 } from "../shared/protocol";
 import { openState } from "../shared/working-time";
-import type { OutgoingMessage } from "./agent/outbound-start";
 import {
   type ConversationInit,
   defaultNumberConfig,
   type NumberConfig,
   type NumberInfo,
+  type OutgoingMessage,
   type RouteRequest,
 } from "./contracts";
 import type { Env } from "./env";
@@ -370,7 +370,7 @@ export class ConversationActor extends DurableObject<Env> {
         return { type: "closed" };
       }
       this.enter(record, "unauthorized");
-      return { type: "hold", state: "held" };
+      return { type: "hold", state: "unauthorized" };
     }
     if (!this.outOfHours(record)) this.sendAutomatic(record, "welcome", settings.messages.welcome);
     const wantsBot =

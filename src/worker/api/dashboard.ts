@@ -15,8 +15,8 @@
  * them and agents who are members of one (as the waiting list does).
  */
 import { Hono } from "hono";
+import type { AgentLive } from "../../durable/contracts";
 import type { Env } from "../../durable/env";
-import type { AgentLive } from "../../durable/number/routing";
 import { now } from "../../platform/clock";
 import { DashboardView, dashboardTimeZone, HOURS } from "../../shared/dashboard";
 import { readSettings } from "../../shared/number-settings";

@@ -7,8 +7,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import type { WaitingEntry } from "../../durable/contracts";
 import type { Env } from "../../durable/env";
-import type { WaitingEntry } from "../../durable/number/actor";
 import { now } from "../../platform/clock";
 import {
   ConferenceBody,

@@ -18,8 +18,12 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { OutgoingMessage, StartOutboundResult } from "../../durable/agent/outbound-start";
-import type { CustomerRef, NumberInfo } from "../../durable/contracts";
+import type {
+  CustomerRef,
+  NumberInfo,
+  OutgoingMessage,
+  StartOutboundResult,
+} from "../../durable/contracts";
 import { now } from "../../platform/clock";
 import {
   graphTemplate,
