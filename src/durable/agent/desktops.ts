@@ -37,6 +37,7 @@ export interface DesktopDeps {
   seated: (conversationId: string) => boolean;
 }
 
+/** The agent's open desktops and their sessions. */
 export class Desktops {
   constructor(private readonly deps: DesktopDeps) {}
 

@@ -25,12 +25,14 @@ export interface EventLogDeps {
   masked: () => boolean;
 }
 
+/** The numbered events of the agent's desktops. */
 export class EventLog {
   /** The last event's seq, kept in memory once read (only `publish` adds events). */
   private seq: number | null = null;
 
   constructor(private readonly deps: EventLogDeps) {}
 
+  /** The seq of the last event published (0 before any). */
   lastSeq(): number {
     this.seq ??=
       this.deps.db.one<{ seq: number | null }>(sql`SELECT max(seq) AS seq FROM events`)?.seq ?? 0;

@@ -4,6 +4,7 @@
  */
 import { KV_TABLE, type Migration } from "../sql";
 
+/** The AgentActor's schema steps, in order (run by its constructor). */
 export const AGENT_MIGRATIONS: readonly Migration[] = [
   // 1. Baseline: the tables as they were before versioned migrations (each
   //    statement idempotent, so an actor stored before keeps its rows).

@@ -14,6 +14,7 @@ import { numbersServed, type Profile } from "./profile";
 import { handBack } from "./seats";
 import { allOffers, deleteAllOffers, deleteAllSeats, load, seatRefs } from "./tables";
 
+/** What the `presence` cell stores. */
 export type PresenceState = { status: AgentStatus; lastAssignedAt: number | null };
 
 /** What presence needs of the actor. */
@@ -26,13 +27,16 @@ export interface PresenceDeps {
   publish: (event: UnsequencedEvent) => void;
 }
 
+/** The agent's status and live state (see the module comment). */
 export class Presence {
   constructor(private readonly deps: PresenceDeps) {}
 
+  /** The stored presence (offline before any). */
   get(): PresenceState {
     return this.deps.presenceCell.get() ?? { status: "offline", lastAssignedAt: null };
   }
 
+  /** Stores a change of status or of the last assignment. */
   update(change: Partial<PresenceState>): void {
     this.deps.presenceCell.set({ ...this.get(), ...change });
   }

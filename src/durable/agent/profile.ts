@@ -27,6 +27,7 @@ export interface ProfileDeps {
   profileCell: KvCell<Profile>;
 }
 
+/** The agent's profile: cached, loaded from D1, forgotten on deactivation. */
 export class Profiles {
   constructor(private readonly deps: ProfileDeps) {}
 

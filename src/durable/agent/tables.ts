@@ -8,18 +8,21 @@
 import type { ConversationView, OfferView } from "../../shared/protocol";
 import { type ActorDb, StoredJson, sql } from "../sql";
 
+/** A row of `offers`. */
 export type OfferRow = {
   conversation_id: string;
   number_id: string;
   view: string;
   expires_at: number;
 };
+/** A row of `lapsed_offers`. */
 export type LapsedRow = {
   conversation_id: string;
   number_id: string;
   attempts: number;
   next_at: number;
 };
+/** A seat, by conversation and number. */
 export type SeatRef = { conversation_id: string; number_id: string };
 
 /** `offers.view`: the offer as the desktop shows it. */
@@ -34,10 +37,12 @@ const RESERVED = "{}";
 
 // ---- offers -------------------------------------------------------------------
 
+/** The agent's offer of the conversation, or null. */
 export function offerRow(db: ActorDb, conversationId: string): OfferRow | null {
   return db.one<OfferRow>(sql`SELECT * FROM offers WHERE conversation_id = ${conversationId}`);
 }
 
+/** Shows an offer (capacity is reserved from now on). */
 export function insertOffer(db: ActorDb, numberId: string, view: OfferView): void {
   db.run(
     sql`INSERT INTO offers (conversation_id, number_id, view, expires_at)
@@ -59,6 +64,7 @@ export function offerCount(db: ActorDb, conversationId: string): number {
   );
 }
 
+/** Every offer the agent holds. */
 export function allOffers(db: ActorDb): OfferRow[] {
   return db.all<OfferRow>(sql`SELECT * FROM offers`);
 }
@@ -70,6 +76,7 @@ export function offerViews(db: ActorDb): OfferView[] {
     .map((o) => offerViewJson.read(o.view));
 }
 
+/** Withdraws every offer (deactivation). */
 export function deleteAllOffers(db: ActorDb): void {
   db.run(sql`DELETE FROM offers`);
 }
@@ -79,6 +86,7 @@ export function expiredOffers(db: ActorDb, at: number): OfferRow[] {
   return db.all<OfferRow>(sql`SELECT * FROM offers WHERE expires_at <= ${at}`);
 }
 
+/** Removes the offers whose time is up at `at`. */
 export function deleteExpiredOffers(db: ActorDb, at: number): void {
   db.run(sql`DELETE FROM offers WHERE expires_at <= ${at}`);
 }
@@ -98,6 +106,7 @@ export function recordLapse(
   );
 }
 
+/** The lapses whose number is due to be told at `at`. */
 export function dueLapses(db: ActorDb, at: number): LapsedRow[] {
   return db.all<LapsedRow>(sql`SELECT * FROM lapsed_offers WHERE next_at <= ${at}`);
 }
@@ -216,6 +225,7 @@ export function dropReservedSeat(db: ActorDb, conversationId: string): void {
   );
 }
 
+/** Every seat, with the number its conversation belongs to. */
 export function seatRefs(db: ActorDb): SeatRef[] {
   return db.all<SeatRef>(sql`SELECT conversation_id, number_id FROM conversations`);
 }
@@ -228,6 +238,7 @@ export function seatViews(db: ActorDb): ConversationView[] {
     .filter((c) => c.id);
 }
 
+/** Frees every seat (deactivation). */
 export function deleteAllSeats(db: ActorDb): void {
   db.run(sql`DELETE FROM conversations`);
 }

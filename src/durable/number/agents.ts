@@ -30,7 +30,7 @@ export function agentsLive(db: ActorDb): AgentLive[] {
   return db.all<AgentRow>(sql`SELECT * FROM agents`).map(toAgentLive);
 }
 
-/** Whether this number has heard from the agent. */
+/** The ids of the agents this number has heard from. */
 export function knownAgentIds(db: ActorDb): Set<string> {
   return new Set(db.all<{ id: string }>(sql`SELECT id FROM agents`).map((r) => r.id));
 }

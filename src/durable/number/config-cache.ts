@@ -32,6 +32,7 @@ export interface ConfigCacheDeps {
   configCell: KvCell<CachedConfig>;
 }
 
+/** The number's cached configuration (see the module comment). */
 export class ConfigCache {
   constructor(private readonly deps: ConfigCacheDeps) {}
 

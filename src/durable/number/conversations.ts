@@ -28,6 +28,7 @@ export const WAITING_STATES = [
   "wait_queue",
 ] as const satisfies readonly RowState[];
 
+/** A row of `conversations`: an open conversation of this number. */
 export type ConversationRow = {
   id: string;
   contact_key: string;
@@ -72,6 +73,7 @@ export function customerOf(row: ConversationRow): CustomerRef | null {
   return customerJson.readOptional(row.customer_json);
 }
 
+/** The open conversation `id`, or null (closed, or never this number's). */
 export function conversationRow(db: ActorDb, id: string): ConversationRow | null {
   return db.one<ConversationRow>(sql`SELECT * FROM conversations WHERE id = ${id}`);
 }
@@ -181,6 +183,7 @@ export function claimable(
   return onlyParkedBy === null || (row.state === "wait_queue" && row.agent_id === onlyParkedBy);
 }
 
+/** What a claim answers: who had the conversation before, or why not. */
 export type ClaimResult =
   | { ok: true; skillsetId: string | null; offeredTo: string | null; previousOwner: string | null }
   | { ok: false; code: "not_found" | "not_waiting" };

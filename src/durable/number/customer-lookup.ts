@@ -29,6 +29,7 @@ export interface CustomerLookupDeps {
   config: (number: NumberInfo) => Promise<CachedConfig | null>;
 }
 
+/** Builds conversation actors' inits, looking customers up once per conversation. */
 export class CustomerLookup {
   /** In-flight customer lookups, so concurrent first messages share one. */
   private readonly pending = new Map<string, Promise<ConversationInit>>();

@@ -43,6 +43,7 @@ export interface HeldInboundDeps {
   rearm: () => Promise<void>;
 }
 
+/** A suspended tenant's kept messages, and their release (one at a time). */
 export class HeldInbound {
   /** Whether held_inbound may have rows (undefined: not read yet in this incarnation). */
   private mayHoldMessages: boolean | undefined;

@@ -55,6 +55,7 @@ export interface IntakeDeps {
   routeRequested: (conversationId: string, route: RouteRequest) => void;
 }
 
+/** Webhook messages to their conversations, once per wamid. */
 export class Intake {
   /** When this incarnation last forgot old dedupe keys (at most every FORGET_EVERY_MS). */
   private forgotAt = 0;

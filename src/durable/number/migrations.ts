@@ -32,6 +32,7 @@ const BASELINE_TABLES = [
      held_at INTEGER NOT NULL)`,
 ];
 
+/** The NumberActor's schema steps, in order (run by its constructor). */
 export const NUMBER_MIGRATIONS: readonly Migration[] = [
   // 1. Baseline: the tables above, and the conversations' columns added since
   //    they were first created, which an actor stored before may lack.

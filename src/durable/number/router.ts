@@ -47,6 +47,7 @@ export interface RouterDeps {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
+/** The number's routing passes, one at a time (see the module comment). */
 export class Router {
   private routing = false;
   private rerouteRequested = false;
