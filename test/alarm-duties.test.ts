@@ -9,7 +9,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentActor } from "../src/durable/agent";
+import type { AgentActor } from "../src/durable/agent/actor";
 import type { ConversationActor } from "../src/durable/conversation/actor";
 import { mediaJobs } from "../src/durable/conversation/media-fetch";
 import { MAX_SEND_ATTEMPTS } from "../src/durable/conversation/outbox";

@@ -7,7 +7,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AgentActor } from "../src/durable/agent";
+import type { AgentActor } from "../src/durable/agent/actor";
 import { customerWrites, eventually, relaySim, seedTenant, sim } from "./helpers";
 
 function phone(): string {

@@ -10,7 +10,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AgentActor } from "../src/durable/agent";
+import type { AgentActor } from "../src/durable/agent/actor";
 import type { ConversationActor } from "../src/durable/conversation/actor";
 import type { Page } from "../src/shared/admin";
 import {

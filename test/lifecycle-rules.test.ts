@@ -96,7 +96,7 @@ describe("rules on arrival", () => {
     await customerWrites(t.phoneNumberId, stranger, "Ciao");
     await phoneGets(stranger, "non autorizzato");
     const [row] = await numberQueue(t.numberId);
-    expect(row?.state).toBe("held");
+    expect(row?.state).toBe("unauthorized");
     expect(await offersOf(t.agents[0]!, t.tenantId)).toEqual([]);
     const created = await env.DB.prepare("SELECT count(*) AS n FROM customers WHERE tenant_id = ?")
       .bind(t.tenantId)
@@ -351,7 +351,7 @@ describe("timers", () => {
     await ringConversation(c.conversationId);
     const { conversation } = await conversationRead(t.tenantId, c.conversationId);
     expect(conversation.state).toBe("wait_queue");
-    expect((await numberQueue(t.numberId))[0]?.state).toBe("parked");
+    expect((await numberQueue(t.numberId))[0]?.state).toBe("wait_queue");
     expect(conversation.waitQueue).toMatchObject({ kind: "personal", agentId: t.agents[0] });
     const snapshot = await env.AGENT.getByName(t.agents[0]!).snapshot(t.tenantId);
     expect(snapshot?.conversations).toEqual([]);

@@ -6,7 +6,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AgentActor } from "../src/durable/agent";
+import type { AgentActor } from "../src/durable/agent/actor";
 import {
   customerWrites,
   eventually,

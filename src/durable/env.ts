@@ -3,10 +3,10 @@
  * vars (src/platform/env.ts) and the actors' namespaces, typed by their classes.
  */
 import type { PlatformEnv } from "../platform/env";
-import type { AgentActor } from "./agent";
+import type { AgentActor } from "./agent/actor";
 import type { ConversationActor } from "./conversation/actor";
-import type { LimiterActor } from "./limiter";
-import type { NumberActor } from "./number";
+import type { LimiterActor } from "./limiter/actor";
+import type { NumberActor } from "./number/actor";
 
 export interface Env extends PlatformEnv {
   NUMBER: DurableObjectNamespace<NumberActor>;

@@ -1,30 +1,28 @@
 /**
- * Our `biz_opaque_callback_data`: every message we send carries
- * `<conversation id>/<message id>`, and Meta echoes it on that message's
- * status webhooks, so a status finds its conversation and message without a
- * wamid lookup. The conversation id is a UUID; the message id is everything
- * after the first "/" (an automatic message's id may itself hold a "/").
+ * Our `biz_opaque_callback_data`: what we send with each message so that
+ * Meta's status webhooks say whose message they describe, written and read
+ * here only. The format is `<conversationId>/<messageId>`; a message id may
+ * itself hold a "/" (an automatic message's id can carry a wamid), so it is
+ * read up to the first one.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export interface CallbackRef {
+/** Where a status belongs: the conversation and its message. */
+export interface CallbackTarget {
   conversationId: string;
   messageId: string;
 }
 
-/** The callback data sent with message `messageId` of conversation `conversationId`. */
-export function callbackData(conversationId: string, messageId: string): string {
-  return `${conversationId}/${messageId}`;
+/** The callback data sent with a conversation's message. Pure. */
+export function writeCallbackData(target: CallbackTarget): string {
+  return `${target.conversationId}/${target.messageId}`;
 }
 
-/** The conversation and message a status's callback data names, or null when it is not ours. */
-export function parseCallbackData(data: string | null | undefined): CallbackRef | null {
-  if (!data) return null;
-  const slash = data.indexOf("/");
-  if (slash < 0) return null;
-  const conversationId = data.slice(0, slash);
-  const messageId = data.slice(slash + 1);
-  if (!UUID.test(conversationId) || messageId === "") return null;
-  return { conversationId, messageId };
+/** The conversation and message a status's callback data names, or null (none, or not ours). Pure. */
+export function readCallbackData(data: string | null | undefined): CallbackTarget | null {
+  const text = data ?? "";
+  const slash = text.indexOf("/");
+  if (slash <= 0) return null;
+  const conversationId = text.slice(0, slash);
+  const messageId = text.slice(slash + 1);
+  return messageId ? { conversationId, messageId } : null;
 }

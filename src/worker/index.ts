@@ -35,10 +35,10 @@ import { requestId, securityHeaders } from "./security/headers";
 import { logDenied, requestContext } from "./security/log";
 import { checkOrigin } from "./security/origin";
 
-export { AgentActor } from "../durable/agent";
+export { AgentActor } from "../durable/agent/actor";
 export { ConversationActor } from "../durable/conversation/actor";
-export { LimiterActor } from "../durable/limiter";
-export { NumberActor } from "../durable/number";
+export { LimiterActor } from "../durable/limiter/actor";
+export { NumberActor } from "../durable/number/actor";
 
 const app = new Hono<AppEnv>();
 

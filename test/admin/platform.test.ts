@@ -7,8 +7,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { NumberActor } from "../../src/durable/number";
-import type { NumberItem } from "../../src/durable/types";
+import type { NumberItem } from "../../src/durable/contracts";
+import type { NumberActor } from "../../src/durable/number/actor";
 import { extractWebhookItems } from "../../src/meta/webhook-payload";
 import { advanceClock, resetClock } from "../../src/platform/clock";
 import { hashPassword } from "../../src/platform/crypto";

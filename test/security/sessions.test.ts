@@ -7,7 +7,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AgentActor } from "../../src/durable/agent";
+import type { AgentActor } from "../../src/durable/agent/actor";
 import { advanceClock, resetClock } from "../../src/platform/clock";
 import type { ServerEvent } from "../../src/shared/protocol";
 import { newUserToken } from "../../src/worker/auth/auth";

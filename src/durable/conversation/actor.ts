@@ -17,10 +17,15 @@ import type { OutboundContent } from "../../meta/graph";
 import type { InboundMessage, StatusUpdate } from "../../meta/webhook-payload";
 import { now } from "../../platform/clock";
 import type { ConversationView, MessageView, Participant, SentMedia } from "../../shared/protocol";
+import type {
+  ConversationInit,
+  NumberConfig,
+  NumberInfo,
+  OutgoingMessage,
+  RouteRequest,
+} from "../contracts";
 import type { Env } from "../env";
-import type { OutgoingMessage } from "../outbound-start";
 import { ActorDb, Alarm, earliest, KvCell, migrate, sql } from "../sql";
-import type { ConversationInit, NumberConfig, NumberInfo, RouteRequest } from "../types";
 import { AccessTokenCache } from "./access-token";
 import { closeByAgent, sendCloseMailOnce } from "./close";
 import { drainOnce, expireUnconfirmed } from "./delivery";

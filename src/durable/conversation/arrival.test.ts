@@ -7,7 +7,7 @@ import {
   type StoredSettings,
 } from "../../shared/number-settings";
 import { CUSTOMER_WINDOW_MS } from "../../shared/protocol";
-import type { NumberConfig } from "../types";
+import type { NumberConfig } from "../contracts";
 import { arrival, outOfHours, refusesAttachment } from "./arrival";
 import { SYSTEM_CLOSE_REASON } from "./lifecycle";
 import { type ConversationRecord, newRecord } from "./record";
@@ -137,7 +137,7 @@ describe("a new conversation", () => {
     record.customer = { ...record.customer, known: false };
     const a = arrival(record, cfg, { isNew: true, fresh: [message("w1")] }, MONDAY_10);
     expect(a.automatic).toEqual([{ key: "unauthorized", text: "Not allowed" }]);
-    expect(a.route).toEqual({ type: "hold", state: "held" });
+    expect(a.route).toEqual({ type: "hold", state: "unauthorized" });
     expect(a.record.state).toBe("unauthorized");
     expect(a.close).toBeNull();
   });

@@ -20,7 +20,7 @@
 import type { InboundMessage } from "../../meta/webhook-payload";
 import type { StoredSettings } from "../../shared/number-settings";
 import { openState } from "../../shared/working-time";
-import type { NumberConfig, RouteRequest } from "../types";
+import type { NumberConfig, RouteRequest } from "../contracts";
 import { SYSTEM_CLOSE_REASON } from "./lifecycle";
 import { type ConversationRecord, enter, windowEnd } from "./record";
 import type { AutomaticMessage } from "./sending";
@@ -98,7 +98,7 @@ function arrive(
       return { type: "closed" };
     }
     enter(record, "unauthorized", now);
-    return { type: "hold", state: "held" };
+    return { type: "hold", state: "unauthorized" };
   }
   const closed = outOfHours(settings, now);
   if (closed) outcome.automatic.push(closed);

@@ -8,7 +8,7 @@
  */
 import { requireConfig } from "../../platform/config";
 import type { ConversationView, Participant, WaitQueueKind } from "../../shared/protocol";
-import type { RouteRequest } from "../types";
+import type { RouteRequest } from "../contracts";
 import type { ConversationDeps } from "./deps";
 import { requestArchive } from "./history";
 import { type NotifyDeps, notifyView, releaseSeats } from "./notify";

@@ -7,7 +7,7 @@
  */
 import type { InboundMessage } from "../../meta/webhook-payload";
 import type { MessageView } from "../../shared/protocol";
-import type { ConversationInit, NumberConfig, NumberInfo, RouteRequest } from "../types";
+import type { ConversationInit, NumberConfig, NumberInfo, RouteRequest } from "../contracts";
 import { arrival, refusesAttachment } from "./arrival";
 import { finish } from "./close";
 import type { ConversationDeps } from "./deps";

@@ -6,9 +6,8 @@
  * agent's desk, the summary "Sent templates" lists, and the withdrawal.
  */
 import type { ConversationView, MessageView, Tick } from "../../shared/protocol";
-import type { OutgoingMessage } from "../outbound-start";
+import type { ConversationInit, OutgoingMessage, RouteRequest } from "../contracts";
 import { sql } from "../sql";
-import type { ConversationInit, RouteRequest } from "../types";
 import { afterFinish, type CloseDeps, finish } from "./close";
 import type { ConversationDeps } from "./deps";
 import { requestArchive } from "./history";

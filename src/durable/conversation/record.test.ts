@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CUSTOMER_WINDOW_MS } from "../../shared/protocol";
-import { defaultNumberConfig } from "../types";
+import { defaultNumberConfig } from "../contracts";
 import {
   type ConversationRecord,
   configOf,

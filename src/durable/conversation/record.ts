@@ -12,8 +12,8 @@ import {
   type TransferMode,
   type WaitQueueKind,
 } from "../../shared/protocol";
+import { type ConversationInit, defaultNumberConfig, type NumberConfig } from "../contracts";
 import { StoredJson } from "../sql";
-import { type ConversationInit, defaultNumberConfig, type NumberConfig } from "../types";
 import type { LifecycleState } from "./lifecycle";
 
 /** The `kv` keys of the record and of its number's configuration. */

@@ -13,8 +13,8 @@
  * them and agents who are members of one (as the waiting list does).
  */
 import { and, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
+import type { AgentLive } from "../../durable/contracts";
 import type { Env } from "../../durable/env";
-import type { AgentLive } from "../../durable/routing";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
 import {

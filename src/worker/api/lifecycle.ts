@@ -7,8 +7,8 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
+import type { WaitingEntry } from "../../durable/contracts";
 import type { Env } from "../../durable/env";
-import type { WaitingEntry } from "../../durable/number";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
 import { managedNumbers, skillsetMembers, skillsets, users } from "../../platform/db/schema";

@@ -19,8 +19,12 @@ import { and, desc, eq, inArray, notExists, or, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
-import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound-start";
-import type { CustomerRef, NumberInfo } from "../../durable/types";
+import type {
+  CustomerRef,
+  NumberInfo,
+  OutgoingMessage,
+  StartOutboundResult,
+} from "../../durable/contracts";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
 import {

@@ -5,7 +5,7 @@
  *
  * The agent-facing API answers with what is stored, in clear; this middleware
  * rewrites the JSON answers of masked agents on the way out (the WebSocket's
- * frames are masked by the agent actor, `src/durable/agent.ts`). `maskJson`
+ * frames are masked by the agent actor, `src/durable/agent/event-log.ts`). `maskJson`
  * (src/shared/masking.ts) masks by key, from an explicit list of the keys that
  * carry what customers wrote or who they are; ids, times, states and the
  * business's own `displayPhone` are never touched. Whether the caller is masked comes with the session (one

@@ -4,7 +4,7 @@
  * actor that owns it, so a failure before storage makes Meta retry.
  */
 import { z } from "zod";
-import type { NumberItem } from "../../durable/types";
+import type { NumberItem } from "../../durable/contracts";
 import {
   extractWebhookItems,
   type StatusUpdate,

@@ -7,7 +7,7 @@
  * within NUMBER_CACHE_MS (the number's actor double-checks a suspension, see
  * NumberActor.ingest).
  */
-import type { NumberInfo } from "../../durable/types";
+import type { NumberInfo } from "../../durable/contracts";
 
 const NUMBER_CACHE_MS = 10_000;
 

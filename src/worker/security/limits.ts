@@ -1,11 +1,11 @@
 /**
  * What is throttled, and how hard. Each rule counts events of one key in a
- * LimiterActor (src/durable/limiter.ts); over the limit the answer is 429 with
+ * LimiterActor (src/durable/limiter/actor.ts); over the limit the answer is 429 with
  * `Retry-After`. Sign-in counts failures per account and per client IP, the same
  * whether or not the account exists; per-user quotas count every use.
  */
 import type { Context } from "hono";
-import type { LimitResult, LimitRule } from "../../durable/limiter";
+import type { LimitResult, LimitRule } from "../../durable/limiter/actor";
 import type { AppEnv } from "../app/app-types";
 import { apiError, languageOf } from "../app/http";
 import { type SecurityEvent, securityLog } from "./log";

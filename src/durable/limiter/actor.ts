@@ -10,8 +10,8 @@
  * the test runtime.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "./env";
-import { ActorDb, Alarm, KV_TABLE, KvCell, migrate } from "./sql";
+import type { Env } from "../env";
+import { ActorDb, Alarm, KV_TABLE, KvCell, migrate } from "../sql";
 
 /** At most `limit` events in any `windowMs`. */
 export interface LimitRule {

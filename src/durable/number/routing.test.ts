@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type AgentLive, type Membership, planRouting, type WaitingConversation } from "./routing";
+import type { AgentLive } from "../contracts";
+import { type Membership, planRouting, type WaitingConversation } from "./routing";
 
 const NOW = 1_000_000;
 

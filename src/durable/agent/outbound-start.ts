@@ -18,64 +18,14 @@
  * actor for a seat: granted unless the agent is offline or at their limit, and
  * then it is theirs at once (no offer); otherwise it is routed like any new
  * conversation to its skillset. The answer is stored in the same conversation.
+ *
+ * The agent actor runs it (the values passed are in ../contracts.ts); the
+ * agent's seats come in as a `SeatBook`.
  */
 
-import type { OutboundContent } from "../meta/graph";
-import type { ConversationView, MessageView } from "../shared/protocol";
-import type { Env } from "./env";
-import type { ConversationInit, CustomerRef, NumberInfo } from "./types";
-
-/** The first message, as the conversation actor stores and sends it. */
-export interface OutgoingMessage {
-  kind: "text" | "template";
-  /** What the desktop and the history show (for a template, the filled-in text). */
-  text: string;
-  /** Sent instead of `text` (a template's Graph object). */
-  content?: OutboundContent;
-  templateName?: string;
-}
-
-/** What the Worker asks of the agent actor, checked and resolved (customer, number, template). */
-export interface StartOutboundRequest {
-  number: NumberInfo;
-  customer: CustomerRef;
-  skillsetId: string | null;
-  skillsetName: string | null;
-  clientId: string;
-  message: OutgoingMessage;
-}
-
-export type StartOutboundResult =
-  | { ok: true; conversation: ConversationView; message: MessageView }
-  | {
-      ok: false;
-      code:
-        | "not_an_agent"
-        | "at_capacity"
-        | "already_open"
-        | "waiting"
-        | "awaiting_reply"
-        | "window_closed";
-      agentName?: string | null;
-    };
-
-/** The number actor's answer to opening a conversation for an agent. */
-export type OpenOutboundResult =
-  | { ok: true; created: true; init: ConversationInit; lastCustomerMessageAt: number | null }
-  | { ok: true; created: false; conversationId: string; state: "assigned" | "outbound" }
-  | { ok: false; code: "already_open"; agentName: string | null }
-  | { ok: false; code: "waiting" | "window_closed" | "no_seat" };
-
-/** What the number actor knows of a customer: when they last wrote, and what is open. */
-export interface ContactState {
-  lastCustomerMessageAt: number | null;
-  open: {
-    id: string;
-    state: "assigned" | "outbound" | "waiting";
-    agentId: string | null;
-    agentName: string | null;
-  } | null;
-}
+import type { ConversationView } from "../../shared/protocol";
+import type { StartOutboundRequest, StartOutboundResult } from "../contracts";
+import type { Env } from "../env";
 
 /** The agent actor's seat bookkeeping, as `startOutbound` uses it. */
 export interface SeatBook {

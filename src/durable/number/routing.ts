@@ -9,7 +9,7 @@
  *      conversations, 6. longest idle since the last conversation.
  * Only Ready agents under their limit receive conversations.
  */
-import type { AgentStatus } from "../shared/protocol";
+import type { AgentLive } from "../contracts";
 
 export interface WaitingConversation {
   id: string;
@@ -35,16 +35,6 @@ export interface Membership {
   skillsetId: string;
   /** 1–9 */
   agentPriority: number;
-}
-
-export interface AgentLive {
-  id: string;
-  status: AgentStatus;
-  /** Conversations assigned plus offered right now. */
-  load: number;
-  maxConversations: number;
-  /** When the agent last received a conversation; null = never. */
-  lastAssignedAt: number | null;
 }
 
 export interface PlannedOffer {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { readClientFrame } from "./client-frame";
+
+describe("readClientFrame", () => {
+  it("reads the protocol's frames, from text or bytes", () => {
+    expect(readClientFrame('{"type":"ping"}')).toEqual({ ok: true, frame: { type: "ping" } });
+    const bytes = new TextEncoder().encode('{"type":"resume","lastSeq":4}').buffer as ArrayBuffer;
+    expect(readClientFrame(bytes)).toEqual({ ok: true, frame: { type: "resume", lastSeq: 4 } });
+  });
+
+  it("answers text that is not JSON with a fixed message, never the parser's", () => {
+    expect(readClientFrame("{not json <script>")).toEqual({
+      ok: false,
+      message: "The frame is not JSON",
+    });
+  });
+
+  it("names only the wrong fields of a frame that does not fit", () => {
+    expect(readClientFrame(JSON.stringify({ type: "resume", lastSeq: "Error: boom" }))).toEqual({
+      ok: false,
+      message: "The frame does not fit the protocol (fields: lastSeq)",
+    });
+    expect(readClientFrame(JSON.stringify({ type: "typing", conversationId: 7 }))).toEqual({
+      ok: false,
+      message: "The frame does not fit the protocol (fields: conversationId)",
+    });
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The AgentActor's tables, as numbered migrations run once per actor
+ * (`migrate` in ../sql.ts). Append-only: a released step is never edited.
+ */
+import { KV_TABLE, type Migration } from "../sql";
+
+/** The AgentActor's schema steps, in order (run by its constructor). */
+export const AGENT_MIGRATIONS: readonly Migration[] = [
+  // 1. Baseline: the tables as they were before versioned migrations (each
+  //    statement idempotent, so an actor stored before keeps its rows).
+  [
+    KV_TABLE,
+    `CREATE TABLE IF NOT EXISTS offers (
+       conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, view TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS conversations (
+       conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, view TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)`,
+    // Lapsed offers whose number has not yet been told (retried by the alarm until it is).
+    `CREATE TABLE IF NOT EXISTS lapsed_offers (
+       conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL)`,
+  ],
+];

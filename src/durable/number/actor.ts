@@ -1,0 +1,360 @@
+/**
+ * NumberActor — one per managed number. It owns the mapping customer → open
+ * conversation (one at a time), inbound dedupe, the routing queue and the
+ * offers made to agents. Messages themselves live in ConversationActors.
+ *
+ * This file is its RPC surface, stored cells and alarm; the work is done by
+ * the modules beside it: intake.ts (webhook messages, dedupe), held-inbound.ts
+ * (a suspended tenant's messages), statuses.ts, customer-lookup.ts,
+ * conversations.ts (the open conversations and their states), router.ts (on
+ * the pure routing.ts), agents.ts, config-cache.ts, outbound-open.ts and
+ * listings.ts.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { StatusUpdate } from "../../meta/webhook-payload";
+import { now } from "../../platform/clock";
+import {
+  type AgentLive,
+  type ContactState,
+  type CustomerRef,
+  defaultNumberConfig,
+  type NumberInfo,
+  type NumberItem,
+  type OpenOutboundResult,
+  type RouteRequest,
+  type WaitingEntry,
+} from "../contracts";
+import type { Env } from "../env";
+import { ActorDb, Alarm, KvCell, migrate, sql } from "../sql";
+import { agentsLive, rememberAgent } from "./agents";
+import { type CachedConfig, ConfigCache } from "./config-cache";
+import * as conversations from "./conversations";
+import { CustomerLookup } from "./customer-lookup";
+import { HeldInbound } from "./held-inbound";
+import { Intake } from "./intake";
+import {
+  type DashboardRow,
+  dashboardRows,
+  outboundOf,
+  queueView,
+  waitingEntries,
+} from "./listings";
+import { NUMBER_MIGRATIONS } from "./migrations";
+import { contactStates, openOutbound } from "./outbound-open";
+import { Router } from "./router";
+import { applyStatuses, registerOutbound } from "./statuses";
+
+export class NumberActor extends DurableObject<Env> {
+  private readonly db: ActorDb;
+  private readonly numberCell: KvCell<NumberInfo>;
+  private readonly configCell: KvCell<CachedConfig>;
+  /** When a closed number opens again (routing waits for it). */
+  private readonly reopenCell: KvCell<number>;
+  /** When the alarm next asks whether a suspended tenant is back (messages are kept). */
+  private readonly heldCheckCell: KvCell<number>;
+  private readonly nextAlarm: Alarm;
+
+  private readonly config: ConfigCache;
+  private readonly router: Router;
+  private readonly intake: Intake;
+  private readonly held: HeldInbound;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = new ActorDb(ctx.storage.sql);
+    migrate(this.db, NUMBER_MIGRATIONS);
+    this.numberCell = new KvCell(ctx.storage.sql, "number");
+    this.configCell = new KvCell(ctx.storage.sql, "config");
+    this.reopenCell = new KvCell(ctx.storage.sql, "reopenAt");
+    this.heldCheckCell = new KvCell(ctx.storage.sql, "heldCheckAt");
+    this.nextAlarm = new Alarm(ctx.storage);
+    const db = this.db;
+    const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
+    const number = () => this.numberCell.get();
+    this.config = new ConfigCache({
+      env,
+      now,
+      numberCell: this.numberCell,
+      configCell: this.configCell,
+    });
+    this.router = new Router({
+      db,
+      env,
+      now,
+      number,
+      workingTime: (n) => this.config.workingTime(n),
+      alarm: this.nextAlarm,
+      reopenCell: this.reopenCell,
+      heldCheckAt: () => this.heldCheckCell.get(),
+      waitUntil,
+    });
+    const customers = new CustomerLookup({
+      db,
+      env,
+      number: () => this.numberCell.get()!,
+      config: (n) => this.config.get(n),
+    });
+    this.intake = new Intake({
+      db,
+      env,
+      now,
+      conversationInit: (row) => customers.init(row),
+      routeRequested: (id, route) => this.applyRoute(id, route),
+    });
+    this.held = new HeldInbound({
+      db,
+      env,
+      now,
+      number,
+      checkCell: this.heldCheckCell,
+      waitUntil,
+      store: (items) => this.intake.store(items),
+      applyStatuses: (statuses) => applyStatuses({ db, env, now }, statuses),
+      rearm: () => this.router.rearm(),
+    });
+  }
+
+  // ---- inbound --------------------------------------------------------------
+
+  /**
+   * Stores a batch of webhook items for this number. Resolves only when every
+   * message is durably stored by its conversation actor and every status is
+   * applied, so the Worker can acknowledge Meta. Idempotent per wamid and
+   * (wamid, status): a redelivered batch creates nothing new.
+   *
+   * For a `suspended` tenant the messages are kept here instead (durably,
+   * before resolving), neither routed nor answered; statuses are applied as
+   * usual. Messages kept earlier are routed before a later batch's, so a
+   * customer's messages keep their order.
+   */
+  async ingest(
+    number: NumberInfo,
+    items: NumberItem[],
+    options: { suspended?: boolean } = {},
+  ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
+    this.numberCell.set(number);
+    this.intake.forgetOldDeliveries();
+    if (options.suspended) return this.held.hold(items);
+    await this.held.releaseFirst();
+    return { ...(await this.intake.store(items)), held: 0 };
+  }
+
+  /**
+   * The tenant was reactivated: routes the messages kept while it was
+   * suspended, oldest first, as if they had just arrived (their messages keep
+   * Meta's time). Starts the release and returns how many wait; the alarm
+   * finishes it should this actor stop midway. Idempotent.
+   */
+  async tenantReactivated(): Promise<{ held: number }> {
+    return this.held.reactivated();
+  }
+
+  /**
+   * Records which conversation sent `wamid` and returns statuses that arrived
+   * for it before this call. Idempotent.
+   */
+  async registerOutbound(wamid: string, conversationId: string): Promise<StatusUpdate[]> {
+    return registerOutbound(this.db, wamid, conversationId);
+  }
+
+  // ---- what the conversation and the agents ask ------------------------------
+
+  /** Applies a routing request to the conversation's row, and routes when it was queued. */
+  private applyRoute(conversationId: string, route: RouteRequest): void {
+    if (conversations.applyRoute(this.db, conversationId, route, now())) this.router.kick();
+  }
+
+  /** The conversation's own decision (softbot answered or timed out, transfer, wait queue). */
+  async routeRequest(conversationId: string, route: RouteRequest): Promise<void> {
+    this.applyRoute(conversationId, route);
+  }
+
+  /**
+   * An agent takes a conversation that is not being worked: waiting for
+   * routing (even if offered to someone), unauthorized, in a wait queue, or
+   * left open by an agent who logged out. `onlyParkedBy` restricts it to the
+   * agent's own wait queue (unpause). Returns who had it before (an offer to
+   * withdraw, an owner to release), or a refusal.
+   */
+  async claim(
+    conversationId: string,
+    agent: { id: string; name: string },
+    onlyParkedBy: string | null = null,
+  ): Promise<conversations.ClaimResult> {
+    return conversations.claim(this.db, conversationId, agent, onlyParkedBy, now());
+  }
+
+  /** The owner logged out (`open` true) or came back (false): marks their conversations. Idempotent. */
+  async leftOpen(conversationId: string, agentId: string, open: boolean): Promise<void> {
+    conversations.markLeftOpen(this.db, conversationId, agentId, open);
+  }
+
+  /**
+   * The agent accepted our offer: the conversation is theirs. Returns false when
+   * the offer is no longer valid (closed, picked up or re-offered meanwhile).
+   */
+  async offerAccepted(
+    conversationId: string,
+    agent: { id: string; name: string },
+  ): Promise<{ ok: true; skillsetId: string | null } | { ok: false }> {
+    const accepted = conversations.acceptOffer(this.db, conversationId, agent, now());
+    return accepted ? { ok: true, skillsetId: accepted.skillsetId } : { ok: false };
+  }
+
+  /**
+   * The offer timed out (the agent is now RONA): the conversation waits again,
+   * keeping its place. An immediate transfer stops waiting for its target and
+   * falls back to the others; an exclusive one keeps waiting for that target.
+   */
+  async offerExpired(conversationId: string, agentId: string): Promise<void> {
+    if (conversations.offerLapsed(this.db, conversationId, agentId)) this.router.kick();
+  }
+
+  /**
+   * The agent can no longer serve the conversation (deactivated): if it is
+   * offered or assigned to them, it waits again, keeping its place in the
+   * queue, and routing re-runs. Idempotent.
+   */
+  async handBack(conversationId: string, agentId: string): Promise<void> {
+    if (conversations.handBack(this.db, conversationId, agentId)) this.router.kick();
+  }
+
+  /** The conversation closed: the customer's next message opens a new one. Idempotent. */
+  async conversationClosed(conversationId: string): Promise<void> {
+    conversations.forget(this.db, conversationId);
+  }
+
+  /**
+   * An agent's status or load changed. Routing re-runs at once when the agent
+   * may take work, so no backlog waits for a sweep.
+   */
+  async agentChanged(agent: AgentLive): Promise<void> {
+    rememberAgent(this.db, agent);
+    if (agent.status === "ready" && agent.load < agent.maxConversations) this.router.kick();
+  }
+
+  /**
+   * The agent of `skillsetId` routing would pick now (Ready, under their
+   * limit, by the routing order), other than `exclude`; null when none is.
+   */
+  async pickAgent(skillsetId: string, exclude: string[]): Promise<string | null> {
+    return this.router.pickAgent(skillsetId, exclude);
+  }
+
+  /**
+   * An administrator changed this number, its skillsets or their members:
+   * reloads what the actor caches from D1, hands the new settings to every
+   * open conversation (their timers follow at once) and routes again.
+   * Idempotent.
+   */
+  async configChanged(): Promise<void> {
+    const numberId = this.ctx.id.name;
+    if (!numberId) return;
+    const loaded = await this.config.load(numberId);
+    if (loaded) {
+      const open = this.db.all<{ id: string }>(
+        sql`SELECT id FROM conversations WHERE state <> 'new'`,
+      );
+      await Promise.all(
+        open.map((c) =>
+          this.env.CONVERSATION.getByName(c.id)
+            .configChanged(loaded.number, loaded.config)
+            .catch((err: unknown) => console.error("configChanged failed", c.id, err)),
+        ),
+      );
+    }
+    this.router.kick();
+  }
+
+  // ---- conversations an agent starts (../agent/outbound-start.ts) -------------
+
+  /**
+   * Opens the conversation an agent starts with `customer` under
+   * `conversationId`, or finds the one already open (one per customer per
+   * number); see outbound-open.ts. Idempotent for the same agent and customer.
+   */
+  async openOutbound(
+    number: NumberInfo,
+    conversationId: string,
+    customer: CustomerRef,
+    skillsetId: string | null,
+    agent: { id: string; name: string },
+    options: { state: "assigned" | "outbound"; mayCreate: boolean },
+  ): Promise<OpenOutboundResult> {
+    this.numberCell.set(number);
+    const config = (await this.config.get(number))?.config ?? defaultNumberConfig();
+    // No await from here on: the check and the insert are one step.
+    const request = { conversationId, customer, skillsetId, agent };
+    return openOutbound(this.db, now(), number, config, request, options);
+  }
+
+  /**
+   * For each contact key: when the customer last wrote to this number, and the
+   * conversation they have open here (whose, and whether it is being worked).
+   * Read-only.
+   */
+  async contactState(contactKeys: string[]): Promise<Record<string, ContactState>> {
+    return contactStates(this.db, contactKeys);
+  }
+
+  /** The conversations `agentId` started with a template that the customer has not answered. */
+  async outboundOf(agentId: string): Promise<string[]> {
+    return outboundOf(this.db, agentId);
+  }
+
+  // ---- read-only views --------------------------------------------------------
+
+  /** The conversations of this number that no agent is working now, for the waiting list. */
+  async waitingList(): Promise<WaitingEntry[]> {
+    const number = this.numberCell.get();
+    if (!number) return [];
+    const cached = this.config.peek();
+    const skillsetName = (id: string | null) =>
+      cached?.skillsets.find((s) => s.id === id)?.name ?? null;
+    return waitingEntries(
+      this.db,
+      { id: number.id, name: cached?.number.name ?? number.name },
+      skillsetName,
+    );
+  }
+
+  /** The live state of the agents serving this number, as routing knows it. */
+  async agentsLive(): Promise<AgentLive[]> {
+    return agentsLive(this.db);
+  }
+
+  /**
+   * Every open conversation of this number as the dashboard counts it: its
+   * routing state, whether it is a transfer, when it arrived (ms) and the
+   * skillset it asks for. Read-only.
+   */
+  async dashboardLive(): Promise<DashboardRow[]> {
+    return dashboardRows(this.db);
+  }
+
+  /** Test and diagnostics view of the queue. */
+  async conversations(): Promise<ReturnType<typeof queueView>> {
+    return queueView(this.db);
+  }
+
+  /** Drills only (see src/worker/app/drill-hooks.ts): dies mid-flow, as an eviction would. */
+  async drillAbort(): Promise<void> {
+    this.ctx.abort("drill");
+  }
+
+  // ---- alarm ----------------------------------------------------------------
+
+  /**
+   * Asks D1 whether a suspended tenant is back when that check is due, then
+   * routes (which arms the alarm again: the number opening, a transfer's
+   * target lapsing, the next check, or the routing watchdog).
+   */
+  override async alarm(): Promise<void> {
+    this.nextAlarm.fired();
+    const heldCheckAt = this.heldCheckCell.get();
+    if (heldCheckAt !== null && heldCheckAt <= now()) {
+      await this.held.recheck().catch(() => undefined); // logged; re-armed below
+    }
+    await this.router.run();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * A suspended tenant's messages (table `held_inbound`): kept durably, once
+ * per wamid and in arrival order, neither routed nor answered, until the
+ * tenant is reactivated; then routed oldest first as if they had just arrived
+ * (their messages keep Meta's time). The operator's reactivation tells the
+ * number; should that call be lost, the alarm asks D1 every HELD_RECHECK_MS.
+ */
+import { eq } from "drizzle-orm";
+import type { StatusUpdate } from "../../meta/webhook-payload";
+import { d1 } from "../../platform/db/d1";
+import { tenants } from "../../platform/db/schema";
+import type { NumberInfo, NumberItem } from "../contracts";
+import type { Env } from "../env";
+import { type ActorDb, type KvCell, StoredJson, sql } from "../sql";
+import { alreadySeen, statusesOf } from "./intake";
+
+/**
+ * While messages are kept for a suspended tenant, the alarm asks D1 this often
+ * whether the tenant is back (should the operator's reactivation call be lost).
+ */
+const HELD_RECHECK_MS = 5 * 60 * 1000;
+/** After a failed release of kept messages, the alarm tries again this soon. */
+const HELD_RETRY_MS = 30 * 1000;
+/** Kept messages are routed this many at a time, oldest first. */
+const RELEASE_BATCH = 100;
+
+/** `held_inbound.item`: the webhook item as it arrived. */
+const itemJson = new StoredJson<NumberItem>();
+
+/** What keeping and releasing messages needs of the actor. */
+export interface HeldInboundDeps {
+  db: ActorDb;
+  env: Env;
+  now: () => number;
+  number: () => NumberInfo | null;
+  /** When the alarm next asks whether the tenant is back (absent: nothing kept). */
+  checkCell: KvCell<number>;
+  waitUntil: (promise: Promise<unknown>) => void;
+  /** Routes items as a fresh delivery (intake.ts). */
+  store: (items: NumberItem[]) => Promise<unknown>;
+  applyStatuses: (statuses: StatusUpdate[]) => Promise<void>;
+  /** Arms the actor's alarm for a changed check time (unless a routing pass will). */
+  rearm: () => Promise<void>;
+}
+
+/** A suspended tenant's kept messages, and their release (one at a time). */
+export class HeldInbound {
+  /** Whether held_inbound may have rows (undefined: not read yet in this incarnation). */
+  private mayHoldMessages: boolean | undefined;
+  /** The release of kept messages in progress, which new messages wait for. */
+  private releasing: Promise<void> | null = null;
+
+  constructor(private readonly deps: HeldInboundDeps) {}
+
+  /**
+   * Keeps a suspended tenant's messages (once per wamid, in arrival order) and
+   * applies its statuses. A message already routed before the suspension is
+   * not kept again. Then asks D1 itself whether the tenant is still suspended:
+   * the Worker's view may be seconds old, and a reactivation it missed must
+   * not leave these messages waiting.
+   */
+  async hold(
+    items: NumberItem[],
+  ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
+    const { db, now } = this.deps;
+    let held = 0;
+    let skipped = 0;
+    for (const item of items) {
+      if (item.kind !== "message") continue;
+      const id = item.message.id;
+      if (
+        alreadySeen(db, id) ||
+        db.one(sql`SELECT 1 AS x FROM held_inbound WHERE wamid = ${id}`) !== null
+      ) {
+        skipped++;
+        continue;
+      }
+      db.run(
+        sql`INSERT INTO held_inbound (wamid, item, held_at)
+            VALUES (${id}, ${itemJson.write(item)}, ${now()})`,
+      );
+      held++;
+    }
+    this.mayHoldMessages ||= held > 0;
+    const statuses = statusesOf(items);
+    await this.deps.applyStatuses(statuses);
+    // Kept durably already: a failed release (logged, retried by the alarm) must not fail the delivery.
+    await this.recheck().catch(() => undefined);
+    return { messages: 0, statuses: statuses.length, skipped, held };
+  }
+
+  /** Messages kept earlier are routed before a later delivery's, so a customer's keep their order. */
+  async releaseFirst(): Promise<void> {
+    if (this.releasing || this.holdsMessages()) await this.release();
+  }
+
+  private holdsMessages(): boolean {
+    this.mayHoldMessages ??=
+      this.deps.db.one(sql`SELECT 1 AS x FROM held_inbound LIMIT 1`) !== null;
+    return this.mayHoldMessages;
+  }
+
+  /**
+   * If messages are kept, reads the tenant's status from D1: active → routes
+   * them now; suspended (or D1 unreadable) → asks again at the next check.
+   */
+  async recheck(): Promise<void> {
+    const { env, now, checkCell } = this.deps;
+    const number = this.deps.number();
+    if (!number || !this.holdsMessages()) {
+      checkCell.delete();
+      return;
+    }
+    let status: string | null = null;
+    try {
+      const tenant = await d1(env.DB)
+        .select({ status: tenants.status })
+        .from(tenants)
+        .where(eq(tenants.id, number.tenantId))
+        .get();
+      status = tenant?.status ?? null;
+    } catch (err) {
+      console.error("kept messages: tenant status unreadable; asking again later", err);
+    }
+    if (status === "active") {
+      await this.release();
+      return;
+    }
+    checkCell.set(now() + HELD_RECHECK_MS);
+    await this.deps.rearm();
+  }
+
+  /**
+   * The tenant was reactivated: starts routing the kept messages and returns
+   * how many wait; the alarm finishes should this actor stop midway.
+   * Idempotent.
+   */
+  async reactivated(): Promise<{ held: number }> {
+    const held =
+      this.deps.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM held_inbound`)?.n ?? 0;
+    if (held > 0) {
+      this.deps.checkCell.set(this.deps.now() + HELD_RETRY_MS);
+      await this.deps.rearm();
+      this.deps.waitUntil(this.release().catch(() => undefined));
+    }
+    return { held };
+  }
+
+  /** Routes every kept message (one release at a time; callers share it). */
+  private release(): Promise<void> {
+    this.releasing ??= this.releaseAll().finally(() => {
+      this.releasing = null;
+    });
+    return this.releasing;
+  }
+
+  private async releaseAll(): Promise<void> {
+    const { db, now, checkCell } = this.deps;
+    try {
+      for (;;) {
+        const rows = db.all<{ seq: number; item: string }>(
+          sql`SELECT seq, item FROM held_inbound ORDER BY seq LIMIT ${RELEASE_BATCH}`,
+        );
+        if (rows.length === 0) break;
+        // Stored like a fresh delivery (deduped by wamid should a release be
+        // repeated), and forgotten only once stored.
+        await this.deps.store(rows.map((r) => itemJson.read(r.item)));
+        db.run(sql`DELETE FROM held_inbound WHERE seq <= ${rows.at(-1)!.seq}`);
+      }
+      this.mayHoldMessages = false;
+      checkCell.delete();
+    } catch (err) {
+      console.error("kept messages: release failed; the alarm retries", err);
+      checkCell.set(now() + HELD_RETRY_MS);
+      await this.deps.rearm();
+      throw err;
+    }
+  }
+}
