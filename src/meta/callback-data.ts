@@ -3,8 +3,11 @@
  * Meta's status webhooks say whose message they describe, written and read
  * here only. The format is `<conversationId>/<messageId>`; a message id may
  * itself hold a "/" (an automatic message's id can carry a wamid), so it is
- * read up to the first one.
+ * read up to the first one. A conversation id is a UUID (the number actor
+ * makes it): data of another shape was not written by us.
  */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Where a status belongs: the conversation and its message. */
 export interface CallbackTarget {
@@ -24,5 +27,5 @@ export function readCallbackData(data: string | null | undefined): CallbackTarge
   if (slash <= 0) return null;
   const conversationId = text.slice(0, slash);
   const messageId = text.slice(slash + 1);
-  return messageId ? { conversationId, messageId } : null;
+  return UUID.test(conversationId) && messageId ? { conversationId, messageId } : null;
 }

@@ -5,6 +5,7 @@
  * send without an answer may have reached Meta, so it waits for Meta's
  * status instead, and shows "not confirmed" when none comes.
  */
+import { writeCallbackData } from "../../meta/callback-data";
 import {
   type SendResult as GraphSendResult,
   graphApiOf,
@@ -83,7 +84,7 @@ async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
       to: record.customer.phone ?? record.customer.recipient,
       text: message.text,
       content: message.payload ? outboundPayloadJson.read(message.payload).content : undefined,
-      callbackData: `${record.id}/${message.id}`,
+      callbackData: writeCallbackData({ conversationId: record.id, messageId: message.id }),
     };
   } catch (err) {
     // Nothing reached Meta (D1 unreachable, an unreadable row): an attempt that can be repeated.

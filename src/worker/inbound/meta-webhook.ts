@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { NumberItem } from "../../durable/contracts";
+import { readCallbackData } from "../../meta/callback-data";
 import {
   extractWebhookItems,
   type StatusUpdate,
@@ -25,9 +26,6 @@ const Handshake = z.object({
   "hub.verify_token": z.string().optional(),
   "hub.challenge": z.string().max(1024).optional(),
 });
-
-/** Our callback data: `<conversation id>/<message id>` (see src/durable/conversation/delivery.ts). */
-const CALLBACK = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/;
 
 /** Statuses that name their conversation, by number then conversation. */
 type DirectStatuses = Map<string, Map<string, { status: StatusUpdate; messageId: string }[]>>;
@@ -51,9 +49,9 @@ function groupByNumber(items: WebhookItem[]): {
       entry = { kind: "message", contact: item.contact, message: item.message };
       phoneNumberId = item.phoneNumberId;
     } else if (item.kind === "status") {
-      const ours = CALLBACK.exec(item.status.bizOpaqueCallbackData ?? "");
+      const ours = readCallbackData(item.status.bizOpaqueCallbackData);
       if (ours) {
-        const [, conversationId = "", messageId = ""] = ours;
+        const { conversationId, messageId } = ours;
         const byConversation = direct.get(item.phoneNumberId) ?? new Map();
         const list = byConversation.get(conversationId) ?? [];
         list.push({ status: item.status, messageId });
