@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Env } from "../durable/env";
 import { configOf } from "../platform/config";
+import { redacted } from "../platform/db/errors";
 import { account } from "./api/account";
 import { admin } from "./api/admin";
 import { customerHistory } from "./api/customer-history";
@@ -102,7 +103,7 @@ app.notFound((c) =>
 
 app.onError((err, c) => {
   if (err instanceof HTTPException) return err.getResponse();
-  console.error("unhandled error", err);
+  console.error("unhandled error", redacted(err));
   return c.json(errorBody("internal", "Something went wrong"), 500);
 });
 
@@ -119,7 +120,7 @@ export default {
         (told) => {
           if (told > 0) console.log("customer deletions told to conversations:", told);
         },
-        (err: unknown) => console.error("customer deletions sweep failed", err),
+        (err: unknown) => console.error("customer deletions sweep failed", redacted(err)),
       ),
     );
   },

@@ -8,6 +8,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { d1 } from "../../platform/db/d1";
+import { redacted } from "../../platform/db/errors";
 import { customers } from "../../platform/db/schema";
 import { pipelineDb } from "../../platform/pipeline-db";
 import type { ConversationDeps } from "./deps";
@@ -75,7 +76,7 @@ export async function archiveOnce(deps: ArchiveDeps): Promise<void> {
       }
       // A newer request came while we wrote: write again with the newer state.
     } catch (err) {
-      console.warn("history write failed; the alarm retries", record.id, err);
+      console.warn("history write failed; the alarm retries", record.id, redacted(err));
       const latest = deps.archive.get() ?? pending;
       const attempts = latest.attempts + 1;
       deps.archive.set({

@@ -8,6 +8,7 @@
 import { eq } from "drizzle-orm";
 import type { StatusUpdate } from "../../meta/webhook-payload";
 import { d1 } from "../../platform/db/d1";
+import { redacted } from "../../platform/db/errors";
 import { tenants } from "../../platform/db/schema";
 import type { NumberInfo, NumberItem } from "../contracts";
 import type { Env } from "../env";
@@ -120,7 +121,7 @@ export class HeldInbound {
         .get();
       status = tenant?.status ?? null;
     } catch (err) {
-      console.error("kept messages: tenant status unreadable; asking again later", err);
+      console.error("kept messages: tenant status unreadable; asking again later", redacted(err));
     }
     if (status === "active") {
       await this.release();
@@ -170,7 +171,7 @@ export class HeldInbound {
       this.mayHoldMessages = false;
       checkCell.delete();
     } catch (err) {
-      console.error("kept messages: release failed; the alarm retries", err);
+      console.error("kept messages: release failed; the alarm retries", redacted(err));
       checkCell.set(now() + HELD_RETRY_MS);
       await this.deps.rearm();
       throw err;

@@ -11,6 +11,7 @@
 import { and, eq } from "drizzle-orm";
 import { requireConfig } from "../../platform/config";
 import { d1 } from "../../platform/db/d1";
+import { redacted } from "../../platform/db/errors";
 import { skillsetMembers, skillsets, users } from "../../platform/db/schema";
 import type { WorkingTime } from "../../shared/admin";
 import { openState } from "../../shared/working-time";
@@ -78,7 +79,7 @@ export class Router {
       } while (this.rerouteRequested);
       await this.armIdleAlarm();
     } catch (err) {
-      console.error("routing failed; the watchdog alarm retries", err);
+      console.error("routing failed; the watchdog alarm retries", redacted(err));
     } finally {
       this.routing = false;
     }

@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { failedConstraint } from "./errors";
+import { failedConstraint, redacted } from "./errors";
 
 const unique = new Error(
   "D1_ERROR: UNIQUE constraint failed: customers.tenant_id, customers.contact_key: SQLITE_CONSTRAINT",
@@ -32,5 +32,23 @@ describe("failedConstraint", () => {
   it("is false for anything else thrown", () => {
     expect(failedConstraint(new Error("D1_ERROR: no such table: x"), "UNIQUE")).toBe(false);
     expect(failedConstraint(undefined, "CHECK")).toBe(false);
+  });
+});
+
+describe("redacted", () => {
+  it("keeps a failed query's SQL and D1's error but not its parameters", () => {
+    const d1Error = new Error("D1_ERROR: UNIQUE constraint failed: customers.phone");
+    const err = new DrizzleQueryError(
+      "insert into customers (phone) values (?)",
+      ["+393331234567"],
+      d1Error,
+    );
+    const logged = redacted(err) as Error;
+    expect(String(err.message)).toContain("+393331234567");
+    expect(logged.message).not.toContain("+393331234567");
+    expect(logged.message).toContain("insert into customers");
+    expect(logged.cause).toBe(d1Error);
+    const other = new Error("plain");
+    expect(redacted(other)).toBe(other);
   });
 });

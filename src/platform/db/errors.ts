@@ -12,3 +12,13 @@ export function failedConstraint(err: unknown, kind: "UNIQUE" | "CHECK"): boolea
   const d1Error = err instanceof DrizzleQueryError ? err.cause : err;
   return String(d1Error).includes(`${kind} constraint failed`);
 }
+
+/**
+ * `err` fit for the logs: a drizzle query error keeps its SQL and D1's error
+ * but not its parameters (phones, names, texts people sent). Anything else
+ * is returned as it is.
+ */
+export function redacted(err: unknown): unknown {
+  if (!(err instanceof DrizzleQueryError)) return err;
+  return new Error(`Failed query: ${err.query} (parameters withheld)`, { cause: err.cause });
+}

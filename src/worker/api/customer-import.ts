@@ -14,7 +14,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { d1 } from "../../platform/db/d1";
-import { failedConstraint } from "../../platform/db/errors";
+import { failedConstraint, redacted } from "../../platform/db/errors";
 import { readCapped } from "../../platform/streams";
 import { Page } from "../../shared/admin";
 import {
@@ -311,7 +311,7 @@ customerImport.endpoint(
         // Deleted customers' conversations drop contents and files; the sweep retries what fails.
         c.executionCtx.waitUntil(
           tellDeletedConversations(c.env, { tenantId: c.var.user.tenantId }).catch((err: unknown) =>
-            console.warn("customer deletion: actors not told yet", err),
+            console.warn("customer deletion: actors not told yet", redacted(err)),
           ),
         );
       }
@@ -325,7 +325,7 @@ customerImport.endpoint(
         // A phone the file gives a customer reached another customer since the preview.
         apiError(409, "customers_changed", applyProblemText({ kind: "customersChanged" }, lang));
       }
-      console.error("customer import apply failed", err);
+      console.error("customer import apply failed", redacted(err));
       apiError(500, "apply_failed", applyProblemText({ kind: "failed" }, lang));
     }
     return c.json(importView(await ownImport(c, record.id)));

@@ -21,7 +21,7 @@ import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
 import { d1 } from "../../platform/db/d1";
-import { failedConstraint } from "../../platform/db/errors";
+import { failedConstraint, redacted } from "../../platform/db/errors";
 import {
   conversations,
   customerProperties,
@@ -534,7 +534,7 @@ customers.endpoint(
     securityLog("admin_change", { entity: "customer", action: "delete" });
     // Their conversations drop contents and files now; what fails here, the sweep retries.
     await tellDeletedConversations(c.env, { tenantId, limit: 200 }).catch((err: unknown) =>
-      console.warn("customer deletion: actors not told yet", err),
+      console.warn("customer deletion: actors not told yet", redacted(err)),
     );
     return c.body(null, 204);
   },
