@@ -19,9 +19,9 @@ import {
   login,
   PASSWORD,
   signIn,
-} from "./admin/session";
-import { eventually } from "./helpers";
-import type { SinkMessage } from "./smtp-sink";
+} from "./kit/session";
+import type { SinkMessage } from "./kit/smtp-sink";
+import { eventually } from "./kit/wait";
 
 const SINK = env.MAIL_SINK_URL as string;
 

@@ -15,14 +15,12 @@ import { mediaJobs } from "../src/durable/media-fetch";
 import { MAX_SEND_ATTEMPTS } from "../src/durable/outbox";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
-import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";
-import {
-  acceptedConversation,
-  conversationRead,
-  phone,
-  phoneReceived,
-  setSettings,
-} from "./lifecycle-helpers";
+import { acceptedConversation, conversationRead } from "./kit/conversation";
+import { phone, uid } from "./kit/ids";
+import { customerWrites, relaySim, SIM_URL } from "./kit/meta";
+import { phoneReceived, sim } from "./kit/simulator";
+import { seedTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const SINK = env.MAIL_SINK_URL as string;
 const HOUR_MS = 60 * 60 * 1000;

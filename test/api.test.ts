@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/platform/config";
 import { hashPassword } from "../src/platform/crypto";
 import type { DesktopSnapshot, ServerEvent } from "../src/shared/protocol";
-import { customerWrites, eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
+import { customerWrites, postWebhook } from "./kit/meta";
+import { textWebhook } from "./kit/meta-payloads";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const BASE = "https://parley.test";
 

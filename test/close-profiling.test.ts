@@ -9,27 +9,13 @@ import { describe, expect, it } from "vitest";
 import type { NumberView, Page } from "../src/shared/admin";
 import type { HistoryConversation } from "../src/shared/customer-history";
 import type { CloseOptions, ConversationView, DesktopSnapshot } from "../src/shared/protocol";
-import {
-  BASE,
-  badFields,
-  call,
-  callJson,
-  createNumber,
-  type ErrorBody,
-  type Session,
-} from "./admin/session";
-import { eventually } from "./helpers";
-import {
-  archived,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyRow,
-  historyTenant,
-  setReady,
-  takeConversation,
-  waId,
-} from "./history-flow";
+import { createNumber } from "./kit/admin";
+import { deskAgent, setReady, takeConversation } from "./kit/conversation";
+import { archived, customerIdOf, historyRow } from "./kit/history";
+import { phone } from "./kit/ids";
+import { BASE, badFields, call, callJson, type ErrorBody, type Session } from "./kit/session";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 interface NodeSeed {
   childrenLabel?: string | null;
@@ -98,7 +84,7 @@ async function treeTenant(rules: { requiredOnClose: boolean; freeNotes: boolean 
 
 /** A fresh customer writes and `agent` (the tenant's only Ready agent) takes it. */
 async function conversationFor(t: HistoryTenant, agent: Session) {
-  const from = waId();
+  const from = phone();
   const id = await takeConversation(t, agent, from, "Buongiorno");
   return { agent, id, from };
 }

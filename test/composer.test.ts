@@ -12,17 +12,13 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { TenantSettingsView } from "../src/shared/admin";
 import type { MessageView, UploadView } from "../src/shared/protocol";
-
-import { BASE, call, callJson, type ErrorBody, type Session, signIn } from "./admin/session";
-import { eventually, SIM_URL, sim } from "./helpers";
-import {
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  setReady,
-  takeConversation,
-  waId,
-} from "./history-flow";
+import { deskAgent, setReady, takeConversation } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { SIM_URL } from "./kit/meta";
+import { BASE, call, callJson, type ErrorBody, type Session, signIn } from "./kit/session";
+import { sim } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -137,7 +133,7 @@ beforeAll(async () => {
 
 /** A fresh customer writes and the agent accepts: the window is open. */
 async function conversation(): Promise<{ id: string; customer: string }> {
-  const customer = waId();
+  const customer = phone();
   const id = await takeConversation(t, agent, customer, "Buongiorno");
   return { id, customer };
 }
@@ -439,7 +435,7 @@ describe("ids, idempotency and the window", () => {
     const { id } = await conversation();
     const other = await historyTenant();
     const otherAgent = await deskAgent(other, "Olga", ["care"]);
-    const otherId = await takeConversation(other, otherAgent, waId(), "Ciao");
+    const otherId = await takeConversation(other, otherAgent, phone(), "Ciao");
     const foreign = await upload(otherAgent, otherId, {
       data: PNG,
       type: "image/png",

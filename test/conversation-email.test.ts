@@ -5,20 +5,13 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { badFields, call, type Session } from "./admin/session";
-import { customerWrites, eventually } from "./helpers";
-import {
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  offerFor,
-  reply,
-  setReady,
-  takeConversation,
-  waId,
-} from "./history-flow";
-import { setSettings } from "./lifecycle-helpers";
-import type { SinkMessage } from "./smtp-sink";
+import { deskAgent, offerFor, reply, setReady, takeConversation } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerWrites } from "./kit/meta";
+import { badFields, call, type Session } from "./kit/session";
+import type { SinkMessage } from "./kit/smtp-sink";
+import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const SINK = env.MAIL_SINK_URL as string;
 
@@ -46,7 +39,7 @@ describe("e-mail of the open conversation", () => {
   it("sends the transcript so far, in the requested language, to the address", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "Il pacco non è arrivato", "Lucia Bianchi");
     await customerWrites(t.phoneNumberId, from, "Ordine 4411");
     await reply(anna, id, "Controllo subito");
@@ -65,7 +58,7 @@ describe("e-mail of the open conversation", () => {
   it("is refused (404) to anyone not seated in it, and to another tenant", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, anna, waId(), "Salve");
+    const id = await takeConversation(t, anna, phone(), "Salve");
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });
     const to = address("nobody");
     expect((await email(bruno, id, { to })).status).toBe(404);
@@ -81,14 +74,14 @@ describe("e-mail of the open conversation", () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });
-    const id = await takeConversation(t, anna, waId(), "Serve aiuto");
+    const id = await takeConversation(t, anna, phone(), "Serve aiuto");
     await setReady(bruno);
     const invited = await call(anna, "POST", `/api/conversations/${id}/conference`, {
       to: "agent",
       agentId: bruno.userId,
     });
     expect(invited.status).toBe(202);
-    const offer = await offerFor(bruno);
+    const offer = await offerFor(bruno.userId, bruno.tenantId);
     expect((await call(bruno, "POST", `/api/offers/${offer.conversationId}/accept`)).status).toBe(
       200,
     );
@@ -100,7 +93,7 @@ describe("e-mail of the open conversation", () => {
   it("answers 400 naming `to` when the address is missing or invalid", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, anna, waId(), "Ciao");
+    const id = await takeConversation(t, anna, phone(), "Ciao");
     expect(await badFields(await email(anna, id, { to: "not-an-address" }))).toEqual(["to"]);
     expect(await badFields(await email(anna, id, {}))).toEqual(["to"]);
     expect((await email(anna, "not-a-uuid", { to: address("x") })).status).toBe(400);

@@ -8,7 +8,10 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
-import { customerWrites, eventually, relaySim, seedTenant, sim } from "./helpers";
+import { customerWrites, relaySim } from "./kit/meta";
+import { sim } from "./kit/simulator";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 function phone(): string {
   return `39333${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;

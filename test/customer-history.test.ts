@@ -20,22 +20,14 @@ import {
   MATCH_START,
 } from "../src/shared/customer-history";
 import type { CustomerView } from "../src/shared/customers";
-import { badFields, call, callJson, type ErrorBody, type Session } from "./admin/session";
-import { customerWrites, eventually, uid } from "./helpers";
-import {
-  archived,
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyRow,
-  historyTenant,
-  reply,
-  takeConversation,
-  waId,
-  wholeConversation,
-} from "./history-flow";
-import type { SinkMessage } from "./smtp-sink";
+import { closeConversation, deskAgent, reply, takeConversation } from "./kit/conversation";
+import { archived, customerIdOf, historyRow, wholeConversation } from "./kit/history";
+import { phone, uid } from "./kit/ids";
+import { customerWrites } from "./kit/meta";
+import { badFields, call, callJson, type ErrorBody, type Session } from "./kit/session";
+import type { SinkMessage } from "./kit/smtp-sink";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** A snippet as the server marks it, with [ and ] standing for the match marks. */
 const mark = (s: string) => s.replaceAll("[", MATCH_START).replaceAll("]", MATCH_END);
@@ -75,7 +67,7 @@ describe("recording", () => {
   it("records the conversation when taken, and completes it at closing with messages, who closed, reason and notes", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(
       t,
       anna,
@@ -150,7 +142,7 @@ describe("recording", () => {
   it("with 'keep message history' off, removes the contents at closing: D1, the actor and the agent's replay log keep no texts", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "La mia password è Segreto123");
     const customerId = await customerIdOf(t.tenantId, from);
     const customer = await callJson<CustomerView>(
@@ -221,7 +213,7 @@ describe("recording", () => {
 describe("search and dates", () => {
   /** A customer with two closed conversations: one about a broken parcel, one about an address. */
   async function twoConversations(t: HistoryTenant, agent: Session) {
-    const from = waId();
+    const from = phone();
     const parcel = await wholeConversation(
       t,
       agent,
@@ -310,8 +302,8 @@ describe("search and dates", () => {
     const b = await historyTenant();
     const annaA = await deskAgent(a, "Anna", ["care"]);
     const annaB = await deskAgent(b, "Anna", ["care"]);
-    const fromA = waId();
-    const fromB = waId();
+    const fromA = phone();
+    const fromB = phone();
     const text = "Codice cliente ZETA-99 bloccato";
     const idA = await wholeConversation(a, annaA, fromA, [text], []);
     const idB = await wholeConversation(b, annaB, fromB, [text], []);
@@ -341,7 +333,7 @@ describe("search and dates", () => {
     );
     expect(mail.status).toBe(404);
     // A conversation of another customer of the same tenant is not this customer's.
-    const other = await wholeConversation(a, annaA, waId(), ["altro cliente"], []);
+    const other = await wholeConversation(a, annaA, phone(), ["altro cliente"], []);
     expect(
       (await call(a.admin, "GET", `/api/customers/${customerA}/conversations/${other}`)).status,
     ).toBe(404);
@@ -350,7 +342,7 @@ describe("search and dates", () => {
   it("filters by opening day, inclusive, in the caller's time zone", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const late = await wholeConversation(t, anna, from, ["prima"], []);
     const early = await wholeConversation(t, anna, from, ["dopo"], []);
     const customerId = await customerIdOf(t.tenantId, from);
@@ -384,7 +376,7 @@ describe("search and dates", () => {
   it("refuses an unknown time zone, a range that ends before it starts, and bad dates, naming the field", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     await wholeConversation(t, anna, from, ["ciao"], []);
     const customerId = await customerIdOf(t.tenantId, from);
     const base = `/api/customers/${customerId}/conversations`;
@@ -408,7 +400,7 @@ describe("transcripts by e-mail", () => {
   it("mails a readable transcript through the SMTP server, in the caller's language or the one asked, HTML escaped", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await wholeConversation(
       t,
       anna,
@@ -476,7 +468,7 @@ describe("transcripts by e-mail", () => {
   it("says the contents were not kept, and answers 502 when the mail server refuses", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "dati riservati");
     const customerId = await customerIdOf(t.tenantId, from);
     await env.DB.prepare("UPDATE customers SET keep_history = 0 WHERE id = ?")
@@ -533,7 +525,7 @@ describe("isolated agents", () => {
     const t = await historyTenant({ care: 5, sales: 3 });
     const iris = await deskAgent(t, "Iris", ["sales"], { isolated: true, ready: false });
     const carlo = await deskAgent(t, "Carlo", ["care"], { ready: false });
-    const from = waId();
+    const from = phone();
     await customerWrites(t.phoneNumberId, from, "salve, vorrei un preventivo");
     const customerId = await customerIdOf(t.tenantId, from);
     const path = `/api/customers/${customerId}`;
@@ -567,7 +559,7 @@ describe("isolated agents", () => {
     // A customer served by Carlo's "care" stays hidden from Iris…
     await callJson(iris, "POST", "/api/me/status", { status: "break" }, 200);
     await callJson(carlo, "POST", "/api/me/status", { status: "ready" }, 200);
-    const other = waId();
+    const other = phone();
     const otherConversation = await wholeConversation(t, carlo, other, ["assistenza"], []);
     const otherId = await customerIdOf(t.tenantId, other);
     expect((await call(iris, "GET", `/api/customers/${otherId}`)).status).toBe(404);

@@ -11,21 +11,18 @@ import { describe, expect, it } from "vitest";
 import type { ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
 import { decodeText, parseCsv } from "../src/worker/import/csv";
-import { adminSession, call, callJson } from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
 import {
   apply,
-  csv,
   customerByPhone,
-  customerCount,
   importTenant,
-  mobile,
-  office,
   upload,
   uploadOk,
   uploadRefused,
-  zip,
-} from "./fixtures/import";
+} from "./kit/customer-import";
+import { csv, office, readXlsxRows, zip } from "./kit/files";
+import { mobile } from "./kit/ids";
+import { adminSession, call, callJson } from "./kit/session";
+import { countRows } from "./kit/tenant";
 
 const CSV = "text/csv";
 // LibreOffice starts cold on a fresh profile: give its tests room.
@@ -555,6 +552,6 @@ describe("files that are refused", () => {
     const rows = await uploadRefused(admin, lines.join("\n"), { type: CSV });
     expect(rows).toMatchObject({ status: 422, error: { code: "too_many_rows" } });
     expect(rows.error.message).toContain("50,000");
-    expect(await customerCount(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
   });
 });

@@ -12,19 +12,14 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "../src/shared/admin";
 import type { ImportPreviewRow, ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
-import { adminSession, BASE, call, callJson, type Session } from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
-import {
-  apply,
-  csv,
-  customerCount,
-  type ImportTenant,
-  importTenant,
-  mobile,
-  uploadOk,
-} from "./fixtures/import";
-import { eventually, postWebhook } from "./helpers";
-import { textWebhook, usernameTextWebhook } from "./meta-payloads";
+import { apply, type ImportTenant, importTenant, uploadOk } from "./kit/customer-import";
+import { csv, readXlsxRows } from "./kit/files";
+import { mobile } from "./kit/ids";
+import { postWebhook } from "./kit/meta";
+import { textWebhook, usernameTextWebhook } from "./kit/meta-payloads";
+import { adminSession, BASE, call, callJson, type Session } from "./kit/session";
+import { countRows } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const CSV_TYPE = "text/csv";
 
@@ -65,7 +60,7 @@ async function fromWhatsApp(
   t: ImportTenant,
   writers: ({ waId: string; name: string } | { userId: string; name: string })[],
 ): Promise<void> {
-  const before = await customerCount(t.admin.tenantId);
+  const before = await countRows("customers", t.admin.tenantId);
   for (const w of writers) {
     const payload =
       "waId" in w
@@ -79,7 +74,7 @@ async function fromWhatsApp(
     expect((await postWebhook(payload)).status).toBe(200);
   }
   await eventually(
-    async () => (await customerCount(t.admin.tenantId)) === before + writers.length,
+    async () => (await countRows("customers", t.admin.tenantId)) === before + writers.length,
     10_000,
   );
 }

@@ -8,20 +8,22 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CustomerPropertyView, NumberView, Page } from "../src/shared/admin";
 import type { CustomerView } from "../src/shared/customers";
+import { createNumber, createSkillset } from "./kit/admin";
+import { readXlsxRows } from "./kit/files";
+import { postWebhook } from "./kit/meta";
+import { textWebhook } from "./kit/meta-payloads";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
-  createSkillset,
   type ErrorBody,
   type Session,
   signIn,
-} from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
-import { eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
+} from "./kit/session";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** A fresh Italian mobile in E.164. */
 function mobile(): string {

@@ -7,7 +7,11 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationActor } from "../src/durable/conversation";
-import { eventually, postWebhook, seedTenant, textWebhook, uid } from "./helpers";
+import { uid } from "./kit/ids";
+import { postWebhook } from "./kit/meta";
+import { textWebhook } from "./kit/meta-payloads";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const drill = (path: string, body: unknown) =>
   exports.default.fetch(`https://parley.test/_drill/${path}`, {

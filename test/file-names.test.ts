@@ -9,10 +9,15 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { MessageView, UploadView } from "../src/shared/protocol";
-import { BASE, callJson, signIn } from "./admin/session";
-import { csv, uploadOk } from "./fixtures/import";
-import { eventually, relaySim, SIM_URL, sim } from "./helpers";
-import { deskAgent, historyTenant, takeConversation, waId } from "./history-flow";
+import { deskAgent, takeConversation } from "./kit/conversation";
+import { uploadOk } from "./kit/customer-import";
+import { csv } from "./kit/files";
+import { phone } from "./kit/ids";
+import { relaySim, SIM_URL } from "./kit/meta";
+import { BASE, callJson, signIn } from "./kit/session";
+import { sim } from "./kit/simulator";
+import { historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const RLO = "\u202E";
 
@@ -32,7 +37,7 @@ describe("file names", () => {
   it("of a customer's document are stored, shown and served without bidi controls", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Ada", ["care"]);
-    const from = waId();
+    const from = phone();
     const conversationId = await takeConversation(t, agent, from, "hello");
     const upload = await fetch(`${SIM_URL}/_sim/media`, {
       method: "POST",
@@ -82,7 +87,7 @@ describe("file names", () => {
   it("of an agent's upload are stored and served without bidi controls", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Ada", ["care"]);
-    const conversationId = await takeConversation(t, agent, waId(), "hello");
+    const conversationId = await takeConversation(t, agent, phone(), "hello");
     const form = new FormData();
     form.set(
       "file",

@@ -21,6 +21,17 @@ import type {
   WaitingList,
 } from "../src/shared/protocol";
 import {
+  acceptedConversation,
+  conversationRead,
+  conversationsOf,
+  deskAgent,
+  offerFor,
+  offersOf,
+  reply,
+} from "./kit/conversation";
+import { phone, uid } from "./kit/ids";
+import { customerWrites } from "./kit/meta";
+import {
   agentSession,
   badFields,
   call,
@@ -28,20 +39,10 @@ import {
   type ErrorBody,
   login,
   type Session,
-} from "./admin/session";
-import { customerWrites, eventually, seedTenant, uid } from "./helpers";
-import { deskAgent, type HistoryTenant, historyTenant, reply } from "./history-flow";
-import {
-  acceptedConversation,
-  conversationRead,
-  conversationsOf,
-  offerFor,
-  offersOf,
-  phone,
-  phoneGets,
-  phoneReceived,
-  setSettings,
-} from "./lifecycle-helpers";
+} from "./kit/session";
+import { phoneGets, phoneReceived } from "./kit/simulator";
+import { type HistoryTenant, historyTenant, seedTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 

@@ -7,17 +7,12 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, now, resetClock } from "../src/platform/clock";
-import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim } from "./helpers";
-import {
-  acceptedConversation,
-  conversationRead,
-  offerFor,
-  offersOf,
-  phone,
-  phoneGets,
-  phoneReceived,
-  setSettings,
-} from "./lifecycle-helpers";
+import { acceptedConversation, conversationRead, offerFor, offersOf } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerWrites, relaySim, SIM_URL } from "./kit/meta";
+import { phoneGets, phoneReceived, sim } from "./kit/simulator";
+import { seedTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const MINUTE = 60_000;
 

@@ -20,21 +20,15 @@ import type {
   ServerEvent,
   WaitingList,
 } from "../src/shared/protocol";
-import { BASE, badFields, call, callJson, type Session } from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
-import { customerWrites, eventually } from "./helpers";
-import {
-  archived,
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  offerFor,
-  waId,
-} from "./history-flow";
-import { setSettings } from "./lifecycle-helpers";
-import type { SinkMessage } from "./smtp-sink";
+import { closeConversation, deskAgent, offerFor } from "./kit/conversation";
+import { readXlsxRows } from "./kit/files";
+import { archived, customerIdOf } from "./kit/history";
+import { phone } from "./kit/ids";
+import { customerWrites } from "./kit/meta";
+import { BASE, badFields, call, callJson, type Session } from "./kit/session";
+import type { SinkMessage } from "./kit/smtp-sink";
+import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const CARD = "4111 1111 1111 1111";
 const IBAN = "IT60X0542811101000000123456";
@@ -104,9 +98,9 @@ async function scene(): Promise<Scene & { frames: ServerEvent[]; ws: WebSocket }
   const anna = await deskAgent(t, "Anna", ["care"]);
   const desk = await callJson<DesktopSnapshot>(anna, "GET", "/api/desktop", undefined, 200);
   const { ws, frames } = await openSocket(anna, desk.seq);
-  const from = waId();
+  const from = phone();
   await customerWrites(t.phoneNumberId, from, SECRET_TEXT, "Mario Rossi");
-  const offer = await offerFor(anna);
+  const offer = await offerFor(anna.userId, anna.tenantId);
   await callJson(anna, "POST", `/api/offers/${offer.conversationId}/accept`, undefined, 200);
   return {
     t,
@@ -180,7 +174,7 @@ describe("masking on", () => {
     s.ws.close();
     // A second customer waits: Anna is on a break.
     await callJson(s.anna, "POST", "/api/me/status", { status: "break" }, 200);
-    const other = waId();
+    const other = phone();
     await customerWrites(s.t.phoneNumberId, other, "hello");
     const waiting = await eventually(async () => {
       const list = await callJson<WaitingList>(s.anna, "GET", "/api/waiting", undefined, 200);
@@ -492,9 +486,9 @@ describe("admins at the desk", () => {
     const desk = await callJson<DesktopSnapshot>(t.admin, "GET", "/api/desktop", undefined, 200);
     const { ws, frames } = await openSocket(t.admin, desk.seq);
     await callJson(t.admin, "POST", "/api/me/status", { status: "ready" }, 200);
-    const from = waId();
+    const from = phone();
     await customerWrites(t.phoneNumberId, from, SECRET_TEXT);
-    const offer = await offerFor(t.admin);
+    const offer = await offerFor(t.admin.userId, t.admin.tenantId);
     expect(offer.customerPhone).toBe(`+${from}`);
     await callJson(t.admin, "POST", `/api/offers/${offer.conversationId}/accept`, undefined, 200);
     await customerWrites(t.phoneNumberId, from, `again ${EMAIL}`);

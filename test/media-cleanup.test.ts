@@ -20,19 +20,16 @@ import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView, UploadView } from "../src/shared/protocol";
 import worker from "../src/worker/index";
 import { recordCustomerDeletion } from "../src/worker/jobs/customer-deletions";
-import { BASE, call, callJson, type Session } from "./admin/session";
-import { apply, csv, uploadOk } from "./fixtures/import";
-import { eventually, relaySim, SIM_URL, sim } from "./helpers";
-import {
-  archived,
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  takeConversation,
-  waId,
-} from "./history-flow";
+import { closeConversation, deskAgent, takeConversation } from "./kit/conversation";
+import { apply, uploadOk } from "./kit/customer-import";
+import { csv } from "./kit/files";
+import { archived, customerIdOf } from "./kit/history";
+import { phone } from "./kit/ids";
+import { relaySim, SIM_URL } from "./kit/meta";
+import { BASE, call, callJson, type Session } from "./kit/session";
+import { sim } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -129,12 +126,12 @@ describe("files of removed contents", () => {
   it("are deleted when a customer who keeps no history closes; another customer's stay", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const kept = waId();
+    const kept = phone();
     const keptFiles = await closedWithFiles(t, agent, kept);
     await closeConversation(agent, keptFiles.id, "resolved");
     await archived(keptFiles.id);
 
-    const forgetful = waId();
+    const forgetful = phone();
     const files = await closedWithFiles(t, agent, forgetful);
     await env.DB.prepare(
       "UPDATE customers SET keep_history = 0 WHERE tenant_id = ? AND contact_key = ?",
@@ -187,11 +184,11 @@ describe("files of deleted customers", () => {
   it("are deleted with the customer; another customer's stay", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const other = waId();
+    const other = phone();
     const otherFiles = await closedWithFiles(t, agent, other);
     await closeConversation(agent, otherFiles.id, "resolved");
     await archived(otherFiles.id);
-    const leaving = waId();
+    const leaving = phone();
     const files = await closedWithFiles(t, agent, leaving);
     await closeConversation(agent, files.id, "resolved");
     await archived(files.id);
@@ -213,7 +210,7 @@ describe("files of deleted customers", () => {
   it("of an open conversation are deleted when it closes", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, agent, from, "ciao");
     const photo = await customerSendsPhoto(t, agent, from, id);
     const customerId = await customerIdOf(t.tenantId, from);
@@ -227,11 +224,11 @@ describe("files of deleted customers", () => {
   it("by an import in delete mode are deleted; the file's customers keep theirs", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const staying = waId();
+    const staying = phone();
     const stayingFiles = await closedWithFiles(t, agent, staying);
     await closeConversation(agent, stayingFiles.id, "resolved");
     await archived(stayingFiles.id);
-    const leaving = waId();
+    const leaving = phone();
     const files = await closedWithFiles(t, agent, leaving);
     await closeConversation(agent, files.id, "resolved");
     await archived(files.id);
@@ -252,7 +249,7 @@ describe("files of deleted customers", () => {
   it("are deleted by the scheduled sweep when the deletion could not tell the conversations", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const files = await closedWithFiles(t, agent, from);
     await closeConversation(agent, files.id, "resolved");
     await archived(files.id);
@@ -289,7 +286,7 @@ describe("uploads never sent", () => {
   it("are deleted a day after upload; a sent one stays", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, agent, from, "mi serve il preventivo");
     const sent = await agentUploads(agent, id);
     expect((await sendUpload(agent, id, sent.id)).status).toBe(201);
@@ -312,7 +309,7 @@ describe("uploads never sent", () => {
   it("cannot be sent once deleted, even if the Worker still saw the file", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, agent, waId(), "ciao");
+    const id = await takeConversation(t, agent, phone(), "ciao");
     const upload = await agentUploads(agent, id);
     const stub = env.CONVERSATION.getByName(id);
     // Its day is over (without moving the clock, which would also close the 24-hour window).

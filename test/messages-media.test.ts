@@ -14,9 +14,13 @@ import type { InboundMessage } from "../src/meta/webhook-payload";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { hashPassword } from "../src/platform/crypto";
 import type { MessageView } from "../src/shared/protocol";
-import { BASE, PASSWORD } from "./admin/session";
-import { eventually, relaySim, type SeededTenant, SIM_URL, seedTenant, sim } from "./helpers";
-import { acceptedConversation, conversationRead, phone } from "./lifecycle-helpers";
+import { acceptedConversation, conversationRead } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { relaySim, SIM_URL } from "./kit/meta";
+import { BASE, PASSWORD } from "./kit/session";
+import { sim } from "./kit/simulator";
+import { type SeededTenant, seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const PNG = Uint8Array.from(
   atob(

@@ -10,17 +10,13 @@ import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type { Page } from "../src/shared/admin";
 import type { MyHistoryDetail, MyHistoryItem } from "../src/shared/my-history";
 import { wallClock } from "../src/shared/working-time";
-import { badFields, call, callJson, type Session } from "./admin/session";
-import { eventually } from "./helpers";
-import {
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  waId,
-  wholeConversation,
-} from "./history-flow";
-import { setSettings } from "./lifecycle-helpers";
-import type { SinkMessage } from "./smtp-sink";
+import { deskAgent } from "./kit/conversation";
+import { wholeConversation } from "./kit/history";
+import { phone } from "./kit/ids";
+import { badFields, call, callJson, type Session } from "./kit/session";
+import type { SinkMessage } from "./kit/smtp-sink";
+import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -50,16 +46,16 @@ describe("my history", () => {
   it("lists only the conversations I handled, newest first, with customer, number, skillset and reason", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const first = await wholeConversation(t, anna, waId(), ["Prima"], ["Ok"], {
+    const first = await wholeConversation(t, anna, phone(), ["Prima"], ["Ok"], {
       reason: "resolved",
     });
-    const second = await wholeConversation(t, anna, waId(), ["Seconda"], [], {
+    const second = await wholeConversation(t, anna, phone(), ["Seconda"], [], {
       reason: "spam",
     });
     // Bruno's own conversation is not Anna's.
     await callJson(anna, "POST", "/api/me/status", { status: "break" }, 200);
     const bruno = await deskAgent(t, "Bruno", ["care"]);
-    const his = await wholeConversation(t, bruno, waId(), ["Di Bruno"], []);
+    const his = await wholeConversation(t, bruno, phone(), ["Di Bruno"], []);
 
     const page = await mine(anna);
     expect(page.items.map((i) => i.id)).toEqual([second, first]);
@@ -77,7 +73,7 @@ describe("my history", () => {
   it("reaches back four weeks (at the actors' clock) and no further", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await wholeConversation(t, anna, waId(), ["Vecchia"], []);
+    const id = await wholeConversation(t, anna, phone(), ["Vecchia"], []);
     advanceClock(27 * DAY);
     expect(await ids(anna)).toEqual([id]);
     advanceClock(2 * DAY);
@@ -89,7 +85,7 @@ describe("my history", () => {
   it("filters by closing day in the caller's time zone, both ends inclusive", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await wholeConversation(t, anna, waId(), ["Oggi"], []);
+    const id = await wholeConversation(t, anna, phone(), ["Oggi"], []);
     const today = romeDay();
     const tz = "&tz=Europe/Rome";
     expect(await ids(anna, `?from=${today}&to=${today}${tz}`)).toEqual([id]);
@@ -102,7 +98,8 @@ describe("my history", () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
     const made: string[] = [];
-    for (let i = 0; i < 11; i++) made.push(await wholeConversation(t, anna, waId(), [`N${i}`], []));
+    for (let i = 0; i < 11; i++)
+      made.push(await wholeConversation(t, anna, phone(), [`N${i}`], []));
     const first = await mine(anna, "?pageSize=10");
     const second = await mine(anna, "?pageSize=10&page=2");
     expect(first.total).toBe(11);
@@ -130,7 +127,7 @@ describe("my history", () => {
   it("opens and mails only my conversations of my tenant (404 for the rest)", async () => {
     const t = await openTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await wholeConversation(t, anna, waId(), ["Vorrei un rimborso"], ["Certo"]);
+    const id = await wholeConversation(t, anna, phone(), ["Vorrei un rimborso"], ["Certo"]);
 
     const detail = await callJson<MyHistoryDetail>(
       anna,

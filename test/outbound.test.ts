@@ -20,24 +20,25 @@ import type {
 } from "../src/shared/outbound";
 import type { ConversationView, DesktopSnapshot } from "../src/shared/protocol";
 import {
+  closeConversation,
+  conversationRead,
+  deskAgent,
+  takeConversation,
+} from "./kit/conversation";
+import { customerIdOf } from "./kit/history";
+import { phone } from "./kit/ids";
+import { customerWrites, relaySim } from "./kit/meta";
+import {
   adminSession,
   badFields,
   call,
   callJson,
   type ErrorBody,
   type Session,
-} from "./admin/session";
-import { customerWrites, eventually, relaySim, sim } from "./helpers";
-import {
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  takeConversation,
-  waId,
-} from "./history-flow";
-import { conversationRead, phoneReceived } from "./lifecycle-helpers";
+} from "./kit/session";
+import { phoneReceived, sim } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -49,7 +50,7 @@ async function customer(
   opts: { authorized?: boolean; name?: string; from?: string } = {},
 ): Promise<{ id: string; from: string }> {
   const id = crypto.randomUUID();
-  const from = opts.from ?? waId();
+  const from = opts.from ?? phone();
   await env.DB.prepare(
     "INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized) VALUES (?, ?, ?, ?, ?, ?)",
   )
@@ -413,7 +414,7 @@ describe("refusals", () => {
     expect(outside.code).toBe("window_closed");
 
     // The customer wrote earlier today; that conversation is closed since.
-    const from = waId();
+    const from = phone();
     const earlier = await takeConversation(t, agent, from, "Ciao", "Marco Verdi");
     await closeConversation(agent, earlier, "resolved");
     const row = await env.DB.prepare(
@@ -473,15 +474,15 @@ describe("refusals", () => {
     });
 
     // Xavier wrote earlier and that conversation is closed: his window is open.
-    const xavier = waId();
+    const xavier = phone();
     await closeConversation(agent, await takeConversation(t, agent, xavier, "Hi", "Xavier"), "ok");
     const xavierId = await customerIdOf(t.tenantId, xavier);
     // The agent's one seat is taken.
-    const first = waId();
+    const first = phone();
     const firstConversation = await takeConversation(t, agent, first, "First", "Fiona First");
 
     // A customer waiting in the queue (the agent is full, the colleague not Ready).
-    const waiting = waId();
+    const waiting = phone();
     await customerWrites(t.phoneNumberId, waiting, "Anyone?", "Wanda Waiting");
     const waitingId = await customerIdOf(t.tenantId, waiting);
     expect((await refused(agent, textBody({ id: waitingId }, t, "Hello"), 409)).code).toBe(

@@ -7,16 +7,11 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent";
-import {
-  customerWrites,
-  eventually,
-  postWebhook,
-  relaySim,
-  seedTenant,
-  sim,
-  statusWebhook,
-  textWebhook,
-} from "./helpers";
+import { customerWrites, postWebhook, relaySim } from "./kit/meta";
+import { statusWebhook, textWebhook } from "./kit/meta-payloads";
+import { sim } from "./kit/simulator";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 function phone(): string {
   return `39347${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;

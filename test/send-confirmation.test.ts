@@ -11,16 +11,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ConversationActor } from "../src/durable/conversation";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView } from "../src/shared/protocol";
-import { call, callJson, type ErrorBody, type Session } from "./admin/session";
-import { eventually, postWebhook, relaySim, sim, statusWebhook } from "./helpers";
-import {
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  reply,
-  takeConversation,
-  waId,
-} from "./history-flow";
+import { deskAgent, reply, takeConversation } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { postWebhook, relaySim } from "./kit/meta";
+import { statusWebhook } from "./kit/meta-payloads";
+import { call, callJson, type ErrorBody, type Session } from "./kit/session";
+import { sim } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** SEND_CONFIRM_WAIT_MS's default: three minutes without a status. */
 const CONFIRM_WAIT_MS = 180_000;
@@ -38,7 +36,7 @@ async function conversationOnDesk(): Promise<{
 }> {
   const t = await historyTenant();
   const anna = await deskAgent(t, "Anna", ["care"]);
-  const customer = waId();
+  const customer = phone();
   const id = await takeConversation(t, anna, customer, "Buongiorno");
   return { t, anna, customer, id };
 }

@@ -6,14 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { NumberView, WorkingTime } from "../src/shared/admin";
 import { ServiceHours } from "../src/shared/service-hours";
-import {
-  adminSession,
-  agentSession,
-  call,
-  callJson,
-  createNumber,
-  type Session,
-} from "./admin/session";
+import { createNumber } from "./kit/admin";
+import { adminSession, agentSession, call, callJson, type Session } from "./kit/session";
 
 const office = () => [{ open: "09:00", close: "18:00" }];
 const OFFICE_UTC: WorkingTime = {

@@ -7,8 +7,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ServerEvent } from "../src/shared/protocol";
-import { BASE, signIn } from "./admin/session";
-import { eventually } from "./helpers";
+import { BASE, signIn } from "./kit/session";
+import { eventually } from "./kit/wait";
 
 async function openSocket(cookie: string) {
   const res = await exports.default.fetch(`${BASE}/api/ws`, {

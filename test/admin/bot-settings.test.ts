@@ -9,17 +9,16 @@ import { describe, expect, it } from "vitest";
 import type { BotSettings, NumberView } from "../../src/shared/admin";
 import { botMenu } from "../../src/shared/admin";
 import { defaultNumberSettings } from "../../src/shared/number-settings";
+import { createNumber, createSkillset } from "../kit/admin";
 import {
   adminSession,
   agentSession,
   BASE,
   badFields,
   callJson,
-  createNumber,
-  createSkillset,
   type ErrorBody,
   type Session,
-} from "./session";
+} from "../kit/session";
 
 const BOT: BotSettings = {
   enabled: true,

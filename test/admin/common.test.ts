@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
-import { uid } from "../helpers";
+import { uid } from "../kit/ids";
 
 async function tenant(): Promise<string> {
   const id = uid("tenant");
@@ -82,7 +82,7 @@ describe("neutralise", () => {
 describe("xlsxResponse", () => {
   it("writes dates, numbers, booleans and neutralised text", async () => {
     const { xlsxResponse } = await import("../../src/worker/api/admin/common");
-    const { readXlsxRows } = await import("./xlsx");
+    const { readXlsxRows } = await import("../kit/files");
     const res = await xlsxResponse(
       "things",
       [

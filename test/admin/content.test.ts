@@ -7,6 +7,7 @@ import type {
   PredefinedMessageView,
   TenantSettingsView,
 } from "../../src/shared/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
@@ -15,8 +16,7 @@ import {
   callJson,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
 
 async function count(table: string, tenantId: string): Promise<number> {
   return (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`)

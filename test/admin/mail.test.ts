@@ -1,13 +1,14 @@
 /**
  * Mail over SMTP from inside workerd to the real SMTP server on loopback
- * (test/smtp-sink.ts), and the production rules of the mail and operator settings.
+ * (test/kit/smtp-sink.ts), and the production rules of the mail and operator settings.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type MailConfig, parseConfig } from "../../src/platform/config";
 import { invitationMail, sendMail } from "../../src/platform/mail";
-import { eventually, uid } from "../helpers";
-import type { SinkMessage } from "../smtp-sink";
+import { uid } from "../kit/ids";
+import type { SinkMessage } from "../kit/smtp-sink";
+import { eventually } from "../kit/wait";
 
 const SINK = env.MAIL_SINK_URL as string;
 

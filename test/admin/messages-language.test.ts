@@ -4,7 +4,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminSession, BASE, type ErrorBody } from "./session";
+import { adminSession, BASE, type ErrorBody } from "../kit/session";
 
 async function createNumber(cookie: string, language: string) {
   const res = await exports.default.fetch(`${BASE}/api/admin/numbers`, {

@@ -11,19 +11,20 @@ import { DEV_DATA_KEY } from "../../src/platform/config";
 import { openSecret } from "../../src/platform/secrets";
 import type { NumberView } from "../../src/shared/admin";
 import { proveNumber } from "../../src/worker/api/admin/number-proof";
-import { postWebhook, SIM_URL, sim, textWebhook } from "../helpers";
+import { createNumber } from "../kit/admin";
+import { freshPhoneNumberId } from "../kit/ids";
+import { postWebhook, SIM_URL } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   BASE,
   badFields,
   call,
   callJson,
-  createNumber,
   type ErrorBody,
-  freshPhoneNumberId,
   type Session,
-  simAccount,
-} from "./session";
+} from "../kit/session";
+import { sim, simAccount } from "../kit/simulator";
 
 const GRAPH = `${SIM_URL}/v23.0`;
 

@@ -7,17 +7,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NumberView } from "../../src/shared/admin";
 import { webhookSubjects } from "../../src/worker/inbound/webhook-secrets";
-import { APP_SECRET, postWebhook, textWebhook } from "../helpers";
-import {
-  adminSession,
-  call,
-  callJson,
-  createNumber,
-  type ErrorBody,
-  freshPhoneNumberId,
-  type Session,
-  simAccount,
-} from "./session";
+import { createNumber } from "../kit/admin";
+import { freshPhoneNumberId } from "../kit/ids";
+import { APP_SECRET, postWebhook } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
+import { adminSession, call, callJson, type ErrorBody, type Session } from "../kit/session";
+import { simAccount } from "../kit/simulator";
 
 const SECRET_A = "own-app-secret-of-number-a";
 const SECRET_B = "own-app-secret-of-number-b";

@@ -9,21 +9,22 @@ import { DEV_DATA_KEY } from "../../src/platform/config";
 import { openSecret } from "../../src/platform/secrets";
 import type { NumberView, Page } from "../../src/shared/admin";
 import { defaultNumberSettings } from "../../src/shared/number-settings";
-import { eventually, postWebhook, textWebhook } from "../helpers";
+import { createNumber, createSkillset } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
+import { freshPhoneNumberId } from "../kit/ids";
+import { postWebhook } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
-  createSkillset,
   createUser,
   type ErrorBody,
-  freshPhoneNumberId,
-  simAccount,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import { simAccount } from "../kit/simulator";
+import { eventually } from "../kit/wait";
 
 const TOKEN = "EAAG-secret-access-token-0123456789";
 const APP_SECRET = "number-own-app-secret-xyz";

@@ -14,18 +14,11 @@ import { advanceClock, resetClock } from "../../src/platform/clock";
 import { hashPassword } from "../../src/platform/crypto";
 import type { TenantView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
-import {
-  customerWrites,
-  eventually,
-  postWebhook,
-  relaySim,
-  seedTenant,
-  sim,
-  textWebhook,
-  uid,
-} from "../helpers";
-import { offerFor, phoneGets, phoneReceived, setSettings } from "../lifecycle-helpers";
-import type { SinkMessage } from "../smtp-sink";
+import { offerFor } from "../kit/conversation";
+import { readXlsxRows } from "../kit/files";
+import { uid } from "../kit/ids";
+import { customerWrites, postWebhook, relaySim } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   agentSession,
@@ -36,8 +29,11 @@ import {
   type ErrorBody,
   login,
   PASSWORD,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import { phoneGets, phoneReceived, sim } from "../kit/simulator";
+import type { SinkMessage } from "../kit/smtp-sink";
+import { seedTenant, setSettings } from "../kit/tenant";
+import { eventually } from "../kit/wait";
 
 const SINK = env.MAIL_SINK_URL as string;
 const OPERATOR = { email: "operator@parley.test", password: "operator-test-password" };

@@ -6,17 +6,17 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page } from "../../src/shared/admin";
 import type { ProfilingItem, ProfilingTreeNode } from "../../src/worker/api/admin/profiling";
+import { createNumber } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
 
 function add(admin: Session, numberId: string, value: string, parentId: string | null = null) {
   return callJson<ProfilingItem>(

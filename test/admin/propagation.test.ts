@@ -9,15 +9,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/platform/clock";
 import type { NumberView, WorkingTime } from "../../src/shared/admin";
 import { openState } from "../../src/shared/working-time";
-import { eventually, postWebhook, textWebhook } from "../helpers";
-import {
-  adminSession,
-  callJson,
-  createNumber,
-  createSkillset,
-  createUser,
-  type Session,
-} from "./session";
+import { createNumber, createSkillset } from "../kit/admin";
+import { postWebhook } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
+import { adminSession, callJson, createUser, type Session } from "../kit/session";
+import { eventually } from "../kit/wait";
 
 let customers = 0;
 function customerPhone(): string {

@@ -5,17 +5,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CustomerPropertyView, Page } from "../../src/shared/admin";
+import { createNumber } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
 
 type Property = CustomerPropertyView;
 

@@ -6,19 +6,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page, SkillsetView } from "../../src/shared/admin";
+import { createNumber, createSkillset } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
-  createSkillset,
   createUser,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
 
 async function get(admin: Session, id: string): Promise<SkillsetView> {
   return callJson<SkillsetView>(admin, "GET", `/api/admin/skillsets/${id}`, undefined, 200);

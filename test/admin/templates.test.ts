@@ -7,7 +7,8 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page, TemplateView, TenantSettingsView } from "../../src/shared/admin";
 import { usableTemplates } from "../../src/worker/db/template-store";
-import { postWebhook, relaySimWaba, SIM_URL, sim } from "../helpers";
+import { readXlsxRows } from "../kit/files";
+import { postWebhook, relaySimWaba, SIM_URL } from "../kit/meta";
 import {
   adminSession,
   agentSession,
@@ -16,8 +17,8 @@ import {
   callJson,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import { sim } from "../kit/simulator";
 
 /** A WABA id of its own per number, so concurrent test files never drain each other's webhooks. */
 function newWabaId(): string {

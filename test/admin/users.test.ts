@@ -9,8 +9,9 @@ import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/platform/crypto";
 import type { UserTokenView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
-import { customerWrites, eventually, seedTenant, uid } from "../helpers";
-import type { SinkMessage } from "../smtp-sink";
+import { readXlsxRows } from "../kit/files";
+import { uid } from "../kit/ids";
+import { customerWrites } from "../kit/meta";
 import {
   adminSession,
   agentSession,
@@ -22,8 +23,10 @@ import {
   login,
   PASSWORD,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import type { SinkMessage } from "../kit/smtp-sink";
+import { seedTenant } from "../kit/tenant";
+import { eventually } from "../kit/wait";
 
 const SINK = env.MAIL_SINK_URL as string;
 

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import { launchChromium } from "../kit/browser.ts";
 
 const CUSTOMER = "393470000851";
 const MEETING_URL = "https://meet.example.com/parley";

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
 import type { CustomerView } from "../../src/shared/customers.ts";
-import { readXlsxRows } from "../admin/xlsx.ts";
-import { launchChromium } from "./browser.ts";
+import { launchChromium } from "../kit/browser.ts";
+import { readXlsxRows } from "../kit/files.ts";
 
 let stack: Stack;
 let browser: Browser;

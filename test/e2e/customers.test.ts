@@ -11,8 +11,8 @@ import { readFileSync } from "node:fs";
 import type { Browser, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { readXlsxRows } from "../admin/xlsx.ts";
-import { launchChromium } from "./browser.ts";
+import { launchChromium } from "../kit/browser.ts";
+import { readXlsxRows } from "../kit/files.ts";
 
 let stack: Stack;
 let browser: Browser;

@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import { launchChromium } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;

@@ -9,20 +9,20 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AuditEventView } from "../../src/shared/audit";
 import { auditChanges } from "../../src/worker/security/audit";
+import { createNumber } from "../kit/admin";
+import { apply, uploadOk } from "../kit/customer-import";
+import { csv, readXlsxRows } from "../kit/files";
+import { uid } from "../kit/ids";
 import {
   adminSession,
   badFields,
   call,
   callJson as callExpecting,
-  createNumber,
   createUser,
   login,
   type Session,
-  simAccount,
-} from "../admin/session";
-import { readXlsxRows } from "../admin/xlsx";
-import { apply, csv, uploadOk } from "../fixtures/import";
-import { uid } from "../helpers";
+} from "../kit/session";
+import { simAccount } from "../kit/simulator";
 
 type Page = { items: AuditEventView[]; total: number };
 

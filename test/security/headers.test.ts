@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/durable/env";
 import { parseConfig } from "../../src/platform/config";
 import app from "../../src/worker/index";
-import { BASE, call, createTenant, createUser, login, PASSWORD } from "../admin/session";
+import { BASE, call, createTenant, createUser, login, PASSWORD } from "../kit/session";
 
 /** The same bindings with a production configuration (real-looking secrets, Meta's Graph API). */
 const production = {

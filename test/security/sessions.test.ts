@@ -11,8 +11,8 @@ import type { AgentActor } from "../../src/durable/agent";
 import { advanceClock, resetClock } from "../../src/platform/clock";
 import type { ServerEvent } from "../../src/shared/protocol";
 import { newUserToken } from "../../src/worker/auth/auth";
-import { adminSession, BASE, call, createTenant, createUser, login } from "../admin/session";
-import { eventually } from "../helpers";
+import { adminSession, BASE, call, createTenant, createUser, login } from "../kit/session";
+import { eventually } from "../kit/wait";
 
 /** The desktop's WebSocket: its events, and how and whether it closed. */
 async function openDesktop(cookie: string) {

@@ -7,8 +7,10 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/worker/security/limits";
-import { BASE, call, createTenant, createUser } from "../admin/session";
-import { deskAgent, historyTenant, takeConversation, waId } from "../history-flow";
+import { deskAgent, takeConversation } from "../kit/conversation";
+import { phone } from "../kit/ids";
+import { BASE, call, createTenant, createUser } from "../kit/session";
+import { historyTenant } from "../kit/tenant";
 
 /** A client IP of its own for each test, so tests do not share a count. */
 function freshIp(): string {
@@ -144,7 +146,7 @@ describe("per-user quotas", () => {
   it("transcript mails, uploads and outbound starts answer 429 once the user's quota is used", async () => {
     const t = await historyTenant({ care: 5 });
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, anna, waId(), "Salve");
+    const id = await takeConversation(t, anna, phone(), "Salve");
 
     await exhaust("transcriptMail", anna.userId);
     await refusal(
