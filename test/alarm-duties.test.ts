@@ -17,12 +17,12 @@ import { advanceClock, resetClock } from "../src/platform/clock";
 import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
 import { acceptedConversation, conversationRead } from "./kit/conversation";
 import { phone, uid } from "./kit/ids";
-import { customerWrites, relaySim, SIM_URL } from "./kit/meta";
-import { phoneReceived, sim } from "./kit/simulator";
+import { refuseMailTo } from "./kit/mail";
+import { customerSends, customerWrites } from "./kit/meta";
+import { phoneReceived, sim, simMedia } from "./kit/simulator";
 import { seedTenant, setSettings } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
-const SINK = env.MAIL_SINK_URL as string;
 const HOUR_MS = 60 * 60 * 1000;
 
 afterEach(() => resetClock());
@@ -64,19 +64,12 @@ describe("alarm duties", () => {
       sql(c.id, (s) => s.exec("SELECT attempts FROM outbox").toArray()[0]?.attempts === 1),
     );
     // A photo whose download Meta refuses once: its retry waits in the media jobs.
-    const photo = await fetch(`${SIM_URL}/_sim/media`, {
-      method: "POST",
-      headers: { "Content-Type": "image/png" },
-      body: new Uint8Array([137, 80, 78, 71]),
-    });
-    const metaId = ((await photo.json()) as { id: string }).id;
+    const metaId = await simMedia(new Uint8Array([137, 80, 78, 71]), "image/png");
     await sim("/_sim/faults", { count: 1, httpStatus: 500 });
-    await sim("/_sim/inbound", {
-      from: c.customer,
-      phoneNumberId: c.t.phoneNumberId,
-      message: { type: "image", image: { id: metaId, mime_type: "image/png" } },
+    await customerSends(c.t, c.customer, {
+      type: "image",
+      image: { id: metaId, mime_type: "image/png" },
     });
-    await relaySim(c.t.phoneNumberId);
     await eventually(() => sql(c.id, (s) => mediaJobs(s)[0]?.attempts === 1));
     expect(await phoneReceived(c.customer)).toEqual([]);
 
@@ -131,7 +124,7 @@ describe("alarm duties", () => {
 
   it("an e-mail on close the server keeps refusing ends after its retries with a note in the conversation and its history", async () => {
     const to = `${uid("refused")}@example.test`.toLowerCase();
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(to)}`, { method: "POST" });
+    await refuseMailTo(to);
     const t = await seedTenant({
       skillsets: { care: 5 },
       agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],

@@ -3,36 +3,16 @@
  * SMTP sink: the transcript of an open conversation, as it is now, reaches the
  * address; only someone seated in it (owner or conference guest) may send it.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deskAgent, offerFor, reply, setReady, takeConversation } from "./kit/conversation";
-import { phone } from "./kit/ids";
+import { emailAddress, phone } from "./kit/ids";
+import { mailsArrived, mailsTo } from "./kit/mail";
 import { customerWrites } from "./kit/meta";
 import { badFields, call, type Session } from "./kit/session";
-import type { SinkMessage } from "./kit/smtp-sink";
-import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
-import { eventually } from "./kit/wait";
-
-const SINK = env.MAIL_SINK_URL as string;
-
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  return eventually(async () => {
-    const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-    const list = (await res.json()) as SinkMessage[];
-    return list.length > 0 ? list : null;
-  });
-}
-
-const address = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+import { openTenant } from "./kit/tenant";
 
 function email(session: Session, id: string, body: unknown): Promise<Response> {
   return call(session, "POST", `/api/conversations/${id}/email`, body);
-}
-
-async function openTenant(): Promise<HistoryTenant> {
-  const t = await historyTenant({ care: 5 });
-  await setSettings(t.numberId, {});
-  return t;
 }
 
 describe("e-mail of the open conversation", () => {
@@ -44,9 +24,9 @@ describe("e-mail of the open conversation", () => {
     await customerWrites(t.phoneNumberId, from, "Ordine 4411");
     await reply(anna, id, "Controllo subito");
 
-    const to = address("boss");
+    const to = emailAddress("boss");
     expect((await email(anna, id, { to, language: "it" })).status).toBe(202);
-    const [mail] = await mailsTo(to);
+    const [mail] = await mailsArrived(to);
     expect(mail!.subject).toContain("Lucia Bianchi");
     expect(mail!.text).toContain("Trascrizione della conversazione");
     expect(mail!.text).toContain("Lucia Bianchi: Il pacco non è arrivato");
@@ -60,14 +40,13 @@ describe("e-mail of the open conversation", () => {
     const anna = await deskAgent(t, "Anna", ["care"]);
     const id = await takeConversation(t, anna, phone(), "Salve");
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });
-    const to = address("nobody");
+    const to = emailAddress("nobody");
     expect((await email(bruno, id, { to })).status).toBe(404);
     expect((await email(t.admin, id, { to })).status).toBe(404);
     const other = await openTenant();
     expect((await email(other.admin, id, { to })).status).toBe(404);
     expect((await email(anna, crypto.randomUUID(), { to })).status).toBe(404);
-    const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-    expect(await res.json()).toEqual([]);
+    expect(await mailsTo(to)).toEqual([]);
   });
 
   it("lets a conference guest send it too", async () => {
@@ -85,9 +64,9 @@ describe("e-mail of the open conversation", () => {
     expect((await call(bruno, "POST", `/api/offers/${offer.conversationId}/accept`)).status).toBe(
       200,
     );
-    const to = address("guest");
+    const to = emailAddress("guest");
     expect((await email(bruno, id, { to })).status).toBe(202);
-    expect((await mailsTo(to))[0]!.text).toContain("Serve aiuto");
+    expect((await mailsArrived(to))[0]!.text).toContain("Serve aiuto");
   });
 
   it("answers 400 naming `to` when the address is missing or invalid", async () => {
@@ -96,6 +75,6 @@ describe("e-mail of the open conversation", () => {
     const id = await takeConversation(t, anna, phone(), "Ciao");
     expect(await badFields(await email(anna, id, { to: "not-an-address" }))).toEqual(["to"]);
     expect(await badFields(await email(anna, id, {}))).toEqual(["to"]);
-    expect((await email(anna, "not-a-uuid", { to: address("x") })).status).toBe(400);
+    expect((await email(anna, "not-a-uuid", { to: emailAddress("x") })).status).toBe(400);
   });
 });

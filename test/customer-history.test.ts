@@ -23,16 +23,14 @@ import type { CustomerView } from "../src/shared/customers";
 import { closeConversation, deskAgent, reply, takeConversation } from "./kit/conversation";
 import { archived, customerIdOf, historyRow, wholeConversation } from "./kit/history";
 import { phone, uid } from "./kit/ids";
+import { mailsTo, refuseMailTo } from "./kit/mail";
 import { customerWrites } from "./kit/meta";
 import { badFields, call, callJson, type ErrorBody, type Session } from "./kit/session";
-import type { SinkMessage } from "./kit/smtp-sink";
 import { type HistoryTenant, historyTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
 /** A snippet as the server marks it, with [ and ] standing for the match marks. */
 const mark = (s: string) => s.replaceAll("[", MATCH_START).replaceAll("]", MATCH_END);
-
-const SINK = env.MAIL_SINK_URL as string;
 
 function history(session: Session, customerId: string, query = "") {
   return callJson<Page<HistoryConversation>>(
@@ -56,11 +54,6 @@ function detail(session: Session, customerId: string, conversationId: string) {
 
 async function ids(session: Session, customerId: string, query = ""): Promise<string[]> {
   return (await history(session, customerId, query)).items.map((i) => i.id);
-}
-
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as SinkMessage[];
 }
 
 describe("recording", () => {
@@ -494,7 +487,7 @@ describe("transcripts by e-mail", () => {
     expect(mail!.text).not.toContain("riservati");
 
     const refused = `${uid("refused")}@example.test`.toLowerCase();
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(refused)}`, { method: "POST" });
+    await refuseMailTo(refused);
     const res = await call(
       t.admin,
       "POST",

@@ -19,7 +19,7 @@ import {
   uploadOk,
   uploadRefused,
 } from "./kit/customer-import";
-import { csv, office, readXlsxRows, zip } from "./kit/files";
+import { csv, libreOffice, readXlsxRows, zip } from "./kit/files";
 import { mobile } from "./kit/ids";
 import { adminSession, call, callJson } from "./kit/session";
 import { countRows } from "./kit/tenant";
@@ -94,7 +94,7 @@ describe("files written by other programs", () => {
           "Cantù",
         ],
       ]);
-      const workbook = await office("csv", "xlsx", source);
+      const workbook = await libreOffice("csv", "xlsx", source);
       // What LibreOffice wrote: real numbers, booleans and dates, not our text.
       const raw = await readXlsxRows(workbook.buffer as ArrayBuffer);
       expect(raw[1]![4]).toBe("3");
@@ -147,7 +147,7 @@ describe("files written by other programs", () => {
       const template = new Uint8Array(
         await (await call(admin, "GET", "/api/customers/import-template.xlsx")).arrayBuffer(),
       );
-      expect(cellsOf(await office("xlsx", "csv", template))).toEqual([
+      expect(cellsOf(await libreOffice("xlsx", "csv", template))).toEqual([
         [
           "Phone *",
           "Name",
@@ -185,7 +185,7 @@ describe("files written by other programs", () => {
       const exported = new Uint8Array(
         await (await call(admin, "GET", "/api/customers/export.xlsx")).arrayBuffer(),
       );
-      const rows = cellsOf(await office("xlsx", "csv", exported));
+      const rows = cellsOf(await libreOffice("xlsx", "csv", exported));
       expect(rows[0]).toEqual([
         "ID",
         "Phone",
@@ -227,7 +227,7 @@ describe("files written by other programs", () => {
       expect(rows[1]![16]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 
       // What LibreOffice saves from our export imports back to the same customer, unchanged.
-      const resaved = await office("xlsx", "xlsx", exported);
+      const resaved = await libreOffice("xlsx", "xlsx", exported);
       const preview = await uploadOk(admin, resaved);
       expect(preview).toMatchObject({ rejections: [], updates: 0, unchanged: 1, inserts: 0 });
       await apply(admin, preview.id);

@@ -6,10 +6,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { CustomerPropertyView, NumberView, Page } from "../src/shared/admin";
+import type { NumberView, Page } from "../src/shared/admin";
 import type { CustomerView } from "../src/shared/customers";
-import { createNumber, createSkillset } from "./kit/admin";
+import { addProperty, createNumber, createSkillset } from "./kit/admin";
 import { readXlsxRows } from "./kit/files";
+import { mobile } from "./kit/ids";
 import { postWebhook } from "./kit/meta";
 import { textWebhook } from "./kit/meta-payloads";
 import {
@@ -22,33 +23,11 @@ import {
   type Session,
   signIn,
 } from "./kit/session";
-import { seedTenant } from "./kit/tenant";
+import { countRows, seedTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
-
-/** A fresh Italian mobile in E.164. */
-function mobile(): string {
-  return `+39333${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
 
 function create(session: Session, body: Record<string, unknown>, expected = 201) {
   return callJson<CustomerView>(session, "POST", "/api/customers", body, expected);
-}
-
-function addProperty(admin: Session, numberId: string, body: Record<string, unknown>) {
-  return callJson<CustomerPropertyView>(
-    admin,
-    "POST",
-    `/api/admin/numbers/${numberId}/properties`,
-    body,
-    201,
-  );
-}
-
-async function count(tenantId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM customers WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<{ n: number }>();
-  return row!.n;
 }
 
 async function listOf(session: Session, query = ""): Promise<Page<CustomerView>> {
@@ -144,7 +123,7 @@ describe("customer records", () => {
       defaultSkillsetId: other.skillset.id,
     });
     expect(await badFields(foreign)).toEqual(["defaultSkillsetId"]);
-    expect(await count(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
 
     const good = await create(admin, {
       phone: mobile(),

@@ -19,7 +19,7 @@ import {
 import { phone } from "./kit/ids";
 import { customerWrites } from "./kit/meta";
 import { call, callJson, type Session, signIn } from "./kit/session";
-import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
+import { openTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
@@ -29,13 +29,6 @@ const HOUR = 60 * 60 * 1000;
 
 function dashboard(session: Session): Promise<DashboardView> {
   return callJson<DashboardView>(session, "GET", "/api/dashboard", undefined, 200);
-}
-
-/** A tenant whose number is always open (so routing never waits for working time). */
-async function openTenant(skillsets: Record<string, number> = { care: 5 }): Promise<HistoryTenant> {
-  const t = await historyTenant(skillsets);
-  await setSettings(t.numberId, {});
-  return t;
 }
 
 /** Moves the actors' clock forward to `hour`:`minute` of tomorrow in Rome (never backwards). */

@@ -7,7 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationActor } from "../src/durable/conversation";
-import { uid } from "./kit/ids";
+import { phone, uid } from "./kit/ids";
 import { postWebhook } from "./kit/meta";
 import { textWebhook } from "./kit/meta-payloads";
 import { seedTenant } from "./kit/tenant";
@@ -19,10 +19,6 @@ const drill = (path: string, body: unknown) =>
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-
-function phone(): string {
-  return `39348${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
 
 async function storedMessages(conversationId: string): Promise<string[]> {
   const stub = env.CONVERSATION.getByName(conversationId);

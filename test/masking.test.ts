@@ -7,7 +7,7 @@
  * snapshot at once). An agent editing a masked customer never writes the
  * masked values back.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page, TenantSettingsView } from "../src/shared/admin";
 import type { HistoryConversation, HistoryDetail } from "../src/shared/customer-history";
@@ -24,9 +24,9 @@ import { closeConversation, deskAgent, offerFor } from "./kit/conversation";
 import { readXlsxRows } from "./kit/files";
 import { archived, customerIdOf } from "./kit/history";
 import { phone } from "./kit/ids";
+import { mailsArrived } from "./kit/mail";
 import { customerWrites } from "./kit/meta";
-import { BASE, badFields, call, callJson, type Session } from "./kit/session";
-import type { SinkMessage } from "./kit/smtp-sink";
+import { badFields, call, callJson, openSocket, type Session } from "./kit/session";
 import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
@@ -65,22 +65,6 @@ async function setMasking(admin: Session, on: boolean): Promise<void> {
   );
 }
 
-/** Opens the desktop WebSocket and collects its frames. */
-async function openSocket(session: Session, lastSeq: number | null) {
-  const res = await exports.default.fetch(`${BASE}/api/ws`, {
-    headers: { Upgrade: "websocket", Cookie: session.cookie },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const frames: ServerEvent[] = [];
-  ws.addEventListener("message", (e) => {
-    frames.push(JSON.parse(e.data as string) as ServerEvent);
-  });
-  ws.accept();
-  ws.send(JSON.stringify({ type: "resume", lastSeq }));
-  return { ws, frames };
-}
-
 interface Scene {
   t: HistoryTenant;
   anna: Session;
@@ -97,7 +81,7 @@ async function scene(): Promise<Scene & { frames: ServerEvent[]; ws: WebSocket }
   await setMasking(t.admin, true);
   const anna = await deskAgent(t, "Anna", ["care"]);
   const desk = await callJson<DesktopSnapshot>(anna, "GET", "/api/desktop", undefined, 200);
-  const { ws, frames } = await openSocket(anna, desk.seq);
+  const { ws, events: frames } = await openSocket(anna, desk.seq);
   const from = phone();
   await customerWrites(t.phoneNumberId, from, SECRET_TEXT, "Mario Rossi");
   const offer = await offerFor(anna.userId, anna.tenantId);
@@ -145,8 +129,8 @@ describe("masking on", () => {
 
     // A reconnecting desktop's replay is masked too.
     const replay = await openSocket(s.anna, 0);
-    await eventually(async () => replay.frames.some((f) => f.type === "message"));
-    expect(leaks(replay.frames, s.e164)).toEqual([]);
+    await eventually(async () => replay.events.some((f) => f.type === "message"));
+    expect(leaks(replay.events, s.e164)).toEqual([]);
     replay.ws.close();
     s.ws.close();
 
@@ -160,11 +144,7 @@ describe("masking on", () => {
     s.ws.close();
     const to = `masked-${crypto.randomUUID().slice(0, 8)}@example.test`;
     await call(s.anna, "POST", `/api/conversations/${s.conversationId}/email`, { to });
-    const [mail] = await eventually(async () => {
-      const res = await fetch(`${env.MAIL_SINK_URL}/messages?to=${encodeURIComponent(to)}`);
-      const list = (await res.json()) as SinkMessage[];
-      return list.length > 0 ? list : null;
-    });
+    const [mail] = await mailsArrived(to);
     expect(mail!.text).toContain(MASKED_TEXT);
     expect(leaks(mail!.text + mail!.html, s.e164)).toEqual([]);
   });
@@ -484,7 +464,7 @@ describe("admins at the desk", () => {
       .bind(t.tenantId, t.skillsets.care!, t.admin.userId)
       .run();
     const desk = await callJson<DesktopSnapshot>(t.admin, "GET", "/api/desktop", undefined, 200);
-    const { ws, frames } = await openSocket(t.admin, desk.seq);
+    const { ws, events: frames } = await openSocket(t.admin, desk.seq);
     await callJson(t.admin, "POST", "/api/me/status", { status: "ready" }, 200);
     const from = phone();
     await customerWrites(t.phoneNumberId, from, SECRET_TEXT);
@@ -540,7 +520,7 @@ describe("masking off", () => {
     const again = await openSocket(s.anna, null);
     await customerWrites(s.t.phoneNumberId, s.from, `now ${EMAIL}`);
     await eventually(async () =>
-      again.frames.some((f) => f.type === "message" && f.message.text === `now ${EMAIL}`),
+      again.events.some((f) => f.type === "message" && f.message.text === `now ${EMAIL}`),
     );
     again.ws.close();
   });

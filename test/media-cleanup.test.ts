@@ -13,21 +13,28 @@ import {
   runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { dropContents, pendingPurges, UPLOAD_TTL_MS } from "../src/durable/media-cleanup";
 import { advanceClock, resetClock } from "../src/platform/clock";
-import type { MessageView, UploadView } from "../src/shared/protocol";
+import type { UploadView } from "../src/shared/protocol";
 import worker from "../src/worker/index";
 import { recordCustomerDeletion } from "../src/worker/jobs/customer-deletions";
-import { closeConversation, deskAgent, takeConversation } from "./kit/conversation";
+import {
+  closeConversation,
+  deskAgent,
+  messagesOf,
+  send,
+  takeConversation,
+  uploadFile,
+} from "./kit/conversation";
 import { apply, uploadOk } from "./kit/customer-import";
 import { csv } from "./kit/files";
 import { archived, customerIdOf } from "./kit/history";
 import { phone } from "./kit/ids";
-import { relaySim, SIM_URL } from "./kit/meta";
-import { BASE, call, callJson, type Session } from "./kit/session";
-import { sim } from "./kit/simulator";
+import { customerSends } from "./kit/meta";
+import { callJson, type Session } from "./kit/session";
+import { simMedia } from "./kit/simulator";
 import { type HistoryTenant, historyTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
@@ -50,17 +57,6 @@ function goneFromR2(tenantId: string, mediaId: string): Promise<true> {
   return eventually(async () => !(await inR2(tenantId, mediaId)));
 }
 
-async function messages(agent: Session, conversationId: string): Promise<MessageView[]> {
-  const read = await callJson<{ messages: MessageView[] }>(
-    agent,
-    "GET",
-    `/api/conversations/${conversationId}`,
-    undefined,
-    200,
-  );
-  return read.messages;
-}
-
 /** The customer sends a photo; resolves with our media id once it is in R2. */
 async function customerSendsPhoto(
   t: HistoryTenant,
@@ -68,20 +64,10 @@ async function customerSendsPhoto(
   from: string,
   conversationId: string,
 ): Promise<string> {
-  const stored = await fetch(`${SIM_URL}/_sim/media`, {
-    method: "POST",
-    headers: { "Content-Type": "image/png" },
-    body: new Blob([PNG.slice()]),
-  });
-  const metaId = ((await stored.json()) as { id: string }).id;
-  await sim("/_sim/inbound", {
-    from,
-    phoneNumberId: t.phoneNumberId,
-    message: { type: "image", image: { id: metaId, mime_type: "image/png" } },
-  });
-  await relaySim(t.phoneNumberId);
+  const metaId = await simMedia(PNG, "image/png");
+  await customerSends(t, from, { type: "image", image: { id: metaId, mime_type: "image/png" } });
   const mediaId = await eventually(async () => {
-    const photo = (await messages(agent, conversationId)).find((m) => m.kind === "image");
+    const photo = (await messagesOf(agent, conversationId)).find((m) => m.kind === "image");
     return photo?.content?.type === "media" ? photo.content.mediaId : null;
   });
   expect(await inR2(t.tenantId, mediaId)).toBe(true);
@@ -90,27 +76,17 @@ async function customerSendsPhoto(
 
 /** The agent uploads a PDF to the conversation; the file is in R2. */
 async function agentUploads(agent: Session, conversationId: string): Promise<UploadView> {
-  const form = new FormData();
-  form.set(
-    "file",
-    new File([new TextEncoder().encode("%PDF-1.4 x")], "preventivo.pdf", {
-      type: "application/pdf",
-    }),
-  );
-  const res = await exports.default.fetch(`${BASE}/api/conversations/${conversationId}/uploads`, {
-    method: "POST",
-    headers: { Cookie: agent.cookie },
-    body: form,
+  const data = new TextEncoder().encode("%PDF-1.4 x");
+  return uploadFile(agent, conversationId, {
+    data,
+    type: "application/pdf",
+    name: "preventivo.pdf",
   });
-  expect(res.status).toBe(201);
-  return (await res.json()) as UploadView;
 }
 
 function sendUpload(agent: Session, conversationId: string, uploadId: string) {
-  return call(agent, "POST", `/api/conversations/${conversationId}/messages`, {
-    clientId: crypto.randomUUID(),
-    content: { type: "media", uploadId },
-  });
+  const content = { type: "media", uploadId };
+  return send(agent, conversationId, { clientId: crypto.randomUUID(), content });
 }
 
 /** A conversation with a customer photo and a sent upload, then closed; the history is written. */

@@ -12,13 +12,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/media-fetch";
 import type { InboundMessage } from "../src/meta/webhook-payload";
 import { advanceClock, resetClock } from "../src/platform/clock";
-import { hashPassword } from "../src/platform/crypto";
 import type { MessageView } from "../src/shared/protocol";
 import { acceptedConversation, conversationRead } from "./kit/conversation";
 import { phone } from "./kit/ids";
-import { relaySim, SIM_URL } from "./kit/meta";
-import { BASE, PASSWORD } from "./kit/session";
-import { sim } from "./kit/simulator";
+import { customerSends, relaySim, SIM_URL } from "./kit/meta";
+import { BASE, loginAs } from "./kit/session";
+import { sim, simMedia } from "./kit/simulator";
 import { type SeededTenant, seedTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
@@ -29,49 +28,10 @@ const PNG = Uint8Array.from(
   (ch) => ch.charCodeAt(0),
 );
 
-let hashed: Promise<string> | undefined;
-
-/** Gives a seeded user the known password and signs them in; returns the cookie. */
-async function loginAs(userId: string): Promise<string> {
-  hashed ??= hashPassword(PASSWORD);
-  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
-    .bind(await hashed, userId)
-    .run();
-  const res = await exports.default.fetch(`${BASE}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: `${userId}@example.test`, password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
 function get(path: string, cookie?: string, headers: Record<string, string> = {}) {
   return exports.default.fetch(`${BASE}${path}`, {
     headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
   });
-}
-
-/** Stores phone-side media in the simulator; returns Meta's media id. */
-async function simMedia(bytes: Uint8Array, type: string): Promise<string> {
-  const res = await fetch(`${SIM_URL}/_sim/media`, {
-    method: "POST",
-    headers: { "Content-Type": type },
-    body: new Blob([bytes.slice()]),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
-
-/** The customer sends a raw Meta message object; the webhook is relayed. Returns the wamid. */
-async function customerSends(
-  t: SeededTenant,
-  from: string,
-  message: Record<string, unknown>,
-): Promise<string> {
-  const res = await sim("/_sim/inbound", { from, phoneNumberId: t.phoneNumberId, message });
-  const { id } = (await res.json()) as { id: string };
-  await relaySim(t.phoneNumberId);
-  return id;
 }
 
 async function messageByWamid(t: SeededTenant, conversationId: string, wamid: string) {
@@ -241,16 +201,6 @@ describe("inbound media", () => {
   });
 });
 
-/** Stores phone-side media whose download URL the simulator points as `style` asks. */
-async function simMediaAt(bytes: Uint8Array, type: string, style: string): Promise<string> {
-  const res = await fetch(`${SIM_URL}/_sim/media?url=${style}`, {
-    method: "POST",
-    headers: { "Content-Type": type },
-    body: new Blob([bytes.slice()]),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
-
 /** How often the simulator served a file's bytes and its redirect. */
 async function simMediaHits(metaId: string): Promise<{ downloads: number; redirects: number }> {
   return (await (await fetch(`${SIM_URL}/_sim/media/${metaId}`)).json()) as {
@@ -277,7 +227,7 @@ describe("media hosts", () => {
   it("a download URL on a host that is not Meta's is never fetched; after its retries the message says the file could not be downloaded", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
     // Graph's lookup points at the simulator under another name (localhost), not allowed.
-    const metaId = await simMediaAt(PNG, "image/png", "other-host");
+    const metaId = await simMedia(PNG, "image/png", { url: "other-host" });
     const wamid = await customerSends(t, customer, {
       type: "image",
       image: { id: metaId, mime_type: "image/png" },
@@ -297,7 +247,7 @@ describe("media hosts", () => {
 
   it("a download that gets no answer gives up at its deadline (MEDIA_TIMEOUT_MS, 3 s here) and is retried", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
-    const metaId = await simMediaAt(PNG, "image/png", "stall");
+    const metaId = await simMedia(PNG, "image/png", { url: "stall" });
     await customerSends(t, customer, {
       type: "image",
       image: { id: metaId, mime_type: "image/png" },
@@ -317,7 +267,7 @@ describe("media hosts", () => {
 
   it("a redirect to another host is not followed; a redirect on Meta's host is", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
-    const away = await simMediaAt(PNG, "image/png", "redirect-other-host");
+    const away = await simMedia(PNG, "image/png", { url: "redirect-other-host" });
     await customerSends(t, customer, {
       type: "image",
       image: { id: away, mime_type: "image/png" },
@@ -329,7 +279,7 @@ describe("media hosts", () => {
     expect(await simMediaHits(away)).toMatchObject({ downloads: 0, redirects: MAX_MEDIA_ATTEMPTS });
 
     const other = await acceptedConversation(t, t.agents[0]!, phone());
-    const here = await simMediaAt(PNG, "image/png", "redirect");
+    const here = await simMedia(PNG, "image/png", { url: "redirect" });
     const wamid = await customerSends(t, other.customer, {
       type: "image",
       image: { id: here, mime_type: "image/png" },

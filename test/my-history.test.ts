@@ -4,7 +4,6 @@
  * filtered by days in my time zone, tenant-scoped, with their messages and a
  * transcript mailed to the real SMTP sink.
  */
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type { Page } from "../src/shared/admin";
@@ -13,15 +12,13 @@ import { wallClock } from "../src/shared/working-time";
 import { deskAgent } from "./kit/conversation";
 import { wholeConversation } from "./kit/history";
 import { phone } from "./kit/ids";
+import { mailsArrived } from "./kit/mail";
 import { badFields, call, callJson, type Session } from "./kit/session";
-import type { SinkMessage } from "./kit/smtp-sink";
-import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
-import { eventually } from "./kit/wait";
+import { openTenant } from "./kit/tenant";
 
 afterEach(() => resetClock());
 
 const DAY = 24 * 60 * 60 * 1000;
-const SINK = env.MAIL_SINK_URL as string;
 
 function mine(session: Session, query = ""): Promise<Page<MyHistoryItem>> {
   return callJson<Page<MyHistoryItem>>(session, "GET", `/api/my-history${query}`, undefined, 200);
@@ -34,12 +31,6 @@ async function ids(session: Session, query = ""): Promise<string[]> {
 /** "YYYY-MM-DD" of the actors' clock in Rome, `plusDays` away. */
 function romeDay(plusDays = 0): string {
   return new Date(wallClock(now(), "Europe/Rome") + plusDays * DAY).toISOString().slice(0, 10);
-}
-
-async function openTenant(): Promise<HistoryTenant> {
-  const t = await historyTenant({ care: 5 });
-  await setSettings(t.numberId, {});
-  return t;
 }
 
 describe("my history", () => {
@@ -143,11 +134,7 @@ describe("my history", () => {
     const to = `anna-${crypto.randomUUID().slice(0, 8)}@example.test`;
     const sent = await call(anna, "POST", `/api/my-history/${id}/email`, { to });
     expect(sent.status).toBe(202);
-    const mails = await eventually(async () => {
-      const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-      const list = (await res.json()) as SinkMessage[];
-      return list.length > 0 ? list : null;
-    });
+    const mails = await mailsArrived(to);
     expect(mails[0]!.text).toContain("Vorrei un rimborso");
 
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });

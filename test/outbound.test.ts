@@ -18,11 +18,12 @@ import type {
   OutboundTemplates,
   PendingOutboundList,
 } from "../src/shared/outbound";
-import type { ConversationView, DesktopSnapshot } from "../src/shared/protocol";
+import type { ConversationView } from "../src/shared/protocol";
 import {
   closeConversation,
   conversationRead,
   deskAgent,
+  desktopOf,
   takeConversation,
 } from "./kit/conversation";
 import { customerIdOf } from "./kit/history";
@@ -36,7 +37,7 @@ import {
   type ErrorBody,
   type Session,
 } from "./kit/session";
-import { phoneReceived, sim } from "./kit/simulator";
+import { phoneReceived, phoneThread } from "./kit/simulator";
 import { type HistoryTenant, historyTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
@@ -137,18 +138,9 @@ function pending(agent: Session): Promise<PendingOutboundList> {
   return callJson<PendingOutboundList>(agent, "GET", "/api/outbound/pending", undefined, 200);
 }
 
-function desk(agent: Session): Promise<DesktopSnapshot> {
-  return callJson<DesktopSnapshot>(agent, "GET", "/api/desktop", undefined, 200);
-}
-
 /** The raw Graph bodies the phone received from the business. */
 async function phoneRaw(from: string): Promise<Record<string, unknown>[]> {
-  const res = await sim(`/_sim/threads/${from}`);
-  if (res.status === 404) return [];
-  const thread = (await res.json()) as {
-    messages: { direction: string; raw: Record<string, unknown> }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out").map((m) => m.raw);
+  return (await phoneThread(from)).map((m) => m.raw);
 }
 
 async function tenantWithAgent(
@@ -233,17 +225,17 @@ describe("a template", () => {
       templateName: template.name,
       text: "Order B-42\nHello Giulia, your order ships on Tuesday. Confirm?\nParley demo\n[Yes] [No]",
     });
-    const before = await desk(agent);
+    const before = await desktopOf(agent);
     expect(before.conversations).toEqual([]);
     expect(before.agent.load).toBe(0);
 
     // The customer answers: the same conversation lands on the agent's desk, with no offer.
     await customerWrites(t.phoneNumberId, c.from, "Yes, thanks", "Giulia Bianchi");
     const onDesk = await eventually(async () =>
-      (await desk(agent)).conversations.find((x) => x.id === started.id),
+      (await desktopOf(agent)).conversations.find((x) => x.id === started.id),
     );
     expect(onDesk.state).toBe("assigned");
-    const after = await desk(agent);
+    const after = await desktopOf(agent);
     expect(after.offers).toEqual([]);
     expect(after.agent.load).toBe(1);
     expect((await pending(agent)).items).toEqual([]);
@@ -274,7 +266,7 @@ describe("a template", () => {
     const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
     await env.AGENT.getByName(agent.userId).loggedOut(t.tenantId);
     await customerWrites(t.phoneNumberId, c.from, "Hello?");
-    const offer = await eventually(async () => (await desk(colleague)).offers[0]);
+    const offer = await eventually(async () => (await desktopOf(colleague)).offers[0]);
     expect(offer.conversationId).toBe(started.id);
   });
 
@@ -325,7 +317,7 @@ describe("a template", () => {
     // The customer's next message starts a new conversation, routed as usual.
     await customerWrites(t.phoneNumberId, c.from, "Ciao");
     const offer = await eventually(
-      async () => (await desk(agent)).offers[0] ?? (await desk(colleague)).offers[0],
+      async () => (await desktopOf(agent)).offers[0] ?? (await desktopOf(colleague)).offers[0],
     );
     expect(offer.conversationId).not.toBe(started.id);
   });
@@ -435,7 +427,7 @@ describe("refusals", () => {
     const started = await start(agent, textBody({ id: row!.id }, t, "One more thing, Marco"));
     expect(started.state).toBe("assigned");
     expect(started.id).not.toBe(earlier);
-    expect((await desk(agent)).conversations.map((x) => x.id)).toEqual([started.id]);
+    expect((await desktopOf(agent)).conversations.map((x) => x.id)).toEqual([started.id]);
     await eventually(async () =>
       (await phoneReceived(from)).includes("One more thing, Marco") ? true : null,
     );
@@ -501,7 +493,7 @@ describe("refusals", () => {
       textBody({ id: await customerIdOf(t.tenantId, first) }, t, "Still here"),
     );
     expect(continued.id).toBe(firstConversation);
-    expect((await desk(agent)).conversations.map((x) => x.id)).toEqual([firstConversation]);
+    expect((await desktopOf(agent)).conversations.map((x) => x.id)).toEqual([firstConversation]);
   });
 
   it("another tenant's customer, template or number is 404", async () => {

@@ -11,12 +11,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ConversationActor } from "../src/durable/conversation";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView } from "../src/shared/protocol";
-import { deskAgent, reply, takeConversation } from "./kit/conversation";
+import { deskAgent, messagesOf, reply, takeConversation } from "./kit/conversation";
 import { phone } from "./kit/ids";
 import { postWebhook, relaySim } from "./kit/meta";
 import { statusWebhook } from "./kit/meta-payloads";
 import { call, callJson, type ErrorBody, type Session } from "./kit/session";
-import { sim } from "./kit/simulator";
+import { phoneThread, sim } from "./kit/simulator";
 import { type HistoryTenant, historyTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
@@ -41,23 +41,8 @@ async function conversationOnDesk(): Promise<{
   return { t, anna, customer, id };
 }
 
-/** What the customer's phone received from us. */
-async function onPhone(customer: string): Promise<{ text: string }[]> {
-  const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as {
-    messages: { direction: string; text: string }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out");
-}
-
 async function message(agent: Session, id: string, messageId: string): Promise<MessageView> {
-  const { messages } = await callJson<{ messages: MessageView[] }>(
-    agent,
-    "GET",
-    `/api/conversations/${id}`,
-    undefined,
-    200,
-  );
-  return messages.find((m) => m.id === messageId)!;
+  return (await messagesOf(agent, id)).find((m) => m.id === messageId)!;
 }
 
 function outboxState(id: string, messageId: string): Promise<string | null> {
@@ -89,7 +74,7 @@ describe("a send without an answer", () => {
     // The held answer comes and goes, and an alarm runs: nothing is POSTed again.
     await new Promise((r) => setTimeout(r, HOLD_MS - 3_000));
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect(await onPhone(c.customer)).toEqual([
+    expect(await phoneThread(c.customer)).toEqual([
       expect.objectContaining({ text: "Le scrivo subito" }),
     ]);
 
@@ -101,7 +86,7 @@ describe("a send without an answer", () => {
     advanceClock(CONFIRM_WAIT_MS + 1_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
     expect((await message(c.anna, c.id, id)).status).toBe("delivered");
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
   });
 
   it("dropped connection after Meta accepted: not re-POSTed (today's retry would deliver it twice)", async () => {
@@ -109,7 +94,7 @@ describe("a send without an answer", () => {
     const id = await replyUnanswered(c, { drop: true }, "Una sola volta");
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
     await new Promise((r) => setTimeout(r, 300));
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
     await eventually(async () => {
       await relaySim(c.t.phoneNumberId);
       return (await message(c.anna, c.id, id)).status === "delivered";
@@ -133,7 +118,7 @@ describe("a send without an answer", () => {
       status: "unconfirmed",
       resentAs: null,
     });
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
 
     // Resend: a new message (new id, the agent's clientId) with the same text.
     const clientId = crypto.randomUUID();
@@ -149,7 +134,7 @@ describe("a send without an answer", () => {
       text: "Mi conferma l'ordine?",
       status: "pending",
     });
-    await eventually(async () => (await onPhone(c.customer)).length === 2);
+    await eventually(async () => (await phoneThread(c.customer)).length === 2);
     // The same request again, or another click with a new clientId: the same new message.
     for (const again of [clientId, crypto.randomUUID()]) {
       const repeat = await callJson<MessageView>(
@@ -167,7 +152,7 @@ describe("a send without an answer", () => {
       return (await message(c.anna, c.id, clientId)).status === "delivered";
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await onPhone(c.customer)).toHaveLength(2);
+    expect(await phoneThread(c.customer)).toHaveLength(2);
   });
 
   it("a late status still settles a message shown 'not confirmed'", async () => {
@@ -251,7 +236,7 @@ describe("the Resend route", () => {
     const base = `/api/conversations/${c.id}/messages`;
     // A delivered message is not in doubt.
     const delivered = (await reply(c.anna, c.id, "Tutto a posto")) as MessageView;
-    await eventually(async () => (await onPhone(c.customer)).length === 1);
+    await eventually(async () => (await phoneThread(c.customer)).length === 1);
     await relaySim(c.t.phoneNumberId);
     const refused = await call(c.anna, "POST", `${base}/${delivered.id}/resend`, {
       clientId: crypto.randomUUID(),
@@ -298,7 +283,7 @@ describe("the Resend route", () => {
       });
       expect(res.status).toBe(404);
     }
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
 
     // The agent resends the failed one: it goes, once.
     const resent = await callJson<MessageView>(
@@ -308,13 +293,13 @@ describe("the Resend route", () => {
       { clientId: crypto.randomUUID() },
       201,
     );
-    await eventually(async () => (await onPhone(c.customer)).length === 2);
-    expect((await onPhone(c.customer))[1]!.text).toBe("Riprovo");
+    await eventually(async () => (await phoneThread(c.customer)).length === 2);
+    expect((await phoneThread(c.customer))[1]!.text).toBe("Riprovo");
     expect((await message(c.anna, c.id, failed.id)).resentAs).toBe(resent.id);
 
     // Once closed, nothing is resent.
     const once = (await reply(c.anna, c.id, "Ultimo")) as MessageView;
-    await eventually(async () => (await onPhone(c.customer)).length === 3);
+    await eventually(async () => (await phoneThread(c.customer)).length === 3);
     await callJson(c.anna, "POST", `/api/conversations/${c.id}/close`, { reason: "done" }, 200);
     const closed = await call(c.anna, "POST", `${base}/${once.id}/resend`, {
       clientId: crypto.randomUUID(),

@@ -1,13 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
-import { uid } from "../kit/ids";
-
-async function tenant(): Promise<string> {
-  const id = uid("tenant");
-  await env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(id, "T").run();
-  return id;
-}
+import { createTenant } from "../kit/session";
 
 async function status(p: Promise<unknown>): Promise<number | "ok"> {
   try {
@@ -20,7 +14,7 @@ async function status(p: Promise<unknown>): Promise<number | "ok"> {
 
 describe("saveVersioned", () => {
   it("bumps the version, and a stale version changes nothing at all (409)", async () => {
-    const tenantId = await tenant();
+    const tenantId = await createTenant("T");
     const target = { table: "tenants", id: tenantId, tenantId, noun: "tenant" };
     // tenants have no tenant_id column; use locations instead.
     const id = crypto.randomUUID();
@@ -50,8 +44,8 @@ describe("saveVersioned", () => {
   });
 
   it("answers 404 for another tenant's row", async () => {
-    const a = await tenant();
-    const b = await tenant();
+    const a = await createTenant("T");
+    const b = await createTenant("T");
     const id = crypto.randomUUID();
     await env.DB.prepare(
       "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'HQ', 1, 2)",

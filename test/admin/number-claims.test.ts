@@ -5,7 +5,7 @@
  * refusal names its field and stores nothing, a new token or new ids are
  * proved again, and a phone number id or WABA belongs to one tenant.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEV_DATA_KEY } from "../../src/platform/config";
 import { openSecret } from "../../src/platform/secrets";
@@ -17,7 +17,6 @@ import { postWebhook, SIM_URL } from "../kit/meta";
 import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
-  BASE,
   badFields,
   call,
   callJson,
@@ -25,17 +24,12 @@ import {
   type Session,
 } from "../kit/session";
 import { sim, simAccount } from "../kit/simulator";
+import { countRows } from "../kit/tenant";
 
 const GRAPH = `${SIM_URL}/v23.0`;
 
 function newNumber(claim: { phoneNumberId: string; wabaId: string; accessToken: string }) {
   return { name: "Sales", displayPhone: "+39 02 5555 0101", ...claim };
-}
-
-async function storedCount(tenantId: string): Promise<number> {
-  return (await env.DB.prepare("SELECT count(*) AS n FROM managed_numbers WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<number>("n"))!;
 }
 
 /** The stored row, its access token opened with the test configuration's key (stored sealed). */
@@ -69,15 +63,7 @@ async function refusal(res: Response) {
 }
 
 function postAs(admin: Session, language: string, body: unknown): Promise<Response> {
-  return exports.default.fetch(`${BASE}/api/admin/numbers`, {
-    method: "POST",
-    headers: {
-      Cookie: admin.cookie,
-      "Content-Type": "application/json",
-      "Accept-Language": language,
-    },
-    body: JSON.stringify(body),
-  });
+  return call(admin, "POST", "/api/admin/numbers", body, { "Accept-Language": language });
 }
 
 describe("creating a number needs proof from Graph", () => {
@@ -114,7 +100,7 @@ describe("creating a number needs proof from Graph", () => {
       ).toEqual([field]);
       expect(r.fields[0]!.message, what).toBe(r.body.error.message);
     }
-    expect(await storedCount(admin.tenantId)).toBe(0);
+    expect(await countRows("managed_numbers", admin.tenantId)).toBe(0);
 
     const created = await callJson<NumberView>(
       admin,
@@ -164,7 +150,7 @@ describe("creating a number needs proof from Graph", () => {
       expect([r.status, r.code], JSON.stringify(fault)).toEqual([status, code]);
       expect(r.body.error.message).toMatch(/Nothing was saved/);
     }
-    expect(await storedCount(admin.tenantId)).toBe(0);
+    expect(await countRows("managed_numbers", admin.tenantId)).toBe(0);
     // Meta is back: the same request succeeds.
     await callJson(admin, "POST", "/api/admin/numbers", body, 201);
   });
@@ -285,7 +271,7 @@ describe("a phone number id and a WABA belong to one tenant", () => {
     expect(r.code).toBe("already_managed");
     expect(r.fields.map((f) => f.path)).toEqual(["wabaId"]);
     expect(r.body.error.message).not.toMatch(/tenant/i);
-    expect(await storedCount(loser.admin.tenantId)).toBe(0);
+    expect(await countRows("managed_numbers", loser.admin.tenantId)).toBe(0);
     const owners = await env.DB.prepare("SELECT tenant_id FROM waba_owners WHERE waba_id = ?")
       .bind(account.wabaId)
       .all<{ tenant_id: string }>();

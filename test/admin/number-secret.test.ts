@@ -10,7 +10,7 @@ import { webhookSubjects } from "../../src/worker/inbound/webhook-secrets";
 import { createNumber } from "../kit/admin";
 import { freshPhoneNumberId } from "../kit/ids";
 import { APP_SECRET, postWebhook } from "../kit/meta";
-import { textWebhook } from "../kit/meta-payloads";
+import { templateStatusWebhook, textWebhook } from "../kit/meta-payloads";
 import { adminSession, call, callJson, type ErrorBody, type Session } from "../kit/session";
 import { simAccount } from "../kit/simulator";
 
@@ -52,29 +52,6 @@ async function conversations(n: NumberView): Promise<number> {
   return (await env.NUMBER.getByName(n.id).conversations()).length;
 }
 
-function templateUpdate(wabaId: string) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: wabaId,
-        time: Math.floor(Date.now() / 1000),
-        changes: [
-          {
-            field: "message_template_status_update",
-            value: {
-              event: "APPROVED",
-              message_template_id: 987654321,
-              message_template_name: "not_ours",
-              message_template_language: "en_US",
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
-
 describe("a number's own app secret", () => {
   it("verifies deliveries for that number only", async () => {
     const admin = await adminSession();
@@ -113,9 +90,18 @@ describe("a number's own app secret", () => {
     await withSecret(admin, SECRET_A, "3100000001");
     await withSecret(admin, SECRET_A, "3100000002");
     await withSecret(admin, null, "3100000002");
-    expect((await postWebhook(templateUpdate("3100000001"), SECRET_A)).status).toBe(200);
-    expect((await postWebhook(templateUpdate("3100000002"), SECRET_A)).status).toBe(401);
-    expect((await postWebhook(templateUpdate("3199999999"), SECRET_A)).status).toBe(401);
+    expect(
+      (await postWebhook(templateStatusWebhook("3100000001", "987654321", "APPROVED"), SECRET_A))
+        .status,
+    ).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook("3100000002", "987654321", "APPROVED"), SECRET_A))
+        .status,
+    ).toBe(401);
+    expect(
+      (await postWebhook(templateStatusWebhook("3199999999", "987654321", "APPROVED"), SECRET_A))
+        .status,
+    ).toBe(401);
   });
 
   it("a cleared secret no longer verifies anything", async () => {
@@ -138,7 +124,9 @@ describe("another tenant and a WABA that is not theirs", () => {
     const other = await adminSession();
     const waba = "3300000001";
     await withSecret(owner, SECRET_A, waba);
-    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook(waba, "987654321", "APPROVED"), SECRET_A)).status,
+    ).toBe(200);
 
     // The other tenant even holds a token granted on that WABA, for a number in it.
     const phoneNumberId = freshPhoneNumberId();
@@ -162,7 +150,9 @@ describe("another tenant and a WABA that is not theirs", () => {
       .bind(other.tenantId)
       .first("n");
     expect(theirs).toBe(0);
-    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook(waba, "987654321", "APPROVED"), SECRET_A)).status,
+    ).toBe(200);
   });
 
   it("a number that named the WABA before claims existed does not break the owner's verification", async () => {
@@ -177,7 +167,9 @@ describe("another tenant and a WABA that is not theirs", () => {
     )
       .bind(crypto.randomUUID(), other.tenantId, freshPhoneNumberId(), waba)
       .run();
-    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook(waba, "987654321", "APPROVED"), SECRET_A)).status,
+    ).toBe(200);
   });
 });
 
@@ -187,7 +179,7 @@ describe("webhookSubjects", () => {
       phoneNumberIds: ["111111", "222222"],
       wabaIds: [],
     });
-    expect(webhookSubjects(templateUpdate("333"))).toEqual({
+    expect(webhookSubjects(templateStatusWebhook("333", "987654321", "APPROVED"))).toEqual({
       phoneNumberIds: [],
       wabaIds: ["333"],
     });

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CustomerPropertyView, Page } from "../../src/shared/admin";
-import { createNumber } from "../kit/admin";
+import { addProperty, createNumber } from "../kit/admin";
 import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
@@ -18,10 +18,6 @@ import {
 } from "../kit/session";
 
 type Property = CustomerPropertyView;
-
-function addProperty(admin: Session, numberId: string, body: Record<string, unknown>) {
-  return callJson<Property>(admin, "POST", `/api/admin/numbers/${numberId}/properties`, body, 201);
-}
 
 async function names(admin: Session, numberId: string, query = "") {
   const page = await callJson<Page<Property>>(

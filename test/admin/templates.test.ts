@@ -3,12 +3,14 @@
  * real simulator over HTTP, reviewed there, and the signed status webhook
  * relayed to the Worker.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page, TemplateView, TenantSettingsView } from "../../src/shared/admin";
 import { usableTemplates } from "../../src/worker/db/template-store";
 import { readXlsxRows } from "../kit/files";
-import { postWebhook, relaySimWaba, SIM_URL } from "../kit/meta";
+import { freshWabaId } from "../kit/ids";
+import { deliverSigned, postWebhook, relaySimWaba, SIM_URL } from "../kit/meta";
+import { templateStatusWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   agentSession,
@@ -19,18 +21,14 @@ import {
   type Session,
 } from "../kit/session";
 import { sim } from "../kit/simulator";
-
-/** A WABA id of its own per number, so concurrent test files never drain each other's webhooks. */
-function newWabaId(): string {
-  return String(300000000000000 + Math.floor(Math.random() * 99999999999));
-}
+import { countRows } from "../kit/tenant";
 
 async function addNumber(
   tenantId: string,
   opts: { wabaId?: string | null; token?: string | null } = {},
 ): Promise<{ id: string; wabaId: string | null }> {
   const id = crypto.randomUUID();
-  const wabaId = opts.wabaId === undefined ? newWabaId() : opts.wabaId;
+  const wabaId = opts.wabaId === undefined ? freshWabaId() : opts.wabaId;
   const phoneNumberId = String(100000000000000 + Math.floor(Math.random() * 899999999999));
   await env.DB.prepare(
     `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id, access_token)
@@ -84,45 +82,6 @@ async function review(metaId: string, event: string, reason?: string): Promise<v
   expect(res.status).toBe(200);
 }
 
-function statusWebhook(wabaId: string, templateId: string, event: string, reason = "NONE") {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: wabaId,
-        time: Math.floor(Date.now() / 1000),
-        changes: [
-          {
-            value: {
-              event,
-              message_template_id: Number(templateId),
-              message_template_name: "whatever",
-              message_template_language: "en_US",
-              reason,
-            },
-            field: "message_template_status_update",
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/** Posts exact bytes with the simulator's signature to the Worker's webhook. */
-function deliverSigned(body: string, signature: string): Promise<Response> {
-  return exports.default.fetch("https://parley.test/webhooks/whatsapp", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature },
-    body,
-  });
-}
-
-async function templateCount(tenantId: string): Promise<number> {
-  return (await env.DB.prepare("SELECT count(*) AS n FROM templates WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<number>("n"))!;
-}
-
 let a: Session;
 let b: Session;
 let numberA: { id: string; wabaId: string | null };
@@ -137,7 +96,7 @@ beforeAll(async () => {
 
 describe("template drafts", () => {
   it("refuses what Meta would refuse, naming each field, storing nothing", async () => {
-    const before = await templateCount(a.tenantId);
+    const before = await countRows("templates", a.tenantId);
     const cases: [Record<string, unknown>, string][] = [
       [{ name: "Order-Ready" }, "name"],
       [{ language: "english" }, "language"],
@@ -170,7 +129,7 @@ describe("template drafts", () => {
       expect(res.status, JSON.stringify(over)).toBe(400);
       expect(await badFields(res), JSON.stringify(over)).toContain(path);
     }
-    expect(await templateCount(a.tenantId)).toBe(before);
+    expect(await countRows("templates", a.tenantId)).toBe(before);
   });
 
   it("needs a number of the tenant with a WABA id; another tenant's number is just unknown", async () => {
@@ -187,7 +146,7 @@ describe("template drafts", () => {
     const bare = await addNumber(a.tenantId, { wabaId: null });
     const res = await call(a, "POST", "/api/admin/templates", draft(bare.id));
     expect(await badFields(res)).toEqual(["numberId"]);
-    expect(await templateCount(b.tenantId)).toBe(0);
+    expect(await countRows("templates", b.tenantId)).toBe(0);
   });
 
   it("creates drafts, refuses a duplicate name+language with 409 on name, edits with versions", async () => {
@@ -245,7 +204,7 @@ describe("template drafts", () => {
     const err = (await third.json()) as ErrorBody;
     expect(err.error.code).toBe("template_limit");
     expect(err.error.message).toMatch(/limit of 2 templates/);
-    expect(await templateCount(admin.tenantId)).toBe(2);
+    expect(await countRows("templates", admin.tenantId)).toBe(2);
     const settings = await callJson<TenantSettingsView>(
       admin,
       "GET",
@@ -370,35 +329,37 @@ describe("Meta review", () => {
 
     // Tenant A's template id under tenant B's account: nothing happens.
     const forged = await postWebhook(
-      statusWebhook(numberB.wabaId!, metaTemplateId!, "DISABLED", "SCAM"),
+      templateStatusWebhook(numberB.wabaId!, metaTemplateId!, "DISABLED", "SCAM"),
     );
     expect(forged.status).toBe(200);
     expect(await get(a, t.id)).toEqual(once);
 
     // A template Meta knows but we do not: acknowledged.
     const unknown = await postWebhook(
-      statusWebhook(numberA.wabaId!, "1999999999999999", "APPROVED"),
+      templateStatusWebhook(numberA.wabaId!, "1999999999999999", "APPROVED"),
     );
     expect(unknown.status).toBe(200);
 
     // FLAGGED keeps it usable but records the warning; REINSTATED clears it.
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "FLAGGED", "LOW_QUALITY"));
+    await postWebhook(
+      templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "FLAGGED", "LOW_QUALITY"),
+    );
     expect(await get(a, t.id)).toMatchObject({
       status: "approved",
       statusReason: "FLAGGED: LOW_QUALITY",
     });
     // A late PENDING (Meta does not order webhooks) does not undo the approval.
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "PENDING"));
+    await postWebhook(templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "PENDING"));
     expect(await get(a, t.id)).toMatchObject({ status: "approved" });
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "DISABLED", "SCAM"));
+    await postWebhook(templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "DISABLED", "SCAM"));
     expect(await get(a, t.id)).toMatchObject({ status: "disabled", statusReason: "SCAM" });
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "REINSTATED"));
+    await postWebhook(templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "REINSTATED"));
     expect(await get(a, t.id)).toMatchObject({ status: "approved", statusReason: null });
   });
 
   it("Meta's refusal is a 502 with Meta's message and changes nothing", async () => {
     // Two numbers of one account: our names are unique per number, Meta's per account.
-    const shared = newWabaId();
+    const shared = freshWabaId();
     const one = await addNumber(a.tenantId, { wabaId: shared });
     const two = await addNumber(a.tenantId, { wabaId: shared });
     const name = `shared_${crypto.randomUUID().slice(0, 8)}`;
@@ -527,7 +488,7 @@ describe("template list and tenancy", () => {
 });
 
 describe("the simulator's template API validates like Meta", () => {
-  const wabaId = newWabaId();
+  const wabaId = freshWabaId();
   async function post(path: string, body: unknown, token = "test-token") {
     const res = await fetch(`${SIM_URL}/v23.0/${path}`, {
       method: "POST",

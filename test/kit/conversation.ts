@@ -3,11 +3,17 @@
  * straight through the actors' RPC (seeded agents) or through the desktop API as a
  * signed-in agent does (Ready, accept, reply, close).
  */
-import { env } from "cloudflare:workers";
-import type { ConversationView, DesktopSnapshot, MessageView } from "../../src/shared/protocol";
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type {
+  ConversationView,
+  DesktopSnapshot,
+  MessageView,
+  UploadView,
+} from "../../src/shared/protocol";
 import { phone } from "./ids";
 import { customerWrites } from "./meta";
-import { call, callJson, type Session, signIn } from "./session";
+import { BASE, call, callJson, type Session, signIn } from "./session";
 import type { HistoryTenant } from "./tenant";
 import { eventually } from "./wait";
 
@@ -163,4 +169,45 @@ export function closeConversation(
     { reason, ...(notes === undefined ? {} : { notes }) },
     200,
   );
+}
+
+/** A file the agent attaches: its bytes, type, name and (optionally) the kind asked for. */
+export interface UploadFile {
+  data: Uint8Array<ArrayBuffer>;
+  type: string;
+  name: string;
+  kind?: string;
+}
+
+/** POSTs multipart form data with the session cookie (fetch sets the boundary). */
+export function postForm(session: Session, path: string, form: FormData): Promise<Response> {
+  return exports.default.fetch(`${BASE}${path}`, {
+    method: "POST",
+    headers: { Cookie: session.cookie },
+    body: form,
+  });
+}
+
+/** Uploads `file` to the conversation as the composer does; the answer, not checked. */
+export function uploadRequest(
+  session: Session,
+  conversationId: string,
+  file: UploadFile,
+): Promise<Response> {
+  const form = new FormData();
+  form.set("file", new File([file.data], file.name, { type: file.type }));
+  if (file.kind) form.set("kind", file.kind);
+  return postForm(session, `/api/conversations/${conversationId}/uploads`, form);
+}
+
+/** Uploads `file` to the conversation (201 or the test fails); the upload. */
+export async function uploadFile(
+  session: Session,
+  conversationId: string,
+  file: UploadFile,
+): Promise<UploadView> {
+  const res = await uploadRequest(session, conversationId, file);
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  return JSON.parse(text) as UploadView;
 }

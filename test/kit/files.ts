@@ -179,7 +179,7 @@ export function csv(rows: (string | number | boolean | null)[][], delimiter = ",
 // ---- LibreOffice --------------------------------------------------------------------
 
 /** Converts with the real LibreOffice Calc (CSV in must be UTF-8, comma separated). */
-export async function office(
+export async function libreOffice(
   from: "csv" | "xlsx",
   to: "csv" | "xlsx",
   body: Upload,

@@ -12,9 +12,10 @@ function sharedSink(): string {
   return inject("mailSinkUrl");
 }
 
-/** Mails the sink received for `to` so far, oldest first. */
-export async function mailsTo(to: string, sinkUrl = sharedSink()): Promise<SinkMessage[]> {
-  const res = await fetch(`${sinkUrl}/messages?to=${encodeURIComponent(to)}`);
+/** Mails the sink received for `to` (everyone's when not given) so far, oldest first. */
+export async function mailsTo(to?: string, sinkUrl = sharedSink()): Promise<SinkMessage[]> {
+  const query = to === undefined ? "" : `?to=${encodeURIComponent(to)}`;
+  const res = await fetch(`${sinkUrl}/messages${query}`);
   return (await res.json()) as SinkMessage[];
 }
 

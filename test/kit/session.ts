@@ -59,13 +59,18 @@ export async function createUser(
   return { id, email };
 }
 
-/** Logs in through the real /auth/login; returns the `name=value` cookie pair. */
-export async function login(email: string, password = PASSWORD): Promise<string> {
-  const res = await exports.default.fetch(`${BASE}/auth/login`, {
+/** POSTs credentials to the real /auth/login; the answer, not checked. */
+export function loginResponse(email: string, password = PASSWORD): Promise<Response> {
+  return exports.default.fetch(`${BASE}/auth/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
+}
+
+/** Logs in through the real /auth/login; returns the `name=value` cookie pair. */
+export async function login(email: string, password = PASSWORD): Promise<string> {
+  const res = await loginResponse(email, password);
   if (res.status !== 200) throw new Error(`login of ${email} answered ${res.status}`);
   return res.headers.get("Set-Cookie")!.split(";")[0]!;
 }
@@ -102,12 +107,13 @@ export function agentSession(tenantId: string): Promise<Session> {
   return signIn("agent", tenantId);
 }
 
-/** Calls the Worker with the session cookie; `body` is sent as JSON. */
+/** Calls the Worker with the session cookie (and `headers`); `body` is sent as JSON. */
 export function call(
   session: Session | string,
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const cookie = typeof session === "string" ? session : session.cookie;
   return exports.default.fetch(`${BASE}${path}`, {
@@ -115,6 +121,7 @@ export function call(
     headers: {
       Cookie: cookie,
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });

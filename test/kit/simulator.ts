@@ -37,7 +37,10 @@ export interface PhoneMessage {
 }
 
 /** What the customer's phone received from the business, oldest first. */
-export async function phoneThread(customer: string, simUrl = sharedSimulator()) {
+export async function phoneThread(
+  customer: string,
+  simUrl = sharedSimulator(),
+): Promise<PhoneMessage[]> {
   const res = await sim(`/_sim/threads/${customer}`, undefined, simUrl);
   if (res.status !== 200) return [];
   const { messages } = (await res.json()) as { messages: PhoneMessage[] };
@@ -55,6 +58,21 @@ export async function phoneGets(customer: string, text: string): Promise<string[
     const got = await phoneReceived(customer);
     return got.some((t) => t.includes(text)) ? got : null;
   });
+}
+
+/**
+ * Waits until the phone holds at least `count` messages from the business (automatic
+ * ones included); returns them all, oldest first.
+ */
+export async function phoneHolds(
+  customer: string,
+  count: number,
+  opts: { simUrl?: string; timeoutMs?: number } = {},
+): Promise<PhoneMessage[]> {
+  return eventually(async () => {
+    const out = await phoneThread(customer, opts.simUrl);
+    return out.length >= count ? out : null;
+  }, opts.timeoutMs);
 }
 
 /**

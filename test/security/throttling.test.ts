@@ -26,7 +26,8 @@ function post(path: string, body: unknown, ip: string): Promise<Response> {
   });
 }
 
-const signIn = (email: string, password: string, ip: string) =>
+/** A sign-in attempt from the client IP `ip`. */
+const loginFrom = (email: string, password: string, ip: string) =>
   post("/auth/login", { email, password }, ip);
 
 async function refusal(res: Response) {
@@ -53,10 +54,10 @@ describe("sign-in throttling", () => {
     const answers: { retryAfter: number; message: string }[] = [];
     for (const email of [known.email, unknown]) {
       for (let i = 0; i < 5; i++) {
-        expect((await signIn(email, "wrong password", freshIp())).status).toBe(401);
+        expect((await loginFrom(email, "wrong password", freshIp())).status).toBe(401);
       }
       // Even the right password is refused now: the check comes before it.
-      const refused = await refusal(await signIn(email, "correct horse battery", freshIp()));
+      const refused = await refusal(await loginFrom(email, "correct horse battery", freshIp()));
       answers.push({ retryAfter: refused.retryAfter, message: refused.body.error.message });
     }
     expect(answers[0]!.message).toBe(answers[1]!.message);
@@ -68,19 +69,19 @@ describe("sign-in throttling", () => {
     const user = await createUser(tenantId);
     const ip = freshIp();
     for (let i = 0; i < 4; i++) {
-      expect((await signIn(user.email, "wrong password", ip)).status).toBe(401);
+      expect((await loginFrom(user.email, "wrong password", ip)).status).toBe(401);
     }
-    expect((await signIn(user.email, "correct horse battery", ip)).status).toBe(200);
+    expect((await loginFrom(user.email, "correct horse battery", ip)).status).toBe(200);
     for (let i = 0; i < 5; i++) {
-      expect((await signIn(user.email, "wrong password", ip)).status).toBe(401);
+      expect((await loginFrom(user.email, "wrong password", ip)).status).toBe(401);
     }
-    await refusal(await signIn(user.email, "wrong password", ip));
+    await refusal(await loginFrom(user.email, "wrong password", ip));
   });
 
   it("throttles one client IP trying many addresses, and answers Italian callers in Italian", async () => {
     const ip = freshIp();
     for (let i = 0; i < LIMITS.loginIp.limit; i++) {
-      const res = await signIn(`probe-${i}-${crypto.randomUUID()}@example.test`, "guess", ip);
+      const res = await loginFrom(`probe-${i}-${crypto.randomUUID()}@example.test`, "guess", ip);
       expect(res.status).toBe(401);
     }
     const tenantId = await createTenant();
@@ -97,7 +98,7 @@ describe("sign-in throttling", () => {
     const { body } = await refusal(res);
     expect(body.error.message).toMatch(/^Troppi tentativi/);
     // Another IP is not affected.
-    expect((await signIn(user.email, "correct horse battery", freshIp())).status).toBe(200);
+    expect((await loginFrom(user.email, "correct horse battery", freshIp())).status).toBe(200);
   });
 });
 
