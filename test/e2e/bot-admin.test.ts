@@ -9,7 +9,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "../kit/browser.ts";
+import { launchChromium, signInPage } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
@@ -29,13 +29,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function login(page: Page) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", "admin@demo.parley.test");
-  await page.fill("#login-password", "parley-admin");
-  await page.click("#login-submit");
-}
-
 /** Opens a skillset by its demo id and saves a bot label (and, when asked, makes it the default). */
 async function labelSkillset(page: Page, id: string, label: string, isDefault = false) {
   await page.goto(`${stack.url}/admin/skillsets/${id}`);
@@ -48,7 +41,12 @@ async function labelSkillset(page: Page, id: string, label: string, isDefault = 
 describe("softbot administration", () => {
   it("the header shows the service open; the admin sets up the menu with reply buttons and finds it saved", async () => {
     const page = await browser.newPage();
-    await login(page);
+    await signInPage(
+      page,
+      stack.url,
+      { email: "admin@demo.parley.test", password: "parley-admin" },
+      { ready: null },
+    );
 
     // The header: open, and the number's line from the keyboard.
     const status = page.locator("#service-status");

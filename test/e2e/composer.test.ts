@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "../kit/browser.ts";
+import { apiCall, apiLogin, launchChromium } from "../kit/browser.ts";
+import { type PhoneMessage, phoneHolds, phoneThread } from "../kit/simulator.ts";
 
 const CUSTOMER = "393470000851";
 const MEETING_URL = "https://meet.example.com/parley";
@@ -40,59 +41,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function apiLogin(email: string, password: string): Promise<string> {
-  const res = await fetch(`${stack.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-async function adminCall<T>(
-  cookie: string,
-  method: string,
-  path: string,
-  body: unknown,
-  expected: number,
-): Promise<T> {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { Cookie: cookie, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status !== expected) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-interface PhoneMessage {
-  direction: string;
-  type: string;
-  text: string;
-  raw: Record<string, unknown> | null;
-}
-
-/** What the customer's phone received from the business, oldest first. */
-async function phoneThread(): Promise<PhoneMessage[]> {
-  const res = await fetch(`${stack.simUrl}/_sim/threads/${CUSTOMER}`);
-  if (res.status !== 200) return [];
-  const { messages } = (await res.json()) as { messages: PhoneMessage[] };
-  return messages.filter((m) => m.direction === "out");
-}
-
 /** Waits until the phone holds `count` business messages more than `before`; returns the new ones. */
 async function phoneGetsNew(before: number, count = 1): Promise<PhoneMessage[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const out = await phoneThread();
-    if (out.length >= before + count) return out.slice(before);
-    if (Date.now() > deadline) {
-      throw new Error(`the phone has ${out.length} messages, expected ${before + count}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const all = await phoneHolds(CUSTOMER, before + count, {
+    simUrl: stack.simUrl,
+    timeoutMs: 15_000,
+  });
+  return all.slice(before);
 }
 
 /**
@@ -146,8 +101,12 @@ async function attach(file: string, caption?: string): Promise<void> {
 
 describe("composer", () => {
   it("sends every kind of attachment, a voice note, a location, a predefined message, a video-call link, an emoji and dictation", async () => {
-    const admin = await apiLogin("admin@demo.parley.test", "parley-admin");
-    await adminCall(
+    const admin = await apiLogin(stack.url, {
+      email: "admin@demo.parley.test",
+      password: "parley-admin",
+    });
+    await apiCall(
+      stack.url,
       admin,
       "POST",
       "/api/admin/locations",
@@ -159,7 +118,8 @@ describe("composer", () => {
       },
       201,
     );
-    await adminCall(
+    await apiCall(
+      stack.url,
       admin,
       "POST",
       "/api/admin/predefined-messages",
@@ -171,7 +131,8 @@ describe("composer", () => {
       },
       201,
     );
-    await adminCall(
+    await apiCall(
+      stack.url,
       admin,
       "POST",
       "/api/admin/predefined-messages",
@@ -182,14 +143,16 @@ describe("composer", () => {
       },
       201,
     );
-    const settings = await adminCall<{ version: number }>(
+    const settings = await apiCall<{ version: number }>(
+      stack.url,
       admin,
       "GET",
       "/api/admin/settings",
       undefined,
       200,
     );
-    await adminCall(
+    await apiCall(
+      stack.url,
       admin,
       "PATCH",
       "/api/admin/settings",
@@ -213,7 +176,7 @@ describe("composer", () => {
     await phone.press("#phone-compose", "Enter");
     await agent.click(".offer-accept");
     await agent.locator("#composer").waitFor();
-    const start = (await phoneThread()).length;
+    const start = (await phoneThread(CUSTOMER, stack.simUrl)).length;
 
     // Emoji: the picker opens, Esc closes it and focus returns to its button.
     await openPanel("#compose-emoji");
@@ -254,7 +217,7 @@ describe("composer", () => {
     await agent.keyboard.press("Escape");
 
     // Every kind of attachment.
-    let before = (await phoneThread()).length;
+    let before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await agent.setInputFiles("#compose-file", fixture("image.png"));
     await agent.fill("#compose-caption", "Il nostro logo");
     await agent.screenshot({ path: "test-results/composer-attach.png" });
@@ -281,7 +244,7 @@ describe("composer", () => {
     expect(Buffer.from(bytes).equals(readFileSync(fixture("image.png")))).toBe(true);
 
     // A voice note from the (fake) microphone.
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await openPanel("#compose-voice");
     await agent.click("#compose-voice-start");
     await agent.locator("#compose-voice-duration", { hasText: "0:01" }).waitFor();
@@ -311,7 +274,7 @@ describe("composer", () => {
     expect(seconds).toBeGreaterThan(0.8);
 
     // A predefined location.
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await openPanel("#compose-location");
     await agent.fill("#compose-location-filter", "milano");
     await agent.keyboard.press("Enter");
@@ -329,7 +292,7 @@ describe("composer", () => {
     await agent.click(".compose-item");
     await expect(agent.inputValue("#composer")).resolves.toBe("Grazie per averci scritto!");
     await agent.fill("#composer", "");
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await openPanel("#compose-predefined");
     await agent.fill("#compose-predefined-filter", "soddisfatto");
     await agent.keyboard.press("Enter");
@@ -347,7 +310,7 @@ describe("composer", () => {
     await agent.click("#compose-meeting");
     const link = await agent.inputValue("#composer");
     expect(link).toMatch(/^https:\/\/meet\.example\.com\/parley\/parley-[0-9a-z]{12}$/);
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await agent.click("#send-button");
     expect((await phoneGetsNew(before))[0]).toMatchObject({ type: "text", text: link });
     await agent.click("#compose-dictation");
@@ -355,7 +318,7 @@ describe("composer", () => {
       () => (document.querySelector("#composer") as unknown as { value: string }).value !== "",
     );
     await expect(agent.inputValue("#composer")).resolves.toBe("one moment please");
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await agent.keyboard.press("Enter");
     expect((await phoneGetsNew(before))[0]).toMatchObject({ text: "one moment please" });
 

@@ -9,7 +9,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "../kit/browser.ts";
+import { launchChromium, signedInPage } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
@@ -49,18 +49,6 @@ const MASKED = [
   "*** *** *** 4567",
 ];
 
-/** Signs in on a fresh browser context (its own cookies) and waits for the desktop. */
-async function signIn(who: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await page.fill("#login-email", who.email);
-  await page.fill("#login-password", who.password);
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-  return page;
-}
-
 /** The admin switches "Mask sensitive data for agents" in Settings and saves. */
 async function setMasking(admin: Page, on: boolean): Promise<void> {
   await admin.goto(`${stack.url}/admin/settings`);
@@ -89,10 +77,14 @@ async function openHistory(page: Page, search: string): Promise<string> {
 
 describe("masking", () => {
   it("agents see sensitive data masked while the tenant masks it, admins always in clear", async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signedInPage(browser, stack.url, ADMIN, {
+      context: { viewport: { width: 1366, height: 768 } },
+    });
     await setMasking(admin, true);
 
-    const agent = await signIn(AGENT);
+    const agent = await signedInPage(browser, stack.url, AGENT, {
+      context: { viewport: { width: 1366, height: 768 } },
+    });
     await agent.waitForSelector('#connection[data-state="live"]');
     await agent.selectOption("#status-select", "ready");
     const inbound = await fetch(`${stack.simUrl}/_sim/inbound`, {
