@@ -6,61 +6,16 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { NumberView, Page } from "../src/shared/admin";
+import type { Page } from "../src/shared/admin";
 import type { HistoryConversation } from "../src/shared/customer-history";
 import type { CloseOptions, ConversationView, DesktopSnapshot } from "../src/shared/protocol";
-import { createNumber } from "./kit/admin";
+import { addProfilingValue, createNumber, updateNumber } from "./kit/admin";
 import { deskAgent, setReady, takeConversation } from "./kit/conversation";
 import { archived, customerIdOf, historyRow } from "./kit/history";
 import { phone } from "./kit/ids";
 import { BASE, badFields, call, callJson, type ErrorBody, type Session } from "./kit/session";
 import { type HistoryTenant, historyTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
-
-interface NodeSeed {
-  childrenLabel?: string | null;
-  notesAllowed?: boolean;
-}
-
-/** Adds a profiling value to a number through the admin API; returns its id. */
-async function addReason(
-  admin: Session,
-  numberId: string,
-  value: string,
-  parentId: string | null = null,
-  seed: NodeSeed = {},
-): Promise<string> {
-  const node = await callJson<{ id: string }>(
-    admin,
-    "POST",
-    `/api/admin/numbers/${numberId}/profiling`,
-    { value, parentId, ...seed },
-    201,
-  );
-  return node.id;
-}
-
-/** Sets the number's profiling rules through the admin API. */
-async function setRules(
-  admin: Session,
-  numberId: string,
-  profiling: { requiredOnClose: boolean; freeNotes: boolean },
-): Promise<void> {
-  const number = await callJson<NumberView>(
-    admin,
-    "GET",
-    `/api/admin/numbers/${numberId}`,
-    undefined,
-    200,
-  );
-  await callJson(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${numberId}`,
-    { version: number.version, profiling },
-    200,
-  );
-}
 
 /**
  * A tenant whose number has this tree (ids by value):
@@ -70,15 +25,21 @@ async function setRules(
 async function treeTenant(rules: { requiredOnClose: boolean; freeNotes: boolean }) {
   const t = await historyTenant();
   const ids: Record<string, string> = {};
-  ids.Sales = await addReason(t.admin, t.numberId, "Sales", null, { childrenLabel: "Product" });
-  ids.Support = await addReason(t.admin, t.numberId, "Support", null, { notesAllowed: true });
-  ids.Phones = await addReason(t.admin, t.numberId, "Phones", ids.Sales, {
-    childrenLabel: "Problem",
-  });
-  ids.Laptops = await addReason(t.admin, t.numberId, "Laptops", ids.Sales);
-  ids.Broken = await addReason(t.admin, t.numberId, "Broken", ids.Phones);
-  ids.Late = await addReason(t.admin, t.numberId, "Late", ids.Phones, { notesAllowed: true });
-  await setRules(t.admin, t.numberId, rules);
+  ids.Sales = (
+    await addProfilingValue(t.admin, t.numberId, "Sales", null, { childrenLabel: "Product" })
+  ).id;
+  ids.Support = (
+    await addProfilingValue(t.admin, t.numberId, "Support", null, { notesAllowed: true })
+  ).id;
+  ids.Phones = (
+    await addProfilingValue(t.admin, t.numberId, "Phones", ids.Sales, { childrenLabel: "Problem" })
+  ).id;
+  ids.Laptops = (await addProfilingValue(t.admin, t.numberId, "Laptops", ids.Sales)).id;
+  ids.Broken = (await addProfilingValue(t.admin, t.numberId, "Broken", ids.Phones)).id;
+  ids.Late = (
+    await addProfilingValue(t.admin, t.numberId, "Late", ids.Phones, { notesAllowed: true })
+  ).id;
+  await updateNumber(t.admin, t.numberId, { profiling: rules });
   return { t, ids };
 }
 
@@ -205,9 +166,11 @@ describe("close options", () => {
 
   it("does not require a reason from an empty tree, and offers another number's tree to nobody", async () => {
     const t = await historyTenant();
-    await setRules(t.admin, t.numberId, { requiredOnClose: true, freeNotes: true });
+    await updateNumber(t.admin, t.numberId, {
+      profiling: { requiredOnClose: true, freeNotes: true },
+    });
     const other = await createNumber(t.admin, { name: "Other line" });
-    await addReason(t.admin, other.id, "Elsewhere");
+    await addProfilingValue(t.admin, other.id, "Elsewhere");
     const { agent, id } = await agentWithConversation(t);
     const options = await callJson<CloseOptions>(
       agent,
@@ -341,9 +304,9 @@ describe("closing with a reason", () => {
   it("refuses a reason of another number of the tenant, of another tenant, or made up", async () => {
     const { t } = await treeTenant({ requiredOnClose: true, freeNotes: false });
     const otherNumber = await createNumber(t.admin, { name: "Other line" });
-    const sameTenant = await addReason(t.admin, otherNumber.id, "Elsewhere");
+    const sameTenant = (await addProfilingValue(t.admin, otherNumber.id, "Elsewhere")).id;
     const stranger = await historyTenant();
-    const otherTenant = await addReason(stranger.admin, stranger.numberId, "Foreign");
+    const otherTenant = (await addProfilingValue(stranger.admin, stranger.numberId, "Foreign")).id;
     const { agent, id } = await agentWithConversation(t);
     for (const reasonId of [sameTenant, otherTenant, "no-such-reason"]) {
       const message = await refused(agent, id, await close(agent, id, { reasonId }), "reasonId");

@@ -18,7 +18,7 @@ import {
   upload,
   uploadOk,
   uploadRefused,
-} from "./kit/customer-import";
+} from "./kit/customers";
 import { csv, libreOffice, readXlsxRows, zip } from "./kit/files";
 import { mobile } from "./kit/ids";
 import { adminSession, call, callJson } from "./kit/session";

@@ -14,12 +14,13 @@ import type { CustomerView } from "../src/shared/customers";
 import { createNumber, createSkillset } from "./kit/admin";
 import {
   apply,
+  createCustomer,
   customerByPhone,
   importTenant,
   upload,
   uploadOk,
   uploadRefused,
-} from "./kit/customer-import";
+} from "./kit/customers";
 import { csv, readXlsxRows } from "./kit/files";
 import { mobile } from "./kit/ids";
 import { adminSession, agentSession, call, callJson, type ErrorBody } from "./kit/session";
@@ -714,8 +715,7 @@ describe("replace mode", () => {
   it("deletes the customers missing from the file with their history, but not those of refused rows", async () => {
     const admin = await adminSession();
     const t = await importTenant(admin);
-    const create = (phone: string, name: string) =>
-      callJson<CustomerView>(admin, "POST", "/api/customers", { phone, name }, 201);
+    const create = (phone: string, name: string) => createCustomer(admin, { phone, name });
     const [kept, gone, goneWithHistory, refused, fresh] = [
       mobile(),
       mobile(),

@@ -10,7 +10,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { UploadView } from "../src/shared/protocol";
 import { deskAgent, messagesOf, takeConversation, uploadRequest } from "./kit/conversation";
-import { uploadOk } from "./kit/customer-import";
+import { uploadOk } from "./kit/customers";
 import { csv } from "./kit/files";
 import { phone } from "./kit/ids";
 import { customerSends } from "./kit/meta";

@@ -28,7 +28,7 @@ import {
   takeConversation,
   uploadFile,
 } from "./kit/conversation";
-import { apply, uploadOk } from "./kit/customer-import";
+import { apply, uploadOk } from "./kit/customers";
 import { csv } from "./kit/files";
 import { archived, customerIdOf } from "./kit/history";
 import { phone } from "./kit/ids";

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page } from "../../src/shared/admin";
 import type { ProfilingItem, ProfilingTreeNode } from "../../src/worker/api/admin/profiling";
-import { createNumber } from "../kit/admin";
+import { addProfilingValue, createNumber } from "../kit/admin";
 import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
@@ -17,16 +17,6 @@ import {
   type ErrorBody,
   type Session,
 } from "../kit/session";
-
-function add(admin: Session, numberId: string, value: string, parentId: string | null = null) {
-  return callJson<ProfilingItem>(
-    admin,
-    "POST",
-    `/api/admin/numbers/${numberId}/profiling`,
-    { value, parentId },
-    201,
-  );
-}
 
 async function tree(admin: Session, numberId: string): Promise<ProfilingTreeNode[]> {
   const body = await callJson<{ items: ProfilingTreeNode[] }>(
@@ -44,12 +34,12 @@ function shape(nodes: ProfilingTreeNode[]): unknown[] {
 }
 
 async function seedTree(admin: Session, numberId: string) {
-  const sales = await add(admin, numberId, "Sales");
-  const support = await add(admin, numberId, "Support");
-  const product = await add(admin, numberId, "Product", sales.id);
-  const broken = await add(admin, numberId, "Broken", product.id);
-  const late = await add(admin, numberId, "Late delivery", product.id);
-  const price = await add(admin, numberId, "Price", sales.id);
+  const sales = await addProfilingValue(admin, numberId, "Sales");
+  const support = await addProfilingValue(admin, numberId, "Support");
+  const product = await addProfilingValue(admin, numberId, "Product", sales.id);
+  const broken = await addProfilingValue(admin, numberId, "Broken", product.id);
+  const late = await addProfilingValue(admin, numberId, "Late delivery", product.id);
+  const price = await addProfilingValue(admin, numberId, "Price", sales.id);
   return { sales, support, product, broken, late, price };
 }
 
@@ -178,7 +168,7 @@ describe("profiling", () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
     await seedTree(admin, n.id);
-    await add(admin, n.id, "@SUM(1+1)");
+    await addProfilingValue(admin, n.id, "@SUM(1+1)");
     const page = await callJson<Page<ProfilingItem>>(
       admin,
       "GET",

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/platform/clock";
 import type { NumberView, WorkingTime } from "../../src/shared/admin";
 import { openState } from "../../src/shared/working-time";
-import { createNumber, createSkillset } from "../kit/admin";
+import { createNumber, createSkillset, updateNumber } from "../kit/admin";
 import { offerFor, offersOf } from "../kit/conversation";
 import { phone } from "../kit/ids";
 import { postWebhook } from "../kit/meta";
@@ -42,13 +42,9 @@ async function offeredTo(number: NumberView, conversationId: string): Promise<st
 
 async function openNumber(admin: Session): Promise<NumberView> {
   const n = await createNumber(admin);
-  return callJson<NumberView>(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${n.id}`,
-    { version: n.version, workingTime: { ...n.settings.workingTime, alwaysOpen: true } },
-    200,
-  );
+  return updateNumber(admin, n.id, {
+    workingTime: { ...n.settings.workingTime, alwaysOpen: true },
+  });
 }
 
 async function readyAgent(tenantId: string, name: string) {

@@ -6,27 +6,18 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18797,
-    simPort: 18798,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18797, simPort: 18798 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 describe("administration", () => {
   it("admin creates a number, a skillset and an agent; the agent then receives a conversation on it", async () => {

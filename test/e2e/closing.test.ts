@@ -8,8 +8,14 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { apiCall, apiLogin, launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  apiCall,
+  apiLogin,
+  signInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
 
 const NUMBER = "demo-number";
 const CUSTOMER_PHONE = "393470000927";
@@ -18,19 +24,10 @@ let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18827,
-    simPort: 18828,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18827, simPort: 18828 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** The demo number's tree; returns the ids by value. */
 async function seedTree(admin: string): Promise<Record<string, string>> {

@@ -11,8 +11,8 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { apiCall, apiLogin, launchChromium } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { apiCall, apiLogin, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 import { type PhoneMessage, phoneHolds, phoneThread } from "../kit/simulator.ts";
 
 const CUSTOMER = "393470000851";
@@ -23,23 +23,14 @@ let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18851,
-    simPort: 18852,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
   // A fake microphone (a tone) that needs no permission prompt: the real one cannot exist here.
-  browser = await launchChromium([
+  ({ stack, browser } = await startBrowserStack({ port: 18851, simPort: 18852 }, [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
-  ]);
+  ]));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Waits until the phone holds `count` business messages more than `before`; returns the new ones. */
 async function phoneGetsNew(before: number, count = 1): Promise<PhoneMessage[]> {

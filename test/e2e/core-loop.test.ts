@@ -5,26 +5,17 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18787,
-    simPort: 18788,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18787, simPort: 18788 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 describe("agent desktop", () => {
   it("customer writes, agent accepts and replies, the phone gets it and ticks turn read", async () => {

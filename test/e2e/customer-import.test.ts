@@ -8,31 +8,31 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+import type { Stack } from "../../scripts/stack.ts";
 import type { CustomerView } from "../../src/shared/customers.ts";
-import { download, importCount, launchChromium, signedInPage } from "../kit/browser.ts";
+import {
+  download,
+  importCount,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
 import { readXlsxRows } from "../kit/files.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18951,
     simPort: 18952,
     smtpPort: 18953,
     mailPort: 18954,
     inspectorPort: 18955,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Uploads a file in Insert/Update/Delete mode and waits for its preview. */
 async function uploadReplace(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {

@@ -9,8 +9,14 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { download, importCount, launchChromium, signedInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  download,
+  importCount,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
 import { readXlsxRows } from "../kit/files.ts";
 import { lastMailTo } from "../kit/mail.ts";
 
@@ -18,19 +24,10 @@ let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18807,
-    simPort: 18808,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18807, simPort: 18808 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };

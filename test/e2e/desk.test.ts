@@ -13,27 +13,21 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { LIVE_DESK, launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18891,
     simPort: 18892,
-    persistTo: freshStateDir(),
-    quiet: true,
     offerTimeoutSeconds: 120,
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Records notifications and beeps in `window.__desk` (runs in the page, before the app). */
 function observeAttention(): void {

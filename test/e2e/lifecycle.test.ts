@@ -10,27 +10,25 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { apiCall, apiLogin, LIVE_DESK, launchChromium, signedInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  apiCall,
+  apiLogin,
+  LIVE_DESK,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
 import { phoneReceived, sim } from "../kit/simulator.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18817,
-    simPort: 18818,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18817, simPort: 18818 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };

@@ -8,26 +8,17 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium, signedInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signedInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18881,
-    simPort: 18882,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18881, simPort: 18882 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { LIVE_DESK, launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 import { sim, simMedia } from "../kit/simulator.ts";
 
 let stack: Stack;
@@ -28,19 +28,10 @@ function fixture(name: string): Buffer {
 }
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18841,
-    simPort: 18842,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18841, simPort: 18842 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** The customer sends a raw Meta message (or a text); resolves with its wamid once delivered. */
 async function giuliaSends(message: Record<string, unknown> | string): Promise<string> {

@@ -10,28 +10,29 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { apiCall, apiLogin, LIVE_DESK, launchChromium, signedInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  apiCall,
+  apiLogin,
+  LIVE_DESK,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
 import { phoneThread } from "../kit/simulator.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18861,
     simPort: 18862,
-    persistTo: freshStateDir(),
-    quiet: true,
     templateReviewMs: 500,
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };

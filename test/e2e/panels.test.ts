@@ -8,8 +8,8 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { LIVE_DESK, launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
@@ -21,23 +21,14 @@ const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };
 const CUSTOMER = { waId: "393480000002", name: "Marco Ferri" };
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18871,
-    simPort: 18872,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18871, simPort: 18872 }));
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   agent = await context.newPage();
   await signInPage(agent, stack.url, AGENT, { ready: LIVE_DESK });
   await agent.selectOption("#status-select", "ready");
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** The dashboard's figure `key` as its text alternative states it. */
 async function figure(page: Page, table: string, key: string): Promise<number> {

@@ -8,26 +8,17 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18991,
-    simPort: 18992,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18991, simPort: 18992 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 interface Watched {
   page: Page;

@@ -10,8 +10,8 @@ import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { LIVE_DESK, launchChromium, signInPage } from "../kit/browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 import { phoneThread, sim } from "../kit/simulator.ts";
 
 let stack: Stack;
@@ -21,20 +21,14 @@ const CUSTOMER = "393470099321";
 const TEXT = "Il suo ordine è partito stamattina";
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18961,
     simPort: 18962,
-    persistTo: freshStateDir(),
-    quiet: true,
     vars: { GRAPH_TIMEOUT_MS: "1500", SEND_CONFIRM_WAIT_MS: "3000" },
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Our messages with `text` on the customer's phone. */
 async function onPhone(text: string): Promise<number> {

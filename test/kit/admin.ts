@@ -9,6 +9,7 @@ import type {
   SkillsetView,
   WorkingTime,
 } from "../../src/shared/admin";
+import type { ProfilingItem } from "../../src/worker/api/admin/profiling";
 import { freshPhoneNumberId } from "./ids";
 import { callJson, type Session } from "./session";
 import { simAccount } from "./simulator";
@@ -45,6 +46,20 @@ export async function createNumber(
   );
 }
 
+/**
+ * Changes a number through PATCH /api/admin/numbers/:id (200 or the test fails),
+ * with the version it has now; the saved number.
+ */
+export async function updateNumber(
+  admin: Session,
+  numberId: string,
+  change: Record<string, unknown>,
+): Promise<NumberView> {
+  const path = `/api/admin/numbers/${numberId}`;
+  const number = await callJson<NumberView>(admin, "GET", path, undefined, 200);
+  return callJson<NumberView>(admin, "PATCH", path, { version: number.version, ...change }, 200);
+}
+
 /** Creates a skillset through POST /api/admin/skillsets (201 or the test fails). */
 export function createSkillset(
   admin: Session,
@@ -75,6 +90,26 @@ export function addProperty(
   );
 }
 
+/**
+ * Adds a value to the number's profiling tree (a closing reason) under `parentId`
+ * (201 or the test fails), with its children's label or notes when given.
+ */
+export function addProfilingValue(
+  admin: Session,
+  numberId: string,
+  value: string,
+  parentId: string | null = null,
+  more: { childrenLabel?: string | null; notesAllowed?: boolean } = {},
+): Promise<ProfilingItem> {
+  return callJson<ProfilingItem>(
+    admin,
+    "POST",
+    `/api/admin/numbers/${numberId}/profiling`,
+    { value, parentId, ...more },
+    201,
+  );
+}
+
 /** Office hours: 09:00–18:00 Monday to Friday, closed at the weekend. */
 export function officeWeek(): WorkingTime["week"] {
   const office = () => [{ open: "09:00", close: "18:00" }];
@@ -96,11 +131,5 @@ export async function numberWithHours(
   workingTime: WorkingTime,
 ): Promise<NumberView> {
   const number = await createNumber(admin, { name });
-  return callJson<NumberView>(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${number.id}`,
-    { version: number.version, workingTime },
-    200,
-  );
+  return updateNumber(admin, number.id, { workingTime });
 }

@@ -12,6 +12,7 @@ import {
   type Response,
 } from "playwright-core";
 import { expect } from "vitest";
+import { freshStateDir, type Stack, type StackOptions, startStack } from "../../scripts/stack.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -36,6 +37,29 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
       ...extraArgs,
     ],
   });
+}
+
+/**
+ * Starts the whole local stack (fresh state, quiet) and Chromium (with
+ * `chromiumArgs`) for one browser test file; stops the stack if Chromium fails.
+ */
+export async function startBrowserStack(
+  options: Omit<StackOptions, "persistTo" | "quiet">,
+  chromiumArgs: readonly string[] = [],
+): Promise<{ stack: Stack; browser: Browser }> {
+  const stack = await startStack({ ...options, persistTo: freshStateDir(), quiet: true });
+  try {
+    return { stack, browser: await launchChromium(chromiumArgs) };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
+
+/** Closes what startBrowserStack started (either may be missing when it failed). */
+export async function stopBrowserStack(started: { stack?: Stack; browser?: Browser }) {
+  await started.browser?.close();
+  await started.stack?.stop();
 }
 
 /** Who signs in. */

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { AuditEventView } from "../../src/shared/audit";
 import { auditChanges } from "../../src/worker/security/audit";
 import { createNumber } from "../kit/admin";
-import { apply, uploadOk } from "../kit/customer-import";
+import { apply, uploadOk } from "../kit/customers";
 import { csv, readXlsxRows } from "../kit/files";
 import { uid } from "../kit/ids";
 import {

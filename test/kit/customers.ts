@@ -1,14 +1,24 @@
 /**
- * The customer import in workerd tests: uploads through the real Worker, a tenant
- * with a number, a skillset and one customer property of each type, and the
- * customers D1 then holds.
+ * Customers in workerd tests: created through the customers API, imported from
+ * files uploaded through the real Worker (into a tenant with a number, a skillset
+ * and one customer property of each type), and the rows D1 then holds.
  */
 import { env, exports } from "cloudflare:workers";
 import type { CustomerPropertyView, NumberView, SkillsetView } from "../../src/shared/admin";
 import type { ImportMode, ImportView } from "../../src/shared/customer-import";
+import type { CustomerView } from "../../src/shared/customers";
 import { addProperty, createNumber, createSkillset } from "./admin";
 import type { Upload } from "./files";
 import { BASE, callJson, type ErrorBody, type Session } from "./session";
+
+/** Creates a customer through POST /api/customers (`expected`: 201 unless given). */
+export function createCustomer(
+  session: Session,
+  body: Record<string, unknown>,
+  expected = 201,
+): Promise<CustomerView> {
+  return callJson<CustomerView>(session, "POST", "/api/customers", body, expected);
+}
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
