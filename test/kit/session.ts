@@ -164,8 +164,9 @@ export async function badFields(res: Response): Promise<string[]> {
 }
 
 /**
- * Opens the desktop WebSocket (101 expected) and collects its events. With
- * `lastSeq` (null: from the start) it sends `resume`, as the desktop does.
+ * Opens the desktop WebSocket (101 expected) and collects its events and, once
+ * it closes, its close code. With `lastSeq` (null: from the start) it sends
+ * `resume`, as the desktop does.
  */
 export async function openSocket(session: Session | string, lastSeq?: number | null) {
   const cookie = typeof session === "string" ? session : session.cookie;
@@ -175,10 +176,14 @@ export async function openSocket(session: Session | string, lastSeq?: number | n
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   const events: ServerEvent[] = [];
+  const closed: { code: number | null } = { code: null };
   ws.addEventListener("message", (e) => {
     events.push(JSON.parse(e.data as string) as ServerEvent);
   });
+  ws.addEventListener("close", (e) => {
+    closed.code = e.code;
+  });
   ws.accept();
   if (lastSeq !== undefined) ws.send(JSON.stringify({ type: "resume", lastSeq }));
-  return { ws, events };
+  return { ws, events, closed };
 }
