@@ -27,7 +27,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 afterEach(() => resetClock());
 
-async function conversationOnDesk() {
+async function seededConversation() {
   const t = await seedTenant({
     skillsets: { care: 5 },
     agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],
@@ -51,7 +51,7 @@ function alarmAt(id: string): Promise<number | null> {
 
 describe("alarm duties", () => {
   it("a duty that throws does not skip the others, and the alarm is armed again", async () => {
-    const c = await conversationOnDesk();
+    const c = await seededConversation();
     const conversation = env.CONVERSATION.getByName(c.id);
     // The actors' clock an hour ahead: retries are due an hour from the real now, so only
     // the alarm this test runs (an hour later still) retries them.
@@ -90,7 +90,7 @@ describe("alarm duties", () => {
   });
 
   it("an outbox row that cannot even be prepared ends failed after its retries, and does not hold up the next", async () => {
-    const c = await conversationOnDesk();
+    const c = await seededConversation();
     const conversation = env.CONVERSATION.getByName(c.id);
     // A message whose stored content is unreadable, queued before a good one.
     const broken = crypto.randomUUID();

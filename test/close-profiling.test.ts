@@ -55,7 +55,7 @@ async function agentWithConversation(t: HistoryTenant) {
   return conversationFor(t, await deskAgent(t, "Anna", ["care"]));
 }
 
-function close(agent: Session, id: string, body: Record<string, unknown>): Promise<Response> {
+function closeWith(agent: Session, id: string, body: Record<string, unknown>): Promise<Response> {
   return call(agent, "POST", `/api/conversations/${id}/close`, body);
 }
 
@@ -71,7 +71,12 @@ async function stateOf(agent: Session, id: string): Promise<string> {
 }
 
 /** Expects a 400 naming exactly `field`, with nothing closed; returns the field's message. */
-async function refused(agent: Session, id: string, res: Response, field: string): Promise<string> {
+async function refusedField(
+  agent: Session,
+  id: string,
+  res: Response,
+  field: string,
+): Promise<string> {
   expect(res.status).toBe(400);
   const body = (await res.json()) as ErrorBody;
   expect(body.error.fields?.map((f) => f.path)).toEqual([field]);
@@ -221,8 +226,8 @@ describe("conference guests", () => {
 
     expect((await call(bruno, "GET", `/api/conversations/${id}/close-options`)).status).toBe(404);
     // Refused as not his before any profiling rule is looked at.
-    expect((await close(bruno, id, {})).status).toBe(404);
-    expect((await close(bruno, id, { reasonId: ids.Broken })).status).toBe(404);
+    expect((await closeWith(bruno, id, {})).status).toBe(404);
+    expect((await closeWith(bruno, id, { reasonId: ids.Broken })).status).toBe(404);
     expect(await stateOf(anna, id)).toBe("assigned");
 
     const closed = await callJson<ConversationView>(
@@ -241,11 +246,11 @@ describe("closing with a reason", () => {
     const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: false });
     const { agent, id, from } = await agentWithConversation(t);
 
-    expect(await refused(agent, id, await close(agent, id, {}), "reasonId")).toBe(
+    expect(await refusedField(agent, id, await closeWith(agent, id, {}), "reasonId")).toBe(
       "choose a closing reason",
     );
     // Free text is no substitute for a required reason.
-    await refused(agent, id, await close(agent, id, { reason: "Sorted" }), "reasonId");
+    await refusedField(agent, id, await closeWith(agent, id, { reason: "Sorted" }), "reasonId");
 
     const closed = await callJson<ConversationView>(
       agent,
@@ -278,7 +283,12 @@ describe("closing with a reason", () => {
     const { t, ids } = await treeTenant({ requiredOnClose: false, freeNotes: true });
     const { agent, id } = await agentWithConversation(t);
     for (const reasonId of [ids.Sales, ids.Phones]) {
-      const message = await refused(agent, id, await close(agent, id, { reasonId }), "reasonId");
+      const message = await refusedField(
+        agent,
+        id,
+        await closeWith(agent, id, { reasonId }),
+        "reasonId",
+      );
       expect(message).toBe("choose a more specific reason");
     }
     // A second-level leaf and a first-level leaf are fine.
@@ -309,7 +319,12 @@ describe("closing with a reason", () => {
     const otherTenant = (await addProfilingValue(stranger.admin, stranger.numberId, "Foreign")).id;
     const { agent, id } = await agentWithConversation(t);
     for (const reasonId of [sameTenant, otherTenant, "no-such-reason"]) {
-      const message = await refused(agent, id, await close(agent, id, { reasonId }), "reasonId");
+      const message = await refusedField(
+        agent,
+        id,
+        await closeWith(agent, id, { reasonId }),
+        "reasonId",
+      );
       expect(message).toBe("not a closing reason of this conversation's number");
     }
     // The other tenant's value stays unnamed in the answer and untouched.
@@ -339,10 +354,10 @@ describe("notes", () => {
   it("are refused with a reason that does not allow them when free notes are off, and kept when it does", async () => {
     const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: false });
     const { agent, id } = await agentWithConversation(t);
-    const message = await refused(
+    const message = await refusedField(
       agent,
       id,
-      await close(agent, id, { reasonId: ids.Broken, notes: "screen cracked" }),
+      await closeWith(agent, id, { reasonId: ids.Broken, notes: "screen cracked" }),
       "notes",
     );
     expect(message).toBe("notes are not allowed with this reason");
@@ -390,7 +405,7 @@ describe("notes", () => {
   it("still name notes over their length limit before any profiling rule", async () => {
     const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: true });
     const { agent, id } = await agentWithConversation(t);
-    const res = await close(agent, id, { reasonId: ids.Broken, notes: "x".repeat(2001) });
+    const res = await closeWith(agent, id, { reasonId: ids.Broken, notes: "x".repeat(2001) });
     expect(res.status).toBe(400);
     expect(await badFields(res)).toEqual(["notes"]);
   });

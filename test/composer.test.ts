@@ -69,7 +69,7 @@ async function metaBytes(mediaId: string): Promise<{ mime: string; data: Uint8Ar
 }
 
 /** Creates through the admin API (201 or the test fails). */
-function create(admin: Session, path: string, body: unknown): Promise<{ id: string }> {
+function adminCreate(admin: Session, path: string, body: unknown): Promise<{ id: string }> {
   return callJson<{ id: string }>(admin, "POST", path, body, 201);
 }
 
@@ -282,19 +282,19 @@ describe("sending what the composer composes", () => {
 
   it("a predefined location, a predefined message with buttons, one with a list and a plain one", async () => {
     const { id, customer } = await conversation();
-    const location = await create(t.admin, "/api/admin/locations", {
+    const location = await adminCreate(t.admin, "/api/admin/locations", {
       name: "Sede di Milano",
       address: "Via Roma 1, Milano",
       latitude: 45.4642,
       longitude: 9.19,
     });
-    const buttons = await create(t.admin, "/api/admin/predefined-messages", {
+    const buttons = await adminCreate(t.admin, "/api/admin/predefined-messages", {
       category: "Sales",
       title: "Satisfied?",
       text: "Are you satisfied with our answer?",
       interactive: { type: "buttons", buttons: [{ title: "Yes" }, { title: "No" }] },
     });
-    const list = await create(t.admin, "/api/admin/predefined-messages", {
+    const list = await adminCreate(t.admin, "/api/admin/predefined-messages", {
       category: "Sales",
       title: "Pick a shop",
       text: "Which shop?",
@@ -307,7 +307,7 @@ describe("sending what the composer composes", () => {
         ],
       },
     });
-    const plain = await create(t.admin, "/api/admin/predefined-messages", {
+    const plain = await adminCreate(t.admin, "/api/admin/predefined-messages", {
       category: "Greetings",
       title: "Hello",
       text: "Hello, how can I help?",
@@ -398,12 +398,12 @@ describe("ids, idempotency and the window", () => {
       type: "image/png",
       name: "f.png",
     });
-    const foreignLocation = await create(other.admin, "/api/admin/locations", {
+    const foreignLocation = await adminCreate(other.admin, "/api/admin/locations", {
       name: "Altrove",
       latitude: 1,
       longitude: 2,
     });
-    const foreignMessage = await create(other.admin, "/api/admin/predefined-messages", {
+    const foreignMessage = await adminCreate(other.admin, "/api/admin/predefined-messages", {
       category: "X",
       title: "X",
       text: "X",

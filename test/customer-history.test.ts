@@ -52,7 +52,7 @@ function detail(session: Session, customerId: string, conversationId: string) {
   );
 }
 
-async function ids(session: Session, customerId: string, query = ""): Promise<string[]> {
+async function historyIds(session: Session, customerId: string, query = ""): Promise<string[]> {
   return (await history(session, customerId, query)).items.map((i) => i.id);
 }
 
@@ -199,7 +199,7 @@ describe("recording", () => {
       ["Mario Rossi", null],
       ["Anna", null],
     ]);
-    expect(await ids(t.admin, customerId, "?q=Segreto123")).toEqual([]);
+    expect(await historyIds(t.admin, customerId, "?q=Segreto123")).toEqual([]);
   });
 });
 
@@ -229,18 +229,20 @@ describe("search and dates", () => {
     const anna = await deskAgent(t, "Anna", ["care"]);
     const { parcel, address, customerId } = await twoConversations(t, anna);
 
-    expect(await ids(t.admin, customerId)).toEqual([address, parcel]);
+    expect(await historyIds(t.admin, customerId)).toEqual([address, parcel]);
     const found = await history(t.admin, customerId, "?q=rotto");
     expect(found.total).toBe(1);
     expect(found.items[0]!.id).toBe(parcel);
     expect(found.items[0]!.matches).toEqual([mark("Il pacco è arrivato [rotto], perché?")]);
     // Accents are ignored both ways; a word's beginning finds it; case does not matter.
-    expect(await ids(t.admin, customerId, "?q=perche")).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent("PERCHÉ")}`)).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, "?q=indiriz")).toEqual([address]);
+    expect(await historyIds(t.admin, customerId, "?q=perche")).toEqual([parcel]);
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent("PERCHÉ")}`)).toEqual([
+      parcel,
+    ]);
+    expect(await historyIds(t.admin, customerId, "?q=indiriz")).toEqual([address]);
     // Every word must occur in one message; the agent's replies are searched too.
-    expect(await ids(t.admin, customerId, "?q=nuovo%20pacco")).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, "?q=pacco%20indirizzo")).toEqual([]);
+    expect(await historyIds(t.admin, customerId, "?q=nuovo%20pacco")).toEqual([parcel]);
+    expect(await historyIds(t.admin, customerId, "?q=pacco%20indirizzo")).toEqual([]);
     const both = await history(t.admin, customerId, "?q=nuovo");
     expect(both.items.map((i) => i.id)).toEqual([address, parcel]);
     expect(both.items.map((i) => i.matches)).toEqual([
@@ -278,16 +280,20 @@ describe("search and dates", () => {
       expect(res.status, q).toBe(200);
     }
     // Nothing left after removing punctuation: no filter.
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent('" * (')}`)).toEqual([
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent('" * (')}`)).toEqual([
       address,
       parcel,
     ]);
     // Operators are words: "OR" is not a disjunction, "NOT" is not a negation.
     expect(
-      await ids(t.admin, customerId, `?q=${encodeURIComponent("rotto OR indirizzo")}`),
+      await historyIds(t.admin, customerId, `?q=${encodeURIComponent("rotto OR indirizzo")}`),
     ).toEqual([]);
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent('"rotto"')}`)).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent("text:rotto")}`)).toEqual([]);
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent('"rotto"')}`)).toEqual([
+      parcel,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent("text:rotto")}`)).toEqual(
+      [],
+    );
   });
 
   it("never finds or shows another tenant's conversations, even with identical text", async () => {
@@ -303,8 +309,8 @@ describe("search and dates", () => {
     const customerA = await customerIdOf(a.tenantId, fromA);
     const customerB = await customerIdOf(b.tenantId, fromB);
 
-    expect(await ids(a.admin, customerA, "?q=zeta")).toEqual([idA]);
-    expect(await ids(b.admin, customerB, "?q=zeta")).toEqual([idB]);
+    expect(await historyIds(a.admin, customerA, "?q=zeta")).toEqual([idA]);
+    expect(await historyIds(b.admin, customerB, "?q=zeta")).toEqual([idB]);
     // Another tenant's customer and conversations are not found at all.
     for (const path of [
       `/api/customers/${customerA}/conversations`,
@@ -348,22 +354,29 @@ describe("search and dates", () => {
       .bind(Date.UTC(2026, 2, 1, 0, 30), early)
       .run();
 
-    expect(await ids(t.admin, customerId, "?from=2026-03-01&to=2026-03-01")).toEqual([late, early]);
-    expect(await ids(t.admin, customerId, "?from=2026-03-02")).toEqual([]);
-    expect(await ids(t.admin, customerId, "?to=2026-02-28")).toEqual([]);
-    const rome = "&tz=Europe/Rome";
-    expect(await ids(t.admin, customerId, `?from=2026-03-01&to=2026-03-01${rome}`)).toEqual([
+    expect(await historyIds(t.admin, customerId, "?from=2026-03-01&to=2026-03-01")).toEqual([
+      late,
       early,
     ]);
-    expect(await ids(t.admin, customerId, `?from=2026-03-02&to=2026-03-02${rome}`)).toEqual([late]);
-    expect(await ids(t.admin, customerId, `?to=2026-03-01${rome}`)).toEqual([early]);
+    expect(await historyIds(t.admin, customerId, "?from=2026-03-02")).toEqual([]);
+    expect(await historyIds(t.admin, customerId, "?to=2026-02-28")).toEqual([]);
+    const rome = "&tz=Europe/Rome";
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-01&to=2026-03-01${rome}`)).toEqual([
+      early,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-02&to=2026-03-02${rome}`)).toEqual([
+      late,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?to=2026-03-01${rome}`)).toEqual([early]);
     // New York is UTC-5: 00:30 UTC on 1 March is still 28 February there.
     expect(
-      await ids(t.admin, customerId, "?from=2026-02-28&to=2026-02-28&tz=America/New_York"),
+      await historyIds(t.admin, customerId, "?from=2026-02-28&to=2026-02-28&tz=America/New_York"),
     ).toEqual([early]);
     // Combined with a search.
-    expect(await ids(t.admin, customerId, `?from=2026-03-02&q=prima${rome}`)).toEqual([late]);
-    expect(await ids(t.admin, customerId, `?from=2026-03-02&q=dopo${rome}`)).toEqual([]);
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-02&q=prima${rome}`)).toEqual([
+      late,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-02&q=dopo${rome}`)).toEqual([]);
   });
 
   it("refuses an unknown time zone, a range that ends before it starts, and bad dates, naming the field", async () => {

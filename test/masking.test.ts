@@ -48,7 +48,7 @@ function leaks(value: unknown, customerPhone: string): string[] {
 /** Masked like maskPhone: every digit and sign but the last 4 digits. */
 const maskedPhone = (e164: string) => `${"*".repeat(e164.length - 4)}${e164.slice(-4)}`;
 
-async function setMasking(admin: Session, on: boolean): Promise<void> {
+async function switchMasking(admin: Session, on: boolean): Promise<void> {
   const now = await callJson<TenantSettingsView>(
     admin,
     "GET",
@@ -78,7 +78,7 @@ interface Scene {
 async function scene(): Promise<Scene & { frames: ServerEvent[]; ws: WebSocket }> {
   const t = await historyTenant();
   await setSettings(t.numberId, { details: { agentsMayEditCustomers: true } });
-  await setMasking(t.admin, true);
+  await switchMasking(t.admin, true);
   const anna = await deskAgent(t, "Anna", ["care"]);
   const desk = await callJson<DesktopSnapshot>(anna, "GET", "/api/desktop", undefined, 200);
   const { ws, events: frames } = await openSocket(anna, desk.seq);
@@ -457,7 +457,7 @@ describe("masked search", () => {
 describe("admins at the desk", () => {
   it("see clear text in their offers, messages and live frames with masking on", async () => {
     const t = await historyTenant();
-    await setMasking(t.admin, true);
+    await switchMasking(t.admin, true);
     await env.DB.prepare(
       "INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (?, ?, ?, 5)",
     )
@@ -491,7 +491,7 @@ describe("masking off", () => {
   it("shows the agent clear text, and an open desktop gets a clear snapshot when the admin turns it off", async () => {
     const s = await scene();
     await eventually(async () => s.frames.some((f) => f.type === "conversation"));
-    await setMasking(s.t.admin, false);
+    await switchMasking(s.t.admin, false);
     const snapshot = await eventually(async () =>
       s.frames.find((f): f is Extract<ServerEvent, { type: "snapshot" }> => f.type === "snapshot"),
     );

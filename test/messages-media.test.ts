@@ -28,7 +28,7 @@ const PNG = Uint8Array.from(
   (ch) => ch.charCodeAt(0),
 );
 
-function get(path: string, cookie?: string, headers: Record<string, string> = {}) {
+function getAs(path: string, cookie?: string, headers: Record<string, string> = {}) {
   return exports.default.fetch(`${BASE}${path}`, {
     headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
   });
@@ -78,7 +78,7 @@ describe("inbound media", () => {
     expect(object?.customMetadata).toMatchObject({ conversationId, source: "inbound" });
     await object?.body.cancel();
 
-    const res = await get(`/api/media/${stored.mediaId}`, agentCookie);
+    const res = await getAs(`/api/media/${stored.mediaId}`, agentCookie);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("image/png");
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
@@ -88,7 +88,7 @@ describe("inbound media", () => {
     expect(res.headers.get("Cache-Control")).toBe("private, max-age=86400");
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
 
-    const part = await get(`/api/media/${stored.mediaId}`, agentCookie, { Range: "bytes=1-3" });
+    const part = await getAs(`/api/media/${stored.mediaId}`, agentCookie, { Range: "bytes=1-3" });
     expect(part.status).toBe(206);
     expect(part.headers.get("Content-Range")).toBe(`bytes 1-3/${PNG.byteLength}`);
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(PNG.slice(1, 4));
@@ -99,13 +99,13 @@ describe("inbound media", () => {
       agents: [{ id: "eve", name: "Eve", skills: { General: 5 } }],
     });
     const eve = await loginAs(other.agents[0]!);
-    const foreign = await get(`/api/media/${stored.mediaId}`, eve);
+    const foreign = await getAs(`/api/media/${stored.mediaId}`, eve);
     expect(foreign.status).toBe(404);
     await foreign.body?.cancel();
-    const anonymous = await get(`/api/media/${stored.mediaId}`);
+    const anonymous = await getAs(`/api/media/${stored.mediaId}`);
     expect(anonymous.status).toBe(401);
     await anonymous.body?.cancel();
-    const bad = await get("/api/media/not-a-uuid", agentCookie);
+    const bad = await getAs("/api/media/not-a-uuid", agentCookie);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("mediaId");
   });
@@ -132,10 +132,10 @@ describe("inbound media", () => {
       return m?.content?.type === "media" ? m.content.mediaId : null;
     });
 
-    const inSkillset = await get(`/api/media/${mediaId}`, await loginAs(gil));
+    const inSkillset = await getAs(`/api/media/${mediaId}`, await loginAs(gil));
     expect(inSkillset.status).toBe(200);
     await inSkillset.body?.cancel();
-    const outside = await get(`/api/media/${mediaId}`, await loginAs(iris));
+    const outside = await getAs(`/api/media/${mediaId}`, await loginAs(iris));
     expect(outside.status).toBe(404);
     await outside.body?.cancel();
   });
@@ -175,7 +175,7 @@ describe("inbound media", () => {
     expect(read.messages.filter((m) => m.kind === "document")).toHaveLength(1);
 
     if (content.type !== "media") throw new Error("not media");
-    const res = await get(`/api/media/${content.mediaId}`, agentCookie);
+    const res = await getAs(`/api/media/${content.mediaId}`, agentCookie);
     expect(res.headers.get("Content-Disposition")).toBe(
       `attachment; filename="fattura 12.pdf"; filename*=UTF-8''fattura%2012.pdf`,
     );
@@ -374,7 +374,7 @@ describe("paging and search", () => {
     expect(all.length).toBeGreaterThanOrEqual(120);
     const base = `/api/conversations/${conversationId}`;
 
-    const latest = (await (await get(`${base}?limit=50`, agentCookie)).json()) as {
+    const latest = (await (await getAs(`${base}?limit=50`, agentCookie)).json()) as {
       messages: MessageView[];
       hasMore: boolean;
     };
@@ -385,7 +385,7 @@ describe("paging and search", () => {
     const seen = [...latest.messages];
     for (;;) {
       const page = (await (
-        await get(`${base}/messages?before=${oldest}&limit=50`, agentCookie)
+        await getAs(`${base}/messages?before=${oldest}&limit=50`, agentCookie)
       ).json()) as { messages: MessageView[]; hasMore: boolean };
       seen.unshift(...page.messages);
       if (!page.hasMore) break;
@@ -395,17 +395,17 @@ describe("paging and search", () => {
 
     // `after` alone still returns everything after it.
     const after = (await (
-      await get(`${base}/messages?after=${all[9]!.seq}`, agentCookie)
+      await getAs(`${base}/messages?after=${all[9]!.seq}`, agentCookie)
     ).json()) as {
       messages: MessageView[];
     };
     expect(after.messages).toHaveLength(all.length - 10);
-    const bad = await get(`${base}/messages?before=0`, agentCookie);
+    const bad = await getAs(`${base}/messages?before=0`, agentCookie);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("before");
 
     const search = async (q: string, cookie = agentCookie) =>
-      get(`${base}/messages/search?q=${encodeURIComponent(q)}`, cookie);
+      getAs(`${base}/messages/search?q=${encodeURIComponent(q)}`, cookie);
     const pct = (await (await search("50%")).json()) as { messages: MessageView[] };
     expect(pct.messages.map((m) => m.text)).toEqual(["Sconto del 50% oggi"]);
     const under = (await (await search("A_B")).json()) as { messages: MessageView[] };
@@ -424,7 +424,7 @@ describe("paging and search", () => {
     });
     const eve = await loginAs(other.agents[0]!);
     expect((await search("Sconto", eve)).status).toBe(404);
-    expect((await get(`${base}/messages?before=50`, eve)).status).toBe(404);
+    expect((await getAs(`${base}/messages?before=50`, eve)).status).toBe(404);
     const stub = env.CONVERSATION.getByName(conversationId);
     expect(await stub.search(other.tenantId, "Sconto", 10)).toBeNull();
     expect(await stub.page(other.tenantId, { after: 0, limit: 10 })).toBeNull();

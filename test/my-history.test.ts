@@ -24,7 +24,7 @@ function mine(session: Session, query = ""): Promise<Page<MyHistoryItem>> {
   return callJson<Page<MyHistoryItem>>(session, "GET", `/api/my-history${query}`, undefined, 200);
 }
 
-async function ids(session: Session, query = ""): Promise<string[]> {
+async function myHistoryIds(session: Session, query = ""): Promise<string[]> {
   return (await mine(session, query)).items.map((i) => i.id);
 }
 
@@ -58,7 +58,7 @@ describe("my history", () => {
       closeReason: "spam",
       closedBy: anna.userId,
     });
-    expect(await ids(bruno)).toEqual([his]);
+    expect(await myHistoryIds(bruno)).toEqual([his]);
   });
 
   it("reaches back four weeks (at the actors' clock) and no further", async () => {
@@ -66,11 +66,11 @@ describe("my history", () => {
     const anna = await deskAgent(t, "Anna", ["care"]);
     const id = await wholeConversation(t, anna, phone(), ["Vecchia"], []);
     advanceClock(27 * DAY);
-    expect(await ids(anna)).toEqual([id]);
+    expect(await myHistoryIds(anna)).toEqual([id]);
     advanceClock(2 * DAY);
-    expect(await ids(anna)).toEqual([]);
+    expect(await myHistoryIds(anna)).toEqual([]);
     // A "from" older than the window does not widen it.
-    expect(await ids(anna, `?from=${romeDay(-60)}&tz=Europe/Rome`)).toEqual([]);
+    expect(await myHistoryIds(anna, `?from=${romeDay(-60)}&tz=Europe/Rome`)).toEqual([]);
   });
 
   it("filters by closing day in the caller's time zone, both ends inclusive", async () => {
@@ -79,10 +79,10 @@ describe("my history", () => {
     const id = await wholeConversation(t, anna, phone(), ["Oggi"], []);
     const today = romeDay();
     const tz = "&tz=Europe/Rome";
-    expect(await ids(anna, `?from=${today}&to=${today}${tz}`)).toEqual([id]);
-    expect(await ids(anna, `?from=${romeDay(1)}${tz}`)).toEqual([]);
-    expect(await ids(anna, `?to=${romeDay(-1)}${tz}`)).toEqual([]);
-    expect(await ids(anna, `?from=${romeDay(-3)}&to=${romeDay(1)}${tz}`)).toEqual([id]);
+    expect(await myHistoryIds(anna, `?from=${today}&to=${today}${tz}`)).toEqual([id]);
+    expect(await myHistoryIds(anna, `?from=${romeDay(1)}${tz}`)).toEqual([]);
+    expect(await myHistoryIds(anna, `?to=${romeDay(-1)}${tz}`)).toEqual([]);
+    expect(await myHistoryIds(anna, `?from=${romeDay(-3)}&to=${romeDay(1)}${tz}`)).toEqual([id]);
   });
 
   it("pages", async () => {
@@ -142,7 +142,7 @@ describe("my history", () => {
     expect((await call(bruno, "POST", `/api/my-history/${id}/email`, { to })).status).toBe(404);
     const other = await openTenant();
     expect((await call(other.admin, "GET", `/api/my-history/${id}`)).status).toBe(404);
-    expect(await ids(other.admin)).toEqual([]);
+    expect(await myHistoryIds(other.admin)).toEqual([]);
     expect(
       await badFields(await call(anna, "POST", `/api/my-history/${id}/email`, { to: "nope" })),
     ).toEqual(["to"]);

@@ -68,7 +68,7 @@ async function customer(
 }
 
 /** An approved template of the number: header {{1}}, body {{1}} and {{2}}, two quick replies. */
-async function approvedTemplate(
+async function storedTemplate(
   t: { tenantId: string; numberId: string },
   status = "approved",
 ): Promise<string> {
@@ -127,7 +127,11 @@ function start(agent: Session, body: unknown): Promise<ConversationView> {
   return callJson<ConversationView>(agent, "POST", "/api/outbound", body, 201);
 }
 
-async function refused(agent: Session, body: unknown, status: number): Promise<ErrorBody["error"]> {
+async function refusedStart(
+  agent: Session,
+  body: unknown,
+  status: number,
+): Promise<ErrorBody["error"]> {
   const res = await call(agent, "POST", "/api/outbound", body);
   const text = await res.text();
   expect(res.status, text).toBe(status);
@@ -161,7 +165,7 @@ describe("a template", () => {
   it("reaches the phone as Meta's template body, waits under Sent templates, and the answer moves it to the agent", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);
-    const templateId = await approvedTemplate(t);
+    const templateId = await storedTemplate(t);
 
     const listed = await callJson<OutboundTemplates>(
       agent,
@@ -263,7 +267,7 @@ describe("a template", () => {
     const { t, agent } = await tenantWithAgent();
     const colleague = await deskAgent(t, "Bruno Agent", ["care"]);
     const c = await customer(t);
-    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const started = await start(agent, templateBody(c, t, await storedTemplate(t)));
     await env.AGENT.getByName(agent.userId).loggedOut(t.tenantId);
     await customerWrites(t.phoneNumberId, c.from, "Hello?");
     const offer = await eventually(async () => (await desktopOf(colleague)).offers[0]);
@@ -273,7 +277,7 @@ describe("a template", () => {
   it("closes silently 24 hours after it was sent without a reply", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);
-    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const started = await start(agent, templateBody(c, t, await storedTemplate(t)));
     await eventually(async () => (await phoneReceived(c.from)).length === 1);
     const stub = env.CONVERSATION.getByName(started.id);
 
@@ -296,7 +300,7 @@ describe("a template", () => {
     const { t, agent } = await tenantWithAgent();
     const colleague = await deskAgent(t, "Bruno Agent", ["care"]);
     const c = await customer(t);
-    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const started = await start(agent, templateBody(c, t, await storedTemplate(t)));
     await eventually(async () => (await phoneReceived(c.from)).length === 1);
     const path = `/api/outbound/${started.id}/withdraw`;
 
@@ -325,7 +329,7 @@ describe("a template", () => {
   it("is sent once for a retried request (same clientId)", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);
-    const body = templateBody(c, t, await approvedTemplate(t));
+    const body = templateBody(c, t, await storedTemplate(t));
     const first = await start(agent, body);
     const again = await start(agent, body);
     expect(again.id).toBe(first.id);
@@ -333,7 +337,7 @@ describe("a template", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await phoneReceived(c.from)).toHaveLength(1);
     // A second template (new clientId) goes into the same conversation.
-    const second = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const second = await start(agent, templateBody(c, t, await storedTemplate(t)));
     expect(second.id).toBe(first.id);
     await eventually(async () => (await phoneReceived(c.from)).length === 2);
   });
@@ -342,9 +346,9 @@ describe("a template", () => {
 describe("refusals", () => {
   it("needs the customer's opt-in, the tenant's permission for agents, and every variable", async () => {
     const { t, agent } = await tenantWithAgent();
-    const templateId = await approvedTemplate(t);
+    const templateId = await storedTemplate(t);
     const optedOut = await customer(t, { authorized: false });
-    expect((await refused(agent, templateBody(optedOut, t, templateId), 409)).code).toBe(
+    expect((await refusedStart(agent, templateBody(optedOut, t, templateId), 409)).code).toBe(
       "not_authorized",
     );
 
@@ -370,13 +374,15 @@ describe("refusals", () => {
     });
     expect(await badFields(bad)).toEqual(["clientId"]);
 
-    const pendingTemplate = await approvedTemplate(t, "pending");
-    expect((await refused(agent, templateBody(c, t, pendingTemplate), 404)).code).toBe("not_found");
+    const pendingTemplate = await storedTemplate(t, "pending");
+    expect((await refusedStart(agent, templateBody(c, t, pendingTemplate), 404)).code).toBe(
+      "not_found",
+    );
 
     await env.DB.prepare("UPDATE tenants SET agents_may_send_templates = 0 WHERE id = ?")
       .bind(t.tenantId)
       .run();
-    const off = await refused(agent, templateBody(c, t, templateId), 403);
+    const off = await refusedStart(agent, templateBody(c, t, templateId), 403);
     expect(off.code).toBe("templates_disallowed");
     const listed = await callJson<OutboundTemplates>(
       agent,
@@ -402,7 +408,7 @@ describe("refusals", () => {
   it("refuses a free message outside the 24-hour window, allows it inside (even without opt-in)", async () => {
     const { t, agent } = await tenantWithAgent();
     const stranger = await customer(t);
-    const outside = await refused(agent, textBody(stranger, t, "Hi!"), 409);
+    const outside = await refusedStart(agent, textBody(stranger, t, "Hi!"), 409);
     expect(outside.code).toBe("window_closed");
 
     // The customer wrote earlier today; that conversation is closed since.
@@ -447,10 +453,10 @@ describe("refusals", () => {
   it("one conversation per customer per number: someone else's, a waiting one, and the agent's capacity", async () => {
     const { t, agent } = await tenantWithAgent({ max: 1 });
     const colleague = await deskAgent(t, "Bruno Agent", ["care"], { ready: false });
-    const templateId = await approvedTemplate(t);
+    const templateId = await storedTemplate(t);
     const c = await customer(t);
     await start(colleague, templateBody(c, t, templateId));
-    const taken = await refused(agent, templateBody(c, t, templateId), 409);
+    const taken = await refusedStart(agent, templateBody(c, t, templateId), 409);
     expect(taken.code).toBe("already_open");
     expect(taken.message).toContain("Bruno Agent");
     const search = await callJson<OutboundCustomers>(
@@ -477,12 +483,12 @@ describe("refusals", () => {
     const waiting = phone();
     await customerWrites(t.phoneNumberId, waiting, "Anyone?", "Wanda Waiting");
     const waitingId = await customerIdOf(t.tenantId, waiting);
-    expect((await refused(agent, textBody({ id: waitingId }, t, "Hello"), 409)).code).toBe(
+    expect((await refusedStart(agent, textBody({ id: waitingId }, t, "Hello"), 409)).code).toBe(
       "waiting",
     );
 
     // At capacity: a free message cannot start a conversation; a template can (no seat).
-    expect((await refused(agent, textBody({ id: xavierId }, t, "Hi"), 409)).code).toBe(
+    expect((await refusedStart(agent, textBody({ id: xavierId }, t, "Hi"), 409)).code).toBe(
       "at_capacity",
     );
     const byTemplate = await start(agent, templateBody(await customer(t), t, templateId));
@@ -500,15 +506,17 @@ describe("refusals", () => {
     const { t, agent } = await tenantWithAgent();
     const other = await historyTenant({ care: 5 });
     const theirs = await customer(other);
-    const theirTemplate = await approvedTemplate(other);
+    const theirTemplate = await storedTemplate(other);
     const mine = await customer(t);
-    const myTemplate = await approvedTemplate(t);
-    expect((await refused(agent, templateBody(theirs, t, myTemplate), 404)).code).toBe("not_found");
-    expect((await refused(agent, templateBody(mine, t, theirTemplate), 404)).code).toBe(
+    const myTemplate = await storedTemplate(t);
+    expect((await refusedStart(agent, templateBody(theirs, t, myTemplate), 404)).code).toBe(
+      "not_found",
+    );
+    expect((await refusedStart(agent, templateBody(mine, t, theirTemplate), 404)).code).toBe(
       "not_found",
     );
     expect(
-      (await refused(agent, templateBody(mine, { numberId: other.numberId }, myTemplate), 404))
+      (await refusedStart(agent, templateBody(mine, { numberId: other.numberId }, myTemplate), 404))
         .code,
     ).toBe("not_found");
     const res = await call(agent, "GET", `/api/outbound/templates?numberId=${other.numberId}`);

@@ -41,7 +41,7 @@ async function conversationOnDesk(): Promise<{
   return { t, anna, customer, id };
 }
 
-async function message(agent: Session, id: string, messageId: string): Promise<MessageView> {
+async function messageById(agent: Session, id: string, messageId: string): Promise<MessageView> {
   return (await messagesOf(agent, id)).find((m) => m.id === messageId)!;
 }
 
@@ -70,7 +70,7 @@ describe("a send without an answer", () => {
   it("held past the deadline: reaches the phone once, is not sent again, and settles from Meta's status", async () => {
     const c = await conversationOnDesk();
     const id = await replyUnanswered(c, { holdMs: HOLD_MS }, "Le scrivo subito");
-    expect(await message(c.anna, c.id, id)).toMatchObject({ status: "pending", error: null });
+    expect(await messageById(c.anna, c.id, id)).toMatchObject({ status: "pending", error: null });
     // The held answer comes and goes, and an alarm runs: nothing is POSTed again.
     await new Promise((r) => setTimeout(r, HOLD_MS - 3_000));
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
@@ -80,12 +80,12 @@ describe("a send without an answer", () => {
 
     // Meta's status webhooks (our callback data, no wamid known to us) settle it.
     expect(await relaySim(c.t.phoneNumberId)).toBeGreaterThan(0);
-    expect(await message(c.anna, c.id, id)).toMatchObject({ status: "delivered", error: null });
+    expect(await messageById(c.anna, c.id, id)).toMatchObject({ status: "delivered", error: null });
     expect(await outboxState(c.id, id)).toBeNull();
     // Past the wait nothing changes: settled stays settled.
     advanceClock(CONFIRM_WAIT_MS + 1_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect((await message(c.anna, c.id, id)).status).toBe("delivered");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("delivered");
     expect(await phoneThread(c.customer)).toHaveLength(1);
   });
 
@@ -97,7 +97,7 @@ describe("a send without an answer", () => {
     expect(await phoneThread(c.customer)).toHaveLength(1);
     await eventually(async () => {
       await relaySim(c.t.phoneNumberId);
-      return (await message(c.anna, c.id, id)).status === "delivered";
+      return (await messageById(c.anna, c.id, id)).status === "delivered";
     });
   });
 
@@ -111,16 +111,16 @@ describe("a send without an answer", () => {
     // Before the wait is over it is still pending; after it, not confirmed.
     advanceClock(CONFIRM_WAIT_MS - 10_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect((await message(c.anna, c.id, id)).status).toBe("pending");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("pending");
     advanceClock(11_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect(await message(c.anna, c.id, id)).toMatchObject({
+    expect(await messageById(c.anna, c.id, id)).toMatchObject({
       status: "unconfirmed",
       resentAs: null,
     });
     expect(await phoneThread(c.customer)).toHaveLength(1);
 
-    // Resend: a new message (new id, the agent's clientId) with the same text.
+    // Resend: a new messageById (new id, the agent's clientId) with the same text.
     const clientId = crypto.randomUUID();
     const resent = await callJson<MessageView>(
       c.anna,
@@ -146,10 +146,10 @@ describe("a send without an answer", () => {
       );
       expect(repeat.id).toBe(clientId);
     }
-    expect((await message(c.anna, c.id, id)).resentAs).toBe(clientId);
+    expect((await messageById(c.anna, c.id, id)).resentAs).toBe(clientId);
     await eventually(async () => {
       await relaySim(c.t.phoneNumberId);
-      return (await message(c.anna, c.id, clientId)).status === "delivered";
+      return (await messageById(c.anna, c.id, clientId)).status === "delivered";
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(await phoneThread(c.customer)).toHaveLength(2);
@@ -164,13 +164,13 @@ describe("a send without an answer", () => {
     ).json()) as { items: { body: string; signature: string }[] };
     advanceClock(CONFIRM_WAIT_MS + 1_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect((await message(c.anna, c.id, id)).status).toBe("unconfirmed");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("unconfirmed");
     // Meta's retried webhooks arrive after all (as Meta retries for days).
     for (const item of statuses.items) {
       await sim("/_sim/webhook", { payload: JSON.parse(item.body) as unknown });
     }
     await relaySim(c.t.phoneNumberId);
-    expect((await message(c.anna, c.id, id)).status).toBe("delivered");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("delivered");
   });
 });
 
@@ -225,7 +225,7 @@ describe("settling by callback data", () => {
       ]),
     );
     expect(res.status).toBe(200);
-    expect((await message(c.anna, c.id, messageId)).status).toBe("delivered");
+    expect((await messageById(c.anna, c.id, messageId)).status).toBe("delivered");
     expect(await outboxState(c.id, messageId)).toBeNull();
   });
 });
@@ -252,7 +252,7 @@ describe("the Resend route", () => {
       phoneNumberId: c.t.phoneNumberId,
     });
     const failed = (await reply(c.anna, c.id, "Riprovo")) as MessageView;
-    await eventually(async () => (await message(c.anna, c.id, failed.id)).status === "failed");
+    await eventually(async () => (await messageById(c.anna, c.id, failed.id)).status === "failed");
 
     // The customer's message is not ours.
     const inbound = (
@@ -295,7 +295,7 @@ describe("the Resend route", () => {
     );
     await eventually(async () => (await phoneThread(c.customer)).length === 2);
     expect((await phoneThread(c.customer))[1]!.text).toBe("Riprovo");
-    expect((await message(c.anna, c.id, failed.id)).resentAs).toBe(resent.id);
+    expect((await messageById(c.anna, c.id, failed.id)).resentAs).toBe(resent.id);
 
     // Once closed, nothing is resent.
     const once = (await reply(c.anna, c.id, "Ultimo")) as MessageView;

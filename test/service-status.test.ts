@@ -33,7 +33,7 @@ function setClock(iso: string): void {
   advanceClock(Date.parse(iso) - Date.now());
 }
 
-async function status(session: Session): Promise<ServiceStatus> {
+async function serviceStatus(session: Session): Promise<ServiceStatus> {
   return ServiceStatus.parse(await callJson(session, "GET", "/api/service-status", undefined, 200));
 }
 
@@ -44,7 +44,7 @@ describe("service status: open, closed, mixed", () => {
     const b = await numberWithHours(admin, "beta", ALWAYS);
     const agent = await agentSession(admin.tenantId);
     for (const session of [admin, agent]) {
-      expect(await status(session)).toEqual({
+      expect(await serviceStatus(session)).toEqual({
         status: "open",
         numbers: [
           { id: a.id, name: "Alpha", open: true, nextChangeAt: null },
@@ -56,9 +56,9 @@ describe("service status: open, closed, mixed", () => {
 
   it("closed when no number is open (a week with no ranges), and when there is no number", async () => {
     const admin = await adminSession();
-    expect(await status(admin)).toEqual({ status: "closed", numbers: [] });
+    expect(await serviceStatus(admin)).toEqual({ status: "closed", numbers: [] });
     const never = await numberWithHours(admin, "Never", NEVER);
-    expect(await status(admin)).toEqual({
+    expect(await serviceStatus(admin)).toEqual({
       status: "closed",
       numbers: [{ id: never.id, name: "Never", open: false, nextChangeAt: null }],
     });
@@ -68,7 +68,7 @@ describe("service status: open, closed, mixed", () => {
     const admin = await adminSession();
     await numberWithHours(admin, "Always", ALWAYS);
     await numberWithHours(admin, "Never", NEVER);
-    const result = await status(admin);
+    const result = await serviceStatus(admin);
     expect(result.status).toBe("mixed");
     expect(result.numbers.map((n) => [n.name, n.open])).toEqual([
       ["Always", true],
@@ -87,7 +87,7 @@ describe("service status: open, closed, mixed", () => {
         String(Date.now()) + String(Math.random()).slice(2, 5),
       )
       .run();
-    expect((await status(admin)).status).toBe("open");
+    expect((await serviceStatus(admin)).status).toBe("open");
   });
 });
 
@@ -101,7 +101,7 @@ describe("service status: the next change, at the actors' clock", () => {
     const rome = await numberWithHours(admin, "B Rome", { ...OFFICE_UTC, timeZone: "Europe/Rome" });
     const at = async (iso: string) => {
       setClock(iso);
-      const result = await status(admin);
+      const result = await serviceStatus(admin);
       const byId = new Map(result.numbers.map((n) => [n.id, n]));
       return { status: result.status, utc: byId.get(utc.id)!, rome: byId.get(rome.id)! };
     };
@@ -145,10 +145,10 @@ describe("service status: tenancy and access", () => {
     const second = await adminSession();
     const mine = await numberWithHours(first, "Mine", ALWAYS);
     await numberWithHours(second, "Theirs", NEVER);
-    const result = await status(first);
+    const result = await serviceStatus(first);
     expect(result.numbers.map((n) => n.id)).toEqual([mine.id]);
     expect(result.status).toBe("open");
-    expect((await status(second)).status).toBe("closed");
+    expect((await serviceStatus(second)).status).toBe("closed");
   });
 
   it("needs a session (401) and a tenant (the platform operator gets 403)", async () => {

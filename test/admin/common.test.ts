@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
 import { createTenant } from "../kit/session";
 
-async function status(p: Promise<unknown>): Promise<number | "ok"> {
+async function statusOf(p: Promise<unknown>): Promise<number | "ok"> {
   try {
     await p;
     return "ok";
@@ -24,14 +24,14 @@ describe("saveVersioned", () => {
       .bind(id, tenantId)
       .run();
     const loc = { ...target, table: "locations", id, noun: "location" };
-    expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
+    expect(await statusOf(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
     const other = crypto.randomUUID();
     const also = [
       env.DB.prepare(
         "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'side effect', 0, 0)",
       ).bind(other, tenantId),
     ];
-    expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
+    expect(await statusOf(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
       409,
     );
     const row = await env.DB.prepare("SELECT name, version FROM locations WHERE id = ?")
@@ -53,7 +53,7 @@ describe("saveVersioned", () => {
       .bind(id, a)
       .run();
     const target = { table: "locations", id, tenantId: b, version: 1, noun: "location" };
-    expect(await status(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
+    expect(await statusOf(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
     expect(
       await env.DB.prepare("SELECT name FROM locations WHERE id = ?").bind(id).first("name"),
     ).toBe("HQ");

@@ -57,7 +57,7 @@ async function stored(id: string) {
   );
 }
 
-async function refusal(res: Response) {
+async function refusalOf(res: Response) {
   const body = (await res.json()) as ErrorBody;
   return { status: res.status, code: body.error.code, fields: body.error.fields ?? [], body };
 }
@@ -92,7 +92,7 @@ describe("creating a number needs proof from Graph", () => {
         "/api/admin/numbers",
         newNumber({ ...claim, ...change }),
       );
-      const r = await refusal(res);
+      const r = await refusalOf(res);
       expect([r.status, r.code], what).toEqual([400, "number_not_proved"]);
       expect(
         r.fields.map((f) => f.path),
@@ -118,7 +118,7 @@ describe("creating a number needs proof from Graph", () => {
     const phoneNumberId = freshPhoneNumberId();
     const mine = await simAccount({ phoneNumberIds: [phoneNumberId] });
     const body = newNumber({ phoneNumberId, wabaId: mine.wabaId, accessToken: "EAAG-nope-000000" });
-    const it_ = await refusal(await postAs(admin, "it-IT,it;q=0.9", body));
+    const it_ = await refusalOf(await postAs(admin, "it-IT,it;q=0.9", body));
     expect(it_.fields).toEqual([
       {
         path: "accessToken",
@@ -126,7 +126,7 @@ describe("creating a number needs proof from Graph", () => {
           "Meta non accetta questo token di accesso: potrebbe essere errato, scaduto o revocato.",
       },
     ]);
-    const en = await refusal(await postAs(admin, "en", body));
+    const en = await refusalOf(await postAs(admin, "en", body));
     expect(en.fields[0]!.message).toBe(
       "Meta does not accept this access token: it may be wrong, expired or revoked.",
     );
@@ -146,7 +146,7 @@ describe("creating a number needs proof from Graph", () => {
     ];
     for (const [fault, status, code] of faults) {
       expect((await sim("/_sim/faults", fault)).status).toBe(200);
-      const r = await refusal(await call(admin, "POST", "/api/admin/numbers", body));
+      const r = await refusalOf(await call(admin, "POST", "/api/admin/numbers", body));
       expect([r.status, r.code], JSON.stringify(fault)).toEqual([status, code]);
       expect(r.body.error.message).toMatch(/Nothing was saved/);
     }
@@ -267,7 +267,7 @@ describe("a phone number id and a WABA belong to one tenant", () => {
     ]);
     expect([ra.status, rb.status].sort()).toEqual([201, 409]);
     const loser = ra.status === 409 ? { res: ra, admin: a } : { res: rb, admin: b };
-    const r = await refusal(loser.res);
+    const r = await refusalOf(loser.res);
     expect(r.code).toBe("already_managed");
     expect(r.fields.map((f) => f.path)).toEqual(["wabaId"]);
     expect(r.body.error.message).not.toMatch(/tenant/i);

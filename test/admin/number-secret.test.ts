@@ -18,7 +18,7 @@ const SECRET_A = "own-app-secret-of-number-a";
 const SECRET_B = "own-app-secret-of-number-b";
 
 let sender = 0;
-function message(phoneNumberId: string) {
+function messageWebhook(phoneNumberId: string) {
   sender += 1;
   return textWebhook(phoneNumberId, [
     { from: `3933300${String(sender).padStart(5, "0")}`, text: "ciao" },
@@ -60,27 +60,27 @@ describe("a number's own app secret", () => {
     const plain = await withSecret(admin, null, "3000000003");
     expect(a.hasAppSecret).toBe(true);
 
-    expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(200);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), SECRET_A)).status).toBe(200);
     expect(await conversations(a)).toBe(1);
     // The global secret keeps working for every number.
-    expect((await postWebhook(message(a.phoneNumberId), APP_SECRET)).status).toBe(200);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), APP_SECRET)).status).toBe(200);
     expect(await conversations(a)).toBe(2);
 
     // A's secret vouches for nobody else: not B, not a number without its own app, not a mix.
     for (const payload of [
-      message(b.phoneNumberId),
-      message(plain.phoneNumberId),
-      both(message(a.phoneNumberId), message(b.phoneNumberId)),
-      both(message(a.phoneNumberId), message(plain.phoneNumberId)),
-      message("199999999999999"),
+      messageWebhook(b.phoneNumberId),
+      messageWebhook(plain.phoneNumberId),
+      both(messageWebhook(a.phoneNumberId), messageWebhook(b.phoneNumberId)),
+      both(messageWebhook(a.phoneNumberId), messageWebhook(plain.phoneNumberId)),
+      messageWebhook("199999999999999"),
     ]) {
       expect((await postWebhook(payload, SECRET_A)).status).toBe(401);
     }
-    expect((await postWebhook(message(a.phoneNumberId), "a-wrong-secret")).status).toBe(401);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), "a-wrong-secret")).status).toBe(401);
     expect(await conversations(a)).toBe(2);
     expect(await conversations(b)).toBe(0);
     expect(await conversations(plain)).toBe(0);
-    expect((await postWebhook(message(b.phoneNumberId), SECRET_B)).status).toBe(200);
+    expect((await postWebhook(messageWebhook(b.phoneNumberId), SECRET_B)).status).toBe(200);
     expect(await conversations(b)).toBe(1);
   });
 
@@ -114,7 +114,7 @@ describe("a number's own app secret", () => {
       { version: a.version, appSecret: null },
       200,
     );
-    expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(401);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), SECRET_A)).status).toBe(401);
   });
 });
 
@@ -175,7 +175,7 @@ describe("another tenant and a WABA that is not theirs", () => {
 
 describe("webhookSubjects", () => {
   it("names numbers, and accounts only for entries without numbers", () => {
-    expect(webhookSubjects(both(message("111111"), message("222222")))).toEqual({
+    expect(webhookSubjects(both(messageWebhook("111111"), messageWebhook("222222")))).toEqual({
       phoneNumberIds: ["111111", "222222"],
       wabaIds: [],
     });

@@ -33,7 +33,7 @@ function shape(nodes: ProfilingTreeNode[]): unknown[] {
   return nodes.map((n) => (n.children.length ? { [n.value]: shape(n.children) } : n.value));
 }
 
-async function seedTree(admin: Session, numberId: string) {
+async function seedProfilingTree(admin: Session, numberId: string) {
   const sales = await addProfilingValue(admin, numberId, "Sales");
   const support = await addProfilingValue(admin, numberId, "Support");
   const product = await addProfilingValue(admin, numberId, "Product", sales.id);
@@ -47,7 +47,7 @@ describe("profiling", () => {
   it("builds a three-level tree and refuses a fourth level by naming parentId", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    const t = await seedTree(admin, n.id);
+    const t = await seedProfilingTree(admin, n.id);
     expect(t.broken).toMatchObject({
       level: 3,
       parentId: t.product.id,
@@ -87,7 +87,7 @@ describe("profiling", () => {
   it("edits under a version (absent fields untouched) and deletes a whole subtree", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    const t = await seedTree(admin, n.id);
+    const t = await seedProfilingTree(admin, n.id);
     const path = `/api/admin/numbers/${n.id}/profiling/${t.product.id}`;
     const first = await callJson<ProfilingItem>(
       admin,
@@ -132,7 +132,7 @@ describe("profiling", () => {
   it("reorders siblings; a stale list gets 409 and nothing moves", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    const t = await seedTree(admin, n.id);
+    const t = await seedProfilingTree(admin, n.id);
     const order = `/api/admin/numbers/${n.id}/profiling/order`;
     const moved = await callJson<{ items: ProfilingItem[] }>(
       admin,
@@ -167,7 +167,7 @@ describe("profiling", () => {
   it("lists depth-first with paths, searches values, and downloads exactly the filtered rows", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    await seedTree(admin, n.id);
+    await seedProfilingTree(admin, n.id);
     await addProfilingValue(admin, n.id, "@SUM(1+1)");
     const page = await callJson<Page<ProfilingItem>>(
       admin,
@@ -212,7 +212,7 @@ describe("profiling", () => {
     const b = await adminSession();
     const nA = await createNumber(a);
     const nB = await createNumber(b);
-    const t = await seedTree(a, nA.id);
+    const t = await seedProfilingTree(a, nA.id);
     const routes: [Parameters<typeof call>[1], string, unknown][] = [
       ["GET", `/api/admin/numbers/${nA.id}/profiling`, undefined],
       ["GET", `/api/admin/numbers/${nA.id}/profiling/tree`, undefined],

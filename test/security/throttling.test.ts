@@ -30,7 +30,7 @@ function post(path: string, body: unknown, ip: string): Promise<Response> {
 const loginFrom = (email: string, password: string, ip: string) =>
   post("/auth/login", { email, password }, ip);
 
-async function refusal(res: Response) {
+async function rateLimited(res: Response) {
   expect(res.status).toBe(429);
   const retryAfter = Number(res.headers.get("Retry-After"));
   expect(retryAfter).toBeGreaterThan(0);
@@ -57,7 +57,7 @@ describe("sign-in throttling", () => {
         expect((await loginFrom(email, "wrong password", freshIp())).status).toBe(401);
       }
       // Even the right password is refused now: the check comes before it.
-      const refused = await refusal(await loginFrom(email, "correct horse battery", freshIp()));
+      const refused = await rateLimited(await loginFrom(email, "correct horse battery", freshIp()));
       answers.push({ retryAfter: refused.retryAfter, message: refused.body.error.message });
     }
     expect(answers[0]!.message).toBe(answers[1]!.message);
@@ -75,7 +75,7 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < 5; i++) {
       expect((await loginFrom(user.email, "wrong password", ip)).status).toBe(401);
     }
-    await refusal(await loginFrom(user.email, "wrong password", ip));
+    await rateLimited(await loginFrom(user.email, "wrong password", ip));
   });
 
   it("throttles one client IP trying many addresses, and answers Italian callers in Italian", async () => {
@@ -95,7 +95,7 @@ describe("sign-in throttling", () => {
       },
       body: JSON.stringify({ email: user.email, password: "correct horse battery" }),
     });
-    const { body } = await refusal(res);
+    const { body } = await rateLimited(res);
     expect(body.error.message).toMatch(/^Troppi tentativi/);
     // Another IP is not affected.
     expect((await loginFrom(user.email, "correct horse battery", freshIp())).status).toBe(200);
@@ -111,12 +111,12 @@ describe("link and reset throttling", () => {
       });
       expect(res.status).toBe(404);
     }
-    await refusal(
+    await rateLimited(
       await exports.default.fetch(`${BASE}/auth/token/${"y".repeat(30)}`, {
         headers: { "CF-Connecting-IP": ip },
       }),
     );
-    await refusal(
+    await rateLimited(
       await post("/auth/password", { token: "z".repeat(40), password: "a fine new password" }, ip),
     );
   });
@@ -129,7 +129,7 @@ describe("link and reset throttling", () => {
       for (let i = 0; i < LIMITS.resetAccount.limit; i++) {
         expect((await post("/auth/password-reset", { email }, freshIp())).status).toBe(202);
       }
-      await refusal(await post("/auth/password-reset", { email }, freshIp()));
+      await rateLimited(await post("/auth/password-reset", { email }, freshIp()));
     }
   });
 
@@ -139,7 +139,7 @@ describe("link and reset throttling", () => {
       const email = `someone-${i}-${crypto.randomUUID()}@example.test`;
       expect((await post("/auth/password-reset", { email }, ip)).status).toBe(202);
     }
-    await refusal(await post("/auth/password-reset", { email: "another@example.test" }, ip));
+    await rateLimited(await post("/auth/password-reset", { email: "another@example.test" }, ip));
   });
 });
 
@@ -150,7 +150,7 @@ describe("per-user quotas", () => {
     const id = await takeConversation(t, anna, phone(), "Salve");
 
     await exhaust("transcriptMail", anna.userId);
-    await refusal(
+    await rateLimited(
       await call(anna, "POST", `/api/conversations/${id}/email`, { to: "boss@example.test" }),
     );
 
@@ -162,10 +162,10 @@ describe("per-user quotas", () => {
       headers: { Cookie: anna.cookie },
       body: form,
     });
-    await refusal(upload);
+    await rateLimited(upload);
 
     await exhaust("outboundStart", anna.userId);
-    await refusal(
+    await rateLimited(
       await call(anna, "POST", "/api/outbound", {
         clientId: crypto.randomUUID(),
         customerId: "any",
@@ -183,7 +183,7 @@ describe("per-user quotas", () => {
       wabaId: "987654321098765",
       accessToken: "EAAG-any-token-0000",
     });
-    await refusal(proof);
+    await rateLimited(proof);
 
     // A colleague's quotas are their own.
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });
