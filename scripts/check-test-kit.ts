@@ -3,8 +3,10 @@
  * once, in test/kit/. Fails when a function exported by a kit module is exported
  * by another kit module too, or is defined again (as a function or an arrow
  * function, at any depth) in a test file under test/, whatever its signature: a
- * test needing another shape changes the kit's helper instead. (The unit tests
- * beside pure modules in src/ do not use the kit.)
+ * test needing another shape changes the kit's helper instead. Also fails when two
+ * test files define a top-level helper of the same name: one name, one meaning
+ * (shared: the kit; local: a name of its own). (The unit tests beside pure modules
+ * in src/ do not use the kit.)
  *
  * Prints every offending definition (file:line → the kit module that owns the
  * name) and exits 1, or prints the kit's helper count per module and exits 0.
@@ -48,15 +50,28 @@ for (const file of filesUnder(KIT, (n) => n.endsWith(".ts")).sort()) {
 }
 
 const tests = filesUnder(path.join(ROOT, "test"), (n) => n.endsWith(".test.ts"));
+/** Top-level helper name → the test files that define one. */
+const local = new Map<string, string[]>();
 for (const file of tests) {
   readFileSync(file, "utf8")
     .split("\n")
     .forEach((line, i) => {
       const m = DEFINED.exec(line);
       const name = m && (m[1] ?? m[2]);
-      const kit = name ? owner.get(name) : undefined;
+      if (!name) return;
+      const kit = owner.get(name);
       if (kit) problems.push(`${rel(file)}:${i + 1}: ${name} is a helper of ${kit}: use it`);
+      else if (!/^\s/.test(line))
+        local.set(name, [...(local.get(name) ?? []), `${rel(file)}:${i + 1}`]);
     });
+}
+for (const [name, where] of local) {
+  const files = new Set(where.map((w) => w.split(":")[0]));
+  if (files.size > 1) {
+    problems.push(
+      `${name} is defined by ${where.join(", ")}: move it to the kit, or name each for what it does`,
+    );
+  }
 }
 
 if (problems.length > 0) {
@@ -66,4 +81,6 @@ if (problems.length > 0) {
   process.exit(1);
 }
 for (const [module, n] of perModule) console.log(`  ${module.padEnd(32)} ${n}`);
-console.log(`${owner.size} kit helpers, none defined again in ${tests.length} test files`);
+console.log(
+  `${owner.size} kit helpers, none defined again in ${tests.length} test files; no local helper name in two files`,
+);

@@ -13,11 +13,11 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../scripts/stack.ts";
 import { apiCall, apiLogin, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { mediaFixture } from "../kit/files.ts";
 import { type PhoneMessage, phoneHolds, phoneThread } from "../kit/simulator.ts";
 
 const CUSTOMER = "393470000851";
 const MEETING_URL = "https://meet.example.com/parley";
-const fixture = (name: string) => `test/fixtures/media/${name}`;
 
 let stack: Stack;
 let browser: Browser;
@@ -83,7 +83,7 @@ async function openPanel(button: string): Promise<void> {
 }
 
 async function attach(file: string, caption?: string): Promise<void> {
-  await agent.setInputFiles("#compose-file", fixture(file));
+  await agent.setInputFiles("#compose-file", mediaFixture(file));
   await agent.locator("#compose-attach-send").waitFor();
   if (caption !== undefined) await agent.fill("#compose-caption", caption);
   await agent.click("#compose-attach-send");
@@ -191,8 +191,8 @@ describe("composer", () => {
       name: "huge.png",
       mimeType: "image/png",
       buffer: Buffer.concat([
-        readFileSync(fixture("image.png")),
-        Buffer.alloc(5 * 1024 * 1024 + 1 - readFileSync(fixture("image.png")).length),
+        readFileSync(mediaFixture("image.png")),
+        Buffer.alloc(5 * 1024 * 1024 + 1 - readFileSync(mediaFixture("image.png")).length),
       ]),
     });
     await agent.locator("#compose-attach-refused", { hasText: "5 MB" }).waitFor();
@@ -202,14 +202,14 @@ describe("composer", () => {
     await agent.setInputFiles("#compose-file", {
       name: "renamed.png",
       mimeType: "image/png",
-      buffer: readFileSync(fixture("photo.jpg")),
+      buffer: readFileSync(mediaFixture("photo.jpg")),
     });
     await agent.locator("#compose-attach-refused", { hasText: "renamed" }).waitFor();
     await agent.keyboard.press("Escape");
 
     // Every kind of attachment.
     let before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
-    await agent.setInputFiles("#compose-file", fixture("image.png"));
+    await agent.setInputFiles("#compose-file", mediaFixture("image.png"));
     await agent.fill("#compose-caption", "Il nostro logo");
     await agent.screenshot({ path: "test-results/composer-attach.png" });
     await agent.click("#compose-attach-send");
@@ -232,7 +232,7 @@ describe("composer", () => {
     const bytes = await (
       await fetch(meta.url, { headers: { Authorization: "Bearer x" } })
     ).arrayBuffer();
-    expect(Buffer.from(bytes).equals(readFileSync(fixture("image.png")))).toBe(true);
+    expect(Buffer.from(bytes).equals(readFileSync(mediaFixture("image.png")))).toBe(true);
 
     // A voice note from the (fake) microphone.
     before = (await phoneThread(CUSTOMER, stack.simUrl)).length;

@@ -9,6 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../scripts/stack.ts";
 import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { mediaFixture } from "../kit/files.ts";
 import { sim, simMedia } from "../kit/simulator.ts";
 
 let stack: Stack;
@@ -19,8 +20,8 @@ const PNG_1x1 =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 /** A sample file (the repository's media fixtures), or a stand-in with the right type. */
-function fixture(name: string): Buffer {
-  const path = `test/fixtures/media/${name}`;
+function fixtureBytes(name: string): Buffer {
+  const path = mediaFixture(name);
   if (existsSync(path)) return readFileSync(path);
   return name.endsWith(".png") || name.endsWith(".webp")
     ? Buffer.from(PNG_1x1, "base64")
@@ -70,15 +71,17 @@ describe("message area", () => {
     // A long history first: 110 more texts.
     for (let i = 1; i <= 110; i++) await giuliaSends(`Messaggio ${i}`);
 
-    const image = await simMedia(fixture("image.png"), "image/png", { simUrl: stack.simUrl });
-    const voice = await simMedia(fixture("voice.ogg"), "audio/ogg; codecs=opus", {
+    const image = await simMedia(fixtureBytes("image.png"), "image/png", { simUrl: stack.simUrl });
+    const voice = await simMedia(fixtureBytes("voice.ogg"), "audio/ogg; codecs=opus", {
       simUrl: stack.simUrl,
     });
-    const video = await simMedia(fixture("video.mp4"), "video/mp4", { simUrl: stack.simUrl });
-    const pdf = await simMedia(fixture("price-list.pdf"), "application/pdf", {
+    const video = await simMedia(fixtureBytes("video.mp4"), "video/mp4", { simUrl: stack.simUrl });
+    const pdf = await simMedia(fixtureBytes("price-list.pdf"), "application/pdf", {
       simUrl: stack.simUrl,
     });
-    const sticker = await simMedia(fixture("sticker.webp"), "image/webp", { simUrl: stack.simUrl });
+    const sticker = await simMedia(fixtureBytes("sticker.webp"), "image/webp", {
+      simUrl: stack.simUrl,
+    });
     await giuliaSends({
       type: "image",
       image: { id: image, mime_type: "image/png", caption: "Lo scontrino" },
@@ -158,7 +161,7 @@ describe("message area", () => {
     const file = await page.request.get(`${stack.url}${await download.getAttribute("href")}`);
     expect(file.status()).toBe(200);
     expect(file.headers()["content-disposition"]).toContain("attachment");
-    expect(Buffer.from(await file.body())).toEqual(fixture("price-list.pdf"));
+    expect(Buffer.from(await file.body())).toEqual(fixtureBytes("price-list.pdf"));
     await expect(list.locator(".map-link").getAttribute("href")).resolves.toBe(
       "https://www.openstreetmap.org/?mlat=45.464211&mlon=9.191383#map=16/45.464211/9.191383",
     );

@@ -10,6 +10,11 @@ import { expect, inject } from "vitest";
 /** A file to upload: what fetch accepts, or bytes of any buffer kind. */
 export type Upload = BodyInit | Uint8Array;
 
+/** The path of a sample media file of the repository (test/fixtures/media), from its root. */
+export function mediaFixture(name: string): string {
+  return `test/fixtures/media/${name}`;
+}
+
 // ---- a small .xlsx reader ----------------------------------------------------------
 
 const decoder = new TextDecoder();
