@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/sim/server.ts";
-import { startSmtpSink } from "../test/smtp-sink.ts";
+import { startSmtpSink } from "../test/kit/smtp-sink.ts";
 import { DEMO, demoSql } from "./demo-data.ts";
 
 export interface StackOptions {

@@ -8,6 +8,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AccountView, DesktopSnapshot, MeView } from "../src/shared/protocol";
+import { mailsTo } from "./kit/mail";
 import {
   BASE,
   badFields,
@@ -17,18 +18,11 @@ import {
   createUser,
   type ErrorBody,
   login,
+  loginResponse,
   PASSWORD,
   signIn,
-} from "./admin/session";
-import { eventually } from "./helpers";
-import type { SinkMessage } from "./smtp-sink";
-
-const SINK = env.MAIL_SINK_URL as string;
-
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as SinkMessage[];
-}
+} from "./kit/session";
+import { eventually } from "./kit/wait";
 
 function requestReset(email: string): Promise<Response> {
   return exports.default.fetch(`${BASE}/auth/password-reset`, {
@@ -39,13 +33,7 @@ function requestReset(email: string): Promise<Response> {
 }
 
 function loginStatus(email: string, password: string): Promise<number> {
-  return exports.default
-    .fetch(`${BASE}/auth/login`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email, password }),
-    })
-    .then((r) => r.status);
+  return loginResponse(email, password).then((r) => r.status);
 }
 
 describe("profile", () => {

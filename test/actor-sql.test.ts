@@ -6,7 +6,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ActorDb, migrate, rawSql, StoredJson, sql } from "../src/durable/sql";
-import { uid } from "./helpers";
+import { uid } from "./kit/ids";
 
 /**
  * Runs `fn` against a fresh actor's storage (a LimiterActor's: any SQLite-backed

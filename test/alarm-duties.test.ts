@@ -16,21 +16,19 @@ import { MAX_SEND_ATTEMPTS } from "../src/durable/conversation/outbox";
 import { ActorDb } from "../src/durable/sql";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import { NOT_PREPARED_ERROR } from "../src/shared/protocol";
-import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim, uid } from "./helpers";
-import {
-  acceptedConversation,
-  conversationRead,
-  phone,
-  phoneReceived,
-  setSettings,
-} from "./lifecycle-helpers";
+import { acceptedConversation, conversationRead } from "./kit/conversation";
+import { phone, uid } from "./kit/ids";
+import { refuseMailTo } from "./kit/mail";
+import { customerSends, customerWrites, relaySim } from "./kit/meta";
+import { phoneReceived, sim, simMedia } from "./kit/simulator";
+import { seedTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
-const SINK = env.MAIL_SINK_URL as string;
 const HOUR_MS = 60 * 60 * 1000;
 
 afterEach(() => resetClock());
 
-async function conversationOnDesk() {
+async function seededConversation() {
   const t = await seedTenant({
     skillsets: { care: 5 },
     agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],
@@ -54,7 +52,7 @@ function alarmAt(id: string): Promise<number | null> {
 
 describe("alarm duties", () => {
   it("a duty that throws does not skip the others, and the alarm is armed again", async () => {
-    const c = await conversationOnDesk();
+    const c = await seededConversation();
     const conversation = env.CONVERSATION.getByName(c.id);
     // The actors' clock an hour ahead: retries are due an hour from the real now, so only
     // the alarm this test runs (an hour later still) retries them.
@@ -67,17 +65,11 @@ describe("alarm duties", () => {
       sql(c.id, (s) => s.exec("SELECT attempts FROM outbox").toArray()[0]?.attempts === 1),
     );
     // A photo whose download Meta refuses once: its retry waits in the media jobs.
-    const photo = await fetch(`${SIM_URL}/_sim/media`, {
-      method: "POST",
-      headers: { "Content-Type": "image/png" },
-      body: new Uint8Array([137, 80, 78, 71]),
-    });
-    const metaId = ((await photo.json()) as { id: string }).id;
+    const metaId = await simMedia(new Uint8Array([137, 80, 78, 71]), "image/png");
     await sim("/_sim/faults", { count: 1, httpStatus: 500 });
-    await sim("/_sim/inbound", {
-      from: c.customer,
-      phoneNumberId: c.t.phoneNumberId,
-      message: { type: "image", image: { id: metaId, mime_type: "image/png" } },
+    await customerSends(c.t, c.customer, {
+      type: "image",
+      image: { id: metaId, mime_type: "image/png" },
     });
     await relaySim(c.t.phoneNumberId);
     await eventually(() => sql(c.id, (s) => mediaJobs(new ActorDb(s))[0]?.attempts === 1));
@@ -100,7 +92,7 @@ describe("alarm duties", () => {
   });
 
   it("an outbox row that cannot even be prepared ends failed after its retries, and does not hold up the next", async () => {
-    const c = await conversationOnDesk();
+    const c = await seededConversation();
     const conversation = env.CONVERSATION.getByName(c.id);
     // A message whose stored content is unreadable, queued before a good one.
     const broken = crypto.randomUUID();
@@ -134,7 +126,7 @@ describe("alarm duties", () => {
 
   it("an e-mail on close the server keeps refusing ends after its retries with a note in the conversation and its history", async () => {
     const to = `${uid("refused")}@example.test`.toLowerCase();
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(to)}`, { method: "POST" });
+    await refuseMailTo(to);
     const t = await seedTenant({
       skillsets: { care: 5 },
       agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],

@@ -3,14 +3,15 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/platform/config";
 import { hashPassword } from "../src/platform/crypto";
-import type { DesktopSnapshot, ServerEvent } from "../src/shared/protocol";
-import { customerWrites, eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
+import type { DesktopSnapshot } from "../src/shared/protocol";
+import { phone } from "./kit/ids";
+import { customerWrites, postWebhook } from "./kit/meta";
+import { textWebhook } from "./kit/meta-payloads";
+import { loginResponse, openSocket } from "./kit/session";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const BASE = "https://parley.test";
-
-function phone(): string {
-  return `39320${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
 
 async function tenantWithLogin() {
   const t = await seedTenant({
@@ -24,12 +25,9 @@ async function tenantWithLogin() {
   return { ...t, lia, email: `${lia}@example.test` };
 }
 
-async function login(email: string, password = "correct horse"): Promise<string> {
-  const res = await exports.default.fetch(`${BASE}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
+/** Logs in (200 expected) and checks the session cookie's flags; returns the cookie pair. */
+async function loginWithSafeCookie(email: string, password = "correct horse"): Promise<string> {
+  const res = await loginResponse(email, password);
   expect(res.status).toBe(200);
   const cookie = res.headers.get("Set-Cookie")!;
   expect(cookie).toMatch(/HttpOnly/i);
@@ -44,26 +42,10 @@ function api(cookie: string, path: string, init: RequestInit = {}): Promise<Resp
   });
 }
 
-/** Opens the desktop WebSocket and collects its events. */
-async function openSocket(cookie: string, lastSeq: number | null) {
-  const res = await exports.default.fetch(`${BASE}/api/ws`, {
-    headers: { Upgrade: "websocket", Cookie: cookie },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const events: ServerEvent[] = [];
-  ws.addEventListener("message", (e) => {
-    events.push(JSON.parse(e.data as string) as ServerEvent);
-  });
-  ws.accept();
-  ws.send(JSON.stringify({ type: "resume", lastSeq }));
-  return { ws, events };
-}
-
 describe("auth", () => {
   it("logs in, reads /api/me, and logout kills the session server-side", async () => {
     const t = await tenantWithLogin();
-    const cookie = await login(t.email.toUpperCase());
+    const cookie = await loginWithSafeCookie(t.email.toUpperCase());
     const me = await (await api(cookie, "/api/me")).json();
     expect(me).toMatchObject({ id: t.lia, role: "agent", language: "en" });
     const out = await api(cookie, "/auth/logout", { method: "POST" });
@@ -114,7 +96,7 @@ describe("auth", () => {
 describe("desktop API", () => {
   it("goes from offer to reply over HTTP, with live events on the WebSocket and replay after reconnect", async () => {
     const t = await tenantWithLogin();
-    const cookie = await login(t.email);
+    const cookie = await loginWithSafeCookie(t.email);
     const snapshot = (await (await api(cookie, "/api/desktop")).json()) as DesktopSnapshot;
     expect(snapshot.agent.status).toBe("back_office");
 
@@ -180,7 +162,7 @@ describe("desktop API", () => {
 
   it("refuses a free-form reply more than 24 hours after the customer's last message, before Meta", async () => {
     const t = await tenantWithLogin();
-    const cookie = await login(t.email);
+    const cookie = await loginWithSafeCookie(t.email);
     const snapshot = (await (await api(cookie, "/api/desktop")).json()) as DesktopSnapshot;
     const { ws, events } = await openSocket(cookie, snapshot.seq);
     await api(cookie, "/api/me/status", {
@@ -230,7 +212,7 @@ describe("desktop API", () => {
       async () => (await env.AGENT.getByName(a.lia).snapshot(a.tenantId))!.offers[0],
     );
     await env.AGENT.getByName(a.lia).accept(a.tenantId, offer.conversationId);
-    const intruder = await login(b.email);
+    const intruder = await loginWithSafeCookie(b.email);
     for (const [method, path, body] of [
       ["GET", `/api/conversations/${offer.conversationId}`, undefined],
       ["GET", `/api/conversations/${offer.conversationId}/messages`, undefined],
@@ -252,7 +234,7 @@ describe("desktop API", () => {
 
   it("rejects malformed WebSocket frames with an error event and keeps the socket", async () => {
     const t = await tenantWithLogin();
-    const cookie = await login(t.email);
+    const cookie = await loginWithSafeCookie(t.email);
     const { ws, events } = await openSocket(cookie, null);
     ws.send("not json");
     ws.send(JSON.stringify({ type: "resume", lastSeq: -4 }));

@@ -6,75 +6,16 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { NumberView, Page } from "../src/shared/admin";
+import type { Page } from "../src/shared/admin";
 import type { HistoryConversation } from "../src/shared/customer-history";
 import type { CloseOptions, ConversationView, DesktopSnapshot } from "../src/shared/protocol";
-import {
-  BASE,
-  badFields,
-  call,
-  callJson,
-  createNumber,
-  type ErrorBody,
-  type Session,
-} from "./admin/session";
-import { eventually } from "./helpers";
-import {
-  archived,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyRow,
-  historyTenant,
-  setReady,
-  takeConversation,
-  waId,
-} from "./history-flow";
-
-interface NodeSeed {
-  childrenLabel?: string | null;
-  notesAllowed?: boolean;
-}
-
-/** Adds a profiling value to a number through the admin API; returns its id. */
-async function addReason(
-  admin: Session,
-  numberId: string,
-  value: string,
-  parentId: string | null = null,
-  seed: NodeSeed = {},
-): Promise<string> {
-  const node = await callJson<{ id: string }>(
-    admin,
-    "POST",
-    `/api/admin/numbers/${numberId}/profiling`,
-    { value, parentId, ...seed },
-    201,
-  );
-  return node.id;
-}
-
-/** Sets the number's profiling rules through the admin API. */
-async function setRules(
-  admin: Session,
-  numberId: string,
-  profiling: { requiredOnClose: boolean; freeNotes: boolean },
-): Promise<void> {
-  const number = await callJson<NumberView>(
-    admin,
-    "GET",
-    `/api/admin/numbers/${numberId}`,
-    undefined,
-    200,
-  );
-  await callJson(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${numberId}`,
-    { version: number.version, profiling },
-    200,
-  );
-}
+import { addProfilingValue, createNumber, updateNumber } from "./kit/admin";
+import { deskAgent, setReady, takeConversation } from "./kit/conversation";
+import { archived, customerIdOf, historyRow } from "./kit/history";
+import { phone } from "./kit/ids";
+import { BASE, badFields, call, callJson, type ErrorBody, type Session } from "./kit/session";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /**
  * A tenant whose number has this tree (ids by value):
@@ -84,21 +25,27 @@ async function setRules(
 async function treeTenant(rules: { requiredOnClose: boolean; freeNotes: boolean }) {
   const t = await historyTenant();
   const ids: Record<string, string> = {};
-  ids.Sales = await addReason(t.admin, t.numberId, "Sales", null, { childrenLabel: "Product" });
-  ids.Support = await addReason(t.admin, t.numberId, "Support", null, { notesAllowed: true });
-  ids.Phones = await addReason(t.admin, t.numberId, "Phones", ids.Sales, {
-    childrenLabel: "Problem",
-  });
-  ids.Laptops = await addReason(t.admin, t.numberId, "Laptops", ids.Sales);
-  ids.Broken = await addReason(t.admin, t.numberId, "Broken", ids.Phones);
-  ids.Late = await addReason(t.admin, t.numberId, "Late", ids.Phones, { notesAllowed: true });
-  await setRules(t.admin, t.numberId, rules);
+  ids.Sales = (
+    await addProfilingValue(t.admin, t.numberId, "Sales", null, { childrenLabel: "Product" })
+  ).id;
+  ids.Support = (
+    await addProfilingValue(t.admin, t.numberId, "Support", null, { notesAllowed: true })
+  ).id;
+  ids.Phones = (
+    await addProfilingValue(t.admin, t.numberId, "Phones", ids.Sales, { childrenLabel: "Problem" })
+  ).id;
+  ids.Laptops = (await addProfilingValue(t.admin, t.numberId, "Laptops", ids.Sales)).id;
+  ids.Broken = (await addProfilingValue(t.admin, t.numberId, "Broken", ids.Phones)).id;
+  ids.Late = (
+    await addProfilingValue(t.admin, t.numberId, "Late", ids.Phones, { notesAllowed: true })
+  ).id;
+  await updateNumber(t.admin, t.numberId, { profiling: rules });
   return { t, ids };
 }
 
 /** A fresh customer writes and `agent` (the tenant's only Ready agent) takes it. */
 async function conversationFor(t: HistoryTenant, agent: Session) {
-  const from = waId();
+  const from = phone();
   const id = await takeConversation(t, agent, from, "Buongiorno");
   return { agent, id, from };
 }
@@ -108,7 +55,7 @@ async function agentWithConversation(t: HistoryTenant) {
   return conversationFor(t, await deskAgent(t, "Anna", ["care"]));
 }
 
-function close(agent: Session, id: string, body: Record<string, unknown>): Promise<Response> {
+function closeWith(agent: Session, id: string, body: Record<string, unknown>): Promise<Response> {
   return call(agent, "POST", `/api/conversations/${id}/close`, body);
 }
 
@@ -124,7 +71,12 @@ async function stateOf(agent: Session, id: string): Promise<string> {
 }
 
 /** Expects a 400 naming exactly `field`, with nothing closed; returns the field's message. */
-async function refused(agent: Session, id: string, res: Response, field: string): Promise<string> {
+async function refusedField(
+  agent: Session,
+  id: string,
+  res: Response,
+  field: string,
+): Promise<string> {
   expect(res.status).toBe(400);
   const body = (await res.json()) as ErrorBody;
   expect(body.error.fields?.map((f) => f.path)).toEqual([field]);
@@ -219,9 +171,11 @@ describe("close options", () => {
 
   it("does not require a reason from an empty tree, and offers another number's tree to nobody", async () => {
     const t = await historyTenant();
-    await setRules(t.admin, t.numberId, { requiredOnClose: true, freeNotes: true });
+    await updateNumber(t.admin, t.numberId, {
+      profiling: { requiredOnClose: true, freeNotes: true },
+    });
     const other = await createNumber(t.admin, { name: "Other line" });
-    await addReason(t.admin, other.id, "Elsewhere");
+    await addProfilingValue(t.admin, other.id, "Elsewhere");
     const { agent, id } = await agentWithConversation(t);
     const options = await callJson<CloseOptions>(
       agent,
@@ -272,8 +226,8 @@ describe("conference guests", () => {
 
     expect((await call(bruno, "GET", `/api/conversations/${id}/close-options`)).status).toBe(404);
     // Refused as not his before any profiling rule is looked at.
-    expect((await close(bruno, id, {})).status).toBe(404);
-    expect((await close(bruno, id, { reasonId: ids.Broken })).status).toBe(404);
+    expect((await closeWith(bruno, id, {})).status).toBe(404);
+    expect((await closeWith(bruno, id, { reasonId: ids.Broken })).status).toBe(404);
     expect(await stateOf(anna, id)).toBe("assigned");
 
     const closed = await callJson<ConversationView>(
@@ -292,11 +246,11 @@ describe("closing with a reason", () => {
     const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: false });
     const { agent, id, from } = await agentWithConversation(t);
 
-    expect(await refused(agent, id, await close(agent, id, {}), "reasonId")).toBe(
+    expect(await refusedField(agent, id, await closeWith(agent, id, {}), "reasonId")).toBe(
       "choose a closing reason",
     );
     // Free text is no substitute for a required reason.
-    await refused(agent, id, await close(agent, id, { reason: "Sorted" }), "reasonId");
+    await refusedField(agent, id, await closeWith(agent, id, { reason: "Sorted" }), "reasonId");
 
     const closed = await callJson<ConversationView>(
       agent,
@@ -329,7 +283,12 @@ describe("closing with a reason", () => {
     const { t, ids } = await treeTenant({ requiredOnClose: false, freeNotes: true });
     const { agent, id } = await agentWithConversation(t);
     for (const reasonId of [ids.Sales, ids.Phones]) {
-      const message = await refused(agent, id, await close(agent, id, { reasonId }), "reasonId");
+      const message = await refusedField(
+        agent,
+        id,
+        await closeWith(agent, id, { reasonId }),
+        "reasonId",
+      );
       expect(message).toBe("choose a more specific reason");
     }
     // A second-level leaf and a first-level leaf are fine.
@@ -355,12 +314,17 @@ describe("closing with a reason", () => {
   it("refuses a reason of another number of the tenant, of another tenant, or made up", async () => {
     const { t } = await treeTenant({ requiredOnClose: true, freeNotes: false });
     const otherNumber = await createNumber(t.admin, { name: "Other line" });
-    const sameTenant = await addReason(t.admin, otherNumber.id, "Elsewhere");
+    const sameTenant = (await addProfilingValue(t.admin, otherNumber.id, "Elsewhere")).id;
     const stranger = await historyTenant();
-    const otherTenant = await addReason(stranger.admin, stranger.numberId, "Foreign");
+    const otherTenant = (await addProfilingValue(stranger.admin, stranger.numberId, "Foreign")).id;
     const { agent, id } = await agentWithConversation(t);
     for (const reasonId of [sameTenant, otherTenant, "no-such-reason"]) {
-      const message = await refused(agent, id, await close(agent, id, { reasonId }), "reasonId");
+      const message = await refusedField(
+        agent,
+        id,
+        await closeWith(agent, id, { reasonId }),
+        "reasonId",
+      );
       expect(message).toBe("not a closing reason of this conversation's number");
     }
     // The other tenant's value stays unnamed in the answer and untouched.
@@ -390,10 +354,10 @@ describe("notes", () => {
   it("are refused with a reason that does not allow them when free notes are off, and kept when it does", async () => {
     const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: false });
     const { agent, id } = await agentWithConversation(t);
-    const message = await refused(
+    const message = await refusedField(
       agent,
       id,
-      await close(agent, id, { reasonId: ids.Broken, notes: "screen cracked" }),
+      await closeWith(agent, id, { reasonId: ids.Broken, notes: "screen cracked" }),
       "notes",
     );
     expect(message).toBe("notes are not allowed with this reason");
@@ -441,7 +405,7 @@ describe("notes", () => {
   it("still name notes over their length limit before any profiling rule", async () => {
     const { t, ids } = await treeTenant({ requiredOnClose: true, freeNotes: true });
     const { agent, id } = await agentWithConversation(t);
-    const res = await close(agent, id, { reasonId: ids.Broken, notes: "x".repeat(2001) });
+    const res = await closeWith(agent, id, { reasonId: ids.Broken, notes: "x".repeat(2001) });
     expect(res.status).toBe(400);
     expect(await badFields(res)).toEqual(["notes"]);
   });

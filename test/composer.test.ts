@@ -7,22 +7,26 @@
  * sends are idempotent by clientId; the 24-hour window refuses media too; and
  * the tenant's meeting URL accepts only https.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { TenantSettingsView } from "../src/shared/admin";
-import type { MessageView, UploadView } from "../src/shared/protocol";
-
-import { BASE, call, callJson, type ErrorBody, type Session, signIn } from "./admin/session";
-import { eventually, SIM_URL, sim } from "./helpers";
+import type { MessageView } from "../src/shared/protocol";
 import {
   deskAgent,
-  type HistoryTenant,
-  historyTenant,
+  postForm,
+  send,
   setReady,
   takeConversation,
-  waId,
-} from "./history-flow";
+  type UploadFile,
+  uploadFile,
+  uploadRequest,
+} from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { SIM_URL } from "./kit/meta";
+import { call, callJson, type ErrorBody, type Session, signIn } from "./kit/session";
+import { phoneHolds } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
 
 afterEach(() => resetClock());
 
@@ -43,39 +47,6 @@ function webp(size: number, animated: boolean): Uint8Array<ArrayBuffer> {
 }
 const MB = 1024 * 1024;
 
-interface Upload {
-  data: Uint8Array<ArrayBuffer>;
-  type: string;
-  name: string;
-  kind?: string;
-}
-
-function uploadRequest(session: Session, conversationId: string, file: Upload): Promise<Response> {
-  const form = new FormData();
-  form.set("file", new File([file.data], file.name, { type: file.type }));
-  if (file.kind) form.set("kind", file.kind);
-  return postForm(session, `/api/conversations/${conversationId}/uploads`, form);
-}
-
-/** POSTs multipart form data with the session cookie (fetch sets the boundary). */
-function postForm(session: Session, path: string, form: FormData): Promise<Response> {
-  return exports.default.fetch(`${BASE}${path}`, {
-    method: "POST",
-    headers: { Cookie: session.cookie },
-    body: form,
-  });
-}
-
-async function upload(session: Session, conversationId: string, file: Upload): Promise<UploadView> {
-  const res = await uploadRequest(session, conversationId, file);
-  if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as UploadView;
-}
-
-function send(session: Session, conversationId: string, body: unknown): Promise<Response> {
-  return call(session, "POST", `/api/conversations/${conversationId}/messages`, body);
-}
-
 async function sent(
   session: Session,
   conversationId: string,
@@ -84,24 +55,6 @@ async function sent(
   const res = await send(session, conversationId, { clientId: crypto.randomUUID(), content });
   if (res.status !== 201) throw new Error(`send answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as MessageView;
-}
-
-interface SimMessage {
-  direction: string;
-  type: string;
-  text: string;
-  raw: Record<string, unknown>;
-}
-
-/** Waits for the phone's `n`-th message from the business (1-based, automatic ones included). */
-async function phoneOut(customer: string, count: number): Promise<SimMessage[]> {
-  return eventually(async () => {
-    const res = await sim(`/_sim/threads/${customer}`);
-    if (res.status !== 200) return null;
-    const { messages } = (await res.json()) as { messages: SimMessage[] };
-    const out = messages.filter((m) => m.direction === "out");
-    return out.length >= count ? out : null;
-  });
 }
 
 /** The bytes Meta (the simulator) holds for a media id, fetched as Parley would: URL, then download. */
@@ -116,7 +69,7 @@ async function metaBytes(mediaId: string): Promise<{ mime: string; data: Uint8Ar
 }
 
 /** Creates through the admin API (201 or the test fails). */
-function create(admin: Session, path: string, body: unknown): Promise<{ id: string }> {
+function adminCreate(admin: Session, path: string, body: unknown): Promise<{ id: string }> {
   return callJson<{ id: string }>(admin, "POST", path, body, 201);
 }
 
@@ -137,7 +90,7 @@ beforeAll(async () => {
 
 /** A fresh customer writes and the agent accepts: the window is open. */
 async function conversation(): Promise<{ id: string; customer: string }> {
-  const customer = waId();
+  const customer = phone();
   const id = await takeConversation(t, agent, customer, "Buongiorno");
   return { id, customer };
 }
@@ -145,7 +98,7 @@ async function conversation(): Promise<{ id: string; customer: string }> {
 describe("upload limits", () => {
   it("refuses a wrong type (415), a file over its kind's limit (413) and bad forms (400), naming the problem", async () => {
     const { id } = await conversation();
-    const expectRefusal = async (file: Upload, status: number, code: string, words: string) => {
+    const expectRefusal = async (file: UploadFile, status: number, code: string, words: string) => {
       const res = await uploadRequest(agent, id, file);
       expect(res.status).toBe(status);
       const body = (await res.json()) as ErrorBody;
@@ -199,7 +152,7 @@ describe("upload limits", () => {
     );
 
     // An animated sticker may be up to 500 KB; a static one of that size may not.
-    const animated = await upload(agent, id, {
+    const animated = await uploadFile(agent, id, {
       data: webp(150 * 1024, true),
       type: "image/webp",
       name: "a.webp",
@@ -226,7 +179,7 @@ describe("upload limits", () => {
   it("stores the file in R2 under tenant/mediaId and gives Meta the same bytes; the type comes from the name when the browser gives none", async () => {
     const { id } = await conversation();
     const pdf = bytes(300, ascii("%PDF-1.4"));
-    const up = await upload(agent, id, { data: pdf, type: "", name: "../../price list.pdf" });
+    const up = await uploadFile(agent, id, { data: pdf, type: "", name: "../../price list.pdf" });
     expect(up).toMatchObject({
       kind: "document",
       mime: "application/pdf",
@@ -249,29 +202,29 @@ describe("upload limits", () => {
 describe("sending what the composer composes", () => {
   it("image, audio, voice, video, document and sticker reach the phone as Meta's media messages", async () => {
     const { id, customer } = await conversation();
-    const image = await upload(agent, id, { data: PNG, type: "image/png", name: "photo.png" });
-    const audio = await upload(agent, id, {
+    const image = await uploadFile(agent, id, { data: PNG, type: "image/png", name: "photo.png" });
+    const audio = await uploadFile(agent, id, {
       data: bytes(200, ascii("ID3")),
       type: "audio/mpeg",
       name: "song.mp3",
     });
-    const voice = await upload(agent, id, {
+    const voice = await uploadFile(agent, id, {
       data: bytes(180, ascii("OggS")),
       type: "audio/ogg;codecs=opus",
       name: "blob",
       kind: "voice",
     });
-    const video = await upload(agent, id, {
+    const video = await uploadFile(agent, id, {
       data: bytes(400, [0, 0, 0, 24, ...ascii("ftypisom")]),
       type: "video/mp4",
       name: "clip.mp4",
     });
-    const doc = await upload(agent, id, {
+    const doc = await uploadFile(agent, id, {
       data: bytes(300, ascii("%PDF-1.4")),
       type: "application/pdf",
       name: "offer.pdf",
     });
-    const sticker = await upload(agent, id, {
+    const sticker = await uploadFile(agent, id, {
       data: webp(2000, false),
       type: "image/webp",
       name: "hi.webp",
@@ -295,7 +248,7 @@ describe("sending what the composer composes", () => {
     const m6 = await sent(agent, id, { type: "media", uploadId: sticker.id });
     expect(m6).toMatchObject({ kind: "sticker", text: "[sticker]" });
 
-    const out = await phoneOut(customer, 6);
+    const out = await phoneHolds(customer, 6);
     const raws = out
       .slice(-6)
       .map((m) => ({ type: m.raw.type, body: m.raw[m.raw.type as string] }));
@@ -314,7 +267,7 @@ describe("sending what the composer composes", () => {
 
   it("a caption on audio or a sticker is refused naming content.caption", async () => {
     const { id } = await conversation();
-    const sticker = await upload(agent, id, {
+    const sticker = await uploadFile(agent, id, {
       data: webp(2000, false),
       type: "image/webp",
       name: "s.webp",
@@ -329,19 +282,19 @@ describe("sending what the composer composes", () => {
 
   it("a predefined location, a predefined message with buttons, one with a list and a plain one", async () => {
     const { id, customer } = await conversation();
-    const location = await create(t.admin, "/api/admin/locations", {
+    const location = await adminCreate(t.admin, "/api/admin/locations", {
       name: "Sede di Milano",
       address: "Via Roma 1, Milano",
       latitude: 45.4642,
       longitude: 9.19,
     });
-    const buttons = await create(t.admin, "/api/admin/predefined-messages", {
+    const buttons = await adminCreate(t.admin, "/api/admin/predefined-messages", {
       category: "Sales",
       title: "Satisfied?",
       text: "Are you satisfied with our answer?",
       interactive: { type: "buttons", buttons: [{ title: "Yes" }, { title: "No" }] },
     });
-    const list = await create(t.admin, "/api/admin/predefined-messages", {
+    const list = await adminCreate(t.admin, "/api/admin/predefined-messages", {
       category: "Sales",
       title: "Pick a shop",
       text: "Which shop?",
@@ -354,7 +307,7 @@ describe("sending what the composer composes", () => {
         ],
       },
     });
-    const plain = await create(t.admin, "/api/admin/predefined-messages", {
+    const plain = await adminCreate(t.admin, "/api/admin/predefined-messages", {
       category: "Greetings",
       title: "Hello",
       text: "Hello, how can I help?",
@@ -391,7 +344,7 @@ describe("sending what the composer composes", () => {
       text: "Hello, how can I help?",
     });
 
-    const out = (await phoneOut(customer, 4)).slice(-4);
+    const out = (await phoneHolds(customer, 4)).slice(-4);
     expect(out[0]!.raw).toMatchObject({
       type: "location",
       location: {
@@ -439,18 +392,18 @@ describe("ids, idempotency and the window", () => {
     const { id } = await conversation();
     const other = await historyTenant();
     const otherAgent = await deskAgent(other, "Olga", ["care"]);
-    const otherId = await takeConversation(other, otherAgent, waId(), "Ciao");
-    const foreign = await upload(otherAgent, otherId, {
+    const otherId = await takeConversation(other, otherAgent, phone(), "Ciao");
+    const foreign = await uploadFile(otherAgent, otherId, {
       data: PNG,
       type: "image/png",
       name: "f.png",
     });
-    const foreignLocation = await create(other.admin, "/api/admin/locations", {
+    const foreignLocation = await adminCreate(other.admin, "/api/admin/locations", {
       name: "Altrove",
       latitude: 1,
       longitude: 2,
     });
-    const foreignMessage = await create(other.admin, "/api/admin/predefined-messages", {
+    const foreignMessage = await adminCreate(other.admin, "/api/admin/predefined-messages", {
       category: "X",
       title: "X",
       text: "X",
@@ -465,7 +418,7 @@ describe("ids, idempotency and the window", () => {
     }
     // Same tenant, another conversation: its file went to Meta through that conversation.
     const { id: second } = await conversation();
-    const mine = await upload(agent, second, { data: PNG, type: "image/png", name: "m.png" });
+    const mine = await uploadFile(agent, second, { data: PNG, type: "image/png", name: "m.png" });
     expect(
       (
         await send(agent, id, {
@@ -498,21 +451,21 @@ describe("ids, idempotency and the window", () => {
 
   it("a retried send with the same clientId returns the same message and reaches the phone once", async () => {
     const { id, customer } = await conversation();
-    const up = await upload(agent, id, { data: PNG, type: "image/png", name: "p.png" });
+    const up = await uploadFile(agent, id, { data: PNG, type: "image/png", name: "p.png" });
     const body = { clientId: crypto.randomUUID(), content: { type: "media", uploadId: up.id } };
     const first = (await (await send(agent, id, body)).json()) as MessageView;
     const again = await send(agent, id, body);
     expect(again.status).toBe(201);
     expect(((await again.json()) as MessageView).id).toBe(first.id);
-    await phoneOut(customer, 1);
+    await phoneHolds(customer, 1);
     await new Promise((r) => setTimeout(r, 200));
-    const out = await phoneOut(customer, 1);
+    const out = await phoneHolds(customer, 1);
     expect(out.filter((m) => m.type === "image")).toHaveLength(1);
   });
 
   it("media after the 24-hour window is refused with 409 before anything is queued", async () => {
     const { id } = await conversation();
-    const up = await upload(agent, id, { data: PNG, type: "image/png", name: "p.png" });
+    const up = await uploadFile(agent, id, { data: PNG, type: "image/png", name: "p.png" });
     advanceClock(24 * 60 * 60 * 1000 + 1000);
     const res = await send(agent, id, {
       clientId: crypto.randomUUID(),

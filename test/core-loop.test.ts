@@ -8,19 +8,12 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent/actor";
-import { customerWrites, eventually, relaySim, seedTenant, sim } from "./helpers";
-
-function phone(): string {
-  return `39333${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
-
-async function offersOf(agentId: string, tenantId: string) {
-  return (await env.AGENT.getByName(agentId).snapshot(tenantId))!.offers;
-}
-
-async function waitForOffer(agentId: string, tenantId: string) {
-  return eventually(async () => (await offersOf(agentId, tenantId))[0]);
-}
+import { offerFor, offersOf } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerWrites, relaySim } from "./kit/meta";
+import { sim } from "./kit/simulator";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 async function twoSkillsetTenant() {
   const t = await seedTenant({
@@ -42,7 +35,7 @@ describe("core loop", () => {
     const customer = phone();
     await customerWrites(t.phoneNumberId, customer, "Ciao, ho un problema");
 
-    const offer = await waitForOffer(t.anna, t.tenantId);
+    const offer = await offerFor(t.anna, t.tenantId);
     expect(offer).toMatchObject({
       customerName: "Mario Rossi",
       customerPhone: `+${customer}`,
@@ -100,7 +93,7 @@ describe("core loop", () => {
     });
     expect(queued).toBeTruthy();
     await env.AGENT.getByName(t.bruno).setStatus(t.tenantId, "ready");
-    const offer = await waitForOffer(t.bruno, t.tenantId);
+    const offer = await offerFor(t.bruno, t.tenantId);
     expect(offer.skillsetName).toBe("general");
   });
 
@@ -109,7 +102,7 @@ describe("core loop", () => {
     await env.AGENT.getByName(t.anna).setStatus(t.tenantId, "ready");
     await env.AGENT.getByName(t.bruno).setStatus(t.tenantId, "ready");
     await customerWrites(t.phoneNumberId, phone(), "hello?");
-    const offer = await waitForOffer(t.anna, t.tenantId);
+    const offer = await offerFor(t.anna, t.tenantId);
 
     const anna = env.AGENT.getByName(t.anna);
     await runInDurableObject(anna, async (_instance: AgentActor, state) => {
@@ -120,7 +113,7 @@ describe("core loop", () => {
     const snapshot = (await anna.snapshot(t.tenantId))!;
     expect(snapshot.agent.status).toBe("rona");
     expect(snapshot.offers).toEqual([]);
-    const next = await waitForOffer(t.bruno, t.tenantId);
+    const next = await offerFor(t.bruno, t.tenantId);
     expect(next.conversationId).toBe(offer.conversationId);
     // Accepting the expired offer is refused.
     expect(await anna.accept(t.tenantId, offer.conversationId)).toEqual({
@@ -140,7 +133,7 @@ describe("core loop", () => {
     const first = phone();
     const second = phone();
     await customerWrites(t.phoneNumberId, first, "one");
-    const offer1 = await waitForOffer(solo, t.tenantId);
+    const offer1 = await offerFor(solo, t.tenantId);
     await agent.accept(t.tenantId, offer1.conversationId);
     await customerWrites(t.phoneNumberId, second, "two");
     // Solo is at the limit: the second conversation waits.
@@ -159,7 +152,7 @@ describe("core loop", () => {
       ok: true,
       conversation: { state: "closed", closeReason: "resolved" },
     });
-    const offer2 = await waitForOffer(solo, t.tenantId);
+    const offer2 = await offerFor(solo, t.tenantId);
     expect(offer2.customerPhone).toBe(`+${second}`);
 
     await customerWrites(t.phoneNumberId, first, "one again");

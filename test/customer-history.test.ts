@@ -20,27 +20,17 @@ import {
   MATCH_START,
 } from "../src/shared/customer-history";
 import type { CustomerView } from "../src/shared/customers";
-import { badFields, call, callJson, type ErrorBody, type Session } from "./admin/session";
-import { customerWrites, eventually, uid } from "./helpers";
-import {
-  archived,
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyRow,
-  historyTenant,
-  reply,
-  takeConversation,
-  waId,
-  wholeConversation,
-} from "./history-flow";
-import type { SinkMessage } from "./smtp-sink";
+import { closeConversation, deskAgent, reply, takeConversation } from "./kit/conversation";
+import { archived, customerIdOf, historyRow, wholeConversation } from "./kit/history";
+import { phone, uid } from "./kit/ids";
+import { mailsTo, refuseMailTo } from "./kit/mail";
+import { customerWrites } from "./kit/meta";
+import { badFields, call, callJson, type ErrorBody, type Session } from "./kit/session";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** A snippet as the server marks it, with [ and ] standing for the match marks. */
 const mark = (s: string) => s.replaceAll("[", MATCH_START).replaceAll("]", MATCH_END);
-
-const SINK = env.MAIL_SINK_URL as string;
 
 function history(session: Session, customerId: string, query = "") {
   return callJson<Page<HistoryConversation>>(
@@ -62,20 +52,15 @@ function detail(session: Session, customerId: string, conversationId: string) {
   );
 }
 
-async function ids(session: Session, customerId: string, query = ""): Promise<string[]> {
+async function historyIds(session: Session, customerId: string, query = ""): Promise<string[]> {
   return (await history(session, customerId, query)).items.map((i) => i.id);
-}
-
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as SinkMessage[];
 }
 
 describe("recording", () => {
   it("records the conversation when taken, and completes it at closing with messages, who closed, reason and notes", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(
       t,
       anna,
@@ -150,7 +135,7 @@ describe("recording", () => {
   it("with 'keep message history' off, removes the contents at closing: D1, the actor and the agent's replay log keep no texts", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "La mia password è Segreto123");
     const customerId = await customerIdOf(t.tenantId, from);
     const customer = await callJson<CustomerView>(
@@ -214,14 +199,14 @@ describe("recording", () => {
       ["Mario Rossi", null],
       ["Anna", null],
     ]);
-    expect(await ids(t.admin, customerId, "?q=Segreto123")).toEqual([]);
+    expect(await historyIds(t.admin, customerId, "?q=Segreto123")).toEqual([]);
   });
 });
 
 describe("search and dates", () => {
   /** A customer with two closed conversations: one about a broken parcel, one about an address. */
   async function twoConversations(t: HistoryTenant, agent: Session) {
-    const from = waId();
+    const from = phone();
     const parcel = await wholeConversation(
       t,
       agent,
@@ -244,18 +229,20 @@ describe("search and dates", () => {
     const anna = await deskAgent(t, "Anna", ["care"]);
     const { parcel, address, customerId } = await twoConversations(t, anna);
 
-    expect(await ids(t.admin, customerId)).toEqual([address, parcel]);
+    expect(await historyIds(t.admin, customerId)).toEqual([address, parcel]);
     const found = await history(t.admin, customerId, "?q=rotto");
     expect(found.total).toBe(1);
     expect(found.items[0]!.id).toBe(parcel);
     expect(found.items[0]!.matches).toEqual([mark("Il pacco è arrivato [rotto], perché?")]);
     // Accents are ignored both ways; a word's beginning finds it; case does not matter.
-    expect(await ids(t.admin, customerId, "?q=perche")).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent("PERCHÉ")}`)).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, "?q=indiriz")).toEqual([address]);
+    expect(await historyIds(t.admin, customerId, "?q=perche")).toEqual([parcel]);
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent("PERCHÉ")}`)).toEqual([
+      parcel,
+    ]);
+    expect(await historyIds(t.admin, customerId, "?q=indiriz")).toEqual([address]);
     // Every word must occur in one message; the agent's replies are searched too.
-    expect(await ids(t.admin, customerId, "?q=nuovo%20pacco")).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, "?q=pacco%20indirizzo")).toEqual([]);
+    expect(await historyIds(t.admin, customerId, "?q=nuovo%20pacco")).toEqual([parcel]);
+    expect(await historyIds(t.admin, customerId, "?q=pacco%20indirizzo")).toEqual([]);
     const both = await history(t.admin, customerId, "?q=nuovo");
     expect(both.items.map((i) => i.id)).toEqual([address, parcel]);
     expect(both.items.map((i) => i.matches)).toEqual([
@@ -293,16 +280,20 @@ describe("search and dates", () => {
       expect(res.status, q).toBe(200);
     }
     // Nothing left after removing punctuation: no filter.
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent('" * (')}`)).toEqual([
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent('" * (')}`)).toEqual([
       address,
       parcel,
     ]);
     // Operators are words: "OR" is not a disjunction, "NOT" is not a negation.
     expect(
-      await ids(t.admin, customerId, `?q=${encodeURIComponent("rotto OR indirizzo")}`),
+      await historyIds(t.admin, customerId, `?q=${encodeURIComponent("rotto OR indirizzo")}`),
     ).toEqual([]);
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent('"rotto"')}`)).toEqual([parcel]);
-    expect(await ids(t.admin, customerId, `?q=${encodeURIComponent("text:rotto")}`)).toEqual([]);
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent('"rotto"')}`)).toEqual([
+      parcel,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?q=${encodeURIComponent("text:rotto")}`)).toEqual(
+      [],
+    );
   });
 
   it("never finds or shows another tenant's conversations, even with identical text", async () => {
@@ -310,16 +301,16 @@ describe("search and dates", () => {
     const b = await historyTenant();
     const annaA = await deskAgent(a, "Anna", ["care"]);
     const annaB = await deskAgent(b, "Anna", ["care"]);
-    const fromA = waId();
-    const fromB = waId();
+    const fromA = phone();
+    const fromB = phone();
     const text = "Codice cliente ZETA-99 bloccato";
     const idA = await wholeConversation(a, annaA, fromA, [text], []);
     const idB = await wholeConversation(b, annaB, fromB, [text], []);
     const customerA = await customerIdOf(a.tenantId, fromA);
     const customerB = await customerIdOf(b.tenantId, fromB);
 
-    expect(await ids(a.admin, customerA, "?q=zeta")).toEqual([idA]);
-    expect(await ids(b.admin, customerB, "?q=zeta")).toEqual([idB]);
+    expect(await historyIds(a.admin, customerA, "?q=zeta")).toEqual([idA]);
+    expect(await historyIds(b.admin, customerB, "?q=zeta")).toEqual([idB]);
     // Another tenant's customer and conversations are not found at all.
     for (const path of [
       `/api/customers/${customerA}/conversations`,
@@ -341,7 +332,7 @@ describe("search and dates", () => {
     );
     expect(mail.status).toBe(404);
     // A conversation of another customer of the same tenant is not this customer's.
-    const other = await wholeConversation(a, annaA, waId(), ["altro cliente"], []);
+    const other = await wholeConversation(a, annaA, phone(), ["altro cliente"], []);
     expect(
       (await call(a.admin, "GET", `/api/customers/${customerA}/conversations/${other}`)).status,
     ).toBe(404);
@@ -350,7 +341,7 @@ describe("search and dates", () => {
   it("filters by opening day, inclusive, in the caller's time zone", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const late = await wholeConversation(t, anna, from, ["prima"], []);
     const early = await wholeConversation(t, anna, from, ["dopo"], []);
     const customerId = await customerIdOf(t.tenantId, from);
@@ -363,28 +354,35 @@ describe("search and dates", () => {
       .bind(Date.UTC(2026, 2, 1, 0, 30), early)
       .run();
 
-    expect(await ids(t.admin, customerId, "?from=2026-03-01&to=2026-03-01")).toEqual([late, early]);
-    expect(await ids(t.admin, customerId, "?from=2026-03-02")).toEqual([]);
-    expect(await ids(t.admin, customerId, "?to=2026-02-28")).toEqual([]);
-    const rome = "&tz=Europe/Rome";
-    expect(await ids(t.admin, customerId, `?from=2026-03-01&to=2026-03-01${rome}`)).toEqual([
+    expect(await historyIds(t.admin, customerId, "?from=2026-03-01&to=2026-03-01")).toEqual([
+      late,
       early,
     ]);
-    expect(await ids(t.admin, customerId, `?from=2026-03-02&to=2026-03-02${rome}`)).toEqual([late]);
-    expect(await ids(t.admin, customerId, `?to=2026-03-01${rome}`)).toEqual([early]);
+    expect(await historyIds(t.admin, customerId, "?from=2026-03-02")).toEqual([]);
+    expect(await historyIds(t.admin, customerId, "?to=2026-02-28")).toEqual([]);
+    const rome = "&tz=Europe/Rome";
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-01&to=2026-03-01${rome}`)).toEqual([
+      early,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-02&to=2026-03-02${rome}`)).toEqual([
+      late,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?to=2026-03-01${rome}`)).toEqual([early]);
     // New York is UTC-5: 00:30 UTC on 1 March is still 28 February there.
     expect(
-      await ids(t.admin, customerId, "?from=2026-02-28&to=2026-02-28&tz=America/New_York"),
+      await historyIds(t.admin, customerId, "?from=2026-02-28&to=2026-02-28&tz=America/New_York"),
     ).toEqual([early]);
     // Combined with a search.
-    expect(await ids(t.admin, customerId, `?from=2026-03-02&q=prima${rome}`)).toEqual([late]);
-    expect(await ids(t.admin, customerId, `?from=2026-03-02&q=dopo${rome}`)).toEqual([]);
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-02&q=prima${rome}`)).toEqual([
+      late,
+    ]);
+    expect(await historyIds(t.admin, customerId, `?from=2026-03-02&q=dopo${rome}`)).toEqual([]);
   });
 
   it("refuses an unknown time zone, a range that ends before it starts, and bad dates, naming the field", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     await wholeConversation(t, anna, from, ["ciao"], []);
     const customerId = await customerIdOf(t.tenantId, from);
     const base = `/api/customers/${customerId}/conversations`;
@@ -408,7 +406,7 @@ describe("transcripts by e-mail", () => {
   it("mails a readable transcript through the SMTP server, in the caller's language or the one asked, HTML escaped", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await wholeConversation(
       t,
       anna,
@@ -476,7 +474,7 @@ describe("transcripts by e-mail", () => {
   it("says the contents were not kept, and answers 502 when the mail server refuses", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "dati riservati");
     const customerId = await customerIdOf(t.tenantId, from);
     await env.DB.prepare("UPDATE customers SET keep_history = 0 WHERE id = ?")
@@ -502,7 +500,7 @@ describe("transcripts by e-mail", () => {
     expect(mail!.text).not.toContain("riservati");
 
     const refused = `${uid("refused")}@example.test`.toLowerCase();
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(refused)}`, { method: "POST" });
+    await refuseMailTo(refused);
     const res = await call(
       t.admin,
       "POST",
@@ -533,7 +531,7 @@ describe("isolated agents", () => {
     const t = await historyTenant({ care: 5, sales: 3 });
     const iris = await deskAgent(t, "Iris", ["sales"], { isolated: true, ready: false });
     const carlo = await deskAgent(t, "Carlo", ["care"], { ready: false });
-    const from = waId();
+    const from = phone();
     await customerWrites(t.phoneNumberId, from, "salve, vorrei un preventivo");
     const customerId = await customerIdOf(t.tenantId, from);
     const path = `/api/customers/${customerId}`;
@@ -567,7 +565,7 @@ describe("isolated agents", () => {
     // A customer served by Carlo's "care" stays hidden from Iris…
     await callJson(iris, "POST", "/api/me/status", { status: "break" }, 200);
     await callJson(carlo, "POST", "/api/me/status", { status: "ready" }, 200);
-    const other = waId();
+    const other = phone();
     const otherConversation = await wholeConversation(t, carlo, other, ["assistenza"], []);
     const otherId = await customerIdOf(t.tenantId, other);
     expect((await call(iris, "GET", `/api/customers/${otherId}`)).status).toBe(404);

@@ -11,21 +11,18 @@ import { describe, expect, it } from "vitest";
 import type { ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
 import { decodeText, parseCsv } from "../src/worker/import/csv";
-import { adminSession, call, callJson } from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
 import {
   apply,
-  csv,
   customerByPhone,
-  customerCount,
   importTenant,
-  mobile,
-  office,
   upload,
   uploadOk,
   uploadRefused,
-  zip,
-} from "./fixtures/import";
+} from "./kit/customers";
+import { csv, libreOffice, readXlsxRows, zip } from "./kit/files";
+import { mobile } from "./kit/ids";
+import { adminSession, call, callJson } from "./kit/session";
+import { countRows } from "./kit/tenant";
 
 const CSV = "text/csv";
 // LibreOffice starts cold on a fresh profile: give its tests room.
@@ -97,7 +94,7 @@ describe("files written by other programs", () => {
           "Cantù",
         ],
       ]);
-      const workbook = await office("csv", "xlsx", source);
+      const workbook = await libreOffice("csv", "xlsx", source);
       // What LibreOffice wrote: real numbers, booleans and dates, not our text.
       const raw = await readXlsxRows(workbook.buffer as ArrayBuffer);
       expect(raw[1]![4]).toBe("3");
@@ -150,7 +147,7 @@ describe("files written by other programs", () => {
       const template = new Uint8Array(
         await (await call(admin, "GET", "/api/customers/import-template.xlsx")).arrayBuffer(),
       );
-      expect(cellsOf(await office("xlsx", "csv", template))).toEqual([
+      expect(cellsOf(await libreOffice("xlsx", "csv", template))).toEqual([
         [
           "Phone *",
           "Name",
@@ -188,7 +185,7 @@ describe("files written by other programs", () => {
       const exported = new Uint8Array(
         await (await call(admin, "GET", "/api/customers/export.xlsx")).arrayBuffer(),
       );
-      const rows = cellsOf(await office("xlsx", "csv", exported));
+      const rows = cellsOf(await libreOffice("xlsx", "csv", exported));
       expect(rows[0]).toEqual([
         "ID",
         "Phone",
@@ -230,7 +227,7 @@ describe("files written by other programs", () => {
       expect(rows[1]![16]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 
       // What LibreOffice saves from our export imports back to the same customer, unchanged.
-      const resaved = await office("xlsx", "xlsx", exported);
+      const resaved = await libreOffice("xlsx", "xlsx", exported);
       const preview = await uploadOk(admin, resaved);
       expect(preview).toMatchObject({ rejections: [], updates: 0, unchanged: 1, inserts: 0 });
       await apply(admin, preview.id);
@@ -555,6 +552,6 @@ describe("files that are refused", () => {
     const rows = await uploadRefused(admin, lines.join("\n"), { type: CSV });
     expect(rows).toMatchObject({ status: 422, error: { code: "too_many_rows" } });
     expect(rows.error.message).toContain("50,000");
-    expect(await customerCount(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
   });
 });

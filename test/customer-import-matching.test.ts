@@ -12,19 +12,14 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "../src/shared/admin";
 import type { ImportPreviewRow, ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
-import { adminSession, BASE, call, callJson, type Session } from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
-import {
-  apply,
-  csv,
-  customerCount,
-  type ImportTenant,
-  importTenant,
-  mobile,
-  uploadOk,
-} from "./fixtures/import";
-import { eventually, postWebhook } from "./helpers";
-import { textWebhook, usernameTextWebhook } from "./meta-payloads";
+import { apply, createCustomer, type ImportTenant, importTenant, uploadOk } from "./kit/customers";
+import { csv, readXlsxRows } from "./kit/files";
+import { mobile } from "./kit/ids";
+import { postWebhook } from "./kit/meta";
+import { textWebhook, usernameTextWebhook } from "./kit/meta-payloads";
+import { adminSession, BASE, call, callJson, type Session } from "./kit/session";
+import { countRows } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const CSV_TYPE = "text/csv";
 
@@ -65,7 +60,7 @@ async function fromWhatsApp(
   t: ImportTenant,
   writers: ({ waId: string; name: string } | { userId: string; name: string })[],
 ): Promise<void> {
-  const before = await customerCount(t.admin.tenantId);
+  const before = await countRows("customers", t.admin.tenantId);
   for (const w of writers) {
     const payload =
       "waId" in w
@@ -79,7 +74,7 @@ async function fromWhatsApp(
     expect((await postWebhook(payload)).status).toBe(200);
   }
   await eventually(
-    async () => (await customerCount(t.admin.tenantId)) === before + writers.length,
+    async () => (await countRows("customers", t.admin.tenantId)) === before + writers.length,
     10_000,
   );
 }
@@ -88,37 +83,25 @@ async function fromWhatsApp(
 async function tenantWithEveryKind() {
   const admin = await adminSession();
   const t = await importTenant(admin);
-  const full = await callJson<CustomerView>(
-    admin,
-    "POST",
-    "/api/customers",
-    {
-      phone: mobile(),
-      name: "Niccolò Bèrtoli",
-      authorized: true,
-      bypassBot: true,
-      priority: 2,
-      keepHistory: false,
-      defaultSkillsetId: t.skillset.id,
-      notes: "Call after 6\nnot on Sundays",
-      externalId: "EXT-9",
-      properties: {
-        [t.tier.id]: "Gold",
-        [t.score.id]: 3.5,
-        [t.birthday.id]: "2000-01-31",
-        [t.vip.id]: true,
-        [t.city.id]: "Forlì",
-      },
+  const full = await createCustomer(admin, {
+    phone: mobile(),
+    name: "Niccolò Bèrtoli",
+    authorized: true,
+    bypassBot: true,
+    priority: 2,
+    keepHistory: false,
+    defaultSkillsetId: t.skillset.id,
+    notes: "Call after 6\nnot on Sundays",
+    externalId: "EXT-9",
+    properties: {
+      [t.tier.id]: "Gold",
+      [t.score.id]: 3.5,
+      [t.birthday.id]: "2000-01-31",
+      [t.vip.id]: true,
+      [t.city.id]: "Forlì",
     },
-    201,
-  );
-  const minimal = await callJson<CustomerView>(
-    admin,
-    "POST",
-    "/api/customers",
-    { phone: mobile() },
-    201,
-  );
+  });
+  const minimal = await createCustomer(admin, { phone: mobile() });
   const userId = bsuid();
   await fromWhatsApp(t, [
     { waId: REFUSED_WA_ID, name: "Avi Levi" },
@@ -453,8 +436,7 @@ describe("unchanged rows", () => {
   it("updates only the rows that change something: the others keep their version and last update", async () => {
     const admin = await adminSession();
     await importTenant(admin);
-    const create = (name: string) =>
-      callJson<CustomerView>(admin, "POST", "/api/customers", { phone: mobile(), name }, 201);
+    const create = (name: string) => createCustomer(admin, { phone: mobile(), name });
     const same = await create("Same");
     const changed = await create("Before");
     const preview: ImportView = await uploadOk(

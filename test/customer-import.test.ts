@@ -11,27 +11,20 @@ import writeXlsxFile from "write-excel-file/node";
 import type { NumberView, Page } from "../src/shared/admin";
 import type { CustomerFields, ImportPreviewRow, ImportView } from "../src/shared/customer-import";
 import type { CustomerView } from "../src/shared/customers";
-import {
-  adminSession,
-  agentSession,
-  call,
-  callJson,
-  createNumber,
-  createSkillset,
-  type ErrorBody,
-} from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
+import { createNumber, createSkillset } from "./kit/admin";
 import {
   apply,
-  csv,
+  createCustomer,
   customerByPhone,
-  customerCount,
   importTenant,
-  mobile,
   upload,
   uploadOk,
   uploadRefused,
-} from "./fixtures/import";
+} from "./kit/customers";
+import { csv, readXlsxRows } from "./kit/files";
+import { mobile } from "./kit/ids";
+import { adminSession, agentSession, call, callJson, type ErrorBody } from "./kit/session";
+import { countRows } from "./kit/tenant";
 
 const CSV = "text/csv";
 
@@ -460,11 +453,11 @@ describe("validation", () => {
       pageSize: 10,
     });
     // Nothing is stored before the import is applied.
-    expect(await customerCount(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
 
     const applied = await apply(admin, preview.id);
     expect(applied).toMatchObject({ status: "applied", appliedAt: expect.any(Number) });
-    expect(await customerCount(admin.tenantId)).toBe(2);
+    expect(await countRows("customers", admin.tenantId)).toBe(2);
     const full = (await customerByPhone(admin.tenantId, good))!;
     expect(full).toMatchObject({
       name: "Mario Rossì",
@@ -696,7 +689,7 @@ describe("tenancy and roles", () => {
     );
     expect((await call(agent, "GET", `/api/customers/imports/${preview.id}`)).status).toBe(403);
     expect((await call(agent, "GET", "/api/customers/import-template.xlsx")).status).toBe(403);
-    expect(await customerCount(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
     // Still applicable by its own tenant.
     expect((await apply(admin, preview.id)).status).toBe("applied");
   });
@@ -722,8 +715,7 @@ describe("replace mode", () => {
   it("deletes the customers missing from the file with their history, but not those of refused rows", async () => {
     const admin = await adminSession();
     const t = await importTenant(admin);
-    const create = (phone: string, name: string) =>
-      callJson<CustomerView>(admin, "POST", "/api/customers", { phone, name }, 201);
+    const create = (phone: string, name: string) => createCustomer(admin, { phone, name });
     const [kept, gone, goneWithHistory, refused, fresh] = [
       mobile(),
       mobile(),
@@ -770,7 +762,7 @@ describe("replace mode", () => {
       200,
     );
     expect(page.items.map((r) => r.phone)).toEqual([kept, fresh]);
-    expect(await customerCount(admin.tenantId)).toBe(4);
+    expect(await countRows("customers", admin.tenantId)).toBe(4);
 
     await apply(admin, preview.id);
     const phones = await env.DB.prepare(
@@ -814,7 +806,7 @@ describe("imports cut short", () => {
     const res = await call(admin, "POST", `/api/customers/imports/${preview.id}/apply`);
     expect(res.status).toBe(409);
     expect(((await res.json()) as ErrorBody).error.message).toContain("interrupted");
-    expect(await customerCount(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
     // Recent progress is not an interruption: it is still receiving, and not applicable either.
     await env.DB.prepare("UPDATE customer_imports SET updated_at = ? WHERE id = ?")
       .bind(Date.now(), preview.id)
@@ -854,7 +846,7 @@ describe("imports cut short", () => {
     const res = await call(admin, "POST", `/api/customers/imports/${preview.id}/apply`);
     expect(res.status).toBe(409);
     expect(((await res.json()) as ErrorBody).error.message).toContain("interrupted");
-    expect(await customerCount(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
   });
 
   it("deletes a tenant's imports older than a day at its next upload", async () => {
@@ -940,7 +932,7 @@ describe("50,000 rows", () => {
     } finally {
       await env.DB.prepare("DROP TRIGGER import_crash").run();
     }
-    expect(await customerCount(admin.tenantId)).toBe(3);
+    expect(await countRows("customers", admin.tenantId)).toBe(3);
     for (const before of existing) {
       expect(
         await callJson<CustomerView>(admin, "GET", `/api/customers/${before.id}`, undefined, 200),
@@ -957,7 +949,7 @@ describe("50,000 rows", () => {
 
     const applied = await apply(admin, id);
     expect(applied.status).toBe("applied");
-    expect(await customerCount(admin.tenantId)).toBe(50_000);
+    expect(await countRows("customers", admin.tenantId)).toBe(50_000);
     const updated = await callJson<CustomerView>(
       admin,
       "GET",

@@ -6,48 +6,26 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { CustomerPropertyView, NumberView, Page } from "../src/shared/admin";
+import type { NumberView, Page } from "../src/shared/admin";
 import type { CustomerView } from "../src/shared/customers";
+import { addProperty, createNumber, createSkillset } from "./kit/admin";
+import { createCustomer } from "./kit/customers";
+import { readXlsxRows } from "./kit/files";
+import { mobile } from "./kit/ids";
+import { postWebhook } from "./kit/meta";
+import { textWebhook } from "./kit/meta-payloads";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
-  createSkillset,
   type ErrorBody,
   type Session,
   signIn,
-} from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
-import { eventually, postWebhook, seedTenant, textWebhook } from "./helpers";
-
-/** A fresh Italian mobile in E.164. */
-function mobile(): string {
-  return `+39333${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
-
-function create(session: Session, body: Record<string, unknown>, expected = 201) {
-  return callJson<CustomerView>(session, "POST", "/api/customers", body, expected);
-}
-
-function addProperty(admin: Session, numberId: string, body: Record<string, unknown>) {
-  return callJson<CustomerPropertyView>(
-    admin,
-    "POST",
-    `/api/admin/numbers/${numberId}/properties`,
-    body,
-    201,
-  );
-}
-
-async function count(tenantId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM customers WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<{ n: number }>();
-  return row!.n;
-}
+} from "./kit/session";
+import { countRows, seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 async function listOf(session: Session, query = ""): Promise<Page<CustomerView>> {
   return callJson(session, "GET", `/api/customers?pageSize=100${query}`, undefined, 200);
@@ -76,7 +54,7 @@ async function tenantWithProperties() {
 describe("customer records", () => {
   it("creates with a normalised phone and defaults, and the name defaults to the phone", async () => {
     const { admin, tier, skillset } = await tenantWithProperties();
-    const created = await create(admin, {
+    const created = await createCustomer(admin, {
       phone: "+39 333 123 4567",
       name: "  ",
       defaultSkillsetId: skillset.id,
@@ -142,9 +120,9 @@ describe("customer records", () => {
       defaultSkillsetId: other.skillset.id,
     });
     expect(await badFields(foreign)).toEqual(["defaultSkillsetId"]);
-    expect(await count(admin.tenantId)).toBe(0);
+    expect(await countRows("customers", admin.tenantId)).toBe(0);
 
-    const good = await create(admin, {
+    const good = await createCustomer(admin, {
       phone: mobile(),
       properties: { [score.id]: 12.5, [birthday.id]: "2024-02-29", [vip.id]: true },
     });
@@ -167,11 +145,11 @@ describe("customer records", () => {
   it("keeps one customer per phone, versions edits and merges properties", async () => {
     const { admin, tier, score } = await tenantWithProperties();
     const phone = mobile();
-    const first = await create(admin, { phone, properties: { [score.id]: 3 } });
+    const first = await createCustomer(admin, { phone, properties: { [score.id]: 3 } });
     const dup = await call(admin, "POST", "/api/customers", { phone, name: "Twin" });
     expect(dup.status).toBe(409);
     expect(await badFields(dup)).toEqual(["phone"]);
-    const second = await create(admin, { phone: mobile() });
+    const second = await createCustomer(admin, { phone: mobile() });
     const clash = await call(admin, "PATCH", `/api/customers/${second.id}`, { version: 1, phone });
     expect(clash.status).toBe(409);
     expect(await badFields(clash)).toEqual(["phone"]);
@@ -208,11 +186,11 @@ describe("customer records", () => {
     const { admin } = await tenantWithProperties();
     const agent = await agentSession(admin.tenantId);
     const before = Date.now();
-    const byAdmin = await create(admin, { phone: mobile(), authorized: true });
+    const byAdmin = await createCustomer(admin, { phone: mobile(), authorized: true });
     expect(byAdmin.authorizedBy).toBe(admin.userId);
     expect(byAdmin.authorizedAt).toBeGreaterThanOrEqual(before);
 
-    const plain = await create(admin, { phone: mobile() });
+    const plain = await createCustomer(admin, { phone: mobile() });
     const byAgent = await callJson<CustomerView>(
       agent,
       "PATCH",
@@ -237,7 +215,7 @@ describe("customer records", () => {
   it("answers 404 for another tenant's customer and changes nothing", async () => {
     const { admin } = await tenantWithProperties();
     const stranger = await adminSession();
-    const customer = await create(admin, { phone: mobile(), name: "Mine" });
+    const customer = await createCustomer(admin, { phone: mobile(), name: "Mine" });
     const path = `/api/customers/${customer.id}`;
     expect((await call(stranger, "GET", path)).status).toBe(404);
     expect((await call(stranger, "PATCH", path, { version: 1, name: "Stolen" })).status).toBe(404);
@@ -252,7 +230,10 @@ describe("customer records", () => {
   it("lets agents edit only what the number and the property definitions allow", async () => {
     const { admin, number, tier, score } = await tenantWithProperties();
     const agent = await agentSession(admin.tenantId);
-    const customer = await create(agent, { phone: mobile(), properties: { [tier.id]: "Gold" } });
+    const customer = await createCustomer(agent, {
+      phone: mobile(),
+      properties: { [tier.id]: "Gold" },
+    });
     const path = `/api/customers/${customer.id}`;
 
     const locked = await call(agent, "PATCH", path, { version: 1, properties: { [score.id]: 5 } });
@@ -285,9 +266,9 @@ describe("customer records", () => {
       name: "Isolated team",
       members: [{ userId: isolated.userId, agentPriority: 5 }],
     });
-    const mine = await create(admin, { phone: mobile(), defaultSkillsetId: theirs.id });
-    const other = await create(admin, { phone: mobile(), defaultSkillsetId: skillset.id });
-    const none = await create(admin, { phone: mobile() });
+    const mine = await createCustomer(admin, { phone: mobile(), defaultSkillsetId: theirs.id });
+    const other = await createCustomer(admin, { phone: mobile(), defaultSkillsetId: skillset.id });
+    const none = await createCustomer(admin, { phone: mobile() });
 
     expect((await listOf(isolated)).items.map((c) => c.id)).toEqual([mine.id]);
     expect((await call(isolated, "GET", `/api/customers/${other.id}`)).status).toBe(404);
@@ -298,7 +279,7 @@ describe("customer records", () => {
     expect((await call(isolated, "GET", `/api/customers/${mine.id}`)).status).toBe(200);
     expect((await listOf(open)).total).toBe(3);
     // An isolated agent may still add a customer, and gets it back once.
-    const added = await create(isolated, { phone: mobile(), name: "Walk-in" });
+    const added = await createCustomer(isolated, { phone: mobile(), name: "Walk-in" });
     expect(added.name).toBe("Walk-in");
     expect((await call(isolated, "GET", `/api/customers/${added.id}`)).status).toBe(404);
   });
@@ -312,10 +293,10 @@ describe("customer records", () => {
 
   it("searches, sorts and downloads exactly the filtered rows with formulas neutralised", async () => {
     const { admin } = await tenantWithProperties();
-    await create(admin, { phone: mobile(), name: "Bianchi", externalId: "CRM-7" });
-    await create(admin, { phone: mobile(), name: "=cmd|' /C calc'!A0" });
-    await create(admin, { phone: "+39 333 999 0001", name: "Azzurra" });
-    await create(admin, { phone: mobile(), name: "Colombo" });
+    await createCustomer(admin, { phone: mobile(), name: "Bianchi", externalId: "CRM-7" });
+    await createCustomer(admin, { phone: mobile(), name: "=cmd|' /C calc'!A0" });
+    await createCustomer(admin, { phone: "+39 333 999 0001", name: "Azzurra" });
+    await createCustomer(admin, { phone: mobile(), name: "Colombo" });
 
     const byName = await listOf(admin, "&sort=name&dir=desc");
     expect(byName.items.map((c) => c.name)).toEqual([

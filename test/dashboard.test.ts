@@ -9,19 +9,18 @@ import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type { DashboardView } from "../src/shared/dashboard";
 import { instantOf, wallClock } from "../src/shared/working-time";
-import { call, callJson, type Session, signIn } from "./admin/session";
-import { customerWrites, eventually } from "./helpers";
 import {
   closeConversation,
   deskAgent,
-  type HistoryTenant,
-  historyTenant,
   offerFor,
   setReady,
   takeConversation,
-  waId,
-} from "./history-flow";
-import { setSettings } from "./lifecycle-helpers";
+} from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerWrites } from "./kit/meta";
+import { call, callJson, type Session, signIn } from "./kit/session";
+import { openTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -30,13 +29,6 @@ const HOUR = 60 * 60 * 1000;
 
 function dashboard(session: Session): Promise<DashboardView> {
   return callJson<DashboardView>(session, "GET", "/api/dashboard", undefined, 200);
-}
-
-/** A tenant whose number is always open (so routing never waits for working time). */
-async function openTenant(skillsets: Record<string, number> = { care: 5 }): Promise<HistoryTenant> {
-  const t = await historyTenant(skillsets);
-  await setSettings(t.numberId, {});
-  return t;
 }
 
 /** Moves the actors' clock forward to `hour`:`minute` of tomorrow in Rome (never backwards). */
@@ -59,8 +51,8 @@ describe("today's conversations", () => {
       awaitingTransfer: 0,
     });
 
-    await customerWrites(t.phoneNumberId, waId(), "Buongiorno");
-    const offer = await offerFor(anna);
+    await customerWrites(t.phoneNumberId, phone(), "Buongiorno");
+    const offer = await offerFor(anna.userId, anna.tenantId);
     // Offered, not yet taken: it counts today, it is not active.
     expect((await dashboard(anna)).conversations).toEqual({
       total: 1,
@@ -88,7 +80,7 @@ describe("today's conversations", () => {
     });
 
     await setReady(bruno);
-    const transferred = await offerFor(bruno);
+    const transferred = await offerFor(bruno.userId, bruno.tenantId);
     // Offered to him as a transfer: still awaiting it.
     expect((await dashboard(bruno)).conversations.awaitingTransfer).toBe(1);
     await callJson(
@@ -121,8 +113,8 @@ describe("today's conversations", () => {
     const theirs = await openTenant();
     const anna = await deskAgent(mine, "Anna", ["care"]);
     const zoe = await deskAgent(theirs, "Zoe", ["care"]);
-    await takeConversation(theirs, zoe, waId(), "Salve");
-    await takeConversation(theirs, zoe, waId(), "Ciao");
+    await takeConversation(theirs, zoe, phone(), "Salve");
+    await takeConversation(theirs, zoe, phone(), "Ciao");
 
     const d = await dashboard(anna);
     expect(d.conversations).toEqual({ total: 0, closed: 0, active: 0, awaitingTransfer: 0 });
@@ -136,7 +128,7 @@ describe("today's conversations", () => {
     const sam = await deskAgent(t, "Sam", ["sales"]);
     // Sam takes a conversation that asks for any skillset: routing gives it to him alone.
     await callJson(iris, "POST", "/api/me/status", { status: "break" }, 200);
-    const id = await takeConversation(t, sam, waId(), "Vendite");
+    const id = await takeConversation(t, sam, phone(), "Vendite");
     expect(id).toBeTruthy();
 
     const isolated = await dashboard(iris);
@@ -180,10 +172,10 @@ describe("hourly distribution", () => {
     const anna = await deskAgent(t, "Anna", ["care"], { ready: false });
     clockToTomorrowAt(10);
     await setReady(anna);
-    const first = await takeConversation(t, anna, waId(), "Alle dieci");
+    const first = await takeConversation(t, anna, phone(), "Alle dieci");
 
     advanceClock(2 * HOUR);
-    const second = await takeConversation(t, anna, waId(), "A mezzogiorno");
+    const second = await takeConversation(t, anna, phone(), "A mezzogiorno");
     await closeConversation(anna, first, "resolved");
 
     const d = await eventually(async () => {

@@ -7,7 +7,11 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationActor } from "../src/durable/conversation/actor";
-import { eventually, postWebhook, seedTenant, textWebhook, uid } from "./helpers";
+import { phone, uid } from "./kit/ids";
+import { postWebhook } from "./kit/meta";
+import { textWebhook } from "./kit/meta-payloads";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const drill = (path: string, body: unknown) =>
   exports.default.fetch(`https://parley.test/_drill/${path}`, {
@@ -15,10 +19,6 @@ const drill = (path: string, body: unknown) =>
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-
-function phone(): string {
-  return `39348${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
 
 async function storedMessages(conversationId: string): Promise<string[]> {
   const stub = env.CONVERSATION.getByName(conversationId);

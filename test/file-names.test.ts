@@ -8,54 +8,37 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { MessageView, UploadView } from "../src/shared/protocol";
-import { BASE, callJson, signIn } from "./admin/session";
-import { csv, uploadOk } from "./fixtures/import";
-import { eventually, relaySim, SIM_URL, sim } from "./helpers";
-import { deskAgent, historyTenant, takeConversation, waId } from "./history-flow";
+import type { UploadView } from "../src/shared/protocol";
+import { deskAgent, messagesOf, takeConversation, uploadRequest } from "./kit/conversation";
+import { uploadOk } from "./kit/customers";
+import { csv } from "./kit/files";
+import { phone } from "./kit/ids";
+import { customerSends } from "./kit/meta";
+import { BASE, signIn } from "./kit/session";
+import { simMedia } from "./kit/simulator";
+import { historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const RLO = "\u202E";
-
-/** The conversation's messages as its agent reads them through the API. */
-async function messages(cookie: string, conversationId: string): Promise<MessageView[]> {
-  const read = await callJson<{ messages: MessageView[] }>(
-    cookie,
-    "GET",
-    `/api/conversations/${conversationId}`,
-    undefined,
-    200,
-  );
-  return read.messages;
-}
 
 describe("file names", () => {
   it("of a customer's document are stored, shown and served without bidi controls", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Ada", ["care"]);
-    const from = waId();
+    const from = phone();
     const conversationId = await takeConversation(t, agent, from, "hello");
-    const upload = await fetch(`${SIM_URL}/_sim/media`, {
-      method: "POST",
-      headers: { "Content-Type": "application/pdf" },
-      body: "%PDF-1.4 fattura",
-    });
-    const metaId = ((await upload.json()) as { id: string }).id;
-    await sim("/_sim/inbound", {
-      from,
-      phoneNumberId: t.phoneNumberId,
-      message: {
-        type: "document",
-        document: {
-          id: metaId,
-          mime_type: "application/pdf",
-          filename: `invoice${RLO}fdp.exe\u0007`,
-        },
+    const metaId = await simMedia("%PDF-1.4 fattura", "application/pdf");
+    await customerSends(t, from, {
+      type: "document",
+      document: {
+        id: metaId,
+        mime_type: "application/pdf",
+        filename: `invoice${RLO}fdp.exe\u0007`,
       },
     });
-    await relaySim(t.phoneNumberId);
 
     const doc = await eventually(async () => {
-      const list = await messages(agent.cookie, conversationId);
+      const list = await messagesOf(agent.cookie, conversationId);
       const m = list.find((x) => x.kind === "document");
       return m?.content?.type === "media" && m.content.mediaId ? m : null;
     });
@@ -82,18 +65,11 @@ describe("file names", () => {
   it("of an agent's upload are stored and served without bidi controls", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Ada", ["care"]);
-    const conversationId = await takeConversation(t, agent, waId(), "hello");
-    const form = new FormData();
-    form.set(
-      "file",
-      new File([new TextEncoder().encode("%PDF-1.4 x")], `invoice${RLO}txt.pdf`, {
-        type: "application/pdf",
-      }),
-    );
-    const res = await exports.default.fetch(`${BASE}/api/conversations/${conversationId}/uploads`, {
-      method: "POST",
-      headers: { Cookie: agent.cookie },
-      body: form,
+    const conversationId = await takeConversation(t, agent, phone(), "hello");
+    const res = await uploadRequest(agent, conversationId, {
+      data: new TextEncoder().encode("%PDF-1.4 x"),
+      type: "application/pdf",
+      name: `invoice${RLO}txt.pdf`,
     });
     expect(res.status).toBe(201);
     const view = (await res.json()) as UploadView;

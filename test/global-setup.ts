@@ -1,14 +1,14 @@
 import type { TestProject } from "vitest/node";
 import { startSimulator } from "../src/sim/server.ts";
-import { startOfficeConverter } from "./office-convert.ts";
-import { startSmtpSink } from "./smtp-sink.ts";
+import { startOfficeConverter } from "./kit/office-convert";
+import { startSmtpSink } from "./kit/smtp-sink";
 
 declare module "vitest" {
   export interface ProvidedContext {
     simUrl: string;
     smtpPort: number;
     mailSinkUrl: string;
-    /** LibreOffice conversions over HTTP (test/office-convert.ts). */
+    /** LibreOffice conversions over HTTP (test/kit/office-convert.ts). */
     officeUrl: string;
   }
 }
@@ -18,7 +18,7 @@ declare module "vitest" {
  * webhook URL: the Worker under test has no port, so signed webhooks the
  * simulator would send are queued in its outbox and tests relay them.
  * A real SMTP server on loopback receives the Worker's mail; tests read it
- * over its HTTP API (test/smtp-sink.ts).
+ * over its HTTP API (test/kit/smtp-sink.ts).
  */
 export default async function setup(project: TestProject) {
   const sim = await startSimulator({ port: 0, appSecret: "dev-app-secret" });

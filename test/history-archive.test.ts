@@ -16,19 +16,12 @@ import {
 } from "../src/durable/conversation/history-archive";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { HistoryDetail } from "../src/shared/customer-history";
-import { callJson } from "./admin/session";
-import { eventually } from "./helpers";
-import {
-  archived,
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  historyRow,
-  historyTenant,
-  reply,
-  takeConversation,
-  waId,
-} from "./history-flow";
+import { closeConversation, deskAgent, reply, takeConversation } from "./kit/conversation";
+import { archived, customerIdOf, historyRow } from "./kit/history";
+import { phone } from "./kit/ids";
+import { callJson } from "./kit/session";
+import { historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** The actor's pending-write marker, or null when D1 has everything. */
 function pendingOf(conversationId: string): Promise<ArchivePending | null> {
@@ -79,7 +72,7 @@ describe("history write retries", () => {
   it("closes at once during a D1 outage, survives eviction, and the alarm writes the history once D1 is back", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "Il mio ordine è in ritardo");
     await reply(anna, id, "Verifico subito");
     await eventually(() => historyRow(id));
@@ -124,7 +117,7 @@ describe("history write retries", () => {
   it("keeps failing: the conversation says so after its retries, keeps trying, and the history gets it once D1 is back", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, anna, waId(), "Mi serve la fattura");
+    const id = await takeConversation(t, anna, phone(), "Mi serve la fattura");
     await eventually(() => historyRow(id));
     const endOutage = await d1Outage(id);
     await closeConversation(anna, id, "resolved");
@@ -153,7 +146,7 @@ describe("history write retries", () => {
   it("drops the pending write when the customer was deleted meanwhile", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "cancellatemi");
     const customerId = await customerIdOf(t.tenantId, from);
     await eventually(() => historyRow(id));
@@ -173,7 +166,7 @@ describe("history write retries", () => {
   it("a repeated write replaces the same rows (and the search index) instead of adding any", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "ombrello dimenticato");
     await closeConversation(anna, id, "resolved");
     await archived(id);
@@ -197,7 +190,7 @@ describe("history write retries", () => {
   it("writes a long conversation in several statements, in order", async () => {
     const t = await historyTenant();
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, anna, from, "messaggio 1");
     const customerId = await customerIdOf(t.tenantId, from);
     // 449 more messages straight into the actor's storage (the webhook path is

@@ -14,12 +14,27 @@ import type { ConversationActor } from "../src/durable/conversation/actor";
 import { advanceClock, now, resetClock } from "../src/platform/clock";
 import type {
   ConversationView,
-  DesktopSnapshot,
-  MessageView,
   OfferView,
   TransferTargets,
   WaitingList,
 } from "../src/shared/protocol";
+import {
+  accept,
+  acceptedConversation,
+  conversationRead,
+  conversationsOf,
+  deskAgent,
+  desktopOf,
+  messagesOf,
+  offerFor,
+  offersOf,
+  reply,
+  setStatus,
+  takeConversation,
+} from "./kit/conversation";
+import { phone, uid } from "./kit/ids";
+import { mailsTo } from "./kit/mail";
+import { customerWrites } from "./kit/meta";
 import {
   agentSession,
   badFields,
@@ -28,62 +43,33 @@ import {
   type ErrorBody,
   login,
   type Session,
-} from "./admin/session";
-import { customerWrites, eventually, seedTenant, uid } from "./helpers";
-import { deskAgent, type HistoryTenant, historyTenant, reply } from "./history-flow";
-import {
-  acceptedConversation,
-  conversationRead,
-  conversationsOf,
-  offerFor,
-  offersOf,
-  phone,
-  phoneGets,
-  phoneReceived,
-  setSettings,
-} from "./lifecycle-helpers";
+} from "./kit/session";
+import { phoneGets, phoneReceived } from "./kit/simulator";
+import { type HistoryTenant, historyTenant, seedTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
 /** Offers time out after OFFER_TIMEOUT_SECONDS (30 in the test config). */
 const PAST_OFFER_TIMEOUT_MS = 31_000;
-const SINK = env.MAIL_SINK_URL as string;
 
 // ---- desktop helpers ------------------------------------------------------------
-
-function desk(agent: Session): Promise<DesktopSnapshot> {
-  return callJson<DesktopSnapshot>(agent, "GET", "/api/desktop", undefined, 200);
-}
-
-function setStatus(agent: Session, status: "ready" | "back_office" | "break"): Promise<unknown> {
-  return callJson(agent, "POST", "/api/me/status", { status }, 200);
-}
 
 /** Waits until `agent` is offered `conversationId`. */
 function offerOn(agent: Session, conversationId: string): Promise<OfferView> {
   return eventually(async () =>
-    (await desk(agent)).offers.find((o) => o.conversationId === conversationId),
+    (await desktopOf(agent)).offers.find((o) => o.conversationId === conversationId),
   );
 }
 
 /** Gives routing time to act, then checks that none of `agents` has an offer. */
 async function expectNoOffers(...agents: Session[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 400));
-  for (const agent of agents) expect((await desk(agent)).offers).toEqual([]);
+  for (const agent of agents) expect((await desktopOf(agent)).offers).toEqual([]);
 }
 
 async function onDesk(agent: Session, conversationId: string): Promise<ConversationView | null> {
-  return (await desk(agent)).conversations.find((c) => c.id === conversationId) ?? null;
-}
-
-function accept(agent: Session, conversationId: string): Promise<ConversationView> {
-  return callJson<ConversationView>(
-    agent,
-    "POST",
-    `/api/offers/${conversationId}/accept`,
-    undefined,
-    200,
-  );
+  return (await desktopOf(agent)).conversations.find((c) => c.id === conversationId) ?? null;
 }
 
 /**
@@ -96,10 +82,7 @@ async function take(
   text = "Buongiorno",
 ): Promise<{ id: string; customer: string }> {
   const customer = phone();
-  await customerWrites(t.phoneNumberId, customer, text);
-  const offer = await eventually(async () => (await desk(agent)).offers[0]);
-  await accept(agent, offer.conversationId);
-  return { id: offer.conversationId, customer };
+  return { id: await takeConversation(t, agent, customer, text), customer };
 }
 
 function transfer(agent: Session, id: string, body: unknown): Promise<Response> {
@@ -116,17 +99,6 @@ function waiting(agent: Session): Promise<WaitingList> {
 
 function waitQueue(agent: Session): Promise<WaitingList> {
   return callJson<WaitingList>(agent, "GET", "/api/wait-queue", undefined, 200);
-}
-
-async function messagesOf(agent: Session, id: string): Promise<MessageView[]> {
-  const read = await callJson<{ messages: MessageView[] }>(
-    agent,
-    "GET",
-    `/api/conversations/${id}`,
-    undefined,
-    200,
-  );
-  return read.messages;
 }
 
 async function errorCode(res: Response): Promise<string> {
@@ -207,7 +179,7 @@ describe("transfer to a user, immediate", () => {
 
     advanceClock(PAST_OFFER_TIMEOUT_MS);
     expect(await runDurableObjectAlarm(env.AGENT.getByName(bruno.userId))).toBe(true);
-    const brunoDesk = await desk(bruno);
+    const brunoDesk = await desktopOf(bruno);
     expect(brunoDesk.agent.status).toBe("rona");
     expect(brunoDesk.offers).toEqual([]);
     const fallback = await offerOn(carla, id);
@@ -238,7 +210,7 @@ describe("transfer to a user, immediate", () => {
     expect(await runDurableObjectAlarm(number)).toBe(true);
     const fallback = await offerOn(carla, id);
     expect(fallback.kind).toBe("transfer");
-    expect((await desk(bruno)).offers).toEqual([]);
+    expect((await desktopOf(bruno)).offers).toEqual([]);
   });
 });
 
@@ -265,7 +237,7 @@ describe("exclusive transfer", () => {
 
     advanceClock(PAST_OFFER_TIMEOUT_MS);
     expect(await runDurableObjectAlarm(env.AGENT.getByName(bruno.userId))).toBe(true);
-    expect((await desk(bruno)).agent.status).toBe("rona");
+    expect((await desktopOf(bruno)).agent.status).toBe("rona");
     // Even a routing pass of the number does not give it to Carla.
     await runDurableObjectAlarm(env.NUMBER.getByName(t.numberId));
     await expectNoOffers(carla, bruno);
@@ -275,7 +247,7 @@ describe("exclusive transfer", () => {
     await setStatus(bruno, "ready");
     const again = await offerOn(bruno, id);
     expect(again).toMatchObject({ kind: "transfer", fromAgentName: "Anna" });
-    expect((await desk(carla)).offers).toEqual([]);
+    expect((await desktopOf(carla)).offers).toEqual([]);
   });
 });
 
@@ -301,7 +273,7 @@ describe("transfer to a skillset", () => {
     await setStatus(dario, "ready");
     const offer = await offerOn(dario, id);
     expect(offer).toMatchObject({ kind: "transfer", fromAgentName: "Anna", skillsetName: "sales" });
-    expect((await desk(anna)).offers).toEqual([]);
+    expect((await desktopOf(anna)).offers).toEqual([]);
   });
 });
 
@@ -426,7 +398,7 @@ describe("wait queue", () => {
     await customerWrites(t.phoneNumberId, customer, "Ci sono ancora");
     await offerOn(anna, id);
     // Bruno has been idle longer, so plain routing would have picked him.
-    expect((await desk(bruno)).offers).toEqual([]);
+    expect((await desktopOf(bruno)).offers).toEqual([]);
     expect((await waitQueue(anna)).items).toEqual([]);
   });
 
@@ -447,7 +419,7 @@ describe("wait queue", () => {
     await customerWrites(t.phoneNumberId, customer, "Ci sono ancora");
     // Both are Ready and free; Bruno has waited longest for a conversation.
     await offerOn(bruno, id);
-    expect((await desk(anna)).offers).toEqual([]);
+    expect((await desktopOf(anna)).offers).toEqual([]);
   });
 
   it("unpause brings it back to the agent who parked it, and only to them", async () => {
@@ -573,7 +545,9 @@ describe("conversations left open at logout", () => {
 
     // Anna signs in again and her desktop loads.
     const again = await login(anna.email);
-    expect((await desk({ ...anna, cookie: again })).conversations.map((c) => c.id)).toContain(id);
+    expect((await desktopOf({ ...anna, cookie: again })).conversations.map((c) => c.id)).toContain(
+      id,
+    );
     expect((await waiting(bruno)).items).toEqual([]);
     expect((await conversationRead(t.tenantId, id)).conversation.leftOpen).toBe(false);
     const late = await call(bruno, "POST", `/api/conversations/${id}/pick-up`);
@@ -654,7 +628,7 @@ describe("conference", () => {
     });
     expect(nobody.status).toBe(409);
     expect(await errorCode(nobody)).toBe("nobody_available");
-    expect((await desk(dario)).offers).toEqual([]);
+    expect((await desktopOf(dario)).offers).toEqual([]);
 
     await setStatus(dario, "ready");
     const bySkillset = await callJson<{ invited: { id: string } }>(
@@ -684,7 +658,7 @@ describe("conference", () => {
     expect(await onDesk(dario, id)).toBeNull();
     expect(await onDesk(carla, id)).toBeNull();
     expect(await onDesk(anna, id)).toBeNull();
-    expect((await desk(dario)).agent.load).toBe(0);
+    expect((await desktopOf(dario)).agent.load).toBe(0);
   });
 });
 
@@ -732,11 +706,6 @@ describe("overflow", () => {
 // ---- 9. e-mail on close ------------------------------------------------------------------
 
 describe("e-mail on close", () => {
-  async function mails(to?: string): Promise<{ to: string[]; subject: string; text: string }[]> {
-    const query = to ? `?to=${encodeURIComponent(to)}` : "";
-    return (await fetch(`${SINK}/messages${query}`)).json();
-  }
-
   async function closedConversation(closeEmailTo: string | null) {
     const t = await seedTenant({
       skillsets: { care: 5 },
@@ -757,9 +726,9 @@ describe("e-mail on close", () => {
   it("sends exactly one transcript to the number's address", async () => {
     const to = `${uid("close")}@example.test`.toLowerCase();
     const id = await closedConversation(to);
-    await eventually(async () => (await mails(to)).length > 0);
+    await eventually(async () => (await mailsTo(to)).length > 0);
     await new Promise((r) => setTimeout(r, 500));
-    const received = await mails(to);
+    const received = await mailsTo(to);
     expect(received).toHaveLength(1);
     expect(received[0]!.text).toContain(id);
     expect(received[0]!.text).toContain("Vorrei una copia");
@@ -768,7 +737,7 @@ describe("e-mail on close", () => {
   it("sends nothing when the number has no address", async () => {
     const id = await closedConversation(null);
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await mails()).filter((m) => m.text.includes(id))).toEqual([]);
+    expect((await mailsTo()).filter((m) => m.text.includes(id))).toEqual([]);
   });
 });
 

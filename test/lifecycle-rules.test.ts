@@ -7,17 +7,12 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, now, resetClock } from "../src/platform/clock";
-import { customerWrites, eventually, relaySim, SIM_URL, seedTenant, sim } from "./helpers";
-import {
-  acceptedConversation,
-  conversationRead,
-  offerFor,
-  offersOf,
-  phone,
-  phoneGets,
-  phoneReceived,
-  setSettings,
-} from "./lifecycle-helpers";
+import { acceptedConversation, conversationRead, offerFor, offersOf } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerSends, customerWrites, relaySim } from "./kit/meta";
+import { phoneGets, phoneReceived, sim, simMedia } from "./kit/simulator";
+import { seedTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const MINUTE = 60_000;
 
@@ -170,19 +165,11 @@ describe("rules on arrival", () => {
 
 /** The customer sends a photo from the simulator's phone. */
 async function sendImage(phoneNumberId: string, from: string): Promise<void> {
-  const upload = await fetch(`${SIM_URL}/_sim/media`, {
-    method: "POST",
-    headers: { "Content-Type": "image/jpeg" },
-    body: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]),
+  const id = await simMedia(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), "image/jpeg");
+  await customerSends({ phoneNumberId }, from, {
+    type: "image",
+    image: { id, mime_type: "image/jpeg", caption: "la foto" },
   });
-  const { id } = (await upload.json()) as { id: string };
-  const res = await sim("/_sim/inbound", {
-    from,
-    phoneNumberId,
-    message: { type: "image", image: { id, mime_type: "image/jpeg", caption: "la foto" } },
-  });
-  if (!res.ok) throw new Error(`sim inbound ${res.status}: ${await res.text()}`);
-  await relaySim(phoneNumberId);
 }
 
 describe("softbot", () => {

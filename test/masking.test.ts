@@ -7,7 +7,7 @@
  * snapshot at once). An agent editing a masked customer never writes the
  * masked values back.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page, TenantSettingsView } from "../src/shared/admin";
 import type { HistoryConversation, HistoryDetail } from "../src/shared/customer-history";
@@ -20,21 +20,15 @@ import type {
   ServerEvent,
   WaitingList,
 } from "../src/shared/protocol";
-import { BASE, badFields, call, callJson, type Session } from "./admin/session";
-import { readXlsxRows } from "./admin/xlsx";
-import { customerWrites, eventually } from "./helpers";
-import {
-  archived,
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  offerFor,
-  waId,
-} from "./history-flow";
-import { setSettings } from "./lifecycle-helpers";
-import type { SinkMessage } from "./smtp-sink";
+import { closeConversation, deskAgent, offerFor } from "./kit/conversation";
+import { readXlsxRows } from "./kit/files";
+import { archived, customerIdOf } from "./kit/history";
+import { phone } from "./kit/ids";
+import { mailsArrived } from "./kit/mail";
+import { customerWrites } from "./kit/meta";
+import { badFields, call, callJson, openSocket, type Session } from "./kit/session";
+import { type HistoryTenant, historyTenant, setSettings } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const CARD = "4111 1111 1111 1111";
 const IBAN = "IT60X0542811101000000123456";
@@ -54,7 +48,7 @@ function leaks(value: unknown, customerPhone: string): string[] {
 /** Masked like maskPhone: every digit and sign but the last 4 digits. */
 const maskedPhone = (e164: string) => `${"*".repeat(e164.length - 4)}${e164.slice(-4)}`;
 
-async function setMasking(admin: Session, on: boolean): Promise<void> {
+async function switchMasking(admin: Session, on: boolean): Promise<void> {
   const now = await callJson<TenantSettingsView>(
     admin,
     "GET",
@@ -71,22 +65,6 @@ async function setMasking(admin: Session, on: boolean): Promise<void> {
   );
 }
 
-/** Opens the desktop WebSocket and collects its frames. */
-async function openSocket(session: Session, lastSeq: number | null) {
-  const res = await exports.default.fetch(`${BASE}/api/ws`, {
-    headers: { Upgrade: "websocket", Cookie: session.cookie },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const frames: ServerEvent[] = [];
-  ws.addEventListener("message", (e) => {
-    frames.push(JSON.parse(e.data as string) as ServerEvent);
-  });
-  ws.accept();
-  ws.send(JSON.stringify({ type: "resume", lastSeq }));
-  return { ws, frames };
-}
-
 interface Scene {
   t: HistoryTenant;
   anna: Session;
@@ -100,13 +78,13 @@ interface Scene {
 async function scene(): Promise<Scene & { frames: ServerEvent[]; ws: WebSocket }> {
   const t = await historyTenant();
   await setSettings(t.numberId, { details: { agentsMayEditCustomers: true } });
-  await setMasking(t.admin, true);
+  await switchMasking(t.admin, true);
   const anna = await deskAgent(t, "Anna", ["care"]);
   const desk = await callJson<DesktopSnapshot>(anna, "GET", "/api/desktop", undefined, 200);
-  const { ws, frames } = await openSocket(anna, desk.seq);
-  const from = waId();
+  const { ws, events: frames } = await openSocket(anna, desk.seq);
+  const from = phone();
   await customerWrites(t.phoneNumberId, from, SECRET_TEXT, "Mario Rossi");
-  const offer = await offerFor(anna);
+  const offer = await offerFor(anna.userId, anna.tenantId);
   await callJson(anna, "POST", `/api/offers/${offer.conversationId}/accept`, undefined, 200);
   return {
     t,
@@ -151,8 +129,8 @@ describe("masking on", () => {
 
     // A reconnecting desktop's replay is masked too.
     const replay = await openSocket(s.anna, 0);
-    await eventually(async () => replay.frames.some((f) => f.type === "message"));
-    expect(leaks(replay.frames, s.e164)).toEqual([]);
+    await eventually(async () => replay.events.some((f) => f.type === "message"));
+    expect(leaks(replay.events, s.e164)).toEqual([]);
     replay.ws.close();
     s.ws.close();
 
@@ -166,11 +144,7 @@ describe("masking on", () => {
     s.ws.close();
     const to = `masked-${crypto.randomUUID().slice(0, 8)}@example.test`;
     await call(s.anna, "POST", `/api/conversations/${s.conversationId}/email`, { to });
-    const [mail] = await eventually(async () => {
-      const res = await fetch(`${env.MAIL_SINK_URL}/messages?to=${encodeURIComponent(to)}`);
-      const list = (await res.json()) as SinkMessage[];
-      return list.length > 0 ? list : null;
-    });
+    const [mail] = await mailsArrived(to);
     expect(mail!.text).toContain(MASKED_TEXT);
     expect(leaks(mail!.text + mail!.html, s.e164)).toEqual([]);
   });
@@ -180,7 +154,7 @@ describe("masking on", () => {
     s.ws.close();
     // A second customer waits: Anna is on a break.
     await callJson(s.anna, "POST", "/api/me/status", { status: "break" }, 200);
-    const other = waId();
+    const other = phone();
     await customerWrites(s.t.phoneNumberId, other, "hello");
     const waiting = await eventually(async () => {
       const list = await callJson<WaitingList>(s.anna, "GET", "/api/waiting", undefined, 200);
@@ -483,18 +457,18 @@ describe("masked search", () => {
 describe("admins at the desk", () => {
   it("see clear text in their offers, messages and live frames with masking on", async () => {
     const t = await historyTenant();
-    await setMasking(t.admin, true);
+    await switchMasking(t.admin, true);
     await env.DB.prepare(
       "INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES (?, ?, ?, 5)",
     )
       .bind(t.tenantId, t.skillsets.care!, t.admin.userId)
       .run();
     const desk = await callJson<DesktopSnapshot>(t.admin, "GET", "/api/desktop", undefined, 200);
-    const { ws, frames } = await openSocket(t.admin, desk.seq);
+    const { ws, events: frames } = await openSocket(t.admin, desk.seq);
     await callJson(t.admin, "POST", "/api/me/status", { status: "ready" }, 200);
-    const from = waId();
+    const from = phone();
     await customerWrites(t.phoneNumberId, from, SECRET_TEXT);
-    const offer = await offerFor(t.admin);
+    const offer = await offerFor(t.admin.userId, t.admin.tenantId);
     expect(offer.customerPhone).toBe(`+${from}`);
     await callJson(t.admin, "POST", `/api/offers/${offer.conversationId}/accept`, undefined, 200);
     await customerWrites(t.phoneNumberId, from, `again ${EMAIL}`);
@@ -517,7 +491,7 @@ describe("masking off", () => {
   it("shows the agent clear text, and an open desktop gets a clear snapshot when the admin turns it off", async () => {
     const s = await scene();
     await eventually(async () => s.frames.some((f) => f.type === "conversation"));
-    await setMasking(s.t.admin, false);
+    await switchMasking(s.t.admin, false);
     const snapshot = await eventually(async () =>
       s.frames.find((f): f is Extract<ServerEvent, { type: "snapshot" }> => f.type === "snapshot"),
     );
@@ -546,7 +520,7 @@ describe("masking off", () => {
     const again = await openSocket(s.anna, null);
     await customerWrites(s.t.phoneNumberId, s.from, `now ${EMAIL}`);
     await eventually(async () =>
-      again.frames.some((f) => f.type === "message" && f.message.text === `now ${EMAIL}`),
+      again.events.some((f) => f.type === "message" && f.message.text === `now ${EMAIL}`),
     );
     again.ws.close();
   });

@@ -13,7 +13,7 @@ import {
   runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   dropContents,
@@ -22,22 +22,26 @@ import {
 } from "../src/durable/conversation/media-cleanup";
 import { ActorDb } from "../src/durable/sql";
 import { advanceClock, resetClock } from "../src/platform/clock";
-import type { MessageView, UploadView } from "../src/shared/protocol";
+import type { UploadView } from "../src/shared/protocol";
 import worker from "../src/worker/index";
 import { recordCustomerDeletion } from "../src/worker/jobs/customer-deletions";
-import { BASE, call, callJson, type Session } from "./admin/session";
-import { apply, csv, uploadOk } from "./fixtures/import";
-import { eventually, relaySim, SIM_URL, sim } from "./helpers";
 import {
-  archived,
   closeConversation,
-  customerIdOf,
   deskAgent,
-  type HistoryTenant,
-  historyTenant,
+  messagesOf,
+  send,
   takeConversation,
-  waId,
-} from "./history-flow";
+  uploadFile,
+} from "./kit/conversation";
+import { apply, uploadOk } from "./kit/customers";
+import { csv } from "./kit/files";
+import { archived, customerIdOf } from "./kit/history";
+import { phone } from "./kit/ids";
+import { customerSends } from "./kit/meta";
+import { callJson, type Session } from "./kit/session";
+import { simMedia } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -58,17 +62,6 @@ function goneFromR2(tenantId: string, mediaId: string): Promise<true> {
   return eventually(async () => !(await inR2(tenantId, mediaId)));
 }
 
-async function messages(agent: Session, conversationId: string): Promise<MessageView[]> {
-  const read = await callJson<{ messages: MessageView[] }>(
-    agent,
-    "GET",
-    `/api/conversations/${conversationId}`,
-    undefined,
-    200,
-  );
-  return read.messages;
-}
-
 /** The customer sends a photo; resolves with our media id once it is in R2. */
 async function customerSendsPhoto(
   t: HistoryTenant,
@@ -76,20 +69,10 @@ async function customerSendsPhoto(
   from: string,
   conversationId: string,
 ): Promise<string> {
-  const stored = await fetch(`${SIM_URL}/_sim/media`, {
-    method: "POST",
-    headers: { "Content-Type": "image/png" },
-    body: new Blob([PNG.slice()]),
-  });
-  const metaId = ((await stored.json()) as { id: string }).id;
-  await sim("/_sim/inbound", {
-    from,
-    phoneNumberId: t.phoneNumberId,
-    message: { type: "image", image: { id: metaId, mime_type: "image/png" } },
-  });
-  await relaySim(t.phoneNumberId);
+  const metaId = await simMedia(PNG, "image/png");
+  await customerSends(t, from, { type: "image", image: { id: metaId, mime_type: "image/png" } });
   const mediaId = await eventually(async () => {
-    const photo = (await messages(agent, conversationId)).find((m) => m.kind === "image");
+    const photo = (await messagesOf(agent, conversationId)).find((m) => m.kind === "image");
     return photo?.content?.type === "media" ? photo.content.mediaId : null;
   });
   expect(await inR2(t.tenantId, mediaId)).toBe(true);
@@ -98,27 +81,17 @@ async function customerSendsPhoto(
 
 /** The agent uploads a PDF to the conversation; the file is in R2. */
 async function agentUploads(agent: Session, conversationId: string): Promise<UploadView> {
-  const form = new FormData();
-  form.set(
-    "file",
-    new File([new TextEncoder().encode("%PDF-1.4 x")], "preventivo.pdf", {
-      type: "application/pdf",
-    }),
-  );
-  const res = await exports.default.fetch(`${BASE}/api/conversations/${conversationId}/uploads`, {
-    method: "POST",
-    headers: { Cookie: agent.cookie },
-    body: form,
+  const data = new TextEncoder().encode("%PDF-1.4 x");
+  return uploadFile(agent, conversationId, {
+    data,
+    type: "application/pdf",
+    name: "preventivo.pdf",
   });
-  expect(res.status).toBe(201);
-  return (await res.json()) as UploadView;
 }
 
 function sendUpload(agent: Session, conversationId: string, uploadId: string) {
-  return call(agent, "POST", `/api/conversations/${conversationId}/messages`, {
-    clientId: crypto.randomUUID(),
-    content: { type: "media", uploadId },
-  });
+  const content = { type: "media", uploadId };
+  return send(agent, conversationId, { clientId: crypto.randomUUID(), content });
 }
 
 /** A conversation with a customer photo and a sent upload, then closed; the history is written. */
@@ -134,12 +107,12 @@ describe("files of removed contents", () => {
   it("are deleted when a customer who keeps no history closes; another customer's stay", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const kept = waId();
+    const kept = phone();
     const keptFiles = await closedWithFiles(t, agent, kept);
     await closeConversation(agent, keptFiles.id, "resolved");
     await archived(keptFiles.id);
 
-    const forgetful = waId();
+    const forgetful = phone();
     const files = await closedWithFiles(t, agent, forgetful);
     await env.DB.prepare(
       "UPDATE customers SET keep_history = 0 WHERE tenant_id = ? AND contact_key = ?",
@@ -195,11 +168,11 @@ describe("files of deleted customers", () => {
   it("are deleted with the customer; another customer's stay", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const other = waId();
+    const other = phone();
     const otherFiles = await closedWithFiles(t, agent, other);
     await closeConversation(agent, otherFiles.id, "resolved");
     await archived(otherFiles.id);
-    const leaving = waId();
+    const leaving = phone();
     const files = await closedWithFiles(t, agent, leaving);
     await closeConversation(agent, files.id, "resolved");
     await archived(files.id);
@@ -221,7 +194,7 @@ describe("files of deleted customers", () => {
   it("of an open conversation are deleted when it closes", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, agent, from, "ciao");
     const photo = await customerSendsPhoto(t, agent, from, id);
     const customerId = await customerIdOf(t.tenantId, from);
@@ -235,11 +208,11 @@ describe("files of deleted customers", () => {
   it("by an import in delete mode are deleted; the file's customers keep theirs", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const staying = waId();
+    const staying = phone();
     const stayingFiles = await closedWithFiles(t, agent, staying);
     await closeConversation(agent, stayingFiles.id, "resolved");
     await archived(stayingFiles.id);
-    const leaving = waId();
+    const leaving = phone();
     const files = await closedWithFiles(t, agent, leaving);
     await closeConversation(agent, files.id, "resolved");
     await archived(files.id);
@@ -260,7 +233,7 @@ describe("files of deleted customers", () => {
   it("are deleted by the scheduled sweep when the deletion could not tell the conversations", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const files = await closedWithFiles(t, agent, from);
     await closeConversation(agent, files.id, "resolved");
     await archived(files.id);
@@ -297,7 +270,7 @@ describe("uploads never sent", () => {
   it("are deleted a day after upload; a sent one stays", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const from = waId();
+    const from = phone();
     const id = await takeConversation(t, agent, from, "mi serve il preventivo");
     const sent = await agentUploads(agent, id);
     expect((await sendUpload(agent, id, sent.id)).status).toBe(201);
@@ -320,7 +293,7 @@ describe("uploads never sent", () => {
   it("cannot be sent once deleted, even if the Worker still saw the file", async () => {
     const t = await historyTenant();
     const agent = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, agent, waId(), "ciao");
+    const id = await takeConversation(t, agent, phone(), "ciao");
     const upload = await agentUploads(agent, id);
     const stub = env.CONVERSATION.getByName(id);
     // Its day is over (without moving the clock, which would also close the 24-hour window).

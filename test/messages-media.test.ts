@@ -13,11 +13,14 @@ import { MAX_MEDIA_ATTEMPTS, mediaJobs } from "../src/durable/conversation/media
 import { ActorDb } from "../src/durable/sql";
 import type { InboundMessage } from "../src/meta/webhook-payload";
 import { advanceClock, resetClock } from "../src/platform/clock";
-import { hashPassword } from "../src/platform/crypto";
 import type { MessageView } from "../src/shared/protocol";
-import { BASE, PASSWORD } from "./admin/session";
-import { eventually, relaySim, type SeededTenant, SIM_URL, seedTenant, sim } from "./helpers";
-import { acceptedConversation, conversationRead, phone } from "./lifecycle-helpers";
+import { acceptedConversation, conversationRead } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerSends, relaySim, SIM_URL } from "./kit/meta";
+import { BASE, loginAs } from "./kit/session";
+import { sim, simMedia } from "./kit/simulator";
+import { type SeededTenant, seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const PNG = Uint8Array.from(
   atob(
@@ -26,49 +29,10 @@ const PNG = Uint8Array.from(
   (ch) => ch.charCodeAt(0),
 );
 
-let hashed: Promise<string> | undefined;
-
-/** Gives a seeded user the known password and signs them in; returns the cookie. */
-async function loginAs(userId: string): Promise<string> {
-  hashed ??= hashPassword(PASSWORD);
-  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
-    .bind(await hashed, userId)
-    .run();
-  const res = await exports.default.fetch(`${BASE}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: `${userId}@example.test`, password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-function get(path: string, cookie?: string, headers: Record<string, string> = {}) {
+function getAs(path: string, cookie?: string, headers: Record<string, string> = {}) {
   return exports.default.fetch(`${BASE}${path}`, {
     headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
   });
-}
-
-/** Stores phone-side media in the simulator; returns Meta's media id. */
-async function simMedia(bytes: Uint8Array, type: string): Promise<string> {
-  const res = await fetch(`${SIM_URL}/_sim/media`, {
-    method: "POST",
-    headers: { "Content-Type": type },
-    body: new Blob([bytes.slice()]),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
-
-/** The customer sends a raw Meta message object; the webhook is relayed. Returns the wamid. */
-async function customerSends(
-  t: SeededTenant,
-  from: string,
-  message: Record<string, unknown>,
-): Promise<string> {
-  const res = await sim("/_sim/inbound", { from, phoneNumberId: t.phoneNumberId, message });
-  const { id } = (await res.json()) as { id: string };
-  await relaySim(t.phoneNumberId);
-  return id;
 }
 
 async function messageByWamid(t: SeededTenant, conversationId: string, wamid: string) {
@@ -115,7 +79,7 @@ describe("inbound media", () => {
     expect(object?.customMetadata).toMatchObject({ conversationId, source: "inbound" });
     await object?.body.cancel();
 
-    const res = await get(`/api/media/${stored.mediaId}`, agentCookie);
+    const res = await getAs(`/api/media/${stored.mediaId}`, agentCookie);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("image/png");
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
@@ -125,7 +89,7 @@ describe("inbound media", () => {
     expect(res.headers.get("Cache-Control")).toBe("private, max-age=86400");
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
 
-    const part = await get(`/api/media/${stored.mediaId}`, agentCookie, { Range: "bytes=1-3" });
+    const part = await getAs(`/api/media/${stored.mediaId}`, agentCookie, { Range: "bytes=1-3" });
     expect(part.status).toBe(206);
     expect(part.headers.get("Content-Range")).toBe(`bytes 1-3/${PNG.byteLength}`);
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(PNG.slice(1, 4));
@@ -136,13 +100,13 @@ describe("inbound media", () => {
       agents: [{ id: "eve", name: "Eve", skills: { General: 5 } }],
     });
     const eve = await loginAs(other.agents[0]!);
-    const foreign = await get(`/api/media/${stored.mediaId}`, eve);
+    const foreign = await getAs(`/api/media/${stored.mediaId}`, eve);
     expect(foreign.status).toBe(404);
     await foreign.body?.cancel();
-    const anonymous = await get(`/api/media/${stored.mediaId}`);
+    const anonymous = await getAs(`/api/media/${stored.mediaId}`);
     expect(anonymous.status).toBe(401);
     await anonymous.body?.cancel();
-    const bad = await get("/api/media/not-a-uuid", agentCookie);
+    const bad = await getAs("/api/media/not-a-uuid", agentCookie);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("mediaId");
   });
@@ -169,10 +133,10 @@ describe("inbound media", () => {
       return m?.content?.type === "media" ? m.content.mediaId : null;
     });
 
-    const inSkillset = await get(`/api/media/${mediaId}`, await loginAs(gil));
+    const inSkillset = await getAs(`/api/media/${mediaId}`, await loginAs(gil));
     expect(inSkillset.status).toBe(200);
     await inSkillset.body?.cancel();
-    const outside = await get(`/api/media/${mediaId}`, await loginAs(iris));
+    const outside = await getAs(`/api/media/${mediaId}`, await loginAs(iris));
     expect(outside.status).toBe(404);
     await outside.body?.cancel();
   });
@@ -212,7 +176,7 @@ describe("inbound media", () => {
     expect(read.messages.filter((m) => m.kind === "document")).toHaveLength(1);
 
     if (content.type !== "media") throw new Error("not media");
-    const res = await get(`/api/media/${content.mediaId}`, agentCookie);
+    const res = await getAs(`/api/media/${content.mediaId}`, agentCookie);
     expect(res.headers.get("Content-Disposition")).toBe(
       `attachment; filename="fattura 12.pdf"; filename*=UTF-8''fattura%2012.pdf`,
     );
@@ -237,16 +201,6 @@ describe("inbound media", () => {
     expect(jobs[0]).toMatchObject({ state: "failed", attempts: 1 });
   });
 });
-
-/** Stores phone-side media whose download URL the simulator points as `style` asks. */
-async function simMediaAt(bytes: Uint8Array, type: string, style: string): Promise<string> {
-  const res = await fetch(`${SIM_URL}/_sim/media?url=${style}`, {
-    method: "POST",
-    headers: { "Content-Type": type },
-    body: new Blob([bytes.slice()]),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
 
 /** How often the simulator served a file's bytes and its redirect. */
 async function simMediaHits(metaId: string): Promise<{ downloads: number; redirects: number }> {
@@ -274,7 +228,7 @@ describe("media hosts", () => {
   it("a download URL on a host that is not Meta's is never fetched; after its retries the message says the file could not be downloaded", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
     // Graph's lookup points at the simulator under another name (localhost), not allowed.
-    const metaId = await simMediaAt(PNG, "image/png", "other-host");
+    const metaId = await simMedia(PNG, "image/png", { url: "other-host" });
     const wamid = await customerSends(t, customer, {
       type: "image",
       image: { id: metaId, mime_type: "image/png" },
@@ -294,7 +248,7 @@ describe("media hosts", () => {
 
   it("a download that gets no answer gives up at its deadline (MEDIA_TIMEOUT_MS, 3 s here) and is retried", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
-    const metaId = await simMediaAt(PNG, "image/png", "stall");
+    const metaId = await simMedia(PNG, "image/png", { url: "stall" });
     await customerSends(t, customer, {
       type: "image",
       image: { id: metaId, mime_type: "image/png" },
@@ -316,7 +270,7 @@ describe("media hosts", () => {
 
   it("a redirect to another host is not followed; a redirect on Meta's host is", async () => {
     const { conversationId, customer } = await acceptedConversation(t, t.agents[0]!, phone());
-    const away = await simMediaAt(PNG, "image/png", "redirect-other-host");
+    const away = await simMedia(PNG, "image/png", { url: "redirect-other-host" });
     await customerSends(t, customer, {
       type: "image",
       image: { id: away, mime_type: "image/png" },
@@ -328,7 +282,7 @@ describe("media hosts", () => {
     expect(await simMediaHits(away)).toMatchObject({ downloads: 0, redirects: MAX_MEDIA_ATTEMPTS });
 
     const other = await acceptedConversation(t, t.agents[0]!, phone());
-    const here = await simMediaAt(PNG, "image/png", "redirect");
+    const here = await simMedia(PNG, "image/png", { url: "redirect" });
     const wamid = await customerSends(t, other.customer, {
       type: "image",
       image: { id: here, mime_type: "image/png" },
@@ -423,7 +377,7 @@ describe("paging and search", () => {
     expect(all.length).toBeGreaterThanOrEqual(120);
     const base = `/api/conversations/${conversationId}`;
 
-    const latest = (await (await get(`${base}?limit=50`, agentCookie)).json()) as {
+    const latest = (await (await getAs(`${base}?limit=50`, agentCookie)).json()) as {
       messages: MessageView[];
       hasMore: boolean;
     };
@@ -434,7 +388,7 @@ describe("paging and search", () => {
     const seen = [...latest.messages];
     for (;;) {
       const page = (await (
-        await get(`${base}/messages?before=${oldest}&limit=50`, agentCookie)
+        await getAs(`${base}/messages?before=${oldest}&limit=50`, agentCookie)
       ).json()) as { messages: MessageView[]; hasMore: boolean };
       seen.unshift(...page.messages);
       if (!page.hasMore) break;
@@ -444,17 +398,17 @@ describe("paging and search", () => {
 
     // `after` alone still returns everything after it.
     const after = (await (
-      await get(`${base}/messages?after=${all[9]!.seq}`, agentCookie)
+      await getAs(`${base}/messages?after=${all[9]!.seq}`, agentCookie)
     ).json()) as {
       messages: MessageView[];
     };
     expect(after.messages).toHaveLength(all.length - 10);
-    const bad = await get(`${base}/messages?before=0`, agentCookie);
+    const bad = await getAs(`${base}/messages?before=0`, agentCookie);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("before");
 
     const search = async (q: string, cookie = agentCookie) =>
-      get(`${base}/messages/search?q=${encodeURIComponent(q)}`, cookie);
+      getAs(`${base}/messages/search?q=${encodeURIComponent(q)}`, cookie);
     const pct = (await (await search("50%")).json()) as { messages: MessageView[] };
     expect(pct.messages.map((m) => m.text)).toEqual(["Sconto del 50% oggi"]);
     const under = (await (await search("A_B")).json()) as { messages: MessageView[] };
@@ -473,7 +427,7 @@ describe("paging and search", () => {
     });
     const eve = await loginAs(other.agents[0]!);
     expect((await search("Sconto", eve)).status).toBe(404);
-    expect((await get(`${base}/messages?before=50`, eve)).status).toBe(404);
+    expect((await getAs(`${base}/messages?before=50`, eve)).status).toBe(404);
     const stub = env.CONVERSATION.getByName(conversationId);
     expect(await stub.search(other.tenantId, "Sconto", 10)).toBeNull();
     expect(await stub.page(other.tenantId, { after: 0, limit: 10 })).toBeNull();

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { NumberActor } from "../src/durable/number/actor";
 import { NUMBER_MIGRATIONS } from "../src/durable/number/migrations";
 import { ActorDb, migrate, sql } from "../src/durable/sql";
-import { uid } from "./helpers";
+import { uid } from "./kit/ids";
 
 const FIRST_CONVERSATIONS_TABLE = `CREATE TABLE conversations (
   id TEXT PRIMARY KEY, contact_key TEXT NOT NULL UNIQUE, contact_json TEXT NOT NULL,

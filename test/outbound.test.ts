@@ -18,7 +18,17 @@ import type {
   OutboundTemplates,
   PendingOutboundList,
 } from "../src/shared/outbound";
-import type { ConversationView, DesktopSnapshot } from "../src/shared/protocol";
+import type { ConversationView } from "../src/shared/protocol";
+import {
+  closeConversation,
+  conversationRead,
+  deskAgent,
+  desktopOf,
+  takeConversation,
+} from "./kit/conversation";
+import { customerIdOf } from "./kit/history";
+import { phone } from "./kit/ids";
+import { customerWrites, relaySim } from "./kit/meta";
 import {
   adminSession,
   badFields,
@@ -26,18 +36,10 @@ import {
   callJson,
   type ErrorBody,
   type Session,
-} from "./admin/session";
-import { customerWrites, eventually, relaySim, sim } from "./helpers";
-import {
-  closeConversation,
-  customerIdOf,
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  takeConversation,
-  waId,
-} from "./history-flow";
-import { conversationRead, phoneReceived } from "./lifecycle-helpers";
+} from "./kit/session";
+import { phoneReceived, phoneThread } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 afterEach(() => resetClock());
 
@@ -49,7 +51,7 @@ async function customer(
   opts: { authorized?: boolean; name?: string; from?: string } = {},
 ): Promise<{ id: string; from: string }> {
   const id = crypto.randomUUID();
-  const from = opts.from ?? waId();
+  const from = opts.from ?? phone();
   await env.DB.prepare(
     "INSERT INTO customers (id, tenant_id, contact_key, phone, name, authorized) VALUES (?, ?, ?, ?, ?, ?)",
   )
@@ -66,7 +68,7 @@ async function customer(
 }
 
 /** An approved template of the number: header {{1}}, body {{1}} and {{2}}, two quick replies. */
-async function approvedTemplate(
+async function storedTemplate(
   t: { tenantId: string; numberId: string },
   status = "approved",
 ): Promise<string> {
@@ -125,7 +127,11 @@ function start(agent: Session, body: unknown): Promise<ConversationView> {
   return callJson<ConversationView>(agent, "POST", "/api/outbound", body, 201);
 }
 
-async function refused(agent: Session, body: unknown, status: number): Promise<ErrorBody["error"]> {
+async function refusedStart(
+  agent: Session,
+  body: unknown,
+  status: number,
+): Promise<ErrorBody["error"]> {
   const res = await call(agent, "POST", "/api/outbound", body);
   const text = await res.text();
   expect(res.status, text).toBe(status);
@@ -136,18 +142,9 @@ function pending(agent: Session): Promise<PendingOutboundList> {
   return callJson<PendingOutboundList>(agent, "GET", "/api/outbound/pending", undefined, 200);
 }
 
-function desk(agent: Session): Promise<DesktopSnapshot> {
-  return callJson<DesktopSnapshot>(agent, "GET", "/api/desktop", undefined, 200);
-}
-
 /** The raw Graph bodies the phone received from the business. */
 async function phoneRaw(from: string): Promise<Record<string, unknown>[]> {
-  const res = await sim(`/_sim/threads/${from}`);
-  if (res.status === 404) return [];
-  const thread = (await res.json()) as {
-    messages: { direction: string; raw: Record<string, unknown> }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out").map((m) => m.raw);
+  return (await phoneThread(from)).map((m) => m.raw);
 }
 
 async function tenantWithAgent(
@@ -168,7 +165,7 @@ describe("a template", () => {
   it("reaches the phone as Meta's template body, waits under Sent templates, and the answer moves it to the agent", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);
-    const templateId = await approvedTemplate(t);
+    const templateId = await storedTemplate(t);
 
     const listed = await callJson<OutboundTemplates>(
       agent,
@@ -232,17 +229,17 @@ describe("a template", () => {
       templateName: template.name,
       text: "Order B-42\nHello Giulia, your order ships on Tuesday. Confirm?\nParley demo\n[Yes] [No]",
     });
-    const before = await desk(agent);
+    const before = await desktopOf(agent);
     expect(before.conversations).toEqual([]);
     expect(before.agent.load).toBe(0);
 
     // The customer answers: the same conversation lands on the agent's desk, with no offer.
     await customerWrites(t.phoneNumberId, c.from, "Yes, thanks", "Giulia Bianchi");
     const onDesk = await eventually(async () =>
-      (await desk(agent)).conversations.find((x) => x.id === started.id),
+      (await desktopOf(agent)).conversations.find((x) => x.id === started.id),
     );
     expect(onDesk.state).toBe("assigned");
-    const after = await desk(agent);
+    const after = await desktopOf(agent);
     expect(after.offers).toEqual([]);
     expect(after.agent.load).toBe(1);
     expect((await pending(agent)).items).toEqual([]);
@@ -270,17 +267,17 @@ describe("a template", () => {
     const { t, agent } = await tenantWithAgent();
     const colleague = await deskAgent(t, "Bruno Agent", ["care"]);
     const c = await customer(t);
-    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const started = await start(agent, templateBody(c, t, await storedTemplate(t)));
     await env.AGENT.getByName(agent.userId).loggedOut(t.tenantId);
     await customerWrites(t.phoneNumberId, c.from, "Hello?");
-    const offer = await eventually(async () => (await desk(colleague)).offers[0]);
+    const offer = await eventually(async () => (await desktopOf(colleague)).offers[0]);
     expect(offer.conversationId).toBe(started.id);
   });
 
   it("closes silently 24 hours after it was sent without a reply", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);
-    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const started = await start(agent, templateBody(c, t, await storedTemplate(t)));
     await eventually(async () => (await phoneReceived(c.from)).length === 1);
     const stub = env.CONVERSATION.getByName(started.id);
 
@@ -303,7 +300,7 @@ describe("a template", () => {
     const { t, agent } = await tenantWithAgent();
     const colleague = await deskAgent(t, "Bruno Agent", ["care"]);
     const c = await customer(t);
-    const started = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const started = await start(agent, templateBody(c, t, await storedTemplate(t)));
     await eventually(async () => (await phoneReceived(c.from)).length === 1);
     const path = `/api/outbound/${started.id}/withdraw`;
 
@@ -324,7 +321,7 @@ describe("a template", () => {
     // The customer's next message starts a new conversation, routed as usual.
     await customerWrites(t.phoneNumberId, c.from, "Ciao");
     const offer = await eventually(
-      async () => (await desk(agent)).offers[0] ?? (await desk(colleague)).offers[0],
+      async () => (await desktopOf(agent)).offers[0] ?? (await desktopOf(colleague)).offers[0],
     );
     expect(offer.conversationId).not.toBe(started.id);
   });
@@ -332,7 +329,7 @@ describe("a template", () => {
   it("is sent once for a retried request (same clientId)", async () => {
     const { t, agent } = await tenantWithAgent();
     const c = await customer(t);
-    const body = templateBody(c, t, await approvedTemplate(t));
+    const body = templateBody(c, t, await storedTemplate(t));
     const first = await start(agent, body);
     const again = await start(agent, body);
     expect(again.id).toBe(first.id);
@@ -340,7 +337,7 @@ describe("a template", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await phoneReceived(c.from)).toHaveLength(1);
     // A second template (new clientId) goes into the same conversation.
-    const second = await start(agent, templateBody(c, t, await approvedTemplate(t)));
+    const second = await start(agent, templateBody(c, t, await storedTemplate(t)));
     expect(second.id).toBe(first.id);
     await eventually(async () => (await phoneReceived(c.from)).length === 2);
   });
@@ -349,9 +346,9 @@ describe("a template", () => {
 describe("refusals", () => {
   it("needs the customer's opt-in, the tenant's permission for agents, and every variable", async () => {
     const { t, agent } = await tenantWithAgent();
-    const templateId = await approvedTemplate(t);
+    const templateId = await storedTemplate(t);
     const optedOut = await customer(t, { authorized: false });
-    expect((await refused(agent, templateBody(optedOut, t, templateId), 409)).code).toBe(
+    expect((await refusedStart(agent, templateBody(optedOut, t, templateId), 409)).code).toBe(
       "not_authorized",
     );
 
@@ -377,13 +374,15 @@ describe("refusals", () => {
     });
     expect(await badFields(bad)).toEqual(["clientId"]);
 
-    const pendingTemplate = await approvedTemplate(t, "pending");
-    expect((await refused(agent, templateBody(c, t, pendingTemplate), 404)).code).toBe("not_found");
+    const pendingTemplate = await storedTemplate(t, "pending");
+    expect((await refusedStart(agent, templateBody(c, t, pendingTemplate), 404)).code).toBe(
+      "not_found",
+    );
 
     await env.DB.prepare("UPDATE tenants SET agents_may_send_templates = 0 WHERE id = ?")
       .bind(t.tenantId)
       .run();
-    const off = await refused(agent, templateBody(c, t, templateId), 403);
+    const off = await refusedStart(agent, templateBody(c, t, templateId), 403);
     expect(off.code).toBe("templates_disallowed");
     const listed = await callJson<OutboundTemplates>(
       agent,
@@ -409,11 +408,11 @@ describe("refusals", () => {
   it("refuses a free message outside the 24-hour window, allows it inside (even without opt-in)", async () => {
     const { t, agent } = await tenantWithAgent();
     const stranger = await customer(t);
-    const outside = await refused(agent, textBody(stranger, t, "Hi!"), 409);
+    const outside = await refusedStart(agent, textBody(stranger, t, "Hi!"), 409);
     expect(outside.code).toBe("window_closed");
 
     // The customer wrote earlier today; that conversation is closed since.
-    const from = waId();
+    const from = phone();
     const earlier = await takeConversation(t, agent, from, "Ciao", "Marco Verdi");
     await closeConversation(agent, earlier, "resolved");
     const row = await env.DB.prepare(
@@ -434,7 +433,7 @@ describe("refusals", () => {
     const started = await start(agent, textBody({ id: row!.id }, t, "One more thing, Marco"));
     expect(started.state).toBe("assigned");
     expect(started.id).not.toBe(earlier);
-    expect((await desk(agent)).conversations.map((x) => x.id)).toEqual([started.id]);
+    expect((await desktopOf(agent)).conversations.map((x) => x.id)).toEqual([started.id]);
     await eventually(async () =>
       (await phoneReceived(from)).includes("One more thing, Marco") ? true : null,
     );
@@ -454,10 +453,10 @@ describe("refusals", () => {
   it("one conversation per customer per number: someone else's, a waiting one, and the agent's capacity", async () => {
     const { t, agent } = await tenantWithAgent({ max: 1 });
     const colleague = await deskAgent(t, "Bruno Agent", ["care"], { ready: false });
-    const templateId = await approvedTemplate(t);
+    const templateId = await storedTemplate(t);
     const c = await customer(t);
     await start(colleague, templateBody(c, t, templateId));
-    const taken = await refused(agent, templateBody(c, t, templateId), 409);
+    const taken = await refusedStart(agent, templateBody(c, t, templateId), 409);
     expect(taken.code).toBe("already_open");
     expect(taken.message).toContain("Bruno Agent");
     const search = await callJson<OutboundCustomers>(
@@ -473,23 +472,23 @@ describe("refusals", () => {
     });
 
     // Xavier wrote earlier and that conversation is closed: his window is open.
-    const xavier = waId();
+    const xavier = phone();
     await closeConversation(agent, await takeConversation(t, agent, xavier, "Hi", "Xavier"), "ok");
     const xavierId = await customerIdOf(t.tenantId, xavier);
     // The agent's one seat is taken.
-    const first = waId();
+    const first = phone();
     const firstConversation = await takeConversation(t, agent, first, "First", "Fiona First");
 
     // A customer waiting in the queue (the agent is full, the colleague not Ready).
-    const waiting = waId();
+    const waiting = phone();
     await customerWrites(t.phoneNumberId, waiting, "Anyone?", "Wanda Waiting");
     const waitingId = await customerIdOf(t.tenantId, waiting);
-    expect((await refused(agent, textBody({ id: waitingId }, t, "Hello"), 409)).code).toBe(
+    expect((await refusedStart(agent, textBody({ id: waitingId }, t, "Hello"), 409)).code).toBe(
       "waiting",
     );
 
     // At capacity: a free message cannot start a conversation; a template can (no seat).
-    expect((await refused(agent, textBody({ id: xavierId }, t, "Hi"), 409)).code).toBe(
+    expect((await refusedStart(agent, textBody({ id: xavierId }, t, "Hi"), 409)).code).toBe(
       "at_capacity",
     );
     const byTemplate = await start(agent, templateBody(await customer(t), t, templateId));
@@ -500,22 +499,24 @@ describe("refusals", () => {
       textBody({ id: await customerIdOf(t.tenantId, first) }, t, "Still here"),
     );
     expect(continued.id).toBe(firstConversation);
-    expect((await desk(agent)).conversations.map((x) => x.id)).toEqual([firstConversation]);
+    expect((await desktopOf(agent)).conversations.map((x) => x.id)).toEqual([firstConversation]);
   });
 
   it("another tenant's customer, template or number is 404", async () => {
     const { t, agent } = await tenantWithAgent();
     const other = await historyTenant({ care: 5 });
     const theirs = await customer(other);
-    const theirTemplate = await approvedTemplate(other);
+    const theirTemplate = await storedTemplate(other);
     const mine = await customer(t);
-    const myTemplate = await approvedTemplate(t);
-    expect((await refused(agent, templateBody(theirs, t, myTemplate), 404)).code).toBe("not_found");
-    expect((await refused(agent, templateBody(mine, t, theirTemplate), 404)).code).toBe(
+    const myTemplate = await storedTemplate(t);
+    expect((await refusedStart(agent, templateBody(theirs, t, myTemplate), 404)).code).toBe(
+      "not_found",
+    );
+    expect((await refusedStart(agent, templateBody(mine, t, theirTemplate), 404)).code).toBe(
       "not_found",
     );
     expect(
-      (await refused(agent, templateBody(mine, { numberId: other.numberId }, myTemplate), 404))
+      (await refusedStart(agent, templateBody(mine, { numberId: other.numberId }, myTemplate), 404))
         .code,
     ).toBe("not_found");
     const res = await call(agent, "GET", `/api/outbound/templates?numberId=${other.numberId}`);

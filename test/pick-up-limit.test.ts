@@ -7,9 +7,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationView, WaitingList } from "../src/shared/protocol";
-import { call, callJson, type ErrorBody, type Session } from "./admin/session";
-import { customerWrites, eventually } from "./helpers";
-import { deskAgent, type HistoryTenant, historyTenant, waId } from "./history-flow";
+import { deskAgent } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { customerWrites } from "./kit/meta";
+import { call, callJson, type ErrorBody, type Session } from "./kit/session";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** A signed-in agent who is not Ready (so routing leaves conversations waiting), with `max` seats. */
 async function agentWithLimit(t: HistoryTenant, name: string, max: number): Promise<Session> {
@@ -28,7 +31,7 @@ async function waitingConversations(
   agent: Session,
   count: number,
 ): Promise<string[]> {
-  for (let i = 0; i < count; i++) await customerWrites(t.phoneNumberId, waId(), `hello ${i}`);
+  for (let i = 0; i < count; i++) await customerWrites(t.phoneNumberId, phone(), `hello ${i}`);
   const list = await eventually(async () => {
     const w = await callJson<WaitingList>(agent, "GET", "/api/waiting", undefined, 200);
     return w.items.length >= count ? w : null;

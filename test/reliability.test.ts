@@ -7,20 +7,12 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent/actor";
-import {
-  customerWrites,
-  eventually,
-  postWebhook,
-  relaySim,
-  seedTenant,
-  sim,
-  statusWebhook,
-  textWebhook,
-} from "./helpers";
-
-function phone(): string {
-  return `39347${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
+import { phone } from "./kit/ids";
+import { customerWrites, postWebhook, relaySim } from "./kit/meta";
+import { statusWebhook, textWebhook } from "./kit/meta-payloads";
+import { phoneThread, sim } from "./kit/simulator";
+import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** The customer's first message: by default "hello", written now from the simulator's phone. */
 type FirstMessage = (phoneNumberId: string, customer: string) => Promise<unknown>;
@@ -41,13 +33,6 @@ async function assignedConversation(firstMessage: FirstMessage = writesHello) {
   const offer = await eventually(async () => (await agent.snapshot(t.tenantId))!.offers[0]);
   await agent.accept(t.tenantId, offer.conversationId);
   return { ...t, ada, customer, conversationId: offer.conversationId };
-}
-
-async function outboundOnPhone(customer: string) {
-  const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as {
-    messages: { direction: string; text: string }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out");
 }
 
 describe("concurrency", () => {
@@ -190,9 +175,9 @@ describe("restarts", () => {
     });
     await evictDurableObject(conversation);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.conversationId));
-    await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
+    await eventually(async () => (await phoneThread(c.customer)).length === 1);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await outboundOnPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
   });
 });
 
@@ -211,13 +196,13 @@ describe("the way back", () => {
       id,
       "retry me",
     );
-    await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
+    await eventually(async () => (await phoneThread(c.customer)).length === 1);
     await eventually(async () => {
       await relaySim(c.phoneNumberId);
       const read = await env.CONVERSATION.getByName(c.conversationId).read(c.tenantId);
       return read!.messages.find((m) => m.id === id)?.status === "delivered";
     });
-    expect(await outboundOnPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
   });
 
   it("a send refused for its access token reads the token again and is sent once; a second refusal is final", async () => {
@@ -230,14 +215,14 @@ describe("the way back", () => {
     await sim("/_sim/faults", { count: 1, httpStatus: 401, code: 190 });
     const first = crypto.randomUUID();
     await conversation.sendText(c.tenantId, ada, first, "after new credentials");
-    await eventually(async () => (await outboundOnPhone(c.customer)).length === 1);
+    await eventually(async () => (await phoneThread(c.customer)).length === 1);
     expect(await statusOf(first)).not.toBe("failed");
     // Refused with the token just read too: the credentials are wrong, not stale.
     await sim("/_sim/faults", { count: 2, httpStatus: 401, code: 190 });
     const second = crypto.randomUUID();
     await conversation.sendText(c.tenantId, ada, second, "still refused");
     await eventually(async () => (await statusOf(second)) === "failed");
-    expect(await outboundOnPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
   });
 
   it("shows a terminal Graph API error on the message without retrying", async () => {
@@ -256,7 +241,7 @@ describe("the way back", () => {
       return m?.status === "failed" ? m : null;
     });
     expect(failed.error?.code).toBe(131026);
-    expect(await outboundOnPhone(c.customer)).toHaveLength(0);
+    expect(await phoneThread(c.customer)).toHaveLength(0);
   });
 
   it("refuses a reply outside the 24-hour window before Meta (which would answer 131047)", async () => {
@@ -280,7 +265,7 @@ describe("the way back", () => {
     ).toEqual({ ok: false, code: "window_closed" });
     await relaySim(c.phoneNumberId);
     expect((await conversation.read(c.tenantId))!.messages.map((m) => m.id)).not.toContain(id);
-    expect(await outboundOnPhone(c.customer)).toHaveLength(0);
+    expect(await phoneThread(c.customer)).toHaveLength(0);
   });
 
   it("moves ticks forward only, whatever order statuses arrive in; failed is terminal", async () => {

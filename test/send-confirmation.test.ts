@@ -11,16 +11,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ConversationActor } from "../src/durable/conversation/actor";
 import { advanceClock, resetClock } from "../src/platform/clock";
 import type { MessageView } from "../src/shared/protocol";
-import { call, callJson, type ErrorBody, type Session } from "./admin/session";
-import { eventually, postWebhook, relaySim, sim, statusWebhook } from "./helpers";
-import {
-  deskAgent,
-  type HistoryTenant,
-  historyTenant,
-  reply,
-  takeConversation,
-  waId,
-} from "./history-flow";
+import { deskAgent, messagesOf, reply, takeConversation } from "./kit/conversation";
+import { phone } from "./kit/ids";
+import { postWebhook, relaySim } from "./kit/meta";
+import { statusWebhook } from "./kit/meta-payloads";
+import { call, callJson, type ErrorBody, type Session } from "./kit/session";
+import { phoneThread, sim } from "./kit/simulator";
+import { type HistoryTenant, historyTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 /** SEND_CONFIRM_WAIT_MS's default: three minutes without a status. */
 const CONFIRM_WAIT_MS = 180_000;
@@ -38,28 +36,13 @@ async function conversationOnDesk(): Promise<{
 }> {
   const t = await historyTenant();
   const anna = await deskAgent(t, "Anna", ["care"]);
-  const customer = waId();
+  const customer = phone();
   const id = await takeConversation(t, anna, customer, "Buongiorno");
   return { t, anna, customer, id };
 }
 
-/** What the customer's phone received from us. */
-async function onPhone(customer: string): Promise<{ text: string }[]> {
-  const thread = (await (await sim(`/_sim/threads/${customer}`)).json()) as {
-    messages: { direction: string; text: string }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out");
-}
-
-async function message(agent: Session, id: string, messageId: string): Promise<MessageView> {
-  const { messages } = await callJson<{ messages: MessageView[] }>(
-    agent,
-    "GET",
-    `/api/conversations/${id}`,
-    undefined,
-    200,
-  );
-  return messages.find((m) => m.id === messageId)!;
+async function messageById(agent: Session, id: string, messageId: string): Promise<MessageView> {
+  return (await messagesOf(agent, id)).find((m) => m.id === messageId)!;
 }
 
 function outboxState(id: string, messageId: string): Promise<string | null> {
@@ -87,23 +70,23 @@ describe("a send without an answer", () => {
   it("held past the deadline: reaches the phone once, is not sent again, and settles from Meta's status", async () => {
     const c = await conversationOnDesk();
     const id = await replyUnanswered(c, { holdMs: HOLD_MS }, "Le scrivo subito");
-    expect(await message(c.anna, c.id, id)).toMatchObject({ status: "pending", error: null });
+    expect(await messageById(c.anna, c.id, id)).toMatchObject({ status: "pending", error: null });
     // The held answer comes and goes, and an alarm runs: nothing is POSTed again.
     await new Promise((r) => setTimeout(r, HOLD_MS - 3_000));
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect(await onPhone(c.customer)).toEqual([
+    expect(await phoneThread(c.customer)).toEqual([
       expect.objectContaining({ text: "Le scrivo subito" }),
     ]);
 
     // Meta's status webhooks (our callback data, no wamid known to us) settle it.
     expect(await relaySim(c.t.phoneNumberId)).toBeGreaterThan(0);
-    expect(await message(c.anna, c.id, id)).toMatchObject({ status: "delivered", error: null });
+    expect(await messageById(c.anna, c.id, id)).toMatchObject({ status: "delivered", error: null });
     expect(await outboxState(c.id, id)).toBeNull();
     // Past the wait nothing changes: settled stays settled.
     advanceClock(CONFIRM_WAIT_MS + 1_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect((await message(c.anna, c.id, id)).status).toBe("delivered");
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect((await messageById(c.anna, c.id, id)).status).toBe("delivered");
+    expect(await phoneThread(c.customer)).toHaveLength(1);
   });
 
   it("dropped connection after Meta accepted: not re-POSTed (today's retry would deliver it twice)", async () => {
@@ -111,10 +94,10 @@ describe("a send without an answer", () => {
     const id = await replyUnanswered(c, { drop: true }, "Una sola volta");
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
     await new Promise((r) => setTimeout(r, 300));
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
     await eventually(async () => {
       await relaySim(c.t.phoneNumberId);
-      return (await message(c.anna, c.id, id)).status === "delivered";
+      return (await messageById(c.anna, c.id, id)).status === "delivered";
     });
   });
 
@@ -128,16 +111,16 @@ describe("a send without an answer", () => {
     // Before the wait is over it is still pending; after it, not confirmed.
     advanceClock(CONFIRM_WAIT_MS - 10_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect((await message(c.anna, c.id, id)).status).toBe("pending");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("pending");
     advanceClock(11_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect(await message(c.anna, c.id, id)).toMatchObject({
+    expect(await messageById(c.anna, c.id, id)).toMatchObject({
       status: "unconfirmed",
       resentAs: null,
     });
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
 
-    // Resend: a new message (new id, the agent's clientId) with the same text.
+    // Resend: a new messageById (new id, the agent's clientId) with the same text.
     const clientId = crypto.randomUUID();
     const resent = await callJson<MessageView>(
       c.anna,
@@ -151,7 +134,7 @@ describe("a send without an answer", () => {
       text: "Mi conferma l'ordine?",
       status: "pending",
     });
-    await eventually(async () => (await onPhone(c.customer)).length === 2);
+    await eventually(async () => (await phoneThread(c.customer)).length === 2);
     // The same request again, or another click with a new clientId: the same new message.
     for (const again of [clientId, crypto.randomUUID()]) {
       const repeat = await callJson<MessageView>(
@@ -163,13 +146,13 @@ describe("a send without an answer", () => {
       );
       expect(repeat.id).toBe(clientId);
     }
-    expect((await message(c.anna, c.id, id)).resentAs).toBe(clientId);
+    expect((await messageById(c.anna, c.id, id)).resentAs).toBe(clientId);
     await eventually(async () => {
       await relaySim(c.t.phoneNumberId);
-      return (await message(c.anna, c.id, clientId)).status === "delivered";
+      return (await messageById(c.anna, c.id, clientId)).status === "delivered";
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await onPhone(c.customer)).toHaveLength(2);
+    expect(await phoneThread(c.customer)).toHaveLength(2);
   });
 
   it("a late status still settles a message shown 'not confirmed'", async () => {
@@ -181,13 +164,13 @@ describe("a send without an answer", () => {
     ).json()) as { items: { body: string; signature: string }[] };
     advanceClock(CONFIRM_WAIT_MS + 1_000);
     await runDurableObjectAlarm(env.CONVERSATION.getByName(c.id));
-    expect((await message(c.anna, c.id, id)).status).toBe("unconfirmed");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("unconfirmed");
     // Meta's retried webhooks arrive after all (as Meta retries for days).
     for (const item of statuses.items) {
       await sim("/_sim/webhook", { payload: JSON.parse(item.body) as unknown });
     }
     await relaySim(c.t.phoneNumberId);
-    expect((await message(c.anna, c.id, id)).status).toBe("delivered");
+    expect((await messageById(c.anna, c.id, id)).status).toBe("delivered");
   });
 });
 
@@ -242,7 +225,7 @@ describe("settling by callback data", () => {
       ]),
     );
     expect(res.status).toBe(200);
-    expect((await message(c.anna, c.id, messageId)).status).toBe("delivered");
+    expect((await messageById(c.anna, c.id, messageId)).status).toBe("delivered");
     expect(await outboxState(c.id, messageId)).toBeNull();
   });
 });
@@ -253,7 +236,7 @@ describe("the Resend route", () => {
     const base = `/api/conversations/${c.id}/messages`;
     // A delivered message is not in doubt.
     const delivered = (await reply(c.anna, c.id, "Tutto a posto")) as MessageView;
-    await eventually(async () => (await onPhone(c.customer)).length === 1);
+    await eventually(async () => (await phoneThread(c.customer)).length === 1);
     await relaySim(c.t.phoneNumberId);
     const refused = await call(c.anna, "POST", `${base}/${delivered.id}/resend`, {
       clientId: crypto.randomUUID(),
@@ -269,7 +252,7 @@ describe("the Resend route", () => {
       phoneNumberId: c.t.phoneNumberId,
     });
     const failed = (await reply(c.anna, c.id, "Riprovo")) as MessageView;
-    await eventually(async () => (await message(c.anna, c.id, failed.id)).status === "failed");
+    await eventually(async () => (await messageById(c.anna, c.id, failed.id)).status === "failed");
 
     // The customer's message is not ours.
     const inbound = (
@@ -300,7 +283,7 @@ describe("the Resend route", () => {
       });
       expect(res.status).toBe(404);
     }
-    expect(await onPhone(c.customer)).toHaveLength(1);
+    expect(await phoneThread(c.customer)).toHaveLength(1);
 
     // The agent resends the failed one: it goes, once.
     const resent = await callJson<MessageView>(
@@ -310,13 +293,13 @@ describe("the Resend route", () => {
       { clientId: crypto.randomUUID() },
       201,
     );
-    await eventually(async () => (await onPhone(c.customer)).length === 2);
-    expect((await onPhone(c.customer))[1]!.text).toBe("Riprovo");
-    expect((await message(c.anna, c.id, failed.id)).resentAs).toBe(resent.id);
+    await eventually(async () => (await phoneThread(c.customer)).length === 2);
+    expect((await phoneThread(c.customer))[1]!.text).toBe("Riprovo");
+    expect((await messageById(c.anna, c.id, failed.id)).resentAs).toBe(resent.id);
 
     // Once closed, nothing is resent.
     const once = (await reply(c.anna, c.id, "Ultimo")) as MessageView;
-    await eventually(async () => (await onPhone(c.customer)).length === 3);
+    await eventually(async () => (await phoneThread(c.customer)).length === 3);
     await callJson(c.anna, "POST", `/api/conversations/${c.id}/close`, { reason: "done" }, 200);
     const closed = await call(c.anna, "POST", `${base}/${once.id}/resend`, {
       clientId: crypto.randomUUID(),

@@ -2,32 +2,18 @@
  * GET /api/service-status/hours through the real Worker and D1: each number's today and
  * holidays at the actors' clock, only the caller's tenant, a session required, documented.
  */
+
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../src/platform/clock";
-import type { NumberView, WorkingTime } from "../src/shared/admin";
+import type { WorkingTime } from "../src/shared/admin";
 import { ServiceHours } from "../src/shared/service-hours";
-import {
-  adminSession,
-  agentSession,
-  call,
-  callJson,
-  createNumber,
-  type Session,
-} from "./admin/session";
+import { numberWithHours, officeWeek } from "./kit/admin";
+import { adminSession, agentSession, call, callJson, type Session } from "./kit/session";
 
-const office = () => [{ open: "09:00", close: "18:00" }];
 const OFFICE_UTC: WorkingTime = {
   timeZone: "UTC",
   alwaysOpen: false,
-  week: {
-    mon: office(),
-    tue: office(),
-    wed: office(),
-    thu: office(),
-    fri: office(),
-    sat: [],
-    sun: [],
-  },
+  week: officeWeek(),
   closedDates: [
     { date: "2026-06-10", name: "Local feast" },
     { date: "2026-06-12", name: "" },
@@ -35,17 +21,6 @@ const OFFICE_UTC: WorkingTime = {
 };
 
 afterEach(() => resetClock());
-
-async function numberWith(admin: Session, name: string, workingTime: WorkingTime) {
-  const number = await createNumber(admin, { name });
-  return callJson<NumberView>(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${number.id}`,
-    { version: number.version, workingTime },
-    200,
-  );
-}
 
 async function hours(session: Session): Promise<ServiceHours> {
   return ServiceHours.parse(
@@ -57,8 +32,8 @@ describe("service hours", () => {
   it("gives each of my tenant's numbers its today, today's ranges and coming holidays", async () => {
     const admin = await adminSession();
     const other = await adminSession();
-    const mine = await numberWith(admin, "Office", OFFICE_UTC);
-    await numberWith(other, "Theirs", OFFICE_UTC);
+    const mine = await numberWithHours(admin, "Office", OFFICE_UTC);
+    await numberWithHours(other, "Theirs", OFFICE_UTC);
     const agent = await agentSession(admin.tenantId);
 
     resetClock();

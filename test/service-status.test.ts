@@ -4,34 +4,19 @@
  * the next change at the actors' clock across a day, a weekend, a holiday and a
  * time zone, and tenant isolation.
  */
+
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../src/platform/clock";
-import type { NumberView, WorkingTime } from "../src/shared/admin";
+import type { WorkingTime } from "../src/shared/admin";
 import { ServiceStatus } from "../src/shared/protocol";
-import {
-  adminSession,
-  agentSession,
-  call,
-  callJson,
-  createNumber,
-  login,
-  type Session,
-} from "./admin/session";
+import { numberWithHours, officeWeek } from "./kit/admin";
+import { adminSession, agentSession, call, callJson, login, type Session } from "./kit/session";
 
-const office = () => [{ open: "09:00", close: "18:00" }];
 const OFFICE_UTC: WorkingTime = {
   timeZone: "UTC",
   alwaysOpen: false,
-  week: {
-    mon: office(),
-    tue: office(),
-    wed: office(),
-    thu: office(),
-    fri: office(),
-    sat: [],
-    sun: [],
-  },
+  week: officeWeek(),
   closedDates: [],
 };
 const NEVER: WorkingTime = {
@@ -48,29 +33,18 @@ function setClock(iso: string): void {
   advanceClock(Date.parse(iso) - Date.now());
 }
 
-async function numberWith(admin: Session, name: string, workingTime: WorkingTime) {
-  const number = await createNumber(admin, { name });
-  return callJson<NumberView>(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${number.id}`,
-    { version: number.version, workingTime },
-    200,
-  );
-}
-
-async function status(session: Session): Promise<ServiceStatus> {
+async function serviceStatus(session: Session): Promise<ServiceStatus> {
   return ServiceStatus.parse(await callJson(session, "GET", "/api/service-status", undefined, 200));
 }
 
 describe("service status: open, closed, mixed", () => {
   it("open when every number is open, for agents and admins alike", async () => {
     const admin = await adminSession();
-    const a = await numberWith(admin, "Alpha", ALWAYS);
-    const b = await numberWith(admin, "beta", ALWAYS);
+    const a = await numberWithHours(admin, "Alpha", ALWAYS);
+    const b = await numberWithHours(admin, "beta", ALWAYS);
     const agent = await agentSession(admin.tenantId);
     for (const session of [admin, agent]) {
-      expect(await status(session)).toEqual({
+      expect(await serviceStatus(session)).toEqual({
         status: "open",
         numbers: [
           { id: a.id, name: "Alpha", open: true, nextChangeAt: null },
@@ -82,9 +56,9 @@ describe("service status: open, closed, mixed", () => {
 
   it("closed when no number is open (a week with no ranges), and when there is no number", async () => {
     const admin = await adminSession();
-    expect(await status(admin)).toEqual({ status: "closed", numbers: [] });
-    const never = await numberWith(admin, "Never", NEVER);
-    expect(await status(admin)).toEqual({
+    expect(await serviceStatus(admin)).toEqual({ status: "closed", numbers: [] });
+    const never = await numberWithHours(admin, "Never", NEVER);
+    expect(await serviceStatus(admin)).toEqual({
       status: "closed",
       numbers: [{ id: never.id, name: "Never", open: false, nextChangeAt: null }],
     });
@@ -92,9 +66,9 @@ describe("service status: open, closed, mixed", () => {
 
   it("mixed when some are open", async () => {
     const admin = await adminSession();
-    await numberWith(admin, "Always", ALWAYS);
-    await numberWith(admin, "Never", NEVER);
-    const result = await status(admin);
+    await numberWithHours(admin, "Always", ALWAYS);
+    await numberWithHours(admin, "Never", NEVER);
+    const result = await serviceStatus(admin);
     expect(result.status).toBe("mixed");
     expect(result.numbers.map((n) => [n.name, n.open])).toEqual([
       ["Always", true],
@@ -113,21 +87,21 @@ describe("service status: open, closed, mixed", () => {
         String(Date.now()) + String(Math.random()).slice(2, 5),
       )
       .run();
-    expect((await status(admin)).status).toBe("open");
+    expect((await serviceStatus(admin)).status).toBe("open");
   });
 });
 
 describe("service status: the next change, at the actors' clock", () => {
   it("follows office hours across a day, a weekend, a holiday and a time zone", async () => {
     const admin = await adminSession();
-    const utc = await numberWith(admin, "A office", {
+    const utc = await numberWithHours(admin, "A office", {
       ...OFFICE_UTC,
       closedDates: [{ date: "2026-06-15", name: "Holiday" }],
     });
-    const rome = await numberWith(admin, "B Rome", { ...OFFICE_UTC, timeZone: "Europe/Rome" });
+    const rome = await numberWithHours(admin, "B Rome", { ...OFFICE_UTC, timeZone: "Europe/Rome" });
     const at = async (iso: string) => {
       setClock(iso);
-      const result = await status(admin);
+      const result = await serviceStatus(admin);
       const byId = new Map(result.numbers.map((n) => [n.id, n]));
       return { status: result.status, utc: byId.get(utc.id)!, rome: byId.get(rome.id)! };
     };
@@ -169,12 +143,12 @@ describe("service status: tenancy and access", () => {
   it("lists only the caller's tenant's numbers", async () => {
     const first = await adminSession();
     const second = await adminSession();
-    const mine = await numberWith(first, "Mine", ALWAYS);
-    await numberWith(second, "Theirs", NEVER);
-    const result = await status(first);
+    const mine = await numberWithHours(first, "Mine", ALWAYS);
+    await numberWithHours(second, "Theirs", NEVER);
+    const result = await serviceStatus(first);
     expect(result.numbers.map((n) => n.id)).toEqual([mine.id]);
     expect(result.status).toBe("open");
-    expect((await status(second)).status).toBe("closed");
+    expect((await serviceStatus(second)).status).toBe("closed");
   });
 
   it("needs a session (401) and a tenant (the platform operator gets 403)", async () => {

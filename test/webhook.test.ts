@@ -2,7 +2,9 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signBody } from "../src/platform/crypto";
 import { MAX_WEBHOOK_BYTES } from "../src/worker/inbound/meta-webhook";
-import { postWebhook, seedTenant, statusWebhook, textWebhook } from "./helpers";
+import { postWebhook } from "./kit/meta";
+import { statusWebhook, textWebhook } from "./kit/meta-payloads";
+import { seedTenant } from "./kit/tenant";
 
 const url = "https://parley.test/webhooks/whatsapp";
 

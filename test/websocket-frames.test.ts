@@ -4,25 +4,10 @@
  * answer with a fixed text (at most the names of the wrong fields), never the
  * exception's message; the socket stays usable.
  */
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ServerEvent } from "../src/shared/protocol";
-import { BASE, signIn } from "./admin/session";
-import { eventually } from "./helpers";
-
-async function openSocket(cookie: string) {
-  const res = await exports.default.fetch(`${BASE}/api/ws`, {
-    headers: { Upgrade: "websocket", Cookie: cookie },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const events: ServerEvent[] = [];
-  ws.addEventListener("message", (e) => {
-    events.push(JSON.parse(e.data as string) as ServerEvent);
-  });
-  ws.accept();
-  return { ws, events };
-}
+import { openSocket, signIn } from "./kit/session";
+import { eventually } from "./kit/wait";
 
 type ErrorEvent = Extract<ServerEvent, { type: "error" }>;
 

@@ -4,7 +4,7 @@
  * Scenarios run against it and the exactly-once accounting reads it at the end.
  */
 import { createHmac } from "node:crypto";
-import { textWebhook } from "../../test/meta-payloads.ts";
+import { textWebhook } from "../../test/kit/meta-payloads.ts";
 import { DEMO } from "../demo-data.ts";
 import { freshStateDir, type Stack, startStack } from "../stack.ts";
 import { BenchAgent, benchText, idOf, login, replyText, Tracker } from "./agents.ts";

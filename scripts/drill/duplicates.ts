@@ -6,7 +6,8 @@
  * simulator's own in-order ones. Beyond the exactly-once accounting, every reply
  * must end `read`: a late `sent` or `delivered` must not move a tick back.
  */
-import { statusWebhook } from "../../test/meta-payloads.ts";
+
+import { statusWebhook } from "../../test/kit/meta-payloads.ts";
 import type { Product } from "../bench/product.ts";
 import { DEMO } from "../demo-data.ts";
 import { type Drill, sleep, steadyLoad } from "./common.ts";

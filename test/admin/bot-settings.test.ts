@@ -4,22 +4,21 @@
  * stored, the style's option limits (reply buttons 3, list 10) against the
  * number's bot-labelled skillsets, and tenancy.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BotSettings, NumberView } from "../../src/shared/admin";
 import { botMenu } from "../../src/shared/admin";
 import { defaultNumberSettings } from "../../src/shared/number-settings";
+import { createNumber, createSkillset } from "../kit/admin";
 import {
   adminSession,
   agentSession,
-  BASE,
   badFields,
+  call,
   callJson,
-  createNumber,
-  createSkillset,
   type ErrorBody,
   type Session,
-} from "./session";
+} from "../kit/session";
 
 const BOT: BotSettings = {
   enabled: true,
@@ -31,15 +30,13 @@ const BOT: BotSettings = {
 
 /** PATCHes only `bot` with the number's version, in the caller's `language`. */
 function saveBot(session: Session, number: NumberView, bot: unknown, language = "en") {
-  return exports.default.fetch(`${BASE}/api/admin/numbers/${number.id}`, {
-    method: "PATCH",
-    headers: {
-      Cookie: session.cookie,
-      "Content-Type": "application/json",
-      "Accept-Language": language,
-    },
-    body: JSON.stringify({ version: number.version, bot }),
-  });
+  return call(
+    session,
+    "PATCH",
+    `/api/admin/numbers/${number.id}`,
+    { version: number.version, bot },
+    { "Accept-Language": language },
+  );
 }
 
 async function storedSettings(id: string): Promise<{ bot?: BotSettings; version: number }> {

@@ -1,15 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
-import { uid } from "../helpers";
+import { createTenant } from "../kit/session";
 
-async function tenant(): Promise<string> {
-  const id = uid("tenant");
-  await env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(id, "T").run();
-  return id;
-}
-
-async function status(p: Promise<unknown>): Promise<number | "ok"> {
+async function statusOf(p: Promise<unknown>): Promise<number | "ok"> {
   try {
     await p;
     return "ok";
@@ -20,7 +14,7 @@ async function status(p: Promise<unknown>): Promise<number | "ok"> {
 
 describe("saveVersioned", () => {
   it("bumps the version, and a stale version changes nothing at all (409)", async () => {
-    const tenantId = await tenant();
+    const tenantId = await createTenant("T");
     const target = { table: "tenants", id: tenantId, tenantId, noun: "tenant" };
     // tenants have no tenant_id column; use locations instead.
     const id = crypto.randomUUID();
@@ -30,14 +24,14 @@ describe("saveVersioned", () => {
       .bind(id, tenantId)
       .run();
     const loc = { ...target, table: "locations", id, noun: "location" };
-    expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
+    expect(await statusOf(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
     const other = crypto.randomUUID();
     const also = [
       env.DB.prepare(
         "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'side effect', 0, 0)",
       ).bind(other, tenantId),
     ];
-    expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
+    expect(await statusOf(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
       409,
     );
     const row = await env.DB.prepare("SELECT name, version FROM locations WHERE id = ?")
@@ -50,8 +44,8 @@ describe("saveVersioned", () => {
   });
 
   it("answers 404 for another tenant's row", async () => {
-    const a = await tenant();
-    const b = await tenant();
+    const a = await createTenant("T");
+    const b = await createTenant("T");
     const id = crypto.randomUUID();
     await env.DB.prepare(
       "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'HQ', 1, 2)",
@@ -59,7 +53,7 @@ describe("saveVersioned", () => {
       .bind(id, a)
       .run();
     const target = { table: "locations", id, tenantId: b, version: 1, noun: "location" };
-    expect(await status(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
+    expect(await statusOf(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
     expect(
       await env.DB.prepare("SELECT name FROM locations WHERE id = ?").bind(id).first("name"),
     ).toBe("HQ");
@@ -82,7 +76,7 @@ describe("neutralise", () => {
 describe("xlsxResponse", () => {
   it("writes dates, numbers, booleans and neutralised text", async () => {
     const { xlsxResponse } = await import("../../src/worker/api/admin/common");
-    const { readXlsxRows } = await import("./xlsx");
+    const { readXlsxRows } = await import("../kit/files");
     const res = await xlsxResponse(
       "things",
       [

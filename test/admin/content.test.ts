@@ -1,5 +1,4 @@
 /** Tenant settings, predefined messages and locations through the real Worker and D1. */
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type {
   LocationView,
@@ -7,6 +6,7 @@ import type {
   PredefinedMessageView,
   TenantSettingsView,
 } from "../../src/shared/admin";
+import { spreadsheetRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
@@ -15,20 +15,12 @@ import {
   callJson,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import { countRows } from "../kit/tenant";
 
-async function count(table: string, tenantId: string): Promise<number> {
-  return (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`)
-    .bind(tenantId)
-    .first<number>("n"))!;
-}
-
-async function xlsx(session: Session, path: string): Promise<string[][]> {
-  const res = await call(session, "GET", path);
-  expect(res.status).toBe(200);
-  expect(res.headers.get("Content-Type")).toContain("spreadsheetml");
-  return readXlsxRows(await res.arrayBuffer());
+/** The spreadsheet `path` downloads. */
+async function downloadRows(session: Session, path: string): Promise<string[][]> {
+  return spreadsheetRows(await call(session, "GET", path));
 }
 
 let a: Session;
@@ -177,7 +169,7 @@ describe("predefined messages", () => {
   });
 
   it("refuses 4 buttons, 11 list rows and empty fields, naming them, storing nothing", async () => {
-    const before = await count("predefined_messages", a.tenantId);
+    const before = await countRows("predefined_messages", a.tenantId);
     const cases: [unknown, string][] = [
       [buttons(4), "interactive.buttons"],
       [list([11]), "interactive.sections.0.rows"],
@@ -199,7 +191,7 @@ describe("predefined messages", () => {
       text: "x",
     });
     expect(await badFields(empty)).toEqual(expect.arrayContaining(["category", "title"]));
-    expect(await count("predefined_messages", a.tenantId)).toBe(before);
+    expect(await countRows("predefined_messages", a.tenantId)).toBe(before);
   });
 
   it("lists with paging, search and sort; categories; export has exactly the filtered rows, neutralised", async () => {
@@ -261,13 +253,13 @@ describe("predefined messages", () => {
       200,
     );
     expect(shipping.items.map((m) => m.title)).toEqual(["Where is my parcel"]);
-    const billingSheet = await xlsx(
+    const billingSheet = await downloadRows(
       admin,
       "/api/admin/predefined-messages/export.xlsx?category=Billing",
     );
     expect(billingSheet.length).toBe(3);
 
-    const sheet = await xlsx(
+    const sheet = await downloadRows(
       admin,
       "/api/admin/predefined-messages/export.xlsx?q=billing&sort=title",
     );
@@ -367,7 +359,7 @@ describe("locations", () => {
   });
 
   it("refuses latitude 91 and longitude -181, naming them, storing nothing", async () => {
-    const before = await count("locations", a.tenantId);
+    const before = await countRows("locations", a.tenantId);
     const res = await call(a, "POST", "/api/admin/locations", {
       name: "Nowhere",
       latitude: 91,
@@ -375,7 +367,7 @@ describe("locations", () => {
     });
     expect(res.status).toBe(400);
     expect(await badFields(res)).toEqual(expect.arrayContaining(["latitude", "longitude"]));
-    expect(await count("locations", a.tenantId)).toBe(before);
+    expect(await countRows("locations", a.tenantId)).toBe(before);
     const loc = await callJson<LocationView>(
       a,
       "POST",
@@ -427,7 +419,7 @@ describe("locations", () => {
       "Milano Centrale",
     ]);
 
-    const sheet = await xlsx(admin, "/api/admin/locations/export.xlsx?q=torino");
+    const sheet = await downloadRows(admin, "/api/admin/locations/export.xlsx?q=torino");
     expect(sheet).toEqual([
       ["Name", "Address", "Latitude", "Longitude"],
       ["Torino", "'+39 Corso Vittorio", "45", "9"],

@@ -1,15 +1,14 @@
 /**
  * Mail over SMTP from inside workerd to the real SMTP server on loopback
- * (test/smtp-sink.ts), and the production rules of the mail and operator settings.
+ * (test/kit/smtp-sink.ts), and the production rules of the mail and operator settings.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type MailConfig, parseConfig } from "../../src/platform/config";
 import { invitationMail, sendMail } from "../../src/platform/mail";
-import { eventually, uid } from "../helpers";
-import type { SinkMessage } from "../smtp-sink";
-
-const SINK = env.MAIL_SINK_URL as string;
+import { emailAddress } from "../kit/ids";
+import { mailsTo, refuseMailTo } from "../kit/mail";
+import { eventually } from "../kit/wait";
 
 const config: MailConfig = {
   host: "127.0.0.1",
@@ -21,19 +20,9 @@ const config: MailConfig = {
   timeoutMs: 10_000,
 };
 
-/** Mails the sink received for `to`, oldest first. */
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as SinkMessage[];
-}
-
-function address(): string {
-  return `${uid("mail")}@example.test`.toLowerCase();
-}
-
 describe("sendMail", () => {
   it("delivers an Italian invitation with its link, subject and accents intact", async () => {
-    const to = address();
+    const to = emailAddress("mail");
     const link = "https://parley.test/welcome?token=abcdefghijklmnopqrstuvwxyz0123456789_-";
     const mail = invitationMail(
       "it",
@@ -54,8 +43,8 @@ describe("sendMail", () => {
   });
 
   it("answers a value, not an exception, when the server refuses the recipient", async () => {
-    const to = address();
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(to)}`, { method: "POST" });
+    const to = emailAddress("mail");
+    await refuseMailTo(to);
     const mail = invitationMail(
       "en",
       { email: to, name: "X" },
@@ -77,7 +66,7 @@ describe("sendMail", () => {
     const result = await sendMail(
       { ...config, port: 1 },
       {
-        to: { email: address(), name: "X" },
+        to: { email: emailAddress("mail"), name: "X" },
         subject: "s",
         text: "t",
         html: "<p>t</p>",
@@ -93,14 +82,14 @@ describe("sendMail", () => {
     const started = Date.now();
     const result = await sendMail(
       { ...config, port: Number(silent.port), timeoutMs: 300 },
-      { to: { email: address(), name: "X" }, subject: "s", text: "t", html: "<p>t</p>" },
+      { to: { email: emailAddress("mail"), name: "X" }, subject: "s", text: "t", html: "<p>t</p>" },
     );
     expect(result.ok).toBe(false);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("never lets a name or subject add a header", async () => {
-    const to = address();
+    const to = emailAddress("mail");
     const result = await sendMail(config, {
       to: { email: to, name: 'Eve"\r\nBcc: victim@example.test' },
       subject: "Hello\r\nBcc: victim@example.test",

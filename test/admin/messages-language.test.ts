@@ -2,16 +2,18 @@
  * Validation messages follow the caller's language (the UI sends it as
  * Accept-Language): zod's generic messages and our own, in Italian or English.
  */
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminSession, BASE, type ErrorBody } from "./session";
+import { adminSession, call, type ErrorBody } from "../kit/session";
 
-async function createNumber(cookie: string, language: string) {
-  const res = await exports.default.fetch(`${BASE}/api/admin/numbers`, {
-    method: "POST",
-    headers: { Cookie: cookie, "Content-Type": "application/json", "Accept-Language": language },
-    body: JSON.stringify({ name: "", displayPhone: "+39 02 1234", phoneNumberId: "12ab" }),
-  });
+/** Creates an invalid number in `language`; the refusal's messages by field. */
+async function refusedNumberFields(cookie: string, language: string) {
+  const res = await call(
+    cookie,
+    "POST",
+    "/api/admin/numbers",
+    { name: "", displayPhone: "+39 02 1234", phoneNumberId: "12ab" },
+    { "Accept-Language": language },
+  );
   expect(res.status).toBe(400);
   const body = (await res.json()) as ErrorBody;
   return Object.fromEntries((body.error.fields ?? []).map((f) => [f.path, f.message]));
@@ -20,10 +22,10 @@ async function createNumber(cookie: string, language: string) {
 describe("validation messages", () => {
   it("come back in Italian for an Italian UI and in English otherwise", async () => {
     const admin = await adminSession();
-    const it_ = await createNumber(admin.cookie, "it");
+    const it_ = await refusedNumberFields(admin.cookie, "it");
     expect(it_.phoneNumberId).toBe("solo cifre, come le mostra Meta");
     expect(it_.name).toMatch(/Troppo piccolo/i);
-    const en = await createNumber(admin.cookie, "en-GB,en;q=0.8");
+    const en = await refusedNumberFields(admin.cookie, "en-GB,en;q=0.8");
     expect(en.phoneNumberId).toBe("digits only, as Meta shows it");
     expect(en.name).toMatch(/Too small/i);
   });

@@ -5,36 +5,31 @@
  * refusal names its field and stores nothing, a new token or new ids are
  * proved again, and a phone number id or WABA belongs to one tenant.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEV_DATA_KEY } from "../../src/platform/config";
 import { openSecret } from "../../src/platform/secrets";
 import type { NumberView } from "../../src/shared/admin";
 import { proveNumber } from "../../src/worker/api/admin/number-proof";
-import { postWebhook, SIM_URL, sim, textWebhook } from "../helpers";
+import { createNumber } from "../kit/admin";
+import { freshPhoneNumberId } from "../kit/ids";
+import { postWebhook, SIM_URL } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
-  BASE,
   badFields,
   call,
   callJson,
-  createNumber,
   type ErrorBody,
-  freshPhoneNumberId,
   type Session,
-  simAccount,
-} from "./session";
+} from "../kit/session";
+import { sim, simAccount } from "../kit/simulator";
+import { countRows } from "../kit/tenant";
 
 const GRAPH = `${SIM_URL}/v23.0`;
 
 function newNumber(claim: { phoneNumberId: string; wabaId: string; accessToken: string }) {
   return { name: "Sales", displayPhone: "+39 02 5555 0101", ...claim };
-}
-
-async function storedCount(tenantId: string): Promise<number> {
-  return (await env.DB.prepare("SELECT count(*) AS n FROM managed_numbers WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<number>("n"))!;
 }
 
 /** The stored row, its access token opened with the test configuration's key (stored sealed). */
@@ -62,21 +57,13 @@ async function stored(id: string) {
   );
 }
 
-async function refusal(res: Response) {
+async function refusalOf(res: Response) {
   const body = (await res.json()) as ErrorBody;
   return { status: res.status, code: body.error.code, fields: body.error.fields ?? [], body };
 }
 
 function postAs(admin: Session, language: string, body: unknown): Promise<Response> {
-  return exports.default.fetch(`${BASE}/api/admin/numbers`, {
-    method: "POST",
-    headers: {
-      Cookie: admin.cookie,
-      "Content-Type": "application/json",
-      "Accept-Language": language,
-    },
-    body: JSON.stringify(body),
-  });
+  return call(admin, "POST", "/api/admin/numbers", body, { "Accept-Language": language });
 }
 
 describe("creating a number needs proof from Graph", () => {
@@ -105,7 +92,7 @@ describe("creating a number needs proof from Graph", () => {
         "/api/admin/numbers",
         newNumber({ ...claim, ...change }),
       );
-      const r = await refusal(res);
+      const r = await refusalOf(res);
       expect([r.status, r.code], what).toEqual([400, "number_not_proved"]);
       expect(
         r.fields.map((f) => f.path),
@@ -113,7 +100,7 @@ describe("creating a number needs proof from Graph", () => {
       ).toEqual([field]);
       expect(r.fields[0]!.message, what).toBe(r.body.error.message);
     }
-    expect(await storedCount(admin.tenantId)).toBe(0);
+    expect(await countRows("managed_numbers", admin.tenantId)).toBe(0);
 
     const created = await callJson<NumberView>(
       admin,
@@ -131,7 +118,7 @@ describe("creating a number needs proof from Graph", () => {
     const phoneNumberId = freshPhoneNumberId();
     const mine = await simAccount({ phoneNumberIds: [phoneNumberId] });
     const body = newNumber({ phoneNumberId, wabaId: mine.wabaId, accessToken: "EAAG-nope-000000" });
-    const it_ = await refusal(await postAs(admin, "it-IT,it;q=0.9", body));
+    const it_ = await refusalOf(await postAs(admin, "it-IT,it;q=0.9", body));
     expect(it_.fields).toEqual([
       {
         path: "accessToken",
@@ -139,7 +126,7 @@ describe("creating a number needs proof from Graph", () => {
           "Meta non accetta questo token di accesso: potrebbe essere errato, scaduto o revocato.",
       },
     ]);
-    const en = await refusal(await postAs(admin, "en", body));
+    const en = await refusalOf(await postAs(admin, "en", body));
     expect(en.fields[0]!.message).toBe(
       "Meta does not accept this access token: it may be wrong, expired or revoked.",
     );
@@ -159,11 +146,11 @@ describe("creating a number needs proof from Graph", () => {
     ];
     for (const [fault, status, code] of faults) {
       expect((await sim("/_sim/faults", fault)).status).toBe(200);
-      const r = await refusal(await call(admin, "POST", "/api/admin/numbers", body));
+      const r = await refusalOf(await call(admin, "POST", "/api/admin/numbers", body));
       expect([r.status, r.code], JSON.stringify(fault)).toEqual([status, code]);
       expect(r.body.error.message).toMatch(/Nothing was saved/);
     }
-    expect(await storedCount(admin.tenantId)).toBe(0);
+    expect(await countRows("managed_numbers", admin.tenantId)).toBe(0);
     // Meta is back: the same request succeeds.
     await callJson(admin, "POST", "/api/admin/numbers", body, 201);
   });
@@ -280,11 +267,11 @@ describe("a phone number id and a WABA belong to one tenant", () => {
     ]);
     expect([ra.status, rb.status].sort()).toEqual([201, 409]);
     const loser = ra.status === 409 ? { res: ra, admin: a } : { res: rb, admin: b };
-    const r = await refusal(loser.res);
+    const r = await refusalOf(loser.res);
     expect(r.code).toBe("already_managed");
     expect(r.fields.map((f) => f.path)).toEqual(["wabaId"]);
     expect(r.body.error.message).not.toMatch(/tenant/i);
-    expect(await storedCount(loser.admin.tenantId)).toBe(0);
+    expect(await countRows("managed_numbers", loser.admin.tenantId)).toBe(0);
     const owners = await env.DB.prepare("SELECT tenant_id FROM waba_owners WHERE waba_id = ?")
       .bind(account.wabaId)
       .all<{ tenant_id: string }>();

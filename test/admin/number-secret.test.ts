@@ -7,23 +7,18 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { NumberView } from "../../src/shared/admin";
 import { webhookSubjects } from "../../src/worker/inbound/webhook-secrets";
-import { APP_SECRET, postWebhook, textWebhook } from "../helpers";
-import {
-  adminSession,
-  call,
-  callJson,
-  createNumber,
-  type ErrorBody,
-  freshPhoneNumberId,
-  type Session,
-  simAccount,
-} from "./session";
+import { createNumber } from "../kit/admin";
+import { freshPhoneNumberId } from "../kit/ids";
+import { APP_SECRET, postWebhook } from "../kit/meta";
+import { templateStatusWebhook, textWebhook } from "../kit/meta-payloads";
+import { adminSession, call, callJson, type ErrorBody, type Session } from "../kit/session";
+import { simAccount } from "../kit/simulator";
 
 const SECRET_A = "own-app-secret-of-number-a";
 const SECRET_B = "own-app-secret-of-number-b";
 
 let sender = 0;
-function message(phoneNumberId: string) {
+function messageWebhook(phoneNumberId: string) {
   sender += 1;
   return textWebhook(phoneNumberId, [
     { from: `3933300${String(sender).padStart(5, "0")}`, text: "ciao" },
@@ -57,29 +52,6 @@ async function conversations(n: NumberView): Promise<number> {
   return (await env.NUMBER.getByName(n.id).conversations()).length;
 }
 
-function templateUpdate(wabaId: string) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: wabaId,
-        time: Math.floor(Date.now() / 1000),
-        changes: [
-          {
-            field: "message_template_status_update",
-            value: {
-              event: "APPROVED",
-              message_template_id: 987654321,
-              message_template_name: "not_ours",
-              message_template_language: "en_US",
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
-
 describe("a number's own app secret", () => {
   it("verifies deliveries for that number only", async () => {
     const admin = await adminSession();
@@ -88,27 +60,27 @@ describe("a number's own app secret", () => {
     const plain = await withSecret(admin, null, "3000000003");
     expect(a.hasAppSecret).toBe(true);
 
-    expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(200);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), SECRET_A)).status).toBe(200);
     expect(await conversations(a)).toBe(1);
     // The global secret keeps working for every number.
-    expect((await postWebhook(message(a.phoneNumberId), APP_SECRET)).status).toBe(200);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), APP_SECRET)).status).toBe(200);
     expect(await conversations(a)).toBe(2);
 
     // A's secret vouches for nobody else: not B, not a number without its own app, not a mix.
     for (const payload of [
-      message(b.phoneNumberId),
-      message(plain.phoneNumberId),
-      both(message(a.phoneNumberId), message(b.phoneNumberId)),
-      both(message(a.phoneNumberId), message(plain.phoneNumberId)),
-      message("199999999999999"),
+      messageWebhook(b.phoneNumberId),
+      messageWebhook(plain.phoneNumberId),
+      both(messageWebhook(a.phoneNumberId), messageWebhook(b.phoneNumberId)),
+      both(messageWebhook(a.phoneNumberId), messageWebhook(plain.phoneNumberId)),
+      messageWebhook("199999999999999"),
     ]) {
       expect((await postWebhook(payload, SECRET_A)).status).toBe(401);
     }
-    expect((await postWebhook(message(a.phoneNumberId), "a-wrong-secret")).status).toBe(401);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), "a-wrong-secret")).status).toBe(401);
     expect(await conversations(a)).toBe(2);
     expect(await conversations(b)).toBe(0);
     expect(await conversations(plain)).toBe(0);
-    expect((await postWebhook(message(b.phoneNumberId), SECRET_B)).status).toBe(200);
+    expect((await postWebhook(messageWebhook(b.phoneNumberId), SECRET_B)).status).toBe(200);
     expect(await conversations(b)).toBe(1);
   });
 
@@ -118,9 +90,18 @@ describe("a number's own app secret", () => {
     await withSecret(admin, SECRET_A, "3100000001");
     await withSecret(admin, SECRET_A, "3100000002");
     await withSecret(admin, null, "3100000002");
-    expect((await postWebhook(templateUpdate("3100000001"), SECRET_A)).status).toBe(200);
-    expect((await postWebhook(templateUpdate("3100000002"), SECRET_A)).status).toBe(401);
-    expect((await postWebhook(templateUpdate("3199999999"), SECRET_A)).status).toBe(401);
+    expect(
+      (await postWebhook(templateStatusWebhook("3100000001", "987654321", "APPROVED"), SECRET_A))
+        .status,
+    ).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook("3100000002", "987654321", "APPROVED"), SECRET_A))
+        .status,
+    ).toBe(401);
+    expect(
+      (await postWebhook(templateStatusWebhook("3199999999", "987654321", "APPROVED"), SECRET_A))
+        .status,
+    ).toBe(401);
   });
 
   it("a cleared secret no longer verifies anything", async () => {
@@ -133,7 +114,7 @@ describe("a number's own app secret", () => {
       { version: a.version, appSecret: null },
       200,
     );
-    expect((await postWebhook(message(a.phoneNumberId), SECRET_A)).status).toBe(401);
+    expect((await postWebhook(messageWebhook(a.phoneNumberId), SECRET_A)).status).toBe(401);
   });
 });
 
@@ -143,7 +124,9 @@ describe("another tenant and a WABA that is not theirs", () => {
     const other = await adminSession();
     const waba = "3300000001";
     await withSecret(owner, SECRET_A, waba);
-    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook(waba, "987654321", "APPROVED"), SECRET_A)).status,
+    ).toBe(200);
 
     // The other tenant even holds a token granted on that WABA, for a number in it.
     const phoneNumberId = freshPhoneNumberId();
@@ -167,7 +150,9 @@ describe("another tenant and a WABA that is not theirs", () => {
       .bind(other.tenantId)
       .first("n");
     expect(theirs).toBe(0);
-    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook(waba, "987654321", "APPROVED"), SECRET_A)).status,
+    ).toBe(200);
   });
 
   it("a number that named the WABA before claims existed does not break the owner's verification", async () => {
@@ -182,17 +167,19 @@ describe("another tenant and a WABA that is not theirs", () => {
     )
       .bind(crypto.randomUUID(), other.tenantId, freshPhoneNumberId(), waba)
       .run();
-    expect((await postWebhook(templateUpdate(waba), SECRET_A)).status).toBe(200);
+    expect(
+      (await postWebhook(templateStatusWebhook(waba, "987654321", "APPROVED"), SECRET_A)).status,
+    ).toBe(200);
   });
 });
 
 describe("webhookSubjects", () => {
   it("names numbers, and accounts only for entries without numbers", () => {
-    expect(webhookSubjects(both(message("111111"), message("222222")))).toEqual({
+    expect(webhookSubjects(both(messageWebhook("111111"), messageWebhook("222222")))).toEqual({
       phoneNumberIds: ["111111", "222222"],
       wabaIds: [],
     });
-    expect(webhookSubjects(templateUpdate("333"))).toEqual({
+    expect(webhookSubjects(templateStatusWebhook("333", "987654321", "APPROVED"))).toEqual({
       phoneNumberIds: [],
       wabaIds: ["333"],
     });

@@ -9,21 +9,22 @@ import { DEV_DATA_KEY } from "../../src/platform/config";
 import { openSecret } from "../../src/platform/secrets";
 import type { NumberView, Page } from "../../src/shared/admin";
 import { defaultNumberSettings } from "../../src/shared/number-settings";
-import { eventually, postWebhook, textWebhook } from "../helpers";
+import { createNumber, createSkillset } from "../kit/admin";
+import { spreadsheetRows } from "../kit/files";
+import { freshPhoneNumberId } from "../kit/ids";
+import { postWebhook } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
-  createSkillset,
   createUser,
   type ErrorBody,
-  freshPhoneNumberId,
-  simAccount,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import { simAccount } from "../kit/simulator";
+import { eventually } from "../kit/wait";
 
 const TOKEN = "EAAG-secret-access-token-0123456789";
 const APP_SECRET = "number-own-app-secret-xyz";
@@ -44,12 +45,6 @@ async function storedNumber(id: string) {
     access_token: await openSecret(DEV_DATA_KEY, "managed_numbers.access_token", row.access_token),
     app_secret: await openSecret(DEV_DATA_KEY, "managed_numbers.app_secret", row.app_secret),
   };
-}
-
-async function xlsx(res: Response): Promise<string[][]> {
-  expect(res.status).toBe(200);
-  expect(res.headers.get("Content-Type")).toContain("spreadsheetml");
-  return readXlsxRows(await res.arrayBuffer());
 }
 
 describe("managed numbers: create and read", () => {
@@ -323,7 +318,7 @@ describe("managed numbers: credentials are write-only", () => {
       await (await call(admin, "GET", `/api/admin/numbers/${n.id}`)).text(),
       await (await call(admin, "GET", "/api/admin/numbers")).text(),
       await (await call(admin, "GET", "/api/admin/numbers?q=Support")).text(),
-      ...(await xlsx(await call(admin, "GET", "/api/admin/numbers/export.xlsx"))).flat(),
+      ...(await spreadsheetRows(await call(admin, "GET", "/api/admin/numbers/export.xlsx"))).flat(),
     ];
     for (const text of texts) {
       expect(text).not.toContain(TOKEN);
@@ -401,7 +396,7 @@ describe("managed numbers: list and download", () => {
     );
     expect(paged).toMatchObject({ items: [], total: 5, page: 2 });
 
-    const rows = await xlsx(
+    const rows = await spreadsheetRows(
       await call(admin, "GET", "/api/admin/numbers/export.xlsx?q=ext-&sort=name"),
     );
     expect(rows[0]![0]).toBe("Name");
@@ -409,7 +404,9 @@ describe("managed numbers: list and download", () => {
       ["Milano", "EXT-1"],
       ["Napoli", "EXT-2"],
     ]);
-    const all = await xlsx(await call(admin, "GET", "/api/admin/numbers/export.xlsx?sort=name"));
+    const all = await spreadsheetRows(
+      await call(admin, "GET", "/api/admin/numbers/export.xlsx?sort=name"),
+    );
     expect(all).toHaveLength(6);
     expect(all[1]![0]).toBe('\'=HYPERLINK("http://evil")');
 
@@ -439,7 +436,9 @@ describe("managed numbers: tenancy and roles", () => {
     }
     const list = await callJson<Page<NumberView>>(b, "GET", "/api/admin/numbers", undefined, 200);
     expect(list.total).toBe(0);
-    expect((await xlsx(await call(b, "GET", "/api/admin/numbers/export.xlsx"))).length).toBe(1);
+    expect(
+      (await spreadsheetRows(await call(b, "GET", "/api/admin/numbers/export.xlsx"))).length,
+    ).toBe(1);
     const row = await storedNumber(n.id);
     expect(row).toMatchObject({ name: "Only A", version: 1, access_token: ownToken });
   });

@@ -14,21 +14,16 @@ import { advanceClock, resetClock } from "../../src/platform/clock";
 import { hashPassword } from "../../src/platform/crypto";
 import type { TenantView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
-import {
-  customerWrites,
-  eventually,
-  postWebhook,
-  relaySim,
-  seedTenant,
-  sim,
-  textWebhook,
-  uid,
-} from "../helpers";
-import { offerFor, phoneGets, phoneReceived, setSettings } from "../lifecycle-helpers";
-import type { SinkMessage } from "../smtp-sink";
+import { offerFor } from "../kit/conversation";
+import { readXlsxRows } from "../kit/files";
+import { emailAddress, phone, uid } from "../kit/ids";
+import { acceptMailTo, mailsTo, refuseMailTo } from "../kit/mail";
+import { customerWrites, postWebhook, relaySim } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   agentSession,
+  anonymous,
   BASE,
   badFields,
   call,
@@ -36,39 +31,19 @@ import {
   type ErrorBody,
   login,
   PASSWORD,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
+import { phoneGets, phoneReceived, sim } from "../kit/simulator";
+import { seedTenant, setSettings } from "../kit/tenant";
+import { eventually } from "../kit/wait";
 
-const SINK = env.MAIL_SINK_URL as string;
 const OPERATOR = { email: "operator@parley.test", password: "operator-test-password" };
-
-function email(): string {
-  return `${uid("admin")}@example.test`.toLowerCase();
-}
-
-function phone(): string {
-  return `39348${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
-
-function anonymous(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
-  return exports.default.fetch(`${BASE}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as SinkMessage[];
-}
 
 async function operator(): Promise<string> {
   return login(OPERATOR.email, OPERATOR.password);
 }
 
-async function createTenant(cookie: string, name = uid("Acme")) {
-  const adminEmail = email();
+async function operatorTenant(cookie: string, name = uid("Acme")) {
+  const adminEmail = emailAddress("admin");
   const tenant = await callJson<TenantView>(
     cookie,
     "POST",
@@ -106,7 +81,7 @@ describe("platform operator", () => {
 
   it("creates a tenant whose first admin is invited by e-mail and can then administer it", async () => {
     const op = await operator();
-    const { tenant, adminEmail } = await createTenant(op, "Caffè Milano");
+    const { tenant, adminEmail } = await operatorTenant(op, "Caffè Milano");
     expect(tenant).toMatchObject({
       name: "Caffè Milano",
       status: "active",
@@ -182,9 +157,9 @@ describe("platform operator", () => {
 
   it("keeps the tenant when its invitation cannot be mailed (502) and resends it on request", async () => {
     const op = await operator();
-    const adminEmail = email();
+    const adminEmail = emailAddress("admin");
     const name = uid("Bouncy");
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(adminEmail)}`, { method: "POST" });
+    await refuseMailTo(adminEmail);
     const res = await call(op, "POST", "/api/platform/tenants", {
       name,
       adminEmail,
@@ -199,7 +174,7 @@ describe("platform operator", () => {
       200,
     );
     expect(list.items).toHaveLength(1);
-    await fetch(`${SINK}/accept?to=${encodeURIComponent(adminEmail)}`, { method: "POST" });
+    await acceptMailTo(adminEmail);
     await callJson(op, "POST", `/api/platform/tenants/${list.items[0]!.id}/invite`, undefined, 200);
     const mail = await eventually(async () => (await mailsTo(adminEmail))[0]);
     expect(mail.subject).toBe(`You are invited to ${name} on Parley`);
@@ -214,7 +189,7 @@ describe("platform operator", () => {
         (
           await call(who, "POST", "/api/platform/tenants", {
             name: "Mine",
-            adminEmail: email(),
+            adminEmail: emailAddress("admin"),
             adminName: "Me",
           })
         ).status,
@@ -234,7 +209,7 @@ describe("platform operator", () => {
 
   it("updates with the version read: stale saves get 409", async () => {
     const op = await operator();
-    const { tenant } = await createTenant(op);
+    const { tenant } = await operatorTenant(op);
     const saved = await callJson<TenantView>(
       op,
       "PATCH",
@@ -257,9 +232,9 @@ describe("platform operator", () => {
   it("downloads exactly the filtered tenants as .xlsx", async () => {
     const op = await operator();
     const tag = uid("xl").replace(/-/g, "");
-    await createTenant(op, `=cmd ${tag}`);
-    await createTenant(op, `Beta ${tag}`);
-    await createTenant(op, "Unrelated");
+    await operatorTenant(op, `=cmd ${tag}`);
+    await operatorTenant(op, `Beta ${tag}`);
+    await operatorTenant(op, "Unrelated");
     const res = await call(op, "GET", `/api/platform/tenants/export.xlsx?q=${tag}&sort=name`);
     expect(res.status).toBe(200);
     const rows = await readXlsxRows(await res.arrayBuffer());

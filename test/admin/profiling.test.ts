@@ -6,27 +6,17 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page } from "../../src/shared/admin";
 import type { ProfilingItem, ProfilingTreeNode } from "../../src/worker/api/admin/profiling";
+import { addProfilingValue, createNumber } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
-
-function add(admin: Session, numberId: string, value: string, parentId: string | null = null) {
-  return callJson<ProfilingItem>(
-    admin,
-    "POST",
-    `/api/admin/numbers/${numberId}/profiling`,
-    { value, parentId },
-    201,
-  );
-}
+} from "../kit/session";
 
 async function tree(admin: Session, numberId: string): Promise<ProfilingTreeNode[]> {
   const body = await callJson<{ items: ProfilingTreeNode[] }>(
@@ -43,13 +33,13 @@ function shape(nodes: ProfilingTreeNode[]): unknown[] {
   return nodes.map((n) => (n.children.length ? { [n.value]: shape(n.children) } : n.value));
 }
 
-async function seedTree(admin: Session, numberId: string) {
-  const sales = await add(admin, numberId, "Sales");
-  const support = await add(admin, numberId, "Support");
-  const product = await add(admin, numberId, "Product", sales.id);
-  const broken = await add(admin, numberId, "Broken", product.id);
-  const late = await add(admin, numberId, "Late delivery", product.id);
-  const price = await add(admin, numberId, "Price", sales.id);
+async function seedProfilingTree(admin: Session, numberId: string) {
+  const sales = await addProfilingValue(admin, numberId, "Sales");
+  const support = await addProfilingValue(admin, numberId, "Support");
+  const product = await addProfilingValue(admin, numberId, "Product", sales.id);
+  const broken = await addProfilingValue(admin, numberId, "Broken", product.id);
+  const late = await addProfilingValue(admin, numberId, "Late delivery", product.id);
+  const price = await addProfilingValue(admin, numberId, "Price", sales.id);
   return { sales, support, product, broken, late, price };
 }
 
@@ -57,7 +47,7 @@ describe("profiling", () => {
   it("builds a three-level tree and refuses a fourth level by naming parentId", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    const t = await seedTree(admin, n.id);
+    const t = await seedProfilingTree(admin, n.id);
     expect(t.broken).toMatchObject({
       level: 3,
       parentId: t.product.id,
@@ -97,7 +87,7 @@ describe("profiling", () => {
   it("edits under a version (absent fields untouched) and deletes a whole subtree", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    const t = await seedTree(admin, n.id);
+    const t = await seedProfilingTree(admin, n.id);
     const path = `/api/admin/numbers/${n.id}/profiling/${t.product.id}`;
     const first = await callJson<ProfilingItem>(
       admin,
@@ -142,7 +132,7 @@ describe("profiling", () => {
   it("reorders siblings; a stale list gets 409 and nothing moves", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    const t = await seedTree(admin, n.id);
+    const t = await seedProfilingTree(admin, n.id);
     const order = `/api/admin/numbers/${n.id}/profiling/order`;
     const moved = await callJson<{ items: ProfilingItem[] }>(
       admin,
@@ -177,8 +167,8 @@ describe("profiling", () => {
   it("lists depth-first with paths, searches values, and downloads exactly the filtered rows", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
-    await seedTree(admin, n.id);
-    await add(admin, n.id, "@SUM(1+1)");
+    await seedProfilingTree(admin, n.id);
+    await addProfilingValue(admin, n.id, "@SUM(1+1)");
     const page = await callJson<Page<ProfilingItem>>(
       admin,
       "GET",
@@ -222,7 +212,7 @@ describe("profiling", () => {
     const b = await adminSession();
     const nA = await createNumber(a);
     const nB = await createNumber(b);
-    const t = await seedTree(a, nA.id);
+    const t = await seedProfilingTree(a, nA.id);
     const routes: [Parameters<typeof call>[1], string, unknown][] = [
       ["GET", `/api/admin/numbers/${nA.id}/profiling`, undefined],
       ["GET", `/api/admin/numbers/${nA.id}/profiling/tree`, undefined],

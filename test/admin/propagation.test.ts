@@ -9,31 +9,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../src/platform/clock";
 import type { NumberView, WorkingTime } from "../../src/shared/admin";
 import { openState } from "../../src/shared/working-time";
-import { eventually, postWebhook, textWebhook } from "../helpers";
-import {
-  adminSession,
-  callJson,
-  createNumber,
-  createSkillset,
-  createUser,
-  type Session,
-} from "./session";
-
-let customers = 0;
-function customerPhone(): string {
-  customers += 1;
-  return `39347${String(customers).padStart(3, "0")}${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
-}
-
-async function offers(agentId: string, tenantId: string) {
-  return (await env.AGENT.getByName(agentId).snapshot(tenantId))!.offers;
-}
+import { createNumber, createSkillset, updateNumber } from "../kit/admin";
+import { offerFor, offersOf } from "../kit/conversation";
+import { phone } from "../kit/ids";
+import { postWebhook } from "../kit/meta";
+import { textWebhook } from "../kit/meta-payloads";
+import { adminSession, callJson, createUser, type Session } from "../kit/session";
+import { eventually } from "../kit/wait";
 
 /** A customer writes; resolves with the conversation id once the number actor has queued or offered it. */
-async function customerWrites(number: NumberView): Promise<string> {
+async function newConversationOn(number: NumberView): Promise<string> {
   const before = new Set((await env.NUMBER.getByName(number.id).conversations()).map((c) => c.id));
   const res = await postWebhook(
-    textWebhook(number.phoneNumberId, [{ from: customerPhone(), text: "Buongiorno" }]),
+    textWebhook(number.phoneNumberId, [{ from: phone(), text: "Buongiorno" }]),
   );
   expect(res.status).toBe(200);
   return eventually(async () => {
@@ -54,13 +42,9 @@ async function offeredTo(number: NumberView, conversationId: string): Promise<st
 
 async function openNumber(admin: Session): Promise<NumberView> {
   const n = await createNumber(admin);
-  return callJson<NumberView>(
-    admin,
-    "PATCH",
-    `/api/admin/numbers/${n.id}`,
-    { version: n.version, workingTime: { ...n.settings.workingTime, alwaysOpen: true } },
-    200,
-  );
+  return updateNumber(admin, n.id, {
+    workingTime: { ...n.settings.workingTime, alwaysOpen: true },
+  });
 }
 
 async function readyAgent(tenantId: string, name: string) {
@@ -90,7 +74,7 @@ describe("admin changes reach routing at once", () => {
       members: [{ userId: bruno, agentPriority: 5 }],
     });
 
-    expect(await offeredTo(n, await customerWrites(n))).toBe(anna);
+    expect(await offeredTo(n, await newConversationOn(n))).toBe(anna);
     // Anna still has room, so only the priority can send the next one to Bruno.
     await callJson(
       admin,
@@ -99,9 +83,9 @@ describe("admin changes reach routing at once", () => {
       { version: 1, priority: 9 },
       200,
     );
-    const next = await customerWrites(n);
+    const next = await newConversationOn(n);
     expect(await offeredTo(n, next)).toBe(bruno);
-    expect((await offers(bruno, admin.tenantId))[0]).toMatchObject({
+    expect((await offersOf(bruno, admin.tenantId))[0]).toMatchObject({
       conversationId: next,
       skillsetName: "Second line",
     });
@@ -120,8 +104,8 @@ describe("admin changes reach routing at once", () => {
       ],
     });
     // Agent priority outranks load: Anna gets both even though Bruno is idle.
-    expect(await offeredTo(n, await customerWrites(n))).toBe(anna);
-    expect(await offeredTo(n, await customerWrites(n))).toBe(anna);
+    expect(await offeredTo(n, await newConversationOn(n))).toBe(anna);
+    expect(await offeredTo(n, await newConversationOn(n))).toBe(anna);
     await callJson(
       admin,
       "PATCH",
@@ -135,7 +119,7 @@ describe("admin changes reach routing at once", () => {
       },
       200,
     );
-    expect(await offeredTo(n, await customerWrites(n))).toBe(bruno);
+    expect(await offeredTo(n, await newConversationOn(n))).toBe(bruno);
   });
 
   it("adding a Ready agent to a skillset offers the waiting conversation at once", async () => {
@@ -143,7 +127,7 @@ describe("admin changes reach routing at once", () => {
     const n = await openNumber(admin);
     const team = await createSkillset(admin, n.id, { name: "Team" });
     const carla = await readyAgent(admin.tenantId, "Carla");
-    const waiting = await customerWrites(n);
+    const waiting = await newConversationOn(n);
     await new Promise((r) => setTimeout(r, 200));
     expect((await env.NUMBER.getByName(n.id).conversations())[0]).toMatchObject({
       id: waiting,
@@ -176,13 +160,13 @@ describe("admin changes reach routing at once", () => {
       200,
     );
 
-    const waiting = await customerWrites(n);
+    const waiting = await newConversationOn(n);
     await new Promise((r) => setTimeout(r, 300));
     expect((await env.NUMBER.getByName(n.id).conversations())[0]).toMatchObject({
       id: waiting,
       state: "queued",
     });
-    expect(await offers(anna, admin.tenantId)).toEqual([]);
+    expect(await offersOf(anna, admin.tenantId)).toEqual([]);
     // Never opening again: no alarm waits for it (once the routing pass and its watchdog are over).
     await eventually(async () => {
       const at = await runInDurableObject(env.NUMBER.getByName(n.id), (_o, state) =>
@@ -236,14 +220,14 @@ describe("admin changes reach routing at once", () => {
     const opensAt = openState(holiday, Date.now()).nextChangeAt;
     expect(opensAt).toBe(Date.parse(`${today}T00:00:00Z`) + 24 * 3600_000);
 
-    const waiting = await customerWrites(n);
+    const waiting = await newConversationOn(n);
     const stub = env.NUMBER.getByName(n.id);
     const alarm = await eventually(async () => {
       const at = await runInDurableObject(stub, (_o, state) => state.storage.getAlarm());
       return at === opensAt ? at : null;
     });
     expect(alarm).toBe(opensAt);
-    expect(await offers(anna, admin.tenantId)).toEqual([]);
+    expect(await offersOf(anna, admin.tenantId)).toEqual([]);
 
     // Midnight comes (on the actors' clock), and the alarm routes.
     advanceClock(opensAt! - Date.now() + 1000);
@@ -257,7 +241,7 @@ describe("admin changes reach routing at once", () => {
     const anna = await createUser(admin.tenantId, { name: "Anna" });
     await createSkillset(admin, n.id, { members: [{ userId: anna.id, agentPriority: 5 }] });
     // The actor learns the name with the first message; nobody is Ready yet.
-    const waiting = await customerWrites(n);
+    const waiting = await newConversationOn(n);
     await callJson(
       admin,
       "PATCH",
@@ -266,7 +250,7 @@ describe("admin changes reach routing at once", () => {
       200,
     );
     await env.AGENT.getByName(anna.id).setStatus(admin.tenantId, "ready");
-    const offer = await eventually(async () => (await offers(anna.id, admin.tenantId))[0]);
+    const offer = await offerFor(anna.id, admin.tenantId);
     expect(offer).toMatchObject({
       conversationId: waiting,
       numberName: "Assistenza Clienti",

@@ -5,23 +5,19 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CustomerPropertyView, Page } from "../../src/shared/admin";
+import { addProperty, createNumber } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
 
 type Property = CustomerPropertyView;
-
-function addProperty(admin: Session, numberId: string, body: Record<string, unknown>) {
-  return callJson<Property>(admin, "POST", `/api/admin/numbers/${numberId}/properties`, body, 201);
-}
 
 async function names(admin: Session, numberId: string, query = "") {
   const page = await callJson<Page<Property>>(

@@ -6,21 +6,20 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Page, SkillsetView } from "../../src/shared/admin";
+import { createNumber, createSkillset } from "../kit/admin";
+import { readXlsxRows } from "../kit/files";
 import {
   adminSession,
   agentSession,
   badFields,
   call,
   callJson,
-  createNumber,
-  createSkillset,
   createUser,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
+} from "../kit/session";
 
-async function get(admin: Session, id: string): Promise<SkillsetView> {
+async function skillsetById(admin: Session, id: string): Promise<SkillsetView> {
   return callJson<SkillsetView>(admin, "GET", `/api/admin/skillsets/${id}`, undefined, 200);
 }
 
@@ -64,7 +63,7 @@ describe("skillsets", () => {
     });
     const general = await createSkillset(admin, n.id, { name: "General", priority: 3 });
     expect(general.isDefault).toBe(false);
-    expect(await get(admin, vip.id)).toEqual(vip);
+    expect(await skillsetById(admin, vip.id)).toEqual(vip);
   });
 
   it("keeps exactly one default per number", async () => {
@@ -76,7 +75,7 @@ describe("skillsets", () => {
     const elsewhere = await createSkillset(admin, other.id, { name: "Elsewhere" });
     expect(await defaults(admin, n.id)).toEqual(["B"]);
     // A lost its default flag: its version moved, so an editor holding version 1 must reload.
-    const aNow = await get(admin, a.id);
+    const aNow = await skillsetById(admin, a.id);
     expect(aNow).toMatchObject({ isDefault: false, version: 2 });
     expect(
       (await call(admin, "PATCH", `/api/admin/skillsets/${a.id}`, { version: 1, name: "A1" }))
@@ -102,8 +101,8 @@ describe("skillsets", () => {
     // Deleting the default hands it to the remaining skillset.
     expect((await call(admin, "DELETE", `/api/admin/skillsets/${a.id}`)).status).toBe(204);
     expect(await defaults(admin, n.id)).toEqual(["B"]);
-    expect((await get(admin, b.id)).isDefault).toBe(true);
-    expect((await get(admin, elsewhere.id)).isDefault).toBe(true);
+    expect((await skillsetById(admin, b.id)).isDefault).toBe(true);
+    expect((await skillsetById(admin, elsewhere.id)).isDefault).toBe(true);
   });
 
   it("replaces members atomically; a bad member is named and nothing is stored", async () => {
@@ -135,7 +134,7 @@ describe("skillsets", () => {
       "members.2.userId",
       "members.3.userId",
     ]);
-    expect(await get(admin, s.id)).toMatchObject({
+    expect(await skillsetById(admin, s.id)).toMatchObject({
       name: "General",
       version: 1,
       members: [{ userId: anna.id, agentPriority: 5 }],
@@ -176,7 +175,7 @@ describe("skillsets", () => {
     const stale = await call(admin, "PATCH", path, { version: 2, members: [] });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as ErrorBody).error.code).toBe("conflict");
-    expect((await get(admin, s.id)).members).toHaveLength(1);
+    expect((await skillsetById(admin, s.id)).members).toHaveLength(1);
   });
 
   it("deleting removes memberships and clears customers' default skillset", async () => {
@@ -302,7 +301,7 @@ describe("skillsets", () => {
       members: [{ userId: userA.id, agentPriority: 5 }],
     });
     expect(await badFields(res)).toEqual(["members.0.userId"]);
-    expect(await get(a, s.id)).toMatchObject({ priority: 5, version: 1, name: "A's" });
+    expect(await skillsetById(a, s.id)).toMatchObject({ priority: 5, version: 1, name: "A's" });
     const agent = await agentSession(a.tenantId);
     expect((await call(agent, "GET", "/api/admin/skillsets")).status).toBe(403);
     expect(

@@ -3,11 +3,14 @@
  * real simulator over HTTP, reviewed there, and the signed status webhook
  * relayed to the Worker.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page, TemplateView, TenantSettingsView } from "../../src/shared/admin";
 import { usableTemplates } from "../../src/worker/db/template-store";
-import { postWebhook, relaySimWaba, SIM_URL, sim } from "../helpers";
+import { readXlsxRows } from "../kit/files";
+import { freshWabaId } from "../kit/ids";
+import { deliverSigned, postWebhook, relaySimWaba, SIM_URL } from "../kit/meta";
+import { templateStatusWebhook } from "../kit/meta-payloads";
 import {
   adminSession,
   agentSession,
@@ -16,20 +19,16 @@ import {
   callJson,
   type ErrorBody,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
-
-/** A WABA id of its own per number, so concurrent test files never drain each other's webhooks. */
-function newWabaId(): string {
-  return String(300000000000000 + Math.floor(Math.random() * 99999999999));
-}
+} from "../kit/session";
+import { sim } from "../kit/simulator";
+import { countRows } from "../kit/tenant";
 
 async function addNumber(
   tenantId: string,
   opts: { wabaId?: string | null; token?: string | null } = {},
 ): Promise<{ id: string; wabaId: string | null }> {
   const id = crypto.randomUUID();
-  const wabaId = opts.wabaId === undefined ? newWabaId() : opts.wabaId;
+  const wabaId = opts.wabaId === undefined ? freshWabaId() : opts.wabaId;
   const phoneNumberId = String(100000000000000 + Math.floor(Math.random() * 899999999999));
   await env.DB.prepare(
     `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id, access_token)
@@ -57,7 +56,7 @@ function draft(numberId: string, over: Record<string, unknown> = {}) {
   };
 }
 
-async function create(s: Session, body: unknown): Promise<TemplateView> {
+async function createTemplate(s: Session, body: unknown): Promise<TemplateView> {
   return callJson<TemplateView>(s, "POST", "/api/admin/templates", body, 201);
 }
 
@@ -65,7 +64,7 @@ async function submit(s: Session, id: string): Promise<TemplateView> {
   return callJson<TemplateView>(s, "POST", `/api/admin/templates/${id}/submit`, undefined, 200);
 }
 
-async function get(s: Session, id: string): Promise<TemplateView> {
+async function templateById(s: Session, id: string): Promise<TemplateView> {
   return callJson<TemplateView>(s, "GET", `/api/admin/templates/${id}`, undefined, 200);
 }
 
@@ -83,45 +82,6 @@ async function review(metaId: string, event: string, reason?: string): Promise<v
   expect(res.status).toBe(200);
 }
 
-function statusWebhook(wabaId: string, templateId: string, event: string, reason = "NONE") {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: wabaId,
-        time: Math.floor(Date.now() / 1000),
-        changes: [
-          {
-            value: {
-              event,
-              message_template_id: Number(templateId),
-              message_template_name: "whatever",
-              message_template_language: "en_US",
-              reason,
-            },
-            field: "message_template_status_update",
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/** Posts exact bytes with the simulator's signature to the Worker's webhook. */
-function deliverSigned(body: string, signature: string): Promise<Response> {
-  return exports.default.fetch("https://parley.test/webhooks/whatsapp", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature },
-    body,
-  });
-}
-
-async function templateCount(tenantId: string): Promise<number> {
-  return (await env.DB.prepare("SELECT count(*) AS n FROM templates WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<number>("n"))!;
-}
-
 let a: Session;
 let b: Session;
 let numberA: { id: string; wabaId: string | null };
@@ -136,7 +96,7 @@ beforeAll(async () => {
 
 describe("template drafts", () => {
   it("refuses what Meta would refuse, naming each field, storing nothing", async () => {
-    const before = await templateCount(a.tenantId);
+    const before = await countRows("templates", a.tenantId);
     const cases: [Record<string, unknown>, string][] = [
       [{ name: "Order-Ready" }, "name"],
       [{ language: "english" }, "language"],
@@ -169,7 +129,7 @@ describe("template drafts", () => {
       expect(res.status, JSON.stringify(over)).toBe(400);
       expect(await badFields(res), JSON.stringify(over)).toContain(path);
     }
-    expect(await templateCount(a.tenantId)).toBe(before);
+    expect(await countRows("templates", a.tenantId)).toBe(before);
   });
 
   it("needs a number of the tenant with a WABA id; another tenant's number is just unknown", async () => {
@@ -186,12 +146,12 @@ describe("template drafts", () => {
     const bare = await addNumber(a.tenantId, { wabaId: null });
     const res = await call(a, "POST", "/api/admin/templates", draft(bare.id));
     expect(await badFields(res)).toEqual(["numberId"]);
-    expect(await templateCount(b.tenantId)).toBe(0);
+    expect(await countRows("templates", b.tenantId)).toBe(0);
   });
 
   it("creates drafts, refuses a duplicate name+language with 409 on name, edits with versions", async () => {
     const body = draft(numberA.id);
-    const t = await create(a, body);
+    const t = await createTemplate(a, body);
     expect(t).toMatchObject({
       status: "draft",
       numberId: numberA.id,
@@ -207,7 +167,7 @@ describe("template drafts", () => {
     expect(dup.status).toBe(409);
     expect(await badFields(dup)).toEqual(["name"]);
     // Another language of the same name is another template.
-    await create(a, { ...body, language: "it" });
+    await createTemplate(a, { ...body, language: "it" });
 
     const edited = await callJson<TemplateView>(
       a,
@@ -228,7 +188,7 @@ describe("template drafts", () => {
       body: { text: "Hi {{1}} and {{2}}!", examples: ["x"] },
     });
     expect(await badFields(invalid)).toEqual(["body.examples"]);
-    expect(await get(a, t.id)).toEqual(edited);
+    expect(await templateById(a, t.id)).toEqual(edited);
   });
 
   it("enforces the tenant's template limit, counting every template", async () => {
@@ -237,14 +197,14 @@ describe("template drafts", () => {
     await env.DB.prepare("UPDATE tenants SET template_limit = 2 WHERE id = ?")
       .bind(admin.tenantId)
       .run();
-    const first = await create(admin, draft(n.id));
-    await create(admin, draft(n.id));
+    const first = await createTemplate(admin, draft(n.id));
+    await createTemplate(admin, draft(n.id));
     const third = await call(admin, "POST", "/api/admin/templates", draft(n.id));
     expect(third.status).toBe(409);
     const err = (await third.json()) as ErrorBody;
     expect(err.error.code).toBe("template_limit");
     expect(err.error.message).toMatch(/limit of 2 templates/);
-    expect(await templateCount(admin.tenantId)).toBe(2);
+    expect(await countRows("templates", admin.tenantId)).toBe(2);
     const settings = await callJson<TenantSettingsView>(
       admin,
       "GET",
@@ -254,14 +214,14 @@ describe("template drafts", () => {
     );
     expect(settings).toMatchObject({ templateLimit: 2, templateCount: 2 });
     expect((await call(admin, "DELETE", `/api/admin/templates/${first.id}`)).status).toBe(204);
-    await create(admin, draft(n.id));
+    await createTemplate(admin, draft(n.id));
   });
 });
 
 describe("Meta review", () => {
   it("submits to Meta, and the relayed status webhooks approve or reject with the reason", async () => {
     const body = draft(numberA.id);
-    const t = await create(a, body);
+    const t = await createTemplate(a, body);
     const pending = await submit(a, t.id);
     expect(pending).toMatchObject({ status: "pending", version: 2 });
     expect(pending.metaTemplateId).toMatch(/^\d+$/);
@@ -301,7 +261,7 @@ describe("Meta review", () => {
 
     await review(pending.metaTemplateId!, "APPROVED");
     expect(await relaySimWaba(numberA.wabaId!)).toBe(1);
-    const approved = await get(a, t.id);
+    const approved = await templateById(a, t.id);
     expect(approved).toMatchObject({ status: "approved", statusReason: null, version: 3 });
     expect((await usableTemplates(env.DB, a.tenantId, numberA.id)).map((u) => u.id)).toContain(
       t.id,
@@ -309,7 +269,10 @@ describe("Meta review", () => {
 
     await review(pending.metaTemplateId!, "PAUSED", "LOW_QUALITY");
     await relaySimWaba(numberA.wabaId!);
-    expect(await get(a, t.id)).toMatchObject({ status: "paused", statusReason: "LOW_QUALITY" });
+    expect(await templateById(a, t.id)).toMatchObject({
+      status: "paused",
+      statusReason: "LOW_QUALITY",
+    });
     expect((await usableTemplates(env.DB, a.tenantId, numberA.id)).map((u) => u.id)).not.toContain(
       t.id,
     );
@@ -317,11 +280,11 @@ describe("Meta review", () => {
 
   it("a rejected template is edited back to a draft and resubmitted as an edit at Meta", async () => {
     const body = draft(numberA.id, { category: "MARKETING" });
-    const t = await create(a, body);
+    const t = await createTemplate(a, body);
     const pending = await submit(a, t.id);
     await review(pending.metaTemplateId!, "REJECTED", "INVALID_FORMAT");
     await relaySimWaba(numberA.wabaId!);
-    const rejected = await get(a, t.id);
+    const rejected = await templateById(a, t.id);
     expect(rejected).toMatchObject({ status: "rejected", statusReason: "INVALID_FORMAT" });
 
     const renamed = await call(a, "PATCH", `/api/admin/templates/${t.id}`, {
@@ -353,7 +316,7 @@ describe("Meta review", () => {
   });
 
   it("status webhooks are idempotent, tenant-safe by WABA, and unknown templates are acknowledged", async () => {
-    const t = await create(a, draft(numberA.id));
+    const t = await createTemplate(a, draft(numberA.id));
     const { metaTemplateId } = await submit(a, t.id);
     await review(metaTemplateId!, "APPROVED");
     const res = await sim(`/_sim/outbox/drain?wabaId=${numberA.wabaId}`, {});
@@ -362,57 +325,59 @@ describe("Meta review", () => {
     const deliver = () =>
       deliverSigned(items[0]!.body, items[0]!.signature).then((r) => expect(r.status).toBe(200));
     await deliver();
-    const once = await get(a, t.id);
+    const once = await templateById(a, t.id);
     expect(once).toMatchObject({ status: "approved", version: 3 });
     await deliver(); // Meta retries: nothing changes, not even the version
-    expect(await get(a, t.id)).toEqual(once);
+    expect(await templateById(a, t.id)).toEqual(once);
 
     // Tenant A's template id under tenant B's account: nothing happens.
     const forged = await postWebhook(
-      statusWebhook(numberB.wabaId!, metaTemplateId!, "DISABLED", "SCAM"),
+      templateStatusWebhook(numberB.wabaId!, metaTemplateId!, "DISABLED", "SCAM"),
     );
     expect(forged.status).toBe(200);
-    expect(await get(a, t.id)).toEqual(once);
+    expect(await templateById(a, t.id)).toEqual(once);
 
     // A template Meta knows but we do not: acknowledged.
     const unknown = await postWebhook(
-      statusWebhook(numberA.wabaId!, "1999999999999999", "APPROVED"),
+      templateStatusWebhook(numberA.wabaId!, "1999999999999999", "APPROVED"),
     );
     expect(unknown.status).toBe(200);
 
     // FLAGGED keeps it usable but records the warning; REINSTATED clears it.
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "FLAGGED", "LOW_QUALITY"));
-    expect(await get(a, t.id)).toMatchObject({
+    await postWebhook(
+      templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "FLAGGED", "LOW_QUALITY"),
+    );
+    expect(await templateById(a, t.id)).toMatchObject({
       status: "approved",
       statusReason: "FLAGGED: LOW_QUALITY",
     });
     // A late PENDING (Meta does not order webhooks) does not undo the approval.
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "PENDING"));
-    expect(await get(a, t.id)).toMatchObject({ status: "approved" });
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "DISABLED", "SCAM"));
-    expect(await get(a, t.id)).toMatchObject({ status: "disabled", statusReason: "SCAM" });
-    await postWebhook(statusWebhook(numberA.wabaId!, metaTemplateId!, "REINSTATED"));
-    expect(await get(a, t.id)).toMatchObject({ status: "approved", statusReason: null });
+    await postWebhook(templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "PENDING"));
+    expect(await templateById(a, t.id)).toMatchObject({ status: "approved" });
+    await postWebhook(templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "DISABLED", "SCAM"));
+    expect(await templateById(a, t.id)).toMatchObject({ status: "disabled", statusReason: "SCAM" });
+    await postWebhook(templateStatusWebhook(numberA.wabaId!, metaTemplateId!, "REINSTATED"));
+    expect(await templateById(a, t.id)).toMatchObject({ status: "approved", statusReason: null });
   });
 
   it("Meta's refusal is a 502 with Meta's message and changes nothing", async () => {
     // Two numbers of one account: our names are unique per number, Meta's per account.
-    const shared = newWabaId();
+    const shared = freshWabaId();
     const one = await addNumber(a.tenantId, { wabaId: shared });
     const two = await addNumber(a.tenantId, { wabaId: shared });
     const name = `shared_${crypto.randomUUID().slice(0, 8)}`;
-    const first = await create(a, draft(one.id, { name }));
-    const second = await create(a, draft(two.id, { name }));
+    const first = await createTemplate(a, draft(one.id, { name }));
+    const second = await createTemplate(a, draft(two.id, { name }));
     await submit(a, first.id);
     const res = await call(a, "POST", `/api/admin/templates/${second.id}/submit`);
     expect(res.status).toBe(502);
     const err = (await res.json()) as ErrorBody;
     expect(err.error.code).toBe("meta_error");
     expect(err.error.message).toContain("Content in this language already exists");
-    expect(await get(a, second.id)).toEqual(second);
+    expect(await templateById(a, second.id)).toEqual(second);
 
     const noToken = await addNumber(a.tenantId, { token: null });
-    const orphan = await create(a, draft(noToken.id));
+    const orphan = await createTemplate(a, draft(noToken.id));
     const refused = await call(a, "POST", `/api/admin/templates/${orphan.id}/submit`);
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as ErrorBody).error.code).toBe("number_not_connected");
@@ -420,7 +385,7 @@ describe("Meta review", () => {
 
   it("deleting a submitted template deletes it at Meta first", async () => {
     const body = draft(numberA.id);
-    const t = await create(a, body);
+    const t = await createTemplate(a, body);
     await submit(a, t.id);
     expect(await atMeta(numberA.wabaId!, body.name)).toHaveLength(1);
     expect((await call(a, "DELETE", `/api/admin/templates/${t.id}`)).status).toBe(204);
@@ -428,7 +393,7 @@ describe("Meta review", () => {
     expect((await call(a, "GET", `/api/admin/templates/${t.id}`)).status).toBe(404);
 
     // Already gone at Meta (deleted by hand): Meta refuses, but only our row was left.
-    const gone = await create(a, draft(numberA.id));
+    const gone = await createTemplate(a, draft(numberA.id));
     const { metaTemplateId } = await submit(a, gone.id);
     const del = await fetch(
       `${SIM_URL}/v23.0/${numberA.wabaId}/message_templates?name=${gone.name}&hsm_id=${metaTemplateId}`,
@@ -440,7 +405,7 @@ describe("Meta review", () => {
 
     // Meta refuses (here: the token no longer works) and still holds it: 502, nothing deleted.
     const n = await addNumber(a.tenantId);
-    const kept = await create(a, draft(n.id));
+    const kept = await createTemplate(a, draft(n.id));
     await submit(a, kept.id);
     await env.DB.prepare("UPDATE managed_numbers SET access_token = ' ' WHERE id = ?")
       .bind(n.id)
@@ -458,9 +423,9 @@ describe("template list and tenancy", () => {
     const admin = await adminSession();
     const n1 = await addNumber(admin.tenantId);
     const n2 = await addNumber(admin.tenantId);
-    const alpha = await create(admin, draft(n1.id, { name: "alpha_notice" }));
-    await create(admin, draft(n1.id, { name: "beta_notice" }));
-    await create(admin, draft(n2.id, { name: "gamma_reminder" }));
+    const alpha = await createTemplate(admin, draft(n1.id, { name: "alpha_notice" }));
+    await createTemplate(admin, draft(n1.id, { name: "beta_notice" }));
+    await createTemplate(admin, draft(n2.id, { name: "gamma_reminder" }));
     const { metaTemplateId } = await submit(admin, alpha.id);
     await review(metaTemplateId!, "APPROVED");
     await relaySimWaba(n1.wabaId!);
@@ -498,7 +463,7 @@ describe("template list and tenancy", () => {
   });
 
   it("another tenant's template ids and numbers are 404 or invisible; agents get 403", async () => {
-    const t = await create(a, draft(numberA.id));
+    const t = await createTemplate(a, draft(numberA.id));
     const path = `/api/admin/templates/${t.id}`;
     expect((await call(b, "GET", path)).status).toBe(404);
     expect((await call(b, "PATCH", path, { version: 1, footer: null })).status).toBe(404);
@@ -513,7 +478,7 @@ describe("template list and tenancy", () => {
     );
     expect(bList.total).toBe(0);
     expect(await usableTemplates(env.DB, b.tenantId, numberA.id)).toEqual([]);
-    expect(await get(a, t.id)).toEqual(t);
+    expect(await templateById(a, t.id)).toEqual(t);
 
     const agent = await agentSession(a.tenantId);
     expect((await call(agent, "GET", "/api/admin/templates")).status).toBe(403);
@@ -521,12 +486,12 @@ describe("template list and tenancy", () => {
     expect((await call(agent, "POST", "/api/admin/templates", draft(numberA.id))).status).toBe(403);
     expect((await call(agent, "POST", `${path}/submit`)).status).toBe(403);
     expect((await call(agent, "DELETE", path)).status).toBe(403);
-    expect(await get(a, t.id)).toEqual(t);
+    expect(await templateById(a, t.id)).toEqual(t);
   });
 });
 
 describe("the simulator's template API validates like Meta", () => {
-  const wabaId = newWabaId();
+  const wabaId = freshWabaId();
   async function post(path: string, body: unknown, token = "test-token") {
     const res = await fetch(`${SIM_URL}/v23.0/${path}`, {
       method: "POST",

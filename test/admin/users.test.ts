@@ -9,11 +9,15 @@ import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/platform/crypto";
 import type { UserTokenView, UserView } from "../../src/shared/admin";
 import type { MeView } from "../../src/shared/protocol";
-import { customerWrites, eventually, seedTenant, uid } from "../helpers";
-import type { SinkMessage } from "../smtp-sink";
+import { offersOf } from "../kit/conversation";
+import { readXlsxRows } from "../kit/files";
+import { emailAddress, phone, uid } from "../kit/ids";
+import { acceptMailTo, mailsTo, refuseMailTo } from "../kit/mail";
+import { customerWrites } from "../kit/meta";
 import {
   adminSession,
   agentSession,
+  anonymous,
   BASE,
   badFields,
   call,
@@ -22,23 +26,10 @@ import {
   login,
   PASSWORD,
   type Session,
-} from "./session";
-import { readXlsxRows } from "./xlsx";
-
-const SINK = env.MAIL_SINK_URL as string;
-
-function email(): string {
-  return `${uid("invitee")}@example.test`.toLowerCase();
-}
-
-function phone(): string {
-  return `39347${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
-
-async function mailsTo(to: string): Promise<SinkMessage[]> {
-  const res = await fetch(`${SINK}/messages?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as SinkMessage[];
-}
+} from "../kit/session";
+import type { SinkMessage } from "../kit/smtp-sink";
+import { seedTenant } from "../kit/tenant";
+import { eventually } from "../kit/wait";
 
 /** Waits for the `n`th mail to `to` and returns the token of its set-password link. */
 async function invitationToken(to: string, n = 1): Promise<{ token: string; mail: SinkMessage }> {
@@ -46,14 +37,6 @@ async function invitationToken(to: string, n = 1): Promise<{ token: string; mail
   const link = mail.links.find((l) => l.startsWith("https://parley.test/welcome?token="));
   expect(link, mail.text).toBeTruthy();
   return { token: new URL(link!).searchParams.get("token")!, mail };
-}
-
-function anonymous(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
-  return exports.default.fetch(`${BASE}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
 }
 
 async function invite(admin: Session, body: Record<string, unknown>): Promise<UserView> {
@@ -83,7 +66,7 @@ async function countUsers(address: string): Promise<number> {
 describe("invitations", () => {
   it("mails a single-use link that sets the password and signs in; reuse fails", async () => {
     const admin = await adminSession();
-    const to = email();
+    const to = emailAddress("invitee");
     const user = await invite(admin, { email: to, name: "Carla Conti", language: "it" });
     expect(user).toMatchObject({ email: to, invitePending: true, active: true, language: "it" });
 
@@ -142,7 +125,7 @@ describe("invitations", () => {
 
   it("refuses expired and unknown links", async () => {
     const admin = await adminSession();
-    const to = email();
+    const to = emailAddress("invitee");
     const user = await invite(admin, { email: to, name: "Late Larry" });
     const { token } = await invitationToken(to);
     await env.DB.prepare("UPDATE user_tokens SET expires_at = ? WHERE user_id = ?")
@@ -166,7 +149,7 @@ describe("invitations", () => {
 
   it("resending mails a new link and the old one stops working", async () => {
     const admin = await adminSession();
-    const to = email();
+    const to = emailAddress("invitee");
     const user = await invite(admin, { email: to, name: "Resend Rita" });
     const first = await invitationToken(to, 1);
     await callJson(admin, "POST", `/api/admin/users/${user.id}/invite`, undefined, 200);
@@ -183,8 +166,8 @@ describe("invitations", () => {
 
   it("keeps the user when the mail server refuses the invitation (502), and resend works later", async () => {
     const admin = await adminSession();
-    const to = email();
-    await fetch(`${SINK}/reject?to=${encodeURIComponent(to)}`, { method: "POST" });
+    const to = emailAddress("invitee");
+    await refuseMailTo(to);
     const res = await call(admin, "POST", "/api/admin/users", {
       email: to,
       name: "Bounce Bob",
@@ -202,7 +185,7 @@ describe("invitations", () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ email: to, invitePending: true });
 
-    await fetch(`${SINK}/accept?to=${encodeURIComponent(to)}`, { method: "POST" });
+    await acceptMailTo(to);
     await callJson(admin, "POST", `/api/admin/users/${page.items[0]!.id}/invite`, undefined, 200);
     const { token } = await invitationToken(to);
     expect((await anonymous("GET", `/auth/token/${token}`)).status).toBe(200);
@@ -240,7 +223,7 @@ describe("users API", () => {
   it("rejects bad input naming each field and stores nothing", async () => {
     const admin = await adminSession();
     const skillsetId = await skillsetOf(admin.tenantId);
-    const to = email();
+    const to = emailAddress("invitee");
     const res = await call(admin, "POST", "/api/admin/users", {
       email: "not-an-email",
       name: "",
@@ -302,7 +285,7 @@ describe("users API", () => {
     const s1 = await skillsetOf(admin.tenantId);
     const s2 = await skillsetOf(admin.tenantId);
     const user = await invite(admin, {
-      email: email(),
+      email: emailAddress("invitee"),
       name: "Versioned Vic",
       memberships: [{ skillsetId: s1, agentPriority: 7 }],
     });
@@ -351,8 +334,13 @@ describe("users API", () => {
     const agent = await agentSession(admin.tenantId);
     expect((await call(agent, "GET", "/api/admin/users")).status).toBe(403);
     expect(
-      (await call(agent, "POST", "/api/admin/users", { email: email(), name: "X", role: "admin" }))
-        .status,
+      (
+        await call(agent, "POST", "/api/admin/users", {
+          email: emailAddress("invitee"),
+          name: "X",
+          role: "admin",
+        })
+      ).status,
     ).toBe(403);
     expect((await anonymous("GET", "/api/admin/users")).status).toBe(401);
   });
@@ -361,8 +349,8 @@ describe("users API", () => {
     const a = await adminSession();
     const b = await adminSession();
     const aSkillset = await skillsetOf(a.tenantId);
-    const aUser = await invite(a, { email: email(), name: "Tenant A user" });
-    const bUser = await invite(b, { email: email(), name: "Tenant B user" });
+    const aUser = await invite(a, { email: emailAddress("invitee"), name: "Tenant A user" });
+    const bUser = await invite(b, { email: emailAddress("invitee"), name: "Tenant B user" });
     expect((await call(b, "GET", `/api/admin/users/${aUser.id}`)).status).toBe(404);
     expect(
       (await call(b, "PATCH", `/api/admin/users/${aUser.id}`, { version: 1, name: "Stolen" }))
@@ -421,8 +409,8 @@ describe("users API", () => {
     const admin = await adminSession();
     const tag = uid("zeta").replace(/-/g, "");
     const names = [`Bea ${tag}`, `Alan ${tag}`, `=HYPERLINK("x") ${tag}`];
-    for (const name of names) await invite(admin, { email: email(), name });
-    await invite(admin, { email: email(), name: "Other Person" });
+    for (const name of names) await invite(admin, { email: emailAddress("invitee"), name });
+    await invite(admin, { email: emailAddress("invitee"), name: "Other Person" });
 
     const page = await callJson<{ items: UserView[]; total: number; pageSize: number }>(
       admin,
@@ -452,10 +440,6 @@ describe("users API", () => {
 });
 
 // ---- propagation to the actors ---------------------------------------------------------
-
-async function offersOf(agentId: string, tenantId: string) {
-  return (await env.AGENT.getByName(agentId).snapshot(tenantId))?.offers ?? [];
-}
 
 async function waitForOffers(agentId: string, tenantId: string, n = 1) {
   return eventually(async () => {

@@ -7,53 +7,24 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18881,
-    simPort: 18882,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18881, simPort: 18882 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const BRUNO = "bruno@demo.parley.test";
 
 async function freshPage(width = 1366, height = 768): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height } });
   return context.newPage();
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(stack.url);
-  await page.fill("#login-email", email);
-  await page.fill("#login-password", password);
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-}
-
-/** Polls the local SMTP server until a mail to `to` arrives; returns its links. */
-async function mailLinks(to: string): Promise<string[]> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${stack.mailUrl}/messages?to=${encodeURIComponent(to)}`);
-    const mails = (await res.json()) as { links: string[] }[];
-    const last = mails.at(-1);
-    if (last) return last.links;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no mail to ${to}`);
 }
 
 describe("account", () => {
@@ -71,7 +42,9 @@ describe("account", () => {
     await page.locator("#reset-sent", { hasText: BRUNO }).waitFor();
     await page.screenshot({ path: "test-results/account-reset-sent.png" });
 
-    const link = (await mailLinks(BRUNO)).find((l) => l.includes("/welcome?token="));
+    const link = (await lastMailTo(BRUNO, stack.mailUrl)).links.find((l) =>
+      l.includes("/welcome?token="),
+    );
     expect(link).toBeDefined();
     // The mail's link points at the configured public address; open it on this stack.
     const path = new URL(link!).pathname + new URL(link!).search;
@@ -89,12 +62,15 @@ describe("account", () => {
     await other.fill("#login-password", "parley-agent");
     await other.click("#login-submit");
     await other.locator(".form-error", { hasText: "Invalid e-mail or password" }).waitFor();
-    await signIn(other, BRUNO, "bruno new password");
+    await signInPage(other, stack.url, { email: BRUNO, password: "bruno new password" });
   });
 
   it("changes the name, the language and the password from the Profile dialog", async () => {
     const page = await freshPage();
-    await signIn(page, "alice@demo.parley.test", "parley-agent");
+    await signInPage(page, stack.url, {
+      email: "alice@demo.parley.test",
+      password: "parley-agent",
+    });
 
     // Opened by keyboard; focus starts on the name.
     await page.focus("#profile-open");
@@ -144,7 +120,10 @@ describe("account", () => {
     // Signed out, the new password signs in.
     await page.click("#logout");
     await page.waitForSelector("#login-email");
-    await signIn(page, "alice@demo.parley.test", "alice new password");
+    await signInPage(page, stack.url, {
+      email: "alice@demo.parley.test",
+      password: "alice new password",
+    });
     await page.locator(".agent-name", { hasText: "Alice Ferrari" }).waitFor();
   });
 });

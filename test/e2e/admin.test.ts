@@ -4,53 +4,30 @@
  * server on loopback); the agent sets a password from the mailed link, goes
  * Ready, and receives the next conversation written to that new number.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18797,
-    simPort: 18798,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18797, simPort: 18798 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", email);
-  await page.fill("#login-password", password);
-  await page.click("#login-submit");
-}
-
-/** The newest mail the local SMTP server received for `to`, polled until it arrives. */
-async function mailTo(to: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${stack.mailUrl}/messages?to=${encodeURIComponent(to)}`);
-    const mails = (await res.json()) as { text?: string; raw?: string }[];
-    const last = mails.at(-1);
-    if (last) return last.text ?? last.raw ?? "";
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no mail to ${to}`);
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 describe("administration", () => {
   it("admin creates a number, a skillset and an agent; the agent then receives a conversation on it", async () => {
     const admin = await browser.newPage();
-    await login(admin, "admin@demo.parley.test", "parley-admin");
+    await signInPage(
+      admin,
+      stack.url,
+      { email: "admin@demo.parley.test", password: "parley-admin" },
+      { ready: null },
+    );
     await admin.click("#nav-admin");
 
     // The number exists at Meta, in its WABA, with a token granted on that WABA.
@@ -120,7 +97,7 @@ describe("administration", () => {
     await admin.locator("table.admin-list tr[data-id]", { hasText: "Carla Agent" }).waitFor();
 
     // The invitation arrives; Carla sets her password from the link and goes Ready.
-    const mail = await mailTo("carla@demo.parley.test");
+    const mail = (await lastMailTo("carla@demo.parley.test", stack.mailUrl)).text;
     const link = mail.match(/https?:\/\/\S+\/welcome\?token=[\w-]+/)?.[0];
     expect(link, mail).toBeTruthy();
     const carlaContext = await browser.newContext();

@@ -8,33 +8,17 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18837,
-    simPort: 18838,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18837, simPort: 18838 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function login(page: Page) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", "admin@demo.parley.test");
-  await page.fill("#login-password", "parley-admin");
-  await page.click("#login-submit");
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Opens a skillset by its demo id and saves a bot label (and, when asked, makes it the default). */
 async function labelSkillset(page: Page, id: string, label: string, isDefault = false) {
@@ -48,7 +32,12 @@ async function labelSkillset(page: Page, id: string, label: string, isDefault = 
 describe("softbot administration", () => {
   it("the header shows the service open; the admin sets up the menu with reply buttons and finds it saved", async () => {
     const page = await browser.newPage();
-    await login(page);
+    await signInPage(
+      page,
+      stack.url,
+      { email: "admin@demo.parley.test", password: "parley-admin" },
+      { ready: null },
+    );
 
     // The header: open, and the number's line from the keyboard.
     const status = page.locator("#service-status");

@@ -8,8 +8,14 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  apiCall,
+  apiLogin,
+  signInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
 
 const NUMBER = "demo-number";
 const CUSTOMER_PHONE = "393470000927";
@@ -18,54 +24,17 @@ let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18827,
-    simPort: 18828,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18827, simPort: 18828 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-/** Signs in through the API; returns the session cookie pair. */
-async function apiLogin(email: string, password: string): Promise<string> {
-  const res = await fetch(`${stack.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-/** One JSON call as the signed-in admin; fails the test on another status. */
-async function adminCall<T>(
-  cookie: string,
-  method: string,
-  path: string,
-  body: unknown,
-  expected: number,
-): Promise<T> {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { Cookie: cookie, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status !== expected) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** The demo number's tree; returns the ids by value. */
 async function seedTree(admin: string): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   const add = async (value: string, parent: string | null, more: object = {}) => {
-    const node = await adminCall<{ id: string }>(
+    const node = await apiCall<{ id: string }>(
+      stack.url,
       admin,
       "POST",
       `/api/admin/numbers/${NUMBER}/profiling`,
@@ -80,14 +49,16 @@ async function seedTree(admin: string): Promise<Record<string, string>> {
   await add("Laptops", "Sales");
   await add("Broken screen", "Phones");
   await add("Late delivery", "Phones", { notesAllowed: true });
-  const number = await adminCall<{ version: number }>(
+  const number = await apiCall<{ version: number }>(
+    stack.url,
     admin,
     "GET",
     `/api/admin/numbers/${NUMBER}`,
     undefined,
     200,
   );
-  await adminCall(
+  await apiCall(
+    stack.url,
     admin,
     "PATCH",
     `/api/admin/numbers/${NUMBER}`,
@@ -97,25 +68,23 @@ async function seedTree(admin: string): Promise<Record<string, string>> {
   return ids;
 }
 
-async function loginAs(page: Page, email: string, password: string) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", email);
-  await page.fill("#login-password", password);
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-}
-
 async function selectedValue(page: Page, selector: string): Promise<string> {
   return page.locator(selector).inputValue();
 }
 
 describe("closing with the profiling tree", () => {
   it("needs a leaf before Confirm, finds it by search, and stores its path in the history", async () => {
-    const admin = await apiLogin("admin@demo.parley.test", "parley-admin");
+    const admin = await apiLogin(stack.url, {
+      email: "admin@demo.parley.test",
+      password: "parley-admin",
+    });
     const ids = await seedTree(admin);
 
     const agent = await browser.newPage();
-    await loginAs(agent, "alice@demo.parley.test", "parley-agent");
+    await signInPage(agent, stack.url, {
+      email: "alice@demo.parley.test",
+      password: "parley-agent",
+    });
     await agent.waitForSelector('#connection[data-state="live"]');
     await agent.selectOption("#status-select", "ready");
 
@@ -199,7 +168,8 @@ describe("closing with the profiling tree", () => {
     await agent.locator("dialog.close-dialog").waitFor({ state: "detached" });
 
     // The customer's history keeps the path and the notes.
-    const found = await adminCall<{ items: { id: string }[] }>(
+    const found = await apiCall<{ items: { id: string }[] }>(
+      stack.url,
       admin,
       "GET",
       `/api/customers?q=${CUSTOMER_PHONE}`,
@@ -211,9 +181,9 @@ describe("closing with the profiling tree", () => {
     // The history row is written just after the close answers: poll briefly.
     let newest: { closeReason: string | null; closeNotes: string | null } | undefined;
     for (let i = 0; i < 50 && !newest?.closeReason; i++) {
-      const history = await adminCall<{
+      const history = await apiCall<{
         items: { closeReason: string | null; closeNotes: string | null }[];
-      }>(admin, "GET", `/api/customers/${customerId}/conversations`, undefined, 200);
+      }>(stack.url, admin, "GET", `/api/customers/${customerId}/conversations`, undefined, 200);
       newest = history.items[0];
       if (!newest?.closeReason) await new Promise((r) => setTimeout(r, 200));
     }

@@ -11,88 +11,34 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { apiCall, apiLogin, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { mediaFixture } from "../kit/files.ts";
+import { type PhoneMessage, phoneHolds, phoneThread } from "../kit/simulator.ts";
 
 const CUSTOMER = "393470000851";
 const MEETING_URL = "https://meet.example.com/parley";
-const fixture = (name: string) => `test/fixtures/media/${name}`;
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18851,
-    simPort: 18852,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
   // A fake microphone (a tone) that needs no permission prompt: the real one cannot exist here.
-  browser = await launchChromium([
+  ({ stack, browser } = await startBrowserStack({ port: 18851, simPort: 18852 }, [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
-  ]);
+  ]));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function apiLogin(email: string, password: string): Promise<string> {
-  const res = await fetch(`${stack.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-async function adminCall<T>(
-  cookie: string,
-  method: string,
-  path: string,
-  body: unknown,
-  expected: number,
-): Promise<T> {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { Cookie: cookie, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status !== expected) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-interface PhoneMessage {
-  direction: string;
-  type: string;
-  text: string;
-  raw: Record<string, unknown> | null;
-}
-
-/** What the customer's phone received from the business, oldest first. */
-async function phoneThread(): Promise<PhoneMessage[]> {
-  const res = await fetch(`${stack.simUrl}/_sim/threads/${CUSTOMER}`);
-  if (res.status !== 200) return [];
-  const { messages } = (await res.json()) as { messages: PhoneMessage[] };
-  return messages.filter((m) => m.direction === "out");
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Waits until the phone holds `count` business messages more than `before`; returns the new ones. */
 async function phoneGetsNew(before: number, count = 1): Promise<PhoneMessage[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const out = await phoneThread();
-    if (out.length >= before + count) return out.slice(before);
-    if (Date.now() > deadline) {
-      throw new Error(`the phone has ${out.length} messages, expected ${before + count}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const all = await phoneHolds(CUSTOMER, before + count, {
+    simUrl: stack.simUrl,
+    timeoutMs: 15_000,
+  });
+  return all.slice(before);
 }
 
 /**
@@ -137,7 +83,7 @@ async function openPanel(button: string): Promise<void> {
 }
 
 async function attach(file: string, caption?: string): Promise<void> {
-  await agent.setInputFiles("#compose-file", fixture(file));
+  await agent.setInputFiles("#compose-file", mediaFixture(file));
   await agent.locator("#compose-attach-send").waitFor();
   if (caption !== undefined) await agent.fill("#compose-caption", caption);
   await agent.click("#compose-attach-send");
@@ -146,8 +92,12 @@ async function attach(file: string, caption?: string): Promise<void> {
 
 describe("composer", () => {
   it("sends every kind of attachment, a voice note, a location, a predefined message, a video-call link, an emoji and dictation", async () => {
-    const admin = await apiLogin("admin@demo.parley.test", "parley-admin");
-    await adminCall(
+    const admin = await apiLogin(stack.url, {
+      email: "admin@demo.parley.test",
+      password: "parley-admin",
+    });
+    await apiCall(
+      stack.url,
       admin,
       "POST",
       "/api/admin/locations",
@@ -159,7 +109,8 @@ describe("composer", () => {
       },
       201,
     );
-    await adminCall(
+    await apiCall(
+      stack.url,
       admin,
       "POST",
       "/api/admin/predefined-messages",
@@ -171,7 +122,8 @@ describe("composer", () => {
       },
       201,
     );
-    await adminCall(
+    await apiCall(
+      stack.url,
       admin,
       "POST",
       "/api/admin/predefined-messages",
@@ -182,14 +134,16 @@ describe("composer", () => {
       },
       201,
     );
-    const settings = await adminCall<{ version: number }>(
+    const settings = await apiCall<{ version: number }>(
+      stack.url,
       admin,
       "GET",
       "/api/admin/settings",
       undefined,
       200,
     );
-    await adminCall(
+    await apiCall(
+      stack.url,
       admin,
       "PATCH",
       "/api/admin/settings",
@@ -213,7 +167,7 @@ describe("composer", () => {
     await phone.press("#phone-compose", "Enter");
     await agent.click(".offer-accept");
     await agent.locator("#composer").waitFor();
-    const start = (await phoneThread()).length;
+    const start = (await phoneThread(CUSTOMER, stack.simUrl)).length;
 
     // Emoji: the picker opens, Esc closes it and focus returns to its button.
     await openPanel("#compose-emoji");
@@ -237,8 +191,8 @@ describe("composer", () => {
       name: "huge.png",
       mimeType: "image/png",
       buffer: Buffer.concat([
-        readFileSync(fixture("image.png")),
-        Buffer.alloc(5 * 1024 * 1024 + 1 - readFileSync(fixture("image.png")).length),
+        readFileSync(mediaFixture("image.png")),
+        Buffer.alloc(5 * 1024 * 1024 + 1 - readFileSync(mediaFixture("image.png")).length),
       ]),
     });
     await agent.locator("#compose-attach-refused", { hasText: "5 MB" }).waitFor();
@@ -248,14 +202,14 @@ describe("composer", () => {
     await agent.setInputFiles("#compose-file", {
       name: "renamed.png",
       mimeType: "image/png",
-      buffer: readFileSync(fixture("photo.jpg")),
+      buffer: readFileSync(mediaFixture("photo.jpg")),
     });
     await agent.locator("#compose-attach-refused", { hasText: "renamed" }).waitFor();
     await agent.keyboard.press("Escape");
 
     // Every kind of attachment.
-    let before = (await phoneThread()).length;
-    await agent.setInputFiles("#compose-file", fixture("image.png"));
+    let before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
+    await agent.setInputFiles("#compose-file", mediaFixture("image.png"));
     await agent.fill("#compose-caption", "Il nostro logo");
     await agent.screenshot({ path: "test-results/composer-attach.png" });
     await agent.click("#compose-attach-send");
@@ -278,10 +232,10 @@ describe("composer", () => {
     const bytes = await (
       await fetch(meta.url, { headers: { Authorization: "Bearer x" } })
     ).arrayBuffer();
-    expect(Buffer.from(bytes).equals(readFileSync(fixture("image.png")))).toBe(true);
+    expect(Buffer.from(bytes).equals(readFileSync(mediaFixture("image.png")))).toBe(true);
 
     // A voice note from the (fake) microphone.
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await openPanel("#compose-voice");
     await agent.click("#compose-voice-start");
     await agent.locator("#compose-voice-duration", { hasText: "0:01" }).waitFor();
@@ -311,7 +265,7 @@ describe("composer", () => {
     expect(seconds).toBeGreaterThan(0.8);
 
     // A predefined location.
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await openPanel("#compose-location");
     await agent.fill("#compose-location-filter", "milano");
     await agent.keyboard.press("Enter");
@@ -329,7 +283,7 @@ describe("composer", () => {
     await agent.click(".compose-item");
     await expect(agent.inputValue("#composer")).resolves.toBe("Grazie per averci scritto!");
     await agent.fill("#composer", "");
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await openPanel("#compose-predefined");
     await agent.fill("#compose-predefined-filter", "soddisfatto");
     await agent.keyboard.press("Enter");
@@ -347,7 +301,7 @@ describe("composer", () => {
     await agent.click("#compose-meeting");
     const link = await agent.inputValue("#composer");
     expect(link).toMatch(/^https:\/\/meet\.example\.com\/parley\/parley-[0-9a-z]{12}$/);
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await agent.click("#send-button");
     expect((await phoneGetsNew(before))[0]).toMatchObject({ type: "text", text: link });
     await agent.click("#compose-dictation");
@@ -355,7 +309,7 @@ describe("composer", () => {
       () => (document.querySelector("#composer") as unknown as { value: string }).value !== "",
     );
     await expect(agent.inputValue("#composer")).resolves.toBe("one moment please");
-    before = (await phoneThread()).length;
+    before = (await phoneThread(CUSTOMER, stack.simUrl)).length;
     await agent.keyboard.press("Enter");
     expect((await phoneGetsNew(before))[0]).toMatchObject({ text: "one moment please" });
 

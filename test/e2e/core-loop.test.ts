@@ -3,41 +3,27 @@
  * phone, the agent sees the offer pop-up, accepts, replies; the phone shows
  * the reply and the agent's ticks turn to read.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18787,
-    simPort: 18788,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18787, simPort: 18788 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function loginAs(page: Page, email: string, password: string) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", email);
-  await page.fill("#login-password", password);
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 describe("agent desktop", () => {
   it("customer writes, agent accepts and replies, the phone gets it and ticks turn read", async () => {
     const agent = await browser.newPage();
-    await loginAs(agent, "alice@demo.parley.test", "parley-agent");
+    await signInPage(agent, stack.url, {
+      email: "alice@demo.parley.test",
+      password: "parley-agent",
+    });
     await agent.waitForSelector('#connection[data-state="live"]');
     await agent.selectOption("#status-select", "ready");
 

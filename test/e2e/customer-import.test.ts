@@ -5,53 +5,34 @@
  * nothing to apply; the same list with one name edited updates only that
  * customer, and the others keep their version.
  */
-import { readFileSync } from "node:fs";
-import type { Browser, Download, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
+import type { Stack } from "../../scripts/stack.ts";
 import type { CustomerView } from "../../src/shared/customers.ts";
-import { readXlsxRows } from "../admin/xlsx.ts";
-import { launchChromium } from "./browser.ts";
+import {
+  download,
+  importCount,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
+import { readXlsxRows } from "../kit/files.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18951,
     simPort: 18952,
     smtpPort: 18953,
     mailPort: 18954,
     inspectorPort: 18955,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function signInAdmin(): Promise<Page> {
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await page.goto(stack.url);
-  await page.fill("#login-email", "admin@demo.parley.test");
-  await page.fill("#login-password", "parley-admin");
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-  return page;
-}
-
-async function download(page: Page, selector: string): Promise<Buffer> {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
-  return readFileSync(await (file as Download).path());
-}
-
-const count = (page: Page, key: string) =>
-  page.locator(`#import-summary [data-count="${key}"] dd`).textContent();
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Uploads a file in Insert/Update/Delete mode and waits for its preview. */
 async function uploadReplace(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
@@ -71,7 +52,12 @@ async function demoCustomers(page: Page): Promise<CustomerView[]> {
 
 describe("customer import", () => {
   it("imports the downloaded list back as a no-op, and an edited one as one update", async () => {
-    const admin = await signInAdmin();
+    const admin = await signedInPage(
+      browser,
+      stack.url,
+      { email: "admin@demo.parley.test", password: "parley-admin" },
+      { context: { acceptDownloads: true } },
+    );
     const before = await demoCustomers(admin);
     expect(before).toHaveLength(DEMO.customers.length);
 
@@ -85,12 +71,12 @@ describe("customer import", () => {
       mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       buffer: exported,
     });
-    await expect(count(admin, "valid")).resolves.toBe("3");
-    await expect(count(admin, "rejected")).resolves.toBe("0");
-    await expect(count(admin, "inserts")).resolves.toBe("0");
-    await expect(count(admin, "updates")).resolves.toBe("0");
-    await expect(count(admin, "unchanged")).resolves.toBe("3");
-    await expect(count(admin, "deletes")).resolves.toBe("0");
+    await expect(importCount(admin, "valid")).resolves.toBe("3");
+    await expect(importCount(admin, "rejected")).resolves.toBe("0");
+    await expect(importCount(admin, "inserts")).resolves.toBe("0");
+    await expect(importCount(admin, "updates")).resolves.toBe("0");
+    await expect(importCount(admin, "unchanged")).resolves.toBe("3");
+    await expect(importCount(admin, "deletes")).resolves.toBe("0");
     const rows = admin.locator("table.import-valid tr[data-row]");
     for (let i = 0; i < 3; i++) {
       await expect(rows.nth(i).getAttribute("data-action")).resolves.toBe("unchanged");
@@ -119,9 +105,9 @@ describe("customer import", () => {
       mimeType: "text/csv",
       buffer: Buffer.from(csv),
     });
-    await expect(count(admin, "updates")).resolves.toBe("1");
-    await expect(count(admin, "unchanged")).resolves.toBe("2");
-    await expect(count(admin, "deletes")).resolves.toBe("0");
+    await expect(importCount(admin, "updates")).resolves.toBe("1");
+    await expect(importCount(admin, "unchanged")).resolves.toBe("2");
+    await expect(importCount(admin, "deletes")).resolves.toBe("0");
     await admin.click("#import-confirm");
     const dialog = admin.locator(".import-apply-dialog");
     await expect(dialog.textContent()).resolves.toContain(

@@ -7,73 +7,36 @@
  * and notes) shows up in the customer's History: searched by a word, expanded to its
  * messages, and mailed as a transcript through the local SMTP server.
  */
-import { readFileSync } from "node:fs";
-import type { Browser, Download, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { readXlsxRows } from "../admin/xlsx.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  download,
+  importCount,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
+import { readXlsxRows } from "../kit/files.ts";
+import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18807,
-    simPort: 18808,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18807, simPort: 18808 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };
 
-/** Signs in on a fresh browser context (its own cookies) and waits for the desktop. */
-async function signIn(who: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await page.goto(stack.url);
-  await page.fill("#login-email", who.email);
-  await page.fill("#login-password", who.password);
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-  return page;
-}
-
-/** Clicks `selector` and returns the file it downloads, as bytes. */
-async function download(page: Page, selector: string): Promise<ArrayBuffer> {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
-  const path = await (file as Download).path();
-  const bytes = readFileSync(path);
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-/** The text of one count of the import summary. */
-const count = (page: Page, key: string) =>
-  page.locator(`#import-summary [data-count="${key}"] dd`).textContent();
-
-/** Polls the local SMTP server until a mail to `to` arrives. */
-async function mailTo(to: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${stack.mailUrl}/messages?to=${encodeURIComponent(to)}`);
-    const mails = (await res.json()) as { text?: string; raw?: string; subject?: string }[];
-    const last = mails.at(-1);
-    if (last) return `${last.subject ?? ""}\n${last.text ?? last.raw ?? ""}`;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no mail to ${to}`);
-}
-
 describe("customers", () => {
   it("admin imports a file with good and bad rows, confirms, edits a customer and exports the list", async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signedInPage(browser, stack.url, ADMIN, {
+      context: { acceptDownloads: true },
+    });
 
     // Setup through the API (same session cookie): a property shown in the customer list.
     const created = await admin.request.post(
@@ -131,11 +94,11 @@ describe("customers", () => {
     // The preview is at its own address: it survives a reload.
     await admin.waitForURL(/\/customers\/import\?id=[\w-]+$/);
 
-    await expect(count(admin, "valid")).resolves.toBe("2");
-    await expect(count(admin, "rejected")).resolves.toBe("4");
-    await expect(count(admin, "inserts")).resolves.toBe("2");
-    await expect(count(admin, "updates")).resolves.toBe("0");
-    await expect(count(admin, "deletes")).resolves.toBe("0");
+    await expect(importCount(admin, "valid")).resolves.toBe("2");
+    await expect(importCount(admin, "rejected")).resolves.toBe("4");
+    await expect(importCount(admin, "inserts")).resolves.toBe("2");
+    await expect(importCount(admin, "updates")).resolves.toBe("0");
+    await expect(importCount(admin, "deletes")).resolves.toBe("0");
     const rejection = (row: number) =>
       admin.locator(`table.import-rejections tr[data-row="${row}"]`).first().textContent();
     await expect(rejection(4)).resolves.toMatch(/Phone.*valid mobile/);
@@ -146,7 +109,7 @@ describe("customers", () => {
 
     await admin.reload();
     await admin.locator("#import-summary").waitFor();
-    await expect(count(admin, "valid")).resolves.toBe("2");
+    await expect(importCount(admin, "valid")).resolves.toBe("2");
 
     await admin.click("#import-confirm");
     await admin.locator(".import-apply-dialog .confirm-ok").click();
@@ -210,7 +173,9 @@ describe("customers", () => {
   });
 
   it("a closed conversation is in the customer's history: searched, expanded and mailed", async () => {
-    const agent = await signIn(AGENT);
+    const agent = await signedInPage(browser, stack.url, AGENT, {
+      context: { acceptDownloads: true },
+    });
     await agent.waitForSelector('#connection[data-state="live"]');
     await agent.selectOption("#status-select", "ready");
 
@@ -284,7 +249,9 @@ describe("customers", () => {
     await agent.fill('dialog input[name="to"]', "records@example.test");
     await agent.click("#history-email-send");
     await agent.locator(".toast", { hasText: "Transcript sent" }).waitFor();
-    await expect(mailTo("records@example.test")).resolves.toContain("le mando subito");
+    await expect(
+      lastMailTo("records@example.test", stack.mailUrl).then((m) => `${m.subject}\n${m.text}`),
+    ).resolves.toContain("le mando subito");
 
     // With "keep message history" off, the next conversation's texts are not kept.
     await agent.locator('[role=tab][data-tab="details"]').click();

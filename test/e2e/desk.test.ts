@@ -13,27 +13,21 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18891,
     simPort: 18892,
-    persistTo: freshStateDir(),
-    quiet: true,
     offerTimeoutSeconds: 120,
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Records notifications and beeps in `window.__desk` (runs in the page, before the app). */
 function observeAttention(): void {
@@ -81,15 +75,8 @@ async function newDesk(viewport: { width: number; height: number }): Promise<Bro
   return context;
 }
 
-async function loginAs(page: Page, email: string) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", email);
-  await page.fill("#login-password", "parley-agent");
-  await page.click("#login-submit");
-  await page.waitForSelector('#connection[data-state="live"]');
-}
-
-async function customerWrites(phone: Page, number: string, name: string, text: string) {
+/** The customer types `text` on the simulator's phone page and sends it. */
+async function typeOnPhone(phone: Page, number: string, name: string, text: string) {
   if (!phone.url().includes(number)) {
     await phone.goto(`${stack.simUrl}/phone?number=${number}&name=${encodeURIComponent(name)}`);
   }
@@ -122,7 +109,12 @@ describe("the desk's chrome", () => {
     agent.on("framenavigated", (frame) => {
       if (frame === agent.mainFrame()) navigations++;
     });
-    await loginAs(agent, "alice@demo.parley.test");
+    await signInPage(
+      agent,
+      stack.url,
+      { email: "alice@demo.parley.test", password: "parley-agent" },
+      { ready: LIVE_DESK },
+    );
 
     // Service status dialog, by keyboard: opens on Enter, Escape closes, focus returns.
     await agent.focus("#service-status");
@@ -147,7 +139,7 @@ describe("the desk's chrome", () => {
 
     await agent.selectOption("#status-select", "ready");
     const phoneA = await browser.newPage();
-    await customerWrites(phoneA, "393470000101", "Anna Verdi", "Buongiorno, sono Anna");
+    await typeOnPhone(phoneA, "393470000101", "Anna Verdi", "Buongiorno, sono Anna");
     await agent.locator(".offer-card", { hasText: "Anna Verdi" }).waitFor();
     await agent.waitForFunction(() =>
       (window as unknown as { __desk: { notifications: string[] } }).__desk.notifications.some(
@@ -165,7 +157,7 @@ describe("the desk's chrome", () => {
     const anna = await selectedId(agent);
 
     const phoneB = await browser.newPage();
-    await customerWrites(phoneB, "393470000102", "Bruno Gialli", "Salve, sono Bruno");
+    await typeOnPhone(phoneB, "393470000102", "Bruno Gialli", "Salve, sono Bruno");
     await agent.locator(".offer-card", { hasText: "Bruno Gialli" }).waitFor();
     await agent.keyboard.press("Alt+KeyA");
     await agent.locator(".conversation-item", { hasText: "Bruno Gialli" }).waitFor();
@@ -186,12 +178,12 @@ describe("the desk's chrome", () => {
 
     // A message for the open conversation appears with no navigation at all.
     const navigationsBefore = navigations;
-    await customerWrites(phoneA, "393470000101", "Anna Verdi", "Ecco il numero d'ordine 42");
+    await typeOnPhone(phoneA, "393470000101", "Anna Verdi", "Ecco il numero d'ordine 42");
     await agent.locator("#messages .message", { hasText: "ordine 42" }).waitFor();
     expect(navigations).toBe(navigationsBefore);
 
     // One for the other conversation: unread badge, its timer, a notification.
-    await customerWrites(phoneB, "393470000102", "Bruno Gialli", "Ci siete?");
+    await typeOnPhone(phoneB, "393470000102", "Bruno Gialli", "Ci siete?");
     const brunoItem = agent.locator(`.conversation-item[data-conversation-id="${bruno}"]`);
     await brunoItem.locator(".since-unread").waitFor();
     await expect(brunoItem.locator(".badge").textContent()).resolves.toContain("1");
@@ -262,10 +254,15 @@ describe("the desk's chrome", () => {
   it("on a tablet: no sideways scroll, the list is a drawer, the views a menu, 40 px targets", async () => {
     const context = await newDesk({ width: 768, height: 1024 });
     const agent = await context.newPage();
-    await loginAs(agent, "bruno@demo.parley.test");
+    await signInPage(
+      agent,
+      stack.url,
+      { email: "bruno@demo.parley.test", password: "parley-agent" },
+      { ready: LIVE_DESK },
+    );
     await agent.selectOption("#status-select", "ready");
     const phone = await browser.newPage();
-    await customerWrites(phone, "393470000103", "Carla Blu", "Buonasera dal tablet");
+    await typeOnPhone(phone, "393470000103", "Carla Blu", "Buonasera dal tablet");
     await agent.locator(".offer-card", { hasText: "Carla Blu" }).waitFor();
     await agent.click(".offer-accept");
     await agent.locator("#messages .message", { hasText: "dal tablet" }).waitFor();

@@ -10,26 +10,25 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  apiCall,
+  apiLogin,
+  LIVE_DESK,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
+import { phoneReceived, sim } from "../kit/simulator.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18817,
-    simPort: 18818,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18817, simPort: 18818 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };
@@ -37,40 +36,17 @@ const BRUNO = { email: "bruno@demo.parley.test", password: "parley-agent" };
 const BRUNO_ID = "demo-agent-2";
 const TRANSFER_MESSAGE = "Un momento: la passo a un collega che può aiutarla.";
 
-/** Signs in on a fresh browser context (its own cookies) and waits for the live desktop. */
-async function signIn(who: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(stack.url);
-  await page.fill("#login-email", who.email);
-  await page.fill("#login-password", who.password);
-  await page.click("#login-submit");
-  await page.waitForSelector('#connection[data-state="live"]');
-  return page;
-}
-
 /** Sets the desktop's status and waits until the server has it. */
-async function setStatus(page: Page, status: "ready" | "break") {
+async function chooseStatus(page: Page, status: "ready" | "break") {
   await page.selectOption("#status-select", status);
   await page.locator(`#status-select.status-${status}`).waitFor();
 }
 
 /** The customer `from` writes `text` from the simulator's phone to the demo number. */
-async function customerWrites(from: string, name: string, text: string) {
-  const res = await fetch(`${stack.simUrl}/_sim/inbound`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ from, name, phoneNumberId: DEMO.number.phoneNumberId, text }),
-  });
+async function writesToDemo(from: string, name: string, text: string) {
+  const phoneNumberId = DEMO.number.phoneNumberId;
+  const res = await sim("/_sim/inbound", { from, name, phoneNumberId, text }, stack.simUrl);
   expect(res.status, await res.text()).toBe(200);
-}
-
-/** Texts of what the customer's phone received from the business. */
-async function phoneReceived(customer: string): Promise<string[]> {
-  const res = await fetch(`${stack.simUrl}/_sim/threads/${customer}`);
-  const { messages } = (await res.json()) as {
-    messages: { direction: string; text: string | null }[];
-  };
-  return messages.filter((m) => m.direction === "out").map((m) => m.text ?? "");
 }
 
 /** Accepts the offer for `customerName` and returns its conversation id once it is open. */
@@ -86,30 +62,23 @@ async function acceptOffer(page: Page, customerName: string): Promise<string> {
 
 /** Changes the demo number's automatic messages as the admin, through the admin API. */
 async function setMessages(messages: Record<string, unknown>) {
-  const login = await fetch(`${stack.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(ADMIN),
-  });
-  expect(login.status).toBe(200);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const url = `${stack.url}/api/admin/numbers/${DEMO.number.id}`;
-  const current = (await (await fetch(url, { headers: { Cookie: cookie } })).json()) as {
-    version: number;
-    settings: { messages: Record<string, unknown> };
-  };
-  const saved = await fetch(url, {
-    method: "PATCH",
-    headers: { "Content-Type": "application/json", Cookie: cookie },
-    body: JSON.stringify({
-      version: current.version,
-      messages: { ...current.settings.messages, ...messages },
-    }),
-  });
-  expect(saved.status, await saved.text()).toBe(200);
+  const cookie = await apiLogin(stack.url, ADMIN);
+  const path = `/api/admin/numbers/${DEMO.number.id}`;
+  const current = await apiCall<{ version: number; settings: { messages: object } }>(
+    stack.url,
+    cookie,
+    "GET",
+    path,
+  );
+  const changed = { ...current.settings.messages, ...messages };
+  await apiCall(
+    stack.url,
+    cookie,
+    "PATCH",
+    path,
+    { version: current.version, messages: changed },
+    200,
+  );
 }
 
 /** Closes a conversation of the page's agent through the API (not what these tests are about). */
@@ -139,14 +108,14 @@ describe("conversation lifecycle", () => {
 
   beforeAll(async () => {
     await setMessages({ transfer: TRANSFER_MESSAGE });
-    alice = await signIn(ALICE);
-    bruno = await signIn(BRUNO);
+    alice = await signedInPage(browser, stack.url, ALICE, { ready: LIVE_DESK });
+    bruno = await signedInPage(browser, stack.url, BRUNO, { ready: LIVE_DESK });
   });
 
   it("Alice transfers to Bruno, who sees it as a transfer, gets the history, and the customer gets the transfer message", async () => {
-    await setStatus(bruno, "break");
-    await setStatus(alice, "ready");
-    await customerWrites("393470000201", "Teresa Trasferita", "Buongiorno, ho un problema");
+    await chooseStatus(bruno, "break");
+    await chooseStatus(alice, "ready");
+    await writesToDemo("393470000201", "Teresa Trasferita", "Buongiorno, ho un problema");
     const id = await acceptOffer(alice, "Teresa Trasferita");
     await alice
       .locator('#messages .message[data-direction="in"]', { hasText: "ho un problema" })
@@ -158,7 +127,7 @@ describe("conversation lifecycle", () => {
     await dialog.waitFor();
     const brunoRow = dialog.locator(`tr[data-agent="${BRUNO_ID}"]`);
     await expect.poll(() => brunoRow.locator(".target-ready").textContent()).toBe("Break");
-    await setStatus(bruno, "ready");
+    await chooseStatus(bruno, "ready");
     await expect
       .poll(async () => {
         await alice.click("#transfer-refresh");
@@ -202,16 +171,18 @@ describe("conversation lifecycle", () => {
         .locator(".message-sender")
         .textContent(),
     ).resolves.toBe("System");
-    await expect.poll(() => phoneReceived("393470000201")).toContain(TRANSFER_MESSAGE);
+    await expect
+      .poll(() => phoneReceived("393470000201", stack.simUrl))
+      .toContain(TRANSFER_MESSAGE);
     await expect(
       alice.locator(`.conversation-item[data-conversation-id="${id}"]`).count(),
     ).resolves.toBe(0);
   });
 
   it("personal wait queue brings the conversation back to Alice; parked publicly, Bruno picks it up", async () => {
-    await setStatus(bruno, "break");
-    await setStatus(alice, "ready");
-    await customerWrites("393470000202", "Walter Attesa", "Vi scrivo per un ordine");
+    await chooseStatus(bruno, "break");
+    await chooseStatus(alice, "ready");
+    await writesToDemo("393470000202", "Walter Attesa", "Vi scrivo per un ordine");
     const id = await acceptOffer(alice, "Walter Attesa");
 
     await park(alice, "personal");
@@ -231,8 +202,8 @@ describe("conversation lifecycle", () => {
     ).resolves.toBe("Personal wait queue of Alice Agent");
 
     // The customer writes again: back to Alice (offered to her alone), not to anyone else.
-    await setStatus(bruno, "ready");
-    await customerWrites("393470000202", "Walter Attesa", "Ci siete ancora?");
+    await chooseStatus(bruno, "ready");
+    await writesToDemo("393470000202", "Walter Attesa", "Ci siete ancora?");
     await alice.locator(`.offer-card[data-conversation-id="${id}"]`).waitFor();
     await expect(bruno.locator(`.offer-card[data-conversation-id="${id}"]`).count()).resolves.toBe(
       0,
@@ -266,9 +237,9 @@ describe("conversation lifecycle", () => {
   });
 
   it("Alice resumes a parked conversation from My wait queue, in Italian and with the keyboard", async () => {
-    await setStatus(bruno, "break");
-    await setStatus(alice, "ready");
-    await customerWrites("393470000203", "Ugo Ripresa", "Una domanda veloce");
+    await chooseStatus(bruno, "break");
+    await chooseStatus(alice, "ready");
+    await writesToDemo("393470000203", "Ugo Ripresa", "Una domanda veloce");
     const id = await acceptOffer(alice, "Ugo Ripresa");
     await park(alice, "personal");
     await alice.locator(`.conversation-item[data-conversation-id="${id}"]`).waitFor({
@@ -301,11 +272,11 @@ describe("conversation lifecycle", () => {
   });
 
   it("Alice invites Bruno into a conference; both see the guests, Bruno writes and leaves", async () => {
-    await setStatus(bruno, "break");
-    await setStatus(alice, "ready");
-    await customerWrites("393470000204", "Carla Conferenza", "Serve un esperto");
+    await chooseStatus(bruno, "break");
+    await chooseStatus(alice, "ready");
+    await writesToDemo("393470000204", "Carla Conferenza", "Serve un esperto");
     const id = await acceptOffer(alice, "Carla Conferenza");
-    await setStatus(bruno, "ready");
+    await chooseStatus(bruno, "ready");
 
     await alice.click("#conference-open");
     const dialog = alice.locator("#conference-dialog");
@@ -345,7 +316,7 @@ describe("conversation lifecycle", () => {
       .locator('#messages .message[data-direction="out"]', { hasText: "Sono Bruno" })
       .waitFor();
     await expect
-      .poll(() => phoneReceived("393470000204"))
+      .poll(() => phoneReceived("393470000204", stack.simUrl))
       .toContain("Sono Bruno, esperto del settore");
 
     await bruno.click("#conference-leave");
@@ -361,18 +332,20 @@ describe("conversation lifecycle", () => {
   it("typing in the composer stops the delayed welcome on assignment; without typing it is sent", async () => {
     const welcome = "Benvenuto, sono il suo operatore.";
     await setMessages({ welcomeOnAssignment: welcome, welcomeOnAssignmentDelaySeconds: 3 });
-    await setStatus(bruno, "break");
-    await setStatus(alice, "ready");
+    await chooseStatus(bruno, "break");
+    await chooseStatus(alice, "ready");
 
-    await customerWrites("393470000205", "Tina Tastiera", "Buonasera");
+    await writesToDemo("393470000205", "Tina Tastiera", "Buonasera");
     await acceptOffer(alice, "Tina Tastiera");
     // Typing at once: the composer tells the server over the socket.
     await alice.locator("#composer").pressSequentially("Buonasera Tina, ");
 
-    await customerWrites("393470000206", "Sergio Silenzio", "Buonasera");
+    await writesToDemo("393470000206", "Sergio Silenzio", "Buonasera");
     await acceptOffer(alice, "Sergio Silenzio");
     // Sergio's welcome was due after Tina's: once it is on his phone, hers would be too.
-    await expect.poll(() => phoneReceived("393470000206"), { timeout: 20_000 }).toContain(welcome);
-    await expect(phoneReceived("393470000205")).resolves.not.toContain(welcome);
+    await expect
+      .poll(() => phoneReceived("393470000206", stack.simUrl), { timeout: 20_000 })
+      .toContain(welcome);
+    await expect(phoneReceived("393470000205", stack.simUrl)).resolves.not.toContain(welcome);
   });
 });

@@ -8,26 +8,17 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signedInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18881,
-    simPort: 18882,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18881, simPort: 18882 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };
@@ -48,18 +39,6 @@ const MASKED = [
   "m******@gmail.com",
   "*** *** *** 4567",
 ];
-
-/** Signs in on a fresh browser context (its own cookies) and waits for the desktop. */
-async function signIn(who: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await page.fill("#login-email", who.email);
-  await page.fill("#login-password", who.password);
-  await page.click("#login-submit");
-  await page.waitForSelector("#status-select");
-  return page;
-}
 
 /** The admin switches "Mask sensitive data for agents" in Settings and saves. */
 async function setMasking(admin: Page, on: boolean): Promise<void> {
@@ -89,10 +68,14 @@ async function openHistory(page: Page, search: string): Promise<string> {
 
 describe("masking", () => {
   it("agents see sensitive data masked while the tenant masks it, admins always in clear", async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signedInPage(browser, stack.url, ADMIN, {
+      context: { viewport: { width: 1366, height: 768 } },
+    });
     await setMasking(admin, true);
 
-    const agent = await signIn(AGENT);
+    const agent = await signedInPage(browser, stack.url, AGENT, {
+      context: { viewport: { width: 1366, height: 768 } },
+    });
     await agent.waitForSelector('#connection[data-state="live"]');
     await agent.selectOption("#status-select", "ready");
     const inbound = await fetch(`${stack.simUrl}/_sim/inbound`, {

@@ -7,8 +7,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { mediaFixture } from "../kit/files.ts";
+import { sim, simMedia } from "../kit/simulator.ts";
 
 let stack: Stack;
 let browser: Browser;
@@ -18,8 +20,8 @@ const PNG_1x1 =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 /** A sample file (the repository's media fixtures), or a stand-in with the right type. */
-function fixture(name: string): Buffer {
-  const path = `test/fixtures/media/${name}`;
+function fixtureBytes(name: string): Buffer {
+  const path = mediaFixture(name);
   if (existsSync(path)) return readFileSync(path);
   return name.endsWith(".png") || name.endsWith(".webp")
     ? Buffer.from(PNG_1x1, "base64")
@@ -27,51 +29,21 @@ function fixture(name: string): Buffer {
 }
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18841,
-    simPort: 18842,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18841, simPort: 18842 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function signIn(page: Page) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", "alice@demo.parley.test");
-  await page.fill("#login-password", "parley-agent");
-  await page.click("#login-submit");
-  await page.waitForSelector('#connection[data-state="live"]');
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** The customer sends a raw Meta message (or a text); resolves with its wamid once delivered. */
-async function customerSends(message: Record<string, unknown> | string): Promise<string> {
+async function giuliaSends(message: Record<string, unknown> | string): Promise<string> {
   const body =
     typeof message === "string"
       ? { from: CUSTOMER, name: "Giulia Verdi", text: message }
       : { from: CUSTOMER, name: "Giulia Verdi", message };
-  const res = await fetch(`${stack.simUrl}/_sim/inbound`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  const res = await sim("/_sim/inbound", body, stack.simUrl);
   const answer = (await res.json()) as { id: string; delivered: boolean };
   expect(answer.delivered).toBe(true);
   return answer.id;
-}
-
-async function simMedia(bytes: Buffer, type: string): Promise<string> {
-  const res = await fetch(`${stack.simUrl}/_sim/media`, {
-    method: "POST",
-    headers: { "Content-Type": type },
-    body: new Uint8Array(bytes),
-  });
-  return ((await res.json()) as { id: string }).id;
 }
 
 async function openConversation(page: Page) {
@@ -82,41 +54,52 @@ async function openConversation(page: Page) {
 describe("message area", () => {
   it("renders every inbound kind, searches, and scrolls back through a long history", async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await signIn(page);
+    await signInPage(
+      page,
+      stack.url,
+      { email: "alice@demo.parley.test", password: "parley-agent" },
+      { ready: LIVE_DESK },
+    );
     await page.selectOption("#status-select", "ready");
 
-    const first = await customerSends(
+    const first = await giuliaSends(
       "Buongiorno, info sull'ordine https://example.com/ordine?id=7. Grazie",
     );
     await page.locator(".offer-accept").click();
     await page.locator("#messages .message", { hasText: "Buongiorno, info" }).waitFor();
 
     // A long history first: 110 more texts.
-    for (let i = 1; i <= 110; i++) await customerSends(`Messaggio ${i}`);
+    for (let i = 1; i <= 110; i++) await giuliaSends(`Messaggio ${i}`);
 
-    const image = await simMedia(fixture("image.png"), "image/png");
-    const voice = await simMedia(fixture("voice.ogg"), "audio/ogg; codecs=opus");
-    const video = await simMedia(fixture("video.mp4"), "video/mp4");
-    const pdf = await simMedia(fixture("price-list.pdf"), "application/pdf");
-    const sticker = await simMedia(fixture("sticker.webp"), "image/webp");
-    await customerSends({
+    const image = await simMedia(fixtureBytes("image.png"), "image/png", { simUrl: stack.simUrl });
+    const voice = await simMedia(fixtureBytes("voice.ogg"), "audio/ogg; codecs=opus", {
+      simUrl: stack.simUrl,
+    });
+    const video = await simMedia(fixtureBytes("video.mp4"), "video/mp4", { simUrl: stack.simUrl });
+    const pdf = await simMedia(fixtureBytes("price-list.pdf"), "application/pdf", {
+      simUrl: stack.simUrl,
+    });
+    const sticker = await simMedia(fixtureBytes("sticker.webp"), "image/webp", {
+      simUrl: stack.simUrl,
+    });
+    await giuliaSends({
       type: "image",
       image: { id: image, mime_type: "image/png", caption: "Lo scontrino" },
     });
-    await customerSends({
+    await giuliaSends({
       type: "audio",
       audio: { id: voice, mime_type: "audio/ogg; codecs=opus", voice: true },
     });
-    await customerSends({ type: "video", video: { id: video, mime_type: "video/mp4" } });
-    await customerSends({
+    await giuliaSends({ type: "video", video: { id: video, mime_type: "video/mp4" } });
+    await giuliaSends({
       type: "document",
       document: { id: pdf, mime_type: "application/pdf", filename: "listino prezzi.pdf" },
     });
-    await customerSends({
+    await giuliaSends({
       type: "sticker",
       sticker: { id: sticker, mime_type: "image/webp", animated: false },
     });
-    await customerSends({
+    await giuliaSends({
       type: "location",
       location: {
         latitude: 45.464211,
@@ -125,7 +108,7 @@ describe("message area", () => {
         address: "Piazza del Duomo, Milano",
       },
     });
-    await customerSends({
+    await giuliaSends({
       type: "contacts",
       contacts: [
         {
@@ -135,17 +118,17 @@ describe("message area", () => {
         },
       ],
     });
-    await customerSends({
+    await giuliaSends({
       type: "text",
       text: { body: "Come scrivevo all'inizio" },
       context: { from: CUSTOMER, id: first },
     });
-    await customerSends({ type: "reaction", reaction: { message_id: first, emoji: "❤️" } });
-    await customerSends({
+    await giuliaSends({ type: "reaction", reaction: { message_id: first, emoji: "❤️" } });
+    await giuliaSends({
       type: "interactive",
       interactive: { type: "button_reply", button_reply: { id: "ok", title: "Va bene" } },
     });
-    await customerSends({
+    await giuliaSends({
       type: "unsupported",
       unsupported: { type: "edit" },
       errors: [{ code: 131051, title: "Message type unknown" }],
@@ -178,7 +161,7 @@ describe("message area", () => {
     const file = await page.request.get(`${stack.url}${await download.getAttribute("href")}`);
     expect(file.status()).toBe(200);
     expect(file.headers()["content-disposition"]).toContain("attachment");
-    expect(Buffer.from(await file.body())).toEqual(fixture("price-list.pdf"));
+    expect(Buffer.from(await file.body())).toEqual(fixtureBytes("price-list.pdf"));
     await expect(list.locator(".map-link").getAttribute("href")).resolves.toBe(
       "https://www.openstreetmap.org/?mlat=45.464211&mlon=9.191383#map=16/45.464211/9.191383",
     );

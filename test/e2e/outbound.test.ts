@@ -7,30 +7,32 @@
  * pending with its tick, and when the customer answers it moves to her conversations
  * with the template and the answer in one history. Screenshots: test-results/outbound-*.png.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import {
+  apiCall,
+  apiLogin,
+  LIVE_DESK,
+  signedInPage,
+  startBrowserStack,
+  stopBrowserStack,
+} from "../kit/browser.ts";
+import { phoneThread } from "../kit/simulator.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18861,
     simPort: 18862,
-    persistTo: freshStateDir(),
-    quiet: true,
     templateReviewMs: 500,
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 const ADMIN = { email: "admin@demo.parley.test", password: "parley-admin" };
 const ALICE = { email: "alice@demo.parley.test", password: "parley-agent" };
@@ -41,32 +43,10 @@ const GIULIA = { id: "demo-customer-1", waId: "393480000001", name: "Giulia Cont
 const EMILY = { id: "demo-customer-3" };
 const TEMPLATE = "order_ready";
 
-/** Signs in through the API; returns the session cookie pair. */
-async function apiLogin(who: { email: string; password: string }): Promise<string> {
-  const res = await fetch(`${stack.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(who),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-async function call<T>(cookie: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { Cookie: cookie, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
 /** An approved template of the demo number: drafted, submitted, approved by the simulator. */
 async function approvedTemplate(): Promise<void> {
-  const admin = await apiLogin(ADMIN);
-  const draft = await call<{ id: string }>(admin, "POST", "/api/admin/templates", {
+  const admin = await apiLogin(stack.url, ADMIN);
+  const draft = await apiCall<{ id: string }>(stack.url, admin, "POST", "/api/admin/templates", {
     numberId: DEMO.number.id,
     name: TEMPLATE,
     language: "it",
@@ -82,45 +62,29 @@ async function approvedTemplate(): Promise<void> {
       { type: "QUICK_REPLY", text: "No" },
     ],
   });
-  await call(admin, "POST", `/api/admin/templates/${draft.id}/submit`, {});
+  await apiCall(stack.url, admin, "POST", `/api/admin/templates/${draft.id}/submit`, {});
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const t = await call<{ status: string }>(admin, "GET", `/api/admin/templates/${draft.id}`);
+    const t = await apiCall<{ status: string }>(
+      stack.url,
+      admin,
+      "GET",
+      `/api/admin/templates/${draft.id}`,
+    );
     if (t.status === "approved") return;
     if (Date.now() > deadline) throw new Error(`template still ${t.status}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-async function signIn(
-  who: { email: string; password: string },
-  language: "en" | "it" = "en",
-): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await page.selectOption("#login-language", language);
-  await page.fill("#login-email", who.email);
-  await page.fill("#login-password", who.password);
-  await page.click("#login-submit");
-  await page.waitForSelector('#connection[data-state="live"]');
-  return page;
-}
-
-/** The raw Graph bodies the customer's phone received. */
-async function phoneGot(waId: string): Promise<{ type: string; raw: Record<string, unknown> }[]> {
-  const res = await fetch(`${stack.simUrl}/_sim/threads/${waId}`);
-  if (res.status === 404) return [];
-  const thread = (await res.json()) as {
-    messages: { direction: string; type: string; raw: Record<string, unknown> }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out");
-}
-
 describe("outbound", () => {
   it("starting an outbound conversation with a template", async () => {
     await approvedTemplate();
-    const page = await signIn(ALICE);
+    const page = await signedInPage(browser, stack.url, ALICE, {
+      ready: LIVE_DESK,
+      language: "en",
+      context: { viewport: { width: 1366, height: 768 } },
+    });
 
     await page.click("#nav-outbound");
     await page.locator("#outbound-empty").waitFor();
@@ -160,7 +124,7 @@ describe("outbound", () => {
     // Sending with a variable empty names it and sends nothing.
     await page.click("#outbound-send");
     await page.locator("input[name=var-body-2][aria-invalid=true]:focus").waitFor();
-    expect(await phoneGot(GIULIA.waId)).toEqual([]);
+    expect(await phoneThread(GIULIA.waId, stack.simUrl)).toEqual([]);
     await page.fill("input[name=var-body-2]", "oggi dopo le 15");
     await page.locator("#outbound-preview", { hasText: "ritirarlo oggi dopo le 15" }).waitFor();
     await expect(page.locator(".outbound-quick-replies li").allTextContents()).resolves.toEqual([
@@ -179,7 +143,7 @@ describe("outbound", () => {
     // The phone received Meta's template body.
     const sent = await (async () => {
       for (let i = 0; i < 50; i++) {
-        const got = await phoneGot(GIULIA.waId);
+        const got = await phoneThread(GIULIA.waId, stack.simUrl);
         if (got.length > 0) return got;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -247,8 +211,12 @@ describe("outbound", () => {
   });
 
   it("shows the server's refusal with its reason, in Italian, by keyboard", async () => {
-    const admin = await apiLogin(ADMIN);
-    const page = await signIn(BRUNO, "it");
+    const admin = await apiLogin(stack.url, ADMIN);
+    const page = await signedInPage(browser, stack.url, BRUNO, {
+      ready: LIVE_DESK,
+      language: "it",
+      context: { viewport: { width: 1366, height: 768 } },
+    });
     await page.focus("#nav-outbound");
     await page.keyboard.press("Enter");
     await page.locator("#outbound-title", { hasText: "Modelli inviati" }).waitFor();
@@ -273,8 +241,13 @@ describe("outbound", () => {
     await page.keyboard.type("domani");
 
     // Meanwhile the administrator stops agents from sending templates.
-    const settings = await call<{ version: number }>(admin, "GET", "/api/admin/settings");
-    await call(admin, "PATCH", "/api/admin/settings", {
+    const settings = await apiCall<{ version: number }>(
+      stack.url,
+      admin,
+      "GET",
+      "/api/admin/settings",
+    );
+    await apiCall(stack.url, admin, "PATCH", "/api/admin/settings", {
       version: settings.version,
       agentsMaySendTemplates: false,
     });
@@ -285,33 +258,39 @@ describe("outbound", () => {
       })
       .waitFor();
     await page.screenshot({ path: "test-results/outbound-refused-it.png" });
-    expect(await phoneGot(MARCO.waId)).toEqual([]);
+    expect(await phoneThread(MARCO.waId, stack.simUrl)).toEqual([]);
     // Escape closes the dialog and gives focus back to the button that opened it.
     await page.keyboard.press("Escape");
     await page.locator("#outbound-dialog").waitFor({ state: "detached" });
     await page.locator("#outbound-start:focus").waitFor();
   });
   it("withdraws a template that has no reply, by keyboard", async () => {
-    const admin = await apiLogin(ADMIN);
-    const bruno = await apiLogin(BRUNO);
+    const admin = await apiLogin(stack.url, ADMIN);
+    const bruno = await apiLogin(stack.url, BRUNO);
     // The refusal test may have turned agents' templates off.
-    const settings = await call<{ version: number }>(admin, "GET", "/api/admin/settings");
-    await call(admin, "PATCH", "/api/admin/settings", {
+    const settings = await apiCall<{ version: number }>(
+      stack.url,
+      admin,
+      "GET",
+      "/api/admin/settings",
+    );
+    await apiCall(stack.url, admin, "PATCH", "/api/admin/settings", {
       version: settings.version,
       agentsMaySendTemplates: true,
     });
-    const customer = await call<{ id: string }>(admin, "POST", "/api/customers", {
+    const customer = await apiCall<{ id: string }>(stack.url, admin, "POST", "/api/customers", {
       name: "Marta Neri",
       phone: "+393480000077",
       authorized: true,
     });
-    const { templates } = await call<{ templates: { id: string; name: string }[] }>(
+    const { templates } = await apiCall<{ templates: { id: string; name: string }[] }>(
+      stack.url,
       bruno,
       "GET",
       `/api/outbound/templates?numberId=${DEMO.number.id}`,
     );
     const template = templates.find((t) => t.name === TEMPLATE)!;
-    await call(bruno, "POST", "/api/outbound", {
+    await apiCall(stack.url, bruno, "POST", "/api/outbound", {
       clientId: crypto.randomUUID(),
       customerId: customer.id,
       numberId: DEMO.number.id,
@@ -322,7 +301,11 @@ describe("outbound", () => {
       },
     });
 
-    const page = await signIn(BRUNO);
+    const page = await signedInPage(browser, stack.url, BRUNO, {
+      ready: LIVE_DESK,
+      language: "en",
+      context: { viewport: { width: 1366, height: 768 } },
+    });
     await page.click("#nav-outbound");
     const row = page.locator("#outbound-table tr[data-conversation]", { hasText: "Marta Neri" });
     await row.locator("button.withdraw").focus();
@@ -330,7 +313,12 @@ describe("outbound", () => {
     await page.locator("#outbound-notice", { hasText: "Marta Neri" }).waitFor();
     await row.waitFor({ state: "detached" });
     await page.screenshot({ path: "test-results/outbound-withdrawn.png" });
-    const pending = await call<{ items: unknown[] }>(bruno, "GET", "/api/outbound/pending");
+    const pending = await apiCall<{ items: unknown[] }>(
+      stack.url,
+      bruno,
+      "GET",
+      "/api/outbound/pending",
+    );
     expect(pending.items).toEqual([]);
   });
 });

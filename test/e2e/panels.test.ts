@@ -8,8 +8,9 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
 let browser: Browser;
@@ -20,44 +21,18 @@ const AGENT = { email: "alice@demo.parley.test", password: "parley-agent" };
 const CUSTOMER = { waId: "393480000002", name: "Marco Ferri" };
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18871,
-    simPort: 18872,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18871, simPort: 18872 }));
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   agent = await context.newPage();
-  await agent.goto(stack.url);
-  await agent.fill("#login-email", AGENT.email);
-  await agent.fill("#login-password", AGENT.password);
-  await agent.click("#login-submit");
-  await agent.waitForSelector('#connection[data-state="live"]');
+  await signInPage(agent, stack.url, AGENT, { ready: LIVE_DESK });
   await agent.selectOption("#status-select", "ready");
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** The dashboard's figure `key` as its text alternative states it. */
 async function figure(page: Page, table: string, key: string): Promise<number> {
   return Number(await page.locator(`#${table}-table td[data-figure="${key}"]`).textContent());
-}
-
-/** Polls the local SMTP server until a mail to `to` arrives; its subject and text. */
-async function mailTo(to: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${stack.mailUrl}/messages?to=${encodeURIComponent(to)}`);
-    const mails = (await res.json()) as { text?: string; subject?: string }[];
-    const last = mails.at(-1);
-    if (last) return `${last.subject ?? ""}\n${last.text ?? ""}`;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no mail to ${to}`);
 }
 
 describe("panels", () => {
@@ -145,7 +120,8 @@ describe("panels", () => {
     await agent.fill("#history-email-to", to);
     await agent.click("#history-email-send");
     await pane.locator("#details-notice", { hasText: "Transcript sent" }).waitFor();
-    const mail = await mailTo(to);
+    const last = await lastMailTo(to, stack.mailUrl);
+    const mail = `${last.subject}\n${last.text}`;
     expect(mail).toContain(CUSTOMER.name);
     expect(mail).toContain("la fattura di maggio");
     expect(mail).toContain("still open");

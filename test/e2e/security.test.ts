@@ -8,26 +8,17 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack({
-    port: 18991,
-    simPort: 18992,
-    persistTo: freshStateDir(),
-    quiet: true,
-  });
-  browser = await launchChromium();
+  ({ stack, browser } = await startBrowserStack({ port: 18991, simPort: 18992 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 interface Watched {
   page: Page;
@@ -54,28 +45,25 @@ async function watchedPage(): Promise<Watched> {
   return { page, violations };
 }
 
-async function signIn(page: Page, email: string, password: string, ready: string) {
-  const response = await page.goto(stack.url);
+/** Signs in through the form, checking the page's security headers on the way. */
+async function signInChecked(page: Page, email: string, password: string, ready: string) {
+  const response = await signInPage(page, stack.url, { email, password }, { ready });
   const csp = response?.headers()["content-security-policy"] ?? "";
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("frame-ancestors 'none'");
   expect(response?.headers()["x-content-type-options"]).toBe("nosniff");
-  await page.fill("#login-email", email);
-  await page.fill("#login-password", password);
-  await page.click("#login-submit");
-  await page.waitForSelector(ready);
 }
 
 describe("security in the browser", () => {
   it("the desk works under the CSP, and a password change elsewhere signs its desk out", async () => {
     const desk = await watchedPage();
-    await signIn(desk.page, "alice@demo.parley.test", "parley-agent", "#status-select");
+    await signInChecked(desk.page, "alice@demo.parley.test", "parley-agent", "#status-select");
     await desk.page.selectOption("#status-select", "ready");
     await desk.page.screenshot({ path: "test-results/security-desk.png" });
 
     // Alice changes her password from another browser: this desk's session ends.
     const other = await watchedPage();
-    await signIn(other.page, "alice@demo.parley.test", "parley-agent", "#status-select");
+    await signInChecked(other.page, "alice@demo.parley.test", "parley-agent", "#status-select");
     const changed = await other.page.evaluate(async () => {
       const res = await fetch("/api/account/password", {
         method: "POST",
@@ -100,7 +88,12 @@ describe("security in the browser", () => {
   it("the administration works under the CSP, and the audit trail shows a settings change", async () => {
     const admin = await watchedPage();
     const { page } = admin;
-    await signIn(page, "admin@demo.parley.test", "parley-admin", "#status-select, #nav-desktop");
+    await signInChecked(
+      page,
+      "admin@demo.parley.test",
+      "parley-admin",
+      "#status-select, #nav-desktop",
+    );
     await page.goto(`${stack.url}/admin/settings`);
     const idle = page.locator("input[name=sessionIdleMinutes]");
     await idle.waitFor();
@@ -138,7 +131,7 @@ describe("security in the browser", () => {
   it("the platform operator's audit trail lists tenant operations", async () => {
     const op = await watchedPage();
     const { page } = op;
-    await signIn(page, "operator@parley.test", "parley-operator", "a[data-nav=tenants]");
+    await signInChecked(page, "operator@parley.test", "parley-operator", "a[data-nav=tenants]");
     await page.click("a[data-nav=audit]");
     await page.locator("h1", { hasText: "Audit trail" }).waitFor();
     await page.screenshot({ path: "test-results/security-platform-audit.png" });

@@ -7,11 +7,12 @@
  * message reads "Non confermato". Screenshot: test-results/send-unconfirmed.png.
  */
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../scripts/demo-data.ts";
-import { freshStateDir, type Stack, startStack } from "../../scripts/stack.ts";
-import { launchChromium } from "./browser.ts";
+import type { Stack } from "../../scripts/stack.ts";
+import { LIVE_DESK, signInPage, startBrowserStack, stopBrowserStack } from "../kit/browser.ts";
+import { phoneThread, sim } from "../kit/simulator.ts";
 
 let stack: Stack;
 let browser: Browser;
@@ -20,65 +21,53 @@ const CUSTOMER = "393470099321";
 const TEXT = "Il suo ordine è partito stamattina";
 
 beforeAll(async () => {
-  stack = await startStack({
+  ({ stack, browser } = await startBrowserStack({
     port: 18961,
     simPort: 18962,
-    persistTo: freshStateDir(),
-    quiet: true,
     vars: { GRAPH_TIMEOUT_MS: "1500", SEND_CONFIRM_WAIT_MS: "3000" },
-  });
-  browser = await launchChromium();
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function signIn(page: Page) {
-  await page.goto(stack.url);
-  await page.fill("#login-email", "alice@demo.parley.test");
-  await page.fill("#login-password", "parley-agent");
-  await page.click("#login-submit");
-  await page.waitForSelector('#connection[data-state="live"]');
-}
-
-async function simPost(path: string, body: unknown): Promise<Response> {
-  return fetch(`${stack.simUrl}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
+afterAll(() => stopBrowserStack({ stack, browser }));
 
 /** Our messages with `text` on the customer's phone. */
 async function onPhone(text: string): Promise<number> {
-  const thread = (await (await fetch(`${stack.simUrl}/_sim/threads/${CUSTOMER}`)).json()) as {
-    messages: { direction: string; text: string }[];
-  };
-  return thread.messages.filter((m) => m.direction === "out" && m.text === text).length;
+  return (await phoneThread(CUSTOMER, stack.simUrl)).filter((m) => m.text === text).length;
 }
 
 describe("a reply WhatsApp never confirms", () => {
   it("shows 'not confirmed' with Resend, which sends it once more", async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await signIn(page);
+    await signInPage(
+      page,
+      stack.url,
+      { email: "alice@demo.parley.test", password: "parley-agent" },
+      { ready: LIVE_DESK },
+    );
     await page.selectOption("#status-select", "ready");
-    const inbound = await simPost("/_sim/inbound", {
-      from: CUSTOMER,
-      name: "Paola Neri",
-      text: "Buongiorno, dov'è il mio ordine?",
-    });
+    const inbound = await sim(
+      "/_sim/inbound",
+      {
+        from: CUSTOMER,
+        name: "Paola Neri",
+        text: "Buongiorno, dov'è il mio ordine?",
+      },
+      stack.simUrl,
+    );
     expect(((await inbound.json()) as { delivered: boolean }).delivered).toBe(true);
     await page.locator(".offer-accept").click();
     await page.locator("#messages .message", { hasText: "dov'è il mio ordine" }).waitFor();
 
     // Meta takes the message but its answer never comes in time, and no status follows.
-    await simPost("/_sim/faults", {
-      holdMs: 5_000,
-      noStatuses: true,
-      phoneNumberId: DEMO.number.phoneNumberId,
-    });
+    await sim(
+      "/_sim/faults",
+      {
+        holdMs: 5_000,
+        noStatuses: true,
+        phoneNumberId: DEMO.number.phoneNumberId,
+      },
+      stack.simUrl,
+    );
     await page.fill("#composer", TEXT);
     await page.keyboard.press("Enter");
 

@@ -9,67 +9,61 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AuditEventView } from "../../src/shared/audit";
 import { auditChanges } from "../../src/worker/security/audit";
+import { createNumber } from "../kit/admin";
+import { apply, uploadOk } from "../kit/customers";
+import { csv, readXlsxRows } from "../kit/files";
+import { uid } from "../kit/ids";
 import {
   adminSession,
   badFields,
   call,
-  callJson as callExpecting,
-  createNumber,
+  callJson,
   createUser,
   login,
   type Session,
-  simAccount,
-} from "../admin/session";
-import { readXlsxRows } from "../admin/xlsx";
-import { apply, csv, uploadOk } from "../fixtures/import";
-import { uid } from "../helpers";
+} from "../kit/session";
+import { simAccount } from "../kit/simulator";
+import { countRows } from "../kit/tenant";
 
 type Page = { items: AuditEventView[]; total: number };
 
 /** A JSON call expected to succeed: 201 for a POST, 200 otherwise. */
-function callJson<T = unknown>(
+function callOk<T = unknown>(
   session: Session | string,
   method: "GET" | "POST" | "PATCH" | "PUT",
   path: string,
   body?: unknown,
 ): Promise<T> {
-  return callExpecting<T>(session, method, path, body, method === "POST" ? 201 : 200);
+  return callJson<T>(session, method, path, body, method === "POST" ? 201 : 200);
 }
 
 async function trail(admin: Session, query = ""): Promise<Page> {
-  return callJson<Page>(admin, "GET", `/api/admin/audit${query ? `?${query}` : ""}`);
-}
-
-async function auditRows(tenantId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM audit_events WHERE tenant_id = ?")
-    .bind(tenantId)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
+  return callOk<Page>(admin, "GET", `/api/admin/audit${query ? `?${query}` : ""}`);
 }
 
 describe("recording changes", () => {
   it("records settings, users and skillsets with who, when and each field before and after", async () => {
     const admin = await adminSession();
-    const settings = await callJson<{ version: number }>(admin, "GET", "/api/admin/settings");
-    await callJson(admin, "PATCH", "/api/admin/settings", {
+    const settings = await callOk<{ version: number }>(admin, "GET", "/api/admin/settings");
+    await callOk(admin, "PATCH", "/api/admin/settings", {
       version: settings.version,
       maskSensitiveData: true,
       sessionIdleMinutes: 45,
     });
     const agent = await createUser(admin.tenantId, { role: "agent", name: "Lia Rossi" });
-    const user = await callJson<{ version: number }>(admin, "GET", `/api/admin/users/${agent.id}`);
-    await callJson(admin, "PATCH", `/api/admin/users/${agent.id}`, {
+    const user = await callOk<{ version: number }>(admin, "GET", `/api/admin/users/${agent.id}`);
+    await callOk(admin, "PATCH", `/api/admin/users/${agent.id}`, {
       version: user.version,
       maxConversations: 5,
     });
     const number = await createNumber(admin);
-    const skillset = await callJson<{ id: string; version: number }>(
+    const skillset = await callOk<{ id: string; version: number }>(
       admin,
       "POST",
       "/api/admin/skillsets",
       { numberId: number.id, name: "Premium", priority: 7, members: [] },
     );
-    await callJson(admin, "PATCH", `/api/admin/skillsets/${skillset.id}`, {
+    await callOk(admin, "PATCH", `/api/admin/skillsets/${skillset.id}`, {
       version: skillset.version,
       members: [{ userId: agent.id, agentPriority: 6 }],
     });
@@ -106,7 +100,7 @@ describe("recording changes", () => {
   it("records nothing when the change is refused (stale version, bad input)", async () => {
     const admin = await adminSession();
     const agent = await createUser(admin.tenantId, { role: "agent" });
-    const before = await auditRows(admin.tenantId);
+    const before = await countRows("audit_events", admin.tenantId);
     const stale = await call(admin, "PATCH", `/api/admin/users/${agent.id}`, {
       version: 99,
       maxConversations: 7,
@@ -117,7 +111,7 @@ describe("recording changes", () => {
       sessionIdleMinutes: 1,
     });
     expect(bad.status).toBe(400);
-    expect(await auditRows(admin.tenantId)).toBe(before);
+    expect(await countRows("audit_events", admin.tenantId)).toBe(before);
   });
 
   it("shows secrets only as changed", () => {
@@ -137,30 +131,30 @@ describe("recording changes", () => {
   it("records content: locations, predefined messages, templates, properties and profiling", async () => {
     const admin = await adminSession();
     const number = await createNumber(admin);
-    const location = await callJson<{ id: string; version: number }>(
+    const location = await callOk<{ id: string; version: number }>(
       admin,
       "POST",
       "/api/admin/locations",
       { name: "Shop", address: "Via Roma 1", latitude: 45.1, longitude: 9.2 },
     );
-    await callJson(admin, "PATCH", `/api/admin/locations/${location.id}`, {
+    await callOk(admin, "PATCH", `/api/admin/locations/${location.id}`, {
       version: location.version,
       name: "Main shop",
     });
     expect((await call(admin, "DELETE", `/api/admin/locations/${location.id}`)).status).toBe(204);
-    const predefined = await callJson<{ id: string }>(
+    const predefined = await callOk<{ id: string }>(
       admin,
       "POST",
       "/api/admin/predefined-messages",
       { category: "Greetings", title: "Hello", text: "Hello, how can I help?" },
     );
-    const property = await callJson<{ id: string }>(
+    const property = await callOk<{ id: string }>(
       admin,
       "POST",
       `/api/admin/numbers/${number.id}/properties`,
       { name: "Tier", type: "text", options: [] },
     );
-    const node = await callJson<{ id: string }>(
+    const node = await callOk<{ id: string }>(
       admin,
       "POST",
       `/api/admin/numbers/${number.id}/profiling`,
@@ -186,17 +180,17 @@ describe("recording numbers", () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
     const second = await simAccount({ wabaId: n.wabaId! });
-    await callJson(admin, "PUT", `/api/admin/numbers/${n.id}/credentials`, {
+    await callOk(admin, "PUT", `/api/admin/numbers/${n.id}/credentials`, {
       version: n.version,
       accessToken: second.token,
       appSecret: "a-brand-new-app-secret-123",
     });
-    const current = await callJson<{ version: number; settings: { workingTime: unknown } }>(
+    const current = await callOk<{ version: number; settings: { workingTime: unknown } }>(
       admin,
       "GET",
       `/api/admin/numbers/${n.id}`,
     );
-    await callJson(admin, "PATCH", `/api/admin/numbers/${n.id}`, {
+    await callOk(admin, "PATCH", `/api/admin/numbers/${n.id}`, {
       version: current.version,
       details: { name: "Sales line" },
     });
@@ -272,17 +266,13 @@ describe("reading the trail", () => {
     const tag = uid("Needle");
     for (let i = 0; i < 3; i++) {
       const agent = await createUser(admin.tenantId, { role: "agent", name: `${tag} ${i}` });
-      const user = await callJson<{ version: number }>(
-        admin,
-        "GET",
-        `/api/admin/users/${agent.id}`,
-      );
-      await callJson(admin, "PATCH", `/api/admin/users/${agent.id}`, {
+      const user = await callOk<{ version: number }>(admin, "GET", `/api/admin/users/${agent.id}`);
+      await callOk(admin, "PATCH", `/api/admin/users/${agent.id}`, {
         version: user.version,
         maxConversations: 4 + i,
       });
     }
-    const location = await callJson<{ id: string }>(admin, "POST", "/api/admin/locations", {
+    const location = await callOk<{ id: string }>(admin, "POST", "/api/admin/locations", {
       name: "Elsewhere",
       address: "",
       latitude: 1,
@@ -327,14 +317,14 @@ describe("reading the trail", () => {
     ).toEqual(["maxConversations: 3 → 4", "maxConversations: 3 → 5", "maxConversations: 3 → 6"]);
 
     const one = found.items[0]!;
-    expect(await callJson(admin, "GET", `/api/admin/audit/${one.id}`)).toEqual(one);
+    expect(await callOk(admin, "GET", `/api/admin/audit/${one.id}`)).toEqual(one);
   });
 
   it("is the tenant's own: another tenant and agents cannot read it", async () => {
     const admin = await adminSession();
     const agent = await createUser(admin.tenantId, { role: "agent", name: "Private Name" });
-    const user = await callJson<{ version: number }>(admin, "GET", `/api/admin/users/${agent.id}`);
-    await callJson(admin, "PATCH", `/api/admin/users/${agent.id}`, {
+    const user = await callOk<{ version: number }>(admin, "GET", `/api/admin/users/${agent.id}`);
+    await callOk(admin, "PATCH", `/api/admin/users/${agent.id}`, {
       version: user.version,
       maxConversations: 9,
     });
@@ -350,7 +340,7 @@ describe("reading the trail", () => {
   it("the platform operator reads the tenant operations, which tenants' admins do not see", async () => {
     const op = await login("operator@parley.test", "operator-test-password");
     const name = uid("Audited");
-    const tenant = await callJson<{ id: string; version: number }>(
+    const tenant = await callOk<{ id: string; version: number }>(
       op,
       "POST",
       "/api/platform/tenants",
@@ -362,15 +352,11 @@ describe("reading the trail", () => {
         adminName: "Boss",
       },
     );
-    await callJson(op, "PATCH", `/api/platform/tenants/${tenant.id}`, {
+    await callOk(op, "PATCH", `/api/platform/tenants/${tenant.id}`, {
       version: tenant.version,
       status: "suspended",
     });
-    const page = await callJson<Page>(
-      op,
-      "GET",
-      `/api/platform/audit?q=${encodeURIComponent(name)}`,
-    );
+    const page = await callOk<Page>(op, "GET", `/api/platform/audit?q=${encodeURIComponent(name)}`);
     expect(page.items.map((e) => e.action)).toEqual(["suspend", "create"]);
     expect(page.items[0]!.changes).toEqual([
       { field: "status", before: "active", after: "suspended" },

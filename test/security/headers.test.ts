@@ -20,7 +20,7 @@ import {
   type ErrorBody,
   login,
   PASSWORD,
-} from "../admin/session";
+} from "../kit/session";
 
 /** The same bindings with a production configuration (real-looking secrets, Meta's Graph API). */
 const production = {

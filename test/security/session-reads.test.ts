@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/durable/env";
 import app from "../../src/worker/index";
-import { BASE, createTenant, createUser, login } from "../admin/session";
+import { BASE, createTenant, createUser, login } from "../kit/session";
 
 /** Every statement prepared on D1 that reads the sessions table. */
 const READS_SESSIONS = /\bfrom\s+["`]?sessions\b/i;

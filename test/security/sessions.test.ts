@@ -9,28 +9,23 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../../src/durable/agent/actor";
 import { advanceClock, resetClock } from "../../src/platform/clock";
-import type { ServerEvent } from "../../src/shared/protocol";
 import { newUserToken } from "../../src/worker/auth/auth";
-import { adminSession, BASE, call, createTenant, createUser, login } from "../admin/session";
-import { eventually } from "../helpers";
+import {
+  adminSession,
+  BASE,
+  call,
+  createTenant,
+  createUser,
+  login,
+  openSocket,
+} from "../kit/session";
+import { eventually } from "../kit/wait";
 
 /** The desktop's WebSocket: its events, and how and whether it closed. */
 async function openDesktop(cookie: string) {
-  const res = await exports.default.fetch(`${BASE}/api/ws`, {
-    headers: { Upgrade: "websocket", Cookie: cookie },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const events: ServerEvent[] = [];
-  const closed: { code: number | null } = { code: null };
-  ws.addEventListener("message", (e) => events.push(JSON.parse(e.data as string) as ServerEvent));
-  ws.addEventListener("close", (e) => {
-    closed.code = e.code;
-  });
-  ws.accept();
-  ws.send(JSON.stringify({ type: "resume", lastSeq: null }));
-  await eventually(async () => events.length > 0);
-  return { ws, events, closed };
+  const desktop = await openSocket(cookie, null);
+  await eventually(async () => desktop.events.length > 0);
+  return desktop;
 }
 
 /** Answers a ping only while the socket is open. */

@@ -7,8 +7,10 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/worker/security/limits";
-import { BASE, call, createTenant, createUser, type ErrorBody } from "../admin/session";
-import { deskAgent, historyTenant, takeConversation, waId } from "../history-flow";
+import { deskAgent, takeConversation } from "../kit/conversation";
+import { phone } from "../kit/ids";
+import { BASE, call, createTenant, createUser, type ErrorBody } from "../kit/session";
+import { historyTenant } from "../kit/tenant";
 
 /** A client IP of its own for each test, so tests do not share a count. */
 function freshIp(): string {
@@ -24,10 +26,11 @@ function post(path: string, body: unknown, ip: string): Promise<Response> {
   });
 }
 
-const signIn = (email: string, password: string, ip: string) =>
+/** A sign-in attempt from the client IP `ip`. */
+const loginFrom = (email: string, password: string, ip: string) =>
   post("/auth/login", { email, password }, ip);
 
-async function refusal(res: Response) {
+async function rateLimited(res: Response) {
   expect(res.status).toBe(429);
   const retryAfter = Number(res.headers.get("Retry-After"));
   expect(retryAfter).toBeGreaterThan(0);
@@ -51,10 +54,10 @@ describe("sign-in throttling", () => {
     const answers: { retryAfter: number; message: string }[] = [];
     for (const email of [known.email, unknown]) {
       for (let i = 0; i < 5; i++) {
-        expect((await signIn(email, "wrong password", freshIp())).status).toBe(401);
+        expect((await loginFrom(email, "wrong password", freshIp())).status).toBe(401);
       }
       // Even the right password is refused now: the check comes before it.
-      const refused = await refusal(await signIn(email, "correct horse battery", freshIp()));
+      const refused = await rateLimited(await loginFrom(email, "correct horse battery", freshIp()));
       answers.push({ retryAfter: refused.retryAfter, message: refused.body.error.message });
     }
     expect(answers[0]!.message).toBe(answers[1]!.message);
@@ -66,19 +69,19 @@ describe("sign-in throttling", () => {
     const user = await createUser(tenantId);
     const ip = freshIp();
     for (let i = 0; i < 4; i++) {
-      expect((await signIn(user.email, "wrong password", ip)).status).toBe(401);
+      expect((await loginFrom(user.email, "wrong password", ip)).status).toBe(401);
     }
-    expect((await signIn(user.email, "correct horse battery", ip)).status).toBe(200);
+    expect((await loginFrom(user.email, "correct horse battery", ip)).status).toBe(200);
     for (let i = 0; i < 5; i++) {
-      expect((await signIn(user.email, "wrong password", ip)).status).toBe(401);
+      expect((await loginFrom(user.email, "wrong password", ip)).status).toBe(401);
     }
-    await refusal(await signIn(user.email, "wrong password", ip));
+    await rateLimited(await loginFrom(user.email, "wrong password", ip));
   });
 
   it("throttles one client IP trying many addresses, and answers Italian callers in Italian", async () => {
     const ip = freshIp();
     for (let i = 0; i < LIMITS.loginIp.limit; i++) {
-      const res = await signIn(`probe-${i}-${crypto.randomUUID()}@example.test`, "guess", ip);
+      const res = await loginFrom(`probe-${i}-${crypto.randomUUID()}@example.test`, "guess", ip);
       expect(res.status).toBe(401);
     }
     const tenantId = await createTenant();
@@ -92,10 +95,10 @@ describe("sign-in throttling", () => {
       },
       body: JSON.stringify({ email: user.email, password: "correct horse battery" }),
     });
-    const { body } = await refusal(res);
+    const { body } = await rateLimited(res);
     expect(body.error.message).toMatch(/^Troppi tentativi/);
     // Another IP is not affected.
-    expect((await signIn(user.email, "correct horse battery", freshIp())).status).toBe(200);
+    expect((await loginFrom(user.email, "correct horse battery", freshIp())).status).toBe(200);
   });
 });
 
@@ -108,12 +111,12 @@ describe("link and reset throttling", () => {
       });
       expect(res.status).toBe(404);
     }
-    await refusal(
+    await rateLimited(
       await exports.default.fetch(`${BASE}/auth/token/${"y".repeat(30)}`, {
         headers: { "CF-Connecting-IP": ip },
       }),
     );
-    await refusal(
+    await rateLimited(
       await post("/auth/password", { token: "z".repeat(40), password: "a fine new password" }, ip),
     );
   });
@@ -126,7 +129,7 @@ describe("link and reset throttling", () => {
       for (let i = 0; i < LIMITS.resetAccount.limit; i++) {
         expect((await post("/auth/password-reset", { email }, freshIp())).status).toBe(202);
       }
-      await refusal(await post("/auth/password-reset", { email }, freshIp()));
+      await rateLimited(await post("/auth/password-reset", { email }, freshIp()));
     }
   });
 
@@ -136,7 +139,7 @@ describe("link and reset throttling", () => {
       const email = `someone-${i}-${crypto.randomUUID()}@example.test`;
       expect((await post("/auth/password-reset", { email }, ip)).status).toBe(202);
     }
-    await refusal(await post("/auth/password-reset", { email: "another@example.test" }, ip));
+    await rateLimited(await post("/auth/password-reset", { email: "another@example.test" }, ip));
   });
 });
 
@@ -144,10 +147,10 @@ describe("per-user quotas", () => {
   it("transcript mails, uploads and outbound starts answer 429 once the user's quota is used", async () => {
     const t = await historyTenant({ care: 5 });
     const anna = await deskAgent(t, "Anna", ["care"]);
-    const id = await takeConversation(t, anna, waId(), "Salve");
+    const id = await takeConversation(t, anna, phone(), "Salve");
 
     await exhaust("transcriptMail", anna.userId);
-    await refusal(
+    await rateLimited(
       await call(anna, "POST", `/api/conversations/${id}/email`, { to: "boss@example.test" }),
     );
 
@@ -159,10 +162,10 @@ describe("per-user quotas", () => {
       headers: { Cookie: anna.cookie },
       body: form,
     });
-    await refusal(upload);
+    await rateLimited(upload);
 
     await exhaust("outboundStart", anna.userId);
-    await refusal(
+    await rateLimited(
       await call(anna, "POST", "/api/outbound", {
         clientId: crypto.randomUUID(),
         customerId: "any",
@@ -180,7 +183,7 @@ describe("per-user quotas", () => {
       wabaId: "987654321098765",
       accessToken: "EAAG-any-token-0000",
     });
-    await refusal(proof);
+    await rateLimited(proof);
 
     // A colleague's quotas are their own.
     const bruno = await deskAgent(t, "Bruno", ["care"], { ready: false });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { uid } from "../../../test/helpers";
+import { uid } from "../../../test/kit/ids";
 import type { TemplateContent } from "../../shared/admin";
 import {
   componentsJson,

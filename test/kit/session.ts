@@ -1,13 +1,14 @@
 /**
- * Sessions for admin API tests: tenants and users in D1 with a known password,
- * a real login through the Worker, and a small JSON client that carries the
- * session cookie. Shared by every admin test file.
+ * Sessions against the Worker under test (workerd): tenants and users in D1 with a
+ * known password, a real login, a small JSON client that carries the session
+ * cookie (or none), and the desktop's WebSocket.
  */
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import { hashPassword } from "../../src/platform/crypto";
 import type { NumberView, SkillsetView } from "../../src/shared/admin";
-import type { ApiError } from "../../src/shared/protocol";
-import { SIM_URL, uid } from "../helpers";
+import type { ApiError, ServerEvent } from "../../src/shared/protocol";
+import { uid } from "./ids";
 
 export const BASE = "https://parley.test";
 /** The password of every user these helpers create. */
@@ -59,15 +60,31 @@ export async function createUser(
   return { id, email };
 }
 
-/** Logs in through the real /auth/login; returns the `name=value` cookie pair. */
-export async function login(email: string, password = PASSWORD): Promise<string> {
-  const res = await exports.default.fetch(`${BASE}/auth/login`, {
+/** POSTs credentials to the real /auth/login; the answer, not checked. */
+export function loginResponse(email: string, password = PASSWORD): Promise<Response> {
+  return exports.default.fetch(`${BASE}/auth/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
+}
+
+/** Logs in through the real /auth/login; returns the `name=value` cookie pair. */
+export async function login(email: string, password = PASSWORD): Promise<string> {
+  const res = await loginResponse(email, password);
   if (res.status !== 200) throw new Error(`login of ${email} answered ${res.status}`);
   return res.headers.get("Set-Cookie")!.split(";")[0]!;
+}
+
+/**
+ * Gives a user seeded without a password (see seedTenant: `<id>@example.test`)
+ * the known password and logs them in; returns the cookie pair.
+ */
+export async function loginAs(userId: string): Promise<string> {
+  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+    .bind(await passwordHash(), userId)
+    .run();
+  return login(`${userId}@example.test`);
 }
 
 /** Creates a user of `tenantId` (a new tenant when omitted) and signs them in. */
@@ -91,12 +108,13 @@ export function agentSession(tenantId: string): Promise<Session> {
   return signIn("agent", tenantId);
 }
 
-/** Calls the Worker with the session cookie; `body` is sent as JSON. */
+/** Calls the Worker with the session cookie (and `headers`); `body` is sent as JSON. */
 export function call(
   session: Session | string,
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const cookie = typeof session === "string" ? session : session.cookie;
   return exports.default.fetch(`${BASE}${path}`, {
@@ -104,7 +122,17 @@ export function call(
     headers: {
       Cookie: cookie,
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...headers,
     },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** Calls the Worker without a session; `body` is sent as JSON. */
+export function anonymous(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
+  return exports.default.fetch(`${BASE}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
@@ -134,84 +162,27 @@ export async function badFields(res: Response): Promise<string[]> {
   return (body.error.fields ?? []).map((f) => f.path);
 }
 
-// ---- seeds through the API ------------------------------------------------------
-
-/** A phone_number_id no other test uses (Meta's ids are unique across Parley). */
-export function freshPhoneNumberId(): string {
-  return String(100_000_000_000_000 + Math.floor(Math.random() * 899_999_999_999_999));
-}
-
-/** A WhatsApp Business Account in the simulator, its numbers and a token granted on it. */
-export interface SimAccount {
-  wabaId: string;
-  token: string;
-}
-
 /**
- * Registers in the Meta simulator a WABA (fresh unless given) holding
- * `phoneNumberIds`, and grants `token` (fresh unless given) on it, so Graph
- * proves those numbers with that token.
+ * Opens the desktop WebSocket (101 expected) and collects its events and, once
+ * it closes, its close code. With `lastSeq` (null: from the start) it sends
+ * `resume`, as the desktop does.
  */
-export async function simAccount(
-  opts: { wabaId?: string; phoneNumberIds?: string[]; token?: string } = {},
-): Promise<SimAccount> {
-  const res = await fetch(`${SIM_URL}/_sim/accounts`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      ...(opts.wabaId ? { wabaId: opts.wabaId } : {}),
-      ...(opts.token ? { token: opts.token } : {}),
-      phoneNumbers: (opts.phoneNumberIds ?? []).map((id) => ({ id })),
-    }),
+export async function openSocket(session: Session | string, lastSeq?: number | null) {
+  const cookie = typeof session === "string" ? session : session.cookie;
+  const res = await exports.default.fetch(`${BASE}/api/ws`, {
+    headers: { Upgrade: "websocket", Cookie: cookie },
   });
-  if (res.status !== 200)
-    throw new Error(`/_sim/accounts answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as SimAccount;
-}
-
-/**
- * Creates a managed number through POST /api/admin/numbers (201 or the test
- * fails). The simulator first learns the number in its WABA (`overrides.wabaId`
- * or a fresh one) with a token granted on it (`overrides.accessToken` or a
- * fresh one), so the Worker's proof holds.
- */
-export async function createNumber(
-  admin: Session,
-  overrides: Record<string, unknown> = {},
-): Promise<NumberView> {
-  const phoneNumberId = (overrides.phoneNumberId as string | undefined) ?? freshPhoneNumberId();
-  const account = await simAccount({
-    phoneNumberIds: [phoneNumberId],
-    ...(typeof overrides.wabaId === "string" ? { wabaId: overrides.wabaId } : {}),
-    ...(typeof overrides.accessToken === "string" ? { token: overrides.accessToken } : {}),
+  expect(res.status).toBe(101);
+  const ws = res.webSocket!;
+  const events: ServerEvent[] = [];
+  const closed: { code: number | null } = { code: null };
+  ws.addEventListener("message", (e) => {
+    events.push(JSON.parse(e.data as string) as ServerEvent);
   });
-  return callJson<NumberView>(
-    admin,
-    "POST",
-    "/api/admin/numbers",
-    {
-      name: "Support",
-      displayPhone: "+39 02 1234 5678",
-      phoneNumberId,
-      wabaId: account.wabaId,
-      accessToken: account.token,
-      ...overrides,
-    },
-    201,
-  );
-}
-
-/** Creates a skillset through POST /api/admin/skillsets (201 or the test fails). */
-export function createSkillset(
-  admin: Session,
-  numberId: string,
-  overrides: Record<string, unknown> = {},
-): Promise<SkillsetView> {
-  return callJson<SkillsetView>(
-    admin,
-    "POST",
-    "/api/admin/skillsets",
-    { numberId, name: "General", priority: 5, ...overrides },
-    201,
-  );
+  ws.addEventListener("close", (e) => {
+    closed.code = e.code;
+  });
+  ws.accept();
+  if (lastSeq !== undefined) ws.send(JSON.stringify({ type: "resume", lastSeq }));
+  return { ws, events, closed };
 }

@@ -88,3 +88,36 @@ export function statusWebhook(
     })),
   });
 }
+
+/**
+ * A Meta-shaped template status update of the WhatsApp Business Account `wabaId`
+ * (it names no number), with Meta's `reason` ("NONE" unless rejected or disabled).
+ */
+export function templateStatusWebhook(
+  wabaId: string,
+  templateId: string,
+  event: string,
+  reason = "NONE",
+): unknown {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: wabaId,
+        time: Math.floor(Date.now() / 1000),
+        changes: [
+          {
+            value: {
+              event,
+              message_template_id: Number(templateId),
+              message_template_name: "whatever",
+              message_template_language: "en_US",
+              reason,
+            },
+            field: "message_template_status_update",
+          },
+        ],
+      },
+    ],
+  };
+}
