@@ -129,21 +129,6 @@ export function migrate(db: ActorDb, migrations: readonly Migration[]): void {
   db.run(sql`INSERT INTO schema_version (version) VALUES (${migrations.length})`);
 }
 
-/** Legacy positional form, replaced by `ActorDb` (being removed). */
-export function all<T extends Row>(sql: SqlStorage, query: string, ...params: unknown[]): T[] {
-  return sql.exec<T>(query, ...params).toArray();
-}
-
-/** The first row of a parameterised query, or null. */
-export function one<T extends Row>(sql: SqlStorage, query: string, ...params: unknown[]): T | null {
-  return all<T>(sql, query, ...params)[0] ?? null;
-}
-
-/** Runs a statement and returns how many rows it wrote. */
-export function run(sql: SqlStorage, query: string, ...params: unknown[]): number {
-  return sql.exec(query, ...params).rowsWritten;
-}
-
 /**
  * One JSON value of the actor's `kv` table, parsed once and kept in memory.
  * Only the actor writes its storage, so the copy stays exact as long as every
@@ -209,18 +194,21 @@ export const KV_TABLE = "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, va
 /**
  * Adds columns that a table created by an earlier version lacks (CREATE TABLE
  * IF NOT EXISTS never changes an existing table). `columns` maps a name to its
- * definition, e.g. `{ since: "INTEGER" }`. Idempotent.
+ * definition, e.g. `{ since: "INTEGER" }`. Idempotent. Only a baseline migration
+ * calls it, once per actor, for actors stored before versioned migrations.
  */
 export function addMissingColumns(
-  sql: SqlStorage,
+  storage: SqlStorage,
   table: string,
   columns: Record<string, string>,
 ): void {
   const have = new Set(
-    all<{ name: string }>(sql, `PRAGMA table_info(${table})`).map((c) => c.name),
+    new ActorDb(storage)
+      .all<{ name: string }>(rawSql(`PRAGMA table_info(${table})`))
+      .map((c) => c.name),
   );
   for (const [name, definition] of Object.entries(columns)) {
-    if (!have.has(name)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
+    if (!have.has(name)) storage.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
   }
 }
 
