@@ -6,7 +6,7 @@
  * agent goes offline when that leaves no desktop open.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { D1Db } from "../../platform/db/d1";
+import { type D1Db, d1Error } from "../../platform/db/d1";
 import { sessions, tenants, users } from "../../platform/db/schema";
 import { assertNever } from "../../shared/assert-never";
 import type { DesktopSnapshot, ServerEvent } from "../../shared/protocol";
@@ -168,7 +168,10 @@ export class Desktops {
           ),
         )
         .innerJoin(tenants, and(eq(tenants.id, sessions.tenantId), eq(tenants.status, "active")))
-        .where(inArray(sessions.id, ids));
+        .where(inArray(sessions.id, ids))
+        .catch((err: unknown) => {
+          throw d1Error(err);
+        });
       for (const r of rows) if (r.endsAt > at) deadlines.set(r.id, r.endsAt);
     }
     await this.closeDesktops(
