@@ -12,6 +12,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
 import type {
   AgentView,
   ConversationView,
@@ -58,8 +59,10 @@ export class AgentActor extends DurableObject<Env> {
     this.sessionCheckCell = new KvCell(ctx.storage.sql, "sessionCheckAt");
     this.nextAlarm = new Alarm(ctx.storage);
     const db = this.db;
+    // D1 through drizzle: one handle for the actor's life.
+    const data = d1(env.DB);
     this.profiles = new Profiles({
-      env,
+      d1: data,
       userId: ctx.id.name,
       profileCell: new KvCell<Profile>(ctx.storage.sql, "profile"),
     });
@@ -71,6 +74,7 @@ export class AgentActor extends DurableObject<Env> {
     const publish = this.log.publish.bind(this.log);
     this.presence = new Presence({
       db,
+      d1: data,
       env,
       presenceCell: new KvCell<PresenceState>(ctx.storage.sql, "presence"),
       profile: () => this.profiles.current(),
@@ -81,6 +85,7 @@ export class AgentActor extends DurableObject<Env> {
     this.desktops = new Desktops({
       sockets: ctx,
       env,
+      d1: data,
       now,
       sessionCheckCell: this.sessionCheckCell,
       armAlarm,

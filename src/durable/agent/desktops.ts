@@ -6,7 +6,8 @@
  * agent goes offline when that leaves no desktop open.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { d1 } from "../../platform/db/d1";
+import type { D1Db } from "../../platform/db/d1";
+import { redacted } from "../../platform/db/errors";
 import { sessions, tenants, users } from "../../platform/db/schema";
 import { assertNever } from "../../shared/assert-never";
 import type { DesktopSnapshot, ServerEvent } from "../../shared/protocol";
@@ -26,6 +27,7 @@ const SESSION_TAG = "session:";
 export interface DesktopDeps {
   sockets: Pick<DurableObjectState, "getWebSockets" | "acceptWebSocket" | "getTags">;
   env: Env;
+  d1: D1Db;
   now: () => number;
   /** When the open desktops' sessions are next checked (ms); absent without desktops. */
   sessionCheckCell: KvCell<number>;
@@ -143,13 +145,13 @@ export class Desktops {
    * read (the caller checks again shortly).
    */
   async checkSessions(): Promise<void> {
-    const { sockets, env, now, sessionCheckCell } = this.deps;
+    const { sockets, d1, now, sessionCheckCell } = this.deps;
     const open = sockets.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
     const ids = [...new Set(open.map((ws) => this.sessionOf(ws)).filter((id) => id !== null))];
     const at = now();
     const deadlines = new Map<string, number>();
     if (ids.length > 0) {
-      const rows = await d1(env.DB)
+      const rows = await d1
         .select({
           id: sessions.id,
           // SQLite's two-argument min() and coalesce(): when the session ends,
@@ -167,7 +169,10 @@ export class Desktops {
           ),
         )
         .innerJoin(tenants, and(eq(tenants.id, sessions.tenantId), eq(tenants.status, "active")))
-        .where(inArray(sessions.id, ids));
+        .where(inArray(sessions.id, ids))
+        .catch((err: unknown) => {
+          throw redacted(err);
+        });
       for (const r of rows) if (r.endsAt > at) deadlines.set(r.id, r.endsAt);
     }
     await this.closeDesktops(

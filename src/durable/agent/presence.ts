@@ -6,6 +6,7 @@
  * conversations left open meanwhile); and deactivation, which hands every
  * offer and seat back to routing.
  */
+import type { D1Db } from "../../platform/db/d1";
 import type { AgentStatus, AgentView, UnsequencedEvent } from "../../shared/protocol";
 import type { AgentLive } from "../contracts";
 import type { Env } from "../env";
@@ -20,6 +21,7 @@ export type PresenceState = { status: AgentStatus; lastAssignedAt: number | null
 /** What presence needs of the actor. */
 export interface PresenceDeps {
   db: ActorDb;
+  d1: D1Db;
   env: Env;
   presenceCell: KvCell<PresenceState>;
   /** The cached profile (null once deactivated). */
@@ -70,7 +72,7 @@ export class Presence {
     const { env, publish } = this.deps;
     publish({ type: "agent", agent: this.view(profile) });
     const live = this.live(profile);
-    const numbers = await numbersServed(env, profile);
+    const numbers = await numbersServed(this.deps.d1, profile);
     await Promise.all(
       numbers.map((numberId) =>
         env.NUMBER.getByName(numberId)

@@ -5,9 +5,8 @@
  * and when the tenant's masking changes. No profile: not an active agent.
  */
 import { and, eq } from "drizzle-orm";
-import { d1 } from "../../platform/db/d1";
+import type { D1Db } from "../../platform/db/d1";
 import { skillsetMembers, skillsets, tenants, users } from "../../platform/db/schema";
-import type { Env } from "../env";
 import type { KvCell } from "../sql";
 
 /** `masked`: an agent of a tenant with masking on, whose desktops get sensitive data masked. */
@@ -21,7 +20,7 @@ export type Profile = {
 
 /** What the profile needs of the actor. */
 export interface ProfileDeps {
-  env: Env;
+  d1: D1Db;
   /** The user this actor is named after (its Durable Object name). */
   userId: string | undefined;
   profileCell: KvCell<Profile>;
@@ -38,9 +37,9 @@ export class Profiles {
 
   /** Loads (or reloads) the agent's profile from D1. Null if the user is not an active agent of `tenantId`. */
   async load(tenantId: string): Promise<Profile | null> {
-    const { env, userId, profileCell } = this.deps;
+    const { d1, userId, profileCell } = this.deps;
     if (!userId) return null;
-    const row = await d1(env.DB)
+    const row = await d1
       .select({
         id: users.id,
         tenantId: users.tenantId,
@@ -79,8 +78,8 @@ export class Profiles {
 }
 
 /** The numbers whose skillsets the agent is a member of. */
-export async function numbersServed(env: Env, profile: Profile): Promise<string[]> {
-  const rows = await d1(env.DB)
+export async function numbersServed(d1: D1Db, profile: Profile): Promise<string[]> {
+  const rows = await d1
     .selectDistinct({ numberId: skillsets.numberId })
     .from(skillsetMembers)
     .innerJoin(

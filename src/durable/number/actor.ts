@@ -13,6 +13,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { StatusUpdate } from "../../meta/webhook-payload";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
 import {
   type AgentLive,
   type ContactState,
@@ -69,16 +70,19 @@ export class NumberActor extends DurableObject<Env> {
     this.heldCheckCell = new KvCell(ctx.storage.sql, "heldCheckAt");
     this.nextAlarm = new Alarm(ctx.storage);
     const db = this.db;
+    // D1 through drizzle: one handle for the actor's life.
+    const data = d1(env.DB);
     const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
     const number = () => this.numberCell.get();
     this.config = new ConfigCache({
-      env,
+      d1: data,
       now,
       numberCell: this.numberCell,
       configCell: this.configCell,
     });
     this.router = new Router({
       db,
+      d1: data,
       env,
       now,
       number,
@@ -103,7 +107,7 @@ export class NumberActor extends DurableObject<Env> {
     });
     this.held = new HeldInbound({
       db,
-      env,
+      d1: data,
       now,
       number,
       checkCell: this.heldCheckCell,

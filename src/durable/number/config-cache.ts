@@ -5,12 +5,11 @@
  * forgotten.
  */
 import { desc, eq } from "drizzle-orm";
-import { d1 } from "../../platform/db/d1";
+import type { D1Db } from "../../platform/db/d1";
 import { managedNumbers, skillsets } from "../../platform/db/schema";
 import type { WorkingTime } from "../../shared/admin";
 import { alwaysOpenWorkingTime, readSettings } from "../../shared/number-settings";
 import type { NumberConfig, NumberInfo } from "../contracts";
-import type { Env } from "../env";
 import type { KvCell } from "../sql";
 
 /** Cached configuration is re-read at least this often, should a configChanged call be lost. */
@@ -26,7 +25,7 @@ export type CachedConfig = {
 
 /** What the cache needs of the actor: D1, the clock, and the two stored cells it keeps current. */
 export interface ConfigCacheDeps {
-  env: Env;
+  d1: D1Db;
   now: () => number;
   numberCell: KvCell<NumberInfo>;
   configCell: KvCell<CachedConfig>;
@@ -58,8 +57,7 @@ export class ConfigCache {
    * number that no longer exists is forgotten (nothing more is routed).
    */
   async load(numberId: string): Promise<CachedConfig | null> {
-    const { env, now, numberCell, configCell } = this.deps;
-    const db = d1(env.DB);
+    const { d1: db, now, numberCell, configCell } = this.deps;
     const [row, list] = await Promise.all([
       db
         .select({

@@ -5,7 +5,8 @@
  * first messages of one conversation share one lookup.
  */
 import { and, eq } from "drizzle-orm";
-import { d1 } from "../../platform/db/d1";
+import { type D1Db, d1 } from "../../platform/db/d1";
+import { redacted } from "../../platform/db/errors";
 import { customers, skillsets } from "../../platform/db/schema";
 import { pipelineDb } from "../../platform/pipeline-db";
 import {
@@ -74,43 +75,15 @@ export class CustomerLookup {
     const contact = contactJson.read(row.contact_json);
     const phone = contact.waId ? `+${contact.waId}` : null;
     const name = contact.name?.trim() || phone || "WhatsApp user";
-    const db = d1(pipelineDb(this.deps.env.DB));
     const acceptOnlyExisting = config.settings.details.acceptOnlyExistingCustomers;
-    if (!acceptOnlyExisting) {
-      await db
-        .insert(customers)
-        .values({
-          id: crypto.randomUUID(),
-          tenantId: number.tenantId,
-          contactKey: row.contact_key,
-          phone,
-          name,
-        })
-        .onConflictDoNothing({ target: [customers.tenantId, customers.contactKey] });
-    }
-    const found =
-      (await db
-        .select({
-          id: customers.id,
-          name: customers.name,
-          phone: customers.phone,
-          priority: customers.priority,
-          bypassBot: customers.bypassBot,
-          skillsetId: skillsets.id,
-        })
-        .from(customers)
-        .leftJoin(
-          skillsets,
-          and(
-            eq(skillsets.id, customers.defaultSkillsetId),
-            eq(skillsets.tenantId, customers.tenantId),
-            eq(skillsets.numberId, number.id),
-          ),
-        )
-        .where(
-          and(eq(customers.tenantId, number.tenantId), eq(customers.contactKey, row.contact_key)),
-        )
-        .get()) ?? null;
+    const found = await findCustomer(d1(pipelineDb(this.deps.env.DB)), number, {
+      contactKey: row.contact_key,
+      phone,
+      name,
+      create: !acceptOnlyExisting,
+    }).catch((err: unknown) => {
+      throw redacted(err);
+    });
     if (!found && !acceptOnlyExisting) throw new Error(`customer ${row.contact_key} vanished`);
     const customer: CustomerRef = {
       id: found?.id ?? "",
@@ -134,4 +107,51 @@ export class CustomerLookup {
       config,
     };
   }
+}
+
+/**
+ * The customer of `contactKey` in the number's tenant, with the default
+ * skillset when it is one of this number's; created first (when `create`)
+ * unless they exist.
+ */
+async function findCustomer(
+  db: D1Db,
+  number: NumberInfo,
+  wanted: { contactKey: string; phone: string | null; name: string; create: boolean },
+) {
+  if (wanted.create) {
+    await db
+      .insert(customers)
+      .values({
+        id: crypto.randomUUID(),
+        tenantId: number.tenantId,
+        contactKey: wanted.contactKey,
+        phone: wanted.phone,
+        name: wanted.name,
+      })
+      .onConflictDoNothing({ target: [customers.tenantId, customers.contactKey] });
+  }
+  const found = await db
+    .select({
+      id: customers.id,
+      name: customers.name,
+      phone: customers.phone,
+      priority: customers.priority,
+      bypassBot: customers.bypassBot,
+      skillsetId: skillsets.id,
+    })
+    .from(customers)
+    .leftJoin(
+      skillsets,
+      and(
+        eq(skillsets.id, customers.defaultSkillsetId),
+        eq(skillsets.tenantId, customers.tenantId),
+        eq(skillsets.numberId, number.id),
+      ),
+    )
+    .where(
+      and(eq(customers.tenantId, number.tenantId), eq(customers.contactKey, wanted.contactKey)),
+    )
+    .get();
+  return found ?? null;
 }

@@ -7,11 +7,10 @@
  */
 import { eq } from "drizzle-orm";
 import type { StatusUpdate } from "../../meta/webhook-payload";
-import { d1 } from "../../platform/db/d1";
+import type { D1Db } from "../../platform/db/d1";
 import { redacted } from "../../platform/db/errors";
 import { tenants } from "../../platform/db/schema";
 import type { NumberInfo, NumberItem } from "../contracts";
-import type { Env } from "../env";
 import { type ActorDb, type KvCell, StoredJson, sql } from "../sql";
 import { alreadySeen, statusesOf } from "./intake";
 
@@ -31,7 +30,7 @@ const itemJson = new StoredJson<NumberItem>();
 /** What keeping and releasing messages needs of the actor. */
 export interface HeldInboundDeps {
   db: ActorDb;
-  env: Env;
+  d1: D1Db;
   now: () => number;
   number: () => NumberInfo | null;
   /** When the alarm next asks whether the tenant is back (absent: nothing kept). */
@@ -106,7 +105,7 @@ export class HeldInbound {
    * them now; suspended (or D1 unreadable) → asks again at the next check.
    */
   async recheck(): Promise<void> {
-    const { env, now, checkCell } = this.deps;
+    const { now, checkCell } = this.deps;
     const number = this.deps.number();
     if (!number || !this.holdsMessages()) {
       checkCell.delete();
@@ -114,7 +113,7 @@ export class HeldInbound {
     }
     let status: string | null = null;
     try {
-      const tenant = await d1(env.DB)
+      const tenant = await this.deps.d1
         .select({ status: tenants.status })
         .from(tenants)
         .where(eq(tenants.id, number.tenantId))

@@ -10,7 +10,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { requireConfig } from "../../platform/config";
-import { d1 } from "../../platform/db/d1";
+import type { D1Db } from "../../platform/db/d1";
 import { redacted } from "../../platform/db/errors";
 import { skillsetMembers, skillsets, users } from "../../platform/db/schema";
 import type { WorkingTime } from "../../shared/admin";
@@ -35,6 +35,7 @@ type RoutingConfig = {
 /** What routing needs of the actor. */
 export interface RouterDeps {
   db: ActorDb;
+  d1: D1Db;
   env: Env;
   now: () => number;
   /** The number, once known (nothing is routed before). */
@@ -141,7 +142,7 @@ export class Router {
     if (!number || this.waiting().length === 0) return;
     // Closed (working time): queued conversations wait; the alarm wakes us at opening.
     if (!(await this.isOpen(number))) return;
-    const config = await routingConfig(env, number);
+    const config = await routingConfig(this.deps.d1, number);
     await this.refreshUnknownAgents(number, config);
     // Offer one conversation at a time and re-plan: each offer's answer updates
     // what we know of that agent, and other events may land while we await.
@@ -176,7 +177,7 @@ export class Router {
   async pickAgent(skillsetId: string, exclude: string[]): Promise<string | null> {
     const number = this.deps.number();
     if (!number) return null;
-    const config = await routingConfig(this.deps.env, number);
+    const config = await routingConfig(this.deps.d1, number);
     await this.refreshUnknownAgents(number, config);
     const agents = agentsLive(this.deps.db).filter((a) => !exclude.includes(a.id));
     const [offer] = planRouting(
@@ -203,8 +204,8 @@ export class Router {
 }
 
 /** Skillsets of this number and their active members, read fresh from D1 each pass. */
-async function routingConfig(env: Env, number: NumberInfo): Promise<RoutingConfig> {
-  const rows = await d1(env.DB)
+async function routingConfig(d1: D1Db, number: NumberInfo): Promise<RoutingConfig> {
+  const rows = await d1
     .select({
       skillsetId: skillsets.id,
       name: skillsets.name,
