@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { d1 } from "../../src/platform/db/d1";
+import { locations } from "../../src/platform/db/schema";
 import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
 import { uid } from "../helpers";
 
@@ -21,7 +23,7 @@ async function status(p: Promise<unknown>): Promise<number | "ok"> {
 describe("saveVersioned", () => {
   it("bumps the version, and a stale version changes nothing at all (409)", async () => {
     const tenantId = await tenant();
-    const target = { table: "tenants", id: tenantId, tenantId, noun: "tenant" };
+    const target = { table: locations, id: tenantId, tenantId, noun: "tenant" };
     // tenants have no tenant_id column; use locations instead.
     const id = crypto.randomUUID();
     await env.DB.prepare(
@@ -29,13 +31,13 @@ describe("saveVersioned", () => {
     )
       .bind(id, tenantId)
       .run();
-    const loc = { ...target, table: "locations", id, noun: "location" };
+    const loc = { ...target, table: locations, id, noun: "location" };
     expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
     const other = crypto.randomUUID();
     const also = [
-      env.DB.prepare(
-        "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'side effect', 0, 0)",
-      ).bind(other, tenantId),
+      d1(env.DB)
+        .insert(locations)
+        .values({ id: other, tenantId, name: "side effect", latitude: 0, longitude: 0 }),
     ];
     expect(await status(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
       409,
@@ -58,7 +60,7 @@ describe("saveVersioned", () => {
     )
       .bind(id, a)
       .run();
-    const target = { table: "locations", id, tenantId: b, version: 1, noun: "location" };
+    const target = { table: locations, id, tenantId: b, version: 1, noun: "location" };
     expect(await status(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
     expect(
       await env.DB.prepare("SELECT name FROM locations WHERE id = ?").bind(id).first("name"),

@@ -3,14 +3,63 @@
  * `d1(env.DB).select().from(users).where(…)`. Raw SQL stays only where drizzle
  * cannot say it (FTS5, `json_each` staging), commented where it is written.
  */
+import type { SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
 
 export type D1Db = ReturnType<typeof d1>;
 
+/** One statement of a `d1(…).batch([…])`: a builder query, or a `rawStatement`. */
+export type D1Statement = BatchItem<"sqlite">;
+
 /** A typed handle on `db` (the binding, or the pipeline's `pipelineDb(env.DB)`). */
 export function d1(db: D1Database) {
   return drizzle(db, { schema });
+}
+
+/**
+ * Builds queries without a database: the correlated subqueries of a select
+ * list (`sql\`${qb.select(…).from(…).where(…)}\``). Not plain `sql` text: in a
+ * one-table select list drizzle writes a column without its table, which inside
+ * a subquery would name the subquery's own table.
+ */
+export const qb = new QueryBuilder();
+
+/**
+ * Raw SQL (`sql\`…\``, every value bound) as a statement that also goes in a
+ * batch, for what the query builder cannot say. Not `db.run(…)` alone: drizzle's
+ * D1 batch binds a raw statement's values to a prepared D1 statement that
+ * `db.run` never makes (drizzle-orm issue #2277), so it is made here.
+ */
+export function rawStatement(db: D1Db, query: SQL) {
+  const raw = db.run(query);
+  return Object.assign(raw, { stmt: db.$client.prepare(raw.getQuery().sql) });
+}
+
+/**
+ * Runs `statements`, in order, as one atomic D1 batch, and returns each one's
+ * result (drizzle's `batch` wants a tuple; lists built with spreads come here).
+ */
+export async function inOneBatch(db: D1Db, statements: readonly D1Statement[]): Promise<unknown[]> {
+  const [first, ...rest] = statements;
+  if (!first) throw new Error("an empty D1 batch");
+  return db.batch([first, ...rest]);
+}
+
+/**
+ * Whether a D1 failure is a constraint's (`"UNIQUE"`, `"CHECK"`), optionally on
+ * one column (`"users.email"`). Drizzle wraps a single query's error in its own
+ * (D1's is the cause); a batch's error is D1's own: both are looked at.
+ */
+export function isConstraintError(err: unknown, kind: "UNIQUE" | "CHECK", on?: string): boolean {
+  const wanted = `${kind} constraint failed${on ? `: ${on}` : ""}`;
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    if (String(e).includes(wanted)) return true;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
 }
 
 export { schema };

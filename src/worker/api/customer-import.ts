@@ -13,6 +13,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
+import type { D1Statement } from "../../platform/db/d1";
 import { readCapped } from "../../platform/streams";
 import { Page } from "../../shared/admin";
 import {
@@ -51,6 +52,15 @@ import { tellDeletedConversations } from "../jobs/customer-deletions";
 import { auditStatement } from "../security/audit";
 import { securityLog } from "../security/log";
 import { mayWriteCustomers } from "./customers";
+
+/**
+ * The audit trail's statement (drizzle's) as a D1 statement, for the apply
+ * batch whose other statements (`applyStatements`) are still D1's own.
+ */
+function asD1Statement(db: D1Database, statement: D1Statement): D1PreparedStatement {
+  const query = (statement as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+  return db.prepare(query.sql).bind(...query.params);
+}
 
 const TAG = "customers";
 const BASE = "/api";
@@ -298,19 +308,22 @@ customerImport.post(
     try {
       await c.env.DB.batch([
         ...applyStatements(c.env.DB, record, c.var.user.id, Date.now()),
-        auditStatement(c, {
-          action: "apply",
-          entity: "customer_import",
-          entityId: record.id,
-          label: view.fileName,
-          after: {
-            fileName: view.fileName,
-            mode: view.mode,
-            added: view.inserts,
-            updated: view.updates,
-            deleted: view.mode === "replace" ? view.deletes : 0,
-          },
-        }),
+        asD1Statement(
+          c.env.DB,
+          auditStatement(c, {
+            action: "apply",
+            entity: "customer_import",
+            entityId: record.id,
+            label: view.fileName,
+            after: {
+              fileName: view.fileName,
+              mode: view.mode,
+              added: view.inserts,
+              updated: view.updates,
+              deleted: view.mode === "replace" ? view.deletes : 0,
+            },
+          }),
+        ),
       ]);
       securityLog("admin_change", { entity: "customer_import", action: "apply" });
       if (record.mode === "replace") {

@@ -6,8 +6,12 @@
  * skillsets' customers (see `VISIBLE`); customer-history.ts serves each
  * customer's past conversations with the same visibility.
  */
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
+import { d1 } from "../../platform/db/d1";
+import { customers as customersTable } from "../../platform/db/schema";
 import {
   CreateCustomerBody,
   CustomerView,
@@ -31,7 +35,6 @@ import {
   type ExportColumn,
   type ListSpec,
   mountList,
-  ownedRow,
   saveVersioned,
 } from "./admin/common";
 import { customerSearch } from "./customer-search";
@@ -106,31 +109,47 @@ export function visibleBinds(c: Context<AppEnv>): unknown[] {
   return [id, tenantId, tenantId, id, tenantId, id];
 }
 
-const list: ListSpec<Row, CustomerView> = {
+// The list and save helpers of admin/common.ts speak drizzle, while the SQL of
+// this file names `customers c` with `?` placeholders: until that SQL is
+// drizzle's too, the list reads `customers` as `c`, rows as `SELECT c.*` gives
+// them, and each `?` fragment with its values as drizzle SQL.
+const customersC = alias(customersTable, "c");
+const SELECT_C = Object.fromEntries(
+  Object.values(getTableColumns(customersC)).map((column) => [column.name, sql`${column}`]),
+);
+
+/** A fragment with `?` placeholders and the values they bind, as drizzle SQL. */
+function bound(text: string, binds: unknown[]): SQL {
+  const [first = "", ...rest] = text.split("?");
+  return sql.join([sql.raw(first), ...rest.map((part, i) => sql`${binds[i]}${sql.raw(part)}`)]);
+}
+
+const list: ListSpec<typeof SELECT_C, CustomerView> = {
   name: "customers",
   tag: TAG,
   summary: "Customers (search name, phone, external id)",
   view: CustomerView,
-  select: "c.*",
-  from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
-  where: (c) => [c.var.user.tenantId, ...visibleBinds(c)],
-  search: ["c.name", "c.phone", "c.external_id"],
+  table: customersC,
+  fields: SELECT_C,
+  where: (c) => bound(`c.tenant_id = ? AND ${VISIBLE}`, [c.var.user.tenantId, ...visibleBinds(c)]),
+  search: [customersC.name, customersC.phone, customersC.externalId],
   // The same columns, matched as the caller sees them (masked agents: only what is visible).
-  searchClause: (c, q) =>
-    customerSearch(c, q, {
+  searchClause: async (c, q) => {
+    const clause = await customerSearch(c, q, {
       phone: "c.phone",
       texts: ["c.name", "c.external_id"],
       from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
       binds: [c.var.user.tenantId, ...visibleBinds(c)],
-    }),
-  sorts: {
-    name: "c.name COLLATE NOCASE",
-    phone: "c.phone",
-    updatedAt: "c.updated_at",
-    createdAt: "c.created_at",
+    });
+    return bound(clause.sql, clause.binds);
   },
-  tiebreak: "c.rowid",
-  toView: view,
+  sorts: {
+    name: sql`${customersC.name} COLLATE NOCASE`,
+    phone: customersC.phone,
+    updatedAt: customersC.updatedAt,
+    createdAt: customersC.createdAt,
+  },
+  toView: (row) => view(row as unknown as Row),
   // The same columns as the import template, so a download can be edited and imported back.
   columns: async (c) => {
     const columns = exportColumns(await loadCatalogue(c.env.DB, c.var.user.tenantId));
@@ -186,7 +205,7 @@ export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<R
   )
     .bind(id, c.var.user.tenantId, ...visibleBinds(c))
     .first<Row>();
-  if (!row) return notFound(c.env.DB, "customers", id, c.var.user.tenantId, `No such ${NOUN}`);
+  if (!row) return notFound(c.env.DB, customersTable, id, c.var.user.tenantId, `No such ${NOUN}`);
   return row;
 }
 
@@ -394,7 +413,13 @@ customers.post(
         .run(),
     );
     // The creator sees what they created, even an isolated agent outside their skillsets.
-    return c.json(view(await ownedRow<Row>(c.env.DB, "customers", id, user.tenantId, NOUN)), 201);
+    const created = await d1(c.env.DB)
+      .select(SELECT_C)
+      .from(customersC)
+      .where(and(eq(customersC.id, id), eq(customersC.tenantId, user.tenantId)))
+      .get();
+    if (!created) return notFound(c.env.DB, customersTable, id, user.tenantId, `No such ${NOUN}`);
+    return c.json(view(created as unknown as Row), 201);
   },
 );
 
@@ -421,25 +446,25 @@ customers.patch(
     await requireSkillset(c, body.defaultSkillsetId);
     if (body.properties) await checkProperties(c, body.properties);
     const now = Date.now();
-    const set: Record<string, unknown> = { updated_at: now };
+    const set: Partial<typeof customersTable.$inferInsert> = { updatedAt: now };
     const phone = body.phone ?? current.phone;
     if (body.phone !== undefined) {
       set.phone = body.phone;
       // Username-only customers keep their BSUID key: it is how Meta names them.
-      if (!current.contact_key.startsWith("u:")) set.contact_key = contactKeyOf(body.phone);
+      if (!current.contact_key.startsWith("u:")) set.contactKey = contactKeyOf(body.phone);
     }
     if (body.name !== undefined) set.name = body.name || phone || current.name;
     if (body.authorized !== undefined && body.authorized !== (current.authorized === 1)) {
-      set.authorized = body.authorized ? 1 : 0;
-      set.authorized_by = user.id;
-      set.authorized_at = now;
+      set.authorized = body.authorized;
+      set.authorizedBy = user.id;
+      set.authorizedAt = now;
     }
-    if (body.bypassBot !== undefined) set.bypass_bot = body.bypassBot ? 1 : 0;
+    if (body.bypassBot !== undefined) set.bypassBot = body.bypassBot;
     if (body.priority !== undefined) set.priority = body.priority;
-    if (body.defaultSkillsetId !== undefined) set.default_skillset_id = body.defaultSkillsetId;
+    if (body.defaultSkillsetId !== undefined) set.defaultSkillsetId = body.defaultSkillsetId;
     if (body.notes !== undefined) set.notes = body.notes;
-    if (body.externalId !== undefined) set.external_id = body.externalId;
-    if (body.keepHistory !== undefined) set.keep_history = body.keepHistory ? 1 : 0;
+    if (body.externalId !== undefined) set.externalId = body.externalId;
+    if (body.keepHistory !== undefined) set.keepHistory = body.keepHistory;
     if (body.properties) {
       const merged: Record<string, PropertyValue> = { ...view(current).properties };
       for (const [key, value] of Object.entries(body.properties)) {
@@ -451,7 +476,7 @@ customers.patch(
     await uniquePhone(
       saveVersioned(
         c.env.DB,
-        { table: "customers", id, tenantId: user.tenantId, version: body.version, noun: NOUN },
+        { table: customersTable, id, tenantId: user.tenantId, version: body.version, noun: NOUN },
         set,
       ),
     );
@@ -475,7 +500,7 @@ customers.delete(
     const { id } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;
     const before = view(await visibleCustomer(c, id));
-    await deleteOwned(c.env.DB, "customers", id, tenantId, NOUN, [
+    await deleteOwned(c.env.DB, customersTable, id, tenantId, NOUN, [
       recordCustomerDeletion(c.env.DB, tenantId, id, Date.now()),
       auditStatement(c, {
         action: "delete",

@@ -16,11 +16,14 @@
  * - Templates of every number on the same WhatsApp Business Account are usable
  *   (Meta approves templates per account), approved ones only.
  */
+import { and, asc, eq, inArray, or } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { OutgoingMessage, StartOutboundResult } from "../../durable/outbound-start";
 import type { CustomerRef, NumberInfo } from "../../durable/types";
 import { now } from "../../platform/clock";
+import { d1 } from "../../platform/db/d1";
+import { managedNumbers, templates } from "../../platform/db/schema";
 import {
   graphTemplate,
   missingVariables,
@@ -39,7 +42,7 @@ import {
 import { ConversationView, customerWindowOpen } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app/app-types";
 import { apiError, describeRoute, jsonBody, params, query } from "../app/http";
-import { TEMPLATE_SELECT, type TemplateRow, templateView } from "../db/template-store";
+import { TEMPLATE_FIELDS, templateView } from "../db/template-store";
 import { takeQuota } from "../security/limits";
 import { customerSearch } from "./customer-search";
 import { requireTenantUser, VISIBLE, visibleBinds, visibleCustomer } from "./customers";
@@ -99,15 +102,31 @@ async function approvedTemplates(
   number: NumberRow,
   templateId: string | null = null,
 ): Promise<OutboundTemplate[]> {
-  const { results } = await c.env.DB.prepare(
-    `SELECT ${TEMPLATE_SELECT} FROM templates t
-     WHERE t.tenant_id = ? AND t.status = 'approved' AND (? IS NULL OR t.id = ?)
-       AND t.number_id IN (SELECT n.id FROM managed_numbers n WHERE n.tenant_id = t.tenant_id
-         AND (n.id = ? OR (? IS NOT NULL AND n.waba_id = ?)))
-     ORDER BY t.name, t.language`,
-  )
-    .bind(c.var.user.tenantId, templateId, templateId, number.id, number.waba_id, number.waba_id)
-    .all<TemplateRow>();
+  const results = await d1(c.env.DB)
+    .select(TEMPLATE_FIELDS)
+    .from(templates)
+    .where(
+      and(
+        eq(templates.tenantId, c.var.user.tenantId),
+        eq(templates.status, "approved"),
+        templateId === null ? undefined : eq(templates.id, templateId),
+        inArray(
+          templates.numberId,
+          d1(c.env.DB)
+            .select({ id: managedNumbers.id })
+            .from(managedNumbers)
+            .where(
+              and(
+                eq(managedNumbers.tenantId, templates.tenantId),
+                number.waba_id === null
+                  ? eq(managedNumbers.id, number.id)
+                  : or(eq(managedNumbers.id, number.id), eq(managedNumbers.wabaId, number.waba_id)),
+              ),
+            ),
+        ),
+      ),
+    )
+    .orderBy(asc(templates.name), asc(templates.language));
   return results.map((row) => outboundTemplate(templateView(row)));
 }
 
