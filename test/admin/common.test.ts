@@ -23,7 +23,7 @@ async function status(p: Promise<unknown>): Promise<number | "ok"> {
 describe("saveVersioned", () => {
   it("bumps the version, and a stale version changes nothing at all (409)", async () => {
     const tenantId = await tenant();
-    const target = { table: locations, id: tenantId, tenantId, noun: "tenant" };
+    const target = { table: "tenants", id: tenantId, tenantId, noun: "tenant" };
     // tenants have no tenant_id column; use locations instead.
     const id = crypto.randomUUID();
     await env.DB.prepare(

@@ -3,7 +3,7 @@
  * `d1(env.DB).select().from(users).where(…)`. Raw SQL stays only where drizzle
  * cannot say it (FTS5, `json_each` staging), commented where it is written.
  */
-import type { SQL } from "drizzle-orm";
+import { DrizzleQueryError, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
@@ -39,6 +39,18 @@ export function rawStatement(db: D1Db, query: SQL) {
 }
 
 /**
+ * The statements that, right after an UPDATE in a batch, fail the whole batch
+ * (the CHECK on `version_guard`, which rolls it back) unless that UPDATE
+ * changed a row: optimistic concurrency, a link used once.
+ */
+export function failUnlessChanged(db: D1Db): [D1Statement, D1Statement] {
+  return [
+    db.insert(schema.versionGuard).values({ ok: sql`changes()` }),
+    db.delete(schema.versionGuard),
+  ];
+}
+
+/**
  * Runs `statements`, in order, as one atomic D1 batch, and returns each one's
  * result (drizzle's `batch` wants a tuple; lists built with spreads come here).
  */
@@ -51,15 +63,14 @@ export async function inOneBatch(db: D1Db, statements: readonly D1Statement[]): 
 /**
  * Whether a D1 failure is a constraint's (`"UNIQUE"`, `"CHECK"`), optionally on
  * one column (`"users.email"`). Drizzle wraps a single query's error in its own
- * (D1's is the cause); a batch's error is D1's own: both are looked at.
+ * (whose text repeats the query's values, so only D1's error, its cause, is
+ * read); a batch's error is D1's own.
  */
 export function isConstraintError(err: unknown, kind: "UNIQUE" | "CHECK", on?: string): boolean {
   const wanted = `${kind} constraint failed${on ? `: ${on}` : ""}`;
-  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
-    if (String(e).includes(wanted)) return true;
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return false;
+  let e = err;
+  for (let depth = 0; e instanceof DrizzleQueryError && depth < 5; depth++) e = e.cause;
+  return String(e).includes(wanted);
 }
 
 export { schema };

@@ -10,7 +10,7 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import { Hono } from "hono";
 import { z } from "zod";
-import { d1, inOneBatch, isConstraintError } from "../../platform/db/d1";
+import { d1, failUnlessChanged, inOneBatch, isConstraintError } from "../../platform/db/d1";
 import { managedNumbers, sessions, tenants, users } from "../../platform/db/schema";
 import { CreateTenantBody, TenantView, UpdateTenantBody } from "../../shared/admin";
 import type { AppEnv } from "../app/app-types";
@@ -22,7 +22,7 @@ import { auditStatement } from "../security/audit";
 import { securityLog } from "../security/log";
 import { logAdminChanges } from "./admin";
 import { mountAudit } from "./admin/audit";
-import { type ListSpec, mountList, requireOperator, versionGuard } from "./admin/common";
+import { type ListSpec, mountList, requireOperator } from "./admin/common";
 
 const FIELDS = {
   id: tenants.id,
@@ -261,7 +261,7 @@ platform.patch(
           .set({ ...set, version: sql`${tenants.version} + 1` })
           .where(and(eq(tenants.id, id), LISTED, eq(tenants.version, body.version))),
         // Fails the batch (rolling it back) when the version was stale; see version_guard.
-        ...versionGuard(orm),
+        ...failUnlessChanged(orm),
         ...(suspending ? [orm.delete(sessions).where(eq(sessions.tenantId, id))] : []),
         auditStatement(c, {
           action: suspending

@@ -15,8 +15,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { OperatorConfig } from "../../platform/config";
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../../platform/crypto";
-import { type D1Statement, d1, isConstraintError } from "../../platform/db/d1";
-import { sessions, tenants, users, userTokens, versionGuard } from "../../platform/db/schema";
+import { type D1Statement, d1, failUnlessChanged, isConstraintError } from "../../platform/db/d1";
+import { sessions, tenants, users, userTokens } from "../../platform/db/schema";
 import { SetPasswordBody, UserTokenView } from "../../shared/admin";
 import { LoginBody, MeView } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app/app-types";
@@ -478,8 +478,7 @@ export const auth = new Hono<AppEnv>()
                 gt(userTokens.expiresAt, now),
               ),
             ),
-          orm.insert(versionGuard).values({ ok: sql`changes()` }),
-          orm.delete(versionGuard),
+          ...failUnlessChanged(orm),
           // Every other link of the user dies with it.
           orm
             .update(userTokens)

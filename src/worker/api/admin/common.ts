@@ -13,9 +13,9 @@ import {
   type D1Db,
   type D1Statement,
   d1,
+  failUnlessChanged,
   inOneBatch,
   isConstraintError,
-  schema,
 } from "../../../platform/db/d1";
 import { ListQuery, Page } from "../../../shared/admin";
 import type { AppEnv } from "../../app/app-types";
@@ -86,7 +86,7 @@ function likePattern(q: string): string {
 }
 
 /** `expr LIKE '%q%'` with `q`'s wildcards taken literally. */
-export function contains(expr: SQLiteColumn | SQL, q: string): SQL {
+function contains(expr: SQLiteColumn | SQL, q: string): SQL {
   return sql`${expr} LIKE ${likePattern(q)} ESCAPE '\\'`;
 }
 
@@ -285,7 +285,7 @@ export async function saveVersioned<T extends VersionedTable>(
       ),
     );
   try {
-    await db.batch([update, ...versionGuard(db), ...also]);
+    await db.batch([update, ...failUnlessChanged(db), ...also]);
   } catch (err) {
     if (!isConstraintError(err, "CHECK")) throw err;
     const row = await db
@@ -302,17 +302,6 @@ export async function saveVersioned<T extends VersionedTable>(
       `This ${target.noun} was changed by someone else since you opened it (you have version ${target.version}, it is now ${row.version}). Reload to see their changes, then save again.`,
     );
   }
-}
-
-/**
- * The statements, right after an UPDATE in a batch, that fail the whole batch
- * (CHECK constraint on `version_guard`) unless that UPDATE changed a row.
- */
-export function versionGuard(db: D1Db): [D1Statement, D1Statement] {
-  return [
-    db.insert(schema.versionGuard).values({ ok: sql`changes()` }),
-    db.delete(schema.versionGuard),
-  ];
 }
 
 /** Deletes a tenant's row (and `also`, atomically after it); 404 when it is not the tenant's. */

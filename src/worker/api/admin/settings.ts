@@ -2,13 +2,12 @@
 import { and, count, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { Env } from "../../../durable/env";
-import { d1, isConstraintError, qb } from "../../../platform/db/d1";
+import { d1, failUnlessChanged, isConstraintError, qb } from "../../../platform/db/d1";
 import { templates, tenants, users } from "../../../platform/db/schema";
 import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app/app-types";
 import { apiError, describeRoute, jsonBody } from "../../app/http";
 import { auditStatement } from "../../security/audit";
-import { versionGuard } from "./common";
 
 /** The tenant's settings with how many of its template allowance are used. */
 async function readSettings(db: D1Database, tenantId: string): Promise<TenantSettingsView> {
@@ -90,7 +89,7 @@ export const settings = new Hono<AppEnv>()
             .update(tenants)
             .set({ ...set, version: sql`${tenants.version} + 1` })
             .where(and(eq(tenants.id, tenantId), eq(tenants.version, version))),
-          ...versionGuard(orm),
+          ...failUnlessChanged(orm),
           auditStatement(c, {
             action: "update",
             entity: "settings",
