@@ -90,26 +90,30 @@ export async function verifyWithNumberSecret(
   if (!subjects) return false;
   // An account's numbers are those of the tenant that holds it (waba_owners):
   // another tenant naming the same WABA id can never change whose secret counts.
-  const n = managedNumbers;
   const holdsWaba = exists(
     qb
       .select({ x: sql`1` })
       .from(wabaOwners)
-      .where(and(eq(wabaOwners.wabaId, n.wabaId), eq(wabaOwners.tenantId, n.tenantId))),
+      .where(
+        and(
+          eq(wabaOwners.wabaId, managedNumbers.wabaId),
+          eq(wabaOwners.tenantId, managedNumbers.tenantId),
+        ),
+      ),
   );
   // json_each: a delivery may name hundreds of numbers, each list is one bound value.
   const results = await d1(db)
     .select({
-      phoneNumberId: n.phoneNumberId,
-      wabaId: n.wabaId,
-      appSecret: n.appSecret,
+      phoneNumberId: managedNumbers.phoneNumberId,
+      wabaId: managedNumbers.wabaId,
+      appSecret: managedNumbers.appSecret,
       holdsWaba: sql<number>`${holdsWaba}`.as("holds_waba"),
     })
-    .from(n)
+    .from(managedNumbers)
     .where(
       or(
-        sql`${n.phoneNumberId} IN (SELECT value FROM json_each(${JSON.stringify(subjects.phoneNumberIds)}))`,
-        sql`${n.wabaId} IN (SELECT value FROM json_each(${JSON.stringify(subjects.wabaIds)}))`,
+        sql`${managedNumbers.phoneNumberId} IN (SELECT value FROM json_each(${JSON.stringify(subjects.phoneNumberIds)}))`,
+        sql`${managedNumbers.wabaId} IN (SELECT value FROM json_each(${JSON.stringify(subjects.wabaIds)}))`,
       ),
     );
   const secrets = new Set<string | null>();

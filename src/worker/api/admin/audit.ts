@@ -21,20 +21,18 @@ import type { AppEnv } from "../../app/app-types";
 import { apiError, describeRoute, params, validOr400 } from "../../app/http";
 import { type ExportColumn, type ListSpec, mountList } from "./common";
 
-const a = auditEvents;
-
 const FIELDS = {
-  id: a.id,
-  at: a.at,
-  actorId: a.actorId,
-  actorName: a.actorName,
-  actorEmail: a.actorEmail,
-  action: a.action,
-  entity: a.entity,
-  entityId: a.entityId,
-  entityLabel: a.entityLabel,
-  changes: a.changes,
-  requestId: a.requestId,
+  id: auditEvents.id,
+  at: auditEvents.at,
+  actorId: auditEvents.actorId,
+  actorName: auditEvents.actorName,
+  actorEmail: auditEvents.actorEmail,
+  action: auditEvents.action,
+  entity: auditEvents.entity,
+  entityId: auditEvents.entityId,
+  entityLabel: auditEvents.entityLabel,
+  changes: auditEvents.changes,
+  requestId: auditEvents.requestId,
 };
 
 function toView(row: SelectResultFields<typeof FIELDS>): AuditEventView {
@@ -87,9 +85,9 @@ const COLUMNS: ExportColumn<AuditEventView>[] = [
 function filters(c: Context<AppEnv>) {
   const { from, to, entity } = validOr400(c, "query", AuditFilters, c.req.query());
   return and(
-    from ? gte(a.at, Date.parse(from)) : undefined,
-    to ? lt(a.at, Date.parse(to)) : undefined,
-    entity !== undefined ? eq(a.entity, entity) : undefined,
+    from ? gte(auditEvents.at, Date.parse(from)) : undefined,
+    to ? lt(auditEvents.at, Date.parse(to)) : undefined,
+    entity !== undefined ? eq(auditEvents.entity, entity) : undefined,
   );
 }
 
@@ -103,16 +101,23 @@ function spec(
     summary:
       "The audit trail: who changed what, when, each field before and after (secrets only as changed); filters from/to (date-times with offset, to exclusive) and entity; sort `recent` (the default) lists newest first",
     view: AuditEventView,
-    table: a,
+    table: auditEvents,
     fields: FIELDS,
-    where: (c) => and(eq(a.tenantId, tenantOf(c)), filters(c)),
-    search: [a.actorName, a.actorEmail, a.entityLabel, a.entity, a.action, a.changes],
+    where: (c) => and(eq(auditEvents.tenantId, tenantOf(c)), filters(c)),
+    search: [
+      auditEvents.actorName,
+      auditEvents.actorEmail,
+      auditEvents.entityLabel,
+      auditEvents.entity,
+      auditEvents.action,
+      auditEvents.changes,
+    ],
     sorts: {
       // Newest first when ascending, so the default order is the useful one.
-      recent: sql`-${a.at}`,
-      actor: sql`${a.actorName} COLLATE NOCASE`,
-      entity: a.entity,
-      action: a.action,
+      recent: sql`-${auditEvents.at}`,
+      actor: sql`${auditEvents.actorName} COLLATE NOCASE`,
+      entity: auditEvents.entity,
+      action: auditEvents.action,
     },
     toView,
     columns: COLUMNS,
@@ -143,8 +148,10 @@ export function mountAudit(
     async (c) => {
       const row = await d1(c.env.DB)
         .select(FIELDS)
-        .from(a)
-        .where(and(eq(a.tenantId, tenantOf(c)), eq(a.id, c.req.valid("param").id)))
+        .from(auditEvents)
+        .where(
+          and(eq(auditEvents.tenantId, tenantOf(c)), eq(auditEvents.id, c.req.valid("param").id)),
+        )
         .get();
       if (!row) apiError(404, "not_found", "No such entry in the audit trail");
       return c.json(toView(row));

@@ -12,22 +12,20 @@ import { readSettings, type StoredSettings } from "../../../shared/number-settin
 import { apiError } from "../../app/http";
 import { notFound } from "../../security/probe";
 
-const n = managedNumbers;
-
 /** The fields of a NumberRow: never the secrets themselves, only whether they are set. */
 export const NUMBER_FIELDS = {
-  id: n.id,
-  tenantId: n.tenantId,
-  phoneNumberId: n.phoneNumberId,
-  displayPhone: n.displayPhone,
-  name: n.name,
-  wabaId: n.wabaId,
-  settings: n.settings,
-  hasAccessToken: sql<number>`${n.accessToken} IS NOT NULL`.as("has_access_token"),
-  hasAppSecret: sql<number>`${n.appSecret} IS NOT NULL`.as("has_app_secret"),
-  provedAt: n.provedAt,
-  version: n.version,
-  createdAt: n.createdAt,
+  id: managedNumbers.id,
+  tenantId: managedNumbers.tenantId,
+  phoneNumberId: managedNumbers.phoneNumberId,
+  displayPhone: managedNumbers.displayPhone,
+  name: managedNumbers.name,
+  wabaId: managedNumbers.wabaId,
+  settings: managedNumbers.settings,
+  hasAccessToken: sql<number>`${managedNumbers.accessToken} IS NOT NULL`.as("has_access_token"),
+  hasAppSecret: sql<number>`${managedNumbers.appSecret} IS NOT NULL`.as("has_app_secret"),
+  provedAt: managedNumbers.provedAt,
+  version: managedNumbers.version,
+  createdAt: managedNumbers.createdAt,
 };
 
 /** A managed_numbers row without its secrets. */
@@ -56,10 +54,10 @@ export function numberView(row: NumberRow): NumberView {
 export async function numberRow(db: D1Database, id: string, tenantId: string): Promise<NumberRow> {
   const row = await d1(db)
     .select(NUMBER_FIELDS)
-    .from(n)
-    .where(and(eq(n.id, id), eq(n.tenantId, tenantId)))
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, id), eq(managedNumbers.tenantId, tenantId)))
     .get();
-  if (!row) return notFound(db, n, id, tenantId, "No such managed number");
+  if (!row) return notFound(db, managedNumbers, id, tenantId, "No such managed number");
   return row;
 }
 
@@ -139,12 +137,12 @@ export function releaseWaba(
       notExists(
         db
           .select({ x: sql`1` })
-          .from(n)
+          .from(managedNumbers)
           .where(
             and(
-              eq(n.wabaId, wabaId),
-              eq(n.tenantId, tenantId),
-              sql`${n.id} IS NOT ${exceptNumberId}`,
+              eq(managedNumbers.wabaId, wabaId),
+              eq(managedNumbers.tenantId, tenantId),
+              sql`${managedNumbers.id} IS NOT ${exceptNumberId}`,
             ),
           ),
       ),
@@ -174,9 +172,9 @@ export async function storedAccessToken(
   tenantId: string,
 ): Promise<string | null> {
   const stored = await d1(db)
-    .select({ accessToken: n.accessToken })
-    .from(n)
-    .where(and(eq(n.id, id), eq(n.tenantId, tenantId)))
+    .select({ accessToken: managedNumbers.accessToken })
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, id), eq(managedNumbers.tenantId, tenantId)))
     .get();
   return openSecret(dataKey, "managed_numbers.access_token", stored?.accessToken ?? null);
 }

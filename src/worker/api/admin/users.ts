@@ -37,21 +37,19 @@ import { securityLog } from "../../security/log";
 import { notFound } from "../../security/probe";
 import { type ListSpec, mountList, saveVersioned } from "./common";
 
-const u = usersTable;
-
 const FIELDS = {
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  isolated: u.isolated,
-  maxConversations: u.maxConversations,
-  language: u.language,
-  active: u.active,
-  invitePending: sql<number>`${u.passwordHash} IS NULL`.as("invite_pending"),
-  createdAt: u.createdAt,
-  version: u.version,
-  /** JSON array of memberships with skillset and number names. */
+  id: usersTable.id,
+  email: usersTable.email,
+  name: usersTable.name,
+  role: usersTable.role,
+  isolated: usersTable.isolated,
+  maxConversations: usersTable.maxConversations,
+  language: usersTable.language,
+  active: usersTable.active,
+  invitePending: sql<number>`${usersTable.passwordHash} IS NULL`.as("invite_pending"),
+  createdAt: usersTable.createdAt,
+  version: usersTable.version,
+  /** JSON array of memberships with skillset and number names (SQLite's JSON functions, one query). */
   memberships: sql<string>`${qb
     .select({
       json: sql`json_group_array(json_object(
@@ -74,16 +72,19 @@ const FIELDS = {
         eq(managedNumbers.tenantId, skillsets.tenantId),
       ),
     )
-    .where(and(eq(skillsetMembers.tenantId, u.tenantId), eq(skillsetMembers.userId, u.id)))}`.as(
-    "memberships",
-  ),
+    .where(
+      and(
+        eq(skillsetMembers.tenantId, usersTable.tenantId),
+        eq(skillsetMembers.userId, usersTable.id),
+      ),
+    )}`.as("memberships"),
 };
 
 type UserRow = SelectResultFields<typeof FIELDS>;
 
 /** The tenant's users. Operators live in the platform tenant, but never list them even if one strayed. */
 function ofTenant(tenantId: string) {
-  return and(eq(u.tenantId, tenantId), ne(u.role, "operator"));
+  return and(eq(usersTable.tenantId, tenantId), ne(usersTable.role, "operator"));
 }
 
 function toView(row: UserRow): UserView {
@@ -119,15 +120,15 @@ const list: ListSpec<typeof FIELDS, UserView> = {
   tag: "admin: users",
   summary: "Users of the tenant",
   view: UserView,
-  table: u,
+  table: usersTable,
   fields: FIELDS,
   where: (c) => ofTenant(c.var.user.tenantId),
-  search: [u.name, u.email],
+  search: [usersTable.name, usersTable.email],
   sorts: {
-    name: sql`${u.name} COLLATE NOCASE`,
-    email: u.email,
-    role: u.role,
-    createdAt: u.createdAt,
+    name: sql`${usersTable.name} COLLATE NOCASE`,
+    email: usersTable.email,
+    role: usersTable.role,
+    createdAt: usersTable.createdAt,
   },
   toView,
   columns: [
@@ -155,10 +156,10 @@ const list: ListSpec<typeof FIELDS, UserView> = {
 async function readUser(db: D1Database, tenantId: string, id: string): Promise<UserView> {
   const row = await d1(db)
     .select(FIELDS)
-    .from(u)
-    .where(and(ofTenant(tenantId), eq(u.id, id)))
+    .from(usersTable)
+    .where(and(ofTenant(tenantId), eq(usersTable.id, id)))
     .get();
-  if (!row) return notFound(db, u, id, tenantId, "No such user");
+  if (!row) return notFound(db, usersTable, id, tenantId, "No such user");
   return toView(row);
 }
 
@@ -340,7 +341,7 @@ users.post(
     try {
       // The user, their memberships and the link are saved together, before any mail is sent.
       await inOneBatch(orm, [
-        orm.insert(u).values({
+        orm.insert(usersTable).values({
           id,
           tenantId,
           email: body.email,
@@ -399,7 +400,7 @@ users.patch(
       ? await checkMemberships(db, tenantId, body.memberships)
       : membershipTexts(current.memberships);
     const orm = d1(db);
-    const set: Partial<typeof u.$inferInsert> = {};
+    const set: Partial<typeof usersTable.$inferInsert> = {};
     if (body.name !== undefined) set.name = body.name;
     if (body.role !== undefined) set.role = body.role;
     if (body.isolated !== undefined) set.isolated = body.isolated;
@@ -437,7 +438,7 @@ users.patch(
     );
     await saveVersioned(
       db,
-      { table: u, id, tenantId, version: body.version, noun: "user" },
+      { table: usersTable, id, tenantId, version: body.version, noun: "user" },
       set,
       also,
     );
