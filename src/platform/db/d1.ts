@@ -14,9 +14,23 @@ export type D1Db = ReturnType<typeof d1>;
 /** One statement of a `d1(…).batch([…])`: a builder query, or a `rawStatement`. */
 export type D1Statement = BatchItem<"sqlite">;
 
-/** A typed handle on `db` (the binding, or the pipeline's `pipelineDb(env.DB)`). */
-export function d1(db: D1Database) {
+const handles = new WeakMap<D1Database, ReturnType<typeof open>>();
+
+function open(db: D1Database) {
   return drizzle(db, { schema });
+}
+
+/**
+ * A typed handle on `db` (the binding, or the pipeline's `pipelineDb(env.DB)`),
+ * made once per binding: drizzle's handle holds no state of its own.
+ */
+export function d1(db: D1Database): ReturnType<typeof open> {
+  let handle = handles.get(db);
+  if (!handle) {
+    handle = open(db);
+    handles.set(db, handle);
+  }
+  return handle;
 }
 
 /**
