@@ -289,9 +289,8 @@ skillsets.post(
     const members = await requireMembers(db, tenantId, body.members);
     const id = crypto.randomUUID();
     const orm = d1(db);
-    // The number's first skillset becomes its default (decided in the INSERT, so two
-    // first skillsets added at once cannot both be, or neither).
-    const firstOfNumber = notExists(
+    // Default when asked, or when the number has no default yet (its first skillset).
+    const noDefaultYet = notExists(
       orm
         .select({ x: sql`1` })
         .from(skillsetsTable)
@@ -311,7 +310,7 @@ skillsets.post(
         numberId: body.numberId,
         name: body.name,
         priority: body.priority,
-        isDefault: sql`CASE WHEN ${body.isDefault ? 1 : 0} = 1 OR ${firstOfNumber} THEN 1 ELSE 0 END`,
+        isDefault: sql`CASE WHEN ${body.isDefault ? 1 : 0} = 1 OR ${noDefaultYet} THEN 1 ELSE 0 END`,
         botLabel: body.botLabel,
       }),
       ...memberInserts(orm, tenantId, id, body.members),
