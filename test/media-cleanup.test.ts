@@ -14,6 +14,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   dropContents,
@@ -22,6 +23,7 @@ import {
 } from "../src/durable/conversation/media-cleanup";
 import { ActorDb } from "../src/durable/sql";
 import { advanceClock, resetClock } from "../src/platform/clock";
+import { d1, rawStatement } from "../src/platform/db/d1";
 import type { UploadView } from "../src/shared/protocol";
 import worker from "../src/worker/index";
 import { recordCustomerDeletion } from "../src/worker/jobs/customer-deletions";
@@ -239,11 +241,12 @@ describe("files of deleted customers", () => {
     await archived(files.id);
     const customerId = await customerIdOf(t.tenantId, from);
     // The deletion's batch as the API runs it, and then the request dies before telling anyone.
-    await env.DB.batch([
+    const db = d1(env.DB);
+    await db.batch([
       recordCustomerDeletion(env.DB, t.tenantId, customerId, Date.now()),
-      env.DB.prepare("DELETE FROM customers WHERE id = ? AND tenant_id = ?").bind(
-        customerId,
-        t.tenantId,
+      rawStatement(
+        db,
+        sql`DELETE FROM customers WHERE id = ${customerId} AND tenant_id = ${t.tenantId}`,
       ),
     ]);
     expect(await inR2(t.tenantId, files.photo)).toBe(true);

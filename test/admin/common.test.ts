@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { d1 } from "../../src/platform/db/d1";
+import { locations } from "../../src/platform/db/schema";
 import { neutralise, saveVersioned } from "../../src/worker/api/admin/common";
 import { createTenant } from "../kit/session";
 
@@ -23,13 +25,13 @@ describe("saveVersioned", () => {
     )
       .bind(id, tenantId)
       .run();
-    const loc = { ...target, table: "locations", id, noun: "location" };
+    const loc = { ...target, table: locations, id, noun: "location" };
     expect(await statusOf(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "A" }))).toBe("ok");
     const other = crypto.randomUUID();
     const also = [
-      env.DB.prepare(
-        "INSERT INTO locations (id, tenant_id, name, latitude, longitude) VALUES (?, ?, 'side effect', 0, 0)",
-      ).bind(other, tenantId),
+      d1(env.DB)
+        .insert(locations)
+        .values({ id: other, tenantId, name: "side effect", latitude: 0, longitude: 0 }),
     ];
     expect(await statusOf(saveVersioned(env.DB, { ...loc, version: 1 }, { name: "B" }, also))).toBe(
       409,
@@ -52,7 +54,7 @@ describe("saveVersioned", () => {
     )
       .bind(id, a)
       .run();
-    const target = { table: "locations", id, tenantId: b, version: 1, noun: "location" };
+    const target = { table: locations, id, tenantId: b, version: 1, noun: "location" };
     expect(await statusOf(saveVersioned(env.DB, target, { name: "stolen" }))).toBe(404);
     expect(
       await env.DB.prepare("SELECT name FROM locations WHERE id = ?").bind(id).first("name"),

@@ -6,7 +6,6 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { hashPassword } from "../../src/platform/crypto";
-import type { NumberView, SkillsetView } from "../../src/shared/admin";
 import type { ApiError, ServerEvent } from "../../src/shared/protocol";
 import { uid } from "./ids";
 

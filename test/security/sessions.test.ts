@@ -9,6 +9,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../../src/durable/agent/actor";
 import { advanceClock, resetClock } from "../../src/platform/clock";
+import { d1 } from "../../src/platform/db/d1";
 import { newUserToken } from "../../src/worker/auth/auth";
 import {
   adminSession,
@@ -87,7 +88,7 @@ describe("sessions and desktops", () => {
     const { tenantId, agent, first } = await agentWithTwoSessions();
     const desktop = await openDesktop(first);
     const { token, statements } = await newUserToken(env.DB, { id: agent.id, tenantId }, "reset");
-    await env.DB.batch(statements);
+    await d1(env.DB).batch(statements);
     const res = await exports.default.fetch(`${BASE}/auth/password`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },

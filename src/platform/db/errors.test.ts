@@ -29,6 +29,14 @@ describe("failedConstraint", () => {
     expect(failedConstraint(wrapped, "UNIQUE")).toBe(false);
   });
 
+  it("tells one column's constraint from another's", () => {
+    const email = new Error("D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT");
+    expect(failedConstraint(email, "UNIQUE", "users.email")).toBe(true);
+    expect(failedConstraint(email, "UNIQUE", "managed_numbers.phone_number_id")).toBe(false);
+    const wrapped = new DrizzleQueryError("insert into users …", ["a@b.c"], email);
+    expect(failedConstraint(wrapped, "UNIQUE", "users.email")).toBe(true);
+  });
+
   it("is false for anything else thrown", () => {
     expect(failedConstraint(new Error("D1_ERROR: no such table: x"), "UNIQUE")).toBe(false);
     expect(failedConstraint(undefined, "CHECK")).toBe(false);

@@ -7,10 +7,16 @@
  */
 import { DrizzleQueryError } from "drizzle-orm";
 
-/** Whether `err` is, or wraps, SQLite's refusal by a `kind` constraint (a unique index, a CHECK). Pure. */
-export function failedConstraint(err: unknown, kind: "UNIQUE" | "CHECK"): boolean {
-  const d1Error = err instanceof DrizzleQueryError ? err.cause : err;
-  return String(d1Error).includes(`${kind} constraint failed`);
+/**
+ * Whether `err` is, or wraps, SQLite's refusal by a `kind` constraint (a unique
+ * index, a CHECK), optionally on one column (`"users.email"`). Pure.
+ */
+export function failedConstraint(err: unknown, kind: "UNIQUE" | "CHECK", on?: string): boolean {
+  let d1Error = err;
+  for (let depth = 0; d1Error instanceof DrizzleQueryError && depth < 5; depth++) {
+    d1Error = d1Error.cause;
+  }
+  return String(d1Error).includes(`${kind} constraint failed${on ? `: ${on}` : ""}`);
 }
 
 /**

@@ -6,8 +6,8 @@
  * conversation is the agent's.
  */
 import { and, eq, exists, lte, sql } from "drizzle-orm";
-import { alias, QueryBuilder } from "drizzle-orm/sqlite-core";
-import { type D1Db, d1 } from "../../platform/db/d1";
+import { alias } from "drizzle-orm/sqlite-core";
+import { type D1Db, d1, qb } from "../../platform/db/d1";
 import { managedNumbers, profilingNodes } from "../../platform/db/schema";
 import type { ProfilingSettings } from "../../shared/admin";
 import { MAX_PROFILING_LEVELS } from "../../shared/admin";
@@ -51,8 +51,6 @@ function refuse(language: Language, path: "reasonId" | "notes", key: keyof typeo
   const lead = language === "it" ? "Dati non validi (body)" : "Invalid body";
   apiError(400, "invalid_request", `${lead}: ${path}: ${message}`, [{ path, message }]);
 }
-
-const qb = new QueryBuilder();
 
 /** The number's settings (no row for a number that is gone). */
 function settingsQuery(db: D1Db, tenantId: string, numberId: string) {

@@ -6,10 +6,9 @@
  * a conversation and when it closes (src/durable/conversation/history-archive.ts).
  */
 import { and, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
-import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
-import { d1 } from "../../platform/db/d1";
+import { d1, qb } from "../../platform/db/d1";
 import { conversationMessages, conversations } from "../../platform/db/schema";
 import { Page } from "../../shared/admin";
 import {
@@ -65,8 +64,6 @@ export function ftsMatch(q: string | undefined): string | null {
   if (words.length === 0) return null;
   return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
 }
-
-const qb = new QueryBuilder();
 
 /** The conversation if it is this customer's (already checked visible), else 404. */
 async function customerConversation(

@@ -13,6 +13,7 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
+import { inOneBatch } from "../../platform/db/batch";
 import { d1 } from "../../platform/db/d1";
 import { failedConstraint, redacted } from "../../platform/db/errors";
 import { readCapped } from "../../platform/streams";
@@ -71,18 +72,6 @@ const UPLOAD_TYPES = new Set([
 const CSV_TYPES = new Set(["text/csv", "application/csv"]);
 
 const Id = z.object({ id: z.string().min(1).max(100) });
-
-/**
- * A drizzle query as a D1 statement, so that it shares one atomic batch with a
- * statement still written as SQL text (the audit entry of `auditStatement`).
- */
-function statementOf(
-  db: D1Database,
-  query: { toSQL(): { sql: string; params: unknown[] } },
-): D1PreparedStatement {
-  const { sql, params } = query.toSQL();
-  return db.prepare(sql).bind(...params);
-}
 
 /** The tenant's import, or 404 (another tenant's import does not exist for this caller). */
 async function ownImport(c: Context<AppEnv>, id: string): Promise<ImportRecord> {
@@ -288,10 +277,9 @@ customerImport.endpoint(
     const view = importView(record);
     if (view.status !== "ready") notReady(view.status);
     try {
-      await c.env.DB.batch([
-        ...applyStatements(d1(c.env.DB), record, c.var.user.id, Date.now()).map((query) =>
-          statementOf(c.env.DB, query),
-        ),
+      const db = d1(c.env.DB);
+      await inOneBatch(db, [
+        ...applyStatements(db, record, c.var.user.id, Date.now()),
         auditStatement(c, {
           action: "apply",
           entity: "customer_import",

@@ -11,7 +11,7 @@
  * form) are found on clear values, a superset, then checked as masked here.
  */
 import { and, inArray, isNotNull, not, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { alias, SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { d1 } from "../../platform/db/d1";
 import { customers } from "../../platform/db/schema";
@@ -19,22 +19,8 @@ import { candidateLike, maskedContains } from "../../shared/masked-search";
 import { maskPhone } from "../../shared/masking";
 import type { AppEnv } from "../app/app-types";
 
-/** `customers` as `c`: how the searches here and the customers list's SQL name them. */
+/** `customers` as `c`: how the customers list and the searches here name it. */
 export const cust = alias(customers, "c");
-
-/** A WHERE fragment as SQL text and the values it binds, in order. */
-export interface SearchClause {
-  sql: string;
-  binds: unknown[];
-}
-
-const dialect = new SQLiteAsyncDialect();
-
-/** A condition as text and binds, for the admin lists (`ListSpec`), which take their SQL as text. */
-export function listSql(condition: SQL): SearchClause {
-  const { sql: text, params } = dialect.sqlToQuery(condition);
-  return { sql: text, binds: params };
-}
 
 /** What to search among the rows of `cust` that `scope` keeps. */
 export interface CustomerSearchSpec {

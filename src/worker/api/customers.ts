@@ -17,10 +17,9 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
-import { d1 } from "../../platform/db/d1";
+import { d1, qb } from "../../platform/db/d1";
 import { failedConstraint, redacted } from "../../platform/db/errors";
 import {
   conversations,
@@ -57,22 +56,10 @@ import {
   ownedRow,
   saveVersioned,
 } from "./admin/common";
-import { cust, customerSearch, listSql } from "./customer-search";
+import { cust, customerSearch } from "./customer-search";
 
 /** A `customers` row, as the schema types it. */
 export type Customer = typeof customersTable.$inferSelect;
-
-/**
- * A `customers` row as D1 answers `SELECT *` (the rows of the list and of
- * `ownedRow`, which read SQL text), decoded by the schema's columns.
- */
-function customerOf(raw: Record<string, unknown>): Customer {
-  const columns = Object.entries(getTableColumns(customersTable)).map(([key, column]) => {
-    const value = raw[column.name];
-    return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
-  });
-  return Object.fromEntries(columns) as Customer;
-}
 
 function view(row: Customer): CustomerView {
   let properties: Record<string, PropertyValue> = {};
@@ -105,8 +92,6 @@ function view(row: Customer): CustomerView {
 const TAG = "customers";
 const NOUN = "customer";
 const BASE = "/api";
-
-const qb = new QueryBuilder();
 
 /** The skillsets `user` is a member of (a subquery of their ids). */
 export function memberSkillsets(user: { id: string; tenantId: string }) {
@@ -160,33 +145,28 @@ export function callerCustomers(c: Context<AppEnv>): SQL {
   return and(eq(cust.tenantId, c.var.user.tenantId), visibleTo(c.var.user))!;
 }
 
-// The list helper takes SQL text: `visibleTo` as text, and the values it binds for the caller.
-const VISIBLE = listSql(visibleTo({ id: "", tenantId: "" })).sql;
-const visibleBinds = (c: Context<AppEnv>) => listSql(visibleTo(c.var.user)).binds;
+const CUSTOMER_FIELDS = getTableColumns(cust);
 
-const list: ListSpec<Record<string, unknown>, CustomerView> = {
+const list: ListSpec<typeof CUSTOMER_FIELDS, CustomerView> = {
   name: "customers",
   tag: TAG,
   access: "tenant",
   summary: "Customers (search name, phone, external id)",
   view: CustomerView,
-  select: "c.*",
-  from: `FROM customers c WHERE c.tenant_id = ? AND ${VISIBLE}`,
-  where: (c) => [c.var.user.tenantId, ...visibleBinds(c)],
-  search: ["c.name", "c.phone", "c.external_id"],
+  table: cust,
+  fields: CUSTOMER_FIELDS,
+  where: callerCustomers,
+  search: [cust.name, cust.phone, cust.externalId],
   // The same columns, matched as the caller sees them (masked agents: only what is visible).
-  searchClause: async (c, q) =>
-    listSql(
-      await customerSearch(c, q, { texts: ["name", "externalId"], scope: callerCustomers(c) }),
-    ),
+  searchClause: (c, q) =>
+    customerSearch(c, q, { texts: ["name", "externalId"], scope: callerCustomers(c) }),
   sorts: {
-    name: "c.name COLLATE NOCASE",
-    phone: "c.phone",
-    updatedAt: "c.updated_at",
-    createdAt: "c.created_at",
+    name: sql`${cust.name} COLLATE NOCASE`,
+    phone: cust.phone,
+    updatedAt: cust.updatedAt,
+    createdAt: cust.createdAt,
   },
-  tiebreak: "c.rowid",
-  toView: (row) => view(customerOf(row)),
+  toView: view,
   // The same columns as the import template, so a download can be edited and imported back.
   columns: async (c) => {
     const columns = exportColumns(await loadCatalogue(d1(c.env.DB), c.var.user.tenantId));
@@ -242,7 +222,7 @@ export async function visibleCustomer(c: Context<AppEnv>, id: string): Promise<C
     .from(cust)
     .where(and(eq(cust.id, id), callerCustomers(c)))
     .get();
-  if (!row) return notFound(c.env.DB, "customers", id, c.var.user.tenantId, `No such ${NOUN}`);
+  if (!row) return notFound(c.env.DB, customersTable, id, c.var.user.tenantId, `No such ${NOUN}`);
   return row;
 }
 
@@ -435,14 +415,8 @@ customers.endpoint(
         .run(),
     );
     // The creator sees what they created, even an isolated agent outside their skillsets.
-    const created = await ownedRow<Record<string, unknown>>(
-      c.env.DB,
-      "customers",
-      id,
-      user.tenantId,
-      NOUN,
-    );
-    return c.json(view(customerOf(created)), 201);
+    const created = await ownedRow(c.env.DB, customersTable, id, user.tenantId, NOUN);
+    return c.json(view(created), 201);
   },
 );
 
@@ -468,25 +442,25 @@ customers.endpoint(
     await requireSkillset(c, body.defaultSkillsetId);
     if (body.properties) await checkProperties(c, body.properties);
     const now = Date.now();
-    const set: Record<string, unknown> = { updated_at: now };
+    const set: Partial<typeof customersTable.$inferInsert> = { updatedAt: now };
     const phone = body.phone ?? current.phone;
     if (body.phone !== undefined) {
       set.phone = body.phone;
       // Username-only customers keep their BSUID key: it is how Meta names them.
-      if (!current.contactKey.startsWith("u:")) set.contact_key = contactKeyOf(body.phone);
+      if (!current.contactKey.startsWith("u:")) set.contactKey = contactKeyOf(body.phone);
     }
     if (body.name !== undefined) set.name = body.name || phone || current.name;
     if (body.authorized !== undefined && body.authorized !== current.authorized) {
-      set.authorized = body.authorized ? 1 : 0;
-      set.authorized_by = user.id;
-      set.authorized_at = now;
+      set.authorized = body.authorized;
+      set.authorizedBy = user.id;
+      set.authorizedAt = now;
     }
-    if (body.bypassBot !== undefined) set.bypass_bot = body.bypassBot ? 1 : 0;
+    if (body.bypassBot !== undefined) set.bypassBot = body.bypassBot;
     if (body.priority !== undefined) set.priority = body.priority;
-    if (body.defaultSkillsetId !== undefined) set.default_skillset_id = body.defaultSkillsetId;
+    if (body.defaultSkillsetId !== undefined) set.defaultSkillsetId = body.defaultSkillsetId;
     if (body.notes !== undefined) set.notes = body.notes;
-    if (body.externalId !== undefined) set.external_id = body.externalId;
-    if (body.keepHistory !== undefined) set.keep_history = body.keepHistory ? 1 : 0;
+    if (body.externalId !== undefined) set.externalId = body.externalId;
+    if (body.keepHistory !== undefined) set.keepHistory = body.keepHistory;
     if (body.properties) {
       const merged: Record<string, PropertyValue> = { ...view(current).properties };
       for (const [key, value] of Object.entries(body.properties)) {
@@ -498,7 +472,7 @@ customers.endpoint(
     await uniquePhone(
       saveVersioned(
         c.env.DB,
-        { table: "customers", id, tenantId: user.tenantId, version: body.version, noun: NOUN },
+        { table: customersTable, id, tenantId: user.tenantId, version: body.version, noun: NOUN },
         set,
       ),
     );
@@ -521,7 +495,7 @@ customers.endpoint(
     const { id } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;
     const before = view(await visibleCustomer(c, id));
-    await deleteOwned(c.env.DB, "customers", id, tenantId, NOUN, [
+    await deleteOwned(c.env.DB, customersTable, id, tenantId, NOUN, [
       recordCustomerDeletion(c.env.DB, tenantId, id, Date.now()),
       auditStatement(c, {
         action: "delete",

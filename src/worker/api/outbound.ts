@@ -16,7 +16,6 @@
  *   (Meta approves templates per account), approved ones only.
  */
 import { and, desc, eq, inArray, notExists, or, sql } from "drizzle-orm";
-import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { z } from "zod";
 import type {
@@ -26,7 +25,7 @@ import type {
   StartOutboundResult,
 } from "../../durable/contracts";
 import { now } from "../../platform/clock";
-import { d1 } from "../../platform/db/d1";
+import { d1, qb } from "../../platform/db/d1";
 import {
   managedNumbers,
   skillsetMembers,
@@ -54,7 +53,7 @@ import type { AppEnv, SessionUser } from "../app/app-types";
 import { apiError } from "../app/http";
 import { refuse, refuseResult } from "../app/results";
 import { Routes } from "../app/routes";
-import { type TemplateRow, templateView } from "../db/template-store";
+import { TEMPLATE_FIELDS, templateView } from "../db/template-store";
 import { takeQuota } from "../security/limits";
 import { cust, customerSearch } from "./customer-search";
 import {
@@ -67,8 +66,6 @@ import {
 
 const WithdrawParams = z.object({ id: z.uuid() });
 const TAG = "outbound";
-
-const qb = new QueryBuilder();
 
 /**
  * The numbers the caller may start conversations from: all of the tenant's,
@@ -133,15 +130,6 @@ async function approvedTemplates(
   number: NumberRow,
   templateId: string | null = null,
 ): Promise<OutboundTemplate[]> {
-  const numberName = qb
-    .select({ name: managedNumbers.name })
-    .from(managedNumbers)
-    .where(
-      and(
-        eq(managedNumbers.id, templates.numberId),
-        eq(managedNumbers.tenantId, templates.tenantId),
-      ),
-    );
   const sameAccount = qb
     .select({ id: managedNumbers.id })
     .from(managedNumbers)
@@ -154,24 +142,8 @@ async function approvedTemplates(
         ),
       ),
     );
-  // Named as template-store's `TemplateRow` (its SQL text's names), which `templateView` reads.
-  const results: TemplateRow[] = await d1(c.env.DB)
-    .select({
-      id: templates.id,
-      tenant_id: templates.tenantId,
-      number_id: templates.numberId,
-      number_name: sql<string | null>`${numberName}`,
-      name: templates.name,
-      language: templates.language,
-      category: templates.category,
-      components: templates.components,
-      status: templates.status,
-      status_reason: templates.statusReason,
-      meta_template_id: templates.metaTemplateId,
-      version: templates.version,
-      created_at: templates.createdAt,
-      updated_at: templates.updatedAt,
-    })
+  const results = await d1(c.env.DB)
+    .select(TEMPLATE_FIELDS)
     .from(templates)
     .where(
       and(

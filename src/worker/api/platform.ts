@@ -6,9 +6,14 @@
  * reactivated. The platform's own tenant is never listed and cannot be
  * changed here.
  */
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import { z } from "zod";
+import { inOneBatch } from "../../platform/db/batch";
+import { d1, failUnlessChanged } from "../../platform/db/d1";
+import { failedConstraint } from "../../platform/db/errors";
+import { managedNumbers, sessions, tenants, users } from "../../platform/db/schema";
 import { CreateTenantBody, TenantView, UpdateTenantBody } from "../../shared/admin";
-import type { Language } from "../../shared/protocol";
 import type { AppEnv } from "../app/app-types";
 import { apiError } from "../app/http";
 import { mailInvitation } from "../app/mail-or-502";
@@ -22,27 +27,28 @@ import { logAdminChanges } from "./admin";
 import { mountAudit } from "./admin/audit";
 import { type ListSpec, mountList } from "./admin/common";
 
-type TenantRow = {
-  id: string;
-  name: string;
-  status: "active" | "suspended";
-  template_limit: number;
-  created_at: number;
-  version: number;
+const FIELDS = {
+  id: tenants.id,
+  name: tenants.name,
+  status: tenants.status,
+  templateLimit: tenants.templateLimit,
+  createdAt: tenants.createdAt,
+  version: tenants.version,
 };
 
-function toView(row: TenantRow): TenantView {
+function toView(row: SelectResultFields<typeof FIELDS>): TenantView {
   return {
     id: row.id,
     name: row.name,
     status: row.status,
-    templateLimit: row.template_limit,
-    createdAt: row.created_at,
+    templateLimit: row.templateLimit,
+    createdAt: row.createdAt,
     version: row.version,
   };
 }
 
-const FROM = "FROM tenants t WHERE t.id != ?";
+/** Every tenant but the platform's own. */
+const LISTED = ne(tenants.id, PLATFORM_TENANT_ID);
 
 // Text, not a Date cell: the shared writer has no date format set, and text
 // reads the same in every spreadsheet.
@@ -50,21 +56,21 @@ function utcMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-const list: ListSpec<TenantRow, TenantView> = {
+const list: ListSpec<typeof FIELDS, TenantView> = {
   name: "tenants",
   tag: "platform",
   access: "operator",
   summary: "Tenants (the platform's own tenant is not listed)",
   view: TenantView,
-  select: "t.id, t.name, t.status, t.template_limit, t.created_at, t.version",
-  from: FROM,
-  where: () => [PLATFORM_TENANT_ID],
-  search: ["t.name", "t.id"],
+  table: tenants,
+  fields: FIELDS,
+  where: () => LISTED,
+  search: [tenants.name, tenants.id],
   sorts: {
-    name: "t.name COLLATE NOCASE",
-    status: "t.status",
-    createdAt: "t.created_at",
-    templateLimit: "t.template_limit",
+    name: sql`${tenants.name} COLLATE NOCASE`,
+    status: tenants.status,
+    createdAt: tenants.createdAt,
+    templateLimit: tenants.templateLimit,
   },
   toView,
   columns: [
@@ -77,24 +83,28 @@ const list: ListSpec<TenantRow, TenantView> = {
 };
 
 async function readTenant(db: D1Database, id: string): Promise<TenantView> {
-  const row = await db
-    .prepare(`SELECT ${list.select} ${FROM} AND t.id = ?`)
-    .bind(PLATFORM_TENANT_ID, id)
-    .first<TenantRow>();
+  const row = await d1(db)
+    .select(FIELDS)
+    .from(tenants)
+    .where(and(LISTED, eq(tenants.id, id)))
+    .get();
   if (!row) refuse("tenantMissing");
   return toView(row);
 }
 
 /** Admins of the tenant who have not set a password yet, and could be (re)invited. */
 async function pendingAdmins(db: D1Database, tenantId: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT id, email, name, language FROM users
-       WHERE tenant_id = ? AND role = 'admin' AND active = 1 AND password_hash IS NULL`,
-    )
-    .bind(tenantId)
-    .all<{ id: string; email: string; name: string; language: Language }>();
-  return results;
+  return d1(db)
+    .select({ id: users.id, email: users.email, name: users.name, language: users.language })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.role, "admin"),
+        eq(users.active, true),
+        isNull(users.passwordHash),
+      ),
+    );
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -136,18 +146,23 @@ platform.endpoint(
     const tenantId = crypto.randomUUID();
     const adminId = crypto.randomUUID();
     const invitation = await newUserToken(db, { id: adminId, tenantId }, "invite");
+    const orm = d1(db);
     try {
-      await db.batch([
-        db
-          .prepare(
-            "INSERT INTO tenants (id, name, template_limit, default_language) VALUES (?, ?, ?, ?)",
-          )
-          .bind(tenantId, body.name, body.templateLimit, body.language),
-        db
-          .prepare(
-            "INSERT INTO users (id, tenant_id, email, name, role, language) VALUES (?, ?, ?, ?, 'admin', ?)",
-          )
-          .bind(adminId, tenantId, body.adminEmail, body.adminName, body.language),
+      await orm.batch([
+        orm.insert(tenants).values({
+          id: tenantId,
+          name: body.name,
+          templateLimit: body.templateLimit,
+          defaultLanguage: body.language,
+        }),
+        orm.insert(users).values({
+          id: adminId,
+          tenantId,
+          email: body.adminEmail,
+          name: body.adminName,
+          role: "admin",
+          language: body.language,
+        }),
         ...invitation.statements,
         auditStatement(c, {
           action: "create",
@@ -158,7 +173,7 @@ platform.endpoint(
         }),
       ]);
     } catch (err) {
-      if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
+      if (!failedConstraint(err, "UNIQUE", "users.email")) throw err;
       refuse("emailTaken", "adminEmail");
     }
     await mailInvitation(
@@ -194,7 +209,7 @@ platform.endpoint(
       apiError(409, "invite_not_pending", "Every administrator of this tenant has a password");
     for (const admin of admins) {
       const invitation = await newUserToken(db, { id: admin.id, tenantId: tenant.id }, "invite");
-      await db.batch([
+      await d1(db).batch([
         ...invitation.statements,
         auditStatement(c, {
           action: "resend_invitation",
@@ -232,22 +247,21 @@ platform.endpoint(
     const body = c.req.valid("json");
     const db = c.env.DB;
     const current = await readTenant(db, id);
-    const set: [string, unknown][] = [];
-    if (body.name !== undefined) set.push(["name", body.name]);
-    if (body.templateLimit !== undefined) set.push(["template_limit", body.templateLimit]);
-    if (body.status !== undefined) set.push(["status", body.status]);
+    const set: Partial<typeof tenants.$inferInsert> = {};
+    if (body.name !== undefined) set.name = body.name;
+    if (body.templateLimit !== undefined) set.templateLimit = body.templateLimit;
+    if (body.status !== undefined) set.status = body.status;
     const suspending = body.status === "suspended" && current.status !== "suspended";
-    // Column names come from the list above, never from the request.
-    const assignments = [...set.map(([col]) => `${col} = ?`), "version = version + 1"].join(", ");
+    const orm = d1(db);
     try {
-      await db.batch([
-        db
-          .prepare(`UPDATE tenants SET ${assignments} WHERE id = ? AND id != ? AND version = ?`)
-          .bind(...set.map(([, v]) => v), id, PLATFORM_TENANT_ID, body.version),
+      await inOneBatch(orm, [
+        orm
+          .update(tenants)
+          .set({ ...set, version: sql`${tenants.version} + 1` })
+          .where(and(eq(tenants.id, id), LISTED, eq(tenants.version, body.version))),
         // Fails the batch (rolling it back) when the version was stale; see version_guard.
-        db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
-        db.prepare("DELETE FROM version_guard"),
-        ...(suspending ? [db.prepare("DELETE FROM sessions WHERE tenant_id = ?").bind(id)] : []),
+        ...failUnlessChanged(orm),
+        ...(suspending ? [orm.delete(sessions).where(eq(sessions.tenantId, id))] : []),
         auditStatement(c, {
           action: suspending
             ? "suspend"
@@ -262,7 +276,7 @@ platform.endpoint(
         }),
       ]);
     } catch (err) {
-      if (!String(err).includes("CHECK constraint failed")) throw err;
+      if (!failedConstraint(err, "CHECK")) throw err;
       const now = await readTenant(db, id);
       apiError(
         409,
@@ -288,9 +302,10 @@ platform.endpoint(
  * reactivation within minutes (NumberActor.recheckHeld).
  */
 async function releaseKeptMessages(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
-  const { results } = await env.DB.prepare("SELECT id FROM managed_numbers WHERE tenant_id = ?")
-    .bind(tenantId)
-    .all<{ id: string }>();
+  const results = await d1(env.DB)
+    .select({ id: managedNumbers.id })
+    .from(managedNumbers)
+    .where(eq(managedNumbers.tenantId, tenantId));
   await Promise.all(
     results.map((n) =>
       env.NUMBER.getByName(n.id)
@@ -304,11 +319,10 @@ async function releaseKeptMessages(env: AppEnv["Bindings"], tenantId: string): P
 
 /** Every user of a suspended tenant goes offline and their desktops disconnect. */
 async function takeAgentsOffline(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
-  const { results } = await env.DB.prepare(
-    "SELECT id FROM users WHERE tenant_id = ? AND role != 'operator'",
-  )
-    .bind(tenantId)
-    .all<{ id: string }>();
+  const results = await d1(env.DB)
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), ne(users.role, "operator")));
   await Promise.all(
     results.map((u) =>
       env.AGENT.getByName(u.id)

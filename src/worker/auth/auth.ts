@@ -9,11 +9,16 @@
  * tokens are stored the same way: only their SHA-256. Sign-in and links are
  * throttled per account and per client IP (src/worker/security/limits.ts).
  */
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { OperatorConfig } from "../../platform/config";
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../../platform/crypto";
+import { type D1Statement, d1, failUnlessChanged } from "../../platform/db/d1";
+import { failedConstraint } from "../../platform/db/errors";
+import { sessions, tenants, users, userTokens } from "../../platform/db/schema";
 import { SetPasswordBody, UserTokenView } from "../../shared/admin";
 import { LoginBody, MeView } from "../../shared/protocol";
 import type { AppEnv, SessionUser } from "../app/app-types";
@@ -59,53 +64,56 @@ export async function userFromSession(
 ): Promise<SessionUser | null> {
   if (!token) return null;
   const sessionId = await sha256Hex(token);
-  const row = await db
-    .prepare(
-      `SELECT s.id AS session_id, s.expires_at, coalesce(s.last_seen_at, s.created_at) AS seen_at,
-              u.id, u.tenant_id, u.email, u.name, u.role, u.language,
-              t.name AS tenant_name, t.mask_sensitive_data, t.session_idle_minutes
-       FROM sessions s
-       JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id AND u.active = 1
-       JOIN tenants t ON t.id = u.tenant_id AND t.status = 'active'
-       WHERE s.id = ?`,
+  const orm = d1(db);
+  const row = await orm
+    .select({
+      sessionId: sessions.id,
+      expiresAt: sessions.expiresAt,
+      seenAt: sql<number>`coalesce(${sessions.lastSeenAt}, ${sessions.createdAt})`,
+      id: users.id,
+      tenantId: users.tenantId,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      language: users.language,
+      tenantName: tenants.name,
+      maskSensitiveData: tenants.maskSensitiveData,
+      sessionIdleMinutes: tenants.sessionIdleMinutes,
+    })
+    .from(sessions)
+    .innerJoin(
+      users,
+      and(
+        eq(users.id, sessions.userId),
+        eq(users.tenantId, sessions.tenantId),
+        eq(users.active, true),
+      ),
     )
-    .bind(sessionId)
-    .first<{
-      session_id: string;
-      expires_at: number;
-      seen_at: number;
-      id: string;
-      tenant_id: string;
-      email: string;
-      name: string;
-      role: "admin" | "agent" | "operator";
-      language: "en" | "it";
-      tenant_name: string;
-      mask_sensitive_data: number;
-      session_idle_minutes: number;
-    }>();
+    .innerJoin(tenants, and(eq(tenants.id, users.tenantId), eq(tenants.status, "active")))
+    .where(eq(sessions.id, sessionId))
+    .get();
   if (!row) return null;
   const at = Date.now();
-  const idle = at - row.seen_at > row.session_idle_minutes * 60_000;
-  if (row.expires_at <= at || idle) {
-    await db.prepare("DELETE FROM sessions WHERE id = ?").bind(sessionId).run();
-    ended?.(idle ? "idle" : "expired", { id: row.id, tenantId: row.tenant_id });
+  const idle = at - row.seenAt > row.sessionIdleMinutes * 60_000;
+  if (row.expiresAt <= at || idle) {
+    await orm.delete(sessions).where(eq(sessions.id, sessionId));
+    ended?.(idle ? "idle" : "expired", { id: row.id, tenantId: row.tenantId });
     return null;
   }
-  if (at - row.seen_at >= SEEN_WRITE_INTERVAL_MS) {
-    await db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ?").bind(at, sessionId).run();
+  if (at - row.seenAt >= SEEN_WRITE_INTERVAL_MS) {
+    await orm.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, sessionId));
   }
   return {
     id: row.id,
-    tenantId: row.tenant_id,
-    tenantName: row.tenant_name,
+    tenantId: row.tenantId,
+    tenantName: row.tenantName,
     email: row.email,
     name: row.name,
     role: row.role,
     language: row.language,
-    sessionId: row.session_id,
+    sessionId: row.sessionId,
     // Read with the session, so masking costs no query of its own.
-    masked: row.role === "agent" && row.mask_sensitive_data === 1,
+    masked: row.role === "agent" && row.maskSensitiveData,
   };
 }
 
@@ -129,7 +137,7 @@ export function meView(user: SessionUser): MeView {
 
 // ---- sign-in ----------------------------------------------------------------------
 
-type SignedIn = { id: string; tenant_id: string };
+type SignedIn = { id: string; tenantId: string };
 
 /**
  * The user whose password matches, or null (same timing whether or not the
@@ -141,20 +149,24 @@ async function passwordSignIn(
   email: string,
   password: string,
 ): Promise<SignedIn | null> {
-  const row = await db
-    .prepare(
-      `SELECT u.id, u.tenant_id, u.password_hash, u.active, t.status AS tenant_status
-       FROM users u JOIN tenants t ON t.id = u.tenant_id
-       WHERE u.email = ?`,
-    )
-    .bind(email)
-    .first<SignedIn & { password_hash: string | null; active: number; tenant_status: string }>();
+  const row = await d1(db)
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      passwordHash: users.passwordHash,
+      active: users.active,
+      tenantStatus: tenants.status,
+    })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(eq(users.email, email))
+    .get();
   dummyHash ??= hashPassword("not a real password");
-  const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
-  if (!row?.password_hash || !ok) return null;
-  if (!row.active || row.tenant_status !== "active")
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash));
+  if (!row?.passwordHash || !ok) return null;
+  if (!row.active || row.tenantStatus !== "active")
     apiError(403, "account_disabled", "This account is deactivated or suspended");
-  return { id: row.id, tenant_id: row.tenant_id };
+  return { id: row.id, tenantId: row.tenantId };
 }
 
 // Hash of the configured operator password, computed once per isolate (and per password).
@@ -177,40 +189,49 @@ async function operatorSignIn(
   }
   const hash = await operatorHash.hash;
   if (!(await verifyPassword(password, hash))) return null;
+  const orm = d1(db);
   try {
-    await db.batch([
-      db
-        .prepare("INSERT OR IGNORE INTO tenants (id, name) VALUES (?, 'Platform')")
-        .bind(PLATFORM_TENANT_ID),
-      db
-        .prepare(
-          `INSERT INTO users (id, tenant_id, email, name, password_hash, role)
-           VALUES (?, ?, ?, 'Platform operator', ?, 'operator')
-           ON CONFLICT (id) DO UPDATE SET email = excluded.email, password_hash = excluded.password_hash`,
-        )
-        .bind(OPERATOR_USER_ID, PLATFORM_TENANT_ID, operator.email, hash),
+    await orm.batch([
+      orm
+        .insert(tenants)
+        .values({ id: PLATFORM_TENANT_ID, name: "Platform" })
+        .onConflictDoNothing(),
+      orm
+        .insert(users)
+        .values({
+          id: OPERATOR_USER_ID,
+          tenantId: PLATFORM_TENANT_ID,
+          email: operator.email,
+          name: "Platform operator",
+          passwordHash: hash,
+          role: "operator",
+        })
+        .onConflictDoUpdate({
+          target: users.id,
+          set: { email: sql`excluded.email`, passwordHash: sql`excluded.password_hash` },
+        }),
     ]);
   } catch (err) {
     // The configured e-mail already belongs to a tenant's user: a configuration error.
     console.error("cannot create the platform operator", operator.email, err);
     return null;
   }
-  return { id: OPERATOR_USER_ID, tenant_id: PLATFORM_TENANT_ID };
+  return { id: OPERATOR_USER_ID, tenantId: PLATFORM_TENANT_ID };
 }
 
 /** A new session's cookie token and the statement that stores it (run it, or batch it). */
-async function newSession(
-  db: D1Database,
-  userId: string,
-  tenantId: string,
-): Promise<{ token: string; statement: D1PreparedStatement }> {
+async function newSession(db: D1Database, userId: string, tenantId: string) {
   const token = randomToken();
   const at = Date.now();
-  const statement = db
-    .prepare(
-      "INSERT INTO sessions (id, user_id, tenant_id, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(await sha256Hex(token), userId, tenantId, at + SESSION_TTL_MS, at);
+  const statement = d1(db)
+    .insert(sessions)
+    .values({
+      id: await sha256Hex(token),
+      userId,
+      tenantId,
+      expiresAt: at + SESSION_TTL_MS,
+      lastSeenAt: at,
+    });
   return { token, statement };
 }
 
@@ -241,40 +262,52 @@ export async function newUserToken(
   db: D1Database,
   user: { id: string; tenantId: string },
   purpose: "invite" | "reset",
-): Promise<{ token: string; statements: D1PreparedStatement[] }> {
+): Promise<{ token: string; statements: [D1Statement, D1Statement] }> {
   const token = randomToken();
   const now = Date.now();
   const ttl = purpose === "invite" ? INVITE_TTL_MS : RESET_TTL_MS;
+  const orm = d1(db);
   return {
     token,
     statements: [
-      db
-        .prepare(
-          "UPDATE user_tokens SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND purpose = ? AND used_at IS NULL",
-        )
-        .bind(now, user.tenantId, user.id, purpose),
-      db
-        .prepare(
-          "INSERT INTO user_tokens (id, user_id, tenant_id, purpose, expires_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(await sha256Hex(token), user.id, user.tenantId, purpose, now + ttl),
+      orm
+        .update(userTokens)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(userTokens.tenantId, user.tenantId),
+            eq(userTokens.userId, user.id),
+            eq(userTokens.purpose, purpose),
+            isNull(userTokens.usedAt),
+          ),
+        ),
+      orm.insert(userTokens).values({
+        id: await sha256Hex(token),
+        userId: user.id,
+        tenantId: user.tenantId,
+        purpose,
+        expiresAt: now + ttl,
+      }),
     ],
   };
 }
 
-type TokenRow = {
-  id: string;
-  user_id: string;
-  tenant_id: string;
-  purpose: "invite" | "reset";
-  expires_at: number;
-  used_at: number | null;
-  email: string;
-  name: string;
-  language: "en" | "it";
-  active: number;
-  tenant_status: string;
+/** A link's token with its user and the user's tenant's status. */
+const TOKEN_FIELDS = {
+  id: userTokens.id,
+  userId: userTokens.userId,
+  tenantId: userTokens.tenantId,
+  purpose: userTokens.purpose,
+  expiresAt: userTokens.expiresAt,
+  usedAt: userTokens.usedAt,
+  email: users.email,
+  name: users.name,
+  language: users.language,
+  active: users.active,
+  tenantStatus: tenants.status,
 };
+
+type TokenRow = SelectResultFields<typeof TOKEN_FIELDS>;
 
 /**
  * The link's token row, if it can still be used; 404 unknown, 410 used, expired
@@ -285,29 +318,26 @@ type TokenRow = {
 async function usableToken(c: Context<AppEnv>, token: string): Promise<TokenRow> {
   const ip: Throttle = { rule: "linkIp", subject: clientIp(c) };
   await refuseIfThrottled(c, [ip]);
-  const row = await c.env.DB.prepare(
-    `SELECT t.id, t.user_id, t.tenant_id, t.purpose, t.expires_at, t.used_at,
-            u.email, u.name, u.language, u.active, tn.status AS tenant_status
-     FROM user_tokens t
-     JOIN users u ON u.id = t.user_id AND u.tenant_id = t.tenant_id
-     JOIN tenants tn ON tn.id = t.tenant_id
-     WHERE t.id = ?`,
-  )
-    .bind(await sha256Hex(token))
-    .first<TokenRow>();
+  const row = await d1(c.env.DB)
+    .select(TOKEN_FIELDS)
+    .from(userTokens)
+    .innerJoin(users, and(eq(users.id, userTokens.userId), eq(users.tenantId, userTokens.tenantId)))
+    .innerJoin(tenants, eq(tenants.id, userTokens.tenantId))
+    .where(eq(userTokens.id, await sha256Hex(token)))
+    .get();
   if (!row) {
     await countFailure(c, [ip]);
     apiError(404, "not_found", "This link is not valid");
   }
-  const account: Throttle = { rule: "linkAccount", subject: row.user_id };
+  const account: Throttle = { rule: "linkAccount", subject: row.userId };
   await refuseIfThrottled(c, [account]);
   const refuse = async (code: string, message: string): Promise<never> => {
     await countFailure(c, [ip, account]);
     apiError(410, code, message);
   };
-  if (row.used_at !== null) await refuse("link_used", "This link has already been used");
-  if (row.expires_at <= Date.now()) await refuse("link_expired", "This link has expired");
-  if (!row.active || row.tenant_status !== "active")
+  if (row.usedAt !== null) await refuse("link_used", "This link has already been used");
+  if (row.expiresAt <= Date.now()) await refuse("link_expired", "This link has expired");
+  if (!row.active || row.tenantStatus !== "active")
     await refuse("link_revoked", "This account can no longer sign in");
   return row;
 }
@@ -345,7 +375,7 @@ export const auth = new Routes()
         apiError(401, "invalid_credentials", "Invalid e-mail or password");
       }
       await clearThrottle(c, throttles[0]!);
-      const session = await newSession(c.env.DB, signedIn.id, signedIn.tenant_id);
+      const session = await newSession(c.env.DB, signedIn.id, signedIn.tenantId);
       await session.statement.run();
       return c.json(meView(await setSessionCookie(c, session.token)));
     },
@@ -362,10 +392,11 @@ export const auth = new Routes()
     async (c) => {
       const token = sessionToken(c);
       const user = await userFromSession(c.env.DB, token);
-      if (token)
-        await c.env.DB.prepare("DELETE FROM sessions WHERE id = ?")
-          .bind(await sha256Hex(token))
-          .run();
+      if (token) {
+        await d1(c.env.DB)
+          .delete(sessions)
+          .where(eq(sessions.id, await sha256Hex(token)));
+      }
       if (user) {
         await c.env.AGENT.getByName(user.id).loggedOut(user.tenantId);
       }
@@ -412,46 +443,61 @@ export const auth = new Routes()
       const db = c.env.DB;
       const row = await usableToken(c, token);
       const passwordHash = await hashPassword(password);
-      const session = await newSession(db, row.user_id, row.tenant_id);
+      const session = await newSession(db, row.userId, row.tenantId);
       const now = Date.now();
+      const orm = d1(db);
       try {
-        await db.batch([
+        await orm.batch([
           // Uses the link, or fails the whole batch when a concurrent request used it first.
-          db
-            .prepare(
-              "UPDATE user_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?",
-            )
-            .bind(now, row.id, now),
-          db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
-          db.prepare("DELETE FROM version_guard"),
+          orm
+            .update(userTokens)
+            .set({ usedAt: now })
+            .where(
+              and(
+                eq(userTokens.id, row.id),
+                isNull(userTokens.usedAt),
+                gt(userTokens.expiresAt, now),
+              ),
+            ),
+          ...failUnlessChanged(orm),
           // Every other link of the user dies with it.
-          db
-            .prepare(
-              "UPDATE user_tokens SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL",
-            )
-            .bind(now, row.tenant_id, row.user_id),
-          db
-            .prepare(
-              "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND tenant_id = ? AND active = 1",
-            )
-            .bind(passwordHash, row.user_id, row.tenant_id),
+          orm
+            .update(userTokens)
+            .set({ usedAt: now })
+            .where(
+              and(
+                eq(userTokens.tenantId, row.tenantId),
+                eq(userTokens.userId, row.userId),
+                isNull(userTokens.usedAt),
+              ),
+            ),
+          orm
+            .update(users)
+            .set({ passwordHash, version: sql`${users.version} + 1` })
+            .where(
+              and(
+                eq(users.id, row.userId),
+                eq(users.tenantId, row.tenantId),
+                eq(users.active, true),
+              ),
+            ),
           // A new password ends the user's other sessions.
-          db
-            .prepare("DELETE FROM sessions WHERE user_id = ? AND tenant_id = ?")
-            .bind(row.user_id, row.tenant_id),
+          orm
+            .delete(sessions)
+            .where(and(eq(sessions.userId, row.userId), eq(sessions.tenantId, row.tenantId))),
           session.statement,
         ]);
       } catch (err) {
-        if (!String(err).includes("CHECK constraint failed")) throw err;
+        if (!failedConstraint(err, "CHECK")) throw err;
         apiError(410, "link_used", "This link has already been used");
       }
       // Desktops still open under the old password are disconnected.
       securityLog("session_revoked", {
         reason: "password_set",
-        tenantId: row.tenant_id,
-        userId: row.user_id,
+        tenantId: row.tenantId,
+        userId: row.userId,
       });
-      await c.env.AGENT.getByName(row.user_id).sessionsEnded(row.tenant_id, null);
+      await c.env.AGENT.getByName(row.userId).sessionsEnded(row.tenantId, null);
       return c.json(meView(await setSessionCookie(c, session.token)));
     },
   );

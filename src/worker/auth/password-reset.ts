@@ -9,6 +9,9 @@
  * sends nothing more. Requests are also throttled per address and per client
  * IP (429 with Retry-After), alike for addresses with and without an account.
  */
+import { and, eq, gt, ne, notExists, sql } from "drizzle-orm";
+import { d1 } from "../../platform/db/d1";
+import { tenants, users, userTokens } from "../../platform/db/schema";
 import { PasswordResetBody } from "../../shared/protocol";
 import { mailPasswordReset } from "../app/mail-or-502";
 import { Routes } from "../app/routes";
@@ -18,31 +21,43 @@ import { newUserToken, RESET_TTL_MS } from "./auth";
 /** At most one reset mail per account within this time. */
 export const RESET_MAIL_INTERVAL_MS = 60_000;
 
-interface Account {
-  id: string;
-  tenant_id: string;
-  email: string;
-  name: string;
-  language: "en" | "it";
-}
-
 /**
  * The account a reset may be mailed to: active, of an active tenant, not the
  * platform operator (whose password is configured), and without a reset link
  * made in the last minute. Null otherwise.
  */
-async function resettable(db: D1Database, email: string, now: number): Promise<Account | null> {
-  return db
-    .prepare(
-      `SELECT u.id, u.tenant_id, u.email, u.name, u.language
-       FROM users u JOIN tenants t ON t.id = u.tenant_id AND t.status = 'active'
-       WHERE u.email = ? AND u.active = 1 AND u.role != 'operator'
-         AND NOT EXISTS (SELECT 1 FROM user_tokens k
-           WHERE k.tenant_id = u.tenant_id AND k.user_id = u.id AND k.purpose = 'reset'
-             AND k.created_at > ?)`,
+async function resettable(db: D1Database, email: string, now: number) {
+  const orm = d1(db);
+  const recentReset = orm
+    .select({ x: sql`1` })
+    .from(userTokens)
+    .where(
+      and(
+        eq(userTokens.tenantId, users.tenantId),
+        eq(userTokens.userId, users.id),
+        eq(userTokens.purpose, "reset"),
+        gt(userTokens.createdAt, now - RESET_MAIL_INTERVAL_MS),
+      ),
+    );
+  return orm
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      email: users.email,
+      name: users.name,
+      language: users.language,
+    })
+    .from(users)
+    .innerJoin(tenants, and(eq(tenants.id, users.tenantId), eq(tenants.status, "active")))
+    .where(
+      and(
+        eq(users.email, email),
+        eq(users.active, true),
+        ne(users.role, "operator"),
+        notExists(recentReset),
+      ),
     )
-    .bind(email, now - RESET_MAIL_INTERVAL_MS)
-    .first<Account>();
+    .get();
 }
 
 export const passwordReset = new Routes().endpoint(
@@ -68,10 +83,10 @@ export const passwordReset = new Routes().endpoint(
       if (!account) return;
       const { token, statements } = await newUserToken(
         db,
-        { id: account.id, tenantId: account.tenant_id },
+        { id: account.id, tenantId: account.tenantId },
         "reset",
       );
-      await db.batch(statements);
+      await d1(db).batch(statements);
       await mailPasswordReset(config, account, {
         token,
         expiresInHours: RESET_TTL_MS / 3_600_000,

@@ -3,8 +3,11 @@
  * goes to Meta's review, how Meta's review events map to our statuses, and
  * which templates are usable (only approved ones).
  */
-
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { TemplateStatusUpdate, WebhookItem } from "../../meta/webhook-payload";
+import { d1, qb } from "../../platform/db/d1";
+import { managedNumbers, templates, tenants } from "../../platform/db/schema";
 import type {
   TemplateContent,
   TemplateFields,
@@ -204,27 +207,25 @@ export function statusFromMeta(status: string): TemplateStatus {
 
 // ---- rows and views ------------------------------------------------------------------
 
-/** A `templates` row with its number's name (see TEMPLATE_SELECT). */
-export interface TemplateRow {
-  id: string;
-  tenant_id: string;
-  number_id: string;
-  number_name: string | null;
-  name: string;
-  language: string;
-  category: TemplateFields["category"];
-  components: string;
-  status: TemplateStatus;
-  status_reason: string | null;
-  meta_template_id: string | null;
-  version: number;
-  created_at: number;
-  updated_at: number;
-}
+/**
+ * The fields of a template row with its number's name, over `templates`
+ * (the name comes from a subquery, so a list stays on one table).
+ */
+export const TEMPLATE_FIELDS = {
+  ...getTableColumns(templates),
+  numberName: sql<string | null>`${qb
+    .select({ name: managedNumbers.name })
+    .from(managedNumbers)
+    .where(
+      and(
+        eq(managedNumbers.id, templates.numberId),
+        eq(managedNumbers.tenantId, templates.tenantId),
+      ),
+    )}`.as("number_name"),
+};
 
-/** SELECT list of a TemplateRow over `templates t`. */
-export const TEMPLATE_SELECT =
-  "t.*, (SELECT n.name FROM managed_numbers n WHERE n.id = t.number_id AND n.tenant_id = t.tenant_id) AS number_name";
+/** A `templates` row with its number's name (see TEMPLATE_FIELDS). */
+export type TemplateRow = SelectResultFields<typeof TEMPLATE_FIELDS>;
 
 /** What the `components` column holds. */
 export type StoredComponents = Pick<TemplateFields, "header" | "body" | "footer" | "buttons">;
@@ -245,8 +246,8 @@ export function templateView(row: TemplateRow): TemplateView {
   const c = JSON.parse(row.components) as StoredComponents;
   return {
     id: row.id,
-    numberId: row.number_id,
-    numberName: row.number_name ?? "",
+    numberId: row.numberId,
+    numberName: row.numberName ?? "",
     name: row.name,
     language: row.language,
     category: row.category,
@@ -255,9 +256,9 @@ export function templateView(row: TemplateRow): TemplateView {
     footer: c.footer,
     buttons: c.buttons,
     status: row.status,
-    statusReason: row.status_reason,
-    metaTemplateId: row.meta_template_id,
-    updatedAt: row.updated_at,
+    statusReason: row.statusReason,
+    metaTemplateId: row.metaTemplateId,
+    updatedAt: row.updatedAt,
     version: row.version,
   };
 }
@@ -272,15 +273,18 @@ export async function usableTemplates(
   tenantId: string,
   numberId: string,
 ): Promise<TemplateView[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT ${TEMPLATE_SELECT} FROM templates t
-       WHERE t.tenant_id = ? AND t.number_id = ? AND t.status = 'approved'
-       ORDER BY t.name, t.language`,
+  const rows = await d1(db)
+    .select(TEMPLATE_FIELDS)
+    .from(templates)
+    .where(
+      and(
+        eq(templates.tenantId, tenantId),
+        eq(templates.numberId, numberId),
+        eq(templates.status, "approved"),
+      ),
     )
-    .bind(tenantId, numberId)
-    .all<TemplateRow>();
-  return results.map(templateView);
+    .orderBy(asc(templates.name), asc(templates.language));
+  return rows.map(templateView);
 }
 
 /** What a status webhook did. */
@@ -299,34 +303,43 @@ export async function applyTemplateStatus(
   wabaId: string,
   update: TemplateStatusUpdate,
 ): Promise<TemplateStatusOutcome> {
+  const orm = d1(db);
   // Optimistic loop: an admin action between our read and write bumps the version.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const row = await db
-      .prepare(
-        `SELECT t.id, t.status, t.status_reason, t.version FROM templates t
-         JOIN managed_numbers n ON n.id = t.number_id AND n.tenant_id = t.tenant_id
-         JOIN tenants tn ON tn.id = t.tenant_id AND tn.status = 'active'
-         WHERE t.meta_template_id = ? AND n.waba_id = ?`,
+    const row = await orm
+      .select({
+        id: templates.id,
+        status: templates.status,
+        statusReason: templates.statusReason,
+        version: templates.version,
+      })
+      .from(templates)
+      .innerJoin(
+        managedNumbers,
+        and(
+          eq(managedNumbers.id, templates.numberId),
+          eq(managedNumbers.tenantId, templates.tenantId),
+        ),
       )
-      .bind(update.templateId, wabaId)
-      .first<{
-        id: string;
-        status: TemplateStatus;
-        status_reason: string | null;
-        version: number;
-      }>();
+      .innerJoin(tenants, and(eq(tenants.id, templates.tenantId), eq(tenants.status, "active")))
+      .where(
+        and(eq(templates.metaTemplateId, update.templateId), eq(managedNumbers.wabaId, wabaId)),
+      )
+      .get();
     if (!row) return "unknown";
     if (row.status === "draft") return "ignored";
     const next = statusAfterEvent(row.status, update.event, update.reason);
     if (!next) return "ignored";
-    if (next.status === row.status && next.reason === row.status_reason) return "unchanged";
-    const result = await db
-      .prepare(
-        `UPDATE templates SET status = ?, status_reason = ?, version = version + 1, updated_at = ?
-         WHERE id = ? AND version = ?`,
-      )
-      .bind(next.status, next.reason, Date.now(), row.id, row.version)
-      .run();
+    if (next.status === row.status && next.reason === row.statusReason) return "unchanged";
+    const result = await orm
+      .update(templates)
+      .set({
+        status: next.status,
+        statusReason: next.reason,
+        version: sql`${templates.version} + 1`,
+        updatedAt: Date.now(),
+      })
+      .where(and(eq(templates.id, row.id), eq(templates.version, row.version)));
     if (result.meta.changes === 1) return "updated";
   }
   throw new Error(`template ${update.templateId}: status update lost three races in a row`);

@@ -21,9 +21,9 @@ import {
   sql,
 } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { alias, QueryBuilder, type SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import { alias, type SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { batchOf } from "../../platform/db/batch";
-import type { D1Db } from "../../platform/db/d1";
+import { type D1Db, qb } from "../../platform/db/d1";
 import {
   conversations,
   customerDeletions,
@@ -49,8 +49,6 @@ export const MAX_REJECTIONS = 1_000;
 // array of at most this size.
 const CHUNK_JSON_BYTES = 128 * 1024;
 const STATEMENTS_PER_BATCH = 4;
-
-const qb = new QueryBuilder();
 
 /** A `customer_imports` row. */
 export type ImportRecord = typeof customerImports.$inferSelect;

@@ -7,7 +7,10 @@
  * within NUMBER_CACHE_MS (the number's actor double-checks a suspension, see
  * NumberActor.ingest).
  */
+import { eq, inArray } from "drizzle-orm";
 import type { NumberInfo } from "../../durable/contracts";
+import { d1 } from "../../platform/db/d1";
+import { managedNumbers, tenants } from "../../platform/db/schema";
 
 const NUMBER_CACHE_MS = 10_000;
 
@@ -48,31 +51,29 @@ export async function numbersByPhoneId(
 
 async function fromD1(db: D1Database, ids: string[]): Promise<Map<string, FoundNumber>> {
   const found = new Map<string, FoundNumber>();
+  const orm = d1(db);
   // D1 allows 100 bound parameters per statement.
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
-    const { results } = await db
-      .prepare(
-        `SELECT n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name, t.status
-         FROM managed_numbers n JOIN tenants t ON t.id = n.tenant_id
-         WHERE n.phone_number_id IN (${chunk.map(() => "?").join(",")})`,
-      )
-      .bind(...chunk)
-      .all<{
-        id: string;
-        tenant_id: string;
-        phone_number_id: string;
-        display_phone: string;
-        name: string;
-        status: "active" | "suspended";
-      }>();
+    const results = await orm
+      .select({
+        id: managedNumbers.id,
+        tenantId: managedNumbers.tenantId,
+        phoneNumberId: managedNumbers.phoneNumberId,
+        displayPhone: managedNumbers.displayPhone,
+        name: managedNumbers.name,
+        status: tenants.status,
+      })
+      .from(managedNumbers)
+      .innerJoin(tenants, eq(tenants.id, managedNumbers.tenantId))
+      .where(inArray(managedNumbers.phoneNumberId, chunk));
     for (const r of results) {
-      found.set(r.phone_number_id, {
+      found.set(r.phoneNumberId, {
         number: {
           id: r.id,
-          tenantId: r.tenant_id,
-          phoneNumberId: r.phone_number_id,
-          displayPhone: r.display_phone,
+          tenantId: r.tenantId,
+          phoneNumberId: r.phoneNumberId,
+          displayPhone: r.displayPhone,
           name: r.name,
         },
         suspended: r.status !== "active",

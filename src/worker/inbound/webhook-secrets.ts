@@ -5,8 +5,11 @@
  * secret and the signature matches it — so one tenant's secret can never be
  * used to inject deliveries for another number.
  */
+import { and, eq, exists, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { verifySignature } from "../../platform/crypto";
+import { d1, qb } from "../../platform/db/d1";
+import { managedNumbers, wabaOwners } from "../../platform/db/schema";
 import { openSecret } from "../../platform/secrets";
 
 const MetaId = z
@@ -87,32 +90,42 @@ export async function verifyWithNumberSecret(
   if (!subjects) return false;
   // An account's numbers are those of the tenant that holds it (waba_owners):
   // another tenant naming the same WABA id can never change whose secret counts.
-  const { results } = await db
-    .prepare(
-      `SELECT n.phone_number_id, n.waba_id, n.app_secret, EXISTS (
-         SELECT 1 FROM waba_owners o WHERE o.waba_id = n.waba_id AND o.tenant_id = n.tenant_id
-       ) AS holds_waba
-       FROM managed_numbers n
-       WHERE n.phone_number_id IN (SELECT value FROM json_each(?))
-          OR n.waba_id IN (SELECT value FROM json_each(?))`,
-    )
-    .bind(JSON.stringify(subjects.phoneNumberIds), JSON.stringify(subjects.wabaIds))
-    .all<{
-      phone_number_id: string;
-      waba_id: string | null;
-      app_secret: string | null;
-      holds_waba: number;
-    }>();
+  const holdsWaba = exists(
+    qb
+      .select({ x: sql`1` })
+      .from(wabaOwners)
+      .where(
+        and(
+          eq(wabaOwners.wabaId, managedNumbers.wabaId),
+          eq(wabaOwners.tenantId, managedNumbers.tenantId),
+        ),
+      ),
+  );
+  // json_each: a delivery may name hundreds of numbers, each list is one bound value.
+  const results = await d1(db)
+    .select({
+      phoneNumberId: managedNumbers.phoneNumberId,
+      wabaId: managedNumbers.wabaId,
+      appSecret: managedNumbers.appSecret,
+      holdsWaba: sql<number>`${holdsWaba}`.as("holds_waba"),
+    })
+    .from(managedNumbers)
+    .where(
+      or(
+        sql`${managedNumbers.phoneNumberId} IN (SELECT value FROM json_each(${JSON.stringify(subjects.phoneNumberIds)}))`,
+        sql`${managedNumbers.wabaId} IN (SELECT value FROM json_each(${JSON.stringify(subjects.wabaIds)}))`,
+      ),
+    );
   const secrets = new Set<string | null>();
   for (const id of subjects.phoneNumberIds) {
-    const row = results.find((r) => r.phone_number_id === id);
+    const row = results.find((r) => r.phoneNumberId === id);
     if (!row) return false;
-    secrets.add(row.app_secret);
+    secrets.add(row.appSecret);
   }
   for (const waba of subjects.wabaIds) {
-    const rows = results.filter((r) => r.waba_id === waba && r.holds_waba === 1);
+    const rows = results.filter((r) => r.wabaId === waba && r.holdsWaba === 1);
     if (rows.length === 0) return false;
-    for (const r of rows) secrets.add(r.app_secret);
+    for (const r of rows) secrets.add(r.appSecret);
   }
   // Sealed at rest with a fresh IV each: compared once opened.
   const opened = new Set(

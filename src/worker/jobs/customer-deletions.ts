@@ -8,7 +8,10 @@
  * not told at once (an error, an interrupted request) is told by the scheduled
  * sweep, so no file is left behind.
  */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Env } from "../../durable/env";
+import { type D1Statement, d1 } from "../../platform/db/d1";
+import { conversations, customerDeletions } from "../../platform/db/schema";
 
 /**
  * The statement, for the deletion's batch (before the DELETE), that records the
@@ -19,14 +22,21 @@ export function recordCustomerDeletion(
   tenantId: string,
   customerId: string,
   at: number,
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO customer_deletions (conversation_id, tenant_id, deleted_at)
-       SELECT id, tenant_id, ? FROM conversations WHERE tenant_id = ? AND customer_id = ?
-       ON CONFLICT DO NOTHING`,
+): D1Statement {
+  const orm = d1(db);
+  return orm
+    .insert(customerDeletions)
+    .select(
+      orm
+        .select({
+          conversationId: conversations.id,
+          tenantId: conversations.tenantId,
+          deletedAt: sql<number>`${at}`.as("deleted_at"),
+        })
+        .from(conversations)
+        .where(and(eq(conversations.tenantId, tenantId), eq(conversations.customerId, customerId))),
     )
-    .bind(at, tenantId, customerId);
+    .onConflictDoNothing();
 }
 
 /** How many actors are told at once. */
@@ -43,34 +53,37 @@ export async function tellDeletedConversations(
   opts: { tenantId?: string; limit?: number } = {},
 ): Promise<number> {
   const limit = opts.limit ?? 1000;
-  const { results } = await (opts.tenantId
-    ? env.DB.prepare(
-        "SELECT conversation_id, tenant_id FROM customer_deletions WHERE tenant_id = ? ORDER BY deleted_at LIMIT ?",
-      ).bind(opts.tenantId, limit)
-    : env.DB.prepare(
-        "SELECT conversation_id, tenant_id FROM customer_deletions ORDER BY deleted_at LIMIT ?",
-      ).bind(limit)
-  ).all<{ conversation_id: string; tenant_id: string }>();
+  const db = d1(env.DB);
+  const results = await db
+    .select({
+      conversationId: customerDeletions.conversationId,
+      tenantId: customerDeletions.tenantId,
+    })
+    .from(customerDeletions)
+    .where(opts.tenantId ? eq(customerDeletions.tenantId, opts.tenantId) : undefined)
+    .orderBy(asc(customerDeletions.deletedAt))
+    .limit(limit);
   let told = 0;
   for (let i = 0; i < results.length; i += PARALLEL) {
     const batch = results.slice(i, i + PARALLEL);
     const outcomes = await Promise.allSettled(
       batch.map((row) =>
-        env.CONVERSATION.getByName(row.conversation_id).customerDeleted(row.tenant_id),
+        env.CONVERSATION.getByName(row.conversationId).customerDeleted(row.tenantId),
       ),
     );
     const done = batch.filter((_, j) => outcomes[j]?.status === "fulfilled");
     for (const [j, outcome] of outcomes.entries()) {
       if (outcome.status === "rejected") {
-        console.warn("customer deletion not told; the sweep retries", batch[j]?.conversation_id);
+        console.warn("customer deletion not told; the sweep retries", batch[j]?.conversationId);
       }
     }
     if (done.length > 0) {
-      await env.DB.prepare(
-        "DELETE FROM customer_deletions WHERE conversation_id IN (SELECT value FROM json_each(?))",
-      )
-        .bind(JSON.stringify(done.map((row) => row.conversation_id)))
-        .run();
+      await db.delete(customerDeletions).where(
+        inArray(
+          customerDeletions.conversationId,
+          done.map((row) => row.conversationId),
+        ),
+      );
     }
     told += done.length;
   }

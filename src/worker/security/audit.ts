@@ -5,7 +5,10 @@
  * names who, when, what (entity, id and its name at the time) and each field
  * before and after; fields listed as secrets are recorded only as changed.
  */
+import { getTableColumns, sql } from "drizzle-orm";
 import type { Context } from "hono";
+import { type D1Statement, d1 } from "../../platform/db/d1";
+import { auditEvents } from "../../platform/db/schema";
 import type { AuditChange, AuditEntity } from "../../shared/audit";
 import type { AppEnv } from "../app/app-types";
 
@@ -87,25 +90,32 @@ export interface AuditEntry {
  * change's own batch. An update that changed nothing is still recorded (someone
  * saved), with no fields.
  */
-export function auditStatement(c: Context<AppEnv>, entry: AuditEntry): D1PreparedStatement {
+export function auditStatement(c: Context<AppEnv>, entry: AuditEntry): D1Statement {
   const user = c.var.user;
   const changes = auditChanges(entry.before ?? null, entry.after ?? null, entry.secrets);
-  return c.env.DB.prepare(
-    `INSERT INTO audit_events (id, tenant_id, at, actor_id, actor_name, actor_email, action,
-       entity, entity_id, entity_label, changes, request_id)
-     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${entry.ifPreviousChanged ? " WHERE changes() > 0" : ""}`,
-  ).bind(
-    crypto.randomUUID(),
-    entry.tenantId ?? user.tenantId,
-    Date.now(),
-    user.id,
-    user.name,
-    user.email,
-    entry.action,
-    entry.entity,
-    entry.entityId,
-    entry.label.slice(0, 200),
-    JSON.stringify(changes),
-    c.get("requestId") ?? null,
+  const row = {
+    id: crypto.randomUUID(),
+    tenantId: entry.tenantId ?? user.tenantId,
+    at: Date.now(),
+    actorId: user.id,
+    actorName: user.name,
+    actorEmail: user.email,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
+    entityLabel: entry.label.slice(0, 200),
+    changes: JSON.stringify(changes),
+    requestId: c.get("requestId") ?? null,
+  } satisfies typeof auditEvents.$inferInsert;
+  const insert = d1(c.env.DB).insert(auditEvents);
+  if (!entry.ifPreviousChanged) return insert.values(row);
+  // Raw SELECT: a constant row that exists only when the previous statement
+  // changed one, which drizzle's INSERT … SELECT (it wants a FROM) cannot say.
+  const columns = Object.keys(getTableColumns(auditEvents)) as (keyof typeof row)[];
+  return insert.select(
+    sql`SELECT ${sql.join(
+      columns.map((key) => sql`${row[key]}`),
+      sql`, `,
+    )} WHERE changes() > 0`,
   );
 }

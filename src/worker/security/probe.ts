@@ -4,37 +4,32 @@
  * a `cross_tenant_probe` line. Only computed on the 404 path, so it costs nothing
  * otherwise.
  */
+import { eq, getTableName } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { d1 } from "../../platform/db/d1";
 import { apiError } from "../app/http";
 import { securityLog } from "./log";
 
-/** Tables whose rows carry `id` and `tenant_id` (names come from code, never input). */
-export type TenantTable =
-  | "users"
-  | "managed_numbers"
-  | "skillsets"
-  | "customers"
-  | "customer_properties"
-  | "profiling_nodes"
-  | "templates"
-  | "predefined_messages"
-  | "locations"
-  | "conversations"
-  | "customer_imports";
+/** A table whose rows carry `id` and `tenant_id` (e.g. `users`, `customers`). */
+export type TenantTable = SQLiteTable & { id: SQLiteColumn; tenantId: SQLiteColumn };
 
 /** Logs when `id` is a row of another tenant than `tenantId`. Never throws. */
 export async function reportIfForeign(
   db: D1Database,
-  table: TenantTable | string,
+  table: TenantTable,
   id: string,
   tenantId: string,
 ): Promise<void> {
   try {
-    const row = await db
-      .prepare(`SELECT tenant_id FROM ${table} WHERE id = ? LIMIT 1`)
-      .bind(id)
-      .first<{ tenant_id: string }>();
-    if (row && row.tenant_id !== tenantId) {
-      securityLog("cross_tenant_probe", { table, id: id.slice(0, 100), status: 404 });
+    const row = await d1(db)
+      .select({ tenantId: table.tenantId })
+      .from(table)
+      .where(eq(table.id, id))
+      .limit(1)
+      .get();
+    if (row && row.tenantId !== tenantId) {
+      const name = getTableName(table);
+      securityLog("cross_tenant_probe", { table: name, id: id.slice(0, 100), status: 404 });
     }
   } catch (err) {
     console.error("cross-tenant check failed", err);
@@ -44,7 +39,7 @@ export async function reportIfForeign(
 /** Answers 404 with `message`, logging first when the id is another tenant's. */
 export async function notFound(
   db: D1Database,
-  table: TenantTable | string,
+  table: TenantTable,
   id: string,
   tenantId: string,
   message: string,

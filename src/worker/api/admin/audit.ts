@@ -5,8 +5,12 @@
  * platform operator reads the tenant operations under /api/platform. Nobody
  * writes it here: changes add their rows themselves (src/worker/security/audit.ts).
  */
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { Context } from "hono";
 import { z } from "zod";
+import { d1 } from "../../../platform/db/d1";
+import { auditEvents } from "../../../platform/db/schema";
 import {
   type AuditChange,
   type AuditEntity,
@@ -19,33 +23,34 @@ import { apiError, validOr400 } from "../../app/http";
 import type { Routes } from "../../app/routes";
 import { type ExportColumn, type ListSpec, mountList } from "./common";
 
-type AuditRow = {
-  id: string;
-  at: number;
-  actor_id: string | null;
-  actor_name: string;
-  actor_email: string;
-  action: string;
-  entity: AuditEntity;
-  entity_id: string | null;
-  entity_label: string;
-  changes: string;
-  request_id: string | null;
+const FIELDS = {
+  id: auditEvents.id,
+  at: auditEvents.at,
+  actorId: auditEvents.actorId,
+  actorName: auditEvents.actorName,
+  actorEmail: auditEvents.actorEmail,
+  action: auditEvents.action,
+  entity: auditEvents.entity,
+  entityId: auditEvents.entityId,
+  entityLabel: auditEvents.entityLabel,
+  changes: auditEvents.changes,
+  requestId: auditEvents.requestId,
 };
 
-function toView(row: AuditRow): AuditEventView {
+function toView(row: SelectResultFields<typeof FIELDS>): AuditEventView {
   return {
     id: row.id,
     at: row.at,
-    actorId: row.actor_id,
-    actorName: row.actor_name,
-    actorEmail: row.actor_email,
+    actorId: row.actorId,
+    actorName: row.actorName,
+    actorEmail: row.actorEmail,
     action: row.action,
-    entity: row.entity,
-    entityId: row.entity_id,
-    entityLabel: row.entity_label,
+    // Written by auditStatement, which takes an AuditEntity.
+    entity: row.entity as AuditEntity,
+    entityId: row.entityId,
+    entityLabel: row.entityLabel,
     changes: JSON.parse(row.changes) as AuditChange[],
-    requestId: row.request_id,
+    requestId: row.requestId,
   };
 }
 
@@ -78,22 +83,21 @@ const COLUMNS: ExportColumn<AuditEventView>[] = [
   { header: "Request", value: (e) => e.requestId, width: 38 },
 ];
 
-const SELECT =
-  "a.id, a.at, a.actor_id, a.actor_name, a.actor_email, a.action, a.entity, a.entity_id, a.entity_label, a.changes, a.request_id";
-
 /** The period and kind filters from the query; 400 naming the field when they are not valid. */
-function filters(c: Context<AppEnv>): unknown[] {
+function filters(c: Context<AppEnv>) {
   const { from, to, entity } = validOr400(c, "query", AuditFilters, c.req.query());
-  const fromMs = from ? Date.parse(from) : null;
-  const toMs = to ? Date.parse(to) : null;
-  return [fromMs, fromMs, toMs, toMs, entity ?? null, entity ?? null];
+  return and(
+    from ? gte(auditEvents.at, Date.parse(from)) : undefined,
+    to ? lt(auditEvents.at, Date.parse(to)) : undefined,
+    entity !== undefined ? eq(auditEvents.entity, entity) : undefined,
+  );
 }
 
 function spec(
   access: Access,
   tenantOf: (c: Context<AppEnv>) => string,
   tag: string,
-): ListSpec<AuditRow, AuditEventView> {
+): ListSpec<typeof FIELDS, AuditEventView> {
   return {
     name: "audit",
     tag,
@@ -101,27 +105,24 @@ function spec(
     summary:
       "The audit trail: who changed what, when, each field before and after (secrets only as changed); filters from/to (date-times with offset, to exclusive) and entity; sort `recent` (the default) lists newest first",
     view: AuditEventView,
-    select: SELECT,
-    from: `FROM audit_events a WHERE a.tenant_id = ?
-             AND (? IS NULL OR a.at >= ?) AND (? IS NULL OR a.at < ?)
-             AND (? IS NULL OR a.entity = ?)`,
-    where: (c) => [tenantOf(c), ...filters(c)],
+    table: auditEvents,
+    fields: FIELDS,
+    where: (c) => and(eq(auditEvents.tenantId, tenantOf(c)), filters(c)),
     search: [
-      "a.actor_name",
-      "a.actor_email",
-      "a.entity_label",
-      "a.entity",
-      "a.action",
-      "a.changes",
+      auditEvents.actorName,
+      auditEvents.actorEmail,
+      auditEvents.entityLabel,
+      auditEvents.entity,
+      auditEvents.action,
+      auditEvents.changes,
     ],
     sorts: {
       // Newest first when ascending, so the default order is the useful one.
-      recent: "-a.at",
-      actor: "a.actor_name COLLATE NOCASE",
-      entity: "a.entity",
-      action: "a.action",
+      recent: sql`-${auditEvents.at}`,
+      actor: sql`${auditEvents.actorName} COLLATE NOCASE`,
+      entity: auditEvents.entity,
+      action: auditEvents.action,
     },
-    tiebreak: "a.rowid",
     toView,
     columns: COLUMNS,
   };
@@ -150,11 +151,13 @@ export function mountAudit(
       response: AuditEventView,
     },
     async (c) => {
-      const row = await c.env.DB.prepare(
-        `SELECT ${SELECT} FROM audit_events a WHERE a.tenant_id = ? AND a.id = ?`,
-      )
-        .bind(tenantOf(c), c.req.valid("param").id)
-        .first<AuditRow>();
+      const row = await d1(c.env.DB)
+        .select(FIELDS)
+        .from(auditEvents)
+        .where(
+          and(eq(auditEvents.tenantId, tenantOf(c)), eq(auditEvents.id, c.req.valid("param").id)),
+        )
+        .get();
       if (!row) apiError(404, "not_found", "No such entry in the audit trail");
       return c.json(toView(row));
     },

@@ -3,15 +3,21 @@
  * search, sorting and an .xlsx download of exactly the filtered rows), and
  * saves with optimistic concurrency that are all-or-nothing.
  */
+import { and, asc, count, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
+import type { SelectedFields, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import writeXlsxFile from "write-excel-file/node";
 import type { z } from "zod";
+import { inOneBatch } from "../../../platform/db/batch";
+import { type D1Db, type D1Statement, d1, failUnlessChanged } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
 import { ListQuery, Page } from "../../../shared/admin";
 import type { Access } from "../../app/access";
 import type { AppEnv } from "../../app/app-types";
 import { apiError } from "../../app/http";
 import type { Routes } from "../../app/routes";
-import { notFound } from "../../security/probe";
+import { notFound, type TenantTable } from "../../security/probe";
 
 // ---- lists -----------------------------------------------------------------------
 
@@ -25,11 +31,11 @@ export interface ExportColumn<V> {
 }
 
 /**
- * An admin list over one SQL source. `from` must restrict to the tenant (its
- * first placeholders are bound from `where(c)`); `search` and `sorts` are SQL
- * expressions written here, never taken from the request.
+ * An admin list over one table. `where` must restrict to the tenant; `search`
+ * and `sorts` are SQL expressions written here, never taken from the request.
+ * One table (joins come as subqueries in `fields`), so `rowid` breaks ties.
  */
-export interface ListSpec<R, V> {
+export interface ListSpec<F extends SelectedFields, V> {
   /** e.g. "users" — the API path below /api/admin, and the download's file name. */
   name: string;
   tag: string;
@@ -38,42 +44,46 @@ export interface ListSpec<R, V> {
   access: Access;
   /** The view schema, for the OpenAPI document. */
   view: z.ZodType;
-  /** SELECT list, e.g. "u.*". */
-  select: string;
-  /** FROM … WHERE …, with `?` placeholders for `where(c)`. */
-  from: string;
-  where: (c: Context<AppEnv>) => unknown[];
+  /** The table listed. */
+  table: SQLiteTable;
+  /** The columns (and subqueries) of a row. */
+  fields: F;
+  /** The caller's tenant's rows; extra query parameters (e.g. a numberId filter) are read from `c.req.query()`. */
+  where: (c: Context<AppEnv>) => SQL | undefined;
   /** Expressions matched case-insensitively against `q`. */
-  search: string[];
+  search: (SQLiteColumn | SQL)[];
   /**
-   * Replaces the match on `search` when given: the WHERE fragment for `q`
+   * Replaces the match on `search` when given: the WHERE condition for `q`
    * (e.g. a masked agent's search, which matches only what they see).
    */
-  searchClause?: (c: Context<AppEnv>, q: string) => Promise<{ sql: string; binds: unknown[] }>;
+  searchClause?: (c: Context<AppEnv>, q: string) => Promise<SQL>;
   /** Sort name → SQL expression. The first is the default. */
-  sorts: Record<string, string>;
-  /** Extra query parameters (e.g. a numberId filter) are read by `where` from `c.req.query()`. */
-  toView: (row: R) => V;
+  sorts: Record<string, SQLiteColumn | SQL>;
+  toView: (row: SelectResultFields<F>) => V;
   /** The download's columns; a function when they depend on the request (e.g. the tenant's custom fields). */
   columns: ExportColumn<V>[] | ((c: Context<AppEnv>) => Promise<ExportColumn<V>[]>);
-  /** Makes the order total when sort keys tie; qualify it when `from` joins ("u.rowid"). */
-  tiebreak?: string;
 }
 
 function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-async function filtered<R, V>(spec: ListSpec<R, V>, c: Context<AppEnv>, q: ListQuery) {
-  const binds = spec.where(c);
-  let sql = `${spec.from}`;
+/** `expr LIKE '%q%'` with `q`'s wildcards taken literally. */
+function contains(expr: SQLiteColumn | SQL, q: string): SQL {
+  return sql`${expr} LIKE ${likePattern(q)} ESCAPE '\\'`;
+}
+
+async function filtered<F extends SelectedFields, V>(
+  spec: ListSpec<F, V>,
+  c: Context<AppEnv>,
+  q: ListQuery,
+) {
+  let where = spec.where(c);
   if (q.q && spec.searchClause) {
-    const clause = await spec.searchClause(c, q.q);
-    sql += ` AND ${clause.sql}`;
-    binds.push(...clause.binds);
+    where = and(where, await spec.searchClause(c, q.q));
   } else if (q.q) {
-    sql += ` AND (${spec.search.map((e) => `${e} LIKE ? ESCAPE '\\'`).join(" OR ")})`;
-    for (const _ of spec.search) binds.push(likePattern(q.q));
+    const text = q.q;
+    where = and(where, or(...spec.search.map((e) => contains(e, text))));
   }
   const sortNames = Object.keys(spec.sorts);
   const sortName = q.sort ?? sortNames[0];
@@ -83,45 +93,57 @@ async function filtered<R, V>(spec: ListSpec<R, V>, c: Context<AppEnv>, q: ListQ
       { path: "sort", message: `one of ${sortNames.join(", ")}` },
     ]);
   }
-  const order = ` ORDER BY ${sortExpr} ${q.dir === "desc" ? "DESC" : "ASC"}, ${spec.tiebreak ?? "rowid"} ASC`;
-  return { sql, binds, order };
+  const order: SQL[] = [q.dir === "desc" ? desc(sortExpr) : asc(sortExpr), asc(sql`rowid`)];
+  return { where, order };
+}
+
+/** The list's rows matching `where`, in `order`. */
+function rowsOf<F extends SelectedFields>(
+  db: D1Db,
+  spec: { fields: F; table: SQLiteTable },
+  where: SQL | undefined,
+  order: SQL[],
+) {
+  return db
+    .select(spec.fields as SelectedFields)
+    .from(spec.table)
+    .where(where)
+    .orderBy(...order)
+    .$dynamic();
 }
 
 /** Reads one page of a list. */
-export async function listPage<R, V>(
+export async function listPage<F extends SelectedFields, V>(
   c: Context<AppEnv>,
-  spec: ListSpec<R, V>,
+  spec: ListSpec<F, V>,
   q: ListQuery,
 ): Promise<Page<V>> {
-  const { sql, binds, order } = await filtered(spec, c, q);
-  const [count, rows] = await c.env.DB.batch([
-    c.env.DB.prepare(`SELECT count(*) AS n ${sql}`).bind(...binds),
-    c.env.DB.prepare(`SELECT ${spec.select} ${sql}${order} LIMIT ? OFFSET ?`).bind(
-      ...binds,
-      q.pageSize,
-      (q.page - 1) * q.pageSize,
-    ),
+  const { where, order } = await filtered(spec, c, q);
+  const db = d1(c.env.DB);
+  const [counted, rows] = await db.batch([
+    db.select({ n: count() }).from(spec.table).where(where),
+    rowsOf(db, spec, where, order)
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
   ]);
   return {
-    items: (rows!.results as R[]).map(spec.toView),
-    total: (count!.results[0] as { n: number }).n,
+    items: (rows as SelectResultFields<F>[]).map(spec.toView),
+    total: counted[0]?.n ?? 0,
     page: q.page,
     pageSize: q.pageSize,
   };
 }
 
 /** Every filtered row, in list order (at most `limit`). */
-export async function listAll<R, V>(
+export async function listAll<F extends SelectedFields, V>(
   c: Context<AppEnv>,
-  spec: ListSpec<R, V>,
+  spec: ListSpec<F, V>,
   q: ListQuery,
   limit = 100_000,
 ): Promise<V[]> {
-  const { sql, binds, order } = await filtered(spec, c, q);
-  const { results } = await c.env.DB.prepare(`SELECT ${spec.select} ${sql}${order} LIMIT ?`)
-    .bind(...binds, limit)
-    .all<R>();
-  return results.map(spec.toView);
+  const { where, order } = await filtered(spec, c, q);
+  const rows = await rowsOf(d1(c.env.DB), spec, where, order).limit(limit);
+  return (rows as SelectResultFields<F>[]).map(spec.toView);
 }
 
 /**
@@ -167,7 +189,11 @@ export async function xlsxResponse<V>(
  * (every filtered row) on `router`. The query is read loosely: a list's own
  * filters (e.g. numberId) are read by its `where`.
  */
-export function mountList<R, V>(router: Routes, spec: ListSpec<R, V>, base = "/api/admin") {
+export function mountList<F extends SelectedFields, V>(
+  router: Routes,
+  spec: ListSpec<F, V>,
+  base = "/api/admin",
+) {
   router.endpoint(
     {
       method: "get",
@@ -201,9 +227,12 @@ export function mountList<R, V>(router: Routes, spec: ListSpec<R, V>, base = "/a
 
 // ---- saves ----------------------------------------------------------------------
 
-/** A row to update under optimistic concurrency. `table` and columns come from code, never input. */
-export interface VersionedTarget {
-  table: string;
+/** A tenant's table whose rows carry an optimistic-concurrency `version`. */
+export type VersionedTable = TenantTable & { version: SQLiteColumn };
+
+/** A row to update under optimistic concurrency. */
+export interface VersionedTarget<T extends VersionedTable> {
+  table: T;
   id: string;
   tenantId: string;
   /** The version the editor read. */
@@ -217,34 +246,39 @@ export interface VersionedTarget {
  * statements, in one atomic D1 batch. A stale version rolls everything back and
  * answers 409; a row of another tenant (or none) answers 404.
  */
-export async function saveVersioned(
-  db: D1Database,
-  target: VersionedTarget,
-  set: Record<string, unknown>,
-  also: D1PreparedStatement[] = [],
+export async function saveVersioned<T extends VersionedTable>(
+  binding: D1Database,
+  target: VersionedTarget<T>,
+  set: Partial<T["$inferInsert"]>,
+  also: D1Statement[] = [],
 ): Promise<void> {
-  const cols = Object.keys(set);
-  const assignments = [...cols.map((col) => `${col} = ?`), "version = version + 1"].join(", ");
+  const db = d1(binding);
+  const { table } = target;
+  // As before drizzle: a field given as undefined is written as NULL, not skipped.
+  const values = Object.fromEntries(
+    Object.entries(set).map(([key, value]) => [key, value ?? null]),
+  );
   const update = db
-    .prepare(
-      `UPDATE ${target.table} SET ${assignments} WHERE id = ? AND tenant_id = ? AND version = ?`,
-    )
-    .bind(...cols.map((col) => set[col] ?? null), target.id, target.tenantId, target.version);
+    .update(table as SQLiteTable)
+    .set({ ...values, version: sql`${table.version} + 1` })
+    .where(
+      and(
+        eq(table.id, target.id),
+        eq(table.tenantId, target.tenantId),
+        eq(table.version, target.version),
+      ),
+    );
   try {
-    await db.batch([
-      update,
-      db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
-      db.prepare("DELETE FROM version_guard"),
-      ...also,
-    ]);
+    await db.batch([update, ...failUnlessChanged(db), ...also]);
   } catch (err) {
-    if (!String(err).includes("CHECK constraint failed")) throw err;
+    if (!failedConstraint(err, "CHECK")) throw err;
     const row = await db
-      .prepare(`SELECT version FROM ${target.table} WHERE id = ? AND tenant_id = ?`)
-      .bind(target.id, target.tenantId)
-      .first<{ version: number }>();
+      .select({ version: table.version })
+      .from(table as SQLiteTable)
+      .where(and(eq(table.id, target.id), eq(table.tenantId, target.tenantId)))
+      .get();
     if (!row) {
-      return notFound(db, target.table, target.id, target.tenantId, `No such ${target.noun}`);
+      return notFound(binding, table, target.id, target.tenantId, `No such ${target.noun}`);
     }
     apiError(
       409,
@@ -256,36 +290,33 @@ export async function saveVersioned(
 
 /** Deletes a tenant's row (and `also`, atomically after it); 404 when it is not the tenant's. */
 export async function deleteOwned(
-  db: D1Database,
-  table: string,
+  binding: D1Database,
+  table: TenantTable,
   id: string,
   tenantId: string,
   noun: string,
-  also: D1PreparedStatement[] = [],
+  also: D1Statement[] = [],
 ): Promise<void> {
-  const exists = await db
-    .prepare(`SELECT 1 AS x FROM ${table} WHERE id = ? AND tenant_id = ?`)
-    .bind(id, tenantId)
-    .first();
-  if (!exists) await notFound(db, table, id, tenantId, `No such ${noun}`);
-  await db.batch([
-    ...also,
-    db.prepare(`DELETE FROM ${table} WHERE id = ? AND tenant_id = ?`).bind(id, tenantId),
-  ]);
+  const db = d1(binding);
+  const mine = and(eq(table.id, id), eq(table.tenantId, tenantId));
+  const exists = await db.select({ x: sql`1` }).from(table).where(mine).get();
+  if (!exists) await notFound(binding, table, id, tenantId, `No such ${noun}`);
+  await inOneBatch(db, [...also, db.delete(table).where(mine)]);
 }
 
 /** Reads a tenant's row or answers 404. */
-export async function ownedRow<R>(
-  db: D1Database,
-  table: string,
+export async function ownedRow<T extends TenantTable>(
+  binding: D1Database,
+  table: T,
   id: string,
   tenantId: string,
   noun: string,
-): Promise<R> {
-  const row = await db
-    .prepare(`SELECT * FROM ${table} WHERE id = ? AND tenant_id = ?`)
-    .bind(id, tenantId)
-    .first<R>();
-  if (!row) return notFound(db, table, id, tenantId, `No such ${noun}`);
-  return row;
+): Promise<T["$inferSelect"]> {
+  const row = await d1(binding)
+    .select()
+    .from(table as SQLiteTable)
+    .where(and(eq(table.id, id), eq(table.tenantId, tenantId)))
+    .get();
+  if (!row) return notFound(binding, table, id, tenantId, `No such ${noun}`);
+  return row as T["$inferSelect"];
 }

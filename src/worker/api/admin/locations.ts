@@ -1,21 +1,14 @@
 /** Predefined locations (name, address, coordinates) agents can send to customers. */
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
+import { d1 } from "../../../platform/db/d1";
+import { locations as locationsTable } from "../../../platform/db/schema";
 import { LocationFields, LocationView, UpdateLocationBody } from "../../../shared/admin";
 import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  name: string;
-  address: string;
-  latitude: number;
-  longitude: number;
-  version: number;
-}
-
-function view(row: Row): LocationView {
+function view(row: typeof locationsTable.$inferSelect): LocationView {
   return {
     id: row.id,
     name: row.name,
@@ -26,17 +19,22 @@ function view(row: Row): LocationView {
   };
 }
 
-const list: ListSpec<Row, LocationView> = {
+const FIELDS = getTableColumns(locationsTable);
+
+const list: ListSpec<typeof FIELDS, LocationView> = {
   name: "locations",
   tag: "admin: locations",
   access: "admin",
   summary: "Predefined locations (search name, address)",
   view: LocationView,
-  select: "*",
-  from: "FROM locations WHERE tenant_id = ?",
-  where: (c) => [c.var.user.tenantId],
-  search: ["name", "address"],
-  sorts: { name: "name COLLATE NOCASE", address: "address COLLATE NOCASE" },
+  table: locationsTable,
+  fields: FIELDS,
+  where: (c) => eq(locationsTable.tenantId, c.var.user.tenantId),
+  search: [locationsTable.name, locationsTable.address],
+  sorts: {
+    name: sql`${locationsTable.name} COLLATE NOCASE`,
+    address: sql`${locationsTable.address} COLLATE NOCASE`,
+  },
   toView: view,
   columns: [
     { header: "Name", value: (v) => v.name, width: 30 },
@@ -51,7 +49,7 @@ const TAG = list.tag;
 const NOUN = "location";
 
 async function read(db: D1Database, id: string, tenantId: string): Promise<LocationView> {
-  return view(await ownedRow<Row>(db, "locations", id, tenantId, NOUN));
+  return view(await ownedRow(db, locationsTable, id, tenantId, NOUN));
 }
 
 /** /api/admin/locations… */
@@ -87,10 +85,16 @@ locations
       const b = c.req.valid("json");
       const id = crypto.randomUUID();
       const tenantId = c.var.user.tenantId;
-      await c.env.DB.batch([
-        c.env.DB.prepare(
-          "INSERT INTO locations (id, tenant_id, name, address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
-        ).bind(id, tenantId, b.name, b.address, b.latitude, b.longitude),
+      const db = d1(c.env.DB);
+      await db.batch([
+        db.insert(locationsTable).values({
+          id,
+          tenantId,
+          name: b.name,
+          address: b.address,
+          latitude: b.latitude,
+          longitude: b.longitude,
+        }),
         auditStatement(c, {
           action: "create",
           entity: "location",
@@ -120,7 +124,7 @@ locations
       const before = await read(c.env.DB, id, tenantId);
       await saveVersioned(
         c.env.DB,
-        { table: "locations", id, tenantId, version, noun: NOUN },
+        { table: locationsTable, id, tenantId, version, noun: NOUN },
         set,
         [
           auditStatement(c, {
@@ -149,7 +153,7 @@ locations
     async (c) => {
       const { id } = c.req.valid("param");
       const before = await read(c.env.DB, id, c.var.user.tenantId);
-      await deleteOwned(c.env.DB, "locations", id, c.var.user.tenantId, NOUN, [
+      await deleteOwned(c.env.DB, locationsTable, id, c.var.user.tenantId, NOUN, [
         auditStatement(c, {
           action: "delete",
           entity: "location",

@@ -3,12 +3,18 @@
  * caller's tenant (else 404, never revealing that it exists elsewhere), lists
  * keep an explicit order, and the number's actor hears about every change.
  */
+import { and, count, eq, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Env } from "../../../durable/env";
+import { inOneBatch } from "../../../platform/db/batch";
+import { type D1Statement, d1 } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
+import { managedNumbers, versionGuard } from "../../../platform/db/schema";
 import type { AppEnv } from "../../app/app-types";
 import { apiError } from "../../app/http";
 import { forgetNumbers } from "../../inbound/number-lookup";
-import { notFound } from "../../security/probe";
+import { notFound, type TenantTable } from "../../security/probe";
 
 /** Answers 404 unless `numberId` is a managed number of `tenantId`; returns its name. */
 export async function requireOwnNumber(
@@ -16,11 +22,12 @@ export async function requireOwnNumber(
   numberId: string,
   tenantId: string,
 ): Promise<string> {
-  const row = await db
-    .prepare("SELECT name FROM managed_numbers WHERE id = ? AND tenant_id = ?")
-    .bind(numberId, tenantId)
-    .first<{ name: string }>();
-  if (!row) return notFound(db, "managed_numbers", numberId, tenantId, "No such managed number");
+  const row = await d1(db)
+    .select({ name: managedNumbers.name })
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, numberId), eq(managedNumbers.tenantId, tenantId)))
+    .get();
+  if (!row) return notFound(db, managedNumbers, numberId, tenantId, "No such managed number");
   return row.name;
 }
 
@@ -54,35 +61,21 @@ export async function numbersChanged(env: Env, numberIds: Iterable<string>): Pro
   );
 }
 
-/** The numbers whose skillsets include these ids (for propagating membership changes). */
-export async function numbersOfSkillsets(
-  db: D1Database,
-  tenantId: string,
-  skillsetIds: string[],
-): Promise<string[]> {
-  if (skillsetIds.length === 0) return [];
-  const { results } = await db
-    .prepare(
-      `SELECT DISTINCT number_id FROM skillsets
-       WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
-    )
-    .bind(tenantId, JSON.stringify(skillsetIds))
-    .all<{ number_id: string }>();
-  return results.map((r) => r.number_id);
-}
+/** A tenant's table whose rows the admin puts in order (`position` 1…n). */
+export type OrderedTable = TenantTable & { position: SQLiteColumn };
 
 /**
- * Rewrites `position` 1…n of the rows in `scope` in the order of `ids`, in one
- * atomic batch that fails unless `ids` are exactly the rows in scope right now
- * (none added, removed or repeated meanwhile) — then 409 "reload".
- * `table` and `scope.where` come from code, never from the request.
+ * Rewrites `position` 1…n of the rows in `scope` (a condition on `table` that
+ * includes its tenant) in the order of `ids`, in one atomic batch that fails
+ * unless `ids` are exactly the rows in scope right now (none added, removed or
+ * repeated meanwhile) — then 409 "reload".
  */
 export async function saveOrder(
-  db: D1Database,
-  table: string,
-  scope: { where: string; binds: unknown[] },
+  binding: D1Database,
+  table: OrderedTable,
+  scope: SQL | undefined,
   ids: string[],
-  also: D1PreparedStatement[] = [],
+  also: D1Statement[] = [],
 ): Promise<void> {
   const reload = () =>
     apiError(
@@ -91,27 +84,27 @@ export async function saveOrder(
       "The list changed since you loaded it (someone added, removed or moved an item). Reload it and try again.",
     );
   if (new Set(ids).size !== ids.length) reload();
+  const db = d1(binding);
   const idsJson = JSON.stringify(ids);
+  // json_each: the new order as one bound value, however long the list.
+  const place = sql`(SELECT j.key + 1 FROM json_each(${idsJson}) j WHERE j.value = ${table.id})`;
+  const listed = sql`${table.id} IN (SELECT value FROM json_each(${idsJson}))`;
   try {
-    await db.batch([
+    await inOneBatch(db, [
+      db.insert(versionGuard).values({
+        ok: sql`${db.select({ n: count() }).from(table).where(scope)} = ${ids.length}`,
+      }),
+      db.delete(versionGuard),
       db
-        .prepare(
-          `INSERT INTO version_guard (ok) VALUES ((SELECT count(*) FROM ${table} WHERE ${scope.where}) = ?)`,
-        )
-        .bind(...scope.binds, ids.length),
-      db.prepare("DELETE FROM version_guard"),
-      db
-        .prepare(
-          `UPDATE ${table} SET position = (SELECT j.key + 1 FROM json_each(?) j WHERE j.value = ${table}.id)
-           WHERE ${scope.where} AND id IN (SELECT value FROM json_each(?))`,
-        )
-        .bind(idsJson, ...scope.binds, idsJson),
-      db.prepare("INSERT INTO version_guard (ok) VALUES (changes() = ?)").bind(ids.length),
-      db.prepare("DELETE FROM version_guard"),
+        .update(table as SQLiteTable)
+        .set({ position: place })
+        .where(and(scope, listed)),
+      db.insert(versionGuard).values({ ok: sql`changes() = ${ids.length}` }),
+      db.delete(versionGuard),
       ...also,
     ]);
   } catch (err) {
-    if (String(err).includes("CHECK constraint failed")) reload();
+    if (failedConstraint(err, "CHECK")) reload();
     throw err;
   }
 }

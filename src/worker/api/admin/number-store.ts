@@ -2,33 +2,35 @@
  * Managed numbers in D1 as the admin API sees them. Credentials never leave
  * the database through here: reads select only whether they are set.
  */
-
+import { and, eq, ne, notExists, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
+import { type D1Db, type D1Statement, d1 } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
+import { managedNumbers, versionGuard, wabaOwners } from "../../../platform/db/schema";
 import { openSecret } from "../../../platform/secrets";
 import type { NumberView } from "../../../shared/admin";
 import { readSettings, type StoredSettings } from "../../../shared/number-settings";
 import { apiError } from "../../app/http";
 import { notFound } from "../../security/probe";
 
-/** A managed_numbers row without its secrets. */
-export interface NumberRow {
-  id: string;
-  tenant_id: string;
-  phone_number_id: string;
-  display_phone: string;
-  name: string;
-  waba_id: string | null;
-  settings: string;
-  has_access_token: number;
-  has_app_secret: number;
-  proved_at: number | null;
-  version: number;
-  created_at: number;
-}
+/** The fields of a NumberRow: never the secrets themselves, only whether they are set. */
+export const NUMBER_FIELDS = {
+  id: managedNumbers.id,
+  tenantId: managedNumbers.tenantId,
+  phoneNumberId: managedNumbers.phoneNumberId,
+  displayPhone: managedNumbers.displayPhone,
+  name: managedNumbers.name,
+  wabaId: managedNumbers.wabaId,
+  settings: managedNumbers.settings,
+  hasAccessToken: sql<number>`${managedNumbers.accessToken} IS NOT NULL`.as("has_access_token"),
+  hasAppSecret: sql<number>`${managedNumbers.appSecret} IS NOT NULL`.as("has_app_secret"),
+  provedAt: managedNumbers.provedAt,
+  version: managedNumbers.version,
+  createdAt: managedNumbers.createdAt,
+};
 
-/** The SELECT list of a NumberRow from `managed_numbers n`: never the secrets themselves. */
-export const NUMBER_COLUMNS = `n.id, n.tenant_id, n.phone_number_id, n.display_phone, n.name, n.waba_id,
-  n.settings, n.access_token IS NOT NULL AS has_access_token, n.app_secret IS NOT NULL AS has_app_secret,
-  n.proved_at, n.version, n.created_at`;
+/** A managed_numbers row without its secrets. */
+export type NumberRow = SelectResultFields<typeof NUMBER_FIELDS>;
 
 /** The API view of a row; settings are read with defaults for anything missing. */
 export function numberView(row: NumberRow): NumberView {
@@ -36,26 +38,27 @@ export function numberView(row: NumberRow): NumberView {
   return {
     id: row.id,
     name: row.name,
-    displayPhone: row.display_phone,
-    phoneNumberId: row.phone_number_id,
-    wabaId: row.waba_id,
+    displayPhone: row.displayPhone,
+    phoneNumberId: row.phoneNumberId,
+    wabaId: row.wabaId,
     ...details,
     settings,
-    hasAccessToken: row.has_access_token === 1,
-    hasAppSecret: row.has_app_secret === 1,
-    provedAt: row.proved_at,
-    createdAt: row.created_at,
+    hasAccessToken: row.hasAccessToken === 1,
+    hasAppSecret: row.hasAppSecret === 1,
+    provedAt: row.provedAt,
+    createdAt: row.createdAt,
     version: row.version,
   };
 }
 
 /** Reads the tenant's number or answers 404. */
 export async function numberRow(db: D1Database, id: string, tenantId: string): Promise<NumberRow> {
-  const row = await db
-    .prepare(`SELECT ${NUMBER_COLUMNS} FROM managed_numbers n WHERE n.id = ? AND n.tenant_id = ?`)
-    .bind(id, tenantId)
-    .first<NumberRow>();
-  if (!row) return notFound(db, "managed_numbers", id, tenantId, "No such managed number");
+  const row = await d1(db)
+    .select(NUMBER_FIELDS)
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, id), eq(managedNumbers.tenantId, tenantId)))
+    .get();
+  if (!row) return notFound(db, managedNumbers, id, tenantId, "No such managed number");
   return row;
 }
 
@@ -89,7 +92,7 @@ export function wabaTaken(path: string, language: Language): never {
 
 /** True when a D1 error is the unique index on phone_number_id. */
 export function isPhoneNumberIdClash(err: unknown): boolean {
-  return String(err).includes("UNIQUE constraint failed: managed_numbers.phone_number_id");
+  return failedConstraint(err, "UNIQUE", "managed_numbers.phone_number_id");
 }
 
 /**
@@ -99,25 +102,23 @@ export function isPhoneNumberIdClash(err: unknown): boolean {
  * writes the number, after the write, so a clash of phone_number_id is the one
  * reported when both clash.
  */
-export function claimWaba(db: D1Database, wabaId: string, tenantId: string): D1PreparedStatement[] {
+export function claimWaba(db: D1Db, wabaId: string, tenantId: string): D1Statement[] {
+  const owner = db
+    .select({ tenantId: wabaOwners.tenantId })
+    .from(wabaOwners)
+    .where(eq(wabaOwners.wabaId, wabaId));
   return [
-    db
-      .prepare(
-        "INSERT INTO waba_owners (waba_id, tenant_id) VALUES (?, ?) ON CONFLICT (waba_id) DO NOTHING",
-      )
-      .bind(wabaId, tenantId),
-    db
-      .prepare(
-        "INSERT INTO version_guard (ok) VALUES ((SELECT tenant_id FROM waba_owners WHERE waba_id = ?) = ?)",
-      )
-      .bind(wabaId, tenantId),
-    db.prepare("DELETE FROM version_guard"),
+    db.insert(wabaOwners).values({ wabaId, tenantId }).onConflictDoNothing({
+      target: wabaOwners.wabaId,
+    }),
+    db.insert(versionGuard).values({ ok: sql`${owner} = ${tenantId}` }),
+    db.delete(versionGuard),
   ];
 }
 
 /** True when a D1 error is a failed guard (a `claimWaba` clash, or a stale version). */
 export function isGuardFailure(err: unknown): boolean {
-  return String(err).includes("CHECK constraint failed");
+  return failedConstraint(err, "CHECK");
 }
 
 /**
@@ -125,17 +126,29 @@ export function isGuardFailure(err: unknown): boolean {
  * `exceptNumberId`, one being deleted in the same batch) names it any more.
  */
 export function releaseWaba(
-  db: D1Database,
+  db: D1Db,
   wabaId: string,
   tenantId: string,
   exceptNumberId: string | null,
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `DELETE FROM waba_owners WHERE waba_id = ? AND tenant_id = ? AND NOT EXISTS (
-         SELECT 1 FROM managed_numbers WHERE waba_id = ? AND tenant_id = ? AND id IS NOT ?)`,
-    )
-    .bind(wabaId, tenantId, wabaId, tenantId, exceptNumberId);
+): D1Statement {
+  return db.delete(wabaOwners).where(
+    and(
+      eq(wabaOwners.wabaId, wabaId),
+      eq(wabaOwners.tenantId, tenantId),
+      notExists(
+        db
+          .select({ x: sql`1` })
+          .from(managedNumbers)
+          .where(
+            and(
+              eq(managedNumbers.wabaId, wabaId),
+              eq(managedNumbers.tenantId, tenantId),
+              sql`${managedNumbers.id} IS NOT ${exceptNumberId}`,
+            ),
+          ),
+      ),
+    ),
+  );
 }
 
 /** Whether a tenant other than `tenantId` holds `wabaId`. */
@@ -144,11 +157,12 @@ export async function wabaHeldByOther(
   wabaId: string,
   tenantId: string,
 ): Promise<boolean> {
-  const row = await db
-    .prepare("SELECT 1 AS x FROM waba_owners WHERE waba_id = ? AND tenant_id != ?")
-    .bind(wabaId, tenantId)
-    .first();
-  return row !== null;
+  const row = await d1(db)
+    .select({ x: sql`1` })
+    .from(wabaOwners)
+    .where(and(eq(wabaOwners.wabaId, wabaId), ne(wabaOwners.tenantId, tenantId)))
+    .get();
+  return row !== undefined;
 }
 
 /** The number's stored access token, opened (null when none is set). Never leaves the Worker. */
@@ -158,9 +172,10 @@ export async function storedAccessToken(
   id: string,
   tenantId: string,
 ): Promise<string | null> {
-  const stored = await db
-    .prepare("SELECT access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?")
-    .bind(id, tenantId)
-    .first<string | null>("access_token");
-  return openSecret(dataKey, "managed_numbers.access_token", stored);
+  const stored = await d1(db)
+    .select({ accessToken: managedNumbers.accessToken })
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, id), eq(managedNumbers.tenantId, tenantId)))
+    .get();
+  return openSecret(dataKey, "managed_numbers.access_token", stored?.accessToken ?? null);
 }

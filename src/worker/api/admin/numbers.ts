@@ -4,8 +4,20 @@
  * on its own), credentials write-only; customer properties, profiling and
  * skillsets in their own files, mounted below.
  */
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { z } from "zod";
+import { inOneBatch } from "../../../platform/db/batch";
+import { type D1Statement, d1 } from "../../../platform/db/d1";
+import {
+  customerProperties,
+  customers,
+  managedNumbers,
+  profilingNodes,
+  skillsetMembers,
+  skillsets as skillsetsTable,
+  templates,
+} from "../../../platform/db/schema";
 import { sealOptional, sealSecret } from "../../../platform/secrets";
 import {
   BOT_STYLE_LIMITS,
@@ -37,7 +49,7 @@ import {
   claimWaba,
   isGuardFailure,
   isPhoneNumberIdClash,
-  NUMBER_COLUMNS,
+  NUMBER_FIELDS,
   type NumberRow,
   numberRow,
   numberView,
@@ -56,25 +68,25 @@ const TAG = "admin: managed numbers";
 const NOUN = "managed number";
 const Id = z.object({ id: z.string().min(1).max(100) });
 
-const list: ListSpec<NumberRow, NumberView> = {
+const list: ListSpec<typeof NUMBER_FIELDS, NumberView> = {
   name: "numbers",
   tag: TAG,
   access: "admin",
   summary: "Managed numbers (search name, display phone, phone number ID, external ID)",
   view: NumberView,
-  select: NUMBER_COLUMNS,
-  from: "FROM managed_numbers n WHERE n.tenant_id = ?",
-  where: (c) => [c.var.user.tenantId],
+  table: managedNumbers,
+  fields: NUMBER_FIELDS,
+  where: (c) => eq(managedNumbers.tenantId, c.var.user.tenantId),
   search: [
-    "n.name",
-    "n.display_phone",
-    "n.phone_number_id",
-    "json_extract(n.settings, '$.details.externalId')",
+    managedNumbers.name,
+    managedNumbers.displayPhone,
+    managedNumbers.phoneNumberId,
+    sql`json_extract(${managedNumbers.settings}, '$.details.externalId')`,
   ],
   sorts: {
-    name: "n.name COLLATE NOCASE",
-    displayPhone: "n.display_phone",
-    createdAt: "n.created_at",
+    name: sql`${managedNumbers.name} COLLATE NOCASE`,
+    displayPhone: managedNumbers.displayPhone,
+    createdAt: managedNumbers.createdAt,
   },
   toView: numberView,
   columns: [
@@ -131,13 +143,21 @@ async function requireBotFitsStyle(
 ): Promise<void> {
   const limits = BOT_STYLE_LIMITS[bot.style];
   if (!bot.enabled || limits.maxOptions === null) return;
-  const { results } = await db
-    .prepare(
-      "SELECT name, priority, bot_label FROM skillsets WHERE tenant_id = ? AND number_id = ? AND bot_label IS NOT NULL",
-    )
-    .bind(tenantId, numberId)
-    .all<{ name: string; priority: number; bot_label: string }>();
-  const menu = botMenu(results.map((r) => ({ ...r, botLabel: r.bot_label })));
+  const results = await d1(db)
+    .select({
+      name: skillsetsTable.name,
+      priority: skillsetsTable.priority,
+      botLabel: skillsetsTable.botLabel,
+    })
+    .from(skillsetsTable)
+    .where(
+      and(
+        eq(skillsetsTable.tenantId, tenantId),
+        eq(skillsetsTable.numberId, numberId),
+        isNotNull(skillsetsTable.botLabel),
+      ),
+    );
+  const menu = botMenu(results);
   const style = STYLE_SHOWS[bot.style][italian ? "it" : "en"];
   let message: string | null = null;
   if (menu.length > limits.maxOptions) {
@@ -166,9 +186,9 @@ async function reclaim(
   details: Partial<NumberDetails>,
   language: "en" | "it",
 ): Promise<{ phoneNumberId: string; wabaId: string } | null> {
-  const phoneNumberId = details.phoneNumberId ?? row.phone_number_id;
-  const wabaId = details.wabaId === undefined ? row.waba_id : details.wabaId;
-  if (phoneNumberId === row.phone_number_id && wabaId === row.waba_id) return null;
+  const phoneNumberId = details.phoneNumberId ?? row.phoneNumberId;
+  const wabaId = details.wabaId === undefined ? row.wabaId : details.wabaId;
+  if (phoneNumberId === row.phoneNumberId && wabaId === row.wabaId) return null;
   const it = language === "it";
   if (wabaId === null) {
     const message = it
@@ -176,17 +196,12 @@ async function reclaim(
       : "Required: Parley checks the number with its WhatsApp Business Account.";
     apiError(400, "invalid_request", message, [{ path: "details.wabaId", message }]);
   }
-  const accessToken = await storedAccessToken(
-    c.env.DB,
-    c.var.config.dataKey,
-    row.id,
-    row.tenant_id,
-  );
+  const accessToken = await storedAccessToken(c.env.DB, c.var.config.dataKey, row.id, row.tenantId);
   if (!accessToken) {
     const message = it
       ? "Imposta prima il token di accesso del numero (in Credenziali): Parley verifica i nuovi ID con esso."
       : "Set the number's access token first (under Credentials): Parley checks new IDs with it.";
-    const path = phoneNumberId !== row.phone_number_id ? "details.phoneNumberId" : "details.wabaId";
+    const path = phoneNumberId !== row.phoneNumberId ? "details.phoneNumberId" : "details.wabaId";
     apiError(400, "invalid_request", message, [{ path, message }]);
   }
   await takeQuota(c, { rule: "numberProof", subject: c.var.user.id });
@@ -214,9 +229,9 @@ function audited(
 function identityOf(row: NumberRow) {
   return {
     name: row.name,
-    displayPhone: row.display_phone,
-    phoneNumberId: row.phone_number_id,
-    wabaId: row.waba_id,
+    displayPhone: row.displayPhone,
+    phoneNumberId: row.phoneNumberId,
+    wabaId: row.wabaId,
   };
 }
 
@@ -269,28 +284,25 @@ numbers.endpoint(
     const settings: StoredSettings = { details, ...defaultNumberSettings() };
     const id = crypto.randomUUID();
     const dataKey = c.var.config.dataKey;
+    const orm = d1(db);
     try {
       // One batch: the unique phone_number_id and the WABA's single owner hold
       // even against a concurrent claim by another tenant.
-      await db.batch([
-        db
-          .prepare(
-            `INSERT INTO managed_numbers (id, tenant_id, phone_number_id, display_phone, name, waba_id,
-               access_token, app_secret, settings, proved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .bind(
-            id,
-            tenantId,
-            body.phoneNumberId,
-            body.displayPhone,
-            body.name,
-            body.wabaId,
-            await sealSecret(dataKey, "managed_numbers.access_token", body.accessToken),
+      await inOneBatch(orm, [
+        orm.insert(managedNumbers).values({
+          id,
+          tenantId,
+          phoneNumberId: body.phoneNumberId,
+          displayPhone: body.displayPhone,
+          name: body.name,
+          wabaId: body.wabaId,
+          accessToken: await sealSecret(dataKey, "managed_numbers.access_token", body.accessToken),
+          appSecret:
             (await sealOptional(dataKey, "managed_numbers.app_secret", body.appSecret)) ?? null,
-            settingsJson(settings),
-            Date.now(),
-          ),
-        ...claimWaba(db, body.wabaId, tenantId),
+          settings: settingsJson(settings),
+          provedAt: Date.now(),
+        }),
+        ...claimWaba(orm, body.wabaId, tenantId),
         auditStatement(c, {
           action: "create",
           entity: "number",
@@ -355,15 +367,16 @@ numbers.endpoint(
     }
     const language = languageOf(c);
     const claim = await reclaim(c, row, details, language);
-    const set: Record<string, unknown> = { settings: settingsJson(next) };
+    const set: Partial<typeof managedNumbers.$inferInsert> = { settings: settingsJson(next) };
     if (details.name !== undefined) set.name = details.name;
-    if (details.displayPhone !== undefined) set.display_phone = details.displayPhone;
+    if (details.displayPhone !== undefined) set.displayPhone = details.displayPhone;
     if (claim) {
-      set.phone_number_id = claim.phoneNumberId;
-      set.waba_id = claim.wabaId;
-      set.proved_at = Date.now();
+      set.phoneNumberId = claim.phoneNumberId;
+      set.wabaId = claim.wabaId;
+      set.provedAt = Date.now();
     }
-    const also: D1PreparedStatement[] = [
+    const orm = d1(db);
+    const also: D1Statement[] = [
       auditStatement(c, {
         action: "update",
         entity: "number",
@@ -373,24 +386,24 @@ numbers.endpoint(
         after: audited(
           {
             name: details.name ?? row.name,
-            displayPhone: details.displayPhone ?? row.display_phone,
-            phoneNumberId: claim?.phoneNumberId ?? row.phone_number_id,
-            wabaId: claim?.wabaId ?? row.waba_id,
+            displayPhone: details.displayPhone ?? row.displayPhone,
+            phoneNumberId: claim?.phoneNumberId ?? row.phoneNumberId,
+            wabaId: claim?.wabaId ?? row.wabaId,
           },
           next,
         ),
       }),
     ];
     if (claim) {
-      also.push(...claimWaba(db, claim.wabaId, tenantId));
-      if (row.waba_id && row.waba_id !== claim.wabaId) {
-        also.push(releaseWaba(db, row.waba_id, tenantId, null));
+      also.push(...claimWaba(orm, claim.wabaId, tenantId));
+      if (row.wabaId && row.wabaId !== claim.wabaId) {
+        also.push(releaseWaba(orm, row.wabaId, tenantId, null));
       }
     }
     try {
       await saveVersioned(
         db,
-        { table: "managed_numbers", id, tenantId, version: body.version, noun: NOUN },
+        { table: managedNumbers, id, tenantId, version: body.version, noun: NOUN },
         set,
         also,
       );
@@ -424,7 +437,7 @@ numbers.endpoint(
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const tenantId = c.var.user.tenantId;
-    const set: Record<string, unknown> = {};
+    const set: Partial<typeof managedNumbers.$inferInsert> = {};
     const row = await numberRow(c.env.DB, id, tenantId);
     if (body.accessToken) {
       // A new token must prove this very number; else it is refused and the
@@ -432,30 +445,30 @@ numbers.endpoint(
       await takeQuota(c, { rule: "numberProof", subject: c.var.user.id });
       await requireProof(
         c.var.config.graphApiBase,
-        { phoneNumberId: row.phone_number_id, wabaId: row.waba_id, accessToken: body.accessToken },
+        { phoneNumberId: row.phoneNumberId, wabaId: row.wabaId, accessToken: body.accessToken },
         { phoneNumberId: "accessToken", wabaId: "accessToken", accessToken: "accessToken" },
         languageOf(c),
       );
-      if (row.waba_id !== null) set.proved_at = Date.now();
+      if (row.wabaId !== null) set.provedAt = Date.now();
     }
     // Stored sealed; a cleared one stays empty.
     const dataKey = c.var.config.dataKey;
     if (body.accessToken !== undefined) {
-      set.access_token = await sealOptional(
+      set.accessToken = await sealOptional(
         dataKey,
         "managed_numbers.access_token",
         body.accessToken,
       );
     }
     if (body.appSecret !== undefined) {
-      set.app_secret = await sealOptional(dataKey, "managed_numbers.app_secret", body.appSecret);
+      set.appSecret = await sealOptional(dataKey, "managed_numbers.app_secret", body.appSecret);
     }
     // Only that a secret was set or cleared is recorded, never its value.
     const given = (value: string | null | undefined, had: number) =>
       value === undefined ? (had ? "set" : null) : value === null || value === "" ? null : "new";
     await saveVersioned(
       c.env.DB,
-      { table: "managed_numbers", id, tenantId, version: body.version, noun: NOUN },
+      { table: managedNumbers, id, tenantId, version: body.version, noun: NOUN },
       set,
       [
         auditStatement(c, {
@@ -464,12 +477,12 @@ numbers.endpoint(
           entityId: id,
           label: row.name,
           before: {
-            accessToken: row.has_access_token ? "set" : null,
-            appSecret: row.has_app_secret ? "set" : null,
+            accessToken: row.hasAccessToken ? "set" : null,
+            appSecret: row.hasAppSecret ? "set" : null,
           },
           after: {
-            accessToken: given(body.accessToken, row.has_access_token),
-            appSecret: given(body.appSecret, row.has_app_secret),
+            accessToken: given(body.accessToken, row.hasAccessToken),
+            appSecret: given(body.appSecret, row.hasAppSecret),
           },
           secrets: ["accessToken", "appSecret"],
         }),
@@ -503,22 +516,30 @@ numbers.endpoint(
         `This number has ${open.length} open conversation(s). Close them before deleting the number.`,
       );
     }
-    const ofNumber = "SELECT id FROM skillsets WHERE tenant_id = ? AND number_id = ?";
-    await deleteOwned(db, "managed_numbers", id, tenantId, NOUN, [
-      db
-        .prepare(
-          `DELETE FROM skillset_members WHERE tenant_id = ? AND skillset_id IN (${ofNumber})`,
-        )
-        .bind(tenantId, tenantId, id),
-      db
-        .prepare(
-          `UPDATE customers SET default_skillset_id = NULL WHERE tenant_id = ? AND default_skillset_id IN (${ofNumber})`,
-        )
-        .bind(tenantId, tenantId, id),
-      ...["skillsets", "customer_properties", "profiling_nodes", "templates"].map((table) =>
-        db.prepare(`DELETE FROM ${table} WHERE tenant_id = ? AND number_id = ?`).bind(tenantId, id),
+    const orm = d1(db);
+    const ofNumber = orm
+      .select({ id: skillsetsTable.id })
+      .from(skillsetsTable)
+      .where(and(eq(skillsetsTable.tenantId, tenantId), eq(skillsetsTable.numberId, id)));
+    await deleteOwned(db, managedNumbers, id, tenantId, NOUN, [
+      orm
+        .delete(skillsetMembers)
+        .where(
+          and(
+            eq(skillsetMembers.tenantId, tenantId),
+            inArray(skillsetMembers.skillsetId, ofNumber),
+          ),
+        ),
+      orm
+        .update(customers)
+        .set({ defaultSkillsetId: null })
+        .where(
+          and(eq(customers.tenantId, tenantId), inArray(customers.defaultSkillsetId, ofNumber)),
+        ),
+      ...[skillsetsTable, customerProperties, profilingNodes, templates].map((table) =>
+        orm.delete(table).where(and(eq(table.tenantId, tenantId), eq(table.numberId, id))),
       ),
-      ...(row.waba_id ? [releaseWaba(db, row.waba_id, tenantId, id)] : []),
+      ...(row.wabaId ? [releaseWaba(orm, row.wabaId, tenantId, id)] : []),
       auditStatement(c, {
         action: "delete",
         entity: "number",

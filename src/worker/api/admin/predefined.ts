@@ -2,7 +2,10 @@
  * Predefined messages agents pick from, by category: plain text, optionally
  * with up to 3 reply buttons or a list of up to 10 rows.
  */
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
+import { d1 } from "../../../platform/db/d1";
+import { predefinedMessages as messages } from "../../../platform/db/schema";
 import {
   type Interactive,
   PredefinedMessageFields,
@@ -13,16 +16,7 @@ import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 import { deleteOwned, type ListSpec, mountList, ownedRow, saveVersioned } from "./common";
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  category: string;
-  title: string;
-  text: string;
-  interactive: string | null;
-  version: number;
-  updated_at: number;
-}
+type Row = typeof messages.$inferSelect;
 
 function view(row: Row): PredefinedMessageView {
   return {
@@ -31,7 +25,7 @@ function view(row: Row): PredefinedMessageView {
     title: row.title,
     text: row.text,
     interactive: row.interactive === null ? null : (JSON.parse(row.interactive) as Interactive),
-    updatedAt: row.updated_at,
+    updatedAt: row.updatedAt,
     version: row.version,
   };
 }
@@ -47,24 +41,29 @@ function interactiveSummary(i: Interactive | null): string {
 /** `?category=` filters the list (and the download) to one category; blank = all. */
 const CategoryFilter = z.string().trim().max(60).optional();
 
-const list: ListSpec<Row, PredefinedMessageView> = {
+const FIELDS = getTableColumns(messages);
+
+const list: ListSpec<typeof FIELDS, PredefinedMessageView> = {
   name: "predefined-messages",
   tag: "admin: predefined messages",
   access: "admin",
   summary: "Predefined messages (search category, title, text; optional exact category filter)",
   view: PredefinedMessageView,
-  select: "*",
-  from: "FROM predefined_messages WHERE tenant_id = ? AND (? IS NULL OR category = ?)",
+  table: messages,
+  fields: FIELDS,
   where: (c) => {
     const category = CategoryFilter.safeParse(c.req.query("category"));
     const value = category.success && category.data ? category.data : null;
-    return [c.var.user.tenantId, value, value];
+    return and(
+      eq(messages.tenantId, c.var.user.tenantId),
+      value === null ? undefined : eq(messages.category, value),
+    );
   },
-  search: ["category", "title", "text"],
+  search: [messages.category, messages.title, messages.text],
   sorts: {
-    category: "category COLLATE NOCASE",
-    title: "title COLLATE NOCASE",
-    updatedAt: "updated_at",
+    category: sql`${messages.category} COLLATE NOCASE`,
+    title: sql`${messages.title} COLLATE NOCASE`,
+    updatedAt: messages.updatedAt,
   },
   toView: view,
   columns: [
@@ -81,7 +80,7 @@ const TAG = list.tag;
 const NOUN = "predefined message";
 
 async function read(db: D1Database, id: string, tenantId: string): Promise<PredefinedMessageView> {
-  return view(await ownedRow<Row>(db, "predefined_messages", id, tenantId, NOUN));
+  return view(await ownedRow(db, messages, id, tenantId, NOUN));
 }
 
 /** /api/admin/predefined-messages… */
@@ -100,11 +99,11 @@ predefinedMessages
       response: z.object({ categories: z.array(z.string()) }),
     },
     async (c) => {
-      const { results } = await c.env.DB.prepare(
-        "SELECT DISTINCT category FROM predefined_messages WHERE tenant_id = ? ORDER BY category COLLATE NOCASE",
-      )
-        .bind(c.var.user.tenantId)
-        .all<{ category: string }>();
+      const results = await d1(c.env.DB)
+        .selectDistinct({ category: messages.category })
+        .from(messages)
+        .where(eq(messages.tenantId, c.var.user.tenantId))
+        .orderBy(sql`${messages.category} COLLATE NOCASE`);
       return c.json({ categories: results.map((r) => r.category) });
     },
   )
@@ -136,20 +135,18 @@ predefinedMessages
       const id = crypto.randomUUID();
       const tenantId = c.var.user.tenantId;
       const now = Date.now();
-      await c.env.DB.batch([
-        c.env.DB.prepare(
-          `INSERT INTO predefined_messages (id, tenant_id, category, title, text, interactive, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).bind(
+      const db = d1(c.env.DB);
+      await db.batch([
+        db.insert(messages).values({
           id,
           tenantId,
-          b.category,
-          b.title,
-          b.text,
-          b.interactive ? JSON.stringify(b.interactive) : null,
-          now,
-          now,
-        ),
+          category: b.category,
+          title: b.title,
+          text: b.text,
+          interactive: b.interactive ? JSON.stringify(b.interactive) : null,
+          createdAt: now,
+          updatedAt: now,
+        }),
         auditStatement(c, {
           action: "create",
           entity: "predefined_message",
@@ -177,25 +174,20 @@ predefinedMessages
       const { version, interactive, ...rest } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;
       const before = await read(c.env.DB, id, tenantId);
-      const set: Record<string, unknown> = { ...rest, updated_at: Date.now() };
+      const set: Partial<Row> = { ...rest, updatedAt: Date.now() };
       if (interactive !== undefined) {
         set.interactive = interactive === null ? null : JSON.stringify(interactive);
       }
-      await saveVersioned(
-        c.env.DB,
-        { table: "predefined_messages", id, tenantId, version, noun: NOUN },
-        set,
-        [
-          auditStatement(c, {
-            action: "update",
-            entity: "predefined_message",
-            entityId: id,
-            label: before.title,
-            before,
-            after: { ...before, ...rest, ...(interactive === undefined ? {} : { interactive }) },
-          }),
-        ],
-      );
+      await saveVersioned(c.env.DB, { table: messages, id, tenantId, version, noun: NOUN }, set, [
+        auditStatement(c, {
+          action: "update",
+          entity: "predefined_message",
+          entityId: id,
+          label: before.title,
+          before,
+          after: { ...before, ...rest, ...(interactive === undefined ? {} : { interactive }) },
+        }),
+      ]);
       return c.json(await read(c.env.DB, id, tenantId));
     },
   )
@@ -212,7 +204,7 @@ predefinedMessages
     async (c) => {
       const { id } = c.req.valid("param");
       const before = await read(c.env.DB, id, c.var.user.tenantId);
-      await deleteOwned(c.env.DB, "predefined_messages", id, c.var.user.tenantId, NOUN, [
+      await deleteOwned(c.env.DB, messages, id, c.var.user.tenantId, NOUN, [
         auditStatement(c, {
           action: "delete",
           entity: "predefined_message",

@@ -3,7 +3,12 @@
  * levels, ordered among siblings, searchable, under
  * /api/admin/numbers/:numberId; the number must be the caller's tenant's.
  */
+import { and, asc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
+import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
+import { d1, qb, rawStatement } from "../../../platform/db/d1";
+import { profilingNodes as nodes } from "../../../platform/db/schema";
 import {
   CreateProfilingNodeBody,
   MAX_PROFILING_LEVELS,
@@ -18,20 +23,6 @@ import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { numberInPath, pathNumberId, requireOwnNumber, saveOrder } from "./number-scope";
 
-interface Row {
-  id: string;
-  number_id: string;
-  parent_id: string | null;
-  level: number;
-  value: string;
-  children_label: string | null;
-  notes_allowed: number;
-  position: number;
-  version: number;
-  parent_value: string | null;
-  grand_value: string | null;
-}
-
 /** A node as listed: the view plus its path from the root, e.g. "Sales › Product › Broken". */
 export type ProfilingItem = ProfilingNodeView & { path: string };
 /** A node of the whole tree, with its children in order. */
@@ -44,49 +35,73 @@ const ProfilingTreeNode: z.ZodType<ProfilingTreeNode> = ProfilingNodeView.extend
   },
 });
 
-function view(row: Row): ProfilingItem {
-  return {
-    id: row.id,
-    numberId: row.number_id,
-    parentId: row.parent_id,
-    level: row.level,
-    value: row.value,
-    childrenLabel: row.children_label,
-    notesAllowed: row.notes_allowed === 1,
-    position: row.position,
-    version: row.version,
-    path: [row.grand_value, row.parent_value, row.value].filter((v) => v !== null).join(" › "),
-  };
-}
-
 const BASE = "/api/admin/numbers/:numberId";
 const TAG = "admin: profiling";
 const NOUN = "profiling value";
 
 // Single-table FROM (the list helper orders by rowid); ancestors come from subqueries.
-const PARENT = "(SELECT p.%s FROM profiling_nodes p WHERE p.id = pn.parent_id)";
-const GRANDPARENT =
-  "(SELECT g.%s FROM profiling_nodes p JOIN profiling_nodes g ON g.id = p.parent_id WHERE p.id = pn.parent_id)";
-const col = (template: string, column: string) => template.replace("%s", column);
+const p = alias(nodes, "p");
+const g = alias(nodes, "g");
+const parent = (column: "value" | "position") =>
+  sql`${qb.select({ v: p[column] }).from(p).where(eq(p.id, nodes.parentId))}`;
+const grandparent = (column: "value" | "position") =>
+  sql`${qb
+    .select({ v: g[column] })
+    .from(p)
+    .innerJoin(g, eq(g.id, p.parentId))
+    .where(eq(p.id, nodes.parentId))}`;
 /** Depth-first order: each node after its parent, siblings by position. */
-const TREE_ORDER = `CASE pn.level
-  WHEN 1 THEN printf('%06d', pn.position)
-  WHEN 2 THEN printf('%06d.%06d', ${col(PARENT, "position")}, pn.position)
-  ELSE printf('%06d.%06d.%06d', ${col(GRANDPARENT, "position")}, ${col(PARENT, "position")}, pn.position)
+const TREE_ORDER = sql`CASE ${nodes.level}
+  WHEN 1 THEN printf('%06d', ${nodes.position})
+  WHEN 2 THEN printf('%06d.%06d', ${parent("position")}, ${nodes.position})
+  ELSE printf('%06d.%06d.%06d', ${grandparent("position")}, ${parent("position")}, ${nodes.position})
 END`;
-const SELECT = `pn.*, ${col(PARENT, "value")} AS parent_value, ${col(GRANDPARENT, "value")} AS grand_value`;
+const FIELDS = {
+  ...getTableColumns(nodes),
+  parentValue: sql<string | null>`${parent("value")}`.as("parent_value"),
+  grandValue: sql<string | null>`${grandparent("value")}`.as("grand_value"),
+};
+type Row = SelectResultFields<typeof FIELDS>;
 
-const list: ListSpec<Row, ProfilingItem> = {
+function view(row: Row): ProfilingItem {
+  return {
+    id: row.id,
+    numberId: row.numberId,
+    parentId: row.parentId,
+    level: row.level,
+    value: row.value,
+    childrenLabel: row.childrenLabel,
+    notesAllowed: row.notesAllowed,
+    position: row.position,
+    version: row.version,
+    path: [row.grandValue, row.parentValue, row.value].filter((v) => v !== null).join(" › "),
+  };
+}
+
+/** The nodes of this tenant's number. */
+function ofNumber(tenantId: string, numberId: string) {
+  return and(eq(nodes.tenantId, tenantId), eq(nodes.numberId, numberId));
+}
+
+/** The children of `parentId` (null: the top level) of this tenant's number. */
+function childrenOf(tenantId: string, numberId: string, parentId: string | null) {
+  return and(
+    ofNumber(tenantId, numberId),
+    parentId === null ? isNull(nodes.parentId) : eq(nodes.parentId, parentId),
+  );
+}
+
+const list: ListSpec<typeof FIELDS, ProfilingItem> = {
   name: "profiling",
   tag: TAG,
   access: "admin",
   summary: "Profiling values of a number, depth-first (search value)",
   view: ProfilingItem,
-  select: SELECT,
-  from: "FROM profiling_nodes pn WHERE pn.tenant_id = ? AND pn.number_id = ?",
-  where: (c) => [c.var.user.tenantId, pathNumberId(c)],
-  search: ["pn.value"],
-  sorts: { position: TREE_ORDER, value: "pn.value COLLATE NOCASE" },
+  table: nodes,
+  fields: FIELDS,
+  where: (c) => ofNumber(c.var.user.tenantId, pathNumberId(c)),
+  search: [nodes.value],
+  sorts: { position: TREE_ORDER, value: sql`${nodes.value} COLLATE NOCASE` },
   toView: view,
   columns: [
     { header: "Path", value: (v) => v.path, width: 50 },
@@ -99,13 +114,12 @@ const list: ListSpec<Row, ProfilingItem> = {
 
 /** The node of this tenant's number, or 404. */
 async function ownedNode(db: D1Database, id: string, tenantId: string, numberId: string) {
-  const row = await db
-    .prepare(
-      `SELECT ${SELECT} FROM profiling_nodes pn WHERE pn.id = ? AND pn.tenant_id = ? AND pn.number_id = ?`,
-    )
-    .bind(id, tenantId, numberId)
-    .first<Row>();
-  if (!row) return notFound(db, "profiling_nodes", id, tenantId, `No such ${NOUN}`);
+  const row = await d1(db)
+    .select(FIELDS)
+    .from(nodes)
+    .where(and(eq(nodes.id, id), ofNumber(tenantId, numberId)))
+    .get();
+  if (!row) return notFound(db, nodes, id, tenantId, `No such ${NOUN}`);
   return row;
 }
 
@@ -117,16 +131,17 @@ async function childLevel(
   numberId: string,
 ): Promise<number> {
   if (parentId === null) return 1;
-  const parent = await db
-    .prepare("SELECT number_id, level FROM profiling_nodes WHERE id = ? AND tenant_id = ?")
-    .bind(parentId, tenantId)
-    .first<{ number_id: string; level: number }>();
+  const parent = await d1(db)
+    .select({ numberId: nodes.numberId, level: nodes.level })
+    .from(nodes)
+    .where(and(eq(nodes.id, parentId), eq(nodes.tenantId, tenantId)))
+    .get();
   if (!parent) apiError(404, "not_found", `No such ${NOUN} (parentId)`);
   const refuse = (message: string) =>
     apiError(400, "invalid_request", `Invalid body: parentId: ${message}`, [
       { path: "parentId", message },
     ]);
-  if (parent.number_id !== numberId) refuse("a value of another number");
+  if (parent.numberId !== numberId) refuse("a value of another number");
   if (parent.level >= MAX_PROFILING_LEVELS) {
     refuse(`profiling has at most ${MAX_PROFILING_LEVELS} levels`);
   }
@@ -152,21 +167,20 @@ profiling.endpoint(
     response: z.object({ items: z.array(ProfilingTreeNode) }),
   },
   async (c) => {
-    const { results } = await c.env.DB.prepare(
-      `SELECT ${SELECT} FROM profiling_nodes pn WHERE pn.tenant_id = ? AND pn.number_id = ?
-       ORDER BY pn.level, pn.position, pn.rowid`,
-    )
-      .bind(c.var.user.tenantId, pathNumberId(c))
-      .all<Row>();
+    const results = await d1(c.env.DB)
+      .select(FIELDS)
+      .from(nodes)
+      .where(ofNumber(c.var.user.tenantId, pathNumberId(c)))
+      .orderBy(asc(nodes.level), asc(nodes.position), asc(sql`rowid`));
     const byId = new Map<string, ProfilingTreeNode>();
     const roots: ProfilingTreeNode[] = [];
     for (const row of results) {
       const { path: _path, ...node } = view(row);
       const treeNode: ProfilingTreeNode = { ...node, children: [] };
       byId.set(row.id, treeNode);
-      const parent = row.parent_id === null ? null : byId.get(row.parent_id);
+      const parent = row.parentId === null ? null : byId.get(row.parentId);
       if (parent) parent.children.push(treeNode);
-      else if (row.parent_id === null) roots.push(treeNode);
+      else if (row.parentId === null) roots.push(treeNode);
     }
     return c.json({ items: roots });
   },
@@ -190,31 +204,20 @@ profiling.endpoint(
     const numberId = pathNumberId(c);
     const level = await childLevel(db, body.parentId, tenantId, numberId);
     const id = crypto.randomUUID();
-    // Last among its siblings, and only while the parent still exists.
-    const [inserted] = await db.batch([
-      db
-        .prepare(
-          `INSERT INTO profiling_nodes (id, tenant_id, number_id, parent_id, level, value, children_label, notes_allowed, position)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(position), 0) + 1
-         FROM profiling_nodes WHERE tenant_id = ? AND number_id = ? AND parent_id IS ?
-         HAVING ? IS NULL OR EXISTS (SELECT 1 FROM profiling_nodes WHERE id = ? AND tenant_id = ?)`,
-        )
-        .bind(
-          id,
-          tenantId,
-          numberId,
-          body.parentId,
-          level,
-          body.value,
-          body.childrenLabel,
-          body.notesAllowed ? 1 : 0,
-          tenantId,
-          numberId,
-          body.parentId,
-          body.parentId,
-          body.parentId,
-          tenantId,
-        ),
+    const orm = d1(db);
+    // Last among its siblings, and only while the parent still exists. Raw: an
+    // INSERT … SELECT of some columns only (the version takes its default),
+    // which drizzle's INSERT … SELECT (every column) cannot say.
+    const [inserted] = await orm.batch([
+      rawStatement(
+        orm,
+        sql`INSERT INTO profiling_nodes (id, tenant_id, number_id, parent_id, level, value, children_label, notes_allowed, position)
+         SELECT ${id}, ${tenantId}, ${numberId}, ${body.parentId}, ${level}, ${body.value},
+           ${body.childrenLabel}, ${body.notesAllowed ? 1 : 0}, coalesce(max(position), 0) + 1
+         FROM profiling_nodes WHERE tenant_id = ${tenantId} AND number_id = ${numberId} AND parent_id IS ${body.parentId}
+         HAVING ${body.parentId} IS NULL
+           OR EXISTS (SELECT 1 FROM profiling_nodes WHERE id = ${body.parentId} AND tenant_id = ${tenantId})`,
+      ),
       auditStatement(c, {
         action: "create",
         entity: "profiling",
@@ -224,7 +227,7 @@ profiling.endpoint(
         ifPreviousChanged: true,
       }),
     ]);
-    if (inserted!.meta.changes === 0) apiError(404, "not_found", `No such ${NOUN} (parentId)`);
+    if (inserted.meta.changes === 0) apiError(404, "not_found", `No such ${NOUN} (parentId)`);
     return c.json(view(await ownedNode(db, id, tenantId, numberId)), 201);
   },
 );
@@ -246,35 +249,28 @@ profiling.endpoint(
     const tenantId = c.var.user.tenantId;
     const numberId = pathNumberId(c);
     if (parentId !== null) await ownedNode(db, parentId, tenantId, numberId);
-    const scope = "tenant_id = ? AND number_id = ? AND parent_id IS ?";
-    const siblings = await db
-      .prepare(`SELECT id, value FROM profiling_nodes WHERE ${scope} ORDER BY position`)
-      .bind(tenantId, numberId, parentId)
-      .all<{ id: string; value: string }>();
-    const values = new Map(siblings.results.map((r) => [r.id, r.value]));
-    await saveOrder(
-      db,
-      "profiling_nodes",
-      { where: scope, binds: [tenantId, numberId, parentId] },
-      ids,
-      [
-        auditStatement(c, {
-          action: "reorder",
-          entity: "profiling",
-          entityId: parentId,
-          label: await requireOwnNumber(db, numberId, tenantId),
-          before: { order: siblings.results.map((r) => r.value) },
-          after: { order: ids.map((id) => values.get(id) ?? id) },
-        }),
-      ],
-    );
-    const { results } = await db
-      .prepare(
-        `SELECT ${SELECT} FROM profiling_nodes pn WHERE pn.tenant_id = ? AND pn.number_id = ? AND pn.parent_id IS ?
-         ORDER BY pn.position`,
-      )
-      .bind(tenantId, numberId, parentId)
-      .all<Row>();
+    const scope = childrenOf(tenantId, numberId, parentId);
+    const siblings = await d1(db)
+      .select({ id: nodes.id, value: nodes.value })
+      .from(nodes)
+      .where(scope)
+      .orderBy(asc(nodes.position));
+    const values = new Map(siblings.map((r) => [r.id, r.value]));
+    await saveOrder(db, nodes, scope, ids, [
+      auditStatement(c, {
+        action: "reorder",
+        entity: "profiling",
+        entityId: parentId,
+        label: await requireOwnNumber(db, numberId, tenantId),
+        before: { order: siblings.map((r) => r.value) },
+        after: { order: ids.map((id) => values.get(id) ?? id) },
+      }),
+    ]);
+    const results = await d1(db)
+      .select(FIELDS)
+      .from(nodes)
+      .where(scope)
+      .orderBy(asc(nodes.position));
     return c.json({ items: results.map(view) });
   },
 );
@@ -295,13 +291,13 @@ profiling.endpoint(
     const body = c.req.valid("json");
     const tenantId = c.var.user.tenantId;
     const before = view(await ownedNode(c.env.DB, id, tenantId, numberId));
-    const set: Record<string, unknown> = {};
+    const set: Partial<typeof nodes.$inferInsert> = {};
     if (body.value !== undefined) set.value = body.value;
-    if (body.childrenLabel !== undefined) set.children_label = body.childrenLabel;
-    if (body.notesAllowed !== undefined) set.notes_allowed = body.notesAllowed ? 1 : 0;
+    if (body.childrenLabel !== undefined) set.childrenLabel = body.childrenLabel;
+    if (body.notesAllowed !== undefined) set.notesAllowed = body.notesAllowed;
     await saveVersioned(
       c.env.DB,
-      { table: "profiling_nodes", id, tenantId, version: body.version, noun: NOUN },
+      { table: nodes, id, tenantId, version: body.version, noun: NOUN },
       set,
       [
         auditStatement(c, {
@@ -333,7 +329,8 @@ profiling.endpoint(
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
     const before = view(await ownedNode(db, id, tenantId, numberId));
-    await deleteOwned(db, "profiling_nodes", id, tenantId, NOUN, [
+    const orm = d1(db);
+    await deleteOwned(db, nodes, id, tenantId, NOUN, [
       auditStatement(c, {
         action: "delete",
         entity: "profiling",
@@ -341,15 +338,19 @@ profiling.endpoint(
         label: before.value,
         before,
       }),
-      db
-        .prepare(
-          `DELETE FROM profiling_nodes WHERE tenant_id = ? AND parent_id IN
-             (SELECT id FROM profiling_nodes WHERE tenant_id = ? AND parent_id = ?)`,
-        )
-        .bind(tenantId, tenantId, id),
-      db
-        .prepare("DELETE FROM profiling_nodes WHERE tenant_id = ? AND parent_id = ?")
-        .bind(tenantId, id),
+      orm.delete(nodes).where(
+        and(
+          eq(nodes.tenantId, tenantId),
+          inArray(
+            nodes.parentId,
+            orm
+              .select({ id: nodes.id })
+              .from(nodes)
+              .where(and(eq(nodes.tenantId, tenantId), eq(nodes.parentId, id))),
+          ),
+        ),
+      ),
+      orm.delete(nodes).where(and(eq(nodes.tenantId, tenantId), eq(nodes.parentId, id))),
     ]);
     return c.body(null, 204);
   },

@@ -3,7 +3,11 @@
  * order the admin sets, under /api/admin/numbers/:numberId; the number must
  * be the caller's tenant's.
  */
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
+import { d1, rawStatement } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
+import { customerProperties as props } from "../../../platform/db/schema";
 import {
   CustomerPropertyFields,
   CustomerPropertyView,
@@ -18,30 +22,18 @@ import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, listAll, mountList, saveVersioned } from "./common";
 import { numberInPath, pathNumberId, requireOwnNumber, saveOrder } from "./number-scope";
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  number_id: string;
-  name: string;
-  type: CustomerPropertyView["type"];
-  options: string;
-  modifiable_by_agent: number;
-  show_in_customer_list: number;
-  show_in_conversation_list: number;
-  position: number;
-  version: number;
-}
+type Row = typeof props.$inferSelect;
 
 function view(row: Row): CustomerPropertyView {
   return {
     id: row.id,
-    numberId: row.number_id,
+    numberId: row.numberId,
     name: row.name,
     type: row.type,
     options: JSON.parse(row.options) as string[],
-    modifiableByAgent: row.modifiable_by_agent === 1,
-    showInCustomerList: row.show_in_customer_list === 1,
-    showInConversationList: row.show_in_conversation_list === 1,
+    modifiableByAgent: row.modifiableByAgent,
+    showInCustomerList: row.showInCustomerList,
+    showInConversationList: row.showInConversationList,
     position: row.position,
     version: row.version,
   };
@@ -52,17 +44,19 @@ const TAG = "admin: customer properties";
 const NOUN = "customer property";
 const yes = (b: boolean) => (b ? "yes" : "no");
 
-const list: ListSpec<Row, CustomerPropertyView> = {
+const FIELDS = getTableColumns(props);
+
+const list: ListSpec<typeof FIELDS, CustomerPropertyView> = {
   name: "properties",
   tag: TAG,
   access: "admin",
   summary: "Customer properties of a number, in their order (search name)",
   view: CustomerPropertyView,
-  select: "*",
-  from: "FROM customer_properties WHERE tenant_id = ? AND number_id = ?",
-  where: (c) => [c.var.user.tenantId, pathNumberId(c)],
-  search: ["name"],
-  sorts: { position: "position", name: "name COLLATE NOCASE", type: "type" },
+  table: props,
+  fields: FIELDS,
+  where: (c) => and(eq(props.tenantId, c.var.user.tenantId), eq(props.numberId, pathNumberId(c))),
+  search: [props.name],
+  sorts: { position: props.position, name: sql`${props.name} COLLATE NOCASE`, type: props.type },
   toView: view,
   columns: [
     { header: "Position", value: (v) => v.position, width: 10 },
@@ -91,11 +85,12 @@ async function ownedProperty(
   tenantId: string,
   numberId: string,
 ): Promise<Row> {
-  const row = await db
-    .prepare("SELECT * FROM customer_properties WHERE id = ? AND tenant_id = ? AND number_id = ?")
-    .bind(id, tenantId, numberId)
-    .first<Row>();
-  if (!row) return notFound(db, "customer_properties", id, tenantId, `No such ${NOUN}`);
+  const row = await d1(db)
+    .select()
+    .from(props)
+    .where(and(eq(props.id, id), eq(props.tenantId, tenantId), eq(props.numberId, numberId)))
+    .get();
+  if (!row) return notFound(db, props, id, tenantId, `No such ${NOUN}`);
   return row;
 }
 
@@ -106,7 +101,7 @@ async function uniqueName<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (err) {
-    if (!String(err).includes("UNIQUE constraint failed")) throw err;
+    if (!failedConstraint(err, "UNIQUE")) throw err;
     apiError(409, "duplicate_name", "name: this number already has a property with that name", [
       { path: "name", message: "this number already has a property with that name" },
     ]);
@@ -136,28 +131,22 @@ properties.endpoint(
     const numberId = pathNumberId(c);
     requireOptions(body.type, body.options);
     const id = crypto.randomUUID();
+    const db = d1(c.env.DB);
     // One statement: the limit and the position cannot race with another insert.
+    // Raw: an INSERT … SELECT of some columns only (the version takes its
+    // default), which drizzle's INSERT … SELECT (every column) cannot say.
     const [inserted] = await uniqueName(
-      c.env.DB.batch([
-        c.env.DB.prepare(
-          `INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
+      db.batch([
+        rawStatement(
+          db,
+          sql`INSERT INTO customer_properties (id, tenant_id, number_id, name, type, options,
          modifiable_by_agent, show_in_customer_list, show_in_conversation_list, position)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(position), 0) + 1
-       FROM customer_properties WHERE tenant_id = ? AND number_id = ?
-       HAVING count(*) < ?`,
-        ).bind(
-          id,
-          tenantId,
-          numberId,
-          body.name,
-          body.type,
-          JSON.stringify(body.type === "choice" ? body.options : []),
-          body.modifiableByAgent ? 1 : 0,
-          body.showInCustomerList ? 1 : 0,
-          body.showInConversationList ? 1 : 0,
-          tenantId,
-          numberId,
-          MAX_CUSTOMER_PROPERTIES,
+       SELECT ${id}, ${tenantId}, ${numberId}, ${body.name}, ${body.type},
+         ${JSON.stringify(body.type === "choice" ? body.options : [])},
+         ${body.modifiableByAgent ? 1 : 0}, ${body.showInCustomerList ? 1 : 0},
+         ${body.showInConversationList ? 1 : 0}, coalesce(max(position), 0) + 1
+       FROM customer_properties WHERE tenant_id = ${tenantId} AND number_id = ${numberId}
+       HAVING count(*) < ${MAX_CUSTOMER_PROPERTIES}`,
         ),
         auditStatement(c, {
           action: "create",
@@ -169,7 +158,7 @@ properties.endpoint(
         }),
       ]),
     );
-    if (inserted!.meta.changes === 0) {
+    if (inserted.meta.changes === 0) {
       apiError(
         409,
         "limit_reached",
@@ -199,8 +188,8 @@ properties.endpoint(
     const names = new Map(before.map((p) => [p.id, p.name]));
     await saveOrder(
       c.env.DB,
-      "customer_properties",
-      { where: "tenant_id = ? AND number_id = ?", binds: [tenantId, numberId] },
+      props,
+      and(eq(props.tenantId, tenantId), eq(props.numberId, numberId)),
       ids,
       [
         auditStatement(c, {
@@ -237,22 +226,20 @@ properties.endpoint(
     const type = body.type ?? current.type;
     const options = body.options ?? current.options;
     requireOptions(type, options);
-    const set: Record<string, unknown> = {
+    const set: Partial<Row> = {
       options: JSON.stringify(type === "choice" ? options : []),
     };
     if (body.name !== undefined) set.name = body.name;
     if (body.type !== undefined) set.type = body.type;
-    if (body.modifiableByAgent !== undefined)
-      set.modifiable_by_agent = body.modifiableByAgent ? 1 : 0;
-    if (body.showInCustomerList !== undefined)
-      set.show_in_customer_list = body.showInCustomerList ? 1 : 0;
+    if (body.modifiableByAgent !== undefined) set.modifiableByAgent = body.modifiableByAgent;
+    if (body.showInCustomerList !== undefined) set.showInCustomerList = body.showInCustomerList;
     if (body.showInConversationList !== undefined)
-      set.show_in_conversation_list = body.showInConversationList ? 1 : 0;
+      set.showInConversationList = body.showInConversationList;
     const { version: _, ...changes } = body;
     await uniqueName(
       saveVersioned(
         c.env.DB,
-        { table: "customer_properties", id, tenantId, version: body.version, noun: NOUN },
+        { table: props, id, tenantId, version: body.version, noun: NOUN },
         set,
         [
           auditStatement(c, {
@@ -284,7 +271,7 @@ properties.endpoint(
     const { id, numberId } = c.req.valid("param");
     const tenantId = c.var.user.tenantId;
     const before = view(await ownedProperty(c.env.DB, id, tenantId, numberId));
-    await deleteOwned(c.env.DB, "customer_properties", id, tenantId, NOUN, [
+    await deleteOwned(c.env.DB, props, id, tenantId, NOUN, [
       auditStatement(c, {
         action: "delete",
         entity: "customer_property",

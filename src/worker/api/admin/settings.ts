@@ -1,55 +1,47 @@
 /** Tenant settings: whether agents may send templates, masking for agents, default language, meeting URL. */
+import { and, count, eq, sql } from "drizzle-orm";
 import type { Env } from "../../../durable/env";
+import { d1, failUnlessChanged, qb } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
+import { templates, tenants, users } from "../../../platform/db/schema";
 import { TenantSettingsView, UpdateTenantSettingsBody } from "../../../shared/admin";
 import { apiError } from "../../app/http";
 import { refuse } from "../../app/results";
 import { Routes } from "../../app/routes";
 import { auditStatement } from "../../security/audit";
 
-interface TenantRow {
-  name: string;
-  template_limit: number;
-  agents_may_send_templates: number;
-  mask_sensitive_data: number;
-  default_language: "en" | "it";
-  meeting_url: string;
-  session_idle_minutes: number;
-  version: number;
-  template_count: number;
-}
-
 /** The tenant's settings with how many of its template allowance are used. */
 async function readSettings(db: D1Database, tenantId: string): Promise<TenantSettingsView> {
-  const row = await db
-    .prepare(
-      `SELECT t.name, t.template_limit, t.agents_may_send_templates, t.mask_sensitive_data,
-              t.default_language, t.meeting_url, t.session_idle_minutes, t.version,
-              (SELECT count(*) FROM templates WHERE tenant_id = t.id) AS template_count
-       FROM tenants t WHERE t.id = ?`,
-    )
-    .bind(tenantId)
-    .first<TenantRow>();
+  const row = await d1(db)
+    .select({
+      name: tenants.name,
+      agentsMaySendTemplates: tenants.agentsMaySendTemplates,
+      maskSensitiveData: tenants.maskSensitiveData,
+      defaultLanguage: tenants.defaultLanguage,
+      meetingUrl: tenants.meetingUrl,
+      sessionIdleMinutes: tenants.sessionIdleMinutes,
+      templateLimit: tenants.templateLimit,
+      templateCount: sql<number>`${qb
+        .select({ n: count() })
+        .from(templates)
+        .where(eq(templates.tenantId, tenants.id))}`,
+      version: tenants.version,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .get();
   if (!row) refuse("tenantMissing");
-  return {
-    name: row.name,
-    agentsMaySendTemplates: row.agents_may_send_templates === 1,
-    maskSensitiveData: row.mask_sensitive_data === 1,
-    defaultLanguage: row.default_language,
-    meetingUrl: row.meeting_url,
-    sessionIdleMinutes: row.session_idle_minutes,
-    templateLimit: row.template_limit,
-    templateCount: row.template_count,
-    version: row.version,
-  };
+  return row;
 }
 
-const COLUMNS = {
-  agentsMaySendTemplates: "agents_may_send_templates",
-  maskSensitiveData: "mask_sensitive_data",
-  defaultLanguage: "default_language",
-  meetingUrl: "meeting_url",
-  sessionIdleMinutes: "session_idle_minutes",
-} as const;
+/** The settings a PATCH may change (each a column of `tenants` of the same name). */
+const SETTINGS = [
+  "agentsMaySendTemplates",
+  "maskSensitiveData",
+  "defaultLanguage",
+  "meetingUrl",
+  "sessionIdleMinutes",
+] as const;
 
 export const settings = new Routes()
   .endpoint(
@@ -76,16 +68,15 @@ export const settings = new Routes()
     async (c) => {
       const { version, ...changes } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;
-      const set: [string, unknown][] = [];
-      for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
+      const set: Partial<typeof tenants.$inferInsert> = {};
+      for (const key of SETTINGS) {
         const value = changes[key];
-        if (value !== undefined)
-          set.push([COLUMNS[key], typeof value === "boolean" ? Number(value) : value]);
+        if (value !== undefined) Object.assign(set, { [key]: value });
       }
-      const assignments = [...set.map(([col]) => `${col} = ?`), "version = version + 1"].join(", ");
       // `saveVersioned` scopes by tenant_id, which `tenants` does not have (the
       // row is the tenant): the same guard, written for this table.
       const db = c.env.DB;
+      const orm = d1(db);
       const {
         name: _,
         templateLimit: __,
@@ -93,12 +84,12 @@ export const settings = new Routes()
         ...before
       } = await readSettings(db, tenantId);
       try {
-        await db.batch([
-          db
-            .prepare(`UPDATE tenants SET ${assignments} WHERE id = ? AND version = ?`)
-            .bind(...set.map(([, v]) => v), tenantId, version),
-          db.prepare("INSERT INTO version_guard (ok) VALUES (changes())"),
-          db.prepare("DELETE FROM version_guard"),
+        await orm.batch([
+          orm
+            .update(tenants)
+            .set({ ...set, version: sql`${tenants.version} + 1` })
+            .where(and(eq(tenants.id, tenantId), eq(tenants.version, version))),
+          ...failUnlessChanged(orm),
           auditStatement(c, {
             action: "update",
             entity: "settings",
@@ -109,7 +100,7 @@ export const settings = new Routes()
           }),
         ]);
       } catch (err) {
-        if (!String(err).includes("CHECK constraint failed")) throw err;
+        if (!failedConstraint(err, "CHECK")) throw err;
         const now = await readSettings(db, tenantId);
         apiError(
           409,
@@ -129,11 +120,10 @@ export const settings = new Routes()
  * rereads the flag at its desktop's next connection anyway.
  */
 async function tellAgents(env: Env, tenantId: string): Promise<void> {
-  const { results } = await env.DB.prepare(
-    "SELECT id FROM users WHERE tenant_id = ? AND role = 'agent' AND active = 1",
-  )
-    .bind(tenantId)
-    .all<{ id: string }>();
+  const results = await d1(env.DB)
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.role, "agent"), eq(users.active, true)));
   await Promise.all(
     results.map((u) =>
       env.AGENT.getByName(u.id)

@@ -3,8 +3,19 @@
  * an agent priority per member. Exactly one default per number once any
  * exists. Every change reaches the number's actor before the response.
  */
+import { and, asc, desc, eq, ne, notExists, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { Context } from "hono";
 import { z } from "zod";
+import { inOneBatch } from "../../../platform/db/batch";
+import { type D1Db, type D1Statement, d1, qb } from "../../../platform/db/d1";
+import {
+  customers,
+  managedNumbers,
+  skillsetMembers,
+  skillsets as skillsetsTable,
+  users,
+} from "../../../platform/db/schema";
 import { CreateSkillsetBody, SkillsetView, UpdateSkillsetBody } from "../../../shared/admin";
 import type { AppEnv } from "../../app/app-types";
 import { apiError } from "../../app/http";
@@ -14,31 +25,60 @@ import { notFound } from "../../security/probe";
 import { deleteOwned, type ListSpec, mountList, saveVersioned } from "./common";
 import { numbersChanged, requireOwnNumber } from "./number-scope";
 
-interface Row {
-  id: string;
-  number_id: string;
-  number_name: string;
-  name: string;
-  priority: number;
-  is_default: number;
-  bot_label: string | null;
-  version: number;
-  members_json: string;
-}
-
 type Member = { userId: string; agentPriority: number };
 
+// Single-table FROM (the list helper orders by rowid): the number's name and the
+// members come from subqueries.
+const NUMBER_NAME = sql<string>`${qb
+  .select({ name: managedNumbers.name })
+  .from(managedNumbers)
+  .where(
+    and(
+      eq(managedNumbers.id, skillsetsTable.numberId),
+      eq(managedNumbers.tenantId, skillsetsTable.tenantId),
+    ),
+  )}`;
+const FIELDS = {
+  id: skillsetsTable.id,
+  numberId: skillsetsTable.numberId,
+  name: skillsetsTable.name,
+  priority: skillsetsTable.priority,
+  isDefault: skillsetsTable.isDefault,
+  botLabel: skillsetsTable.botLabel,
+  version: skillsetsTable.version,
+  numberName: NUMBER_NAME.as("number_name"),
+  // SQLite's JSON functions build the member list in the same query.
+  membersJson: sql<string>`${qb
+    .select({
+      json: sql`json_group_array(json_object('userId', ${skillsetMembers.userId},
+        'agentPriority', ${skillsetMembers.agentPriority}, 'name', ${users.name}))`,
+    })
+    .from(skillsetMembers)
+    .innerJoin(
+      users,
+      and(eq(users.id, skillsetMembers.userId), eq(users.tenantId, skillsetMembers.tenantId)),
+    )
+    .where(
+      and(
+        eq(skillsetMembers.skillsetId, skillsetsTable.id),
+        eq(skillsetMembers.tenantId, skillsetsTable.tenantId),
+      ),
+    )}`.as("members_json"),
+};
+
+type Row = SelectResultFields<typeof FIELDS>;
+
 function view(row: Row): SkillsetView {
-  const members = JSON.parse(row.members_json) as SkillsetView["members"];
+  const members = JSON.parse(row.membersJson) as SkillsetView["members"];
   members.sort((a, b) => b.agentPriority - a.agentPriority || a.name.localeCompare(b.name));
   return {
     id: row.id,
-    numberId: row.number_id,
-    numberName: row.number_name,
+    numberId: row.numberId,
+    numberName: row.numberName,
     name: row.name,
     priority: row.priority,
-    isDefault: row.is_default === 1,
-    botLabel: row.bot_label,
+    isDefault: row.isDefault,
+    botLabel: row.botLabel,
     members,
     version: row.version,
   };
@@ -47,32 +87,29 @@ function view(row: Row): SkillsetView {
 const TAG = "admin: skillsets";
 const NOUN = "skillset";
 
-// Single-table FROM (the list helper orders by rowid): the number's name and the
-// members come from subqueries.
-const NUMBER_NAME =
-  "(SELECT n.name FROM managed_numbers n WHERE n.id = s.number_id AND n.tenant_id = s.tenant_id)";
-const SELECT = `s.id, s.number_id, s.name, s.priority, s.is_default, s.bot_label, s.version,
-  ${NUMBER_NAME} AS number_name,
-  (SELECT json_group_array(json_object('userId', m.user_id, 'agentPriority', m.agent_priority, 'name', u.name))
-     FROM skillset_members m JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id
-     WHERE m.skillset_id = s.id AND m.tenant_id = s.tenant_id) AS members_json`;
-
 const ListFilter = z.object({ numberId: z.string().min(1).max(100).optional() });
 
-const list: ListSpec<Row, SkillsetView> = {
+const list: ListSpec<typeof FIELDS, SkillsetView> = {
   name: "skillsets",
   tag: TAG,
   access: "admin",
   summary: "Skillsets (search name; optional numberId filter)",
   view: SkillsetView,
-  select: SELECT,
-  from: "FROM skillsets s WHERE s.tenant_id = ? AND (? IS NULL OR s.number_id = ?)",
+  table: skillsetsTable,
+  fields: FIELDS,
   where: (c) => {
-    const numberId = c.req.query("numberId") ?? null;
-    return [c.var.user.tenantId, numberId, numberId];
+    const numberId = c.req.query("numberId");
+    return and(
+      eq(skillsetsTable.tenantId, c.var.user.tenantId),
+      numberId === undefined ? undefined : eq(skillsetsTable.numberId, numberId),
+    );
   },
-  search: ["s.name"],
-  sorts: { name: "s.name COLLATE NOCASE", priority: "s.priority", numberName: NUMBER_NAME },
+  search: [skillsetsTable.name],
+  sorts: {
+    name: sql`${skillsetsTable.name} COLLATE NOCASE`,
+    priority: skillsetsTable.priority,
+    numberName: NUMBER_NAME,
+  },
   toView: view,
   columns: [
     { header: "Name", value: (v) => v.name, width: 30 },
@@ -90,11 +127,12 @@ const list: ListSpec<Row, SkillsetView> = {
 
 /** The tenant's skillset, or 404. */
 async function ownedSkillset(db: D1Database, id: string, tenantId: string): Promise<Row> {
-  const row = await db
-    .prepare(`SELECT ${SELECT} FROM skillsets s WHERE s.id = ? AND s.tenant_id = ?`)
-    .bind(id, tenantId)
-    .first<Row>();
-  if (!row) return notFound(db, "skillsets", id, tenantId, `No such ${NOUN}`);
+  const row = await d1(db)
+    .select(FIELDS)
+    .from(skillsetsTable)
+    .where(and(eq(skillsetsTable.id, id), eq(skillsetsTable.tenantId, tenantId)))
+    .get();
+  if (!row) return notFound(db, skillsetsTable, id, tenantId, `No such ${NOUN}`);
   return row;
 }
 
@@ -107,12 +145,17 @@ async function requireMembers(
   tenantId: string,
   members: Member[],
 ): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      "SELECT id, name FROM users WHERE tenant_id = ? AND active = 1 AND id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(tenantId, JSON.stringify(members.map((m) => m.userId)))
-    .all<{ id: string; name: string }>();
+  // json_each: the ids as one bound value, however many members are listed.
+  const results = await d1(db)
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.active, true),
+        sql`${users.id} IN (SELECT value FROM json_each(${JSON.stringify(members.map((m) => m.userId))}))`,
+      ),
+    );
   const active = new Map(results.map((r) => [r.id, r.name]));
   const seen = new Set<string>();
   const fields: { path: string; message: string }[] = [];
@@ -153,22 +196,23 @@ function audited(v: SkillsetView, members: string[]) {
 
 /** Inserts the members in chunks (D1 binds at most 100 parameters per statement). */
 function memberInserts(
-  db: D1Database,
+  db: D1Db,
   tenantId: string,
   skillsetId: string,
   members: Member[],
-): D1PreparedStatement[] {
-  const statements: D1PreparedStatement[] = [];
+): D1Statement[] {
+  const statements: D1Statement[] = [];
   for (let i = 0; i < members.length; i += 24) {
     const chunk = members.slice(i, i + 24);
     statements.push(
-      db
-        .prepare(
-          `INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority) VALUES ${chunk
-            .map(() => "(?, ?, ?, ?)")
-            .join(", ")}`,
-        )
-        .bind(...chunk.flatMap((m) => [tenantId, skillsetId, m.userId, m.agentPriority])),
+      db.insert(skillsetMembers).values(
+        chunk.map((m) => ({
+          tenantId,
+          skillsetId,
+          userId: m.userId,
+          agentPriority: m.agentPriority,
+        })),
+      ),
     );
   }
   return statements;
@@ -176,17 +220,22 @@ function memberInserts(
 
 /** Clears the default flag of the number's other skillsets (their view changes, so their version moves). */
 function clearOtherDefaults(
-  db: D1Database,
+  db: D1Db,
   tenantId: string,
   numberId: string,
   keepId: string,
-): D1PreparedStatement {
+): D1Statement {
   return db
-    .prepare(
-      `UPDATE skillsets SET is_default = 0, version = version + 1
-       WHERE tenant_id = ? AND number_id = ? AND id <> ? AND is_default = 1`,
-    )
-    .bind(tenantId, numberId, keepId);
+    .update(skillsetsTable)
+    .set({ isDefault: false, version: sql`${skillsetsTable.version} + 1` })
+    .where(
+      and(
+        eq(skillsetsTable.tenantId, tenantId),
+        eq(skillsetsTable.numberId, numberId),
+        ne(skillsetsTable.id, keepId),
+        eq(skillsetsTable.isDefault, true),
+      ),
+    );
 }
 
 async function respond(c: Context<AppEnv>, id: string, status: 200 | 201 = 200) {
@@ -241,26 +290,32 @@ skillsets.endpoint(
     const numberName = await requireOwnNumber(db, body.numberId, tenantId);
     const members = await requireMembers(db, tenantId, body.members);
     const id = crypto.randomUUID();
-    await db.batch([
-      ...(body.isDefault ? [clearOtherDefaults(db, tenantId, body.numberId, id)] : []),
-      db
-        .prepare(
-          `INSERT INTO skillsets (id, tenant_id, number_id, name, priority, is_default, bot_label)
-           VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 1 OR NOT EXISTS
-             (SELECT 1 FROM skillsets WHERE tenant_id = ? AND number_id = ? AND is_default = 1) THEN 1 ELSE 0 END, ?)`,
-        )
-        .bind(
-          id,
-          tenantId,
-          body.numberId,
-          body.name,
-          body.priority,
-          body.isDefault ? 1 : 0,
-          tenantId,
-          body.numberId,
-          body.botLabel,
+    const orm = d1(db);
+    // Default when asked, or when the number has no default yet (its first skillset).
+    const noDefaultYet = notExists(
+      orm
+        .select({ x: sql`1` })
+        .from(skillsetsTable)
+        .where(
+          and(
+            eq(skillsetsTable.tenantId, tenantId),
+            eq(skillsetsTable.numberId, body.numberId),
+            eq(skillsetsTable.isDefault, true),
+          ),
         ),
-      ...memberInserts(db, tenantId, id, body.members),
+    );
+    await inOneBatch(orm, [
+      ...(body.isDefault ? [clearOtherDefaults(orm, tenantId, body.numberId, id)] : []),
+      orm.insert(skillsetsTable).values({
+        id,
+        tenantId,
+        numberId: body.numberId,
+        name: body.name,
+        priority: body.priority,
+        isDefault: sql`CASE WHEN ${body.isDefault ? 1 : 0} = 1 OR ${noDefaultYet} THEN 1 ELSE 0 END`,
+        botLabel: body.botLabel,
+      }),
+      ...memberInserts(orm, tenantId, id, body.members),
       auditStatement(c, {
         action: "create",
         entity: "skillset",
@@ -299,7 +354,7 @@ skillsets.endpoint(
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
     const current = await ownedSkillset(db, id, tenantId);
-    if (body.isDefault === false && current.is_default === 1) {
+    if (body.isDefault === false && current.isDefault) {
       const message = "a number always has one default skillset: make another one the default";
       apiError(400, "invalid_request", `Invalid body: isDefault: ${message}`, [
         { path: "isDefault", message },
@@ -309,19 +364,20 @@ skillsets.endpoint(
     const members = body.members
       ? await requireMembers(db, tenantId, body.members)
       : memberTexts(before.members);
-    const set: Record<string, unknown> = {};
+    const orm = d1(db);
+    const set: Partial<typeof skillsetsTable.$inferInsert> = {};
     if (body.name !== undefined) set.name = body.name;
     if (body.priority !== undefined) set.priority = body.priority;
-    if (body.botLabel !== undefined) set.bot_label = body.botLabel;
-    if (body.isDefault) set.is_default = 1;
-    const also: D1PreparedStatement[] = [];
-    if (body.isDefault) also.push(clearOtherDefaults(db, tenantId, current.number_id, id));
+    if (body.botLabel !== undefined) set.botLabel = body.botLabel;
+    if (body.isDefault) set.isDefault = true;
+    const also: D1Statement[] = [];
+    if (body.isDefault) also.push(clearOtherDefaults(orm, tenantId, current.numberId, id));
     if (body.members) {
       also.push(
-        db
-          .prepare("DELETE FROM skillset_members WHERE tenant_id = ? AND skillset_id = ?")
-          .bind(tenantId, id),
-        ...memberInserts(db, tenantId, id, body.members),
+        orm
+          .delete(skillsetMembers)
+          .where(and(eq(skillsetMembers.tenantId, tenantId), eq(skillsetMembers.skillsetId, id))),
+        ...memberInserts(orm, tenantId, id, body.members),
       );
     }
     const { version: _, members: __, ...changes } = body;
@@ -337,11 +393,11 @@ skillsets.endpoint(
     );
     await saveVersioned(
       db,
-      { table: "skillsets", id, tenantId, version: body.version, noun: NOUN },
+      { table: skillsetsTable, id, tenantId, version: body.version, noun: NOUN },
       set,
       also,
     );
-    await numbersChanged(c.env, [current.number_id]);
+    await numbersChanged(c.env, [current.numberId]);
     return respond(c, id);
   },
 );
@@ -362,25 +418,47 @@ skillsets.endpoint(
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
     const current = await ownedSkillset(db, id, tenantId);
-    await deleteOwned(db, "skillsets", id, tenantId, NOUN, [
-      db
-        .prepare("DELETE FROM skillset_members WHERE tenant_id = ? AND skillset_id = ?")
-        .bind(tenantId, id),
-      db
-        .prepare(
-          "UPDATE customers SET default_skillset_id = NULL WHERE tenant_id = ? AND default_skillset_id = ?",
-        )
-        .bind(tenantId, id),
+    const orm = d1(db);
+    const others = and(
+      eq(skillsetsTable.tenantId, tenantId),
+      eq(skillsetsTable.numberId, current.numberId),
+      ne(skillsetsTable.id, id),
+    );
+    await deleteOwned(db, skillsetsTable, id, tenantId, NOUN, [
+      orm
+        .delete(skillsetMembers)
+        .where(and(eq(skillsetMembers.tenantId, tenantId), eq(skillsetMembers.skillsetId, id))),
+      orm
+        .update(customers)
+        .set({ defaultSkillsetId: null })
+        .where(and(eq(customers.tenantId, tenantId), eq(customers.defaultSkillsetId, id))),
       // Keep one default: the highest-priority remaining skillset inherits it.
-      db
-        .prepare(
-          `UPDATE skillsets SET is_default = 1, version = version + 1
-           WHERE id = (SELECT id FROM skillsets WHERE tenant_id = ? AND number_id = ? AND id <> ?
-                       ORDER BY priority DESC, name, id LIMIT 1)
-             AND NOT EXISTS (SELECT 1 FROM skillsets
-                             WHERE tenant_id = ? AND number_id = ? AND id <> ? AND is_default = 1)`,
-        )
-        .bind(tenantId, current.number_id, id, tenantId, current.number_id, id),
+      orm
+        .update(skillsetsTable)
+        .set({ isDefault: true, version: sql`${skillsetsTable.version} + 1` })
+        .where(
+          and(
+            eq(
+              skillsetsTable.id,
+              orm
+                .select({ id: skillsetsTable.id })
+                .from(skillsetsTable)
+                .where(others)
+                .orderBy(
+                  desc(skillsetsTable.priority),
+                  asc(skillsetsTable.name),
+                  asc(skillsetsTable.id),
+                )
+                .limit(1),
+            ),
+            notExists(
+              orm
+                .select({ x: sql`1` })
+                .from(skillsetsTable)
+                .where(and(others, eq(skillsetsTable.isDefault, true))),
+            ),
+          ),
+        ),
       auditStatement(c, {
         action: "delete",
         entity: "skillset",
@@ -389,7 +467,7 @@ skillsets.endpoint(
         before: audited(view(current), memberTexts(view(current).members)),
       }),
     ]);
-    await numbersChanged(c.env, [current.number_id]);
+    await numbersChanged(c.env, [current.numberId]);
     return c.body(null, 204);
   },
 );

@@ -3,6 +3,7 @@
  * Meta's status webhook (see src/worker/db/template-store.ts). Only drafts and rejected
  * templates may be edited; the tenant's template limit counts every template.
  */
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type GraphError, graphApiOf } from "../../../meta/graph";
 import {
@@ -11,6 +12,9 @@ import {
   editTemplate,
   templateIdsNamed,
 } from "../../../meta/template-api";
+import { d1, rawStatement } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
+import { managedNumbers, templates as templatesTable, tenants } from "../../../platform/db/schema";
 import { openSecret } from "../../../platform/secrets";
 import type { TemplateContent } from "../../../shared/admin";
 import {
@@ -25,9 +29,8 @@ import {
   componentsJson,
   type StoredComponents,
   statusFromMeta,
-  TEMPLATE_SELECT,
+  TEMPLATE_FIELDS,
   type TemplateProblem,
-  type TemplateRow,
   templateProblems,
   templateView,
 } from "../../db/template-store";
@@ -56,28 +59,29 @@ function filterOf(query: Record<string, string>): z.infer<typeof TemplateFilter>
   );
 }
 
-const list: ListSpec<TemplateRow, TemplateView> = {
+const list: ListSpec<typeof TEMPLATE_FIELDS, TemplateView> = {
   name: "templates",
   tag: TAG,
   access: "admin",
   summary: "Templates (search name; filter by status and numberId)",
   view: TemplateView,
-  select: TEMPLATE_SELECT,
-  from: `FROM templates t WHERE t.tenant_id = ?
-         AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.number_id = ?)`,
+  table: templatesTable,
+  fields: TEMPLATE_FIELDS,
   where: (c) => {
     const f = filterOf(c.req.query());
-    const status = f.status ?? null;
-    const numberId = f.numberId ?? null;
-    return [c.var.user.tenantId, status, status, numberId, numberId];
+    return and(
+      eq(templatesTable.tenantId, c.var.user.tenantId),
+      f.status !== undefined ? eq(templatesTable.status, f.status) : undefined,
+      f.numberId !== undefined ? eq(templatesTable.numberId, f.numberId) : undefined,
+    );
   },
-  search: ["t.name"],
+  search: [templatesTable.name],
   sorts: {
-    name: "t.name",
-    status: "t.status",
-    category: "t.category",
-    language: "t.language",
-    updatedAt: "t.updated_at",
+    name: templatesTable.name,
+    status: templatesTable.status,
+    category: templatesTable.category,
+    language: templatesTable.language,
+    updatedAt: templatesTable.updatedAt,
   },
   toView: templateView,
   columns: [
@@ -96,10 +100,11 @@ const list: ListSpec<TemplateRow, TemplateView> = {
 };
 
 async function read(db: D1Database, id: string, tenantId: string): Promise<TemplateView> {
-  const row = await db
-    .prepare(`SELECT ${TEMPLATE_SELECT} FROM templates t WHERE t.id = ? AND t.tenant_id = ?`)
-    .bind(id, tenantId)
-    .first<TemplateRow>();
+  const row = await d1(db)
+    .select(TEMPLATE_FIELDS)
+    .from(templatesTable)
+    .where(and(eq(templatesTable.id, id), eq(templatesTable.tenantId, tenantId)))
+    .get();
   if (!row) apiError(404, "not_found", `No such ${NOUN}`);
   return templateView(row);
 }
@@ -110,32 +115,29 @@ function rejectProblems(problems: TemplateProblem[]): void {
   apiError(400, "invalid_request", `Invalid body: ${summary}`, problems);
 }
 
-interface NumberRow {
-  id: string;
-  name: string;
-  waba_id: string | null;
-  access_token: string | null;
-}
-
-/** The tenant's number, or null (another tenant's number is as unknown as a made-up id). */
-function numberOf(db: D1Database, id: string, tenantId: string): Promise<NumberRow | null> {
-  return db
-    .prepare(
-      "SELECT id, name, waba_id, access_token FROM managed_numbers WHERE id = ? AND tenant_id = ?",
-    )
-    .bind(id, tenantId)
-    .first<NumberRow>();
+/** The tenant's number, or undefined (another tenant's number is as unknown as a made-up id). */
+function numberOf(db: D1Database, id: string, tenantId: string) {
+  return d1(db)
+    .select({
+      id: managedNumbers.id,
+      name: managedNumbers.name,
+      wabaId: managedNumbers.wabaId,
+      accessToken: managedNumbers.accessToken,
+    })
+    .from(managedNumbers)
+    .where(and(eq(managedNumbers.id, id), eq(managedNumbers.tenantId, tenantId)))
+    .get();
 }
 
 /** The number's Meta account, or 400 when it is not connected to one. */
 async function accountOf(db: D1Database, dataKey: string, numberId: string, tenantId: string) {
   const n = await numberOf(db, numberId, tenantId);
-  if (!n?.waba_id) {
+  if (!n?.wabaId) {
     apiError(400, "invalid_request", "numberId: the number has no WhatsApp Business Account id", [
       { path: "numberId", message: "the number has no WhatsApp Business Account id" },
     ]);
   }
-  const accessToken = await openSecret(dataKey, "managed_numbers.access_token", n.access_token);
+  const accessToken = await openSecret(dataKey, "managed_numbers.access_token", n.accessToken);
   if (!accessToken) {
     apiError(
       400,
@@ -143,7 +145,7 @@ async function accountOf(db: D1Database, dataKey: string, numberId: string, tena
       "The number has no access token: set it in the number's settings first",
     );
   }
-  return { wabaId: n.waba_id, accessToken };
+  return { wabaId: n.wabaId, accessToken };
 }
 
 function metaFailure(error: GraphError): never {
@@ -157,10 +159,10 @@ function duplicateName(name: string, language: string): never {
 }
 
 function isUnique(err: unknown): boolean {
-  return String(err).includes("UNIQUE constraint failed");
+  return failedConstraint(err, "UNIQUE");
 }
 
-function contentOf(row: TemplateRow): TemplateContent {
+function contentOf(row: typeof templatesTable.$inferSelect): TemplateContent {
   const c = JSON.parse(row.components) as StoredComponents;
   return { name: row.name, language: row.language, category: row.category, ...c };
 }
@@ -201,7 +203,7 @@ templates
       const problems = templateProblems(t);
       const number = await numberOf(db, numberId, tenantId);
       if (!number) problems.unshift({ path: "numberId", message: "no such managed number" });
-      else if (!number.waba_id) {
+      else if (!number.wabaId) {
         problems.unshift({
           path: "numberId",
           message: "the number has no WhatsApp Business Account id",
@@ -210,30 +212,20 @@ templates
       rejectProblems(problems);
       const id = crypto.randomUUID();
       const now = Date.now();
+      const orm = d1(db);
       let inserted: D1Result;
       try {
         // One statement, so two admins racing for the last slot cannot both win.
-        [inserted] = (await db.batch([
-          db
-            .prepare(
-              `INSERT INTO templates (id, tenant_id, number_id, name, language, category, components, status, created_at, updated_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?
-             WHERE (SELECT count(*) FROM templates WHERE tenant_id = ?)
-                 < (SELECT template_limit FROM tenants WHERE id = ?)`,
-            )
-            .bind(
-              id,
-              tenantId,
-              numberId,
-              t.name,
-              t.language,
-              t.category,
-              componentsJson(t),
-              now,
-              now,
-              tenantId,
-              tenantId,
-            ),
+        // Raw: an INSERT of a constant row under a condition (drizzle's INSERT …
+        // SELECT wants every column and a FROM).
+        [inserted] = await orm.batch([
+          rawStatement(
+            orm,
+            sql`INSERT INTO templates (id, tenant_id, number_id, name, language, category, components, status, created_at, updated_at)
+             SELECT ${id}, ${tenantId}, ${numberId}, ${t.name}, ${t.language}, ${t.category}, ${componentsJson(t)}, 'draft', ${now}, ${now}
+             WHERE (SELECT count(*) FROM templates WHERE tenant_id = ${tenantId})
+                 < (SELECT template_limit FROM tenants WHERE id = ${tenantId})`,
+          ),
           auditStatement(c, {
             action: "create",
             entity: "template",
@@ -242,16 +234,20 @@ templates
             after: { number: number?.name ?? numberId, ...t },
             ifPreviousChanged: true,
           }),
-        ])) as [D1Result];
+        ]);
       } catch (err) {
         if (isUnique(err)) duplicateName(t.name, t.language);
         throw err;
       }
       if (inserted.meta.changes === 0) {
-        const limit = await db
-          .prepare("SELECT template_limit AS n FROM tenants WHERE id = ?")
-          .bind(tenantId)
-          .first<number>("n");
+        const limit =
+          (
+            await orm
+              .select({ n: tenants.templateLimit })
+              .from(tenants)
+              .where(eq(tenants.id, tenantId))
+              .get()
+          )?.n ?? null;
         apiError(
           409,
           "template_limit",
@@ -277,7 +273,7 @@ templates
       const { version, ...changes } = c.req.valid("json");
       const tenantId = c.var.user.tenantId;
       const db = c.env.DB;
-      const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
+      const row = await ownedRow(db, templatesTable, id, tenantId, NOUN);
       if (row.status !== "draft" && row.status !== "rejected") {
         apiError(
           409,
@@ -292,7 +288,7 @@ templates
       }
       const problems = templateProblems(after);
       // Meta edits a submitted template in place, and never its name or language.
-      if (row.meta_template_id !== null) {
+      if (row.metaTemplateId !== null) {
         if (after.name !== before.name) {
           problems.push({
             path: "name",
@@ -310,14 +306,14 @@ templates
       try {
         await saveVersioned(
           db,
-          { table: "templates", id, tenantId, version, noun: NOUN },
+          { table: templatesTable, id, tenantId, version, noun: NOUN },
           {
             name: after.name,
             language: after.language,
             category: after.category,
             components: componentsJson(after),
             status: "draft",
-            updated_at: Date.now(),
+            updatedAt: Date.now(),
           },
           [
             auditStatement(c, {
@@ -351,19 +347,19 @@ templates
       const { id } = c.req.valid("param");
       const tenantId = c.var.user.tenantId;
       const db = c.env.DB;
-      const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
+      const row = await ownedRow(db, templatesTable, id, tenantId, NOUN);
       if (row.status !== "draft") {
         apiError(409, "not_draft", `Only drafts can be submitted; this one is ${row.status}`);
       }
-      const account = await accountOf(db, c.var.config.dataKey, row.number_id, tenantId);
+      const account = await accountOf(db, c.var.config.dataKey, row.numberId, tenantId);
       const base = graphApiOf(c.var.config);
       const content = contentOf(row);
       let metaId: string;
       let metaStatus: string;
-      if (row.meta_template_id !== null) {
-        const r = await editTemplate(base, account.accessToken, row.meta_template_id, content);
+      if (row.metaTemplateId !== null) {
+        const r = await editTemplate(base, account.accessToken, row.metaTemplateId, content);
         if (!r.ok) metaFailure(r.error);
-        metaId = row.meta_template_id;
+        metaId = row.metaTemplateId;
         metaStatus = r.value.status;
       } else {
         const r = await createTemplate(base, account, content);
@@ -373,14 +369,24 @@ templates
       }
       // Meta now holds the template: record its id whatever happened here
       // meanwhile, but only move a row that is still a draft.
-      await db.batch([
-        db
-          .prepare(
-            `UPDATE templates SET meta_template_id = ?, status = ?, status_reason = NULL,
-               version = version + 1, updated_at = ?
-             WHERE id = ? AND tenant_id = ? AND status = 'draft'`,
-          )
-          .bind(metaId, statusFromMeta(metaStatus), Date.now(), id, tenantId),
+      const orm = d1(db);
+      await orm.batch([
+        orm
+          .update(templatesTable)
+          .set({
+            metaTemplateId: metaId,
+            status: statusFromMeta(metaStatus),
+            statusReason: null,
+            version: sql`${templatesTable.version} + 1`,
+            updatedAt: Date.now(),
+          })
+          .where(
+            and(
+              eq(templatesTable.id, id),
+              eq(templatesTable.tenantId, tenantId),
+              eq(templatesTable.status, "draft"),
+            ),
+          ),
         auditStatement(c, {
           action: "submit",
           entity: "template",
@@ -408,18 +414,18 @@ templates
       const { id } = c.req.valid("param");
       const tenantId = c.var.user.tenantId;
       const db = c.env.DB;
-      const row = await ownedRow<TemplateRow>(db, "templates", id, tenantId, NOUN);
-      if (row.meta_template_id !== null) {
-        const account = await accountOf(db, c.var.config.dataKey, row.number_id, tenantId);
+      const row = await ownedRow(db, templatesTable, id, tenantId, NOUN);
+      if (row.metaTemplateId !== null) {
+        const account = await accountOf(db, c.var.config.dataKey, row.numberId, tenantId);
         const base = graphApiOf(c.var.config);
-        const r = await deleteTemplate(base, account, row.name, row.meta_template_id);
+        const r = await deleteTemplate(base, account, row.name, row.metaTemplateId);
         if (!r.ok) {
           // Deleted at Meta already (e.g. by hand in Meta's manager)? Then only our row is left.
           const held = await templateIdsNamed(base, account, row.name);
-          if (!held.ok || held.value.includes(row.meta_template_id)) metaFailure(r.error);
+          if (!held.ok || held.value.includes(row.metaTemplateId)) metaFailure(r.error);
         }
       }
-      await deleteOwned(db, "templates", id, tenantId, NOUN, [
+      await deleteOwned(db, templatesTable, id, tenantId, NOUN, [
         auditStatement(c, {
           action: "delete",
           entity: "template",

@@ -5,10 +5,23 @@
  * memberships), and a deactivated user's sessions end and their conversations
  * go back to routing.
  */
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { Context } from "hono";
 import { z } from "zod";
+import { inOneBatch } from "../../../platform/db/batch";
+import { type D1Db, type D1Statement, d1, qb, rawStatement } from "../../../platform/db/d1";
+import { failedConstraint } from "../../../platform/db/errors";
+import {
+  managedNumbers,
+  sessions,
+  skillsetMembers,
+  skillsets,
+  tenants,
+  users as usersTable,
+  userTokens,
+} from "../../../platform/db/schema";
 import { InviteUserBody, type Membership, UpdateUserBody, UserView } from "../../../shared/admin";
-import type { Language } from "../../../shared/protocol";
 import type { AppEnv } from "../../app/app-types";
 import { apiError } from "../../app/http";
 import { mailInvitation } from "../../app/mail-or-502";
@@ -20,34 +33,55 @@ import { securityLog } from "../../security/log";
 import { notFound } from "../../security/probe";
 import { type ListSpec, mountList, saveVersioned } from "./common";
 
-type UserRow = {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "agent";
-  isolated: number;
-  max_conversations: number;
-  language: Language;
-  active: number;
-  invite_pending: number;
-  /** JSON array of memberships with skillset and number names. */
-  memberships: string;
-  created_at: number;
-  version: number;
+const FIELDS = {
+  id: usersTable.id,
+  email: usersTable.email,
+  name: usersTable.name,
+  role: usersTable.role,
+  isolated: usersTable.isolated,
+  maxConversations: usersTable.maxConversations,
+  language: usersTable.language,
+  active: usersTable.active,
+  invitePending: sql<number>`${usersTable.passwordHash} IS NULL`.as("invite_pending"),
+  createdAt: usersTable.createdAt,
+  version: usersTable.version,
+  /** JSON array of memberships with skillset and number names (SQLite's JSON functions, one query). */
+  memberships: sql<string>`${qb
+    .select({
+      json: sql`json_group_array(json_object(
+        'skillsetId', ${skillsets.id}, 'agentPriority', ${skillsetMembers.agentPriority},
+        'skillsetName', ${skillsets.name}, 'numberId', ${managedNumbers.id},
+        'numberName', ${managedNumbers.name}))`,
+    })
+    .from(skillsetMembers)
+    .innerJoin(
+      skillsets,
+      and(
+        eq(skillsets.id, skillsetMembers.skillsetId),
+        eq(skillsets.tenantId, skillsetMembers.tenantId),
+      ),
+    )
+    .innerJoin(
+      managedNumbers,
+      and(
+        eq(managedNumbers.id, skillsets.numberId),
+        eq(managedNumbers.tenantId, skillsets.tenantId),
+      ),
+    )
+    .where(
+      and(
+        eq(skillsetMembers.tenantId, usersTable.tenantId),
+        eq(skillsetMembers.userId, usersTable.id),
+      ),
+    )}`.as("memberships"),
 };
 
-const SELECT = `u.id, u.email, u.name, u.role, u.isolated, u.max_conversations, u.language, u.active,
-  u.password_hash IS NULL AS invite_pending, u.created_at, u.version,
-  (SELECT json_group_array(json_object(
-      'skillsetId', s.id, 'agentPriority', m.agent_priority, 'skillsetName', s.name,
-      'numberId', n.id, 'numberName', n.name))
-   FROM skillset_members m
-   JOIN skillsets s ON s.id = m.skillset_id AND s.tenant_id = m.tenant_id
-   JOIN managed_numbers n ON n.id = s.number_id AND n.tenant_id = s.tenant_id
-   WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id) AS memberships`;
+type UserRow = SelectResultFields<typeof FIELDS>;
 
-// Operators live in the platform tenant, but never list them even if one strayed.
-const FROM = "FROM users u WHERE u.tenant_id = ? AND u.role != 'operator'";
+/** The tenant's users. Operators live in the platform tenant, but never list them even if one strayed. */
+function ofTenant(tenantId: string) {
+  return and(eq(usersTable.tenantId, tenantId), ne(usersTable.role, "operator"));
+}
 
 function toView(row: UserRow): UserView {
   const memberships = (JSON.parse(row.memberships) as UserView["memberships"]).sort(
@@ -58,14 +92,15 @@ function toView(row: UserRow): UserView {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: row.role,
-    isolated: row.isolated === 1,
-    maxConversations: row.max_conversations,
+    // Never an operator: `ofTenant` leaves them out.
+    role: row.role as UserView["role"],
+    isolated: row.isolated,
+    maxConversations: row.maxConversations,
     language: row.language,
-    active: row.active === 1,
-    invitePending: row.invite_pending === 1,
+    active: row.active,
+    invitePending: row.invitePending === 1,
     memberships,
-    createdAt: row.created_at,
+    createdAt: row.createdAt,
     version: row.version,
   };
 }
@@ -76,21 +111,21 @@ function utcMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-const list: ListSpec<UserRow, UserView> = {
+const list: ListSpec<typeof FIELDS, UserView> = {
   name: "users",
   tag: "admin: users",
   access: "admin",
   summary: "Users of the tenant",
   view: UserView,
-  select: SELECT,
-  from: FROM,
-  where: (c) => [c.var.user.tenantId],
-  search: ["u.name", "u.email"],
+  table: usersTable,
+  fields: FIELDS,
+  where: (c) => ofTenant(c.var.user.tenantId),
+  search: [usersTable.name, usersTable.email],
   sorts: {
-    name: "u.name COLLATE NOCASE",
-    email: "u.email",
-    role: "u.role",
-    createdAt: "u.created_at",
+    name: sql`${usersTable.name} COLLATE NOCASE`,
+    email: usersTable.email,
+    role: usersTable.role,
+    createdAt: usersTable.createdAt,
   },
   toView,
   columns: [
@@ -116,11 +151,12 @@ const list: ListSpec<UserRow, UserView> = {
 
 /** The tenant's user as a view, or 404. */
 async function readUser(db: D1Database, tenantId: string, id: string): Promise<UserView> {
-  const row = await db
-    .prepare(`SELECT ${SELECT} ${FROM} AND u.id = ?`)
-    .bind(tenantId, id)
-    .first<UserRow>();
-  if (!row) return notFound(db, "users", id, tenantId, "No such user");
+  const row = await d1(db)
+    .select(FIELDS)
+    .from(usersTable)
+    .where(and(ofTenant(tenantId), eq(usersTable.id, id)))
+    .get();
+  if (!row) return notFound(db, usersTable, id, tenantId, "No such user");
   return toView(row);
 }
 
@@ -134,14 +170,24 @@ async function checkMemberships(
   memberships: Membership[],
 ): Promise<string[]> {
   if (memberships.length === 0) return [];
-  const { results } = await db
-    .prepare(
-      `SELECT s.id, s.name, n.name AS number_name FROM skillsets s
-       JOIN managed_numbers n ON n.id = s.number_id AND n.tenant_id = s.tenant_id
-       WHERE s.tenant_id = ? AND s.id IN (SELECT value FROM json_each(?))`,
+  const skillsetIds = JSON.stringify(memberships.map((m) => m.skillsetId));
+  const results = await d1(db)
+    .select({ id: skillsets.id, name: skillsets.name, numberName: managedNumbers.name })
+    .from(skillsets)
+    .innerJoin(
+      managedNumbers,
+      and(
+        eq(managedNumbers.id, skillsets.numberId),
+        eq(managedNumbers.tenantId, skillsets.tenantId),
+      ),
     )
-    .bind(tenantId, JSON.stringify(memberships.map((m) => m.skillsetId)))
-    .all<{ id: string; name: string; number_name: string }>();
+    .where(
+      and(
+        eq(skillsets.tenantId, tenantId),
+        // json_each: the ids as one bound value, however many are listed.
+        sql`${skillsets.id} IN (SELECT value FROM json_each(${skillsetIds}))`,
+      ),
+    );
   const known = new Map(results.map((r) => [r.id, r]));
   const seen = new Set<string>();
   const fields: { path: string; message: string }[] = [];
@@ -158,7 +204,7 @@ async function checkMemberships(
   return membershipTexts(
     memberships.map((m) => {
       const s = known.get(m.skillsetId)!;
-      return { numberName: s.number_name, skillsetName: s.name, agentPriority: m.agentPriority };
+      return { numberName: s.numberName, skillsetName: s.name, agentPriority: m.agentPriority };
     }),
   );
 }
@@ -193,23 +239,24 @@ function audited(
  * skipped rather than linked across tenants.
  */
 function membershipStatements(
-  db: D1Database,
+  db: D1Db,
   tenantId: string,
   userId: string,
   memberships: Membership[],
-): D1PreparedStatement[] {
+): D1Statement[] {
   return [
     db
-      .prepare("DELETE FROM skillset_members WHERE tenant_id = ? AND user_id = ?")
-      .bind(tenantId, userId),
-    db
-      .prepare(
-        `INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority)
-         SELECT s.tenant_id, s.id, ?, json_extract(j.value, '$.agentPriority')
-         FROM json_each(?) j JOIN skillsets s
-           ON s.id = json_extract(j.value, '$.skillsetId') AND s.tenant_id = ?`,
-      )
-      .bind(userId, JSON.stringify(memberships), tenantId),
+      .delete(skillsetMembers)
+      .where(and(eq(skillsetMembers.tenantId, tenantId), eq(skillsetMembers.userId, userId))),
+    // Raw: the memberships arrive as one JSON value and are staged with json_each,
+    // which drizzle's query builder cannot select from.
+    rawStatement(
+      db,
+      sql`INSERT INTO skillset_members (tenant_id, skillset_id, user_id, agent_priority)
+         SELECT s.tenant_id, s.id, ${userId}, json_extract(j.value, '$.agentPriority')
+         FROM json_each(${JSON.stringify(memberships)}) j JOIN skillsets s
+           ON s.id = json_extract(j.value, '$.skillsetId') AND s.tenant_id = ${tenantId}`,
+    ),
   ];
 }
 
@@ -259,13 +306,15 @@ users.endpoint(
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
     const memberships = await checkMemberships(db, tenantId, body.memberships ?? []);
-    const tenant = await db
-      .prepare("SELECT default_language FROM tenants WHERE id = ?")
-      .bind(tenantId)
-      .first<{ default_language: Language }>();
+    const orm = d1(db);
+    const tenant = await orm
+      .select({ defaultLanguage: tenants.defaultLanguage })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId))
+      .get();
     const id = crypto.randomUUID();
     const invitation = await newUserToken(db, { id, tenantId }, "invite");
-    const language = body.language ?? tenant?.default_language ?? "en";
+    const language = body.language ?? tenant?.defaultLanguage ?? "en";
     const record = auditStatement(c, {
       action: "invite",
       entity: "user",
@@ -287,28 +336,23 @@ users.endpoint(
     });
     try {
       // The user, their memberships and the link are saved together, before any mail is sent.
-      await db.batch([
-        db
-          .prepare(
-            `INSERT INTO users (id, tenant_id, email, name, role, isolated, max_conversations, language)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .bind(
-            id,
-            tenantId,
-            body.email,
-            body.name,
-            body.role,
-            body.isolated ? 1 : 0,
-            body.maxConversations ?? 3,
-            language,
-          ),
-        ...membershipStatements(db, tenantId, id, body.memberships ?? []),
+      await inOneBatch(orm, [
+        orm.insert(usersTable).values({
+          id,
+          tenantId,
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          isolated: body.isolated ?? false,
+          maxConversations: body.maxConversations ?? 3,
+          language,
+        }),
+        ...membershipStatements(orm, tenantId, id, body.memberships ?? []),
         ...invitation.statements,
         record,
       ]);
     } catch (err) {
-      if (!/UNIQUE constraint failed: users\.email/.test(String(err))) throw err;
+      if (!failedConstraint(err, "UNIQUE", "users.email")) throw err;
       refuse("emailTaken", "email");
     }
     const user = await readUser(db, tenantId, id);
@@ -348,24 +392,30 @@ users.endpoint(
     const memberships = body.memberships
       ? await checkMemberships(db, tenantId, body.memberships)
       : membershipTexts(current.memberships);
-    const set: Record<string, unknown> = {};
+    const orm = d1(db);
+    const set: Partial<typeof usersTable.$inferInsert> = {};
     if (body.name !== undefined) set.name = body.name;
     if (body.role !== undefined) set.role = body.role;
-    if (body.isolated !== undefined) set.isolated = body.isolated ? 1 : 0;
-    if (body.maxConversations !== undefined) set.max_conversations = body.maxConversations;
+    if (body.isolated !== undefined) set.isolated = body.isolated;
+    if (body.maxConversations !== undefined) set.maxConversations = body.maxConversations;
     if (body.language !== undefined) set.language = body.language;
-    if (body.active !== undefined) set.active = body.active ? 1 : 0;
-    const also = body.memberships ? membershipStatements(db, tenantId, id, body.memberships) : [];
+    if (body.active !== undefined) set.active = body.active;
+    const also = body.memberships ? membershipStatements(orm, tenantId, id, body.memberships) : [];
     const deactivating = body.active === false && current.active;
     if (deactivating) {
       // Sessions end in the same commit: the next request with their cookie is 401.
       also.push(
-        db.prepare("DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?").bind(tenantId, id),
-        db
-          .prepare(
-            "UPDATE user_tokens SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL",
-          )
-          .bind(Date.now(), tenantId, id),
+        orm.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, id))),
+        orm
+          .update(userTokens)
+          .set({ usedAt: Date.now() })
+          .where(
+            and(
+              eq(userTokens.tenantId, tenantId),
+              eq(userTokens.userId, id),
+              isNull(userTokens.usedAt),
+            ),
+          ),
       );
     }
     const { version: _, memberships: __, ...changes } = body;
@@ -381,7 +431,7 @@ users.endpoint(
     );
     await saveVersioned(
       db,
-      { table: "users", id, tenantId, version: body.version, noun: "user" },
+      { table: usersTable, id, tenantId, version: body.version, noun: "user" },
       set,
       also,
     );
@@ -421,7 +471,7 @@ users.endpoint(
     if (!user.active)
       apiError(409, "user_inactive", "This user is deactivated; reactivate them first");
     const invitation = await newUserToken(db, { id: user.id, tenantId }, "invite");
-    await db.batch([
+    await inOneBatch(d1(db), [
       ...invitation.statements,
       auditStatement(c, {
         action: "resend_invitation",
