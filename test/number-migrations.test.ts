@@ -2,7 +2,8 @@
  * The NumberActor's versioned migrations on a real actor's storage: an actor
  * stored before them (no schema_version, the conversations table of its first
  * version, rows in the old state words) wakes with every row kept, the later
- * columns added, and its states in the protocol's words.
+ * columns added, and its states in the protocol's words; the tables that
+ * mapped wamids to conversations are gone (statuses carry our callback data).
  */
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -70,6 +71,9 @@ describe("NUMBER_MIGRATIONS", () => {
       return {
         version: db.one(sql`SELECT version FROM schema_version`),
         added: db.all(sql`SELECT kind, left_open FROM conversations ORDER BY arrived_at`),
+        tables: db
+          .all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table'`)
+          .map((t) => t.name),
       };
     });
     expect(stored.version).toEqual({ version: NUMBER_MIGRATIONS.length });
@@ -79,6 +83,10 @@ describe("NUMBER_MIGRATIONS", () => {
       { kind: "new", left_open: 0 },
       { kind: "new", left_open: 0 },
     ]);
+    expect(stored.tables).toContain("inbound_seen");
+    for (const gone of ["outbound", "orphan_statuses", "known_conversations"]) {
+      expect(stored.tables).not.toContain(gone);
+    }
   });
 
   it("converts only what the baseline left in the old words, once", async () => {

@@ -283,6 +283,8 @@ describe("the way back", () => {
       return found.wamid;
     });
     await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    // As Meta sends them: each status repeats the callback data sent with the message.
+    const callback = `${c.conversationId}/${id}`;
     const statusOf = async () =>
       (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)!.status;
     for (const [status, expected] of [
@@ -292,18 +294,57 @@ describe("the way back", () => {
       ["read", "read"],
     ] as const) {
       expect(
-        (await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status }]))).status,
+        (await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status, callback }])))
+          .status,
       ).toBe(200);
       expect(await statusOf()).toBe(expected);
     }
     await postWebhook(
       statusWebhook(c.phoneNumberId, [
-        { id: wamid, status: "failed", errors: [{ code: 131049, title: "Not delivered" }] },
+        {
+          id: wamid,
+          status: "failed",
+          callback,
+          errors: [{ code: 131049, title: "Not delivered" }],
+        },
       ]),
     );
     expect(await statusOf()).toBe("failed");
-    await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status: "read" }]));
+    await postWebhook(statusWebhook(c.phoneNumberId, [{ id: wamid, status: "read", callback }]));
     expect(await statusOf()).toBe("failed");
+  });
+
+  it("a status without our callback data (another app's message on this number) changes nothing", async () => {
+    const c = await assignedConversation();
+    const id = crypto.randomUUID();
+    const conversation = env.CONVERSATION.getByName(c.conversationId);
+    await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "only ours");
+    const wamid = await eventually(async () => {
+      const found: { wamid?: string } = {};
+      await runInDurableObject(conversation, async (_i, state) => {
+        found.wamid = state.storage.sql
+          .exec("SELECT wamid FROM messages WHERE id = ?", id)
+          .toArray()[0]?.wamid as string;
+      });
+      return found.wamid;
+    });
+    await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    for (const callback of [undefined, "someone-else's data", `${crypto.randomUUID()}/${id}`]) {
+      const res = await postWebhook(
+        statusWebhook(c.phoneNumberId, [
+          {
+            id: wamid,
+            status: "failed",
+            ...(callback ? { callback } : {}),
+            errors: [{ code: 131049, title: "Not delivered" }],
+          },
+        ]),
+      );
+      expect(res.status).toBe(200);
+    }
+    const after = (await conversation.read(c.tenantId))!.messages.find((m) => m.id === id)!;
+    expect(after.status).not.toBe("failed");
+    expect(after.error).toBeNull();
   });
 
   it("a send we marked unconfirmed (restart mid-call) is proved sent by Meta's status with our callback data", async () => {

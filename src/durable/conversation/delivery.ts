@@ -25,8 +25,7 @@ import {
   removeRow,
   sendRetryDelayMs,
 } from "./outbox";
-import type { ConversationRecord } from "./record";
-import { applyStatuses, type TicksDeps, updateMessage } from "./ticks";
+import { type TicksDeps, updateMessage } from "./ticks";
 
 export type DeliveryDeps = Pick<
   ConversationDeps,
@@ -105,7 +104,7 @@ async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
       if (fresh !== null) result = await sendText(api, { ...request, accessToken: fresh });
     }
     if (result.ok) {
-      await sent(deps, record, message.id, result.wamid);
+      sent(deps, message.id, result.wamid);
     } else if (result.outcome === "unknown") {
       console.warn("send got no answer; waiting for Meta's status", record.id, message.id);
       outcomeUnknown(deps, message.id);
@@ -118,28 +117,13 @@ async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
   }
 }
 
-/** Meta accepted the message: the row goes, and statuses that came first apply. */
-async function sent(
-  deps: DeliveryDeps,
-  record: ConversationRecord,
-  messageId: string,
-  wamid: string,
-): Promise<void> {
+/**
+ * Meta accepted the message: the row goes and the message keeps its wamid.
+ * A status that came first was applied already, found by our callback data.
+ */
+function sent(deps: DeliveryDeps, messageId: string, wamid: string): void {
   removeRow(deps.db, messageId);
   setWamid(deps.db, messageId, wamid);
-  try {
-    const early = await deps.env.NUMBER.getByName(record.number.id).registerOutbound(
-      wamid,
-      record.id,
-    );
-    await applyStatuses(
-      deps,
-      early.map((status) => ({ status, messageId })),
-    );
-  } catch (err) {
-    // Sent all the same: statuses carry our callback data and find the message without it.
-    console.error("registering a sent message failed", record.id, messageId, err);
-  }
 }
 
 /**

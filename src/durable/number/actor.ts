@@ -11,7 +11,6 @@
  * listings.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { StatusUpdate } from "../../meta/webhook-payload";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
 import {
@@ -43,7 +42,7 @@ import {
 import { NUMBER_MIGRATIONS } from "./migrations";
 import { contactStates, openOutbound } from "./outbound-open";
 import { Router } from "./router";
-import { applyStatuses, registerOutbound } from "./statuses";
+import { applyStatuses } from "./statuses";
 
 export class NumberActor extends DurableObject<Env> {
   private readonly db: ActorDb;
@@ -102,6 +101,7 @@ export class NumberActor extends DurableObject<Env> {
       db,
       env,
       now,
+      number,
       conversationInit: (row) => customers.init(row),
       routeRequested: (id, route) => this.applyRoute(id, route),
     });
@@ -113,7 +113,7 @@ export class NumberActor extends DurableObject<Env> {
       checkCell: this.heldCheckCell,
       waitUntil,
       store: (items) => this.intake.store(items),
-      applyStatuses: (statuses) => applyStatuses({ db, env, now }, statuses),
+      applyStatuses: (statuses) => applyStatuses({ env, number }, statuses),
       rearm: () => this.router.rearm(),
     });
   }
@@ -151,14 +151,6 @@ export class NumberActor extends DurableObject<Env> {
    */
   async tenantReactivated(): Promise<{ held: number }> {
     return this.held.reactivated();
-  }
-
-  /**
-   * Records which conversation sent `wamid` and returns statuses that arrived
-   * for it before this call. Idempotent.
-   */
-  async registerOutbound(wamid: string, conversationId: string): Promise<StatusUpdate[]> {
-    return registerOutbound(this.db, wamid, conversationId);
   }
 
   // ---- what the conversation and the agents ask ------------------------------

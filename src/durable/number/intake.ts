@@ -6,7 +6,7 @@
  * window of a conversation an agent starts). Statuses go to `statuses.ts`.
  */
 import type { InboundContact, InboundMessage, StatusUpdate } from "../../meta/webhook-payload";
-import type { ConversationInit, NumberItem, RouteRequest } from "../contracts";
+import type { ConversationInit, NumberInfo, NumberItem, RouteRequest } from "../contracts";
 import type { Env } from "../env";
 import { type ActorDb, sql } from "../sql";
 import {
@@ -15,7 +15,7 @@ import {
   conversationRow,
   insertArrived,
 } from "./conversations";
-import { applyStatuses, forgetOrphanStatuses, rememberConversation } from "./statuses";
+import { applyStatuses } from "./statuses";
 
 /** Meta retries deliveries for up to 7 days; keep dedupe keys a day longer. */
 const DEDUPE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -49,6 +49,7 @@ export interface IntakeDeps {
   db: ActorDb;
   env: Env;
   now: () => number;
+  number: () => NumberInfo | null;
   /** What the conversation actor is created with (the customer looked up once). */
   conversationInit: (row: ConversationRow) => Promise<ConversationInit>;
   /** The conversation answered its messages with a routing request. */
@@ -96,7 +97,7 @@ export class Intake {
 
   /**
    * Meta retries a delivery for at most 7 days, so dedupe keys older than that
-   * can go; statuses for wamids we never sent are dropped after the same time.
+   * can go.
    */
   forgetOldDeliveries(): void {
     const { db, now } = this.deps;
@@ -104,7 +105,6 @@ export class Intake {
     this.forgotAt = now();
     const cutoff = now() - DEDUPE_RETENTION_MS;
     db.run(sql`DELETE FROM inbound_seen WHERE seen_at < ${cutoff}`);
-    forgetOrphanStatuses(db, cutoff);
   }
 
   /** The conversation a message belongs to: where it went before, else the open one, else a new one. */
@@ -123,7 +123,6 @@ export class Intake {
     let id = conversationOfContact(db, contactKey)?.id;
     if (!id) {
       id = insertArrived(db, contactKey, { ...contact, waId: message.from ?? contact.waId }, now());
-      rememberConversation(db, id);
     }
     db.run(
       sql`INSERT INTO inbound_seen (wamid, conversation_id, seen_at)

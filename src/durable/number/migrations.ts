@@ -59,4 +59,12 @@ export const NUMBER_MIGRATIONS: readonly Migration[] = [
     "UPDATE conversations SET state = 'wait_queue' WHERE state = 'parked'",
     "UPDATE conversations SET state = 'unauthorized' WHERE state = 'held'",
   ],
+  // 3. Statuses find their message by our callback data in the conversation
+  //    (statuses.ts): the map of sent wamids, the statuses kept until their send
+  //    registered, and the conversations remembered to check callback data go.
+  [
+    "DROP TABLE IF EXISTS outbound",
+    "DROP TABLE IF EXISTS orphan_statuses",
+    "DROP TABLE IF EXISTS known_conversations",
+  ],
 ];

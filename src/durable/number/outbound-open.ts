@@ -17,7 +17,6 @@ import { type ActorDb, sql } from "../sql";
 import { contactJson, conversationOfContact, customerJson } from "./conversations";
 import { lastInboundAt } from "./intake";
 import { contactOpenOf } from "./listings";
-import { rememberConversation } from "./statuses";
 
 /** What the agent asks for: the state to open in, and whether it holds a seat for a new one. */
 export interface OpenOutboundOptions {
@@ -77,7 +76,6 @@ export function openOutbound(
           ${options.state}, ${at}, ${customerJson.write(customer)}, ${skillsetId}, ${agent.id},
           ${agent.name}, ${at})`,
   );
-  rememberConversation(db, conversationId);
   const init: ConversationInit = {
     id: conversationId,
     tenantId: number.tenantId,
