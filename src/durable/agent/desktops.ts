@@ -8,6 +8,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { D1Db } from "../../platform/db/d1";
 import { redacted } from "../../platform/db/errors";
+import { activeSessionUser } from "../../platform/db/joins";
 import { sessions, tenants, users } from "../../platform/db/schema";
 import { assertNever } from "../../shared/assert-never";
 import type { DesktopSnapshot, ServerEvent } from "../../shared/protocol";
@@ -160,14 +161,7 @@ export class Desktops {
             coalesce(${sessions.lastSeenAt}, ${sessions.createdAt}) + ${tenants.sessionIdleMinutes} * 60000)`,
         })
         .from(sessions)
-        .innerJoin(
-          users,
-          and(
-            eq(users.id, sessions.userId),
-            eq(users.tenantId, sessions.tenantId),
-            eq(users.active, true),
-          ),
-        )
+        .innerJoin(users, activeSessionUser)
         .innerJoin(tenants, and(eq(tenants.id, sessions.tenantId), eq(tenants.status, "active")))
         .where(inArray(sessions.id, ids))
         .catch((err: unknown) => {

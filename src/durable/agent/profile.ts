@@ -6,6 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { D1Db } from "../../platform/db/d1";
+import { memberSkillset } from "../../platform/db/joins";
 import { skillsetMembers, skillsets, tenants, users } from "../../platform/db/schema";
 import type { KvCell } from "../sql";
 
@@ -82,13 +83,7 @@ export async function numbersServed(d1: D1Db, profile: Profile): Promise<string[
   const rows = await d1
     .selectDistinct({ numberId: skillsets.numberId })
     .from(skillsetMembers)
-    .innerJoin(
-      skillsets,
-      and(
-        eq(skillsets.id, skillsetMembers.skillsetId),
-        eq(skillsets.tenantId, skillsetMembers.tenantId),
-      ),
-    )
+    .innerJoin(skillsets, memberSkillset)
     .where(
       and(eq(skillsetMembers.tenantId, profile.tenantId), eq(skillsetMembers.userId, profile.id)),
     );

@@ -8,11 +8,10 @@
  * opening, a transfer's target lapsing (or, from held-inbound.ts, a
  * suspended tenant's check).
  */
-import { and, eq } from "drizzle-orm";
 import { requireConfig } from "../../platform/config";
 import type { D1Db } from "../../platform/db/d1";
 import { redacted } from "../../platform/db/errors";
-import { skillsetMembers, skillsets, users } from "../../platform/db/schema";
+import { numberSkillsetMembers } from "../../platform/db/joins";
 import type { WorkingTime } from "../../shared/admin";
 import { openState } from "../../shared/working-time";
 import type { NumberInfo } from "../contracts";
@@ -205,35 +204,11 @@ export class Router {
 
 /** Skillsets of this number and their active members, read fresh from D1 each pass. */
 async function routingConfig(d1: D1Db, number: NumberInfo): Promise<RoutingConfig> {
-  const rows = await d1
-    .select({
-      skillsetId: skillsets.id,
-      name: skillsets.name,
-      priority: skillsets.priority,
-      userId: users.id,
-      agentPriority: skillsetMembers.agentPriority,
-    })
-    .from(skillsets)
-    .leftJoin(
-      skillsetMembers,
-      and(
-        eq(skillsetMembers.skillsetId, skillsets.id),
-        eq(skillsetMembers.tenantId, skillsets.tenantId),
-      ),
-    )
-    .leftJoin(
-      users,
-      and(
-        eq(users.id, skillsetMembers.userId),
-        eq(users.tenantId, skillsets.tenantId),
-        eq(users.active, true),
-      ),
-    )
-    .where(and(eq(skillsets.tenantId, number.tenantId), eq(skillsets.numberId, number.id)));
+  const rows = await numberSkillsetMembers(d1, number.tenantId, number.id);
   const ranked = new Map<string, RoutingConfig["skillsets"][number]>();
   const members: RoutingConfig["members"] = [];
   for (const r of rows) {
-    ranked.set(r.skillsetId, { id: r.skillsetId, name: r.name, priority: r.priority });
+    ranked.set(r.skillsetId, { id: r.skillsetId, name: r.skillsetName, priority: r.priority });
     if (r.userId) {
       members.push({
         agentId: r.userId,

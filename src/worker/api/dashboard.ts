@@ -17,6 +17,7 @@ import type { AgentLive } from "../../durable/contracts";
 import type { Env } from "../../durable/env";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
+import { activeMember, memberSkillset } from "../../platform/db/joins";
 import {
   conversations,
   managedNumbers,
@@ -85,21 +86,8 @@ async function tenantAgents(
         numberId: skillsets.numberId,
       })
       .from(skillsetMembers)
-      .innerJoin(
-        skillsets,
-        and(
-          eq(skillsets.id, skillsetMembers.skillsetId),
-          eq(skillsets.tenantId, skillsetMembers.tenantId),
-        ),
-      )
-      .innerJoin(
-        users,
-        and(
-          eq(users.id, skillsetMembers.userId),
-          eq(users.tenantId, skillsetMembers.tenantId),
-          eq(users.active, true),
-        ),
-      )
+      .innerJoin(skillsets, memberSkillset)
+      .innerJoin(users, activeMember)
       .where(eq(skillsetMembers.tenantId, tenantId)),
   ]);
   const numbersOf = new Map<string, Set<string>>();

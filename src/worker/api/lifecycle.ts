@@ -11,6 +11,7 @@ import type { WaitingEntry } from "../../durable/contracts";
 import type { Env } from "../../durable/env";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
+import { numberSkillsetMembers } from "../../platform/db/joins";
 import { managedNumbers, skillsetMembers, skillsets, users } from "../../platform/db/schema";
 import {
   ConferenceBody,
@@ -58,31 +59,11 @@ type Member = { skillsetId: string; skillsetName: string; userId: string; userNa
 /** The number's skillsets and their active members, within the caller's isolation. */
 async function numberTeams(env: Env, user: SessionUser, numberId: string) {
   const limit = await isolation(env, user);
-  const results = await d1(env.DB)
-    .select({
-      skillsetId: skillsets.id,
-      skillsetName: skillsets.name,
-      userId: users.id,
-      userName: users.name,
-    })
-    .from(skillsets)
-    .leftJoin(
-      skillsetMembers,
-      and(
-        eq(skillsetMembers.skillsetId, skillsets.id),
-        eq(skillsetMembers.tenantId, skillsets.tenantId),
-      ),
-    )
-    .leftJoin(
-      users,
-      and(
-        eq(users.id, skillsetMembers.userId),
-        eq(users.tenantId, skillsets.tenantId),
-        eq(users.active, true),
-      ),
-    )
-    .where(and(eq(skillsets.tenantId, user.tenantId), eq(skillsets.numberId, numberId)))
-    .orderBy(desc(skillsets.priority), skillsets.name, users.name);
+  const results = await numberSkillsetMembers(d1(env.DB), user.tenantId, numberId).orderBy(
+    desc(skillsets.priority),
+    skillsets.name,
+    users.name,
+  );
   const visible = results.filter((r) => !limit || limit.has(r.skillsetId));
   const names = new Map<string, string>();
   const members: Member[] = [];

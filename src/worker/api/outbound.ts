@@ -26,6 +26,7 @@ import type {
 } from "../../durable/contracts";
 import { now } from "../../platform/clock";
 import { d1, qb } from "../../platform/db/d1";
+import { memberSkillset } from "../../platform/db/joins";
 import {
   managedNumbers,
   skillsetMembers,
@@ -76,13 +77,7 @@ function callerNumbers(c: Context<AppEnv>) {
   const theirNumbers = qb
     .select({ id: skillsets.numberId })
     .from(skillsets)
-    .innerJoin(
-      skillsetMembers,
-      and(
-        eq(skillsetMembers.skillsetId, skillsets.id),
-        eq(skillsetMembers.tenantId, skillsets.tenantId),
-      ),
-    )
+    .innerJoin(skillsetMembers, memberSkillset)
     .where(and(eq(skillsetMembers.tenantId, user.tenantId), eq(skillsetMembers.userId, user.id)));
   return d1(c.env.DB)
     .select({

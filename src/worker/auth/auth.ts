@@ -18,6 +18,7 @@ import type { OperatorConfig } from "../../platform/config";
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../../platform/crypto";
 import { type D1Statement, d1, failUnlessChanged } from "../../platform/db/d1";
 import { failedConstraint } from "../../platform/db/errors";
+import { activeSessionUser } from "../../platform/db/joins";
 import { sessions, tenants, users, userTokens } from "../../platform/db/schema";
 import { SetPasswordBody, UserTokenView } from "../../shared/admin";
 import { LoginBody, MeView } from "../../shared/protocol";
@@ -81,14 +82,7 @@ export async function userFromSession(
       sessionIdleMinutes: tenants.sessionIdleMinutes,
     })
     .from(sessions)
-    .innerJoin(
-      users,
-      and(
-        eq(users.id, sessions.userId),
-        eq(users.tenantId, sessions.tenantId),
-        eq(users.active, true),
-      ),
-    )
+    .innerJoin(users, activeSessionUser)
     .innerJoin(tenants, and(eq(tenants.id, users.tenantId), eq(tenants.status, "active")))
     .where(eq(sessions.id, sessionId))
     .get();

@@ -6,6 +6,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { D1Db } from "../../platform/db/d1";
+import { skillsetNumber } from "../../platform/db/joins";
 import { customerProperties, managedNumbers, skillsets } from "../../platform/db/schema";
 import { type Catalogue, propertyColumns } from "./columns";
 
@@ -53,13 +54,7 @@ export async function loadCatalogue(db: D1Db, tenantId: string): Promise<Catalog
     db
       .select({ id: skillsets.id, name: skillsets.name, numberName })
       .from(skillsets)
-      .innerJoin(
-        managedNumbers,
-        and(
-          eq(managedNumbers.id, skillsets.numberId),
-          eq(managedNumbers.tenantId, skillsets.tenantId),
-        ),
-      )
+      .innerJoin(managedNumbers, skillsetNumber)
       .where(eq(skillsets.tenantId, tenantId))
       .orderBy(
         managedNumbers.createdAt,

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { inOneBatch } from "../../../platform/db/batch";
 import { type D1Db, type D1Statement, d1, qb, rawStatement } from "../../../platform/db/d1";
 import { failedConstraint } from "../../../platform/db/errors";
+import { memberSkillset, skillsetNumber } from "../../../platform/db/joins";
 import {
   managedNumbers,
   sessions,
@@ -54,20 +55,8 @@ const FIELDS = {
         'numberName', ${managedNumbers.name}))`,
     })
     .from(skillsetMembers)
-    .innerJoin(
-      skillsets,
-      and(
-        eq(skillsets.id, skillsetMembers.skillsetId),
-        eq(skillsets.tenantId, skillsetMembers.tenantId),
-      ),
-    )
-    .innerJoin(
-      managedNumbers,
-      and(
-        eq(managedNumbers.id, skillsets.numberId),
-        eq(managedNumbers.tenantId, skillsets.tenantId),
-      ),
-    )
+    .innerJoin(skillsets, memberSkillset)
+    .innerJoin(managedNumbers, skillsetNumber)
     .where(
       and(
         eq(skillsetMembers.tenantId, usersTable.tenantId),
@@ -174,13 +163,7 @@ async function checkMemberships(
   const results = await d1(db)
     .select({ id: skillsets.id, name: skillsets.name, numberName: managedNumbers.name })
     .from(skillsets)
-    .innerJoin(
-      managedNumbers,
-      and(
-        eq(managedNumbers.id, skillsets.numberId),
-        eq(managedNumbers.tenantId, skillsets.tenantId),
-      ),
-    )
+    .innerJoin(managedNumbers, skillsetNumber)
     .where(
       and(
         eq(skillsets.tenantId, tenantId),
