@@ -1,13 +1,14 @@
 /**
  * Throttling through the real Worker and the limiter actors: sign-in, links and
  * password resets per account and per client IP (429 with Retry-After, the same
- * whether or not the account exists), and per-user quotas on transcript mails,
- * uploads and outbound starts.
+ * whether or not the account exists), and per-user quotas on transcript mails
+ * (from the desk and both histories), uploads and outbound starts.
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/worker/security/limits";
 import { deskAgent, takeConversation } from "../kit/conversation";
+import { customerIdOf, wholeConversation } from "../kit/history";
 import { phone } from "../kit/ids";
 import { BASE, call, createTenant, createUser, type ErrorBody } from "../kit/session";
 import { historyTenant } from "../kit/tenant";
@@ -147,12 +148,20 @@ describe("per-user quotas", () => {
   it("transcript mails, uploads and outbound starts answer 429 once the user's quota is used", async () => {
     const t = await historyTenant({ care: 5 });
     const anna = await deskAgent(t, "Anna", ["care"]);
+    const from = phone();
+    const closed = await wholeConversation(t, anna, from, ["Buongiorno"], ["Salve"]);
     const id = await takeConversation(t, anna, phone(), "Salve");
 
+    // One quota for every transcript: the open conversation's and both histories'.
     await exhaust("transcriptMail", anna.userId);
-    await rateLimited(
-      await call(anna, "POST", `/api/conversations/${id}/email`, { to: "boss@example.test" }),
-    );
+    const customerId = await customerIdOf(t.tenantId, from);
+    for (const path of [
+      `/api/conversations/${id}/email`,
+      `/api/my-history/${closed}/email`,
+      `/api/customers/${customerId}/conversations/${closed}/email`,
+    ]) {
+      await rateLimited(await call(anna, "POST", path, { to: "boss@example.test" }));
+    }
 
     await exhaust("upload", anna.userId);
     const form = new FormData();

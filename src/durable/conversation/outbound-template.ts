@@ -28,6 +28,7 @@ import {
   type ConversationRecord,
   enter,
   mayWrite,
+  newRecord,
   type SendResult,
   touched,
 } from "./record";
@@ -74,17 +75,11 @@ export async function startOutbound(
   }
   const at = deps.now();
   const record: ConversationRecord = {
-    ...init,
+    ...newRecord(init, at),
     state: start.state,
     agent: start.agent,
     skillsetName: start.skillsetName,
     lastCustomerMessageAt: start.lastCustomerMessageAt,
-    closedAt: null,
-    closeReason: null,
-    closedBy: null,
-    stateSince: at,
-    lastActivityAt: at,
-    settingsSince: at,
     assignedAt: start.state === "assigned" ? at : null,
     // The agent wrote first: no welcome on assignment, now or when the customer answers.
     agentTyped: true,

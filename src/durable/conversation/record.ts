@@ -72,7 +72,10 @@ export interface ConversationRecord extends Omit<ConversationInit, "config"> {
 /** The record as the `kv` row stores it (read for a copy the caller may change). */
 export const recordJson = new StoredJson<ConversationRecord>();
 
-/** A conversation the customer's first message opens: queued, nobody's yet. */
+/**
+ * A conversation the customer's first message opens: queued, nobody's yet.
+ * One an agent starts (outbound-template.ts) sets its state and agent over it.
+ */
 export function newRecord(init: ConversationInit, at: number): ConversationRecord {
   return {
     ...init,

@@ -5,13 +5,19 @@
  * Mounted through my-history.ts.
  */
 import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { Env } from "../../durable/env";
 import { d1 } from "../../platform/db/d1";
 import { managedNumbers, users } from "../../platform/db/schema";
-import { TranscriptMailBody } from "../../shared/customer-history";
+import {
+  type HistoryConversation,
+  type HistoryMessage,
+  TranscriptMailBody,
+} from "../../shared/customer-history";
 import { readSettings } from "../../shared/number-settings";
 import type { MessageView } from "../../shared/protocol";
+import type { AppEnv } from "../app/app-types";
 import { mailTranscript } from "../app/mail-or-502";
 import { refuse } from "../app/results";
 import { Routes } from "../app/routes";
@@ -37,6 +43,42 @@ export async function transcriptNumber(
     displayPhone: row?.displayPhone ?? null,
     timeZone: row ? readSettings(row.settings).workingTime.timeZone : "UTC",
   };
+}
+
+/**
+ * Mails a stored (history) conversation's transcript as the caller asked
+ * (`body`), once the caller's transcript quota allows it: what both history
+ * routes do after finding a conversation the caller may read.
+ */
+export async function mailHistoryTranscript(
+  c: Context<AppEnv>,
+  body: TranscriptMailBody,
+  customer: { name: string; phone: string | null },
+  conversation: HistoryConversation,
+  messages: HistoryMessage[],
+): Promise<void> {
+  const user = c.var.user;
+  await takeQuota(c, { rule: "transcriptMail", subject: user.id });
+  const number = await transcriptNumber(c.env, user.tenantId, conversation.numberId);
+  await mailTranscript(
+    c.var.config.mail,
+    body.language ?? user.language,
+    body.to,
+    {
+      conversationId: conversation.id,
+      customer,
+      number: { name: number.name, displayPhone: number.displayPhone },
+      timeZone: number.timeZone,
+      openedAt: conversation.openedAt,
+      closedAt: conversation.closedAt,
+      agentName: conversation.agentName,
+      closedByName: conversation.closedByName,
+      closeReason: conversation.closeReason,
+      closeNotes: conversation.closeNotes,
+      messages,
+    },
+    { masked: user.masked },
+  );
 }
 
 /** Who wrote a message, as transcripts name them. Pure. */

@@ -24,10 +24,8 @@ import { maskedSnippet, searchWords } from "../../shared/masked-search";
 import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
 import { apiError } from "../app/http";
-import { mailTranscript } from "../app/mail-or-502";
 import { Routes } from "../app/routes";
-import { takeQuota } from "../security/limits";
-import { transcriptNumber } from "./conversation-email";
+import { mailHistoryTranscript } from "./conversation-email";
 import { visibleCustomer } from "./customers";
 import {
   dayStart,
@@ -293,26 +291,12 @@ customerHistory.endpoint(
     const body = c.req.valid("json");
     const customer = await visibleCustomer(c, id);
     const { conversation, messages } = await customerConversation(c, id, conversationId);
-    await takeQuota(c, { rule: "transcriptMail", subject: c.var.user.id });
-    const number = await transcriptNumber(c.env, c.var.user.tenantId, conversation.numberId);
-    await mailTranscript(
-      c.var.config.mail,
-      body.language ?? c.var.user.language,
-      body.to,
-      {
-        conversationId: conversation.id,
-        customer: { name: customer.name, phone: customer.phone },
-        number: { name: number.name, displayPhone: number.displayPhone },
-        timeZone: number.timeZone,
-        openedAt: conversation.openedAt,
-        closedAt: conversation.closedAt,
-        agentName: conversation.agentName,
-        closedByName: conversation.closedByName,
-        closeReason: conversation.closeReason,
-        closeNotes: conversation.closeNotes,
-        messages,
-      },
-      { masked: c.var.user.masked },
+    await mailHistoryTranscript(
+      c,
+      body,
+      { name: customer.name, phone: customer.phone },
+      conversation,
+      messages,
     );
     return c.body(null, 202);
   },

@@ -25,9 +25,8 @@ import {
 import { isTimeZone } from "../../shared/working-time";
 import type { AppEnv } from "../app/app-types";
 import { apiError } from "../app/http";
-import { mailTranscript } from "../app/mail-or-502";
 import { Routes } from "../app/routes";
-import { conversationEmail, transcriptNumber } from "./conversation-email";
+import { conversationEmail, mailHistoryTranscript } from "./conversation-email";
 import { dayStart, historyMessageColumns, historyRows } from "./history-rows";
 
 const TAG = "desktop";
@@ -172,26 +171,7 @@ myHistory.endpoint(
   async (c) => {
     const body = c.req.valid("json");
     const { conversation, messages } = await myConversation(c, c.req.valid("param").conversationId);
-    const number = await transcriptNumber(c.env, c.var.user.tenantId, conversation.numberId);
-    await mailTranscript(
-      c.var.config.mail,
-      body.language ?? c.var.user.language,
-      body.to,
-      {
-        conversationId: conversation.id,
-        customer: { name: conversation.customer.name, phone: conversation.customer.phone },
-        number: { name: number.name, displayPhone: number.displayPhone },
-        timeZone: number.timeZone,
-        openedAt: conversation.openedAt,
-        closedAt: conversation.closedAt,
-        agentName: conversation.agentName,
-        closedByName: conversation.closedByName,
-        closeReason: conversation.closeReason,
-        closeNotes: conversation.closeNotes,
-        messages,
-      },
-      { masked: c.var.user.masked },
-    );
+    await mailHistoryTranscript(c, body, conversation.customer, conversation, messages);
     return c.body(null, 202);
   },
 );
