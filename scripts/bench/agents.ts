@@ -39,7 +39,13 @@ const ServerEventSchema = z.discriminatedUnion("type", [
   z.looseObject({
     type: z.literal("message"),
     conversationId: z.string(),
-    message: z.looseObject({ seq: z.number().optional(), direction: z.string(), text: z.string() }),
+    message: z.looseObject({
+      id: z.string().optional(),
+      seq: z.number().optional(),
+      direction: z.string(),
+      text: z.string(),
+      status: z.string().nullable().optional(),
+    }),
   }),
   z.looseObject({ type: z.literal("pong") }),
   z.looseObject({ type: z.literal("error"), code: z.string(), message: z.string() }),
@@ -63,6 +69,13 @@ export class Tracker {
   /** Message id → Date.now() when the agent's reply POST started. */
   readonly replySentAt = new Map<string, number>();
   replyErrors = 0;
+  /**
+   * Replies the desk marked not confirmed (no answer and no status from
+   * WhatsApp within SEND_CONFIRM_WAIT_MS) that the agent sent again with
+   * Resend, as the desk offers; and Resend requests that failed.
+   */
+  resent = 0;
+  resendErrors = 0;
   /** Customer phone (digits) → performance.now() of their first message, until the offer. */
   readonly offerWaiting = new Map<string, number>();
   readonly offerLatency: number[] = [];
@@ -267,6 +280,9 @@ export class BenchAgent {
       }
       case "message": {
         const m = event.message;
+        if (m.direction === "out" && m.status === "unconfirmed" && m.id) {
+          void this.resend(event.conversationId, m.id, m.text);
+        }
         // Status updates re-send a message; only a new seq is a new message shown.
         if (typeof m.seq === "number" && !this.markSeen(event.conversationId, m.seq)) break;
         if (m.direction !== "in") break;
@@ -306,6 +322,30 @@ export class BenchAgent {
       body,
     });
     if (status === 0 || status >= 300) this.tracker.replyErrors += 1;
+  }
+
+  /** Our messages this agent has resent (a replayed frame must not resend again). */
+  private readonly resentIds = new Set<string>();
+
+  /**
+   * Resends a reply the desk shows as not confirmed, once, as an agent does
+   * with Resend: the first send got no answer (an overloaded stack's Graph
+   * call can time out before it is written) and no status came, so nothing
+   * says WhatsApp has it. The server resends a message once at most.
+   */
+  private async resend(conversationId: string, messageId: string, text: string): Promise<void> {
+    if (!text.startsWith(replyText("")) || this.resentIds.has(messageId)) return;
+    this.resentIds.add(messageId);
+    this.tracker.resent += 1;
+    const { status } = await attempt(
+      `${this.url}/api/conversations/${conversationId}/messages/${messageId}/resend`,
+      {
+        method: "POST",
+        headers: this.headers,
+        body: JSON.stringify({ clientId: crypto.randomUUID() }),
+      },
+    );
+    if (status === 0 || status >= 300) this.tracker.resendErrors += 1;
   }
 
   /** The agent's user id (known from the first snapshot). */

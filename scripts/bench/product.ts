@@ -25,6 +25,8 @@ export interface ProductOptions {
   inspectorPort?: number;
   /** Mount the `/_drill/*` fault hooks (the drills). */
   drillHooks?: boolean;
+  /** SEND_CONFIRM_WAIT_MS: how long a send without an answer waits for a status before the desk shows it not confirmed (Resend). */
+  sendConfirmWaitMs?: number;
 }
 
 /** The end-of-run accounting; every list should be empty and every flag true. */
@@ -36,6 +38,9 @@ export interface Accounting {
   storedNotOnce: Record<string, number>;
   repliesAttempted: number;
   replyErrors: number;
+  /** Replies shown not confirmed that the agents resent (each must still reach WhatsApp once). */
+  resent: number;
+  resendErrors: number;
   /** Replies at the simulator not exactly once (id → count). */
   repliedNotOnce: Record<string, number>;
   /** Per agent: max held from frames, max load reported, load at the end, limit. */
@@ -122,6 +127,9 @@ export class Product {
       ...(opts.drillHooks ? { drillHooks: true } : {}),
       // Offers are accepted at once; a long timeout keeps a slow accept from being a RONA.
       offerTimeoutSeconds: 120,
+      ...(opts.sendConfirmWaitMs
+        ? { vars: { SEND_CONFIRM_WAIT_MS: String(opts.sendConfirmWaitMs) } }
+        : {}),
     });
     const product = stopOnSignal(new Product(stack, opts));
     try {
@@ -251,9 +259,10 @@ export class Product {
       const n = stored.get(id) ?? 0;
       if (n !== 1) storedNotOnce[id] = n;
     }
-    // Replies leave through the conversations' outboxes: give the last ones time to go.
+    // Replies leave through the conversations' outboxes: give the last ones time to go,
+    // and one the desk is about to show not confirmed the time to be resent.
     let replies = await this.simReplies();
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 60_000 + (this.opts.sendConfirmWaitMs ?? 0);
     while (replied.some((id) => !replies.has(replyText(id))) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       replies = await this.simReplies();
@@ -286,13 +295,16 @@ export class Product {
       !Object.keys(shownNotOnce).length &&
       !Object.keys(storedNotOnce).length &&
       !Object.keys(repliedNotOnce).length &&
-      tracker.replyErrors === 0;
+      tracker.replyErrors === 0 &&
+      tracker.resendErrors === 0;
     return {
       messagesSent: sent.length,
       shownNotOnce: firstOf(shownNotOnce),
       storedNotOnce: firstOf(storedNotOnce),
       repliesAttempted: replied.length,
       replyErrors: tracker.replyErrors,
+      resent: tracker.resent,
+      resendErrors: tracker.resendErrors,
       repliedNotOnce: firstOf(repliedNotOnce),
       capacity,
       capacityOk,
