@@ -16,16 +16,23 @@ import { type Drill, sleep, steadyLoad } from "./common.ts";
 async function simOutbound(
   product: Product,
   prefix: string,
-): Promise<{ wamid: string; customer: string; text: string }[]> {
-  const out: { wamid: string; customer: string; text: string }[] = [];
+): Promise<{ wamid: string; customer: string; text: string; callback?: string }[]> {
+  const out: { wamid: string; customer: string; text: string; callback?: string }[] = [];
   for (const customer of product.customers) {
     const res = await fetch(`${product.stack.simUrl}/_sim/threads/${customer}`);
     const body = (await res.json()) as {
-      messages: { id: string; direction: string; text: string }[];
+      messages: {
+        id: string;
+        direction: string;
+        text: string;
+        raw: { biz_opaque_callback_data?: string };
+      }[];
     };
     for (const m of body.messages) {
       if (m.direction === "out" && m.text.startsWith(prefix)) {
-        out.push({ wamid: m.id, customer, text: m.text });
+        // Meta repeats the callback data we sent with the message in each of its statuses.
+        const callback = m.raw.biz_opaque_callback_data;
+        out.push({ wamid: m.id, customer, text: m.text, ...(callback ? { callback } : {}) });
       }
     }
   }
@@ -39,12 +46,10 @@ export const duplicatesAndDisorder: Drill = async (product, prefix, { seconds })
   let concurrent = 0;
   let statuses = 0;
   const handled = new Set<string>();
-  const status = (wamid: string, customer: string, s: string) => {
+  const status = (m: { wamid: string; customer: string; callback?: string }, s: string) => {
     statuses += 1;
-    const body = JSON.stringify(
-      statusWebhook(DEMO.number.phoneNumberId, [{ id: wamid, status: s, recipient: customer }]),
-    );
-    return product.webhook(body);
+    const item = { id: m.wamid, status: s, recipient: m.customer, callback: m.callback };
+    return product.webhook(JSON.stringify(statusWebhook(DEMO.number.phoneNumberId, [item])));
   };
   // Replays each new reply's statuses backwards, as soon as the reply reaches the simulator.
   const replayStatuses = async () => {
@@ -52,9 +57,9 @@ export const duplicatesAndDisorder: Drill = async (product, prefix, { seconds })
       if (handled.has(m.wamid)) continue;
       handled.add(m.wamid);
       const reads = handled.size % 3 === 0 ? 2 : 1;
-      await Promise.all(Array.from({ length: reads }, () => status(m.wamid, m.customer, "read")));
-      await status(m.wamid, m.customer, "delivered");
-      await status(m.wamid, m.customer, "sent");
+      await Promise.all(Array.from({ length: reads }, () => status(m, "read")));
+      await status(m, "delivered");
+      await status(m, "sent");
     }
   };
   let loading = true;
