@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { costMarkdown, type MessageCost, measuredSteady } from "./bench/cost.ts";
 import { startFloor } from "./bench/floor.ts";
 import { importBench } from "./bench/import.ts";
 import { type Accounting, Product, stopOnSignal, webhookBody } from "./bench/product.ts";
@@ -63,6 +64,8 @@ const setup = {
   // status shows "not confirmed" after this, and the bench's agents resend it, as an
   // agent would; 3 minutes in production, shorter here so a run waits for it.
   sendConfirmWaitMs: SEND_CONFIRM_WAIT_MS,
+  // The stack's meter (what one message costs) is read through the hooks.
+  drillHooks: true,
 };
 const scenarios: ScenarioResult[] = [];
 const accounting: Record<string, Accounting> = {};
@@ -72,6 +75,7 @@ const extra: {
   rampMaxSustained?: number;
   import?: unknown;
   floor?: FloorStep[];
+  cost?: MessageCost;
 } = {};
 const fmt = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(1));
 
@@ -104,6 +108,9 @@ try {
   });
   try {
     extra.firstMessageToOffer = stats(product.tracker.offerLatency);
+    // What one message costs, first, while nothing else is in flight.
+    console.log("cost of one message…");
+    extra.cost = (await measuredSteady(product, "cost", LOW_RATE, RAMP_SECONDS)).cost;
     scenarios.push(
       await steady(product, `steady 80/s, ${HISTORY_SMALL} stored`, 80, STEADY_SECONDS),
     );
@@ -257,6 +264,7 @@ const md = [
   `- Goals: p99 webhook→agent at 80/s ≤ 50 ms: ${goals.p99WebhookToAgentAt80.met ? "met" : "not met"}; throughput ≥ 50% of the DO floor: ${goals.throughputVsFloor.met ? "met" : "not met"}; p50 at ${HISTORY_LARGE} stored within 1.2× of ${HISTORY_SMALL}: ${goals.p50LargeVsSmall.met ? "met" : "not met"} (${goals.p50LargeVsSmall.ratio?.toFixed(2)}×; at ${LOW_RATE}/s, where neither queues: ${goals.p50LargeVsSmallSustained.ratio?.toFixed(2)}×, ${goals.p50LargeVsSmallSustained.met ? "met" : "not met"}).`,
   `- Exactly-once accounting (shown once, stored once, replied once, no agent above its limit): ${goals.exactlyOnce ? "**all passed**" : "**FAILED** (see latest.json)"}; replies the desk showed not confirmed (no answer from the Graph call and no status within ${SEND_CONFIRM_WAIT_MS / 1000} s) and the agents resent: ${Object.values(accounting).reduce((n, a) => n + a.resent, 0)}.`,
   "",
+  ...(extra.cost ? [costMarkdown(extra.cost, `steady ${LOW_RATE}/s`), ""] : []),
   "![latency against offered rate](latency.svg)",
   "",
 ].join("\n");

@@ -1,7 +1,8 @@
 /**
  * The drills' fault hooks (src/worker/app/drill-hooks.ts) on the real Worker,
  * actors and D1: what they inject, and that the pipeline comes back from it
- * with every message stored once.
+ * with every message stored once; and the bench's meter, which counts what a
+ * message costs where it is spent.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
@@ -80,5 +81,32 @@ describe("drill hooks", () => {
     await drill("abort", { actor: "conversation", id: open[0]!.id });
     await eventually(async () => (await storedMessages(open[0]!.id)).length === 2);
     expect((await storedMessages(open[0]!.id)).sort()).toEqual([first, second].sort());
+  });
+
+  it("the meter counts what one customer message costs: the request, the actors' calls, D1 and SQLite", async () => {
+    const t = await seedTenant({ skillsets: { s: 5 }, agents: [] });
+    const meter = async (path: string, method = "GET") =>
+      (
+        await (
+          await exports.default.fetch(`https://parley.test/_drill/${path}`, { method })
+        ).json<{ counts: Record<string, number> }>()
+      ).counts;
+    expect(await meter("meter/reset", "POST")).toEqual({});
+    const body = textWebhook(t.phoneNumberId, [{ from: phone(), text: "hi", id: uid("m") }]);
+    expect((await postWebhook(body)).status).toBe(200);
+    const counts = await meter("meter");
+    // The webhook, then this read (the reset came before the count restarted).
+    expect(counts["worker.requests"]).toBe(2);
+    expect(counts["actor.number.ingest"]).toBe(1);
+    expect(counts["actor.conversation.appendInbound"]).toBeGreaterThanOrEqual(1);
+    // A first message: the customer is looked up and created in D1 (drizzle reads rows
+    // through raw(), for which D1 reports no counts, so only the writes show rows).
+    expect(counts["d1.queries"]).toBeGreaterThan(0);
+    expect(counts["d1.rows_written"]).toBeGreaterThan(0);
+    expect(counts["sql.statements"]).toBeGreaterThan(0);
+    expect(counts["sql.rows_written"]).toBeGreaterThan(0);
+    // The customer's message was stored once all the same.
+    const [conversation] = await env.NUMBER.getByName(t.numberId).conversations();
+    expect(await storedMessages(conversation!.id)).toHaveLength(1);
   });
 });

@@ -9,6 +9,7 @@
  *   db.one<{ state: string }>(sql`SELECT state FROM offers WHERE id = ${id}`);
  *   db.all(sql`SELECT id FROM messages WHERE id IN (${ids})`); // a list: ?, ?, ?
  */
+import { count } from "../platform/meter";
 
 /** A value SQLite stores: text, a number, bytes or NULL. */
 export type SqlValue = SqlStorageValue;
@@ -58,25 +59,42 @@ export function rawSql(text: string): Sql {
 
 type Row = Record<string, SqlStorageValue>;
 
+/** What a statement cost (platform/meter.ts): the rows SQLite read and wrote, as billed. */
+function metered(cursor: SqlStorageCursor<Row>): void {
+  count("sql.statements");
+  count("sql.rows_read", cursor.rowsRead);
+  count("sql.rows_written", cursor.rowsWritten);
+}
+
 /** An actor's SQLite storage: the only way its code runs a statement. */
 export class ActorDb {
   constructor(readonly storage: SqlStorage) {}
 
   /** Every row, typed by the caller (the columns its SELECT names). */
   all<T extends Row = Row>(q: Sql): T[] {
-    return this.storage.exec<T>(q.text, ...q.values).toArray();
+    const cursor = this.storage.exec<T>(q.text, ...q.values);
+    const rows = cursor.toArray();
+    metered(cursor);
+    return rows;
   }
 
   /** The first row, or null. */
   one<T extends Row = Row>(q: Sql): T | null {
     const cursor = this.storage.exec<T>(q.text, ...q.values);
-    for (const row of cursor) return row;
-    return null;
+    let first: T | null = null;
+    for (const row of cursor) {
+      first = row;
+      break;
+    }
+    metered(cursor);
+    return first;
   }
 
   /** Runs a statement; the rows it wrote (SQLite counts index entries too: test for > 0). */
   run(q: Sql): number {
-    return this.storage.exec(q.text, ...q.values).rowsWritten;
+    const cursor = this.storage.exec(q.text, ...q.values);
+    metered(cursor);
+    return cursor.rowsWritten;
   }
 }
 

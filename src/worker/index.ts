@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Env } from "../durable/env";
 import { configOf } from "../platform/config";
 import { redacted } from "../platform/db/errors";
+import { count, meteredEnv } from "../platform/meter";
 import { account } from "./api/account";
 import { admin } from "./api/admin";
 import { customerHistory } from "./api/customer-history";
@@ -108,7 +109,10 @@ app.onError((err, c) => {
 });
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    count("worker.requests");
+    return app.fetch(request, meteredEnv(env), ctx);
+  },
   /**
    * The sweep (`[triggers] crons` in wrangler.toml): tells the conversation
    * actors of deleted customers what the deletion itself could not tell them,

@@ -13,6 +13,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
+import { count, meteredEnv } from "../../platform/meter";
 import type {
   AgentView,
   ConversationView,
@@ -53,7 +54,8 @@ export class AgentActor extends DurableObject<Env> {
   private readonly deps: offers.OfferDeps & seats.SeatDeps;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    super(ctx, meteredEnv(env));
+    env = this.env; // counted where the bench's hooks are on (platform/meter.ts)
     this.db = new ActorDb(ctx.storage.sql);
     migrate(this.db, AGENT_MIGRATIONS);
     this.sessionCheckCell = new KvCell(ctx.storage.sql, "sessionCheckAt");
@@ -319,6 +321,7 @@ export class AgentActor extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    count("actor.agent.webSocketMessage");
     await this.desktops.message(ws, data);
   }
 
@@ -345,6 +348,7 @@ export class AgentActor extends DurableObject<Env> {
    * again. Safe to run twice.
    */
   override async alarm(): Promise<void> {
+    count("actor.agent.alarm");
     this.nextAlarm.fired();
     try {
       try {

@@ -6,6 +6,8 @@
  * behind. Frames are stored clear and masked at send time, so replays follow
  * the tenant's current masking.
  */
+
+import { count } from "../../platform/meter";
 import { type Json, maskJson } from "../../shared/masking";
 import type { DesktopSnapshot, ServerEvent, UnsequencedEvent } from "../../shared/protocol";
 import { type ActorDb, StoredJson, sql } from "../sql";
@@ -82,6 +84,7 @@ export class EventLog {
     for (const ws of this.deps.sockets()) {
       try {
         ws.send(frame);
+        count("ws.frames_out");
       } catch {
         // A socket closing under us; its desktop resumes from its last seq.
       }

@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { OutboundContent } from "../../meta/graph";
 import type { InboundMessage, StatusUpdate } from "../../meta/webhook-payload";
 import { now } from "../../platform/clock";
+import { count, meteredEnv } from "../../platform/meter";
 import type { ConversationView, MessageView, Participant, SentMedia } from "../../shared/protocol";
 import type {
   ConversationInit,
@@ -73,7 +74,8 @@ export class ConversationActor extends DurableObject<Env> {
   private readonly deps: ConversationDeps;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    super(ctx, meteredEnv(env));
+    env = this.env; // counted where the bench's hooks are on (platform/meter.ts)
     this.db = new ActorDb(ctx.storage.sql);
     migrate(this.db, CONVERSATION_MIGRATIONS);
     this.recordCell = new KvCell(ctx.storage.sql, RECORD_KEY);
@@ -348,6 +350,7 @@ export class ConversationActor extends DurableObject<Env> {
    * are safe to repeat; a retry earlier than planned is only an earlier attempt.
    */
   override async alarm(): Promise<void> {
+    count("actor.conversation.alarm");
     this.nextAlarm.fired();
     const deps = this.deps;
     let failed = false;

@@ -10,6 +10,7 @@
  * the test runtime.
  */
 import { DurableObject } from "cloudflare:workers";
+import { count, meteredEnv } from "../../platform/meter";
 import type { Env } from "../env";
 import { ActorDb, Alarm, KV_TABLE, KvCell, migrate } from "../sql";
 
@@ -27,7 +28,8 @@ export class LimiterActor extends DurableObject<Env> {
   private readonly nextAlarm: Alarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    super(ctx, meteredEnv(env));
+    env = this.env; // counted where the bench's hooks are on (platform/meter.ts)
     migrate(new ActorDb(ctx.storage.sql), [[KV_TABLE]]);
     this.events = new KvCell(ctx.storage.sql, "events");
     this.nextAlarm = new Alarm(ctx.storage);
@@ -82,6 +84,7 @@ export class LimiterActor extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    count("actor.limiter.alarm");
     this.nextAlarm.fired();
     this.events.delete();
   }

@@ -13,6 +13,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { now } from "../../platform/clock";
 import { d1 } from "../../platform/db/d1";
+import { count, meteredEnv } from "../../platform/meter";
 import {
   type AgentLive,
   type ContactState,
@@ -60,7 +61,8 @@ export class NumberActor extends DurableObject<Env> {
   private readonly held: HeldInbound;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    super(ctx, meteredEnv(env));
+    env = this.env; // counted where the bench's hooks are on (platform/meter.ts)
     this.db = new ActorDb(ctx.storage.sql);
     migrate(this.db, NUMBER_MIGRATIONS);
     this.numberCell = new KvCell(ctx.storage.sql, "number");
@@ -346,6 +348,7 @@ export class NumberActor extends DurableObject<Env> {
    * target lapsing, the next check, or the routing watchdog).
    */
   override async alarm(): Promise<void> {
+    count("actor.number.alarm");
     this.nextAlarm.fired();
     const heldCheckAt = this.heldCheckCell.get();
     if (heldCheckAt !== null && heldCheckAt <= now()) {

@@ -12,9 +12,16 @@
  *   (creating customers on a first message, writing closed conversations'
  *   history) fail for a while. Under `wrangler dev` the Worker and every actor
  *   share one isolate, so this module's window reaches them all.
+ *
+ * And what the bench reads of the stack (`npm run bench`, "What one message costs"):
+ *
+ * - `GET /_drill/meter` answers the counts of src/platform/meter.ts (Worker
+ *   requests, actor calls by method, alarms, WebSocket frames, D1 queries and
+ *   rows, actors' SQLite statements and rows) since `POST /_drill/meter/reset`.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { meterSnapshot, resetMeter } from "../../platform/meter";
 import { failD1WritesFor } from "../../platform/pipeline-db";
 import type { AppEnv } from "./app-types";
 import { apiError, jsonBody } from "./http";
@@ -50,4 +57,9 @@ export const drillHooks = new Hono<AppEnv>()
   .post("/d1-writes", jsonBody(D1WritesBody), (c) => {
     const { forMs } = c.req.valid("json");
     return c.json(failD1WritesFor(forMs));
+  })
+  .get("/meter", (c) => c.json({ counts: meterSnapshot() }))
+  .post("/meter/reset", (c) => {
+    resetMeter();
+    return c.json({ counts: meterSnapshot() });
   });
