@@ -3,7 +3,8 @@
  * (src/platform/meter.ts, read through `/_drill/meter`) around a steady run at
  * a rate the product sustains, divided by the messages sent. Each message is
  * the inbound webhook, the agent's reply (its POST and the Graph call) and
- * Meta's sent, delivered and read statuses; the bench's conversations are
+ * the status webhooks Meta's simulator sends for it (sent and delivered; read
+ * comes only when the customer opens the chat); the bench's conversations are
  * assigned before, so offers do not count here.
  */
 import type { Product } from "./product.ts";
@@ -44,7 +45,7 @@ export async function measuredSteady(
   await meter(product, "meter/reset", "POST");
   const before = product.tracker.sentAt.size;
   const scenario = await steady(product, name, rate, seconds);
-  // The last replies' read statuses come a moment after their sends.
+  // The last replies' statuses come a moment after their sends.
   await new Promise((r) => setTimeout(r, 3000));
   const counts = await meter(product, "meter", "GET");
   const messages = product.tracker.sentAt.size - before;
@@ -117,7 +118,7 @@ export function costMarkdown(cost: MessageCost, label: string): string {
     .sort(([, a], [, b]) => b - a)
     .map(([k, v]) => `${k.slice("actor.".length)} ${Math.round((v / cost.messages) * 100) / 100}`);
   return [
-    `What one message with its reply costs (${label}, ${cost.messages} messages; each: the webhook, the agent's reply, Meta's sent/delivered/read statuses):`,
+    `What one message with its reply costs (${label}, ${cost.messages} messages; each: the webhook, the agent's reply, Meta's status webhooks):`,
     "",
     "| per message | count |",
     "| --- | --- |",
