@@ -7,6 +7,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AgentActor } from "../src/durable/agent/actor";
+import type { ConversationActor } from "../src/durable/conversation/actor";
 import { phone } from "./kit/ids";
 import { customerWrites, postWebhook, relaySim } from "./kit/meta";
 import { statusWebhook, textWebhook } from "./kit/meta-payloads";
@@ -181,6 +182,28 @@ describe("restarts", () => {
   });
 });
 
+/**
+ * Waits until Meta (the simulator) accepted our message `id` and returns its
+ * wamid; the simulator's own statuses for it are dropped, so a test sends its own.
+ */
+async function acceptedBySim(
+  conversation: DurableObjectStub<ConversationActor>,
+  id: string,
+  phoneNumberId: string,
+): Promise<string> {
+  const wamid = await eventually(async () => {
+    const found: { wamid?: string } = {};
+    await runInDurableObject(conversation, async (_i, state) => {
+      found.wamid = state.storage.sql
+        .exec("SELECT wamid FROM messages WHERE id = ?", id)
+        .toArray()[0]?.wamid as string;
+    });
+    return found.wamid;
+  });
+  await sim(`/_sim/outbox/drain?phoneNumberId=${phoneNumberId}`, {});
+  return wamid;
+}
+
 describe("the way back", () => {
   it.each([
     ["HTTP 500 / 131000", { httpStatus: 500, code: 131000 }],
@@ -273,16 +296,7 @@ describe("the way back", () => {
     const id = crypto.randomUUID();
     const conversation = env.CONVERSATION.getByName(c.conversationId);
     await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "ticks");
-    const wamid = await eventually(async () => {
-      const found: { wamid?: string } = {};
-      await runInDurableObject(conversation, async (_i, state) => {
-        found.wamid = state.storage.sql
-          .exec("SELECT wamid FROM messages WHERE id = ?", id)
-          .toArray()[0]?.wamid as string;
-      });
-      return found.wamid;
-    });
-    await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    const wamid = await acceptedBySim(conversation, id, c.phoneNumberId);
     // As Meta sends them: each status repeats the callback data sent with the message.
     const callback = `${c.conversationId}/${id}`;
     const statusOf = async () =>
@@ -319,16 +333,7 @@ describe("the way back", () => {
     const id = crypto.randomUUID();
     const conversation = env.CONVERSATION.getByName(c.conversationId);
     await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "only ours");
-    const wamid = await eventually(async () => {
-      const found: { wamid?: string } = {};
-      await runInDurableObject(conversation, async (_i, state) => {
-        found.wamid = state.storage.sql
-          .exec("SELECT wamid FROM messages WHERE id = ?", id)
-          .toArray()[0]?.wamid as string;
-      });
-      return found.wamid;
-    });
-    await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    const wamid = await acceptedBySim(conversation, id, c.phoneNumberId);
     for (const callback of [undefined, "someone-else's data", `${crypto.randomUUID()}/${id}`]) {
       const res = await postWebhook(
         statusWebhook(c.phoneNumberId, [
@@ -352,16 +357,7 @@ describe("the way back", () => {
     const id = crypto.randomUUID();
     const conversation = env.CONVERSATION.getByName(c.conversationId);
     await conversation.sendText(c.tenantId, { id: c.ada, name: "Ada" }, id, "did it go?");
-    await eventually(async () => {
-      let wamid: unknown;
-      await runInDurableObject(conversation, async (_i, state) => {
-        wamid = state.storage.sql
-          .exec("SELECT wamid FROM messages WHERE id = ?", id)
-          .toArray()[0]?.wamid;
-      });
-      return wamid;
-    });
-    await sim(`/_sim/outbox/drain?phoneNumberId=${c.phoneNumberId}`, {}); // drop the simulator's own statuses
+    await acceptedBySim(conversation, id, c.phoneNumberId);
     // As abandonOrphanedSends leaves it when the actor died during the Graph call.
     await runInDurableObject(conversation, async (_i, state) => {
       state.storage.sql.exec(
