@@ -11,6 +11,7 @@ import type { ConversationActor } from "../src/durable/conversation/actor";
 import { phone, uid } from "./kit/ids";
 import { postWebhook } from "./kit/meta";
 import { textWebhook } from "./kit/meta-payloads";
+import { meterCounts } from "./kit/session";
 import { seedTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
 
@@ -85,16 +86,10 @@ describe("drill hooks", () => {
 
   it("the meter counts what one customer message costs: the request, the actors' calls, D1 and SQLite", async () => {
     const t = await seedTenant({ skillsets: { s: 5 }, agents: [] });
-    const meter = async (path: string, method = "GET") =>
-      (
-        await (
-          await exports.default.fetch(`https://parley.test/_drill/${path}`, { method })
-        ).json<{ counts: Record<string, number> }>()
-      ).counts;
-    expect(await meter("meter/reset", "POST")).toEqual({});
+    expect(await meterCounts(true)).toEqual({});
     const body = textWebhook(t.phoneNumberId, [{ from: phone(), text: "hi", id: uid("m") }]);
     expect((await postWebhook(body)).status).toBe(200);
-    const counts = await meter("meter");
+    const counts = await meterCounts();
     // The webhook, then this read (the reset came before the count restarted).
     expect(counts["worker.requests"]).toBe(2);
     expect(counts["actor.number.ingest"]).toBe(1);

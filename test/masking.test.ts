@@ -9,7 +9,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Page, TenantSettingsView } from "../src/shared/admin";
+import type { Page } from "../src/shared/admin";
 import type { HistoryConversation, HistoryDetail } from "../src/shared/customer-history";
 import { MATCH_END, MATCH_START } from "../src/shared/customer-history";
 import type { CustomerView } from "../src/shared/customers";
@@ -20,6 +20,7 @@ import type {
   ServerEvent,
   WaitingList,
 } from "../src/shared/protocol";
+import { switchMasking } from "./kit/admin";
 import { closeConversation, deskAgent, offerFor } from "./kit/conversation";
 import { readXlsxRows } from "./kit/files";
 import { archived, customerIdOf } from "./kit/history";
@@ -47,23 +48,6 @@ function leaks(value: unknown, customerPhone: string): string[] {
 
 /** Masked like maskPhone: every digit and sign but the last 4 digits. */
 const maskedPhone = (e164: string) => `${"*".repeat(e164.length - 4)}${e164.slice(-4)}`;
-
-async function switchMasking(admin: Session, on: boolean): Promise<void> {
-  const now = await callJson<TenantSettingsView>(
-    admin,
-    "GET",
-    "/api/admin/settings",
-    undefined,
-    200,
-  );
-  await callJson(
-    admin,
-    "PATCH",
-    "/api/admin/settings",
-    { version: now.version, maskSensitiveData: on },
-    200,
-  );
-}
 
 interface Scene {
   t: HistoryTenant;

@@ -49,8 +49,14 @@ const ServerEventSchema = z.discriminatedUnion("type", [
   }),
   z.looseObject({ type: z.literal("pong") }),
   z.looseObject({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.looseObject({
+    type: z.literal("result"),
+    ref: z.string(),
+    error: z.looseObject({ status: z.number() }).optional(),
+  }),
 ]);
 type ServerEvent = z.infer<typeof ServerEventSchema>;
+type ResultFrame = Extract<ServerEvent, { type: "result" }>;
 // Compile-time only: every real event must satisfy the bench's view of it.
 type _Check = import("../../src/shared/protocol.ts").ServerEvent extends ServerEvent ? true : never;
 const _check: _Check = true;
@@ -66,7 +72,7 @@ export class Tracker {
   readonly conversationOf = new Map<string, string>();
   /** Webhook sent → frame received, ms, for the current window. */
   endToEnd: number[] = [];
-  /** Message id → Date.now() when the agent's reply POST started. */
+  /** Message id → Date.now() when the agent sent its reply (on the socket, or POSTed). */
   readonly replySentAt = new Map<string, number>();
   replyErrors = 0;
   /**
@@ -170,6 +176,10 @@ export class BenchAgent {
     );
     ws.addEventListener("error", () => fail?.(new Error("WebSocket failed")));
     ws.addEventListener("close", () => {
+      for (const [ref, answer] of this.pending) {
+        this.pending.delete(ref);
+        answer(null);
+      }
       if (this.ws !== ws || this.stopped) return;
       this.reconnects += 1;
       setTimeout(() => this.connect(), 200);
@@ -182,6 +192,10 @@ export class BenchAgent {
         return;
       }
       const event = parsed.data;
+      if (event.type === "result") {
+        this.pending.get(event.ref)?.(event);
+        return;
+      }
       if (event.type === "snapshot") {
         const resumed = this.lastSeq !== null;
         this.lastSeq = event.snapshot.seq;
@@ -300,8 +314,37 @@ export class BenchAgent {
     }
   }
 
-  /** Accepts an offer; a request the overloaded stack dropped is made again. */
+  /** Actions sent on the socket and not yet answered, by ref. */
+  private readonly pending = new Map<string, (result: ResultFrame | null) => void>();
+  private nextRef = 0;
+
+  /**
+   * An action over the socket, as the desktop sends it (src/ui/live.ts `act`):
+   * its result, or null without an open socket or an answer within 10 s (the
+   * caller then makes the HTTP request, as the desktop does).
+   */
+  private action(frame: Record<string, unknown>): Promise<ResultFrame | null> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve(null);
+    const ref = `b${++this.nextRef}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(ref);
+        resolve(null);
+      }, 10_000);
+      this.pending.set(ref, (result) => {
+        clearTimeout(timer);
+        this.pending.delete(ref);
+        resolve(result);
+      });
+      ws.send(JSON.stringify({ ...frame, ref }));
+    });
+  }
+
+  /** Accepts an offer on the socket, else over HTTP (a request the overloaded stack dropped is made again). */
   private async accept(conversationId: string): Promise<void> {
+    const result = await this.action({ type: "accept", conversationId });
+    if (result && (result.error?.status ?? 0) < 500) return;
     await attempt(`${this.url}/api/offers/${conversationId}/accept`, {
       method: "POST",
       headers: this.headers,
@@ -309,13 +352,26 @@ export class BenchAgent {
   }
 
   /**
-   * Replies to message `id`. A failed POST (an actor restarting under it) is
-   * sent again with the same clientId, as the desktop's retry would: the
-   * server stores it once.
+   * Replies to message `id` on the socket, as the desktop does. Without an
+   * answer there (or with a 5xx) it is sent over HTTP with the same clientId,
+   * and a failed POST (an actor restarting under it) again, as the desktop's
+   * retry would: the server stores it once.
    */
   private async reply(conversationId: string, id: string): Promise<void> {
     this.tracker.replySentAt.set(id, Date.now());
-    const body = JSON.stringify({ clientId: crypto.randomUUID(), text: replyText(id) });
+    const clientId = crypto.randomUUID();
+    const result = await this.action({
+      type: "send",
+      conversationId,
+      clientId,
+      text: replyText(id),
+    });
+    if (result && !result.error) return;
+    if (result?.error && result.error.status < 500) {
+      this.tracker.replyErrors += 1;
+      return;
+    }
+    const body = JSON.stringify({ clientId, text: replyText(id) });
     const { status } = await attempt(`${this.url}/api/conversations/${conversationId}/messages`, {
       method: "POST",
       headers: this.headers,

@@ -93,6 +93,16 @@ export interface ConversationInit {
   config: NumberConfig;
 }
 
+/**
+ * A number's access token as D1 holds it (sealed: src/platform/secrets.ts),
+ * handed by the number to its conversations with their messages and with a
+ * configuration change, so their sends need not read D1 for it.
+ */
+export interface NumberToken {
+  numberId: string;
+  sealed: string | null;
+}
+
 /** Webhook items the Worker hands to a number actor. */
 export type NumberItem =
   | { kind: "message"; contact: InboundContact; message: InboundMessage }

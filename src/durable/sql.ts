@@ -9,7 +9,7 @@
  *   db.one<{ state: string }>(sql`SELECT state FROM offers WHERE id = ${id}`);
  *   db.all(sql`SELECT id FROM messages WHERE id IN (${ids})`); // a list: ?, ?, ?
  */
-import { count } from "../platform/meter";
+import { count, countStatement } from "../platform/meter";
 
 /** A value SQLite stores: text, a number, bytes or NULL. */
 export type SqlValue = SqlStorageValue;
@@ -60,8 +60,9 @@ export function rawSql(text: string): Sql {
 type Row = Record<string, SqlStorageValue>;
 
 /** What a statement cost (platform/meter.ts): the rows SQLite read and wrote, as billed. */
-function metered(cursor: SqlStorageCursor<Row>): void {
+function metered(cursor: SqlStorageCursor<Row>, text: string): void {
   count("sql.statements");
+  countStatement("sql", text, cursor.rowsWritten);
   count("sql.rows_read", cursor.rowsRead);
   count("sql.rows_written", cursor.rowsWritten);
 }
@@ -74,7 +75,7 @@ export class ActorDb {
   all<T extends Row = Row>(q: Sql): T[] {
     const cursor = this.storage.exec<T>(q.text, ...q.values);
     const rows = cursor.toArray();
-    metered(cursor);
+    metered(cursor, q.text);
     return rows;
   }
 
@@ -86,14 +87,14 @@ export class ActorDb {
       first = row;
       break;
     }
-    metered(cursor);
+    metered(cursor, q.text);
     return first;
   }
 
   /** Runs a statement; the rows it wrote (SQLite counts index entries too: test for > 0). */
   run(q: Sql): number {
     const cursor = this.storage.exec(q.text, ...q.values);
-    metered(cursor);
+    metered(cursor, q.text);
     return cursor.rowsWritten;
   }
 }

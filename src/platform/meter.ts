@@ -25,6 +25,31 @@ export function meterSnapshot(): Record<string, number> {
   return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * Whether statements are also counted by shape (`<kind>.by.<verb> <table>`, with
+ * the rows they wrote): on where the hooks are (`meteredEnv`), so a bench or a
+ * test can see which statements a message runs.
+ */
+let detailed = false;
+
+/** `select customers`, `insert messages`: a statement's verb and first table. */
+export function shapeOf(text: string): string {
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? "?";
+  const table = /\b(?:from|into|update)\s+["`]?(\w+)/i.exec(text)?.[1] ?? "?";
+  return `${verb} ${table}`;
+}
+
+/**
+ * One statement of `kind` (`d1`, `sql`) with the rows it wrote, by shape when
+ * the meter is detailed.
+ */
+export function countStatement(kind: string, text: string, rowsWritten = 0): void {
+  if (!detailed) return;
+  const shape = shapeOf(text);
+  count(`${kind}.by.${shape}`);
+  if (rowsWritten > 0) count(`${kind}.written_by.${shape}`, rowsWritten);
+}
+
 /** Starts counting from zero. */
 export function resetMeter(): void {
   counts.clear();
@@ -41,6 +66,7 @@ const metered = new WeakMap<object, object>();
  */
 export function meteredEnv<E extends object>(env: E): E {
   if ((env as { DRILL_HOOKS?: string }).DRILL_HOOKS !== "on") return env;
+  detailed = true;
   const known = metered.get(env);
   if (known) return known as E;
   const wrapped = new Proxy(env, {
@@ -104,16 +130,22 @@ function meteredD1(db: D1Database): D1Database {
   const known = metered.get(db);
   if (known) return known as D1Database;
   const real = new WeakMap<object, D1PreparedStatement>();
+  const texts = new WeakMap<object, string>();
   const statement = (inner: D1PreparedStatement): D1PreparedStatement => {
     const proxy = new Proxy(inner, {
       get(target, prop) {
         if (prop === "bind") {
-          return (...values: unknown[]) => statement(target.bind(...values));
+          return (...values: unknown[]) => {
+            const bound = statement(target.bind(...values));
+            texts.set(bound, texts.get(proxy) ?? "");
+            return bound;
+          };
         }
         const value: unknown = Reflect.get(target, prop);
         if (typeof prop === "string" && RUNS.has(prop) && typeof value === "function") {
           return async (...args: unknown[]) => {
             count("d1.queries");
+            countStatement("d1", texts.get(proxy) ?? "");
             const result: unknown = await Reflect.apply(value, target, args);
             rowsOf(result);
             return result;
@@ -127,11 +159,18 @@ function meteredD1(db: D1Database): D1Database {
   };
   const wrapped = new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (query: string) => statement(target.prepare(query));
+      if (prop === "prepare") {
+        return (query: string) => {
+          const prepared = statement(target.prepare(query));
+          texts.set(prepared, query);
+          return prepared;
+        };
+      }
       if (prop === "batch") {
         return async (statements: D1PreparedStatement[]) => {
           count("d1.queries", statements.length);
           count("d1.batches");
+          for (const s of statements) countStatement("d1", texts.get(s) ?? "");
           // D1 takes its own statements in a batch, not the proxies around them.
           const results = await target.batch(statements.map((s) => real.get(s) ?? s));
           for (const r of results) rowsOf(r);

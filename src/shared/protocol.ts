@@ -201,6 +201,27 @@ export const DesktopSnapshot = z.object({
 });
 export type DesktopSnapshot = z.infer<typeof DesktopSnapshot>;
 
+/** Max length of a WhatsApp text body. */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** A desktop action's reference over the WebSocket, echoed by the `result` frame that answers it. */
+const ActionRef = z.string().min(1).max(64);
+
+/**
+ * The answer to a desktop's action over its WebSocket (`send`, `accept`,
+ * `read`), with the action's `ref`: what the HTTP route would have answered —
+ * the message sent, the conversation accepted, nothing for `read` — or the
+ * refusal (its HTTP status, code and message).
+ */
+export const ActionResult = z.object({
+  type: z.literal("result"),
+  ref: ActionRef,
+  message: MessageView.optional(),
+  conversation: ConversationView.optional(),
+  error: z.object({ status: z.number().int(), code: z.string(), message: z.string() }).optional(),
+});
+export type ActionResult = z.infer<typeof ActionResult>;
+
 /** Events the agent actor pushes to every open desktop. `seq` increases by one per event. */
 export const ServerEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("snapshot"), snapshot: DesktopSnapshot }),
@@ -225,6 +246,7 @@ export const ServerEvent = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  ActionResult,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 /** A server event before the agent actor numbers it. */
@@ -243,6 +265,26 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
   /** The agent is typing in a conversation (cancels a pending welcome on assignment). */
   z.object({ type: z.literal("typing"), conversationId: z.string().uuid() }),
+  // The desktop's hot actions, answered by a `result` frame with their `ref`: the
+  // same as their HTTP routes (which stay for API clients), without a request
+  // and its session lookup each, as the socket was authenticated when opened.
+  /** A text reply, idempotent by `clientId` (POST /api/conversations/:id/messages). */
+  z.object({
+    type: z.literal("send"),
+    ref: ActionRef,
+    conversationId: z.uuid(),
+    clientId: z.uuid(),
+    text: z.string().trim().min(1).max(MAX_TEXT_LENGTH),
+  }),
+  /** Accepts an offer (POST /api/offers/:id/accept). */
+  z.object({ type: z.literal("accept"), ref: ActionRef, conversationId: z.uuid() }),
+  /** The messages up to `upToSeq` are read (POST /api/conversations/:id/read). */
+  z.object({
+    type: z.literal("read"),
+    ref: ActionRef,
+    conversationId: z.uuid(),
+    upToSeq: z.number().int().nonnegative(),
+  }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -301,9 +343,6 @@ export const PasswordResetBody = z.object({
 });
 export type PasswordResetBody = z.infer<typeof PasswordResetBody>;
 export const SetStatusBody = z.object({ status: SelectableStatus });
-/** Max length of a WhatsApp text body. */
-export const MAX_TEXT_LENGTH = 4096;
-
 /** WhatsApp's customer service window: free-form messages only within 24 h of the customer's last message. */
 export const CUSTOMER_WINDOW_MS = 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ServerEvent } from "../shared/protocol.ts";
-import { backoffDelayMs, type ConnectionState, LiveConnection } from "./live.ts";
+import { ApiError } from "./api.ts";
+import { act, backoffDelayMs, type ConnectionState, LiveConnection } from "./live.ts";
 
 /** Just enough of a browser WebSocket to drive LiveConnection by hand. */
 class FakeSocket {
@@ -154,5 +155,80 @@ describe("LiveConnection", () => {
     live.stop();
     vi.advanceTimersByTime(60_000);
     expect(FakeSocket.instances).toHaveLength(1);
+  });
+});
+
+describe("actions over the live connection", () => {
+  const SEND = {
+    type: "send",
+    conversationId: "c5d7a1b2-0000-4000-8000-000000000001",
+    clientId: "c5d7a1b2-0000-4000-8000-000000000002",
+    text: "hello",
+  } as const;
+  const message = {
+    id: SEND.clientId,
+    conversationId: SEND.conversationId,
+    seq: 2,
+    direction: "out",
+    kind: "text",
+    text: "hello",
+    status: "pending",
+    error: null,
+    sender: { type: "agent", id: "a1", name: "Ada" },
+    createdAt: 1,
+  };
+
+  it("resolves with the result of its ref, and does not touch the event seq", async () => {
+    const { live, socket, events } = setup();
+    socket().open();
+    const http = vi.fn(async () => "over http");
+    const sent = act(live, SEND, (r) => r.message?.text ?? "no message", http);
+    const frame = socket().sent.at(-1) as { ref: string; type: string };
+    expect(frame).toMatchObject({ ...SEND, ref: expect.any(String) });
+    socket().receive({ type: "result", ref: "someone-else", message });
+    socket().receive({ type: "result", ref: frame.ref, message });
+    await expect(sent).resolves.toBe("hello");
+    expect(http).not.toHaveBeenCalled();
+    expect(events).toEqual([]);
+  });
+
+  it("rejects with the refusal's ApiError, without trying HTTP", async () => {
+    const { live, socket } = setup();
+    socket().open();
+    const http = vi.fn(async () => "over http");
+    const sent = act(live, SEND, (r) => r.message?.text ?? "no message", http);
+    const { ref } = socket().sent.at(-1) as { ref: string };
+    socket().receive({
+      type: "result",
+      ref,
+      error: { status: 409, code: "closed", message: "The conversation is closed" },
+    });
+    const error = await sent.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 409, code: "closed" });
+    expect(http).not.toHaveBeenCalled();
+  });
+
+  it("goes over HTTP when the socket is not open, closes before the answer, or the server could not run it", async () => {
+    const { live, socket } = setup();
+    const http = vi.fn(async () => "over http");
+    await expect(act(live, SEND, () => "socket", http)).resolves.toBe("over http");
+
+    socket().open();
+    const dropped = act(live, SEND, () => "socket", http);
+    socket().drop();
+    await expect(dropped).resolves.toBe("over http");
+
+    vi.advanceTimersByTime(60_000);
+    socket().open();
+    const busy = act(live, SEND, () => "socket", http);
+    const { ref } = socket().sent.at(-1) as { ref: string };
+    socket().receive({
+      type: "result",
+      ref,
+      error: { status: 503, code: "unavailable", message: "try again" },
+    });
+    await expect(busy).resolves.toBe("over http");
+    expect(http).toHaveBeenCalledTimes(3);
   });
 });

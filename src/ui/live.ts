@@ -2,10 +2,20 @@
  * The desktop's WebSocket to its agent actor: resume from the last applied seq on every
  * (re)connect, ping to keep proxies from idling the socket out, reconnect with capped,
  * jittered exponential backoff, and drop any frame that does not match the protocol.
+ * The desk's hot actions (send, accept, read) travel over it too (`act`), answered
+ * by a `result` frame; without an open socket or an answer they go over HTTP.
  */
 
-import type { ClientFrame } from "../shared/protocol.ts";
+import type { ActionResult, ClientFrame } from "../shared/protocol.ts";
 import { ServerEvent } from "../shared/protocol.ts";
+import { ApiError, NetworkError } from "./api.ts";
+
+/** An action frame before its `ref` is given (ClientFrame's members that carry one). */
+export type Action = ClientFrame extends infer F
+  ? F extends { ref: string }
+    ? Omit<F, "ref">
+    : never
+  : never;
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
@@ -33,6 +43,14 @@ const BACKOFF_MAX_MS = 10_000;
 const SESSION_CHECK_AFTER = 2;
 /** The close code the server uses when the socket's session ended. */
 const SESSION_ENDED = 4001;
+/** An action without its result by then is given up on the socket (and repeated over HTTP). */
+const ACTION_TIMEOUT_MS = 10_000;
+
+interface Pending {
+  resolve: (result: ActionResult) => void;
+  reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
 
 /**
  * Delay before reconnect attempt `attempt` (0-based): 0.5 s doubling to 10 s, with "equal
@@ -58,6 +76,9 @@ export class LiveConnection {
   private lastFrameAt = 0;
   private stopped = false;
   private state: ConnectionState | null = null;
+  /** Actions sent and not yet answered, by ref. */
+  private readonly pending = new Map<string, Pending>();
+  private nextRef = 0;
 
   constructor(private readonly options: LiveOptions) {}
 
@@ -129,6 +150,14 @@ export class LiveConnection {
     switch (event.type) {
       case "pong":
         return;
+      case "result": {
+        const pending = this.pending.get(event.ref);
+        if (!pending) return; // given up on already (timed out)
+        this.pending.delete(event.ref);
+        clearTimeout(pending.timer);
+        pending.resolve(event);
+        return;
+      }
       case "error":
         console.warn(`Server error on the live connection: ${event.code} ${event.message}`);
         return;
@@ -170,6 +199,26 @@ export class LiveConnection {
     return true;
   }
 
+  /**
+   * Sends an action and resolves with its `result` frame; rejects with a
+   * NetworkError when the socket is not open, closes first, or no answer
+   * comes within ACTION_TIMEOUT_MS (the action may or may not have run).
+   */
+  request(action: Action): Promise<ActionResult> {
+    const ref = `a${++this.nextRef}`;
+    return new Promise((resolve, reject) => {
+      if (!this.send({ ...action, ref } as ClientFrame)) {
+        reject(new NetworkError("the live connection is not open"));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.pending.delete(ref);
+        reject(new NetworkError("no answer on the live connection"));
+      }, ACTION_TIMEOUT_MS);
+      this.pending.set(ref, { resolve, reject, timer });
+    });
+  }
+
   private scheduleReconnect(): void {
     if (this.stopped || this.retryTimer !== null) return;
     this.setState("reconnecting");
@@ -207,6 +256,11 @@ export class LiveConnection {
   private dropSocket(): void {
     if (this.pingTimer !== null) clearInterval(this.pingTimer);
     this.pingTimer = null;
+    for (const [ref, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      this.pending.delete(ref);
+      pending.reject(new NetworkError("the live connection closed"));
+    }
     const socket = this.socket;
     this.socket = null;
     if (!socket) return;
@@ -224,4 +278,37 @@ export class LiveConnection {
     this.state = state;
     this.options.onStateChange(state);
   }
+}
+
+/**
+ * Runs a desk action over the live connection when it is open, else (or when
+ * the socket gave no answer, or the server could not run it) over HTTP
+ * (`http`, the same action's route: a send is idempotent by its clientId).
+ * Resolves with `pick` of the result (what the route would answer); a refusal
+ * rejects with its ApiError.
+ */
+export async function act<T>(
+  live: LiveConnection | null,
+  action: Action,
+  pick: (result: ActionResult) => T,
+  http: () => Promise<T>,
+): Promise<T> {
+  if (live) {
+    try {
+      const result = await live.request(action);
+      const { error } = result;
+      if (!error) return pick(result);
+      if (error.status < 500) throw new ApiError(error.status, error.code, error.message);
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error;
+    }
+  }
+  return http();
+}
+
+/** What a `result` frame must carry for its action; a frame without it is the server's fault. */
+export function answered<T>(value: T | undefined): T {
+  if (value === undefined)
+    throw new ApiError(500, "bad_response", "Unexpected answer on the live connection");
+  return value;
 }

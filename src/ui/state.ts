@@ -125,6 +125,7 @@ export function applyEvent(state: DesktopState, event: ServerEvent): DesktopStat
       return applySnapshot(state, event.snapshot);
     case "pong":
     case "error":
+    case "result":
       return state;
     default:
       break;
@@ -136,7 +137,7 @@ export function applyEvent(state: DesktopState, event: ServerEvent): DesktopStat
 
 function applySequenced(
   state: DesktopState,
-  event: Exclude<ServerEvent, { type: "snapshot" | "pong" | "error" }>,
+  event: Exclude<ServerEvent, { type: "snapshot" | "pong" | "error" | "result" }>,
 ): DesktopState {
   switch (event.type) {
     case "agent":

@@ -7,6 +7,7 @@ import type {
   CustomerPropertyView,
   NumberView,
   SkillsetView,
+  TenantSettingsView,
   WorkingTime,
 } from "../../src/shared/admin";
 import type { ProfilingItem } from "../../src/worker/api/admin/profiling";
@@ -132,4 +133,22 @@ export async function numberWithHours(
 ): Promise<NumberView> {
   const number = await createNumber(admin, { name });
   return updateNumber(admin, number.id, { workingTime });
+}
+
+/** Turns the tenant's masking of sensitive data for agents on or off, as its admin does. */
+export async function switchMasking(admin: Session, on: boolean): Promise<void> {
+  const now = await callJson<TenantSettingsView>(
+    admin,
+    "GET",
+    "/api/admin/settings",
+    undefined,
+    200,
+  );
+  await callJson(
+    admin,
+    "PATCH",
+    "/api/admin/settings",
+    { version: now.version, maskSensitiveData: on },
+    200,
+  );
 }

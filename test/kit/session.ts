@@ -8,6 +8,7 @@ import { expect } from "vitest";
 import { hashPassword } from "../../src/platform/crypto";
 import type { ApiError, ServerEvent } from "../../src/shared/protocol";
 import { uid } from "./ids";
+import { eventually } from "./wait";
 
 export const BASE = "https://parley.test";
 /** The password of every user these helpers create. */
@@ -184,4 +185,32 @@ export async function openSocket(session: Session | string, lastSeq?: number | n
   ws.accept();
   if (lastSeq !== undefined) ws.send(JSON.stringify({ type: "resume", lastSeq }));
   return { ws, events, closed };
+}
+
+/**
+ * Sends a desk action (`send`, `accept`, `read`) on a socket of `openSocket`
+ * with a fresh ref, and waits for its `result` frame.
+ */
+export async function socketAction(
+  socket: Awaited<ReturnType<typeof openSocket>>,
+  frame: Record<string, unknown>,
+): Promise<Extract<ServerEvent, { type: "result" }>> {
+  const ref = crypto.randomUUID().slice(0, 8);
+  socket.ws.send(JSON.stringify({ ...frame, ref }));
+  return eventually(async () =>
+    socket.events.find(
+      (e): e is Extract<ServerEvent, { type: "result" }> => e.type === "result" && e.ref === ref,
+    ),
+  );
+}
+
+/**
+ * The stack's meter (src/platform/meter.ts) through the drills' hooks: its
+ * counts (`GET /_drill/meter`), or reset to zero with `reset`.
+ */
+export async function meterCounts(reset = false): Promise<Record<string, number>> {
+  const res = await exports.default.fetch(`${BASE}/_drill/meter${reset ? "/reset" : ""}`, {
+    method: reset ? "POST" : "GET",
+  });
+  return (await res.json<{ counts: Record<string, number> }>()).counts;
 }

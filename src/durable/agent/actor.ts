@@ -8,7 +8,7 @@
  * This file is its RPC surface, stored cells and alarm; the work is done by
  * the modules beside it: profile.ts, presence.ts (status, going on- and
  * offline, deactivation), offers.ts, seats.ts, outbound-start.ts,
- * event-log.ts and desktops.ts, over the tables of tables.ts.
+ * event-log.ts, desktops.ts and socket-actions.ts, over the tables of tables.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import { now } from "../../platform/clock";
@@ -38,6 +38,7 @@ import { startOutbound } from "./outbound-start";
 import { Presence, type PresenceState } from "./presence";
 import { type Profile, Profiles } from "./profile";
 import * as seats from "./seats";
+import { runSocketAction } from "./socket-actions";
 import { nextOfferDeadline, offerViews, seated, seatViews } from "./tables";
 
 export class AgentActor extends DurableObject<Env> {
@@ -96,6 +97,17 @@ export class AgentActor extends DurableObject<Env> {
       log: this.log,
       snapshot: (tenantId) => this.snapshot(tenantId),
       seated: (conversationId) => seated(db, conversationId),
+      act: (tenantId, action) =>
+        runSocketAction(
+          {
+            env,
+            profile: () => this.profiles.current(),
+            seated: (conversationId) => seated(db, conversationId),
+            accept: (t, conversationId) => this.accept(t, conversationId),
+          },
+          tenantId,
+          action,
+        ),
     });
     // Answer pings without waking the actor from hibernation.
     ctx.setWebSocketAutoResponse(

@@ -1,6 +1,7 @@
 /**
  * The agent's desktops: hibernatable WebSockets (each tagged with its tenant
- * and the session it was opened with), their frames (resume, typing, ping),
+ * and the session it was opened with), their frames (resume, typing, ping, and
+ * the actions of socket-actions.ts),
  * and their sessions, checked against D1 by the alarm (sessions end without
  * telling anyone when they time out) and closed when a session ends; the
  * agent goes offline when that leaves no desktop open.
@@ -11,13 +12,14 @@ import { redacted } from "../../platform/db/errors";
 import { activeSessionUser } from "../../platform/db/joins";
 import { sessions, tenants, users } from "../../platform/db/schema";
 import { assertNever } from "../../shared/assert-never";
-import type { DesktopSnapshot, ServerEvent } from "../../shared/protocol";
+import type { ActionResult, DesktopSnapshot, ServerEvent } from "../../shared/protocol";
 import type { Env } from "../env";
 import type { KvCell } from "../sql";
 import { readClientFrame } from "./client-frame";
 import type { EventLog } from "./event-log";
 import type { Presence } from "./presence";
 import type { Profile, Profiles } from "./profile";
+import type { SocketAction } from "./socket-actions";
 
 /** At most this long between checks that open desktops' sessions are still valid. */
 const SESSION_CHECK_MAX_MS = 10 * 60_000;
@@ -35,9 +37,11 @@ export interface DesktopDeps {
   armAlarm: () => Promise<void>;
   profiles: Pick<Profiles, "current" | "load">;
   presence: Pick<Presence, "get" | "cameOnline" | "goOffline">;
-  log: Pick<EventLog, "replay" | "snapshotFrame">;
+  log: Pick<EventLog, "replay" | "snapshotFrame" | "toDesktop">;
   snapshot: (tenantId: string) => Promise<DesktopSnapshot | null>;
   seated: (conversationId: string) => boolean;
+  /** Runs a desktop's action (send, accept, read) for the socket's tenant. */
+  act: (tenantId: string, action: SocketAction) => Promise<ActionResult>;
 }
 
 /** The agent's open desktops and their sessions. */
@@ -99,6 +103,17 @@ export class Desktops {
           );
         }
         return;
+      case "send":
+      case "accept":
+      case "read": {
+        const result = await this.deps.act(this.deps.sockets.getTags(ws)[0] ?? "", frame);
+        try {
+          ws.send(this.deps.log.toDesktop(JSON.stringify(result)));
+        } catch {
+          // Closed meanwhile: the desktop repeats the action (a send by its clientId).
+        }
+        return;
+      }
       default:
         assertNever(frame);
     }

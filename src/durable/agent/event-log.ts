@@ -50,7 +50,7 @@ export class EventLog {
     this.seq = seq;
     // The log keeps the last EVENT_LOG_SIZE events (trimmed every 50, not at each one).
     if (seq % 50 === 0) db.run(sql`DELETE FROM events WHERE seq <= ${seq - EVENT_LOG_SIZE}`);
-    this.broadcast(this.forDesktop(body));
+    this.broadcast(this.toDesktop(body));
   }
 
   /**
@@ -69,14 +69,14 @@ export class EventLog {
     for (const row of db.all<{ body: string }>(
       sql`SELECT body FROM events WHERE seq > ${lastSeq} ORDER BY seq`,
     )) {
-      ws.send(this.forDesktop(row.body));
+      ws.send(this.toDesktop(row.body));
     }
     return true;
   }
 
   /** A snapshot frame, as this agent's desktops may see it. */
   snapshotFrame(snapshot: DesktopSnapshot): string {
-    return this.forDesktop(JSON.stringify({ type: "snapshot", snapshot } satisfies ServerEvent));
+    return this.toDesktop(JSON.stringify({ type: "snapshot", snapshot } satisfies ServerEvent));
   }
 
   /** Sends a frame to every open desktop; one closing meanwhile resumes from its last seq. */
@@ -108,7 +108,7 @@ export class EventLog {
    * A frame as this agent's desktops may see it: masked when the agent must
    * see sensitive data masked.
    */
-  private forDesktop(body: string): string {
+  toDesktop(body: string): string {
     if (!this.deps.masked()) return body;
     return JSON.stringify(maskJson(frameJson.read(body)));
   }

@@ -22,6 +22,7 @@ import type {
   ConversationInit,
   NumberConfig,
   NumberInfo,
+  NumberToken,
   OutgoingMessage,
   RouteRequest,
 } from "../contracts";
@@ -72,6 +73,8 @@ export class ConversationActor extends DurableObject<Env> {
   private readonly nextAlarm: Alarm;
   /** What the modules are lent (deps.ts). */
   private readonly deps: ConversationDeps;
+  /** The number's access token, as its number hands it (access-token.ts). */
+  private readonly tokens: AccessTokenCache;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, meteredEnv(env));
@@ -82,6 +85,7 @@ export class ConversationActor extends DurableObject<Env> {
     this.configCell = new KvCell(ctx.storage.sql, CONFIG_KEY);
     this.nextAlarm = new Alarm(ctx.storage);
     const tokens = new AccessTokenCache(env);
+    this.tokens = tokens;
     const deps: ConversationDeps = {
       db: this.db,
       env,
@@ -140,12 +144,19 @@ export class ConversationActor extends DurableObject<Env> {
   async appendInbound(
     init: ConversationInit | null,
     messages: InboundMessage[],
+    token: NumberToken | null = null,
   ): Promise<{ inserted: number; route: RouteRequest | null }> {
+    if (token) this.tokens.offer(token);
     return appendInbound(this.deps, init, messages);
   }
 
-  /** The number's configuration changed: the conversation follows it from now on. */
-  async configChanged(number: NumberInfo, config: NumberConfig): Promise<void> {
+  /** The number's configuration (or access token) changed: the conversation follows it from now on. */
+  async configChanged(
+    number: NumberInfo,
+    config: NumberConfig,
+    token: NumberToken | null = null,
+  ): Promise<void> {
+    if (token) this.tokens.offer(token);
     await configChanged(this.deps, number, config);
   }
 

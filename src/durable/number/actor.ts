@@ -21,6 +21,7 @@ import {
   defaultNumberConfig,
   type NumberInfo,
   type NumberItem,
+  type NumberToken,
   type OpenOutboundResult,
   type RouteRequest,
   type WaitingEntry,
@@ -105,6 +106,7 @@ export class NumberActor extends DurableObject<Env> {
       now,
       number,
       conversationInit: (row) => customers.init(row),
+      token: () => this.token(),
       routeRequested: (id, route) => this.applyRoute(id, route),
     });
     this.held = new HeldInbound({
@@ -118,6 +120,13 @@ export class NumberActor extends DurableObject<Env> {
       applyStatuses: (statuses) => applyStatuses({ env, number }, statuses),
       rearm: () => this.router.rearm(),
     });
+  }
+
+  /** The access token as cached with the configuration (null before it is). */
+  private token(): NumberToken | null {
+    const cached = this.config.peek();
+    if (!cached || cached.sealedToken === undefined) return null;
+    return { numberId: cached.number.id, sealed: cached.sealedToken };
   }
 
   // ---- inbound --------------------------------------------------------------
@@ -256,7 +265,7 @@ export class NumberActor extends DurableObject<Env> {
       await Promise.all(
         open.map((c) =>
           this.env.CONVERSATION.getByName(c.id)
-            .configChanged(loaded.number, loaded.config)
+            .configChanged(loaded.number, loaded.config, this.token())
             .catch((err: unknown) => console.error("configChanged failed", c.id, err)),
         ),
       );

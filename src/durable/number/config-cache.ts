@@ -15,11 +15,17 @@ import type { KvCell } from "../sql";
 /** Cached configuration is re-read at least this often, should a configChanged call be lost. */
 const CONFIG_TTL_MS = 5 * 60 * 1000;
 
-/** What the actor caches of D1: the number, its settings and its skillsets. */
+/**
+ * What the actor caches of D1: the number, its settings, its skillsets, and
+ * its access token as D1 holds it (sealed: src/platform/secrets.ts), which the
+ * number hands its conversations with their messages so their sends read no D1.
+ */
 export type CachedConfig = {
   number: NumberInfo;
   config: NumberConfig;
   skillsets: { id: string; name: string }[];
+  /** Absent in a cache stored before it was kept. */
+  sealedToken?: string | null;
   loadedAt: number;
 };
 
@@ -67,6 +73,7 @@ export class ConfigCache {
           displayPhone: managedNumbers.displayPhone,
           name: managedNumbers.name,
           settings: managedNumbers.settings,
+          sealedToken: managedNumbers.accessToken,
         })
         .from(managedNumbers)
         .where(eq(managedNumbers.id, numberId))
@@ -87,7 +94,7 @@ export class ConfigCache {
       configCell.delete();
       return null;
     }
-    const { settings, ...number } = row;
+    const { settings, sealedToken, ...number } = row;
     const loaded: CachedConfig = {
       number,
       config: {
@@ -98,6 +105,7 @@ export class ConfigCache {
         defaultSkillsetId: list.find((s) => s.isDefault)?.id ?? null,
       },
       skillsets: list.map((s) => ({ id: s.id, name: s.name })),
+      sealedToken,
       loadedAt: now(),
     };
     numberCell.set(number);

@@ -6,7 +6,13 @@
  * window of a conversation an agent starts). Statuses go to `statuses.ts`.
  */
 import type { InboundContact, InboundMessage, StatusUpdate } from "../../meta/webhook-payload";
-import type { ConversationInit, NumberInfo, NumberItem, RouteRequest } from "../contracts";
+import type {
+  ConversationInit,
+  NumberInfo,
+  NumberItem,
+  NumberToken,
+  RouteRequest,
+} from "../contracts";
 import type { Env } from "../env";
 import { type ActorDb, sql } from "../sql";
 import {
@@ -52,6 +58,8 @@ export interface IntakeDeps {
   number: () => NumberInfo | null;
   /** What the conversation actor is created with (the customer looked up once). */
   conversationInit: (row: ConversationRow) => Promise<ConversationInit>;
+  /** The number's access token (sealed), handed to the conversation with its messages; null when not cached. */
+  token: () => NumberToken | null;
   /** The conversation answered its messages with a routing request. */
   routeRequested: (conversationId: string, route: RouteRequest) => void;
 }
@@ -137,11 +145,11 @@ export class Intake {
     if (!row) {
       // A redelivery of messages whose conversation has closed: the conversation
       // actor already has them and deduplicates.
-      await stub.appendInbound(null, messages);
+      await stub.appendInbound(null, messages, this.deps.token());
       return;
     }
     const init = await this.deps.conversationInit(row);
-    const { route } = await stub.appendInbound(init, messages);
+    const { route } = await stub.appendInbound(init, messages, this.deps.token());
     if (route) this.deps.routeRequested(conversationId, route);
   }
 }

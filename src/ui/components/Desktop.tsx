@@ -21,7 +21,7 @@ import { LifecycleContext, useLifecycleActions } from "../lifecycle/actions.ts";
 import type { DeskView } from "../lifecycle/DeskNav.tsx";
 import { WaitingView } from "../lifecycle/WaitingView.tsx";
 import { WaitQueueView } from "../lifecycle/WaitQueueView.tsx";
-import { type ConnectionState, LiveConnection } from "../live.ts";
+import { act, answered, type ConnectionState, LiveConnection } from "../live.ts";
 import { hasMissingMessages, highestMessageSeq, type OutboxEntry, unreadCount } from "../state.ts";
 import { createDesktopStore, useDesktopState } from "../store.ts";
 import { clearDrafts } from "./Composer.tsx";
@@ -186,7 +186,12 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
       if (document.visibilityState === "visible") {
         store.dispatch({ type: "read", conversationId: selectedId, seq: selectedTopSeq });
         // Best effort: a failure only delays the customer's blue ticks.
-        api.markRead(selectedId, selectedTopSeq).catch(() => undefined);
+        act(
+          liveRef.current,
+          { type: "read", conversationId: selectedId, upToSeq: selectedTopSeq },
+          () => undefined,
+          () => api.markRead(selectedId, selectedTopSeq),
+        ).catch(() => undefined);
       }
     };
     markRead();
@@ -215,7 +220,12 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   const acceptOffer = useCallback(
     async (conversationId: string) => {
       try {
-        const conversation = await api.acceptOffer(conversationId);
+        const conversation = await act(
+          liveRef.current,
+          { type: "accept", conversationId },
+          (result) => answered(result.conversation),
+          () => api.acceptOffer(conversationId),
+        );
         store.dispatch({ type: "conversation", conversation });
         store.dispatch({ type: "offer_removed", conversationId });
         openConversation(conversationId);
@@ -260,7 +270,17 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         const content = outboxContent.current.get(entry.clientId);
         const message = content
           ? await api.sendContent(entry.conversationId, entry.clientId, content)
-          : await api.sendText(entry.conversationId, entry.clientId, entry.text);
+          : await act(
+              liveRef.current,
+              {
+                type: "send",
+                conversationId: entry.conversationId,
+                clientId: entry.clientId,
+                text: entry.text,
+              },
+              (result) => answered(result.message),
+              () => api.sendText(entry.conversationId, entry.clientId, entry.text),
+            );
         outboxContent.current.delete(entry.clientId);
         store.dispatch({
           type: "messages",

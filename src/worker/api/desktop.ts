@@ -25,6 +25,7 @@ import {
   SetStatusBody,
   UpdateMeBody,
 } from "../../shared/protocol";
+import { ACCEPT_REFUSALS, SEND_REFUSALS } from "../../shared/refusals";
 import type { SessionUser } from "../app/app-types";
 import { apiError, languageOf } from "../app/http";
 import { refuse, refuseResult } from "../app/results";
@@ -146,8 +147,7 @@ export const desktop = new Routes()
         user.tenantId,
         c.req.valid("param").id,
       );
-      if (!result.ok)
-        refuseResult(result.code, { offer_gone: "offerGone", not_found: "offerGone" });
+      if (!result.ok) refuseResult(result.code, ACCEPT_REFUSALS);
       return c.json(result.conversation);
     },
   )
@@ -261,16 +261,7 @@ export const desktop = new Routes()
         resolved.text,
         resolved.outbound,
       );
-      if (!result.ok) {
-        refuseResult(result.code, {
-          closed: "conversationClosed",
-          window_closed: "replyWindowClosed",
-          // Deleted unsent meanwhile (after a day): as if it had never been uploaded.
-          upload_gone: "uploadGone",
-          not_found: "conversationNotYours",
-          not_assigned: "conversationNotYours",
-        });
-      }
+      if (!result.ok) refuseResult(result.code, SEND_REFUSALS);
       return c.json(result.message, 201);
     },
   )

@@ -488,6 +488,8 @@ numbers.endpoint(
         }),
       ],
     );
+    // The number hands its new token to its open conversations at once.
+    if (body.accessToken !== undefined) await numbersChanged(c.env, [id]);
     return c.json(numberView(await numberRow(c.env.DB, id, tenantId)));
   },
 );
