@@ -45,6 +45,8 @@ const HISTORY_LARGE = num("BENCH_HISTORY_LARGE", QUICK ? 10_000 : 100_000);
 const IMPORT_ROWS = num("BENCH_IMPORT_ROWS", 0);
 /** The stack's SEND_CONFIRM_WAIT_MS: long enough that a status the overloaded stack is late to take is not taken for none. */
 const SEND_CONFIRM_WAIT_MS = num("BENCH_SEND_CONFIRM_MS", 45_000);
+/** wrangler dev's inspector, for the CPU profiles. */
+const INSPECTOR_PORT = 19129;
 /** A rate the product sustains, to compare history's cost without queueing. */
 const LOW_RATE = 10;
 
@@ -104,6 +106,8 @@ try {
     simPort: 19101,
     history: HISTORY_SMALL,
     build: true,
+    // The cost run is profiled for its CPU (bench/cost.ts).
+    inspectorPort: INSPECTOR_PORT,
     ...setup,
   });
   try {
@@ -317,12 +321,12 @@ async function profileRun(rate: number): Promise<void> {
     simPort: 19101,
     history: HISTORY_SMALL,
     build: true,
-    inspectorPort: 19129,
+    inspectorPort: INSPECTOR_PORT,
     ...setup,
   });
   try {
     const name = `steady ${rate}/s, profiled`;
-    const { result, profile } = await profileWhile(19129, () =>
+    const { result, profile } = await profileWhile(INSPECTOR_PORT, () =>
       steady(product, name, rate, STEADY_SECONDS),
     );
     const summary = summarise(profile, 30);

@@ -1,10 +1,14 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { NumberActor } from "../src/durable/number/actor";
+import { advanceClock, resetClock } from "../src/platform/clock";
 import { signBody } from "../src/platform/crypto";
 import { MAX_WEBHOOK_BYTES } from "../src/worker/inbound/meta-webhook";
 import { postWebhook } from "./kit/meta";
 import { statusWebhook, textWebhook } from "./kit/meta-payloads";
 import { seedTenant } from "./kit/tenant";
+import { eventually } from "./kit/wait";
 
 const url = "https://parley.test/webhooks/whatsapp";
 
@@ -137,28 +141,84 @@ describe("POST /webhooks/whatsapp", () => {
     expect(res.status).toBe(200);
   });
 
-  it("stores every item of a 1000-update batch spread over entries and changes", async () => {
+  it("acknowledges a 1000-update batch spread over entries and changes once kept, then stores each message once, in order", {
+    timeout: 60_000,
+  }, async () => {
     const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
-    // 4 entries x 5 changes x 50 messages = 1000 updates from 100 customers.
-    const entries = Array.from({ length: 4 }, (_, e) => {
-      const changes = Array.from({ length: 5 }, (_, c) => {
-        const messages = Array.from({ length: 50 }, (_, m) => ({
-          from: `3934${String(((e * 5 + c) * 50 + m) % 100).padStart(8, "0")}`,
-          text: `e${e} c${c} m${m}`,
-        }));
-        return (textWebhook(t.phoneNumberId, messages) as { entry: { changes: unknown[] }[] })
-          .entry[0]!.changes[0];
-      });
-      return { id: "200000000000001", changes };
-    });
-    const res = await postWebhook({ object: "whatsapp_business_account", entry: entries });
+    const body = thousandMessages(t.phoneNumberId);
+    const res = await postWebhook(body);
     expect(res.status).toBe(200);
-    const conversations = await env.NUMBER.getByName(t.numberId).conversations();
-    expect(conversations).toHaveLength(100);
-    let stored = 0;
-    for (const c of conversations) {
-      stored += (await env.CONVERSATION.getByName(c.id).read(t.tenantId))!.messages.length;
+    // Meta's retry of the same batch (its answer lost) keeps nothing new.
+    expect((await postWebhook(body)).status).toBe(200);
+    await eventually(async () => (await keptCount(t.numberId)) === 0, 30_000);
+    const stored = await storedTexts(t);
+    expect(stored.size).toBe(100);
+    expect([...stored.values()].every((texts) => texts.length === 10)).toBe(true);
+    // Each customer's ten messages, once each and in the order Meta sent them.
+    for (const texts of stored.values()) {
+      expect(texts).toEqual([...texts].sort(byPosition));
     }
-    expect(stored).toBe(1000);
+  });
+
+  it("a number stopped while routing a kept batch resumes from its alarm: nothing lost, nothing twice", {
+    timeout: 60_000,
+  }, async () => {
+    const t = await seedTenant({ skillsets: { a: 5 }, agents: [] });
+    const stub = env.NUMBER.getByName(t.numberId);
+    expect((await postWebhook(thousandMessages(t.phoneNumberId))).status).toBe(200);
+    // Kept before the answer: the batch is in the number's storage.
+    expect(await keptCount(t.numberId)).toBeGreaterThan(0);
+    await evictDurableObject(stub);
+    // The alarm, when due (armed before the answer), routes what is left.
+    advanceClock(60_000);
+    try {
+      await eventually(async () => {
+        await runDurableObjectAlarm(stub);
+        return (await keptCount(t.numberId)) === 0;
+      }, 30_000);
+    } finally {
+      resetClock();
+    }
+    const stored = await storedTexts(t);
+    expect(stored.size).toBe(100);
+    expect([...stored.values()].flat()).toHaveLength(1000);
   });
 });
+
+/** 4 entries x 5 changes x 50 messages = 1000 updates from 100 customers, ten each. */
+function thousandMessages(phoneNumberId: string) {
+  const entries = Array.from({ length: 4 }, (_, e) => {
+    const changes = Array.from({ length: 5 }, (_, c) => {
+      const messages = Array.from({ length: 50 }, (_, m) => ({
+        from: `3934${String(((e * 5 + c) * 50 + m) % 100).padStart(8, "0")}`,
+        text: `${String((e * 5 + c) * 50 + m).padStart(4, "0")}`,
+      }));
+      return (textWebhook(phoneNumberId, messages) as { entry: { changes: unknown[] }[] }).entry[0]!
+        .changes[0];
+    });
+    return { id: "200000000000001", changes };
+  });
+  return { object: "whatsapp_business_account", entry: entries };
+}
+
+const byPosition = (a: string, b: string) => a.localeCompare(b);
+
+/** Each conversation's message texts, oldest first, by conversation id. */
+async function storedTexts(t: { tenantId: string; numberId: string }) {
+  const texts = new Map<string, string[]>();
+  for (const c of await env.NUMBER.getByName(t.numberId).conversations()) {
+    const read = await env.CONVERSATION.getByName(c.id).read(t.tenantId);
+    texts.set(
+      c.id,
+      read!.messages.map((m) => m.text),
+    );
+  }
+  return texts;
+}
+
+/** Messages the number keeps to route later. */
+async function keptCount(numberId: string): Promise<number> {
+  return runInDurableObject(env.NUMBER.getByName(numberId), (_n: NumberActor, state) =>
+    Number(state.storage.sql.exec("SELECT count(*) AS n FROM held_inbound").one().n),
+  );
+}

@@ -2,20 +2,47 @@
  * What one customer message with its reply costs: the stack's own counts
  * (src/platform/meter.ts, read through `/_drill/meter`) around a steady run at
  * a rate the product sustains, divided by the messages sent. Each message is
- * the inbound webhook, the agent's reply (its POST and the Graph call) and
- * the status webhooks Meta's simulator sends for it (sent and delivered; read
- * comes only when the customer opens the chat); the bench's conversations are
- * assigned before, so offers do not count here.
+ * the inbound webhook, the agent's reply (its `send` frame and the Graph call)
+ * and the status webhooks Meta's simulator sends for it (sent and delivered;
+ * read comes only when the customer opens the chat); the bench's conversations
+ * are assigned before, so offers do not count here. CPU comes from V8's
+ * profiler over the same run, by part of the product (profile.ts).
  */
 import type { Product } from "./product.ts";
+import { busyByPart, profileWhile } from "./profile.ts";
 import type { ScenarioResult } from "./report.ts";
 import { steady } from "./scenarios.ts";
+
+/** What is counted per message, each with the label the report shows. */
+export const COST_LINES = {
+  workerRequests: "Worker requests",
+  actorCalls: "actor calls (RPC)",
+  actorAlarms: "actor alarms",
+  framesIn: "WebSocket frames from desks",
+  framesOut: "WebSocket frames to desks",
+  d1Queries: "D1 queries",
+  d1RowsRead: "D1 rows read (where D1 reports them)",
+  d1RowsWritten: "D1 rows written",
+  sqlStatements: "actor SQLite statements",
+  sqlRowsRead: "actor SQLite rows read",
+  sqlRowsWritten: "actor SQLite rows written",
+  actorActiveMs: "actor active ms (calls' wall time, as billed for duration)",
+  cpuMs: "isolate CPU ms (profiled)",
+  cpuWorkerMs: "CPU ms: Worker",
+  cpuNumberMs: "CPU ms: NumberActor",
+  cpuConversationMs: "CPU ms: ConversationActor",
+  cpuAgentMs: "CPU ms: AgentActor",
+  cpuOtherMs: "CPU ms: runtime and shared code",
+} as const;
+export type CostLine = keyof typeof COST_LINES;
 
 /** The counts, and their sum per message. */
 export interface MessageCost {
   messages: number;
   counts: Record<string, number>;
-  perMessage: Record<string, number>;
+  perMessage: Partial<Record<CostLine, number>>;
+  /** Busy time by part of the product over the run (profiler), ms. */
+  cpuByPart?: Record<string, number>;
   /** At PRICES, per million messages. */
   dollarsPerMillion?: Record<string, number>;
 }
@@ -35,7 +62,11 @@ const isActor = (k: string) => k.startsWith("actor.");
 const isAlarm = (k: string) => isActor(k) && k.endsWith(".alarm");
 const isSocketIn = (k: string) => isActor(k) && k.endsWith(".webSocketMessage");
 
-/** Runs `steady` between a reset and a read of the stack's meter. */
+/**
+ * Runs `steady` between a reset and a read of the stack's meter, under the CPU
+ * profiler when the stack has an inspector port (its sampling adds a little
+ * to the CPU it measures).
+ */
 export async function measuredSteady(
   product: Product,
   name: string,
@@ -44,27 +75,52 @@ export async function measuredSteady(
 ): Promise<{ scenario: ScenarioResult; cost: MessageCost }> {
   await meter(product, "meter/reset", "POST");
   const before = product.tracker.sentAt.size;
-  const scenario = await steady(product, name, rate, seconds);
-  // The last replies' statuses come a moment after their sends.
-  await new Promise((r) => setTimeout(r, 3000));
+  const run = async () => {
+    const scenario = await steady(product, name, rate, seconds);
+    // The last replies' statuses come a moment after their sends.
+    await new Promise((r) => setTimeout(r, 3000));
+    return scenario;
+  };
+  const port = product.opts.inspectorPort;
+  let scenario: ScenarioResult;
+  let cpuByPart: Record<string, number> | undefined;
+  if (port) {
+    const profiled = await profileWhile(port, run);
+    scenario = profiled.result;
+    cpuByPart = busyByPart(profiled.profile, profiled.modules);
+  } else {
+    scenario = await run();
+  }
   const counts = await meter(product, "meter", "GET");
   const messages = product.tracker.sentAt.size - before;
   const per = (n: number) => Math.round((n / messages) * 100) / 100;
-  const perMessage = {
+  const perMessage: MessageCost["perMessage"] = {
     // Less the meter's own read.
-    "Worker requests": per((counts["worker.requests"] ?? 0) - 1),
-    "actor calls (RPC)": per(total(counts, (k) => isActor(k) && !isAlarm(k) && !isSocketIn(k))),
-    "actor alarms": per(total(counts, isAlarm)),
-    "WebSocket frames from desks": per(total(counts, isSocketIn)),
-    "WebSocket frames to desks": per(counts["ws.frames_out"] ?? 0),
-    "D1 queries": per(counts["d1.queries"] ?? 0),
-    "D1 rows read (where D1 reports them)": per(counts["d1.rows_read"] ?? 0),
-    "D1 rows written": per(counts["d1.rows_written"] ?? 0),
-    "actor SQLite statements": per(counts["sql.statements"] ?? 0),
-    "actor SQLite rows read": per(counts["sql.rows_read"] ?? 0),
-    "actor SQLite rows written": per(counts["sql.rows_written"] ?? 0),
+    workerRequests: per((counts["worker.requests"] ?? 0) - 1),
+    actorCalls: per(total(counts, (k) => isActor(k) && !isAlarm(k) && !isSocketIn(k))),
+    actorAlarms: per(total(counts, isAlarm)),
+    framesIn: per(total(counts, isSocketIn)),
+    framesOut: per(counts["ws.frames_out"] ?? 0),
+    d1Queries: per(counts["d1.queries"] ?? 0),
+    d1RowsRead: per(counts["d1.rows_read"] ?? 0),
+    d1RowsWritten: per(counts["d1.rows_written"] ?? 0),
+    sqlStatements: per(counts["sql.statements"] ?? 0),
+    sqlRowsRead: per(counts["sql.rows_read"] ?? 0),
+    sqlRowsWritten: per(counts["sql.rows_written"] ?? 0),
+    actorActiveMs: per(total(counts, (k) => k.startsWith("actor_ms."))),
   };
-  const cost: MessageCost = { messages, counts, perMessage };
+  if (cpuByPart) {
+    const part = (name: string) => per(cpuByPart[name] ?? 0);
+    Object.assign(perMessage, {
+      cpuMs: per(Object.values(cpuByPart).reduce((a, b) => a + b, 0)),
+      cpuWorkerMs: part("Worker"),
+      cpuNumberMs: part("number actor"),
+      cpuConversationMs: part("conversation actor"),
+      cpuAgentMs: part("agent actor"),
+      cpuOtherMs: part("other"),
+    });
+  }
+  const cost: MessageCost = { messages, counts, perMessage, ...(cpuByPart ? { cpuByPart } : {}) };
   cost.dollarsPerMillion = dollarsPerMillion(cost);
   return { scenario, cost };
 }
@@ -79,28 +135,33 @@ export async function measuredSteady(
  */
 export const PRICES = {
   workerRequest: 0.3,
+  /** Per million CPU ms (Workers Standard). */
+  workerCpuMs: 0.02,
   actorRequest: 0.15,
+  /** Per million GB-s of duration; an actor is billed at 128 MB. */
+  actorGbSecond: 12.5,
   d1RowRead: 0.001,
   d1RowWritten: 1.0,
   sqlRowRead: 0.001,
   sqlRowWritten: 1.0,
 } as const;
 
-/** Dollars per million messages for what the meter counts (CPU and actor duration are not counted here). */
+/**
+ * Dollars per million messages at PRICES: requests, rows, the Worker's CPU
+ * (when profiled) and the actors' duration, estimated from their calls' wall
+ * time (alarms' and background sends' time is not in it).
+ */
 export function dollarsPerMillion(cost: MessageCost): Record<string, number> {
-  const p = cost.perMessage;
-  const get = (k: string) => p[k] ?? 0;
+  const get = (k: CostLine) => cost.perMessage[k] ?? 0;
   const lines = {
-    "Worker requests": get("Worker requests") * PRICES.workerRequest,
+    "Worker requests": get("workerRequests") * PRICES.workerRequest,
+    "Worker CPU": get("cpuWorkerMs") * PRICES.workerCpuMs,
     "actor requests":
-      (get("actor calls (RPC)") + get("actor alarms") + get("WebSocket frames from desks") / 20) *
-      PRICES.actorRequest,
-    "D1 rows":
-      get("D1 rows read (where D1 reports them)") * PRICES.d1RowRead +
-      get("D1 rows written") * PRICES.d1RowWritten,
+      (get("actorCalls") + get("actorAlarms") + get("framesIn") / 20) * PRICES.actorRequest,
+    "actor duration": (get("actorActiveMs") / 1000) * 0.125 * PRICES.actorGbSecond,
+    "D1 rows": get("d1RowsRead") * PRICES.d1RowRead + get("d1RowsWritten") * PRICES.d1RowWritten,
     "actor SQLite rows":
-      get("actor SQLite rows read") * PRICES.sqlRowRead +
-      get("actor SQLite rows written") * PRICES.sqlRowWritten,
+      get("sqlRowsRead") * PRICES.sqlRowRead + get("sqlRowsWritten") * PRICES.sqlRowWritten,
   };
   const round = (n: number) => Math.round(n * 100) / 100;
   const total = Object.values(lines).reduce((a, b) => a + b, 0);
@@ -112,9 +173,11 @@ export function dollarsPerMillion(cost: MessageCost): Record<string, number> {
 
 /** The cost table (Markdown), with the actor calls by method. */
 export function costMarkdown(cost: MessageCost, label: string): string {
-  const rows = Object.entries(cost.perMessage).map(([k, v]) => `| ${k} | ${v} |`);
+  const rows = Object.entries(cost.perMessage).map(
+    ([k, v]) => `| ${COST_LINES[k as CostLine]} | ${v} |`,
+  );
   const calls = Object.entries(cost.counts)
-    .filter(([k]) => k.startsWith("actor."))
+    .filter(([k]) => k.startsWith("actor.") && !k.startsWith("actor_ms."))
     .sort(([, a], [, b]) => b - a)
     .map(([k, v]) => `${k.slice("actor.".length)} ${Math.round((v / cost.messages) * 100) / 100}`);
   return [
@@ -130,6 +193,6 @@ export function costMarkdown(cost: MessageCost, label: string): string {
       dollarsPerMillion(cost),
     )
       .map(([k, v]) => `${k} $${v.toFixed(2)}`)
-      .join(", ")} (Worker CPU and actor duration not included).`,
+      .join(", ")}.`,
   ].join("\n");
 }

@@ -7,7 +7,7 @@
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; scriptId?: string };
   hitCount?: number;
   children?: number[];
 }
@@ -79,11 +79,17 @@ class Cdp {
   }
 }
 
-/** Runs `during` with the CPU profiler on; returns its result and the raw profile. */
+/**
+ * Which source module each line of a bundled script comes from: esbuild marks
+ * each module with a `// src/…` comment line where its code starts.
+ */
+export type ModuleMap = Map<string, { line: number; module: string }[]>;
+
+/** Runs `during` with the CPU profiler on; returns its result, the raw profile and its scripts' modules. */
 export async function profileWhile<T>(
   inspectorPort: number,
   during: () => Promise<T>,
-): Promise<{ result: T; profile: CpuProfile }> {
+): Promise<{ result: T; profile: CpuProfile; modules: ModuleMap }> {
   const cdp = await Cdp.connect(inspectorPort);
   try {
     await cdp.send("Profiler.enable");
@@ -91,10 +97,86 @@ export async function profileWhile<T>(
     await cdp.send("Profiler.start");
     const result = await during();
     const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
-    return { result, profile };
+    // Read after profiling: the debugger's own work stays out of the samples.
+    const modules: ModuleMap = new Map();
+    await cdp.send("Debugger.enable");
+    const scripts = new Set(
+      profile.nodes.flatMap((n) =>
+        n.callFrame.scriptId && n.callFrame.url.endsWith(".js") ? [n.callFrame.scriptId] : [],
+      ),
+    );
+    for (const scriptId of scripts) {
+      const { scriptSource } = await cdp
+        .send<{ scriptSource: string }>("Debugger.getScriptSource", { scriptId })
+        .catch(() => ({ scriptSource: "" }));
+      const starts: { line: number; module: string }[] = [];
+      scriptSource.split("\n").forEach((text, line) => {
+        const m = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
+        if (m) starts.push({ line, module: m[1] as string });
+      });
+      if (starts.length > 0) modules.set(scriptId, starts);
+    }
+    await cdp.send("Debugger.disable").catch(() => undefined);
+    return { result, profile, modules };
   } finally {
     cdp.close();
   }
+}
+
+/** The part of the product a module belongs to: an actor (its folder), the Worker, or `other`. */
+function partOf(module: string): string | null {
+  const actor = /^src\/durable\/(\w+)\//.exec(module);
+  if (actor) return `${actor[1]} actor`;
+  if (module.startsWith("src/worker/")) return "Worker";
+  return null;
+}
+
+/**
+ * Busy time (ms) by part of the product: each sample goes to the innermost
+ * frame of its stack that lies in an actor's folder (`number actor`, …) or in
+ * the Worker, so an actor's SQLite statements, JSON and RPC work count for the
+ * actor that ran them; the rest (the runtime's own work, shared modules with
+ * no such caller) is `other`. Idle time is left out.
+ */
+export function busyByPart(profile: CpuProfile, modules: ModuleMap): Record<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const moduleAt = (frame: ProfileNode["callFrame"]): string | null => {
+    const starts = frame.scriptId ? modules.get(frame.scriptId) : undefined;
+    if (!starts) return null;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found: string | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const start = starts[mid] as { line: number; module: string };
+      if (start.line <= frame.lineNumber) {
+        found = start.module;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+  const parts: Record<string, number> = {};
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const leaf = byId.get(samples[i] as number);
+    if (!leaf || leaf.callFrame.functionName === "(idle)") continue;
+    let part = "other";
+    for (let at: number | undefined = leaf.id; at !== undefined; at = parent.get(at)) {
+      const module = moduleAt((byId.get(at) as ProfileNode).callFrame);
+      const found = module ? partOf(module) : null;
+      if (found) {
+        part = found;
+        break;
+      }
+    }
+    parts[part] = (parts[part] ?? 0) + ms;
+  }
+  return parts;
 }
 
 const IDLE = new Set(["(idle)", "(program)", "(garbage collector)"]);

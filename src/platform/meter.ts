@@ -61,7 +61,8 @@ const metered = new WeakMap<object, object>();
 
 /**
  * `env` whose actor namespaces count each call a stub makes
- * (`actor.<binding>.<method>`) and whose D1 binding counts queries and rows,
+ * (`actor.<binding>.<method>`, with their wall time in `actor_ms.<binding>`)
+ * and whose D1 binding counts queries and rows (statements by shape too),
  * when the hooks are on (`DRILL_HOOKS=on`); otherwise `env` itself.
  */
 export function meteredEnv<E extends object>(env: E): E {
@@ -98,7 +99,12 @@ function meteredNamespace(name: string, ns: Binding): object {
         // Reflect.apply: on a stub, `value.apply` would be a remote property named "apply".
         return (...args: unknown[]) => {
           count(`actor.${label}.${prop}`);
-          return Reflect.apply(value, target, args);
+          const started = performance.now();
+          const result: unknown = Reflect.apply(value, target, args);
+          // The call's wall time (the clock moves across I/O): how long it kept the actor active.
+          const done = () => count(`actor_ms.${label}`, performance.now() - started);
+          (result as PromiseLike<unknown>).then(done, done);
+          return result;
         };
       },
     });

@@ -19,4 +19,12 @@ export const AGENT_MIGRATIONS: readonly Migration[] = [
     `CREATE TABLE IF NOT EXISTS lapsed_offers (
        conversation_id TEXT PRIMARY KEY, number_id TEXT NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL)`,
   ],
+  // 2. The event log without AUTOINCREMENT, which wrote sqlite_sequence at every
+  //    event (billed as a row): the log numbers its events itself (event-log.ts).
+  [
+    "CREATE TABLE events_v2 (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+    "INSERT INTO events_v2 (seq, body) SELECT seq, body FROM events",
+    "DROP TABLE events",
+    "ALTER TABLE events_v2 RENAME TO events",
+  ],
 ];

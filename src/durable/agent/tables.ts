@@ -203,13 +203,21 @@ export function seatMessage(
   seq: number,
   customerAt: number | null,
 ): boolean {
+  // Written only when the label changes (a tick on a message already counted
+  // changes nothing), as every row written is billed.
+  const changed = db.run(
+    sql`UPDATE conversations
+        SET view = json_set(view, '$.lastSeq', max(coalesce(json_extract(view, '$.lastSeq'), 0), ${seq}),
+          '$.lastCustomerMessageAt', coalesce(${customerAt}, json_extract(view, '$.lastCustomerMessageAt')))
+        WHERE conversation_id = ${conversationId} AND json_extract(view, '$.id') IS NOT NULL
+          AND (coalesce(json_extract(view, '$.lastSeq'), 0) < ${seq}
+            OR (${customerAt} IS NOT NULL
+              AND coalesce(json_extract(view, '$.lastCustomerMessageAt'), -1) <> ${customerAt}))`,
+  );
   return (
-    db.run(
-      sql`UPDATE conversations SET view = CASE WHEN json_extract(view, '$.id') IS NULL THEN view
-            ELSE json_set(view, '$.lastSeq', max(json_extract(view, '$.lastSeq'), ${seq}),
-              '$.lastCustomerMessageAt', coalesce(${customerAt}, json_extract(view, '$.lastCustomerMessageAt'))) END
-          WHERE conversation_id = ${conversationId}`,
-    ) > 0
+    changed > 0 ||
+    db.one(sql`SELECT 1 AS seated FROM conversations WHERE conversation_id = ${conversationId}`) !==
+      null
   );
 }
 

@@ -93,6 +93,7 @@ export class ConversationActor extends DurableObject<Env> {
       record: () => this.record(),
       save: (record) => this.save(record),
       armAlarm: () => this.armAlarm(),
+      atomically: (work) => ctx.storage.transactionSync(work),
       waitUntil: (work) => ctx.waitUntil(work),
       archive: new KvCell<ArchivePending>(ctx.storage.sql, ARCHIVE_KEY),
       drainOutbox: oneAtATime(() => drainOnce(deps)),

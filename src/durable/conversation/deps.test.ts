@@ -3,6 +3,7 @@ import { oneAtATime } from "./deps";
 
 describe("one run at a time", () => {
   it("joins a call made while a run is under way, and starts a new run after it", async () => {
+    const settle = () => new Promise((r) => setTimeout(r, 0));
     let runs = 0;
     let finish = () => {};
     const run = oneAtATime(() => {
@@ -12,13 +13,17 @@ describe("one run at a time", () => {
       });
     });
     const first = run();
+    // Not started before the caller's synchronous work is done.
+    expect(runs).toBe(0);
     const second = run();
     expect(second).toBe(first);
+    await settle();
     expect(runs).toBe(1);
     finish();
     await first;
     const third = run();
     expect(third).not.toBe(first);
+    await settle();
     expect(runs).toBe(2);
     finish();
     await third;

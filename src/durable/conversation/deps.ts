@@ -22,6 +22,11 @@ export interface ConversationDeps {
   save(record: ConversationRecord): void;
   /** Arms the actor's one alarm for the earliest deadline. */
   armAlarm(): Promise<void>;
+  /**
+   * Runs `work` (synchronous) as one SQLite transaction: all of its writes,
+   * or none if it throws.
+   */
+  atomically<T>(work: () => T): T;
   /** Keeps the actor alive for background work after the call returns. */
   waitUntil(work: Promise<unknown>): void;
   /** The "history write pending" marker (history.ts), durable before any attempt. */
@@ -44,15 +49,19 @@ export interface ConversationDeps {
 
 /**
  * `run`, at most one at a time: a call while one is under way joins it
- * instead of starting another.
+ * instead of starting another. It starts once the caller's synchronous work
+ * is done, so it reads what that work wrote, committed: a call made inside
+ * `atomically` never acts on writes the transaction then rolls back.
  */
 export function oneAtATime(run: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | null = null;
   return () => {
     if (!running) {
-      running = run().finally(() => {
-        running = null;
-      });
+      running = Promise.resolve()
+        .then(run)
+        .finally(() => {
+          running = null;
+        });
     }
     return running;
   };

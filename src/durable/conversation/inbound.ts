@@ -19,7 +19,9 @@ import { configOf, newRecord, touched } from "./record";
 import type { AutomaticDeps } from "./sending";
 import { sendAutomatic } from "./sending";
 
-export type InboundDeps = OutboundDeps & AutomaticDeps & Pick<ConversationDeps, "fetchMedia">;
+export type InboundDeps = OutboundDeps &
+  AutomaticDeps &
+  Pick<ConversationDeps, "fetchMedia" | "atomically">;
 
 /**
  * Stores inbound messages, once each (by wamid), and applies the rules on
@@ -32,37 +34,45 @@ export async function appendInbound(
   init: ConversationInit | null,
   messages: InboundMessage[],
 ): Promise<{ inserted: number; route: RouteRequest | null }> {
-  let record = deps.record();
-  const isNew = !record;
-  if (!record) {
-    if (!init) return { inserted: 0, route: null };
-    record = newRecord(init, deps.now());
-  }
-  const config = configOf(record);
-  const inserted: MessageView[] = [];
-  const fresh: InboundMessage[] = [];
-  for (const m of messages) {
-    const row = insertInbound(deps.db, m, refusesAttachment(config, m));
-    if (!row) continue;
-    inserted.push(toView(record.id, row, deps.db));
-    // Fetched now when the conversation already exists, else by the alarm.
-    if (enqueueMediaJob(deps.db, row, deps.now())) deps.waitUntil(deps.fetchMedia());
-    fresh.push(m);
-    record.lastCustomerMessageAt = Math.max(record.lastCustomerMessageAt ?? 0, m.timestampMs);
-    touched(record, deps.now());
-  }
-  deps.save(record);
-  notifyAgents(deps, record, inserted);
-  if (inserted.length === 0 && !isNew) return { inserted: 0, route: null };
-  const outcome = arrival(record, config, { isNew, fresh }, deps.now());
-  record = outcome.record;
-  for (const message of outcome.automatic) sendAutomatic(deps, record, message);
-  if (outcome.close !== null) finish(deps, record, outcome.close, null, null, null);
-  deps.save(record);
+  const stored = deps.record();
+  const isNew = stored === null;
+  const initial = stored ?? (init ? newRecord(init, deps.now()) : null);
+  if (!initial) return { inserted: 0, route: null };
+  // The messages, the record and what arrival decides, in one transaction: the
+  // record is written once, and a failure leaves nothing half done (the number
+  // delivers again).
+  const outcome = deps.atomically(() => {
+    let record = initial;
+    const config = configOf(record);
+    const inserted: MessageView[] = [];
+    const fresh: InboundMessage[] = [];
+    for (const m of messages) {
+      const row = insertInbound(deps.db, m, refusesAttachment(config, m));
+      if (!row) continue;
+      inserted.push(toView(record.id, row, deps.db));
+      // Fetched now when the conversation already exists, else by the alarm.
+      if (enqueueMediaJob(deps.db, row, deps.now())) deps.waitUntil(deps.fetchMedia());
+      fresh.push(m);
+      record.lastCustomerMessageAt = Math.max(record.lastCustomerMessageAt ?? 0, m.timestampMs);
+      touched(record, deps.now());
+    }
+    notifyAgents(deps, record, inserted);
+    if (inserted.length === 0 && !isNew) {
+      deps.save(record);
+      return null;
+    }
+    const decided = arrival(record, config, { isNew, fresh }, deps.now());
+    record = decided.record;
+    for (const message of decided.automatic) sendAutomatic(deps, record, message);
+    if (decided.close !== null) finish(deps, record, decided.close, null, null, null);
+    deps.save(record);
+    return { ...decided, inserted: inserted.length };
+  });
+  if (!outcome) return { inserted: 0, route: null };
   await deps.armAlarm();
   // The answer to an agent's template goes to that agent, after saving.
-  if (outcome.answered) return { inserted: inserted.length, route: await outboundAnswered(deps) };
-  return { inserted: inserted.length, route: outcome.route };
+  if (outcome.answered) return { inserted: outcome.inserted, route: await outboundAnswered(deps) };
+  return { inserted: outcome.inserted, route: outcome.route };
 }
 
 /**

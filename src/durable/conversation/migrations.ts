@@ -34,4 +34,33 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
     }
     addMissingColumns(db.storage, "messages", { resent_as: "TEXT" });
   },
+  // 2. Fewer rows written per message (each is billed): `messages` without
+  //    AUTOINCREMENT, which wrote sqlite_sequence at every insert (messages are
+  //    never deleted, so a plain INTEGER PRIMARY KEY gives the same seqs), and
+  //    `status_log` and `outbox` WITHOUT ROWID, whose primary key was a second
+  //    index written beside each row. Every row is kept, with its seq.
+  [
+    `CREATE TABLE messages_v2 (
+       seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, wamid TEXT UNIQUE,
+       direction TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, payload TEXT,
+       status TEXT, error TEXT, sender TEXT NOT NULL, created_at INTEGER NOT NULL, resent_as TEXT)`,
+    `INSERT INTO messages_v2 (seq, id, wamid, direction, kind, text, payload, status, error, sender, created_at, resent_as)
+       SELECT seq, id, wamid, direction, kind, text, payload, status, error, sender, created_at, resent_as
+       FROM messages`,
+    "DROP TABLE messages",
+    "ALTER TABLE messages_v2 RENAME TO messages",
+    `CREATE TABLE status_log_v2 (
+       wamid TEXT NOT NULL, status TEXT NOT NULL, at INTEGER NOT NULL,
+       PRIMARY KEY (wamid, status)) WITHOUT ROWID`,
+    "INSERT INTO status_log_v2 (wamid, status, at) SELECT wamid, status, at FROM status_log",
+    "DROP TABLE status_log",
+    "ALTER TABLE status_log_v2 RENAME TO status_log",
+    `CREATE TABLE outbox_v2 (
+       message_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL,
+       state TEXT NOT NULL) WITHOUT ROWID`,
+    `INSERT INTO outbox_v2 (message_id, attempts, next_at, state)
+       SELECT message_id, attempts, next_at, state FROM outbox`,
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v2 RENAME TO outbox",
+  ],
 ];

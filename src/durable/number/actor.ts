@@ -133,14 +133,16 @@ export class NumberActor extends DurableObject<Env> {
 
   /**
    * Stores a batch of webhook items for this number. Resolves only when every
-   * message is durably stored by its conversation actor and every status is
-   * applied, so the Worker can acknowledge Meta. Idempotent per wamid and
-   * (wamid, status): a redelivered batch creates nothing new.
+   * message is durable and every status is applied, so the Worker can
+   * acknowledge Meta. Idempotent per wamid and (wamid, status): a redelivered
+   * batch creates nothing new. A batch of a few messages is stored by its
+   * conversations before resolving; a large one (QUEUE_FROM messages or more)
+   * is kept here in one write, and routed right after (held-inbound.ts).
    *
-   * For a `suspended` tenant the messages are kept here instead (durably,
-   * before resolving), neither routed nor answered; statuses are applied as
-   * usual. Messages kept earlier are routed before a later batch's, so a
-   * customer's messages keep their order.
+   * For a `suspended` tenant the messages are kept here too, neither routed
+   * nor answered until it is reactivated; statuses are applied as usual.
+   * Messages kept earlier are routed before a later batch's (which queues
+   * behind them), so a customer's messages keep their order.
    */
   async ingest(
     number: NumberInfo,
@@ -150,6 +152,8 @@ export class NumberActor extends DurableObject<Env> {
     this.numberCell.set(number);
     this.intake.forgetOldDeliveries();
     if (options.suspended) return this.held.hold(items);
+    // A large batch, or one behind kept messages: acknowledged once kept, routed right after.
+    if (this.held.shouldQueue(items)) return this.held.queue(items);
     await this.held.releaseFirst();
     return { ...(await this.intake.store(items)), held: 0 };
   }

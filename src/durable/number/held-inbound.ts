@@ -1,9 +1,15 @@
 /**
- * A suspended tenant's messages (table `held_inbound`): kept durably, once
- * per wamid and in arrival order, neither routed nor answered, until the
- * tenant is reactivated; then routed oldest first as if they had just arrived
- * (their messages keep Meta's time). The operator's reactivation tells the
- * number; should that call be lost, the alarm asks D1 every HELD_RECHECK_MS.
+ * Messages kept to be routed later (table `held_inbound`), durably, once per
+ * wamid and in arrival order, then routed oldest first as if they had just
+ * arrived (their messages keep Meta's time):
+ *
+ * - a suspended tenant's, neither routed nor answered until the tenant is
+ *   reactivated. The operator's reactivation tells the number; should that call
+ *   be lost, the alarm asks D1 every HELD_RECHECK_MS;
+ * - a large batch's (`queue`): Meta's POST is acknowledged once its messages
+ *   are written here, in one write, and they are routed right after; the alarm
+ *   resumes a release this actor did not finish. Later deliveries queue behind
+ *   them while any wait, so a customer's messages keep their order.
  */
 import { eq } from "drizzle-orm";
 import type { StatusUpdate } from "../../meta/webhook-payload";
@@ -12,7 +18,7 @@ import { redacted } from "../../platform/db/errors";
 import { tenants } from "../../platform/db/schema";
 import type { NumberInfo, NumberItem } from "../contracts";
 import { type ActorDb, type KvCell, StoredJson, sql } from "../sql";
-import { alreadySeen, statusesOf } from "./intake";
+import { statusesOf } from "./intake";
 
 /**
  * While messages are kept for a suspended tenant, the alarm asks D1 this often
@@ -21,6 +27,8 @@ import { alreadySeen, statusesOf } from "./intake";
 const HELD_RECHECK_MS = 5 * 60 * 1000;
 /** After a failed release of kept messages, the alarm tries again this soon. */
 const HELD_RETRY_MS = 30 * 1000;
+/** A delivery with this many messages or more is queued (acknowledged once kept), not routed first. */
+export const QUEUE_FROM = 20;
 /** Kept messages are routed this many at a time, oldest first. */
 const RELEASE_BATCH = 100;
 
@@ -62,31 +70,61 @@ export class HeldInbound {
   async hold(
     items: NumberItem[],
   ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
+    const { held, skipped } = this.keep(items);
+    const statuses = statusesOf(items);
+    await this.deps.applyStatuses(statuses);
+    // Kept durably already: a failed release (logged, retried by the alarm) must not fail the delivery.
+    await this.recheck().catch(() => undefined);
+    return { messages: 0, statuses: statuses.length, skipped, held };
+  }
+
+  /**
+   * An active tenant's delivery to route after acknowledging it: its messages
+   * are kept (one write; once per wamid, a message routed before is not kept
+   * again) and its statuses applied, then the kept messages are routed in the
+   * background, oldest first. Should this actor stop before they all are, the
+   * alarm (armed first) resumes.
+   */
+  async queue(
+    items: NumberItem[],
+  ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
+    const { held, skipped } = this.keep(items);
+    const statuses = statusesOf(items);
+    if (held > 0) {
+      this.deps.checkCell.set(this.deps.now() + HELD_RETRY_MS);
+      await this.deps.rearm();
+      this.deps.waitUntil(this.release().catch(() => undefined));
+    }
+    await this.deps.applyStatuses(statuses);
+    return { messages: 0, statuses: statuses.length, skipped, held };
+  }
+
+  /** Whether a delivery must queue behind kept messages (or be queued, being large). */
+  shouldQueue(items: NumberItem[]): boolean {
+    if (this.releasing || this.holdsMessages()) return true;
+    let messages = 0;
+    for (const item of items) if (item.kind === "message") messages++;
+    return messages >= QUEUE_FROM;
+  }
+
+  /** Keeps the items' messages, once per wamid and not if routed before: one statement each. */
+  private keep(items: NumberItem[]): { held: number; skipped: number } {
     const { db, now } = this.deps;
     let held = 0;
     let skipped = 0;
     for (const item of items) {
       if (item.kind !== "message") continue;
       const id = item.message.id;
-      if (
-        alreadySeen(db, id) ||
-        db.one(sql`SELECT 1 AS x FROM held_inbound WHERE wamid = ${id}`) !== null
-      ) {
-        skipped++;
-        continue;
-      }
-      db.run(
-        sql`INSERT INTO held_inbound (wamid, item, held_at)
-            VALUES (${id}, ${itemJson.write(item)}, ${now()})`,
+      const written = db.run(
+        sql`INSERT OR IGNORE INTO held_inbound (wamid, item, held_at)
+            SELECT ${id}, ${itemJson.write(item)}, ${now()}
+            WHERE NOT EXISTS (SELECT 1 FROM inbound_seen WHERE wamid = ${id})`,
       );
-      held++;
+      if (written > 0) held++;
+      else skipped++;
     }
     this.mayHoldMessages ||= held > 0;
-    const statuses = statusesOf(items);
-    await this.deps.applyStatuses(statuses);
-    // Kept durably already: a failed release (logged, retried by the alarm) must not fail the delivery.
-    await this.recheck().catch(() => undefined);
-    return { messages: 0, statuses: statuses.length, skipped, held };
+    return { held, skipped };
   }
 
   /** Messages kept earlier are routed before a later delivery's, so a customer's keep their order. */

@@ -37,11 +37,6 @@ export function contactKeyOf(contact: InboundContact, message: InboundMessage): 
   return userId ? `u:${userId}` : null;
 }
 
-/** Whether a message was already routed to a conversation (a redelivery). */
-export function alreadySeen(db: ActorDb, wamid: string): boolean {
-  return db.one(sql`SELECT 1 AS x FROM inbound_seen WHERE wamid = ${wamid}`) !== null;
-}
-
 /** When the customer last wrote to this number (ms, Meta's time), as far as this actor has seen. */
 export function lastInboundAt(db: ActorDb, contactKey: string): number | null {
   return (
