@@ -5,7 +5,7 @@
  * Used by `npm run dev` and by the browser tests (with their own ports and state dir).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/sim/server.ts";
@@ -40,7 +40,52 @@ export interface Stack {
   simUrl: string;
   /** The local SMTP server's HTTP API: `GET ${mailUrl}/messages?to=<address>` lists received mail. */
   mailUrl: string;
+  /**
+   * CPU time (ms, user and system) the stack's workerd processes have used so
+   * far — the Worker and every actor, not the simulator — or null where
+   * `/proc` cannot tell (not Linux).
+   */
+  cpuMs(): number | null;
   stop(): Promise<void>;
+}
+
+/** CPU ms used by the `workerd` processes descending from `root` (Linux `/proc`), or null. */
+function workerdCpuMs(root: number | undefined): number | null {
+  if (root === undefined) return null;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  const stats = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  for (const pid of pids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // pid (comm) state ppid … utime(14) stime(15): comm may hold spaces, so split after ')'.
+      const close = text.lastIndexOf(")");
+      const comm = text.slice(text.indexOf("(") + 1, close);
+      const fields = text.slice(close + 2).split(" ");
+      stats.set(Number(pid), {
+        ppid: Number(fields[1]),
+        comm,
+        ticks: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let at = pid, hops = 0; at > 1 && hops < 20; hops++) {
+      if (at === root) return true;
+      at = stats.get(at)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && descends(pid)) ticks += s.ticks;
+  // Clock ticks are 1/100 s on Linux (USER_HZ).
+  return ticks * 10;
 }
 
 const env = {
@@ -153,7 +198,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { url, simUrl: sim.url, mailUrl: sink.url, stop };
+  return {
+    url,
+    simUrl: sim.url,
+    mailUrl: sink.url,
+    cpuMs: () => workerdCpuMs(wrangler.pid),
+    stop,
+  };
 }
 
 /** A fresh state directory, for tests. */

@@ -5,8 +5,9 @@
  * the inbound webhook, the agent's reply (its `send` frame and the Graph call)
  * and the status webhooks Meta's simulator sends for it (sent and delivered;
  * read comes only when the customer opens the chat); the bench's conversations
- * are assigned before, so offers do not count here. CPU comes from V8's
- * profiler over the same run, by part of the product (profile.ts).
+ * are assigned before, so offers do not count here. CPU is the workerd
+ * process's over the run, split by part of the product with V8's profiler
+ * over a second run (profile.ts).
  */
 import type { Product } from "./product.ts";
 import { busyByPart, profileWhile } from "./profile.ts";
@@ -27,7 +28,7 @@ export const COST_LINES = {
   sqlRowsRead: "actor SQLite rows read",
   sqlRowsWritten: "actor SQLite rows written",
   actorActiveMs: "actor active ms (calls' wall time, as billed for duration)",
-  cpuMs: "isolate CPU ms (profiled)",
+  cpuMs: "CPU ms (workerd process: the Worker and every actor)",
   cpuWorkerMs: "CPU ms: Worker",
   cpuNumberMs: "CPU ms: NumberActor",
   cpuConversationMs: "CPU ms: ConversationActor",
@@ -41,7 +42,7 @@ export interface MessageCost {
   messages: number;
   counts: Record<string, number>;
   perMessage: Partial<Record<CostLine, number>>;
-  /** Busy time by part of the product over the run (profiler), ms. */
+  /** Busy time by part of the product over a second, profiled run, ms (its shares split `cpuMs`). */
   cpuByPart?: Record<string, number>;
   /** At PRICES, per million messages. */
   dollarsPerMillion?: Record<string, number>;
@@ -63,9 +64,11 @@ const isAlarm = (k: string) => isActor(k) && k.endsWith(".alarm");
 const isSocketIn = (k: string) => isActor(k) && k.endsWith(".webSocketMessage");
 
 /**
- * Runs `steady` between a reset and a read of the stack's meter, under the CPU
- * profiler when the stack has an inspector port (its sampling adds a little
- * to the CPU it measures).
+ * Runs `steady` between a reset and a read of the stack's meter, reading the
+ * CPU time the stack's workerd used meanwhile (from `/proc`). When the stack
+ * has an inspector port, a second run at the same rate under V8's CPU
+ * profiler splits that time by part of the product (its shares; the
+ * profiler's own sampling stays out of the first run's figures).
  */
 export async function measuredSteady(
   product: Product,
@@ -73,26 +76,25 @@ export async function measuredSteady(
   rate: number,
   seconds: number,
 ): Promise<{ scenario: ScenarioResult; cost: MessageCost }> {
-  await meter(product, "meter/reset", "POST");
-  const before = product.tracker.sentAt.size;
-  const run = async () => {
-    const scenario = await steady(product, name, rate, seconds);
+  const run = async (label: string) => {
+    const result = await steady(product, label, rate, seconds);
     // The last replies' statuses come a moment after their sends.
     await new Promise((r) => setTimeout(r, 3000));
-    return scenario;
+    return result;
   };
-  const port = product.opts.inspectorPort;
-  let scenario: ScenarioResult;
-  let cpuByPart: Record<string, number> | undefined;
-  if (port) {
-    const profiled = await profileWhile(port, run);
-    scenario = profiled.result;
-    cpuByPart = busyByPart(profiled.profile, profiled.modules);
-  } else {
-    scenario = await run();
-  }
+  await meter(product, "meter/reset", "POST");
+  const before = product.tracker.sentAt.size;
+  const cpuBefore = product.stack.cpuMs();
+  const scenario = await run(name);
+  const cpuAfter = product.stack.cpuMs();
   const counts = await meter(product, "meter", "GET");
   const messages = product.tracker.sentAt.size - before;
+  const port = product.opts.inspectorPort;
+  let cpuByPart: Record<string, number> | undefined;
+  if (port) {
+    const profiled = await profileWhile(port, () => run(`${name}, profiled`));
+    cpuByPart = busyByPart(profiled.profile, profiled.modules);
+  }
   const per = (n: number) => Math.round((n / messages) * 100) / 100;
   const perMessage: MessageCost["perMessage"] = {
     // Less the meter's own read.
@@ -109,16 +111,20 @@ export async function measuredSteady(
     sqlRowsWritten: per(counts["sql.rows_written"] ?? 0),
     actorActiveMs: per(total(counts, (k) => k.startsWith("actor_ms."))),
   };
-  if (cpuByPart) {
-    const part = (name: string) => per(cpuByPart[name] ?? 0);
-    Object.assign(perMessage, {
-      cpuMs: per(Object.values(cpuByPart).reduce((a, b) => a + b, 0)),
-      cpuWorkerMs: part("Worker"),
-      cpuNumberMs: part("number actor"),
-      cpuConversationMs: part("conversation actor"),
-      cpuAgentMs: part("agent actor"),
-      cpuOtherMs: part("other"),
-    });
+  if (cpuBefore !== null && cpuAfter !== null) {
+    const cpu = cpuAfter - cpuBefore;
+    perMessage.cpuMs = per(cpu);
+    if (cpuByPart) {
+      const busy = Object.values(cpuByPart).reduce((a, b) => a + b, 0) || 1;
+      const part = (name: string) => per((cpu * (cpuByPart[name] ?? 0)) / busy);
+      Object.assign(perMessage, {
+        cpuWorkerMs: part("Worker"),
+        cpuNumberMs: part("number actor"),
+        cpuConversationMs: part("conversation actor"),
+        cpuAgentMs: part("agent actor"),
+        cpuOtherMs: part("other"),
+      });
+    }
   }
   const cost: MessageCost = { messages, counts, perMessage, ...(cpuByPart ? { cpuByPart } : {}) };
   cost.dollarsPerMillion = dollarsPerMillion(cost);

@@ -16,10 +16,6 @@
  */
 import { type ActorDb, sql } from "../sql";
 
-/** The outbox table (created with the conversation's other tables). */
-export const OUTBOX_TABLE = `CREATE TABLE IF NOT EXISTS outbox (
-  message_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, state TEXT NOT NULL)`;
-
 export type OutboxRow = {
   message_id: string;
   attempts: number;

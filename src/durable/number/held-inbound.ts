@@ -7,9 +7,9 @@
  *   reactivated. The operator's reactivation tells the number; should that call
  *   be lost, the alarm asks D1 every HELD_RECHECK_MS;
  * - a large batch's (`queue`): Meta's POST is acknowledged once its messages
- *   are written here, in one write, and they are routed right after; the alarm
- *   resumes a release this actor did not finish. Later deliveries queue behind
- *   them while any wait, so a customer's messages keep their order.
+ *   are written here, in one write, and the alarm routes them right after (and
+ *   resumes a release this actor did not finish). Later deliveries queue
+ *   behind them while any wait, so a customer's messages keep their order.
  */
 import { eq } from "drizzle-orm";
 import type { StatusUpdate } from "../../meta/webhook-payload";
@@ -29,8 +29,11 @@ const HELD_RECHECK_MS = 5 * 60 * 1000;
 const HELD_RETRY_MS = 30 * 1000;
 /** A delivery with this many messages or more is queued (acknowledged once kept), not routed first. */
 export const QUEUE_FROM = 20;
-/** Kept messages are routed this many at a time, oldest first. */
-const RELEASE_BATCH = 100;
+/**
+ * Kept messages are routed this many at a time, oldest first, with a breath
+ * between batches: what arrives meanwhile is not kept waiting behind them.
+ */
+const RELEASE_BATCH = 10;
 
 /** `held_inbound.item`: the webhook item as it arrived. */
 const itemJson = new StoredJson<NumberItem>();
@@ -81,19 +84,20 @@ export class HeldInbound {
   /**
    * An active tenant's delivery to route after acknowledging it: its messages
    * are kept (one write; once per wamid, a message routed before is not kept
-   * again) and its statuses applied, then the kept messages are routed in the
-   * background, oldest first. Should this actor stop before they all are, the
-   * alarm (armed first) resumes.
+   * again) and its statuses applied; the alarm, armed for now, then routes the
+   * kept messages oldest first (as for a reactivated tenant: it asks D1 once
+   * whether the tenant is active). Routing in the alarm rather than behind
+   * this call lets the acknowledgement go first, and resumes by itself should
+   * this actor stop midway.
    */
   async queue(
     items: NumberItem[],
   ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
     const { held, skipped } = this.keep(items);
     const statuses = statusesOf(items);
-    if (held > 0) {
-      this.deps.checkCell.set(this.deps.now() + HELD_RETRY_MS);
+    if (held > 0 && !this.releasing) {
+      this.deps.checkCell.set(this.deps.now());
       await this.deps.rearm();
-      this.deps.waitUntil(this.release().catch(() => undefined));
     }
     await this.deps.applyStatuses(statuses);
     return { messages: 0, statuses: statuses.length, skipped, held };
@@ -204,6 +208,9 @@ export class HeldInbound {
         // repeated), and forgotten only once stored.
         await this.deps.store(rows.map((r) => itemJson.read(r.item)));
         db.run(sql`DELETE FROM held_inbound WHERE seq <= ${rows.at(-1)!.seq}`);
+        // A breath between batches: what came meanwhile (another delivery to
+        // acknowledge, a reply) is not kept waiting behind the whole release.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
       this.mayHoldMessages = false;
       checkCell.delete();
