@@ -38,17 +38,14 @@ describe("one message with its reply", () => {
       await phoneHolds(customer, n);
       const statusWebhooks = await relaySim(t.phoneNumberId);
       const counts = await meterCounts();
-      console.log(
-        JSON.stringify(
-          Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith("sql."))),
-        ),
-      );
       // The first reply of the conversation too: its number handed it the access token.
       expect(counts["d1.queries"] ?? 0).toBe(0);
       // The customer's webhook, Meta's status webhooks, and this read of the meter.
       expect(counts["worker.requests"]).toBe(1 + statusWebhooks + 1);
       expect(counts["actor.number.ingest"]).toBe(1);
       expect(counts["actor.conversation.sendText"]).toBe(1);
+      // The reply's send is made by the drain it starts: no alarm wakes for it.
+      expect(counts["actor.conversation.alarm"] ?? 0).toBe(0);
     }
     socket.ws.close();
   });

@@ -31,7 +31,7 @@ import { ActorDb, Alarm, earliest, KvCell, migrate, sql } from "../sql";
 import { AccessTokenCache } from "./access-token";
 import { closeByAgent, sendCloseMailOnce } from "./close";
 import { drainOnce, expireUnconfirmed } from "./delivery";
-import { type ConversationDeps, oneAtATime } from "./deps";
+import { type ConversationDeps, type OneAtATime, oneAtATime } from "./deps";
 import * as handover from "./handover";
 import { archiveOnce, requestArchive } from "./history";
 import { ARCHIVE_KEY, type ArchivePending } from "./history-archive";
@@ -41,7 +41,7 @@ import { expireUploads, NEXT_CLEANUP_AT } from "./media-cleanup";
 import { NEXT_MEDIA_JOB_AT } from "./media-fetch";
 import { CONVERSATION_MIGRATIONS } from "./migrations";
 import * as outbound from "./outbound-template";
-import { NEXT_SEND_AT } from "./outbox";
+import { nextSendAt } from "./outbox";
 import { pageOf, readAfter, searchIn } from "./paging";
 import {
   type ActionResult,
@@ -63,6 +63,11 @@ export type { ActionResult, CloseResult, ResendResult, SendResult, TransferReque
 
 /** After an alarm duty threw, the next alarm waits at least this long (no tight loop on a bug). */
 const DUTY_RETRY_MS = 30_000;
+/**
+ * A reply's send is made by the drain that starts with it; the alarm backs it
+ * up this much later, should this actor stop first.
+ */
+const SEND_BACKUP_MS = 30_000;
 
 export class ConversationActor extends DurableObject<Env> {
   private readonly db: ActorDb;
@@ -73,6 +78,8 @@ export class ConversationActor extends DurableObject<Env> {
   private readonly nextAlarm: Alarm;
   /** What the modules are lent (deps.ts). */
   private readonly deps: ConversationDeps;
+  /** The outbox's drain (delivery.ts), one at a time. */
+  private readonly drain: OneAtATime;
   /** The number's access token, as its number hands it (access-token.ts). */
   private readonly tokens: AccessTokenCache;
 
@@ -84,6 +91,9 @@ export class ConversationActor extends DurableObject<Env> {
     this.recordCell = new KvCell(ctx.storage.sql, RECORD_KEY);
     this.configCell = new KvCell(ctx.storage.sql, CONFIG_KEY);
     this.nextAlarm = new Alarm(ctx.storage);
+    // Declared before `deps`, which lends it; it reads `deps` only when it runs.
+    const drain = oneAtATime(() => drainOnce(deps));
+    this.drain = drain;
     const tokens = new AccessTokenCache(env);
     this.tokens = tokens;
     const deps: ConversationDeps = {
@@ -96,7 +106,7 @@ export class ConversationActor extends DurableObject<Env> {
       atomically: (work) => ctx.storage.transactionSync(work),
       waitUntil: (work) => ctx.waitUntil(work),
       archive: new KvCell<ArchivePending>(ctx.storage.sql, ARCHIVE_KEY),
-      drainOutbox: oneAtATime(() => drainOnce(deps)),
+      drainOutbox: drain,
       archiveHistory: oneAtATime(() => archiveOnce(deps)),
       sendCloseMail: oneAtATime(() => sendCloseMailOnce(deps)),
       fetchMedia: oneAtATime(() => media.fetchDueMedia(deps)),
@@ -399,8 +409,10 @@ export class ConversationActor extends DurableObject<Env> {
    * (corrupt settings) counts as due then too, so it is never forgotten.
    */
   private async armAlarm(notBefore: number | null = null): Promise<void> {
+    const at0 = now();
+    const drain = this.drain.busy() ? { now: at0, backupAt: at0 + SEND_BACKUP_MS } : null;
     const queued = this.db.one<{ at: number | null }>(
-      sql`SELECT min(at) AS at FROM (${NEXT_SEND_AT}
+      sql`SELECT min(at) AS at FROM (${nextSendAt(drain)}
             UNION ALL ${NEXT_MEDIA_JOB_AT} UNION ALL ${NEXT_CLEANUP_AT})`,
     )?.at;
     const archive = this.deps.archive.get()?.dueAt;

@@ -53,9 +53,9 @@ export interface ConversationDeps {
  * is done, so it reads what that work wrote, committed: a call made inside
  * `atomically` never acts on writes the transaction then rolls back.
  */
-export function oneAtATime(run: () => Promise<void>): () => Promise<void> {
+export function oneAtATime(run: () => Promise<void>): OneAtATime {
   let running: Promise<void> | null = null;
-  return () => {
+  const start = () => {
     if (!running) {
       running = Promise.resolve()
         .then(run)
@@ -65,4 +65,8 @@ export function oneAtATime(run: () => Promise<void>): () => Promise<void> {
     }
     return running;
   };
+  return Object.assign(start, { busy: () => running !== null });
 }
+
+/** A run made one at a time; `busy`: one is under way (or about to start). */
+export type OneAtATime = (() => Promise<void>) & { busy(): boolean };

@@ -14,7 +14,7 @@
  *   none comes by `next_at`, the message shows "not confirmed" and the agent
  *   may Resend it, which is a new message.
  */
-import { type ActorDb, sql } from "../sql";
+import { type ActorDb, type Sql, sql } from "../sql";
 
 export type OutboxRow = {
   message_id: string;
@@ -63,5 +63,17 @@ export function removeRow(db: ActorDb, messageId: string): void {
   db.run(sql`DELETE FROM outbox WHERE message_id = ${messageId}`);
 }
 
-/** The outbox's next deadline (a send, or the end of a wait for Meta's status), in SQL. */
-export const NEXT_SEND_AT = sql`SELECT min(next_at) AS at FROM outbox WHERE state IN ('queued', 'unconfirmed')`;
+/**
+ * The outbox's next deadline (a send, or the end of a wait for Meta's status),
+ * in SQL. While a drain is under way, a send due by `now` is that drain's to
+ * make: its deadline is `backupAt` instead, when the alarm makes it only should
+ * this actor have stopped meanwhile (so a reply does not also wake the alarm).
+ */
+export function nextSendAt(drain: { now: number; backupAt: number } | null): Sql {
+  if (!drain) {
+    return sql`SELECT min(next_at) AS at FROM outbox WHERE state IN ('queued', 'unconfirmed')`;
+  }
+  return sql`SELECT min(CASE WHEN state = 'queued' AND next_at <= ${drain.now}
+                THEN ${drain.backupAt} ELSE next_at END) AS at
+             FROM outbox WHERE state IN ('queued', 'unconfirmed')`;
+}
