@@ -100,6 +100,9 @@ describe("drill hooks", () => {
     expect(counts["d1.rows_written"]).toBeGreaterThan(0);
     expect(counts["sql.statements"]).toBeGreaterThan(0);
     expect(counts["sql.rows_written"]).toBeGreaterThan(0);
+    // By shape too: the message stored once, the customer created once in D1.
+    expect(counts["sql.by.insert messages"]).toBe(1);
+    expect(counts["d1.by.insert customers"]).toBe(1);
     // The customer's message was stored once all the same.
     const [conversation] = await env.NUMBER.getByName(t.numberId).conversations();
     expect(await storedMessages(conversation!.id)).toHaveLength(1);

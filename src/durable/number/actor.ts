@@ -154,7 +154,6 @@ export class NumberActor extends DurableObject<Env> {
     if (options.suspended) return this.held.hold(items);
     // A large batch, or one behind kept messages: acknowledged once kept, routed right after.
     if (this.held.shouldQueue(items)) return this.held.queue(items);
-    await this.held.releaseFirst();
     return { ...(await this.intake.store(items)), held: 0 };
   }
 

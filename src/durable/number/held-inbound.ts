@@ -131,11 +131,6 @@ export class HeldInbound {
     return { held, skipped };
   }
 
-  /** Messages kept earlier are routed before a later delivery's, so a customer's keep their order. */
-  async releaseFirst(): Promise<void> {
-    if (this.releasing || this.holdsMessages()) await this.release();
-  }
-
   private holdsMessages(): boolean {
     this.mayHoldMessages ??=
       this.deps.db.one(sql`SELECT 1 AS x FROM held_inbound LIMIT 1`) !== null;
