@@ -95,6 +95,8 @@ describe("the desk's actions over its socket", () => {
       ),
     );
     expect(socket.events.some((e) => e.type === "result" && e.ref === "r1")).toBe(false);
+    // The bad frame's answer carries its ref: the desk stops waiting and sends over HTTP.
+    expect(socket.events.find((e) => e.type === "error")).toMatchObject({ ref: "r1" });
     socket.ws.close();
   });
 

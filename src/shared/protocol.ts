@@ -205,7 +205,7 @@ export type DesktopSnapshot = z.infer<typeof DesktopSnapshot>;
 export const MAX_TEXT_LENGTH = 4096;
 
 /** A desktop action's reference over the WebSocket, echoed by the `result` frame that answers it. */
-const ActionRef = z.string().min(1).max(64);
+export const ActionRef = z.string().min(1).max(64);
 
 /**
  * The answer to a desktop's action over its WebSocket (`send`, `accept`,
@@ -245,7 +245,13 @@ export const ServerEvent = z.discriminatedUnion("type", [
     message: MessageView,
   }),
   z.object({ type: z.literal("pong") }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  /** A frame the server could not read; `ref`: the action it was, which gets no result. */
+  z.object({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    ref: ActionRef.optional(),
+  }),
   ActionResult,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

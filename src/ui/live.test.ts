@@ -229,6 +229,12 @@ describe("actions over the live connection", () => {
       error: { status: 503, code: "unavailable", message: "try again" },
     });
     await expect(busy).resolves.toBe("over http");
-    expect(http).toHaveBeenCalledTimes(3);
+
+    // A frame the server could not read: its error names the ref, HTTP answers at once.
+    const unread = act(live, SEND, () => "socket", http);
+    const sent = socket().sent.at(-1) as { ref: string };
+    socket().receive({ type: "error", code: "bad_frame", message: "fields: text", ref: sent.ref });
+    await expect(unread).resolves.toBe("over http");
+    expect(http).toHaveBeenCalledTimes(4);
   });
 });

@@ -158,9 +158,18 @@ export class LiveConnection {
         pending.resolve(event);
         return;
       }
-      case "error":
+      case "error": {
         console.warn(`Server error on the live connection: ${event.code} ${event.message}`);
+        // An action the server could not read: it gets no result, so it goes over HTTP
+        // (whose answer names the field in the user's language).
+        const pending = event.ref === undefined ? undefined : this.pending.get(event.ref);
+        if (pending && event.ref !== undefined) {
+          this.pending.delete(event.ref);
+          clearTimeout(pending.timer);
+          pending.reject(new NetworkError("the live connection could not read the action"));
+        }
         return;
+      }
       case "snapshot":
         this.attempt = 0;
         this.options.onEvent(event);

@@ -25,4 +25,16 @@ describe("readClientFrame", () => {
       message: "The frame does not fit the protocol (fields: conversationId)",
     });
   });
+
+  it("gives back an action's ref, when it is one, so the desktop stops waiting", () => {
+    const send = { type: "send", ref: "a7", conversationId: crypto.randomUUID(), text: " " };
+    expect(readClientFrame(JSON.stringify({ ...send, clientId: crypto.randomUUID() }))).toEqual({
+      ok: false,
+      message: "The frame does not fit the protocol (fields: text)",
+      ref: "a7",
+    });
+    expect(readClientFrame(JSON.stringify({ ...send, ref: "x".repeat(65) }))).not.toHaveProperty(
+      "ref",
+    );
+  });
 });

@@ -2,17 +2,18 @@
  * A desktop's WebSocket frame, read against the protocol (`ClientFrame`), or
  * the fixed text that a `bad_frame` answer carries.
  */
-import { ClientFrame } from "../../shared/protocol";
+import { ActionRef, ClientFrame } from "../../shared/protocol";
 
 /**
  * A desktop's frame parsed against the protocol, or the fixed text that a
- * `bad_frame` answer carries: it names at most the fields that are wrong
+ * `bad_frame` answer carries (with the action's `ref`, when the frame was an
+ * action with a well-formed one): it names at most the fields that are wrong
  * (zod's paths), never an exception's message or stack, which could echo the
  * frame back or describe the runtime. Pure.
  */
 export function readClientFrame(
   data: string | ArrayBuffer,
-): { ok: true; frame: ClientFrame } | { ok: false; message: string } {
+): { ok: true; frame: ClientFrame } | { ok: false; message: string; ref?: string } {
   let json: unknown;
   try {
     json = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
@@ -28,11 +29,14 @@ export function readClientFrame(
         .filter((path) => /^[\w.]{1,64}$/.test(path)),
     ),
   ].slice(0, 5);
+  // An action's ref, when it reads as one, so the desktop stops waiting for its result.
+  const ref = (json as { ref?: unknown } | null)?.ref;
   return {
     ok: false,
     message:
       fields.length > 0
         ? `The frame does not fit the protocol (fields: ${fields.join(", ")})`
         : "The frame does not fit the protocol",
+    ...(ActionRef.safeParse(ref).success ? { ref: ref as string } : {}),
   };
 }

@@ -84,6 +84,7 @@ export class Desktops {
           type: "error",
           code: "bad_frame",
           message: read.message,
+          ...(read.ref ? { ref: read.ref } : {}),
         } satisfies ServerEvent),
       );
       return;
