@@ -45,12 +45,14 @@ export class EventLog {
   publish(event: UnsequencedEvent): void {
     const { db } = this.deps;
     const seq = this.lastSeq() + 1;
-    const body = JSON.stringify({ ...event, seq } as ServerEvent);
+    const frame = { ...event, seq } as ServerEvent;
+    const body = JSON.stringify(frame);
     db.run(sql`INSERT INTO events (seq, body) VALUES (${seq}, ${body})`);
     this.seq = seq;
     // The log keeps the last EVENT_LOG_SIZE events (trimmed every 50, not at each one).
     if (seq % 50 === 0) db.run(sql`DELETE FROM events WHERE seq <= ${seq - EVENT_LOG_SIZE}`);
-    this.broadcast(this.toDesktop(body));
+    // Masked from the event itself: the JSON just written is not parsed back.
+    this.broadcast(this.deps.masked() ? JSON.stringify(maskJson(frame as Json)) : body);
   }
 
   /**
