@@ -41,16 +41,24 @@ export interface Stack {
   /** The local SMTP server's HTTP API: `GET ${mailUrl}/messages?to=<address>` lists received mail. */
   mailUrl: string;
   /**
-   * CPU time (ms, user and system) the stack's workerd processes have used so
-   * far — the Worker and every actor, not the simulator — or null where
-   * `/proc` cannot tell (not Linux).
+   * CPU time (ms, user and system) used so far by the workerd process that
+   * runs the product — the Worker and every actor — and by the one wrangler
+   * dev puts in front of it (`proxy`: it forwards every request and WebSocket
+   * frame; production has none), not the simulator; or null where `/proc`
+   * cannot tell (not Linux).
    */
-  cpuMs(): number | null;
+  cpuMs(): { product: number; proxy: number } | null;
   stop(): Promise<void>;
 }
 
-/** CPU ms used by the `workerd` processes descending from `root` (Linux `/proc`), or null. */
-function workerdCpuMs(root: number | undefined): number | null {
+/**
+ * CPU ms used by the `workerd` processes descending from `root` (Linux `/proc`):
+ * the one listening on `port` is wrangler dev's proxy, the others the product.
+ */
+function workerdCpuMs(
+  root: number | undefined,
+  port: number,
+): { product: number; proxy: number } | null {
   if (root === undefined) return null;
   let pids: string[];
   try {
@@ -58,7 +66,8 @@ function workerdCpuMs(root: number | undefined): number | null {
   } catch {
     return null;
   }
-  const stats = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  const stats = new Map<number, { ppid: number; comm: string; ticks: number; proxy: boolean }>();
+  const entry = `entry=127.0.0.1:${port}`;
   for (const pid of pids) {
     try {
       const text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -66,10 +75,16 @@ function workerdCpuMs(root: number | undefined): number | null {
       const close = text.lastIndexOf(")");
       const comm = text.slice(text.indexOf("(") + 1, close);
       const fields = text.slice(close + 2).split(" ");
+      const proxy =
+        comm.startsWith("workerd") &&
+        readFileSync(`/proc/${pid}/cmdline`, "utf8")
+          .split("\0")
+          .some((a) => a.endsWith(entry));
       stats.set(Number(pid), {
         ppid: Number(fields[1]),
         comm,
         ticks: Number(fields[11]) + Number(fields[12]),
+        proxy,
       });
     } catch {
       // gone meanwhile
@@ -82,13 +97,20 @@ function workerdCpuMs(root: number | undefined): number | null {
     }
     return false;
   };
-  let ticks = 0;
-  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && descends(pid)) ticks += s.ticks;
+  const ticks = { product: 0, proxy: 0 };
+  for (const [pid, s] of stats) {
+    if (s.comm.startsWith("workerd") && descends(pid))
+      ticks[s.proxy ? "proxy" : "product"] += s.ticks;
+  }
   // Clock ticks are 1/100 s on Linux (USER_HZ).
-  return ticks * 10;
+  return { product: ticks.product * 10, proxy: ticks.proxy * 10 };
 }
 
 const env = {
+  // wrangler dev's local observability (traces of every invocation, stored for the
+  // local explorer) costs the workerd process more CPU than the Worker itself does
+  // per message, and production has no such thing: off unless asked for.
+  X_LOCAL_OBSERVABILITY: "false",
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -202,7 +224,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     url,
     simUrl: sim.url,
     mailUrl: sink.url,
-    cpuMs: () => workerdCpuMs(wrangler.pid),
+    cpuMs: () => workerdCpuMs(wrangler.pid, opts.port),
     stop,
   };
 }

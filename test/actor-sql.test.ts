@@ -5,7 +5,7 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ActorDb, migrate, rawSql, StoredJson, sql } from "../src/durable/sql";
+import { ActorDb, Alarm, migrate, rawSql, StoredJson, sql } from "../src/durable/sql";
 import { uid } from "./kit/ids";
 
 /**
@@ -75,5 +75,34 @@ describe("migrate", () => {
       // The baseline is idempotent: CREATE TABLE IF NOT EXISTS leaves the old table and its rows.
       migrate(db, [["CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY)"]]);
       expect(db.all(sql`SELECT id FROM items`)).toEqual([{ id: "old" }]);
+    }));
+});
+
+describe("Alarm", () => {
+  it("lazy: keeps an alarm still ahead and no later, and leaves one no longer needed to fire", () =>
+    runInDurableObject(env.LIMITER.getByName(uid("alarm")), async (_actor, state) => {
+      const alarm = new Alarm(state.storage, { lazy: true });
+      const soon = Date.now() + 60_000;
+      await alarm.set(soon);
+      expect(await state.storage.getAlarm()).toBe(soon);
+      // Later deadlines (a send's backup) and none at all cost no write: the earlier wake re-arms.
+      await alarm.set(soon + 30_000);
+      await alarm.set(null);
+      expect(await state.storage.getAlarm()).toBe(soon);
+      // An earlier one is written.
+      await alarm.set(soon - 30_000);
+      expect(await state.storage.getAlarm()).toBe(soon - 30_000);
+      // Once fired (the runtime cleared it), the next deadline is written again.
+      alarm.fired();
+      await state.storage.deleteAlarm();
+      await alarm.set(soon + 30_000);
+      expect(await state.storage.getAlarm()).toBe(soon + 30_000);
+
+      // Not lazy: every change is written, null deletes.
+      const strict = new Alarm(state.storage);
+      await strict.set(soon + 90_000);
+      expect(await state.storage.getAlarm()).toBe(soon + 90_000);
+      await strict.set(null);
+      expect(await state.storage.getAlarm()).toBeNull();
     }));
 });

@@ -28,12 +28,13 @@ export const COST_LINES = {
   sqlRowsRead: "actor SQLite rows read",
   sqlRowsWritten: "actor SQLite rows written",
   actorActiveMs: "actor active ms (calls' wall time, as billed for duration)",
-  cpuMs: "CPU ms (workerd process: the Worker and every actor)",
+  cpuMs: "CPU ms (the product's workerd process: the Worker and every actor)",
   cpuWorkerMs: "CPU ms: Worker",
   cpuNumberMs: "CPU ms: NumberActor",
   cpuConversationMs: "CPU ms: ConversationActor",
   cpuAgentMs: "CPU ms: AgentActor",
   cpuOtherMs: "CPU ms: runtime and shared code",
+  cpuProxyMs: "CPU ms of wrangler dev's proxy in front of it (local only, not in the sum)",
 } as const;
 export type CostLine = keyof typeof COST_LINES;
 
@@ -112,8 +113,9 @@ export async function measuredSteady(
     actorActiveMs: per(total(counts, (k) => k.startsWith("actor_ms."))),
   };
   if (cpuBefore !== null && cpuAfter !== null) {
-    const cpu = cpuAfter - cpuBefore;
+    const cpu = cpuAfter.product - cpuBefore.product;
     perMessage.cpuMs = per(cpu);
+    perMessage.cpuProxyMs = per(cpuAfter.proxy - cpuBefore.proxy);
     if (cpuByPart) {
       const busy = Object.values(cpuByPart).reduce((a, b) => a + b, 0) || 1;
       const part = (name: string) => per((cpu * (cpuByPart[name] ?? 0)) / busy);

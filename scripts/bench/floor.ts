@@ -28,7 +28,13 @@ export async function startFloor(port: number, persistTo: string): Promise<Floor
       "--show-interactive-dev-session=false",
     ],
     {
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+      // Measured as the product is (scripts/stack.ts): without local observability.
+      env: {
+        X_LOCAL_OBSERVABILITY: "false",
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        NO_COLOR: "1",
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );

@@ -9,6 +9,7 @@
  *   db.one<{ state: string }>(sql`SELECT state FROM offers WHERE id = ${id}`);
  *   db.all(sql`SELECT id FROM messages WHERE id IN (${ids})`); // a list: ?, ?, ?
  */
+import { now } from "../platform/clock";
 import { count, countStatement } from "../platform/meter";
 
 /** A value SQLite stores: text, a number, bytes or NULL. */
@@ -235,19 +236,34 @@ export function addMissingColumns(
  * The actor's one alarm, written only when its time changes: actors re-arm
  * after nearly every operation, and most of those leave the deadline as it was.
  * After a restart the time is unknown, so the first `set` always writes.
+ *
+ * `lazy`, for an actor whose every wake is safe early or for nothing (its
+ * alarm re-runs duties that are all idempotent, then re-arms): an alarm still
+ * ahead and no later than the new time is kept (that wake re-arms for the
+ * rest), and one no longer needed is left to fire rather than deleted. A
+ * deadline that comes and goes with each operation (a send's backup) then
+ * costs no write at all, instead of a set and a delete each time (each a
+ * commit of the runtime's alarm store).
  */
 export class Alarm {
   private readonly storage: DurableObjectStorage;
+  private readonly lazy: boolean;
   /** What this instance last wrote (undefined: unknown). */
   private at: number | null | undefined;
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(storage: DurableObjectStorage, opts: { lazy?: boolean } = {}) {
     this.storage = storage;
+    this.lazy = opts.lazy ?? false;
   }
 
-  /** Sets the alarm to `at`, or deletes it for null. */
+  /** Sets the alarm to `at`, or deletes it for null (lazy: see above). */
   async set(at: number | null): Promise<void> {
     if (at === this.at) return;
+    if (this.lazy) {
+      if (at === null) return;
+      const kept = this.at;
+      if (typeof kept === "number" && kept <= at && kept > now()) return;
+    }
     // Noted before the write: of two overlapping calls, the later one's time is
     // both what storage ends with and what is remembered.
     this.at = at;

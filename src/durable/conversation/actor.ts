@@ -90,7 +90,8 @@ export class ConversationActor extends DurableObject<Env> {
     migrate(this.db, CONVERSATION_MIGRATIONS);
     this.recordCell = new KvCell(ctx.storage.sql, RECORD_KEY);
     this.configCell = new KvCell(ctx.storage.sql, CONFIG_KEY);
-    this.nextAlarm = new Alarm(ctx.storage);
+    // Lazy: every duty of the alarm is safe to run early or for nothing (see `alarm`).
+    this.nextAlarm = new Alarm(ctx.storage, { lazy: true });
     // Declared before `deps`, which lends it; it reads `deps` only when it runs.
     const drain = oneAtATime(() => drainOnce(deps));
     this.drain = drain;
