@@ -35,6 +35,11 @@ describe("one message with its reply", () => {
         text: `answer ${n}`,
       });
       expect(sent.error).toBeUndefined();
+      // The agent's own actor shows the reply on the desk: the conversation does not call back.
+      const shown = socket.events.find(
+        (e) => e.type === "message" && e.message.id === sent.message?.id,
+      );
+      expect(shown).toMatchObject({ conversationId, message: { text: `answer ${n}` } });
       await phoneHolds(customer, n);
       const statusWebhooks = await relaySim(t.phoneNumberId);
       const counts = await meterCounts();
@@ -44,6 +49,8 @@ describe("one message with its reply", () => {
       expect(counts["worker.requests"]).toBe(1 + statusWebhooks + 1);
       expect(counts["actor.number.ingest"]).toBe(1);
       expect(counts["actor.conversation.sendText"]).toBe(1);
+      // The customer's message, then each tick: never the reply itself.
+      expect(counts["actor.agent.notify"]).toBe(1 + statusWebhooks);
       // The reply's send is made by the drain it starts: no alarm wakes for it.
       expect(counts["actor.conversation.alarm"] ?? 0).toBe(0);
     }

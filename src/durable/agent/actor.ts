@@ -104,6 +104,8 @@ export class AgentActor extends DurableObject<Env> {
             profile: () => this.profiles.current(),
             seated: (conversationId) => seated(db, conversationId),
             accept: (t, conversationId) => this.accept(t, conversationId),
+            show: (conversationId, message) =>
+              this.show({ type: "message", conversationId, message }),
           },
           tenantId,
           action,
@@ -272,6 +274,10 @@ export class AgentActor extends DurableObject<Env> {
    * desktops, if the conversation is this agent's.
    */
   async notify(event: seats.SeatEvent): Promise<void> {
+    this.show(event);
+  }
+
+  private show(event: seats.SeatEvent): void {
     if (seats.seatEvent(this.db, event)) this.log.publish(event);
   }
 

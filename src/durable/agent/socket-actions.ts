@@ -7,7 +7,7 @@
  * and no D1 session lookup; refusals are the API's own (shared/refusals.ts),
  * so they read the same whichever way the action came.
  */
-import type { ActionResult, ClientFrame } from "../../shared/protocol";
+import type { ActionResult, ClientFrame, MessageView } from "../../shared/protocol";
 import { ACCEPT_REFUSALS, type PlainRefusal, refusal, SEND_REFUSALS } from "../../shared/refusals";
 import type { AcceptResult } from "../contracts";
 import type { Env } from "../env";
@@ -24,6 +24,8 @@ export interface SocketActionDeps {
   /** Whether the conversation is assigned to this agent. */
   seated: (conversationId: string) => boolean;
   accept: (tenantId: string, conversationId: string) => Promise<AcceptResult>;
+  /** Shows a message of a seated conversation on the desktops (as a notify from it would). */
+  show: (conversationId: string, message: MessageView) => void;
 }
 
 function refused(ref: string, name: PlainRefusal): ActionResult {
@@ -49,8 +51,12 @@ export async function runSocketAction(
           { id: profile.id, name: profile.name },
           action.clientId,
           action.text,
+          undefined,
+          // Shown here rather than by a call back from the conversation.
+          true,
         );
         if (!result.ok) return refused(ref, SEND_REFUSALS[result.code]);
+        deps.show(action.conversationId, result.message);
         return { type: "result", ref, message: result.message };
       }
       case "accept": {

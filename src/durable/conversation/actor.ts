@@ -289,15 +289,20 @@ export class ConversationActor extends DurableObject<Env> {
     return markReadUpTo(this.deps, tenantId, agentId, upToSeq);
   }
 
-  /** Queues an agent's reply (text, or `outbound.content`) and starts sending it. Idempotent per `clientId`. */
+  /**
+   * Queues an agent's reply (text, or `outbound.content`) and starts sending it.
+   * Idempotent per `clientId`. `senderShows`: the caller is the agent's own
+   * actor, which shows the reply on its desktops itself.
+   */
   async sendText(
     tenantId: string,
     agent: AgentRef,
     clientId: string,
     text: string,
     outbound?: { content: OutboundContent; media?: SentMedia },
+    senderShows = false,
   ): Promise<SendResult> {
-    return sendReply(this.deps, tenantId, agent, clientId, text, outbound);
+    return sendReply(this.deps, tenantId, agent, clientId, text, outbound, senderShows);
   }
 
   /** Sends again, once, a message of ours that was not confirmed or failed, as `clientId`. */

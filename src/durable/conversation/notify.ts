@@ -11,15 +11,21 @@ import { type ConversationRecord, seatedIds } from "./record";
 
 export type NotifyDeps = Pick<ConversationDeps, "db" | "env" | "waitUntil">;
 
-/** Pushes messages to the desktops of the owner and the guests, in order, after this call returns. */
+/**
+ * Pushes messages to the desktops of the owner and the guests, in order, after
+ * this call returns; not to `except`, an agent whose actor made the call and
+ * shows the messages itself (one call fewer).
+ */
 export function notifyAgents(
   deps: NotifyDeps,
   record: ConversationRecord,
   messages: MessageView[],
+  except: string | null = null,
 ): void {
   if (messages.length === 0) return;
   const conversationId = record.id;
   for (const id of seatedIds(record)) {
+    if (id === except) continue;
     const agent = deps.env.AGENT.getByName(id);
     deps.waitUntil(
       (async () => {

@@ -106,6 +106,8 @@ export type SendingDeps = AutomaticDeps & Pick<ConversationDeps, "record" | "sav
  * (a file, a location, an interactive message) which `text` then summarises;
  * stored as `payload = { content, media? }` with kind = the content's type.
  * Idempotent per `clientId`. The 24-hour window applies to every kind.
+ * `senderShows`: the agent's own actor called, and shows the reply on its
+ * desktops itself; the other seated agents are told as always.
  */
 export async function sendReply(
   deps: SendingDeps,
@@ -114,6 +116,7 @@ export async function sendReply(
   clientId: string,
   text: string,
   outbound?: { content: OutboundContent; media?: SentMedia },
+  senderShows = false,
 ): Promise<SendResult> {
   const record = deps.record();
   if (!record || record.tenantId !== tenantId) return { ok: false, code: "not_found" };
@@ -147,7 +150,7 @@ export async function sendReply(
   touched(record, deps.now());
   if (record.agent?.id === agent.id) record.agentTyped = true;
   deps.save(record);
-  notifyAgents(deps, record, [message]);
+  notifyAgents(deps, record, [message], senderShows ? agent.id : null);
   deps.waitUntil(deps.drainOutbox());
   await deps.armAlarm();
   return { ok: true, message };
