@@ -87,7 +87,7 @@ if (PROFILE_RATE > 0) {
   await profileRun(PROFILE_RATE);
   process.exit(0);
 }
-const floor = stopOnSignal(await startFloor(19120, freshStateDir()));
+const floor = stopOnSignal(await startFloor(19120, freshStateDir(true)));
 let floorSteps: FloorStep[] = [];
 try {
   // The floor first, alone on the machine, with the product's own webhook bytes.

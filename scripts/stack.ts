@@ -5,7 +5,7 @@
  * Used by `npm run dev` and by the browser tests (with their own ports and state dir).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/sim/server.ts";
@@ -229,7 +229,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 }
 
-/** A fresh state directory, for tests. */
-export function freshStateDir(): string {
-  return mkdtempSync(join(tmpdir(), "parley-state-"));
+/**
+ * A fresh state directory, for tests and the bench. `onRamDisk` (the bench's
+ * stacks): on the machine's RAM disk (`/dev/shm`) where there is one, unless
+ * BENCH_STATE_ON_DISK=1. Local SQLite syncs every commit to disk on workerd's
+ * one thread, which stalls every actor behind it; production's storage
+ * replicates commits instead and has no such stall, so the bench leaves it out
+ * (bench/README.md). The caller removes the directory when done.
+ */
+export function freshStateDir(onRamDisk = false): string {
+  const ram =
+    onRamDisk && process.env.BENCH_STATE_ON_DISK !== "1" && existsSync("/dev/shm")
+      ? "/dev/shm"
+      : null;
+  return mkdtempSync(join(ram ?? tmpdir(), "parley-state-"));
 }

@@ -3,6 +3,7 @@
  * own state directory, and measures it with the same open-loop generator.
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { type LoadResult, openLoop, post } from "./load.ts";
 
 /** A running floor Worker. */
@@ -58,6 +59,7 @@ export async function startFloor(port: number, persistTo: string): Promise<Floor
     stop: () => {
       process.off("exit", orphanGuard);
       child.kill("SIGTERM");
+      rmSync(persistTo, { recursive: true, force: true });
     },
   };
 }

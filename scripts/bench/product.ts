@@ -4,6 +4,7 @@
  * Scenarios run against it and the exactly-once accounting reads it at the end.
  */
 import { createHmac } from "node:crypto";
+import { rmSync } from "node:fs";
 import { textWebhook } from "../../test/kit/meta-payloads.ts";
 import { DEMO } from "../demo-data.ts";
 import { freshStateDir, type Stack, startStack } from "../stack.ts";
@@ -103,7 +104,11 @@ export class Product {
   readonly stack: Stack;
   readonly opts: ProductOptions;
 
-  private constructor(stack: Stack, opts: ProductOptions) {
+  private constructor(
+    stack: Stack,
+    opts: ProductOptions,
+    private readonly persistTo: string,
+  ) {
     this.stack = stack;
     this.opts = opts;
     this.customers = Array.from({ length: opts.customers }, (_, i) => customerPhone(i));
@@ -111,7 +116,7 @@ export class Product {
 
   /** Seeds, starts the stack and the agents, and has every customer's conversation assigned. */
   static async start(opts: ProductOptions): Promise<Product> {
-    const persistTo = freshStateDir();
+    const persistTo = freshStateDir(true);
     const t0 = performance.now();
     await preSeed(persistTo, opts);
     console.log(
@@ -131,7 +136,7 @@ export class Product {
         ? { vars: { SEND_CONFIRM_WAIT_MS: String(opts.sendConfirmWaitMs) } }
         : {}),
     });
-    const product = stopOnSignal(new Product(stack, opts));
+    const product = stopOnSignal(new Product(stack, opts, persistTo));
     try {
       await product.startAgents();
       await product.assignAll();
@@ -320,6 +325,7 @@ export class Product {
     running.delete(this);
     for (const a of this.agents) a.stop();
     await this.stack.stop();
+    rmSync(this.persistTo, { recursive: true, force: true });
   }
 }
 
