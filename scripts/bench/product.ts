@@ -104,13 +104,12 @@ export class Product {
   readonly stack: Stack;
   readonly opts: ProductOptions;
 
-  private constructor(
-    stack: Stack,
-    opts: ProductOptions,
-    private readonly persistTo: string,
-  ) {
+  private readonly persistTo: string;
+
+  private constructor(stack: Stack, opts: ProductOptions, persistTo: string) {
     this.stack = stack;
     this.opts = opts;
+    this.persistTo = persistTo;
     this.customers = Array.from({ length: opts.customers }, (_, i) => customerPhone(i));
   }
 
