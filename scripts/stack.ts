@@ -5,7 +5,14 @@
  * Used by `npm run dev` and by the browser tests (with their own ports and state dir).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../src/sim/server.ts";
@@ -238,9 +245,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
  * (bench/README.md). The caller removes the directory when done.
  */
 export function freshStateDir(onRamDisk = false): string {
-  const ram =
-    onRamDisk && process.env.BENCH_STATE_ON_DISK !== "1" && existsSync("/dev/shm")
-      ? "/dev/shm"
-      : null;
-  return mkdtempSync(join(ram ?? tmpdir(), "parley-state-"));
+  const ram = onRamDisk && process.env.BENCH_STATE_ON_DISK !== "1" && roomyRamDisk();
+  return mkdtempSync(join(ram ? "/dev/shm" : tmpdir(), "parley-state-"));
+}
+
+/** Whether `/dev/shm` exists with room for a bench's state (a container's may hold 64 MB). */
+function roomyRamDisk(): boolean {
+  if (!existsSync("/dev/shm")) return false;
+  const { bavail, bsize } = statfsSync("/dev/shm");
+  return bavail * bsize >= 4 * 2 ** 30;
 }
