@@ -242,8 +242,9 @@ export function addMissingColumns(
  * ahead and no later than the new time is kept (that wake re-arms for the
  * rest), and one no longer needed is left to fire rather than deleted. A
  * deadline that comes and goes with each operation (a send's backup) then
- * costs no write at all, instead of a set and a delete each time (each a
- * commit of the runtime's alarm store).
+ * costs one write and one wake for nothing per its horizon, however many
+ * operations fall in it, instead of a set and a delete each time (rows written
+ * are billed; a wake is one request).
  */
 export class Alarm {
   private readonly storage: DurableObjectStorage;
