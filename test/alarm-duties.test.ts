@@ -20,6 +20,7 @@ import { acceptedConversation, conversationRead } from "./kit/conversation";
 import { phone, uid } from "./kit/ids";
 import { refuseMailTo } from "./kit/mail";
 import { customerSends, customerWrites, relaySim } from "./kit/meta";
+import { meterCounts } from "./kit/session";
 import { phoneReceived, sim, simMedia } from "./kit/simulator";
 import { seedTenant, setSettings } from "./kit/tenant";
 import { eventually } from "./kit/wait";
@@ -155,6 +156,38 @@ describe("alarm duties", () => {
       return results.some((r) => r.text === note.text) ? results : null;
     });
     expect(history.map((r) => r.text)).toContain("Una copia?");
+  });
+});
+
+describe("a wake for nothing", () => {
+  it("runs no duty and arms nothing: the lazy backup of a reply already sent", async () => {
+    const { t, anna, id, customer } = await seededConversation();
+    const conversation = env.CONVERSATION.getByName(id);
+    const sent = await conversation.sendText(
+      t.tenantId,
+      { id: anna, name: "Anna" },
+      crypto.randomUUID(),
+      "Arrivo subito",
+    );
+    expect(sent.ok).toBe(true);
+    await eventually(async () => (await phoneReceived(customer)).includes("Arrivo subito"));
+    await relaySim(t.phoneNumberId);
+    // Sent and settled: nothing is pending, yet the send's backup is still armed (the alarm is lazy).
+    await eventually(() =>
+      sql(id, (s) => s.exec("SELECT count(*) AS n FROM outbox").one().n === 0 || null),
+    );
+    expect(await alarmAt(id)).not.toBeNull();
+
+    await meterCounts(true);
+    expect(await runDurableObjectAlarm(conversation)).toBe(true);
+    const counts = await meterCounts();
+    // What is pending (one statement, the record read already), the unsent uploads, nothing else.
+    expect(counts["sql.statements"]).toBeLessThanOrEqual(2);
+    expect(
+      Object.keys(counts).filter((k) => k.startsWith("actor.") && !k.endsWith(".alarm")),
+    ).toEqual([]);
+    expect(await alarmAt(id)).toBeNull();
+    expect(await runDurableObjectAlarm(conversation)).toBe(false);
   });
 });
 

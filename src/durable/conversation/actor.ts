@@ -380,6 +380,13 @@ export class ConversationActor extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     count("actor.conversation.alarm");
     this.nextAlarm.fired();
+    // Woken for nothing (the lazy alarm left a deadline that has since gone):
+    // nothing is pending, so no duty has work and no alarm is armed again. Unsent
+    // uploads, which arm no alarm of their own, still expire at any wake.
+    if (this.deadline() === null) {
+      expireUploads(this.db, now());
+      return;
+    }
     const deps = this.deps;
     let failed = false;
     // Each duty on its own: one that throws (a bug, a corrupt row) never keeps the
@@ -415,6 +422,16 @@ export class ConversationActor extends DurableObject<Env> {
    * (corrupt settings) counts as due then too, so it is never forgotten.
    */
   private async armAlarm(notBefore: number | null = null): Promise<void> {
+    const at = this.deadline();
+    await this.nextAlarm.set(at === null || notBefore === null ? at : Math.max(at, notBefore));
+  }
+
+  /**
+   * The earliest deadline of all (see `armAlarm`), or null when nothing at all
+   * is pending: no send or wait for a status, no media job or cleanup, no
+   * history write, no e-mail, no timer.
+   */
+  private deadline(): number | null {
     const at0 = now();
     const drain = this.drain.busy() ? { now: at0, backupAt: at0 + SEND_BACKUP_MS } : null;
     const queued = this.db.one<{ at: number | null }>(
@@ -431,7 +448,6 @@ export class ConversationActor extends DurableObject<Env> {
       console.error("timers could not be computed", record?.id, err);
       timer = now() + DUTY_RETRY_MS;
     }
-    const at = earliest(queued, archive, mail, timer);
-    await this.nextAlarm.set(at === null || notBefore === null ? at : Math.max(at, notBefore));
+    return earliest(queued, archive, mail, timer);
   }
 }
