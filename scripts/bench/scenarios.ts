@@ -148,6 +148,7 @@ export async function burst(
     try {
       await product.webhook(body);
       acks.push(performance.now() - t0);
+      console.log(`  burst POST ${b + 1}/${count}: acknowledged in ${acks.at(-1)!.toFixed(0)} ms`);
     } catch {
       errors += 1;
     }

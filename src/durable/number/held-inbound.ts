@@ -34,6 +34,18 @@ export const QUEUE_FROM = 20;
  * between batches: what arrives meanwhile is not kept waiting behind them.
  */
 const RELEASE_BATCH = 10;
+/**
+ * The longest breath after a batch. Each batch is followed by a pause as long
+ * as it took, so a release leaves at least half of the time to the rest. In
+ * production a batch takes a few milliseconds (its conversations' calls), so a
+ * 1,000-message POST is routed in about a second; where everything shares one
+ * thread (local, the bench), a batch takes longer while that thread is busy
+ * with the replies and statuses of the messages already routed, and the
+ * release slows with it instead of piling work ahead of the next delivery's
+ * acknowledgement (before: 300–1,000 ms to acknowledge a POST arriving
+ * mid-burst; after: under 250 ms).
+ */
+const RELEASE_BREATH_MAX_MS = 100;
 
 /** `held_inbound.item`: the webhook item as it arrived. */
 const itemJson = new StoredJson<NumberItem>();
@@ -201,11 +213,16 @@ export class HeldInbound {
         if (rows.length === 0) break;
         // Stored like a fresh delivery (deduped by wamid should a release be
         // repeated), and forgotten only once stored.
+        const started = Date.now();
         await this.deps.store(rows.map((r) => itemJson.read(r.item)));
+        const took = Date.now() - started;
         db.run(sql`DELETE FROM held_inbound WHERE seq <= ${rows.at(-1)!.seq}`);
-        // A breath between batches: what came meanwhile (another delivery to
-        // acknowledge, a reply) is not kept waiting behind the whole release.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        // A breath between batches, as long as the batch took: a release
+        // takes at most half the time, and what comes meanwhile (the next
+        // delivery to acknowledge, agents' replies, Meta's statuses) is not
+        // kept waiting behind it — nor behind the work it started elsewhere
+        // on a shared thread (see RELEASE_BREATH_MAX_MS).
+        await new Promise((resolve) => setTimeout(resolve, Math.min(took, RELEASE_BREATH_MAX_MS)));
       }
       this.mayHoldMessages = false;
       checkCell.delete();
