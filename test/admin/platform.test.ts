@@ -242,6 +242,13 @@ describe("platform operator", () => {
   });
 });
 
+/** A text message as the Worker hands it to a number actor, parsed from a Meta-shaped webhook. */
+function numberItem(phoneNumberId: string, from: string, text: string): NumberItem {
+  const [parsed] = extractWebhookItems(textWebhook(phoneNumberId, [{ from, text }])).items;
+  if (parsed?.kind !== "message") throw new Error("not a message");
+  return { kind: "message", contact: parsed.contact, message: parsed.message };
+}
+
 describe("suspension", () => {
   it("ends sessions, takes agents offline, refuses sign-in and stops routing until reactivated", async () => {
     const op = await operator();
@@ -422,6 +429,53 @@ describe("suspension", () => {
     expect(left.n).toBe(0);
   });
 
+  it("a number told of the suspension keeps what a Worker still believing the tenant active hands it", async () => {
+    const op = await operator();
+    const t = await seedTenant({ skillsets: { main: 5 }, agents: [] });
+    const tenant = await callJson<TenantView>(
+      op,
+      "GET",
+      `/api/platform/tenants/${t.tenantId}`,
+      undefined,
+      200,
+    );
+    const suspended = await callJson<TenantView>(
+      op,
+      "PATCH",
+      `/api/platform/tenants/${t.tenantId}`,
+      { version: tenant.version, status: "suspended" },
+      200,
+    );
+    const number = env.NUMBER.getByName(t.numberId);
+    const info = {
+      id: t.numberId,
+      tenantId: t.tenantId,
+      phoneNumberId: t.phoneNumberId,
+      displayPhone: "+1 555 010 0001",
+      name: "Support",
+    };
+    // Another isolate's cached view (up to a minute old) still says active.
+    const late = numberItem(t.phoneNumberId, "393330009999", "ci siete?");
+    expect(await number.ingest(info, [late], { suspended: false })).toMatchObject({
+      held: 1,
+      messages: 0,
+    });
+    expect(await number.conversations()).toEqual([]);
+
+    await callJson(
+      op,
+      "PATCH",
+      `/api/platform/tenants/${t.tenantId}`,
+      { version: suspended.version, status: "active" },
+      200,
+    );
+    await eventually(async () => ((await number.conversations()).length === 1 ? true : null));
+    // Active again: a delivery is routed (behind the release, should it still be under way).
+    const next = numberItem(t.phoneNumberId, "393330008888", "eccomi");
+    await number.ingest(info, [next], { suspended: false });
+    await eventually(async () => ((await number.conversations()).length === 2 ? true : null));
+  });
+
   it("a reactivation the number never heard of is noticed by its alarm, and kept messages are routed", async () => {
     const t = await seedTenant({ skillsets: { main: 5 }, agents: [] });
     await env.DB.prepare("UPDATE tenants SET status = 'suspended' WHERE id = ?")
@@ -435,12 +489,8 @@ describe("suspension", () => {
       displayPhone: "+1 555 010 0001",
       name: "Support",
     };
-    // Items as the Worker hands them over, parsed from Meta-shaped webhooks.
-    const item = (from: string, text: string): NumberItem => {
-      const [parsed] = extractWebhookItems(textWebhook(t.phoneNumberId, [{ from, text }])).items;
-      if (parsed?.kind !== "message") throw new Error("not a message");
-      return { kind: "message", contact: parsed.contact, message: parsed.message };
-    };
+    const item = (from: string, text: string) => numberItem(t.phoneNumberId, from, text);
+    await number.tenantSuspended(); // as the platform's suspension tells it
     expect(
       await number.ingest(info, [item("393330001234", "uno")], { suspended: true }),
     ).toMatchObject({
@@ -459,9 +509,13 @@ describe("suspension", () => {
       resetClock();
     }
     expect(await number.conversations()).toHaveLength(1);
+    // What it was told of the suspension is forgotten with it.
+    expect(
+      await number.ingest(info, [item("393330004321", "tre")], { suspended: false }),
+    ).toMatchObject({ held: 0, messages: 1 });
 
     // A Worker that still thinks the tenant suspended: the actor checks D1 and routes at once.
     await number.ingest(info, [item("393330005678", "due")], { suspended: true });
-    expect(await number.conversations()).toHaveLength(2);
+    expect(await number.conversations()).toHaveLength(3);
   });
 });

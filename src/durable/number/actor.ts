@@ -54,6 +54,8 @@ export class NumberActor extends DurableObject<Env> {
   private readonly reopenCell: KvCell<number>;
   /** When the alarm next asks whether a suspended tenant is back (messages are kept). */
   private readonly heldCheckCell: KvCell<number>;
+  /** The platform told this number its tenant is suspended (until reactivated). */
+  private readonly suspendedCell: KvCell<true>;
   private readonly nextAlarm: Alarm;
 
   private readonly config: ConfigCache;
@@ -70,6 +72,7 @@ export class NumberActor extends DurableObject<Env> {
     this.configCell = new KvCell(ctx.storage.sql, "config");
     this.reopenCell = new KvCell(ctx.storage.sql, "reopenAt");
     this.heldCheckCell = new KvCell(ctx.storage.sql, "heldCheckAt");
+    this.suspendedCell = new KvCell(ctx.storage.sql, "tenantSuspended");
     this.nextAlarm = new Alarm(ctx.storage);
     const db = this.db;
     // D1 through drizzle: one handle for the actor's life.
@@ -115,6 +118,7 @@ export class NumberActor extends DurableObject<Env> {
       now,
       number,
       checkCell: this.heldCheckCell,
+      suspendedCell: this.suspendedCell,
       waitUntil,
       store: (items) => this.intake.store(items),
       applyStatuses: (statuses) => applyStatuses({ env, number }, statuses),
@@ -139,8 +143,9 @@ export class NumberActor extends DurableObject<Env> {
    * conversations before resolving; a large one (QUEUE_FROM messages or more)
    * is kept here in one write, and routed right after (held-inbound.ts).
    *
-   * For a `suspended` tenant the messages are kept here too, neither routed
-   * nor answered until it is reactivated; statuses are applied as usual.
+   * For a `suspended` tenant (as the Worker saw it, or as the platform told
+   * this number) the messages are kept here too, neither routed nor answered
+   * until it is reactivated; statuses are applied as usual.
    * Messages kept earlier are routed before a later batch's (which queues
    * behind them), so a customer's messages keep their order.
    */
@@ -151,10 +156,19 @@ export class NumberActor extends DurableObject<Env> {
   ): Promise<{ messages: number; statuses: number; skipped: number; held: number }> {
     this.numberCell.set(number);
     this.intake.forgetOldDeliveries();
-    if (options.suspended) return this.held.hold(items);
+    if (options.suspended || this.held.toldSuspended()) return this.held.hold(items);
     // A large batch, or one behind kept messages: acknowledged once kept, routed right after.
     if (this.held.shouldQueue(items)) return this.held.queue(items);
     return { ...(await this.intake.store(items)), held: 0 };
+  }
+
+  /**
+   * The platform suspended the tenant: this number keeps every message from
+   * now on, even one a Worker still believing the tenant active hands over.
+   * Idempotent.
+   */
+  async tenantSuspended(): Promise<void> {
+    this.held.suspend();
   }
 
   /**

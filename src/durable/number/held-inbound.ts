@@ -4,8 +4,10 @@
  * arrived (their messages keep Meta's time):
  *
  * - a suspended tenant's, neither routed nor answered until the tenant is
- *   reactivated. The operator's reactivation tells the number; should that call
- *   be lost, the alarm asks D1 every HELD_RECHECK_MS;
+ *   reactivated. The operator's suspension tells the number (so a Worker whose
+ *   view of the tenant is older changes nothing), and so does the
+ *   reactivation; should that call be lost, the alarm asks D1 every
+ *   HELD_RECHECK_MS, and so does each delivery while messages are kept;
  * - a large batch's (`queue`): Meta's POST is acknowledged once its messages
  *   are written here, in one write, and the alarm routes them right after (and
  *   resumes a release this actor did not finish). Later deliveries queue
@@ -58,6 +60,8 @@ export interface HeldInboundDeps {
   number: () => NumberInfo | null;
   /** When the alarm next asks whether the tenant is back (absent: nothing kept). */
   checkCell: KvCell<number>;
+  /** Set when the platform told this number its tenant was suspended; gone once it is active. */
+  suspendedCell: KvCell<true>;
   waitUntil: (promise: Promise<unknown>) => void;
   /** Routes items as a fresh delivery (intake.ts). */
   store: (items: NumberItem[]) => Promise<unknown>;
@@ -113,6 +117,19 @@ export class HeldInbound {
     }
     await this.deps.applyStatuses(statuses);
     return { messages: 0, statuses: statuses.length, skipped, held };
+  }
+
+  /**
+   * The platform suspended the tenant: from now on this number keeps every
+   * message, whatever a Worker's (possibly older) view says. Idempotent.
+   */
+  suspend(): void {
+    this.deps.suspendedCell.set(true);
+  }
+
+  /** Whether the platform told this number its tenant is suspended (and no reactivation since). */
+  toldSuspended(): boolean {
+    return this.deps.suspendedCell.get() === true;
   }
 
   /** Whether a delivery must queue behind kept messages (or be queued, being large). */
@@ -172,6 +189,7 @@ export class HeldInbound {
       console.error("kept messages: tenant status unreadable; asking again later", redacted(err));
     }
     if (status === "active") {
+      this.deps.suspendedCell.delete();
       await this.release();
       return;
     }
@@ -185,6 +203,7 @@ export class HeldInbound {
    * Idempotent.
    */
   async reactivated(): Promise<{ held: number }> {
+    this.deps.suspendedCell.delete();
     const held =
       this.deps.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM held_inbound`)?.n ?? 0;
     if (held > 0) {

@@ -287,7 +287,7 @@ platform.endpoint(
     forgetNumbers(); // the webhook stops (or resumes) routing for its numbers
     if (suspending) {
       securityLog("session_revoked", { reason: "tenant_suspended", subjectTenantId: id });
-      await takeAgentsOffline(c.env, id);
+      await Promise.all([takeAgentsOffline(c.env, id), keepNumbersMessages(c.env, id)]);
     }
     if (body.status === "active" && current.status === "suspended") {
       await releaseKeptMessages(c.env, id);
@@ -296,19 +296,41 @@ platform.endpoint(
   },
 );
 
+/** The tenant's numbers' actors. */
+async function numbersOf(env: AppEnv["Bindings"], tenantId: string) {
+  const results = await d1(env.DB)
+    .select({ id: managedNumbers.id })
+    .from(managedNumbers)
+    .where(eq(managedNumbers.tenantId, tenantId));
+  return results.map((n) => ({ id: n.id, actor: env.NUMBER.getByName(n.id) }));
+}
+
+/**
+ * A suspended tenant's numbers keep every message from now on, whatever a
+ * Worker's cached view of the tenant still says. A failed call is logged: the
+ * Worker's view follows within a minute (number-lookup.ts).
+ */
+async function keepNumbersMessages(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
+  const numbers = await numbersOf(env, tenantId);
+  await Promise.all(
+    numbers.map((n) =>
+      n.actor
+        .tenantSuspended()
+        .catch((err: unknown) => console.error("suspension: number not told", n.id, err)),
+    ),
+  );
+}
+
 /**
  * A reactivated tenant's numbers route the messages kept while it was
  * suspended. A failed call is logged: each number's alarm also notices the
  * reactivation within minutes (NumberActor.recheckHeld).
  */
 async function releaseKeptMessages(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
-  const results = await d1(env.DB)
-    .select({ id: managedNumbers.id })
-    .from(managedNumbers)
-    .where(eq(managedNumbers.tenantId, tenantId));
+  const numbers = await numbersOf(env, tenantId);
   await Promise.all(
-    results.map((n) =>
-      env.NUMBER.getByName(n.id)
+    numbers.map((n) =>
+      n.actor
         .tenantReactivated()
         .catch((err: unknown) =>
           console.error("reactivation: kept messages not released", n.id, err),

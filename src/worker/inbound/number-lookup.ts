@@ -1,18 +1,20 @@
 /**
  * Which managed number (and tenant) a Meta phone_number_id belongs to, for the
  * webhook, and whether that tenant is suspended: read from D1 and kept in the
- * isolate for a few seconds, so a burst of deliveries costs one query. Only
+ * isolate for a minute, so deliveries cost no D1 query in steady state. Only
  * found numbers are kept (a number just added is seen at once). Changes to a
  * number or a tenant's status call `forgetNumbers`; other isolates follow
- * within NUMBER_CACHE_MS (the number's actor double-checks a suspension, see
- * NumberActor.ingest).
+ * within NUMBER_CACHE_MS. A suspension needs no wait: the platform tells the
+ * tenant's number actors, which keep every message from then on, and each
+ * double-checks D1 before keeping one for a tenant a Worker still believes
+ * suspended (held-inbound.ts).
  */
 import { eq, inArray } from "drizzle-orm";
 import type { NumberInfo } from "../../durable/contracts";
 import { d1 } from "../../platform/db/d1";
 import { managedNumbers, tenants } from "../../platform/db/schema";
 
-const NUMBER_CACHE_MS = 10_000;
+const NUMBER_CACHE_MS = 60_000;
 
 /** A managed number as the webhook finds it. */
 export interface FoundNumber {
