@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { costMarkdown, type MessageCost, measuredSteady } from "./bench/cost.ts";
+import { costMarkdown, D1_REFRESHES, type MessageCost, measuredSteady } from "./bench/cost.ts";
 import { startFloor } from "./bench/floor.ts";
 import { importBench } from "./bench/import.ts";
 import { type Accounting, Product, stopOnSignal, webhookBody } from "./bench/product.ts";
@@ -201,6 +201,15 @@ const lowLarge = named(`steady ${LOW_RATE}/s, ${HISTORY_LARGE} stored`);
 const floorMax = Math.max(0, ...floorSteps.filter((s) => s.sustained).map((s) => s.rate));
 const at40 = scenarios.find((s) => s.name === "ramp 40/s");
 const burstRun = scenarios.find((s) => s.name.startsWith("burst"));
+const d1Statements = Object.entries(extra.cost?.d1ByStatement ?? {});
+const d1Refreshes = d1Statements
+  .filter(([k]) => D1_REFRESHES.includes(k))
+  .reduce((n, [, v]) => n + v, 0);
+const d1OnPath = extra.cost
+  ? Math.round(
+      ((d1Statements.reduce((n, [, v]) => n + v, 0) - d1Refreshes) / extra.cost.messages) * 100,
+    ) / 100
+  : undefined;
 const goals = {
   p99WebhookToAgentAt80: {
     value: base?.endToEnd.p99,
@@ -242,10 +251,12 @@ const goals = {
     goal: "≤ 50 ms",
     met: (at40?.endToEnd.p99 ?? Infinity) <= 50,
   },
+  // Per message: the refreshes that follow time (a few a minute, whatever the
+  // rate) are not; they are listed under the cost table.
   d1PerMessage: {
-    value: extra.cost?.perMessage.d1Queries,
+    value: d1OnPath,
     goal: "0",
-    met: extra.cost?.perMessage.d1Queries === 0,
+    met: d1OnPath === 0 && d1Refreshes <= 2 * Math.ceil((extra.cost?.seconds ?? 0) / 60),
   },
   cpuPerMessage: {
     value: extra.cost?.perMessage.cpuMs,
@@ -313,7 +324,7 @@ const md = [
   `- Ramp: highest rate held with p99 webhook→agent < 100 ms: **${extra.rampMaxHeld}/s**; highest rate sustained (≥ 95% achieved, ack p50 < 100 ms): **${extra.rampMaxSustained}/s**; the bare Durable Object floor sustained **${floorMax}/s** (same test).`,
   `- First message → offer on the agent's WebSocket (during setup, one at a time): p50 ${fmt(extra.firstMessageToOffer?.p50)} ms, p99 ${fmt(extra.firstMessageToOffer?.p99)} ms.`,
   `- Goals: p99 webhook→agent at 80/s ≤ 50 ms: ${goals.p99WebhookToAgentAt80.met ? "met" : "not met"}; throughput ≥ 50% of the DO floor: ${goals.throughputVsFloor.met ? "met" : "not met"}; p50 at ${HISTORY_LARGE} stored within 1.2× of ${HISTORY_SMALL}: ${goals.p50LargeVsSmall.met ? "met" : "not met"} (${goals.p50LargeVsSmall.ratio?.toFixed(2)}×; at ${LOW_RATE}/s, where neither queues: ${goals.p50LargeVsSmallSustained.ratio?.toFixed(2)}×, ${goals.p50LargeVsSmallSustained.met ? "met" : "not met"}).`,
-  `- The message path (issue 18): sustained with replies ≥ 60/s: ${verdict(goals.sustainedWithReplies)}; p99 webhook→agent at 40/s ≤ 50 ms: ${verdict(goals.p99WebhookToAgentAt40, " ms")}; D1 queries per message 0: ${verdict(goals.d1PerMessage)}; CPU per message ≤ 10 ms: ${verdict(goals.cpuPerMessage, " ms")} (at ${LOW_RATE}/s; at 80/s ${extra.cpuMsAt80?.toFixed(2) ?? "–"} ms); NumberActor per message ≤ 1 ms: ${verdict(goals.numberActorPerMessage, " ms")} (so one number takes ${goals.numberActorPerMessage.value ? Math.floor(1000 / goals.numberActorPerMessage.value) : "–"} msg/s on its own thread); a 1,000-message POST acknowledged, p99 ≤ 500 ms: ${verdict(goals.batchAckP99, " ms")}.`,
+  `- The message path (issue 18): sustained with replies ≥ 60/s: ${verdict(goals.sustainedWithReplies)}; p99 webhook→agent at 40/s ≤ 50 ms: ${verdict(goals.p99WebhookToAgentAt40, " ms")}; D1 queries per message 0: ${verdict(goals.d1PerMessage)} (besides ${d1Refreshes} refreshes that follow time in the ${extra.cost?.seconds ?? "–"} s run); CPU per message ≤ 10 ms: ${verdict(goals.cpuPerMessage, " ms")} (at ${LOW_RATE}/s; at 80/s ${extra.cpuMsAt80?.toFixed(2) ?? "–"} ms); NumberActor per message ≤ 1 ms: ${verdict(goals.numberActorPerMessage, " ms")} (so one number takes ${goals.numberActorPerMessage.value ? Math.floor(1000 / goals.numberActorPerMessage.value) : "–"} msg/s on its own thread); a 1,000-message POST acknowledged, p99 ≤ 500 ms: ${verdict(goals.batchAckP99, " ms")}.`,
   `- Exactly-once accounting (shown once, stored once, replied once, no agent above its limit): ${goals.exactlyOnce ? "**all passed**" : "**FAILED** (see latest.json)"}; replies the desk showed not confirmed (no answer from the Graph call and no status within ${SEND_CONFIRM_WAIT_MS / 1000} s) and the agents resent: ${Object.values(accounting).reduce((n, a) => n + a.resent, 0)}.`,
   "",
   ...(extra.cost ? [costMarkdown(extra.cost, `steady ${LOW_RATE}/s`), ""] : []),

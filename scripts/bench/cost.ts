@@ -38,9 +38,23 @@ export const COST_LINES = {
 } as const;
 export type CostLine = keyof typeof COST_LINES;
 
+/**
+ * D1 statements that follow time, not messages: the Worker's number lookup
+ * (once a minute per isolate) and the number's configuration (every few
+ * minutes, should an administrator's change call be lost).
+ */
+export const D1_REFRESHES = ["select managed_numbers", "select skillsets"];
+
+/** A run at the same rate before counting (see measuredSteady). */
+const WARM_UP_SECONDS = 5;
+
 /** The counts, and their sum per message. */
 export interface MessageCost {
   messages: number;
+  /** The run's length, seconds. */
+  seconds: number;
+  /** D1 statements over the whole run, by shape (`select managed_numbers`). */
+  d1ByStatement: Record<string, number>;
   counts: Record<string, number>;
   perMessage: Partial<Record<CostLine, number>>;
   /** Busy time by part of the product over a second, profiled run, ms (its shares split `cpuMs`). */
@@ -65,7 +79,8 @@ const isAlarm = (k: string) => isActor(k) && k.endsWith(".alarm");
 const isSocketIn = (k: string) => isActor(k) && k.endsWith(".webSocketMessage");
 
 /**
- * Runs `steady` between a reset and a read of the stack's meter, reading the
+ * After a short warm-up at the same rate, runs `steady` between a reset and a
+ * read of the stack's meter, reading the
  * CPU time the stack's workerd used meanwhile (from `/proc`). When the stack
  * has an inspector port, a second run at the same rate under V8's CPU
  * profiler splits that time by part of the product (its shares; the
@@ -77,12 +92,15 @@ export async function measuredSteady(
   rate: number,
   seconds: number,
 ): Promise<{ scenario: ScenarioResult; cost: MessageCost }> {
-  const run = async (label: string) => {
-    const result = await steady(product, label, rate, seconds);
+  const run = async (label: string, length = seconds) => {
+    const result = await steady(product, label, rate, length);
     // The last replies' statuses come a moment after their sends.
     await new Promise((r) => setTimeout(r, 3000));
     return result;
   };
+  // Steady state: the code the messages run is compiled (JIT) and their actors
+  // are up before counting starts; the first seconds after start-up cost more.
+  await run(`${name}, warm-up`, WARM_UP_SECONDS);
   await meter(product, "meter/reset", "POST");
   const before = product.tracker.sentAt.size;
   const cpuBefore = product.stack.cpuMs();
@@ -128,7 +146,19 @@ export async function measuredSteady(
       });
     }
   }
-  const cost: MessageCost = { messages, counts, perMessage, ...(cpuByPart ? { cpuByPart } : {}) };
+  const d1ByStatement = Object.fromEntries(
+    Object.entries(counts).flatMap(([k, v]) =>
+      k.startsWith("d1.by.") ? [[k.slice("d1.by.".length), v]] : [],
+    ),
+  );
+  const cost: MessageCost = {
+    messages,
+    seconds,
+    d1ByStatement,
+    counts,
+    perMessage,
+    ...(cpuByPart ? { cpuByPart } : {}),
+  };
   cost.dollarsPerMillion = dollarsPerMillion(cost);
   return { scenario, cost };
 }
@@ -196,6 +226,15 @@ export function costMarkdown(cost: MessageCost, label: string): string {
     ...rows,
     "",
     `Actor calls per message, by method: ${calls.join(", ")}.`,
+    "",
+    `D1 statements over the run (${cost.seconds} s), by kind: ${
+      Object.entries(cost.d1ByStatement)
+        .map(
+          ([k, v]) =>
+            `${k} ${v}${D1_REFRESHES.includes(k) ? " (a refresh that follows time)" : ""}`,
+        )
+        .join(", ") || "none"
+    }.`,
     "",
     `At Cloudflare's published prices (bench/README.md), per million messages: ${Object.entries(
       dollarsPerMillion(cost),
