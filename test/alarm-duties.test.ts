@@ -191,6 +191,47 @@ describe("a wake for nothing", () => {
   });
 });
 
+describe("a wake before anything is due", () => {
+  it("runs no duty and arms the alarm for what is pending: the lazy backup of a reply, an hour before the inactivity close", async () => {
+    const t = await seedTenant({
+      skillsets: { care: 5 },
+      agents: [{ id: "anna", name: "Anna", skills: { care: 5 } }],
+    });
+    const [anna] = t.agents as [string];
+    await setSettings(t.numberId, { autoClose: { activeInactivityMinutes: 60 } });
+    const { conversationId: id, customer } = await acceptedConversation(t, anna, phone());
+    const conversation = env.CONVERSATION.getByName(id);
+    const sent = await conversation.sendText(
+      t.tenantId,
+      { id: anna, name: "Anna" },
+      crypto.randomUUID(),
+      "Un attimo",
+    );
+    expect(sent.ok).toBe(true);
+    await eventually(async () => (await phoneReceived(customer)).includes("Un attimo"));
+    await relaySim(t.phoneNumberId);
+    await eventually(() =>
+      sql(id, (s) => s.exec("SELECT count(*) AS n FROM outbox").one().n === 0 || null),
+    );
+    // The send's backup, still armed: well before the close, an hour away.
+    const backup = (await alarmAt(id))!;
+    expect(backup).toBeLessThan(Date.now() + 5 * 60_000);
+
+    await meterCounts(true);
+    expect(await runDurableObjectAlarm(conversation)).toBe(true);
+    const counts = await meterCounts();
+    expect(counts["sql.statements"]).toBeLessThanOrEqual(2);
+    expect(
+      Object.keys(counts).filter((k) => k.startsWith("actor.") && !k.endsWith(".alarm")),
+    ).toEqual([]);
+    // Armed again for the close, and nothing changed: still open, with Anna.
+    expect(await alarmAt(id)).toBeGreaterThan(Date.now() + 55 * 60_000);
+    expect((await conversationRead(t.tenantId, id)).conversation).toMatchObject({
+      state: "assigned",
+    });
+  });
+});
+
 describe("the agent's alarm", () => {
   it("an offer lapses even when its number cannot be told at once: the number is told later, and the next agent gets it", async () => {
     const t = await seedTenant({

@@ -380,11 +380,14 @@ export class ConversationActor extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     count("actor.conversation.alarm");
     this.nextAlarm.fired();
-    // Woken for nothing (the lazy alarm left a deadline that has since gone):
-    // nothing is pending, so no duty has work and no alarm is armed again. Unsent
-    // uploads, which arm no alarm of their own, still expire at any wake.
-    if (this.deadline() === null) {
+    // Woken early or for nothing (the lazy alarm left a send's backup that has
+    // since gone): nothing is due, so no duty has work; the alarm is armed for
+    // what is pending, if anything. Unsent uploads, which arm no alarm of their
+    // own, still expire at any wake.
+    const due = this.deadline();
+    if (due === null || due > now()) {
       expireUploads(this.db, now());
+      await this.nextAlarm.set(due);
       return;
     }
     const deps = this.deps;
