@@ -45,9 +45,6 @@ export type CostLine = keyof typeof COST_LINES;
  */
 export const D1_REFRESHES = ["select managed_numbers", "select skillsets"];
 
-/** A run at the same rate before counting (see measuredSteady). */
-const WARM_UP_SECONDS = 5;
-
 /** The counts, and their sum per message. */
 export interface MessageCost {
   messages: number;
@@ -79,7 +76,7 @@ const isAlarm = (k: string) => isActor(k) && k.endsWith(".alarm");
 const isSocketIn = (k: string) => isActor(k) && k.endsWith(".webSocketMessage");
 
 /**
- * After a short warm-up at the same rate, runs `steady` between a reset and a
+ * After a warm-up at the same rate, runs `steady` between a reset and a
  * read of the stack's meter, reading the
  * CPU time the stack's workerd used meanwhile (from `/proc`). When the stack
  * has an inspector port, a second run at the same rate under V8's CPU
@@ -91,6 +88,7 @@ export async function measuredSteady(
   name: string,
   rate: number,
   seconds: number,
+  warmUpSeconds: number,
 ): Promise<{ scenario: ScenarioResult; cost: MessageCost }> {
   const run = async (label: string, length = seconds) => {
     const result = await steady(product, label, rate, length);
@@ -99,8 +97,9 @@ export async function measuredSteady(
     return result;
   };
   // Steady state: the code the messages run is compiled (JIT) and their actors
-  // are up before counting starts; the first seconds after start-up cost more.
-  await run(`${name}, warm-up`, WARM_UP_SECONDS);
+  // are up before counting starts, and what follows time (a reply's backup
+  // alarm, 30 s later) comes during the count as often as it would go on.
+  await run(`${name}, warm-up`, warmUpSeconds);
   await meter(product, "meter/reset", "POST");
   const before = product.tracker.sentAt.size;
   const cpuBefore = product.stack.cpuMs();
