@@ -45,6 +45,25 @@ function sql<T>(id: string, run: (sql: SqlStorage) => T): Promise<T> {
   );
 }
 
+/** Anna's reply is sent, and settled by Meta's statuses: its outbox row is gone. */
+async function replySettled(
+  c: { tenantId: string; phoneNumberId: string; anna: string; id: string; customer: string },
+  text: string,
+): Promise<void> {
+  const sent = await env.CONVERSATION.getByName(c.id).sendText(
+    c.tenantId,
+    { id: c.anna, name: "Anna" },
+    crypto.randomUUID(),
+    text,
+  );
+  expect(sent.ok).toBe(true);
+  await eventually(async () => (await phoneReceived(c.customer)).includes(text));
+  await relaySim(c.phoneNumberId);
+  await eventually(() =>
+    sql(c.id, (s) => s.exec("SELECT count(*) AS n FROM outbox").one().n === 0 || null),
+  );
+}
+
 function alarmAt(id: string): Promise<number | null> {
   return runInDurableObject(env.CONVERSATION.getByName(id), (_i: ConversationActor, state) =>
     state.storage.getAlarm(),
@@ -163,19 +182,8 @@ describe("a wake for nothing", () => {
   it("runs no duty and arms nothing: the lazy backup of a reply already sent", async () => {
     const { t, anna, id, customer } = await seededConversation();
     const conversation = env.CONVERSATION.getByName(id);
-    const sent = await conversation.sendText(
-      t.tenantId,
-      { id: anna, name: "Anna" },
-      crypto.randomUUID(),
-      "Arrivo subito",
-    );
-    expect(sent.ok).toBe(true);
-    await eventually(async () => (await phoneReceived(customer)).includes("Arrivo subito"));
-    await relaySim(t.phoneNumberId);
     // Sent and settled: nothing is pending, yet the send's backup is still armed (the alarm is lazy).
-    await eventually(() =>
-      sql(id, (s) => s.exec("SELECT count(*) AS n FROM outbox").one().n === 0 || null),
-    );
+    await replySettled({ ...t, anna, id, customer }, "Arrivo subito");
     expect(await alarmAt(id)).not.toBeNull();
 
     await meterCounts(true);
@@ -201,18 +209,7 @@ describe("a wake before anything is due", () => {
     await setSettings(t.numberId, { autoClose: { activeInactivityMinutes: 60 } });
     const { conversationId: id, customer } = await acceptedConversation(t, anna, phone());
     const conversation = env.CONVERSATION.getByName(id);
-    const sent = await conversation.sendText(
-      t.tenantId,
-      { id: anna, name: "Anna" },
-      crypto.randomUUID(),
-      "Un attimo",
-    );
-    expect(sent.ok).toBe(true);
-    await eventually(async () => (await phoneReceived(customer)).includes("Un attimo"));
-    await relaySim(t.phoneNumberId);
-    await eventually(() =>
-      sql(id, (s) => s.exec("SELECT count(*) AS n FROM outbox").one().n === 0 || null),
-    );
+    await replySettled({ ...t, anna, id, customer }, "Un attimo");
     // The send's backup, still armed: well before the close, an hour away.
     const backup = (await alarmAt(id))!;
     expect(backup).toBeLessThan(Date.now() + 5 * 60_000);

@@ -242,6 +242,46 @@ describe("platform operator", () => {
   });
 });
 
+/** Suspends the tenant through the operator's API; returns it as it then is. */
+async function suspendTenant(op: string, tenantId: string): Promise<TenantView> {
+  const tenant = await callJson<TenantView>(
+    op,
+    "GET",
+    `/api/platform/tenants/${tenantId}`,
+    undefined,
+    200,
+  );
+  return callJson<TenantView>(
+    op,
+    "PATCH",
+    `/api/platform/tenants/${tenantId}`,
+    { version: tenant.version, status: "suspended" },
+    200,
+  );
+}
+
+/** Reactivates the tenant `suspended` (as `suspendTenant` returned it). */
+async function reactivateTenant(op: string, tenantId: string, suspended: TenantView) {
+  return callJson<TenantView>(
+    op,
+    "PATCH",
+    `/api/platform/tenants/${tenantId}`,
+    { version: suspended.version, status: "active" },
+    200,
+  );
+}
+
+/** The number as the Worker hands it to its actor. */
+function numberInfo(t: { numberId: string; tenantId: string; phoneNumberId: string }) {
+  return {
+    id: t.numberId,
+    tenantId: t.tenantId,
+    phoneNumberId: t.phoneNumberId,
+    displayPhone: "+1 555 010 0001",
+    name: "Support",
+  };
+}
+
 /** A text message as the Worker hands it to a number actor, parsed from a Meta-shaped webhook. */
 function numberItem(phoneNumberId: string, from: string, text: string): NumberItem {
   const [parsed] = extractWebhookItems(textWebhook(phoneNumberId, [{ from, text }])).items;
@@ -273,20 +313,7 @@ describe("suspension", () => {
     );
     socket.accept();
 
-    const tenant = await callJson<TenantView>(
-      op,
-      "GET",
-      `/api/platform/tenants/${t.tenantId}`,
-      undefined,
-      200,
-    );
-    const suspended = await callJson<TenantView>(
-      op,
-      "PATCH",
-      `/api/platform/tenants/${t.tenantId}`,
-      { version: tenant.version, status: "suspended" },
-      200,
-    );
+    const suspended = await suspendTenant(op, t.tenantId);
     expect(suspended.status).toBe("suspended");
 
     expect((await call(admin, "GET", "/api/admin/users")).status).toBe(401);
@@ -313,13 +340,7 @@ describe("suspension", () => {
 
     // Reactivation restores sign-in and routing: the message kept meanwhile is
     // routed too (see the next test), so Sam gets both conversations.
-    await callJson(
-      op,
-      "PATCH",
-      `/api/platform/tenants/${t.tenantId}`,
-      { version: suspended.version, status: "active" },
-      200,
-    );
+    await reactivateTenant(op, t.tenantId, suspended);
     expect(await login(samEmail)).toBeTruthy();
     await customerWrites(t.phoneNumberId, phone(), "back again");
     const offers = await eventually(async () => {
@@ -338,20 +359,7 @@ describe("suspension", () => {
     const [vera] = t.agents as [string];
     // A welcome message: what the number would send at once to a new conversation.
     await setSettings(t.numberId, { messages: { welcome: "Benvenuto in Parley!" } });
-    const tenant = await callJson<TenantView>(
-      op,
-      "GET",
-      `/api/platform/tenants/${t.tenantId}`,
-      undefined,
-      200,
-    );
-    const suspended = await callJson<TenantView>(
-      op,
-      "PATCH",
-      `/api/platform/tenants/${t.tenantId}`,
-      { version: tenant.version, status: "suspended" },
-      200,
-    );
+    const suspended = await suspendTenant(op, t.tenantId);
 
     // The customer writes twice while the tenant is suspended, with Meta's own
     // (earlier) times; Meta delivers the first message twice, once in a batch
@@ -398,13 +406,7 @@ describe("suspension", () => {
     expect((await env.AGENT.getByName(vera).snapshot(t.tenantId))!.offers).toEqual([]);
     expect(await phoneReceived(customer)).toEqual([]);
 
-    await callJson(
-      op,
-      "PATCH",
-      `/api/platform/tenants/${t.tenantId}`,
-      { version: suspended.version, status: "active" },
-      200,
-    );
+    await reactivateTenant(op, t.tenantId, suspended);
     // As if they had just arrived: offered to the Ready agent, welcomed.
     const offer = await offerFor(vera, t.tenantId);
     expect(offer).toMatchObject({ customerName: "Lia Neri", customerPhone: `+${customer}` });
@@ -432,28 +434,9 @@ describe("suspension", () => {
   it("a number told of the suspension keeps what a Worker still believing the tenant active hands it", async () => {
     const op = await operator();
     const t = await seedTenant({ skillsets: { main: 5 }, agents: [] });
-    const tenant = await callJson<TenantView>(
-      op,
-      "GET",
-      `/api/platform/tenants/${t.tenantId}`,
-      undefined,
-      200,
-    );
-    const suspended = await callJson<TenantView>(
-      op,
-      "PATCH",
-      `/api/platform/tenants/${t.tenantId}`,
-      { version: tenant.version, status: "suspended" },
-      200,
-    );
+    const suspended = await suspendTenant(op, t.tenantId);
     const number = env.NUMBER.getByName(t.numberId);
-    const info = {
-      id: t.numberId,
-      tenantId: t.tenantId,
-      phoneNumberId: t.phoneNumberId,
-      displayPhone: "+1 555 010 0001",
-      name: "Support",
-    };
+    const info = numberInfo(t);
     // Another isolate's cached view (up to a minute old) still says active.
     const late = numberItem(t.phoneNumberId, "393330009999", "ci siete?");
     expect(await number.ingest(info, [late], { suspended: false })).toMatchObject({
@@ -462,13 +445,7 @@ describe("suspension", () => {
     });
     expect(await number.conversations()).toEqual([]);
 
-    await callJson(
-      op,
-      "PATCH",
-      `/api/platform/tenants/${t.tenantId}`,
-      { version: suspended.version, status: "active" },
-      200,
-    );
+    await reactivateTenant(op, t.tenantId, suspended);
     await eventually(async () => ((await number.conversations()).length === 1 ? true : null));
     // Active again: a delivery is routed (behind the release, should it still be under way).
     const next = numberItem(t.phoneNumberId, "393330008888", "eccomi");
@@ -482,13 +459,7 @@ describe("suspension", () => {
       .bind(t.tenantId)
       .run();
     const number = env.NUMBER.getByName(t.numberId);
-    const info = {
-      id: t.numberId,
-      tenantId: t.tenantId,
-      phoneNumberId: t.phoneNumberId,
-      displayPhone: "+1 555 010 0001",
-      name: "Support",
-    };
+    const info = numberInfo(t);
     const item = (from: string, text: string) => numberItem(t.phoneNumberId, from, text);
     await number.tenantSuspended(); // as the platform's suspension tells it
     expect(
