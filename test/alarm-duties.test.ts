@@ -64,6 +64,21 @@ async function replySettled(
   );
 }
 
+/**
+ * Runs the conversation's alarm now: it reads what is pending (one statement,
+ * the record read already) and expires unsent uploads, nothing else, and
+ * calls no actor.
+ */
+async function wakeRunsNoDuty(id: string): Promise<void> {
+  await meterCounts(true);
+  expect(await runDurableObjectAlarm(env.CONVERSATION.getByName(id))).toBe(true);
+  const counts = await meterCounts();
+  expect(counts["sql.statements"]).toBeLessThanOrEqual(2);
+  expect(
+    Object.keys(counts).filter((k) => k.startsWith("actor.") && !k.endsWith(".alarm")),
+  ).toEqual([]);
+}
+
 function alarmAt(id: string): Promise<number | null> {
   return runInDurableObject(env.CONVERSATION.getByName(id), (_i: ConversationActor, state) =>
     state.storage.getAlarm(),
@@ -186,14 +201,7 @@ describe("a wake for nothing", () => {
     await replySettled({ ...t, anna, id, customer }, "Arrivo subito");
     expect(await alarmAt(id)).not.toBeNull();
 
-    await meterCounts(true);
-    expect(await runDurableObjectAlarm(conversation)).toBe(true);
-    const counts = await meterCounts();
-    // What is pending (one statement, the record read already), the unsent uploads, nothing else.
-    expect(counts["sql.statements"]).toBeLessThanOrEqual(2);
-    expect(
-      Object.keys(counts).filter((k) => k.startsWith("actor.") && !k.endsWith(".alarm")),
-    ).toEqual([]);
+    await wakeRunsNoDuty(id);
     expect(await alarmAt(id)).toBeNull();
     expect(await runDurableObjectAlarm(conversation)).toBe(false);
   });
@@ -208,19 +216,12 @@ describe("a wake before anything is due", () => {
     const [anna] = t.agents as [string];
     await setSettings(t.numberId, { autoClose: { activeInactivityMinutes: 60 } });
     const { conversationId: id, customer } = await acceptedConversation(t, anna, phone());
-    const conversation = env.CONVERSATION.getByName(id);
     await replySettled({ ...t, anna, id, customer }, "Un attimo");
     // The send's backup, still armed: well before the close, an hour away.
     const backup = (await alarmAt(id))!;
     expect(backup).toBeLessThan(Date.now() + 5 * 60_000);
 
-    await meterCounts(true);
-    expect(await runDurableObjectAlarm(conversation)).toBe(true);
-    const counts = await meterCounts();
-    expect(counts["sql.statements"]).toBeLessThanOrEqual(2);
-    expect(
-      Object.keys(counts).filter((k) => k.startsWith("actor.") && !k.endsWith(".alarm")),
-    ).toEqual([]);
+    await wakeRunsNoDuty(id);
     // Armed again for the close, and nothing changed: still open, with Anna.
     expect(await alarmAt(id)).toBeGreaterThan(Date.now() + 55 * 60_000);
     expect((await conversationRead(t.tenantId, id)).conversation).toMatchObject({
