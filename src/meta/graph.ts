@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { assertNever } from "../shared/assert-never";
+import { withDeadline } from "../shared/deadline";
 
 /** Where the Graph API is and how long one call may take, headers and body (ms). */
 export interface GraphApi {
@@ -142,9 +143,17 @@ export function isRetryable(httpStatus: number | null, code: number): boolean {
   return RETRYABLE_CODES.has(code);
 }
 
-/** Whether `err` is the deadline of `AbortSignal.timeout` (or an abort) rather than a network failure. */
+/** Whether `err` is a deadline (`withDeadline`, `AbortSignal.timeout`) or an abort rather than a network failure. */
 export function isTimeout(err: unknown): boolean {
   return err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+}
+
+/** The answer's JSON body, or null when it is not JSON; a deadline passed while reading throws. */
+export async function jsonOrNull(res: Response): Promise<unknown> {
+  return res.json().catch((err: unknown) => {
+    if (isTimeout(err)) throw err;
+    return null;
+  });
 }
 
 /** What a network failure or a deadline says, for logs and the message's error. */
@@ -161,9 +170,16 @@ function noAnswer(err: unknown, timeoutMs: number): GraphError {
  * which workerd reports alike whether or not the request was written — is an
  * `unknown` outcome: the caller must not send it again on its own.
  */
-export async function sendText(api: GraphApi, msg: OutboundText): Promise<SendResult> {
+export function sendText(api: GraphApi, msg: OutboundText): Promise<SendResult> {
+  return withDeadline(api.timeoutMs, (signal) => sendTextBefore(api, msg, signal));
+}
+
+async function sendTextBefore(
+  api: GraphApi,
+  msg: OutboundText,
+  signal: AbortSignal,
+): Promise<SendResult> {
   const fetcher = api.fetcher ?? fetch;
-  const signal = AbortSignal.timeout(api.timeoutMs);
   let res: Response;
   try {
     res = await fetcher(`${api.base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
@@ -226,18 +242,20 @@ export async function markRead(
 ): Promise<boolean> {
   const fetcher = api.fetcher ?? fetch;
   try {
-    const res = await fetcher(`${api.base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${msg.accessToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify({
-        messaging_product: "whatsapp",
-        status: "read",
-        message_id: msg.wamid,
-      }),
-      signal: AbortSignal.timeout(api.timeoutMs),
+    return await withDeadline(api.timeoutMs, async (signal) => {
+      const res = await fetcher(`${api.base}/${encodeURIComponent(msg.phoneNumberId)}/messages`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${msg.accessToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          messaging_product: "whatsapp",
+          status: "read",
+          message_id: msg.wamid,
+        }),
+        signal,
+      });
+      await res.body?.cancel();
+      return res.ok;
     });
-    await res.body?.cancel();
-    return res.ok;
   } catch {
     return false;
   }
@@ -268,20 +286,18 @@ export async function uploadMedia(
   form.set("messaging_product", "whatsapp");
   form.set("type", upload.mime);
   form.set("file", new File([upload.file], upload.filename, { type: upload.mime }));
-  const signal = AbortSignal.timeout(api.timeoutMs);
   let res: Response;
   let body: unknown;
   try {
-    res = await fetcher(`${api.base}/${encodeURIComponent(upload.phoneNumberId)}/media`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${upload.accessToken}` },
-      body: form,
-      signal,
-    });
-    body = await res.json().catch((err: unknown) => {
-      if (isTimeout(err)) throw err;
-      return null;
-    });
+    ({ res, body } = await withDeadline(api.timeoutMs, async (signal) => {
+      const res = await fetcher(`${api.base}/${encodeURIComponent(upload.phoneNumberId)}/media`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${upload.accessToken}` },
+        body: form,
+        signal,
+      });
+      return { res, body: await jsonOrNull(res) };
+    }));
   } catch (err) {
     return { ok: false, error: noAnswer(err, api.timeoutMs) };
   }
@@ -342,11 +358,13 @@ async function graphGet<T>(
   let res: Response;
   let body: unknown;
   try {
-    res = await fetcher(url, {
-      headers: { Authorization: `Bearer ${accessToken}` },
-      signal: AbortSignal.timeout(opts.timeoutMs ?? GRAPH_READ_TIMEOUT_MS),
-    });
-    body = await res.json().catch(() => null);
+    ({ res, body } = await withDeadline(opts.timeoutMs ?? GRAPH_READ_TIMEOUT_MS, async (signal) => {
+      const res = await fetcher(url, {
+        headers: { Authorization: `Bearer ${accessToken}` },
+        signal,
+      });
+      return { res, body: await jsonOrNull(res) };
+    }));
   } catch (err) {
     const title = err instanceof Error && err.name === "TimeoutError" ? "Timed out" : String(err);
     return { ok: false, error: { code: 0, title: `Network error: ${title}`, httpStatus: null } };

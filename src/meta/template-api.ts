@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import type { TemplateContent } from "../shared/admin";
-import { type GraphApi, type GraphError, isRetryable, isTimeout } from "./graph";
+import { withDeadline } from "../shared/deadline";
+import { type GraphApi, type GraphError, isRetryable, isTimeout, jsonOrNull } from "./graph";
 
 /** Outcome of a template call. */
 export type TemplateCallResult<T> =
@@ -109,11 +110,10 @@ async function call(
   let res: Response;
   let body: unknown;
   try {
-    res = await fetcher(url, { ...init, signal: AbortSignal.timeout(api.timeoutMs) });
-    body = await res.json().catch((err: unknown) => {
-      if (isTimeout(err)) throw err;
-      return null;
-    });
+    ({ res, body } = await withDeadline(api.timeoutMs, async (signal) => {
+      const res = await fetcher(url, { ...init, signal });
+      return { res, body: await jsonOrNull(res) };
+    }));
   } catch (err) {
     // No answer in time: the admin's request fails and may simply be tried again.
     const title = isTimeout(err)
