@@ -418,11 +418,12 @@ describe("timers", () => {
       skillsets: { general: 5 },
       agents: [{ id: "anna", name: "Anna", max: 1, skills: { general: 5 } }],
     });
-    // Open now, until the next full hour (UTC), every day.
+    // Open this hour only (UTC), every day: from 00:00 to 24:00 would be open
+    // around the clock between 23:00 and midnight, with no end of day at all.
     const at = now();
     const hour = new Date(at).getUTCHours();
     const range = {
-      open: "00:00",
+      open: `${String(hour).padStart(2, "0")}:00`,
       close: hour === 23 ? "24:00" : `${String(hour + 1).padStart(2, "0")}:00`,
     };
     const days = {
