@@ -76,9 +76,9 @@ const isAlarm = (k: string) => isActor(k) && k.endsWith(".alarm");
 const isSocketIn = (k: string) => isActor(k) && k.endsWith(".webSocketMessage");
 
 /**
- * After a warm-up at the same rate, runs `steady` between a reset and a
- * read of the stack's meter, reading the
- * CPU time the stack's workerd used meanwhile (from `/proc`). When the stack
+ * After a warm-up at the same rate, runs `steady` between a reset and a read
+ * of the stack's meter, reading the CPU time the stack's workerd used
+ * meanwhile (from `/proc`). When the stack
  * has an inspector port, a second run at the same rate under V8's CPU
  * profiler splits that time by part of the product (its shares; the
  * profiler's own sampling stays out of the first run's figures).

@@ -171,10 +171,10 @@ function noAnswer(err: unknown, timeoutMs: number): GraphError {
  * `unknown` outcome: the caller must not send it again on its own.
  */
 export function sendText(api: GraphApi, msg: OutboundText): Promise<SendResult> {
-  return withDeadline(api.timeoutMs, (signal) => sendTextBefore(api, msg, signal));
+  return withDeadline(api.timeoutMs, (signal) => sendTextWithin(api, msg, signal));
 }
 
-async function sendTextBefore(
+async function sendTextWithin(
   api: GraphApi,
   msg: OutboundText,
   signal: AbortSignal,
