@@ -287,54 +287,47 @@ platform.endpoint(
     forgetNumbers(); // the webhook stops (or resumes) routing for its numbers
     if (suspending) {
       securityLog("session_revoked", { reason: "tenant_suspended", subjectTenantId: id });
-      await Promise.all([takeAgentsOffline(c.env, id), keepNumbersMessages(c.env, id)]);
+      // From now on its numbers keep every message, whatever a Worker's cached view says.
+      await Promise.all([
+        takeAgentsOffline(c.env, id),
+        tellNumbers(c.env, id, (n) => n.tenantSuspended(), "suspension: number not told"),
+      ]);
     }
     if (body.status === "active" && current.status === "suspended") {
-      await releaseKeptMessages(c.env, id);
+      // Its numbers route the messages kept while it was suspended.
+      await tellNumbers(
+        c.env,
+        id,
+        (n) => n.tenantReactivated(),
+        "reactivation: kept messages not released",
+      );
     }
     return c.json(await readTenant(db, id));
   },
 );
 
-/** The tenant's numbers' actors. */
-async function numbersOf(env: AppEnv["Bindings"], tenantId: string) {
+type NumberStub = ReturnType<AppEnv["Bindings"]["NUMBER"]["getByName"]>;
+
+/**
+ * Tells each of the tenant's number actors that its status changed. A failed
+ * call is logged, not thrown (the change is stored already): after a
+ * suspension the Worker's view follows within a minute (number-lookup.ts);
+ * after a reactivation each number's alarm notices within minutes and routes
+ * the messages kept meanwhile (held-inbound.ts).
+ */
+async function tellNumbers(
+  env: AppEnv["Bindings"],
+  tenantId: string,
+  tell: (number: NumberStub) => Promise<unknown>,
+  failure: string,
+): Promise<void> {
   const results = await d1(env.DB)
     .select({ id: managedNumbers.id })
     .from(managedNumbers)
     .where(eq(managedNumbers.tenantId, tenantId));
-  return results.map((n) => ({ id: n.id, actor: env.NUMBER.getByName(n.id) }));
-}
-
-/**
- * A suspended tenant's numbers keep every message from now on, whatever a
- * Worker's cached view of the tenant still says. A failed call is logged: the
- * Worker's view follows within a minute (number-lookup.ts).
- */
-async function keepNumbersMessages(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
-  const numbers = await numbersOf(env, tenantId);
   await Promise.all(
-    numbers.map((n) =>
-      n.actor
-        .tenantSuspended()
-        .catch((err: unknown) => console.error("suspension: number not told", n.id, err)),
-    ),
-  );
-}
-
-/**
- * A reactivated tenant's numbers route the messages kept while it was
- * suspended. A failed call is logged: each number's alarm also notices the
- * reactivation within minutes (NumberActor.recheckHeld).
- */
-async function releaseKeptMessages(env: AppEnv["Bindings"], tenantId: string): Promise<void> {
-  const numbers = await numbersOf(env, tenantId);
-  await Promise.all(
-    numbers.map((n) =>
-      n.actor
-        .tenantReactivated()
-        .catch((err: unknown) =>
-          console.error("reactivation: kept messages not released", n.id, err),
-        ),
+    results.map((n) =>
+      tell(env.NUMBER.getByName(n.id)).catch((err: unknown) => console.error(failure, n.id, err)),
     ),
   );
 }
