@@ -155,6 +155,33 @@ describe("a send without an answer", () => {
     expect(await phoneThread(c.customer)).toHaveLength(2);
   });
 
+  it("left in flight when its actor stopped: the next incarnation does not POST it again, and Meta's status settles it", async () => {
+    const c = await conversationOnDesk();
+    await sim("/_sim/faults", { holdMs: HOLD_MS, phoneNumberId: c.t.phoneNumberId });
+    const first = (await reply(c.anna, c.id, "Prima dell'arresto")) as MessageView;
+    // Meta has it, and holds its answer.
+    await eventually(async () => (await phoneThread(c.customer)).length === 1);
+    expect(await outboxState(c.id, first.id)).toBe("inflight");
+    // The actor stops during the Graph call, as an eviction would.
+    await env.CONVERSATION.getByName(c.id)
+      .drillAbort()
+      .catch(() => undefined);
+    // The next incarnation's first drain (the next reply's) finds the row in flight.
+    const second = (await reply(c.anna, c.id, "Dopo l'arresto")) as MessageView;
+    await eventually(async () => (await outboxState(c.id, second.id)) === null);
+    expect(await outboxState(c.id, first.id)).toBe("unconfirmed");
+    expect((await phoneThread(c.customer)).map((m) => m.text)).toEqual([
+      "Prima dell'arresto",
+      "Dopo l'arresto",
+    ]);
+    await eventually(async () => {
+      await relaySim(c.t.phoneNumberId);
+      return (await messageById(c.anna, c.id, first.id)).status === "delivered";
+    });
+    expect(await outboxState(c.id, first.id)).toBeNull();
+    expect(await phoneThread(c.customer)).toHaveLength(2);
+  });
+
   it("a late status still settles a message shown 'not confirmed'", async () => {
     const c = await conversationOnDesk();
     const id = await replyUnanswered(c, { holdMs: HOLD_MS }, "Arrivato?");

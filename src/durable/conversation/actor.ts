@@ -113,7 +113,7 @@ export class ConversationActor extends DurableObject<Env> {
       fetchMedia: oneAtATime(() => media.fetchDueMedia(deps)),
       purgeMedia: oneAtATime(() => media.purgeDueMedia(deps)),
       accessToken: (record, fresh) => tokens.get(record, fresh),
-      sending: new Set(),
+      sending: { ids: new Set(), orphansSettled: false },
     };
     this.deps = deps;
   }

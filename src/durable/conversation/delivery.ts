@@ -33,30 +33,40 @@ export type DeliveryDeps = Pick<
 > &
   TicksDeps;
 
-/** Sends every due outbox row, one at a time (the actor runs one drain at a time). */
+/**
+ * Sends every due outbox row, one at a time (the actor runs one drain at a
+ * time). The alarm is armed again only for a row left with a deadline (a
+ * retry, a wait for Meta's status): a row sent and gone leaves none earlier
+ * than the alarm already holds.
+ */
 export async function drainOnce(deps: DeliveryDeps): Promise<void> {
-  abandonOrphanedSends(deps);
+  let deadlineLeft = abandonOrphanedSends(deps);
   for (;;) {
     const due = deps.db.one<OutboxRow>(
       sql`SELECT * FROM outbox WHERE state = 'queued' AND next_at <= ${deps.now()}
           ORDER BY next_at LIMIT 1`,
     );
     if (!due) break;
-    await sendOne(deps, due);
+    if ((await sendOne(deps, due)) !== "sent") deadlineLeft = true;
   }
-  await deps.armAlarm();
+  if (deadlineLeft) await deps.armAlarm();
 }
 
 /**
  * A row left in flight by a previous incarnation may or may not have reached
  * Meta. Resending could deliver it twice, so it waits for Meta's status like
- * any send without an answer.
+ * any send without an answer. Looked for at this incarnation's first drain
+ * only: after it, every row in flight is this incarnation's. Returns whether
+ * one was found.
  */
-function abandonOrphanedSends(deps: DeliveryDeps): void {
-  for (const row of deps.db.all<OutboxRow>(sql`SELECT * FROM outbox WHERE state = 'inflight'`)) {
-    if (deps.sending.has(row.message_id)) continue;
-    outcomeUnknown(deps, row.message_id);
-  }
+function abandonOrphanedSends(deps: DeliveryDeps): boolean {
+  if (deps.sending.orphansSettled) return false;
+  const orphans = deps.db
+    .all<OutboxRow>(sql`SELECT * FROM outbox WHERE state = 'inflight'`)
+    .filter((row) => !deps.sending.ids.has(row.message_id));
+  for (const row of orphans) outcomeUnknown(deps, row.message_id);
+  deps.sending.orphansSettled = true;
+  return orphans.length > 0;
 }
 
 /**
@@ -65,13 +75,15 @@ function abandonOrphanedSends(deps: DeliveryDeps): void {
  * retried with backoff while that may pass, else the message shows the
  * error. No answer: the outcome is unknown, so it is never POSTed again and
  * waits for Meta's status (`outcomeUnknown`). Never throws for a bad row.
+ * Returns "sent" when the row went with nothing left to do (no deadline, no
+ * change but the wamid), else "other".
  */
-async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
+async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<"sent" | "other"> {
   const record = deps.record()!;
   const message = messageById(deps.db, row.message_id);
   if (!message) {
     removeRow(deps.db, row.message_id);
-    return;
+    return "sent";
   }
   const config = requireConfig(deps.env);
   const api = graphApiOf(config);
@@ -92,10 +104,10 @@ async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
       retryable: true,
       error: { code: NOT_PREPARED_ERROR, title: "The message could not be prepared for sending" },
     });
-    return;
+    return "other";
   }
   deps.db.run(sql`UPDATE outbox SET state = 'inflight' WHERE message_id = ${row.message_id}`);
-  deps.sending.add(row.message_id);
+  deps.sending.ids.add(row.message_id);
   try {
     let result: GraphSendResult = await sendText(api, request);
     // Refused for its token (Meta sent nothing): the credentials may have just changed.
@@ -105,14 +117,17 @@ async function sendOne(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
     }
     if (result.ok) {
       sent(deps, message.id, result.wamid);
-    } else if (result.outcome === "unknown") {
+      return "sent";
+    }
+    if (result.outcome === "unknown") {
       console.warn("send got no answer; waiting for Meta's status", record.id, message.id);
       outcomeUnknown(deps, message.id);
     } else {
       sendRefused(deps, row, result);
     }
+    return "other";
   } finally {
-    deps.sending.delete(row.message_id);
+    deps.sending.ids.delete(row.message_id);
     forgetSentText(deps, row.message_id);
   }
 }

@@ -43,8 +43,12 @@ export interface ConversationDeps {
   purgeMedia(): Promise<void>;
   /** The number's Graph API token (access-token.ts); `fresh` reads it again. */
   accessToken(record: ConversationRecord, fresh?: boolean): Promise<string>;
-  /** Outbox rows this incarnation is sending; others marked in flight died with a previous one. */
-  sending: Set<string>;
+  /**
+   * This incarnation's sends: the outbox rows it is POSTing (others marked in
+   * flight died with a previous incarnation), and whether those others were
+   * settled already (once, by its first drain: later, none can appear).
+   */
+  sending: { ids: Set<string>; orphansSettled: boolean };
 }
 
 /**

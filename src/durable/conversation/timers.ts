@@ -38,10 +38,8 @@ export function facts(record: ConversationRecord): TimerFacts {
 
 /** The next timer deadline (a due one counts as `at`). */
 export function nextTimerAt(record: ConversationRecord, at: number): number | null {
-  const settings = settingsOf(record);
-  const f = facts(record);
-  if (dueTimers(f, settings, at).length > 0) return at;
-  return nextTimer(f, settings, at);
+  const first = nextTimer(facts(record), settingsOf(record), Number.NEGATIVE_INFINITY);
+  return first === null ? null : Math.max(first, at);
 }
 
 export type TimerDeps = CloseDeps & Pick<ConversationDeps, "record">;
