@@ -4,7 +4,7 @@
  * pages (`/platform/…`, the operator). `/welcome?token=…` (setting a password from an
  * invitation) needs no session. Also owns the UI language, since every page switches it.
  */
-import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Language, MeView } from "../shared/protocol.ts";
 import { SessionContext } from "./admin/kit/context.ts";
 import { isUnder } from "./admin/kit/route.ts";
@@ -18,6 +18,8 @@ import { Desktop } from "./components/Desktop.tsx";
 import { LoadError, Loading } from "./components/Feedback.tsx";
 import { Login } from "./components/Login.tsx";
 import { LazyCustomers } from "./customers/LazyCustomers.tsx";
+import { DeskAway } from "./desk/session/DeskAway.tsx";
+import { DeskSessionProvider } from "./desk/session/session.tsx";
 import { type I18n, I18nContext, initialLanguage, rememberLanguage, translator } from "./i18n.ts";
 import { useActivityKeepAlive } from "./useActivityKeepAlive.ts";
 
@@ -73,12 +75,15 @@ export function App() {
 
   const me = session.kind === "signed_in" ? session.me : null;
   useActivityKeepAlive(me !== null);
+  /** The user picked a language before signing in (login or welcome page). */
+  const chosenBeforeSignIn = useRef(false);
   const i18n = useMemo<I18n>(
     () => ({
       language,
       t,
       setLanguage: (chosen) => {
         setLanguageState(chosen);
+        if (!me || onWelcome) chosenBeforeSignIn.current = true;
         // On the welcome page the session (if any) may be someone else's: keep theirs.
         if (me && me.language !== chosen && !onWelcome) saveLanguage(chosen);
       },
@@ -88,9 +93,16 @@ export function App() {
 
   const signedIn = useCallback(
     (signedInMe: MeView) => {
-      // The language picked on the login page is this user's choice from now on.
-      if (signedInMe.language !== language) saveLanguage(language);
-      setSession({ kind: "signed_in", me: { ...signedInMe, language } });
+      if (chosenBeforeSignIn.current) {
+        // Picked on the login page: this user's choice from now on.
+        chosenBeforeSignIn.current = false;
+        if (signedInMe.language !== language) saveLanguage(language);
+        setSession({ kind: "signed_in", me: { ...signedInMe, language } });
+      } else {
+        // Untouched: the page speaks the language the user saved, which stays as it was.
+        setLanguageState(signedInMe.language);
+        setSession({ kind: "signed_in", me: signedInMe });
+      }
     },
     [language, saveLanguage],
   );
@@ -140,7 +152,8 @@ export function App() {
 /**
  * Who sees what where: the operator only the platform pages; admins the administration
  * under /admin, the customers under /customers and the desk elsewhere; agents the
- * customers under /customers and the desk. Other paths go home.
+ * customers under /customers and the desk. Other paths go home. Admins and agents keep
+ * their desk session on every page: offers, alerts and their status follow them.
  */
 function SignedIn({
   me,
@@ -155,12 +168,30 @@ function SignedIn({
     if (!isUnder(path, "/platform")) return <Redirect to="/platform/tenants" />;
     return <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />;
   }
+  return (
+    <DeskSessionProvider key={me.id} me={me}>
+      <Routed me={me} path={path} onSignedOut={onSignedOut} />
+    </DeskSessionProvider>
+  );
+}
+
+function Routed({ me, path, onSignedOut }: { me: MeView; path: string; onSignedOut: () => void }) {
   // Admins keep one frame (and one download) for the administration and the customers.
   if (me.role === "admin" && (isUnder(path, "/admin") || isUnder(path, "/customers"))) {
-    return <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />;
+    return (
+      <>
+        <LazyAdmin key={me.id} me={me} onSignedOut={onSignedOut} />
+        <DeskAway />
+      </>
+    );
   }
   if (me.role === "agent" && isUnder(path, "/customers")) {
-    return <LazyCustomers key={me.id} me={me} onSignedOut={onSignedOut} />;
+    return (
+      <>
+        <LazyCustomers key={me.id} me={me} onSignedOut={onSignedOut} />
+        <DeskAway />
+      </>
+    );
   }
   if (path !== "/") return <Redirect to="/" />;
   return <Desktop key={me.id} me={me} onSignedOut={onSignedOut} />;

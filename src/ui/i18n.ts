@@ -49,6 +49,8 @@ const en = {
   "header.load": "Conversations",
   "header.loadValue": "{load} / {max}",
   "header.loadLabel": "{load} of {max} conversations",
+  "header.offers": "Offers",
+  "header.offersLabel": "Offers waiting for you: {n}",
 
   "status.label": "Status",
   "status.ready": "Ready",
@@ -146,7 +148,6 @@ const en = {
 
   "offers.title": "Incoming conversations",
   "offer.heading": "New conversation",
-  "offer.customer": "Customer",
   "offer.phone": "Phone",
   "offer.number": "Number",
   "offer.skillset": "Skillset",
@@ -300,6 +301,8 @@ const it: Dictionary = {
   "header.load": "Conversazioni",
   "header.loadValue": "{load} / {max}",
   "header.loadLabel": "{load} conversazioni su {max}",
+  "header.offers": "Offerte",
+  "header.offersLabel": "Offerte in attesa per te: {n}",
 
   "status.label": "Stato",
   "status.ready": "Pronto",
@@ -397,7 +400,6 @@ const it: Dictionary = {
 
   "offers.title": "Conversazioni in arrivo",
   "offer.heading": "Nuova conversazione",
-  "offer.customer": "Cliente",
   "offer.phone": "Telefono",
   "offer.number": "Numero",
   "offer.skillset": "Skillset",

@@ -3,7 +3,8 @@
  * mails a link through the local SMTP server; the link's page sets a new password and
  * signs in. Then the Profile dialog (opened by keyboard from the header) changes the
  * name and the language, refuses a wrong current password at its field, changes the
- * password, and the new one signs in. Screenshots under test-results/account-*.png.
+ * password, and the new one signs in. Signing in elsewhere keeps the saved language
+ * unless the login page's selector is changed. Screenshots under test-results/account-*.png.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,5 +126,32 @@ describe("account", () => {
       password: "alice new password",
     });
     await page.locator(".agent-name", { hasText: "Alice Ferrari" }).waitFor();
+  });
+
+  it("signing in keeps the saved language unless the login page's selector is changed", async () => {
+    // Another browser: its login page speaks English; Alice saved Italian above.
+    const page = await freshPage();
+    await signInPage(page, stack.url, {
+      email: "alice@demo.parley.test",
+      password: "alice new password",
+    });
+    await page.locator("#logout", { hasText: "Esci" }).waitFor();
+    const saved = () =>
+      page.evaluate(
+        async () => ((await (await fetch("/api/me")).json()) as { language: string }).language,
+      );
+    await expect(saved()).resolves.toBe("it");
+
+    // Chosen on the login page: that is the user's language from now on.
+    await page.click("#logout");
+    await page.waitForSelector("#login-email");
+    await signInPage(
+      page,
+      stack.url,
+      { email: "alice@demo.parley.test", password: "alice new password" },
+      { language: "en" },
+    );
+    await page.locator("#logout", { hasText: "Log out" }).waitFor();
+    await expect.poll(saved).toBe("en");
   });
 });

@@ -2,28 +2,22 @@
  * The agent desktop: loads the snapshot, keeps it live over the WebSocket, and wires
  * the header, offers, conversation list and the selected conversation to the API.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type {
-  ClientFrame,
-  CloseBody,
-  MeView,
-  SelectableStatus,
-  SendContent,
-} from "../../shared/protocol.ts";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { CloseBody, MeView, SelectableStatus, SendContent } from "../../shared/protocol.ts";
 import { ApiError, api, errorMessage, NetworkError } from "../api.ts";
 import { DashboardView, deskSignal } from "../desk/dashboard/DashboardView.tsx";
 import { MyHistoryView } from "../desk/history/MyHistoryView.tsx";
 import { messagesApi } from "../desk/messages/api.ts";
 import { OutboundView } from "../desk/outbound/OutboundView.tsx";
+import { useDeskSession } from "../desk/session/session.tsx";
 import { useDeskChrome } from "../desk/shortcuts/useDeskChrome.tsx";
 import { useI18n } from "../i18n.ts";
 import { LifecycleContext, useLifecycleActions } from "../lifecycle/actions.ts";
 import type { DeskView } from "../lifecycle/DeskNav.tsx";
 import { WaitingView } from "../lifecycle/WaitingView.tsx";
 import { WaitQueueView } from "../lifecycle/WaitQueueView.tsx";
-import { act, answered, type ConnectionState, LiveConnection } from "../live.ts";
+import { act, answered } from "../live.ts";
 import { hasMissingMessages, highestMessageSeq, type OutboxEntry, unreadCount } from "../state.ts";
-import { createDesktopStore, useDesktopState } from "../store.ts";
 import { clearDrafts } from "./Composer.tsx";
 import { ConversationList } from "./ConversationList.tsx";
 import { ConversationPane, type HistoryStatus } from "./ConversationPane.tsx";
@@ -31,18 +25,14 @@ import { LoadError, Loading, Toasts, useToasts } from "./Feedback.tsx";
 import { Header } from "./Header.tsx";
 import { OfferStack } from "./OfferStack.tsx";
 
-type Phase = { kind: "loading" } | { kind: "ready" } | { kind: "failed"; error: unknown };
-
 export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => void }) {
   const { t } = useI18n();
-  const store = useMemo(() => createDesktopStore(loadReadSeq(me.id)), [me.id]);
-  const state = useDesktopState(store);
-  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
-  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const session = useDeskSession();
+  if (!session) throw new Error("The desk needs its session (DeskSessionProvider)");
+  const { store, state, phase, connection, statusBusy, live, reload } = session;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [view, setView] = useState<DeskView>("conversations");
   const [history, setHistory] = useState<Readonly<Record<string, HistoryStatus>>>({});
-  const [statusBusy, setStatusBusy] = useState(false);
   const [loggingOut, setLoggingOut] = useState(false);
   const { toasts, showToast, dismissToast } = useToasts();
 
@@ -51,45 +41,24 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     [t],
   );
 
-  // ---- Loading and staying live -------------------------------------------------
-
-  const loadDesktop = useCallback(async () => {
-    setPhase({ kind: "loading" });
-    try {
-      const snapshot = await api.desktop();
-      store.dispatch({ type: "event", event: { type: "snapshot", snapshot } });
-      setPhase({ kind: "ready" });
-    } catch (error) {
-      setPhase({ kind: "failed", error });
-    }
-  }, [store]);
-
-  useEffect(() => {
-    void loadDesktop();
-  }, [loadDesktop]);
+  // ---- Loading and staying live (the session, which outlives this page) -----------
 
   const ready = phase.kind === "ready";
-  const liveRef = useRef<LiveConnection | null>(null);
+
+  // The session announces messages of conversations not on screen, and sends back here.
+  const { setOnDesk, setOnScreen, pendingOpen, clearPendingOpen, accept } = session;
+  const setStatus = session.changeStatus;
   useEffect(() => {
-    if (!ready) return;
-    const live = new LiveConnection({
-      getLastSeq: () => store.getState().seq,
-      onEvent: (event) => store.dispatch({ type: "event", event }),
-      onStateChange: setConnection,
-      // A 401 here also sends the app back to Login through the API's handler.
-      checkSession: () =>
-        api.me().then(
-          () => true,
-          (error: unknown) => !(error instanceof ApiError && error.status === 401),
-        ),
-    });
-    live.start();
-    liveRef.current = live;
+    setOnDesk(true);
     return () => {
-      liveRef.current = null;
-      live.stop();
+      setOnDesk(false);
+      setOnScreen(null);
     };
-  }, [ready, store]);
+  }, [setOnDesk, setOnScreen]);
+  useEffect(
+    () => setOnScreen(view === "conversations" ? selectedId : null),
+    [setOnScreen, view, selectedId],
+  );
 
   /** Shows one of my conversations in the pane, whatever the main area showed. */
   const openConversation = useCallback((conversationId: string) => {
@@ -97,7 +66,14 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     setView("conversations");
   }, []);
 
-  const sendFrame = useCallback((frame: ClientFrame) => liveRef.current?.send(frame) ?? false, []);
+  // A conversation accepted (or a notification clicked) on another page opens here.
+  useEffect(() => {
+    if (!ready || pendingOpen === null) return;
+    openConversation(pendingOpen);
+    clearPendingOpen();
+  }, [ready, pendingOpen, openConversation, clearPendingOpen]);
+
+  const sendFrame = session.send;
 
   /** Fetches the messages of a conversation after the newest one we hold, and merges them. */
   const fetchNewer = useCallback(
@@ -187,7 +163,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         store.dispatch({ type: "read", conversationId: selectedId, seq: selectedTopSeq });
         // Best effort: a failure only delays the customer's blue ticks.
         act(
-          liveRef.current,
+          live(),
           { type: "read", conversationId: selectedId, upToSeq: selectedTopSeq },
           () => undefined,
           () => api.markRead(selectedId, selectedTopSeq),
@@ -199,46 +175,24 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     return () => document.removeEventListener("visibilitychange", markRead);
   }, [selectedId, selectedTopSeq, store]);
 
-  useEffect(() => saveReadSeq(me.id, state.readSeq), [me.id, state.readSeq]);
-
   // ---- Actions ---------------------------------------------------------------------
 
   const changeStatus = useCallback(
     async (status: SelectableStatus) => {
-      setStatusBusy(true);
-      try {
-        store.dispatch({ type: "agent", agent: await api.setStatus(status) });
-      } catch (error) {
-        showToast(t("status.changeFailed", { message: describe(error) }), "error");
-      } finally {
-        setStatusBusy(false);
-      }
+      const failure = await setStatus(status);
+      if (failure) showToast(failure, "error");
     },
-    [store, showToast, t, describe],
+    [setStatus, showToast],
   );
 
   const acceptOffer = useCallback(
     async (conversationId: string) => {
-      try {
-        const conversation = await act(
-          liveRef.current,
-          { type: "accept", conversationId },
-          (result) => answered(result.conversation),
-          () => api.acceptOffer(conversationId),
-        );
-        store.dispatch({ type: "conversation", conversation });
-        store.dispatch({ type: "offer_removed", conversationId });
-        openConversation(conversationId);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 409) {
-          store.dispatch({ type: "offer_removed", conversationId });
-          showToast(t("offer.gone"));
-        } else {
-          showToast(t("offer.failed", { message: describe(error) }), "error");
-        }
-      }
+      const outcome = await accept(conversationId);
+      if (outcome.kind === "taken") openConversation(conversationId);
+      else if (outcome.kind === "gone") showToast(t("offer.gone"));
+      else showToast(outcome.message, "error");
     },
-    [store, showToast, t, describe, openConversation],
+    [accept, showToast, t, openConversation],
   );
 
   const lifecycle = useLifecycleActions({
@@ -251,15 +205,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   });
 
   // Shortcuts (Alt+↑/↓, Alt+1..9, Alt+A/C/R/W, ?), notifications, the title, the drawer.
-  const chrome = useDeskChrome({
-    state,
-    ready,
-    agentId: me.id,
-    selectedId,
-    t,
-    open: openConversation,
-    setView,
-  });
+  const chrome = useDeskChrome({ state, selectedId, open: openConversation, setView });
 
   /** What a toolbar send carries, by its outbox entry's clientId (the entry keeps its summary). */
   const outboxContent = useRef(new Map<string, SendContent>());
@@ -271,7 +217,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         const message = content
           ? await api.sendContent(entry.conversationId, entry.clientId, content)
           : await act(
-              liveRef.current,
+              live(),
               {
                 type: "send",
                 conversationId: entry.conversationId,
@@ -388,7 +334,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
       <main class="page-center">
         <LoadError
           message={t("app.loadFailed", { message: describe(phase.error) })}
-          onRetry={loadDesktop}
+          onRetry={reload}
         />
       </main>
     );
@@ -400,6 +346,8 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
         <Header
           agentName={state.agent?.name ?? me.name}
           agent={state.agent}
+          conversations={state.conversations.length}
+          offers={state.offers.length}
           statusBusy={statusBusy}
           connection={connection}
           onStatusChange={changeStatus}
@@ -477,26 +425,4 @@ function newClientId(): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-const readSeqKey = (agentId: string) => `parley.readSeq.${agentId}`;
-
-function loadReadSeq(agentId: string): Record<string, number> {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(readSeqKey(agentId)) ?? "{}");
-    if (typeof parsed !== "object" || parsed === null) return {};
-    const result: Record<string, number> = {};
-    for (const [id, seq] of Object.entries(parsed)) if (typeof seq === "number") result[id] = seq;
-    return result;
-  } catch {
-    return {};
-  }
-}
-
-function saveReadSeq(agentId: string, readSeq: Readonly<Record<string, number>>): void {
-  try {
-    localStorage.setItem(readSeqKey(agentId), JSON.stringify(readSeq));
-  } catch {
-    // Unread badges just start from zero next time.
-  }
 }

@@ -8,11 +8,11 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { AgentView, SelectableStatus } from "../../shared/protocol.ts";
-import { SelectableStatus as SelectableStatusSchema } from "../../shared/protocol.ts";
 import { useSession } from "../admin/kit/context.ts";
 import { Link } from "../admin/kit/router.tsx";
 import { ProfileButton } from "../desk/account/ProfileButton.tsx";
 import { NotifySettingsButton } from "../desk/notify/NotifySettings.tsx";
+import { LoadCounter, StatusField } from "../desk/session/DeskStatus.tsx";
 import { useI18n } from "../i18n.ts";
 import { DeskNav, type DeskView } from "../lifecycle/DeskNav.tsx";
 import type { ConnectionState } from "../live.ts";
@@ -22,6 +22,9 @@ import { ServiceStatusIndicator } from "./ServiceStatus.tsx";
 interface HeaderProps {
   agentName: string;
   agent: AgentView | null;
+  /** Conversations on my desk, and offers waiting for me (counted apart). */
+  conversations: number;
+  offers: number;
   statusBusy: boolean;
   connection: ConnectionState;
   onStatusChange: (status: SelectableStatus) => void;
@@ -38,11 +41,11 @@ interface HeaderProps {
   onShowShortcuts?: () => void;
 }
 
-const SELECTABLE: readonly SelectableStatus[] = SelectableStatusSchema.options;
-
 export function Header({
   agentName,
   agent,
+  conversations,
+  offers,
   statusBusy,
   connection,
   onStatusChange,
@@ -89,49 +92,10 @@ export function Header({
         {agentName}
       </p>
 
-      <div class="header-field status-field">
-        <label for="status-select">{t("status.label")}</label>
-        <select
-          id="status-select"
-          class={agent ? `status-${agent.status}` : undefined}
-          value={agent?.status ?? ""}
-          disabled={!agent || statusBusy}
-          aria-describedby={rona ? "rona-hint" : undefined}
-          onChange={(e) => {
-            const parsed = SelectableStatusSchema.safeParse(e.currentTarget.value);
-            if (parsed.success && parsed.data !== agent?.status) onStatusChange(parsed.data);
-          }}
-        >
-          {rona && (
-            <option value="rona" disabled>
-              {t("status.rona")}
-            </option>
-          )}
-          {SELECTABLE.map((status) => (
-            <option key={status} value={status}>
-              {t(`status.${status}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      {rona && (
-        <p id="rona-hint" class="rona-banner" role="alert">
-          <strong>{t("status.rona")}</strong> {t("status.ronaHint")}
-        </p>
-      )}
+      <StatusField agent={agent} busy={statusBusy} onChange={onStatusChange} />
 
       {agent && (
-        <p class="load" title={t("header.load")}>
-          <span class="visually-hidden">
-            {t("header.loadLabel", { load: agent.load, max: agent.maxConversations })}
-          </span>
-          <span aria-hidden="true">
-            {t("header.load")}{" "}
-            <strong>
-              {t("header.loadValue", { load: agent.load, max: agent.maxConversations })}
-            </strong>
-          </span>
-        </p>
+        <LoadCounter conversations={conversations} max={agent.maxConversations} offers={offers} />
       )}
 
       <p

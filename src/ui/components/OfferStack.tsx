@@ -11,11 +11,13 @@ import { Countdown, Elapsed } from "./Timers.tsx";
 
 interface OfferStackProps {
   offers: readonly OfferView[];
+  /** Shown over another page of the app (customers, administration), not in the desk. */
+  away?: boolean;
   /** Resolves when the accept call finished, whatever its outcome. */
   onAccept: (conversationId: string) => Promise<void>;
 }
 
-export function OfferStack({ offers, onAccept }: OfferStackProps) {
+export function OfferStack({ offers, away = false, onAccept }: OfferStackProps) {
   const { t } = useI18n();
   const seen = useRef(new Set<string>());
   const buttons = useRef(new Map<string, HTMLButtonElement>());
@@ -32,7 +34,7 @@ export function OfferStack({ offers, onAccept }: OfferStackProps) {
 
   if (offers.length === 0) return null;
   return (
-    <section class="offer-stack" aria-label={t("offers.title")}>
+    <section class={away ? "offer-stack is-away" : "offer-stack"} aria-label={t("offers.title")}>
       {offers.map((offer, index) => (
         <OfferCard
           key={offer.conversationId}
@@ -89,9 +91,8 @@ function OfferCard({
       <h2 id={`offer-title-${id}`} class="offer-title">
         {t(heading.key, heading.name ? { name: heading.name } : undefined)}: {name}
       </h2>
+      {/* Two pairs a row: the card stays short, so offers never push the conversation away. */}
       <dl id={`offer-details-${id}`} class="offer-details">
-        <dt>{t("offer.customer")}</dt>
-        <dd>{offer.customerName || t("app.none")}</dd>
         <dt>{t("offer.phone")}</dt>
         <dd>{offer.customerPhone ?? t("app.none")}</dd>
         <dt>{t("offer.number")}</dt>

@@ -10,6 +10,7 @@ import type { MeView } from "../../../shared/protocol.ts";
 import { api, errorMessage, NetworkError } from "../../api.ts";
 import { Toasts, useToasts } from "../../components/Feedback.tsx";
 import { LanguageSelect } from "../../components/LanguageSelect.tsx";
+import { DeskStatusBar } from "../../desk/session/DeskStatus.tsx";
 import { useI18n } from "../../i18n.ts";
 import { AdminContext } from "./context.ts";
 import { isUnder } from "./route.ts";
@@ -87,6 +88,7 @@ export function AdminShell({ me, nav, onSignedOut, title, children }: AdminShell
             {me.role !== "operator" && <span class="muted"> · {me.tenantName}</span>}
           </p>
           <p class="admin-user">{me.name}</p>
+          <DeskStatusBar onFailure={(message) => showToast(message, "error")} />
           {me.role !== "operator" && (
             <Link id="nav-desktop" class="button" href="/">
               {t("admin.toDesktop")}

@@ -1,8 +1,9 @@
 /**
- * What the desk does to get the agent's attention: the tab title counts pending offers
- * and unread customer messages ("(2) Parley — Agent desktop"); with the agent's choices
- * on, each new offer, and each new customer message in a conversation that is not on
- * screen (or while the tab is hidden), raises a browser notification and/or a beep.
+ * What the desk does to get the agent's attention, on every page of the app: the tab
+ * title counts pending offers and unread customer messages ("(2) Parley — Agent
+ * desktop"); with the agent's choices on, each new offer, and each new customer message
+ * in a conversation that is not on screen (or while the tab is hidden), raises a
+ * browser notification and/or a beep.
  * Clicking a notification brings the window forward and shows the offer or conversation.
  */
 import { useEffect, useRef } from "preact/hooks";
@@ -21,19 +22,22 @@ interface Options {
   agentId: string;
   selectedId: string | null;
   t: Translate;
+  /** The page's own title, which the count goes in front of. */
+  baseTitle: string;
   /** Shows one offer (focus on its Accept). */
   onShowOffer: (conversationId: string) => void;
   /** Shows one of my conversations. */
   onOpen: (conversationId: string) => void;
 }
 
-/** Announces new offers and messages and keeps the tab title's count. Call once, in the desk. */
+/** Announces new offers and messages and keeps the tab title's count. Call once, in the desk session. */
 export function useDeskNotifications({
   state,
   ready,
   agentId,
   selectedId,
   t,
+  baseTitle,
   onShowOffer,
   onOpen,
 }: Options): void {
@@ -50,12 +54,14 @@ export function useDeskNotifications({
   useEffect(() => {
     // After the App's own title effect (parents run theirs after children), not before it.
     queueMicrotask(() => {
-      document.title = titleWithCount(t("app.title"), attention);
+      document.title = titleWithCount(baseTitle, attention);
     });
-  }, [attention, t]);
+  }, [attention, baseTitle]);
+  const latestTitle = useRef(baseTitle);
+  latestTitle.current = baseTitle;
   useEffect(
     () => () => {
-      document.title = latest.current.t("app.title");
+      document.title = latestTitle.current;
     },
     [],
   );

@@ -1,25 +1,20 @@
 /**
  * The desk's chrome in one hook, so the Desktop wires it with a single call: keyboard
- * shortcuts, notifications and the tab title, the conversation drawer of narrow screens,
- * the shortcuts help, and each conversation's "since the last unread message".
+ * shortcuts, the conversation drawer of narrow screens, the shortcuts help, and each
+ * conversation's "since the last unread message". (Notifications and the tab title
+ * belong to the desk session, which lives on every page: desk/session/session.tsx.)
  */
 import type { ComponentChildren } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
-import type { Translate } from "../../i18n.ts";
+import { useEffect, useState } from "preact/hooks";
 import type { DeskView } from "../../lifecycle/DeskNav.tsx";
 import { type DesktopState, unreadCount } from "../../state.ts";
 import { lastUnreadAt } from "../notify/unread.ts";
-import { useDeskNotifications } from "../notify/useDeskNotifications.ts";
 import { ShortcutsDialog } from "./ShortcutsDialog.tsx";
 import { useDeskShortcuts } from "./useDeskShortcuts.ts";
 
 interface Options {
   state: DesktopState;
-  /** The snapshot is in (nothing is announced before). */
-  ready: boolean;
-  agentId: string;
   selectedId: string | null;
-  t: Translate;
   /** Shows one of my conversations in the pane. */
   open: (conversationId: string) => void;
   setView: (view: DeskView) => void;
@@ -40,36 +35,12 @@ export interface DeskChrome {
 }
 
 /** Wires the chrome; call once in the Desktop. */
-export function useDeskChrome({
-  state,
-  ready,
-  agentId,
-  selectedId,
-  t,
-  open,
-  setView,
-}: Options): DeskChrome {
+export function useDeskChrome({ state, selectedId, open, setView }: Options): DeskChrome {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
 
   // Choosing a conversation (from the drawer, a shortcut or a notification) shows it.
   useEffect(() => setDrawerOpen(false), [selectedId]);
-
-  const showOffer = useCallback((conversationId: string) => {
-    const accept = offerAcceptButton(conversationId);
-    accept?.scrollIntoView({ block: "nearest" });
-    accept?.focus();
-  }, []);
-
-  useDeskNotifications({
-    state,
-    ready,
-    agentId,
-    selectedId,
-    t,
-    onShowOffer: showOffer,
-    onOpen: open,
-  });
 
   useDeskShortcuts({
     conversationIds: () => state.conversations.map((c) => c.id),
