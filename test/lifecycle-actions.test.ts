@@ -606,11 +606,16 @@ describe("conference", () => {
       text: "ancora io",
     });
     expect(afterLeaving.status).toBe(404);
-    expect((await conversationRead(t.tenantId, id)).conversation).toMatchObject({
-      agentId: anna.userId,
-      participants: [],
-    });
+    const afterwards = await conversationRead(t.tenantId, id);
+    expect(afterwards.conversation).toMatchObject({ agentId: anna.userId, participants: [] });
     expect((await onDesk(anna, id))?.state).toBe("assigned");
+    // The system notes carry their notice, which each desk shows in its own language.
+    expect(
+      afterwards.messages.filter((m) => m.content?.type === "note").map((m) => m.content),
+    ).toEqual([
+      { type: "note", body: "Bruno joined the conversation", notice: "joined", detail: "Bruno" },
+      { type: "note", body: "Bruno left the conversation", notice: "left", detail: "Bruno" },
+    ]);
   });
 
   it("the owner's close releases the guests; a skillset with nobody available is 409", async () => {

@@ -7,12 +7,12 @@
  * refuse, in the same words; a masked agent's results are masked.
  */
 import { describe, expect, it } from "vitest";
-import { refusal } from "../src/shared/refusals";
+import { refusal, refusalIn } from "../src/shared/refusals";
 import { switchMasking } from "./kit/admin";
 import { deskAgent, desktopOf, offerFor } from "./kit/conversation";
 import { phone } from "./kit/ids";
 import { customerWrites, relaySim } from "./kit/meta";
-import { meterCounts, openSocket, socketAction } from "./kit/session";
+import { call, meterCounts, openSocket, socketAction } from "./kit/session";
 import { phoneHolds, phoneThread } from "./kit/simulator";
 import { openTenant } from "./kit/tenant";
 import { eventually } from "./kit/wait";
@@ -97,6 +97,39 @@ describe("the desk's actions over its socket", () => {
     expect(socket.events.some((e) => e.type === "result" && e.ref === "r1")).toBe(false);
     // The bad frame's answer carries its ref: the desk stops waiting and sends over HTTP.
     expect(socket.events.find((e) => e.type === "error")).toMatchObject({ ref: "r1" });
+    socket.ws.close();
+  });
+
+  it("an Italian desktop's refusals are in Italian, over its socket and over HTTP alike", async () => {
+    const t = await openTenant();
+    const agent = await deskAgent(t, "Anna", ["care"]);
+    const socket = await openSocket(agent, (await desktopOf(agent)).seq, "it");
+    await customerWrites(t.phoneNumberId, phone(), "Buongiorno");
+    const { conversationId } = await offerFor(agent.userId, agent.tenantId);
+    const italian = refusalIn("it", "conversationNotYours");
+    expect(italian.message).toBe("Nessuna conversazione così tra le tue");
+    const overSocket = await socketAction(socket, {
+      type: "send",
+      conversationId,
+      clientId: crypto.randomUUID(),
+      text: "non ancora accettata",
+    });
+    expect(overSocket.error).toEqual({
+      status: italian.status,
+      code: italian.code,
+      message: italian.message,
+    });
+    const overHttp = await call(
+      agent,
+      "POST",
+      `/api/conversations/${conversationId}/messages`,
+      { clientId: crypto.randomUUID(), text: "non ancora accettata" },
+      { "Accept-Language": "it" },
+    );
+    expect(overHttp.status).toBe(italian.status);
+    expect(((await overHttp.json()) as { error: { message: string } }).error.message).toBe(
+      italian.message,
+    );
     socket.ws.close();
   });
 

@@ -15,7 +15,7 @@ export const MediaKind = z.enum(["image", "audio", "voice", "video", "document",
 export type MediaKind = z.infer<typeof MediaKind>;
 
 /** Background work that failed, as a note in the conversation says it (see src/durable/conversation/notices.ts). */
-export const NoticeCode = z.enum(["close_mail_failed", "history_failed"]);
+export const NoticeCode = z.enum(["close_mail_failed", "history_failed", "joined", "left"]);
 export type NoticeCode = z.infer<typeof NoticeCode>;
 
 /** One shared contact card (vCard-like, only what the desktop shows). */

@@ -130,6 +130,63 @@ export const REFUSALS = {
     ]),
 } satisfies Record<string, Refusal | ((...args: never[]) => Refusal)>;
 
+/**
+ * The refusals' messages in Italian, by the same names (the status, code and fields
+ * stay those of REFUSALS). A field's message is translated too.
+ */
+const MESSAGES_IT: {
+  [N in keyof typeof REFUSALS]: (typeof REFUSALS)[N] extends (...args: infer A) => Refusal
+    ? (...args: A) => string
+    : string;
+} = {
+  unauthenticated: "Accedi prima",
+  adminsOnly: "Solo gli amministratori possono farlo",
+  operatorOnly: "Solo l'operatore della piattaforma può farlo",
+  tenantsOnly: "I clienti appartengono alle aziende",
+  notAnAgent: "Questo utente non può prendere conversazioni",
+  unavailable: "Il servizio non ha risposto: riprova tra un momento",
+  conversationNotYours: "Nessuna conversazione così tra le tue",
+  conversationMissing: "Nessuna conversazione così",
+  conversationClosed: "La conversazione è chiusa",
+  replyWindowClosed:
+    "Sono passate più di 24 ore dall'ultimo messaggio del cliente: si può inviare solo un template",
+  uploadGone: "Nessun file caricato così in questa conversazione",
+  messageNotYours: "Nessun messaggio così nelle tue conversazioni",
+  notResendable: "Si può reinviare solo un messaggio non confermato o non riuscito",
+  offerGone: "Questa offerta è scaduta o è stata ritirata",
+  fileMissing: "Nessun file così",
+  transferNotAssigned: "Solo l'operatore che ha la conversazione può trasferirla",
+  inviteNotAssigned: "Solo l'operatore che ha la conversazione può invitare",
+  alreadyIn: (guestName) => `${guestName} è già in questa conversazione`,
+  guestNotAvailable: (guestName) =>
+    `${guestName} non è disponibile (non è Pronto, o è al suo limite)`,
+  nobodyAvailable: "Nessuno di quello skillset può entrare adesso",
+  notAGuest:
+    "Solo un operatore invitato può uscire; chi ha la conversazione la chiude o la trasferisce",
+  notWaiting: "Qualcun altro ha preso questa conversazione, o non è più in attesa",
+  waitingMissing: "Nessuna conversazione in attesa così",
+  atCapacityToTake:
+    "Hai raggiunto il tuo limite di conversazioni: chiudine una prima di prenderne un'altra",
+  atCapacityToStart:
+    "Hai raggiunto il tuo limite di conversazioni: chiudine una prima di avviarne un'altra",
+  alreadyOpen: (agentName) =>
+    `${agentName ?? "Un altro operatore"} ha già una conversazione aperta con questo cliente su questo numero`,
+  customerWaiting:
+    "La conversazione di questo cliente su questo numero aspetta un operatore: prendila dalle conversazioni in attesa",
+  awaitingReply:
+    "Il cliente non ha ancora risposto al tuo template: si può inviare solo un altro template",
+  startWindowClosed:
+    "Il cliente non ha scritto nelle ultime 24 ore: si può inviare solo un template",
+  notPending: "Questo non è un tuo template in attesa di risposta",
+  tenantMissing: "Nessuna azienda così",
+  emailTaken: () => "Questo indirizzo e-mail ha già un account",
+};
+
+/** Field messages of refusals, in Italian. */
+const FIELD_MESSAGES_IT: Record<string, string> = {
+  "already has an account": "ha già un account",
+};
+
 type Refusals = typeof REFUSALS;
 export type RefusalName = keyof Refusals;
 /** Refusals that take no argument: what an actor's result code can map to. */
@@ -140,12 +197,37 @@ export type ArgsOf<N extends RefusalName> = Refusals[N] extends (...args: infer 
   ? A
   : [];
 
-/** The refusal's answer, without answering (for tests and documentation). */
+/** The refusal's answer, in English, without answering (for tests and documentation). */
 export function refusal<N extends RefusalName>(name: N, ...args: ArgsOf<N>): Refusal {
   const entry: unknown = REFUSALS[name];
   return typeof entry === "function"
     ? (entry as (...a: ArgsOf<N>) => Refusal)(...args)
     : (entry as Refusal);
+}
+
+/** The refusal's answer with its message in `language` ("en" or "it"). */
+export function refusalIn<N extends RefusalName>(
+  language: "en" | "it",
+  name: N,
+  ...args: ArgsOf<N>
+): Refusal {
+  const english = refusal(name, ...args);
+  if (language !== "it") return english;
+  const entry: unknown = MESSAGES_IT[name];
+  const message =
+    typeof entry === "function" ? (entry as (...a: ArgsOf<N>) => string)(...args) : String(entry);
+  return {
+    ...english,
+    message,
+    ...(english.fields
+      ? {
+          fields: english.fields.map((f) => ({
+            ...f,
+            message: FIELD_MESSAGES_IT[f.message] ?? f.message,
+          })),
+        }
+      : {}),
+  };
 }
 
 /**

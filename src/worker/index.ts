@@ -25,7 +25,7 @@ import { serviceStatus } from "./api/service-status";
 import { uploads } from "./api/uploads";
 import type { AppEnv } from "./app/app-types";
 import { drillHooks } from "./app/drill-hooks";
-import { errorBody } from "./app/http";
+import { errorBody, speakCallerLanguage } from "./app/http";
 import { maskForAgents } from "./app/mask-for-agents";
 import { openApiDocument } from "./app/openapi";
 import { auth } from "./auth/auth";
@@ -47,6 +47,7 @@ const app = new Hono<AppEnv>();
 // First, so every answer (errors and the app's files included) carries them.
 app.use(requestId);
 app.use(requestContext);
+app.use(speakCallerLanguage);
 app.use(securityHeaders);
 app.use(logDenied);
 

@@ -167,9 +167,13 @@ export async function badFields(res: Response): Promise<string[]> {
  * it closes, its close code. With `lastSeq` (null: from the start) it sends
  * `resume`, as the desktop does.
  */
-export async function openSocket(session: Session | string, lastSeq?: number | null) {
+export async function openSocket(
+  session: Session | string,
+  lastSeq?: number | null,
+  language?: "en" | "it",
+) {
   const cookie = typeof session === "string" ? session : session.cookie;
-  const res = await exports.default.fetch(`${BASE}/api/ws`, {
+  const res = await exports.default.fetch(`${BASE}/api/ws${language ? `?lang=${language}` : ""}`, {
     headers: { Upgrade: "websocket", Cookie: cookie },
   });
   expect(res.status).toBe(101);

@@ -97,7 +97,7 @@ export class AgentActor extends DurableObject<Env> {
       log: this.log,
       snapshot: (tenantId) => this.snapshot(tenantId),
       seated: (conversationId) => seated(db, conversationId),
-      act: (tenantId, action) =>
+      act: (tenantId, action, language) =>
         runSocketAction(
           {
             env,
@@ -109,6 +109,7 @@ export class AgentActor extends DurableObject<Env> {
           },
           tenantId,
           action,
+          language,
         ),
     });
     // Answer pings without waking the actor from hibernation.

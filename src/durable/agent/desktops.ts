@@ -25,6 +25,8 @@ import type { SocketAction } from "./socket-actions";
 const SESSION_CHECK_MAX_MS = 10 * 60_000;
 /** A desktop socket's tag naming the session it was opened with. */
 const SESSION_TAG = "session:";
+/** A desktop socket's tag naming its language (its refusals are written in it). */
+const LANGUAGE_TAG = "lang:";
 
 /** What the desktops need of the actor. */
 export interface DesktopDeps {
@@ -40,8 +42,8 @@ export interface DesktopDeps {
   log: Pick<EventLog, "replay" | "snapshotFrame" | "toDesktop">;
   snapshot: (tenantId: string) => Promise<DesktopSnapshot | null>;
   seated: (conversationId: string) => boolean;
-  /** Runs a desktop's action (send, accept, read) for the socket's tenant. */
-  act: (tenantId: string, action: SocketAction) => Promise<ActionResult>;
+  /** Runs a desktop's action (send, accept, read) for the socket's tenant, refusals in its language. */
+  act: (tenantId: string, action: SocketAction, language: "en" | "it") => Promise<ActionResult>;
 }
 
 /** The agent's open desktops and their sessions. */
@@ -65,7 +67,12 @@ export class Desktops {
     // desktop through its `resume`, in order, rather than live ahead of it.
     await presence.cameOnline(profile);
     const pair = new WebSocketPair();
-    sockets.acceptWebSocket(pair[1], [tenantId, `${SESSION_TAG}${sessionId}`]);
+    const language = request.headers.get("X-Parley-Language") === "it" ? "it" : "en";
+    sockets.acceptWebSocket(pair[1], [
+      tenantId,
+      `${SESSION_TAG}${sessionId}`,
+      `${LANGUAGE_TAG}${language}`,
+    ]);
     // Its session is checked when it could next end (expiry or idle time).
     const check = sessionCheckCell.get();
     if (check === null || check > now() + SESSION_CHECK_MAX_MS) {
@@ -107,7 +114,9 @@ export class Desktops {
       case "send":
       case "accept":
       case "read": {
-        const result = await this.deps.act(this.deps.sockets.getTags(ws)[0] ?? "", frame);
+        const tags = this.deps.sockets.getTags(ws);
+        const language = tags.includes(`${LANGUAGE_TAG}it`) ? "it" : "en";
+        const result = await this.deps.act(tags[0] ?? "", frame, language);
         try {
           ws.send(this.deps.log.toDesktop(JSON.stringify(result)));
         } catch {

@@ -8,7 +8,12 @@
  * so they read the same whichever way the action came.
  */
 import type { ActionResult, ClientFrame, MessageView } from "../../shared/protocol";
-import { ACCEPT_REFUSALS, type PlainRefusal, refusal, SEND_REFUSALS } from "../../shared/refusals";
+import {
+  ACCEPT_REFUSALS,
+  type PlainRefusal,
+  refusalIn,
+  SEND_REFUSALS,
+} from "../../shared/refusals";
 import type { AcceptResult } from "../contracts";
 import type { Env } from "../env";
 import type { Profile } from "./profile";
@@ -28,8 +33,8 @@ export interface SocketActionDeps {
   show: (conversationId: string, message: MessageView) => void;
 }
 
-function refused(ref: string, name: PlainRefusal): ActionResult {
-  const { status, code, message } = refusal(name);
+function refused(ref: string, name: PlainRefusal, language: "en" | "it"): ActionResult {
+  const { status, code, message } = refusalIn(language, name);
   return { type: "result", ref, error: { status, code, message } };
 }
 
@@ -38,14 +43,16 @@ export async function runSocketAction(
   deps: SocketActionDeps,
   tenantId: string,
   action: SocketAction,
+  language: "en" | "it" = "en",
 ): Promise<ActionResult> {
   const { ref } = action;
   const profile = deps.profile();
-  if (!profile || profile.tenantId !== tenantId) return refused(ref, "notAnAgent");
+  if (!profile || profile.tenantId !== tenantId) return refused(ref, "notAnAgent", language);
   try {
     switch (action.type) {
       case "send": {
-        if (!deps.seated(action.conversationId)) return refused(ref, "conversationNotYours");
+        if (!deps.seated(action.conversationId))
+          return refused(ref, "conversationNotYours", language);
         const result = await deps.env.CONVERSATION.getByName(action.conversationId).sendText(
           tenantId,
           { id: profile.id, name: profile.name },
@@ -55,28 +62,29 @@ export async function runSocketAction(
           // Shown here rather than by a call back from the conversation.
           true,
         );
-        if (!result.ok) return refused(ref, SEND_REFUSALS[result.code]);
+        if (!result.ok) return refused(ref, SEND_REFUSALS[result.code], language);
         deps.show(action.conversationId, result.message);
         return { type: "result", ref, message: result.message };
       }
       case "accept": {
         const result = await deps.accept(tenantId, action.conversationId);
-        if (!result.ok) return refused(ref, ACCEPT_REFUSALS[result.code]);
+        if (!result.ok) return refused(ref, ACCEPT_REFUSALS[result.code], language);
         return { type: "result", ref, conversation: result.conversation };
       }
       case "read": {
-        if (!deps.seated(action.conversationId)) return refused(ref, "conversationNotYours");
+        if (!deps.seated(action.conversationId))
+          return refused(ref, "conversationNotYours", language);
         const result = await deps.env.CONVERSATION.getByName(action.conversationId).markRead(
           tenantId,
           profile.id,
           action.upToSeq,
         );
-        return result.ok ? { type: "result", ref } : refused(ref, "conversationNotYours");
+        return result.ok ? { type: "result", ref } : refused(ref, "conversationNotYours", language);
       }
     }
   } catch (err) {
     // The desktop may repeat the action over HTTP: a send is idempotent by its clientId.
     console.error(`socket action ${action.type} failed`, err);
-    return refused(ref, "unavailable");
+    return refused(ref, "unavailable", language);
   }
 }

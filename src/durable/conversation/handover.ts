@@ -11,6 +11,7 @@ import type { ConversationView, Participant, WaitQueueKind } from "../../shared/
 import type { RouteRequest } from "../contracts";
 import type { ConversationDeps } from "./deps";
 import { requestArchive } from "./history";
+import { noticePayload, noticeText } from "./notices";
 import { type NotifyDeps, notifyView, releaseSeats } from "./notify";
 import { conversationView } from "./paging";
 import {
@@ -225,7 +226,8 @@ export function join(deps: ConferenceDeps, guest: Participant): ConversationView
       deps,
       record,
       `joined:${guest.id}:${deps.now()}`,
-      `${guest.name} joined the conversation`,
+      noticeText("joined", "en", guest.name),
+      noticePayload("joined", guest.name),
     );
     notifyView(deps, record);
   }
@@ -245,7 +247,13 @@ export async function leave(
   if (!guest) return { ok: false, code: "not_assigned" };
   record.participants = participants.filter((p) => p.id !== guestId);
   deps.save(record);
-  addNote(deps, record, `left:${guestId}:${deps.now()}`, `${guest.name} left the conversation`);
+  addNote(
+    deps,
+    record,
+    `left:${guestId}:${deps.now()}`,
+    noticeText("left", "en", guest.name),
+    noticePayload("left", guest.name),
+  );
   const view = conversationView(deps.db, record);
   await releaseSeats(deps, record, [guest], view);
   notifyView(deps, record);

@@ -30,6 +30,14 @@ const TEXTS: Record<NoticeCode, Record<Language, (detail: string) => string>> = 
     it: () =>
       "Non è stato ancora possibile salvare questa conversazione nello storico del cliente; si riprova ogni pochi minuti.",
   },
+  joined: {
+    en: (name) => `${name} joined the conversation`,
+    it: (name) => `${name} ora partecipa alla conversazione`,
+  },
+  left: {
+    en: (name) => `${name} left the conversation`,
+    it: (name) => `${name} non partecipa più alla conversazione`,
+  },
 };
 
 /** The stored text of a notice in `language`. Pure. */

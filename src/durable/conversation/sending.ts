@@ -82,6 +82,8 @@ export function addNote(
   record: ConversationRecord,
   key: string,
   text: string,
+  /** The notice it shows, in each agent's language (notices.ts `noticePayload`). */
+  payload: string | null = null,
 ): void {
   const row = insertOurs(
     deps.db,
@@ -89,7 +91,7 @@ export function addNote(
       id: `note:${key}`,
       kind: "note",
       text,
-      payload: null,
+      payload,
       status: null,
       sender: { type: "system" },
       at: deps.now(),

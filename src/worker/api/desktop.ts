@@ -16,6 +16,7 @@ import {
   CloseOptions,
   ConversationView,
   DesktopSnapshot,
+  Language,
   MarkReadBody,
   MessagesQuery,
   MessageView,
@@ -41,6 +42,8 @@ const ResendParams = ConversationParams.extend({
 });
 /** `limit`: only the newest messages (the desktop's first page). */
 const LatestQuery = z.object({ limit: MessagesQuery.shape.limit });
+/** The desktop's language: what its socket's refusals are written in. */
+const SocketQuery = z.object({ lang: Language.optional() });
 
 /**
  * The managed number of a conversation the caller owns; 404 when it is not the
@@ -368,9 +371,11 @@ export const desktop = new Routes()
     {
       method: "get",
       path: "/api/ws",
-      summary: "WebSocket of live desktop events (send {type:'resume', lastSeq})",
+      summary:
+        "WebSocket of live desktop events (send {type:'resume', lastSeq}); `lang`: the language of its refusals",
       tag: "desktop",
       access: "user",
+      query: SocketQuery,
       status: 101,
     },
     async (c) => {
@@ -379,6 +384,7 @@ export const desktop = new Routes()
       const user = c.var.user;
       const headers = new Headers(c.req.raw.headers);
       headers.set("X-Parley-Tenant", user.tenantId);
+      headers.set("X-Parley-Language", c.req.valid("query").lang ?? languageOf(c));
       // The socket is tagged with its session: it closes when that session ends.
       headers.set("X-Parley-Session", user.sessionId);
       return c.env.AGENT.getByName(user.id).fetch(new Request(c.req.raw, { headers }));

@@ -2,13 +2,14 @@
  * Shared HTTP plumbing: the API's error answers (the one `ApiError` body) and
  * the zod validators, with messages in the caller's language.
  */
-import type { Context } from "hono";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
 import type { ZodType, z } from "zod";
-import { it as zodItalian } from "zod/locales";
 import type { ApiError } from "../../shared/protocol";
+import { type ValidationLanguage, validationErrorMap } from "../../shared/validation-messages";
 
 /** The body of every error answer (`ApiError`, src/shared/protocol.ts). Pure. */
 export function errorBody(
@@ -33,17 +34,28 @@ export function apiError(
 
 // ---- validation messages in the caller's language -------------------------------
 
-type ValidationLanguage = "en" | "it";
-
 /** The UI sends its language as Accept-Language; anything but Italian gets English. */
 export function languageOf(c: Context): ValidationLanguage {
   const first = (c.req.header("Accept-Language") ?? "").split(",")[0]?.trim().toLowerCase();
   return first?.startsWith("it") ? "it" : "en";
 }
 
-const italianErrors = zodItalian().localeError;
+const spoken = new AsyncLocalStorage<ValidationLanguage>();
 
-/** Our own schema messages (src/shared), in Italian; zod's generic ones come from its locale. */
+/** Runs the request with its caller's language known to `callerLanguage` (install first). */
+export const speakCallerLanguage: MiddlewareHandler = (c, next) => spoken.run(languageOf(c), next);
+
+/** The language of the request being answered (English outside one). */
+export function callerLanguage(): ValidationLanguage {
+  return spoken.getStore() ?? "en";
+}
+
+const ERROR_MAPS: Record<ValidationLanguage, ReturnType<typeof validationErrorMap>> = {
+  en: validationErrorMap("en"),
+  it: validationErrorMap("it"),
+};
+
+/** Our own schema messages (src/shared), in Italian; the generic ones: shared/validation-messages.ts. */
 const OWN_MESSAGES_IT: Record<string, string> = {
   "at least 10 characters": "almeno 10 caratteri",
   "digits only, as Meta shows it": "solo cifre, come le mostra Meta",
@@ -62,20 +74,31 @@ const OWN_MESSAGES_IT: Record<string, string> = {
 
 /** Parses with messages in the caller's language. */
 function parseIn<S extends ZodType>(c: Context, schema: S, value: unknown) {
-  return languageOf(c) === "it"
-    ? schema.safeParse(value, { error: italianErrors })
-    : schema.safeParse(value);
+  return schema.safeParse(value, { error: ERROR_MAPS[languageOf(c)] });
 }
 
-function invalid(c: Context, where: string, error: z.ZodError): never {
+/** What a refusal's message starts with, by where the bad input was. */
+type Where = "body" | "query" | "path";
+const LEADS_EN: Record<Where, string> = {
+  body: "Please check the form",
+  query: "Please check the search",
+  path: "This address is not valid",
+};
+const LEADS_IT: Record<Where, string> = {
+  body: "Controlla il modulo",
+  query: "Controlla la ricerca",
+  path: "Questo indirizzo non è valido",
+};
+
+function invalid(c: Context, where: Where, error: z.ZodError): never {
   const italian = languageOf(c) === "it";
   const fields = error.issues.map((i) => ({
     path: i.path.length ? i.path.join(".") : where,
     message: (italian && OWN_MESSAGES_IT[i.message]) || i.message,
   }));
   const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
-  const lead = italian ? `Dati non validi (${where})` : `Invalid ${where}`;
-  apiError(400, "invalid_request", `${lead}: ${summary}`, fields);
+  const lead = (italian ? LEADS_IT : LEADS_EN)[where];
+  apiError(400, "invalid_request", `${lead} — ${summary}`, fields);
 }
 
 /** Parses `value` with `schema`, or answers 400 naming each bad field of `where` (in the caller's language). */

@@ -5,14 +5,17 @@
  * one route's own check (a field it validates, a row it looks up) stays beside
  * that check, with `apiError`.
  */
-import { type ArgsOf, type PlainRefusal, type RefusalName, refusal } from "../../shared/refusals";
-import { apiError } from "./http";
+import { type ArgsOf, type PlainRefusal, type RefusalName, refusalIn } from "../../shared/refusals";
+import { apiError, callerLanguage } from "./http";
 
 export { REFUSALS, type Refusal, refusal } from "../../shared/refusals";
 
-/** Answers the named refusal: throws the HTTPException whose response is its `ApiError`. */
+/**
+ * Answers the named refusal, in the caller's language: throws the HTTPException
+ * whose response is its `ApiError`.
+ */
 export function refuse<N extends RefusalName>(name: N, ...args: ArgsOf<N>): never {
-  const { status, code, message, fields } = refusal(name, ...args);
+  const { status, code, message, fields } = refusalIn(callerLanguage(), name, ...args);
   apiError(status, code, message, fields);
 }
 

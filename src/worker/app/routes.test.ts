@@ -58,12 +58,12 @@ describe("Routes.endpoint", () => {
     const badPath = await post(app, "not-a-uuid", JSON.stringify({ name: "" }));
     expect(badPath.status).toBe(400);
     expect(((await badPath.json()) as { error: { message: string } }).error.message).toMatch(
-      /^Invalid path: id:/,
+      /^This address is not valid — id:/,
     );
     expect((await post(app, ID, "{}", "text/plain")).status).toBe(415);
     const badBody = await post(app, ID, JSON.stringify({ name: "" }));
     expect(((await badBody.json()) as { error: { message: string } }).error.message).toMatch(
-      /^Invalid body: name:/,
+      /^Please check the form — name: Fill this in\./,
     );
   });
 

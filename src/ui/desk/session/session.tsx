@@ -20,7 +20,7 @@ import { isUnder } from "../../admin/kit/route.ts";
 import { navigate, useRoute } from "../../admin/kit/router.tsx";
 import { ApiError, api, errorMessage } from "../../api.ts";
 import { useI18n } from "../../i18n.ts";
-import { act, answered, type ConnectionState, LiveConnection } from "../../live.ts";
+import { act, answered, type ConnectionState, LiveConnection, socketUrl } from "../../live.ts";
 import type { DesktopState } from "../../state.ts";
 import { createDesktopStore, type DesktopStore, useDesktopState } from "../../store.ts";
 import { useDeskNotifications } from "../notify/useDeskNotifications.ts";
@@ -80,7 +80,7 @@ export function DeskSessionProvider({ me, children }: { me: MeView; children: Co
 }
 
 function useDeskSessionState(me: MeView): DeskSession {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const store = useMemo(() => createDesktopStore(loadReadSeq(me.id)), [me.id]);
   const state = useDesktopState(store);
   const [phase, setPhase] = useState<DeskPhase>({ kind: "loading" });
@@ -115,6 +115,8 @@ function useDeskSessionState(me: MeView): DeskSession {
   useEffect(() => {
     if (!ready) return;
     const live = new LiveConnection({
+      // The socket's refusals come in the desktop's language (a switch reconnects).
+      url: socketUrl(`/api/ws?lang=${language}`),
       getLastSeq: () => store.getState().seq,
       onEvent: (event) => store.dispatch({ type: "event", event }),
       onStateChange: setConnection,
@@ -131,7 +133,7 @@ function useDeskSessionState(me: MeView): DeskSession {
       liveRef.current = null;
       live.stop();
     };
-  }, [ready, store]);
+  }, [ready, store, language]);
 
   useEffect(() => saveReadSeq(me.id, state.readSeq), [me.id, state.readSeq]);
 
