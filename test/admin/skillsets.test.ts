@@ -1,6 +1,7 @@
 /**
  * Skillsets through the real Worker and D1: members replaced atomically and
- * validated, exactly one default per number, versions, lists and downloads,
+ * validated, at most one default per number and only the admin's choice,
+ * versions, lists and downloads,
  * deletion side effects, and tenancy on every id (path, body and filter).
  */
 import { env } from "cloudflare:workers";
@@ -35,7 +36,7 @@ async function defaults(admin: Session, numberId: string): Promise<string[]> {
 }
 
 describe("skillsets", () => {
-  it("creates with members; the number's first skillset is its default", async () => {
+  it("creates with members; a skillset is the number's default only when the admin says so", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin, { name: "Linea Roma" });
     const anna = await createUser(admin.tenantId, { name: "Anna" });
@@ -53,7 +54,7 @@ describe("skillsets", () => {
       numberId: n.id,
       numberName: "Linea Roma",
       priority: 8,
-      isDefault: true,
+      isDefault: false,
       botLabel: "Premium",
       version: 1,
       members: [
@@ -61,18 +62,22 @@ describe("skillsets", () => {
         { userId: bruno.id, agentPriority: 3, name: "Bruno" },
       ],
     });
-    const general = await createSkillset(admin, n.id, { name: "General", priority: 3 });
-    expect(general.isDefault).toBe(false);
+    const general = await createSkillset(admin, n.id, {
+      name: "General",
+      priority: 3,
+      isDefault: true,
+    });
+    expect(general.isDefault).toBe(true);
     expect(await skillsetById(admin, vip.id)).toEqual(vip);
   });
 
-  it("keeps exactly one default per number", async () => {
+  it("keeps at most one default per number, switched off or deleted only as the admin says", async () => {
     const admin = await adminSession();
     const n = await createNumber(admin);
     const other = await createNumber(admin);
-    const a = await createSkillset(admin, n.id, { name: "A" });
+    const a = await createSkillset(admin, n.id, { name: "A", isDefault: true });
     const b = await createSkillset(admin, n.id, { name: "B", isDefault: true });
-    const elsewhere = await createSkillset(admin, other.id, { name: "Elsewhere" });
+    const elsewhere = await createSkillset(admin, other.id, { name: "Elsewhere", isDefault: true });
     expect(await defaults(admin, n.id)).toEqual(["B"]);
     // A lost its default flag: its version moved, so an editor holding version 1 must reload.
     const aNow = await skillsetById(admin, a.id);
@@ -91,17 +96,26 @@ describe("skillsets", () => {
     );
     expect(await defaults(admin, n.id)).toEqual(["A"]);
     expect(await defaults(admin, other.id)).toEqual(["Elsewhere"]);
-    // The default cannot simply be switched off.
-    const off = await call(admin, "PATCH", `/api/admin/skillsets/${a.id}`, {
-      version: 3,
-      isDefault: false,
-    });
-    expect(off.status).toBe(400);
-    expect(await badFields(off)).toEqual(["isDefault"]);
-    // Deleting the default hands it to the remaining skillset.
-    expect((await call(admin, "DELETE", `/api/admin/skillsets/${a.id}`)).status).toBe(204);
-    expect(await defaults(admin, n.id)).toEqual(["B"]);
-    expect((await skillsetById(admin, b.id)).isDefault).toBe(true);
+    // Switched off, the number has no default: no other skillset is made one.
+    await callJson(
+      admin,
+      "PATCH",
+      `/api/admin/skillsets/${a.id}`,
+      { version: 3, isDefault: false },
+      200,
+    );
+    expect(await defaults(admin, n.id)).toEqual([]);
+    // Deleting the default leaves the number without one, too.
+    await callJson(
+      admin,
+      "PATCH",
+      `/api/admin/skillsets/${b.id}`,
+      { version: (await skillsetById(admin, b.id)).version, isDefault: true },
+      200,
+    );
+    expect((await call(admin, "DELETE", `/api/admin/skillsets/${b.id}`)).status).toBe(204);
+    expect(await defaults(admin, n.id)).toEqual([]);
+    expect((await skillsetById(admin, a.id)).isDefault).toBe(false);
     expect((await skillsetById(admin, elsewhere.id)).isDefault).toBe(true);
   });
 
@@ -210,7 +224,7 @@ describe("skillsets", () => {
     const rome = await createNumber(admin, { name: "Roma" });
     const milan = await createNumber(admin, { name: "Milano" });
     const anna = await createUser(admin.tenantId, { name: "Anna" });
-    await createSkillset(admin, rome.id, { name: "Billing", priority: 2 });
+    await createSkillset(admin, rome.id, { name: "Billing", priority: 2, isDefault: true });
     await createSkillset(admin, rome.id, {
       name: '=HYPERLINK("http://evil.example","click")',
       priority: 9,

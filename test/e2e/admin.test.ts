@@ -2,7 +2,8 @@
  * Administration in a real browser, end to end: an admin creates a managed
  * number, a skillset on it and an agent (invited by e-mail through a real SMTP
  * server on loopback); the agent sets a password from the mailed link, goes
- * Ready, and receives the next conversation written to that new number.
+ * Ready, and receives the next conversation written to that new number. The
+ * skillset form says what saving does to the number's default before it does it.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -174,5 +175,61 @@ describe("administration", () => {
       .poll(() => second.locator('form.admin-form [name="name"]').inputValue())
       .toBe("General");
     await expect(second.locator(".conflict").count()).resolves.toBe(0);
+  });
+
+  it("the default skillset is only what the admin chose, and the form says what saving will do", async () => {
+    const admin = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    // English chosen on the login page (the test before chose Italian for this admin).
+    await signInPage(
+      admin,
+      stack.url,
+      { email: "admin@demo.parley.test", password: "parley-admin" },
+      { language: "en" },
+    );
+    const openSkillset = async (name: string) => {
+      await admin.goto(`${stack.url}/admin/skillsets`);
+      await admin
+        .locator("table.admin-list tr[data-id]", { hasText: name })
+        .locator("a")
+        .first()
+        .click();
+      await admin.locator('form.admin-form [name="isDefault"]').waitFor();
+    };
+    const note = admin.locator("#skillset-default-outcome");
+    const save = async () => {
+      await admin.click("form.admin-form button[type=submit]");
+      await admin.locator(".toast", { hasText: "Saved" }).last().waitFor();
+    };
+    const isDefault = (name: string) =>
+      admin
+        .locator("table.admin-list tr[data-id]", { hasText: name })
+        .locator("td")
+        .allTextContents()
+        .then((cells) => cells.map((c) => c.trim()).includes("Yes"));
+
+    // Premium becomes the number's first default: said before saving.
+    await openSkillset("Premium");
+    await expect(note.count()).resolves.toBe(0);
+    await admin.locator('form.admin-form [name="isDefault"]').check();
+    await expect(note.textContent()).resolves.toBe(
+      "Saving makes this skillset the number's default.",
+    );
+    await save();
+
+    // Another one instead: the form names the one that stops being the default.
+    await openSkillset("General");
+    await admin.locator('form.admin-form [name="isDefault"]').check();
+    await expect(note.textContent()).resolves.toContain("instead of Premium");
+    await save();
+
+    // Switched off: the number keeps none, and the form says what that means.
+    await admin.locator('form.admin-form [name="isDefault"]').uncheck();
+    await expect(note.textContent()).resolves.toContain("without a default skillset");
+    await save();
+    await admin.goto(`${stack.url}/admin/skillsets`);
+    await admin.locator("table.admin-list tr[data-id]", { hasText: "Premium" }).waitFor();
+    await expect(isDefault("Premium")).resolves.toBe(false);
+    await expect(isDefault("General")).resolves.toBe(false);
+    await admin.close();
   });
 });

@@ -240,7 +240,15 @@ export const adminEn = {
   "skillset.priorityHint":
     "1–9: higher skillsets receive conversations first; overflow goes to the next.",
   "skillset.isDefault": "Default skillset of the number",
-  "skillset.isDefaultHint": "Conversations go here unless the softbot routes them elsewhere.",
+  "skillset.isDefaultHint":
+    "Where the softbot sends a customer who chose nothing. A number has at most one; it may have none.",
+  "skillset.defaultOn": "Saving makes this skillset the number's default.",
+  "skillset.defaultReplaces":
+    "Saving makes this skillset the number's default instead of {name}, which will no longer be.",
+  "skillset.defaultOff":
+    "Saving leaves the number without a default skillset: a customer who chooses nothing in the softbot is offered to the number's skillsets in priority order.",
+  "skillset.deleteDefault":
+    "It is the number's default skillset: the number will have none until you choose another.",
   "skillset.botLabel": "Softbot label",
   "skillset.botLabelHint":
     "What the softbot's menu shows customers (up to 24 characters). Empty = not offered.",
@@ -587,7 +595,15 @@ export const adminIt: Record<AdminMessageKey, string> = {
   "skillset.priorityHint":
     "1–9: gli skillset con priorità più alta ricevono prima; l'eccedenza passa ai successivi.",
   "skillset.isDefault": "Skillset predefinito del numero",
-  "skillset.isDefaultHint": "Le conversazioni arrivano qui se il softbot non le indirizza altrove.",
+  "skillset.isDefaultHint":
+    "Dove il softbot manda il cliente che non sceglie nulla. Un numero ne ha al massimo uno; può non averne.",
+  "skillset.defaultOn": "Salvando, questo skillset diventa il predefinito del numero.",
+  "skillset.defaultReplaces":
+    "Salvando, questo skillset diventa il predefinito del numero al posto di {name}, che non lo sarà più.",
+  "skillset.defaultOff":
+    "Salvando, il numero resta senza skillset predefinito: il cliente che non sceglie nulla nel softbot viene offerto agli skillset del numero in ordine di priorità.",
+  "skillset.deleteDefault":
+    "È lo skillset predefinito del numero: il numero non ne avrà uno finché non ne scegli un altro.",
   "skillset.botLabel": "Etichetta del softbot",
   "skillset.botLabelHint":
     "Ciò che il menu del softbot mostra ai clienti (fino a 24 caratteri). Vuoto = non proposto.",

@@ -3,6 +3,8 @@
  * name, priority 1–9, whether it is the number's default, the softbot's label, and its
  * agents with their priority inside it.
  */
+
+import { useEffect, useState } from "preact/hooks";
 import { type SkillsetView, SkillsetView as SkillsetViewSchema } from "../../../shared/admin.ts";
 import { useI18n } from "../../i18n.ts";
 import {
@@ -22,7 +24,7 @@ import {
   useRecordForm,
 } from "../kit/index.ts";
 import { AGENT_PRIORITIES } from "../kit/membership.ts";
-import { memberOptions, numberOptions, skillsetsApi } from "./api.ts";
+import { memberOptions, numberDefault, numberOptions, skillsetsApi } from "./api.ts";
 import {
   createSkillsetBody,
   emptySkillset,
@@ -37,6 +39,7 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
   const numbers = useOptions("numbers", numberOptions);
   const users = useOptions("users", memberOptions);
 
+  const [currentDefault, setCurrentDefault] = useState<DefaultNow>({ status: "unknown" });
   const form = useRecordForm<SkillsetView, SkillsetDraft>({
     load: creating ? undefined : () => skillsetsApi.get(id),
     empty: emptySkillset(numberId),
@@ -47,8 +50,27 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
         : postJson("/api/admin/skillsets", SkillsetViewSchema, createSkillsetBody(draft)),
     onSaved: (view, created) => {
       if (created) navigate(pathOf("admin", "skillsets", view.id), { replace: true });
+      setCurrentDefault({ status: "unknown" });
     },
   });
+  // The number's default now, so the form can say what saving will do to it.
+  const chosenNumber = form.status === "ready" || form.status === "new" ? form.draft.numberId : "";
+  useEffect(() => {
+    if (!chosenNumber || currentDefault.status !== "unknown") return;
+    let live = true;
+    numberDefault(chosenNumber).then(
+      (found) => live && setCurrentDefault({ status: "known", numberId: chosenNumber, found }),
+      () => live && setCurrentDefault({ status: "failed" }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [chosenNumber, currentDefault.status]);
+  useEffect(() => {
+    if (currentDefault.status === "known" && currentDefault.numberId !== chosenNumber) {
+      setCurrentDefault({ status: "unknown" });
+    }
+  }, [chosenNumber, currentDefault]);
   if (form.status !== "ready" && form.status !== "new") {
     return (
       <RecordGate
@@ -61,6 +83,7 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
   }
 
   const { draft, set, view } = form;
+  const defaultNote = defaultOutcome(t, view, draft.isDefault, currentDefault);
   const priorities = AGENT_PRIORITIES.map((p) => ({ value: String(p), label: String(p) }));
   return (
     <section class="admin-page" aria-labelledby="skillset-heading">
@@ -81,7 +104,11 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
           <DeleteRecord
             id="skillset-delete"
             title={t("skillset.deleteTitle")}
-            message={t("skillset.deleteMessage", { name: view.name })}
+            message={
+              view.isDefault
+                ? `${t("skillset.deleteMessage", { name: view.name })} ${t("skillset.deleteDefault")}`
+                : t("skillset.deleteMessage", { name: view.name })
+            }
             remove={() => skillsetsApi.remove(view.id)}
             backTo="/admin/skillsets"
           />
@@ -141,6 +168,11 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
             checked={draft.isDefault}
             onChange={(v) => set("isDefault", v)}
           />
+          {defaultNote && (
+            <p id="skillset-default-outcome" class="field-note" role="status">
+              {defaultNote}
+            </p>
+          )}
         </FieldGroup>
         <MembershipEditor
           legend={t("skillset.members")}
@@ -155,4 +187,24 @@ export function SkillsetForm({ id, numberId }: { id: string | null; numberId?: s
       </AdminForm>
     </section>
   );
+}
+
+type DefaultNow =
+  | { status: "unknown" }
+  | { status: "failed" }
+  | { status: "known"; numberId: string; found: { id: string; name: string } | null };
+
+/** What saving will do to the number's default, in words; null when nothing changes. */
+function defaultOutcome(
+  t: ReturnType<typeof useI18n>["t"],
+  view: SkillsetView | null,
+  wantsDefault: boolean,
+  now: DefaultNow,
+): string | null {
+  const wasDefault = view?.isDefault ?? false;
+  if (wantsDefault === wasDefault) return null;
+  if (!wantsDefault) return t("skillset.defaultOff");
+  if (now.status !== "known") return t("skillset.defaultOn");
+  const other = now.found && now.found.id !== view?.id ? now.found : null;
+  return other ? t("skillset.defaultReplaces", { name: other.name }) : t("skillset.defaultOn");
 }

@@ -17,3 +17,12 @@ export async function memberOptions(): Promise<Option[]> {
     .filter((u) => u.active)
     .map((u) => ({ value: u.id, label: `${u.name} <${u.email}>` }));
 }
+
+/** The number's default skillset (its name and id), or null when it has none. */
+export async function numberDefault(
+  numberId: string,
+): Promise<{ id: string; name: string } | null> {
+  const list = await fetchAll("/api/admin", "skillsets", SkillsetView, "name", { numberId });
+  const found = list.find((s) => s.isDefault);
+  return found ? { id: found.id, name: found.name } : null;
+}

@@ -1,9 +1,11 @@
 /**
  * Skillsets: groups of agents of one managed number, with a priority (1–9) and
- * an agent priority per member. Exactly one default per number once any
- * exists. Every change reaches the number's actor before the response.
+ * an agent priority per member. A number has at most one default skillset (where
+ * the softbot sends a customer who chose nothing), and only the one the admin
+ * chose: none is made default, or promoted, behind their back. Every change
+ * reaches the number's actor before the response.
  */
-import { and, asc, desc, eq, ne, notExists, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import type { Context } from "hono";
 import { z } from "zod";
@@ -291,19 +293,6 @@ skillsets.endpoint(
     const members = await requireMembers(db, tenantId, body.members);
     const id = crypto.randomUUID();
     const orm = d1(db);
-    // Default when asked, or when the number has no default yet (its first skillset).
-    const noDefaultYet = notExists(
-      orm
-        .select({ x: sql`1` })
-        .from(skillsetsTable)
-        .where(
-          and(
-            eq(skillsetsTable.tenantId, tenantId),
-            eq(skillsetsTable.numberId, body.numberId),
-            eq(skillsetsTable.isDefault, true),
-          ),
-        ),
-    );
     await inOneBatch(orm, [
       ...(body.isDefault ? [clearOtherDefaults(orm, tenantId, body.numberId, id)] : []),
       orm.insert(skillsetsTable).values({
@@ -312,7 +301,7 @@ skillsets.endpoint(
         numberId: body.numberId,
         name: body.name,
         priority: body.priority,
-        isDefault: sql`CASE WHEN ${body.isDefault ? 1 : 0} = 1 OR ${noDefaultYet} THEN 1 ELSE 0 END`,
+        isDefault: body.isDefault ?? false,
         botLabel: body.botLabel,
       }),
       ...memberInserts(orm, tenantId, id, body.members),
@@ -354,12 +343,6 @@ skillsets.endpoint(
     const db = c.env.DB;
     const tenantId = c.var.user.tenantId;
     const current = await ownedSkillset(db, id, tenantId);
-    if (body.isDefault === false && current.isDefault) {
-      const message = "a number always has one default skillset: make another one the default";
-      apiError(400, "invalid_request", `Invalid body: isDefault: ${message}`, [
-        { path: "isDefault", message },
-      ]);
-    }
     const before = view(current);
     const members = body.members
       ? await requireMembers(db, tenantId, body.members)
@@ -369,7 +352,7 @@ skillsets.endpoint(
     if (body.name !== undefined) set.name = body.name;
     if (body.priority !== undefined) set.priority = body.priority;
     if (body.botLabel !== undefined) set.botLabel = body.botLabel;
-    if (body.isDefault) set.isDefault = true;
+    if (body.isDefault !== undefined) set.isDefault = body.isDefault;
     const also: D1Statement[] = [];
     if (body.isDefault) also.push(clearOtherDefaults(orm, tenantId, current.numberId, id));
     if (body.members) {
@@ -407,7 +390,7 @@ skillsets.endpoint(
     method: "delete",
     path: "/api/admin/skillsets/:id",
     summary:
-      "Delete a skillset: memberships go, customers defaulting to it default to none, and another becomes the number's default",
+      "Delete a skillset: memberships go, customers defaulting to it default to none; deleting the number's default leaves it without one",
     tag: TAG,
     access: "admin",
     params: Id,
@@ -419,11 +402,6 @@ skillsets.endpoint(
     const tenantId = c.var.user.tenantId;
     const current = await ownedSkillset(db, id, tenantId);
     const orm = d1(db);
-    const others = and(
-      eq(skillsetsTable.tenantId, tenantId),
-      eq(skillsetsTable.numberId, current.numberId),
-      ne(skillsetsTable.id, id),
-    );
     await deleteOwned(db, skillsetsTable, id, tenantId, NOUN, [
       orm
         .delete(skillsetMembers)
@@ -432,33 +410,6 @@ skillsets.endpoint(
         .update(customers)
         .set({ defaultSkillsetId: null })
         .where(and(eq(customers.tenantId, tenantId), eq(customers.defaultSkillsetId, id))),
-      // Keep one default: the highest-priority remaining skillset inherits it.
-      orm
-        .update(skillsetsTable)
-        .set({ isDefault: true, version: sql`${skillsetsTable.version} + 1` })
-        .where(
-          and(
-            eq(
-              skillsetsTable.id,
-              orm
-                .select({ id: skillsetsTable.id })
-                .from(skillsetsTable)
-                .where(others)
-                .orderBy(
-                  desc(skillsetsTable.priority),
-                  asc(skillsetsTable.name),
-                  asc(skillsetsTable.id),
-                )
-                .limit(1),
-            ),
-            notExists(
-              orm
-                .select({ x: sql`1` })
-                .from(skillsetsTable)
-                .where(and(others, eq(skillsetsTable.isDefault, true))),
-            ),
-          ),
-        ),
       auditStatement(c, {
         action: "delete",
         entity: "skillset",
