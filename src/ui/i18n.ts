@@ -597,6 +597,37 @@ export function formatClock(durationMs: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${ss}` : `${minutes}:${ss}`;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Time since a moment, as a waiting clock reads it: `m:ss`, then `h:mm:ss` within
+ * the day, then days and hours ("3d 4h", "3g 4h") within the week, then the date
+ * ("12 Nov", with the year when it is not this one) — never "95134:10:16".
+ */
+export function formatElapsed(
+  language: Language,
+  since: number,
+  nowMs: number = Date.now(),
+): string {
+  const duration = Math.max(0, nowMs - since);
+  if (duration < DAY_MS) return formatClock(duration);
+  if (duration < 7 * DAY_MS) {
+    const unit = (unit: "day" | "hour", n: number) =>
+      new Intl.NumberFormat(language, { style: "unit", unit, unitDisplay: "narrow" }).format(n);
+    const days = Math.floor(duration / DAY_MS);
+    const hours = Math.floor((duration % DAY_MS) / HOUR_MS);
+    return hours > 0 ? `${unit("day", days)} ${unit("hour", hours)}` : unit("day", days);
+  }
+  const then = new Date(since);
+  const sameYear = then.getFullYear() === new Date(nowMs).getFullYear();
+  return new Intl.DateTimeFormat(language, {
+    day: "numeric",
+    month: "short",
+    ...(sameYear ? {} : { year: "numeric" }),
+  }).format(then);
+}
+
 /** The same duration in words for screen readers and tooltips ("3 minutes ago", "in 20 seconds"). */
 export function formatRelative(language: Language, deltaMs: number): string {
   const format = new Intl.RelativeTimeFormat(language, { numeric: "auto" });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { DEV_DATA_KEY } from "../../src/platform/config";
 import { openSecret } from "../../src/platform/secrets";
 import type { NumberView, Page } from "../../src/shared/admin";
-import { defaultNumberSettings } from "../../src/shared/number-settings";
+import { alwaysOpenWorkingTime, defaultNumberSettings } from "../../src/shared/number-settings";
 import { createNumber, createSkillset } from "../kit/admin";
 import { spreadsheetRows } from "../kit/files";
 import { freshPhoneNumberId } from "../kit/ids";
@@ -64,10 +64,15 @@ describe("managed numbers: create and read", () => {
       version: 1,
     });
     expect(created.provedAt).toBeGreaterThanOrEqual(before);
-    expect(created.settings).toEqual(defaultNumberSettings());
+    // Open around the clock until an admin sets its hours; the office hours wait in the editor.
+    expect(created.settings).toEqual({
+      ...defaultNumberSettings(),
+      workingTime: alwaysOpenWorkingTime(),
+    });
     expect(created.settings.workingTime).toMatchObject({
       timeZone: "Europe/Rome",
-      alwaysOpen: false,
+      alwaysOpen: true,
+      week: { mon: [{ open: "09:00", close: "18:00" }] },
     });
     const read = await callJson<NumberView>(
       admin,
@@ -207,7 +212,7 @@ describe("managed numbers: settings categories", () => {
     // A second admin still holding version 2 saves working time: refused, nothing changes.
     const stale = await call(admin, "PATCH", path, {
       version: 2,
-      workingTime: { ...n.settings.workingTime, alwaysOpen: true },
+      workingTime: { ...n.settings.workingTime, alwaysOpen: false },
     });
     expect(stale.status).toBe(409);
     const body = (await stale.json()) as ErrorBody;
@@ -215,7 +220,7 @@ describe("managed numbers: settings categories", () => {
     expect(body.error.message).toMatch(/changed by someone else/);
     const row = await storedNumber(n.id);
     expect(row!.version).toBe(3);
-    expect(JSON.parse(row!.settings).workingTime.alwaysOpen).toBe(false);
+    expect(JSON.parse(row!.settings).workingTime.alwaysOpen).toBe(true);
   });
 
   it("working time: zones, hours and overlaps are named; nothing is stored", async () => {

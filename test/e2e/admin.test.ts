@@ -63,6 +63,16 @@ describe("administration", () => {
     await admin.fill('form.admin-form [name="accessToken"]', "e2e-access-token-777");
     await admin.click("form.admin-form button[type=submit]");
     await admin.locator('[role=tab][data-tab="working-time"]').click();
+    // A new number is open around the clock until its hours are set.
+    await expect(admin.locator('form.admin-form [name="alwaysOpen"]').isChecked()).resolves.toBe(
+      true,
+    );
+    // With hours, a closed date starts empty (the admin types it).
+    await admin.locator('form.admin-form [name="alwaysOpen"]').uncheck();
+    await admin.locator("form.admin-form .wt-add-date").click();
+    const closedDate = admin.locator("form.admin-form .wt-date-row input[type=date]").first();
+    await expect(closedDate.inputValue()).resolves.toBe("");
+    await admin.locator("form.admin-form .wt-date-remove").click();
     await admin.locator('form.admin-form [name="alwaysOpen"]').check();
     await admin.click("form.admin-form button[type=submit]");
     // Wait for this save's own toast: earlier toasts may still be on screen.

@@ -51,6 +51,7 @@ export const contentEn = {
   "wt.duplicateDate": "This date is listed twice.",
   "wt.addDate": "Add closed date",
   "wt.removeDate": "Remove closed date {n} ({date})",
+  "wt.removeDateBlank": "Remove closed date {n}",
   "wt.remove": "Remove",
 
   // ---- profiling ----
@@ -343,6 +344,7 @@ export const contentIt: Record<ContentMessageKey, string> = {
   "wt.duplicateDate": "Questa data compare due volte.",
   "wt.addDate": "Aggiungi giorno di chiusura",
   "wt.removeDate": "Rimuovi il giorno di chiusura {n} ({date})",
+  "wt.removeDateBlank": "Rimuovi il giorno di chiusura {n}",
   "wt.remove": "Rimuovi",
 
   // ---- profiling ----

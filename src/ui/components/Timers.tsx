@@ -1,8 +1,8 @@
 /** Running clocks: time elapsed since a moment, and time left until one. */
 import { useNow } from "../clock.ts";
-import { formatClock, formatRelative, useI18n } from "../i18n.ts";
+import { formatClock, formatElapsed, formatRelative, useI18n } from "../i18n.ts";
 
-/** `m:ss` since `since` (epoch ms), ticking every second. */
+/** `m:ss` since `since` (epoch ms), ticking every second; days, then a date, when long ago. */
 export function Elapsed({ since, label }: { since: number; label?: string }) {
   const { language } = useI18n();
   const now = useNow();
@@ -13,7 +13,7 @@ export function Elapsed({ since, label }: { since: number; label?: string }) {
       dateTime={new Date(since).toISOString()}
       title={label ? `${label}: ${relative}` : relative}
     >
-      {formatClock(now - since)}
+      {formatElapsed(language, since, now)}
     </time>
   );
 }

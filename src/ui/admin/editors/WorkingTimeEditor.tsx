@@ -25,7 +25,6 @@ import {
   duplicateClosedDates,
   formatChange,
   isKnownTimeZone,
-  isoDate,
   MAX_CLOSED_DATES,
   MAX_RANGES_PER_DAY,
   overlappingRanges,
@@ -203,7 +202,11 @@ export function WorkingTimeEditor({ value, onChange, path = "" }: WorkingTimeEdi
                   <button
                     type="button"
                     class="button wt-date-remove"
-                    aria-label={t("wt.removeDate", { n, date: entry.date })}
+                    aria-label={
+                      entry.date
+                        ? t("wt.removeDate", { n, date: entry.date })
+                        : t("wt.removeDateBlank", { n })
+                    }
                     onClick={() => {
                       onChange(removeClosedDate(value, index));
                       pendingFocus.current =
@@ -225,7 +228,8 @@ export function WorkingTimeEditor({ value, onChange, path = "" }: WorkingTimeEdi
           class="button wt-add-date"
           disabled={value.closedDates.length >= MAX_CLOSED_DATES}
           onClick={() => {
-            onChange(addClosedDate(value, isoDate(new Date())));
+            // Empty: the admin types the date (today pre-filled was saved by mistake).
+            onChange(addClosedDate(value, ""));
             pendingFocus.current = field("closedDates", value.closedDates.length, "date").id;
           }}
         >

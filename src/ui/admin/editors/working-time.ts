@@ -207,14 +207,6 @@ export function duplicateClosedDates(value: WorkingTime): number[] {
   return result;
 }
 
-/** A local calendar date as "YYYY-MM-DD". */
-export function isoDate(date: Date): string {
-  const y = date.getFullYear();
-  const m = String(date.getMonth() + 1).padStart(2, "0");
-  const d = String(date.getDate()).padStart(2, "0");
-  return `${y}-${m}-${d}`;
-}
-
 /**
  * The IANA time zones the browser knows, with UTC first (some engines leave it out of
  * `supportedValuesOf`). `known` is injectable for tests.

@@ -30,6 +30,7 @@ import {
   UpdateNumberBody,
 } from "../../../shared/admin";
 import {
+  alwaysOpenWorkingTime,
   defaultNumberExtras,
   defaultNumberSettings,
   NumberExtras,
@@ -281,7 +282,13 @@ numbers.endpoint(
       language,
     );
     const details = NumberExtras.parse({ ...defaultNumberExtras(), ...present(body) });
-    const settings: StoredSettings = { details, ...defaultNumberSettings() };
+    // Open around the clock until an admin sets its hours (the office hours wait, unused,
+    // in the editor): a new number never makes the tenant look partly closed.
+    const settings: StoredSettings = {
+      details,
+      ...defaultNumberSettings(),
+      workingTime: alwaysOpenWorkingTime(),
+    };
     const id = crypto.randomUUID();
     const dataKey = c.var.config.dataKey;
     const orm = d1(db);
