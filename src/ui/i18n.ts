@@ -48,7 +48,7 @@ const en = {
   "header.logout": "Log out",
   "header.load": "Conversations",
   "header.loadValue": "{load} / {max}",
-  "header.loadLabel": "{load} of {max} conversations",
+  "header.loadLabel": "Conversations: {load} of {max}",
   "header.offers": "Offers",
   "header.offersLabel": "Offers waiting for you: {n}",
 
@@ -207,6 +207,14 @@ const en = {
   "transfer.submitting": "Transferring…",
   "transfer.failed": "Could not transfer: {message}",
   "transfer.doneAgent": "Conversation transferred to {name}",
+  "transfer.unavailableImmediate":
+    "{name} is not available now ({status}): the conversation waits a little for them, then goes to another available agent.",
+  "transfer.unavailableExclusive":
+    "{name} is not available now ({status}): only they can take it, so it waits until they are Ready, for up to 24 hours.",
+  "transfer.doneAgentWaits":
+    "Conversation transferred to {name}, who is not available now: it waits for them",
+  "transfer.doneAgentFallsBack":
+    "Conversation transferred to {name}, who is not available now: another agent gets it if they do not",
   "transfer.doneSkillset": "Conversation transferred to the skillset {name}",
   "transfer.doneWaitQueue": "Conversation moved to your wait queue",
   "transfer.donePublic": "Conversation moved to the public wait queue",
@@ -300,7 +308,7 @@ const it: Dictionary = {
   "header.logout": "Esci",
   "header.load": "Conversazioni",
   "header.loadValue": "{load} / {max}",
-  "header.loadLabel": "{load} conversazioni su {max}",
+  "header.loadLabel": "Conversazioni: {load} su {max}",
   "header.offers": "Offerte",
   "header.offersLabel": "Offerte in attesa per te: {n}",
 
@@ -459,6 +467,14 @@ const it: Dictionary = {
   "transfer.submitting": "Trasferimento…",
   "transfer.failed": "Impossibile trasferire: {message}",
   "transfer.doneAgent": "Conversazione trasferita a {name}",
+  "transfer.unavailableImmediate":
+    "{name} ora non è disponibile ({status}): la conversazione lo aspetta per poco, poi va a un altro operatore disponibile.",
+  "transfer.unavailableExclusive":
+    "{name} ora non è disponibile ({status}): solo lui o lei può prenderla, quindi aspetta che sia Pronto, fino a 24 ore.",
+  "transfer.doneAgentWaits":
+    "Conversazione trasferita a {name}, ora non disponibile: resta in attesa per lui o lei",
+  "transfer.doneAgentFallsBack":
+    "Conversazione trasferita a {name}, ora non disponibile: se non la prende, va a un altro operatore",
   "transfer.doneSkillset": "Conversazione trasferita allo skillset {name}",
   "transfer.doneWaitQueue": "Conversazione spostata nella tua coda di attesa",
   "transfer.donePublic": "Conversazione spostata nella coda di attesa pubblica",

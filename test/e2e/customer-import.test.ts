@@ -111,7 +111,7 @@ describe("customer import", () => {
     await admin.click("#import-confirm");
     const dialog = admin.locator(".import-apply-dialog");
     await expect(dialog.textContent()).resolves.toContain(
-      "0 new customers, 1 updated, 2 unchanged, 0 deleted",
+      "New customers: 0. Updated: 1. Unchanged: 2. Deleted: 0.",
     );
     await admin.check("#import-replace-ack");
     await dialog.locator(".confirm-ok").click();

@@ -116,7 +116,7 @@ describe("customers", () => {
     const result = admin.locator("#import-result");
     await result.waitFor();
     await expect(result.textContent()).resolves.toContain(
-      "Import applied: 2 new, 0 updated, 0 deleted",
+      "Import applied. New: 2. Updated: 0. Deleted: 0.",
     );
     // Applied once: there is no way to confirm it again.
     await expect(admin.locator("#import-confirm").count()).resolves.toBe(0);

@@ -1,7 +1,8 @@
 /**
  * The conversation lifecycle in a real browser: Alice transfers a customer to Bruno
- * (who sees "Transfer from Alice" and gets the history, while the customer's phone gets
- * the number's transfer message); Alice parks conversations in her personal wait queue
+ * (the dialog's statuses are live, and it says what a transfer to him would do while he
+ * is on a break; he sees "Transfer from Alice" and gets the history, while the
+ * customer's phone gets the number's transfer message); Alice parks conversations in her personal wait queue
  * (the customer's next message brings them back to her) and in the public one (Bruno
  * picks them up from Waiting conversations); resumes one from My wait queue; and
  * invites Bruno into a conference, where he writes and then leaves. Typing in the
@@ -127,14 +128,18 @@ describe("conversation lifecycle", () => {
     await dialog.waitFor();
     const brunoRow = dialog.locator(`tr[data-agent="${BRUNO_ID}"]`);
     await expect.poll(() => brunoRow.locator(".target-ready").textContent()).toBe("Break");
+    // Chosen while on a break: the dialog says what such a transfer would do.
+    await brunoRow.click();
+    await alice.check('input[name=transfer-mode][value="exclusive"]');
+    await expect(alice.locator("#transfer-unavailable").textContent()).resolves.toContain(
+      "Bruno Agent is not available now (Break): only they can take it",
+    );
     await chooseStatus(bruno, "ready");
+    // Live: the list follows without Refresh, and the warning goes.
     await expect
-      .poll(async () => {
-        await alice.click("#transfer-refresh");
-        await alice.locator("#transfer-refresh:not([disabled])").waitFor();
-        return brunoRow.locator(".target-ready").textContent();
-      })
+      .poll(() => brunoRow.locator(".target-ready").textContent(), { timeout: 15_000 })
       .toBe("Ready");
+    await expect(alice.locator("#transfer-unavailable").count()).resolves.toBe(0);
 
     // The filter narrows the list.
     await alice.fill("#transfer-filter", "nobody at all");

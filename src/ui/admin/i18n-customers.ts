@@ -159,11 +159,12 @@ export const customersEn = {
   "import.again": "Choose another file",
   "import.applyTitle": "Apply this import?",
   "import.applyMessage":
-    "{inserts} new customers, {updates} updated, {unchanged} unchanged, {deletes} deleted. It is applied all at once.",
-  "import.replaceAck": "I understand that {deletes} customers will be deleted with their history",
+    "New customers: {inserts}. Updated: {updates}. Unchanged: {unchanged}. Deleted: {deletes}. It is applied all at once.",
+  "import.replaceAck":
+    "I understand that the customers not in the file (how many: {deletes}) will be deleted with their history",
   "import.apply": "Apply",
   "import.appliedToast": "Import applied",
-  "import.result": "Import applied: {inserts} new, {updates} updated, {deletes} deleted",
+  "import.result": "Import applied. New: {inserts}. Updated: {updates}. Deleted: {deletes}.",
   "import.backToList": "Back to the customer list",
   "import.another": "Import another file",
 };
@@ -326,12 +327,13 @@ export const customersIt: Record<CustomersMessageKey, string> = {
   "import.again": "Scegli un altro file",
   "import.applyTitle": "Applicare questa importazione?",
   "import.applyMessage":
-    "{inserts} nuovi clienti, {updates} aggiornati, {unchanged} invariati, {deletes} eliminati. Viene applicata tutta in una volta.",
-  "import.replaceAck": "Ho capito che {deletes} clienti saranno eliminati con il loro storico",
+    "Clienti nuovi: {inserts}. Aggiornati: {updates}. Invariati: {unchanged}. Eliminati: {deletes}. Viene applicata tutta in una volta.",
+  "import.replaceAck":
+    "Ho capito che i clienti assenti dal file (quanti: {deletes}) saranno eliminati con il loro storico",
   "import.apply": "Applica",
   "import.appliedToast": "Importazione applicata",
   "import.result":
-    "Importazione applicata: {inserts} nuovi, {updates} aggiornati, {deletes} eliminati",
+    "Importazione applicata. Nuovi: {inserts}. Aggiornati: {updates}. Eliminati: {deletes}.",
   "import.backToList": "Torna all'elenco dei clienti",
   "import.another": "Importa un altro file",
 };

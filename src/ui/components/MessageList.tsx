@@ -188,7 +188,9 @@ export function MessageList({
               data-kind={message.content?.type === "media" ? message.content.kind : message.kind}
               tabIndex={-1}
             >
-              <span class="message-sender">{sender}</span>
+              <span class="message-sender">
+                {message.kind === "note" ? t("messages.noteLabel") : sender}
+              </span>
               {message.replyTo && (
                 <button
                   type="button"

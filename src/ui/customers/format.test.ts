@@ -28,7 +28,9 @@ describe("formatPropertyValue", () => {
 
 describe("small helpers", () => {
   it("shortens ids and checks days", () => {
-    expect(shortId("0f1e2d3c-4b5a-6789")).toBe("0f1e2d3c");
+    expect(shortId("0f1e2d3c-4b5a-6789-8abc-0123456789ab")).toBe("0f1e2d3c…89ab");
+    expect(shortId("demo-customer-1")).toBe("demo-customer-1");
+    expect(shortId("demo-customer-2")).not.toBe(shortId("demo-customer-1"));
     expect(shortId("abc")).toBe("abc");
     expect(isDay("2024-02-29")).toBe(true);
     expect(isDay("2023-02-29")).toBe(false);

@@ -6,9 +6,13 @@ import type { CustomerField } from "../../shared/customer-import.ts";
 import type { PropertyValue } from "../../shared/customer-view.ts";
 import type { Language } from "../../shared/protocol.ts";
 
-/** The first characters of an id: enough to tell rows apart on screen. */
+/**
+ * An id as a list shows it: whole when short (an import's or a CRM's own ids,
+ * "demo-customer-1"), else its first and last characters ("0f1e2d3c…4b5a"), so rows
+ * that share a prefix still read apart. The full id is the cell's title.
+ */
 export function shortId(id: string): string {
-  return id.length > 8 ? id.slice(0, 8) : id;
+  return id.length <= 20 ? id : `${id.slice(0, 8)}…${id.slice(-4)}`;
 }
 
 /** True for a calendar day "YYYY-MM-DD" that exists. */

@@ -76,8 +76,8 @@ export function ConversationTools({
           customerName={customerName}
           excluded={new Set([myId])}
           onCancel={() => setOpen(null)}
-          onSubmit={async (body, name) => {
-            await lifecycle.transfer(id, body, name);
+          onSubmit={async (body, name, unavailable) => {
+            await lifecycle.transfer(id, body, name, unavailable);
             setOpen(null);
           }}
         />

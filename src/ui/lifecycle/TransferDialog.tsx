@@ -8,6 +8,7 @@ import type { TransferBody, TransferMode, WaitQueueKind } from "../../shared/pro
 import { errorMessage } from "../api.ts";
 import { useI18n } from "../i18n.ts";
 import { DialogFooter } from "./DialogFooter.tsx";
+import { readinessLabel } from "./labels.ts";
 import { Modal } from "./Modal.tsx";
 import { AgentTable, SkillsetList } from "./TargetPicker.tsx";
 import { TargetsFrame } from "./TargetsFrame.tsx";
@@ -20,8 +21,11 @@ interface TransferDialogProps {
   customerName: string;
   /** Colleagues not to offer (myself). */
   excluded: ReadonlySet<string>;
-  /** Transfers; `targetName` names the colleague or skillset (null for the wait queue). Rejects with the error to show. */
-  onSubmit: (body: TransferBody, targetName: string | null) => Promise<void>;
+  /**
+   * Transfers; `targetName` names the colleague or skillset (null for the wait queue),
+   * `unavailable` says the colleague could not take it now. Rejects with the error to show.
+   */
+  onSubmit: (body: TransferBody, targetName: string | null, unavailable: boolean) => Promise<void>;
   onCancel: () => void;
 }
 
@@ -54,17 +58,38 @@ export function TransferDialog({
   const targets = state.kind === "loaded" ? state.targets : null;
 
   /** The body to send and whom it names, or the message asking for a choice. */
-  function choice(): { body: TransferBody; name: string | null } | { missing: string } {
-    if (to === "wait_queue") return { body: { to, kind: waitKind }, name: null };
+  function choice():
+    | { body: TransferBody; name: string | null; unavailable: boolean }
+    | { missing: string } {
+    if (to === "wait_queue")
+      return { body: { to, kind: waitKind }, name: null, unavailable: false };
     if (to === "agent") {
       const agent = targets?.agents.find((a) => a.id === agentId);
       if (!agentId) return { missing: t("transfer.chooseAgent") };
-      return { body: { to, agentId, mode }, name: agent?.name ?? null };
+      return {
+        body: { to, agentId, mode },
+        name: agent?.name ?? null,
+        unavailable: agent ? !agent.available : false,
+      };
     }
     const skillset = targets?.skillsets.find((s) => s.id === skillsetId);
     if (!skillsetId) return { missing: t("transfer.chooseSkillset") };
-    return { body: { to, skillsetId }, name: skillset?.name ?? null };
+    return { body: { to, skillsetId }, name: skillset?.name ?? null, unavailable: false };
   }
+
+  // The colleague chosen cannot take it now (Offline, Back office, at their limit): what
+  // the transfer will do is said before it is made.
+  const chosenAgent = to === "agent" ? targets?.agents.find((a) => a.id === agentId) : undefined;
+  const unavailableNote =
+    chosenAgent && !chosenAgent.available
+      ? t(
+          mode === "exclusive" ? "transfer.unavailableExclusive" : "transfer.unavailableImmediate",
+          {
+            name: chosenAgent.name,
+            status: t(readinessLabel(chosenAgent).key),
+          },
+        )
+      : null;
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -76,7 +101,7 @@ export function TransferDialog({
     setBusy(true);
     setError(null);
     try {
-      await onSubmit(chosen.body, chosen.name);
+      await onSubmit(chosen.body, chosen.name, chosen.unavailable);
     } catch (failure) {
       const message = errorMessage(failure, t("app.networkError"), t("app.unexpectedError"));
       setError(t("transfer.failed", { message }));
@@ -172,6 +197,11 @@ export function TransferDialog({
                       onChange={() => setMode("exclusive")}
                     />
                   </fieldset>
+                  {unavailableNote && (
+                    <p id="transfer-unavailable" class="field-note" role="status">
+                      {unavailableNote}
+                    </p>
+                  )}
                 </>
               ) : (
                 <SkillsetList

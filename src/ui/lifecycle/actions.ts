@@ -20,7 +20,12 @@ export interface LifecycleActions {
   /** The signed-in agent, to tell an owner from a conference guest. */
   myId: string;
   /** Transfers; rejects with the error for the dialog to show. */
-  transfer(conversationId: string, body: TransferBody, targetName: string | null): Promise<void>;
+  transfer(
+    conversationId: string,
+    body: TransferBody,
+    targetName: string | null,
+    unavailable?: boolean,
+  ): Promise<void>;
   /** Invites into a conference; rejects with the error for the dialog to show. */
   invite(conversationId: string, body: ConferenceBody): Promise<void>;
   /** A guest leaves the conference; failures are toasted. */
@@ -60,13 +65,20 @@ export function useLifecycleActions({ myId, store, send, showToast, describe, op
   const actions = useMemo<LifecycleActions>(
     () => ({
       myId,
-      async transfer(conversationId, body, targetName) {
+      async transfer(conversationId, body, targetName, unavailable = false) {
         const conversation = await lifecycleApi.transfer(conversationId, body);
         store.dispatch({ type: "conversation", conversation });
         const name = targetName ?? "";
         showToast(
           body.to === "agent"
-            ? t("transfer.doneAgent", { name })
+            ? unavailable
+              ? t(
+                  body.mode === "exclusive"
+                    ? "transfer.doneAgentWaits"
+                    : "transfer.doneAgentFallsBack",
+                  { name },
+                )
+              : t("transfer.doneAgent", { name })
             : body.to === "skillset"
               ? t("transfer.doneSkillset", { name })
               : body.kind === "personal"

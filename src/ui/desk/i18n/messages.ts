@@ -86,6 +86,7 @@ export const messagesEn = {
     "The transcript of this conversation could not be e-mailed to {detail}.",
   "messages.notice.history_failed":
     "This conversation could not be saved to the customer's history yet; it is tried again every few minutes.",
+  "messages.noteLabel": "Internal note · not sent to the customer",
   "messages.notice.joined": "{detail} joined the conversation",
   "messages.notice.left": "{detail} left the conversation",
 } as const satisfies Record<string, string>;
@@ -175,6 +176,7 @@ export const messagesIt: Record<keyof typeof messagesEn, string> = {
     "Non è stato possibile inviare per e-mail la trascrizione a {detail}.",
   "messages.notice.history_failed":
     "Non è stato ancora possibile salvare questa conversazione nello storico del cliente; si riprova ogni pochi minuti.",
+  "messages.noteLabel": "Nota interna · non inviata al cliente",
   "messages.notice.joined": "{detail} ora partecipa alla conversazione",
   "messages.notice.left": "{detail} non partecipa più alla conversazione",
 };

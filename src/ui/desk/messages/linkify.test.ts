@@ -32,7 +32,10 @@ describe("linkify", () => {
     expect(mapLink(45.4642, 9.19)).toBe(
       "https://www.openstreetmap.org/?mlat=45.464200&mlon=9.190000#map=16/45.464200/9.190000",
     );
-    expect(formatSize("en", 820)).toBe("820 byte");
+    expect(formatSize("en", 820)).toBe("820 B");
     expect(formatSize("en", 1536)).toBe("1.5 kB");
+    // One way of writing sizes in each language: "596 B", never "596 byte".
+    expect(formatSize("it", 596)).toBe("596 B");
+    expect(formatSize("it", 1536)).toBe("1,5 kB");
   });
 });

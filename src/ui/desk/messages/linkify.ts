@@ -73,10 +73,12 @@ export function formatSize(language: string, bytes: number): string {
     value /= 1024;
     unit++;
   }
+  // Bytes as "B" in every language, like kB and MB (Intl's short form says "byte").
+  if (unit === 0) return `${new Intl.NumberFormat(language).format(value)} B`;
   return new Intl.NumberFormat(language, {
     style: "unit",
     unit: units[unit],
     unitDisplay: "short",
-    maximumFractionDigits: unit === 0 ? 0 : 1,
+    maximumFractionDigits: 1,
   }).format(value);
 }

@@ -46,8 +46,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: "nth", keys: ["Alt", "1…9"], label: "shortcuts.nth", action: "nth" },
   { id: "accept", keys: ["Alt", "A"], label: "shortcuts.accept", action: "accept" },
   { id: "reply", keys: ["Alt", "R"], label: "shortcuts.reply", action: "reply" },
-  // The composer owns these two: Enter (and Ctrl+Enter) sends, Shift+Enter breaks the line.
-  { id: "send", keys: ["Ctrl", "Enter"], label: "shortcuts.send", action: null },
+  // The composer owns these two: Enter sends (Ctrl+Enter too), Shift+Enter breaks the line.
+  { id: "send", keys: ["Enter"], label: "shortcuts.send", action: null },
   { id: "newline", keys: ["Shift", "Enter"], label: "shortcuts.newline", action: null },
   { id: "close", keys: ["Alt", "C"], label: "shortcuts.close_", action: "close" },
   { id: "waiting", keys: ["Alt", "W"], label: "shortcuts.waiting", action: "waiting" },
