@@ -237,6 +237,13 @@ describe("sending what the composer composes", () => {
       caption: "Ecco la foto",
     });
     expect(m1).toMatchObject({ kind: "image", text: "Ecco la foto", direction: "out" });
+    // Shown on the agent's side as the image with its caption.
+    expect(m1.content).toMatchObject({
+      type: "media",
+      kind: "image",
+      caption: "Ecco la foto",
+      mediaId: expect.any(String),
+    });
     const m2 = await sent(agent, id, { type: "media", uploadId: audio.id });
     expect(m2).toMatchObject({ kind: "audio", text: "[audio]" });
     const m3 = await sent(agent, id, { type: "media", uploadId: voice.id });
@@ -333,6 +340,14 @@ describe("sending what the composer composes", () => {
     expect(await sent(agent, id, { type: "location", locationId: location.id })).toMatchObject({
       kind: "location",
       text: "[location] Sede di Milano, Via Roma 1, Milano (45.4642, 9.19)",
+      // Shown on the agent's side as the location card, as the customer sees it.
+      content: {
+        type: "location",
+        latitude: 45.4642,
+        longitude: 9.19,
+        name: "Sede di Milano",
+        address: "Via Roma 1, Milano",
+      },
     });
     expect(await sent(agent, id, { type: "predefined", predefinedId: buttons.id })).toMatchObject({
       kind: "interactive",

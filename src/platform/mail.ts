@@ -204,8 +204,11 @@ export interface Transcript {
   closedByName: string | null;
   closeReason: string | null;
   closeNotes: string | null;
-  /** `text` null when the customer's message history was not kept. */
-  messages: { senderName: string; text: string | null; createdAt: number }[];
+  /**
+   * `text` null when the customer's message history was not kept; `kind`: a file or a
+   * location is named before its caption ("[Image] Our logo").
+   */
+  messages: { senderName: string; text: string | null; createdAt: number; kind?: string }[];
 }
 
 const TRANSCRIPT: Record<
@@ -226,6 +229,7 @@ const TRANSCRIPT: Record<
     notKept: string;
     noMessages: string;
     timesIn: (zone: string) => string;
+    kinds: Readonly<Record<string, string>>;
   }
 > = {
   en: {
@@ -244,6 +248,15 @@ const TRANSCRIPT: Record<
     notKept: "(contents not kept)",
     noMessages: "(no messages)",
     timesIn: (zone) => `Times are in ${zone}.`,
+    kinds: {
+      image: "Image",
+      video: "Video",
+      audio: "Audio",
+      voice: "Voice message",
+      document: "Document",
+      sticker: "Sticker",
+      location: "Location",
+    },
   },
   it: {
     subject: (customer, day) => `Conversazione con ${customer} del ${day}`,
@@ -261,6 +274,15 @@ const TRANSCRIPT: Record<
     notKept: "(contenuto non conservato)",
     noMessages: "(nessun messaggio)",
     timesIn: (zone) => `Gli orari sono nel fuso ${zone}.`,
+    kinds: {
+      image: "Immagine",
+      video: "Video",
+      audio: "Audio",
+      voice: "Messaggio vocale",
+      document: "Documento",
+      sticker: "Sticker",
+      location: "Posizione",
+    },
   },
 };
 
@@ -297,6 +319,14 @@ function wallTime(instant: number, timeZone: string): string {
  * number, opened/closed, agent, who closed it, reason, notes) then one line per
  * message, "[time] sender: text". The HTML part escapes everything. Pure.
  */
+/**
+ * A file's or a location's line names what it was before its caption ("[Image] Our
+ * logo"); a summary that already says it ("[image]", "[document] a.pdf") stays as it is.
+ */
+function withKind(text: string, label: string | undefined): string {
+  return label && !text.startsWith("[") ? `[${label}] ${text}` : text;
+}
+
 export function transcriptMail(language: Language, to: string, t: Transcript): OutgoingMail {
   const l = TRANSCRIPT[language];
   const time = (at: number) => wallTime(at, t.timeZone);
@@ -316,7 +346,7 @@ export function transcriptMail(language: Language, to: string, t: Transcript): O
   const lines = t.messages.map((m) => ({
     at: `[${time(m.createdAt)}]`,
     sender: m.senderName,
-    text: m.text ?? l.notKept,
+    text: withKind(m.text ?? l.notKept, m.kind ? l.kinds[m.kind] : undefined),
   }));
   const text = [
     l.title,

@@ -221,6 +221,12 @@ describe("composer", () => {
     const files = await phoneGetsNew(before, 5);
     expect(files.map((m) => m.type)).toEqual(["image", "document", "audio", "video", "sticker"]);
     expect(files[0]!.raw).toMatchObject({ image: { caption: "Il nostro logo" } });
+    // The agent's own side shows the image with its caption, as the customer sees it.
+    await agent
+      .locator('#messages .message[data-direction="out"] .media-caption', {
+        hasText: "Il nostro logo",
+      })
+      .waitFor();
     expect(files[1]!.raw).toMatchObject({ document: { filename: "price-list.pdf" } });
     expect(files[3]!.raw).toMatchObject({ video: { caption: "Come arrivare" } });
     // What Meta holds is the very file the agent chose.

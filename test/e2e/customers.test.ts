@@ -17,7 +17,7 @@ import {
   startBrowserStack,
   stopBrowserStack,
 } from "../kit/browser.ts";
-import { readXlsxRows } from "../kit/files.ts";
+import { mediaFixture, readXlsxRows } from "../kit/files.ts";
 import { lastMailTo } from "../kit/mail.ts";
 
 let stack: Stack;
@@ -198,6 +198,16 @@ describe("customers", () => {
     await agent
       .locator('#messages .message[data-direction="out"]', { hasText: "subito" })
       .waitFor();
+    // An image with its caption: the history will say it was an image.
+    await agent.setInputFiles("#compose-file", mediaFixture("image.png"));
+    await agent.locator("#compose-attach-send").waitFor();
+    await agent.fill("#compose-caption", "La mappa della copertura");
+    await agent.click("#compose-attach-send");
+    await agent
+      .locator('#messages .message[data-direction="out"] .media-caption', {
+        hasText: "La mappa della copertura",
+      })
+      .waitFor();
     await agent.click("#close-conversation");
     await agent.fill("#close-reason", "Information given");
     await agent.fill("#close-notes", "Quote sent by e-mail too");
@@ -240,6 +250,11 @@ describe("customers", () => {
       .waitFor();
     await agent
       .locator('.history-message[data-direction="out"]', { hasText: "le mando subito" })
+      .waitFor();
+    await agent
+      .locator('.history-message[data-direction="out"]', {
+        hasText: "[Image] La mappa della copertura",
+      })
       .waitFor();
 
     // Reload on the deep link keeps the tab; then mail the transcript.

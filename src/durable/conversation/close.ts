@@ -160,6 +160,7 @@ function transcript(deps: Pick<ConversationDeps, "db">, record: ConversationReco
       senderName: senderName(row, record.customer.name),
       text: kept ? row.text : null,
       createdAt: row.created_at,
+      kind: row.kind,
     })),
   };
 }

@@ -288,7 +288,10 @@ function outboundContent(row: ContentRow): MessageContent | null {
   const parsed = OutboundPayload.safeParse(parseJson(row.payload));
   const content = parsed.success ? parsed.data.content : undefined;
   if (!content) return row.kind === "text" ? { type: "text", body: row.text } : null;
-  const object = (content as Record<string, unknown>)[content.type];
+  // Meta's shape nests the fields under the type ({type: "image", image: {…}}); the
+  // sends of our desk keep them flat ({type: "image", mediaId, caption}): either reads.
+  const nested = (content as Record<string, unknown>)[content.type];
+  const object = typeof nested === "object" && nested !== null ? nested : content;
   if (MEDIA_TYPES.has(content.type)) {
     const caption = MediaObject.safeParse(object);
     const stored = parsed.success ? parsed.data.media : undefined;

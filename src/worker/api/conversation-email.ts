@@ -144,6 +144,7 @@ export const conversationEmail = new Routes().endpoint(
             senderName: senderOf(m, conversation.customer.name),
             text: m.text,
             createdAt: m.createdAt,
+            kind: m.kind,
           })),
       },
       { masked: user.masked },

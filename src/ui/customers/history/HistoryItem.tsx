@@ -25,6 +25,11 @@ interface HistoryItemProps {
   onEmail: (conversation: HistoryConversation) => void;
 }
 
+const MEDIA_KINDS = ["image", "video", "audio", "voice", "document", "sticker"] as const;
+type MediaKindShown = (typeof MEDIA_KINDS)[number];
+const isMediaKind = (kind: string): kind is MediaKindShown =>
+  (MEDIA_KINDS as readonly string[]).includes(kind);
+
 export function HistoryItem({ customerId, conversation: c, onEmail }: HistoryItemProps) {
   const { t, language } = useI18n();
   const [detail, setDetail] = useState<Detail>({ kind: "closed" });
@@ -131,7 +136,13 @@ export function HistoryMessages({ detail }: { detail: HistoryDetail }) {
           data-direction={m.direction}
         >
           <span class="message-sender">{m.senderName}</span>
-          <p class="message-text">{m.text ?? t("history.noText", { kind: m.kind })}</p>
+          <p class="message-text">
+            {/* A file or a location says what it was, before its caption. */}
+            {m.text !== null && isMediaKind(m.kind) && !m.text.startsWith("[") && (
+              <span class="history-kind">[{t(`messages.media.${m.kind}`)}] </span>
+            )}
+            {m.text ?? t("history.noText", { kind: m.kind })}
+          </p>
           {(m.status === "unconfirmed" || m.status === "failed") && (
             <p class="message-error" data-status={m.status}>
               {t(`history.status.${m.status}`)}
