@@ -97,6 +97,10 @@ describe("administration", () => {
     await admin.fill('form.admin-form [name="name"]', "Carla Agent");
     await admin.selectOption('form.admin-form [name="role"]', "agent");
     await admin.click(".membership-add");
+    // A new row starts unchosen: nothing is picked for the admin.
+    await expect(admin.locator('.membership-row [name="skillsetId"]').inputValue()).resolves.toBe(
+      "",
+    );
     await admin.selectOption('.membership-row [name="skillsetId"]', {
       label: "Sales line — Sales",
     });

@@ -142,6 +142,10 @@ describe("the desk everywhere in the app", () => {
       await expect
         .poll(() => onScreenAndUncovered(agent, agent.locator("#close-conversation")))
         .toBe(true);
+      // Transfer and Invite stay side by side (Invite wrapped under Transfer before).
+      const transferBox = await agent.locator("#transfer-open").boundingBox();
+      const inviteBox = await agent.locator("#conference-open").boundingBox();
+      expect(Math.abs((transferBox?.y ?? 0) - (inviteBox?.y ?? -100))).toBeLessThan(2);
     }
     await agent.setViewportSize({ width: 1366, height: 768 });
 

@@ -1,6 +1,7 @@
 /**
- * The agent desktop: loads the snapshot, keeps it live over the WebSocket, and wires
- * the header, offers, conversation list and the selected conversation to the API.
+ * The agent desktop: the desk session's live state (desk/session: the snapshot, the
+ * WebSocket, offers, status, held for the whole app) on screen, with the header, the
+ * offers, the conversation list and the selected conversation wired to the API.
  */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { CloseBody, MeView, SelectableStatus, SendContent } from "../../shared/protocol.ts";

@@ -12,7 +12,6 @@ import {
   DEFAULT_AGENT_PRIORITY,
   duplicateRows,
   type MembershipRow,
-  nextFreeRef,
 } from "./membership.ts";
 
 interface MembershipEditorProps {
@@ -50,13 +49,9 @@ export function MembershipEditor({
   const add = () => {
     onChange([
       ...rows,
-      {
-        ref: nextFreeRef(
-          rows,
-          options.map((o) => o.value),
-        ),
-        agentPriority: DEFAULT_AGENT_PRIORITY,
-      },
+      // Unchosen: the admin picks (the first name in the list, often an admin, was
+      // preselected and easily saved by mistake); an unchosen row is not saved.
+      { ref: "", agentPriority: DEFAULT_AGENT_PRIORITY },
     ]);
     // Put the keyboard on the new row's select.
     requestAnimationFrame(() =>

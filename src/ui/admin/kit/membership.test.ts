@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duplicateRows, nextFreeRef, toMemberships } from "./membership.ts";
+import { duplicateRows, toMemberships } from "./membership.ts";
 
 describe("membership rows", () => {
   const rows = [
@@ -11,11 +11,6 @@ describe("membership rows", () => {
 
   it("flags the later of two rows naming the same skillset or user", () => {
     expect([...duplicateRows(rows)]).toEqual([2]);
-  });
-
-  it("preselects the first option not used yet", () => {
-    expect(nextFreeRef(rows, ["s1", "s2", "s3"])).toBe("s3");
-    expect(nextFreeRef(rows, ["s1", "s2"])).toBe("");
   });
 
   it("sends chosen rows under the contract's key, dropping unchosen ones", () => {

@@ -27,12 +27,6 @@ export function duplicateRows(rows: readonly MembershipRow[]): Set<number> {
   return duplicates;
 }
 
-/** The first option not yet used by any row, to preselect in a new row ("" when all are used). */
-export function nextFreeRef(rows: readonly MembershipRow[], options: readonly string[]): string {
-  const used = new Set(rows.map((row) => row.ref));
-  return options.find((option) => !used.has(option)) ?? "";
-}
-
 /** The rows the API receives, with the id under `key` (`skillsetId` or `userId`); unchosen rows are dropped. */
 export function toMemberships<K extends string>(
   rows: readonly MembershipRow[],
