@@ -34,7 +34,7 @@ export const botEn = {
   "bot.warn.titleTooLong":
     "“{label}” is longer than the {max} characters a reply button shows. Shorten the label or choose another style.",
   "bot.warn.noDefault":
-    "This number has no default skillset: a customer who does not choose in time has nowhere to go.",
+    "This number has no default skillset: a customer who does not choose in time is offered to its skillsets in priority order.",
   "bot.editLabels": "Edit softbot labels in the Skillsets tab",
 } as const satisfies Record<string, string>;
 
@@ -70,6 +70,6 @@ export const botIt: Record<keyof typeof botEn, string> = {
   "bot.warn.titleTooLong":
     "“{label}” supera i {max} caratteri che un pulsante di risposta mostra. Accorcia l'etichetta o scegli un altro stile.",
   "bot.warn.noDefault":
-    "Questo numero non ha uno skillset predefinito: un cliente che non sceglie in tempo non ha dove andare.",
+    "Questo numero non ha uno skillset predefinito: un cliente che non sceglie in tempo viene offerto ai suoi skillset in ordine di priorità.",
   "bot.editLabels": "Modifica le etichette del softbot nella scheda Skillset",
 };
