@@ -6,6 +6,7 @@
  */
 import { LogLevel, WorkerMailer } from "worker-mailer";
 import { maskPhone, maskText } from "../shared/masking";
+import { type FileKind, fileKindToName } from "../shared/message-content";
 import type { Language } from "../shared/protocol";
 import { wallClock } from "../shared/working-time";
 import type { MailConfig } from "./config";
@@ -205,8 +206,8 @@ export interface Transcript {
   closeReason: string | null;
   closeNotes: string | null;
   /**
-   * `text` null when the customer's message history was not kept; `kind`: a file or a
-   * location is named before its caption ("[Image] Our logo").
+   * `text` null when the customer's message history was not kept; `kind`: a file is
+   * named before its caption ("[Image] Our logo").
    */
   messages: { senderName: string; text: string | null; createdAt: number; kind?: string }[];
 }
@@ -229,7 +230,7 @@ const TRANSCRIPT: Record<
     notKept: string;
     noMessages: string;
     timesIn: (zone: string) => string;
-    kinds: Readonly<Record<string, string>>;
+    kinds: Record<FileKind, string>;
   }
 > = {
   en: {
@@ -255,7 +256,6 @@ const TRANSCRIPT: Record<
       voice: "Voice message",
       document: "Document",
       sticker: "Sticker",
-      location: "Location",
     },
   },
   it: {
@@ -281,7 +281,6 @@ const TRANSCRIPT: Record<
       voice: "Messaggio vocale",
       document: "Documento",
       sticker: "Sticker",
-      location: "Posizione",
     },
   },
 };
@@ -319,12 +318,10 @@ function wallTime(instant: number, timeZone: string): string {
  * number, opened/closed, agent, who closed it, reason, notes) then one line per
  * message, "[time] sender: text". The HTML part escapes everything. Pure.
  */
-/**
- * A file's or a location's line names what it was before its caption ("[Image] Our
- * logo"); a summary that already says it ("[image]", "[document] a.pdf") stays as it is.
- */
-function withKind(text: string, label: string | undefined): string {
-  return label && !text.startsWith("[") ? `[${label}] ${text}` : text;
+/** A file's line names what it was before its caption ("[Image] Our logo"). */
+function withFileKind(text: string, kind: string | undefined, names: Record<FileKind, string>) {
+  const file = kind ? fileKindToName(kind, text) : null;
+  return file ? `[${names[file]}] ${text}` : text;
 }
 
 export function transcriptMail(language: Language, to: string, t: Transcript): OutgoingMail {
@@ -346,7 +343,7 @@ export function transcriptMail(language: Language, to: string, t: Transcript): O
   const lines = t.messages.map((m) => ({
     at: `[${time(m.createdAt)}]`,
     sender: m.senderName,
-    text: withKind(m.text ?? l.notKept, m.kind ? l.kinds[m.kind] : undefined),
+    text: withFileKind(m.text ?? l.notKept, m.kind, l.kinds),
   }));
   const text = [
     l.title,

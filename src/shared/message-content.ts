@@ -120,3 +120,17 @@ export type MessageSearchQuery = z.infer<typeof MessageSearchQuery>;
 
 /** Messages of a conversation to page through: the newest first page, older ones on demand. */
 export const DEFAULT_PAGE_SIZE = 50;
+
+/** The kinds of message that are a file, as the history stores them. */
+const FILE_KINDS = ["image", "video", "audio", "voice", "document", "sticker"] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/**
+ * The file kind to name before a stored message's text ("[Image] Our logo"), or null:
+ * not a file, or a text that already says it (the summaries "[image]", "[document] a.pdf").
+ * The customer's history and the mailed transcripts read it alike.
+ */
+export function fileKindToName(kind: string, text: string): FileKind | null {
+  if (text.startsWith("[")) return null;
+  return (FILE_KINDS as readonly string[]).includes(kind) ? (kind as FileKind) : null;
+}

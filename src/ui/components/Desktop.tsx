@@ -47,7 +47,7 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
   const ready = phase.kind === "ready";
 
   // The session announces messages of conversations not on screen, and sends back here.
-  const { setOnDesk, setOnScreen, pendingOpen, clearPendingOpen, accept } = session;
+  const { setOnDesk, setOnScreen, pendingOpen, clearPendingOpen, takeOffer } = session;
   const setStatus = session.changeStatus;
   useEffect(() => {
     setOnDesk(true);
@@ -186,14 +186,13 @@ export function Desktop({ me, onSignedOut }: { me: MeView; onSignedOut: () => vo
     [setStatus, showToast],
   );
 
+  // Taken: the session opens it here (as it would from another page).
   const acceptOffer = useCallback(
     async (conversationId: string) => {
-      const outcome = await accept(conversationId);
-      if (outcome.kind === "taken") openConversation(conversationId);
-      else if (outcome.kind === "gone") showToast(t("offer.gone"));
-      else showToast(outcome.message, "error");
+      const problem = await takeOffer(conversationId);
+      if (problem) showToast(problem.text, problem.tone);
     },
-    [accept, showToast, t, openConversation],
+    [takeOffer, showToast],
   );
 
   const lifecycle = useLifecycleActions({

@@ -135,3 +135,10 @@ function isTyping(element: Element | null): boolean {
     !["button", "checkbox", "radio", "submit", "reset"].includes(element.type)
   );
 }
+
+/** The Accept button of the offer of `conversationId`, wherever the stack is shown. */
+export function offerAcceptButton(conversationId: string): HTMLButtonElement | null {
+  return document.querySelector<HTMLButtonElement>(
+    `.offer-card[data-conversation-id="${CSS.escape(conversationId)}"] .offer-accept`,
+  );
+}

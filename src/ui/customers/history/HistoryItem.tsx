@@ -5,6 +5,7 @@
  */
 import { useCallback, useState } from "preact/hooks";
 import type { HistoryConversation, HistoryDetail } from "../../../shared/customer-history.ts";
+import { fileKindToName } from "../../../shared/message-content.ts";
 import { formatDateTime } from "../../admin/format.ts";
 import { errorMessage } from "../../api.ts";
 import { LoadError, Loading } from "../../components/Feedback.tsx";
@@ -24,11 +25,6 @@ interface HistoryItemProps {
   conversation: HistoryConversation;
   onEmail: (conversation: HistoryConversation) => void;
 }
-
-const MEDIA_KINDS = ["image", "video", "audio", "voice", "document", "sticker"] as const;
-type MediaKindShown = (typeof MEDIA_KINDS)[number];
-const isMediaKind = (kind: string): kind is MediaKindShown =>
-  (MEDIA_KINDS as readonly string[]).includes(kind);
 
 export function HistoryItem({ customerId, conversation: c, onEmail }: HistoryItemProps) {
   const { t, language } = useI18n();
@@ -137,10 +133,8 @@ export function HistoryMessages({ detail }: { detail: HistoryDetail }) {
         >
           <span class="message-sender">{m.senderName}</span>
           <p class="message-text">
-            {/* A file or a location says what it was, before its caption. */}
-            {m.text !== null && isMediaKind(m.kind) && !m.text.startsWith("[") && (
-              <span class="history-kind">[{t(`messages.media.${m.kind}`)}] </span>
-            )}
+            {/* A file says what it was, before its caption. */}
+            <FileKindLabel kind={m.kind} text={m.text} />
             {m.text ?? t("history.noText", { kind: m.kind })}
           </p>
           {(m.status === "unconfirmed" || m.status === "failed") && (
@@ -157,4 +151,11 @@ export function HistoryMessages({ detail }: { detail: HistoryDetail }) {
       ))}
     </ol>
   );
+}
+
+/** "[Image] " before a file's caption, in the UI's language (a summary already says it). */
+function FileKindLabel({ kind, text }: { kind: string; text: string | null }) {
+  const { t } = useI18n();
+  const file = text === null ? null : fileKindToName(kind, text);
+  return file ? <span class="history-kind">[{t(`messages.media.${file}`)}] </span> : null;
 }

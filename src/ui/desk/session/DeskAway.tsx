@@ -7,25 +7,21 @@
 
 import { Toasts, useToasts } from "../../components/Feedback.tsx";
 import { OfferStack } from "../../components/OfferStack.tsx";
-import { useI18n } from "../../i18n.ts";
 import { useDeskSession } from "./session.tsx";
 
 export function DeskAway() {
-  const { t } = useI18n();
   const session = useDeskSession();
   const { toasts, showToast, dismissToast } = useToasts();
   if (session?.phase.kind !== "ready") return null;
-  const { state, accept, openOnDesk } = session;
+  const { state, takeOffer } = session;
   return (
     <>
       <OfferStack
         away
         offers={state.offers}
         onAccept={async (conversationId) => {
-          const outcome = await accept(conversationId);
-          if (outcome.kind === "taken") openOnDesk(conversationId);
-          else if (outcome.kind === "gone") showToast(t("offer.gone"));
-          else showToast(outcome.message, "error");
+          const problem = await takeOffer(conversationId);
+          if (problem) showToast(problem.text, problem.tone);
         }}
       />
       <Toasts toasts={toasts} onDismiss={dismissToast} />

@@ -10,15 +10,11 @@
 import type { ComponentChildren } from "preact";
 import { createContext } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type {
-  ClientFrame,
-  ConversationView,
-  MeView,
-  SelectableStatus,
-} from "../../../shared/protocol.ts";
+import type { ClientFrame, MeView, SelectableStatus } from "../../../shared/protocol.ts";
 import { isUnder } from "../../admin/kit/route.ts";
 import { navigate, useRoute } from "../../admin/kit/router.tsx";
 import { ApiError, api, errorMessage } from "../../api.ts";
+import { offerAcceptButton } from "../../components/OfferStack.tsx";
 import { useI18n } from "../../i18n.ts";
 import { act, answered, type ConnectionState, LiveConnection, socketUrl } from "../../live.ts";
 import type { DesktopState } from "../../state.ts";
@@ -30,11 +26,11 @@ export type DeskPhase =
   | { kind: "ready" }
   | { kind: "failed"; error: unknown };
 
-/** What accepting an offer came to: taken (and its view), gone meanwhile, or failed. */
-export type AcceptOutcome =
-  | { kind: "taken"; conversation: ConversationView }
-  | { kind: "gone" }
-  | { kind: "failed"; message: string };
+/** What to tell the agent after taking an offer did not open it (gone meanwhile, failed). */
+export interface TakeProblem {
+  text: string;
+  tone: "info" | "error";
+}
 
 export interface DeskSession {
   me: MeView;
@@ -50,8 +46,11 @@ export interface DeskSession {
   statusBusy: boolean;
   /** Changes my status; resolves to an error message when refused or failed. */
   changeStatus(status: SelectableStatus): Promise<string | null>;
-  /** Accepts an offer (over the socket, else HTTP) and puts the conversation in the state. */
-  accept(conversationId: string): Promise<AcceptOutcome>;
+  /**
+   * Accepts an offer (over the socket, else HTTP) and shows the conversation on the desk
+   * page (going there first when away); resolves to what to tell the agent otherwise.
+   */
+  takeOffer(conversationId: string): Promise<TakeProblem | null>;
   /** A conversation to show once the desk page is on screen (accepted or clicked elsewhere). */
   pendingOpen: string | null;
   /** Shows a conversation on the desk page: opens it there, or goes there first. */
@@ -62,8 +61,6 @@ export interface DeskSession {
   setOnScreen(conversationId: string | null): void;
   /** Whether the desk page is shown (else the agent is on another page of the app). */
   setOnDesk(onDesk: boolean): void;
-  /** The desk page's handler for "show this offer" (focus its Accept); else the away stack's. */
-  showOffer(conversationId: string): void;
 }
 
 const DeskSessionContext = createContext<DeskSession | null>(null);
@@ -152,29 +149,6 @@ function useDeskSessionState(me: MeView): DeskSession {
     [store, t, describe],
   );
 
-  const accept = useCallback(
-    async (conversationId: string): Promise<AcceptOutcome> => {
-      try {
-        const conversation = await act(
-          liveRef.current,
-          { type: "accept", conversationId },
-          (result) => answered(result.conversation),
-          () => api.acceptOffer(conversationId),
-        );
-        store.dispatch({ type: "conversation", conversation });
-        store.dispatch({ type: "offer_removed", conversationId });
-        return { kind: "taken", conversation };
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 409) {
-          store.dispatch({ type: "offer_removed", conversationId });
-          return { kind: "gone" };
-        }
-        return { kind: "failed", message: t("offer.failed", { message: describe(error) }) };
-      }
-    },
-    [store, t, describe],
-  );
-
   const send = useCallback((frame: ClientFrame) => liveRef.current?.send(frame) ?? false, []);
   const live = useCallback(() => liveRef.current, []);
   const clearPendingOpen = useCallback(() => setPendingOpen(null), []);
@@ -187,10 +161,33 @@ function useDeskSessionState(me: MeView): DeskSession {
     if (!onDesk.current) navigate("/");
   }, []);
 
+  const takeOffer = useCallback(
+    async (conversationId: string): Promise<TakeProblem | null> => {
+      try {
+        const conversation = await act(
+          liveRef.current,
+          { type: "accept", conversationId },
+          (result) => answered(result.conversation),
+          () => api.acceptOffer(conversationId),
+        );
+        store.dispatch({ type: "conversation", conversation });
+        store.dispatch({ type: "offer_removed", conversationId });
+        openOnDesk(conversationId);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          store.dispatch({ type: "offer_removed", conversationId });
+          return { text: t("offer.gone"), tone: "info" };
+        }
+        return { text: t("offer.failed", { message: describe(error) }), tone: "error" };
+      }
+    },
+    [store, t, describe, openOnDesk],
+  );
+
+  /** A notification's "show this offer": the focus on its Accept, wherever the stack is. */
   const showOffer = useCallback((conversationId: string) => {
-    const button = document.querySelector<HTMLButtonElement>(
-      `.offer-card[data-conversation-id="${CSS.escape(conversationId)}"] .offer-accept`,
-    );
+    const button = offerAcceptButton(conversationId);
     button?.scrollIntoView({ block: "nearest", inline: "nearest" });
     button?.focus();
   }, []);
@@ -214,45 +211,25 @@ function useDeskSessionState(me: MeView): DeskSession {
     onOpen: openOnDesk,
   });
 
-  return useMemo<DeskSession>(
-    () => ({
-      me,
-      store,
-      state,
-      phase,
-      connection,
-      reload,
-      send,
-      live,
-      statusBusy,
-      changeStatus,
-      accept,
-      pendingOpen,
-      openOnDesk,
-      clearPendingOpen,
-      setOnScreen,
-      setOnDesk,
-      showOffer,
-    }),
-    [
-      me,
-      store,
-      state,
-      phase,
-      connection,
-      reload,
-      send,
-      live,
-      statusBusy,
-      changeStatus,
-      accept,
-      pendingOpen,
-      openOnDesk,
-      clearPendingOpen,
-      setOnDesk,
-      showOffer,
-    ],
-  );
+  // A new value at each render: the provider renders when the session's state changes.
+  return {
+    me,
+    store,
+    state,
+    phase,
+    connection,
+    reload,
+    send,
+    live,
+    statusBusy,
+    changeStatus,
+    takeOffer,
+    pendingOpen,
+    openOnDesk,
+    clearPendingOpen,
+    setOnScreen,
+    setOnDesk,
+  };
 }
 
 const readSeqKey = (agentId: string) => `parley.readSeq.${agentId}`;

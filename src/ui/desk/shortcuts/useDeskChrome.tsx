@@ -6,6 +6,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { offerAcceptButton } from "../../components/OfferStack.tsx";
 import type { DeskView } from "../../lifecycle/DeskNav.tsx";
 import { type DesktopState, unreadCount } from "../../state.ts";
 import { lastUnreadAt } from "../notify/unread.ts";
@@ -90,10 +91,4 @@ export function useDeskChrome({ state, selectedId, open, setView }: Options): De
     showShortcuts: () => setHelpOpen(true),
     dialogs: helpOpen ? <ShortcutsDialog onClose={() => setHelpOpen(false)} /> : null,
   };
-}
-
-function offerAcceptButton(conversationId: string): HTMLButtonElement | null {
-  return document.querySelector<HTMLButtonElement>(
-    `.offer-card[data-conversation-id="${CSS.escape(conversationId)}"] .offer-accept`,
-  );
 }
