@@ -47,7 +47,9 @@ const app = new Hono<AppEnv>();
 // First, so every answer (errors and the app's files included) carries them.
 app.use(requestId);
 app.use(requestContext);
-app.use(speakCallerLanguage);
+// Refusals in the caller's language: the API and sign-in only (not Meta's webhook, the hot path).
+app.use("/api/*", speakCallerLanguage);
+app.use("/auth/*", speakCallerLanguage);
 app.use(securityHeaders);
 app.use(logDenied);
 
